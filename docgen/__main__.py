@@ -1,0 +1,5 @@
+"""Allow ``python -m docgen``."""
+
+from docgen.cli import main
+
+main()

@@ -1,0 +1,154 @@
+"""The command line: parse options, show progress, turn problems into messages and exit codes.
+
+Exit codes follow click's contract: 0 done, 1 a problem with the input or the work, 2 a usage
+error. Everything else lives in :mod:`docgen.jobs`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from docgen import __version__, jobs
+from docgen.errors import DocgenError, Problem
+from docgen.outputs import Outcome
+
+
+def _fail(problems: list[Problem]) -> None:
+    count = len(problems)
+    click.echo(f"Error: {count} problem{'s' if count != 1 else ''} found:" if count > 1
+               else f"Error: {problems[0]}", err=True)
+    if count > 1:
+        for p in problems:
+            click.echo(f"  {p}", err=True)
+    sys.exit(1)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except DocgenError as exc:
+        _fail(exc.problems)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="docgen")
+def main() -> None:
+    """Make QI coaching contracts and mentor agreements from a cohort workbook, and rebuild
+    the coaching log from the records coaches fill in."""
+
+
+DATA = click.argument("data", type=click.Path(exists=True, path_type=Path))
+
+
+@main.command()
+@DATA
+@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), show_default=True, help="Folder to write into.")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder with your own coaching_contract.docx / mentor_agreement.docx.")
+@click.option("--only", type=click.Choice(["contracts", "agreements"]),
+              help="Make only one kind of document.")
+@click.option("--pdf", is_flag=True, help="Also write a PDF of each document (LibreOffice).")
+@click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Generate the valid rows and report the invalid ones.")
+@click.option("--force", is_flag=True,
+              help="Replace documents edited since docgen wrote them (edited copy kept).")
+def generate(data: Path, outdir: Path, templates: Path | None, only: str | None, pdf: bool,
+             dry_run: bool, skip_invalid: bool, force: bool) -> None:
+    """Write one contract per team and one agreement per mentoring pair.
+
+    DATA is the cohort workbook (.xlsx) or a folder of CSV files.
+    """
+    bar = None
+
+    def started(total: int) -> None:
+        nonlocal bar
+        bar = click.progressbar(length=total, label="Writing documents", file=sys.stderr,
+                                show_pos=True)
+        bar.__enter__()
+
+    with _errors():
+        try:
+            report = jobs.generate(
+                data, outdir, templates=templates, only=only, pdf=pdf, dry_run=dry_run,
+                skip_invalid=skip_invalid, force=force, started=started,
+                progress=lambda n: bar.update(n) if bar else None,
+            )
+        finally:
+            if bar is not None:
+                bar.__exit__(None, None, None)
+    for problem in report.skipped:
+        click.echo(f"Skipped: {problem}", err=True)
+    for rel, outcome in report.files:
+        if outcome in (Outcome.KEPT_EDITED, Outcome.KEPT_OPEN, Outcome.REPLACED_EDITED):
+            click.echo(f"{outcome.capitalize()}: {rel}")
+    for note in report.notes:
+        click.echo(f"Note: {note}", err=True)
+    c = report.counts
+    verb = "would be" if dry_run else ""
+    parts = [
+        f"{c[Outcome.WRITTEN] + c[Outcome.UPDATED] + c[Outcome.REPLACED_EDITED]} {verb} written",
+        f"{c[Outcome.UNCHANGED]} unchanged",
+        f"{c[Outcome.KEPT_EDITED]} kept because edited",
+    ]
+    if c[Outcome.KEPT_OPEN]:
+        parts.append(f"{c[Outcome.KEPT_OPEN]} kept because open")
+    parts.append(f"{len(report.skipped)} rows skipped")
+    summary = ", ".join(" ".join(p.split()) for p in parts)
+    click.echo(f"{'Dry run: ' if dry_run else ''}{summary} in {outdir}")
+    if report.pdfs:
+        click.echo(f"{report.pdfs} PDF files written beside the documents")
+    if c[Outcome.KEPT_EDITED]:
+        click.echo("Edited documents were not overwritten; use --force to replace them "
+                   "(the edited copy is kept as a dated backup).")
+
+
+@main.command()
+@DATA
+def check(data: Path) -> None:
+    """Validate the cohort workbook and report every problem; write nothing."""
+    with _errors():
+        report = jobs.check(data)
+    if report.problems:
+        _fail(report.problems)
+    c = report.cohort
+    click.echo(f"OK: {len(c.teams)} teams, {len(c.sessions)} sessions, "
+               f"{len(c.pairs)} mentoring pairs")
+
+
+@main.command()
+@click.argument("template", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data", type=click.Path(exists=True, path_type=Path),
+              help="A cohort, so that its extra columns count as available fields.")
+def fields(template: Path, data: Path | None) -> None:
+    """List every field TEMPLATE uses and where the cohort provides it."""
+    with _errors():
+        report = jobs.fields(template, data)
+    width = max((len(n) for n, _ in report.fields), default=5)
+    for name, source in report.fields:
+        click.echo(f"{name:<{width}}  {source or 'NOT PROVIDED by the cohort'}")
+    if report.missing:
+        _fail([Problem(f"the template uses {', '.join(report.missing)}, which the cohort does "
+                       "not provide", file=str(template))])
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Write a starter workspace: an empty cohort workbook and the templates to edit."""
+    with _errors():
+        report = jobs.init(folder)
+    for path in report.written:
+        click.echo(f"Wrote {path}")
+    for path in report.kept:
+        click.echo(f"Kept {path} (already there)")
+    click.echo(f"Next: fill in {folder / 'cohort.xlsx'}, then "
+               f"`docgen check {folder / 'cohort.xlsx'}` and "
+               f"`docgen generate {folder / 'cohort.xlsx'} -o {folder / 'output'}`.")

@@ -1,0 +1,145 @@
+"""Turn cohort records into what a template sees: one plain-text context per document.
+
+Field names are the cohort's column keys (``team_name``, ``training_days``), so an admin who
+adds a column "Ward" to the Teams sheet can write ``{{ ward }}`` in a template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from docgen import schema
+from docgen.models import Cohort, Pair, Session, Team
+from docgen.values import format_date, format_hours, format_time
+
+BLANK_TABLE_ROWS = 8  # rows to write in under the pre-filled ones; never fewer than 3
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    """One document to write: its kind, identity, title (for the file name) and content."""
+
+    kind: str
+    key: str
+    title: str
+    context: dict[str, object]
+    properties: dict[str, str] = field(default_factory=dict)
+    row: int = 0  # the cohort row it comes from, for messages
+
+
+def _programme_fields(cohort: Cohort, today: dt.date) -> dict[str, object]:
+    ctx: dict[str, object] = dict(cohort.programme.settings)
+    ctx["generated"] = format_date(today)
+    return ctx
+
+
+def _form(team: Team, s: Session | None) -> dict[str, str]:
+    if s is None:
+        return {tag.split(".", 1)[1]: "" for tag, _label, _ph in schema.RECORD_FIELDS}
+    return {
+        "coach": "; ".join(s.coaches or team.coaches),
+        "team_members": "; ".join(team.members),
+        "date": format_date(s.date),
+        "start_time": format_time(s.start),
+        "finish_time": format_time(s.finish),
+        "topic": s.topic,
+        "issues": s.issues,
+        "action": s.action,
+        "next_meeting": format_date(s.next_meeting),
+    }
+
+
+def _table_row(team: Team, s: Session) -> dict[str, str]:
+    when = format_date(s.date)
+    if s.mode == "Email":
+        when = f"{when} (email)" if when else "email"
+    return {
+        "coach": "; ".join(s.coaches or team.coaches),
+        "date_of_coaching": when,
+        "topic": s.topic,
+        "comments": s.comments,
+        "mode": s.mode,
+    }
+
+
+def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
+    """Return the contract of ``team``: one Record of Coaching form per known session."""
+    sessions = cohort.sessions_of(team.team_id)
+    ctx = _programme_fields(cohort, today)
+    ctx.update(team.extra)
+    ctx.update(
+        team_id=team.team_id,
+        team_name=team.team_name,
+        organisation=team.organisation,
+        team_members="\n".join(team.members),
+        coach="; ".join(team.coaches),
+        coach_email=team.coach_email,
+        venue=team.venue,
+        frequency=team.frequency,
+        duration=team.duration,
+        review_after_sessions=str(team.review_after or ""),
+        first_session=format_date(team.first_session),
+        records=[_form(team, s) for s in sessions] or [_form(team, None)],
+        sessions=[_table_row(team, s) for s in sessions],
+        blank_rows=list(range(max(3, BLANK_TABLE_ROWS - len(sessions)))),
+    )
+    p = cohort.programme
+    props = {
+        schema.PROP_KIND: schema.KIND_CONTRACT,
+        schema.PROP_KEY: team.team_id,
+        schema.PROP_TEAM_NAME: team.team_name,
+        schema.PROP_ORGANISATION: team.organisation,
+        schema.PROP_COACHES: "; ".join(team.coaches),
+        schema.PROP_PROGRAMME: p.get("programme"),
+        schema.PROP_COHORT: p.get("cohort"),
+        schema.PROP_MINIMUM_HOURS: format_hours(p.minimum_hours),
+        schema.PROP_REVIEW_AFTER: str(team.review_after or p.review_after),
+        schema.PROP_SESSION_HOURS: format_hours(p.session_hours),
+        schema.PROP_COACHING_PAID: "Yes" if p.coaching_paid else "No",
+    }
+    return DocumentPlan(schema.KIND_CONTRACT, team.team_id,
+                        f"{team.display_name} ({team.team_id})", ctx, props, team.row)
+
+
+def agreement_plan(cohort: Cohort, pair: Pair, today: dt.date) -> DocumentPlan:
+    """Return the mentor agreement of one QI practitioner and mentor pair."""
+    ctx = _programme_fields(cohort, today)
+    ctx.update(pair.extra)
+    ctx.update(
+        qi_practitioner=pair.practitioner,
+        practitioner_organisation=pair.practitioner_organisation,
+        mentor=pair.mentor,
+        mentor_organisation=pair.mentor_organisation,
+        meet_every_weeks=str(pair.meet_every_weeks or ""),
+        time=pair.time,
+        location=pair.location,
+        adequate_notice=pair.adequate_notice,
+    )
+    props = {
+        schema.PROP_KIND: schema.KIND_AGREEMENT,
+        schema.PROP_KEY: pair.key,
+        schema.PROP_PROGRAMME: cohort.programme.get("programme"),
+        schema.PROP_COHORT: cohort.programme.get("cohort"),
+    }
+    return DocumentPlan(schema.KIND_AGREEMENT, pair.key,
+                        f"{pair.practitioner} and {pair.mentor}", ctx, props, pair.row)
+
+
+def available_fields(kind: str, extra: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Return every field a template of ``kind`` may use, with where its value comes from."""
+    out = {c.key: f"Programme › {c.header}" for c, _default in schema.PROGRAMME_SETTINGS}
+    out["generated"] = "the date the document is generated"
+    if kind == schema.KIND_CONTRACT:
+        sheet = schema.TEAMS
+        out["records"] = "Sessions: one Record of Coaching form each (a blank one if none)"
+        out["sessions"] = "Sessions: one COACHING RECORD row each"
+        out["blank_rows"] = "empty COACHING RECORD rows to write in"
+        out.update({c.key: f"{sheet.name} › {c.header}" for c in sheet.columns})
+        out["review_after_sessions"] = "Teams › Review after sessions (else Programme)"
+    else:
+        sheet = schema.MENTORING
+        out.update({c.key: f"{sheet.name} › {c.header}" for c in sheet.columns})
+    for key in sorted(extra):
+        out.setdefault(key, "an extra column of the cohort")
+    return out

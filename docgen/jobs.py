@@ -1,0 +1,267 @@
+"""One function per command (generate, check, fields, init, log), each returning a report.
+
+No click here: the CLI calls these and prints their reports; tests and scripts call them too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from docgen import schema
+from docgen.cohort import read_cohort
+from docgen.context import DocumentPlan, agreement_plan, available_fields, contract_plan
+from docgen.errors import DocgenError, Problem
+from docgen.models import Cohort
+from docgen.outputs import Manifest, Outcome, convert_to_pdf, place, soffice, unique_names
+from docgen.render import CompiledTemplate, compile_template
+
+TEMPLATE_FILES = {
+    schema.KIND_CONTRACT: "coaching_contract.docx",
+    schema.KIND_AGREEMENT: "mentor_agreement.docx",
+}
+FOLDERS = {schema.KIND_CONTRACT: "contracts", schema.KIND_AGREEMENT: "agreements"}
+ONLY = {"contracts": schema.KIND_CONTRACT, "agreements": schema.KIND_AGREEMENT}
+
+Progress = Callable[[int], None]
+
+
+def default_templates() -> Path:
+    """Return the folder of the templates that ship with docgen (``templates/`` in the repo)."""
+    repo = Path(__file__).resolve().parent.parent / "templates"
+    if (repo / TEMPLATE_FILES[schema.KIND_CONTRACT]).is_file():
+        return repo
+    return Path(str(resources.files("docgen.templates")))
+
+
+# --- check ----------------------------------------------------------------------------------
+
+
+@dataclass
+class CheckReport:
+    cohort: Cohort
+    problems: list[Problem]
+
+    @property
+    def fatal(self) -> list[Problem]:
+        """Problems with no row: a missing sheet or column; nothing sensible can be made."""
+        return [p for p in self.problems if p.row is None]
+
+
+def check(data: Path) -> CheckReport:
+    """Read and validate the cohort at ``data``; report every problem found."""
+    cohort, problems = read_cohort(data)
+    return CheckReport(cohort, problems)
+
+
+# --- generate -------------------------------------------------------------------------------
+
+
+@dataclass
+class GenerateReport:
+    outdir: Path
+    files: list[tuple[str, Outcome]] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    pdfs: int = 0
+    dry_run: bool = False
+
+    @property
+    def counts(self) -> Counter[Outcome]:
+        return Counter(outcome for _rel, outcome in self.files)
+
+
+def _plans(cohort: Cohort, kinds: Sequence[str], today: dt.date) -> list[DocumentPlan]:
+    plans: list[DocumentPlan] = []
+    if schema.KIND_CONTRACT in kinds:
+        plans += [contract_plan(cohort, team, today) for team in cohort.teams]
+    if schema.KIND_AGREEMENT in kinds:
+        plans += [agreement_plan(cohort, pair, today) for pair in cohort.pairs]
+    return plans
+
+
+def _source_digest(template: CompiledTemplate, plan: DocumentPlan) -> str:
+    """Digest what a document is made from, leaving out the date it was made."""
+    context = {k: v for k, v in plan.context.items() if k != "generated"}
+    blob = json.dumps([template.digest, context, plan.properties], sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def load_templates(folder: Path, kinds: Iterable[str]) -> dict[str, CompiledTemplate]:
+    """Compile the template of each kind from ``folder``, reporting every broken one at once."""
+    compiled: dict[str, CompiledTemplate] = {}
+    problems: list[Problem] = []
+    for kind in kinds:
+        path = folder / TEMPLATE_FILES[kind]
+        if not path.is_file():
+            problems.append(Problem(f"template not found (expected {TEMPLATE_FILES[kind]} in "
+                                    f"{folder})", file=str(path)))
+            continue
+        try:
+            compiled[kind] = compile_template(path)
+        except DocgenError as exc:
+            problems += exc.problems
+    if problems:
+        raise DocgenError(problems)
+    return compiled
+
+
+def _check_fields(templates: dict[str, CompiledTemplate], plans: list[DocumentPlan]) -> None:
+    problems = []
+    for kind, template in templates.items():
+        sample = next((p for p in plans if p.kind == kind), None)
+        if sample is None:
+            continue
+        for name in template.missing(sample.context):
+            problems.append(Problem(
+                f"the template uses the field {{{{ {name} }}}}, which the cohort does not "
+                f"provide: add a column for it or correct the template (`docgen fields "
+                f"{template.path}` lists what is available)", file=str(template.path)))
+    if problems:
+        raise DocgenError(problems)
+
+
+def generate(
+    data: Path,
+    outdir: Path,
+    *,
+    templates: Path | None = None,
+    only: str | None = None,
+    pdf: bool = False,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    force: bool = False,
+    today: dt.date | None = None,
+    progress: Callable[[int], object] | None = None,
+    started: Callable[[int], object] | None = None,
+) -> GenerateReport:
+    """Write one contract per team and one agreement per mentoring pair into ``outdir``.
+
+    The whole cohort is validated first: with problems, nothing is written (unless
+    ``skip_invalid``, which writes the valid rows and reports the rest).
+    """
+    today = today or dt.date.today()
+    report = check(data)
+    if report.fatal or (report.problems and not skip_invalid):
+        raise DocgenError(report.problems)
+    cohort = report.cohort
+    kinds = [ONLY[only]] if only else list(TEMPLATE_FILES)
+    compiled = load_templates(templates or default_templates(), kinds)
+    plans = _plans(cohort, kinds, today)
+    _check_fields(compiled, plans)
+
+    result = GenerateReport(outdir=outdir, skipped=report.problems, dry_run=dry_run)
+    manifest = Manifest.load(outdir)
+    rels: list[str] = []
+    for kind in kinds:
+        own = [p for p in plans if p.kind == kind]
+        rels += [f"{FOLDERS[kind]}/{n}" for n in unique_names([p.title for p in own], ".docx")]
+    if started:
+        started(len(plans))
+    stamp = dt.datetime.now().replace(microsecond=0).isoformat()
+    for plan, rel in zip(plans, rels, strict=True):
+        template = compiled[plan.kind]
+        props = {
+            **plan.properties,
+            schema.PROP_TEMPLATE: template.name,
+            schema.PROP_GENERATED: stamp,
+        }
+        data_bytes = template.render(plan.context, props)
+        outcome = place(manifest, rel, data_bytes, _source_digest(template, plan),
+                        force=force, dry_run=dry_run)
+        result.files.append((rel, outcome))
+        if progress:
+            progress(1)
+    if not dry_run:
+        manifest.compact()
+    if pdf and not dry_run:
+        result.pdfs, result.notes = _pdfs(outdir, result.files)
+    elif pdf and soffice() is None:
+        result.notes.append(Problem("LibreOffice is not installed: no PDF would be made"))
+    return result
+
+
+def _pdfs(outdir: Path, files: list[tuple[str, Outcome]]) -> tuple[int, list[Problem]]:
+    fresh = {Outcome.WRITTEN, Outcome.UPDATED, Outcome.REPLACED_EDITED}
+    todo = [outdir / rel for rel, outcome in files
+            if outcome in fresh or (outcome is Outcome.UNCHANGED
+                                    and not (outdir / rel).with_suffix(".pdf").exists())]
+    if not todo:
+        return 0, []
+    problems = convert_to_pdf(todo)
+    made = sum(1 for f in todo if f.with_suffix(".pdf").exists())
+    return made, problems
+
+
+# --- fields ---------------------------------------------------------------------------------
+
+
+@dataclass
+class FieldsReport:
+    template: Path
+    kind: str
+    fields: list[tuple[str, str | None]]  # (field, where it comes from, or None if nowhere)
+
+    @property
+    def missing(self) -> list[str]:
+        return [name for name, source in self.fields if source is None]
+
+
+def fields(template: Path, data: Path | None = None) -> FieldsReport:
+    """List every field ``template`` uses and where the cohort provides it (or that it does not).
+    """
+    compiled = compile_template(template)
+    mentoring = {c.key for c in schema.MENTORING.columns}
+    kind = schema.KIND_AGREEMENT if compiled.variables & mentoring else schema.KIND_CONTRACT
+    extra: frozenset[str] = frozenset()
+    if data is not None:
+        report = check(data)
+        extra = report.cohort.extra_fields
+    available = available_fields(kind, extra)
+    rows = [(name, available.get(name)) for name in sorted(compiled.variables)]
+    return FieldsReport(template, kind, rows)
+
+
+# --- init -----------------------------------------------------------------------------------
+
+
+@dataclass
+class InitReport:
+    folder: Path
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+
+
+def init(folder: Path) -> InitReport:
+    """Write a starter workspace: an empty cohort workbook and copies of the templates.
+
+    Existing files are never overwritten; they are reported as kept.
+    """
+    from docgen.starter import write_cohort_workbook
+
+    report = InitReport(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    workbook = folder / "cohort.xlsx"
+    if workbook.exists():
+        report.kept.append(workbook)
+    else:
+        write_cohort_workbook(workbook)
+        report.written.append(workbook)
+    source = default_templates()
+    for name in TEMPLATE_FILES.values():
+        dest = folder / "templates" / name
+        if dest.exists():
+            report.kept.append(dest)
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source / name, dest)
+        report.written.append(dest)
+    (folder / "output").mkdir(exist_ok=True)
+    return report

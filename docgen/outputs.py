@@ -1,0 +1,269 @@
+"""Where documents go and how they are written: safe names, atomic writes, the edit guard.
+
+Nothing is lost: every file is written to a temporary file in its folder and renamed into
+place; a document a coach edited since docgen wrote it (its hash is not one docgen recorded)
+is never overwritten; a document open in Word or LibreOffice (its lock file beside it) is
+left alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from docgen.errors import DocgenError, Problem
+
+MANIFEST = ".docgen-manifest.jsonl"
+MAX_NAME_CHARS = 120  # well under the 255-byte limit of common file systems, accents included
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
+    f"{p}{n}" for p in ("COM", "LPT") for n in "123456789¹²³"
+}
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+
+
+class Outcome(StrEnum):
+    """What happened to one document."""
+
+    WRITTEN = "written"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    KEPT_EDITED = "kept because edited"
+    KEPT_OPEN = "kept because open"
+    REPLACED_EDITED = "written, edited copy backed up"
+    SKIPPED = "skipped"
+
+
+def safe_name(text: str, fallback: str = "unnamed") -> str:
+    """Return ``text`` as a file name that is valid on Windows, macOS and Linux.
+
+    Path separators, ``..``, control and bidi characters go; Windows-reserved names (CON,
+    NUL, COM1...) get a trailing ``_``; trailing dots and spaces (which Windows drops) go;
+    accents are kept, composed (NFC), so one name never becomes two files on macOS.
+    """
+    name = unicodedata.normalize("NFC", text or "")
+    name = _UNSAFE.sub("-", name)
+    name = " ".join(name.split())
+    name = re.sub(r"\.{2,}", ".", name).strip(" .-")
+    if len(name) > MAX_NAME_CHARS:
+        name = name[:MAX_NAME_CHARS].rstrip(" .-")
+    if not name:
+        name = fallback
+    if name.split(".")[0].upper().rstrip(" ") in _WINDOWS_RESERVED:
+        name = f"{name}_"
+    return name
+
+
+def unique_names(titles: Iterable[str], suffix: str) -> list[str]:
+    """Return one safe, distinct file name per title (distinct ignoring case, as on Windows)."""
+    used: set[str] = set()
+    out: list[str] = []
+    for title in titles:
+        base = safe_name(title)
+        name, n = f"{base}{suffix}", 2
+        while name.casefold() in used:
+            name, n = f"{base} ({n}){suffix}", n + 1
+        used.add(name.casefold())
+        out.append(name)
+    return out
+
+
+def inside(root: Path, relative: str) -> Path:
+    """Return ``root / relative``, refusing any path that would leave ``root``."""
+    target = (root / relative).resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise DocgenError(Problem(f"refused to write outside the output folder: {relative}"))
+    return target
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers only ever see the old or the new file whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_hash(path: Path) -> str | None:
+    try:
+        return sha256(path.read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def lock_file(path: Path) -> Path | None:
+    """Return the Word or LibreOffice lock file beside ``path``, if the document is open."""
+    for lock in (path.with_name(f".~lock.{path.name}#"), path.with_name(f"~${path.name[2:]}"),
+                 path.with_name(f"~${path.name}")):
+        if lock.exists():
+            return lock
+    return None
+
+
+@dataclass
+class Manifest:
+    """What docgen wrote into an output folder: for each file, the hashes it wrote.
+
+    Kept as an append-only journal, so a run killed at any moment loses nothing: an entry is
+    appended *before* the file is renamed into place, so whichever version is on disk, its
+    hash is known. Compacted at the end of a run.
+    """
+
+    root: Path
+    files: dict[str, dict[str, object]]
+
+    @classmethod
+    def load(cls, root: Path) -> Manifest:
+        files: dict[str, dict[str, object]] = {}
+        path = root / MANIFEST
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                try:
+                    entry = json.loads(line)
+                    rel = entry["path"]
+                except (ValueError, KeyError, TypeError):
+                    continue  # a line cut short by a kill: the entries before it stand
+                known = files.setdefault(rel, {"hashes": []})
+                hashes = known["hashes"]
+                assert isinstance(hashes, list)
+                if entry.get("sha256") and entry["sha256"] not in hashes:
+                    hashes.append(entry["sha256"])
+                if entry.get("source"):
+                    known["source"] = entry["source"]
+        return cls(root, files)
+
+    def written_by_us(self, rel: str, digest: str | None) -> bool:
+        hashes = self.files.get(rel, {}).get("hashes", [])
+        return digest is not None and digest in hashes  # type: ignore[operator]
+
+    def source_of(self, rel: str) -> str | None:
+        value = self.files.get(rel, {}).get("source")
+        return value if isinstance(value, str) else None
+
+    def record(self, rel: str, digest: str, source: str) -> None:
+        entry = self.files.setdefault(rel, {"hashes": []})
+        hashes = entry["hashes"]
+        assert isinstance(hashes, list)
+        if digest not in hashes:
+            hashes.append(digest)
+        entry["source"] = source
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / MANIFEST, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"path": rel, "sha256": digest, "source": source}) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def compact(self) -> None:
+        """Rewrite the journal with the last two hashes of each file that still exists."""
+        lines = []
+        for rel, entry in sorted(self.files.items()):
+            if not (self.root / rel).exists():
+                continue
+            hashes = entry.get("hashes", [])
+            assert isinstance(hashes, list)
+            for digest in hashes[-2:]:
+                lines.append(json.dumps({"path": rel, "sha256": digest,
+                                         "source": entry.get("source")}))
+        atomic_write(self.root / MANIFEST, ("\n".join(lines) + "\n").encode() if lines else b"")
+
+
+def place(manifest: Manifest, rel: str, data: bytes, source: str, *, force: bool = False,
+          dry_run: bool = False, today: dt.datetime | None = None) -> Outcome:
+    """Write one document at ``rel`` under the manifest's root, guarding edits and open files.
+
+    ``source`` is a digest of what the document was made from (template and values): when it
+    is what was recorded and the file is untouched, the file is left as it is ("unchanged").
+    """
+    path = inside(manifest.root, rel)
+    current = file_hash(path)
+    if current is None:
+        outcome = Outcome.WRITTEN
+    elif lock_file(path) is not None:
+        return Outcome.KEPT_OPEN
+    elif manifest.written_by_us(rel, current):
+        if manifest.source_of(rel) == source:
+            return Outcome.UNCHANGED
+        outcome = Outcome.UPDATED
+    elif not force:
+        return Outcome.KEPT_EDITED
+    else:
+        outcome = Outcome.REPLACED_EDITED
+    if dry_run:
+        return outcome
+    if outcome is Outcome.REPLACED_EDITED:
+        stamp = (today or dt.datetime.now()).strftime("%Y-%m-%d %H%M")
+        backup = path.with_name(f"{path.stem} (edited {stamp}){path.suffix}")
+        n = 2
+        while backup.exists():
+            backup = path.with_name(f"{path.stem} (edited {stamp} {n}){path.suffix}")
+            n += 1
+        shutil.copy2(path, backup)
+    manifest.record(rel, sha256(data), source)
+    atomic_write(path, data)
+    return outcome
+
+
+def soffice() -> str | None:
+    """Return the LibreOffice command, or None when it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_pdf(files: list[Path], timeout: float = 600) -> list[Problem]:
+    """Convert ``files`` to PDF beside them with one LibreOffice run per folder.
+
+    One run converts many files far faster than one run each (FACTS.md). LibreOffice exits 0
+    even when it failed, so each PDF is checked; on a timeout its whole process group is
+    killed, as a stray soffice.bin can hold gigabytes.
+    """
+    exe = soffice()
+    if exe is None:
+        return [Problem("LibreOffice is not installed, so no PDF was made "
+                        "(install it, e.g. `apt-get install libreoffice-writer-nogui`)")]
+    problems: list[Problem] = []
+    by_folder: dict[Path, list[Path]] = {}
+    for f in files:
+        by_folder.setdefault(f.parent, []).append(f)
+    for folder, group in by_folder.items():
+        with tempfile.TemporaryDirectory(prefix="docgen-lo-") as profile, \
+                tempfile.TemporaryDirectory(prefix="docgen-pdf-", dir=folder) as out:
+            cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless",
+                   "--convert-to", "pdf", "--outdir", out, *map(str, group)]
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    start_new_session=True)
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                problems.append(Problem(f"LibreOffice took longer than {timeout:.0f} s "
+                                        "and was stopped", file=str(folder)))
+            for f in group:
+                made = Path(out) / f"{f.stem}.pdf"
+                if made.exists() and made.stat().st_size > 0:
+                    os.replace(made, f.with_suffix(".pdf"))
+                else:
+                    problems.append(Problem("LibreOffice could not make a PDF of it",
+                                            file=str(f)))
+    return problems

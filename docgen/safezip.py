@@ -1,0 +1,142 @@
+"""Open untrusted .docx and .xlsx packages within limits, before any library touches them.
+
+Why: python-docx and docxtpl inflate every member of a zip without a bound (FACTS.md: a 951 KB
+zip bomb took python-docx past 6 GB), and a member may lie about its size. Every package docgen
+opens goes through :func:`open_package` (declared sizes and ratios) and its members are read
+with :func:`read_member` (a bounded stream), so a hostile file costs milliseconds, not memory.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from docgen.errors import DocgenError, Problem
+
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # a 3-page contract's document.xml is ~100 KB
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_MEMBERS = 5_000
+MAX_RATIO = 200  # real XML compresses 5-30 times; bombs compress thousands of times
+RATIO_FLOOR = 1024 * 1024  # small members may compress well; only judge the ratio above this
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _refuse(path: Path, message: str) -> DocgenError:
+    return DocgenError(Problem(message, file=str(path)))
+
+
+def open_package(path: Path) -> zipfile.ZipFile:
+    """Open ``path`` as a zip package after checking it is one and that it is of sane size.
+
+    Raises :class:`DocgenError` naming the file for an OLE file (encrypted or old .doc/.xls),
+    a file that is not a zip, a truncated zip, or members whose declared sizes or compression
+    ratios are those of a zip bomb.
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise _refuse(path, f"cannot be read ({exc.strerror})") from None
+    if head.startswith(OLE_MAGIC):
+        raise _refuse(
+            path,
+            "is password-protected or in the old Office format (.doc/.xls): "
+            "open it and save it as .docx/.xlsx without a password",
+        )
+    if not head.startswith(b"PK"):
+        raise _refuse(path, "is not an Office document (not a zip package)")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _refuse(path, f"is damaged or truncated ({exc})") from None
+    try:
+        infos = zf.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise _refuse(path, f"has {len(infos)} parts, more than the {MAX_MEMBERS} allowed")
+        total = 0
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise _refuse(path, "is encrypted: save it without a password")
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise _refuse(
+                    path,
+                    f"part {info.filename} would inflate to {info.file_size:,} bytes "
+                    f"(limit {MAX_MEMBER_BYTES:,}): refused as a possible zip bomb",
+                )
+            if (
+                info.file_size > RATIO_FLOOR
+                and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+            ):
+                raise _refuse(
+                    path,
+                    f"part {info.filename} is compressed "
+                    f"{info.file_size // max(info.compress_size, 1)} to 1 "
+                    f"(limit {MAX_RATIO}): refused as a possible zip bomb",
+                )
+            total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise _refuse(
+                path, f"would inflate to {total:,} bytes (limit {MAX_TOTAL_BYTES:,}): refused"
+            )
+    except DocgenError:
+        zf.close()
+        raise
+    return zf
+
+
+def read_member(zf: zipfile.ZipFile, name: str, path: Path | None = None,
+                limit: int = MAX_MEMBER_BYTES) -> bytes:
+    """Return the bytes of member ``name``, reading at most ``limit`` bytes whatever it declares.
+
+    Raises :class:`DocgenError` if the member is missing, damaged, or inflates past the limit.
+    """
+    where = path or Path(zf.filename or "?")
+    try:
+        with zf.open(name) as fh:
+            data = fh.read(limit + 1)
+    except KeyError:
+        raise _refuse(where, f"has no part {name}") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise _refuse(where, f"part {name} is damaged ({exc})") from None
+    if len(data) > limit:
+        raise _refuse(where, f"part {name} inflates past {limit:,} bytes: refused")
+    return data
+
+
+def verify_members(zf: zipfile.ZipFile, path: Path) -> None:
+    """Inflate every member through a bounded stream, so that lying sizes are caught early.
+
+    Used before handing a whole package to a library (openpyxl) that reads members itself.
+    """
+    total = 0
+    for info in zf.infolist():
+        total += len(read_member(zf, info.filename, path))
+        if total > MAX_TOTAL_BYTES:
+            raise _refuse(path, f"inflates past {MAX_TOTAL_BYTES:,} bytes: refused")
+
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, remove_comments=False
+)
+
+
+def parse_xml(data: bytes, path: Path, part: str) -> etree._Element:
+    """Parse an XML part safely: no DTDs or entities, no network, bounded nesting.
+
+    libxml2 itself refuses nesting deeper than 256 unless ``huge_tree`` is set; it is not.
+
+    A DOCTYPE has no place in an Office part; refusing it outright stops billion-laughs and
+    external-entity files before the parser sees them.
+    """
+    head = data[:4096]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in data:
+        raise _refuse(path, f"part {part} declares XML entities: refused as unsafe")
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise _refuse(path, f"part {part} is not well-formed XML ({exc})") from None
+    return root
+
