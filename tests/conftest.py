@@ -1,0 +1,106 @@
+"""Fixtures that build cohorts and read generated documents back with second readers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from docgen.starter import write_cohort_workbook
+
+ROOT = Path(__file__).parents[1]
+SAMPLE = ROOT / "data" / "cohort.xlsx"
+SEEDS = ROOT.parent / "shared" / "seeds"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+Rows = dict[str, list[dict[str, object]]]
+
+
+def small_rows() -> Rows:
+    """Return a small valid cohort: two teams (one with hostile characters), sessions, a pair."""
+    return {
+        "Teams": [
+            {"team_id": "T1", "team_name": "Ward 7 Falls", "organisation": "NHS Lothian",
+             "team_members": "Áine Ní Bhriain; Łukasz Wójcik", "coach": "Dr Jo Bloggs",
+             "coach_email": "jo.bloggs@nhs.scot", "first_session": dt.date(2026, 4, 3)},
+            {"team_id": "T2", "team_name": "A & B <Ltd> \"quoted\" 🚀",
+             "organisation": "Health & Social Care", "team_members": "Élodie Lefèvre\nZoë Smith",
+             "coach": "Sam Coach; Alex Second", "venue": "Room 1\x0c"},
+        ],
+        "Sessions": [
+            {"team_id": "T1", "date": dt.date(2026, 4, 3), "start_time": dt.time(14, 0),
+             "finish_time": dt.time(15, 30), "coach": "Dr Jo Bloggs", "mode": "Face to face",
+             "topic": "Driver diagram", "issues_arising": "Data\x07 gaps",
+             "action": "Collect baseline", "date_of_next_meeting": dt.date(2026, 5, 1)},
+            {"team_id": "T1", "date": "01/05/2026", "mode": "Email", "topic": "PDSA plan"},
+        ],
+        "Mentoring": [
+            {"qi_practitioner": "Zofia Dąbrowska", "practitioner_organisation": "NHS Borders",
+             "mentor": "François Béranger", "mentor_organisation": "NHS Lothian",
+             "meet_every_weeks": 2, "time": "Tuesdays 12:30", "location": "Library",
+             "adequate_notice": "48 hours"},
+        ],
+    }
+
+
+@pytest.fixture
+def make_cohort(tmp_path: Path) -> Callable[..., Path]:
+    """Return a function writing a cohort workbook from rows (default: :func:`small_rows`)."""
+
+    def make(rows: Rows | None = None, name: str = "cohort.xlsx") -> Path:
+        path = tmp_path / name
+        write_cohort_workbook(path, small_rows() if rows is None else rows)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """Return a copy of the shipped sample cohort."""
+    dest = tmp_path / "cohort.xlsx"
+    shutil.copyfile(SAMPLE, dest)
+    return dest
+
+
+def document_root(path: Path) -> etree._Element:
+    with zipfile.ZipFile(path) as zf:
+        return etree.fromstring(zf.read("word/document.xml"))
+
+
+def paragraph_texts(path: Path) -> list[str]:
+    """Return the text of every paragraph, content controls included (python-docx omits them)."""
+    out = []
+    for p in document_root(path).iter(f"{W}p"):
+        parts = []
+        for el in p.iter(f"{W}t", f"{W}br", f"{W}tab"):
+            parts.append(el.text or "" if el.tag == f"{W}t" else
+                         ("\n" if el.tag == f"{W}br" else " "))
+        out.append("".join(parts))
+    return out
+
+
+def full_text(path: Path) -> str:
+    return "\n".join(paragraph_texts(path))
+
+
+def controls(path: Path) -> list[tuple[str, str, bool]]:
+    """Return (tag, text, showing placeholder) for every content control in document order."""
+    out = []
+    for sdt in document_root(path).iter(f"{W}sdt"):
+        tag = sdt.find(f"{W}sdtPr/{W}tag")
+        text = "".join(t.text or "" for t in sdt.iter(f"{W}t"))
+        showing = sdt.find(f"{W}sdtPr/{W}showingPlcHdr") is not None
+        out.append((tag.get(f"{W}val") if tag is not None else "", text, showing))
+    return out
+
+
+def custom_properties(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as zf:
+        root = etree.fromstring(zf.read("docProps/custom.xml"))
+    return {p.get("name"): "".join(p.itertext()) for p in root}

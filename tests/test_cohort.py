@@ -1,0 +1,160 @@
+"""Reading and validating the cohort: every problem located, all reported, nothing written."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from conftest import small_rows
+from docgen.cli import main
+from docgen.cohort import read_cohort
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def broken(make_cohort, mutate) -> Path:
+    rows = small_rows()
+    mutate(rows)
+    return make_cohort(rows)
+
+
+def assert_refused(path: Path, out: Path, *messages: str) -> str:
+    code, output = run("generate", str(path), "-o", str(out))
+    assert code == 1, output
+    for message in messages:
+        assert message in output
+    assert not out.exists() or not any(out.rglob("*.docx"))
+    assert "Traceback" not in output
+    return output
+
+
+def test_duplicate_team_id(tmp_path: Path, make_cohort) -> None:
+    path = broken(make_cohort, lambda r: r["Teams"].append({"team_id": " t1 ", "team_name": "X"}))
+    assert_refused(path, tmp_path / "out",
+                   'cohort.xlsx › Teams › row 4 › Team ID: Team ID "t1" is already used on row 2')
+
+
+def test_session_for_unknown_team(tmp_path: Path, make_cohort) -> None:
+    path = broken(make_cohort, lambda r: r["Sessions"].append({"team_id": "T9", "topic": "x"}))
+    assert_refused(path, tmp_path / "out",
+                   'Sessions › row 4 › Team ID: Team ID "T9" is not on the Teams sheet')
+
+
+def test_impossible_date(tmp_path: Path, make_cohort) -> None:
+    def mutate(rows):
+        rows["Teams"][0]["first_session"] = "31/02/2026"
+    assert_refused(broken(make_cohort, mutate), tmp_path / "out",
+                   'Teams › row 2 › First session: "31/02/2026" is not a date')
+
+
+def test_missing_required_column(tmp_path: Path) -> None:
+    path = tmp_path / "cohort.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Teams"
+    ws.append(["Team name", "Organisation"])
+    ws.append(["Ward 7", "NHS Lothian"])
+    wb.save(path)
+    assert_refused(path, tmp_path / "out",
+                   "Teams › row 1 › Team ID: the required column 'Team ID' is missing")
+
+
+def test_empty_teams_sheet(tmp_path: Path, make_cohort) -> None:
+    path = make_cohort({"Teams": []})
+    assert_refused(path, tmp_path / "out", "Teams: the sheet has no teams below its header")
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path, make_cohort) -> None:
+    def mutate(rows):
+        rows["Teams"].append({"team_id": "T1"})
+        rows["Teams"][1]["coach_email"] = "not-an-address"
+        rows["Sessions"][0]["start_time"] = "25:00"
+        rows["Sessions"].append({"team_id": "T7"})
+        rows["Mentoring"].append({"qi_practitioner": "Someone"})
+    output = assert_refused(broken(make_cohort, mutate), tmp_path / "out",
+                            "5 problems found", "already used", "not an email address",
+                            '"25:00" is not a time', "not on the Teams sheet",
+                            "Mentoring › row 3 › Mentor: Mentor is required")
+    assert output.count("cohort.xlsx ›") == 5
+
+
+def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(tmp_path: Path,
+                                                                 make_cohort) -> None:
+    def mutate(rows):
+        rows["Teams"][1]["first_session"] = "yesterday-ish"
+    path = broken(make_cohort, mutate)
+    code, output = run("generate", str(path), "-o", str(tmp_path / "out"), "--skip-invalid")
+    assert code == 0, output
+    assert 'Skipped: cohort.xlsx › Teams › row 3 › First session: "yesterday-ish"' in output
+    assert [p.name for p in (tmp_path / "out" / "contracts").iterdir()] == ["Ward 7 Falls (T1).docx"]
+    assert "1 rows skipped" in output
+
+
+def test_check_reports_ok(make_cohort) -> None:
+    code, output = run("check", str(make_cohort()))
+    assert code == 0
+    assert output.strip() == "OK: 2 teams, 2 sessions, 1 mentoring pairs"
+
+
+def test_header_matching_ignores_case_spacing_and_punctuation(tmp_path: Path) -> None:
+    path = tmp_path / "cohort.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "teams"
+    ws.append(["Cohort 7: teams"])  # a title row above the header
+    ws.append(["TEAM-ID", "team  name", "First Session", "Ward"])
+    ws.append(["T1", "Ward 7", dt.datetime(2026, 4, 3), "7"])
+    ws.append([None, None, None, None])
+    wb.save(path)
+    cohort, problems = read_cohort(path)
+    assert problems == []
+    (team,) = cohort.teams
+    assert (team.team_id, team.team_name, team.first_session) == ("T1", "Ward 7",
+                                                                  dt.date(2026, 4, 3))
+    assert team.extra == {"ward": "7"}
+    assert team.venue == "TBC"  # blank venue falls back to the programme default
+
+
+def test_csv_folder_is_read_like_a_workbook(tmp_path: Path) -> None:
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    with open(folder / "teams.csv", "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([["Team ID", "Team name", "First session"],
+                                  ["T1", "Áine's team", "2026-04-03"]])
+    with open(folder / "sessions.csv", "w", encoding="cp1252", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows([["Team ID", "Date", "Start time", "Topic"],
+                                                 ["T1", "03/04/2026", "2pm", "Café"]])
+    cohort, problems = read_cohort(folder)
+    assert problems == []
+    assert cohort.teams[0].team_name == "Áine's team"
+    assert cohort.teams[0].first_session == dt.date(2026, 4, 3)
+    assert cohort.sessions[0].start == dt.time(14)
+    assert cohort.sessions[0].topic == "Café"
+
+
+def test_programme_settings_override_defaults(make_cohort) -> None:
+    rows = small_rows()
+    rows["Programme"] = [{"training_days": 6, "minimum_coaching_hours": 8,
+                          "session_duration": "90 minutes", "coaching_paid": "No"}]
+    cohort, problems = read_cohort(make_cohort(rows))
+    assert problems == []
+    p = cohort.programme
+    assert (p.get("training_days"), p.minimum_hours, p.session_hours, p.coaching_paid) == (
+        "6", 8.0, 1.5, False)
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "cohort.csv"])
+def test_wrong_kind_of_input_is_a_clear_error(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text("x")
+    code, output = run("check", str(path))
+    assert code == 1
+    assert output.startswith("Error: ")

@@ -1,0 +1,151 @@
+"""docgen generate: the documents' text, tables, content controls and properties, read back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import docx
+import pytest
+
+from conftest import SEEDS, controls, custom_properties, full_text, paragraph_texts
+from docgen import jobs, schema
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def out(tmp_path: Path, make_cohort) -> Path:
+    outdir = tmp_path / "out"
+    jobs.generate(make_cohort(), outdir, today=TODAY)
+    return outdir
+
+
+def contract(out: Path, team_id: str) -> Path:
+    (path,) = [p for p in (out / "contracts").glob("*.docx") if f"({team_id})" in p.name]
+    return path
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("Encourage the you", "Encourage you")
+    return " ".join(text.split())
+
+
+def _seed_lines(name: str) -> list[str]:
+    lines = (SEEDS / name).read_text(encoding="utf-8").splitlines()
+    return [_normalise(line.strip().removeprefix("·")) for line in lines if line.strip()]
+
+
+@pytest.mark.parametrize(("seed", "kind"), [("000_2af35311b39e892a.txt", "contracts"),
+                                            ("002_06d8ad33d24e2154.txt", "agreements")])
+def test_every_line_of_the_original_form_appears(out: Path, seed: str, kind: str) -> None:
+    path = contract(out, "T1") if kind == "contracts" else next((out / kind).glob("*.docx"))
+    text = _normalise(full_text(path))
+    missing = []
+    for line in _seed_lines(seed):
+        pattern = r"\s*".join(
+            "_+" if part.startswith("_") else re.escape(part)
+            for part in re.split(r"(_+|\s+)", line) if part and not part.isspace()
+        ).replace("_+", r"\S*")
+        if not re.search(pattern, text):
+            missing.append(line)
+    assert missing == []
+
+
+def test_one_contract_per_team_and_one_agreement_per_pair(out: Path) -> None:
+    assert sorted(p.name for p in (out / "contracts").iterdir()) == [
+        "A & B -Ltd- -quoted- 🚀 (T2).docx", "Ward 7 Falls (T1).docx"]
+    assert [p.name for p in (out / "agreements").iterdir()] == [
+        "Zofia Dąbrowska and François Béranger.docx"]
+
+
+def test_contract_opens_in_python_docx_with_its_tables(out: Path) -> None:
+    d = docx.Document(str(contract(out, "T1")))
+    headers = [[c.text.split("\n")[0] for c in t.rows[0].cells] for t in d.tables]
+    assert list(schema.COACHING_RECORD_HEADER) in headers
+    record = next(t for t in d.tables
+                  if [c.text.split("\n")[0] for c in t.rows[0].cells]
+                  == list(schema.COACHING_RECORD_HEADER))
+    rows = [[c.text for c in r.cells] for r in record.rows[1:]]
+    assert rows[0] == ["Dr Jo Bloggs", "3 April 2026", "Driver diagram", ""]
+    assert rows[1] == ["Dr Jo Bloggs", "1 May 2026 (email)", "PDSA plan", ""]
+    assert all(not any(r) for r in rows[2:]) and len(rows[2:]) >= 3
+
+
+def test_one_record_form_per_session_with_tagged_controls(out: Path) -> None:
+    found = controls(contract(out, "T1"))
+    record = [(tag, text) for tag, text, _ in found if tag.startswith("record.")]
+    for tag, _label, _ph in schema.RECORD_FIELDS:
+        assert [t for t, _ in record].count(tag) == 2, tag
+    values = {tag: [text for t, text in record if t == tag] for tag, *_ in schema.RECORD_FIELDS}
+    assert values["record.date"] == ["3 April 2026", "1 May 2026"]
+    assert values["record.start_time"][0] == "14:00"
+    assert values["record.finish_time"][0] == "15:30"
+    assert values["record.next_meeting"][0] == "1 May 2026"
+    assert values["record.issues"][0] == "Data gaps"  # the pasted \x07 is dropped
+    assert values["record.team_members"][0] == "Áine Ní Bhriain; Łukasz Wójcik"
+
+
+def test_team_without_sessions_gets_one_blank_form_showing_placeholders(out: Path) -> None:
+    found = [c for c in controls(contract(out, "T2")) if c[0].startswith("record.")]
+    assert len(found) == len(schema.RECORD_FIELDS)
+    for tag, text, showing in found:
+        assert showing, tag
+        assert text == schema.PLACEHOLDERS[tag]
+
+
+def test_custom_properties_identify_the_document(out: Path) -> None:
+    props = custom_properties(contract(out, "T1"))
+    assert props[schema.PROP_KIND] == schema.KIND_CONTRACT
+    assert props[schema.PROP_KEY] == "T1"
+    assert props[schema.PROP_TEMPLATE] == "coaching_contract.docx"
+    assert dt.datetime.fromisoformat(props[schema.PROP_GENERATED])
+    assert props[schema.PROP_MINIMUM_HOURS] == "5"
+    agreement = custom_properties(next((out / "agreements").glob("*.docx")))
+    assert agreement[schema.PROP_KIND] == schema.KIND_AGREEMENT
+    assert agreement[schema.PROP_KEY] == "Zofia Dąbrowska – François Béranger"
+
+
+def test_hostile_characters_come_out_exactly_and_nothing_after_them_is_lost(out: Path) -> None:
+    path = contract(out, "T2")
+    text = full_text(path)
+    assert 'A & B <Ltd> "quoted" 🚀' in text
+    assert "Health & Social Care" in text
+    assert "Room 1" in text and "\x0c" not in text
+    # a value with '&' used to cut the rest of the body: the last table must still be there
+    assert "COACHING RECORD" in text
+    assert "Élodie Lefèvre\nZoë Smith" in paragraph_texts(path)  # line break kept as <w:br/>
+    d = docx.Document(str(path))  # and the document is still valid for a second reader
+    assert d.tables
+
+
+def test_agreement_fills_the_pair_and_programme(out: Path) -> None:
+    path = next((out / "agreements").glob("*.docx"))
+    values = {tag: text for tag, text, _ in controls(path)}
+    assert values["agreement.practitioner"] == "Zofia Dąbrowska"
+    assert values["agreement.mentor"] == "François Béranger"
+    assert values["agreement.weeks"] == "2"
+    assert values["agreement.time"] == "Tuesdays 12:30"
+    assert values["agreement.notice"] == "48 hours"
+
+
+def test_sample_cohort_generates_every_document(tmp_path: Path, sample: Path) -> None:
+    report = jobs.generate(sample, tmp_path / "out", today=TODAY)
+    written = [rel for rel, outcome in report.files if outcome == "written"]
+    assert len([r for r in written if r.startswith("contracts/")]) >= 8
+    assert len([r for r in written if r.startswith("agreements/")]) >= 6
+    for rel in written:
+        assert docx.Document(str(tmp_path / "out" / rel)).paragraphs is not None
+
+
+def test_dry_run_writes_nothing(tmp_path: Path, make_cohort) -> None:
+    report = jobs.generate(make_cohort(), tmp_path / "out", dry_run=True, today=TODAY)
+    assert len(report.files) == 3
+    assert not (tmp_path / "out").exists()
+
+
+def test_only_agreements(tmp_path: Path, make_cohort) -> None:
+    jobs.generate(make_cohort(), tmp_path / "out", only="agreements", today=TODAY)
+    assert not (tmp_path / "out" / "contracts").exists()
+    assert len(list((tmp_path / "out" / "agreements").glob("*.docx"))) == 1
