@@ -171,7 +171,8 @@ class Manifest:
         entry["source"] = source
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / MANIFEST, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"path": rel, "sha256": digest, "source": source}) + "\n")
+            entry_line = {"path": rel, "sha256": digest, "source": source}
+            fh.write(json.dumps(entry_line, ensure_ascii=False) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
 
@@ -185,7 +186,7 @@ class Manifest:
             assert isinstance(hashes, list)
             for digest in hashes[-2:]:
                 lines.append(json.dumps({"path": rel, "sha256": digest,
-                                         "source": entry.get("source")}))
+                                         "source": entry.get("source")}, ensure_ascii=False))
         atomic_write(self.root / MANIFEST, ("\n".join(lines) + "\n").encode() if lines else b"")
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-
 from conftest import small_rows
+
 from docgen.cli import main
 from docgen.cohort import read_cohort
 
@@ -94,7 +94,8 @@ def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(tmp_path: Path,
     code, output = run("generate", str(path), "-o", str(tmp_path / "out"), "--skip-invalid")
     assert code == 0, output
     assert 'Skipped: cohort.xlsx › Teams › row 3 › First session: "yesterday-ish"' in output
-    assert [p.name for p in (tmp_path / "out" / "contracts").iterdir()] == ["Ward 7 Falls (T1).docx"]
+    written = [p.name for p in (tmp_path / "out" / "contracts").iterdir()]
+    assert written == ["Ward 7 Falls (T1).docx"]
     assert "1 rows skipped" in output
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import docx
 import pytest
-
 from conftest import SEEDS, controls, custom_properties, full_text, paragraph_texts
+
 from docgen import jobs, schema
 
 TODAY = dt.date(2026, 11, 23)

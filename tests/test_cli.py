@@ -1,0 +1,98 @@
+"""The command line, through click's CliRunner and once as a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+from conftest import ROOT, controls
+
+from docgen.cli import main
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_generate_prints_a_summary_and_writes_the_documents(tmp_path: Path, make_cohort) -> None:
+    code, output = run("generate", str(make_cohort()), "-o", str(tmp_path / "out"))
+    assert code == 0, output
+    assert f"3 written, 0 unchanged, 0 kept because edited, 0 rows skipped in {tmp_path / 'out'}" \
+        in output
+    code, output = run("generate", str(make_cohort()), "-o", str(tmp_path / "out"))
+    assert "0 written, 3 unchanged" in output
+
+
+def test_generate_pdf_says_clearly_when_libreoffice_is_missing(tmp_path: Path, make_cohort,
+                                                                monkeypatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    code, output = run("generate", str(make_cohort()), "-o", str(tmp_path / "out"), "--pdf")
+    assert code == 0
+    assert "LibreOffice is not installed, so no PDF was made" in output
+
+
+def test_fields_lists_each_field_and_its_source() -> None:
+    code, output = run("fields", str(ROOT / "templates" / "coaching_contract.docx"))
+    assert code == 0, output
+    lines = {line.split()[0]: line for line in output.splitlines()}
+    assert "Teams › Team name" in lines["team_name"]
+    assert "Programme › Training days" in lines["training_days"]
+    assert "records" in lines
+
+
+def test_fields_flags_a_field_the_cohort_lacks(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("{{ team_name }} on {{ ward_number }}")
+    d.save(str(tmp_path / "mine.docx"))
+    code, output = run("fields", str(tmp_path / "mine.docx"))
+    assert code == 1
+    assert "ward_number  NOT PROVIDED by the cohort" in output
+    assert "Error: mine.docx: the template uses ward_number" in output
+
+
+def test_init_writes_a_starter_workspace_and_never_overwrites(tmp_path: Path) -> None:
+    code, output = run("init", str(tmp_path / "ws"))
+    assert code == 0, output
+    wb = openpyxl.load_workbook(tmp_path / "ws" / "cohort.xlsx")
+    assert wb.sheetnames[:1] == ["Instructions"]
+    assert {"Programme", "Teams", "Sessions", "Mentoring"} <= set(wb.sheetnames)
+    assert (tmp_path / "ws" / "templates" / "coaching_contract.docx").exists()
+    code, output = run("init", str(tmp_path / "ws"))
+    assert code == 0 and "Kept" in output and "Wrote" not in output
+    # the starter workbook with its templates is a valid (empty) cohort: check says so
+    code, output = run("check", str(tmp_path / "ws" / "cohort.xlsx"))
+    assert code == 1 and "Teams: the sheet has no teams" in output
+
+
+def test_missing_data_file_is_a_usage_error(tmp_path: Path) -> None:
+    code, output = run("generate", str(tmp_path / "nope.xlsx"))
+    assert code == 2
+    assert "does not exist" in output
+
+
+def test_python_m_docgen_runs_as_a_real_process(tmp_path: Path, make_cohort) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "docgen", "generate", str(make_cohort()), "-o",
+         str(tmp_path / "out")], capture_output=True, text=True, env=env, cwd=tmp_path,
+        timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "3 written" in proc.stdout
+    contract = tmp_path / "out" / "contracts" / "Ward 7 Falls (T1).docx"
+    assert ("record.date", "3 April 2026", False) in controls(contract)
+    proc = subprocess.run([sys.executable, "-m", "docgen", "check", str(tmp_path / "x.xlsx")],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 2
+
+
+def test_every_command_is_described_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in main.commands:
+        assert f"docgen {name}" in readme, name

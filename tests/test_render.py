@@ -1,0 +1,177 @@
+"""The compiled renderer: same document as the plain docxtpl path, sandboxed, always escaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from docgen import jobs
+from docgen.cohort import read_cohort
+from docgen.context import agreement_plan, contract_plan
+from docgen.errors import DocgenError
+from docgen.render import compile_template, make_environment
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TODAY = dt.date(2026, 11, 23)
+
+
+def plain_render(template: Path, context: dict) -> bytes:
+    """Render as a user would with docxtpl: open, render (sandboxed, escaped), save."""
+    tpl = DocxTemplate(str(template))
+    tpl.render(context, jinja_env=make_environment(), autoescape=True)
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return buf.getvalue()
+
+
+def shape(data: bytes) -> dict[str, object]:
+    """Return what a reader sees: paragraph texts, table cells, control tags and values."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        root = etree.fromstring(zf.read("word/document.xml"))
+    for sdt in root.iter(f"{W}sdt"):  # placeholder text is presentation, not content
+        if sdt.find(f"{W}sdtPr/{W}showingPlcHdr") is not None:
+            for t in sdt.iter(f"{W}t"):
+                t.text = ""
+
+    def text(el) -> str:
+        return "".join(t.text or ("\n" if t.tag == f"{W}br" else "")
+                       for t in el.iter(f"{W}t", f"{W}br"))
+
+    body = root.find(f"{W}body")
+    return {
+        "paragraphs": [text(p) for p in body.iter(f"{W}p")],
+        "tables": [[[text(c) for c in r.iter(f"{W}tc")] for r in t.iter(f"{W}tr")]
+                   for t in body.iter(f"{W}tbl")],
+        "controls": [(s.find(f"{W}sdtPr/{W}tag").get(f"{W}val"), text(s))
+                     for s in body.iter(f"{W}sdt")],
+    }
+
+
+@pytest.fixture
+def cohort(make_cohort):
+    cohort, problems = read_cohort(make_cohort())
+    assert problems == []
+    return cohort
+
+
+@pytest.mark.parametrize("team_index", [0, 1])
+def test_contract_equals_the_plain_docxtpl_path(cohort, team_index: int) -> None:
+    template = jobs.default_templates() / "coaching_contract.docx"
+    plan = contract_plan(cohort, cohort.teams[team_index], TODAY)
+    compiled = compile_template(template).render(plan.context, plan.properties)
+    assert shape(compiled) == shape(plain_render(template, plan.context))
+    assert docx.Document(io.BytesIO(compiled)).tables  # a second reader opens it
+
+
+def test_agreement_equals_the_plain_docxtpl_path(cohort) -> None:
+    template = jobs.default_templates() / "mentor_agreement.docx"
+    plan = agreement_plan(cohort, cohort.pairs[0], TODAY)
+    compiled = compile_template(template).render(plan.context, plan.properties)
+    assert shape(compiled) == shape(plain_render(template, plan.context))
+
+
+def _run(paragraph, text: str, bold: bool = False) -> None:
+    paragraph.add_run(text).bold = bold
+
+
+@pytest.fixture
+def tricky_template(tmp_path: Path) -> Path:
+    """A template with a tag split across runs, conditions, and paragraph and row loops."""
+    d = docx.Document()
+    p = d.add_paragraph()
+    _run(p, "Team: {{ team_")
+    _run(p, "name }}", bold=True)  # Word splits a tag when its formatting changes midway
+    d.add_paragraph("{%p if organisation %}")
+    d.add_paragraph("Organisation: {{ organisation|upper }}")
+    d.add_paragraph("{%p else %}")
+    d.add_paragraph("No organisation")
+    d.add_paragraph("{%p endif %}")
+    d.add_paragraph("{%p for r in records %}")
+    d.add_paragraph("Form {{ loop.index }}: {{ r.date or 'no date' }} {{ r.topic }}")
+    d.add_paragraph("{%p endfor %}")
+    table = d.add_table(rows=4, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Coach", "Date"
+    table.cell(1, 0).text = "{%tr for s in sessions %}"
+    table.cell(2, 0).text, table.cell(2, 1).text = "{{ s.coach }}", "{{ s.date_of_coaching }}"
+    table.cell(3, 0).text = "{%tr endfor %}"
+    path = tmp_path / "tricky.docx"
+    d.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("team_index", [0, 1])
+def test_template_with_loops_conditions_and_split_tags(cohort, tricky_template: Path,
+                                                       team_index: int) -> None:
+    plan = contract_plan(cohort, cohort.teams[team_index], TODAY)
+    compiled = compile_template(tricky_template).render(plan.context, plan.properties)
+    got = shape(compiled)
+    assert got == shape(plain_render(tricky_template, plan.context))
+    team = cohort.teams[team_index]
+    assert f"Team: {team.team_name}" in got["paragraphs"]
+    assert f"Organisation: {team.organisation.upper()}" in got["paragraphs"]
+    if team_index == 0:
+        assert "Form 1: 3 April 2026 Driver diagram" in got["paragraphs"]
+        assert got["tables"][0][1:] == [["Dr Jo Bloggs", "3 April 2026"],
+                                        ["Dr Jo Bloggs", "1 May 2026 (email)"]]
+
+
+def _template_with(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "tpl"
+    folder.mkdir(exist_ok=True)
+    d = docx.Document()
+    d.add_paragraph(text)
+    d.save(str(folder / "coaching_contract.docx"))
+    return folder
+
+
+@pytest.mark.parametrize("attack", [
+    "{{ ''.__class__.__mro__ }}",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ team_name.__class__.__base__.__subclasses__() }}",
+])
+def test_a_template_reaching_for_python_internals_is_refused(tmp_path: Path, make_cohort,
+                                                             attack: str) -> None:
+    folder = _template_with(tmp_path, attack)
+    with pytest.raises(DocgenError) as err:
+        jobs.generate(make_cohort(), tmp_path / "out", templates=folder, only="contracts")
+    assert "coaching_contract.docx" in str(err.value)
+    assert not (tmp_path / "out" / "contracts").exists() or not any(
+        (tmp_path / "out" / "contracts").iterdir())
+
+
+def test_escaping_cannot_be_switched_off(tmp_path: Path, make_cohort) -> None:
+    for text in ("{% autoescape false %}{{ team_name }}{% endautoescape %}",
+                 "{{ team_name|safe }}"):
+        folder = _template_with(tmp_path, text)
+        with pytest.raises(DocgenError):
+            jobs.generate(make_cohort(), tmp_path / "out", templates=folder, only="contracts")
+
+
+def test_a_field_the_data_lacks_is_an_error_naming_it(tmp_path: Path, make_cohort) -> None:
+    folder = _template_with(tmp_path, "Ward: {{ ward_number }}")
+    with pytest.raises(DocgenError) as err:
+        jobs.generate(make_cohort(), tmp_path / "out", templates=folder, only="contracts")
+    assert "{{ ward_number }}" in str(err.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_template_syntax_error_names_the_template_and_the_text(tmp_path: Path) -> None:
+    folder = _template_with(tmp_path, "Hello {{ team_name ")
+    with pytest.raises(DocgenError) as err:
+        compile_template(folder / "coaching_contract.docx")
+    message = str(err.value)
+    assert "coaching_contract.docx" in message and "Hello" in message
+
+
+def test_same_values_give_the_same_bytes(cohort) -> None:
+    compiled = compile_template(jobs.default_templates() / "coaching_contract.docx")
+    plan = contract_plan(cohort, cohort.teams[0], TODAY)
+    assert compiled.render(plan.context, plan.properties) == compiled.render(
+        plan.context, plan.properties)
