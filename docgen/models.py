@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from docgen.errors import Problem
@@ -96,9 +97,16 @@ class Cohort:
     pairs: tuple[Pair, ...] = ()
     extra_fields: frozenset[str] = frozenset()
 
+    @cached_property
+    def _sessions_by_team(self) -> dict[str, list[Session]]:
+        index: dict[str, list[Session]] = {}
+        for s in self.sessions:
+            index.setdefault(s.team_id.casefold(), []).append(s)
+        return index
+
     def sessions_of(self, team_id: str) -> list[Session]:
         """Return the team's sessions in date order (undated last, then sheet order)."""
-        own = [s for s in self.sessions if s.team_id.casefold() == team_id.casefold()]
+        own = self._sessions_by_team.get(team_id.casefold(), [])
         return sorted(own, key=lambda s: (s.date is None, s.date or dt.date.min, s.row))
 
 

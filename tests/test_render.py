@@ -16,30 +16,35 @@ from docgen import jobs
 from docgen.cohort import read_cohort
 from docgen.context import agreement_plan, contract_plan
 from docgen.errors import DocgenError
+from docgen.ooxml import fill_placeholders
 from docgen.render import compile_template, make_environment
+from docgen.schema import PLACEHOLDERS
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TODAY = dt.date(2026, 11, 23)
 
 
 def plain_render(template: Path, context: dict) -> bytes:
-    """Render as a user would with docxtpl: open, render (sandboxed, escaped), save."""
+    """Render as a user would with docxtpl (open, render sandboxed and escaped, save), then
+    show placeholders in empty controls by parsing the result, as docgen once did."""
     tpl = DocxTemplate(str(template))
     tpl.render(context, jinja_env=make_environment(), autoescape=True)
     buf = io.BytesIO()
     tpl.save(buf)
-    return buf.getvalue()
+    with zipfile.ZipFile(buf) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["word/document.xml"] = fill_placeholders(parts["word/document.xml"], PLACEHOLDERS)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return out.getvalue()
 
 
 def shape(data: bytes) -> dict[str, object]:
     """Return what a reader sees: paragraph texts, table cells, control tags and values."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         root = etree.fromstring(zf.read("word/document.xml"))
-    for sdt in root.iter(f"{W}sdt"):  # placeholder text is presentation, not content
-        if sdt.find(f"{W}sdtPr/{W}showingPlcHdr") is not None:
-            for t in sdt.iter(f"{W}t"):
-                t.text = ""
-
     def text(el) -> str:
         return "".join(t.text or ("\n" if t.tag == f"{W}br" else "")
                        for t in el.iter(f"{W}t", f"{W}br"))
@@ -49,7 +54,9 @@ def shape(data: bytes) -> dict[str, object]:
         "paragraphs": [text(p) for p in body.iter(f"{W}p")],
         "tables": [[[text(c) for c in r.iter(f"{W}tc")] for r in t.iter(f"{W}tr")]
                    for t in body.iter(f"{W}tbl")],
-        "controls": [(s.find(f"{W}sdtPr/{W}tag").get(f"{W}val"), text(s))
+        "controls": [(s.find(f"{W}sdtPr/{W}tag").get(f"{W}val"), text(s),
+                      s.find(f"{W}sdtPr/{W}showingPlcHdr") is not None,
+                      [r.get(f"{W}val") for r in s.iter(f"{W}rStyle")])
                      for s in body.iter(f"{W}sdt")],
     }
 
