@@ -38,7 +38,7 @@ def default_templates() -> Path:
     repo = Path(__file__).resolve().parent.parent / "templates"
     if (repo / TEMPLATE_FILES[schema.KIND_CONTRACT]).is_file():
         return repo
-    return Path(str(resources.files("docgen.templates")))
+    return Path(str(resources.files("docgen") / "templates"))  # installed as package data
 
 
 # --- check ----------------------------------------------------------------------------------

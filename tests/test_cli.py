@@ -96,3 +96,20 @@ def test_every_command_is_described_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in main.commands:
         assert f"docgen {name}" in readme, name
+
+
+def test_a_plain_install_finds_its_default_templates(tmp_path: Path) -> None:
+    """`pip install .` (not editable) ships the templates as package data."""
+    target = tmp_path / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps",
+         "--target", str(target), str(ROOT)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    code = ("from docgen import jobs; d = jobs.default_templates(); "
+            "print(sorted(p.name for p in d.glob('*.docx')), d)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "['coaching_contract.docx', 'mentor_agreement.docx']" in proc.stdout
+    assert str(target) in proc.stdout
