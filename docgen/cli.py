@@ -44,6 +44,8 @@ def main() -> None:
 
 
 DATA = click.argument("data", type=click.Path(exists=True, path_type=Path))
+JOBS = click.option("-j", "--jobs", "jobs_", type=click.IntRange(min=1),
+                    help="Worker processes (default: the number of cores).")
 
 
 @main.command()
@@ -60,8 +62,9 @@ DATA = click.argument("data", type=click.Path(exists=True, path_type=Path))
               help="Generate the valid rows and report the invalid ones.")
 @click.option("--force", is_flag=True,
               help="Replace documents edited since docgen wrote them (edited copy kept).")
+@JOBS
 def generate(data: Path, outdir: Path, templates: Path | None, only: str | None, pdf: bool,
-             dry_run: bool, skip_invalid: bool, force: bool) -> None:
+             dry_run: bool, skip_invalid: bool, force: bool, jobs_: int | None) -> None:
     """Write one contract per team and one agreement per mentoring pair.
 
     DATA is the cohort workbook (.xlsx) or a folder of CSV files.
@@ -78,7 +81,7 @@ def generate(data: Path, outdir: Path, templates: Path | None, only: str | None,
         try:
             report = jobs.generate(
                 data, outdir, templates=templates, only=only, pdf=pdf, dry_run=dry_run,
-                skip_invalid=skip_invalid, force=force, started=started,
+                skip_invalid=skip_invalid, force=force, jobs=jobs_, started=started,
                 progress=lambda n: bar.update(n) if bar else None,
             )
         finally:

@@ -63,6 +63,16 @@ def _table_row(team: Team, s: Session) -> dict[str, str]:
     }
 
 
+def contract_title(team: Team) -> str:
+    """Return the title a team's contract is filed under: "<Team name> (<Team ID>)"."""
+    return f"{team.display_name} ({team.team_id})"
+
+
+def agreement_title(pair: Pair) -> str:
+    """Return the title a pair's agreement is filed under: "<Practitioner> and <Mentor>"."""
+    return f"{pair.practitioner} and {pair.mentor}"
+
+
 def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
     """Return the contract of ``team``: one Record of Coaching form per known session."""
     sessions = cohort.sessions_of(team.team_id)
@@ -98,8 +108,8 @@ def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
         schema.PROP_SESSION_HOURS: format_hours(p.session_hours),
         schema.PROP_COACHING_PAID: "Yes" if p.coaching_paid else "No",
     }
-    return DocumentPlan(schema.KIND_CONTRACT, team.team_id,
-                        f"{team.display_name} ({team.team_id})", ctx, props, team.row)
+    return DocumentPlan(schema.KIND_CONTRACT, team.team_id, contract_title(team), ctx, props,
+                        team.row)
 
 
 def agreement_plan(cohort: Cohort, pair: Pair, today: dt.date) -> DocumentPlan:
@@ -122,8 +132,8 @@ def agreement_plan(cohort: Cohort, pair: Pair, today: dt.date) -> DocumentPlan:
         schema.PROP_PROGRAMME: cohort.programme.get("programme"),
         schema.PROP_COHORT: cohort.programme.get("cohort"),
     }
-    return DocumentPlan(schema.KIND_AGREEMENT, pair.key,
-                        f"{pair.practitioner} and {pair.mentor}", ctx, props, pair.row)
+    return DocumentPlan(schema.KIND_AGREEMENT, pair.key, agreement_title(pair), ctx, props,
+                        pair.row)
 
 
 def available_fields(kind: str, extra: frozenset[str] = frozenset()) -> dict[str, str]:

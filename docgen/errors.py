@@ -52,3 +52,7 @@ class DocgenError(Exception):
             problems = [problems]
         self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type[DocgenError], tuple[list[Problem]]]:
+        # keep the located problems when the error crosses from a worker process
+        return (DocgenError, (self.problems,))

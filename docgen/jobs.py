@@ -8,16 +8,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing as mp
+import os
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 from docgen import schema
 from docgen.cohort import read_cohort
-from docgen.context import DocumentPlan, agreement_plan, available_fields, contract_plan
+from docgen.context import (
+    DocumentPlan,
+    agreement_plan,
+    agreement_title,
+    available_fields,
+    contract_plan,
+    contract_title,
+)
 from docgen.errors import DocgenError, Problem
 from docgen.models import Cohort
 from docgen.outputs import Manifest, Outcome, convert_to_pdf, place, soffice, unique_names
@@ -30,7 +40,7 @@ TEMPLATE_FILES = {
 FOLDERS = {schema.KIND_CONTRACT: "contracts", schema.KIND_AGREEMENT: "agreements"}
 ONLY = {"contracts": schema.KIND_CONTRACT, "agreements": schema.KIND_AGREEMENT}
 
-Progress = Callable[[int], None]
+T = TypeVar("T")
 
 
 def default_templates() -> Path:
@@ -78,15 +88,6 @@ class GenerateReport:
         return Counter(outcome for _rel, outcome in self.files)
 
 
-def _plans(cohort: Cohort, kinds: Sequence[str], today: dt.date) -> list[DocumentPlan]:
-    plans: list[DocumentPlan] = []
-    if schema.KIND_CONTRACT in kinds:
-        plans += [contract_plan(cohort, team, today) for team in cohort.teams]
-    if schema.KIND_AGREEMENT in kinds:
-        plans += [agreement_plan(cohort, pair, today) for pair in cohort.pairs]
-    return plans
-
-
 def _source_digest(template: CompiledTemplate, plan: DocumentPlan) -> str:
     """Digest what a document is made from, leaving out the date it was made."""
     context = {k: v for k, v in plan.context.items() if k != "generated"}
@@ -113,10 +114,12 @@ def load_templates(folder: Path, kinds: Iterable[str]) -> dict[str, CompiledTemp
     return compiled
 
 
-def _check_fields(templates: dict[str, CompiledTemplate], plans: list[DocumentPlan]) -> None:
+def _check_fields(templates: dict[str, CompiledTemplate], cohort: Cohort,
+                 today: dt.date) -> None:
+    """Refuse a template that uses a field the cohort lacks, before anything is written."""
     problems = []
     for kind, template in templates.items():
-        sample = next((p for p in plans if p.kind == kind), None)
+        sample = _plan(cohort, kind, 0, today) if _count(cohort, kind) else None
         if sample is None:
             continue
         for name in template.missing(sample.context):
@@ -126,6 +129,84 @@ def _check_fields(templates: dict[str, CompiledTemplate], plans: list[DocumentPl
                 f"{template.path}` lists what is available)", file=str(template.path)))
     if problems:
         raise DocgenError(problems)
+
+
+def _count(cohort: Cohort, kind: str) -> int:
+    return len(cohort.teams if kind == schema.KIND_CONTRACT else cohort.pairs)
+
+
+def _plan(cohort: Cohort, kind: str, index: int, today: dt.date) -> DocumentPlan:
+    if kind == schema.KIND_CONTRACT:
+        return contract_plan(cohort, cohort.teams[index], today)
+    return agreement_plan(cohort, cohort.pairs[index], today)
+
+
+@dataclass
+class _Batch:
+    """What every worker needs to make any document; inherited by forked workers, not sent."""
+
+    cohort: Cohort
+    templates: dict[str, CompiledTemplate]
+    manifest: Manifest
+    items: list[tuple[str, int, str]]  # (kind, row index, relative path)
+    today: dt.date
+    stamp: str
+    force: bool
+    dry_run: bool
+
+
+_BATCH: _Batch | None = None
+
+
+def _make(index: int) -> Outcome:
+    """Render and place document ``index`` of the current batch (in this or a worker process)."""
+    batch = _BATCH
+    assert batch is not None
+    kind, row, rel = batch.items[index]
+    plan = _plan(batch.cohort, kind, row, batch.today)
+    template = batch.templates[kind]
+    props = {**plan.properties, schema.PROP_TEMPLATE: template.name,
+             schema.PROP_GENERATED: batch.stamp}
+    try:
+        data = template.render(plan.context, props)
+    except DocgenError as exc:
+        sheet = "Teams" if kind == schema.KIND_CONTRACT else "Mentoring"
+        raise DocgenError([replace(p, message=f"{p.message} (making {rel}, from {sheet} row "
+                                              f"{plan.row})") for p in exc.problems]) from None
+    return place(batch.manifest, rel, data, _source_digest(template, plan),
+                 force=batch.force, dry_run=batch.dry_run)
+
+
+def _make_chunk(indexes: range) -> list[tuple[int, Outcome]]:
+    return [(i, _make(i)) for i in indexes]
+
+
+def run_parallel(count: int, work: Callable[[range], list[tuple[int, T]]], jobs: int,
+                 progress: Callable[[int], object] | None = None) -> list[T]:
+    """Return ``work`` applied to chunks of ``range(count)``, in order, using ``jobs`` processes.
+
+    Workers are forked, so they inherit what the parent prepared (compiled templates, the
+    cohort) instead of receiving it pickled. Where fork is unavailable (Windows, macOS default)
+    or the work is small, it runs in this process: the output is the same either way.
+    """
+    results: list[T | None] = [None] * count
+    chunk = max(1, min(64, count // (jobs * 8) or 1))
+    chunks = [range(i, min(i + chunk, count)) for i in range(0, count, chunk)]
+    if jobs > 1 and count >= 2 * chunk and "fork" in mp.get_all_start_methods():
+        with mp.get_context("fork").Pool(jobs) as pool:
+            for part in pool.imap_unordered(work, chunks):
+                for i, value in part:
+                    results[i] = value
+                if progress:
+                    progress(len(part))
+    else:
+        for indexes in chunks:
+            part = work(indexes)
+            for i, value in part:
+                results[i] = value
+            if progress:
+                progress(len(part))
+    return results  # type: ignore[return-value]
 
 
 def generate(
@@ -138,6 +219,7 @@ def generate(
     dry_run: bool = False,
     skip_invalid: bool = False,
     force: bool = False,
+    jobs: int | None = None,
     today: dt.date | None = None,
     progress: Callable[[int], object] | None = None,
     started: Callable[[int], object] | None = None,
@@ -145,8 +227,10 @@ def generate(
     """Write one contract per team and one agreement per mentoring pair into ``outdir``.
 
     The whole cohort is validated first: with problems, nothing is written (unless
-    ``skip_invalid``, which writes the valid rows and reports the rest).
+    ``skip_invalid``, which writes the valid rows and reports the rest). Documents are made
+    one at a time (never all held in memory), in ``jobs`` processes (default: all cores).
     """
+    global _BATCH
     today = today or dt.date.today()
     report = check(data)
     if report.fatal or (report.problems and not skip_invalid):
@@ -154,33 +238,28 @@ def generate(
     cohort = report.cohort
     kinds = [ONLY[only]] if only else list(TEMPLATE_FILES)
     compiled = load_templates(templates or default_templates(), kinds)
-    plans = _plans(cohort, kinds, today)
-    _check_fields(compiled, plans)
+    _check_fields(compiled, cohort, today)
 
-    result = GenerateReport(outdir=outdir, skipped=report.problems, dry_run=dry_run)
-    manifest = Manifest.load(outdir)
-    rels: list[str] = []
+    items: list[tuple[str, int, str]] = []
     for kind in kinds:
-        own = [p for p in plans if p.kind == kind]
-        rels += [f"{FOLDERS[kind]}/{n}" for n in unique_names([p.title for p in own], ".docx")]
+        titles = ([contract_title(t) for t in cohort.teams] if kind == schema.KIND_CONTRACT
+                  else [agreement_title(p) for p in cohort.pairs])
+        names = unique_names(titles, ".docx")
+        items += [(kind, i, f"{FOLDERS[kind]}/{name}") for i, name in enumerate(names)]
     if started:
-        started(len(plans))
+        started(len(items))
+    manifest = Manifest.load(outdir)
     stamp = dt.datetime.now().replace(microsecond=0).isoformat()
-    for plan, rel in zip(plans, rels, strict=True):
-        template = compiled[plan.kind]
-        props = {
-            **plan.properties,
-            schema.PROP_TEMPLATE: template.name,
-            schema.PROP_GENERATED: stamp,
-        }
-        data_bytes = template.render(plan.context, props)
-        outcome = place(manifest, rel, data_bytes, _source_digest(template, plan),
-                        force=force, dry_run=dry_run)
-        result.files.append((rel, outcome))
-        if progress:
-            progress(1)
+    _BATCH = _Batch(cohort, compiled, manifest, items, today, stamp, force, dry_run)
+    try:
+        outcomes = run_parallel(len(items), _make_chunk, jobs or os.cpu_count() or 1, progress)
+    finally:
+        _BATCH = None
+    result = GenerateReport(outdir=outdir, skipped=report.problems, dry_run=dry_run)
+    result.files = [(rel, outcome) for (_k, _i, rel), outcome in zip(items, outcomes,
+                                                                      strict=True)]
     if not dry_run:
-        manifest.compact()
+        Manifest.load(outdir).compact()  # reloaded: workers appended to the journal
     if pdf and not dry_run:
         result.pdfs, result.notes = _pdfs(outdir, result.files)
     elif pdf and soffice() is None:

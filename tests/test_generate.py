@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 from pathlib import Path
 
 import docx
 import pytest
-from conftest import SEEDS, controls, custom_properties, full_text, paragraph_texts
+from conftest import SEEDS, controls, custom_properties, full_text, paragraph_texts, small_rows
 
 from docgen import jobs, schema
+from docgen.errors import DocgenError
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -149,3 +151,42 @@ def test_only_agreements(tmp_path: Path, make_cohort) -> None:
     jobs.generate(make_cohort(), tmp_path / "out", only="agreements", today=TODAY)
     assert not (tmp_path / "out" / "contracts").exists()
     assert len(list((tmp_path / "out" / "agreements").glob("*.docx"))) == 1
+
+
+def test_jobs_2_writes_the_same_files_as_jobs_1(tmp_path: Path, make_cohort) -> None:
+    rows = small_rows()
+    rows["Teams"] += [{"team_id": f"X{i}", "team_name": f"Team {i}", "coach": "Jo"}
+                      for i in range(30)]
+    data = make_cohort(rows)
+    one, two = tmp_path / "one", tmp_path / "two"
+    jobs.generate(data, one, jobs=1, today=TODAY)
+    jobs.generate(data, two, jobs=2, today=TODAY)
+    files = sorted(p.relative_to(one) for p in one.rglob("*.docx"))
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*.docx"))
+    assert len(files) == 33
+    for rel in files:
+        with zipfile.ZipFile(one / rel) as a, zipfile.ZipFile(two / rel) as b:
+            assert a.namelist() == b.namelist()
+            for name in a.namelist():
+                if name != "docProps/custom.xml":  # holds the time of generation
+                    assert a.read(name) == b.read(name), (rel, name)
+        props_one, props_two = custom_properties(one / rel), custom_properties(two / rel)
+        props_one.pop(schema.PROP_GENERATED), props_two.pop(schema.PROP_GENERATED)
+        assert props_one == props_two
+
+
+def test_an_error_in_a_worker_is_reported_with_its_template(tmp_path: Path,
+                                                            make_cohort) -> None:
+    rows = small_rows()
+    rows["Teams"] += [{"team_id": f"X{i}", "team_name": f"Team {i}"} for i in range(30)]
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    d = docx.Document()
+    d.add_paragraph("{{ team_name * 3 if team_id != 'X17' else team_name / 2 }}")
+    d.save(str(folder / "coaching_contract.docx"))
+    with pytest.raises(DocgenError) as err:
+        jobs.generate(make_cohort(rows), tmp_path / "out", templates=folder,
+                      only="contracts", jobs=2, today=TODAY)
+    assert err.value.problems[0].file == str(folder / "coaching_contract.docx")
+    assert "failed on a value" in str(err.value)
+    assert "from Teams row 21" in str(err.value)  # X17 is the 20th team, below the header

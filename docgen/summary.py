@@ -1,0 +1,429 @@
+"""Turn the sessions read from records into the coaching log's rows: per session, team, coach.
+
+Pure: no files, no clock (``today`` is given), so every figure can be tested exactly.
+
+How the figures are counted (what a manager reads on the Teams sheet):
+
+- A session recorded both as a Record of Coaching form and as a COACHING RECORD row of the same
+  team on the same date is one session: the form's values win, blanks are filled from the row,
+  and a cancellation noted in the row stands.
+- *Held* sessions are the ones not cancelled or rescheduled and not dated after ``today``
+  (those are *planned*: listed, not counted). E-mail contacts are counted apart, as
+  "Email contacts"; their hours count only when times were given (see :mod:`docgen.records`).
+- Hours are the held sessions' hours, assumed durations included (the Sessions sheet says which).
+- Review is due once the held sessions reach the programme's "review after" number.
+- The ICF log has one row per team and coach. Its *contact* is the team members named in the
+  forms (ICF asks for the client's contact; the team is the client and its members are the
+  people coached), its group size the number of those members. Programme coaching counts as
+  paid hours unless the record says the cohort's coaching is not paid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from docgen import schema
+from docgen.errors import Problem
+from docgen.models import Record, RecordedSession, RecordSettings
+from docgen.values import parse_names, person_key
+
+__all__ = ["CoachRow", "IcfRow", "LogData", "SessionRow", "TeamRow", "summarise"]
+
+HELD, CANCELLED, RESCHEDULED, PLANNED = "held", "cancelled", "rescheduled", "planned"
+NOT_RECORDED = "(coach not recorded)"
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One coaching contact as the Sessions sheet shows it."""
+
+    team_id: str
+    team_name: str
+    coach: str
+    date: dt.date | None
+    start: dt.time | None
+    finish: dt.time | None
+    hours: float | None
+    hours_from: str  # "start and finish times", "assumed: session duration", ...
+    mode: str
+    status: str  # held, cancelled, rescheduled, planned
+    topic: str
+    issues: str
+    action: str
+    next_meeting: dt.date | None
+    comments: str
+    source: str
+    where: str
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """One team's figures against the course minimum."""
+
+    team_id: str
+    team_name: str
+    organisation: str
+    coaches: str
+    sessions_held: int
+    email_contacts: int
+    hours: float
+    minimum_hours: float
+    met: bool
+    hours_needed: float
+    sessions_cancelled: int  # cancelled or rescheduled
+    first_session: dt.date | None
+    last_session: dt.date | None
+    next_meeting: dt.date | None
+    review_after: int
+    review_due: bool
+    days_since_contact: int | None
+    sources: str
+
+
+@dataclass(frozen=True)
+class CoachRow:
+    """One coach's teams, sessions and hours."""
+
+    coach: str
+    teams: int
+    team_names: str
+    sessions_held: int
+    email_contacts: int
+    hours: float
+    last_contact: dt.date | None
+
+
+@dataclass(frozen=True)
+class IcfRow:
+    """One row of an ICF client coaching log: one team coached by one coach."""
+
+    coach: str
+    client: str
+    contact: str
+    individual_or_group: str
+    number_in_group: int | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    paid_hours: float
+    pro_bono_hours: float
+    team_id: str
+
+
+@dataclass(frozen=True)
+class LogData:
+    """Everything the coaching log shows, ready to be written."""
+
+    sessions: tuple[SessionRow, ...]
+    teams: tuple[TeamRow, ...]
+    coaches: tuple[CoachRow, ...]
+    icf: tuple[IcfRow, ...]
+    problems: tuple[Problem, ...]
+    today: dt.date
+    files: int = 0  # records read (of any kind)
+
+
+@dataclass
+class _Team:
+    key: str
+    records: list[Record]
+    sessions: list[_Merged]
+
+    @property
+    def main(self) -> Record:
+        """Return the record that names the team best: one identified by its properties."""
+        return next((r for r in self.records if r.identified_by == "properties"),
+                    self.records[0])
+
+
+@dataclass
+class _Merged:
+    session: RecordedSession
+    sources: list[str]
+    wheres: list[str]
+    status: str  # the session's status, or "planned"
+
+
+def _team_key(team_id: str) -> str:
+    return " ".join(team_id.split()).casefold()
+
+
+def _same_form(a: RecordedSession, b: RecordedSession) -> bool:
+    return (a.start, a.finish, a.topic.casefold(), person_key(a.coach)) == (
+        b.start, b.finish, b.topic.casefold(), person_key(b.coach))
+
+
+def _same_row(a: RecordedSession, b: RecordedSession) -> bool:
+    return (a.topic.casefold(), a.comments.casefold(), person_key(a.coach), a.mode) == (
+        b.topic.casefold(), b.comments.casefold(), person_key(b.coach), b.mode)
+
+
+def _combine(form: RecordedSession, row: RecordedSession, settings: RecordSettings
+             ) -> RecordedSession:
+    """Return one session from a form and the table row of the same date (form first)."""
+    status = form.status if form.status != HELD else row.status
+    mode = form.mode or row.mode
+    timed = form.start is not None and form.finish is not None and not form.hours_assumed
+    if status != HELD:
+        hours, assumed = 0.0, False
+    elif timed:
+        hours, assumed = form.hours, False
+    elif mode == "Email":
+        hours, assumed = 0.0, False
+    else:
+        hours, assumed = settings.session_hours, True
+    return replace(
+        form,
+        coach=form.coach or row.coach,
+        topic=form.topic or row.topic,
+        comments=form.comments or row.comments,
+        mode=mode,
+        status=status,
+        hours=hours,
+        hours_assumed=assumed,
+    )
+
+
+def _dedupe(items: list[RecordedSession], same, problems: list[Problem]) -> list[_Merged]:
+    """Drop copies of one session found in a second file of the same team."""
+    kept: list[_Merged] = []
+    for s in items:
+        twin = next((m for m in kept if s.source not in m.sources and same(m.session, s)), None)
+        if twin is None:
+            kept.append(_Merged(s, [s.source], [s.where], s.status))
+            continue
+        twin.sources.append(s.source)
+        twin.wheres.append(s.where)
+        problems.append(Problem(
+            f"repeats a session of team {s.team_id} on {s.date:%d/%m/%Y} already read from "
+            f"{twin.sources[0]}: counted once", file=s.source, sheet=s.where))
+    return kept
+
+
+def _merge(sessions: list[RecordedSession], settings: RecordSettings,
+           problems: list[Problem]) -> list[_Merged]:
+    """Merge a team's forms and table rows of the same date into one session each."""
+    by_date: dict[dt.date | None, list[RecordedSession]] = {}
+    for s in sessions:
+        by_date.setdefault(s.date, []).append(s)
+    out: list[_Merged] = []
+    for date, group in by_date.items():
+        if date is None:
+            out += [_Merged(s, [s.source], [s.where], s.status) for s in group]
+            continue
+        forms = _dedupe([s for s in group if s.origin == "form"], _same_form, problems)
+        rows = _dedupe([s for s in group if s.origin != "form"], _same_row, problems)
+        for form, row in zip(forms, rows, strict=False):
+            form.session = _combine(form.session, row.session, settings)
+            form.status = form.session.status
+            form.sources += [x for x in row.sources if x not in form.sources]
+            form.wheres += row.wheres
+        out += forms + rows[len(forms):]
+    return out
+
+
+def _coaches_of(text: str, fallback: Iterable[str]) -> tuple[str, ...]:
+    return parse_names(text) or tuple(fallback)
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        if name:
+            seen.setdefault(person_key(name) or name, name)
+    return list(seen.values())
+
+
+def _hours_from(s: RecordedSession, status: str) -> str:
+    if status == PLANNED:
+        return "planned: not counted yet"
+    if status != HELD:
+        return f"{status}: not counted"
+    if s.hours_assumed:
+        return "assumed: programme session length"
+    if s.start is not None and s.finish is not None:
+        return "start and finish times"
+    if s.mode == "Email":
+        return "email without times: 0 hours"
+    return ""
+
+
+def _session_row(team: _Team, m: _Merged) -> SessionRow:
+    s = m.session
+    main = team.main
+    counted = m.status in (HELD, CANCELLED, RESCHEDULED)
+    return SessionRow(
+        team_id=main.team_id or s.team_id,
+        team_name=main.team_name or s.team_name,
+        coach=s.coach or "; ".join(main.coaches),
+        date=s.date, start=s.start, finish=s.finish,
+        hours=round(s.hours, 2) if counted and s.hours is not None else None,
+        hours_from=_hours_from(s, m.status),
+        mode=s.mode, status=m.status, topic=s.topic, issues=s.issues, action=s.action,
+        next_meeting=s.next_meeting, comments=s.comments,
+        source="; ".join(m.sources), where="; ".join(m.wheres),
+    )
+
+
+def _team_row(team: _Team, today: dt.date) -> TeamRow:
+    main = team.main
+    settings = main.settings
+    held = [m for m in team.sessions if m.status == HELD]
+    meetings = [m.session for m in held if m.session.mode != "Email"]
+    emails = [m.session for m in held if m.session.mode == "Email"]
+    hours = round(sum(m.session.hours or 0.0 for m in held), 2)
+    dates = sorted(m.session.date for m in held if m.session.date is not None)
+    upcoming = [m.session.next_meeting for m in team.sessions
+                if m.session.next_meeting is not None and m.session.next_meeting >= today]
+    upcoming += [m.session.date for m in team.sessions if m.status == PLANNED]
+    coaches = _unique([*(c for r in team.records for c in r.coaches),
+                       *(c for m in team.sessions for c in parse_names(m.session.coach))])
+    sources = sorted({r.source for r in team.records})
+    return TeamRow(
+        team_id=main.team_id, team_name=main.team_name, organisation=main.organisation,
+        coaches="; ".join(coaches),
+        sessions_held=len(meetings), email_contacts=len(emails), hours=hours,
+        minimum_hours=settings.minimum_hours, met=hours >= settings.minimum_hours,
+        hours_needed=round(max(0.0, settings.minimum_hours - hours), 2),
+        sessions_cancelled=sum(m.status in (CANCELLED, RESCHEDULED) for m in team.sessions),
+        first_session=dates[0] if dates else None,
+        last_session=dates[-1] if dates else None,
+        next_meeting=min(upcoming) if upcoming else None,
+        review_after=settings.review_after,
+        review_due=len(meetings) >= settings.review_after,
+        days_since_contact=(today - dates[-1]).days if dates else None,
+        sources="; ".join(sources),
+    )
+
+
+def _members(team: _Team) -> list[str]:
+    return _unique(name for r in team.records for name in getattr(r, "members", ()))
+
+
+def _by_coach(teams: list[_Team]) -> dict[str, list[tuple[_Team, RecordedSession]]]:
+    """Return each coach's held sessions with their team, keyed by the coach's first spelling."""
+    names: dict[str, str] = {}
+    out: dict[str, list[tuple[_Team, RecordedSession]]] = {}
+    for team in teams:
+        for m in team.sessions:
+            if m.status != HELD:
+                continue
+            for coach in _coaches_of(m.session.coach, team.main.coaches) or (NOT_RECORDED,):
+                name = names.setdefault(person_key(coach) or coach, coach)
+                out.setdefault(name, []).append((team, m.session))
+    return out
+
+
+def _coach_rows(by_coach: dict[str, list[tuple[_Team, RecordedSession]]],
+                teams: list[_Team]) -> list[CoachRow]:
+    """Return one row per coach: those with sessions, and those named in a record without."""
+    names: dict[str, str] = {}
+    team_names: dict[str, list[str]] = {}
+    items: dict[str, list[tuple[_Team, RecordedSession]]] = {}
+
+    def key_of(coach: str) -> str:
+        key = person_key(coach) or coach
+        names.setdefault(key, coach)
+        team_names.setdefault(key, [])
+        items.setdefault(key, [])
+        return key
+
+    def add_team(key: str, team: _Team) -> None:
+        name = team.main.team_name or team.main.team_id
+        if name not in team_names[key]:
+            team_names[key].append(name)
+
+    for coach, pairs in by_coach.items():
+        key = key_of(coach)
+        items[key] += pairs
+        for team, _s in pairs:
+            add_team(key, team)
+    for team in teams:
+        for coach in team.main.coaches:
+            add_team(key_of(coach), team)
+    rows = []
+    for key, coach in names.items():
+        pairs = items[key]
+        dates = [s.date for _t, s in pairs if s.date is not None]
+        rows.append(CoachRow(
+            coach=coach, teams=len(team_names[key]), team_names="; ".join(team_names[key]),
+            sessions_held=sum(s.mode != "Email" for _t, s in pairs),
+            email_contacts=sum(s.mode == "Email" for _t, s in pairs),
+            hours=round(sum(s.hours or 0.0 for _t, s in pairs), 2),
+            last_contact=max(dates) if dates else None,
+        ))
+    return sorted(rows, key=lambda r: (r.coach == NOT_RECORDED, person_key(r.coach)))
+
+
+def _icf_rows(by_coach: dict[str, list[tuple[_Team, RecordedSession]]]) -> list[IcfRow]:
+    rows: list[IcfRow] = []
+    for coach, items in by_coach.items():
+        per_team: dict[str, list[tuple[_Team, RecordedSession]]] = {}
+        for team, s in items:
+            per_team.setdefault(team.key, []).append((team, s))
+        for pairs in per_team.values():
+            team = pairs[0][0]
+            main = team.main
+            hours = round(sum(s.hours or 0.0 for _t, s in pairs), 2)
+            members = _members(team)
+            dates = sorted(s.date for _t, s in pairs if s.date is not None)
+            size = len(members) or None
+            kind = "" if size is None else ("Group" if size > 1 else "Individual")
+            client = ", ".join(x for x in (main.team_name or main.team_id, main.organisation)
+                               if x)
+            paid = main.settings.coaching_paid
+            rows.append(IcfRow(
+                coach=coach, client=client, contact="; ".join(members),
+                individual_or_group=kind, number_in_group=size,
+                start_date=dates[0] if dates else None, end_date=dates[-1] if dates else None,
+                paid_hours=hours if paid else 0.0, pro_bono_hours=0.0 if paid else hours,
+                team_id=main.team_id,
+            ))
+    return sorted(rows, key=lambda r: (r.coach == NOT_RECORDED, person_key(r.coach),
+                                       r.client.casefold()))
+
+
+def summarise(records: list[Record], problems: list[Problem], today: dt.date) -> LogData:
+    """Return the log's rows from the records read and the problems met reading them.
+
+    Only coaching records (``schema.KIND_CONTRACT``) give sessions and teams; the problems of
+    every record are kept. ``today`` decides which sessions are still planned and how many
+    days have passed since a team's last contact.
+    """
+    found: list[Problem] = list(problems)
+    teams: dict[str, _Team] = {}
+    for record in records:
+        found.extend(record.problems)
+        if record.kind != schema.KIND_CONTRACT:
+            continue
+        key = _team_key(record.team_id or record.team_name or record.source)
+        team = teams.setdefault(key, _Team(key, [], []))
+        if team.records:
+            found.append(Problem(
+                f"is another record of team {record.team_id} (also in "
+                f"{team.records[0].source}): sessions recorded in both are counted once",
+                file=record.source))
+        team.records.append(record)
+
+    session_rows: list[SessionRow] = []
+    for team in teams.values():
+        sessions = [s for r in team.records for s in r.sessions]
+        team.sessions = _merge(sessions, team.main.settings, found)
+        for m in team.sessions:
+            if m.status == HELD and m.session.date is not None and m.session.date > today:
+                m.status = PLANNED
+        session_rows += [_session_row(team, m) for m in team.sessions]
+    session_rows.sort(key=lambda r: (r.team_id.casefold(), r.date is None,
+                                     r.date or dt.date.min, r.start or dt.time.min, r.where))
+    ordered = sorted(teams.values(), key=lambda t: t.main.team_id.casefold())
+    by_coach = _by_coach(ordered)
+    return LogData(
+        sessions=tuple(session_rows),
+        teams=tuple(_team_row(t, today) for t in ordered),
+        coaches=tuple(_coach_rows(by_coach, ordered)),
+        icf=tuple(_icf_rows(by_coach)),
+        problems=tuple(found),
+        today=today,
+        files=len(records),
+    )
