@@ -230,8 +230,7 @@ class _Row:
         return value
 
     def extra(self, sheet: Sheet) -> dict[str, str]:
-        known = {c.key for c in sheet.columns}
-        return {k: _display(v) for k, v in self.cells.items() if k not in known}
+        return {k: _display(v) for k, v in self.cells.items() if k not in sheet.keys}
 
 
 def _display(value: object) -> str:

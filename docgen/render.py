@@ -32,6 +32,7 @@ TEMPLATED_PARTS = re.compile(
     r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$"
 )
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NEEDS_CARE = re.compile("[&<>\"'\x00-\x1f\ufffe\uffff\ud800-\udfff]")
 _LINE_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
 _ZIP_DATE, _ZIP_TIME = (0 << 9) | (1 << 5) | 1, 0  # 1980-01-01 00:00: same data, same bytes
 
@@ -47,6 +48,8 @@ def xml_text(value: object) -> Markup:
         return Markup("")
     if isinstance(value, Markup):
         return value
+    if isinstance(value, str) and not _NEEDS_CARE.search(value):
+        return Markup(value)  # the common case: nothing to escape, drop or break
     text = _ILLEGAL_XML.sub("", str(value).replace("\r\n", "\n").replace("\x0b", "\n"))
     text = text.replace("\r", "\n").replace("\t", " ")
     return Markup(str(escape(text)).replace("\n", _LINE_BREAK))
@@ -61,8 +64,15 @@ def make_environment() -> SandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.filters.pop("safe", None)  # escaping is not optional: a raw '<' would break the XML
-    env.tests["docgen_blank"] = lambda value: not xml_text(value)
+    env.tests["docgen_blank"] = _blank
     return env
+
+
+def _blank(value: object) -> bool:
+    """Return True when ``value`` renders as no text at all (so a placeholder shows)."""
+    if isinstance(value, str) and not _NEEDS_CARE.search(value):
+        return not value
+    return not xml_text(value)
 
 
 _MARK = re.compile(r'<docgenmark n="(\d+)"/>')

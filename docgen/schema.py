@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 
 class Kind(StrEnum):
@@ -34,7 +35,7 @@ class Column:
     required: bool = False
     help: str = ""
 
-    @property
+    @cached_property
     def key(self) -> str:
         from docgen.values import header_key
 
@@ -50,6 +51,11 @@ class Sheet:
     columns: tuple[Column, ...]
     required: bool = True
     help: str = ""
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        """Return the keys of the declared columns."""
+        return frozenset(c.key for c in self.columns)
 
     def column(self, key: str) -> Column:
         for c in self.columns:

@@ -1,0 +1,78 @@
+"""Shared helpers for the benchmarks: a synthetic cohort, timing a command, peak memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from docgen.starter import write_cohort_workbook  # noqa: E402
+
+FIRST = ["Áine", "Łukasz", "Élodie", "Seonag", "François", "Zofia", "Eòghann", "Kate"]
+LAST = ["Ní Bhriain", "Wójcik", "Lefèvre", "NicLeòid", "Béranger", "Dąbrowska", "MacAoidh"]
+
+
+def make_cohort(path: Path, teams: int, sessions_per_team: int = 2, pairs: int = 0) -> None:
+    """Write a cohort of ``teams`` teams, each with sessions, like the sample but bigger."""
+    team_rows, session_rows, pair_rows = [], [], []
+    for i in range(teams):
+        tid = f"T{i:05d}"
+        members = "; ".join(f"{FIRST[(i + k) % 8]} {LAST[(i + k) % 7]}" for k in range(3))
+        team_rows.append({
+            "team_id": tid, "team_name": f"Improvement team {i} & partners",
+            "organisation": ["NHS Lothian", "NHS Borders", "Edinburgh H&SCP"][i % 3],
+            "team_members": members, "coach": f"Dr {FIRST[i % 8]} Coach",
+            "coach_email": "coach@nhs.scot", "first_session": dt.date(2026, 3, 1 + i % 28),
+        })
+        for k in range(sessions_per_team):
+            session_rows.append({
+                "team_id": tid, "date": dt.date(2026, 3 + k, 1 + i % 28),
+                "start_time": dt.time(14), "finish_time": dt.time(15), "mode": "Video",
+                "coach": f"Dr {FIRST[i % 8]} Coach", "topic": "Process map < PDSA",
+                "issues_arising": "Data collection", "action": "Baseline run chart",
+            })
+    for i in range(pairs):
+        pair_rows.append({"qi_practitioner": f"{FIRST[i % 8]} P{i}", "mentor": f"Mentor {i}",
+                          "meet_every_weeks": 2, "time": "Tuesdays 12:30"})
+    write_cohort_workbook(path, {"Teams": team_rows, "Sessions": session_rows,
+                                 "Mentoring": pair_rows})
+
+
+MEASURE = """
+import resource, subprocess, sys, time, json
+t = time.perf_counter()
+proc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+elapsed = time.perf_counter() - t
+if proc.returncode:
+    sys.stderr.write(proc.stderr.decode()); sys.exit(proc.returncode)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"seconds": elapsed, "peak_mib": peak}))
+"""
+
+
+def measure(cmd: list[str]) -> dict[str, float]:
+    """Run ``cmd`` as a fresh process; return its wall time and its peak resident memory.
+
+    Peak memory is the largest single process (the command or one of its workers).
+    """
+    out = subprocess.run([sys.executable, "-c", MEASURE, *cmd], check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def machine() -> str:
+    import os
+
+    return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}")
+
+
+def now() -> float:
+    return time.perf_counter()
