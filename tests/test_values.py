@@ -1,0 +1,728 @@
+"""Tests for docgen.values: examples from the spec, then round-trip and robustness properties."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import decimal
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from docgen.values import (
+    clean_text,
+    format_date,
+    format_date_short,
+    format_hours,
+    format_time,
+    header_key,
+    hours_between,
+    is_blank,
+    parse_date,
+    parse_duration_hours,
+    parse_int,
+    parse_names,
+    parse_time,
+    parse_yes_no,
+    person_key,
+)
+
+D = datetime.date
+T = datetime.time
+
+# Characters XML 1.0 allows, minus those clean_text drops on purpose (DEL, bidi controls, CR).
+_XML_LEGAL = re.compile("[\t\n\x20-\x7e\x80-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*")
+_ALSO_DROPPED = re.compile("[\r\x7f\u202a-\u202e\u2066-\u2069]")
+
+# Text that mixes ordinary characters with everything clean_text must deal with.
+_NASTY = st.sampled_from(
+    list("\x00\x08\x0b\x0c\x0e\x1f\x7f\r\n\t \xa0\ufffe\uffff\ud800\udfff\u202a\u202e\u2066")
+    + ["\u2069", "\r\n", "\u0301", "e\u0301", "😀", "é", "\u2028", "\x85", "\u3000"]
+)
+nasty_text = st.lists(st.one_of(st.text(max_size=5), _NASTY), max_size=12).map("".join)
+
+any_cell = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(),
+    nasty_text,
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+)
+
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+dates_2000s = st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 31))
+minute_times = st.builds(T, st.integers(0, 23), st.integers(0, 59))
+
+
+# --------------------------------------------------------------------------------------------
+# header_key
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("Team ID", "team_id"),
+        (" team-id ", "team_id"),
+        ("Team-ID", "team_id"),
+        ("Meet every (weeks)", "meet_every_weeks"),
+        ("Date of next meeting", "date_of_next_meeting"),
+        ("QI practitioner", "qi_practitioner"),
+        ("Date of\nnext meeting", "date_of_next_meeting"),
+        ("Ｔｅａｍ　ＩＤ", "team_id"),  # full-width, folded by NFKC
+        ("İstanbul Café", "istanbul_café"),  # the dot "İ" leaves when lower-cased goes
+        ("__x__", "x"),
+        (None, ""),
+        ("", ""),
+        ("()", ""),
+    ],
+)
+def test_header_key(header: object, key: str) -> None:
+    assert header_key(header) == key
+
+
+@given(any_cell)
+def test_header_key_is_idempotent_and_well_formed(value: object) -> None:
+    key = header_key(value)
+    assert header_key(key) == key
+    assert re.fullmatch(r"(?:[^\W_]+(?:_[^\W_]+)*)?", key)
+
+
+# --------------------------------------------------------------------------------------------
+# clean_text and is_blank
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        ("plain", "plain"),
+        (4.0, "4"),
+        (4.5, "4.5"),
+        (4, "4"),
+        (-0.0, "0"),
+        ("a\r\nb\rc", "a\nb\nc"),
+        ("line one\x0bline two\x0cthree", "line one\nline two\nthree"),
+        ("a\x00b\x08c\x0ed\x1fe\x7ff", "abcdef"),
+        ("a\ufffeb\uffffc", "abc"),
+        ("a\ud800b\udfffc", "abc"),
+        ("\u202aabc\u202c \u2066x\u2069", "abc x"),
+        ("10\xa0am", "10\xa0am"),
+        ("tab\tinside", "tab\tinside"),
+        ("trailing   \nspaces\t \nend  ", "trailing\nspaces\nend"),
+        ("\n\n  \n  body\n\n \n", "body"),
+        ("line\n\n\nafter gap", "line\n\n\nafter gap"),
+        ("Cafe\u0301 😀", "Café 😀"),  # NFC composes the accent; emoji intact
+        ("Áine Ó Súilleabháin", "Áine Ó Súilleabháin"),
+    ],
+)
+def test_clean_text(value: object, text: str) -> None:
+    assert clean_text(value) == text
+
+
+def test_clean_text_composes_across_dropped_characters() -> None:
+    # Dropping the NUL must happen before NFC, or a second pass would change the text.
+    assert clean_text("e\x00\u0301") == "é"
+
+
+@given(st.one_of(st.text(), nasty_text))
+def test_clean_text_is_xml_safe(value: str) -> None:
+    text = clean_text(value)
+    assert _XML_LEGAL.fullmatch(text)
+    assert not _ALSO_DROPPED.search(text)
+    assert text == text.strip()
+    assert all(line == line.rstrip(" \t") for line in text.split("\n"))
+
+
+@given(any_cell)
+def test_clean_text_is_idempotent(value: object) -> None:
+    text = clean_text(value)
+    assert clean_text(text) == text
+
+
+@pytest.mark.parametrize("value", [None, "", "   ", "\n\t\r\n", "\x00\u202a", "\xa0"])
+def test_is_blank(value: object) -> None:
+    assert is_blank(value)
+
+
+@pytest.mark.parametrize("value", ["x", 0, 0.0, False, " . ", D(2026, 4, 3)])
+def test_is_not_blank(value: object) -> None:
+    assert not is_blank(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "03/04/2026",
+        "3/4/26",
+        "3/4/2026",
+        "03.04.2026",
+        "03-04-2026",
+        "03/04/2026 00:00",
+        "2026-04-03",
+        "2026-04-03T00:00:00",
+        "2026-04-03 00:00:00",
+        "2026-04-03T09:30:00.000Z",
+        "2026/04/03",
+        "3 April 2026",
+        "3 Apr 2026",
+        "3 Apr. 2026",
+        "3rd April 2026",
+        "3rd of April 2026",
+        "Thursday 3 April 2026",  # the weekday is not checked (3/4/2026 is in fact a Friday)
+        "Friday, 3rd April 2026",
+        "Fri 3 Apr 2026",
+        "April 3, 2026",
+        "Apr 3rd 2026",
+        "3 APRIL 2026",
+        "3 april 2026",
+        "03-Apr-26",
+        "3-Apr-2026",
+        "  3 April 2026 \n",
+        "3\xa0April\xa02026",
+    ],
+)
+def test_parse_date_text(text: str) -> None:
+    assert parse_date(text) == D(2026, 4, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 Sept 2026", D(2026, 9, 3)),
+        ("3 Sep 2026", D(2026, 9, 3)),
+        ("30 September 2026", D(2026, 9, 30)),
+        ("1st May 2026", D(2026, 5, 1)),
+        ("22nd June 2026", D(2026, 6, 22)),
+        ("31/12/99", D(2099, 12, 31)),
+        ("29/02/2028", D(2028, 2, 29)),
+        ("12/01/2026", D(2026, 1, 12)),  # day first: 12 January, not 1 December
+    ],
+)
+def test_parse_date_more_text(text: str, expected: datetime.date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (datetime.datetime(2026, 4, 3, 14, 30), D(2026, 4, 3)),
+        (D(2026, 4, 3), D(2026, 4, 3)),
+        (45750, D(2025, 4, 3)),
+        (45750.0, D(2025, 4, 3)),
+        (45750.75, D(2025, 4, 3)),  # a date and time serial: the date part
+        (1, D(1899, 12, 31)),
+        (2958465, D(9999, 12, 31)),
+    ],
+)
+def test_parse_date_objects_and_serials(value: object, expected: datetime.date) -> None:
+    assert parse_date(value) == expected
+
+
+def test_parse_date_without_year() -> None:
+    assert parse_date("3rd April", default_year=2026) == D(2026, 4, 3)
+    assert parse_date("3 April", default_year=2027) == D(2027, 4, 3)
+    assert parse_date("April 3", default_year=2026) == D(2026, 4, 3)
+    assert parse_date("3 April 2025", default_year=2026) == D(2025, 4, 3)
+    with pytest.raises(ValueError, match=r'^"3 April" has no year \(e\.g\. 3 April 2026\)$'):
+        parse_date("3 April")
+    with pytest.raises(ValueError, match="is not a date"):
+        parse_date("29 February", default_year=2026)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("31/02/2026", '"31/02/2026" is not a date (day/month/year)'),
+        ("  31/02/2026 ", '"31/02/2026" is not a date (day/month/year)'),
+        ("03/13/2026", '"03/13/2026" is not a date (day/month/year)'),
+        ("soon", '"soon" is not a date (day/month/year)'),
+        ("3 Foo 2026", '"3 Foo 2026" is not a date (day/month/year)'),
+        ("03/04-2026", '"03/04-2026" is not a date (day/month/year)'),
+        ("3/4/026", '"3/4/026" is not a date (day/month/year)'),
+        ("2026-04-03 25:00", '"2026-04-03 25:00" is not a date (day/month/year)'),
+        ("45750", '"45750" is not a date (day/month/year)'),
+        ("", '"" is not a date (day/month/year)'),
+        (None, '"" is not a date (day/month/year)'),
+        (0, '"0" is not a date (day/month/year)'),
+        (0.5, '"0.5" is not a date (day/month/year)'),
+        (2958466, '"2958466" is not a date (day/month/year)'),
+        (-3.0, '"-3" is not a date (day/month/year)'),
+        (float("nan"), '"nan" is not a date (day/month/year)'),
+        (float("inf"), '"inf" is not a date (day/month/year)'),
+        (True, '"True" is not a date (day/month/year)'),
+        (T(14, 0), '"14:00:00" is not a date (day/month/year)'),
+    ],
+)
+def test_parse_date_errors(value: object, message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_date(value)
+    assert str(caught.value) == message
+
+
+def test_error_messages_quote_long_values_shortened() -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_date("word " * 50)
+    message = str(caught.value)
+    assert message.startswith('"word word')
+    assert '…" is not a date' in message
+    assert len(message) < 100
+
+
+@pytest.mark.parametrize(
+    ("d", "long", "short"),
+    [
+        (D(2026, 4, 3), "3 April 2026", "03/04/2026"),
+        (D(2026, 12, 25), "25 December 2026", "25/12/2026"),
+        (datetime.datetime(2026, 1, 9, 10, 0), "9 January 2026", "09/01/2026"),
+        (None, "", ""),
+    ],
+)
+def test_format_date(d: datetime.date | None, long: str, short: str) -> None:
+    assert format_date(d) == long
+    assert format_date_short(d) == short
+
+
+@given(dates_2000s)
+def test_date_round_trips(d: datetime.date) -> None:
+    assert parse_date(format_date(d)) == d
+    assert parse_date(format_date_short(d)) == d
+    assert parse_date(d.isoformat()) == d
+    assert parse_date(datetime.datetime.combine(d, T(0)).isoformat()) == d
+    assert parse_date(f"{d.day}/{d.month}/{d.year % 100:02d}") == d
+    month = format_date(d).split()[1]
+    weekday = _WEEKDAY_NAMES[d.weekday()]
+    assert parse_date(f"{weekday} {d.day:02d} {month[:3]} {d.year}") == d
+    assert parse_date(f"{month} {d.day}, {d.year}") == d
+    assert parse_date(f"{d.day} {month}", default_year=d.year) == d
+
+
+@given(dates_2000s, st.floats(0, 0.999))
+def test_excel_serial_round_trip(d: datetime.date, fraction: float) -> None:
+    serial = (d - D(1899, 12, 30)).days
+    assert parse_date(serial) == d
+    assert parse_date(serial + fraction) == d
+
+
+@given(st.one_of(any_cell, st.from_regex(r"\d{1,5}[/.\- ]\w{1,9}[/.\- ,]{0,2}\d{0,5}")))
+def test_parse_date_only_raises_value_error(value: object) -> None:
+    try:
+        result = parse_date(value)
+    except ValueError as e:
+        assert str(e).startswith('"')
+    else:
+        assert isinstance(result, D)
+
+
+# --------------------------------------------------------------------------------------------
+# Times
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("14:00", T(14, 0)),
+        ("14.00", T(14, 0)),
+        ("9:05", T(9, 5)),
+        ("09:30", T(9, 30)),
+        ("2pm", T(14, 0)),
+        ("2 pm", T(14, 0)),
+        ("2PM", T(14, 0)),
+        ("2.30 pm", T(14, 30)),
+        ("2:30pm", T(14, 30)),
+        ("2:30 p.m.", T(14, 30)),
+        ("2:30 P.M.", T(14, 30)),
+        ("9am", T(9, 0)),
+        ("9.15 a.m.", T(9, 15)),
+        ("12am", T(0, 0)),
+        ("12pm", T(12, 0)),
+        ("12:30am", T(0, 30)),
+        ("1430", T(14, 30)),
+        ("0930", T(9, 30)),
+        ("930", T(9, 30)),
+        ("1400hrs", T(14, 0)),
+        ("14:00 hrs", T(14, 0)),
+        ("noon", T(12, 0)),
+        ("Midday", T(12, 0)),
+        ("12 noon", T(12, 0)),
+        ("midnight", T(0, 0)),
+        ("14:00:00", T(14, 0)),
+        ("14:00:30", T(14, 0, 30)),
+        (" 14:00 ", T(14, 0)),
+        (T(14, 0), T(14, 0)),
+        (datetime.datetime(2026, 4, 3, 14, 0), T(14, 0)),
+        (0.5833333, T(14, 0)),
+        (0.5, T(12, 0)),
+        (0, T(0, 0)),
+        (0.0, T(0, 0)),
+        (0.99999999, T(0, 0)),  # 23:59:59.999 rounds to the next minute
+        (14, T(14, 0)),  # "14.00" typed into Excel is stored as 14
+        (14.0, T(14, 0)),
+        (9.3, T(9, 30)),  # "9.30" typed into Excel is stored as 9.3
+        (9.05, T(9, 5)),
+        (1430, T(14, 30)),
+    ],
+)
+def test_parse_time(value: object, expected: datetime.time) -> None:
+    assert parse_time(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("25:00", "25:00"),
+        ("9:5", "9:5"),
+        ("14:60", "14:60"),
+        ("13pm", "13pm"),
+        ("0am", "0am"),
+        ("2", "2"),
+        ("14", "14"),
+        ("2400", "2400"),
+        ("960", "960"),
+        ("12345", "12345"),
+        ("2 o'clock", "2 o'clock"),
+        ("", ""),
+        (None, ""),
+        (-0.5, "-0.5"),
+        (9.333, "9.333"),
+        (9.75, "9.75"),
+        (24.0, "24"),
+        (2400, "2400"),
+        (float("nan"), "nan"),
+        (True, "True"),
+        (D(2026, 4, 3), "2026-04-03"),
+    ],
+)
+def test_parse_time_errors(value: object, shown: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_time(value)
+    assert str(caught.value) == f'"{shown}" is not a time (e.g. 14:00 or 2pm)'
+
+
+@pytest.mark.parametrize(
+    ("t", "text"), [(T(14, 0), "14:00"), (T(9, 5), "09:05"), (T(0, 0), "00:00"), (None, "")]
+)
+def test_format_time(t: datetime.time | None, text: str) -> None:
+    assert format_time(t) == text
+
+
+@given(minute_times)
+def test_time_round_trips(t: datetime.time) -> None:
+    assert parse_time(format_time(t)) == t
+    assert parse_time(format_time(t).replace(":", ".")) == t
+    assert parse_time(format_time(t).replace(":", "")) == t
+    assert parse_time((t.hour * 60 + t.minute) / 1440) == t
+
+
+@given(
+    minute_times,
+    st.sampled_from(["{h}{sep}{m:02d}{sp}{ap}m", "{h}{sep}{m:02d}{sp}{ap}.m.", "{h}{sp}{ap}m"]),
+    st.sampled_from([":", "."]),
+    st.sampled_from(["", " "]),
+    st.booleans(),
+)
+def test_twelve_hour_round_trips(
+    t: datetime.time, pattern: str, sep: str, sp: str, upper: bool
+) -> None:
+    if "{m" not in pattern and t.minute:
+        t = t.replace(minute=0)
+    text = pattern.format(h=t.hour % 12 or 12, m=t.minute, sep=sep, sp=sp, ap="ap"[t.hour >= 12])
+    assert parse_time(text.upper() if upper else text) == t
+
+
+@given(st.one_of(any_cell, st.from_regex(r"\d{1,4}[:.]?\d{0,3} ?[apmh.]{0,4}")))
+def test_parse_time_only_raises_value_error(value: object) -> None:
+    try:
+        result = parse_time(value)
+    except ValueError as e:
+        assert str(e).startswith('"')
+    else:
+        assert isinstance(result, T)
+
+
+@pytest.mark.parametrize(
+    ("start", "finish", "hours"),
+    [
+        (T(14, 0), T(15, 0), 1.0),
+        (T(14, 0), T(15, 30), 1.5),
+        (T(9, 15), T(10, 0), 0.75),
+        (T(9, 0), T(9, 20), 0.33),
+        (T(0, 0), T(23, 59), 23.98),
+    ],
+)
+def test_hours_between(start: datetime.time, finish: datetime.time, hours: float) -> None:
+    assert hours_between(start, finish) == hours
+
+
+@pytest.mark.parametrize(("start", "finish"), [(T(15, 0), T(14, 0)), (T(14, 0), T(14, 0))])
+def test_hours_between_rejects_finish_not_after_start(
+    start: datetime.time, finish: datetime.time
+) -> None:
+    with pytest.raises(ValueError, match=r"^finish time \d\d:\d\d is not after start time"):
+        hours_between(start, finish)
+
+
+@given(minute_times, minute_times)
+def test_hours_between_matches_minutes(a: datetime.time, b: datetime.time) -> None:
+    start, finish = min(a, b), max(a, b)
+    minutes = (finish.hour - start.hour) * 60 + finish.minute - start.minute
+    if minutes == 0:
+        with pytest.raises(ValueError):
+            hours_between(start, finish)
+    else:
+        assert hours_between(start, finish) == round(minutes / 60, 2)
+
+
+# --------------------------------------------------------------------------------------------
+# Whole numbers, yes/no, durations
+
+
+@pytest.mark.parametrize(
+    "value", [4, 4.0, "4", " 4 ", "4.0", "4.00", "4 weeks", "every 4 weeks", "week-4", "4th"]
+)
+def test_parse_int(value: object) -> None:
+    assert parse_int(value) == 4
+
+
+@pytest.mark.parametrize(("value", "expected"), [("-3", -3), (0, 0), ("+2", 2), ("10", 10)])
+def test_parse_int_signs(value: object, expected: int) -> None:
+    assert parse_int(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("x", "x"),
+        ("", ""),
+        (None, ""),
+        ("4.5", "4.5"),
+        (4.5, "4.5"),
+        ("4 to 6", "4 to 6"),
+        ("4-6 weeks", "4-6 weeks"),
+        ("every few weeks", "every few weeks"),
+        (".5", ".5"),
+        ("1.2.3", "1.2.3"),
+        (True, "True"),
+        (float("nan"), "nan"),
+        (float("inf"), "inf"),
+    ],
+)
+def test_parse_int_errors(value: object, shown: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_int(value)
+    assert str(caught.value) == f'"{shown}" is not a whole number'
+
+
+@given(st.integers())
+def test_parse_int_round_trip(n: int) -> None:
+    assert parse_int(n) == n
+    assert parse_int(str(n)) == n
+    assert parse_int(f"every {n} weeks") == n
+
+
+@pytest.mark.parametrize("value", ["yes", "Yes", "YES", "y", "Y", "true", "TRUE", "1", "x", "X"])
+def test_parse_yes(value: str) -> None:
+    assert parse_yes_no(value) is True
+
+
+@pytest.mark.parametrize("value", ["no", "No", "NO", "n", "N", "false", "False", "0", " no "])
+def test_parse_no(value: str) -> None:
+    assert parse_yes_no(value) is False
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(True, True), (False, False), (1, True), (0, False), (1.0, True)]
+)
+def test_parse_yes_no_objects(value: object, expected: bool) -> None:
+    assert parse_yes_no(value) is expected
+
+
+@pytest.mark.parametrize(("value", "shown"), [("maybe", "maybe"), ("", ""), (None, ""), (2, "2")])
+def test_parse_yes_no_errors(value: object, shown: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_yes_no(value)
+    assert str(caught.value) == f'"{shown}" is not yes or no'
+
+
+@pytest.mark.parametrize(
+    ("value", "hours"),
+    [
+        ("1 hour", 1.0),
+        ("1 hr", 1.0),
+        ("2 hours", 2.0),
+        ("2hrs", 2.0),
+        ("90 minutes", 1.5),
+        ("90 mins", 1.5),
+        ("90m", 1.5),
+        ("1.5 hours", 1.5),
+        ("1.5h", 1.5),
+        ("1h30", 1.5),
+        ("1h 30m", 1.5),
+        ("1 hr 30 mins", 1.5),
+        ("1 hour 30 minutes", 1.5),
+        ("1 hour and 30 minutes", 1.5),
+        ("1 Hour, 30 Minutes", 1.5),
+        ("1:30", 1.5),
+        ("45 min", 0.75),
+        ("45 minutes", 0.75),
+        (1, 1.0),
+        (1.5, 1.5),
+        ("1", 1.0),
+        ("0.5", 0.5),
+        (datetime.timedelta(hours=1, minutes=30), 1.5),
+        (T(1, 30), 1.5),
+    ],
+)
+def test_parse_duration_hours(value: object, hours: float) -> None:
+    assert parse_duration_hours(value) == pytest.approx(hours)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", None, "an hour", "1 day", "1h90", "0", 0, -1, "hours", "1 hour 1 hour", True, 10**400],
+)
+def test_parse_duration_hours_errors(value: object) -> None:
+    with pytest.raises(ValueError, match=r'^".*" is not a length of time \(e\.g\. 1 hour or 90'):
+        parse_duration_hours(value)
+
+
+@given(st.integers(0, 9), st.integers(0, 59))
+def test_duration_forms_agree(h: int, m: int) -> None:
+    if h == m == 0:
+        return
+    expected = h + m / 60
+    assert parse_duration_hours(f"{h}h{m:02d}") == pytest.approx(expected)
+    assert parse_duration_hours(f"{h} hours {m} minutes") == pytest.approx(expected)
+    assert parse_duration_hours(f"{h * 60 + m} mins") == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [(1, "1"), (1.0, "1"), (1.5, "1.5"), (0.75, "0.75"), (10, "10"), (1 / 3, "0.33"), (0, "0")],
+)
+def test_format_hours(hours: float, text: str) -> None:
+    assert format_hours(hours) == text
+
+
+@given(st.decimals(min_value=0, max_value=1000, places=2))
+def test_format_hours_round_trips(hours: decimal.Decimal) -> None:
+    text = format_hours(float(hours))
+    assert not text.endswith("0") or "." not in text
+    assert not text.endswith(".")
+    assert decimal.Decimal(text) == hours
+
+
+@settings(max_examples=200)
+@given(any_cell)
+def test_number_parsers_only_raise_value_error(value: object) -> None:
+    for parse in (parse_int, parse_duration_hours, parse_yes_no):
+        try:
+            parse(value)
+        except ValueError as e:
+            assert str(e).startswith('"')
+
+
+@given(st.from_regex(r"[-+ .\d]{0,8}(h|hours?|m|mins?|minutes?|weeks?)?[ ,]{0,2}\d{0,3}\w{0,4}"))
+def test_number_parsers_only_raise_value_error_on_near_misses(text: str) -> None:
+    for parse in (parse_int, parse_duration_hours):
+        with contextlib.suppress(ValueError):
+            parse(text)
+
+
+# --------------------------------------------------------------------------------------------
+# People
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Dr. Áine  O'Brien", "aine obrien"),
+        ("Áine O’Brien", "AINE O'BRIEN"),
+        ("Mrs Jane Smith", "jane smith"),
+        ("Prof. J. Smith", "J Smith"),
+        ("Anne-Marie Jones", "Anne Marie Jones"),
+        ("Ms\xa0Jane   Smith", "Jane Smith"),
+        ("Zoë Brontë", "Zoe Bronte"),
+        ("Seán O´Neill", "Sean ONeill"),
+    ],
+)
+def test_person_key_matches(a: str, b: str) -> None:
+    assert person_key(a) == person_key(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Jane Smith", "John Smith"), ("Dr", "Mr"), ("Smith, John", "John Smith")],
+)
+def test_person_key_differs(a: str, b: str) -> None:
+    assert person_key(a) != person_key(b)
+
+
+def test_person_key_examples() -> None:
+    assert person_key("Dr. Áine  O'Brien") == "aine obrien"
+    assert person_key("Dr") == "dr"  # a title alone is kept: it is all there is
+    assert person_key("") == ""
+
+
+names = st.text(
+    alphabet=st.characters(exclude_characters=";\n", exclude_categories=("Cs",)), max_size=20
+)
+
+
+@given(names)
+def test_person_key_ignores_title_and_case(name: str) -> None:
+    key = person_key(name)
+    assert person_key(key) == key
+    if key:
+        assert person_key(f"Dr. {name}") == key
+        assert person_key(name.upper().lower()) == person_key(name.lower())
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, ()),
+        ("", ()),
+        ("Jane Smith", ("Jane Smith",)),
+        ("Jane Smith; John Brown", ("Jane Smith", "John Brown")),
+        ("Jane Smith\nJohn Brown\r\nAl Jones", ("Jane Smith", "John Brown", "Al Jones")),
+        ("Smith, John", ("Smith, John",)),
+        ("Smith, John; Brown, Ann", ("Smith, John", "Brown, Ann")),
+        (" Jane   Smith ;; ;\n\nJohn\tBrown; ", ("Jane Smith", "John Brown")),
+        ("Dr. Áine O'Brien; aine obrien; AINE O’BRIEN", ("Dr. Áine O'Brien",)),
+        ("Jane Smith\x0bJohn Brown", ("Jane Smith", "John Brown")),
+        ("J\xa0Smith", ("J Smith",)),
+    ],
+)
+def test_parse_names(value: object, expected: tuple[str, ...]) -> None:
+    assert parse_names(value) == expected
+
+
+@given(st.lists(names.map(lambda s: " ".join(clean_text(s).split())), max_size=6))
+def test_parse_names_round_trip(candidates: list[str]) -> None:
+    unique: list[str] = []
+    keys: set[str] = set()
+    for name in candidates:
+        key = person_key(name) or name
+        if name and key not in keys:
+            keys.add(key)
+            unique.append(name)
+    assert parse_names("; ".join(unique)) == tuple(unique)
+    assert parse_names("\n".join(unique)) == tuple(unique)
+    assert parse_names(";".join(unique + unique)) == tuple(unique)
+
+
+@given(any_cell)
+def test_parse_names_never_fails(value: object) -> None:
+    result = parse_names(value)
+    assert all(name and name == " ".join(name.split()) for name in result)
+    assert len({person_key(n) or n for n in result}) == len(result)
