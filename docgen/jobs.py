@@ -30,7 +30,15 @@ from docgen.context import (
 )
 from docgen.errors import DocgenError, Problem
 from docgen.models import Cohort
-from docgen.outputs import Manifest, Outcome, convert_to_pdf, place, soffice, unique_names
+from docgen.outputs import (
+    Manifest,
+    Outcome,
+    convert_to_pdf,
+    place,
+    remove_stale_temporaries,
+    soffice,
+    unique_names,
+)
 from docgen.render import CompiledTemplate, compile_template
 
 TEMPLATE_FILES = {
@@ -249,6 +257,9 @@ def generate(
     if started:
         started(len(items))
     manifest = Manifest.load(outdir)
+    if not dry_run:
+        for kind in kinds:
+            remove_stale_temporaries(outdir / FOLDERS[kind])
     stamp = dt.datetime.now().replace(microsecond=0).isoformat()
     _BATCH = _Batch(cohort, compiled, manifest, items, today, stamp, force, dry_run)
     try:

@@ -60,8 +60,9 @@ def safe_name(text: str, fallback: str = "unnamed") -> str:
         name = name[:MAX_NAME_CHARS].rstrip(" .-")
     if not name:
         name = fallback
-    if name.split(".")[0].upper().rstrip(" ") in _WINDOWS_RESERVED:
-        name = f"{name}_"
+    stem, dot, rest = name.partition(".")
+    if stem.rstrip(" ").upper() in _WINDOWS_RESERVED:  # Windows looks before the first dot
+        name = f"{stem}_{dot}{rest}"
     return name
 
 
@@ -107,6 +108,33 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = False) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+_TEMPORARY = re.compile(r"^\..+\.(\d+)\.tmp$")
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Delete temporary files a killed run left in ``folder``; return how many.
+
+    Only files named as :func:`atomic_write` names them, by a process no longer running.
+    """
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for path in folder.iterdir():
+        m = _TEMPORARY.match(path.name)
+        if not m or not path.is_file():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+            continue  # its writer still runs
+        except ProcessLookupError:
+            pass
+        except (PermissionError, OverflowError, ValueError):
+            continue
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
 
 
 def sha256(data: bytes) -> str:

@@ -109,13 +109,19 @@ def read_member(zf: zipfile.ZipFile, name: str, path: Path | None = None,
 def verify_members(zf: zipfile.ZipFile, path: Path) -> None:
     """Inflate every member through a bounded stream, so that lying sizes are caught early.
 
-    Used before handing a whole package to a library (openpyxl) that reads members itself.
+    Used before handing a whole package to a library (openpyxl) that reads members itself;
+    also refuses any part with a DTD or entity declarations.
     """
     total = 0
     for info in zf.infolist():
-        total += len(read_member(zf, info.filename, path))
+        data = read_member(zf, info.filename, path)
+        total += len(data)
         if total > MAX_TOTAL_BYTES:
             raise _refuse(path, f"inflates past {MAX_TOTAL_BYTES:,} bytes: refused")
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            # An Office part never declares a DTD; refusing one outright stops entity
+            # expansion and external entities whatever parser the library uses.
+            raise _refuse(path, f"part {info.filename} declares XML entities: refused as unsafe")
 
 
 _PARSER = etree.XMLParser(
