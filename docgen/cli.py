@@ -7,7 +7,7 @@ error. Everything else lives in :mod:`docgen.jobs`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -48,6 +48,31 @@ JOBS = click.option("-j", "--jobs", "jobs_", type=click.IntRange(min=1),
                     help="Worker processes (default: the number of cores).")
 
 
+@contextmanager
+def _progress(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
+    """Yield ``started(total)`` and ``progress(n)`` callbacks driving a progress bar.
+
+    The bar appears only on long runs (more than 50 items) and only on a terminal.
+    """
+    bar = None
+
+    def started(total: int) -> None:
+        nonlocal bar
+        if total > 50 and sys.stderr.isatty():
+            bar = click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True)
+            bar.__enter__()
+
+    def progress(n: int) -> None:
+        if bar is not None:
+            bar.update(n)
+
+    try:
+        yield started, progress
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
 @main.command()
 @DATA
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
@@ -69,24 +94,12 @@ def generate(data: Path, outdir: Path, templates: Path | None, only: str | None,
 
     DATA is the cohort workbook (.xlsx) or a folder of CSV files.
     """
-    bar = None
-
-    def started(total: int) -> None:
-        nonlocal bar
-        bar = click.progressbar(length=total, label="Writing documents", file=sys.stderr,
-                                show_pos=True)
-        bar.__enter__()
-
-    with _errors():
-        try:
-            report = jobs.generate(
-                data, outdir, templates=templates, only=only, pdf=pdf, dry_run=dry_run,
-                skip_invalid=skip_invalid, force=force, jobs=jobs_, started=started,
-                progress=lambda n: bar.update(n) if bar else None,
-            )
-        finally:
-            if bar is not None:
-                bar.__exit__(None, None, None)
+    with _errors(), _progress("Writing documents") as (started, progress):
+        report = jobs.generate(
+            data, outdir, templates=templates, only=only, pdf=pdf, dry_run=dry_run,
+            skip_invalid=skip_invalid, force=force, jobs=jobs_, started=started,
+            progress=progress,
+        )
     for problem in report.skipped:
         click.echo(f"Skipped: {problem}", err=True)
     for rel, outcome in report.files:
@@ -155,3 +168,25 @@ def init(folder: Path) -> None:
     click.echo(f"Next: fill in {folder / 'cohort.xlsx'}, then "
                f"`docgen check {folder / 'cohort.xlsx'}` and "
                f"`docgen generate {folder / 'cohort.xlsx'} -o {folder / 'output'}`.")
+
+
+@main.command()
+@click.argument("folders", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("output") / "coaching_log.xlsx", show_default=True,
+              help="The workbook to write.")
+@JOBS
+def log(folders: tuple[Path, ...], output: Path, jobs_: int | None) -> None:
+    """Rebuild the coaching-log workbook from every .docx record under FOLDERS."""
+    with _errors(), _progress("Reading records") as (started, progress):
+        report = jobs.log(list(folders), output, jobs=jobs_, started=started,
+                          progress=progress)
+    click.echo(f"Read {report.records} coaching records ({report.files} files): "
+               f"{report.sessions} sessions of {report.teams} teams, "
+               f"{len(report.problems)} problems")
+    for problem in report.problems[:10]:
+        click.echo(f"  {problem}")
+    if len(report.problems) > 10:
+        click.echo(f"  … and {len(report.problems) - 10} more on the Problems sheet")
+    click.echo(f"Wrote {report.output}")

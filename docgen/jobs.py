@@ -8,15 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import multiprocessing as mp
-import os
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
 
 from docgen import schema
 from docgen.cohort import read_cohort
@@ -39,6 +36,7 @@ from docgen.outputs import (
     soffice,
     unique_names,
 )
+from docgen.parallel import run_parallel
 from docgen.render import CompiledTemplate, compile_template
 
 TEMPLATE_FILES = {
@@ -48,7 +46,6 @@ TEMPLATE_FILES = {
 FOLDERS = {schema.KIND_CONTRACT: "contracts", schema.KIND_AGREEMENT: "agreements"}
 ONLY = {"contracts": schema.KIND_CONTRACT, "agreements": schema.KIND_AGREEMENT}
 
-T = TypeVar("T")
 
 
 def default_templates() -> Path:
@@ -149,72 +146,28 @@ def _plan(cohort: Cohort, kind: str, index: int, today: dt.date) -> DocumentPlan
     return agreement_plan(cohort, cohort.pairs[index], today)
 
 
-@dataclass
-class _Batch:
-    """What every worker needs to make any document; inherited by forked workers, not sent."""
+def _maker(cohort: Cohort, templates: dict[str, CompiledTemplate], manifest: Manifest,
+           today: dt.date, stamp: str, force: bool, dry_run: bool
+           ) -> Callable[[tuple[str, int, str]], Outcome]:
+    """Return the function that renders and places one document (in any worker process)."""
 
-    cohort: Cohort
-    templates: dict[str, CompiledTemplate]
-    manifest: Manifest
-    items: list[tuple[str, int, str]]  # (kind, row index, relative path)
-    today: dt.date
-    stamp: str
-    force: bool
-    dry_run: bool
+    def make(item: tuple[str, int, str]) -> Outcome:
+        kind, row, rel = item
+        plan = _plan(cohort, kind, row, today)
+        template = templates[kind]
+        props = {**plan.properties, schema.PROP_TEMPLATE: template.name,
+                 schema.PROP_GENERATED: stamp}
+        try:
+            data = template.render(plan.context, props)
+        except DocgenError as exc:
+            sheet = "Teams" if kind == schema.KIND_CONTRACT else "Mentoring"
+            raise DocgenError([replace(p, message=f"{p.message} (making {rel}, from {sheet} "
+                                                  f"row {plan.row})") for p in exc.problems]
+                              ) from None
+        return place(manifest, rel, data, _source_digest(template, plan), force=force,
+                     dry_run=dry_run)
 
-
-_BATCH: _Batch | None = None
-
-
-def _make(index: int) -> Outcome:
-    """Render and place document ``index`` of the current batch (in this or a worker process)."""
-    batch = _BATCH
-    assert batch is not None
-    kind, row, rel = batch.items[index]
-    plan = _plan(batch.cohort, kind, row, batch.today)
-    template = batch.templates[kind]
-    props = {**plan.properties, schema.PROP_TEMPLATE: template.name,
-             schema.PROP_GENERATED: batch.stamp}
-    try:
-        data = template.render(plan.context, props)
-    except DocgenError as exc:
-        sheet = "Teams" if kind == schema.KIND_CONTRACT else "Mentoring"
-        raise DocgenError([replace(p, message=f"{p.message} (making {rel}, from {sheet} row "
-                                              f"{plan.row})") for p in exc.problems]) from None
-    return place(batch.manifest, rel, data, _source_digest(template, plan),
-                 force=batch.force, dry_run=batch.dry_run)
-
-
-def _make_chunk(indexes: range) -> list[tuple[int, Outcome]]:
-    return [(i, _make(i)) for i in indexes]
-
-
-def run_parallel(count: int, work: Callable[[range], list[tuple[int, T]]], jobs: int,
-                 progress: Callable[[int], object] | None = None) -> list[T]:
-    """Return ``work`` applied to chunks of ``range(count)``, in order, using ``jobs`` processes.
-
-    Workers are forked, so they inherit what the parent prepared (compiled templates, the
-    cohort) instead of receiving it pickled. Where fork is unavailable (Windows, macOS default)
-    or the work is small, it runs in this process: the output is the same either way.
-    """
-    results: list[T | None] = [None] * count
-    chunk = max(1, min(64, count // (jobs * 8) or 1))
-    chunks = [range(i, min(i + chunk, count)) for i in range(0, count, chunk)]
-    if jobs > 1 and count >= 2 * chunk and "fork" in mp.get_all_start_methods():
-        with mp.get_context("fork").Pool(jobs) as pool:
-            for part in pool.imap_unordered(work, chunks):
-                for i, value in part:
-                    results[i] = value
-                if progress:
-                    progress(len(part))
-    else:
-        for indexes in chunks:
-            part = work(indexes)
-            for i, value in part:
-                results[i] = value
-            if progress:
-                progress(len(part))
-    return results  # type: ignore[return-value]
+    return make
 
 
 def generate(
@@ -238,7 +191,6 @@ def generate(
     ``skip_invalid``, which writes the valid rows and reports the rest). Documents are made
     one at a time (never all held in memory), in ``jobs`` processes (default: all cores).
     """
-    global _BATCH
     today = today or dt.date.today()
     report = check(data)
     if report.fatal or (report.problems and not skip_invalid):
@@ -261,11 +213,8 @@ def generate(
         for kind in kinds:
             remove_stale_temporaries(outdir / FOLDERS[kind])
     stamp = dt.datetime.now().replace(microsecond=0).isoformat()
-    _BATCH = _Batch(cohort, compiled, manifest, items, today, stamp, force, dry_run)
-    try:
-        outcomes = run_parallel(len(items), _make_chunk, jobs or os.cpu_count() or 1, progress)
-    finally:
-        _BATCH = None
+    make = _maker(cohort, compiled, manifest, today, stamp, force, dry_run)
+    outcomes = run_parallel(items, make, jobs, progress)
     result = GenerateReport(outdir=outdir, skipped=report.problems, dry_run=dry_run)
     result.files = [(rel, outcome) for (_k, _i, rel), outcome in zip(items, outcomes,
                                                                       strict=True)]
@@ -355,3 +304,46 @@ def init(folder: Path) -> InitReport:
         report.written.append(dest)
     (folder / "output").mkdir(exist_ok=True)
     return report
+
+
+# --- log ------------------------------------------------------------------------------------
+
+
+@dataclass
+class LogReport:
+    output: Path
+    files: int
+    records: int
+    sessions: int
+    teams: int
+    problems: list[Problem]
+
+
+def log(
+    folders: list[Path],
+    output: Path,
+    *,
+    today: dt.date | None = None,
+    jobs: int | None = None,
+    progress: Callable[[int], object] | None = None,
+    started: Callable[[int], object] | None = None,
+) -> LogReport:
+    """Read every .docx under ``folders`` and write the coaching-log workbook ``output``.
+
+    Files that cannot be read are listed on the log's Problems sheet, never stop the run, and
+    are never modified. The workbook replaces a previous one only once it is complete.
+    """
+    from docgen.logbook import write_log
+    from docgen.records import read_records
+    from docgen.summary import summarise
+
+    for folder in folders:
+        if not folder.exists():
+            raise DocgenError(Problem("does not exist", file=str(folder)))
+    records, problems = read_records(folders, jobs, progress, started)
+    data = summarise(records, problems, today or dt.date.today())
+    write_log(data, output)
+    contracts = [r for r in records if r.kind == schema.KIND_CONTRACT or r.sessions]
+    return LogReport(output=output, files=data.files, records=len(contracts),
+                     sessions=len(data.sessions), teams=len(data.teams),
+                     problems=list(data.problems))

@@ -154,6 +154,7 @@ class Record:
     team_name: str = ""
     organisation: str = ""
     coaches: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()  # team members named in the record (for the ICF log)
     identified_by: str = "properties"  # "properties", or "text" (labels and file name)
     settings: RecordSettings = field(default_factory=RecordSettings)
     sessions: tuple[RecordedSession, ...] = ()

@@ -21,7 +21,7 @@ How the figures are counted (what a manager reads on the Teams sheet):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from docgen import schema
@@ -185,7 +185,9 @@ def _combine(form: RecordedSession, row: RecordedSession, settings: RecordSettin
     )
 
 
-def _dedupe(items: list[RecordedSession], same, problems: list[Problem]) -> list[_Merged]:
+def _dedupe(items: list[RecordedSession],
+            same: Callable[[RecordedSession, RecordedSession], bool],
+            problems: list[Problem]) -> list[_Merged]:
     """Drop copies of one session found in a second file of the same team."""
     kept: list[_Merged] = []
     for s in items:
@@ -252,7 +254,7 @@ def _hours_from(s: RecordedSession, status: str) -> str:
 def _session_row(team: _Team, m: _Merged) -> SessionRow:
     s = m.session
     main = team.main
-    counted = m.status in (HELD, CANCELLED, RESCHEDULED)
+    counted = m.status == HELD  # other rows show no hours: they count none
     return SessionRow(
         team_id=main.team_id or s.team_id,
         team_name=main.team_name or s.team_name,
@@ -298,7 +300,7 @@ def _team_row(team: _Team, today: dt.date) -> TeamRow:
 
 
 def _members(team: _Team) -> list[str]:
-    return _unique(name for r in team.records for name in getattr(r, "members", ()))
+    return _unique(name for r in team.records for name in r.members)
 
 
 def _by_coach(teams: list[_Team]) -> dict[str, list[tuple[_Team, RecordedSession]]]:

@@ -1,0 +1,80 @@
+"""Apply a function to many items over worker processes, keeping order and reporting progress.
+
+Workers are *forked*, so they inherit what the parent prepared (compiled templates, the
+cohort, the function itself, closures included) instead of receiving it pickled; only
+results travel back. Where fork is unavailable (Windows, macOS by default), where processes
+cannot start, or where the work is small, everything runs in this process: the results are
+the same either way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+X = TypeVar("X")
+T = TypeVar("T")
+
+MIN_PER_WORKER = 16  # below this, starting processes costs more than it saves
+
+
+class _Work(Generic[X, T]):
+    def __init__(self, items: Sequence[X], fn: Callable[[X], T]) -> None:
+        self.items, self.fn = items, fn
+
+
+_CURRENT: _Work | None = None  # set before forking; each worker sees its own copy
+
+
+def _run_chunk(indexes: range) -> list[tuple[int, object]]:
+    work = _CURRENT
+    assert work is not None
+    return [(i, work.fn(work.items[i])) for i in indexes]
+
+
+def default_jobs() -> int:
+    """Return the number of worker processes to use when none is asked for: the cores."""
+    return os.cpu_count() or 1
+
+
+def run_parallel(items: Sequence[X], fn: Callable[[X], T], jobs: int | None = None,
+                 progress: Callable[[int], object] | None = None) -> list[T]:
+    """Return ``[fn(x) for x in items]``, computed by ``jobs`` processes (default: cores).
+
+    An exception raised by ``fn`` in a worker is raised here (so it must pickle: docgen's
+    errors do). ``progress`` is called with the number of items done, chunk by chunk.
+    """
+    global _CURRENT
+    jobs = jobs or default_jobs()
+    count = len(items)
+    results: list[object] = [None] * count
+    chunk = max(1, min(64, count // (jobs * 8) or 1))
+    chunks = [range(i, min(i + chunk, count)) for i in range(0, count, chunk)]
+    parallel = (jobs > 1 and count >= jobs * MIN_PER_WORKER
+                and "fork" in mp.get_all_start_methods())
+    _CURRENT = _Work(items, fn)
+    try:
+        pool = None
+        if parallel:
+            try:
+                pool = mp.get_context("fork").Pool(jobs)
+            except OSError:  # no processes here (a sandbox): do the work in this one
+                pool = None
+        if pool is not None:
+            with pool:
+                for part in pool.imap_unordered(_run_chunk, chunks):
+                    for i, value in part:
+                        results[i] = value
+                    if progress:
+                        progress(len(part))
+        else:
+            for indexes in chunks:
+                for i, value in _run_chunk(indexes):
+                    results[i] = value
+                if progress:
+                    progress(len(indexes))
+    finally:
+        _CURRENT = None
+    return results  # type: ignore[return-value]

@@ -1,0 +1,212 @@
+"""The coaching log workbook, read back with openpyxl: sheets, types, formats, text as text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from docgen import logbook
+from docgen.errors import DocgenError, Problem
+from docgen.logbook import write_log
+from docgen.summary import CoachRow, IcfRow, LogData, SessionRow, TeamRow
+
+D = dt.date
+HOSTILE = ["=1+1", '=HYPERLINK("http://x","y")', "@SUM(1)", "#N/A", "+1", "-2+3", "=", "#REF!"]
+
+
+def session(topic: str = "Driver diagram", **kw) -> SessionRow:
+    values = dict(team_id="T01", team_name="Ward 5", coach="Jane Smith", date=D(2026, 4, 3),
+                  start=dt.time(14), finish=dt.time(15, 30), hours=1.5,
+                  hours_from="start and finish times", mode="", status="held", topic=topic,
+                  issues="", action="Collect data", next_meeting=D(2026, 5, 1), comments="",
+                  source="t01.docx", where="Record of Coaching form 1")
+    values.update(kw)
+    return SessionRow(**values)
+
+
+def team(team_id: str = "T01", hours: float = 1.5, **kw) -> TeamRow:
+    values = dict(team_id=team_id, team_name=f"Team {team_id}", organisation="NHS Lothian",
+                  coaches="Jane Smith", sessions_held=1, email_contacts=0, hours=hours,
+                  minimum_hours=5.0, met=hours >= 5, hours_needed=max(0.0, 5 - hours),
+                  sessions_cancelled=0, first_session=D(2026, 4, 3),
+                  last_session=D(2026, 4, 3), next_meeting=None, review_after=4,
+                  review_due=False, days_since_contact=88, sources=f"{team_id}.docx")
+    values.update(kw)
+    return TeamRow(**values)
+
+
+def data(**kw) -> LogData:
+    values = dict(
+        sessions=(session(),),
+        teams=(team("T01", 1.5), team("T02", 6.0, days_since_contact=3)),
+        coaches=(CoachRow("Jane Smith", 2, "Team T01; Team T02", 5, 1, 7.5, D(2026, 6, 27)),),
+        icf=(IcfRow("Jane Smith", "Team T01, NHS Lothian", "Anna Brown; Ben Cole", "Group", 2,
+                    D(2026, 4, 3), D(2026, 4, 3), 1.5, 0.0, "T01"),),
+        problems=(Problem('"31/02" is not a date', file="t01.docx",
+                          sheet="Record of Coaching form 2", column="Date"),),
+        today=D(2026, 6, 30),
+    )
+    values.update(kw)
+    return LogData(**values)
+
+
+def headers(ws) -> list[str]:
+    return [c.value for c in ws[1]]
+
+
+def test_sheets_tables_headers_and_frozen_panes(tmp_path: Path) -> None:
+    path = tmp_path / "log.xlsx"
+    write_log(data(), path)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Sessions", "Teams", "Coaches", "ICF log", "Problems", "Chart"]
+    for name, table_name, columns, _attr in logbook.SHEETS:
+        ws = wb[name]
+        assert headers(ws) == [c.header for c in columns]
+        assert ws.freeze_panes == "A2"
+        (table,) = ws.tables.values()
+        assert table.displayName == table_name
+        assert table.ref.startswith("A1:") and table.tableStyleInfo.name
+        for c, col in enumerate(columns, start=1):
+            width = ws.column_dimensions[ws.cell(1, c).column_letter].width
+            assert 8 <= width <= 62, (name, col.header, width)
+    assert headers(wb["ICF log"])[1:] == [
+        "Client name", "Contact information", "Individual/Group", "Number in group",
+        "Start date", "End date", "Paid hours", "Pro bono hours"]
+    assert [c.value for c in wb["Problems"][2]] == [
+        "t01.docx", "Record of Coaching form 2 › Date", '"31/02" is not a date']
+
+
+def test_dates_times_and_numbers_are_real_and_formatted(tmp_path: Path) -> None:
+    path = tmp_path / "log.xlsx"
+    write_log(data(), path)
+    wb = load_workbook(path)
+    ws = wb["Sessions"]
+    row = {h: ws.cell(2, c) for c, h in enumerate(headers(ws), start=1)}
+    assert row["Date"].value == dt.datetime(2026, 4, 3)
+    assert row["Date"].number_format == "dd/mm/yyyy"
+    assert row["Start"].value == dt.time(14) and row["Start"].number_format == "hh:mm"
+    assert row["Hours"].value == 1.5 and row["Hours"].number_format == "0.00"
+    assert row["Next meeting"].value == dt.datetime(2026, 5, 1)
+    teams = wb["Teams"]
+    t = {h: teams.cell(2, c).value for c, h in enumerate(headers(teams), start=1)}
+    assert (t["Sessions held"], t["Hours"], t["Met minimum"], t["Review due"]) == (
+        1, 1.5, "No", "No")
+    assert t["Days since last contact"] == 88 and t["Next meeting"] is None
+    icf = wb["ICF log"]
+    assert [c.value for c in icf[2]] == [
+        "Jane Smith", "Team T01, NHS Lothian", "Anna Brown; Ben Cole", "Group", 2,
+        dt.datetime(2026, 4, 3), dt.datetime(2026, 4, 3), 1.5, 0]
+
+
+def test_text_from_documents_stays_text(tmp_path: Path) -> None:
+    sessions = tuple(session(topic=t, comments=t, coach=t) for t in HOSTILE)
+    problems = (Problem("=1+1", file="=HYPERLINK(\"http://x\",\"y\").docx"),)
+    path = tmp_path / "log.xlsx"
+    write_log(data(sessions=sessions, problems=problems,
+                   teams=(team(team_name="=1+1", organisation="#N/A"),)), path)
+    wb = load_workbook(path)
+    ws = wb["Sessions"]
+    cols = headers(ws)
+    for r, text in enumerate(HOSTILE, start=2):
+        for header in ("Topic", "Comments", "Coach"):
+            cell = ws.cell(r, cols.index(header) + 1)
+            assert (cell.value, cell.data_type) == (text, "s"), (header, text)
+    assert wb["Teams"]["B2"].value == "=1+1" and wb["Teams"]["B2"].data_type == "s"
+    assert wb["Teams"]["C2"].value == "#N/A" and wb["Teams"]["C2"].data_type == "s"
+    assert wb["Problems"]["A2"].value == '=HYPERLINK("http://x","y").docx'
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                xml = z.read(name)
+                assert b"<f>" not in xml and b"<f " not in xml, name
+                assert b't="e"' not in xml, name
+
+
+def test_control_characters_are_dropped_and_long_text_is_capped(tmp_path: Path) -> None:
+    long = "x" * 40_000
+    path = tmp_path / "log.xlsx"
+    write_log(data(sessions=(session(topic="bell\x07 tab\x0b next", issues=long),)), path)
+    ws = load_workbook(path)["Sessions"]
+    cols = headers(ws)
+    assert ws.cell(2, cols.index("Topic") + 1).value == "bell tab\n next"
+    issues = ws.cell(2, cols.index("Issues arising") + 1).value
+    assert len(issues) == 32_767 and issues.endswith("…")
+
+
+def test_teams_below_the_minimum_are_highlighted_and_charted(tmp_path: Path) -> None:
+    path = tmp_path / "log.xlsx"
+    write_log(data(), path)
+    wb = load_workbook(path)
+    rules = [(str(rng.sqref), rule.formula) for rng in wb["Teams"].conditional_formatting
+             for rule in rng.rules]
+    met = headers(wb["Teams"]).index("Met minimum") + 1
+    letter = wb["Teams"].cell(1, met).column_letter
+    assert ("A2:R3", [f'${letter}2="No"']) in rules
+    assert any("ISNUMBER" in f[0] for _r, f in rules)
+    with zipfile.ZipFile(path) as z:
+        (chart,) = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        xml = z.read(chart).decode()
+    assert "<barChart>" in xml and "<lineChart>" in xml
+    refs = re.findall(r"<f>([^<]*)</f>", xml.replace("'", ""))
+    assert refs == ["Teams!G1", "Teams!$B$2:$B$3", "Teams!$G$2:$G$3",  # hours per team name
+                    "Teams!H1", "Teams!$H$2:$H$3"]  # and the minimum
+    assert "C62828" in xml and "2E7D32" in xml  # below the minimum red, met green
+
+
+def test_an_empty_log_still_has_every_sheet_and_says_no_problems(tmp_path: Path) -> None:
+    path = tmp_path / "log.xlsx"
+    write_log(LogData((), (), (), (), (), D(2026, 6, 30)), path)
+    wb = load_workbook(path)
+    assert wb["Sessions"].max_row == 1 or wb["Sessions"]["A2"].value is None
+    assert wb["Problems"]["C2"].value == logbook.NO_PROBLEMS
+    assert "No coaching records" in wb["Chart"]["A4"].value
+    for ws in wb.worksheets:
+        for table in ws.tables.values():
+            assert table.ref.endswith("2")
+
+
+def test_the_previous_log_is_replaced_only_by_a_complete_one(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    path = tmp_path / "log.xlsx"
+    write_log(data(), path)
+    before = path.read_bytes()
+
+    def broken_save(self, fh) -> None:
+        fh.write(b"PK half a workbook")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(logbook.Workbook, "save", broken_save)
+    with pytest.raises(DocgenError) as caught:
+        write_log(data(sessions=()), path)
+    assert "No space left" in str(caught.value)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.xlsx"]  # no temporary left
+    monkeypatch.undo()
+    write_log(data(sessions=()), path)
+    assert load_workbook(path)["Sessions"]["A2"].value is None
+
+
+def test_a_log_that_cannot_be_written_says_where(tmp_path: Path) -> None:
+    with pytest.raises(DocgenError) as caught:
+        write_log(data(), tmp_path / "missing" / "log.xlsx")
+    assert caught.value.problems[0].file.endswith("log.xlsx")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_log_renders_to_pdf_in_libreoffice(tmp_path: Path) -> None:
+    path = tmp_path / "coaching_log.xlsx"
+    write_log(data(), path)
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+        check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "coaching_log.pdf"
+    assert pdf.exists() and pdf.stat().st_size > 5_000
+    assert pdf.read_bytes().startswith(b"%PDF")

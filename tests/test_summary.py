@@ -1,0 +1,191 @@
+"""The log's figures: sessions merged, teams against the minimum, coaches, the ICF log."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from docgen import schema
+from docgen.errors import Problem
+from docgen.models import Record, RecordedSession, RecordSettings
+from docgen.summary import summarise
+
+TODAY = dt.date(2026, 6, 30)
+D = dt.date
+
+
+def form(day: dt.date | None, start: tuple[int, int] | None = (14, 0),
+         finish: tuple[int, int] | None = (15, 0), n: int = 1, **kw) -> RecordedSession:
+    s = dt.time(*start) if start else None
+    f = dt.time(*finish) if finish else None
+    hours = kw.pop("hours", None)
+    if hours is None:
+        hours = (f.hour - s.hour + (f.minute - s.minute) / 60) if s and f else 1.0
+    return RecordedSession(
+        source=kw.pop("source", "t01.docx"), team_id=kw.pop("team_id", "T01"), date=day,
+        start=s, finish=f, hours=hours, hours_assumed=not (s and f), origin="form",
+        where=f"Record of Coaching form {n}", **kw)
+
+
+def row(day: dt.date | None, n: int = 1, **kw) -> RecordedSession:
+    email = kw.get("mode") == "Email"
+    status = kw.get("status", "held")
+    hours = 0.0 if email or status != "held" else 1.0
+    return RecordedSession(
+        source=kw.pop("source", "t01.docx"), team_id=kw.pop("team_id", "T01"), date=day,
+        hours=hours, hours_assumed=hours > 0, origin="table", where=f"COACHING RECORD row {n}",
+        **kw)
+
+
+def record(*sessions: RecordedSession, team_id: str = "T01", name: str = "Ward 5",
+           source: str = "t01.docx", coaches: tuple[str, ...] = ("Jane Smith",),
+           members: tuple[str, ...] = ("Anna Brown", "Ben Cole"),
+           settings: RecordSettings | None = None, **kw) -> Record:
+    return Record(source=source, kind=schema.KIND_CONTRACT, team_id=team_id, team_name=name,
+                      organisation="NHS Lothian", coaches=coaches,
+                      settings=settings or RecordSettings(), sessions=sessions,
+                      members=members, **kw)
+
+
+def test_a_form_and_a_table_row_of_the_same_date_are_one_session() -> None:
+    data = summarise([record(
+        form(D(2026, 4, 3), (14, 0), (15, 30), topic="Driver diagram", coach="Jane Smith"),
+        row(D(2026, 4, 3), coach="Jane Smith", topic="Driver diagram (DD)",
+            comments="Room changed"),
+        row(D(2026, 4, 10), n=2, coach="Jane Smith", topic="Charts"),
+    )], [], TODAY)
+    first, second = data.sessions
+    assert (first.date, first.hours, first.topic, first.comments, first.hours_from) == (
+        D(2026, 4, 3), 1.5, "Driver diagram", "Room changed", "start and finish times")
+    assert first.where == "Record of Coaching form 1; COACHING RECORD row 1"
+    assert (second.hours, second.hours_from) == (1.0, "assumed: programme session length")
+    (team,) = data.teams
+    assert (team.sessions_held, team.hours) == (2, 2.5)
+
+
+def test_a_cancellation_noted_in_the_table_wins_over_a_planned_form() -> None:
+    data = summarise([record(form(D(2026, 5, 8), None, None, topic="PDSA"),
+                             row(D(2026, 5, 8), comments="Cancelled by team",
+                                 status="cancelled"))], [], TODAY)
+    (s,) = data.sessions
+    assert (s.status, s.hours, s.topic, s.comments) == (
+        "cancelled", None, "PDSA", "Cancelled by team")
+    (team,) = data.teams
+    assert (team.sessions_held, team.sessions_cancelled, team.hours) == (0, 1, 0)
+
+
+def test_an_email_row_makes_an_untimed_form_an_email_contact() -> None:
+    data = summarise([record(form(D(2026, 5, 1), None, None, topic="PDSA"),
+                             row(D(2026, 5, 1), mode="Email"))], [], TODAY)
+    (s,) = data.sessions
+    assert (s.mode, s.hours, s.hours_from) == ("Email", 0.0, "email without times: 0 hours")
+    (team,) = data.teams
+    assert (team.sessions_held, team.email_contacts, team.hours) == (0, 1, 0)
+    assert team.last_session == D(2026, 5, 1)  # an e-mail is still a contact
+
+
+def test_team_figures_against_the_minimum() -> None:
+    sessions = [form(D(2026, 4, 1), (9, 0), (10, 0), n=1, next_meeting=D(2026, 5, 1)),
+                form(D(2026, 5, 1), (9, 0), (11, 0), n=2, next_meeting=D(2026, 7, 15)),
+                row(D(2026, 5, 20), n=1, comments="Rescheduled by coach", status="rescheduled"),
+                row(D(2026, 6, 2), n=2),
+                row(D(2026, 6, 10), n=3, mode="Email"),
+                row(D(2026, 8, 1), n=4)]  # after today: planned
+    data = summarise([record(*sessions)], [], TODAY)
+    (t,) = data.teams
+    assert (t.team_id, t.team_name, t.organisation, t.coaches) == (
+        "T01", "Ward 5", "NHS Lothian", "Jane Smith")
+    assert (t.sessions_held, t.email_contacts, t.hours, t.minimum_hours) == (3, 1, 4.0, 5.0)
+    assert (t.met, t.hours_needed, t.sessions_cancelled) == (False, 1.0, 1)
+    assert (t.first_session, t.last_session) == (D(2026, 4, 1), D(2026, 6, 10))
+    assert t.next_meeting == D(2026, 7, 15)
+    assert (t.review_after, t.review_due) == (4, False)
+    assert t.days_since_contact == 20
+    assert t.sources == "t01.docx"
+    planned = [s for s in data.sessions if s.status == "planned"]
+    assert [(s.date, s.hours) for s in planned] == [(D(2026, 8, 1), None)]
+
+    more = summarise([record(*sessions, form(D(2026, 6, 20), (9, 0), (10, 0), n=3))], [],
+                     TODAY)
+    (t,) = more.teams
+    assert (t.hours, t.met, t.hours_needed, t.review_due) == (5.0, True, 0.0, True)
+
+
+def test_a_team_without_sessions_is_listed_as_behind() -> None:
+    data = summarise([record()], [], TODAY)
+    (t,) = data.teams
+    assert (t.sessions_held, t.hours, t.met, t.hours_needed, t.days_since_contact) == (
+        0, 0, False, 5.0, None)
+    assert data.sessions == ()
+    (coach,) = data.coaches
+    assert (coach.coach, coach.teams, coach.sessions_held, coach.hours) == (
+        "Jane Smith", 1, 0, 0)
+
+
+def test_coaches_are_matched_by_name_and_share_sessions() -> None:
+    a = record(form(D(2026, 4, 1), coach="Dr Jane Smith; Tom Reid"),
+               form(D(2026, 4, 8), n=2, coach="jane smith"),
+               coaches=("Jane Smith", "Tom Reid"))
+    b = record(row(D(2026, 4, 2), team_id="T02", source="t02.docx", coach="Sara Khan"),
+               team_id="T02", name="Theatres", source="t02.docx", coaches=("Sara Khan",))
+    data = summarise([a, b], [], TODAY)
+    got = {c.coach: (c.teams, c.team_names, c.sessions_held, c.hours, c.last_contact)
+           for c in data.coaches}
+    assert got == {
+        "Dr Jane Smith": (1, "Ward 5", 2, 2.0, D(2026, 4, 8)),
+        "Sara Khan": (1, "Theatres", 1, 1.0, D(2026, 4, 2)),
+        "Tom Reid": (1, "Ward 5", 1, 1.0, D(2026, 4, 1)),
+    }
+
+
+def test_icf_rows_one_per_team_and_coach_paid_or_pro_bono() -> None:
+    paid = record(form(D(2026, 4, 1), (9, 0), (10, 30)), form(D(2026, 5, 6), n=2),
+                  row(D(2026, 5, 20), comments="cancelled", status="cancelled"))
+    unpaid = record(form(D(2026, 4, 2), team_id="T02", source="t02.docx", coach="Tom Reid"),
+                    team_id="T02", name="Theatres", source="t02.docx", members=("Dev Patel",),
+                    settings=RecordSettings(coaching_paid=False), coaches=("Tom Reid",))
+    nobody = record(form(D(2026, 4, 3), team_id="T03", source="t03.docx"), team_id="T03",
+                    name="Discharge", source="t03.docx", members=())
+    data = summarise([paid, unpaid, nobody], [], TODAY)
+    got = [(r.coach, r.client, r.contact, r.individual_or_group, r.number_in_group,
+            r.start_date, r.end_date, r.paid_hours, r.pro_bono_hours) for r in data.icf]
+    assert got == [
+        ("Jane Smith", "Discharge, NHS Lothian", "", "", None, D(2026, 4, 3), D(2026, 4, 3),
+         1.0, 0.0),
+        ("Jane Smith", "Ward 5, NHS Lothian", "Anna Brown; Ben Cole", "Group", 2,
+         D(2026, 4, 1), D(2026, 5, 6), 2.5, 0.0),
+        ("Tom Reid", "Theatres, NHS Lothian", "Dev Patel", "Individual", 1, D(2026, 4, 2),
+         D(2026, 4, 2), 0.0, 1.0),
+    ]
+
+
+def test_problems_and_other_kinds_of_record() -> None:
+    bad = Problem("is not an Office document (not a zip package)", file="broken.docx")
+    agreement = Record(source="pair.docx", kind=schema.KIND_AGREEMENT)
+    letter = Record(source="letter.docx", kind="",
+                    problems=(Problem("holds no Record of Coaching form", file="letter.docx"),))
+    data = summarise([record(form(D(2026, 4, 1))), agreement, letter], [bad], TODAY)
+    assert [p.file for p in data.problems] == ["broken.docx", "letter.docx"]
+    assert [t.team_id for t in data.teams] == ["T01"]
+    assert data.files == 3 and data.today == TODAY
+
+
+def test_two_files_of_one_team_count_a_session_once_and_say_so() -> None:
+    a = record(form(D(2026, 4, 1), topic="Charts"), row(D(2026, 4, 1)))
+    b = record(form(D(2026, 4, 1), topic="Charts", source="copy.docx"),
+               form(D(2026, 4, 15), n=2, source="copy.docx"), source="copy.docx")
+    data = summarise([a, b], [], TODAY)
+    assert [(s.date, s.source) for s in data.sessions] == [
+        (D(2026, 4, 1), "t01.docx; copy.docx"), (D(2026, 4, 15), "copy.docx")]
+    (team,) = data.teams
+    assert (team.sessions_held, team.hours, team.sources) == (2, 2.0, "copy.docx; t01.docx")
+    messages = [p.message for p in data.problems]
+    assert any("another record of team T01" in m for m in messages)
+    assert any("counted once" in m and p.file == "copy.docx"
+               for m, p in zip(messages, data.problems, strict=True))
+
+
+def test_undated_sessions_are_kept_and_sorted_last() -> None:
+    data = summarise([record(form(None, n=2, topic="undated"), form(D(2026, 4, 1)))], [], TODAY)
+    assert [s.date for s in data.sessions] == [D(2026, 4, 1), None]
+    (team,) = data.teams
+    assert team.sessions_held == 2 and team.last_session == D(2026, 4, 1)
