@@ -28,6 +28,33 @@ def first_page_png(pdf: Path, dest: Path, page: int = 1, resolution: int = 70) -
                     str(page), "-singlefile", str(pdf), str(stem)], check=True)
 
 
+def fill_table_rows(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
+    """Type ``rows`` into the empty COACHING RECORD rows of a contract, as a coach would."""
+    import docx
+
+    d = docx.Document(str(path))
+    table = next(t for t in d.tables if t.rows[0].cells[0].text.strip() == "Coach"
+                 and len(t.columns) == 4)
+    empty = [r for r in table.rows[1:] if not any(c.text.strip() for c in r.cells)]
+    for row, values in zip(empty, rows, strict=False):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    d.save(str(path))
+
+
+def page_with(pdf: Path, words: str) -> int:
+    """Return the number of the first page of ``pdf`` whose text holds ``words``."""
+    page = 1
+    while True:
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                              capture_output=True, text=True).stdout
+        if words in text:
+            return page
+        if not text.strip():
+            raise SystemExit(f"no page of {pdf} shows {words!r}")
+        page += 1
+
+
 def main() -> None:
     if not shutil.which("soffice") or not shutil.which("pdftoppm"):
         sys.exit("needs LibreOffice (soffice) and pdftoppm (poppler-utils)")
@@ -43,6 +70,27 @@ def main() -> None:
         first_page_png(contract.with_suffix(".pdf"), DOCS / "contract.png")
         first_page_png(contract.with_suffix(".pdf"), DOCS / "record-of-coaching.png", page=3)
         first_page_png(agreement.with_suffix(".pdf"), DOCS / "agreement.png")
+
+        # A few records filled in as coaches do, then the log a manager opens.
+        contracts = sorted((out / "contracts").glob("*.docx"))
+        fill_table_rows(next(p for p in contracts if "(T01)" in p.name), [
+            ("Fiona MacLeod", "12 June 2026", "Spread to Ward 14", ""),
+            ("Fiona MacLeod", "10 July 2026", "Poster draft", ""),
+        ])
+        fill_table_rows(next(p for p in contracts if "(T04)" in p.name), [
+            ("Fiona MacLeod", "2 June 2026 (email)", "Run chart annotations", "email coaching"),
+        ])
+        log = Path(tmp) / "coaching_log.xlsx"
+        jobs.log([out], log)
+        problems = convert_to_pdf([log])
+        if problems:
+            sys.exit("\n".join(map(str, problems)))
+        pdf = log.with_suffix(".pdf")
+        teams = page_with(pdf, "Hours still")
+        subprocess.run(["pdftoppm", "-png", "-r", "130", "-f", str(teams), "-l", str(teams),
+                        "-x", "50", "-y", "125", "-W", "1160", "-H", "190", "-singlefile",
+                        str(pdf), str(DOCS / "log-teams")], check=True)
+        first_page_png(pdf, DOCS / "log-chart.png", page=page_with(pdf, "Coaching hours per"))
     print(f"pictures written to {DOCS}")
 
 

@@ -1,0 +1,141 @@
+"""docgen log end to end: generate, edit as coaches do, rebuild the log, read it back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from coach import add_table_row, copy_form, fill, replace_control_with_text, resave_with_libreoffice
+from conftest import small_rows
+
+from docgen import jobs
+from docgen.cli import main
+
+TODAY = dt.date(2026, 11, 23)
+T1 = "contracts/Ward 7 Falls (T1).docx"
+T2 = "contracts/A & B -Ltd- -quoted- 🚀 (T2).docx"
+
+
+def sheet(path: Path, name: str) -> list[dict[str, object]]:
+    """Return a sheet of the log as dicts by header, values as openpyxl reads them."""
+    ws = openpyxl.load_workbook(path)[name]
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def team(path: Path, team_id: str) -> dict[str, object]:
+    return next(r for r in sheet(path, "Teams") if r["Team ID"] == team_id)
+
+
+@pytest.fixture
+def out(tmp_path: Path, make_cohort) -> Path:
+    outdir = tmp_path / "out"
+    jobs.generate(make_cohort(), outdir, today=TODAY)
+    return outdir
+
+
+def run_log(out: Path, tmp_path: Path) -> Path:
+    log = tmp_path / "log.xlsx"
+    result = CliRunner().invoke(main, ["log", str(out), "-o", str(log)])
+    assert result.exit_code == 0, result.output
+    return log
+
+
+def test_log_of_untouched_documents_has_the_planned_sessions(out: Path, tmp_path: Path) -> None:
+    log = run_log(out, tmp_path)
+    sessions = [r for r in sheet(log, "Sessions") if r["Team ID"] == "T1"]
+    got = [(r["Date"].date(), r["Status"], r["Hours"], r["Mode"] == "Email") for r in sessions]
+    assert got == [(dt.date(2026, 4, 3), "held", 1.5, False),
+                   (dt.date(2026, 5, 1), "held", 0, True)]
+    t1 = team(log, "T1")
+    assert (t1["Sessions held"], t1["Email contacts"], t1["Hours"]) == (1, 1, 1.5)
+    assert team(log, "T2")["Hours"] == 0
+    assert [r["Problem"] for r in sheet(log, "Problems")] == [
+        "No problems: every file was read in full."]
+
+
+def test_coach_edits_end_up_in_the_log(out: Path, tmp_path: Path) -> None:
+    fill(out / T2, {"record.coach": "Sam Coach", "record.date": "3/6/26",
+                    "record.start_time": "2pm", "record.finish_time": "3.30 pm",
+                    "record.topic": "=1+1", "record.issues": '=HYPERLINK("http://x","y")'})
+    add_table_row(out / T2, ("Sam Coach", "10 June 2026", "Measures", "Cancelled by team"))
+    add_table_row(out / T2, ("Sam Coach", "17/06/2026", "Spread", ""))
+    copy_form(out / T1, "8 May 2026", "10:00", "11:00")
+    replace_control_with_text(out / T1, "record.topic", "Driver diagram v2", form=0)
+    log = run_log(out, tmp_path)
+
+    t2 = {r["Date"].date(): r for r in sheet(log, "Sessions") if r["Team ID"] == "T2"}
+    assert sorted(t2) == [dt.date(2026, 6, 3), dt.date(2026, 6, 10), dt.date(2026, 6, 17)]
+    june3 = t2[dt.date(2026, 6, 3)]
+    assert (june3["Hours"], june3["Status"], june3["Topic"]) == (1.5, "held", "=1+1")
+    assert june3["Issues arising"] == '=HYPERLINK("http://x","y")'  # text, not a formula
+    cancelled = t2[dt.date(2026, 6, 10)]
+    assert (cancelled["Status"], cancelled["Hours"]) == ("cancelled", None)  # no hours count
+    assert t2[dt.date(2026, 6, 17)]["Hours"] == 1
+    assert "assumed" in str(t2[dt.date(2026, 6, 17)]["Hours from"]).lower()
+    row = team(log, "T2")
+    assert (row["Sessions held"], row["Sessions cancelled"], row["Hours"]) == (2, 1, 2.5)
+    assert row["Met minimum"] == "No" and row["Hours still needed"] == 2.5
+
+    t1 = {r["Date"].date(): r for r in sheet(log, "Sessions") if r["Team ID"] == "T1"}
+    assert t1[dt.date(2026, 4, 3)]["Topic"] == "Driver diagram v2"
+    assert t1[dt.date(2026, 5, 8)]["Hours"] == 1
+    assert team(log, "T1")["Hours"] == 2.5
+
+    ws = openpyxl.load_workbook(log)["Sessions"]
+    formulas = [c.coordinate for r in ws.iter_rows() for c in r if c.data_type == "f"]
+    assert formulas == []
+
+
+def test_bad_files_are_reported_and_the_rest_is_read(out: Path, tmp_path: Path) -> None:
+    (out / "broken.docx").write_text("not a zip")
+    (out / "~$ard 7 Falls (T1).docx").write_bytes(b"\0" * 162)  # Word's owner file
+    (out / ".~lock.x.docx#").write_text("lock")
+    good = (out / T1).read_bytes()
+    (out / "half.docx").write_bytes(good[: len(good) // 2])
+    before = {p: p.read_bytes() for p in out.rglob("*.docx")}
+    log = run_log(out, tmp_path)
+    problems = {r["File"]: r["Problem"] for r in sheet(log, "Problems") if r["File"]}
+    assert set(problems) == {"broken.docx", "half.docx"}
+    assert "not an Office document" in problems["broken.docx"]
+    assert team(log, "T1")["Hours"] == 1.5
+    assert {p: p.read_bytes() for p in out.rglob("*.docx")} == before  # nothing modified
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_record_resaved_in_libreoffice_is_still_read(out: Path, tmp_path: Path) -> None:
+    fill(out / T2, {"record.coach": "Sam Coach", "record.date": "03/06/2026",
+                    "record.start_time": "14:00", "record.finish_time": "15:00",
+                    "record.topic": "Run chart"})
+    resave_with_libreoffice(out / T2)
+    log = run_log(out, tmp_path)
+    (row,) = [r for r in sheet(log, "Sessions") if r["Team ID"] == "T2"]
+    assert (row["Date"].date(), row["Hours"], row["Topic"]) == (
+        dt.date(2026, 6, 3), 1, "Run chart")
+
+
+def test_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["log", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+
+
+def test_the_log_replaces_the_previous_one_whole(out: Path, tmp_path: Path) -> None:
+    log = run_log(out, tmp_path)
+    first = team(log, "T1")["Hours"]
+    add_table_row(out / T1, ("Dr Jo Bloggs", "5 June 2026", "Poster", ""))
+    run_log(out, tmp_path)
+    assert team(log, "T1")["Hours"] == first + 1
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_sample_cohort_round_trip(tmp_path: Path, sample: Path) -> None:
+    jobs.generate(sample, tmp_path / "out", today=TODAY)
+    report = jobs.log([tmp_path / "out"], tmp_path / "log.xlsx", today=TODAY)
+    assert report.records >= 8 and report.sessions >= 20 and report.problems == []
+    statuses = {r["Status"] for r in sheet(tmp_path / "log.xlsx", "Sessions")}
+    assert {"held", "cancelled"} <= statuses
+    assert small_rows  # the small cohort fixture stays importable for the other tests
