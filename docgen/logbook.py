@@ -13,13 +13,14 @@ import datetime as dt
 import math
 import os
 import uuid
+import warnings
 from collections.abc import Callable, Sequence
 from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.marker import DataPoint
 from openpyxl.comments import Comment
@@ -27,7 +28,8 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from docgen.errors import DocgenError, Problem
@@ -159,8 +161,7 @@ def write_log(data: LogData, path: Path) -> None:
     Raises :class:`DocgenError` naming the file if it cannot be written; the previous log
     (if any) is then left as it was.
     """
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)  # rows stream out: ~2x faster, nothing kept per cell
     wb.properties.title = "Coaching log"
     wb.properties.subject = f"Coaching sessions read on {data.today:%d/%m/%Y}"
     wb.properties.creator = "docgen"
@@ -215,14 +216,14 @@ def _column_styles(ws: Worksheet, columns: tuple[Col, ...]) -> list[StyleArray]:
     """Return each column's cell style: alignment and number format by the column's kind.
 
     Styling every cell through openpyxl's style properties hashes the style objects each
-    time, which made writing three times slower; the styles are built once on the first data
-    row and copied to the others.
+    time, which made writing three times slower; the styles are built once per column and
+    copied to each cell.
     """
     top_wrap = Alignment(vertical="top", wrap_text=True)
     top_centre = Alignment(vertical="top", horizontal="center")
     styles = []
-    for c, col in enumerate(columns, start=1):
-        cell = ws.cell(2, c)
+    for col in columns:
+        cell = WriteOnlyCell(ws)
         cell.alignment = top_centre if col.kind in ("yesno", "int") else top_wrap
         cell.number_format = _NUMBER_FORMATS.get(col.kind, "General")
         styles.append(copy(cell._style))
@@ -265,27 +266,18 @@ def _write_sheet(wb: Workbook, name: str, table_name: str, columns: tuple[Col, .
                  rows: Sequence[object]) -> Worksheet:
     """Write one sheet as an Excel table: header, rows, formats, widths, frozen header."""
     ws = wb.create_sheet(name)
-    for c, col in enumerate(columns, start=1):
-        cell = ws.cell(1, c)
-        _set(cell, col.header, "text")
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        if col.note:
-            cell.comment = Comment(col.note, "docgen", width=260, height=90)
-    shown: list[list[object]] = [[] for _ in columns]
-    styles = _column_styles(ws, columns) if rows else []
-    for r, row in enumerate(rows, start=2):
-        for c, col in enumerate(columns, start=1):
-            cell = ws.cell(r, c)
-            cell._style = copy(styles[c - 1])  # one style per column, set once (fast)
+    styles = _column_styles(ws, columns)
+    cells: list[list[Cell]] = []
+    for row in rows:
+        line = []
+        for c, col in enumerate(columns):
+            cell = WriteOnlyCell(ws)
+            cell._style = copy(styles[c])  # one style per column, set once (fast)
             _set(cell, col.get(row), col.kind)
-            shown[c - 1].append(cell.value)
-    last_row = max(len(rows) + 1, 2)  # a table needs a row under its header
-    last_col = get_column_letter(len(columns))
-    table = Table(displayName=table_name, ref=f"A1:{last_col}{last_row}")
-    table.tableStyleInfo = TableStyleInfo(name=_TABLE_STYLE, showRowStripes=True)
-    ws.add_table(table)
+            line.append(cell)
+        cells.append(line)
+    shown = [[line[c].value for line in cells] for c in range(len(columns))]
+    # A write-only sheet writes widths and heights as rows stream out: set them first.
     widths = [_width(col, shown[c]) for c, col in enumerate(columns)]
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
@@ -296,10 +288,36 @@ def _write_sheet(wb: Workbook, name: str, table_name: str, columns: tuple[Col, .
                     default=1)
         if lines > 1:  # neither openpyxl nor LibreOffice's converter sizes wrapped rows
             ws.row_dimensions[r + 2].height = min(15 * lines + 2, 409)
-    ws.freeze_panes = "A2"
+    header = []
+    for col in columns:
+        cell = WriteOnlyCell(ws)
+        _set(cell, col.header, "text")
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        if col.note:
+            cell.comment = Comment(col.note, "docgen", width=260, height=90)
+        header.append(cell)
+    ws.freeze_panes = "A2"  # written with the first row in a write-only sheet: set it before
+    ws.append(header)
+    for line in cells:
+        ws.append(line)
+    if not rows:
+        ws.append([None] * len(columns))  # a table needs a row under its header
+    last_row = max(len(rows) + 1, 2)
+    last_col = get_column_letter(len(columns))
+    table = Table(displayName=table_name, ref=f"A1:{last_col}{last_row}")
+    table.tableStyleInfo = TableStyleInfo(name=_TABLE_STYLE, showRowStripes=True)
+    # A write-only sheet cannot read its header back: name the table's columns here.
+    table.tableColumns = [TableColumn(id=i, name=col.header)
+                          for i, col in enumerate(columns, start=1)]
+    table.autoFilter = AutoFilter(ref=table.ref)
+    with warnings.catch_warnings():  # openpyxl warns in write-only mode even when we did
+        warnings.filterwarnings("ignore", "In write-only mode you must add table columns")
+        ws.add_table(table)
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -328,17 +346,23 @@ def _chart(wb: Workbook, teams: Worksheet, data: LogData) -> None:
     """Add a sheet with a bar chart of hours per team and a line at each team's minimum."""
     ws = wb.create_sheet(CHART_SHEET)
     n = len(data.teams)
-    _set(ws.cell(1, 1), f"Coaching hours per team, as of {data.today:%d/%m/%Y}", "text")
-    ws.cell(1, 1).font = Font(name="Calibri", bold=True, size=14)
-    _set(ws.cell(2, 1), "Green: minimum met. Red: below the minimum (dashed line). "
-                        "Teams by Team ID, as on the Teams sheet.", "text")
+    title, note = WriteOnlyCell(ws), WriteOnlyCell(ws)
+    _set(title, f"Coaching hours per team, as of {data.today:%d/%m/%Y}", "text")
+    title.font = Font(name="Calibri", bold=True, size=14)
+    _set(note, "Green: minimum met. Red: below the minimum (dashed line). "
+               "Teams by Team ID, as on the Teams sheet.", "text")
+    ws.append([title])
+    ws.append([note])
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if n == 0:
-        _set(ws.cell(4, 1), "No coaching records were read.", "text")
+        empty = WriteOnlyCell(ws)
+        _set(empty, "No coaching records were read.", "text")
+        ws.append([])
+        ws.append([empty])
         return
 
     def ref(header: str, first: int) -> Reference:

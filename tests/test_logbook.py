@@ -155,7 +155,7 @@ def test_teams_below_the_minimum_are_highlighted_and_charted(tmp_path: Path) -> 
         xml = z.read(chart).decode()
     assert "<barChart>" in xml and "<lineChart>" in xml
     refs = re.findall(r"<f>([^<]*)</f>", xml.replace("'", ""))
-    assert refs == ["Teams!G1", "Teams!$B$2:$B$3", "Teams!$G$2:$G$3",  # hours per team name
+    assert refs == ["Teams!G1", "Teams!$A$2:$A$3", "Teams!$G$2:$G$3",  # hours per Team ID
                     "Teams!H1", "Teams!$H$2:$H$3"]  # and the minimum
     assert "C62828" in xml and "2E7D32" in xml  # below the minimum red, met green
 
