@@ -49,7 +49,7 @@ class _Table:
     label: str  # the sheet name as the file has it (or the CSV file name)
     header_row: int
     headers: dict[str, str]  # key -> header text as typed
-    rows: list[tuple[int, dict[str, object]]]
+    rows: Iterator[tuple[int, dict[str, object]]]  # read lazily: never all rows at once
 
 
 def read_cohort(path: Path) -> tuple[Cohort, list[Problem]]:
@@ -63,7 +63,7 @@ def read_cohort(path: Path) -> tuple[Cohort, list[Problem]]:
     if path.is_dir():
         tables, problems = _read_csv_folder(path)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        tables, problems = _read_workbook(path)
+        return _read_workbook(path)
     elif path.suffix.lower() == ".csv":
         raise DocgenError(Problem(
             "give the folder that holds teams.csv, sessions.csv, mentoring.csv and "
@@ -80,7 +80,7 @@ def read_cohort(path: Path) -> tuple[Cohort, list[Problem]]:
 # --- reading sheets -------------------------------------------------------------------------
 
 
-def _read_workbook(path: Path) -> tuple[dict[str, _Table], list[Problem]]:
+def _read_workbook(path: Path) -> tuple[Cohort, list[Problem]]:
     import openpyxl  # imported here: reading CSV folders should not pay for it
 
     from docgen.safezip import open_package, verify_members
@@ -108,7 +108,7 @@ def _read_workbook(path: Path) -> tuple[dict[str, _Table], list[Problem]]:
             table = _table(sheet, str(path), name, enumerate(rows, start=1), problems)
             if table is not None:
                 tables[sheet.name] = table
-        return tables, problems
+        return _build(path, tables, problems)  # rows stream from the open workbook
     finally:
         wb.close()
 
@@ -183,14 +183,14 @@ def _table(sheet: Sheet, file: str, label: str, rows: Iterable[tuple[int, Iterab
             row=header_row, column=header))
     if missing:
         return None
-    data: list[tuple[int, dict[str, object]]] = []
-    for n, cells in it:
-        values = list(cells)
-        row = {k: values[i] if i < len(values) else None for k, i in index.items()}
-        if all(is_blank(v) for v in row.values()):
-            continue
-        data.append((n, row))
-    return _Table(sheet, file, label, header_row, shown, data)
+    def data() -> Iterator[tuple[int, dict[str, object]]]:
+        for n, cells in it:
+            values = list(cells)
+            row = {k: values[i] if i < len(values) else None for k, i in index.items()}
+            if not all(is_blank(v) for v in row.values()):
+                yield n, row
+
+    return _Table(sheet, file, label, header_row, shown, data())
 
 
 # --- building the cohort ----------------------------------------------------------------------
@@ -230,7 +230,33 @@ class _Row:
         return value
 
     def extra(self, sheet: Sheet) -> dict[str, str]:
-        return {k: _display(v) for k, v in self.cells.items() if k not in sheet.keys}
+        extra = {k: _display(v) for k, v in self.cells.items() if k not in sheet.keys}
+        return extra or _NO_EXTRA
+
+    def shared(self, key: str) -> str:
+        """Return the cell's text, one object for all equal values (coaches, organisations).
+
+        With thousands of teams the same few coaches and organisations repeat on every row;
+        sharing them keeps memory close to flat as the cohort grows.
+        """
+        text = self.text(key)
+        return _SHARED.setdefault(text, text) if len(_SHARED) < 100_000 else text
+
+    def names(self, key: str) -> tuple[str, ...]:
+        raw = self.cells.get(key)
+        if not isinstance(raw, str):
+            return parse_names(raw)
+        found = _SHARED_NAMES.get(raw)
+        if found is None:
+            found = parse_names(raw)
+            if len(_SHARED_NAMES) < 100_000:
+                _SHARED_NAMES[raw] = found
+        return found
+
+
+_NO_EXTRA: dict[str, str] = {}  # shared by every row without extra columns (never mutated)
+_SHARED: dict[str, str] = {}
+_SHARED_NAMES: dict[str, tuple[str, ...]] = {}
 
 
 def _display(value: object) -> str:
@@ -261,6 +287,8 @@ def _build(path: Path, tables: dict[str, _Table],
         extra |= set(t.headers) - {c.key for c in t.sheet.columns}
     cohort = Cohort(path, programme, tuple(teams), tuple(sessions), tuple(pairs),
                     frozenset(extra))
+    _SHARED.clear()  # the cohort keeps what it uses; the lookup tables are not needed now
+    _SHARED_NAMES.clear()
     return cohort, problems
 
 
@@ -310,20 +338,18 @@ def _programme(table: _Table | None, problems: list[Problem]) -> Programme:
 def _teams(table: _Table | None, programme: Programme, problems: list[Problem]) -> list[Team]:
     if table is None:
         return []
-    if not table.rows:
-        problems.append(Problem("the sheet has no teams below its header", file=table.file,
-                                sheet=table.label))
-        return []
     seen: dict[str, int] = {}
     teams: list[Team] = []
+    rows = 0
     for n, cells in table.rows:
+        rows += 1
         r = _Row(table, n, cells, problems)
         team_id = " ".join(r.required("team_id", "Team ID").split())
         if team_id:
             first = seen.setdefault(_id_key(team_id), n)
             if first != n:
                 r.problem("team_id", f'Team ID "{team_id}" is already used on row {first}')
-        email = r.text("coach_email")
+        email = r.shared("coach_email")
         if email and "@" not in email:
             r.problem("coach_email", f'"{email}" is not an email address')
         review = r.parsed("review_after_sessions", parse_int)
@@ -331,9 +357,9 @@ def _teams(table: _Table | None, programme: Programme, problems: list[Problem]) 
         team = Team(
             team_id=team_id,
             team_name=r.text("team_name") or team_id,
-            organisation=r.text("organisation"),
+            organisation=r.shared("organisation"),
             members=parse_names(r.cells.get("team_members")),
-            coaches=parse_names(r.cells.get("coach")),
+            coaches=r.names("coach"),
             coach_email=email,
             venue=r.text("venue") or programme.get("default_venue"),
             frequency=r.text("frequency") or programme.get("session_frequency"),
@@ -345,6 +371,9 @@ def _teams(table: _Table | None, programme: Programme, problems: list[Problem]) 
         )
         if r.ok:
             teams.append(team)
+    if not rows:
+        problems.append(Problem("the sheet has no teams below its header", file=table.file,
+                                sheet=table.label))
     return teams
 
 
@@ -376,7 +405,7 @@ def _sessions(table: _Table | None, known_ids: set[str],
             date=r.parsed("date", parse_date),  # type: ignore[arg-type]
             start=start,  # type: ignore[arg-type]
             finish=finish,  # type: ignore[arg-type]
-            coaches=parse_names(r.cells.get("coach")),
+            coaches=r.names("coach"),
             mode=r.parsed("mode", _mode) or "",  # type: ignore[arg-type]
             topic=r.text("topic"),
             issues=r.text("issues_arising"),
@@ -400,8 +429,8 @@ def _pairs(table: _Table | None, problems: list[Problem]) -> list[Pair]:
         pair = Pair(
             practitioner=r.required("qi_practitioner", "QI practitioner"),
             mentor=r.required("mentor", "Mentor"),
-            practitioner_organisation=r.text("practitioner_organisation"),
-            mentor_organisation=r.text("mentor_organisation"),
+            practitioner_organisation=r.shared("practitioner_organisation"),
+            mentor_organisation=r.shared("mentor_organisation"),
             meet_every_weeks=r.parsed("meet_every_weeks", parse_int),  # type: ignore[arg-type]
             time=_display(r.cells.get("time")),
             location=r.text("location"),

@@ -24,7 +24,7 @@ class Programme:
         return self.settings.get(key, "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Team:
     """One row of the Teams sheet, with blanks already filled from the programme."""
 
@@ -47,7 +47,7 @@ class Team:
         return self.team_name or self.team_id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Session:
     """One row of the Sessions sheet: a planned or held session of a team."""
 
@@ -66,7 +66,7 @@ class Session:
     row: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pair:
     """One row of the Mentoring sheet: a QI practitioner and their mentor."""
 
@@ -110,7 +110,7 @@ class Cohort:
         return sorted(own, key=lambda s: (s.date is None, s.date or dt.date.min, s.row))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordedSession:
     """One coaching contact read back from an edited record (a form or a table row)."""
 
