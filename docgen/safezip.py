@@ -9,6 +9,7 @@ with :func:`read_member` (a bounded stream), so a hostile file costs millisecond
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -99,29 +100,45 @@ def read_member(zf: zipfile.ZipFile, name: str, path: Path | None = None,
             data = fh.read(limit + 1)
     except KeyError:
         raise _refuse(where, f"has no part {name}") from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            zlib.error) as exc:
         raise _refuse(where, f"part {name} is damaged ({exc})") from None
     if len(data) > limit:
         raise _refuse(where, f"part {name} inflates past {limit:,} bytes: refused")
     return data
 
 
-def verify_members(zf: zipfile.ZipFile, path: Path) -> None:
-    """Inflate every member through a bounded stream, so that lying sizes are caught early.
+def verify_members(zf: zipfile.ZipFile, path: Path, chunk: int = 1 << 20) -> None:
+    """Inflate every member as a bounded stream, so that lying sizes are caught early.
 
     Used before handing a whole package to a library (openpyxl) that reads members itself;
-    also refuses any part with a DTD or entity declarations.
+    also refuses any part with a DTD or entity declarations. Reads in chunks, so memory
+    stays flat however large the sheets are.
     """
     total = 0
     for info in zf.infolist():
-        data = read_member(zf, info.filename, path)
-        total += len(data)
-        if total > MAX_TOTAL_BYTES:
-            raise _refuse(path, f"inflates past {MAX_TOTAL_BYTES:,} bytes: refused")
-        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-            # An Office part never declares a DTD; refusing one outright stops entity
-            # expansion and external entities whatever parser the library uses.
-            raise _refuse(path, f"part {info.filename} declares XML entities: refused as unsafe")
+        size = 0
+        tail = b""
+        try:
+            with zf.open(info) as fh:
+                while block := fh.read(chunk):
+                    size += len(block)
+                    total += len(block)
+                    if size > MAX_MEMBER_BYTES:
+                        raise _refuse(path, f"part {info.filename} inflates past "
+                                            f"{MAX_MEMBER_BYTES:,} bytes: refused")
+                    if total > MAX_TOTAL_BYTES:
+                        raise _refuse(path, f"inflates past {MAX_TOTAL_BYTES:,} bytes: refused")
+                    window = tail + block
+                    if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                        # An Office part never declares a DTD; refusing one outright stops
+                        # entity expansion and external entities whatever parser reads it.
+                        raise _refuse(path, f"part {info.filename} declares XML entities: "
+                                            "refused as unsafe")
+                    tail = block[-16:]
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+                zlib.error) as exc:
+            raise _refuse(path, f"part {info.filename} is damaged ({exc})") from None
 
 
 _PARSER = etree.XMLParser(

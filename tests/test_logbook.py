@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -11,14 +12,19 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from xlsxwriter.exceptions import FileCreateError
 
 from docgen import logbook
 from docgen.errors import DocgenError, Problem
 from docgen.logbook import write_log
 from docgen.summary import CoachRow, IcfRow, LogData, SessionRow, TeamRow
+from docgen.values import clean_text
 
 D = dt.date
-HOSTILE = ["=1+1", '=HYPERLINK("http://x","y")', "@SUM(1)", "#N/A", "+1", "-2+3", "=", "#REF!"]
+HOSTILE = ["=1+1", '=HYPERLINK("http://x","y")', "@SUM(1)", "#N/A", "+1", "-2+3", "=", "#REF!",
+           "https://example.org/a?b=1", "mailto:jane@example.org", "007", "1e5", "12/05/2026",
+           # XlsxWriter takes "<r>…</r>" for its own rich-text XML; "_xHHHH_" is Excel's escape
+           "<r>x & y</r>", "<r><t>z</t></r>", "_x0041_ stays"]
 
 
 def session(topic: str = "Driver diagram", **kw) -> SessionRow:
@@ -61,6 +67,12 @@ def headers(ws) -> list[str]:
     return [c.value for c in ws[1]]
 
 
+def column_widths(ws) -> dict[int, float]:
+    """Return the width set for each column by number (a <col> may span several columns)."""
+    return {i: dim.width for dim in ws.column_dimensions.values() if dim.min and dim.customWidth
+            for i in range(dim.min, dim.max + 1)}
+
+
 def test_sheets_tables_headers_and_frozen_panes(tmp_path: Path) -> None:
     path = tmp_path / "log.xlsx"
     write_log(data(), path)
@@ -73,9 +85,21 @@ def test_sheets_tables_headers_and_frozen_panes(tmp_path: Path) -> None:
         (table,) = ws.tables.values()
         assert table.displayName == table_name
         assert table.ref.startswith("A1:") and table.tableStyleInfo.name
+        widths = column_widths(ws)
         for c, col in enumerate(columns, start=1):
-            width = ws.column_dimensions[ws.cell(1, c).column_letter].width
+            width = widths[c]
             assert 8 <= width <= 62, (name, col.header, width)
+            assert (ws.cell(1, c).comment.text if col.note else None) == (
+                col.note or None), (name, col.header)
+        assert table.tableStyleInfo.showRowStripes and table.autoFilter.ref == table.ref
+        assert [c.name for c in table.tableColumns] == [c.header for c in columns]
+        assert ws["A1"].fill.fgColor.rgb.endswith("1F5C7A") and ws["A1"].font.b
+    for ws in wb.worksheets:  # landscape A4, one page wide, the header row on each page
+        setup = ws.page_setup
+        assert (setup.orientation, int(setup.paperSize), setup.fitToHeight) == (
+            "landscape", 9, 0), ws.title
+        assert setup.fitToWidth in (None, 1) and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows in ((None,) if ws.title == "Chart" else ("1:1", "$1:$1"))
     assert headers(wb["ICF log"])[1:] == [
         "Client name", "Contact information", "Individual/Group", "Number in group",
         "Start date", "End date", "Paid hours", "Pro bono hours"]
@@ -126,7 +150,27 @@ def test_text_from_documents_stays_text(tmp_path: Path) -> None:
             if name.startswith("xl/worksheets/sheet"):
                 xml = z.read(name)
                 assert b"<f>" not in xml and b"<f " not in xml, name
-                assert b't="e"' not in xml, name
+                assert b't="e"' not in xml and b"<hyperlink" not in xml, name
+            assert "hyperlink" not in name, name
+
+
+def test_long_text_wraps_in_a_capped_width_and_its_row_is_tall_enough(tmp_path: Path) -> None:
+    path = tmp_path / "log.xlsx"
+    write_log(data(sessions=(session(), session(topic="word " * 30))), path)  # 149 characters
+    ws = load_workbook(path)["Sessions"]
+    topic = headers(ws).index("Topic") + 1
+    assert column_widths(ws)[topic] == pytest.approx(36 + 1.5, abs=0.1)  # to the pixel
+    assert ws.row_dimensions[2].height is None  # one line: Excel's own height
+    assert ws.row_dimensions[3].height == pytest.approx(15 * 5 + 2, abs=0.5)  # 5 lines
+    assert ws.cell(3, topic).alignment.wrap_text and ws.cell(3, topic).alignment.vertical == "top"
+
+
+def test_text_value_is_clean_text_within_excels_limit() -> None:
+    for text in ["Driver diagram", " lead", "trail ", "a\r\nb", "tab\there", "é", "e\u0301",
+                 "bell\x07", "line  \n\n next", "", "=1+1", "\u202eevil"]:
+        assert logbook.text_value(text) == clean_text(text), repr(text)
+    emoji = logbook.text_value("😀" * 20_000)  # Excel counts UTF-16 units: 2 each
+    assert len(emoji.encode("utf-16-le")) // 2 <= 32_767 and emoji.endswith("😀…")
 
 
 def test_control_characters_are_dropped_and_long_text_is_capped(tmp_path: Path) -> None:
@@ -153,11 +197,21 @@ def test_teams_below_the_minimum_are_highlighted_and_charted(tmp_path: Path) -> 
     with zipfile.ZipFile(path) as z:
         (chart,) = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         xml = z.read(chart).decode()
-    assert "<barChart>" in xml and "<lineChart>" in xml
-    refs = re.findall(r"<f>([^<]*)</f>", xml.replace("'", ""))
-    assert refs == ["Teams!G1", "Teams!$A$2:$A$3", "Teams!$G$2:$G$3",  # hours per Team ID
-                    "Teams!H1", "Teams!$H$2:$H$3"]  # and the minimum
-    assert "C62828" in xml and "2E7D32" in xml  # below the minimum red, met green
+    bars = xml[xml.index("<c:barChart>"):xml.index("</c:barChart>")]
+    line = xml[xml.index("<c:lineChart>"):xml.index("</c:lineChart>")]
+
+    def refs(part: str) -> list[str]:
+        return re.findall(r"<c:f>([^<]*)</c:f>", part.replace("'", ""))
+
+    # hours per Team ID, and the minimum, on the same axes
+    assert refs(bars) == ["Teams!$G$1", "Teams!$A$2:$A$3", "Teams!$G$2:$G$3"]
+    assert refs(line) == ["Teams!$H$1", "Teams!$A$2:$A$3", "Teams!$H$2:$H$3"]
+    assert re.findall(r'<c:axId val="(\d+)"/>', bars) == re.findall(
+        r'<c:axId val="(\d+)"/>', line)
+    assert '<a:prstDash val="dash"/>' in line
+    points = re.findall(r'<c:dPt><c:idx val="(\d+)"/><c:spPr><a:solidFill><a:srgbClr val="(\w+)"',
+                        bars)
+    assert points == [("0", "C62828"), ("1", "2E7D32")]  # below the minimum red, met green
 
 
 def test_an_empty_log_still_has_every_sheet_and_says_no_problems(tmp_path: Path) -> None:
@@ -178,11 +232,14 @@ def test_the_previous_log_is_replaced_only_by_a_complete_one(tmp_path: Path,
     write_log(data(), path)
     before = path.read_bytes()
 
-    def broken_save(self, fh) -> None:
-        fh.write(b"PK half a workbook")
-        raise OSError(28, "No space left on device")
+    def broken_close(self) -> None:  # the disk fills up half way through the file
+        if isinstance(self.filename, str | os.PathLike):
+            Path(self.filename).write_bytes(b"PK half a workbook")
+        else:
+            self.filename.write(b"PK half a workbook")
+        raise FileCreateError(OSError(28, "No space left on device"))
 
-    monkeypatch.setattr(logbook.Workbook, "save", broken_save)
+    monkeypatch.setattr(logbook.Workbook, "close", broken_close)
     with pytest.raises(DocgenError) as caught:
         write_log(data(sessions=()), path)
     assert "No space left" in str(caught.value)
