@@ -15,7 +15,7 @@ from docgen.starter import write_cohort_workbook
 
 ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "data" / "cohort.xlsx"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "files"  # copies of ../shared/seeds, so a clone tests alone
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 Rows = dict[str, list[dict[str, object]]]

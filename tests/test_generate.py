@@ -39,8 +39,8 @@ def _seed_lines(name: str) -> list[str]:
     return [_normalise(line.strip().removeprefix("·")) for line in lines if line.strip()]
 
 
-@pytest.mark.parametrize(("seed", "kind"), [("000_2af35311b39e892a.txt", "contracts"),
-                                            ("002_06d8ad33d24e2154.txt", "agreements")])
+@pytest.mark.parametrize(("seed", "kind"), [("seed_contract_for_coaching.txt", "contracts"),
+                                            ("seed_mentor_agreement.txt", "agreements")])
 def test_every_line_of_the_original_form_appears(out: Path, seed: str, kind: str) -> None:
     path = contract(out, "T1") if kind == "contracts" else next((out / kind).glob("*.docx"))
     text = _normalise(full_text(path))
