@@ -1,0 +1,249 @@
+"""Flatten a Word document's body into units of text: body paragraphs and table cells.
+
+The one place, beside :mod:`docgen.ooxml`, that reads raw WordprocessingML. Each unit knows
+its text (content controls, insertions, hyperlinks and fields included; deleted text and field
+codes left out) and where in that text the docgen fields (``record.*`` content controls, found
+by tag, else by alias) sit. :mod:`docgen.records` finds forms and tables in these units.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from docgen import ooxml, schema
+from docgen.values import header_key
+
+__all__ = ["MARK_IN_XML", "Body", "Control", "Unit", "read_body"]
+
+_LABELS = {tag.split(".", 1)[1]: label for tag, label, _ph in schema.RECORD_FIELDS}
+_BY_TAG = {tag: tag.split(".", 1)[1] for tag, _label, _ph in schema.RECORD_FIELDS}
+# LibreOffice drops a control's tag but keeps its alias, which docgen sets to the label.
+_BY_ALIAS = {header_key(label): name for name, label in _LABELS.items()}
+
+
+@dataclass(slots=True)
+class Control:
+    start: int
+    end: int
+    name: str  # the field name, e.g. "date"
+    used: bool = False
+
+
+class Unit:
+    """A body paragraph or a table cell: its text, and where the fields in it are."""
+
+    __slots__ = ("text", "parts", "length", "controls", "paragraphs", "table", "row", "col")
+
+    def __init__(self, table: int = -1, row: int = 0, col: int = 0) -> None:
+        self.text = ""
+        self.parts: list[str] = []
+        self.length = 0
+        self.controls: list[Control] = []
+        self.paragraphs = 0
+        self.table = table  # index into Body.tables; -1 for a paragraph of the body
+        self.row = row
+        self.col = col  # first grid column of the cell
+
+    def paragraph(self) -> None:
+        if self.paragraphs:
+            self.parts.append("\n")
+            self.length += 1
+        self.paragraphs += 1
+
+    def close(self) -> None:
+        for control in self.controls:
+            if control.end < 0:
+                control.end = self.length
+        text = "".join(self.parts)
+        if self.table >= 0 and text[:1] == "\n":  # each paragraph of a cell starts a line
+            text = text[1:]
+            for control in self.controls:
+                control.start = max(0, control.start - 1)
+                control.end = max(0, control.end - 1)
+        self.text = text
+        self.parts = []
+
+
+@dataclass(slots=True)
+class Body:
+    units: list[Unit] = field(default_factory=list)
+    tables: list[list[list[int]]] = field(default_factory=list)  # table -> rows -> units
+
+
+# Flattening the body is the costly step, so it runs in C: an XSLT turns document.xml into one
+# string in which private-use characters mark paragraphs, tables, rows, cells and the content
+# controls that have a tag or an alias; Python then splits that string (6 times faster than
+# visiting the elements from Python). Deleted text, field codes, a drawing's fallback copy and
+# the prompt of a control showing its placeholder are left out; tabs and breaks become "\t"
+# and "\n". Private-use characters typed in the document are dropped so they cannot pose as
+# marks.
+_P_MARK, _TBL_MARK, _TBL_END, _TR_MARK, _TC_MARK, _TC_TEXT = (chr(c) for c in range(0xE100, 0xE106))
+_SDT_MARK, _SDT_ALIAS, _SDT_CONTENT_MARK, _SDT_END = (chr(c) for c in range(0xE110, 0xE114))
+_SPLIT_MARKS = re.compile("([\uE100-\uE105\uE110-\uE113])")
+_PUA = "".join(chr(c) for c in (*range(0xE100, 0xE106), *range(0xE110, 0xE114)))
+
+_FLATTEN_XSL = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+ xmlns:w="{ooxml.W_NS}"
+ xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">
+<xsl:output method="text" encoding="utf-8"/>
+<xsl:template match="/"><xsl:apply-templates select="w:document/w:body"/></xsl:template>
+<xsl:template match="w:p"><xsl:text>{_P_MARK}</xsl:text><xsl:apply-templates/></xsl:template>
+<xsl:template match="w:tc//w:p" priority="2"><xsl:text>&#10;</xsl:text><xsl:apply-templates/>\
+</xsl:template>
+<xsl:template match="w:tbl"><xsl:text>{_TBL_MARK}</xsl:text><xsl:apply-templates/>\
+<xsl:text>{_TBL_END}</xsl:text></xsl:template>
+<xsl:template match="w:tr"><xsl:text>{_TR_MARK}</xsl:text>\
+<xsl:value-of select="w:trPr/w:gridBefore/@w:val"/><xsl:apply-templates/></xsl:template>
+<xsl:template match="w:tc"><xsl:text>{_TC_MARK}</xsl:text>\
+<xsl:value-of select="w:tcPr/w:gridSpan/@w:val"/><xsl:text>{_TC_TEXT}</xsl:text>\
+<xsl:apply-templates/></xsl:template>
+<xsl:template match="w:t"><xsl:value-of select="{{text}}"/></xsl:template>
+<xsl:template match="w:tab"><xsl:text>&#9;</xsl:text></xsl:template>
+<xsl:template match="w:br|w:cr"><xsl:text>&#10;</xsl:text></xsl:template>
+<xsl:template match="w:noBreakHyphen"><xsl:text>-</xsl:text></xsl:template>
+<xsl:template match="w:sdt[w:sdtPr/w:tag or w:sdtPr/w:alias]" priority="2">\
+<xsl:text>{_SDT_MARK}</xsl:text><xsl:value-of select="w:sdtPr/w:tag/@w:val"/>\
+<xsl:text>{_SDT_ALIAS}</xsl:text><xsl:value-of select="w:sdtPr/w:alias/@w:val"/>\
+<xsl:text>{_SDT_CONTENT_MARK}</xsl:text><xsl:if test="not(w:sdtPr/w:showingPlcHdr)">\
+<xsl:apply-templates select="w:sdtContent"/></xsl:if><xsl:text>{_SDT_END}</xsl:text>\
+</xsl:template>
+<xsl:template match="w:sdt[w:sdtPr/w:showingPlcHdr]" priority="1"/>
+<xsl:template match="w:del|w:moveFrom|w:instrText|w:delText|w:pPr|w:rPr|w:tcPr|w:trPr|w:tblPr\
+|w:tblGrid|w:sectPr|w:sdtPr|mc:Fallback"/>
+<xsl:template match="text()"/>
+</xsl:stylesheet>"""
+
+
+def _stylesheet(text: str) -> etree.XSLT:
+    xsl = _FLATTEN_XSL.replace("{text}", text)
+    return etree.XSLT(etree.fromstring(xsl.encode()),
+                      access_control=etree.XSLTAccessControl.DENY_ALL)
+
+
+_FLATTEN = _stylesheet(".")
+_FLATTEN_CAREFULLY = _stylesheet(f"translate(., '{_PUA}', '')")  # 2.5 times slower
+# A mark typed in the text, raw in UTF-8 or as a character reference.
+MARK_IN_XML = re.compile(rb"\xee\x84[\x80-\x93]|&#(?:[xX]0*[eE]1[01]|0*576[01])")
+
+
+def _field_named(tag: str, alias: str) -> str:
+    """Return the docgen field of a control from its tag, else its alias (LibreOffice keeps it).
+
+    A control with another tag is not a field (Google Docs wraps runs in its own controls).
+    """
+    if tag:
+        return _BY_TAG.get(tag, "")
+    return _BY_ALIAS.get(header_key(alias), "") if alias else ""
+
+
+class _Table:
+    __slots__ = ("index", "rows", "col", "cell")
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.rows: list[list[int]] = []
+        self.col = 0
+        self.cell: Unit | None = None
+
+
+def read_body(root: etree._Element, careful: bool = True) -> Body:
+    """Flatten the document body into units: body paragraphs and table cells, in order.
+
+    ``careful`` drops private-use characters typed in the text, which could pose as marks;
+    pass False when the XML is known not to hold any.
+    """
+    flat = str((_FLATTEN_CAREFULLY if careful else _FLATTEN)(root))
+    body = Body()
+    units = body.units
+    tables: list[_Table] = []  # the tables we are inside, innermost last
+    para: Unit | None = None  # the body paragraph being read
+    cur: Unit | None = None  # where text goes: the innermost cell, else the paragraph
+    group = 0  # > 0 inside a block-level field control of the body: one unit for all of it
+    sdts: list[tuple[Unit | None, Control | None, bool]] = []
+
+    def finish(unit: Unit | None) -> None:
+        if unit is not None:
+            unit.close()
+            units.append(unit)
+            if unit.table >= 0:
+                body.tables[unit.table][unit.row].append(len(units) - 1)
+
+    # Split once: [text, mark, text, mark, text ...]; mark k is at 2k+1, its text at 2k+2.
+    flat_parts = _SPLIT_MARKS.split(flat)
+    marks = flat_parts[1::2]
+    pieces = flat_parts[::2]
+    i = 0
+    n = len(marks)
+    while i < n:
+        mark = marks[i]
+        text = pieces[i + 1]
+        i += 1
+        if mark == _P_MARK:
+            if tables or group:
+                if cur is not None:
+                    cur.paragraph()
+            else:
+                finish(para)
+                para = cur = Unit()
+                para.paragraphs = 1
+        elif mark == _TC_MARK:
+            span = int(text) if text.isdigit() else 1
+            text = pieces[i + 1]  # the cell's first text, after the span
+            i += 1
+            if tables:
+                table = tables[-1]
+                finish(table.cell)
+                if not table.rows:
+                    table.rows.append([])
+                table.cell = cur = Unit(table.index, len(table.rows) - 1, table.col)
+                table.col += max(1, span)
+        elif mark == _TR_MARK:
+            if tables:
+                table = tables[-1]
+                finish(table.cell)
+                table.cell = cur = None
+                table.rows.append([])
+                table.col = int(text) if text.isdigit() else 0
+            continue
+        elif mark == _TBL_MARK:
+            if not tables and not group:
+                finish(para)
+                para = None
+            tables.append(_Table(len(body.tables)))
+            body.tables.append(tables[-1].rows)
+            cur = None
+        elif mark == _TBL_END:
+            if tables:
+                finish(tables.pop().cell)
+            cur = tables[-1].cell if tables else para
+        elif mark == _SDT_MARK:
+            tag, alias = text, pieces[i + 1]
+            text = pieces[i + 2]  # the control's first text
+            i += 2
+            name = _field_named(tag, alias) if tag or alias else ""
+            block = bool(name) and not tables and (
+                cur is None or (text == "" and i < n and marks[i] == _P_MARK))
+            if block:
+                finish(para)  # a block-level field in the body: its paragraphs are one unit
+                para = cur = Unit()
+                group += 1
+            control = None
+            if name and cur is not None:
+                control = Control(cur.length, -1, name)
+                cur.controls.append(control)
+            sdts.append((cur, control, block))
+        elif mark == _SDT_END and sdts:
+            unit, control, block = sdts.pop()
+            if control is not None and control.end < 0 and unit is cur and cur is not None:
+                control.end = cur.length
+            group -= block
+        if text and cur is not None:
+            cur.parts.append(text)
+            cur.length += len(text)
+    while tables:
+        finish(tables.pop().cell)
+    finish(para)
+    return body
