@@ -11,6 +11,7 @@ import json
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -31,6 +32,7 @@ from docgen.outputs import (
     Manifest,
     Outcome,
     convert_to_pdf,
+    folder_lock,
     place,
     remove_stale_temporaries,
     soffice,
@@ -208,18 +210,20 @@ def generate(
         items += [(kind, i, f"{FOLDERS[kind]}/{name}") for i, name in enumerate(names)]
     if started:
         started(len(items))
-    manifest = Manifest.load(outdir)
-    if not dry_run:
-        for kind in kinds:
-            remove_stale_temporaries(outdir / FOLDERS[kind])
-    stamp = dt.datetime.now().replace(microsecond=0).isoformat()
-    make = _maker(cohort, compiled, manifest, today, stamp, force, dry_run)
-    outcomes = run_parallel(items, make, jobs, progress)
+    lock = nullcontext() if dry_run else folder_lock(outdir)
+    with lock:
+        manifest = Manifest.load(outdir)
+        if not dry_run:
+            for kind in kinds:
+                remove_stale_temporaries(outdir / FOLDERS[kind])
+        stamp = dt.datetime.now().replace(microsecond=0).isoformat()
+        make = _maker(cohort, compiled, manifest, today, stamp, force, dry_run)
+        outcomes = run_parallel(items, make, jobs, progress)
+        if not dry_run:
+            Manifest.load(outdir).compact()  # reloaded: workers appended to the journal
     result = GenerateReport(outdir=outdir, skipped=report.problems, dry_run=dry_run)
     result.files = [(rel, outcome) for (_k, _i, rel), outcome in zip(items, outcomes,
                                                                       strict=True)]
-    if not dry_run:
-        Manifest.load(outdir).compact()  # reloaded: workers appended to the journal
     if pdf and not dry_run:
         result.pdfs, result.notes = _pdfs(outdir, result.files)
     elif pdf and soffice() is None:

@@ -18,7 +18,8 @@ import signal
 import subprocess
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -111,29 +112,47 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = False) -> None:
 
 
 _TEMPORARY = re.compile(r"^\..+\.(\d+)\.tmp$")
+LOCK_FILE = ".docgen.lock"
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` while docgen writes into it.
+
+    Two runs writing into one folder would race on the manifest; the second is refused with
+    a message. The operating system drops the lock when the process ends, however it ends, so
+    a killed run never leaves the folder locked. (Where ``fcntl`` is missing, on Windows, no
+    lock is taken.)
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    with open(folder / LOCK_FILE, "a") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise DocgenError(Problem(
+                "another docgen run is writing into this folder: wait for it to finish",
+                file=str(folder))) from None
+        yield
 
 
 def remove_stale_temporaries(folder: Path) -> int:
     """Delete temporary files a killed run left in ``folder``; return how many.
 
-    Only files named as :func:`atomic_write` names them, by a process no longer running.
+    Call it holding :func:`folder_lock`: then no other run is writing, and every file named as
+    :func:`atomic_write` names its temporary files is left over from a run that was stopped.
     """
     removed = 0
     if not folder.is_dir():
         return 0
     for path in folder.iterdir():
-        m = _TEMPORARY.match(path.name)
-        if not m or not path.is_file():
-            continue
-        try:
-            os.kill(int(m.group(1)), 0)
-            continue  # its writer still runs
-        except ProcessLookupError:
-            pass
-        except (PermissionError, OverflowError, ValueError):
-            continue
-        path.unlink(missing_ok=True)
-        removed += 1
+        if _TEMPORARY.match(path.name) and path.is_file():
+            path.unlink(missing_ok=True)
+            removed += 1
     return removed
 
 

@@ -105,3 +105,15 @@ def test_a_deleted_document_is_written_again(first) -> None:
     report = jobs.generate(data, out, today=TODAY)
     assert outcomes(report)[T1] == Outcome.WRITTEN
     assert (out / T1).exists()
+
+
+def test_a_second_run_into_the_same_folder_is_refused_while_the_first_writes(
+        tmp_path: Path, make_cohort) -> None:
+    from docgen.errors import DocgenError
+    from docgen.outputs import folder_lock
+
+    out = tmp_path / "out"
+    with folder_lock(out), pytest.raises(DocgenError, match="another docgen run"):
+        jobs.generate(make_cohort(), out, today=TODAY)
+    report = jobs.generate(make_cohort(), out, today=TODAY)  # the lock went with the first
+    assert outcomes(report)[T1] == Outcome.WRITTEN
