@@ -218,7 +218,10 @@ def generate(
                 remove_stale_temporaries(outdir / FOLDERS[kind])
         stamp = dt.datetime.now().replace(microsecond=0).isoformat()
         make = _maker(cohort, compiled, manifest, today, stamp, force, dry_run)
-        outcomes = run_parallel(items, make, jobs, progress)
+        try:
+            outcomes = run_parallel(items, make, jobs, progress)
+        finally:
+            manifest.close()
         if not dry_run:
             Manifest.load(outdir).compact()  # reloaded: workers appended to the journal
     result = GenerateReport(outdir=outdir, skipped=report.problems, dry_run=dry_run)

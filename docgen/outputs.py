@@ -82,11 +82,16 @@ def unique_names(titles: Iterable[str], suffix: str) -> list[str]:
 
 
 def inside(root: Path, relative: str) -> Path:
-    """Return ``root / relative``, refusing any path that would leave ``root``."""
-    target = (root / relative).resolve()
-    if not target.is_relative_to(root.resolve()):
+    """Return ``root / relative``, refusing any path that would leave ``root``.
+
+    Checked on the text of the path (no file-system calls: it runs once per document);
+    ``root`` itself may be a symbolic link.
+    """
+    base = os.path.abspath(root)
+    target = os.path.abspath(os.path.join(base, relative))
+    if os.path.commonpath([base, target]) != base or target == base:
         raise DocgenError(Problem(f"refused to write outside the output folder: {relative}"))
-    return target
+    return Path(target)
 
 
 def atomic_write(path: Path, data: bytes, *, durable: bool = False) -> None:
@@ -97,10 +102,14 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = False) -> None:
     flushes to disk: needed against power loss, not against a killed process, and costly in
     bulk (about 0.5 ms a file here), so only single important files ask for it.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name[:100]}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "wb") as fh:
+        try:
+            fh = open(tmp, "wb")  # noqa: SIM115 (closed below; a missing folder is made once)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(tmp, "wb")  # noqa: SIM115
+        with fh:
             fh.write(data)
             if durable:
                 fh.flush()
@@ -187,6 +196,8 @@ class Manifest:
 
     root: Path
     files: dict[str, dict[str, object]]
+    _fd: int | None = None
+    _fd_pid: int = 0
 
     @classmethod
     def load(cls, root: Path) -> Manifest:
@@ -223,15 +234,26 @@ class Manifest:
         if digest not in hashes:
             hashes.append(digest)
         entry["source"] = source
-        self.root.mkdir(parents=True, exist_ok=True)
         line = json.dumps({"path": rel, "sha256": digest, "source": source},
                           ensure_ascii=False) + "\n"
         # One write() of a short line to an O_APPEND file: whole, even with parallel writers.
-        fd = os.open(self.root / MANIFEST, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, line.encode("utf-8"))
-        finally:
-            os.close(fd)
+        os.write(self._journal(), line.encode("utf-8"))
+
+    def _journal(self) -> int:
+        """Return this process's descriptor of the journal, opened once (forked workers reopen
+        their own: a descriptor shared across fork would share its offset too)."""
+        if self._fd is None or self._fd_pid != os.getpid():
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(self.root / MANIFEST, os.O_WRONLY | os.O_APPEND | os.O_CREAT,
+                               0o644)
+            self._fd_pid = os.getpid()
+        return self._fd
+
+    def close(self) -> None:
+        """Close the journal (it is reopened if more is recorded)."""
+        if self._fd is not None and self._fd_pid == os.getpid():
+            os.close(self._fd)
+        self._fd = None
 
     def compact(self) -> None:
         """Rewrite the journal with the last two hashes of each file that still exists."""
