@@ -65,16 +65,19 @@ _EMPTY_TEXTS = frozenset(
 
 # Form labels. Only start and finish may follow other text on a line ("Start: 2pm Finish: 3pm");
 # every other label must begin a line, so "agree a date: soon" in an action is not a label.
+# Where the colon is optional, so is the space before it: a label never swallows the spaces
+# that begin the value typed after it.
 _LABEL_RE = re.compile(
     r"(?<![^\s])(?:"
     r"(?P<coach>coach(?:/s|/es|es|\(s\)|\(es\))?\s*:)"
     r"|(?P<team_members>team\s+members?(?:\s+present)?\s*:)"
-    r"|(?P<next_meeting>date\s+of\s+(?:the\s+)?next\s+(?:meeting|session)\b\s*:?)"
+    r"|(?P<next_meeting>date\s+of\s+(?:the\s+)?next\s+(?:meeting|session)\b(?:\s*:)?)"
     r"|(?P<date>date(?:\s+of\s+(?:session|coaching|meeting))?\s*:)"
     r"|(?P<start_time>start(?:\s+time)?\s*:)"
     r"|(?P<finish_time>(?:finish|end)(?:\s+time)?\s*:)"
-    r"|(?P<topic>topic\s*/\s*subject\s+brought\s+to\s+(?:the\s+)?coach(?:es)?\b\s*:?|topic\s*:)"
-    r"|(?P<issues>issues?\s+arising\s*:?)"
+    r"|(?P<topic>topic\s*/\s*subject\s+brought\s+to\s+(?:the\s+)?coach(?:es)?\b(?:\s*:)?"
+    r"|topic\s*:)"
+    r"|(?P<issues>issues?\s+arising(?:\s*:)?)"
     r"|(?P<action>actions?(?:\s+agreed)?\s*:)"
     r")",
     re.IGNORECASE,

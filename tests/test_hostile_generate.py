@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -252,3 +254,24 @@ def test_random_values_come_out_intact_or_fail_with_a_message(tmp_path_factory, 
         assert format_date(first) in text
     else:
         assert format_date(parse_date(first)) in text if clean_text(first) else True
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_formulas_are_read_by_their_calculated_values(tmp_path: Path) -> None:
+    """A workbook saved by a spreadsheet program carries each formula's value: docgen uses it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Teams"
+    ws.append(["Team ID", "Team name", "Review after sessions"])
+    ws.append(['="T"&1', '=CONCATENATE("Ward ", 7)', "=2+2"])
+    raw = tmp_path / "raw.xlsx"
+    wb.save(raw)
+    out = tmp_path / "saved"
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
+                        str(raw)], check=True, capture_output=True, timeout=180)
+    report = jobs.check(out / "raw.xlsx")
+    assert report.problems == []
+    (team,) = report.cohort.teams
+    assert (team.team_id, team.team_name, team.review_after) == ("T1", "Ward 7", 4)

@@ -11,9 +11,12 @@ import pytest
 from click.testing import CliRunner
 from coach import add_table_row, copy_form, fill, replace_control_with_text, resave_with_libreoffice
 from conftest import small_rows
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from docgen import jobs
 from docgen.cli import main
+from docgen.schema import PLACEHOLDERS
 
 TODAY = dt.date(2026, 11, 23)
 T1 = "contracts/Ward 7 Falls (T1).docx"
@@ -139,3 +142,44 @@ def test_sample_cohort_round_trip(tmp_path: Path, sample: Path) -> None:
     statuses = {r["Status"] for r in sheet(tmp_path / "log.xlsx", "Sessions")}
     assert {"held", "cancelled"} <= statuses
     assert small_rows  # the small cohort fixture stays importable for the other tests
+
+
+# What a coach can type in Word: any character but the control characters XML forbids.
+text_typed = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")),
+                     min_size=1, max_size=60)
+
+
+@pytest.fixture(scope="module")
+def generated_t2(tmp_path_factory) -> Path:
+    """Return one generated contract of team T2, made once for the property test below."""
+    from docgen.starter import write_cohort_workbook
+
+    tmp = tmp_path_factory.mktemp("gen")
+    write_cohort_workbook(tmp / "cohort.xlsx", small_rows())
+    jobs.generate(tmp / "cohort.xlsx", tmp / "out", today=TODAY, only="contracts")
+    return tmp / "out" / T2
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(topic=text_typed, issues=text_typed)
+@example(topic=" 0", issues="0")  # once opened a phantom second form: the label ate the space
+def test_random_text_typed_by_a_coach_comes_back_intact(tmp_path_factory, generated_t2: Path,
+                                                        topic: str, issues: str) -> None:
+    """Whatever a coach types reaches the log as the same text."""
+    from docgen.values import clean_text
+
+    out = tmp_path_factory.mktemp("typed")
+    record = out / "record.docx"
+    shutil.copyfile(generated_t2, record)
+    fill(record, {"record.date": "03/06/2026", "record.topic": topic, "record.issues": issues})
+    log = out / "log.xlsx"
+    report = jobs.log([out], log, today=TODAY, jobs=1)
+    assert report.problems == []
+    rows = [r for r in sheet(log, "Sessions") if r["Team ID"] == "T2"]
+    expected_topic, expected_issues = clean_text(topic), clean_text(issues)
+    if {expected_topic, expected_issues} & set(PLACEHOLDERS.values()):
+        return  # typing a placeholder's own words leaves the field empty, by design
+    (row,) = rows
+    assert (row["Topic"] or "") == expected_topic
+    assert (row["Issues arising"] or "") == expected_issues
