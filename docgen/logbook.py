@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import attrgetter
@@ -34,6 +32,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from docgen.atomic import atomic_file
 from docgen.errors import DocgenError, Problem
 from docgen.summary import LogData
 from docgen.values import clean_text
@@ -171,21 +170,11 @@ def write_log(data: LogData, path: Path) -> None:
     (if any) is then left as it was.
     """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        # os.open with 0o666 lets the umask decide permissions, as for any file the user saves.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                wb = Workbook(fh, _OPTIONS)
-                _fill(wb, data)
-                wb.close()  # writes the whole file; FileCreateError wraps an OSError
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        with atomic_file(path, durable=True) as fh:
+            wb = Workbook(fh, _OPTIONS)
+            _fill(wb, data)
+            wb.close()  # writes the whole file; FileCreateError wraps an OSError
     except (OSError, FileCreateError) as exc:
         cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
         reason = getattr(cause, "strerror", None) or cause

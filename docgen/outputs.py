@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from docgen.atomic import atomic_write
 from docgen.errors import DocgenError, Problem
 
 MANIFEST = ".docgen-manifest.jsonl"
@@ -94,32 +95,6 @@ def inside(root: Path, relative: str) -> Path:
     return Path(target)
 
 
-def atomic_write(path: Path, data: bytes, *, durable: bool = False) -> None:
-    """Write ``data`` to ``path`` so that readers only ever see the old or the new file whole.
-
-    The temporary file sits in the same folder (``os.replace`` is atomic only within one file
-    system) and is named by process, so parallel workers never share one. ``durable`` also
-    flushes to disk: needed against power loss, not against a killed process, and costly in
-    bulk (about 0.5 ms a file here), so only single important files ask for it.
-    """
-    tmp = path.with_name(f".{path.name[:100]}.{os.getpid()}.tmp")
-    try:
-        try:
-            fh = open(tmp, "wb")  # noqa: SIM115 (closed below; a missing folder is made once)
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fh = open(tmp, "wb")  # noqa: SIM115
-        with fh:
-            fh.write(data)
-            if durable:
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 _TEMPORARY = re.compile(r"^\..+\.(\d+)\.tmp$")
 LOCK_FILE = ".docgen.lock"
 
@@ -153,7 +128,7 @@ def remove_stale_temporaries(folder: Path) -> int:
     """Delete temporary files a killed run left in ``folder``; return how many.
 
     Call it holding :func:`folder_lock`: then no other run is writing, and every file named as
-    :func:`atomic_write` names its temporary files is left over from a run that was stopped.
+    :func:`docgen.atomic.temporary_name` names them is left over from a run that was stopped.
     """
     removed = 0
     if not folder.is_dir():

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from docgen import schema
+from docgen.atomic import atomic_file
 from docgen.schema import Column, Kind, Sheet
 
 INSTRUCTIONS = "Instructions"
@@ -68,7 +67,7 @@ def write_cohort_workbook(path: Path, rows: Rows | None = None) -> None:
         else:
             _write_table(ws, sheet, rows.get(sheet.name) or [])
     wb.active = 0
-    _save_atomically(wb, Path(path))
+    _save(wb, Path(path))
 
 
 # --- Instructions ----------------------------------------------------------------------------
@@ -424,20 +423,10 @@ def _comment(text: str) -> Comment:
     return comment
 
 
-def _save_atomically(wb: Workbook, path: Path) -> None:
-    """Save beside the target, then rename over it, so readers never see a partial file."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    # os.open with 0o666 lets the umask decide permissions, as for any file the user saves.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            wb.save(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+def _save(wb: Workbook, path: Path) -> None:
+    """Save ``wb`` so that a reader never sees half a workbook."""
+    with atomic_file(path, durable=True) as fh:
+        wb.save(fh)
 
 
 __all__ = ["DATE_FORMAT", "INSTRUCTIONS", "LAST_ROW", "TIME_FORMAT", "write_cohort_workbook"]

@@ -251,8 +251,9 @@ def test_the_previous_log_is_replaced_only_by_a_complete_one(tmp_path: Path,
 
 
 def test_a_log_that_cannot_be_written_says_where(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
     with pytest.raises(DocgenError) as caught:
-        write_log(data(), tmp_path / "missing" / "log.xlsx")
+        write_log(data(), tmp_path / "a-file" / "log.xlsx")
     assert caught.value.problems[0].file.endswith("log.xlsx")
 
 
