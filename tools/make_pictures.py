@@ -87,8 +87,8 @@ def main() -> None:
             sys.exit("\n".join(map(str, problems)))
         pdf = log.with_suffix(".pdf")
         teams = page_with(pdf, "Hours still")
-        subprocess.run(["pdftoppm", "-png", "-r", "130", "-f", str(teams), "-l", str(teams),
-                        "-x", "50", "-y", "125", "-W", "1160", "-H", "190", "-singlefile",
+        subprocess.run(["pdftoppm", "-png", "-r", "170", "-f", str(teams), "-l", str(teams),
+                        "-x", "100", "-y", "118", "-W", "1780", "-H", "222", "-singlefile",
                         str(pdf), str(DOCS / "log-teams")], check=True)
         first_page_png(pdf, DOCS / "log-chart.png", page=page_with(pdf, "Coaching hours per"))
     print(f"pictures written to {DOCS}")
