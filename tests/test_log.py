@@ -186,3 +186,39 @@ def test_random_text_typed_by_a_coach_comes_back_intact(tmp_path_factory, genera
     (row,) = rows
     assert (row["Topic"] or "") == expected_topic
     assert (row["Issues arising"] or "") == expected_issues
+
+
+def test_the_same_coach_written_two_ways_is_one_coach(out: Path, tmp_path: Path) -> None:
+    fill(out / T2, {"record.coach": "dr. jo  BLOGGS", "record.date": "03/06/2026",
+                    "record.start_time": "14:00", "record.finish_time": "15:00"})
+    log = run_log(out, tmp_path)
+    jo = [r for r in sheet(log, "Coaches") if "bloggs" in str(r["Coach"]).lower()]
+    assert len(jo) == 1
+    assert (jo[0]["Teams"], jo[0]["Hours"]) == (2, 2.5)
+
+
+def test_hostile_xml_in_a_record_is_refused_and_the_rest_is_read(out: Path,
+                                                                 tmp_path: Path) -> None:
+    import zipfile
+
+    good = out / T1
+    deep = out / "deep.docx"
+    laughs = out / "laughs.docx"
+    with zipfile.ZipFile(good) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    nested = (b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+              b'wordprocessingml/2006/main"><w:body>' + b"<w:p>" * 400 + b"</w:p>" * 400
+              + b"</w:body></w:document>")
+    entity = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+              b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+              b'main"><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>')
+    for path, xml in ((deep, nested), (laughs, entity)):
+        with zipfile.ZipFile(path, "w") as dst:
+            for name, data in parts.items():
+                dst.writestr(name, xml if name == "word/document.xml" else data)
+    log = run_log(out, tmp_path)
+    problems = {r["File"]: r["Problem"] for r in sheet(log, "Problems") if r["File"]}
+    assert "deep.docx" in problems and "laughs.docx" in problems
+    assert "declares XML entities" in problems["laughs.docx"]
+    assert "root:" not in str(sheet(log, "Sessions"))  # /etc/passwd was never read
+    assert team(log, "T1")["Hours"] == 1.5  # the genuine T1 record still counts once
