@@ -203,12 +203,12 @@ class Manifest:
         return value if isinstance(value, str) else None
 
     def record(self, rel: str, digest: str, source: str) -> None:
-        entry = self.files.setdefault(rel, {"hashes": []})
-        hashes = entry["hashes"]
-        assert isinstance(hashes, list)
-        if digest not in hashes:
-            hashes.append(digest)
-        entry["source"] = source
+        """Append that ``rel`` is about to hold content of hash ``digest``, made from ``source``.
+
+        Only the journal on disk grows: a run never looks an entry up again after writing it,
+        and :meth:`compact` reads the journal back, so memory stays flat however many
+        documents a run writes.
+        """
         line = json.dumps({"path": rel, "sha256": digest, "source": source},
                           ensure_ascii=False) + "\n"
         # One write() of a short line to an O_APPEND file: whole, even with parallel writers.
