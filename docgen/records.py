@@ -4,13 +4,10 @@ A record is read from ``word/document.xml`` parsed once by lxml (python-docx's o
 several times slower and does not see text inside content controls). :mod:`docgen.wordtext`
 flattens the body into *units* — a body paragraph, or a table cell with all its paragraphs —
 and each unit knows the docgen fields (``record.*`` content controls, by tag, else by alias)
-it holds and where.
-Forms are then found the same way for every document: a "Record of Coaching" heading or a
-"Coach/s:" label opens a form; inside it a field's value is its control when there is one,
-else the text after its label (same cell, else the next cell to the right, else the cell
-below). So a generated record, one a coach copied forms in, one whose controls lost their tags
-in LibreOffice, and one typed into the original paper form all read alike. The COACHING RECORD
-table is the table whose first row is the form's header.
+it holds and where; :mod:`docgen.forms` finds the forms and the table rows in them; this
+module turns what was typed into sessions and names the record's team. So a generated
+record, one a coach copied forms in, one whose controls lost their tags in LibreOffice, and
+one typed into the original paper form all read alike.
 
 Rules for what a session counts (a manager's reading of the forms):
 
@@ -38,11 +35,11 @@ from lxml import etree
 
 from docgen import ooxml, schema
 from docgen.errors import DocgenError, Problem
+from docgen.forms import FORM_HEADING, FormFinder, table_rows, typed_value
 from docgen.models import Record, RecordedSession, RecordSettings
 from docgen.parallel import run_parallel
 from docgen.safezip import open_package, parse_xml, read_member
 from docgen.values import (
-    clean_text,
     header_key,
     hours_between,
     parse_date,
@@ -50,42 +47,13 @@ from docgen.values import (
     parse_time,
     person_key,
 )
-from docgen.wordtext import MARK_IN_XML, Body, Unit, read_body
+from docgen.wordtext import MARK_IN_XML, Body, read_body
 
 __all__ = ["find_records", "read_record", "read_records"]
 
 LABELS = {tag.split(".", 1)[1]: label for tag, label, _ph in schema.RECORD_FIELDS}
 _COLUMNS = {name: label.rstrip(": ") for name, label in LABELS.items()}  # names in problems
 _SUBSTANCE = ("date", "start_time", "finish_time", "topic", "issues", "action")
-_EMPTY_TEXTS = frozenset(
-    " ".join(text.casefold().split())
-    for text in (*schema.PLACEHOLDERS.values(), "Click or tap here to enter text.",
-                 "Click here to enter text.", "Click or tap to enter a date.")
-)
-
-# Form labels. Only start and finish may follow other text on a line ("Start: 2pm Finish: 3pm");
-# every other label must begin a line, so "agree a date: soon" in an action is not a label.
-# Where the colon is optional, so is the space before it: a label never swallows the spaces
-# that begin the value typed after it.
-_LABEL_RE = re.compile(
-    r"(?<![^\s])(?:"
-    r"(?P<coach>coach(?:/s|/es|es|\(s\)|\(es\))?\s*:)"
-    r"|(?P<team_members>team\s+members?(?:\s+present)?\s*:)"
-    r"|(?P<next_meeting>date\s+of\s+(?:the\s+)?next\s+(?:meeting|session)\b(?:\s*:)?)"
-    r"|(?P<date>date(?:\s+of\s+(?:session|coaching|meeting))?\s*:)"
-    r"|(?P<start_time>start(?:\s+time)?\s*:)"
-    r"|(?P<finish_time>(?:finish|end)(?:\s+time)?\s*:)"
-    r"|(?P<topic>topic\s*/\s*subject\s+brought\s+to\s+(?:the\s+)?coach(?:es)?\b(?:\s*:)?"
-    r"|topic\s*:)"
-    r"|(?P<issues>issues?\s+arising(?:\s*:)?)"
-    r"|(?P<action>actions?(?:\s+agreed)?\s*:)"
-    r")",
-    re.IGNORECASE,
-)
-_MID_LINE_OK = frozenset({"start_time", "finish_time"})
-_FORM_HEADING = re.compile(r"\s*record\s+of\s+coaching\b", re.IGNORECASE)
-_TABLE_HEADING = re.compile(r"\s*coaching\s+record\s*:?\s*", re.IGNORECASE)
-_HEADER_KEYS = tuple(header_key(h) for h in schema.COACHING_RECORD_HEADER)
 _IDENTITY_RE = re.compile(
     r"^\s*(?P<key>team\s*id|team\s+name|team\s+members|team|organi[sz]ation)"
     r"\s*(?::\s*(?P<v>.*)|\s*$)",
@@ -161,199 +129,6 @@ def find_records(folders: list[Path]) -> list[tuple[Path, Path]]:
                 if _is_record_name(name):
                     add(Path(dirpath) / name, folder, inside)
     return sorted(out, key=lambda pr: (str(pr[1]), pr[0].relative_to(pr[1]).as_posix()))
-
-
-# --- forms and the table ---------------------------------------------------------------------
-
-
-def _value(text: str) -> str:
-    """Return typed text cleaned, or "" when it is only a placeholder or punctuation."""
-    if not text or text.isspace():
-        return ""
-    value = clean_text(text.replace("\t", " ")).strip(" :-–")
-    if " ".join(value.casefold().split()) in _EMPTY_TEXTS:
-        return ""
-    return value
-
-
-@dataclass(slots=True)
-class _Label:
-    name: str
-    start: int
-    end: int
-
-
-def _labels(text: str) -> list[_Label]:
-    if ":" not in text and "brought" not in text and "ext" not in text and "EXT" not in text:
-        return []  # the cheap test first: most paragraphs of a contract hold no label
-    found: list[_Label] = []
-    for m in _LABEL_RE.finditer(text):
-        name = m.lastgroup or ""
-        line_start = max(text.rfind("\n", 0, m.start()), text.rfind("\t", 0, m.start())) + 1
-        if name not in _MID_LINE_OK and text[line_start:m.start()].strip():
-            continue
-        found.append(_Label(name, m.start(), m.end()))
-    return found
-
-
-def _is_header_row(body: Body, row: list[int]) -> bool:
-    """Tell whether a row is the COACHING RECORD header: Coach | Date… | Topic | Comments."""
-    if len(row) < 3 or body.units[row[0]].text.lstrip()[:5].lower() != "coach":
-        return False
-    keys = [header_key(body.units[i].text.split("\n", 1)[0]) for i in row[:4]]
-    if len(keys) < 3:
-        return False
-    pairs = zip(keys, _HEADER_KEYS, strict=False)
-    return all(k.startswith(want.split("_", 1)[0]) for k, want in pairs)
-
-
-class _Forms:
-    """Find every Record of Coaching form: labels and tagged controls, in document order."""
-
-    def __init__(self, body: Body, record_tables: set[int]) -> None:
-        self.body = body
-        self.record_tables = record_tables
-        self.labels = [
-            [] if not u.text or u.table in record_tables else _labels(u.text)
-            for u in body.units
-        ]
-        self.used: set[int] = set()  # units taken as the value of a label elsewhere
-        self.forms: list[dict[str, str]] = []
-        self.kinds: list[dict[str, str]] = []  # per form: field -> "control" | "label" | "empty"
-        self.open = False
-
-    def run(self) -> list[dict[str, str]]:
-        for i, unit in enumerate(self.body.units):
-            if unit.table in self.record_tables:
-                self.open = False
-                continue
-            if i in self.used or not (unit.controls or unit.text.strip()):
-                continue
-            if not self.labels[i] and self._heading(unit):
-                continue
-            for _pos, name, value, kind in self._events(i, unit):
-                self._event(name, value, kind)
-        return self.forms
-
-    def _heading(self, unit: Unit) -> bool:
-        text = unit.text.strip()
-        if not text or len(text) > 80:
-            return False
-        if _FORM_HEADING.match(text):
-            self._new_form()
-            return True
-        if unit.table == -1 and _TABLE_HEADING.fullmatch(text):
-            self.open = False
-            return True
-        return False
-
-    def _new_form(self) -> None:
-        if not (self.open and self.forms and not self.kinds[-1]):
-            self.forms.append({})
-            self.kinds.append({})
-        self.open = True
-
-    def _event(self, name: str, value: str, kind: str) -> None:
-        seen = self.kinds[-1].get(name) if self.open else None
-        if kind == "control":
-            if not self.open or (seen is not None and seen != "empty"):
-                self._new_form()
-        elif name == "coach" and (not self.open or seen is not None):
-            self._new_form()
-        elif not self.open or (seen is not None and not (seen == "empty" and value)):
-            return
-        self.forms[-1][name] = value
-        self.kinds[-1][name] = "empty" if kind == "label" and not value else kind
-
-    def _events(self, i: int, unit: Unit) -> list[tuple[int, str, str, str]]:
-        events: list[tuple[int, str, str, str]] = []
-        labels = self.labels[i]
-        text = unit.text
-        for n, label in enumerate(labels):
-            end = labels[n + 1].start if n + 1 < len(labels) else len(text)
-            control = next(
-                (c for c in unit.controls
-                 if c.name == label.name and not c.used and label.end <= c.start < end + 1),
-                None,
-            )
-            if control is not None:
-                control.used = True
-                events.append((label.start, label.name, _value(text[control.start:control.end]),
-                               "control"))
-                continue
-            value = _value(text[label.end:end])
-            if not value:
-                value = self._neighbour(i, label.name)
-            events.append((label.start, label.name, value, "label"))
-        for c in unit.controls:
-            if not c.used:
-                c.used = True
-                events.append((c.start, c.name, _value(text[c.start:c.end]), "control"))
-        events.sort(key=lambda e: e[0])
-        return events
-
-    def _neighbour(self, i: int, name: str) -> str:
-        """Return the value written beside or under an empty label, marking that unit used."""
-        body, unit = self.body, self.body.units[i]
-        if unit.table == -1:
-            return self._following_paragraphs(i)
-        rows = body.tables[unit.table]
-        row = rows[unit.row]
-        candidates: list[int] = []
-        at = row.index(i)
-        if at + 1 < len(row):
-            candidates.append(row[at + 1])
-        if unit.row + 1 < len(rows):
-            below = [j for j in rows[unit.row + 1] if body.units[j].col <= unit.col]
-            if below:
-                candidates.append(below[-1])
-        for j in candidates:
-            other = body.units[j]
-            if j in self.used or self.labels[j] or _FORM_HEADING.match(other.text):
-                continue
-            control = next((c for c in other.controls if not c.used), None)
-            if control is not None and control.name != name:
-                continue
-            if control is not None:
-                control.used = True
-                self.used.add(j)
-                return _value(other.text[control.start:control.end])
-            value = _value(other.text)
-            if value:
-                self.used.add(j)
-                return value
-        return ""
-
-    def _following_paragraphs(self, i: int) -> str:
-        lines: list[str] = []
-        units = self.body.units
-        for j in range(i + 1, min(i + 40, len(units))):
-            u = units[j]
-            text = u.text.strip()
-            if (u.table != -1 or self.labels[j] or u.controls or _FORM_HEADING.match(text)
-                    or _TABLE_HEADING.fullmatch(text)):
-                break
-            self.used.add(j)
-            lines.append(u.text)
-        return _value("\n".join(lines))
-
-
-def _table_rows(body: Body) -> tuple[set[int], list[tuple[int, list[str]]]]:
-    """Return the COACHING RECORD tables and their data rows as (row number, 4 cell texts)."""
-    tables: set[int] = set()
-    rows: list[tuple[int, list[str]]] = []
-    number = 0
-    for t, grid in enumerate(body.tables):
-        if not grid or not _is_header_row(body, grid[0]):
-            continue
-        tables.add(t)
-        for row in grid[1:]:
-            number += 1
-            cells = [_value(body.units[i].text) for i in row[:4]]
-            cells += [""] * (4 - len(cells))
-            if any(cells) and not _is_header_row(body, row):
-                rows.append((number, cells))
-    return tables, rows
 
 
 # --- values ----------------------------------------------------------------------------------
@@ -521,12 +296,12 @@ def _identity_from_text(body: Body, stop: int) -> dict[str, str]:
         if not m:
             continue
         key = header_key(m["key"])
-        value = _value(m["v"] or "")
+        value = typed_value(m["v"] or "")
         unit = units[i]
         if not value and unit.table >= 0:
             row = body.tables[unit.table][unit.row]
             at = row.index(i)
-            value = _value(units[row[at + 1]].text) if at + 1 < len(row) else ""
+            value = typed_value(units[row[at + 1]].text) if at + 1 < len(row) else ""
         if value and key not in found:
             found[key] = value
     return found
@@ -599,8 +374,8 @@ def read_record(path: Path, root: Path) -> Record:
         return Record(source=source, kind=kind, team_id=props.get(schema.PROP_KEY, ""))
 
     body = read_body(xml, careful)
-    record_tables, rows = _table_rows(body)
-    forms = _Forms(body, record_tables).run()
+    record_tables, rows = table_rows(body)
+    forms = FormFinder(body, record_tables).run()
 
     by_props = kind == schema.KIND_CONTRACT and bool(props.get(schema.PROP_KEY))
     problems: list[Problem] = []
@@ -608,7 +383,7 @@ def read_record(path: Path, root: Path) -> Record:
     if not by_props:
         first_form = next(
             (i for i, u in enumerate(body.units)
-             if _FORM_HEADING.match(u.text) or u.table in record_tables), len(body.units))
+             if FORM_HEADING.match(u.text) or u.table in record_tables), len(body.units))
         text_id = _identity_from_text(body, first_form)
     if not forms and not rows:
         if by_props:
