@@ -185,6 +185,8 @@ def log(folders: tuple[Path, ...], output: Path, jobs_: int | None) -> None:
     click.echo(f"Read {report.records} coaching records ({report.files} files): "
                f"{report.sessions} sessions of {report.teams} teams, "
                f"{len(report.problems)} problems")
+    if not report.files:
+        click.echo(f"No .docx files were found under {', '.join(map(str, folders))}.")
     for problem in report.problems[:10]:
         click.echo(f"  {problem}")
     if len(report.problems) > 10:

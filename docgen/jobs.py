@@ -109,8 +109,10 @@ def load_templates(folder: Path, kinds: Iterable[str]) -> dict[str, CompiledTemp
     for kind in kinds:
         path = folder / TEMPLATE_FILES[kind]
         if not path.is_file():
-            problems.append(Problem(f"template not found (expected {TEMPLATE_FILES[kind]} in "
-                                    f"{folder})", file=str(path)))
+            other = next(k for k, v in ONLY.items() if v != kind)
+            problems.append(Problem(
+                f"template not found (expected {TEMPLATE_FILES[kind]} in {folder}); to make "
+                f"only the other kind of document, add --only {other}", file=str(path)))
             continue
         try:
             compiled[kind] = compile_template(path)

@@ -113,3 +113,28 @@ def test_a_plain_install_finds_its_default_templates(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "['coaching_contract.docx', 'mentor_agreement.docx']" in proc.stdout
     assert str(target) in proc.stdout
+
+
+def test_a_missing_template_suggests_making_only_the_other_kind(tmp_path: Path,
+                                                                make_cohort) -> None:
+    import shutil
+
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    shutil.copyfile(ROOT / "templates" / "coaching_contract.docx",
+                    folder / "coaching_contract.docx")
+    code, output = run("generate", str(make_cohort()), "-o", str(tmp_path / "out"),
+                       "--templates", str(folder))
+    assert code == 1
+    assert "mentor_agreement.docx: template not found" in output
+    assert "add --only contracts" in output
+    code, output = run("generate", str(make_cohort()), "-o", str(tmp_path / "out"),
+                       "--templates", str(folder), "--only", "contracts")
+    assert code == 0 and "2 written" in output
+
+
+def test_log_of_a_folder_without_documents_says_so(tmp_path: Path) -> None:
+    code, output = run("log", str(tmp_path), "-o", str(tmp_path / "log.xlsx"))
+    assert code == 0
+    assert f"No .docx files were found under {tmp_path}." in output
+    assert openpyxl.load_workbook(tmp_path / "log.xlsx").sheetnames[:2] == ["Sessions", "Teams"]
