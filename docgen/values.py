@@ -70,6 +70,8 @@ def clean_text(value: object) -> str:
         text = str(int(value))
     else:
         text = str(value)
+    if text.isascii() and text.isprintable():
+        return text.strip()  # the common cell: one line, nothing to drop or normalise
     text = _LINE_BREAKS.sub("\n", text)
     text = _DROPPED_CHARS.sub("", text)
     text = unicodedata.normalize("NFC", text)
