@@ -8,6 +8,7 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,6 +66,20 @@ def measure(cmd: list[str]) -> dict[str, float]:
     out = subprocess.run([sys.executable, "-c", MEASURE, *cmd], check=True,
                          capture_output=True, text=True).stdout
     return json.loads(out)
+
+
+def measure_best(cmd: list[str], repeat: int, fresh: Callable[[int], list[str]] | None = None
+                 ) -> tuple[dict[str, float], list[float]]:
+    """Run ``cmd`` ``repeat`` times; return the fastest run and every run's seconds.
+
+    The fastest run is the one least disturbed by the rest of the machine (as ``timeit``
+    reports); all of them are printed too. ``fresh(i)`` may give the command for run ``i``
+    (e.g. a new output folder each time).
+    """
+    runs = [measure(fresh(i) if fresh else cmd) for i in range(repeat)]
+    best = min(runs, key=lambda r: r["seconds"])
+    best = {**best, "peak_mib": max(r["peak_mib"] for r in runs)}
+    return best, [r["seconds"] for r in runs]
 
 
 def machine() -> str:
