@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -152,7 +154,7 @@ def _plan(cohort: Cohort, kind: str, index: int, today: dt.date) -> DocumentPlan
 
 def _maker(cohort: Cohort, templates: dict[str, CompiledTemplate], manifest: Manifest,
            today: dt.date, stamp: str, force: bool, dry_run: bool
-           ) -> Callable[[tuple[str, int, str]], Outcome]:
+           ) -> Callable[[tuple[str, int, str]], Future[Outcome]]:
     """Return the function that renders and places one document (in any worker process)."""
 
     def make(item: tuple[str, int, str]) -> Outcome:
@@ -168,10 +170,23 @@ def _maker(cohort: Cohort, templates: dict[str, CompiledTemplate], manifest: Man
             raise DocgenError([replace(p, message=f"{p.message} (making {rel}, from {sheet} "
                                                   f"row {plan.row})") for p in exc.problems]
                               ) from None
-        return place(manifest, rel, data, _source_digest(template, plan), force=force,
-                     dry_run=dry_run)
+        # Creating the file blocks in the kernel (the GIL is free): a thread of this process
+        # does it while the next document renders.
+        return _writer().submit(place, manifest, rel, data, _source_digest(template, plan),
+                                force=force, dry_run=dry_run)
 
     return make
+
+
+_WRITERS: dict[int, ThreadPoolExecutor] = {}
+
+
+def _writer() -> ThreadPoolExecutor:
+    """Return this process's file-writing thread (a forked worker makes its own)."""
+    pid = os.getpid()
+    if pid not in _WRITERS:
+        _WRITERS[pid] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docgen-write")
+    return _WRITERS[pid]
 
 
 def generate(
@@ -223,6 +238,9 @@ def generate(
         try:
             outcomes = run_parallel(items, make, jobs, progress)
         finally:
+            writer = _WRITERS.pop(os.getpid(), None)
+            if writer is not None:  # no idle thread left behind to be copied by a later fork
+                writer.shutdown()
             manifest.close()
         if not dry_run:
             Manifest.load(outdir).compact()  # reloaded: workers appended to the journal

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from typing import Generic, TypeVar
 
 X = TypeVar("X")
@@ -31,7 +32,10 @@ _CURRENT: _Work | None = None  # set before forking; each worker sees its own co
 def _run_chunk(indexes: range) -> list[tuple[int, object]]:
     work = _CURRENT
     assert work is not None
-    return [(i, work.fn(work.items[i])) for i in indexes]
+    done = [(i, work.fn(work.items[i])) for i in indexes]
+    # ``fn`` may hand slow I/O to a thread and return its Future: wait for them here, so the
+    # I/O of one item overlaps the computing of the next.
+    return [(i, v.result() if isinstance(v, Future) else v) for i, v in done]
 
 
 def default_jobs() -> int:
