@@ -6,7 +6,7 @@ Everything above this module speaks in tags, texts and dicts; XML names stay her
 from __future__ import annotations
 
 import datetime as dt
-from xml.sax.saxutils import escape, quoteattr
+from html import escape  # escapes &, <, >, " and ': valid in XML text and attributes
 
 from lxml import etree
 
@@ -35,7 +35,7 @@ PLACEHOLDER_STYLE = "PlaceholderText"
 def custom_properties_xml(props: dict[str, str]) -> bytes:
     """Return a ``docProps/custom.xml`` holding ``props`` as text properties."""
     items = "".join(
-        f'<property fmtid="{FMTID}" pid="{pid}" name={quoteattr(name)}>'
+        f'<property fmtid="{FMTID}" pid="{pid}" name="{escape(name)}">'
         f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
         for pid, (name, value) in enumerate(props.items(), start=2)
     )
