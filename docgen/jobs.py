@@ -51,7 +51,6 @@ FOLDERS = {schema.KIND_CONTRACT: "contracts", schema.KIND_AGREEMENT: "agreements
 ONLY = {"contracts": schema.KIND_CONTRACT, "agreements": schema.KIND_AGREEMENT}
 
 
-
 def default_templates() -> Path:
     """Return the folder of the templates that ship with docgen (``templates/`` in the repo)."""
     repo = Path(__file__).resolve().parent.parent / "templates"
@@ -157,7 +156,7 @@ def _maker(cohort: Cohort, templates: dict[str, CompiledTemplate], manifest: Man
            ) -> Callable[[tuple[str, int, str]], Future[Outcome]]:
     """Return the function that renders and places one document (in any worker process)."""
 
-    def make(item: tuple[str, int, str]) -> Outcome:
+    def make(item: tuple[str, int, str]) -> Future[Outcome]:
         kind, row, rel = item
         plan = _plan(cohort, kind, row, today)
         template = templates[kind]
