@@ -43,12 +43,14 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def run_parallel(items: Sequence[X], fn: Callable[[X], T], jobs: int | None = None,
+def run_parallel(items: Sequence[X], fn: Callable[[X], T | Future[T]], jobs: int | None = None,
                  progress: Callable[[int], object] | None = None) -> list[T]:
     """Return ``[fn(x) for x in items]``, computed by ``jobs`` processes (default: cores).
 
-    An exception raised by ``fn`` in a worker is raised here (so it must pickle: docgen's
-    errors do). ``progress`` is called with the number of items done, chunk by chunk.
+    ``fn`` may return a :class:`~concurrent.futures.Future` (for I/O it hands to a thread);
+    its result is what comes back. An exception raised by ``fn`` in a worker is raised here
+    (so it must pickle: docgen's errors do). ``progress`` is called with the number of items
+    done, chunk by chunk.
     """
     global _CURRENT
     jobs = jobs or default_jobs()
