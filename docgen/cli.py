@@ -116,7 +116,8 @@ def generate(data: Path, outdir: Path, templates: Path | None, only: str | None,
     ]
     if c[Outcome.KEPT_OPEN]:
         parts.append(f"{c[Outcome.KEPT_OPEN]} kept because open")
-    parts.append(f"{len(report.skipped)} rows skipped")
+    skipped = len(report.skipped)
+    parts.append(f"{skipped} row{'' if skipped == 1 else 's'} skipped")
     summary = ", ".join(" ".join(p.split()) for p in parts)
     click.echo(f"{'Dry run: ' if dry_run else ''}{summary} in {outdir}")
     if report.pdfs:

@@ -96,7 +96,7 @@ def test_skip_invalid_writes_the_valid_rows_and_reports_the_rest(tmp_path: Path,
     assert 'Skipped: cohort.xlsx › Teams › row 3 › First session: "yesterday-ish"' in output
     written = [p.name for p in (tmp_path / "out" / "contracts").iterdir()]
     assert written == ["Ward 7 Falls (T1).docx"]
-    assert "1 rows skipped" in output
+    assert "1 row skipped" in output
 
 
 def test_check_reports_ok(make_cohort) -> None:
