@@ -18,6 +18,7 @@ from docgen import schema
 from docgen.errors import DocgenError, Problem
 from docgen.models import Cohort, Pair, Programme, Session, Team
 from docgen.schema import Kind, Sheet
+from docgen.sheets import CellError, Workbook
 from docgen.values import (
     clean_text,
     format_date,
@@ -81,19 +82,8 @@ def read_cohort(path: Path) -> tuple[Cohort, list[Problem]]:
 
 
 def _read_workbook(path: Path) -> tuple[Cohort, list[Problem]]:
-    import openpyxl  # imported here: reading CSV folders should not pay for it
-
-    from docgen.safezip import open_package, verify_members
-
-    with open_package(path) as zf:
-        verify_members(zf, path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise DocgenError(
-            Problem(f"cannot be read as a workbook ({exc})", file=str(path))) from None
-    try:
-        by_key = {header_key(name): name for name in wb.sheetnames}
+    with Workbook(path) as wb:
+        by_key = {header_key(name): name for name in wb.sheet_names}
         tables: dict[str, _Table] = {}
         problems: list[Problem] = []
         for sheet in schema.SHEETS:
@@ -102,15 +92,12 @@ def _read_workbook(path: Path) -> tuple[Cohort, list[Problem]]:
                 if sheet.required:
                     problems.append(Problem(
                         f"the workbook has no {sheet.name} sheet (it has: "
-                        f"{', '.join(wb.sheetnames)})", file=str(path), sheet=sheet.name))
+                        f"{', '.join(wb.sheet_names)})", file=str(path), sheet=sheet.name))
                 continue
-            rows = wb[name].iter_rows(values_only=True)
-            table = _table(sheet, str(path), name, enumerate(rows, start=1), problems)
+            table = _table(sheet, str(path), name, wb.rows(name), problems)
             if table is not None:
                 tables[sheet.name] = table
         return _build(path, tables, problems)  # rows stream from the open workbook
-    finally:
-        wb.close()
 
 
 def _read_csv_folder(folder: Path) -> tuple[dict[str, _Table], list[Problem]]:
@@ -203,9 +190,17 @@ class _Row:
                  problems: list[Problem]) -> None:
         self.table, self.n, self.cells, self.problems = table, n, cells, problems
         self.ok = True
+        self.failed: set[str] = set()  # cells showing a formula error: reported once, here
+        for key, value in cells.items():
+            if isinstance(value, CellError):
+                self.problem(key, f"the cell shows the error {value} (its formula failed): "
+                                  "correct the formula or type the value")
+                self.failed.add(key)
 
     def problem(self, key: str, message: str) -> None:
         self.ok = False
+        if key in self.failed:
+            return
         self.problems.append(Problem(
             message, file=self.table.file, sheet=self.table.label, row=self.n,
             column=self.table.headers.get(key, key)))

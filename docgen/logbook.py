@@ -4,8 +4,8 @@ Each sheet is an Excel table (filters, banded rows) with a frozen header, real d
 numbers with UK formats, and widths that fit. The file is written beside its target and renamed
 over it, so a previous log is replaced only by a complete one.
 
-XlsxWriter writes the log, for speed; openpyxl stays the project's reader of workbooks
-(XlsxWriter cannot read one). A log of 1,000 records is about 61,000 cells: openpyxl spent
+XlsxWriter writes the log, for speed (workbooks are read by calamine, see ``sheets.py``;
+openpyxl writes the starter workbook). A log of 1,000 records is about 61,000 cells: openpyxl spent
 about 16 µs on each, even write-only, so writing took about 0.9 s and kept ``docgen log``
 below its target of 500 records a second; XlsxWriter writes the same log in about 0.35 s.
 

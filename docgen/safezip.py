@@ -111,7 +111,7 @@ def read_member(zf: zipfile.ZipFile, name: str, path: Path | None = None,
 def verify_members(zf: zipfile.ZipFile, path: Path, chunk: int = 1 << 20) -> None:
     """Inflate every member as a bounded stream, so that lying sizes are caught early.
 
-    Used before handing a whole package to a library (openpyxl) that reads members itself;
+    Used before handing a whole package to a library (calamine) that reads members itself;
     also refuses any part with a DTD or entity declarations. Reads in chunks, so memory
     stays flat however large the sheets are.
     """

@@ -159,3 +159,80 @@ def test_wrong_kind_of_input_is_a_clear_error(tmp_path: Path, name: str) -> None
     code, output = run("check", str(path))
     assert code == 1
     assert output.startswith("Error: ")
+
+
+# --- how cells are read -----------------------------------------------------------------------
+
+
+def _with_error_cells(path: Path, sheet_part: str, cells: dict[str, str]) -> None:
+    """Rewrite cells of a saved workbook as Excel stores a failed formula: ``t="e"``."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    xml = parts[sheet_part].decode()
+    for ref, error in cells.items():
+        xml, n = re.subn(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)',
+                         f'<c r="{ref}" t="e"><f>VLOOKUP(A1,Z:Z,2,0)</f><v>{error}</v></c>', xml)
+        assert n == 1, ref
+    parts[sheet_part] = xml.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+
+
+def test_a_cell_showing_a_formula_error_is_reported_once_with_its_place(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Teams"
+    ws.append(["Team ID", "Team name", "Review after sessions", "Coach email"])
+    ws.append(["T1", "Ward 7", 4, "placeholder"])
+    ws.append(["T2", "Ward 8", "placeholder", "jo@nhs.scot"])
+    ws.append(["T3", "Ward 9", 2, "jo@nhs.scot"])
+    path = tmp_path / "cohort.xlsx"
+    wb.save(path)
+    _with_error_cells(path, "xl/worksheets/sheet1.xml", {"D2": "#N/A", "C3": "#DIV/0!"})
+
+    cohort, problems = read_cohort(path)
+    assert [(p.row, p.column, p.message) for p in problems] == [
+        (2, "Coach email", "the cell shows the error #N/A (its formula failed): correct the "
+                           "formula or type the value"),
+        (3, "Review after sessions", "the cell shows the error #DIV/0! (its formula failed): "
+                                     "correct the formula or type the value"),
+    ]
+    assert [t.team_id for t in cohort.teams] == ["T3"]
+
+
+def test_rows_and_columns_before_the_table_keep_row_numbers_right(tmp_path: Path) -> None:
+    """calamine starts a sheet at its first used cell; reported rows are the sheet's own."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Teams"
+    for col, header in enumerate(["Team ID", "Team name", "First session"], start=3):
+        ws.cell(row=5, column=col, value=header)
+    for col, value in enumerate(["T1", "Ward 7", "31/02/2026"], start=3):
+        ws.cell(row=6, column=col, value=value)
+    for col, value in enumerate(["T2", "Ward 8", dt.datetime(2026, 3, 4)], start=3):
+        ws.cell(row=8, column=col, value=value)
+    path = tmp_path / "cohort.xlsx"
+    wb.save(path)
+    cohort, problems = read_cohort(path)
+    assert [(p.row, p.column) for p in problems] == [(6, "First session")]
+    (team,) = cohort.teams
+    assert (team.team_id, team.row, team.first_session) == ("T2", 8, dt.date(2026, 3, 4))
+
+
+def test_whole_numbers_and_text_that_looks_like_numbers(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Teams"
+    ws.append(["Team ID", "Team name", "Review after sessions", "Ward code"])
+    ws.append([7, "007", 4.0, "0042"])
+    path = tmp_path / "cohort.xlsx"
+    wb.save(path)
+    cohort, problems = read_cohort(path)
+    assert problems == []
+    (team,) = cohort.teams
+    assert (team.team_id, team.team_name, team.review_after) == ("7", "007", 4)
+    assert team.extra == {"ward_code": "0042"}

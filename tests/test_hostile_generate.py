@@ -258,12 +258,16 @@ def test_random_values_come_out_intact_or_fail_with_a_message(tmp_path_factory, 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_formulas_are_read_by_their_calculated_values(tmp_path: Path) -> None:
-    """A workbook saved by a spreadsheet program carries each formula's value: docgen uses it."""
+    """A workbook saved by a spreadsheet program carries each formula's value: docgen uses it.
+
+    A formula that failed (#N/A, #DIV/0!) is reported where it is, not read as a blank cell.
+    """
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Teams"
     ws.append(["Team ID", "Team name", "Review after sessions"])
     ws.append(['="T"&1', '=CONCATENATE("Ward ", 7)', "=2+2"])
+    ws.append(["T2", "=NA()", "=1/0"])
     raw = tmp_path / "raw.xlsx"
     wb.save(raw)
     out = tmp_path / "saved"
@@ -272,6 +276,8 @@ def test_formulas_are_read_by_their_calculated_values(tmp_path: Path) -> None:
                         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out),
                         str(raw)], check=True, capture_output=True, timeout=180)
     report = jobs.check(out / "raw.xlsx")
-    assert report.problems == []
+    assert [(p.row, p.column, p.message.split(" (")[0]) for p in report.problems] == [
+        (3, "Team name", "the cell shows the error #N/A"),
+        (3, "Review after sessions", "the cell shows the error #DIV/0!")]
     (team,) = report.cohort.teams
     assert (team.team_id, team.team_name, team.review_after) == ("T1", "Ward 7", 4)
