@@ -5,9 +5,9 @@ numbers with UK formats, and widths that fit. The file is written beside its tar
 over it, so a previous log is replaced only by a complete one.
 
 XlsxWriter writes the log, for speed (workbooks are read by calamine, see ``sheets.py``;
-openpyxl writes the starter workbook). A log of 1,000 records is about 61,000 cells: openpyxl spent
-about 16 µs on each, even write-only, so writing took about 0.9 s and kept ``docgen log``
-below its target of 500 records a second; XlsxWriter writes the same log in about 0.35 s.
+openpyxl writes the starter workbook). A log of 1,000 records is about 61,000 cells: openpyxl
+spent about 16 µs on each, even write-only, so writing took about 0.9 s and kept ``docgen
+log`` below its target of 500 records a second; XlsxWriter writes the same log in ~0.35 s.
 
 Every text that came from a document is written as literal text, never as a formula, link,
 number or error ("=1+1", "http://…", "#N/A" stay as typed): always with ``write_string``, never
