@@ -17,19 +17,10 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docgen import schema
-from docgen.cohort import read_cohort
-from docgen.context import (
-    DocumentPlan,
-    agreement_plan,
-    agreement_title,
-    available_fields,
-    contract_plan,
-    contract_title,
-)
 from docgen.errors import DocgenError, Problem
-from docgen.models import Cohort
 from docgen.outputs import (
     Manifest,
     Outcome,
@@ -41,7 +32,15 @@ from docgen.outputs import (
     unique_names,
 )
 from docgen.parallel import run_parallel
-from docgen.render import CompiledTemplate, compile_template
+
+if TYPE_CHECKING:
+    from docgen.context import DocumentPlan
+    from docgen.models import Cohort
+    from docgen.render import CompiledTemplate
+
+# The modules of each command are imported by that command, so `docgen log` does not load
+# Jinja, docxtpl and the cohort reader, nor `docgen generate` the record reader and XlsxWriter
+# (~60 ms of start-up each).
 
 TEMPLATE_FILES = {
     schema.KIND_CONTRACT: "coaching_contract.docx",
@@ -75,6 +74,8 @@ class CheckReport:
 
 def check(data: Path) -> CheckReport:
     """Read and validate the cohort at ``data``; report every problem found."""
+    from docgen.cohort import read_cohort
+
     cohort, problems = read_cohort(data)
     return CheckReport(cohort, problems)
 
@@ -105,6 +106,8 @@ def _source_digest(template: CompiledTemplate, plan: DocumentPlan) -> str:
 
 def load_templates(folder: Path, kinds: Iterable[str]) -> dict[str, CompiledTemplate]:
     """Compile the template of each kind from ``folder``, reporting every broken one at once."""
+    from docgen.render import compile_template
+
     compiled: dict[str, CompiledTemplate] = {}
     problems: list[Problem] = []
     for kind in kinds:
@@ -146,6 +149,8 @@ def _count(cohort: Cohort, kind: str) -> int:
 
 
 def _plan(cohort: Cohort, kind: str, index: int, today: dt.date) -> DocumentPlan:
+    from docgen.context import agreement_plan, contract_plan  # loaded once, then a dict lookup
+
     if kind == schema.KIND_CONTRACT:
         return contract_plan(cohort, cohort.teams[index], today)
     return agreement_plan(cohort, cohort.pairs[index], today)
@@ -209,6 +214,8 @@ def generate(
     ``skip_invalid``, which writes the valid rows and reports the rest). Documents are made
     one at a time (never all held in memory), in ``jobs`` processes (default: all cores).
     """
+    from docgen.context import agreement_title, contract_title
+
     today = today or dt.date.today()
     report = check(data)
     if report.fatal or (report.problems and not skip_invalid):
@@ -282,6 +289,9 @@ class FieldsReport:
 def fields(template: Path, data: Path | None = None) -> FieldsReport:
     """List every field ``template`` uses and where the cohort provides it (or that it does not).
     """
+    from docgen.context import available_fields
+    from docgen.render import compile_template
+
     compiled = compile_template(template)
     mentoring = {c.key for c in schema.MENTORING.columns}
     kind = schema.KIND_AGREEMENT if compiled.variables & mentoring else schema.KIND_CONTRACT

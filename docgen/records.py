@@ -104,15 +104,36 @@ def find_records(folders: list[Path]) -> list[tuple[Path, Path]]:
     out: list[tuple[Path, Path]] = []
     seen: set[Path] = set()
 
-    def add(path: Path, root: Path, inside: Path) -> None:
+    def add(path: Path, root: Path, inside: Path, real: Path | None = None) -> None:
+        if real is None:  # a link, or a file given by name: resolve it
+            try:
+                real = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                return
+            if not real.is_relative_to(inside) or not real.is_file():
+                return
+        if real not in seen:
+            seen.add(real)
+            out.append((path, root))
+
+    def walk(folder: Path, real_folder: Path, root: Path, inside: Path) -> None:
         try:
-            real = path.resolve(strict=True)
-        except (OSError, RuntimeError):
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
             return
-        if real in seen or not real.is_relative_to(inside) or not real.is_file():
-            return
-        seen.add(real)
-        out.append((path, root))
+        subfolders = []
+        for entry in entries:  # a folder's files first, then its subfolders, by name
+            if entry.is_symlink():  # followed only to a file inside: never into a folder
+                if _is_record_name(entry.name):
+                    add(Path(entry.path), root, inside)
+            elif entry.is_dir():
+                subfolders.append(entry)
+            elif _is_record_name(entry.name) and entry.is_file():
+                # a plain file under a folder that is not a link: its real path is known
+                # without asking the system for each file (a thousand records: ~30 ms)
+                add(Path(entry.path), root, inside, real_folder / entry.name)
+        for entry in subfolders:
+            walk(Path(entry.path), real_folder / entry.name, root, inside)
 
     for folder in folders:
         folder = Path(folder)
@@ -123,11 +144,7 @@ def find_records(folders: list[Path]) -> list[tuple[Path, Path]]:
         if not folder.is_dir():
             continue
         inside = folder.resolve()
-        for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-            dirnames.sort()
-            for name in filenames:
-                if _is_record_name(name):
-                    add(Path(dirpath) / name, folder, inside)
+        walk(folder, inside, folder, inside)
     return sorted(out, key=lambda pr: (str(pr[1]), pr[0].relative_to(pr[1]).as_posix()))
 
 

@@ -8,6 +8,7 @@ message fit to show a user, quoting the value as typed. UK conventions: dates ar
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 import unicodedata
@@ -414,6 +415,7 @@ _DROP_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)  # before NFKD splits "¬
 _NAME_SEPARATORS = re.compile(r"[;\n]")
 
 
+@functools.lru_cache(maxsize=8192)  # the same coaches and members recur on every record
 def person_key(name: str) -> str:
     """Fold a person's name so spellings of one person match: "Dr. √Åine O'Brien", "aine obrien".
 
