@@ -27,18 +27,18 @@ _EMPTY_TEXTS = frozenset(
 # Form labels. Only start and finish may follow other text on a line ("Start: 2pm Finish: 3pm");
 # every other label must begin a line, so "agree a date: soon" in an action is not a label.
 # Where the colon is optional, so is the space before it: a label never swallows the spaces
-# that begin the value typed after it.
+# that begin the value typed after it, nor a colon on the next line (a value typed as ":0").
 _LABEL_RE = re.compile(
     r"(?<![^\s])(?:"
     r"(?P<coach>coach(?:/s|/es|es|\(s\)|\(es\))?\s*:)"
     r"|(?P<team_members>team\s+members?(?:\s+present)?\s*:)"
-    r"|(?P<next_meeting>date\s+of\s+(?:the\s+)?next\s+(?:meeting|session)\b(?:\s*:)?)"
+    r"|(?P<next_meeting>date\s+of\s+(?:the\s+)?next\s+(?:meeting|session)\b(?:[^\S\n]*:)?)"
     r"|(?P<date>date(?:\s+of\s+(?:session|coaching|meeting))?\s*:)"
     r"|(?P<start_time>start(?:\s+time)?\s*:)"
     r"|(?P<finish_time>(?:finish|end)(?:\s+time)?\s*:)"
-    r"|(?P<topic>topic\s*/\s*subject\s+brought\s+to\s+(?:the\s+)?coach(?:es)?\b(?:\s*:)?"
+    r"|(?P<topic>topic\s*/\s*subject\s+brought\s+to\s+(?:the\s+)?coach(?:es)?\b(?:[^\S\n]*:)?"
     r"|topic\s*:)"
-    r"|(?P<issues>issues?\s+arising(?:\s*:)?)"
+    r"|(?P<issues>issues?\s+arising(?:[^\S\n]*:)?)"
     r"|(?P<action>actions?(?:\s+agreed)?\s*:)"
     r")",
     re.IGNORECASE,
@@ -156,7 +156,8 @@ class FormFinder:
             end = labels[n + 1].start if n + 1 < len(labels) else len(text)
             control = next(
                 (c for c in unit.controls
-                 if c.name == label.name and not c.used and label.end <= c.start < end + 1),
+                 # a control may begin inside the label's match: a colon typed first in it
+                 if c.name == label.name and not c.used and label.start < c.start < end + 1),
                 None,
             )
             if control is not None:
