@@ -249,7 +249,7 @@ def generate(
                 writer.shutdown()
             manifest.close()
         if not dry_run:
-            Manifest.load(outdir).compact()  # reloaded: workers appended to the journal
+            manifest.compact()
     result = GenerateReport(outdir=outdir, skipped=report.problems, dry_run=dry_run)
     result.files = [(rel, outcome) for (_k, _i, rel), outcome in zip(items, outcomes,
                                                                       strict=True)]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from docgen.atomic import atomic_write
+from docgen.atomic import atomic_file, atomic_write
 from docgen.errors import DocgenError, Problem
 
 MANIFEST = ".docgen-manifest.jsonl"
@@ -170,37 +170,20 @@ class Manifest:
     """
 
     root: Path
-    files: dict[str, dict[str, object]]
+    files: dict[str, tuple[tuple[str, ...], str | None]]  # rel -> (hashes, source)
     _fd: int | None = None
     _fd_pid: int = 0
 
     @classmethod
     def load(cls, root: Path) -> Manifest:
-        files: dict[str, dict[str, object]] = {}
-        path = root / MANIFEST
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                try:
-                    entry = json.loads(line)
-                    rel = entry["path"]
-                except (ValueError, KeyError, TypeError):
-                    continue  # a line cut short by a kill: the entries before it stand
-                known = files.setdefault(rel, {"hashes": []})
-                hashes = known["hashes"]
-                assert isinstance(hashes, list)
-                if entry.get("sha256") and entry["sha256"] not in hashes:
-                    hashes.append(entry["sha256"])
-                if entry.get("source"):
-                    known["source"] = entry["source"]
-        return cls(root, files)
+        return cls(root, _read_journal(root / MANIFEST))
 
     def written_by_us(self, rel: str, digest: str | None) -> bool:
-        hashes = self.files.get(rel, {}).get("hashes", [])
-        return digest is not None and digest in hashes  # type: ignore[operator]
+        hashes = self.files.get(rel, ((), None))[0]
+        return digest is not None and digest in hashes
 
     def source_of(self, rel: str) -> str | None:
-        value = self.files.get(rel, {}).get("source")
-        return value if isinstance(value, str) else None
+        return self.files.get(rel, ((), None))[1]
 
     def record(self, rel: str, digest: str, source: str) -> None:
         """Append that ``rel`` is about to hold content of hash ``digest``, made from ``source``.
@@ -231,18 +214,41 @@ class Manifest:
         self._fd = None
 
     def compact(self) -> None:
-        """Rewrite the journal with the last two hashes of each file that still exists."""
-        lines = []
-        for rel, entry in sorted(self.files.items()):
-            if not (self.root / rel).exists():
-                continue
-            hashes = entry.get("hashes", [])
-            assert isinstance(hashes, list)
-            for digest in hashes[-2:]:
-                lines.append(json.dumps({"path": rel, "sha256": digest,
-                                         "source": entry.get("source")}, ensure_ascii=False))
-        text = ("\n".join(lines) + "\n") if lines else ""
-        atomic_write(self.root / MANIFEST, text.encode("utf-8"), durable=True)
+        """Rewrite the journal with the last two hashes of each file that still exists.
+
+        Reads the journal afresh (workers appended to it) and writes line by line.
+        """
+        path = self.root / MANIFEST
+        files = _read_journal(path)
+        with atomic_file(path, durable=True) as fh:
+            for rel in sorted(files):
+                if not (self.root / rel).exists():
+                    continue
+                hashes, source = files[rel]
+                for digest in hashes[-2:]:
+                    line = json.dumps({"path": rel, "sha256": digest, "source": source},
+                                      ensure_ascii=False)
+                    fh.write(line.encode("utf-8") + b"\n")
+
+
+def _read_journal(path: Path) -> dict[str, tuple[tuple[str, ...], str | None]]:
+    """Read a manifest journal a line at a time: each file's hashes, oldest first, and source."""
+    files: dict[str, tuple[tuple[str, ...], str | None]] = {}
+    if not path.exists():
+        return files
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                entry = json.loads(line)
+                rel = entry["path"]
+            except (ValueError, KeyError, TypeError):
+                continue  # a line cut short by a kill: the entries before it stand
+            hashes, source = files.get(rel, ((), None))
+            digest = entry.get("sha256")
+            if digest and digest not in hashes:
+                hashes += (digest,)
+            files[rel] = (hashes, entry.get("source") or source)
+    return files
 
 
 def place(manifest: Manifest, rel: str, data: bytes, source: str, *, force: bool = False,
