@@ -108,14 +108,17 @@ def read_member(zf: zipfile.ZipFile, name: str, path: Path | None = None,
     return data
 
 
-def verify_members(zf: zipfile.ZipFile, path: Path, chunk: int = 1 << 20) -> None:
+def verify_members(zf: zipfile.ZipFile, path: Path, chunk: int = 1 << 20,
+                   markers: tuple[bytes, ...] = ()) -> set[str]:
     """Inflate every member as a bounded stream, so that lying sizes are caught early.
 
     Used before handing a whole package to a library (calamine) that reads members itself;
     also refuses any part with a DTD or entity declarations. Reads in chunks, so memory
-    stays flat however large the sheets are.
+    stays flat however large the sheets are. Returns the names of the members in which any
+    of ``markers`` (each at most 16 bytes) occurs, found in the same pass.
     """
     total = 0
+    marked: set[str] = set()
     for info in zf.infolist():
         size = 0
         tail = b""
@@ -135,10 +138,13 @@ def verify_members(zf: zipfile.ZipFile, path: Path, chunk: int = 1 << 20) -> Non
                         # entity expansion and external entities whatever parser reads it.
                         raise _refuse(path, f"part {info.filename} declares XML entities: "
                                             "refused as unsafe")
+                    if markers and any(m in window for m in markers):
+                        marked.add(info.filename)
                     tail = block[-16:]
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
                 zlib.error) as exc:
             raise _refuse(path, f"part {info.filename} is damaged ({exc})") from None
+    return marked
 
 
 _PARSER = etree.XMLParser(  # collect_ids off: docgen never looks up xml:id; parsing is faster

@@ -42,10 +42,12 @@ class Workbook:
 
         self.path = path
         with open_package(path) as zf:
-            verify_members(zf, path)
-            self._parts = _sheet_parts(zf, path)
+            # One bounded pass over every part; it also tells which sheets hold an error
+            # cell, so only those are read whole (a sheet of 10,000 rows is ~6 MB of XML).
+            flagged = verify_members(zf, path, markers=(b't="e"', b"t='e'"))
+            parts = _sheet_parts(zf, path) if flagged else {}
             self._errors = {name: _error_cells(zf, part, path)
-                            for name, part in self._parts.items()}
+                            for name, part in parts.items() if part in flagged}
         try:
             self._book = CalamineWorkbook.from_path(str(path))
         except Exception as exc:  # calamine raises several types for a damaged workbook
@@ -97,11 +99,7 @@ def _sheet_parts(zf: zipfile.ZipFile, path: Path) -> dict[str, str]:
 def _error_cells(zf: zipfile.ZipFile, part: str, path: Path
                  ) -> dict[int, list[tuple[int, CellError]]]:
     """Return the cells of a sheet part that show an error: row -> [(0-based column, text)]."""
-    if part not in zf.NameToInfo:
-        return {}
     data = read_member(zf, part, path)
-    if b'"e"' not in data and b"'e'" not in data:
-        return {}  # the common case: one scan, no error cell
     found: dict[int, list[tuple[int, CellError]]] = {}
     for attributes, body in _ERROR_CELL.findall(data):
         ref = _REF.search(attributes)
