@@ -36,8 +36,10 @@ def make_cohort(path: Path, teams: int, sessions_per_team: int = 2, pairs: int =
             session_rows.append({
                 "team_id": tid, "date": dt.date(2026, 3 + k, 1 + i % 28),
                 "start_time": dt.time(14), "finish_time": dt.time(15), "mode": "Video",
-                "coach": f"Dr {FIRST[i % 8]} Coach", "topic": "Process map < PDSA",
-                "issues_arising": "Data collection", "action": "Baseline run chart",
+                # texts differ from session to session, as coaches' notes do
+                "coach": f"Dr {FIRST[i % 8]} Coach", "topic": f"Process map {k + 1} < PDSA {i}",
+                "issues_arising": f"Data collection on ward {i}",
+                "action": f"Baseline run chart by {k + 2} March ({tid})",
             })
     for i in range(pairs):
         pair_rows.append({"qi_practitioner": f"{FIRST[i % 8]} P{i}", "mentor": f"Mentor {i}",

@@ -17,6 +17,7 @@ from pathlib import Path
 from docgen import schema
 from docgen.errors import DocgenError, Problem
 from docgen.models import Cohort, Pair, Programme, Session, Team
+from docgen.packed import Packed
 from docgen.schema import Kind, Sheet
 from docgen.sheets import CellError, Workbook
 from docgen.values import (
@@ -280,8 +281,7 @@ def _build(path: Path, tables: dict[str, _Table],
     extra = set()
     for t in tables.values():
         extra |= set(t.headers) - {c.key for c in t.sheet.columns}
-    cohort = Cohort(path, programme, tuple(teams), tuple(sessions), tuple(pairs),
-                    frozenset(extra))
+    cohort = Cohort(path, programme, teams, sessions, pairs, frozenset(extra))
     _SHARED.clear()  # the cohort keeps what it uses; the lookup tables are not needed now
     _SHARED_NAMES.clear()
     return cohort, problems
@@ -330,11 +330,12 @@ def _programme(table: _Table | None, problems: list[Problem]) -> Programme:
     )
 
 
-def _teams(table: _Table | None, programme: Programme, problems: list[Problem]) -> list[Team]:
+def _teams(table: _Table | None, programme: Programme,
+           problems: list[Problem]) -> Packed[Team]:
     if table is None:
-        return []
+        return Packed(Team)
     seen: dict[str, int] = {}
-    teams: list[Team] = []
+    teams = Packed(Team)  # compact: a cohort of thousands stays small
     rows = 0
     for n, cells in table.rows:
         rows += 1
@@ -380,10 +381,10 @@ def _mode(value: object) -> str:
 
 
 def _sessions(table: _Table | None, known_ids: set[str],
-              problems: list[Problem]) -> list[Session]:
+              problems: list[Problem]) -> Packed[Session]:
     if table is None:
-        return []
-    sessions: list[Session] = []
+        return Packed(Session)
+    sessions = Packed(Session)
     for n, cells in table.rows:
         r = _Row(table, n, cells, problems)
         team_id = " ".join(r.required("team_id", "Team ID").split())
@@ -415,10 +416,10 @@ def _sessions(table: _Table | None, known_ids: set[str],
     return sessions
 
 
-def _pairs(table: _Table | None, problems: list[Problem]) -> list[Pair]:
+def _pairs(table: _Table | None, problems: list[Problem]) -> Packed[Pair]:
     if table is None:
-        return []
-    pairs: list[Pair] = []
+        return Packed(Pair)
+    pairs = Packed(Pair)
     for n, cells in table.rows:
         r = _Row(table, n, cells, problems)
         pair = Pair(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -88,25 +89,29 @@ class Pair:
 
 @dataclass(frozen=True)
 class Cohort:
-    """Everything read from one cohort workbook (or CSV folder), validated."""
+    """Everything read from one cohort workbook (or CSV folder), validated.
+
+    The rows are sequences: tuples, or :class:`docgen.packed.Packed` when read from a file,
+    which keeps thousands of rows in a fraction of the memory.
+    """
 
     source: Path
     programme: Programme
-    teams: tuple[Team, ...] = ()
-    sessions: tuple[Session, ...] = ()
-    pairs: tuple[Pair, ...] = ()
+    teams: Sequence[Team] = ()
+    sessions: Sequence[Session] = ()
+    pairs: Sequence[Pair] = ()
     extra_fields: frozenset[str] = frozenset()
 
     @cached_property
-    def _sessions_by_team(self) -> dict[str, list[Session]]:
-        index: dict[str, list[Session]] = {}
-        for s in self.sessions:
-            index.setdefault(s.team_id.casefold(), []).append(s)
+    def _sessions_by_team(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for i, s in enumerate(self.sessions):
+            index.setdefault(s.team_id.casefold(), []).append(i)
         return index
 
     def sessions_of(self, team_id: str) -> list[Session]:
         """Return the team's sessions in date order (undated last, then sheet order)."""
-        own = self._sessions_by_team.get(team_id.casefold(), [])
+        own = [self.sessions[i] for i in self._sessions_by_team.get(team_id.casefold(), [])]
         return sorted(own, key=lambda s: (s.date is None, s.date or dt.date.min, s.row))
 
 
