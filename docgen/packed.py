@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
+import operator
 import typing
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -63,8 +64,8 @@ class Packed(Sequence[T], Generic[T]):
     def __init__(self, cls: type[T], items: Iterable[T] = ()) -> None:
         self._cls = cls
         self._names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+        self._values = operator.attrgetter(*self._names)  # one C call for the whole row
         self._kinds = _kinds(cls)
-        self._special = any(self._kinds)
         self._dated = [(i, kind) for i, kind in enumerate(self._kinds) if kind != _PLAIN]
         self._buffer = bytearray()
         self._ends = array("Q")
@@ -72,9 +73,12 @@ class Packed(Sequence[T], Generic[T]):
             self.append(item)
 
     def append(self, item: T) -> None:
-        values = tuple(getattr(item, name) for name in self._names)
-        if self._special:
-            values = tuple(map(_encode, values, self._kinds))
+        values = self._values(item)
+        if self._dated:
+            values = list(values)
+            for j, kind in self._dated:
+                values[j] = _encode(values[j], kind)
+            values = tuple(values)
         self._buffer += marshal.dumps(values)
         self._ends.append(len(self._buffer))
 
