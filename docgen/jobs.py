@@ -378,8 +378,9 @@ def log(
             raise DocgenError(Problem("does not exist", file=str(folder)))
     records, problems = read_records(folders, jobs, progress, started)
     data = summarise(records, problems, today or dt.date.today())
+    contracts = sum(1 for r in records if r.kind == schema.KIND_CONTRACT or r.sessions)
+    del records  # the summary holds what the workbook needs: free the rest before writing
     write_log(data, output)
-    contracts = [r for r in records if r.kind == schema.KIND_CONTRACT or r.sessions]
-    return LogReport(output=output, files=data.files, records=len(contracts),
+    return LogReport(output=output, files=data.files, records=contracts,
                      sessions=len(data.sessions), teams=len(data.teams),
                      problems=list(data.problems))
