@@ -95,7 +95,12 @@ def _read_workbook(path: Path) -> tuple[Cohort, list[Problem]]:
                         f"the workbook has no {sheet.name} sheet (it has: "
                         f"{', '.join(wb.sheet_names)})", file=str(path), sheet=sheet.name))
                 continue
-            table = _table(sheet, str(path), name, wb.rows(name), problems)
+            try:
+                rows = wb.rows(name)
+            except DocgenError as exc:  # a damaged sheet: the others are still checked
+                problems += exc.problems
+                continue
+            table = _table(sheet, str(path), name, rows, problems)
             if table is not None:
                 tables[sheet.name] = table
         return _build(path, tables, problems)  # rows stream from the open workbook
@@ -275,7 +280,9 @@ def _build(path: Path, tables: dict[str, _Table],
            problems: list[Problem]) -> tuple[Cohort, list[Problem]]:
     programme = _programme(tables.get("Programme"), problems)
     teams = _teams(tables.get("Teams"), programme, problems)
-    known_ids = {_id_key(t.team_id) for t in teams}
+    # Without a readable Teams sheet (already reported), no session could match a team:
+    # saying so for every session would bury the one problem that matters.
+    known_ids = {_id_key(t.team_id) for t in teams} if "Teams" in tables else None
     sessions = _sessions(tables.get("Sessions"), known_ids, problems)
     pairs = _pairs(tables.get("Mentoring"), problems)
     extra = set()
@@ -380,7 +387,7 @@ def _mode(value: object) -> str:
     raise ValueError(f'"{clean_text(value)}" is not a mode (use one of: {", ".join(schema.MODES)})')
 
 
-def _sessions(table: _Table | None, known_ids: set[str],
+def _sessions(table: _Table | None, known_ids: set[str] | None,
               problems: list[Problem]) -> Packed[Session]:
     if table is None:
         return Packed(Session)
@@ -388,7 +395,7 @@ def _sessions(table: _Table | None, known_ids: set[str],
     for n, cells in table.rows:
         r = _Row(table, n, cells, problems)
         team_id = " ".join(r.required("team_id", "Team ID").split())
-        if team_id and _id_key(team_id) not in known_ids:
+        if team_id and known_ids is not None and _id_key(team_id) not in known_ids:
             r.problem("team_id", f'Team ID "{team_id}" is not on the Teams sheet')
         start = r.parsed("start_time", parse_time)
         finish = r.parsed("finish_time", parse_time)

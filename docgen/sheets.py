@@ -56,11 +56,22 @@ class Workbook:
         self.sheet_names: list[str] = list(self._book.sheet_names)
 
     def rows(self, name: str) -> Iterator[tuple[int, list[object]]]:
-        """Yield (row number, cell values) for the sheet ``name``, from row 1 on."""
-        sheet = self._book.get_sheet_by_name(name)
+        """Return (row number, cell values) for the sheet ``name``, from row 1 on, lazily.
+
+        The sheet is loaded now, so a damaged one raises :class:`DocgenError` naming it here.
+        """
+        try:
+            sheet = self._book.get_sheet_by_name(name)
+        except Exception as exc:  # calamine's XmlError and kin: the sheet's XML is damaged
+            raise DocgenError(Problem(f"the sheet cannot be read ({exc})", file=str(self.path),
+                                      sheet=name)) from None
+        return self._values(name, sheet)
+
+    def _values(self, name: str, sheet: object) -> Iterator[tuple[int, list[object]]]:
         errors = self._errors.get(name) or {}
-        first_column = sheet.start[1] if sheet.start else 0
-        for n, cells in enumerate(sheet.iter_rows(), start=1):
+        start = sheet.start  # type: ignore[attr-defined]
+        first_column = start[1] if start else 0
+        for n, cells in enumerate(sheet.iter_rows(), start=1):  # type: ignore[attr-defined]
             values: list[object] = [
                 None if c == "" else int(c) if type(c) is float and c.is_integer() else c
                 for c in cells]

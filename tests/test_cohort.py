@@ -236,3 +236,22 @@ def test_whole_numbers_and_text_that_looks_like_numbers(tmp_path: Path) -> None:
     (team,) = cohort.teams
     assert (team.team_id, team.team_name, team.review_after) == ("7", "007", 4)
     assert team.extra == {"ward_code": "0042"}
+
+
+def test_a_damaged_sheet_is_one_problem_naming_it(tmp_path: Path, make_cohort) -> None:
+    import zipfile
+
+    good = make_cohort()
+    bad = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        # the Teams sheet: the part listing team T1's name (Instructions names the columns)
+        teams_part = next(n for n in src.namelist() if n.startswith("xl/worksheets/")
+                          and b">Team name<" in src.read(n) and b">T1<" in src.read(n))
+        for name in src.namelist():
+            data = src.read(name)
+            dst.writestr(name, data[: len(data) // 2] if name == teams_part else data)
+    cohort, problems = read_cohort(bad)
+    assert [(p.sheet, p.row, p.message.split(" (")[0]) for p in problems] == [
+        ("Teams", None, "the sheet cannot be read")]
+    output = assert_refused(bad, tmp_path / "out", "Teams", "the sheet cannot be read")
+    assert "not on the Teams sheet" not in output
