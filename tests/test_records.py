@@ -717,6 +717,44 @@ def test_a_generated_contract_reads_back(tmp_path: Path) -> None:
     assert record.problems == ()
 
 
+def test_the_one_pass_reader_sees_the_text_python_docx_sees(tmp_path: Path,
+                                                            make_cohort) -> None:
+    """Flattened in one XSLT pass, every paragraph and table cell holds python-docx's text.
+
+    Compared where python-docx sees everything: outside content controls, whose text its
+    ``.text`` leaves out. The record is a generated contract a coach edited.
+    """
+    from coach import add_table_row, replace_control_with_text
+    from docx.table import _Cell
+
+    from docgen import jobs
+    from docgen.safezip import parse_xml
+    from docgen.wordtext import read_body
+
+    report = jobs.generate(make_cohort(), tmp_path / "out", only="contracts", jobs=1,
+                           today=dt.date(2026, 3, 1))
+    path = tmp_path / "out" / report.files[0][0]
+    add_table_row(path, ("Dr Jo", "3/6/26 14:00\n2 hours", "PDSA\ttwo", "added by the coach"))
+    replace_control_with_text(path, "record.topic", "typed over the control")
+    with zipfile.ZipFile(path) as zf:
+        body = read_body(parse_xml(zf.read("word/document.xml"), path, "document"))
+    d = Document(str(path))
+    sdt = f"{{{ooxml.W_NS}}}sdt"
+
+    theirs_cells = [[[_Cell(tc, t).text for tc in tr.tc_lst if next(tc.iter(sdt), None) is None]
+                     for tr in t._tbl.tr_lst] for t in d.tables]
+    ours_cells = [[[body.units[i].text for i in row if not body.units[i].controls]
+                   for row in grid] for grid in body.tables]
+    assert ours_cells == theirs_cells
+    texts = [cell for table in ours_cells for row in table for cell in row]
+    assert "added by the coach" in texts and "3/6/26 14:00\n2 hours" in texts
+    assert any("typed over the control" in text for text in texts)
+
+    theirs = [p.text for p in d.paragraphs if next(p._p.iter(sdt), None) is None]
+    ours = [u.text for u in body.units if u.table == -1 and not u.controls]
+    assert ours == theirs and len(ours) > 5
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_a_record_saved_again_by_libreoffice_reads_the_same(tmp_path: Path) -> None:
     src = tmp_path / "in"
