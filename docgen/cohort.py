@@ -198,9 +198,8 @@ class _Row:
         self.ok = True
         self.failed: set[str] = set()  # cells showing a formula error: reported once, here
         for key, value in cells.items():
-            if isinstance(value, CellError):
-                self.problem(key, f"the cell shows the error {value} (its formula failed): "
-                                  "correct the formula or type the value")
+            if isinstance(value, CellError):  # a formula failed, or was never calculated
+                self.problem(key, value.problem)
                 self.failed.add(key)
 
     def problem(self, key: str, message: str) -> None:

@@ -255,3 +255,26 @@ def test_a_damaged_sheet_is_one_problem_naming_it(tmp_path: Path, make_cohort) -
         ("Teams", None, "the sheet cannot be read")]
     output = assert_refused(bad, tmp_path / "out", "Teams", "the sheet cannot be read")
     assert "not on the Teams sheet" not in output
+
+
+def test_a_formula_never_calculated_is_reported_not_read_as_blank(tmp_path: Path) -> None:
+    """A workbook written by a script holds formulas but no values until a program saves it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Teams"
+    ws.append(["Team ID", "Team name", "Review after sessions"])
+    ws.append(["T1", '="Ward "&7', 4])
+    ws.append(["T2", "Ward 8", 3])
+    ws.append(["T3", "Ward 9", "=2+2"])  # the last row: past the last cell with a value
+    path = tmp_path / "cohort.xlsx"
+    wb.save(path)
+    cohort, problems = read_cohort(path)
+    assert [(p.row, p.column, p.message) for p in problems] == [
+        (2, "Team name", 'the cell holds a formula (="Ward "&7) that was never calculated, so '
+                         "it has no value yet: open the workbook in Excel or LibreOffice, save "
+                         "it, and run again"),
+        (4, "Review after sessions", "the cell holds a formula (=2+2) that was never "
+                                     "calculated, so it has no value yet: open the workbook in "
+                                     "Excel or LibreOffice, save it, and run again"),
+    ]
+    assert [t.team_id for t in cohort.teams] == ["T2"]
