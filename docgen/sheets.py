@@ -26,6 +26,7 @@ from docgen.safezip import open_package, parse_xml, read_member, verify_members
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _MARKERS = (b't="e"', b"t='e'", b"<f>", b"<f ")  # an error cell; a formula
+_FORMULA_START = re.compile(rb"<f[\s>/]")
 _FORMULA_OR_ERROR = re.compile(rb"<f[\s>/]|\bt=[\"']e[\"']")
 _REF = re.compile(rb"\br=[\"']([A-Z]{1,3})(\d+)[\"']")
 _TYPE = re.compile(rb"\bt=[\"'](\w+)[\"']")
@@ -171,7 +172,8 @@ def _formula_cells(zf: zipfile.ZipFile, part: str, path: Path
             if value is None:
                 continue
             error: CellError = CellError(value.group(1).decode("utf-8", "replace"))
-        elif (value is None or not value.group(1)) and (kind is None or kind.group(1) != b"str"):
+        elif (value is None or not value.group(1)) and (kind is None or kind.group(1) != b"str"
+                                                          ) and _FORMULA_START.search(cell):
             formula = _FORMULA.search(cell)
             text = html.unescape(formula.group(1).decode("utf-8", "replace")) if formula else ""
             error = Uncalculated(f"={text}" if text else "a shared formula")
