@@ -55,6 +55,7 @@ _QUIET = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 QUIET_DAYS = 42  # six weeks without contact, for a programme meeting about monthly
 _NOTE = {"author": "docgen", "width": 260, "height": 90}  # pixels, as before
 _PIXELS_PER_CHARACTER = 7  # Calibri 11's digit width, as Excel and XlsxWriter count
+PRINT_CHARACTERS = 180  # column width one A4 landscape page holds with text at ~80 % size
 _CM = 96 / 2.54  # XlsxWriter sizes charts in pixels at 96 per inch
 _OPTIONS = {
     # Text stays text whatever it looks like (belt and braces: only write_string is used).
@@ -385,15 +386,23 @@ def _write_sheet(formats: _Formats, name: str, table_name: str, columns: tuple[C
             ws.write_comment(0, c, col.note, _NOTE)
     ws.freeze_panes(1, 0)
     ws.repeat_rows(0)
-    _page_setup(ws)
+    _page_setup(ws, widths)
     return ws
 
 
-def _page_setup(ws: Worksheet) -> None:
-    """Print landscape on A4, as wide as the page and as many pages long as it takes."""
+def _page_setup(ws: Worksheet, widths: Sequence[float] = ()) -> None:
+    """Print landscape on A4, at a readable size, and as many pages long as it takes.
+
+    A sheet wider than a page (Sessions: ~300 characters) is printed over as many pages
+    across as keep its text near 80 % of its size, its first column (the team) on each one;
+    squeezed onto one page it was too small to read.
+    """
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
+    across = max(1, math.ceil(sum(widths) / PRINT_CHARACTERS))
+    ws.fit_to_pages(across, 0)
+    if across > 1:
+        ws.repeat_columns(0)
 
 
 def _index(columns: tuple[Col, ...], header: str) -> int:

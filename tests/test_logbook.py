@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import shutil
@@ -94,12 +95,20 @@ def test_sheets_tables_headers_and_frozen_panes(tmp_path: Path) -> None:
         assert table.tableStyleInfo.showRowStripes and table.autoFilter.ref == table.ref
         assert [c.name for c in table.tableColumns] == [c.header for c in columns]
         assert ws["A1"].fill.fgColor.rgb.endswith("1F5C7A") and ws["A1"].font.b
-    for ws in wb.worksheets:  # landscape A4, one page wide, the header row on each page
+    for ws in wb.worksheets:  # landscape A4, readable: as many pages across as it takes
         setup = ws.page_setup
         assert (setup.orientation, int(setup.paperSize), setup.fitToHeight) == (
             "landscape", 9, 0), ws.title
-        assert setup.fitToWidth in (None, 1) and ws.sheet_properties.pageSetUpPr.fitToPage
+        widths = column_widths(ws)  # as stored: each less the cell padding (< 1 character)
+        total = sum(widths.values())
+        across = int(setup.fitToWidth or 1)
+        assert across in {max(1, math.ceil((total + pad) / logbook.PRINT_CHARACTERS))
+                          for pad in (0, len(widths))}, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.print_title_rows in ((None,) if ws.title == "Chart" else ("1:1", "$1:$1"))
+        # the team on every page across
+        assert ws.print_title_cols in (("A:A", "$A:$A") if across > 1 else (None,)), ws.title
+    assert int(wb["Sessions"].page_setup.fitToWidth) >= 2
     assert headers(wb["ICF log"])[1:] == [
         "Client name", "Contact information", "Individual/Group", "Number in group",
         "Start date", "End date", "Paid hours", "Pro bono hours"]
