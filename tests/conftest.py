@@ -17,6 +17,7 @@ ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "data" / "cohort.xlsx"
 SEEDS = ROOT / "tests" / "files"  # copies of ../shared/seeds, so a clone tests alone
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TODAY = dt.date(2026, 11, 23)  # the day the tests generate and read on
 
 Rows = dict[str, list[dict[str, object]]]
 
@@ -58,6 +59,16 @@ def make_cohort(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return make
+
+
+@pytest.fixture
+def out(tmp_path: Path, make_cohort: Callable[..., Path]) -> Path:
+    """Return the output folder of `docgen generate` run on the small cohort on TODAY."""
+    from docgen import jobs
+
+    outdir = tmp_path / "out"
+    jobs.generate(make_cohort(), outdir, today=TODAY)
+    return outdir
 
 
 @pytest.fixture

@@ -9,19 +9,18 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import SEEDS, controls, custom_properties, full_text, paragraph_texts, small_rows
+from conftest import (
+    SEEDS,
+    TODAY,
+    controls,
+    custom_properties,
+    full_text,
+    paragraph_texts,
+    small_rows,
+)
 
 from docgen import jobs, schema
 from docgen.errors import DocgenError
-
-TODAY = dt.date(2026, 11, 23)
-
-
-@pytest.fixture
-def out(tmp_path: Path, make_cohort) -> Path:
-    outdir = tmp_path / "out"
-    jobs.generate(make_cohort(), outdir, today=TODAY)
-    return outdir
 
 
 def contract(out: Path, team_id: str) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from conftest import ROOT, full_text, small_rows
+from conftest import ROOT, TODAY, full_text, small_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,9 +24,6 @@ from docgen import jobs
 from docgen.errors import DocgenError
 from docgen.outputs import inside, safe_name, unique_names
 from docgen.starter import write_cohort_workbook
-
-TODAY = dt.date(2026, 11, 23)
-
 
 # --- names become safe file names ------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from coach import add_table_row, copy_form, fill, replace_control_with_text, resave_with_libreoffice
-from conftest import small_rows
+from conftest import TODAY, small_rows
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +18,6 @@ from docgen import jobs
 from docgen.cli import main
 from docgen.schema import PLACEHOLDERS
 
-TODAY = dt.date(2026, 11, 23)
 T1 = "contracts/Ward 7 Falls (T1).docx"
 T2 = "contracts/A & B -Ltd- -quoted- 🚀 (T2).docx"
 
@@ -32,13 +31,6 @@ def sheet(path: Path, name: str) -> list[dict[str, object]]:
 
 def team(path: Path, team_id: str) -> dict[str, object]:
     return next(r for r in sheet(path, "Teams") if r["Team ID"] == team_id)
-
-
-@pytest.fixture
-def out(tmp_path: Path, make_cohort) -> Path:
-    outdir = tmp_path / "out"
-    jobs.generate(make_cohort(), outdir, today=TODAY)
-    return outdir
 
 
 def run_log(out: Path, tmp_path: Path) -> Path:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from conftest import TODAY
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -21,7 +21,6 @@ from docgen.render import compile_template, make_environment
 from docgen.schema import PLACEHOLDERS
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-TODAY = dt.date(2026, 11, 23)
 
 
 def plain_render(template: Path, context: dict) -> bytes:

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import full_text, small_rows
+from conftest import TODAY, full_text, small_rows
 
 from docgen import jobs
 from docgen.outputs import MANIFEST, Outcome
 
-TODAY = dt.date(2026, 11, 23)
 T1 = "contracts/Ward 7 Falls (T1).docx"
 
 
