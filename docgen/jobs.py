@@ -20,6 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docgen import schema
+from docgen.context import (
+    DocumentPlan,
+    agreement_plan,
+    agreement_title,
+    available_fields,
+    contract_plan,
+    contract_title,
+)
 from docgen.errors import DocgenError, Problem
 from docgen.outputs import (
     Manifest,
@@ -34,13 +42,12 @@ from docgen.outputs import (
 from docgen.parallel import run_parallel
 
 if TYPE_CHECKING:
-    from docgen.context import DocumentPlan
     from docgen.models import Cohort
     from docgen.render import CompiledTemplate
 
-# The modules of each command are imported by that command, so `docgen log` does not load
-# Jinja, docxtpl and the cohort reader, nor `docgen generate` the record reader and XlsxWriter
-# (~60 ms of start-up each).
+# The heavy modules of each command are imported by that command, so `docgen log` does not
+# load Jinja, docxtpl and the cohort reader, nor `docgen generate` the record reader and
+# XlsxWriter (~60 ms of start-up each).
 
 TEMPLATE_FILES = {
     schema.KIND_CONTRACT: "coaching_contract.docx",
@@ -149,8 +156,6 @@ def _count(cohort: Cohort, kind: str) -> int:
 
 
 def _plan(cohort: Cohort, kind: str, index: int, today: dt.date) -> DocumentPlan:
-    from docgen.context import agreement_plan, contract_plan  # loaded once, then a dict lookup
-
     if kind == schema.KIND_CONTRACT:
         return contract_plan(cohort, cohort.teams[index], today)
     return agreement_plan(cohort, cohort.pairs[index], today)
@@ -214,8 +219,6 @@ def generate(
     ``skip_invalid``, which writes the valid rows and reports the rest). Documents are made
     one at a time (never all held in memory), in ``jobs`` processes (default: all cores).
     """
-    from docgen.context import agreement_title, contract_title
-
     today = today or dt.date.today()
     report = check(data)
     if report.fatal or (report.problems and not skip_invalid):
@@ -289,7 +292,6 @@ class FieldsReport:
 def fields(template: Path, data: Path | None = None) -> FieldsReport:
     """List every field ``template`` uses and where the cohort provides it (or that it does not).
     """
-    from docgen.context import available_fields
     from docgen.render import compile_template
 
     compiled = compile_template(template)
