@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from docgen.starter import write_cohort_workbook  # noqa: E402
+from docgen.cohort.starter import write_cohort_workbook  # noqa: E402
 
 FIRST = ["Áine", "Łukasz", "Élodie", "Seonag", "François", "Zofia", "Eòghann", "Kate"]
 LAST = ["Ní Bhriain", "Wójcik", "Lefèvre", "NicLeòid", "Béranger", "Dąbrowska", "MacAoidh"]

@@ -3,7 +3,7 @@
 The new content goes to a temporary file in the same folder (``os.replace`` is atomic only
 within one file system), named by process so parallel workers never share one, and is renamed
 over the target once complete. A killed process leaves at most a temporary file, never half a
-document; :func:`docgen.outputs.remove_stale_temporaries` clears those.
+document; :func:`docgen.documents.outputs.remove_stale_temporaries` clears those.
 """
 
 from __future__ import annotations

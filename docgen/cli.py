@@ -14,8 +14,8 @@ from pathlib import Path
 import click
 
 from docgen import __version__, jobs
+from docgen.documents.outputs import Outcome
 from docgen.errors import DocgenError, Problem
-from docgen.outputs import Outcome
 
 
 def _fail(problems: list[Problem]) -> None:

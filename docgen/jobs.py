@@ -28,8 +28,7 @@ from docgen.context import (
     contract_plan,
     contract_title,
 )
-from docgen.errors import DocgenError, Problem
-from docgen.outputs import (
+from docgen.documents.outputs import (
     Manifest,
     Outcome,
     convert_to_pdf,
@@ -39,11 +38,12 @@ from docgen.outputs import (
     soffice,
     unique_names,
 )
+from docgen.errors import DocgenError, Problem
 from docgen.parallel import run_parallel
 
 if TYPE_CHECKING:
+    from docgen.documents.render import CompiledTemplate
     from docgen.models import Cohort
-    from docgen.render import CompiledTemplate
 
 # The heavy modules of each command are imported by that command, so `docgen log` does not
 # load Jinja, docxtpl and the cohort reader, nor `docgen generate` the record reader and
@@ -113,7 +113,7 @@ def _source_digest(template: CompiledTemplate, plan: DocumentPlan) -> str:
 
 def load_templates(folder: Path, kinds: Iterable[str]) -> dict[str, CompiledTemplate]:
     """Compile the template of each kind from ``folder``, reporting every broken one at once."""
-    from docgen.render import compile_template
+    from docgen.documents.render import compile_template
 
     compiled: dict[str, CompiledTemplate] = {}
     problems: list[Problem] = []
@@ -292,7 +292,7 @@ class FieldsReport:
 def fields(template: Path, data: Path | None = None) -> FieldsReport:
     """List every field ``template`` uses and where the cohort provides it (or that it does not).
     """
-    from docgen.render import compile_template
+    from docgen.documents.render import compile_template
 
     compiled = compile_template(template)
     mentoring = {c.key for c in schema.MENTORING.columns}
@@ -321,7 +321,7 @@ def init(folder: Path) -> InitReport:
 
     Existing files are never overwritten; they are reported as kept.
     """
-    from docgen.starter import write_cohort_workbook
+    from docgen.cohort.starter import write_cohort_workbook
 
     report = InitReport(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -371,9 +371,9 @@ def log(
     Files that cannot be read are listed on the log's Problems sheet, never stop the run, and
     are never modified. The workbook replaces a previous one only once it is complete.
     """
-    from docgen.logbook import write_log
+    from docgen.log.logbook import write_log
+    from docgen.log.summary import summarise
     from docgen.records import read_records
-    from docgen.summary import summarise
 
     for folder in folders:
         if not folder.exists():

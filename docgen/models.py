@@ -91,7 +91,7 @@ class Pair:
 class Cohort:
     """Everything read from one cohort workbook (or CSV folder), validated.
 
-    The rows are sequences: tuples, or :class:`docgen.packed.Packed` when read from a file,
+    The rows are sequences: tuples, or :class:`docgen.cohort.packed.Packed` when read from a file,
     which keeps thousands of rows in a fraction of the memory.
     """
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from docgen.starter import write_cohort_workbook
+from docgen.cohort.starter import write_cohort_workbook
 
 ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "data" / "cohort.xlsx"

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docgen import jobs
+from docgen.cohort.starter import write_cohort_workbook
+from docgen.documents.outputs import inside, safe_name, unique_names
 from docgen.errors import DocgenError
-from docgen.outputs import inside, safe_name, unique_names
-from docgen.starter import write_cohort_workbook
 
 # --- names become safe file names ------------------------------------------------------------
 

@@ -144,7 +144,7 @@ text_typed = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("
 @pytest.fixture(scope="module")
 def generated_t2(tmp_path_factory) -> Path:
     """Return one generated contract of team T2, made once for the property test below."""
-    from docgen.starter import write_cohort_workbook
+    from docgen.cohort.starter import write_cohort_workbook
 
     tmp = tmp_path_factory.mktemp("gen")
     write_cohort_workbook(tmp / "cohort.xlsx", small_rows())

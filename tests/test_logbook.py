@@ -15,10 +15,10 @@ import pytest
 from openpyxl import load_workbook
 from xlsxwriter.exceptions import FileCreateError
 
-from docgen import logbook
 from docgen.errors import DocgenError, Problem
-from docgen.logbook import write_log
-from docgen.summary import CoachRow, IcfRow, LogData, SessionRow, TeamRow
+from docgen.log import logbook
+from docgen.log.logbook import write_log
+from docgen.log.summary import CoachRow, IcfRow, LogData, SessionRow, TeamRow
 from docgen.values import clean_text
 
 D = dt.date

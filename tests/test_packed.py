@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from docgen.cohort.packed import Packed
 from docgen.models import Pair, Session, Team
-from docgen.packed import Packed
 
 
 def session(**changes: object) -> Session:

@@ -688,8 +688,8 @@ TEMPLATE = Path(__file__).parents[1] / "templates" / "coaching_contract.docx"
 @pytest.mark.skipif(not TEMPLATE.exists(), reason="the contract template is not built yet")
 def test_a_generated_contract_reads_back(tmp_path: Path) -> None:
     from docgen.context import contract_plan
+    from docgen.documents.render import compile_template
     from docgen.models import Cohort, Programme, Session, Team
-    from docgen.render import compile_template
 
     settings_ = {c.key: d for c, d in schema.PROGRAMME_SETTINGS}
     team = Team("T01", "Ward 5 & <Falls>", "NHS Lothian", ("Anna Brown", "Ben Cole"),
@@ -728,8 +728,8 @@ def test_the_one_pass_reader_sees_the_text_python_docx_sees(tmp_path: Path,
     from docx.table import _Cell
 
     from docgen import jobs
+    from docgen.ooxml.wordtext import read_body
     from docgen.safezip import parse_xml
-    from docgen.wordtext import read_body
 
     report = jobs.generate(make_cohort(), tmp_path / "out", only="contracts", jobs=1,
                            today=dt.date(2026, 3, 1))
@@ -780,9 +780,9 @@ def test_a_record_saved_again_by_libreoffice_reads_the_same(tmp_path: Path) -> N
 def test_a_folder_with_good_and_bad_files_makes_a_complete_log(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from docgen.logbook import write_log
+    from docgen.log.logbook import write_log
+    from docgen.log.summary import summarise
     from docgen.records import read_records
-    from docgen.summary import summarise
 
     root = tmp_path / "records"
     (root / "cohort 7").mkdir(parents=True)
@@ -842,7 +842,7 @@ def test_reading_in_worker_processes_gives_the_same_records(tmp_path: Path) -> N
 
 def test_an_unexpected_failure_on_one_file_is_a_problem_not_a_crash(tmp_path: Path,
                                                                     monkeypatch) -> None:
-    from docgen import records
+    from docgen.records import read as records
     from docgen.records import read_records
 
     root = tmp_path / "records"

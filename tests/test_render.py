@@ -15,9 +15,9 @@ from lxml import etree
 from docgen import jobs
 from docgen.cohort import read_cohort
 from docgen.context import agreement_plan, contract_plan
+from docgen.documents.render import compile_template, make_environment
 from docgen.errors import DocgenError
 from docgen.ooxml import fill_placeholders
-from docgen.render import compile_template, make_environment
 from docgen.schema import PLACEHOLDERS
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

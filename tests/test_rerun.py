@@ -10,7 +10,7 @@ import pytest
 from conftest import TODAY, full_text, small_rows
 
 from docgen import jobs
-from docgen.outputs import MANIFEST, Outcome
+from docgen.documents.outputs import MANIFEST, Outcome
 
 T1 = "contracts/Ward 7 Falls (T1).docx"
 
@@ -108,8 +108,8 @@ def test_a_deleted_document_is_written_again(first) -> None:
 
 def test_a_second_run_into_the_same_folder_is_refused_while_the_first_writes(
         tmp_path: Path, make_cohort) -> None:
+    from docgen.documents.outputs import folder_lock
     from docgen.errors import DocgenError
-    from docgen.outputs import folder_lock
 
     out = tmp_path / "out"
     with folder_lock(out), pytest.raises(DocgenError, match="another docgen run"):

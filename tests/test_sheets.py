@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from docgen.sheets import Workbook
+from docgen.cohort.sheets import Workbook
 
 texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30
                 ).filter(lambda t: not ILLEGAL_CHARACTERS_RE.search(t) and not t.startswith("="))

@@ -11,7 +11,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from docgen import schema
-from docgen.starter import (
+from docgen.cohort.starter import (
     DATE_FORMAT,
     INSTRUCTIONS,
     TIME_FORMAT,

@@ -6,8 +6,8 @@ import datetime as dt
 
 from docgen import schema
 from docgen.errors import Problem
+from docgen.log.summary import summarise
 from docgen.models import Record, RecordedSession, RecordSettings
-from docgen.summary import summarise
 
 TODAY = dt.date(2026, 6, 30)
 D = dt.date

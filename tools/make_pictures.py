@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from docgen import jobs  # noqa: E402
-from docgen.outputs import convert_to_pdf  # noqa: E402
+from docgen.documents.outputs import convert_to_pdf  # noqa: E402
 
 DOCS = ROOT / "docs"
 

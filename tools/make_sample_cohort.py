@@ -1,6 +1,6 @@
 """Build data/cohort.xlsx, the realistic sample cohort shipped with docgen.
 
-The sample is written through :func:`docgen.starter.write_cohort_workbook`, so it always has
+The sample is written through :func:`docgen.cohort.starter.write_cohort_workbook`, so it always has
 the headers, drop-downs and formats of ``docgen init``. It is fixed data (no randomness), so a
 rebuild gives the same cells. Rebuild it from the repository root with::
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a plain script from anywhere, without installing
 
 from docgen import schema  # noqa: E402
-from docgen.starter import write_cohort_workbook  # noqa: E402
+from docgen.cohort.starter import write_cohort_workbook  # noqa: E402
 
 NHS_LOTHIAN = "NHS Lothian"
 NHS_BORDERS = "NHS Borders"

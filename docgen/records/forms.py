@@ -1,6 +1,6 @@
 """Find the Record of Coaching forms and the COACHING RECORD rows in a flattened record.
 
-Works on the units :mod:`docgen.wordtext` makes, the same way for every document: a "Record
+Works on the units :mod:`docgen.ooxml.wordtext` makes, the same way for every document: a "Record
 of Coaching" heading or a "Coach/s:" label opens a form; inside it a field's value is its
 content control when there is one, else the text after its label (same cell, else the next
 cell to the right, else the cell below). The COACHING RECORD table is the table whose first
@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from docgen import schema
+from docgen.ooxml.wordtext import Body, Unit
 from docgen.values import clean_text, header_key
-from docgen.wordtext import Body, Unit
 
 __all__ = ["FORM_HEADING", "FormFinder", "table_rows", "typed_value"]
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen import schema
+from docgen.cohort.packed import Packed
+from docgen.cohort.sheets import CellError, Workbook
 from docgen.errors import DocgenError, Problem
 from docgen.models import Cohort, Pair, Programme, Session, Team
-from docgen.packed import Packed
 from docgen.schema import Kind, Sheet
-from docgen.sheets import CellError, Workbook
 from docgen.values import (
     clean_text,
     format_date,

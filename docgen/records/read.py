@@ -1,10 +1,10 @@
 """Read one edited coaching record (.docx) back into sessions: content controls, then labels.
 
 A record is read from ``word/document.xml`` parsed once by lxml (python-docx's object model is
-several times slower and does not see text inside content controls). :mod:`docgen.wordtext`
+several times slower and does not see text inside content controls). :mod:`docgen.ooxml.wordtext`
 flattens the body into *units* — a body paragraph, or a table cell with all its paragraphs —
 and each unit knows the docgen fields (``record.*`` content controls, by tag, else by alias)
-it holds and where; :mod:`docgen.forms` finds the forms and the table rows in them; this
+it holds and where; :mod:`docgen.records.forms` finds the forms and the table rows in them; this
 module turns what was typed into sessions and names the record's team. So a generated
 record, one a coach copied forms in, one whose controls lost their tags in LibreOffice, and
 one typed into the original paper form all read alike.
@@ -35,9 +35,10 @@ from lxml import etree
 
 from docgen import ooxml, schema
 from docgen.errors import DocgenError, Problem
-from docgen.forms import FORM_HEADING, FormFinder, table_rows, typed_value
 from docgen.models import Record, RecordedSession, RecordSettings
+from docgen.ooxml.wordtext import MARK_IN_XML, Body, read_body
 from docgen.parallel import run_parallel
+from docgen.records.forms import FORM_HEADING, FormFinder, table_rows, typed_value
 from docgen.safezip import open_package, parse_xml, read_member
 from docgen.values import (
     header_key,
@@ -47,7 +48,6 @@ from docgen.values import (
     parse_time,
     person_key,
 )
-from docgen.wordtext import MARK_IN_XML, Body, read_body
 
 __all__ = ["find_records", "read_record", "read_records"]
 

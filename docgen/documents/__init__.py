@@ -1,0 +1,1 @@
+"""The documents journey out: templates compiled and rendered, files placed safely, PDFs."""

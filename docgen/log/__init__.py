@@ -1,0 +1,1 @@
+"""The coaching log: sessions summarised per team and coach, and written as a workbook."""
