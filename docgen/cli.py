@@ -14,8 +14,9 @@ from pathlib import Path
 import click
 
 from docgen import __version__, jobs
-from docgen.documents.outputs import Outcome
 from docgen.errors import DocgenError, Problem
+from docgen.kinds import KINDS
+from docgen.models import Outcome
 
 
 def _fail(problems: list[Problem]) -> None:
@@ -78,8 +79,8 @@ def _progress(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[int
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("output"), show_default=True, help="Folder to write into.")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Folder with your own coaching_contract.docx / mentor_agreement.docx.")
-@click.option("--only", type=click.Choice(["contracts", "agreements"]),
+              help=f"Folder with your own {' / '.join(k.template_file for k in KINDS)}.")
+@click.option("--only", type=click.Choice([k.option for k in KINDS]),
               help="Make only one kind of document.")
 @click.option("--pdf", is_flag=True, help="Also write a PDF of each document (LibreOffice).")
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from docgen import schema
 from docgen.models import Cohort, Pair, Session, Team
+from docgen.schema import Kind, Mode
 from docgen.values import format_date, format_hours, format_time
 
 BLANK_TABLE_ROWS = 8  # rows to write in under the pre-filled ones; never fewer than 3
@@ -34,25 +35,38 @@ def _programme_fields(cohort: Cohort, today: dt.date) -> dict[str, object]:
     return ctx
 
 
+def shown(kind: Kind, value: object, joiner: str = "; ") -> str:
+    """Return a row's value as a document shows it: UK dates, 24-hour times, joined names."""
+    if value is None:
+        return ""
+    if kind is Kind.NAMES and isinstance(value, tuple):
+        return joiner.join(value)
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, dt.time):
+        return format_time(value)
+    return str(value) if value != 0 or kind is not Kind.INT else ""
+
+
+def _row_fields(sheet: schema.Sheet, row: object) -> dict[str, object]:
+    """Return the fields a sheet's row gives a template, named by the columns' keys."""
+    return {c.key: shown(c.kind, getattr(row, c.field), c.joiner) for c in sheet.columns}
+
+
 def _form(team: Team, s: Session | None) -> dict[str, str]:
-    if s is None:
-        return {tag.split(".", 1)[1]: "" for tag, _label, _ph in schema.RECORD_FIELDS}
-    return {
-        "coach": "; ".join(s.coaches or team.coaches),
-        "team_members": "; ".join(team.members),
-        "date": format_date(s.date),
-        "start_time": format_time(s.start),
-        "finish_time": format_time(s.finish),
-        "topic": s.topic,
-        "issues": s.issues,
-        "action": s.action,
-        "next_meeting": format_date(s.next_meeting),
-    }
+    """Return one Record of Coaching form's values: the session's, else the team's."""
+    out: dict[str, str] = {}
+    for f in schema.RECORD_FIELDS:
+        value = getattr(s, f.session) if s is not None and f.session else None
+        if not value and s is not None and f.team:
+            value = getattr(team, f.team)
+        out[f.name] = shown(f.kind, value)
+    return out
 
 
 def _table_row(team: Team, s: Session) -> dict[str, str]:
     when = format_date(s.date)
-    if s.mode == "Email":
+    if s.mode == Mode.EMAIL:
         when = f"{when} (email)" if when else "email"
     return {
         "coach": "; ".join(s.coaches or team.coaches),
@@ -78,18 +92,8 @@ def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
     sessions = cohort.sessions_of(team.team_id)
     ctx = _programme_fields(cohort, today)
     ctx.update(team.extra)
+    ctx.update(_row_fields(schema.TEAMS, team))
     ctx.update(
-        team_id=team.team_id,
-        team_name=team.team_name,
-        organisation=team.organisation,
-        team_members="\n".join(team.members),
-        coach="; ".join(team.coaches),
-        coach_email=team.coach_email,
-        venue=team.venue,
-        frequency=team.frequency,
-        duration=team.duration,
-        review_after_sessions=str(team.review_after or ""),
-        first_session=format_date(team.first_session),
         records=[_form(team, s) for s in sessions] or [_form(team, None)],
         sessions=[_table_row(team, s) for s in sessions],
         blank_rows=list(range(max(3, BLANK_TABLE_ROWS - len(sessions)))),
@@ -116,16 +120,7 @@ def agreement_plan(cohort: Cohort, pair: Pair, today: dt.date) -> DocumentPlan:
     """Return the mentor agreement of one QI practitioner and mentor pair."""
     ctx = _programme_fields(cohort, today)
     ctx.update(pair.extra)
-    ctx.update(
-        qi_practitioner=pair.practitioner,
-        practitioner_organisation=pair.practitioner_organisation,
-        mentor=pair.mentor,
-        mentor_organisation=pair.mentor_organisation,
-        meet_every_weeks=str(pair.meet_every_weeks or ""),
-        time=pair.time,
-        location=pair.location,
-        adequate_notice=pair.adequate_notice,
-    )
+    ctx.update(_row_fields(schema.MENTORING, pair))
     props = {
         schema.PROP_KIND: schema.KIND_AGREEMENT,
         schema.PROP_KEY: pair.key,
@@ -136,20 +131,20 @@ def agreement_plan(cohort: Cohort, pair: Pair, today: dt.date) -> DocumentPlan:
                         pair.row)
 
 
-def available_fields(kind: str, extra: frozenset[str] = frozenset()) -> dict[str, str]:
-    """Return every field a template of ``kind`` may use, with where its value comes from."""
+def available_fields(sheet: schema.Sheet, own: dict[str, str],
+                     extra: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Return every field a template may use, with where its value comes from.
+
+    That is the Programme's settings, ``generated``, the columns of ``sheet``, the fields
+    ``own`` to the kind of document, and the cohort's ``extra`` columns.
+    """
     out = {c.key: f"Programme › {c.header}" for c, _default in schema.PROGRAMME_SETTINGS}
     out["generated"] = "the date the document is generated"
-    if kind == schema.KIND_CONTRACT:
-        sheet = schema.TEAMS
-        out["records"] = "Sessions: one Record of Coaching form each (a blank one if none)"
-        out["sessions"] = "Sessions: one COACHING RECORD row each"
-        out["blank_rows"] = "empty COACHING RECORD rows to write in"
-        out.update({c.key: f"{sheet.name} › {c.header}" for c in sheet.columns})
-        out["review_after_sessions"] = "Teams › Review after sessions (else Programme)"
-    else:
-        sheet = schema.MENTORING
-        out.update({c.key: f"{sheet.name} › {c.header}" for c in sheet.columns})
+    for c in sheet.columns:
+        setting = schema.PROGRAMME_SETTING.get(c.fallback)
+        fallback = f" (else Programme › {setting.header})" if setting else ""
+        out[c.key] = f"{sheet.name} › {c.header}{fallback}"
+    out.update(own)
     for key in sorted(extra):
         out.setdefault(key, "an extra column of the cohort")
     return out

@@ -20,17 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docgen import schema
-from docgen.context import (
-    DocumentPlan,
-    agreement_plan,
-    agreement_title,
-    available_fields,
-    contract_plan,
-    contract_title,
-)
+from docgen.context import DocumentPlan
 from docgen.documents.outputs import (
     Manifest,
-    Outcome,
     convert_to_pdf,
     folder_lock,
     place,
@@ -39,6 +31,8 @@ from docgen.documents.outputs import (
     unique_names,
 )
 from docgen.errors import DocgenError, Problem
+from docgen.kinds import CONTRACT, KINDS, DocumentKind, kind_named
+from docgen.models import Outcome
 from docgen.parallel import run_parallel
 
 if TYPE_CHECKING:
@@ -49,18 +43,10 @@ if TYPE_CHECKING:
 # load Jinja, docxtpl and the cohort reader, nor `docgen generate` the record reader and
 # XlsxWriter (~60 ms of start-up each).
 
-TEMPLATE_FILES = {
-    schema.KIND_CONTRACT: "coaching_contract.docx",
-    schema.KIND_AGREEMENT: "mentor_agreement.docx",
-}
-FOLDERS = {schema.KIND_CONTRACT: "contracts", schema.KIND_AGREEMENT: "agreements"}
-ONLY = {"contracts": schema.KIND_CONTRACT, "agreements": schema.KIND_AGREEMENT}
-
-
 def default_templates() -> Path:
     """Return the folder of the templates that ship with docgen (``templates/`` in the repo)."""
     repo = Path(__file__).resolve().parent.parent / "templates"
-    if (repo / TEMPLATE_FILES[schema.KIND_CONTRACT]).is_file():
+    if (repo / CONTRACT.template_file).is_file():
         return repo
     return Path(str(resources.files("docgen") / "templates"))  # installed as package data
 
@@ -111,19 +97,20 @@ def _source_digest(template: CompiledTemplate, plan: DocumentPlan) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def load_templates(folder: Path, kinds: Iterable[str]) -> dict[str, CompiledTemplate]:
+def load_templates(folder: Path, kinds: Iterable[DocumentKind]
+                   ) -> dict[DocumentKind, CompiledTemplate]:
     """Compile the template of each kind from ``folder``, reporting every broken one at once."""
     from docgen.documents.render import compile_template
 
-    compiled: dict[str, CompiledTemplate] = {}
+    compiled: dict[DocumentKind, CompiledTemplate] = {}
     problems: list[Problem] = []
     for kind in kinds:
-        path = folder / TEMPLATE_FILES[kind]
+        path = folder / kind.template_file
         if not path.is_file():
-            other = next(k for k, v in ONLY.items() if v != kind)
+            others = " or ".join(f"--only {k.option}" for k in KINDS if k is not kind)
             problems.append(Problem(
-                f"template not found (expected {TEMPLATE_FILES[kind]} in {folder}); to make "
-                f"only the other kind of document, add --only {other}", file=str(path)))
+                f"template not found (expected {kind.template_file} in {folder}); to make "
+                f"only the other kind of document, add {others}", file=str(path)))
             continue
         try:
             compiled[kind] = compile_template(path)
@@ -134,14 +121,14 @@ def load_templates(folder: Path, kinds: Iterable[str]) -> dict[str, CompiledTemp
     return compiled
 
 
-def _check_fields(templates: dict[str, CompiledTemplate], cohort: Cohort,
+def _check_fields(templates: dict[DocumentKind, CompiledTemplate], cohort: Cohort,
                  today: dt.date) -> None:
     """Refuse a template that uses a field the cohort lacks, before anything is written."""
     problems = []
     for kind, template in templates.items():
-        sample = _plan(cohort, kind, 0, today) if _count(cohort, kind) else None
-        if sample is None:
+        if not kind.count(cohort):
             continue
+        sample = kind.plan_row(cohort, 0, today)
         for name in template.missing(sample.context):
             problems.append(Problem(
                 f"the template uses the field {{{{ {name} }}}}, which the cohort does not "
@@ -151,34 +138,23 @@ def _check_fields(templates: dict[str, CompiledTemplate], cohort: Cohort,
         raise DocgenError(problems)
 
 
-def _count(cohort: Cohort, kind: str) -> int:
-    return len(cohort.teams if kind == schema.KIND_CONTRACT else cohort.pairs)
-
-
-def _plan(cohort: Cohort, kind: str, index: int, today: dt.date) -> DocumentPlan:
-    if kind == schema.KIND_CONTRACT:
-        return contract_plan(cohort, cohort.teams[index], today)
-    return agreement_plan(cohort, cohort.pairs[index], today)
-
-
-def _maker(cohort: Cohort, templates: dict[str, CompiledTemplate], manifest: Manifest,
+def _maker(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate], manifest: Manifest,
            today: dt.date, stamp: str, force: bool, dry_run: bool
-           ) -> Callable[[tuple[str, int, str]], Future[Outcome]]:
+           ) -> Callable[[tuple[DocumentKind, int, str]], Future[Outcome]]:
     """Return the function that renders and places one document (in any worker process)."""
 
-    def make(item: tuple[str, int, str]) -> Future[Outcome]:
+    def make(item: tuple[DocumentKind, int, str]) -> Future[Outcome]:
         kind, row, rel = item
-        plan = _plan(cohort, kind, row, today)
+        plan = kind.plan_row(cohort, row, today)
         template = templates[kind]
         props = {**plan.properties, schema.PROP_TEMPLATE: template.name,
                  schema.PROP_GENERATED: stamp}
         try:
             data = template.render(plan.context, props)
         except DocgenError as exc:
-            sheet = "Teams" if kind == schema.KIND_CONTRACT else "Mentoring"
-            raise DocgenError([replace(p, message=f"{p.message} (making {rel}, from {sheet} "
-                                                  f"row {plan.row})") for p in exc.problems]
-                              ) from None
+            where = f"(making {rel}, from {kind.sheet.name} row {plan.row})"
+            raise DocgenError([replace(p, message=f"{p.message} {where}")
+                               for p in exc.problems]) from None
         # Creating the file blocks in the kernel (the GIL is free): a thread of this process
         # does it while the next document renders.
         return _writer().submit(place, manifest, rel, data, _source_digest(template, plan),
@@ -224,16 +200,19 @@ def generate(
     if report.fatal or (report.problems and not skip_invalid):
         raise DocgenError(report.problems)
     cohort = report.cohort
-    kinds = [ONLY[only]] if only else list(TEMPLATE_FILES)
+    chosen = kind_named(only) if only else None
+    if only and chosen is None:
+        raise DocgenError(Problem(
+            f"--only {only}: there is no such kind of document (use one of: "
+            f"{', '.join(k.option for k in KINDS)})"))
+    kinds = [chosen] if chosen else list(KINDS)
     compiled = load_templates(templates or default_templates(), kinds)
     _check_fields(compiled, cohort, today)
 
-    items: list[tuple[str, int, str]] = []
+    items: list[tuple[DocumentKind, int, str]] = []
     for kind in kinds:
-        titles = ([contract_title(t) for t in cohort.teams] if kind == schema.KIND_CONTRACT
-                  else [agreement_title(p) for p in cohort.pairs])
-        names = unique_names(titles, ".docx")
-        items += [(kind, i, f"{FOLDERS[kind]}/{name}") for i, name in enumerate(names)]
+        names = unique_names([kind.title(row) for row in kind.rows(cohort)], ".docx")
+        items += [(kind, i, f"{kind.folder}/{name}") for i, name in enumerate(names)]
     if started:
         started(len(items))
     lock = nullcontext() if dry_run else folder_lock(outdir)
@@ -241,7 +220,7 @@ def generate(
         manifest = Manifest.load(outdir)
         if not dry_run:
             for kind in kinds:
-                remove_stale_temporaries(outdir / FOLDERS[kind])
+                remove_stale_temporaries(outdir / kind.folder)
         stamp = dt.datetime.now().replace(microsecond=0).isoformat()
         make = _maker(cohort, compiled, manifest, today, stamp, force, dry_run)
         try:
@@ -295,15 +274,22 @@ def fields(template: Path, data: Path | None = None) -> FieldsReport:
     from docgen.documents.render import compile_template
 
     compiled = compile_template(template)
-    mentoring = {c.key for c in schema.MENTORING.columns}
-    kind = schema.KIND_AGREEMENT if compiled.variables & mentoring else schema.KIND_CONTRACT
+    kind = _kind_of_template(template, compiled.variables)
     extra: frozenset[str] = frozenset()
     if data is not None:
         report = check(data)
         extra = report.cohort.extra_fields
-    available = available_fields(kind, extra)
+    available = kind.available_fields(extra)
     rows = [(name, available.get(name)) for name in sorted(compiled.variables)]
-    return FieldsReport(template, kind, rows)
+    return FieldsReport(template, kind.name, rows)
+
+
+def _kind_of_template(path: Path, variables: frozenset[str]) -> DocumentKind:
+    """Return the kind a template makes: by its file name, else by the sheet it uses most."""
+    named = next((k for k in KINDS if k.template_file == path.name), None)
+    if named is not None:
+        return named
+    return max(KINDS, key=lambda k: len(variables & k.sheet.keys))
 
 
 # --- init -----------------------------------------------------------------------------------
@@ -332,7 +318,7 @@ def init(folder: Path) -> InitReport:
         write_cohort_workbook(workbook)
         report.written.append(workbook)
     source = default_templates()
-    for name in TEMPLATE_FILES.values():
+    for name in (kind.template_file for kind in KINDS):
         dest = folder / "templates" / name
         if dest.exists():
             report.kept.append(dest)
@@ -380,7 +366,8 @@ def log(
             raise DocgenError(Problem("does not exist", file=str(folder)))
     records, problems = read_records(folders, jobs, progress, started)
     data = summarise(records, problems, today or dt.date.today())
-    contracts = sum(1 for r in records if r.kind == schema.KIND_CONTRACT or r.sessions)
+    with_sessions = {k.name for k in KINDS if k.has_sessions}
+    contracts = sum(1 for r in records if r.kind in with_sessions or r.sessions)
     del records  # the summary holds what the workbook needs: free the rest before writing
     write_log(data, output)
     return LogReport(output=output, files=data.files, records=contracts,

@@ -1,14 +1,27 @@
-"""Frozen dataclasses shared by every step: the cohort read in, the sessions read back."""
+"""Frozen dataclasses shared by every step: the cohort read in, the documents' outcomes, the
+sessions read back and the log's rows.
+
+Programme numbers default to the Programme sheet's defaults declared in :mod:`docgen.schema`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
+from docgen import schema
 from docgen.errors import Problem
+from docgen.values import parse_duration_hours, parse_yes_no
+
+_DEFAULT = schema.PROGRAMME_DEFAULTS
+DEFAULT_MINIMUM_HOURS = float(_DEFAULT["minimum_coaching_hours"])
+DEFAULT_REVIEW_AFTER = int(_DEFAULT["review_after_sessions"])
+DEFAULT_SESSION_HOURS = parse_duration_hours(_DEFAULT["session_duration"])
+DEFAULT_COACHING_PAID = parse_yes_no(_DEFAULT["coaching_paid"])
 
 
 @dataclass(frozen=True)
@@ -16,10 +29,10 @@ class Programme:
     """The Programme sheet: display values by setting key, plus the numbers docgen computes with."""
 
     settings: dict[str, str]
-    minimum_hours: float = 5.0
-    review_after: int = 4
-    session_hours: float = 1.0
-    coaching_paid: bool = True
+    minimum_hours: float = DEFAULT_MINIMUM_HOURS
+    review_after: int = DEFAULT_REVIEW_AFTER
+    session_hours: float = DEFAULT_SESSION_HOURS
+    coaching_paid: bool = DEFAULT_COACHING_PAID
 
     def get(self, key: str) -> str:
         return self.settings.get(key, "")
@@ -115,6 +128,18 @@ class Cohort:
         return sorted(own, key=lambda s: (s.date is None, s.date or dt.date.min, s.row))
 
 
+class Outcome(StrEnum):
+    """What happened to one document."""
+
+    WRITTEN = "written"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    KEPT_EDITED = "kept because edited"
+    KEPT_OPEN = "kept because open"
+    REPLACED_EDITED = "written, edited copy backed up"
+    SKIPPED = "skipped"
+
+
 @dataclass(frozen=True, slots=True)
 class RecordedSession:
     """One coaching contact read back from an edited record (a form or a table row)."""
@@ -143,10 +168,10 @@ class RecordedSession:
 class RecordSettings:
     """The programme numbers a record was generated with (from its custom properties)."""
 
-    minimum_hours: float = 5.0
-    review_after: int = 4
-    session_hours: float = 1.0
-    coaching_paid: bool = True
+    minimum_hours: float = DEFAULT_MINIMUM_HOURS
+    review_after: int = DEFAULT_REVIEW_AFTER
+    session_hours: float = DEFAULT_SESSION_HOURS
+    coaching_paid: bool = DEFAULT_COACHING_PAID
 
 
 @dataclass(frozen=True)
@@ -164,3 +189,95 @@ class Record:
     settings: RecordSettings = field(default_factory=RecordSettings)
     sessions: tuple[RecordedSession, ...] = ()
     problems: tuple[Problem, ...] = ()
+
+
+# --- the coaching log's rows ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One coaching contact as the Sessions sheet shows it."""
+
+    team_id: str
+    team_name: str
+    coach: str
+    date: dt.date | None
+    start: dt.time | None
+    finish: dt.time | None
+    hours: float | None
+    hours_from: str  # "start and finish times", "assumed: session duration", ...
+    mode: str
+    status: str  # held, cancelled, rescheduled, planned
+    topic: str
+    issues: str
+    action: str
+    next_meeting: dt.date | None
+    comments: str
+    source: str
+    where: str
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """One team's figures against the course minimum."""
+
+    team_id: str
+    team_name: str
+    organisation: str
+    coaches: str
+    sessions_held: int
+    email_contacts: int
+    hours: float
+    minimum_hours: float
+    met: bool
+    hours_needed: float
+    sessions_cancelled: int  # cancelled or rescheduled
+    first_session: dt.date | None
+    last_session: dt.date | None
+    next_meeting: dt.date | None
+    review_after: int
+    review_due: bool
+    days_since_contact: int | None
+    sources: str
+
+
+@dataclass(frozen=True)
+class CoachRow:
+    """One coach's teams, sessions and hours."""
+
+    coach: str
+    teams: int
+    team_names: str
+    sessions_held: int
+    email_contacts: int
+    hours: float
+    last_contact: dt.date | None
+
+
+@dataclass(frozen=True)
+class IcfRow:
+    """One row of an ICF client coaching log: one team coached by one coach."""
+
+    coach: str
+    client: str
+    contact: str
+    individual_or_group: str
+    number_in_group: int | None
+    start_date: dt.date | None
+    end_date: dt.date | None
+    paid_hours: float
+    pro_bono_hours: float
+    team_id: str
+
+
+@dataclass(frozen=True)
+class LogData:
+    """Everything the coaching log shows, ready to be written."""
+
+    sessions: tuple[SessionRow, ...]
+    teams: tuple[TeamRow, ...]
+    coaches: tuple[CoachRow, ...]
+    icf: tuple[IcfRow, ...]
+    problems: tuple[Problem, ...]
+    today: dt.date
+    files: int = 0  # records read (of any kind)

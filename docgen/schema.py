@@ -1,9 +1,12 @@
-"""The cohort workbook's sheets and columns, declared once.
+"""The programme's words, declared once: sheets and columns, form fields, modes, statuses.
 
 Header text lives only here. Headers in a workbook are matched by their *key* (lower case,
 punctuation and spacing folded to ``_``, see :func:`docgen.values.header_key`), so
 "Team ID", "team id" and "Team-ID" are one column. The key is also the field name a template
-uses: ``{{ team_name }}``.
+uses: ``{{ team_name }}``. Each column also names the attribute of the row it fills
+(``Column.attr``), so the cohort reader, the documents and the log derive their mappings from
+here: renaming a header or adding a column is a change in this file (and the template that
+shows it).
 """
 
 from __future__ import annotations
@@ -26,20 +29,66 @@ class Kind(StrEnum):
     YESNO = "yesno"
 
 
+class Mode(StrEnum):
+    """How a coaching contact took place."""
+
+    FACE_TO_FACE = "Face to face"
+    TELEPHONE = "Telephone"
+    VIDEO = "Video"
+    EMAIL = "Email"
+
+
+class Status(StrEnum):
+    """What became of a session, as the log counts it."""
+
+    HELD = "held"
+    CANCELLED = "cancelled"
+    RESCHEDULED = "rescheduled"
+    PLANNED = "planned"  # dated after the day the log is made: listed, not counted
+
+
+class Origin(StrEnum):
+    """Where in a record a session was read: a Record of Coaching form or a table row."""
+
+    FORM = "form"
+    TABLE = "table"
+
+
+# Words people type for each mode, folded to lower case with single spaces.
+MODE_WORDS: dict[str, Mode] = {
+    "face to face": Mode.FACE_TO_FACE, "f2f": Mode.FACE_TO_FACE,
+    "in person": Mode.FACE_TO_FACE, "telephone": Mode.TELEPHONE, "phone": Mode.TELEPHONE,
+    "video": Mode.VIDEO, "teams": Mode.VIDEO, "ms teams": Mode.VIDEO, "zoom": Mode.VIDEO,
+    "email": Mode.EMAIL, "e-mail": Mode.EMAIL,
+}
+
+
 @dataclass(frozen=True)
 class Column:
-    """One column of a sheet: its header as ``docgen init`` writes it, its kind, and help."""
+    """One column of a sheet: its header as ``docgen init`` writes it, its kind, and help.
+
+    ``attr`` is the attribute of the row it fills (default: its key); ``fallback`` the
+    Programme setting a blank cell takes.
+    """
 
     header: str
     kind: Kind = Kind.TEXT
     required: bool = False
     help: str = ""
+    attr: str = ""
+    fallback: str = ""
+    joiner: str = "; "  # how a NAMES column's names are joined in a document
 
     @cached_property
     def key(self) -> str:
         from docgen.values import header_key
 
         return header_key(self.header)
+
+    @property
+    def field(self) -> str:
+        """Return the name of the row attribute this column fills."""
+        return self.attr or self.key
 
 
 @dataclass(frozen=True)
@@ -64,7 +113,7 @@ class Sheet:
         raise KeyError(key)
 
 
-MODES = ("Face to face", "Telephone", "Video", "Email")
+MODES = tuple(m.value for m in Mode)
 YES_NO = ("Yes", "No")
 
 # Programme settings: Setting | Value rows. Defaults apply when a setting is absent or blank.
@@ -85,6 +134,9 @@ PROGRAMME_SETTINGS: tuple[tuple[Column, str], ...] = (
             help="Yes if programme coaching counts as paid hours in a coach's ICF log"), "Yes"),
 )
 
+PROGRAMME_DEFAULTS: dict[str, str] = {c.key: default for c, default in PROGRAMME_SETTINGS}
+PROGRAMME_SETTING: dict[str, Column] = {c.key: c for c, _default in PROGRAMME_SETTINGS}
+
 PROGRAMME = Sheet(
     "Programme",
     "programme.csv",
@@ -100,13 +152,17 @@ TEAMS = Sheet(
         Column("Team ID", required=True, help="Short unique code, e.g. T01"),
         Column("Team name", help="Name used in the documents and in file names"),
         Column("Organisation"),
-        Column("Team members", Kind.NAMES, help="Names separated by ; or new lines"),
-        Column("Coach", Kind.NAMES, help="One or more coaches separated by ;"),
+        Column("Team members", Kind.NAMES, help="Names separated by ; or new lines",
+               attr="members", joiner="\n"),
+        Column("Coach", Kind.NAMES, help="One or more coaches separated by ;", attr="coaches"),
         Column("Coach email", Kind.EMAIL),
-        Column("Venue", help="Blank: the programme's default venue"),
-        Column("Frequency", help="Blank: the programme's session frequency"),
-        Column("Duration", help="Blank: the programme's session duration"),
-        Column("Review after sessions", Kind.INT, help="Blank: the programme's setting"),
+        Column("Venue", help="Blank: the programme's default venue", fallback="default_venue"),
+        Column("Frequency", help="Blank: the programme's session frequency",
+               fallback="session_frequency"),
+        Column("Duration", help="Blank: the programme's session duration",
+               fallback="session_duration"),
+        Column("Review after sessions", Kind.INT, help="Blank: the programme's setting",
+               attr="review_after", fallback="review_after_sessions"),
         Column("First session", Kind.DATE, help="dd/mm/yyyy"),
     ),
     help="One row per coached team; each gets one contract.",
@@ -118,14 +174,14 @@ SESSIONS = Sheet(
     (
         Column("Team ID", required=True, help="Must be a Team ID of the Teams sheet"),
         Column("Date", Kind.DATE, help="dd/mm/yyyy"),
-        Column("Start time", Kind.TIME, help="e.g. 14:00"),
-        Column("Finish time", Kind.TIME, help="e.g. 15:00"),
-        Column("Coach", Kind.NAMES),
+        Column("Start time", Kind.TIME, help="e.g. 14:00", attr="start"),
+        Column("Finish time", Kind.TIME, help="e.g. 15:00", attr="finish"),
+        Column("Coach", Kind.NAMES, attr="coaches"),
         Column("Mode", Kind.MODE, help="Face to face, Telephone, Video or Email"),
         Column("Topic"),
-        Column("Issues arising"),
+        Column("Issues arising", attr="issues"),
         Column("Action"),
-        Column("Date of next meeting", Kind.DATE, help="dd/mm/yyyy"),
+        Column("Date of next meeting", Kind.DATE, help="dd/mm/yyyy", attr="next_meeting"),
         Column("Comments", help="e.g. cancelled by team, rescheduled by coach"),
     ),
     required=False,
@@ -136,7 +192,7 @@ MENTORING = Sheet(
     "Mentoring",
     "mentoring.csv",
     (
-        Column("QI practitioner", required=True),
+        Column("QI practitioner", required=True, attr="practitioner"),
         Column("Practitioner organisation"),
         Column("Mentor", required=True),
         Column("Mentor organisation"),
@@ -151,20 +207,62 @@ MENTORING = Sheet(
 
 SHEETS: tuple[Sheet, ...] = (PROGRAMME, TEAMS, SESSIONS, MENTORING)
 
-# The Word content-control tags of a Record of Coaching form, in form order, with the text a
-# coach sees in an empty control. The n-th occurrence of a tag belongs to the n-th form.
-RECORD_FIELDS: tuple[tuple[str, str, str], ...] = (
-    # (tag, label on the form, placeholder)
-    ("record.coach", "Coach/s:", "Type the coach's name"),
-    ("record.team_members", "Team members:", "Type the names of the team members present"),
-    ("record.date", "Date:", "Type the date, e.g. 03/04/2026"),
-    ("record.start_time", "Start time:", "e.g. 14:00"),
-    ("record.finish_time", "Finish time:", "e.g. 15:00"),
-    ("record.topic", "Topic/subject brought to coach", "Type the topic brought to the coach"),
-    ("record.issues", "Issues Arising:", "Type the issues arising"),
-    ("record.action", "Action:", "Type the actions agreed"),
-    ("record.next_meeting", "Date of Next Meeting:", "Type the date of the next meeting"),
+@dataclass(frozen=True)
+class FormField:
+    """One field of the Record of Coaching form: a tagged content control and its label.
+
+    ``label`` is printed on the form; ``pattern`` (a regular expression) finds that label as
+    people type it, in a record whose controls are gone. ``session`` names the attribute of a
+    cohort :class:`~docgen.models.Session` that pre-fills it, ``team`` the attribute of the
+    team used when the session has none, and ``recorded`` the attribute of a
+    :class:`~docgen.models.RecordedSession` it is read back into ("" when it is not a session
+    value). ``mid_line`` labels may follow other text on a line ("Start: 2pm Finish: 3pm").
+    """
+
+    name: str
+    label: str
+    placeholder: str
+    pattern: str
+    kind: Kind = Kind.TEXT
+    session: str = ""
+    team: str = ""
+    recorded: str = ""
+    mid_line: bool = False
+
+    @property
+    def tag(self) -> str:
+        """Return the content-control tag, e.g. ``record.date``."""
+        return f"record.{self.name}"
+
+
+# In form order. The n-th occurrence of a tag belongs to the n-th form. Where a label's colon
+# is optional, so is the space before it: a label never swallows the spaces that begin the
+# value typed after it, nor a colon on the next line.
+RECORD_FIELDS: tuple[FormField, ...] = (
+    FormField("coach", "Coach/s:", "Type the coach's name",
+              r"coach(?:/s|/es|es|\(s\)|\(es\))?\s*:", Kind.NAMES,
+              session="coaches", team="coaches", recorded="coach"),
+    FormField("team_members", "Team members:", "Type the names of the team members present",
+              r"team\s+members?(?:\s+present)?\s*:", Kind.NAMES, team="members"),
+    FormField("date", "Date:", "Type the date, e.g. 03/04/2026",
+              r"date(?:\s+of\s+(?:session|coaching|meeting))?\s*:", Kind.DATE,
+              session="date", recorded="date"),
+    FormField("start_time", "Start time:", "e.g. 14:00", r"start(?:\s+time)?\s*:", Kind.TIME,
+              session="start", recorded="start", mid_line=True),
+    FormField("finish_time", "Finish time:", "e.g. 15:00", r"(?:finish|end)(?:\s+time)?\s*:",
+              Kind.TIME, session="finish", recorded="finish", mid_line=True),
+    FormField("topic", "Topic/subject brought to coach", "Type the topic brought to the coach",
+              r"topic\s*/\s*subject\s+brought\s+to\s+(?:the\s+)?coach(?:es)?\b(?:[^\S\n]*:)?"
+              r"|topic\s*:", session="topic", recorded="topic"),
+    FormField("issues", "Issues Arising:", "Type the issues arising",
+              r"issues?\s+arising(?:[^\S\n]*:)?", session="issues", recorded="issues"),
+    FormField("action", "Action:", "Type the actions agreed", r"actions?(?:\s+agreed)?\s*:",
+              session="action", recorded="action"),
+    FormField("next_meeting", "Date of Next Meeting:", "Type the date of the next meeting",
+              r"date\s+of\s+(?:the\s+)?next\s+(?:meeting|session)\b(?:[^\S\n]*:)?",
+              Kind.DATE, session="next_meeting", recorded="next_meeting"),
 )
+RECORD_FIELD = {f.name: f for f in RECORD_FIELDS}
 
 # Fields of a mentor agreement a pair fills in when the cohort left them blank.
 AGREEMENT_FIELDS: tuple[tuple[str, str], ...] = (
@@ -178,7 +276,7 @@ AGREEMENT_FIELDS: tuple[tuple[str, str], ...] = (
     ("agreement.notice", "Type what adequate notice means to you both"),
 )
 
-PLACEHOLDERS: dict[str, str] = {tag: text for tag, _label, text in RECORD_FIELDS} | dict(
+PLACEHOLDERS: dict[str, str] = {f.tag: f.placeholder for f in RECORD_FIELDS} | dict(
     AGREEMENT_FIELDS
 )
 

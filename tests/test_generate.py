@@ -77,9 +77,9 @@ def test_contract_opens_in_python_docx_with_its_tables(out: Path) -> None:
 def test_one_record_form_per_session_with_tagged_controls(out: Path) -> None:
     found = controls(contract(out, "T1"))
     record = [(tag, text) for tag, text, _ in found if tag.startswith("record.")]
-    for tag, _label, _ph in schema.RECORD_FIELDS:
-        assert [t for t, _ in record].count(tag) == 2, tag
-    values = {tag: [text for t, text in record if t == tag] for tag, *_ in schema.RECORD_FIELDS}
+    for f in schema.RECORD_FIELDS:
+        assert [t for t, _ in record].count(f.tag) == 2, f.tag
+    values = {f.tag: [text for t, text in record if t == f.tag] for f in schema.RECORD_FIELDS}
     assert values["record.date"] == ["3 April 2026", "1 May 2026"]
     assert values["record.start_time"][0] == "14:00"
     assert values["record.finish_time"][0] == "15:30"

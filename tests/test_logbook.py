@@ -18,7 +18,7 @@ from xlsxwriter.exceptions import FileCreateError
 from docgen.errors import DocgenError, Problem
 from docgen.log import logbook
 from docgen.log.logbook import write_log
-from docgen.log.summary import CoachRow, IcfRow, LogData, SessionRow, TeamRow
+from docgen.models import CoachRow, IcfRow, LogData, SessionRow, TeamRow
 from docgen.values import clean_text
 
 D = dt.date

@@ -72,7 +72,7 @@ def _control(tag: str, value: str) -> etree._Element:
     """Return an inline plain-text content control: the placeholder when value is ""."""
     sdt = etree.Element(_w("sdt"))
     pr = etree.SubElement(sdt, _w("sdtPr"))
-    label = dict((t, lab) for t, lab, _p in schema.RECORD_FIELDS)[tag]
+    label = next(f.label for f in schema.RECORD_FIELDS if f.tag == tag)
     etree.SubElement(pr, _w("alias")).set(_w("val"), label.rstrip(":").replace("\n", " "))
     etree.SubElement(pr, _w("tag")).set(_w("val"), tag)
     etree.SubElement(pr, _w("text")).set(_w("multiLine"), "1")

@@ -10,7 +10,8 @@ import pytest
 from conftest import TODAY, full_text, small_rows
 
 from docgen import jobs
-from docgen.documents.outputs import MANIFEST, Outcome
+from docgen.documents.outputs import MANIFEST
+from docgen.models import Outcome
 
 T1 = "contracts/Ward 7 Falls (T1).docx"
 

@@ -565,10 +565,7 @@ def save(doc, path: Path) -> int:
 
 
 def _record_label(tag: str) -> str:
-    for field_tag, label, _placeholder in schema.RECORD_FIELDS:
-        if field_tag == tag:
-            return label
-    raise KeyError(tag)
+    return next(f.label for f in schema.RECORD_FIELDS if f.tag == tag)
 
 
 def record_field(cell, tag: str, *, below: bool = False) -> None:

@@ -35,11 +35,6 @@ from docgen.values import (
 )
 
 HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common in pasted sheets
-MODE_SYNONYMS = {
-    "face to face": "Face to face", "f2f": "Face to face", "in person": "Face to face",
-    "telephone": "Telephone", "phone": "Telephone", "video": "Video", "teams": "Video",
-    "ms teams": "Video", "zoom": "Video", "email": "Email", "e-mail": "Email",
-}
 
 
 @dataclass
@@ -381,8 +376,8 @@ def _teams(table: _Table | None, programme: Programme,
 
 def _mode(value: object) -> str:
     text = " ".join(clean_text(value).split()).casefold()
-    if text in MODE_SYNONYMS:
-        return MODE_SYNONYMS[text]
+    if text in schema.MODE_WORDS:
+        return schema.MODE_WORDS[text].value
     raise ValueError(f'"{clean_text(value)}" is not a mode (use one of: {", ".join(schema.MODES)})')
 
 

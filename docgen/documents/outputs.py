@@ -21,11 +21,11 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from docgen.atomic import atomic_file, atomic_write
 from docgen.errors import DocgenError, Problem
+from docgen.models import Outcome
 
 MANIFEST = ".docgen-manifest.jsonl"
 MAX_NAME_CHARS = 120  # well under the 255-byte limit of common file systems, accents included
@@ -33,18 +33,6 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
     f"{p}{n}" for p in ("COM", "LPT") for n in "123456789¹²³"
 }
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u200e\u200f\u202a-\u202e\u2066-\u2069]')
-
-
-class Outcome(StrEnum):
-    """What happened to one document."""
-
-    WRITTEN = "written"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    KEPT_EDITED = "kept because edited"
-    KEPT_OPEN = "kept because open"
-    REPLACED_EDITED = "written, edited copy backed up"
-    SKIPPED = "skipped"
 
 
 def safe_name(text: str, fallback: str = "unnamed") -> str:

@@ -34,7 +34,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from docgen.atomic import atomic_file
 from docgen.errors import DocgenError, Problem
-from docgen.log.summary import LogData
+from docgen.models import LogData
 from docgen.values import clean_text
 
 __all__ = ["SHEETS", "write_log"]

@@ -26,102 +26,22 @@ from dataclasses import dataclass, replace
 
 from docgen import schema
 from docgen.errors import Problem
-from docgen.models import Record, RecordedSession, RecordSettings
+from docgen.models import (
+    CoachRow,
+    IcfRow,
+    LogData,
+    Record,
+    RecordedSession,
+    RecordSettings,
+    SessionRow,
+    TeamRow,
+)
 from docgen.values import parse_names, person_key
 
-__all__ = ["CoachRow", "IcfRow", "LogData", "SessionRow", "TeamRow", "summarise"]
+__all__ = ["summarise"]
 
 HELD, CANCELLED, RESCHEDULED, PLANNED = "held", "cancelled", "rescheduled", "planned"
 NOT_RECORDED = "(coach not recorded)"
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    """One coaching contact as the Sessions sheet shows it."""
-
-    team_id: str
-    team_name: str
-    coach: str
-    date: dt.date | None
-    start: dt.time | None
-    finish: dt.time | None
-    hours: float | None
-    hours_from: str  # "start and finish times", "assumed: session duration", ...
-    mode: str
-    status: str  # held, cancelled, rescheduled, planned
-    topic: str
-    issues: str
-    action: str
-    next_meeting: dt.date | None
-    comments: str
-    source: str
-    where: str
-
-
-@dataclass(frozen=True)
-class TeamRow:
-    """One team's figures against the course minimum."""
-
-    team_id: str
-    team_name: str
-    organisation: str
-    coaches: str
-    sessions_held: int
-    email_contacts: int
-    hours: float
-    minimum_hours: float
-    met: bool
-    hours_needed: float
-    sessions_cancelled: int  # cancelled or rescheduled
-    first_session: dt.date | None
-    last_session: dt.date | None
-    next_meeting: dt.date | None
-    review_after: int
-    review_due: bool
-    days_since_contact: int | None
-    sources: str
-
-
-@dataclass(frozen=True)
-class CoachRow:
-    """One coach's teams, sessions and hours."""
-
-    coach: str
-    teams: int
-    team_names: str
-    sessions_held: int
-    email_contacts: int
-    hours: float
-    last_contact: dt.date | None
-
-
-@dataclass(frozen=True)
-class IcfRow:
-    """One row of an ICF client coaching log: one team coached by one coach."""
-
-    coach: str
-    client: str
-    contact: str
-    individual_or_group: str
-    number_in_group: int | None
-    start_date: dt.date | None
-    end_date: dt.date | None
-    paid_hours: float
-    pro_bono_hours: float
-    team_id: str
-
-
-@dataclass(frozen=True)
-class LogData:
-    """Everything the coaching log shows, ready to be written."""
-
-    sessions: tuple[SessionRow, ...]
-    teams: tuple[TeamRow, ...]
-    coaches: tuple[CoachRow, ...]
-    icf: tuple[IcfRow, ...]
-    problems: tuple[Problem, ...]
-    today: dt.date
-    files: int = 0  # records read (of any kind)
 
 
 @dataclass

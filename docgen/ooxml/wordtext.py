@@ -18,10 +18,9 @@ from docgen.values import header_key
 
 __all__ = ["MARK_IN_XML", "Body", "Control", "Unit", "read_body"]
 
-_LABELS = {tag.split(".", 1)[1]: label for tag, label, _ph in schema.RECORD_FIELDS}
-_BY_TAG = {tag: tag.split(".", 1)[1] for tag, _label, _ph in schema.RECORD_FIELDS}
+_BY_TAG = {f.tag: f.name for f in schema.RECORD_FIELDS}
 # LibreOffice drops a control's tag but keeps its alias, which docgen sets to the label.
-_BY_ALIAS = {header_key(label): name for name, label in _LABELS.items()}
+_BY_ALIAS = {header_key(f.label): f.name for f in schema.RECORD_FIELDS}
 
 
 @dataclass(slots=True)

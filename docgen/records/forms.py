@@ -30,20 +30,11 @@ _EMPTY_TEXTS = frozenset(
 # that begin the value typed after it, nor a colon on the next line (a value typed as ":0").
 _LABEL_RE = re.compile(
     r"(?<![^\s])(?:"
-    r"(?P<coach>coach(?:/s|/es|es|\(s\)|\(es\))?\s*:)"
-    r"|(?P<team_members>team\s+members?(?:\s+present)?\s*:)"
-    r"|(?P<next_meeting>date\s+of\s+(?:the\s+)?next\s+(?:meeting|session)\b(?:[^\S\n]*:)?)"
-    r"|(?P<date>date(?:\s+of\s+(?:session|coaching|meeting))?\s*:)"
-    r"|(?P<start_time>start(?:\s+time)?\s*:)"
-    r"|(?P<finish_time>(?:finish|end)(?:\s+time)?\s*:)"
-    r"|(?P<topic>topic\s*/\s*subject\s+brought\s+to\s+(?:the\s+)?coach(?:es)?\b(?:[^\S\n]*:)?"
-    r"|topic\s*:)"
-    r"|(?P<issues>issues?\s+arising(?:[^\S\n]*:)?)"
-    r"|(?P<action>actions?(?:\s+agreed)?\s*:)"
-    r")",
+    + "|".join(f"(?P<{f.name}>{f.pattern})" for f in schema.RECORD_FIELDS)
+    + ")",
     re.IGNORECASE,
 )
-_MID_LINE_OK = frozenset({"start_time", "finish_time"})
+_MID_LINE_OK = frozenset(f.name for f in schema.RECORD_FIELDS if f.mid_line)
 FORM_HEADING = re.compile(r"\s*record\s+of\s+coaching\b", re.IGNORECASE)
 _TABLE_HEADING = re.compile(r"\s*coaching\s+record\s*:?\s*", re.IGNORECASE)
 _HEADER_KEYS = tuple(header_key(h) for h in schema.COACHING_RECORD_HEADER)

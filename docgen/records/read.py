@@ -51,7 +51,7 @@ from docgen.values import (
 
 __all__ = ["find_records", "read_record", "read_records"]
 
-LABELS = {tag.split(".", 1)[1]: label for tag, label, _ph in schema.RECORD_FIELDS}
+LABELS = {f.name: f.label for f in schema.RECORD_FIELDS}
 _COLUMNS = {name: label.rstrip(": ") for name, label in LABELS.items()}  # names in problems
 _SUBSTANCE = ("date", "start_time", "finish_time", "topic", "issues", "action")
 _IDENTITY_RE = re.compile(
