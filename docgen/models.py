@@ -15,7 +15,7 @@ from pathlib import Path
 
 from docgen import schema
 from docgen.errors import Problem
-from docgen.values import parse_duration_hours, parse_yes_no
+from docgen.values import parse_duration_hours, parse_yes_no, team_key
 
 _DEFAULT = schema.PROGRAMME_DEFAULTS
 DEFAULT_MINIMUM_HOURS = float(_DEFAULT["minimum_coaching_hours"])
@@ -119,12 +119,12 @@ class Cohort:
     def _sessions_by_team(self) -> dict[str, list[int]]:
         index: dict[str, list[int]] = {}
         for i, s in enumerate(self.sessions):
-            index.setdefault(s.team_id.casefold(), []).append(i)
+            index.setdefault(team_key(s.team_id), []).append(i)
         return index
 
     def sessions_of(self, team_id: str) -> list[Session]:
         """Return the team's sessions in date order (undated last, then sheet order)."""
-        own = [self.sessions[i] for i in self._sessions_by_team.get(team_id.casefold(), [])]
+        own = [self.sessions[i] for i in self._sessions_by_team.get(team_key(team_id), [])]
         return sorted(own, key=lambda s: (s.date is None, s.date or dt.date.min, s.row))
 
 

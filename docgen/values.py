@@ -436,6 +436,15 @@ def person_key(name: str) -> str:
     return " ".join(words)
 
 
+def team_key(team_id: str) -> str:
+    """Fold a Team ID so spellings of one team match: case and runs of spaces do not count.
+
+    The one rule used wherever teams are compared: the cohort's duplicate check, sessions
+    matched to their team, and records of one team merged in the log.
+    """
+    return " ".join(str(team_id).split()).casefold()
+
+
 def parse_names(value: object) -> tuple[str, ...]:
     """Split a cell listing people on ";" and new lines (not commas: "Smith, John" is one name).
 

@@ -32,6 +32,7 @@ from docgen.values import (
     parse_names,
     parse_time,
     parse_yes_no,
+    team_key,
 )
 
 HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common in pasted sheets
@@ -266,17 +267,13 @@ def _display(value: object) -> str:
     return clean_text(value)
 
 
-def _id_key(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def _build(path: Path, tables: dict[str, _Table],
            problems: list[Problem]) -> tuple[Cohort, list[Problem]]:
     programme = _programme(tables.get("Programme"), problems)
     teams = _teams(tables.get("Teams"), programme, problems)
     # Without a readable Teams sheet (already reported), no session could match a team:
     # saying so for every session would bury the one problem that matters.
-    known_ids = {_id_key(t.team_id) for t in teams} if "Teams" in tables else None
+    known_ids = {team_key(t.team_id) for t in teams} if "Teams" in tables else None
     sessions = _sessions(tables.get("Sessions"), known_ids, problems)
     pairs = _pairs(tables.get("Mentoring"), problems)
     extra = set()
@@ -343,7 +340,7 @@ def _teams(table: _Table | None, programme: Programme,
         r = _Row(table, n, cells, problems)
         team_id = " ".join(r.required("team_id", "Team ID").split())
         if team_id:
-            first = seen.setdefault(_id_key(team_id), n)
+            first = seen.setdefault(team_key(team_id), n)
             if first != n:
                 r.problem("team_id", f'Team ID "{team_id}" is already used on row {first}')
         email = r.shared("coach_email")
@@ -389,7 +386,7 @@ def _sessions(table: _Table | None, known_ids: set[str] | None,
     for n, cells in table.rows:
         r = _Row(table, n, cells, problems)
         team_id = " ".join(r.required("team_id", "Team ID").split())
-        if team_id and known_ids is not None and _id_key(team_id) not in known_ids:
+        if team_id and known_ids is not None and team_key(team_id) not in known_ids:
             r.problem("team_id", f'Team ID "{team_id}" is not on the Teams sheet')
         start = r.parsed("start_time", parse_time)
         finish = r.parsed("finish_time", parse_time)

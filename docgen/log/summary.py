@@ -36,7 +36,7 @@ from docgen.models import (
     SessionRow,
     TeamRow,
 )
-from docgen.values import parse_names, person_key
+from docgen.values import parse_names, person_key, team_key
 
 __all__ = ["summarise"]
 
@@ -63,10 +63,6 @@ class _Merged:
     sources: list[str]
     wheres: list[str]
     status: str  # the session's status, or "planned"
-
-
-def _team_key(team_id: str) -> str:
-    return " ".join(team_id.split()).casefold()
 
 
 def _same_form(a: RecordedSession, b: RecordedSession) -> bool:
@@ -319,7 +315,7 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date) ->
         found.extend(record.problems)
         if record.kind != schema.KIND_CONTRACT:
             continue
-        key = _team_key(record.team_id or record.team_name or record.source)
+        key = team_key(record.team_id or record.team_name or record.source)
         team = teams.setdefault(key, _Team(key, [], []))
         if team.records:
             found.append(Problem(
