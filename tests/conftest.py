@@ -15,7 +15,7 @@ from docgen.cohort.starter import write_cohort_workbook
 
 ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "data" / "cohort.xlsx"
-SEEDS = ROOT / "tests" / "files"  # copies of ../shared/seeds, so a clone tests alone
+SEEDS = ROOT / "tests" / "files"  # the paper forms' text, kept with the tests
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TODAY = dt.date(2026, 11, 23)  # the day the tests generate and read on
 

@@ -48,8 +48,9 @@ def test_calamine_reads_what_openpyxl_reads(rows: list[list[object]]) -> None:
         for row in rows:
             ws.append(row)
         wb.save(path)
-        theirs = [[_same(v) for v in row] for row in openpyxl.load_workbook(
-            path, read_only=True, data_only=True)["S"].iter_rows(values_only=True)]
+        book_read = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        theirs = [[_same(v) for v in row] for row in book_read["S"].iter_rows(values_only=True)]
+        book_read.close()  # a read-only workbook holds its file open until closed
         with Workbook(path) as book:
             ours = [[_same(v) for v in values] for _n, values in book.rows("S")]
     width = max(len(r) for r in theirs)

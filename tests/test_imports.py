@@ -1,0 +1,114 @@
+"""The layering, written down as a test: imports point one way, and each library has its home.
+
+cli → jobs → the steps (cohort, documents, records, log) → the foundations (everything else at
+the top of the package, and ooxml). A step never imports another step, a foundation never
+imports a step, and only the CLI knows click. Imports inside functions count too.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "docgen"
+STEPS = ("cohort", "documents", "records", "log")
+
+# Each third-party library, and the only modules (or folders, ending in "/") that import it.
+LIBRARIES = {
+    "click": ("cli.py",),
+    "openpyxl": ("cohort/starter.py",),
+    "python_calamine": ("cohort/sheets.py",),
+    "xlsxwriter": ("log/logbook.py",),
+    "jinja2": ("documents/render.py",),
+    "markupsafe": ("documents/render.py",),
+    "docxtpl": ("documents/render.py",),
+    "docx": (),  # python-docx: tests only
+    "lxml": ("ooxml/", "safezip.py"),
+}
+
+
+def _modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(PACKAGE).as_posix()
+
+
+def _imports(path: Path) -> set[str]:
+    """Return every module name ``path`` imports, at any depth, as written (absolute)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            if node.module == "docgen":  # "from docgen import jobs" imports docgen.jobs
+                found |= {f"docgen.{alias.name}" for alias in node.names}
+    return found
+
+
+def _layer(module: str) -> str:
+    """Return the layer of a ``docgen.…`` module: cli, jobs, a step's name, or foundation."""
+    parts = module.split(".")
+    if len(parts) < 2:
+        return "foundation"  # the package itself: its version
+    if parts[1] in ("cli", "__main__"):
+        return "cli"
+    if parts[1] == "jobs":
+        return "jobs"
+    if parts[1] in STEPS:
+        return parts[1]
+    return "foundation"
+
+
+def _module_name(path: Path) -> str:
+    parts = ["docgen", *path.relative_to(PACKAGE).with_suffix("").parts]
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def test_relative_imports_are_not_used() -> None:
+    relative = [_rel(p) for p in _modules()
+                if any(isinstance(n, ast.ImportFrom) and n.level
+                       for n in ast.walk(ast.parse(p.read_text(encoding="utf-8"))))]
+    assert relative == []
+
+
+@pytest.mark.parametrize("path", _modules(), ids=_rel)
+def test_imports_point_one_way(path: Path) -> None:
+    here = _layer(_module_name(path))
+    allowed = {
+        "cli": {"cli", "jobs", "foundation"},
+        "jobs": {"jobs", "foundation", *STEPS},
+        "foundation": {"foundation"},
+    }.get(here, {here, "foundation"})  # a step: itself and the foundations
+    wrong = sorted(m for m in _imports(path)
+                   if m.startswith("docgen.") and _layer(m) not in allowed)
+    assert wrong == [], f"{_rel(path)} ({here}) must not import {wrong}"
+
+
+@pytest.mark.parametrize("library", sorted(LIBRARIES))
+def test_each_library_lives_in_its_own_modules(library: str) -> None:
+    homes = LIBRARIES[library]
+    users = sorted(
+        _rel(p) for p in _modules()
+        if any(m == library or m.startswith(library + ".") for m in _imports(p))
+    )
+    strays = [u for u in users
+              if not any(u == h or (h.endswith("/") and u.startswith(h)) for h in homes)]
+    assert strays == [], f"{library} is imported outside {homes}: {strays}"
+
+
+def test_the_runtime_dependencies_are_the_libraries_the_package_imports() -> None:
+    """python-docx is for the tests' second reading only: the package never imports it."""
+    import tomllib
+
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["project"]
+    runtime = {d.split(">")[0].split("=")[0].split("<")[0].strip().lower()
+               for d in project["dependencies"]}
+    assert "python-docx" not in runtime
+    assert "python-docx" in " ".join(project["optional-dependencies"]["test"])
