@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -138,8 +139,8 @@ def _check_fields(templates: dict[DocumentKind, CompiledTemplate], cohort: Cohor
         raise DocgenError(problems)
 
 
-def _maker(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate], manifest: Manifest,
-           today: dt.date, stamp: str, force: bool, dry_run: bool
+def _maker(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate], *,
+           manifest: Manifest, today: dt.date, stamp: str, force: bool, dry_run: bool
            ) -> Callable[[tuple[DocumentKind, int, str]], Future[Outcome]]:
     """Return the function that renders and places one document (in any worker process)."""
 
@@ -200,12 +201,7 @@ def generate(
     if report.fatal or (report.problems and not skip_invalid):
         raise DocgenError(report.problems)
     cohort = report.cohort
-    chosen = kind_named(only) if only else None
-    if only and chosen is None:
-        raise DocgenError(Problem(
-            f"--only {only}: there is no such kind of document (use one of: "
-            f"{', '.join(k.option for k in KINDS)})"))
-    kinds = [chosen] if chosen else list(KINDS)
+    kinds = _kinds(only)
     compiled = load_templates(templates or default_templates(), kinds)
     _check_fields(compiled, cohort, today)
 
@@ -215,23 +211,8 @@ def generate(
         items += [(kind, i, f"{kind.folder}/{name}") for i, name in enumerate(names)]
     if started:
         started(len(items))
-    lock = nullcontext() if dry_run else folder_lock(outdir)
-    with lock:
-        manifest = Manifest.load(outdir)
-        if not dry_run:
-            for kind in kinds:
-                remove_stale_temporaries(outdir / kind.folder)
-        stamp = dt.datetime.now().replace(microsecond=0).isoformat()
-        make = _maker(cohort, compiled, manifest, today, stamp, force, dry_run)
-        try:
-            outcomes = run_parallel(items, make, jobs, progress)
-        finally:
-            writer = _WRITERS.pop(os.getpid(), None)
-            if writer is not None:  # no idle thread left behind to be copied by a later fork
-                writer.shutdown()
-            manifest.close()
-        if not dry_run:
-            manifest.compact()
+    make = partial(_maker, cohort, compiled, today=today, force=force, dry_run=dry_run)
+    outcomes = _make_all(outdir, kinds, items, make, jobs, progress, dry_run)
     result = GenerateReport(outdir=outdir, skipped=report.problems, dry_run=dry_run)
     result.files = [(rel, outcome) for (_k, _i, rel), outcome in zip(items, outcomes,
                                                                       strict=True)]
@@ -240,6 +221,44 @@ def generate(
     elif pdf and soffice() is None:
         result.notes.append(Problem("LibreOffice is not installed: no PDF would be made"))
     return result
+
+
+def _kinds(only: str | None) -> list[DocumentKind]:
+    """Return the kinds of document to make: all, or the one ``--only`` names."""
+    if not only:
+        return list(KINDS)
+    chosen = kind_named(only)
+    if chosen is None:
+        raise DocgenError(Problem(
+            f"--only {only}: there is no such kind of document (use one of: "
+            f"{', '.join(k.option for k in KINDS)})"))
+    return [chosen]
+
+
+def _make_all(outdir: Path, kinds: list[DocumentKind],
+              items: list[tuple[DocumentKind, int, str]],
+              maker: Callable[..., Callable[[tuple[DocumentKind, int, str]], Future[Outcome]]],
+              jobs: int | None, progress: Callable[[int], object] | None,
+              dry_run: bool) -> list[Outcome]:
+    """Make every document under the output folder's lock; return what became of each."""
+    lock = nullcontext() if dry_run else folder_lock(outdir)
+    with lock:
+        manifest = Manifest.load(outdir)
+        if not dry_run:
+            for kind in kinds:
+                remove_stale_temporaries(outdir / kind.folder)
+        stamp = dt.datetime.now().replace(microsecond=0).isoformat()
+        try:
+            outcomes = run_parallel(items, maker(manifest=manifest, stamp=stamp), jobs,
+                                    progress)
+        finally:
+            writer = _WRITERS.pop(os.getpid(), None)
+            if writer is not None:  # no idle thread left behind to be copied by a later fork
+                writer.shutdown()
+            manifest.close()
+        if not dry_run:
+            manifest.compact()
+    return outcomes
 
 
 def _pdfs(outdir: Path, files: list[tuple[str, Outcome]]) -> tuple[int, list[Problem]]:
