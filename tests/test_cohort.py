@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -11,8 +12,18 @@ import pytest
 from click.testing import CliRunner
 from conftest import small_rows
 
+from docgen import schema
 from docgen.cli import main
-from docgen.cohort import read_cohort
+from docgen.cohort import read_cohort, rows
+from docgen.models import (
+    DEFAULT_COACHING_PAID,
+    DEFAULT_MINIMUM_HOURS,
+    DEFAULT_REVIEW_AFTER,
+    DEFAULT_SESSION_HOURS,
+    Pair,
+    Session,
+    Team,
+)
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -278,3 +289,92 @@ def test_a_formula_never_calculated_is_reported_not_read_as_blank(tmp_path: Path
                                      "Excel or LibreOffice, save it, and run again"),
     ]
     assert [(t.team_id, t.team_name) for t in cohort.teams] == [("T2", 'Ward 8 <f> t="e"')]
+
+
+# --- the rows derive from the schema ----------------------------------------------------------
+
+MODELS = [(schema.TEAMS, Team), (schema.SESSIONS, Session), (schema.MENTORING, Pair)]
+
+
+@pytest.mark.parametrize(("sheet", "model"), MODELS, ids=lambda x: getattr(x, "name", ""))
+def test_every_column_fills_an_attribute_and_every_attribute_is_filled(sheet, model) -> None:
+    attributes = {f.name for f in dataclasses.fields(model)} - {"extra", "row"}
+    filled = [c.field for c in sheet.columns]
+    assert sorted(filled) == sorted(attributes)  # each attribute once: no column lost or doubled
+    assert {c.fallback for c in sheet.columns if c.fallback} <= set(schema.PROGRAMME_DEFAULTS)
+
+
+def test_shared_values_are_attributes_columns_fill() -> None:
+    filled = {c.field for sheet, _model in MODELS for c in sheet.columns}
+    assert filled >= rows.REPEATING
+
+
+def _renamed(sheet: schema.Sheet, key: str, header: str) -> schema.Sheet:
+    columns = tuple(dataclasses.replace(c, header=header, attr=c.field) if c.key == key else c
+                    for c in sheet.columns)
+    return dataclasses.replace(sheet, columns=columns)
+
+
+def test_renaming_a_header_is_a_change_in_the_schema_alone(monkeypatch, make_cohort) -> None:
+    teams = _renamed(schema.TEAMS, "coach_email", "Coach e-mail")
+    monkeypatch.setattr(schema, "TEAMS", teams)
+    monkeypatch.setattr(schema, "SHEETS", tuple(teams if s.name == "Teams" else s
+                                                for s in schema.SHEETS))
+    (column,) = [c for c in teams.columns if c.header == "Coach e-mail"]
+    data = small_rows()
+    for row in data["Teams"]:
+        if "coach_email" in row:
+            row[column.key] = row.pop("coach_email")
+    data["Teams"][1][column.key] = "not-an-address"
+    path = make_cohort(data)
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert "Coach e-mail" in next(wb["Teams"].values)  # the workbook has the new header
+    wb.close()
+
+    cohort, problems = read_cohort(path)
+    assert [(p.row, p.column, p.message) for p in problems] == [
+        (3, "Coach e-mail", '"not-an-address" is not an email address')]
+    (team,) = cohort.teams
+    assert (team.coach_email, team.extra) == ("jo.bloggs@nhs.scot", {})
+    assert cohort.extra_fields == frozenset()
+
+
+def test_a_column_that_fills_no_attribute_stops_the_reader(monkeypatch, make_cohort) -> None:
+    path = make_cohort()
+    pairs = dataclasses.replace(schema.MENTORING, columns=(
+        *schema.MENTORING.columns, schema.Column("Phone", attr="phone")))
+    monkeypatch.setattr(schema, "SHEETS", tuple(pairs if s.name == "Mentoring" else s
+                                                for s in schema.SHEETS))
+    with pytest.raises(ValueError, match=r"Mentoring columns and Pair are out of step: \['phone"):
+        read_cohort(path)
+
+
+def test_unreadable_programme_numbers_take_the_declared_defaults(make_cohort) -> None:
+    data = small_rows()
+    data["Programme"] = [{"session_duration": "a while", "default_venue": "The Hub"}]
+    cohort, problems = read_cohort(make_cohort(data))
+    assert [(p.sheet, p.column, p.message) for p in problems] == [
+        ("Programme", "Value", '"a while" is not a length of time (e.g. 1 hour or 90 minutes)')]
+    p = cohort.programme
+    assert (p.minimum_hours, p.review_after, p.session_hours, p.coaching_paid) == (
+        DEFAULT_MINIMUM_HOURS, DEFAULT_REVIEW_AFTER, DEFAULT_SESSION_HOURS,
+        DEFAULT_COACHING_PAID)
+    assert [t.venue for t in cohort.teams] == ["The Hub", "Room 1"]  # a blank venue falls back
+    assert [t.review_after for t in cohort.teams] == [DEFAULT_REVIEW_AFTER] * 2
+
+
+def test_a_time_or_datetime_cell_in_a_text_column_reads_as_shown(tmp_path: Path) -> None:
+    path = tmp_path / "cohort.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Teams"
+    ws.append(["Team ID"])
+    ws.append(["T1"])
+    ws = wb.create_sheet("Mentoring")
+    ws.append(["QI practitioner", "Mentor", "Time"])
+    ws.append(["Zofia", "François", dt.time(12, 30)])
+    ws.append(["Kate", "Seonag", dt.datetime(2026, 3, 3, 9, 0)])
+    wb.save(path)
+    cohort, problems = read_cohort(path)
+    assert problems == []
+    assert [p.time for p in cohort.pairs] == ["12:30", "3 March 2026 09:00"]

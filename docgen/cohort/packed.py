@@ -73,7 +73,13 @@ class Packed(Sequence[T], Generic[T]):
             self.append(item)
 
     def append(self, item: T) -> None:
-        values = self._values(item)
+        self.append_values(self._values(item))
+
+    def append_values(self, values: tuple[object, ...]) -> None:
+        """Append the row whose field values, in field order, are ``values``.
+
+        Saves building an instance only to take it apart again (readers of thousands of rows).
+        """
         if self._dated:
             values = list(values)
             for j, kind in self._dated:

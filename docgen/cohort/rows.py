@@ -1,0 +1,345 @@
+"""Build a sheet's typed rows (Team, Session, Pair) from its cells, as the schema declares them.
+
+Each column's cell is read by the column's kind and assigned to the attribute it names
+(``Column.field``). A blank cell takes the column's ``fallback`` (a Programme setting) or the
+kind's empty value; a blank required cell is a problem. How each column is read is planned once
+per sheet, not per row. Cells of columns the schema does not declare are kept as text in
+``extra``.
+
+Checks beyond one cell are small rules, run right after the column they follow so a row's
+problems come in column order:
+
+- by kind: an EMAIL cell must contain "@";
+- Teams: the Team ID (runs of spaces folded) is unique by :func:`~docgen.values.team_key`, and
+  a blank team name is the Team ID;
+- Sessions: the Team ID (folded) must be on the Teams sheet, and the finish time must be after
+  the start time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Callable
+from dataclasses import MISSING, fields
+from typing import TypeVar
+
+from docgen import schema
+from docgen.cohort.packed import Packed
+from docgen.cohort.sheets import CellError
+from docgen.cohort.tables import Table
+from docgen.errors import Problem
+from docgen.models import Pair, Programme, Session, Team
+from docgen.schema import Column, Kind
+from docgen.values import (
+    clean_text,
+    format_date,
+    format_time,
+    is_blank,
+    parse_date,
+    parse_int,
+    parse_names,
+    parse_time,
+    parse_yes_no,
+    team_key,
+)
+
+T = TypeVar("T")
+
+# Attributes whose values repeat from row to row: a cohort has a few organisations, coaches
+# and coach e-mails however many teams it has. Equal values share one object (see Shared);
+# attributes, not headers, so a header can be renamed freely (a test checks each is filled).
+REPEATING = frozenset({"organisation", "coaches", "coach_email", "practitioner_organisation",
+                       "mentor_organisation"})
+
+_SHARED_MAX = 100_000  # a bound on each lookup table, whatever the cohort holds
+_NO_EXTRA: dict[str, str] = {}  # shared by every row without extra columns (never mutated)
+
+
+def display(value: object) -> str:
+    """Return a cell as text a document can show: a date, time or datetime as people write it."""
+    if type(value) is str:  # most cells: skip the checks below
+        return clean_text(value)
+    if isinstance(value, dt.datetime):
+        return format_date(value.date()) if value.time() == dt.time() else (
+            f"{format_date(value.date())} {format_time(value.time())}")
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, dt.time):
+        return format_time(value)
+    return clean_text(value)
+
+
+def parse_mode(value: object) -> str:
+    """Read how a session took place, as one of :data:`schema.MODES`, from the words people use."""
+    text = " ".join(clean_text(value).split()).casefold()
+    if text in schema.MODE_WORDS:
+        return schema.MODE_WORDS[text].value
+    raise ValueError(f'"{clean_text(value)}" is not a mode (use one of: {", ".join(schema.MODES)})')
+
+
+_PARSERS: dict[Kind, Callable[[object], object]] = {
+    Kind.DATE: parse_date, Kind.TIME: parse_time, Kind.INT: parse_int, Kind.MODE: parse_mode,
+    Kind.YESNO: parse_yes_no,
+}
+_EMPTY: dict[Kind, object] = {Kind.TEXT: "", Kind.EMAIL: "", Kind.NAMES: (), Kind.MODE: ""}
+
+
+class Shared:
+    """Give one object for all equal texts and name lists met while reading one cohort.
+
+    With thousands of teams the same few coaches and organisations repeat on every row;
+    sharing them keeps memory close to flat as the cohort grows.
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+        self._names: dict[str, tuple[str, ...]] = {}
+
+    def text(self, value: object) -> str:
+        """Return the cell as :func:`display` does, one object for all equal values."""
+        text = display(value)
+        return self._texts.setdefault(text, text) if len(self._texts) < _SHARED_MAX else text
+
+    def names(self, value: object) -> tuple[str, ...]:
+        """Return the cell's names as :func:`parse_names` does, parsed once per distinct cell."""
+        if not isinstance(value, str):
+            return parse_names(value)
+        found = self._names.get(value)
+        if found is None:
+            found = parse_names(value)
+            if len(self._names) < _SHARED_MAX:
+                self._names[value] = found
+        return found
+
+
+class Row:
+    """One row being read: its cells, and a located problem for each bad cell."""
+
+    __slots__ = ("table", "n", "problems", "ok", "failed")
+
+    def __init__(self, table: Table, n: int, cells: dict[str, object],
+                 problems: list[Problem]) -> None:
+        self.table, self.n, self.problems = table, n, problems
+        self.ok = True
+        self.failed: set[str] = set()  # cells showing a formula error: reported once, here
+        for key, value in cells.items():
+            if isinstance(value, CellError):  # a formula failed, or was never calculated
+                self.problem(key, value.problem)
+                self.failed.add(key)
+
+    def problem(self, key: str, message: str) -> None:
+        """Record a problem with the row's cell in column ``key`` (once, if it shows an error)."""
+        self.ok = False
+        if key in self.failed:
+            return
+        self.problems.append(Problem(
+            message, file=self.table.file, sheet=self.table.label, row=self.n,
+            column=self.table.headers.get(key, key)))
+
+
+# A rule runs right after the column it follows has been read into the row's values (so after
+# the columns before it too); it may report a problem against that column or change the values.
+Rule = Callable[[dict[str, object], Row, Column], None]
+
+
+def _email(values: dict[str, object], row: Row, column: Column) -> None:
+    email = values[column.field]
+    if email and "@" not in email:  # type: ignore[operator]
+        row.problem(column.key, f'"{email}" is not an email address')
+
+
+_KIND_RULES: dict[Kind, Rule] = {Kind.EMAIL: _email}
+
+
+def _blank(column: Column, programme: Programme) -> object:
+    """Return what a blank cell of ``column`` gives: its Programme fallback, read by its kind."""
+    empty = _EMPTY.get(column.kind)
+    setting = programme.get(column.fallback) if column.fallback else ""
+    if is_blank(setting):
+        return empty
+    parse = _PARSERS.get(column.kind)
+    if parse is None:
+        return setting
+    try:
+        return parse(setting)
+    except ValueError:  # already reported on the Programme sheet
+        return empty
+
+
+def _reader(column: Column, programme: Programme,
+            shared: Shared) -> tuple[Callable[[object], object], object]:
+    """Return how a cell of ``column`` is read, and what a blank one gives.
+
+    A reader raises ValueError for a cell it cannot read.
+    """
+    kind = column.kind
+    blank = _blank(column, programme)
+    repeats = column.field in REPEATING
+    read: Callable[[object], object]
+    if kind is Kind.NAMES:
+        read = shared.names if repeats else parse_names
+    elif kind in (Kind.TEXT, Kind.EMAIL):
+        read = shared.text if repeats else display
+    else:
+        parse = _PARSERS[kind]
+
+        def parsed(value: object) -> object:
+            return blank if is_blank(value) else parse(value)
+
+        return parsed, blank
+    if blank == _EMPTY[kind]:
+        return read, blank
+    return (lambda value: read(value) or blank), blank
+
+
+def _required(values: dict[str, object], row: Row, column: Column) -> None:
+    value = values[column.field]
+    if value is None or value == "" or value == ():
+        row.problem(column.key, f"{column.header} is required")
+
+
+def _check(column: Column, rule: Rule | None) -> Callable[[dict[str, object], Row], None] | None:
+    """Return the checks run after ``column`` is read (None for most columns: none to run)."""
+    found = tuple(r for r in (_required if column.required else None,
+                              _KIND_RULES.get(column.kind), rule) if r)
+    if not found:
+        return None
+
+    def check(values: dict[str, object], row: Row) -> None:
+        for r in found:
+            r(values, row, column)
+
+    return check
+
+
+def _unfilled(model: type, sheet: schema.Sheet) -> dict[str, object]:
+    """Return the defaults of ``model``'s fields no column of ``sheet`` fills.
+
+    Raises ValueError when the schema and the model are out of step: a column fills no field,
+    or a field without a default is filled by no column.
+    """
+    declared = {c.field for c in sheet.columns}
+    unfilled: dict[str, object] = {}
+    for f in fields(model):
+        if f.name in declared or f.name in ("extra", "row"):
+            declared.discard(f.name)
+        elif f.default is not MISSING:
+            unfilled[f.name] = f.default
+        elif f.default_factory is not MISSING:
+            unfilled[f.name] = f.default_factory()
+        else:
+            declared.add(f.name)
+    if declared:
+        raise ValueError(f"the {sheet.name} columns and {model.__name__} are out of step: "
+                         f"{sorted(declared)}")
+    return unfilled
+
+
+def build_rows(model: type[T], table: Table, programme: Programme, shared: Shared,
+               problems: list[Problem],
+               rules: dict[str, Rule] | None = None) -> tuple[Packed[T], int]:
+    """Read every row of ``table`` into ``model`` rows; return the valid ones and the count.
+
+    ``rules`` maps a field to the rule run after its column. Rows with a problem are left out.
+    """
+    rules = rules or {}
+    sheet = table.sheet
+    unfilled = _unfilled(model, sheet)
+    if stray := set(rules) - {c.field for c in sheet.columns}:
+        raise ValueError(f"rules for fields no {sheet.name} column fills: {sorted(stray)}")
+    steps = []  # the plan: how each column is read and checked, made once for every row
+    for column in sheet.columns:
+        read, blank = _reader(column, programme, shared)
+        steps.append((column.key, column.field, read, blank,
+                      _check(column, rules.get(column.field))))
+    extra_keys = tuple(k for k in table.headers if k not in sheet.keys)
+    in_order = operator.itemgetter(*(f.name for f in fields(model)))  # type: ignore[arg-type]
+    out = Packed(model)
+    count = 0
+    for n, cells in table.rows:
+        count += 1
+        row = Row(table, n, cells, problems)
+        values = unfilled.copy()
+        for key, field, read, blank, check in steps:
+            try:
+                values[field] = read(cells.get(key))
+            except ValueError as exc:
+                row.problem(key, str(exc))
+                values[field] = blank
+            if check is not None:
+                check(values, row)
+        if not row.ok:
+            continue
+        values["extra"] = {k: display(cells[k]) for k in extra_keys} if extra_keys else _NO_EXTRA
+        values["row"] = n
+        out.append_values(in_order(values))  # as model(**values), without the instance
+    return out, count
+
+
+def _folded(values: dict[str, object], column: Column) -> str:
+    """Fold runs of spaces in the column's value (a Team ID), and return it."""
+    value = values[column.field] = " ".join(str(values[column.field]).split())
+    return value
+
+
+def teams(table: Table | None, programme: Programme, shared: Shared,
+          problems: list[Problem]) -> Packed[Team]:
+    """Return the valid teams of the Teams sheet (if read); add a problem for every bad row."""
+    if table is None:
+        return Packed(Team)
+    seen: dict[str, int] = {}
+
+    def unique(values: dict[str, object], row: Row, column: Column) -> None:
+        team_id = _folded(values, column)
+        if team_id:
+            first = seen.setdefault(team_key(team_id), row.n)
+            if first != row.n:
+                row.problem(column.key,
+                            f'{column.header} "{team_id}" is already used on row {first}')
+
+    def name_or_id(values: dict[str, object], row: Row, column: Column) -> None:
+        values[column.field] = values[column.field] or values["team_id"]
+
+    found, count = build_rows(Team, table, programme, shared, problems,
+                              {"team_id": unique, "team_name": name_or_id})
+    if not count:
+        problems.append(Problem("the sheet has no teams below its header", file=table.file,
+                                sheet=table.label))
+    return found
+
+
+def sessions(table: Table | None, programme: Programme, shared: Shared,
+             known_ids: set[str] | None, problems: list[Problem]) -> Packed[Session]:
+    """Return the valid sessions of the Sessions sheet (if read); add a problem for every bad row.
+
+    ``known_ids`` are the teams' keys; None when the Teams sheet could not be read (then no
+    session is said to be of an unknown team).
+    """
+    if table is None:
+        return Packed(Session)
+
+    def known(values: dict[str, object], row: Row, column: Column) -> None:
+        team_id = _folded(values, column)
+        if team_id and known_ids is not None and team_key(team_id) not in known_ids:
+            row.problem(column.key,
+                        f'{column.header} "{team_id}" is not on the {schema.TEAMS.name} sheet')
+
+    def after_start(values: dict[str, object], row: Row, column: Column) -> None:
+        start, finish = values["start"], values[column.field]
+        if isinstance(start, dt.time) and isinstance(finish, dt.time) and finish <= start:
+            row.problem(column.key, f"finish time {format_time(finish)} is not after start "
+                                    f"time {format_time(start)}")
+
+    found, _count = build_rows(Session, table, programme, shared, problems,
+                               {"team_id": known, "finish": after_start})
+    return found
+
+
+def pairs(table: Table | None, programme: Programme, shared: Shared,
+          problems: list[Problem]) -> Packed[Pair]:
+    """Return the valid pairs of the Mentoring sheet (if read); add a problem for every bad row."""
+    if table is None:
+        return Packed(Pair)
+    found, _count = build_rows(Pair, table, programme, shared, problems)
+    return found
