@@ -9,7 +9,7 @@ Writes, into ``templates/``:
 - ``mentor_agreement.docx`` -- the *QI Practitioner and Mentor agreement*, its fields being
   content controls tagged ``agreement.*``, signatures, then the CLEAR model.
 
-Both mirror the programme's paper forms, whose text is kept in ``tests/files/seed_*.txt``. Field tags, labels
+Both mirror the programme's paper forms (their text: ``tests/files/seed_*.txt``). Field tags, labels
 and the COACHING RECORD header come from :mod:`docgen.schema`. Every Jinja tag is written into a
 single run, so docxtpl never sees a split tag. The files are lean: python-docx's default styles,
 latent styles, theme, stylesWithEffects, web settings, thumbnail and custom XML are replaced or

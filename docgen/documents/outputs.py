@@ -283,8 +283,8 @@ def soffice() -> str | None:
 def convert_to_pdf(files: list[Path], timeout: float = 600) -> list[Problem]:
     """Convert ``files`` to PDF beside them with one LibreOffice run per folder.
 
-    One run converts many files far faster than one run each (LibreOffice starts once). LibreOffice exits 0
-    even when it failed, so each PDF is checked; on a timeout its whole process group is
+    One run converts many files far faster than one run each (LibreOffice starts once). It
+    exits 0 even when it failed, so each PDF is checked; on a timeout its whole process group is
     killed, as a stray soffice.bin can hold gigabytes.
     """
     exe = soffice()

@@ -2,7 +2,8 @@
 
 Run once (``python tests/files/make_record_typed_in_original_form.py``); the .docx is kept in
 the repository because it stands for documents docgen did not make: no content controls, no
-docgen properties, the layout of the paper form (its text is ``seed_contract_for_coaching.txt`` beside this script), and what a coach
+docgen properties, the layout of the paper form (its text is in
+``seed_contract_for_coaching.txt`` beside this script), and what a coach
 types in it: values after the labels, in the cell beside or under them, dates and times in
 the many ways people write them.
 """
