@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -524,6 +525,80 @@ def test_a_topic_about_moving_is_not_a_rescheduled_session(folder: Path) -> None
     got = [s.status for s in sessions_of(save(contract([{}], rows), folder / "a.docx", PROPS),
                                          folder)]
     assert got == ["held", "cancelled", "held"]
+
+
+def typed_forms(forms: list[list[str]], rows: list[tuple[str, str, str, str]] = ()):
+    """Return a record typed as plain lines: one form per list of "Label: value" lines."""
+    doc = Document()
+    for lines in forms:
+        doc.add_heading(FORM_HEADING, 1)
+        for line in lines:
+            doc.add_paragraph(line)
+    add_record_table(doc, list(rows), blank=0)
+    return doc
+
+
+MODE_FIELD = schema.FormField("mode", "Mode:", "Type how you met", r"mode\s*:", schema.Kind.MODE,
+                              session="mode", recorded="mode")
+
+
+def test_a_field_added_to_the_schema_is_read_into_the_session(folder: Path,
+                                                              monkeypatch) -> None:
+    """Adding a FormField to schema.RECORD_FIELDS is all it takes: no records module changes."""
+    monkeypatch.setattr(schema, "RECORD_FIELDS", (*schema.RECORD_FIELDS, MODE_FIELD))
+    forms = [
+        ["Coach/s: Jane Smith", "Date: 03/04/2026", "Mode: Telephone", "Start time: 14:00",
+         "Finish time: 15:00"],
+        ["Date: 10/04/2026 (email)", "Mode: f2f", "Topic: Charts"],  # typed mode wins
+        ["Date: 17/04/2026 (email)", "Topic: Data"],  # no mode typed: e-mail words say
+        ["Date: 24/04/2026", "Mode: Email"],  # an e-mail contact without times: 0 hours
+        ["Date: 01/05/2026", "Mode: carrier pigeon", "Topic: Measures"],
+    ]
+    rows = [("Jane Smith", "8/5/26", "Sheet", "by e-mail"), ("Jane Smith", "9/5/26", "x", "")]
+    record = read_record(save(typed_forms(forms, rows), folder / "a.docx", PROPS), folder)
+    got = [(s.where, s.mode, s.hours, s.hours_assumed) for s in record.sessions]
+    assert got == [
+        ("Record of Coaching form 1", "Telephone", 1.0, False),
+        ("Record of Coaching form 2", "Face to face", 1.0, True),
+        ("Record of Coaching form 3", "Email", 0.0, False),
+        ("Record of Coaching form 4", "Email", 0.0, False),
+        ("Record of Coaching form 5", "", 1.0, True),
+        ("COACHING RECORD row 1", "Email", 0.0, False),
+        ("COACHING RECORD row 2", "", 1.0, True),
+    ]
+    assert record.sessions[0].mode is schema.Mode.TELEPHONE
+    (problem,) = record.problems
+    assert (problem.sheet, problem.column) == ("Record of Coaching form 5", "Mode")
+    assert problem.message.startswith('"carrier pigeon" is not a mode')
+    monkeypatch.undo()  # without the field, "Mode:" is no label: the form reads as before
+    (plain, *_rest) = read_record(folder / "a.docx", folder).sessions
+    assert (plain.mode, plain.start, plain.hours) == ("", dt.time(14), 1.0)
+
+
+def test_problems_name_a_field_by_its_label_in_the_schema(folder: Path, monkeypatch) -> None:
+    relabelled = tuple(
+        dataclasses.replace(f, label="Date of session:") if f.name == "date" else f
+        for f in schema.RECORD_FIELDS)
+    monkeypatch.setattr(schema, "RECORD_FIELDS", relabelled)
+    doc = typed_forms([["Date: 31/02/2026", "Topic: x"]], [("A", "someday", "y", "")])
+    record = read_record(save(doc, folder / "a.docx", PROPS), folder)
+    assert [(p.sheet, p.column) for p in record.problems] == [
+        ("Record of Coaching form 1", "Date of session"),
+        ("COACHING RECORD row 1", schema.COACHING_RECORD_HEADER[1]),
+    ]
+
+
+def test_sessions_say_status_origin_and_mode_by_the_schema_enums(folder: Path) -> None:
+    rows = [("A", "3/4/26", "x", "by email"), ("A", "4/4/26", "y", "cancelled by team"),
+            ("A", "5/4/26", "z", "rescheduled")]
+    record = read_record(save(contract([FORM_1], rows), folder / "a.docx", PROPS), folder)
+    got = [(s.origin, s.status, s.mode) for s in record.sessions]
+    assert got == [(schema.Origin.FORM, schema.Status.HELD, ""),
+                   (schema.Origin.TABLE, schema.Status.HELD, schema.Mode.EMAIL),
+                   (schema.Origin.TABLE, schema.Status.CANCELLED, ""),
+                   (schema.Origin.TABLE, schema.Status.RESCHEDULED, "")]
+    assert all(isinstance(s.status, schema.Status) and isinstance(s.origin, schema.Origin)
+               for s in record.sessions)
 
 
 def test_identity_lines_in_paragraphs(folder: Path) -> None:

@@ -20,11 +20,14 @@ from docgen.values import (
     header_key,
     hours_between,
     is_blank,
+    mentions_email,
     parse_date,
     parse_duration_hours,
     parse_int,
     parse_names,
     parse_time,
+    parse_typed_date,
+    parse_typed_times,
     parse_yes_no,
     person_key,
 )
@@ -726,3 +729,107 @@ def test_parse_names_never_fails(value: object) -> None:
     result = parse_names(value)
     assert all(name and name == " ".join(name.split()) for name in result)
     assert len({person_key(n) or n for n in result}) == len(result)
+
+
+# --------------------------------------------------------------------------------------------
+# Dates and times typed in free text (records)
+
+REFERENCE = D(2026, 3, 1)
+# Words people type around a session's date or times, none a date or time itself.
+_AROUND = st.lists(st.sampled_from(
+    ["email", "e-mail", "emailed", "by email", "via e-mail", "sent", "contact", "coaching",
+     "session", "(email)", "[by email]", ",", "-", ";", ":", "", "  "]), max_size=3)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("03/04/2026", D(2026, 4, 3)),
+    ("03/04/2026 (email)", D(2026, 4, 3)),
+    ("email 3/4/26", D(2026, 4, 3)),
+    ("via email 4 May", D(2026, 5, 4)),
+    ("Session by e-mail, 3rd April 2026", D(2026, 4, 3)),
+    ("sent 2026-04-03", D(2026, 4, 3)),
+])
+def test_parse_typed_date_finds_the_date_among_words(text: str, expected: datetime.date
+                                                     ) -> None:
+    assert parse_typed_date(text, REFERENCE, True) == (expected, "")
+
+
+@pytest.mark.parametrize("text", ["", "TBC", "tba", "To be arranged", "n/a", "N/A", "none",
+                                  "not yet agreed", "email", "(e-mail)", "by email"])
+def test_parse_typed_date_no_date_yet_is_no_error(text: str) -> None:
+    assert parse_typed_date(text, REFERENCE, True) == (None, "")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("31/02/2026", '"31/02/2026" is not a date'),
+    ("next week", '"next week" is not a date'),
+    ("31/02 by email", '"31/02 by email" is not a date'),  # the error quotes all that was typed
+])
+def test_parse_typed_date_errors(text: str, message: str) -> None:
+    date, error = parse_typed_date(text, REFERENCE, True)
+    assert date is None and error.startswith(message)
+
+
+def test_parse_typed_date_without_a_year_follows_the_reference() -> None:
+    made = D(2025, 12, 10)
+    # after the day a record was made: long before it means next year
+    assert parse_typed_date("3rd April", made, True) == (D(2026, 4, 3), "")
+    assert parse_typed_date("15 December", made, True) == (D(2025, 12, 15), "")
+    assert parse_typed_date("1 November", made, True) == (D(2025, 11, 1), "")  # < 2 months
+    assert parse_typed_date("3/4/25", made, True) == (D(2025, 4, 3), "")  # a year was typed
+    # before the day a file was saved: the reference's own year
+    assert parse_typed_date("3rd April", made, False) == (D(2025, 4, 3), "")
+
+
+@given(dates_2000s, _AROUND, _AROUND)
+def test_a_typed_date_among_words_parses_back(d: datetime.date, before: list[str],
+                                              after: list[str]) -> None:
+    text = " ".join([*before, format_date_short(d), *after])
+    assert parse_typed_date(text, REFERENCE, True) == (d, "")
+    long = " ".join([*before, format_date(d), *after])
+    assert parse_typed_date(long, REFERENCE, True) == (d, "")
+
+
+@given(st.text(max_size=40), dates_2000s, st.booleans())
+def test_parse_typed_date_never_raises(text: str, reference: datetime.date, after: bool
+                                       ) -> None:
+    date, error = parse_typed_date(text, reference, after)
+    assert date is None or not error
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", []),
+    ("14:00", [T(14)]),
+    ("2pm", [T(14)]),
+    ("14:00-15:00", [T(14), T(15)]),
+    ("2pm - 3.30pm", [T(14), T(15, 30)]),
+    ("from 9.15am to 10:00", [T(9, 15), T(10)]),
+    ("noon till 1pm", [T(12), T(13)]),
+    ("1430-1530", [T(14, 30), T(15, 30)]),
+    ("9:00, 10:00, 11:00", [T(9), T(10)]),  # a range at most
+    ("after lunch", []),
+    ("25:00", []),
+])
+def test_parse_typed_times(text: str, expected: list[datetime.time]) -> None:
+    assert parse_typed_times(text) == expected
+
+
+@given(minute_times, minute_times, st.sampled_from(["-", " - ", " to ", "–", " till "]))
+def test_a_typed_time_range_parses_back(a: datetime.time, b: datetime.time, sep: str
+                                        ) -> None:
+    assert parse_typed_times(f"{format_time(a)}{sep}{format_time(b)}") == [a, b]
+    assert parse_typed_times(format_time(a)) == [a]
+
+
+@given(st.text(max_size=40))
+def test_parse_typed_times_never_raises(text: str) -> None:
+    assert len(parse_typed_times(text)) <= 2
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("email", True), ("E-mail", True), ("emailed the team", True), ("by e mail", True),
+    ("e-mails", True), ("", False), ("Telephone", False), ("emailing list", False),
+    ("female", False),
+])
+def test_mentions_email(text: str, expected: bool) -> None:
+    assert mentions_email(text) is expected

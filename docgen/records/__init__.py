@@ -1,5 +1,6 @@
 """The records journey back: edited documents found, identified and read into sessions."""
 
-from docgen.records.read import find_records, read_record, read_records
+from docgen.records.find import find_records
+from docgen.records.read import read_record, read_records
 
 __all__ = ["find_records", "read_record", "read_records"]

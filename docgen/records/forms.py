@@ -16,28 +16,49 @@ from docgen import schema
 from docgen.ooxml.wordtext import Body, Unit
 from docgen.values import clean_text, header_key
 
-__all__ = ["FORM_HEADING", "FormFinder", "table_rows", "typed_value"]
+__all__ = ["FORM_HEADING", "FormFinder", "next_cell", "table_rows", "typed_value"]
 
-_EMPTY_TEXTS = frozenset(
-    " ".join(text.casefold().split())
-    for text in (*schema.PLACEHOLDERS.values(), "Click or tap here to enter text.",
-                 "Click here to enter text.", "Click or tap to enter a date.")
-)
-
-# Form labels. Only start and finish may follow other text on a line ("Start: 2pm Finish: 3pm");
-# every other label must begin a line, so "agree a date: soon" in an action is not a label.
-# Where the colon is optional, so is the space before it: a label never swallows the spaces
-# that begin the value typed after it, nor a colon on the next line (a value typed as ":0").
-_LABEL_RE = re.compile(
-    r"(?<![^\s])(?:"
-    + "|".join(f"(?P<{f.name}>{f.pattern})" for f in schema.RECORD_FIELDS)
-    + ")",
-    re.IGNORECASE,
-)
-_MID_LINE_OK = frozenset(f.name for f in schema.RECORD_FIELDS if f.mid_line)
+_PLACEHOLDERS_OF_WORD = ("Click or tap here to enter text.", "Click here to enter text.",
+                         "Click or tap to enter a date.")
 FORM_HEADING = re.compile(r"\s*record\s+of\s+coaching\b", re.IGNORECASE)
 _TABLE_HEADING = re.compile(r"\s*coaching\s+record\s*:?\s*", re.IGNORECASE)
 _HEADER_KEYS = tuple(header_key(h) for h in schema.COACHING_RECORD_HEADER)
+
+
+@dataclass(frozen=True)
+class _Fields:
+    """What reading a form takes from ``schema.RECORD_FIELDS``, made once per tuple."""
+
+    source: tuple[schema.FormField, ...]
+    label_re: re.Pattern[str]  # every label, each in a group named by its field
+    mid_line: frozenset[str]  # fields whose label may follow other text on a line
+    empty_texts: frozenset[str]  # placeholders, folded: typed text that is no value
+
+
+def _build(fields: tuple[schema.FormField, ...]) -> _Fields:
+    label_re = re.compile(
+        r"(?<![^\s])(?:" + "|".join(f"(?P<{f.name}>{f.pattern})" for f in fields) + ")",
+        re.IGNORECASE,
+    )
+    placeholders = (*schema.PLACEHOLDERS.values(), *(f.placeholder for f in fields),
+                    *_PLACEHOLDERS_OF_WORD)
+    return _Fields(
+        source=fields,
+        label_re=label_re,
+        mid_line=frozenset(f.name for f in fields if f.mid_line),
+        empty_texts=frozenset(" ".join(t.casefold().split()) for t in placeholders),
+    )
+
+
+_made: list[_Fields] = []
+
+
+def _fields() -> _Fields:
+    """Return the tables for the current ``schema.RECORD_FIELDS`` (rebuilt if it was replaced)."""
+    fields = schema.RECORD_FIELDS
+    if not _made or _made[0].source is not fields:  # by identity: cheap for every value read
+        _made[:] = [_build(fields)]
+    return _made[0]
 
 
 def typed_value(text: str) -> str:
@@ -45,7 +66,7 @@ def typed_value(text: str) -> str:
     if not text or text.isspace():
         return ""
     value = clean_text(text.replace("\t", " ")).strip(" :-–")
-    if " ".join(value.casefold().split()) in _EMPTY_TEXTS:
+    if " ".join(value.casefold().split()) in _fields().empty_texts:
         return ""
     return value
 
@@ -57,14 +78,19 @@ class _Label:
     end: int
 
 
-def _labels(text: str) -> list[_Label]:
+def _labels(text: str, fields: _Fields) -> list[_Label]:
+    """Return the labels in a unit's text.
+
+    Only ``mid_line`` labels may follow other text on a line ("Start: 2pm Finish: 3pm"); every
+    other label must begin a line, so "agree a date: soon" in an action is not a label.
+    """
     if ":" not in text and "brought" not in text and "ext" not in text and "EXT" not in text:
         return []  # the cheap test first: most paragraphs of a contract hold no label
     found: list[_Label] = []
-    for m in _LABEL_RE.finditer(text):
+    for m in fields.label_re.finditer(text):
         name = m.lastgroup or ""
         line_start = max(text.rfind("\n", 0, m.start()), text.rfind("\t", 0, m.start())) + 1
-        if name not in _MID_LINE_OK and text[line_start:m.start()].strip():
+        if name not in fields.mid_line and text[line_start:m.start()].strip():
             continue
         found.append(_Label(name, m.start(), m.end()))
     return found
@@ -87,8 +113,9 @@ class FormFinder:
     def __init__(self, body: Body, record_tables: set[int]) -> None:
         self.body = body
         self.record_tables = record_tables
+        fields = _fields()
         self.labels = [
-            [] if not u.text or u.table in record_tables else _labels(u.text)
+            [] if not u.text or u.table in record_tables else _labels(u.text, fields)
             for u in body.units
         ]
         self.used: set[int] = set()  # units taken as the value of a label elsewhere
@@ -173,11 +200,10 @@ class FormFinder:
         if unit.table == -1:
             return self._following_paragraphs(i)
         rows = body.tables[unit.table]
-        row = rows[unit.row]
         candidates: list[int] = []
-        at = row.index(i)
-        if at + 1 < len(row):
-            candidates.append(row[at + 1])
+        beside = next_cell(body, i)
+        if beside is not None:
+            candidates.append(beside)
         if unit.row + 1 < len(rows):
             below = [j for j in rows[unit.row + 1] if body.units[j].col <= unit.col]
             if below:
@@ -211,6 +237,20 @@ class FormFinder:
             self.used.add(j)
             lines.append(u.text)
         return typed_value("\n".join(lines))
+
+
+def next_cell(body: Body, i: int) -> int | None:
+    """Return the unit of the cell right of unit ``i`` in its table row, or None if none is.
+
+    The one "value in the next cell" rule: a label's value typed beside it, in a form or in the
+    lines naming the team before the forms.
+    """
+    unit = body.units[i]
+    if unit.table < 0:
+        return None
+    row = body.tables[unit.table][unit.row]
+    at = row.index(i)
+    return row[at + 1] if at + 1 < len(row) else None
 
 
 def table_rows(body: Body) -> tuple[set[int], list[tuple[int, list[str]]]]:

@@ -1,0 +1,198 @@
+"""Say whose record a document is: its kind, its team, and the programme it was made for.
+
+docgen writes all of that into a document's custom properties (``docgen.*``). A record that
+lost them (saved by another program, or typed into the original paper form) is named from its
+text instead: the kind by the words of the kinds registry, the team from the lines before the
+forms ("Team: Ward 7 (T07)", in a paragraph or a table cell and the cell beside it), else from
+the file name; the problems say so, so that a manager checks it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen import kinds, schema
+from docgen.errors import Problem
+from docgen.kinds import DocumentKind
+from docgen.models import RecordSettings
+from docgen.ooxml.wordtext import Body
+from docgen.records.forms import next_cell, typed_value
+from docgen.values import header_key, parse_names, person_key
+
+__all__ = [
+    "SESSIONS_KIND",
+    "Identity",
+    "from_properties",
+    "from_text",
+    "kind_by_text",
+    "kind_in_properties",
+    "members_named",
+    "reference_day",
+    "settings_from",
+]
+
+_IDENTITY_RE = re.compile(
+    r"^\s*(?P<key>team\s*id|team\s+name|team\s+members|team|organi[sz]ation)"
+    r"\s*(?::\s*(?P<v>.*)|\s*$)",
+    re.IGNORECASE | re.DOTALL,
+)
+_KIND_LINES = 40  # how far from the top a kind's words are looked for
+# The kind a record with sessions but no properties is taken to be.
+SESSIONS_KIND = next(k for k in kinds.KINDS if k.has_sessions)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The team a record is of, and how that was found."""
+
+    team_id: str
+    team_name: str
+    organisation: str = ""
+    coaches: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()  # named before the forms, for when the forms name none
+    identified_by: str = "properties"  # or "text": then ``problem`` says how
+    problem: Problem | None = None
+
+
+# --- the kind ----------------------------------------------------------------------------------
+
+
+def kind_in_properties(props: Mapping[str, str]) -> DocumentKind | None:
+    """Return the kind the ``docgen.kind`` property names, or None if it names none."""
+    name = props.get(schema.PROP_KIND, "")
+    kind = kinds.kind_named(name) if name else None
+    # by the name docgen writes there only, not by an --only option that happens to match
+    return kind if kind is not None and kind.name == name else None
+
+
+def kind_by_text(body: Body) -> DocumentKind | None:
+    """Return the kind without sessions whose words one line near the top holds, if any."""
+    wordy = [k for k in kinds.KINDS if not k.has_sessions]
+    for unit in body.units[:_KIND_LINES]:
+        for kind in wordy:
+            if kind.recognised_in(unit.text):
+                return kind
+    return None
+
+
+# --- the team ----------------------------------------------------------------------------------
+
+
+def from_properties(props: Mapping[str, str]) -> Identity:
+    """Return the team named by the ``docgen.*`` properties (``docgen.key`` is set)."""
+    team_id = props[schema.PROP_KEY]
+    return Identity(
+        team_id=team_id,
+        team_name=props.get(schema.PROP_TEAM_NAME, "") or team_id,
+        organisation=props.get(schema.PROP_ORGANISATION, ""),
+        coaches=parse_names(props.get(schema.PROP_COACHES, "")),
+    )
+
+
+def _labelled_lines(body: Body, stop: int) -> dict[str, str]:
+    """Return team, team ID, organisation and members from the lines before unit ``stop``."""
+    found: dict[str, str] = {}
+    units = body.units
+    for i in range(min(stop, len(units))):
+        m = _IDENTITY_RE.match(units[i].text)
+        if not m:
+            continue
+        key = header_key(m["key"])
+        value = typed_value(m["v"] or "")
+        if not value and (beside := next_cell(body, i)) is not None:
+            value = typed_value(units[beside].text)
+        if value and key not in found:
+            found[key] = value
+    return found
+
+
+def from_text(body: Body, stop: int, path: Path, source: str) -> Identity:
+    """Return the team named in the lines before unit ``stop`` (the first form).
+
+    Failing those, the file's name names it. The identity's problem says which.
+    """
+    found = _labelled_lines(body, stop)
+    shown = found.get("team_name") or found.get("team", "")
+    team_name, team_id = shown, found.get("team_id", "")
+    if team_name and not team_id and (title := kinds.parse_contract_title(team_name)):
+        team_name, team_id = title
+    if team_id or team_name:
+        how = f'from the text ("{shown or team_id}")'
+    else:
+        team_name = path.stem
+        how = f'from the file name ("{path.stem}")'
+    return Identity(
+        team_id=team_id or team_name,
+        team_name=team_name,
+        organisation=found.get("organisation", ""),
+        members=_member_names(found.get("team_members", "")),
+        identified_by="text",
+        problem=Problem(f"has no docgen properties: the team was identified {how}; check it "
+                        "is the right team", file=source),
+    )
+
+
+def _member_names(text: str) -> tuple[str, ...]:
+    """Split a typed list of team members on ";", new lines, commas and "and"."""
+    parts = re.split(r"\s*(?:,|&|\band\b|\+)\s*", "\n".join(parse_names(text)))
+    return parse_names("\n".join(parts))
+
+
+def members_named(forms: Iterable[Mapping[str, str]], before: Iterable[str] = ()
+                  ) -> tuple[str, ...]:
+    """Return the team members the forms name (else ``before``), each person once."""
+    field = next((f.name for f in schema.RECORD_FIELDS if f.team == "members"), "")
+    members: list[str] = []
+    named: dict[str, tuple[str, ...]] = {}  # forms mostly repeat one list of members
+    for form in forms:
+        typed = form.get(field, "")
+        if typed not in named:
+            named[typed] = _member_names(typed)
+        members.extend(named[typed])
+    unique: dict[str, str] = {}
+    for name in members or before:
+        unique.setdefault(person_key(name) or name, name)
+    return tuple(unique.values())
+
+
+# --- the programme -----------------------------------------------------------------------------
+
+
+def _number(props: Mapping[str, str], key: str, default: float) -> float:
+    try:
+        value = float(props.get(key, "").replace(",", "."))
+    except ValueError:
+        return default
+    return value if value >= 0 else default
+
+
+def settings_from(props: Mapping[str, str]) -> RecordSettings:
+    """Return the programme numbers a record was generated with; defaults where not given."""
+    base = RecordSettings()
+    paid = props.get(schema.PROP_COACHING_PAID, "").strip().casefold()
+    return RecordSettings(
+        minimum_hours=_number(props, schema.PROP_MINIMUM_HOURS, base.minimum_hours),
+        review_after=int(_number(props, schema.PROP_REVIEW_AFTER, base.review_after)) or 1,
+        session_hours=_number(props, schema.PROP_SESSION_HOURS, base.session_hours) or 1.0,
+        coaching_paid=paid not in ("no", "n", "false", "0"),
+    )
+
+
+def reference_day(path: Path, generated: str) -> tuple[dt.date, bool]:
+    """Return the day year-less dates are read against, and whether sessions follow it.
+
+    That is the day docgen generated the record when known, else the day the file was last
+    saved (sessions then come before it).
+    """
+    try:
+        return dt.date.fromisoformat(generated[:10]), True
+    except ValueError:
+        pass
+    try:
+        return dt.date.fromtimestamp(path.stat().st_mtime), False
+    except (OSError, ValueError, OverflowError):
+        return dt.date.today(), False
