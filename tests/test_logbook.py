@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import os
@@ -221,6 +222,33 @@ def test_teams_below_the_minimum_are_highlighted_and_charted(tmp_path: Path) -> 
     points = re.findall(r'<c:dPt><c:idx val="(\d+)"/><c:spPr><a:solidFill><a:srgbClr val="(\w+)"',
                         bars)
     assert points == [("0", "C62828"), ("1", "2E7D32")]  # below the minimum red, met green
+
+
+def test_columns_are_found_by_attribute_so_headers_can_be_reworded(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    reworded = tuple(dataclasses.replace(c, header=f"{c.header} (new)") for c in logbook.TEAMS)
+    monkeypatch.setattr(logbook, "TEAMS", reworded)
+    monkeypatch.setattr(logbook, "SHEETS", tuple(
+        (name, table, reworded if name == "Teams" else cols, attr)
+        for name, table, cols, attr in logbook.SHEETS))
+    path = tmp_path / "log.xlsx"
+    write_log(data(), path)
+    ws = load_workbook(path)["Teams"]
+    assert headers(ws)[6] == "Hours (new)" and ws["G2"].value == 1.5
+    rules = [rule.formula for rng in ws.conditional_formatting for rule in rng.rules]
+    assert ['$I2="No"'] in rules  # still the "met" column
+    with zipfile.ZipFile(path) as z:
+        (chart,) = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        assert "Teams!$G$2:$G$3" in z.read(chart).decode().replace("'", "")
+
+
+def test_every_column_shows_an_attribute_of_its_rows() -> None:
+    rows = {"sessions": SessionRow, "teams": TeamRow, "coaches": CoachRow, "icf": IcfRow,
+            "problems": Problem}
+    for _name, _table, columns, attr in logbook.SHEETS:
+        fields = {f.name for f in dataclasses.fields(rows[attr])}
+        assert [c.attr for c in columns if c.compute is None and c.attr not in fields] == []
+        assert len({c.attr for c in columns}) == len(columns)  # one column per attribute
 
 
 def test_an_empty_log_still_has_every_sheet_and_says_no_problems(tmp_path: Path) -> None:

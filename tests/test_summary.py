@@ -189,3 +189,24 @@ def test_undated_sessions_are_kept_and_sorted_last() -> None:
     assert [s.date for s in data.sessions] == [D(2026, 4, 1), None]
     (team,) = data.teams
     assert team.sessions_held == 2 and team.last_session == D(2026, 4, 1)
+
+
+def test_statuses_and_modes_are_the_schema_enums_whether_read_or_typed_as_text() -> None:
+    enums = record(
+        form(D(2026, 4, 3), status=schema.Status.HELD, mode=schema.Mode.VIDEO),
+        row(D(2026, 4, 10), n=1, mode=schema.Mode.EMAIL),
+        row(D(2026, 4, 17), n=2, status=schema.Status.CANCELLED, comments="cancelled"),
+        form(D(2026, 8, 1), n=2),
+    )
+    texts = record(
+        form(D(2026, 4, 3), status="held", mode="Video"),
+        row(D(2026, 4, 10), n=1, mode="Email"),
+        row(D(2026, 4, 17), n=2, status="cancelled", comments="cancelled"),
+        form(D(2026, 8, 1), n=2),
+    )
+    by_enum, by_text = summarise([enums], [], TODAY), summarise([texts], [], TODAY)
+    assert by_enum == by_text
+    assert [s.status for s in by_enum.sessions] == [
+        schema.Status.HELD, schema.Status.HELD, schema.Status.CANCELLED, schema.Status.PLANNED]
+    (t,) = by_enum.teams
+    assert (t.sessions_held, t.email_contacts, t.sessions_cancelled) == (1, 1, 1)

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from operator import attrgetter
+from collections.abc import Sequence
 from pathlib import Path
 
 from xlsxwriter import Workbook
@@ -34,6 +32,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from docgen.atomic import atomic_file
 from docgen.errors import DocgenError, Problem
+from docgen.log.columns import SHEETS, TEAMS, Col
 from docgen.models import LogData
 from docgen.values import clean_text
 
@@ -65,101 +64,6 @@ _OPTIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Col:
-    """One column of a log sheet: header, how to get the value from a row, and its kind."""
-
-    header: str
-    get: Callable[[object], object]
-    kind: str = "text"  # text, wrap, date, time, hours, int, yesno
-    note: str = ""
-    wrap_at: int = 0  # for "wrap" columns: the width to wrap at, else the default
-
-
-def _a(name: str) -> Callable[[object], object]:
-    return attrgetter(name)  # as getattr(row, name), sooner: it runs once a cell
-
-
-SESSIONS = (
-    Col("Team ID", _a("team_id")),
-    Col("Team name", _a("team_name")),
-    Col("Coach", _a("coach")),
-    Col("Date", _a("date"), "date"),
-    Col("Start", _a("start"), "time"),
-    Col("Finish", _a("finish"), "time"),
-    Col("Hours", _a("hours"), "hours"),
-    Col("Hours from", _a("hours_from"), note="Where the hours come from: the start and finish "
-        "times, or the programme's session length when no times were written."),
-    Col("Mode", _a("mode")),
-    Col("Status", _a("status"), note="held, cancelled, rescheduled, or planned (dated after "
-        "the day the log was made)"),
-    Col("Topic", _a("topic"), "wrap"),
-    Col("Issues arising", _a("issues"), "wrap"),
-    Col("Action", _a("action"), "wrap"),
-    Col("Next meeting", _a("next_meeting"), "date"),
-    Col("Comments", _a("comments"), "wrap"),
-    Col("Source file", _a("source")),
-    Col("Where in the file", _a("where")),
-)
-TEAMS = (
-    Col("Team ID", _a("team_id")),
-    Col("Team name", _a("team_name")),
-    Col("Organisation", _a("organisation")),
-    Col("Coach(es)", _a("coaches")),
-    Col("Sessions held", _a("sessions_held"), "int"),
-    Col("Email contacts", _a("email_contacts"), "int"),
-    Col("Hours", _a("hours"), "hours"),
-    Col("Minimum hours", _a("minimum_hours"), "hours"),
-    Col("Met minimum", _a("met"), "yesno"),
-    Col("Hours still needed", _a("hours_needed"), "hours"),
-    Col("Sessions cancelled", _a("sessions_cancelled"), "int",
-        note="Sessions cancelled or rescheduled"),
-    Col("First session", _a("first_session"), "date"),
-    Col("Last session", _a("last_session"), "date"),
-    Col("Next meeting", _a("next_meeting"), "date"),
-    Col("Review after (sessions)", _a("review_after"), "int"),
-    Col("Review due", _a("review_due"), "yesno",
-        note="Yes once the sessions held reach the review number"),
-    Col("Days since last contact", _a("days_since_contact"), "int"),
-    Col("Source file(s)", _a("sources")),
-)
-COACHES = (
-    Col("Coach", _a("coach")),
-    Col("Teams", _a("teams"), "int"),
-    Col("Team names", _a("team_names"), "wrap"),
-    Col("Sessions held", _a("sessions_held"), "int"),
-    Col("Email contacts", _a("email_contacts"), "int"),
-    Col("Hours", _a("hours"), "hours"),
-    Col("Last contact", _a("last_contact"), "date"),
-)
-ICF = (
-    Col("Coach", _a("coach"), note="Filter on your name, then copy the columns to its right "
-        "into your ICF client coaching log."),
-    Col("Client name", _a("client")),
-    Col("Contact information", _a("contact"), "wrap",
-        note="The team members named in the Record of Coaching forms"),
-    Col("Individual/Group", _a("individual_or_group")),
-    Col("Number in group", _a("number_in_group"), "int"),
-    Col("Start date", _a("start_date"), "date"),
-    Col("End date", _a("end_date"), "date"),
-    Col("Paid hours", _a("paid_hours"), "hours"),
-    Col("Pro bono hours", _a("pro_bono_hours"), "hours"),
-)
-PROBLEMS = (
-    Col("File", lambda p: p.file),
-    Col("Where", lambda p: " › ".join(
-        x for x in (p.sheet, f"row {p.row}" if p.row is not None else None, p.column) if x)),
-    Col("Problem", lambda p: p.message, "wrap", wrap_at=90),
-)
-
-# Sheet name, table name, columns, and the LogData attribute holding the rows.
-SHEETS: tuple[tuple[str, str, tuple[Col, ...], str], ...] = (
-    ("Sessions", "Sessions", SESSIONS, "sessions"),
-    ("Teams", "Teams", TEAMS, "teams"),
-    ("Coaches", "Coaches", COACHES, "coaches"),
-    ("ICF log", "ICF_log", ICF, "icf"),
-    ("Problems", "Problems", PROBLEMS, "problems"),
-)
 CHART_SHEET = "Chart"
 NO_PROBLEMS = "No problems: every file was read in full."
 
@@ -321,6 +225,19 @@ def _lines(value: object, width: float) -> int:
     return sum(max(1, math.ceil(len(line) / per_line)) for line in value.split("\n"))
 
 
+def _fit_rows(ws: Worksheet, texts: list[list[tuple[int, str]]], widths: list[float],
+              n: int) -> None:
+    """Make each of ``n`` rows tall enough for its wrapped text (``texts``: by column)."""
+    lines = [1] * (n + 1)
+    for column, width in zip(texts, widths, strict=True):
+        for r, text in column:
+            if len(text) > width - 1.5 or "\n" in text:
+                lines[r] = max(lines[r], _lines(text, width))
+    for r, count in enumerate(lines):
+        if count > 1:  # neither XlsxWriter nor LibreOffice's converter sizes wrapped rows
+            ws.set_row(r, min(15 * count + 2, 409))
+
+
 # --- sheets ----------------------------------------------------------------------------------
 
 
@@ -361,14 +278,7 @@ def _write_sheet(formats: _Formats, name: str, table_name: str, columns: tuple[C
         # column's format is for its empty cells, and for what a user types into them.
         ws.set_column_pixels(c, c, round(width * _PIXELS_PER_CHARACTER), cell_formats[c])
     ws.set_row(0, 32)
-    lines = [1] * (len(rows) + 1)
-    for column, width in zip(texts, widths, strict=True):
-        for r, text in column:
-            if len(text) > width - 1.5 or "\n" in text:
-                lines[r] = max(lines[r], _lines(text, width))
-    for r, n in enumerate(lines):
-        if n > 1:  # neither XlsxWriter nor LibreOffice's converter sizes wrapped rows
-            ws.set_row(r, min(15 * n + 2, 409))
+    _fit_rows(ws, texts, widths, len(rows))
     # A table needs a row under its header, even an empty one. The table writes the header.
     failed = ws.add_table(0, 0, max(len(rows), 1), len(columns) - 1, {
         "name": table_name, "style": _TABLE_STYLE, "banded_rows": True, "autofilter": True,
@@ -405,23 +315,28 @@ def _page_setup(ws: Worksheet, widths: Sequence[float] = ()) -> None:
         ws.repeat_columns(0)
 
 
-def _index(columns: tuple[Col, ...], header: str) -> int:
-    return next(i for i, c in enumerate(columns) if c.header == header)
+def _index(columns: tuple[Col, ...], attr: str) -> int:
+    """Return the position of the column that shows the rows' ``attr``."""
+    for i, col in enumerate(columns):
+        if col.attr == attr:
+            return i
+    raise KeyError(f"no column shows {attr!r}")
 
 
-def _column(columns: tuple[Col, ...], header: str) -> str:
-    return xl_col_to_name(_index(columns, header))
+def _column(columns: tuple[Col, ...], attr: str) -> str:
+    """Return the letter of the column that shows the rows' ``attr``."""
+    return xl_col_to_name(_index(columns, attr))
 
 
 def _mark_teams(ws: Worksheet, formats: _Formats, n: int) -> None:
     """Colour teams below the minimum light red, and teams not seen for weeks amber."""
     last_row = max(n, 1)
-    days = _index(TEAMS, "Days since last contact")
+    days = _index(TEAMS, "days_since_contact")
     letter = xl_col_to_name(days)
     ws.conditional_format(1, days, last_row, days, {
         "type": "formula", "format": formats.quiet,
         "criteria": f"=AND(ISNUMBER({letter}2),{letter}2>={QUIET_DAYS})"})
-    met = _column(TEAMS, "Met minimum")
+    met = _column(TEAMS, "met")
     ws.conditional_format(1, 0, last_row, len(TEAMS) - 1, {
         "type": "formula", "format": formats.below, "criteria": f'=${met}2="No"'})
 
@@ -439,25 +354,25 @@ def _chart(formats: _Formats, data: LogData) -> None:
         _write_text(ws, 3, 0, "No coaching records were read.", None, formats)
         return
 
-    def ref(header: str, first: int) -> list[object]:
-        col = _index(TEAMS, header)
+    def ref(attr: str, first: int) -> list[object]:
+        col = _index(TEAMS, attr)
         return ["Teams", first, col, n, col]
 
     # Team IDs, not names: long names squeeze the plot to a sliver (the Teams sheet has them)
-    categories = ref("Team ID", 1)
-    hours = _index(TEAMS, "Hours")
+    categories = ref("team_id", 1)
+    hours = _index(TEAMS, "hours")
     bars = formats.wb.add_chart({"type": "column"})
     bars.add_series({
-        "name": ["Teams", 0, hours], "categories": categories, "values": ref("Hours", 1),
+        "name": ["Teams", 0, hours], "categories": categories, "values": ref("hours", 1),
         "fill": {"color": _MET_COLOUR},
         "points": [{"fill": {"color": _MET_COLOUR if team.met else _BELOW_COLOUR}}
                    for team in data.teams],
     })
-    minimum = _index(TEAMS, "Minimum hours")
+    minimum = _index(TEAMS, "minimum_hours")
     line = formats.wb.add_chart({"type": "line"})
     line.add_series({  # on the bars' axes: the same scale
         "name": ["Teams", 0, minimum], "categories": categories,
-        "values": ref("Minimum hours", 1), "marker": {"type": "none"}, "smooth": False,
+        "values": ref("minimum_hours", 1), "marker": {"type": "none"}, "smooth": False,
         "line": {"color": _MINIMUM_COLOUR, "width": 2.25, "dash_type": "dash"},
     })
     bars.combine(line)

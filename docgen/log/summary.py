@@ -36,12 +36,13 @@ from docgen.models import (
     SessionRow,
     TeamRow,
 )
+from docgen.schema import Mode, Origin, Status
 from docgen.values import parse_names, person_key, team_key
 
 __all__ = ["summarise"]
 
-HELD, CANCELLED, RESCHEDULED, PLANNED = "held", "cancelled", "rescheduled", "planned"
 NOT_RECORDED = "(coach not recorded)"
+_NOT_HELD = (Status.CANCELLED, Status.RESCHEDULED)  # counted as "Sessions cancelled"
 
 
 @dataclass
@@ -62,7 +63,7 @@ class _Merged:
     session: RecordedSession
     sources: list[str]
     wheres: list[str]
-    status: str  # the session's status, or "planned"
+    status: str  # a Status: the session's own, or planned
 
 
 def _same_form(a: RecordedSession, b: RecordedSession) -> bool:
@@ -78,14 +79,14 @@ def _same_row(a: RecordedSession, b: RecordedSession) -> bool:
 def _combine(form: RecordedSession, row: RecordedSession, settings: RecordSettings
              ) -> RecordedSession:
     """Return one session from a form and the table row of the same date (form first)."""
-    status = form.status if form.status != HELD else row.status
+    status = form.status if form.status != Status.HELD else row.status
     mode = form.mode or row.mode
     timed = form.start is not None and form.finish is not None and not form.hours_assumed
-    if status != HELD:
+    if status != Status.HELD:
         hours, assumed = 0.0, False
     elif timed:
         hours, assumed = form.hours, False
-    elif mode == "Email":
+    elif mode == Mode.EMAIL:
         hours, assumed = 0.0, False
     else:
         hours, assumed = settings.session_hours, True
@@ -130,8 +131,8 @@ def _merge(sessions: list[RecordedSession], settings: RecordSettings,
         if date is None:
             out += [_Merged(s, [s.source], [s.where], s.status) for s in group]
             continue
-        forms = _dedupe([s for s in group if s.origin == "form"], _same_form, problems)
-        rows = _dedupe([s for s in group if s.origin != "form"], _same_row, problems)
+        forms = _dedupe([s for s in group if s.origin == Origin.FORM], _same_form, problems)
+        rows = _dedupe([s for s in group if s.origin != Origin.FORM], _same_row, problems)
         for form, row in zip(forms, rows, strict=False):
             form.session = _combine(form.session, row.session, settings)
             form.status = form.session.status
@@ -154,15 +155,15 @@ def _unique(names: Iterable[str]) -> list[str]:
 
 
 def _hours_from(s: RecordedSession, status: str) -> str:
-    if status == PLANNED:
+    if status == Status.PLANNED:
         return "planned: not counted yet"
-    if status != HELD:
+    if status != Status.HELD:
         return f"{status}: not counted"
     if s.hours_assumed:
         return "assumed: programme session length"
     if s.start is not None and s.finish is not None:
         return "start and finish times"
-    if s.mode == "Email":
+    if s.mode == Mode.EMAIL:
         return "email without times: 0 hours"
     return ""
 
@@ -170,7 +171,7 @@ def _hours_from(s: RecordedSession, status: str) -> str:
 def _session_row(team: _Team, m: _Merged) -> SessionRow:
     s = m.session
     main = team.main
-    counted = m.status == HELD  # other rows show no hours: they count none
+    counted = m.status == Status.HELD  # other rows show no hours: they count none
     return SessionRow(
         team_id=main.team_id or s.team_id,
         team_name=main.team_name or s.team_name,
@@ -187,14 +188,14 @@ def _session_row(team: _Team, m: _Merged) -> SessionRow:
 def _team_row(team: _Team, today: dt.date) -> TeamRow:
     main = team.main
     settings = main.settings
-    held = [m for m in team.sessions if m.status == HELD]
-    meetings = [m.session for m in held if m.session.mode != "Email"]
-    emails = [m.session for m in held if m.session.mode == "Email"]
+    held = [m for m in team.sessions if m.status == Status.HELD]
+    meetings = [m.session for m in held if m.session.mode != Mode.EMAIL]
+    emails = [m.session for m in held if m.session.mode == Mode.EMAIL]
     hours = round(sum(m.session.hours or 0.0 for m in held), 2)
     dates = sorted(m.session.date for m in held if m.session.date is not None)
     upcoming = [m.session.next_meeting for m in team.sessions
                 if m.session.next_meeting is not None and m.session.next_meeting >= today]
-    upcoming += [m.session.date for m in team.sessions if m.status == PLANNED]
+    upcoming += [m.session.date for m in team.sessions if m.status == Status.PLANNED]
     coaches = _unique([*(c for r in team.records for c in r.coaches),
                        *(c for m in team.sessions for c in parse_names(m.session.coach))])
     sources = sorted({r.source for r in team.records})
@@ -204,7 +205,7 @@ def _team_row(team: _Team, today: dt.date) -> TeamRow:
         sessions_held=len(meetings), email_contacts=len(emails), hours=hours,
         minimum_hours=settings.minimum_hours, met=hours >= settings.minimum_hours,
         hours_needed=round(max(0.0, settings.minimum_hours - hours), 2),
-        sessions_cancelled=sum(m.status in (CANCELLED, RESCHEDULED) for m in team.sessions),
+        sessions_cancelled=sum(m.status in _NOT_HELD for m in team.sessions),
         first_session=dates[0] if dates else None,
         last_session=dates[-1] if dates else None,
         next_meeting=min(upcoming) if upcoming else None,
@@ -225,7 +226,7 @@ def _by_coach(teams: list[_Team]) -> dict[str, list[tuple[_Team, RecordedSession
     out: dict[str, list[tuple[_Team, RecordedSession]]] = {}
     for team in teams:
         for m in team.sessions:
-            if m.status != HELD:
+            if m.status != Status.HELD:
                 continue
             for coach in _coaches_of(m.session.coach, team.main.coaches) or (NOT_RECORDED,):
                 name = names.setdefault(person_key(coach) or coach, coach)
@@ -266,8 +267,8 @@ def _coach_rows(by_coach: dict[str, list[tuple[_Team, RecordedSession]]],
         dates = [s.date for _t, s in pairs if s.date is not None]
         rows.append(CoachRow(
             coach=coach, teams=len(team_names[key]), team_names="; ".join(team_names[key]),
-            sessions_held=sum(s.mode != "Email" for _t, s in pairs),
-            email_contacts=sum(s.mode == "Email" for _t, s in pairs),
+            sessions_held=sum(s.mode != Mode.EMAIL for _t, s in pairs),
+            email_contacts=sum(s.mode == Mode.EMAIL for _t, s in pairs),
             hours=round(sum(s.hours or 0.0 for _t, s in pairs), 2),
             last_contact=max(dates) if dates else None,
         ))
@@ -329,8 +330,8 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date) ->
         sessions = [s for r in team.records for s in r.sessions]
         team.sessions = _merge(sessions, team.main.settings, found)
         for m in team.sessions:
-            if m.status == HELD and m.session.date is not None and m.session.date > today:
-                m.status = PLANNED
+            if m.status == Status.HELD and m.session.date is not None and m.session.date > today:
+                m.status = Status.PLANNED
         session_rows += [_session_row(team, m) for m in team.sessions]
     session_rows.sort(key=lambda r: (r.team_id.casefold(), r.date is None,
                                      r.date or dt.date.min, r.start or dt.time.min, r.where))

@@ -1,0 +1,122 @@
+"""The coaching log's sheets as managers see them: each column's header, the row attribute
+it shows, its kind (how it is formatted) and its note.
+
+Code names a column by its attribute, never by its header, so a header can be reworded here
+alone. :mod:`docgen.log.logbook` writes these sheets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+from docgen.errors import Problem
+
+__all__ = ["COACHES", "ICF", "PROBLEMS", "SESSIONS", "SHEETS", "TEAMS", "Col"]
+
+
+@dataclass(frozen=True)
+class Col:
+    """One column of a log sheet: its header, the row attribute it shows, and its kind."""
+
+    header: str
+    attr: str  # the attribute of the row shown; ``compute`` when no one attribute holds it
+    kind: str = "text"  # text, wrap, date, time, hours, int, yesno
+    note: str = ""
+    wrap_at: int = 0  # for "wrap" columns: the width to wrap at, else the default
+    compute: Callable[[Any], object] | None = None
+
+    @property
+    def get(self) -> Callable[[object], object]:
+        """Return the function that reads this column's value from a row."""
+        # attrgetter: as getattr(row, name), sooner; it runs once a cell
+        return self.compute or attrgetter(self.attr)
+
+
+def _where(p: Problem) -> str:
+    """Return where in a file a problem is, e.g. "Record of Coaching form 2 › Date"."""
+    return " › ".join(
+        x for x in (p.sheet, f"row {p.row}" if p.row is not None else None, p.column) if x)
+
+
+SESSIONS = (
+    Col("Team ID", "team_id"),
+    Col("Team name", "team_name"),
+    Col("Coach", "coach"),
+    Col("Date", "date", "date"),
+    Col("Start", "start", "time"),
+    Col("Finish", "finish", "time"),
+    Col("Hours", "hours", "hours"),
+    Col("Hours from", "hours_from", note="Where the hours come from: the start and finish "
+        "times, or the programme's session length when no times were written."),
+    Col("Mode", "mode"),
+    Col("Status", "status", note="held, cancelled, rescheduled, or planned (dated after "
+        "the day the log was made)"),
+    Col("Topic", "topic", "wrap"),
+    Col("Issues arising", "issues", "wrap"),
+    Col("Action", "action", "wrap"),
+    Col("Next meeting", "next_meeting", "date"),
+    Col("Comments", "comments", "wrap"),
+    Col("Source file", "source"),
+    Col("Where in the file", "where"),
+)
+TEAMS = (
+    Col("Team ID", "team_id"),
+    Col("Team name", "team_name"),
+    Col("Organisation", "organisation"),
+    Col("Coach(es)", "coaches"),
+    Col("Sessions held", "sessions_held", "int"),
+    Col("Email contacts", "email_contacts", "int"),
+    Col("Hours", "hours", "hours"),
+    Col("Minimum hours", "minimum_hours", "hours"),
+    Col("Met minimum", "met", "yesno"),
+    Col("Hours still needed", "hours_needed", "hours"),
+    Col("Sessions cancelled", "sessions_cancelled", "int",
+        note="Sessions cancelled or rescheduled"),
+    Col("First session", "first_session", "date"),
+    Col("Last session", "last_session", "date"),
+    Col("Next meeting", "next_meeting", "date"),
+    Col("Review after (sessions)", "review_after", "int"),
+    Col("Review due", "review_due", "yesno",
+        note="Yes once the sessions held reach the review number"),
+    Col("Days since last contact", "days_since_contact", "int"),
+    Col("Source file(s)", "sources"),
+)
+COACHES = (
+    Col("Coach", "coach"),
+    Col("Teams", "teams", "int"),
+    Col("Team names", "team_names", "wrap"),
+    Col("Sessions held", "sessions_held", "int"),
+    Col("Email contacts", "email_contacts", "int"),
+    Col("Hours", "hours", "hours"),
+    Col("Last contact", "last_contact", "date"),
+)
+ICF = (
+    Col("Coach", "coach", note="Filter on your name, then copy the columns to its right "
+        "into your ICF client coaching log."),
+    Col("Client name", "client"),
+    Col("Contact information", "contact", "wrap",
+        note="The team members named in the Record of Coaching forms"),
+    Col("Individual/Group", "individual_or_group"),
+    Col("Number in group", "number_in_group", "int"),
+    Col("Start date", "start_date", "date"),
+    Col("End date", "end_date", "date"),
+    Col("Paid hours", "paid_hours", "hours"),
+    Col("Pro bono hours", "pro_bono_hours", "hours"),
+)
+PROBLEMS = (
+    Col("File", "file"),
+    Col("Where", "where", compute=_where),
+    Col("Problem", "message", "wrap", wrap_at=90),
+)
+
+# Sheet name, table name, columns, and the LogData attribute holding the rows.
+SHEETS: tuple[tuple[str, str, tuple[Col, ...], str], ...] = (
+    ("Sessions", "Sessions", SESSIONS, "sessions"),
+    ("Teams", "Teams", TEAMS, "teams"),
+    ("Coaches", "Coaches", COACHES, "coaches"),
+    ("ICF log", "ICF_log", ICF, "icf"),
+    ("Problems", "Problems", PROBLEMS, "problems"),
+)
