@@ -1,0 +1,37 @@
+"""Parse spreadsheet cells into typed values and format typed values for documents.
+
+Pure functions, no I/O. Each parser takes whatever a workbook or CSV cell holds (text, numbers,
+``datetime`` objects, ``None``) and returns a typed value or raises ``ValueError`` with a short
+message fit to show a user, quoting the value as typed. UK conventions: dates are day first.
+One module per kind of value: text, dates, times, numbers, people, and the free text coaches
+type in records.
+"""
+
+from docgen.values.dates import format_date, format_date_short, parse_date
+from docgen.values.numbers import format_hours, parse_duration_hours, parse_int, parse_yes_no
+from docgen.values.people import parse_names, person_key, team_key
+from docgen.values.text import clean_text, header_key, is_blank
+from docgen.values.times import format_time, hours_between, parse_time
+from docgen.values.typed import mentions_email, parse_typed_date, parse_typed_times
+
+__all__ = [
+    "clean_text",
+    "format_date",
+    "format_date_short",
+    "format_hours",
+    "format_time",
+    "header_key",
+    "hours_between",
+    "is_blank",
+    "mentions_email",
+    "parse_date",
+    "parse_duration_hours",
+    "parse_int",
+    "parse_names",
+    "parse_time",
+    "parse_typed_date",
+    "parse_typed_times",
+    "parse_yes_no",
+    "person_key",
+    "team_key",
+]

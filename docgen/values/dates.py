@@ -1,0 +1,124 @@
+"""Parse dates from cells (real dates, Excel serials, day-first text) and format them UK style."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+
+from docgen.values.text import _is_number, _norm, _shown
+
+_MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_MONTHS: dict[str, int] = {"sept": 9}
+for _number, _name in enumerate(_MONTH_NAMES, start=1):
+    _MONTHS[_name.lower()] = _number
+    _MONTHS[_name[:3].lower()] = _number
+_WEEKDAYS = frozenset({
+    "monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed", "thursday", "thu", "thur",
+    "thurs", "friday", "fri", "saturday", "sat", "sunday", "sun",
+})  # fmt: skip
+
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
+
+# An optional time after a date, as CSV exports write it: "2026-04-03 00:00:00".
+_TIME_TAIL = r"(?:[ t](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+_DMY = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})" + _TIME_TAIL, re.ASCII)
+_YMD = re.compile(
+    r"(\d{4})([/.-])(\d{1,2})\2(\d{1,2})" + _TIME_TAIL + r"(?:z|[+-]\d{2}:?\d{2})?", re.ASCII
+)
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_DAY_MONTH = re.compile(
+    rf"(\d{{1,2}}){_ORDINAL} (?:of )?([a-z]+)\.?(?: (\d{{4}}|\d{{2}}))?", re.ASCII
+)
+_MONTH_DAY = re.compile(rf"([a-z]+)\.? (\d{{1,2}}){_ORDINAL}(?: (\d{{4}}|\d{{2}}))?", re.ASCII)
+
+
+def _not_a_date(value: object) -> str:
+    return f"{_shown(value)} is not a date (day/month/year)"
+
+
+def _year(text: str) -> int:
+    """Return a year as written; two digits mean this century (26 is 2026)."""
+    return 2000 + int(text) if len(text) == 2 else int(text)
+
+
+def _valid_time_tail(match: re.Match[str]) -> bool:
+    hour, minute, second = match.group(5, 6, 7)
+    if hour is None:
+        return True
+    return int(hour) < 24 and int(minute) < 60 and (second is None or int(second) < 60)
+
+
+def _date_parts(text: str) -> tuple[int | None, int, int] | None:
+    """Split date text into (year or None, month, day), or None if it has no date shape."""
+    if m := _DMY.fullmatch(text):
+        if _valid_time_tail(m):
+            return _year(m[4]), int(m[3]), int(m[1])
+        return None
+    if m := _YMD.fullmatch(text):
+        if _valid_time_tail(m):
+            return int(m[1]), int(m[3]), int(m[4])
+        return None
+    words = re.sub(r"[,/-]", " ", text).split()
+    if len(words) > 1 and words[0].rstrip(".") in _WEEKDAYS:
+        words = words[1:]  # the weekday is decoration; the date itself decides
+    text = " ".join(words)
+    if m := _DAY_MONTH.fullmatch(text):
+        day, month, year = m[1], m[2], m[3]
+    elif m := _MONTH_DAY.fullmatch(text):
+        month, day, year = m[1], m[2], m[3]
+    else:
+        return None
+    if month not in _MONTHS:
+        return None
+    return (_year(year) if year else None), _MONTHS[month], int(day)
+
+
+def parse_date(value: object, *, default_year: int | None = None) -> datetime.date:
+    """Read a date from a cell: a date object, an Excel serial number, or day-first text.
+
+    Text may be numeric ("03/04/2026", "3/4/26", "03.04.2026", ISO "2026-04-03") or in words
+    ("3rd April 2026", "Thursday 3 Apr 2026", "April 3, 2026"). A date in words without a year
+    takes ``default_year``; without one it is an error.
+    """
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if _is_number(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(_not_a_date(value))
+        serial = math.floor(value)
+        if not 1 <= serial <= _EXCEL_MAX_SERIAL:
+            raise ValueError(_not_a_date(value))
+        return _EXCEL_EPOCH + datetime.timedelta(days=serial)
+    parts = _date_parts(_norm(value))
+    if parts is None:
+        raise ValueError(_not_a_date(value))
+    year, month, day = parts
+    if year is None:
+        if default_year is None:
+            raise ValueError(f"{_shown(value)} has no year (e.g. 3 April 2026)")
+        year = default_year
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise ValueError(_not_a_date(value)) from None
+
+
+def format_date(d: datetime.date | None) -> str:
+    """Format a date for reading, as "3 April 2026"; "" for no date."""
+    if d is None:
+        return ""
+    return f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def format_date_short(d: datetime.date | None) -> str:
+    """Format a date for a form field, as "03/04/2026"; "" for no date."""
+    if d is None:
+        return ""
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"

@@ -1,0 +1,102 @@
+"""Parse whole numbers, yes/no answers and durations from cells; format hours."""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+
+from docgen.values.text import _is_number, _norm, _shown
+
+# A number standing on its own: not part of "1.2.3" or ".5"; a sign only at a word start.
+_NUMBER = re.compile(r"(?<![\d.])(?:(?<![a-z\d])[-+])?\d+(?:\.\d+)?", re.ASCII)
+
+
+def parse_int(value: object) -> int:
+    """Read a whole number from a cell: 4, 4.0, "4", "4.0", or text with one number ("4 weeks")."""
+    error = f"{_shown(value)} is not a whole number"
+    if isinstance(value, bool):
+        raise ValueError(error)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise ValueError(error)
+    numbers = _NUMBER.findall(_norm(value))
+    if len(numbers) != 1:
+        raise ValueError(error)
+    whole, _, fraction = numbers[0].partition(".")
+    if fraction.strip("0"):
+        raise ValueError(error)
+    try:
+        return int(whole)
+    except ValueError:  # more digits than Python will convert
+        raise ValueError(error) from None
+
+
+_YES = frozenset({"yes", "y", "true", "1", "x", "✓", "✔"})
+_NO = frozenset({"no", "n", "false", "0"})
+
+
+def parse_yes_no(value: object) -> bool:
+    """Read yes or no from a cell: yes/y/true/1/x or no/n/false/0, in any case, or a boolean."""
+    if isinstance(value, bool):
+        return value
+    if _is_number(value) and value in (0, 1):
+        return value == 1
+    text = _norm(value)
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"{_shown(value)} is not yes or no")
+
+
+_NUM = r"(\d+(?:\.\d+)?|\.\d+)"
+_H = r"(?:hours?|hrs?|h)\.?"
+_M = r"(?:minutes?|mins?|m)\.?"
+_DURATION_NUMBER = re.compile(_NUM, re.ASCII)
+_DURATION_HOURS = re.compile(rf"{_NUM} ?{_H}", re.ASCII)
+_DURATION_MINUTES = re.compile(rf"{_NUM} ?{_M}", re.ASCII)
+_DURATION_BOTH = re.compile(rf"(\d+) ?{_H},? ?(?:and )?(\d{{1,2}})(?: ?{_M})?", re.ASCII)
+_DURATION_CLOCK = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
+
+
+def _duration_from_text(text: str) -> float | None:
+    """Read hours from folded text such as "1.5 hours", "90 mins" or "1h30"; None if not."""
+    if m := _DURATION_NUMBER.fullmatch(text) or _DURATION_HOURS.fullmatch(text):
+        return float(m[1])
+    if m := _DURATION_MINUTES.fullmatch(text):
+        return float(m[1]) / 60
+    if m := _DURATION_BOTH.fullmatch(text) or _DURATION_CLOCK.fullmatch(text):
+        hours, minutes = int(m[1]), int(m[2])
+        return hours + minutes / 60 if minutes < 60 else None
+    return None
+
+
+def parse_duration_hours(value: object) -> float:
+    """Read a length of time in hours: "1 hour", "90 minutes", "1h30", or a number of hours."""
+    hours: float | None
+    if isinstance(value, bool):
+        hours = None
+    elif isinstance(value, datetime.timedelta):
+        hours = value.total_seconds() / 3600
+    elif isinstance(value, datetime.time):  # a cell formatted as h:mm
+        hours = value.hour + value.minute / 60 + value.second / 3600
+    elif isinstance(value, (int, float)):
+        try:
+            hours = float(value)
+        except OverflowError:
+            hours = None
+    else:
+        hours = _duration_from_text(_norm(value))
+    if hours is None or not math.isfinite(hours) or hours <= 0:
+        raise ValueError(f"{_shown(value)} is not a length of time (e.g. 1 hour or 90 minutes)")
+    return hours
+
+
+def format_hours(h: float) -> str:
+    """Format hours with at most 2 decimals and no trailing zeros: "1", "1.5", "0.75"."""
+    text = f"{h:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text

@@ -1,0 +1,63 @@
+"""Fold and split people's names and Team IDs, so spellings of one person or team match."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+from docgen.values.text import clean_text
+
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor"})
+_APOSTROPHES = "'’‘ʼ`´"
+_DROP_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)  # before NFKD splits "´" in two
+_NAME_SEPARATORS = re.compile(r"[;\n]")
+
+
+@functools.lru_cache(maxsize=8192)  # the same coaches and members recur on every record
+def person_key(name: str) -> str:
+    """Fold a person's name so spellings of one person match: "Dr. Áine O'Brien", "aine obrien".
+
+    Accents, case, dots, apostrophes and a leading title go; other punctuation (hyphens,
+    commas) counts as a space, and whitespace runs as one space.
+    """
+    text = unicodedata.normalize("NFKD", str(name).translate(_DROP_APOSTROPHES))
+    text = unicodedata.normalize("NFKD", text.casefold())
+    chars = []
+    for c in text:
+        category = unicodedata.category(c)
+        if c == "." or c in _APOSTROPHES or category == "Mn":
+            continue
+        chars.append(" " if category[0] in "PZC" else c)
+    words = "".join(chars).split()
+    while len(words) > 1 and words[0] in _TITLES:
+        del words[0]
+    return " ".join(words)
+
+
+def team_key(team_id: str) -> str:
+    """Fold a Team ID so spellings of one team match: case and runs of spaces do not count.
+
+    The one rule used wherever teams are compared: the cohort's duplicate check, sessions
+    matched to their team, and records of one team merged in the log.
+    """
+    return " ".join(str(team_id).split()).casefold()
+
+
+def parse_names(value: object) -> tuple[str, ...]:
+    """Split a cell listing people on ";" and new lines (not commas: "Smith, John" is one name).
+
+    Each name is cleaned and its whitespace collapsed; blanks and repeats of a person already
+    listed (same :func:`person_key`) are dropped, keeping the first spelling.
+    """
+    if value is None:
+        return ()
+    names: list[str] = []
+    seen: set[str] = set()
+    for part in _NAME_SEPARATORS.split(clean_text(value)):
+        name = " ".join(part.split())
+        key = person_key(name) or name
+        if name and key not in seen:
+            seen.add(key)
+            names.append(name)
+    return tuple(names)
