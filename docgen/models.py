@@ -15,6 +15,7 @@ from pathlib import Path
 
 from docgen import schema
 from docgen.errors import Problem
+from docgen.schema import Mode, Origin, Status
 from docgen.values import parse_duration_hours, parse_yes_no, team_key
 
 _DEFAULT = schema.PROGRAMME_DEFAULTS
@@ -153,14 +154,14 @@ class RecordedSession:
     finish: dt.time | None = None
     hours: float | None = None
     hours_assumed: bool = False  # True when only a table row existed: programme duration used
-    mode: str = ""  # "Email" for e-mail contacts, else as typed or ""
-    status: str = "held"  # "held", "cancelled" or "rescheduled"
+    mode: Mode | str = ""  # a Mode, or "" when none was given
+    status: Status = Status.HELD  # held, cancelled or rescheduled
     topic: str = ""
     issues: str = ""
     action: str = ""
     next_meeting: dt.date | None = None
     comments: str = ""
-    origin: str = "form"  # "form" or "table"
+    origin: Origin = Origin.FORM
     where: str = ""  # e.g. "Record of Coaching form 2" or "COACHING RECORD row 3"
 
 
@@ -206,8 +207,8 @@ class SessionRow:
     finish: dt.time | None
     hours: float | None
     hours_from: str  # "start and finish times", "assumed: session duration", ...
-    mode: str
-    status: str  # held, cancelled, rescheduled, planned
+    mode: Mode | str
+    status: Status
     topic: str
     issues: str
     action: str
