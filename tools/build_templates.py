@@ -655,7 +655,7 @@ def build_contract() -> object:
     layout = (  # (row, height cm, tags: one merged cell or two cells, value below the label)
         (0, 1.6, ("record.coach",), False),
         (1, 2.6, ("record.team_members",), True),
-        (2, 1.1, ("record.date",), False),
+        (2, 1.1, ("record.date", "record.mode"), False),
         (3, 1.1, ("record.start_time", "record.finish_time"), False),
         (4, 7.0, ("record.topic", "record.issues"), True),
         (5, 8.2, ("record.action",), True),
