@@ -1,7 +1,7 @@
 """Open untrusted .docx and .xlsx packages within limits, before any library touches them.
 
-Why: python-docx and docxtpl inflate every member of a zip without a bound (FACTS.md: a 951 KB
-zip bomb took python-docx past 6 GB), and a member may lie about its size. Every package docgen
+Why: python-docx and docxtpl inflate every member of a zip without a bound (a 951 KB zip bomb
+takes python-docx past 6 GB), and a member may lie about its size. Every package docgen
 opens goes through :func:`open_package` (declared sizes and ratios) and its members are read
 with :func:`read_member` (a bounded stream), so a hostile file costs milliseconds, not memory.
 """
@@ -25,8 +25,8 @@ RATIO_FLOOR = 1024 * 1024  # small members may compress well; only judge the rat
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def _refuse(path: Path, message: str) -> DocgenError:
-    return DocgenError(Problem(message, file=str(path)))
+def _refuse(path: Path | None, message: str) -> DocgenError:
+    return DocgenError(Problem(message, file=str(path) if path is not None else None))
 
 
 def open_package(path: Path) -> zipfile.ZipFile:
@@ -153,20 +153,27 @@ _PARSER = etree.XMLParser(  # collect_ids off: docgen never looks up xml:id; par
 )
 
 
-def parse_xml(data: bytes, path: Path, part: str) -> etree._Element:
-    """Parse an XML part safely: no DTDs or entities, no network, bounded nesting.
-
-    libxml2 itself refuses nesting deeper than 256 unless ``huge_tree`` is set; it is not.
+def refuse_entities(data: bytes, path: Path | None, part: str) -> None:
+    """Raise :class:`DocgenError` if XML ``data`` declares a DTD or entities.
 
     A DOCTYPE has no place in an Office part; refusing it outright stops billion-laughs and
-    external-entity files before the parser sees them.
+    external-entity files before any parser sees them, and keeps them out of the documents
+    docgen copies a template's parts into.
     """
-    head = data[:4096]
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in data:
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
         raise _refuse(path, f"part {part} declares XML entities: refused as unsafe")
+
+
+def parse_xml(data: bytes, path: Path | None, part: str) -> etree._Element:
+    """Parse an XML part safely: no DTDs or entities, no network, bounded nesting.
+
+    Every XML docgen parses (templates, rendered parts, records, workbooks) comes through
+    here. libxml2 itself refuses nesting deeper than 256 unless ``huge_tree`` is set; it is
+    not. ``path`` names the file in the error (None for docgen's own XML).
+    """
+    refuse_entities(data, path, part)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise _refuse(path, f"part {part} is not well-formed XML ({exc})") from None
     return root
-

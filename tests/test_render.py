@@ -181,3 +181,60 @@ def test_same_values_give_the_same_bytes(cohort) -> None:
     plan = contract_plan(cohort, cohort.teams[0], TODAY)
     assert compiled.render(plan.context, plan.properties) == compiled.render(
         plan.context, plan.properties)
+
+
+def _rewrite(path: Path, part: str, edit) -> Path:
+    """Rewrite one part of the package at ``path`` with ``edit`` (bytes to bytes)."""
+    with zipfile.ZipFile(path) as zf:
+        items = [(i, zf.read(i.filename)) for i in zf.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info, data in items:
+            zf.writestr(info, edit(data) if info.filename == part else data)
+    return path
+
+
+def _with_entity(xml: bytes) -> bytes:
+    head, _, rest = xml.partition(b"?>")
+    rest = rest.replace(b"Hello ", b"Hello &x; ", 1)
+    return head + b'?>\n<!DOCTYPE w:document [<!ENTITY x "boom">]>' + rest
+
+
+def test_a_template_declaring_entities_is_refused_like_a_record(tmp_path: Path) -> None:
+    from docgen.records import read_record
+
+    path = _template_with(tmp_path, "Hello {{ team_name }}") / "coaching_contract.docx"
+    _rewrite(path, "word/document.xml", _with_entity)
+    with pytest.raises(DocgenError) as err:
+        compile_template(path)
+    (problem,) = err.value.problems
+    assert problem.file == str(path)
+    assert "word/document.xml declares XML entities" in problem.message
+    with pytest.raises(DocgenError) as err:
+        read_record(path, path.parent)
+    assert "word/document.xml declares XML entities" in str(err.value)
+
+
+def test_a_dtd_in_a_part_copied_as_it_is_is_refused(tmp_path: Path) -> None:
+    path = _template_with(tmp_path, "Hello {{ team_name }}") / "coaching_contract.docx"
+    _rewrite(path, "word/styles.xml",
+             lambda xml: xml.replace(b"?>", b'?><!DOCTYPE s [<!ENTITY x "boom">]>', 1))
+    with pytest.raises(DocgenError, match="word/styles.xml declares XML entities"):
+        compile_template(path)
+
+
+def test_a_column_loop_fits_the_table_grid(cohort, tmp_path: Path) -> None:
+    d = docx.Document()
+    table = d.add_table(rows=1, cols=3)
+    for cell, text in zip(table.rows[0].cells,
+                          ("{%tc for c in ['a', 'b', 'c', 'd'] %}", "{{ c }}", "{%tc endfor %}"),
+                          strict=True):
+        cell.text = text
+    d.add_paragraph("{{ team_name }}")
+    path = tmp_path / "columns.docx"
+    d.save(str(path))
+    plan = contract_plan(cohort, cohort.teams[0], TODAY)
+    compiled = compile_template(path).render(plan.context, plan.properties)
+    assert shape(compiled) == shape(plain_render(path, plan.context))
+    with zipfile.ZipFile(io.BytesIO(compiled)) as zf:
+        grid = etree.fromstring(zf.read("word/document.xml")).findall(f".//{W}gridCol")
+    assert len(grid) == 4

@@ -4,14 +4,16 @@ A template is opened once: its templated parts (body, headers, footers) are mend
 docxtpl mends them (tags split across runs) and compiled by Jinja's *sandboxed* environment
 with autoescaping and strict undefined fields; every other part is compressed once. Rendering
 a document then only runs the compiled templates and writes the zip, which is what makes bulk
-generation fast (FACTS.md: ~38 ms a document for the plain docxtpl loop, nearly all of it
-work that is the same for every row).
+generation fast (the plain docxtpl loop takes ~38 ms a document, nearly all of it work that
+is the same for every row).
+
+This module speaks in templates and parts; the WordprocessingML it needs (placeholders in
+content controls, line breaks, table grids, part names) is :mod:`docgen.ooxml`'s.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import struct
 import zlib
 from collections.abc import Mapping
@@ -21,19 +23,23 @@ from pathlib import Path
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
-from lxml import etree
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from docgen import ooxml, schema
 from docgen.errors import DocgenError, Problem
-from docgen.safezip import open_package, read_member
-
-TEMPLATED_PARTS = re.compile(
-    r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$"
+from docgen.ooxml.markup import (
+    NEEDS_CARE,
+    paragraphs_joined,
+    paragraphs_on_lines,
+    run_text,
+    strip_markup,
 )
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_NEEDS_CARE = re.compile("[&<>\"'\x00-\x1f\ufffe\uffff\ud800-\udfff]")
-_LINE_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+from docgen.ooxml.names import is_story_part, is_xml_part
+from docgen.ooxml.tables import fit_table_grids
+from docgen.safezip import open_package, parse_xml, read_member, refuse_entities
+
+_needs_care = NEEDS_CARE.search  # bound once: xml_text runs for every field of every document
+_BLANK_TEST = "docgen_blank"
 _ZIP_DATE, _ZIP_TIME = (0 << 9) | (1 << 5) | 1, 0  # 1980-01-01 00:00: same data, same bytes
 
 
@@ -48,11 +54,9 @@ def xml_text(value: object) -> Markup:
         return Markup("")
     if isinstance(value, Markup):
         return value
-    if isinstance(value, str) and not _NEEDS_CARE.search(value):
+    if isinstance(value, str) and not _needs_care(value):
         return Markup(value)  # the common case: nothing to escape, drop or break
-    text = _ILLEGAL_XML.sub("", str(value).replace("\r\n", "\n").replace("\x0b", "\n"))
-    text = text.replace("\r", "\n").replace("\t", " ")
-    return Markup(str(escape(text)).replace("\n", _LINE_BREAK))
+    return Markup(run_text(str(value)))
 
 
 def make_environment() -> SandboxedEnvironment:
@@ -64,78 +68,15 @@ def make_environment() -> SandboxedEnvironment:
         keep_trailing_newline=True,
     )
     env.filters.pop("safe", None)  # escaping is not optional: a raw '<' would break the XML
-    env.tests["docgen_blank"] = _blank
+    env.tests[_BLANK_TEST] = _blank
     return env
 
 
 def _blank(value: object) -> bool:
     """Return True when ``value`` renders as no text at all (so a placeholder shows)."""
-    if isinstance(value, str) and not _NEEDS_CARE.search(value):
+    if isinstance(value, str) and not _needs_care(value):
         return not value
     return not xml_text(value)
-
-
-_MARK = re.compile(r'<docgenmark n="(\d+)"/>')
-_ONE_FIELD = re.compile(r"\{\{((?:(?!\}\}|\{\{|\{%).)+)\}\}", re.DOTALL)
-
-
-def _compile_placeholders(xml: str, placeholders: Mapping[str, str]) -> tuple[str, bool]:
-    """Rewrite each tagged control holding one field so Jinja shows its placeholder if empty.
-
-    This is :func:`docgen.ooxml.fill_placeholders` decided once per template instead of by
-    parsing every rendered document (a third of the time per document otherwise). Returns the
-    new XML and whether some control was not of that simple shape, in which case the rendered
-    part still needs the per-document pass.
-    """
-    if "<w:sdt" not in xml:
-        return xml, False
-    root = etree.fromstring(xml.encode("utf-8"))
-    snippets: list[str] = []
-    runtime = False
-
-    def mark(parent: etree._Element, index: int | None, snippet: str) -> None:
-        el = etree.Element("docgenmark", n=str(len(snippets)))
-        snippets.append(snippet)
-        if index is None:
-            parent.append(el)
-        else:
-            parent.insert(index, el)
-
-    for sdt in root.iter(f"{ooxml.W}sdt"):
-        text = placeholders.get(ooxml.sdt_tag(sdt))
-        content = sdt.find("w:sdtContent", ooxml.NS)
-        sdtpr = sdt.find("w:sdtPr", ooxml.NS)
-        if text is None or content is None or sdtpr is None:
-            continue
-        texts = content.findall(".//w:t", ooxml.NS)
-        joined = "".join(t.text or "" for t in texts).strip()
-        if joined and "{" not in joined:
-            continue  # fixed text: never empty, never a placeholder
-        match = _ONE_FIELD.fullmatch(joined)
-        run = texts[0].getparent() if texts else None
-        if match is None or run is None or run.tag != f"{ooxml.W}r":
-            runtime = True
-            continue
-        blank = f"{{% if ({match.group(1)}) is docgen_blank %}}"
-        for t in texts[1:]:
-            t.text = ""
-        style = f'<w:rStyle w:val="{ooxml.PLACEHOLDER_STYLE}"/>'
-        rpr = run.find("w:rPr", ooxml.NS)
-        if rpr is None:
-            mark(run, 0, f"{blank}<w:rPr>{style}</w:rPr>{{% endif %}}")
-        elif rpr.find("w:rStyle", ooxml.NS) is None:
-            mark(rpr, 0, f"{blank}{style}{{% endif %}}")
-        if sdtpr.find("w:showingPlcHdr", ooxml.NS) is None:
-            mark(sdtpr, None, f"{blank}<w:showingPlcHdr/>{{% endif %}}")
-        texts[0].set(ooxml.XML_SPACE, "preserve")
-        texts[0].text = ""
-        mark(texts[0], None, f"{blank}{escape(text)}{{% else %}}{{{{{match.group(1)}}}}}"
-                             "{% endif %}")
-    if not snippets:
-        return xml, runtime
-    out = etree.tostring(root, encoding="unicode")
-    out = _MARK.sub(lambda m: snippets[int(m.group(1))], out)
-    return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + out, runtime
 
 
 def _mend(xml: str) -> str:
@@ -230,11 +171,9 @@ class CompiledTemplate:
             except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
                 raise DocgenError(Problem(
                     f"the template failed on a value: {exc}", file=str(self.path))) from None
-            xml = xml.replace("\n<w:p", "<w:p")
+            xml = paragraphs_joined(xml)
             if name in self._fix_tables:
-                from docxtpl import DocxTemplate
-
-                xml = etree.tostring(DocxTemplate.fix_tables(None, xml), encoding="unicode")
+                xml = fit_table_grids(xml, self.path, name)
             out[name] = xml.encode("utf-8")
         return out
 
@@ -246,7 +185,7 @@ class CompiledTemplate:
             if name in rendered:
                 data = rendered[name]
                 if name in self._runtime_placeholders:
-                    data = ooxml.fill_placeholders(data, schema.PLACEHOLDERS)
+                    data = ooxml.fill_placeholders(data, schema.PLACEHOLDERS, self.path, name)
                 members.append(_member(name, data, level=1))
             elif name == ooxml.CUSTOM_PART:
                 props = {**self._base_properties, **properties}
@@ -269,7 +208,7 @@ def _syntax_problem(path: Path, part: str, source: str, exc: jinja2.TemplateSynt
     lines = source.splitlines()
     near = ""
     if exc.lineno and 0 < exc.lineno <= len(lines):
-        near = re.sub(r"<[^>]+>", "", lines[exc.lineno - 1]).strip()
+        near = strip_markup(lines[exc.lineno - 1]).strip()
     where = f' near "{near[:80]}"' if near else ""
     return Problem(f"template error in {part}{where}: {exc.message}", file=str(path))
 
@@ -295,29 +234,24 @@ def compile_template(path: Path, env: SandboxedEnvironment | None = None) -> Com
                                       file=str(path)))
         data = {n: read_member(zf, n, path) for n in names}
     if ooxml.CUSTOM_PART in data:
-        from docgen.safezip import parse_xml
-
         base_props = ooxml.read_custom_properties(
             parse_xml(data[ooxml.CUSTOM_PART], path, ooxml.CUSTOM_PART))
     else:
         names.append(ooxml.CUSTOM_PART)
     data[ooxml.CONTENT_TYPES_PART], data[ooxml.ROOT_RELS_PART] = ooxml.with_custom_part(
-        data[ooxml.CONTENT_TYPES_PART], data[ooxml.ROOT_RELS_PART])
+        data[ooxml.CONTENT_TYPES_PART], data[ooxml.ROOT_RELS_PART], path)
     for name in names:
         order.append(name)
         if name == ooxml.CUSTOM_PART:
             continue
         blob = data[name]
-        if TEMPLATED_PARTS.match(name) and (b"{{" in blob or b"{%" in blob or b"{" in blob):
+        if is_story_part(name) and b"{" in blob:
             text = blob.decode("utf-8")
-            try:
-                prepared, runtime = _compile_placeholders(text, schema.PLACEHOLDERS)
-            except etree.XMLSyntaxError as exc:
-                raise DocgenError(Problem(f"part {name} is not well-formed XML ({exc})",
-                                          file=str(path))) from None
+            prepared, runtime = ooxml.compile_placeholders(
+                text, schema.PLACEHOLDERS, _BLANK_TEST, path, name)
             if runtime:
                 runtime_placeholders.add(name)
-            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", _mend(prepared))
+            source = paragraphs_on_lines(_mend(prepared))
             if "{{" in source or "{%" in source or "{#" in source:
                 try:
                     ast = env.parse(source)
@@ -329,6 +263,8 @@ def compile_template(path: Path, env: SandboxedEnvironment | None = None) -> Com
                 if "{%tc" in text or "{%tc" in source:
                     fix_tables.add(name)
                 continue
+        if is_xml_part(name):
+            refuse_entities(blob, path, name)  # copied into every document: no DTD either
         static[name] = _member(name, blob)
     return CompiledTemplate(
         path=path,

@@ -1,6 +1,6 @@
 """Flatten a Word document's body into units of text: body paragraphs and table cells.
 
-The one place, beside :mod:`docgen.ooxml`, that reads raw WordprocessingML. Each unit knows
+Part of :mod:`docgen.ooxml`, the one place that reads raw WordprocessingML. Each unit knows
 its text (content controls, insertions, hyperlinks and fields included; deleted text and field
 codes left out) and where in that text the docgen fields (``record.*`` content controls, found
 by tag, else by alias) sit. :mod:`docgen.records` finds forms and tables in these units.
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from docgen import ooxml, schema
+from docgen.safezip import parse_xml
 from docgen.values import header_key
 
 __all__ = ["MARK_IN_XML", "Body", "Control", "Unit", "read_body"]
@@ -118,7 +119,7 @@ _FLATTEN_XSL = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/19
 
 def _stylesheet(text: str) -> etree.XSLT:
     xsl = _FLATTEN_XSL.replace("{text}", text)
-    return etree.XSLT(etree.fromstring(xsl.encode()),
+    return etree.XSLT(parse_xml(xsl.encode(), None, "the flattening stylesheet"),
                       access_control=etree.XSLTAccessControl.DENY_ALL)
 
 

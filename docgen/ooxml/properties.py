@@ -1,0 +1,79 @@
+"""Write and read custom document properties, and declare their part in the package."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape  # escapes &, <, >, " and ': valid in XML text and attributes
+from pathlib import Path
+
+from lxml import etree
+
+from docgen.ooxml.names import CONTENT_TYPES_PART, CUSTOM_PART, ROOT_RELS_PART
+from docgen.safezip import parse_xml
+
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CUSTOM_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+)
+CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+# Custom properties carry this fixed format id (ECMA-376 part 1, 22.3.2.2).
+FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def custom_properties_xml(props: dict[str, str]) -> bytes:
+    """Return a ``docProps/custom.xml`` holding ``props`` as text properties."""
+    items = "".join(
+        f'<property fmtid="{FMTID}" pid="{pid}" name="{escape(name)}">'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(props.items(), start=2)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{items}</Properties>'
+    ).encode()
+
+
+def read_custom_properties(root: etree._Element) -> dict[str, str]:
+    """Return the text of every custom property in a parsed ``docProps/custom.xml``."""
+    out: dict[str, str] = {}
+    for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
+        name = prop.get("name")
+        if name:
+            out[name] = "".join(prop.itertext()).strip()
+    return out
+
+
+def with_custom_part(content_types: bytes, rels: bytes,
+                     path: Path | None = None) -> tuple[bytes, bytes]:
+    """Return ``[Content_Types].xml`` and ``_rels/.rels`` declaring the custom properties part.
+
+    Idempotent: a template that already has custom properties is left as it is. ``path``
+    names the package in the error raised for a part that is unsafe or not well-formed.
+    """
+    ct = parse_xml(content_types, path, CONTENT_TYPES_PART)
+    ct_ns = ct.nsmap[None]
+    if not any(o.get("PartName") == "/" + CUSTOM_PART for o in ct):
+        etree.SubElement(
+            ct, f"{{{ct_ns}}}Override", PartName="/" + CUSTOM_PART, ContentType=CUSTOM_CT
+        )
+    rl = parse_xml(rels, path, ROOT_RELS_PART)
+    rl_ns = rl.nsmap[None]
+    if not any(r.get("Type") == CUSTOM_REL for r in rl):
+        ids = {r.get("Id") for r in rl}
+        n = 1
+        while f"rIdDocgen{n}" in ids:
+            n += 1
+        etree.SubElement(
+            rl, f"{{{rl_ns}}}Relationship", Id=f"rIdDocgen{n}", Type=CUSTOM_REL,
+            Target=CUSTOM_PART,
+        )
+    return (
+        etree.tostring(ct, xml_declaration=True, encoding="UTF-8", standalone=True),
+        etree.tostring(rl, xml_declaration=True, encoding="UTF-8", standalone=True),
+    )
+
+
+def now_stamp() -> str:
+    """Return the current local time as ISO text, to the second (for ``docgen.generated``)."""
+    return dt.datetime.now().replace(microsecond=0).isoformat()
