@@ -1,0 +1,188 @@
+"""Scan an Excel 97-2003 workbook (.xls) for what calamine does not say of its sheets.
+
+An .xls is a compound file (OLE) holding one ``Workbook`` stream of BIFF records. calamine
+reads every sheet of it when it opens it, allocating each sheet's rectangle; it reads a
+formula showing an error as blank. This module reads the stream itself, within bounds (the
+file's size, every sector chain checked), for each sheet's extent and its error cells: a
+FORMULA record whose cached result is an error, and a BOOLERR record holding one.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+from docgen.cohort.cells import CellError, Extent, SheetScan, check_extent
+from docgen.errors import DocgenError, Problem
+from docgen.safezip import MAX_MEMBER_BYTES, OLE_MAGIC
+
+MAX_XLS_BYTES = MAX_MEMBER_BYTES  # a 5,000-team .xls is ~2 MB
+_END, _FREE = 0xFFFFFFFE, 0xFFFFFFFF
+_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?",
+           0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
+_BOF, _EOF, _BOUNDSHEET, _FILEPASS = 0x0809, 0x000A, 0x0085, 0x002F
+_FORMULA, _BOOLERR, _MULRK = 0x0006, 0x0205, 0x00BD
+_CELLS = frozenset({0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, _FORMULA, _BOOLERR})
+
+
+class _Damaged(Exception):
+    """The compound file or its BIFF stream is not as its own headers say."""
+
+
+def scan_xls(path: Path) -> dict[str, SheetScan]:
+    """Return every worksheet's scan by name; raise :class:`DocgenError` if one is too large."""
+    file = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_XLS_BYTES:
+            raise DocgenError(Problem(f"is {size:,} bytes, more than the {MAX_XLS_BYTES:,} "
+                                      "docgen reads: save it as .xlsx", file=file))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocgenError(Problem(f"cannot be read ({exc.strerror})", file=file)) from None
+    if not data.startswith(OLE_MAGIC):
+        kind = "a zip package: rename it .xlsx" if data.startswith(b"PK") else (
+            "perhaps a web page or XML saved with an .xls name: open it in Excel and save it "
+            "as .xlsx")
+        raise DocgenError(Problem(f"is not an Excel 97-2003 workbook ({kind})", file=file))
+    try:
+        stream = _workbook_stream(data)
+        scans = _scan(stream, file)
+    except (_Damaged, struct.error, IndexError, UnicodeDecodeError) as exc:
+        raise DocgenError(Problem(f"is damaged ({exc or 'its structure is inconsistent'}): open "
+                                  "it in Excel or LibreOffice and save it again",
+                                  file=file)) from None
+    return scans
+
+
+def _workbook_stream(data: bytes) -> bytes:
+    """Return the ``Workbook`` (or Excel 95 ``Book``) stream of a compound file."""
+    shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+    if shift not in (9, 12) or mini_shift != 6:
+        raise _Damaged("unknown sector size")
+    size = 1 << shift
+    n_sectors = max(len(data) // size - 1, 0)
+    (major,) = struct.unpack_from("<H", data, 0x1A)
+    dir_start, _sig, cutoff, mini_start, _n_mini, difat_next, _n_difat = struct.unpack_from(
+        "<7I", data, 0x30)
+
+    def sector(i: int) -> bytes:
+        if i >= n_sectors:
+            raise _Damaged(f"sector {i} is past the end of the file")
+        return data[(i + 1) * size:(i + 2) * size]
+
+    fat_sectors = list(struct.unpack_from("<109I", data, 0x4C))
+    for _ in range(n_sectors + 1):  # the DIFAT chain, which cannot be longer than the file
+        if difat_next in (_END, _FREE):
+            break
+        entries = struct.unpack(f"<{size // 4}I", sector(difat_next))
+        fat_sectors += entries[:-1]
+        difat_next = entries[-1]
+        if len(fat_sectors) > n_sectors + 109:
+            raise _Damaged("its allocation table is larger than the file")
+    fat_sectors = [s for s in fat_sectors if s != _FREE]
+    if len(fat_sectors) > n_sectors:
+        raise _Damaged("its allocation table is larger than the file")
+    fat_blob = b"".join(sector(s) for s in fat_sectors)
+    fat = struct.unpack(f"<{len(fat_blob) // 4}I", fat_blob)
+
+    def chain(start: int, table: tuple[int, ...], limit: int = n_sectors) -> Iterator[int]:
+        for _ in range(min(len(table), limit) + 1):  # no chain is longer than the file
+            if start in (_END, _FREE):
+                return
+            if start >= len(table):
+                raise _Damaged("a sector chain points outside the file")
+            yield start
+            start = table[start]
+        raise _Damaged("a sector chain loops")
+
+    directory = b"".join(sector(i) for i in chain(dir_start, fat))
+    entries = [directory[k:k + 128] for k in range(0, len(directory) - 127, 128)]
+    if not entries:
+        raise _Damaged("no directory")
+    for entry in entries:
+        (name_len,) = struct.unpack_from("<H", entry, 0x40)
+        name = entry[:max(min(name_len, 64) - 2, 0)].decode("utf-16-le", "replace")
+        if entry[0x42] == 2 and name.lower() in ("workbook", "book"):
+            start, length = struct.unpack_from("<IQ", entry, 0x74)
+            break
+    else:
+        raise _Damaged("no Workbook stream")
+    if major == 3:
+        length &= 0xFFFFFFFF  # version 3 files leave the high half undefined
+    if length > len(data):
+        raise _Damaged("the Workbook stream is larger than the file")
+    if length >= cutoff:
+        return b"".join(sector(i) for i in chain(start, fat))[:length]
+    root_start = struct.unpack_from("<I", entries[0], 0x74)[0]
+    mini_stream = b"".join(sector(i) for i in chain(root_start, fat))
+    mini_blob = b"".join(sector(i) for i in chain(mini_start, fat))
+    mini_fat = struct.unpack(f"<{len(mini_blob) // 4}I", mini_blob)
+    pieces = chain(start, mini_fat, len(mini_stream) // 64)
+    return b"".join(mini_stream[i * 64:(i + 1) * 64] for i in pieces)[:length]
+
+
+def _records(stream: bytes, pos: int) -> Iterator[tuple[int, bytes]]:
+    """Yield (type, body) of the BIFF records from ``pos`` to the substream's EOF record."""
+    while pos + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        yield kind, stream[pos + 4:pos + 4 + length]
+        if kind == _EOF:
+            return
+        pos += 4 + length
+
+
+def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
+    """Read the globals for the sheets, then scan each worksheet's records."""
+    sheets: list[tuple[str, int]] = []
+    biff8 = True
+    for kind, body in _records(stream, 0):
+        if kind == _BOF:
+            biff8 = struct.unpack_from("<H", body)[0] >= 0x0600
+        elif kind == _FILEPASS:
+            raise DocgenError(Problem("is password-protected: open it, remove the password "
+                                      "and save it as .xlsx", file=file))
+        elif kind == _BOUNDSHEET and body[5] == 0:  # a worksheet, not a chart or macro sheet
+            (offset,) = struct.unpack_from("<I", body)
+            sheets.append((_sheet_name(body[6:], biff8), offset))
+    scans: dict[str, SheetScan] = {}
+    budget = 2 * len(stream)  # honest sheets never overlap: their records are read once
+    for name, offset in sheets:
+        extent, errors = Extent(), {}
+        for kind, body in _records(stream, offset):
+            budget -= 4 + len(body)
+            if budget < 0:
+                raise _Damaged("its sheets overlap")
+            if kind in _CELLS and len(body) >= 4:
+                row, column = struct.unpack_from("<HH", body)
+                extent.add(row, column)
+                error = _error(kind, body)
+                if error is not None:
+                    errors.setdefault(row + 1, []).append((column, CellError(error)))
+            elif kind == _MULRK and len(body) >= 6:
+                row, first = struct.unpack_from("<HH", body)
+                (last,) = struct.unpack_from("<H", body, len(body) - 2)
+                extent.add(row, first, row, max(first, last))
+        check_extent(extent, file, name)
+        scans[name] = SheetScan(errors=errors)
+    return scans
+
+
+def _sheet_name(data: bytes, biff8: bool) -> str:
+    """Return a BOUNDSHEET record's sheet name (a short string, 8-bit or UTF-16)."""
+    count = data[0]
+    if not biff8:
+        return data[1:1 + count].decode("cp1252", "replace")
+    if data[1] & 1:
+        return data[2:2 + 2 * count].decode("utf-16-le", "replace")
+    return data[2:2 + count].decode("latin-1")
+
+
+def _error(kind: int, body: bytes) -> str | None:
+    """Return the error text of a FORMULA or BOOLERR record that holds an error, else None."""
+    if kind == _FORMULA and len(body) >= 14 and body[12:14] == b"\xff\xff" and body[6] == 2:
+        return _ERRORS.get(body[8], "#ERROR")
+    if kind == _BOOLERR and len(body) >= 8 and body[7] == 1:
+        return _ERRORS.get(body[6], "#ERROR")
+    return None

@@ -1,0 +1,120 @@
+"""What a workbook's own file tells of a sheet beyond its values, and the bound on its size.
+
+calamine reads a cell showing a formula error (``#N/A``) as blank, and allocates a sheet's
+whole rectangle, from its first used cell to its last, before giving a single row: one stray
+cell at XFD1048576 asks for 512 GiB and aborts the process. So each format's scanner
+(:mod:`~docgen.cohort.xlsx`, :mod:`~docgen.cohort.ods`, :mod:`~docgen.cohort.biff`) reads the
+file's own structure for a :class:`SheetScan`: the cells calamine would read as blank, the rows
+of an Excel table's totals row, and the sheet's extent, which :func:`check_extent` bounds by
+the cells the file actually holds before calamine is let near the sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from docgen.errors import DocgenError, Problem
+
+# A sheet may span at most this many cells whatever it holds: every sheet within A:Z and
+# 40,000 rows passes, which lets the .xlsx scan skip the exact count for ordinary sheets.
+MIN_CELLS = 26 * 40_000
+SPARSITY = 8  # beyond that, a sheet may span 8 times the cells its file holds ...
+MAX_CELLS = 8_000_000  # ... but never more (calamine keeps ~32 bytes a cell: 256 MB)
+
+
+class CellError(str):
+    """The text of a cell that shows a formula error, such as ``#N/A`` or ``#DIV/0!``."""
+
+    __slots__ = ()
+
+    @property
+    def problem(self) -> str:
+        return (f"the cell shows the error {self} (its formula failed): correct the formula "
+                "or type the value")
+
+
+class Uncalculated(CellError):
+    """The formula of a cell that no spreadsheet program has calculated: it has no value yet."""
+
+    __slots__ = ()
+
+    @property
+    def problem(self) -> str:
+        return (f"the cell holds a formula ({self}) that was never calculated, so it has no "
+                "value yet: open the workbook in Excel or LibreOffice, save it, and run again")
+
+
+@dataclass
+class Extent:
+    """The cells of a sheet that hold something, as 0-based (row, column) positions."""
+
+    cells: int = 0  # cells the file holds (repeated ones once)
+    bottom: tuple[int, int] = (-1, -1)  # the cell with the highest row
+    right: tuple[int, int] = (-1, -1)  # the cell with the highest column
+
+    def add(self, row: int, column: int, last_row: int | None = None,
+            last_column: int | None = None) -> None:
+        """Count one cell of the file, which may stand for a block up to the last row/column."""
+        self.cells += 1
+        last_row = row if last_row is None else last_row
+        last_column = column if last_column is None else last_column
+        if last_row > self.bottom[0]:
+            self.bottom = (last_row, column)
+        if last_column > self.right[1]:
+            self.right = (row, last_column)
+
+    @property
+    def area(self) -> int:
+        """Return the cells of the rectangle from A1 to the last row and column."""
+        return (self.bottom[0] + 1) * (self.right[1] + 1) if self.cells else 0
+
+
+@dataclass
+class SheetScan:
+    """What one sheet's file says that calamine does not: failed cells, totals rows, extent.
+
+    ``errors`` maps a 1-based row to its (0-based column, error) cells; ``skip`` holds the
+    1-based rows of Excel tables' totals rows; ``extent`` is None when it is known to be small.
+    """
+
+    errors: dict[int, list[tuple[int, CellError]]] = field(default_factory=dict)
+    skip: frozenset[int] = frozenset()
+    extent: Extent | None = None
+
+
+def column_letters(column: int) -> str:
+    """Return the letters of a 0-based column: 0 -> A, 16383 -> XFD."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_name(row: int, column: int) -> str:
+    """Return a 0-based cell position as a spreadsheet names it: (0, 0) -> A1."""
+    return f"{column_letters(column)}{row + 1}"
+
+
+def cell_limit(cells: int) -> int:
+    """Return how many cells a sheet holding ``cells`` may span."""
+    return min(MAX_CELLS, max(MIN_CELLS, SPARSITY * cells))
+
+
+def check_extent(extent: Extent | None, file: str, sheet: str) -> None:
+    """Raise :class:`DocgenError` naming the far cells if the sheet spans too many cells.
+
+    The problem has no row, so nothing is generated from a workbook with such a sheet.
+    """
+    if extent is None or extent.area <= cell_limit(extent.cells):
+        return
+    far = sorted({extent.bottom, extent.right}, key=lambda rc: (rc[0], rc[1]))
+    names = " and ".join(cell_name(*rc) for rc in far)
+    which = f"a cell at {names} stretches" if len(far) == 1 else f"cells at {names} stretch"
+    rows, columns = extent.bottom[0] + 1, extent.right[1] + 1
+    raise DocgenError(Problem(
+        f"{which} the sheet to {columns:,} columns by {rows:,} rows "
+        f"({rows * columns:,} cells) though it holds {extent.cells:,}, more than docgen will "
+        f"read ({cell_limit(extent.cells):,}): delete the rows and columns after your data "
+        "(select them, right-click, Delete) and save the workbook", file=file, sheet=sheet))
