@@ -29,6 +29,11 @@ def _fail(problems: list[Problem]) -> None:
     sys.exit(1)
 
 
+def _warn(warnings: list[Problem]) -> None:
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)
+
+
 @contextmanager
 def _errors() -> Iterator[None]:
     try:
@@ -47,6 +52,8 @@ def main() -> None:
 DATA = click.argument("data", type=click.Path(exists=True, path_type=Path))
 JOBS = click.option("-j", "--jobs", "jobs_", type=click.IntRange(min=1),
                     help="Worker processes (default: the number of cores).")
+STRICT = click.option("--strict", is_flag=True,
+                      help="Treat every warning as a problem (exit code 1).")
 
 
 @contextmanager
@@ -86,20 +93,22 @@ def _progress(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[int
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--skip-invalid", is_flag=True,
               help="Generate the valid rows and report the invalid ones.")
+@STRICT
 @click.option("--force", is_flag=True,
               help="Replace documents edited since docgen wrote them (edited copy kept).")
 @JOBS
 def generate(data: Path, outdir: Path, templates: Path | None, only: str | None, pdf: bool,
-             dry_run: bool, skip_invalid: bool, force: bool, jobs_: int | None) -> None:
+             dry_run: bool, skip_invalid: bool, strict: bool, force: bool,
+             jobs_: int | None) -> None:
     """Write one contract per team and one agreement per mentoring pair.
 
-    DATA is the cohort workbook (.xlsx) or a folder of CSV files.
+    DATA is the cohort workbook (.xlsx, .xlsm, .xls, .ods) or a folder of CSV files.
     """
     with _errors(), _progress("Writing documents") as (started, progress):
         report = jobs.generate(
             data, outdir, templates=templates, only=only, pdf=pdf, dry_run=dry_run,
-            skip_invalid=skip_invalid, force=force, jobs=jobs_, started=started,
-            progress=progress,
+            skip_invalid=skip_invalid, strict=strict, force=force, jobs=jobs_,
+            started=started, progress=progress, warned=_warn,
         )
     for problem in report.skipped:
         click.echo(f"Skipped: {problem}", err=True)
@@ -130,14 +139,18 @@ def generate(data: Path, outdir: Path, templates: Path | None, only: str | None,
 
 @main.command()
 @DATA
-def check(data: Path) -> None:
-    """Validate the cohort workbook and report every problem; write nothing."""
+@STRICT
+def check(data: Path, strict: bool) -> None:
+    """Validate the cohort workbook and report every problem and warning; write nothing."""
     with _errors():
-        report = jobs.check(data)
+        report = jobs.check(data, strict=strict)
+    _warn(report.warnings)
     if report.problems:
         _fail(report.problems)
     c = report.cohort
-    click.echo(f"OK: {len(c.teams)} teams, {len(c.sessions)} sessions, "
+    n = len(report.warnings)
+    ok = f"OK, with {n} warning{'s' if n != 1 else ''}" if n else "OK"
+    click.echo(f"{ok}: {len(c.teams)} teams, {len(c.sessions)} sessions, "
                f"{len(c.pairs)} mentoring pairs")
 
 

@@ -59,6 +59,7 @@ def default_templates() -> Path:
 class CheckReport:
     cohort: Cohort
     problems: list[Problem]
+    warnings: list[Problem] = field(default_factory=list)  # read, but probably not as meant
 
     @property
     def fatal(self) -> list[Problem]:
@@ -66,12 +67,18 @@ class CheckReport:
         return [p for p in self.problems if p.row is None]
 
 
-def check(data: Path) -> CheckReport:
-    """Read and validate the cohort at ``data``; report every problem found."""
+def check(data: Path, *, strict: bool = False) -> CheckReport:
+    """Read and validate the cohort at ``data``; report every problem and warning found.
+
+    ``strict`` makes every warning a problem.
+    """
     from docgen.cohort import read_cohort
 
-    cohort, problems = read_cohort(data)
-    return CheckReport(cohort, problems)
+    warnings: list[Problem] = []
+    cohort, problems = read_cohort(data, warnings)
+    if strict:
+        return CheckReport(cohort, problems + warnings)
+    return CheckReport(cohort, problems, warnings)
 
 
 # --- generate -------------------------------------------------------------------------------
@@ -82,6 +89,7 @@ class GenerateReport:
     outdir: Path
     files: list[tuple[str, Outcome]] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
     pdfs: int = 0
     dry_run: bool = False
@@ -184,20 +192,28 @@ def generate(
     pdf: bool = False,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    strict: bool = False,
     force: bool = False,
     jobs: int | None = None,
     today: dt.date | None = None,
     progress: Callable[[int], object] | None = None,
     started: Callable[[int], object] | None = None,
+    warned: Callable[[list[Problem]], object] | None = None,
 ) -> GenerateReport:
     """Write one contract per team and one agreement per mentoring pair into ``outdir``.
 
     The whole cohort is validated first: with problems, nothing is written (unless
-    ``skip_invalid``, which writes the valid rows and reports the rest). Documents are made
-    one at a time (never all held in memory), in ``jobs`` processes (default: all cores).
+    ``skip_invalid``, which writes the valid rows and reports the rest). Warnings are given to
+    ``warned`` as soon as they are known; ``strict`` makes any warning stop the run, whatever
+    ``skip_invalid`` says (the rows warned of are not left out). Documents are made one at a
+    time (never all held in memory), in ``jobs`` processes (default: all cores).
     """
     today = today or dt.date.today()
     report = check(data)
+    if strict and report.warnings:
+        raise DocgenError(report.problems + report.warnings)
+    if warned is not None and report.warnings:
+        warned(report.warnings)
     if report.fatal or (report.problems and not skip_invalid):
         raise DocgenError(report.problems)
     cohort = report.cohort
@@ -213,7 +229,8 @@ def generate(
         started(len(items))
     make = partial(_maker, cohort, compiled, today=today, force=force, dry_run=dry_run)
     outcomes = _make_all(outdir, kinds, items, make, jobs, progress, dry_run)
-    result = GenerateReport(outdir=outdir, skipped=report.problems, dry_run=dry_run)
+    result = GenerateReport(outdir=outdir, skipped=report.problems, warnings=report.warnings,
+                            dry_run=dry_run)
     result.files = [(rel, outcome) for (_k, _i, rel), outcome in zip(items, outcomes,
                                                                       strict=True)]
     if pdf and not dry_run:

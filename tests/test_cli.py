@@ -138,3 +138,40 @@ def test_log_of_a_folder_without_documents_says_so(tmp_path: Path) -> None:
     assert code == 0
     assert f"No .docx files were found under {tmp_path}." in output
     assert openpyxl.load_workbook(tmp_path / "log.xlsx").sheetnames[:2] == ["Sessions", "Teams"]
+
+
+def _no_coach(make_cohort) -> Path:
+    from conftest import small_rows
+
+    rows = small_rows()
+    del rows["Teams"][0]["coach"]
+    return make_cohort(rows)
+
+
+def test_check_prints_warnings_and_says_ok_with_how_many(make_cohort) -> None:
+    result = CliRunner().invoke(main, ["check", str(_no_coach(make_cohort))])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "OK, with 1 warning: 2 teams, 2 sessions, 1 mentoring pairs\n"
+    assert result.stderr.splitlines() == [
+        "Warning: cohort.xlsx › Teams › row 2 › Coach: the team has no coach: the contract's "
+        "coach and signature lines will be empty; fill in Coach"]
+
+
+def test_strict_makes_warnings_errors(tmp_path: Path, make_cohort) -> None:
+    data = str(_no_coach(make_cohort))
+    code, output = run("check", data, "--strict")
+    assert code == 1
+    assert output == ("Error: cohort.xlsx › Teams › row 2 › Coach: the team has no coach: the "
+                      "contract's coach and signature lines will be empty; fill in Coach\n")
+    code, output = run("generate", data, "-o", str(tmp_path / "out"), "--strict",
+                       "--skip-invalid")
+    assert code == 1 and "the team has no coach" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_generate_prints_warnings_and_writes(tmp_path: Path, make_cohort) -> None:
+    result = CliRunner().invoke(main, ["generate", str(_no_coach(make_cohort)), "-o",
+                                       str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "Warning: cohort.xlsx › Teams › row 2 › Coach: the team has no coach" in result.stderr
+    assert "3 written" in result.stdout

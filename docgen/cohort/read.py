@@ -1,7 +1,8 @@
-"""Read a cohort workbook (.xlsx) or a folder of CSV files into a validated :class:`Cohort`.
+"""Read a cohort workbook (.xlsx, .xlsm, .xls, .ods) or a CSV folder into a :class:`Cohort`.
 
 Every problem of the input is collected, each located by file, sheet, row and column, so an
-admin fixes the spreadsheet once rather than once per run. Rows with problems are left out of
+admin fixes the spreadsheet once rather than once per run; so is every warning (input read,
+but probably not as meant). Rows with problems are left out of
 the returned cohort; the caller decides whether problems stop the run (``--skip-invalid``).
 Finding each sheet's table is :mod:`docgen.cohort.tables`' job, reading its rows into typed
 rows :mod:`docgen.cohort.rows`'.
@@ -11,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from docgen import schema
-from docgen.cohort import rows
-from docgen.cohort.sheets import Workbook
+from docgen.cohort import names, rows
+from docgen.cohort.sheets import FORMATS, Workbook
 from docgen.cohort.tables import Table, csv_tables, workbook_tables
 from docgen.errors import DocgenError, Problem
 from docgen.models import (
@@ -32,7 +34,6 @@ from docgen.values import (
     parse_duration_hours,
     parse_int,
     parse_yes_no,
-    team_key,
 )
 
 _SETTING, _VALUE = (c.key for c in schema.PROGRAMME.columns)
@@ -48,21 +49,39 @@ _NUMBERS: tuple[tuple[str, str, Callable[[object], object], object], ...] = (
 )
 
 
-def read_cohort(path: Path) -> tuple[Cohort, list[Problem]]:
-    """Read and validate the cohort at ``path`` (an .xlsx or a folder of CSV files).
+def read_cohort(path: Path, warnings: list[Problem] | None = None
+                ) -> tuple[Cohort, list[Problem]]:
+    """Read and validate the cohort at ``path`` (a workbook or a folder of CSV files).
 
-    Returns the cohort of valid rows and every problem found. Problems without a row (a
-    missing sheet or column) mean nothing sensible can be generated; the caller stops on them.
-    Raises :class:`DocgenError` when the file cannot be opened at all.
+    Returns the cohort of valid rows and every problem found; what was read but probably not
+    as meant (a misspelt header, a renamed sheet, a team without a coach) is added to
+    ``warnings``. Problems without a row (a missing sheet or column) mean nothing sensible can
+    be generated; the caller stops on them. Raises :class:`DocgenError` when the file cannot
+    be opened at all.
     """
     path = Path(path)
     problems: list[Problem] = []
+    found: list[Problem] = []
     if path.is_dir():
-        return _build(path, csv_tables(path, problems), problems)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        read = _build(path, csv_tables(path, problems, found), problems)
+    elif path.suffix.lower() in FORMATS:
         with Workbook(path) as wb:
             # the rows stream from the open workbook: build before it closes
-            return _build(path, workbook_tables(wb, path, problems), problems)
+            read = _build(path, workbook_tables(wb, path, problems, found), problems)
+    else:
+        _refuse(path)
+    if warnings is not None:  # in the sheets' order, then by row, as the admin reads them
+        warnings += sorted(found, key=_in_sheet_order)
+    return read
+
+
+def _in_sheet_order(p: Problem) -> tuple[int, int]:
+    order = {header_key(s.name): i for i, s in enumerate(schema.SHEETS)}
+    return order.get(header_key(p.sheet), -1) if p.sheet else -1, p.row or 0
+
+
+def _refuse(path: Path) -> NoReturn:
+    """Raise the error saying why ``path`` is neither a workbook nor a folder of CSV files."""
     if path.suffix.lower() == ".csv":
         raise DocgenError(Problem(
             "give the folder that holds teams.csv, sessions.csv, mentoring.csv and "
@@ -70,19 +89,19 @@ def read_cohort(path: Path) -> tuple[Cohort, list[Problem]]:
     if not path.exists():
         raise DocgenError(Problem("does not exist", file=str(path)))
     raise DocgenError(Problem(
-        "is not a cohort workbook: give an .xlsx file or a folder of CSV files",
-        file=str(path)))
+        f"is not a cohort workbook: give a workbook ({', '.join(FORMATS)}) or a folder of CSV "
+        "files", file=str(path)))
 
 
 def _build(path: Path, tables: dict[str, Table],
            problems: list[Problem]) -> tuple[Cohort, list[Problem]]:
     programme = _programme(tables.get(schema.PROGRAMME.name), problems)
     shared = rows.Shared()  # dropped with this call: the cohort keeps what it uses
-    teams = rows.teams(tables.get(schema.TEAMS.name), programme, shared, problems)
     # Without a readable Teams sheet (already reported), no session could match a team:
     # saying so for every session would bury the one problem that matters.
-    known_ids = {team_key(t.team_id) for t in teams} if schema.TEAMS.name in tables else None
-    sessions = rows.sessions(tables.get(schema.SESSIONS.name), programme, shared, known_ids,
+    ids = rows.TeamIds() if schema.TEAMS.name in tables else None
+    teams = rows.teams(tables.get(schema.TEAMS.name), programme, shared, problems, ids)
+    sessions = rows.sessions(tables.get(schema.SESSIONS.name), programme, shared, ids,
                              problems)
     pairs = rows.pairs(tables.get(schema.MENTORING.name), programme, shared, problems)
     extra = set()
@@ -102,6 +121,20 @@ def _setting(column: Column | None, value: object) -> str:
     return rows.display(value)
 
 
+def _check_setting(table: Table, n: int, setting: str, read: dict[str, rows.Row]) -> None:
+    """Warn of a setting given twice, or not known but resembling one that is."""
+    column = table.headers.get(_SETTING)
+    if setting in read:
+        table.warn(f"the setting is also on row {read[setting].n}: the last filled-in value is "
+                   "used; delete the other row", row=n, column=column)
+    elif setting not in schema.PROGRAMME_SETTING:
+        like = names.nearest(setting, set(schema.PROGRAMME_SETTING) - set(read))
+        if like is not None:
+            table.warn(f"unknown setting, kept as the field {{{{ {setting} }}}}; did you mean "
+                       f'"{schema.PROGRAMME_SETTING[like].header}"? If so, rename it',
+                       row=n, column=column)
+
+
 def _programme(table: Table | None, problems: list[Problem]) -> Programme:
     """Read the Programme sheet's settings over the defaults, and the numbers computed with."""
     values = dict(schema.PROGRAMME_DEFAULTS)
@@ -112,6 +145,7 @@ def _programme(table: Table | None, problems: list[Problem]) -> Programme:
             if not setting:
                 continue
             value = cells.get(_VALUE)
+            _check_setting(table, n, setting, read)
             row = read[setting] = rows.Row(table, n, {_VALUE: value}, problems)
             if is_blank(value):
                 continue

@@ -10,10 +10,11 @@ Checks beyond one cell are small rules, run right after the column they follow s
 problems come in column order:
 
 - by kind: an EMAIL cell must contain "@";
-- Teams: the Team ID (runs of spaces folded) is unique by :func:`~docgen.values.team_key`, and
-  a blank team name is the Team ID;
-- Sessions: the Team ID (folded) must be on the Teams sheet, and the finish time must be after
-  the start time.
+- Teams: the Team ID (runs of spaces folded) is unique by :func:`~docgen.values.team_key`, a
+  blank team name is the Team ID, and a team without a coach or members is warned of;
+- Sessions: the Team ID (folded) must be on the Teams sheet (unless a Team ID there failed:
+  then one warning names the sessions that could not be checked), and the finish time must
+  be after the start time.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import TypeVar
 
 from docgen import schema
+from docgen.cohort.cells import CellError
 from docgen.cohort.packed import Packed
-from docgen.cohort.sheets import CellError
 from docgen.cohort.tables import Table
 from docgen.errors import Problem
 from docgen.models import Pair, Programme, Session, Team
@@ -116,12 +117,13 @@ class Shared:
 class Row:
     """One row being read: its cells, and a located problem for each bad cell."""
 
-    __slots__ = ("table", "n", "problems", "ok", "failed")
+    __slots__ = ("table", "n", "problems", "ok", "failed", "warnings")
 
     def __init__(self, table: Table, n: int, cells: dict[str, object],
                  problems: list[Problem]) -> None:
         self.table, self.n, self.problems = table, n, problems
         self.ok = True
+        self.warnings: list[tuple[str, str]] | None = None  # given only if the row is read
         self.failed: set[str] = set()  # cells showing a formula error: reported once, here
         for key, value in cells.items():
             if isinstance(value, CellError):  # a formula failed, or was never calculated
@@ -136,6 +138,22 @@ class Row:
         self.problems.append(Problem(
             message, file=self.table.file, sheet=self.table.label, row=self.n,
             column=self.table.headers.get(key, key)))
+
+    def warning(self, key: str, message: str) -> None:
+        """Warn of the row's cell in column ``key``: read, but probably not as meant.
+
+        Warnings are given by :meth:`done`, and only for a row without problems: a row left
+        out needs fixing anyway.
+        """
+        if self.warnings is None:
+            self.warnings = []
+        self.warnings.append((key, message))
+
+    def done(self) -> None:
+        """Give the row's warnings to its table, if the row is read."""
+        if self.ok and self.warnings:
+            for key, message in self.warnings:
+                self.table.warn(message, row=self.n, column=self.table.headers.get(key, key))
 
 
 # A rule runs right after the column it follows has been read into the row's values (so after
@@ -261,14 +279,16 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
         count += 1
         row = Row(table, n, cells, problems)
         values = unfilled.copy()
-        for key, field, read, blank, check in steps:
+        for key, attr, read, blank, check in steps:
             try:
-                values[field] = read(cells.get(key))
+                values[attr] = read(cells.get(key))
             except ValueError as exc:
                 row.problem(key, str(exc))
-                values[field] = blank
+                values[attr] = blank
             if check is not None:
                 check(values, row)
+        if row.warnings:
+            row.done()
         if not row.ok:
             continue
         values["extra"] = {k: display(cells[k]) for k in extra_keys} if extra_keys else _NO_EXTRA
@@ -283,14 +303,36 @@ def _folded(values: dict[str, object], column: Column) -> str:
     return value
 
 
+@dataclass
+class TeamIds:
+    """The Team IDs on the Teams sheet, of valid rows or not, and the rows whose ID failed."""
+
+    keys: set[str] = field(default_factory=set)
+    unreadable: list[int] = field(default_factory=list)  # rows whose Team ID cell failed
+
+
+# Columns a contract shows in its identity block and signature lines: blank, the document
+# has a blank line there, which is worth a warning (not an error: a team may be coached later).
+_EXPECTED = (("coaches", "no coach: the contract's coach and signature lines will be empty"),
+             ("members", "no team members: the contract's team members line will be empty"))
+
+
 def teams(table: Table | None, programme: Programme, shared: Shared,
-          problems: list[Problem]) -> Packed[Team]:
-    """Return the valid teams of the Teams sheet (if read); add a problem for every bad row."""
+          problems: list[Problem], ids: TeamIds | None = None) -> Packed[Team]:
+    """Return the valid teams of the Teams sheet (if read); add a problem for every bad row.
+
+    ``ids`` is filled with every Team ID read, so that sessions of a team whose row has a
+    problem are not said to be of an unknown team too.
+    """
     if table is None:
         return Packed(Team)
+    ids = TeamIds() if ids is None else ids
     seen: dict[str, int] = {}
 
     def unique(values: dict[str, object], row: Row, column: Column) -> None:
+        if column.key in row.failed:  # a failed formula: reported, and remembered
+            ids.unreadable.append(row.n)
+            return
         team_id = _folded(values, column)
         if team_id:
             first = seen.setdefault(team_key(team_id), row.n)
@@ -301,27 +343,51 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
     def name_or_id(values: dict[str, object], row: Row, column: Column) -> None:
         values[column.field] = values[column.field] or values["team_id"]
 
-    found, count = build_rows(Team, table, programme, shared, problems,
-                              {"team_id": unique, "team_name": name_or_id})
+    rules: dict[str, Rule] = {"team_id": unique, "team_name": name_or_id}
+    for field_name, lacking in _EXPECTED:
+        column = next(c for c in schema.TEAMS.columns if c.field == field_name)
+        if column.key in table.headers:
+            rules[field_name] = _expected(f"the team has {lacking}; fill in {column.header}")
+        else:
+            table.warn(f'there is no "{column.header}" column, so every team has {lacking}; '
+                       "add the column", row=table.header_row)
+    found, count = build_rows(Team, table, programme, shared, problems, rules)
+    ids.keys |= set(seen)
     if not count:
         problems.append(Problem("the sheet has no teams below its header", file=table.file,
                                 sheet=table.label))
     return found
 
 
+def _expected(message: str) -> Rule:
+    """Return a rule warning of a blank cell in a column the documents show."""
+
+    def expected(values: dict[str, object], row: Row, column: Column) -> None:
+        if not values[column.field]:
+            row.warning(column.key, message)
+
+    return expected
+
+
 def sessions(table: Table | None, programme: Programme, shared: Shared,
-             known_ids: set[str] | None, problems: list[Problem]) -> Packed[Session]:
+             ids: TeamIds | None, problems: list[Problem]) -> Packed[Session]:
     """Return the valid sessions of the Sessions sheet (if read); add a problem for every bad row.
 
-    ``known_ids`` are the teams' keys; None when the Teams sheet could not be read (then no
-    session is said to be of an unknown team).
+    ``ids`` are the Teams sheet's; None when it could not be read (then no session is said to
+    be of an unknown team). When a Team ID there failed, a session naming an ID not found
+    could be of that team: such sessions are named once, in a warning, not each a problem.
     """
     if table is None:
         return Packed(Session)
+    unchecked: list[tuple[int, str]] = []
 
     def known(values: dict[str, object], row: Row, column: Column) -> None:
         team_id = _folded(values, column)
-        if team_id and known_ids is not None and team_key(team_id) not in known_ids:
+        if not team_id or ids is None or team_key(team_id) in ids.keys:
+            return
+        if ids.unreadable:
+            unchecked.append((row.n, team_id))
+        else:
             row.problem(column.key,
                         f'{column.header} "{team_id}" is not on the {schema.TEAMS.name} sheet')
 
@@ -333,6 +399,16 @@ def sessions(table: Table | None, programme: Programme, shared: Shared,
 
     found, _count = build_rows(Session, table, programme, shared, problems,
                                {"team_id": known, "finish": after_start})
+    if unchecked and ids is not None:
+        names = sorted({team_id for _n, team_id in unchecked})
+        failed = ", ".join(map(str, ids.unreadable[:5]))
+        table.warn(
+            f"{len(unchecked)} session{'s' if len(unchecked) != 1 else ''} (rows "
+            f"{', '.join(str(n) for n, _t in unchecked[:5])}{'…' if len(unchecked) > 5 else ''})"
+            f" name Team IDs not found on the {schema.TEAMS.name} sheet "
+            f"({', '.join(names[:5])}{'…' if len(names) > 5 else ''}), which could not be "
+            f"checked: the Team ID on {schema.TEAMS.name} row {failed} shows an error; "
+            "correct it and check again")
     return found
 
 

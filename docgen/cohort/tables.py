@@ -2,24 +2,33 @@
 
 Headers are matched by key (:func:`docgen.values.header_key`), so the table may start below a
 title row or two and its columns may come in any order. Rows are read lazily, as cells by
-column key, and wholly blank rows are dropped.
+column key, and wholly blank rows are dropped. Nothing is dropped silently: what docgen does
+not read is a warning (a header or a sheet name that resembles a known one, a second column
+of the same name, values under no header, a row that looks like a total), what it cannot
+read is a problem (a CSV row with more cells than its header).
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen import schema
+from docgen.cohort import names
+from docgen.cohort.cells import column_letters
+from docgen.cohort.csvfiles import HEAD_ROWS, read_csv
 from docgen.cohort.sheets import Workbook
 from docgen.errors import DocgenError, Problem
-from docgen.schema import Sheet
+from docgen.schema import Kind, Sheet
 from docgen.values import clean_text, header_key, is_blank
 
-HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common in pasted sheets
+HEADER_SEARCH_ROWS = HEAD_ROWS  # a title row or two above the header is common
+_TOTALS = frozenset({"total", "totals", "grand total", "grand totals", "sub total", "subtotal",
+                     "sub-total", "sum", "total:", "totals:"})
+_ROWS_NAMED = 5  # rows listed in a warning about many
+_NUMBER = re.compile(r"-?[0-9][0-9,]*(?:\.[0-9]+)?")
 
 
 @dataclass
@@ -28,18 +37,37 @@ class Table:
 
     sheet: Sheet
     file: str
-    label: str  # the sheet name as the file has it (or the CSV file name)
+    label: str  # the sheet name as the file has it (the sheet's own name for a CSV file)
     header_row: int
     headers: dict[str, str]  # key -> header text as typed
     rows: Iterator[tuple[int, dict[str, object]]]  # read lazily: never all rows at once
+    warnings: list[Problem] = field(default_factory=list)  # where the rows' warnings go
+
+    def warn(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        """Add a warning located on this table's sheet."""
+        self.warnings.append(Problem(message, file=self.file, sheet=self.label, row=row,
+                                     column=column))
 
 
-def workbook_tables(wb: Workbook, path: Path, problems: list[Problem]) -> dict[str, Table]:
+def workbook_tables(wb: Workbook, path: Path, problems: list[Problem],
+                    warnings: list[Problem]) -> dict[str, Table]:
     """Return the tables of the open workbook by sheet name, adding a problem for each gap.
 
     The rows stream from ``wb``: read them before it is closed.
     """
-    by_key = {header_key(name): name for name in wb.sheet_names}
+    by_key: dict[str, str] = {}
+    for name in wb.sheet_names:
+        other = by_key.setdefault(header_key(name), name)
+        if other != name and header_key(name) in {header_key(s.name) for s in schema.SHEETS}:
+            problems.append(Problem(f'two sheets are named alike, "{other}" and "{name}": '
+                                    "rename or delete one", file=str(path), sheet=name))
+    known = {header_key(s.name) for s in schema.SHEETS}
+    for name in wb.sheet_names:
+        like = names.resembled_sheet(name, schema.SHEETS)
+        if header_key(name) not in known and like is not None:
+            warnings.append(Problem(
+                f'is not read: docgen reads the sheet named "{like.name}"; if this sheet holds '
+                f"the {like.name.lower()}, rename it {like.name}", file=str(path), sheet=name))
     tables: dict[str, Table] = {}
     for sheet in schema.SHEETS:
         name = by_key.get(header_key(sheet.name))
@@ -54,54 +82,61 @@ def workbook_tables(wb: Workbook, path: Path, problems: list[Problem]) -> dict[s
         except DocgenError as exc:  # a damaged sheet: the others are still checked
             problems += exc.problems
             continue
-        table = find_table(sheet, str(path), name, rows, problems)
+        table = find_table(sheet, str(path), name, rows, problems, warnings)
         if table is not None:
             tables[sheet.name] = table
     return tables
 
 
-def csv_tables(folder: Path, problems: list[Problem]) -> dict[str, Table]:
-    """Return the tables of a folder of CSV files by sheet name, adding a problem for each gap."""
-    files = {p.name.lower(): p for p in folder.iterdir() if p.suffix.lower() == ".csv"}
+def csv_tables(folder: Path, problems: list[Problem],
+               warnings: list[Problem]) -> dict[str, Table]:
+    """Return the tables of a folder of CSV files by sheet name, adding a problem for each gap.
+    """
+    files: dict[str, list[Path]] = {}
+    for p in sorted(folder.iterdir()):
+        if p.suffix.lower() != ".csv" or p.name.startswith((".~lock", "~$")):
+            continue
+        sheet = names.sheet_of_file(p, schema.SHEETS)
+        if sheet is not None:
+            files.setdefault(sheet.name, []).append(p)
+        elif (like := names.resembled_sheet(p.stem, schema.SHEETS)) is not None:
+            warnings.append(Problem(
+                f"is not read: docgen reads the {like.name} from {like.csv_name}; if this "
+                f"file holds the {like.name.lower()}, rename it {like.csv_name}", file=str(p)))
     tables: dict[str, Table] = {}
     for sheet in schema.SHEETS:
-        p = files.get(sheet.csv_name)
-        if p is None:
+        found = files.get(sheet.name, [])
+        if len(found) > 1:
+            problems.append(Problem(
+                f"{len(found)} files hold the {sheet.name} sheet ("
+                f"{', '.join(p.name for p in found)}): keep one", file=str(folder),
+                sheet=sheet.name))
+            continue
+        if not found:
             if sheet.required:
                 problems.append(Problem(
                     f"the folder has no {sheet.csv_name}", file=str(folder), sheet=sheet.name))
             continue
-        rows = list(csv.reader(io.StringIO(_decode(p)), _sniff(p)))
-        table = find_table(sheet, str(p), p.name, enumerate(rows, start=1), problems)
+        rows = read_csv(found[0], sheet, problems, warnings)
+        if rows is None:
+            continue
+        table = find_table(sheet, str(found[0]), sheet.name, rows, problems, warnings,
+                           csv=True)
         if table is not None:
             tables[sheet.name] = table
     return tables
 
 
-def _decode(path: Path) -> str:
-    """Return a CSV file's text: UTF-8 (with or without Excel's BOM), else Windows-1252."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _sniff(path: Path) -> type[csv.Dialect] | csv.Dialect:
-    head = _decode(path)[:4096]
-    try:
-        return csv.Sniffer().sniff(head, delimiters=",;\t")
-    except csv.Error:
-        return csv.excel
-
-
 def find_table(sheet: Sheet, file: str, label: str,
                rows: Iterable[tuple[int, Iterable[object]]],
-               problems: list[Problem]) -> Table | None:
+               problems: list[Problem], warnings: list[Problem] | None = None, *,
+               csv: bool = False) -> Table | None:
     """Find the header row, map columns to keys, and stream the non-blank data rows.
 
     Returns None, with the problem added, when no header row or a required column is missing.
+    ``csv`` rows may be ragged: a row with more cells than the header is a problem.
     """
+    warnings = [] if warnings is None else warnings
     known = sheet.keys
     required = [c for c in sheet.columns if c.required]
     it: Iterator[tuple[int, Iterable[object]]] = iter(rows)
@@ -120,27 +155,111 @@ def find_table(sheet: Sheet, file: str, label: str,
             f"no header row found in the first {HEADER_SEARCH_ROWS} rows (expected columns: "
             f"{', '.join(c.header for c in sheet.columns)})", file=file, sheet=label))
         return None
-    index: dict[str, int] = {}
-    shown: dict[str, str] = {}
-    for i, text in enumerate(headers):
-        key = header_key(text)
-        if key and key not in index:
-            index[key] = i
-            shown[key] = text
-    missing = [c.header for c in required if c.key not in index]
-    for header in missing:
+    table = Table(sheet, file, label, header_row, {}, iter(()), warnings)
+    index = _columns(table, headers, csv)
+    missing = [c for c in required if c.key not in index]
+    for column in missing:
+        like = names.nearest(column.key, {header_key(h): h for h in headers if h})
+        hint = f' (did you mean "{_header(headers, like)}"? rename it)' if like else ""
         problems.append(Problem(
-            f"the required column {header!r} is missing", file=file, sheet=label,
-            row=header_row, column=header))
+            f"the required column {column.header!r} is missing{hint}", file=file, sheet=label,
+            row=header_row, column=column.header))
     if missing:
         return None
-    return Table(sheet, file, label, header_row, shown, _data(it, index))
+    unnamed = [i for i, text in enumerate(headers) if not header_key(text)]
+    table.rows = _data(table, it, index, unnamed, len(headers), csv, problems)
+    return table
 
 
-def _data(it: Iterator[tuple[int, Iterable[object]]],
-          index: dict[str, int]) -> Iterator[tuple[int, dict[str, object]]]:
+def _header(headers: list[str], key: str) -> str:
+    return next(h for h in headers if header_key(h) == key)
+
+
+def _where(i: int, csv: bool) -> str:
+    return f"column {i + 1}" if csv else f"column {column_letters(i)}"
+
+
+def _columns(table: Table, headers: list[str], csv: bool) -> dict[str, int]:
+    """Map each header's key to its column; warn of headers that are not read as expected."""
+    index: dict[str, int] = {}
+    sheet = table.sheet
+    present = {header_key(h) for h in headers}
+    for i, text in enumerate(headers):
+        key = header_key(text)
+        if not key:
+            continue
+        if key in index:
+            table.warn(f'a second "{text}" column ({_where(i, csv)}): only the first '
+                       f"({_where(index[key], csv)}) is read; merge them or rename one",
+                       row=table.header_row, column=text)
+            continue
+        index[key] = i
+        table.headers[key] = text
+        like = None if key in sheet.keys else names.nearest(key, sheet.keys - present)
+        if like is not None:
+            table.warn(f"unknown column, kept as the extra field {{{{ {key} }}}}; did you mean "
+                       f'"{sheet.column(like).header}"? If so, rename the header',
+                       row=table.header_row, column=text)
+    return index
+
+
+def _data(table: Table, it: Iterator[tuple[int, Iterable[object]]], index: dict[str, int],
+          unread: list[int], width: int, csv: bool, problems: list[Problem]
+          ) -> Iterator[tuple[int, dict[str, object]]]:
+    """Yield (row number, cells by key) of the non-blank rows; warn of what is not read.
+
+    ``unread`` are the columns with a blank header, ``width`` the header row's length.
+    """
+    stray: dict[int, list[int]] = {}  # column -> rows holding a value under no header
+    items = tuple(index.items())
+    first_key = next((c.key for c in table.sheet.columns if c.required), "")
+    totals = table.sheet is not schema.PROGRAMME
     for n, cells in it:
-        values = list(cells)
-        row = {k: values[i] if i < len(values) else None for k, i in index.items()}
-        if not all(is_blank(v) for v in row.values()):
-            yield n, row
+        values = cells if type(cells) is list else list(cells)
+        if len(values) > width or unread:
+            extra = [i for i in (*unread, *range(width, len(values)))
+                     if i < len(values) and not is_blank(values[i])]
+            if csv and extra and extra[-1] >= width:
+                problems.append(Problem(
+                    f"the row has {len(values)} cells but the header row {width}: a cell holding "
+                    "the delimiter must be in quotes, so the cells after it are not shifted",
+                    file=table.file, sheet=table.label, row=n))
+                continue
+            for i in extra:
+                stray.setdefault(i, []).append(n)
+        size = len(values)
+        row = {k: values[i] if i < size else None for k, i in items}
+        if all(is_blank(v) for v in row.values()):
+            continue
+        first = row.get(first_key)
+        if totals and (first is None or type(first) is str and (  # most rows: a plain ID
+                not first or first.strip().casefold() in _TOTALS or first.isspace())) and (
+                total := _total(table, row, first_key)):
+            table.warn(f"looks like a totals row ({total}), not data: skipped; if it is "
+                       "data, give it its own values", row=n)
+            continue
+        yield n, row
+    for i, found in stray.items():
+        listed = ", ".join(map(str, found[:_ROWS_NAMED]))
+        more = f" and {len(found) - _ROWS_NAMED:,} more" if len(found) > _ROWS_NAMED else ""
+        table.warn(f"{_where(i, csv)} has no header but holds values (rows {listed}{more}): "
+                   "they are not read; give the column a header to keep them")
+
+
+def _total(table: Table, row: dict[str, object], key: str) -> str:
+    """Return why a row looks like a totals row, or "" if it does not."""
+    sheet = table.sheet
+    first = row.get(key)
+    if type(first) is str and first.strip().casefold() in _TOTALS:
+        return f'{sheet.column(key).header} "{first.strip()}"'
+    if not is_blank(first):
+        return ""
+    filled = {k: v for k, v in row.items() if not is_blank(v)}
+    labels = [v for v in filled.values()
+              if isinstance(v, str) and v.strip().casefold() in _TOTALS]
+    numbers = [k for k, v in filled.items() if _NUMBER.fullmatch(clean_text(v))
+               and (k not in sheet.keys or sheet.column(k).kind is Kind.INT)]
+    if numbers and len(numbers) + len(labels) == len(filled):
+        shown = ", ".join(f"{table.headers.get(k, k)} {clean_text(row[k])}" for k in numbers)
+        return f"only numbers: {shown}"
+    return ""

@@ -1,0 +1,216 @@
+"""Read a CSV file as Excel, LibreOffice and Google Sheets write it, every oddity named.
+
+- **Encoding, per file**: a byte-order mark decides (UTF-8, UTF-16, UTF-32); else UTF-8 if the
+  whole file is UTF-8. A UTF-8 file with a few stray bytes is read as UTF-8, the stray bytes as
+  Windows-1252, and each row holding one is named; a file with no UTF-8 in it at all is
+  Windows-1252 (what Excel for Windows writes as "CSV"), and a warning says so.
+- **Delimiter**: comma, semicolon (Excel where the decimal mark is a comma) or tab, whichever
+  makes the sheet's header row appear in the first rows, else the one the first line holds
+  most of outside quotes. Never guessed from arbitrary text, where a comma in a quoted
+  address misleads a sniffer.
+- **Quoting and line ends**: Excel's (a quote inside a quoted cell is doubled); CRLF, LF or CR
+  alone, also inside quoted cells. Rows are numbered as a spreadsheet shows them: one per
+  record, however many lines its cells span.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from itertools import islice
+from pathlib import Path
+
+from docgen.errors import Problem
+from docgen.schema import Sheet
+from docgen.values import header_key
+
+MAX_CSV_BYTES = 64 * 1024 * 1024  # as one part of a workbook; 5,000 teams are ~2 MB
+DELIMITERS = (",", ";", "\t")
+HEAD_ROWS = 10  # rows searched for the header (a title row or two above it is common)
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                             rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32",
+          "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "cp1252": "Windows-1252"}
+
+
+@dataclass
+class Text:
+    """A CSV file's text, and where in it bytes were read otherwise than as its encoding."""
+
+    text: str
+    encoding: str
+    recoded: list[int] = field(default_factory=list)  # offsets of lines with Windows-1252 bytes
+    undefined: list[int] = field(default_factory=list)  # offsets of bytes no encoding defines
+
+
+def _mixed(error: UnicodeDecodeError) -> tuple[str, int]:
+    """Read the bytes of a UTF-8 file that are not UTF-8 as Windows-1252 (or Latin-1)."""
+    bad = error.object[error.start:error.end]
+    return bad.decode("cp1252", "replace").replace("\ufffd", bad.decode("latin-1")), error.end
+
+
+codecs.register_error("docgen.cp1252", _mixed)
+
+
+def decode(data: bytes) -> Text:
+    """Return a CSV file's text, its encoding decided as the module describes.
+
+    Raises UnicodeDecodeError for a file that is not the UTF-16 or UTF-32 its start says.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return Text(data.decode(encoding), _NAMES[encoding])
+    head = data[:256]  # the header row, in ASCII: in UTF-16 without a mark, half of it NUL
+    if head.count(0) > len(head) // 4:
+        encoding = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+        return Text(data.decode(encoding), _NAMES[encoding])
+    try:
+        return Text(data.decode("utf-8"), "UTF-8")
+    except UnicodeDecodeError:
+        pass
+    if _UTF8_MULTIBYTE.search(data) is None:  # no UTF-8 in it at all: a Windows file
+        undefined = [m.start() for m in _CP1252_UNDEFINED.finditer(data)]  # one byte a char
+        return Text(data.decode("cp1252", "docgen.cp1252"), "Windows-1252", undefined=undefined)
+    lines, recoded, at = [], [], 0
+    for raw in data.split(b"\n"):  # a new line is never part of a UTF-8 character
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            line = raw.decode("utf-8", "docgen.cp1252")
+            recoded.append(at)
+        lines.append(line)
+        at += len(line) + 1
+    return Text("\n".join(lines), "UTF-8", recoded=recoded)
+
+
+def records(text: str, delimiter: str) -> Iterator[tuple[int, list[str], int]]:
+    """Yield (row number, cells, offset where the row ends) for each record of ``text``.
+
+    Raises csv.Error for a cell larger than the csv module's limit (131,072 characters).
+    """
+    end = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal end
+        for line in io.StringIO(text, newline=""):  # CR, LF and CRLF, kept as they are
+            end += len(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter, quotechar='"', doublequote=True)
+    for n, cells in enumerate(reader, start=1):
+        yield n, cells, end
+
+
+def delimiter(text: str, sheet: Sheet) -> str:
+    """Return the delimiter that shows the sheet's header row, else the first line's commonest.
+    """
+    head = text[:1 << 16]
+    required = {c.key for c in sheet.columns if c.required}
+    first = next((line for line in head.splitlines() if line.strip()), "")
+
+    def score(d: str) -> tuple[int, int, int]:
+        best = 0
+        try:
+            for _n, cells, _end in islice(records(head, d), HEAD_ROWS):
+                keys = {header_key(c) for c in cells}
+                best = max(best, len(keys & sheet.keys) + (len(sheet.keys) if keys & required
+                                                           else 0))
+        except csv.Error:
+            pass
+        return best, _outside_quotes(first, d), -DELIMITERS.index(d)
+
+    return max(DELIMITERS, key=score)
+
+
+def _outside_quotes(line: str, d: str) -> int:
+    """Count ``d`` in ``line`` where it is not inside double quotes."""
+    count, quoted = 0, False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif char == d and not quoted:
+            count += 1
+    return count
+
+
+def read_csv(path: Path, sheet: Sheet, problems: list[Problem],
+             warnings: list[Problem]) -> list[tuple[int, list[str]]] | None:
+    """Return the rows of the CSV file of ``sheet``, or None (with a problem) if it is unreadable.
+
+    A file read as Windows-1252 and rows holding bytes read so are warned of; bytes no
+    encoding defines, an unclosed quote and a cell too long to be one are problems naming
+    their row.
+    """
+    file = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            problems.append(Problem(f"is {size:,} bytes, more than the {MAX_CSV_BYTES:,} docgen "
+                                    "reads", file=file))
+            return None
+        decoded = decode(path.read_bytes())
+    except OSError as exc:
+        problems.append(Problem(f"cannot be read ({exc.strerror})", file=file))
+        return None
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(f"is not valid {_NAMES.get(exc.encoding, exc.encoding)} though "
+                                f"it begins as such a file does (byte {exc.start:,}): save it "
+                                "again as CSV UTF-8", file=file))
+        return None
+    if decoded.encoding == "Windows-1252":
+        warnings.append(Problem(
+            "is not UTF-8: read as Windows-1252, as Excel for Windows writes CSV; if accented "
+            "letters look wrong, save it as \"CSV UTF-8\" and run again", file=file))
+    text = decoded.text
+    marks = sorted([(at, True) for at in decoded.recoded]
+                   + [(at, False) for at in decoded.undefined], reverse=True)
+    rows: list[tuple[int, list[str]]] = []
+    start = end = 0
+    sep = delimiter(text, sheet)
+    try:
+        for n, cells, stop in records(text, sep):
+            start, end = end, stop  # the row is text[start:end]
+            while marks and marks[-1][0] < end:
+                _mark(marks.pop()[1], Problem("", file=file, sheet=sheet.name, row=n),
+                      problems, warnings)
+            rows.append((n, cells))
+    except csv.Error as exc:
+        problems.append(Problem(
+            f"cannot be read from here on ({exc}): is a quote (\") left open in this row?",
+            file=file, sheet=sheet.name, row=len(rows) + 1))
+        return rows
+    if rows and _open_quote(text[start:], sep):
+        problems.append(Problem(
+            "a quote (\") opened in this row is never closed, so every row after it was read "
+            "as part of one cell: close the quote", file=file, sheet=sheet.name,
+            row=rows[-1][0]))
+    return rows
+
+
+def _open_quote(last: str, sep: str) -> bool:
+    """Tell whether the last record of a file ends inside a quoted cell."""
+    try:
+        list(csv.reader(io.StringIO(last, newline=""), delimiter=sep, strict=True))
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _mark(recoded: bool, where: Problem, problems: list[Problem],
+          warnings: list[Problem]) -> None:
+    if recoded:
+        warnings.append(replace(where, message=(
+            "holds bytes that are not UTF-8, though the rest of the file is: they were read "
+            "as Windows-1252; check the row's accented letters")))
+    else:
+        problems.append(replace(where, message=(
+            "holds a byte that is a character in neither UTF-8 nor Windows-1252: save the "
+            "file as \"CSV UTF-8\" and run again")))

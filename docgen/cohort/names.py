@@ -1,0 +1,70 @@
+"""Tell which known name an unknown one resembles: a misspelt header, a renamed sheet or file.
+
+Names are compared by key (:func:`docgen.values.header_key`): "Teamname" is "Team name" without
+its space, "Organization" is "Organisation" spelt the American way, "Session date" holds the
+word "Date", "Start" is the start of "Start time", "Sessions 2026" holds "Sessions". A name
+resembles a known one when their keys are alike as a whole (difflib) or when the words of one
+are all, give or take a letter or two, among the words of the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from docgen.schema import Sheet
+from docgen.values import header_key
+
+ALIKE = 0.8  # difflib's ratio for two words or keys taken to be one misspelt
+
+
+def _alike(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def resemblance(key: str, known: str) -> float:
+    """Return how closely ``key`` resembles the ``known`` key, from 0 to 1 (0 when not at all).
+    """
+    if not key or not known:
+        return 0.0
+    if key.replace("_", "") == known.replace("_", ""):
+        return 1.0
+    whole = _alike(key, known)
+    if whole >= ALIKE:
+        return whole
+    words, known_words = key.split("_"), known.split("_")
+
+    def within(some: list[str], others: list[str]) -> bool:
+        return all(any(w == o or (len(w) > 3 and _alike(w, o) >= ALIKE) for o in others)
+                   for w in some)
+
+    if within(known_words, words) or within(words, known_words):
+        return ALIKE * 0.9 + whole * 0.1  # below a whole match, ranked among themselves
+    return 0.0
+
+
+def nearest(key: str, known: Iterable[str]) -> str | None:
+    """Return the known key that ``key`` most resembles, or None if it resembles none."""
+    scored = [(resemblance(key, k), k) for k in known]
+    best = max(scored, default=(0.0, ""))
+    return best[1] if best[0] > 0 else None
+
+
+def sheet_of_file(path: Path, sheets: Iterable[Sheet]) -> Sheet | None:
+    """Return the sheet a CSV file holds by its name: ``teams.csv``, ``Teams.csv`` (as Excel
+    names a sheet saved as CSV) or ``cohort - Teams.csv`` (as Google Sheets names it)."""
+    stem = path.stem
+    candidates = {header_key(stem)}
+    if " - " in stem:
+        candidates.add(header_key(stem.rsplit(" - ", 1)[1]))
+    return next((s for s in sheets if header_key(s.name) in candidates
+                 or path.name.lower() == s.csv_name), None)
+
+
+def resembled_sheet(name: str, sheets: Iterable[Sheet]) -> Sheet | None:
+    """Return the sheet a sheet or file name resembles without being its name, if any."""
+    key = header_key(name)
+    by_key = {header_key(s.name): s for s in sheets}
+    found = nearest(key, by_key)
+    return by_key[found] if found else None

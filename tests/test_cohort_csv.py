@@ -1,0 +1,168 @@
+"""A folder of CSV files as Excel, LibreOffice and Google Sheets write them, every oddity named."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from docgen import jobs
+from docgen.cohort import read_cohort
+from docgen.cohort.csvfiles import decode
+
+TEAMS = "Team ID,Team name,Venue,Coach,Team members\r\n"
+
+
+def folder_with(tmp_path: Path, files: dict[str, bytes]) -> Path:
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def read(folder: Path) -> tuple[object, list[str], list[str]]:
+    warnings: list = []
+    cohort, problems = read_cohort(folder, warnings)
+    return cohort, [str(p) for p in problems], [str(w) for w in warnings]
+
+
+def test_doubled_quotes_as_excel_writes_them(tmp_path: Path) -> None:
+    """A sniffer split this row at the comma inside the quoted venue."""
+    text = (TEAMS + 'T1,Ward 7,"""Hub"" Seminar Room 3, Royal Infirmary",Jo,Ann\r\n'
+            'T2,"Ward ""8""",Room 1,Jo,Ann\r\n')
+    cohort, problems, warnings = read(folder_with(tmp_path, {"teams.csv": text.encode()}))
+    assert (problems, warnings) == ([], [])
+    assert [(t.team_name, t.venue) for t in cohort.teams] == [
+        ("Ward 7", '"Hub" Seminar Room 3, Royal Infirmary'), ('Ward "8"', "Room 1")]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
+def test_every_delimiter_and_line_end(tmp_path: Path, delimiter: str, newline: str) -> None:
+    rows = [["Cohort 7 teams"], ["Team ID", "Team name", "Venue", "Coach", "Team members"],
+            ["T1", "Ward 7", '"Hub", Room 3; floor 2', "Jo", "Ann\nBob"],
+            ["T2", "Ward 8", "Room\t1", "Jo", "Ann"]]
+    lines = [delimiter.join(_quoted(c, delimiter) for c in row) for row in rows]
+    folder = folder_with(tmp_path, {"teams.csv": (newline.join(lines) + newline).encode()})
+    cohort, problems, warnings = read(folder)
+    assert (problems, warnings) == ([], [])
+    assert [(t.team_id, t.venue, t.members, t.row) for t in cohort.teams] == [
+        ("T1", '"Hub", Room 3; floor 2', ("Ann", "Bob"), 3), ("T2", "Room\t1", ("Ann",), 4)]
+
+
+def _quoted(cell: str, delimiter: str) -> str:
+    if any(c in cell for c in (delimiter, '"', "\r", "\n")):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+NAMES = "Áine Ní Bhriain; Łukasz Wójcik; Zoë"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be",
+                                      "utf-32"])
+def test_unicode_encodings_with_or_without_a_mark(tmp_path: Path, encoding: str) -> None:
+    text = TEAMS.replace(",", "\t") + f"T1\tCafé\tRoom 1\tJo\t{NAMES}\r\n"
+    cohort, problems, warnings = read(folder_with(tmp_path, {"teams.csv": text.encode(encoding)}))
+    assert (problems, warnings) == ([], [])
+    assert cohort.teams[0].members == ("Áine Ní Bhriain", "Łukasz Wójcik", "Zoë")
+
+
+def test_a_windows_1252_file_is_read_so_and_said(tmp_path: Path) -> None:
+    text = TEAMS + "T1,Café,Room 1,Jo,Élodie Lefèvre\r\n"
+    cohort, problems, warnings = read(folder_with(tmp_path, {"teams.csv": text.encode("cp1252")}))
+    assert problems == []
+    assert warnings == ["teams.csv: is not UTF-8: read as Windows-1252, as Excel for Windows "
+                        'writes CSV; if accented letters look wrong, save it as "CSV UTF-8" and '
+                        "run again"]
+    assert (cohort.teams[0].team_name, cohort.teams[0].members) == ("Café", ("Élodie Lefèvre",))
+
+
+def test_one_stray_byte_does_not_garble_a_utf8_file(tmp_path: Path) -> None:
+    """One Windows-1252 byte made the whole file Windows-1252: every accented name garbled."""
+    data = (TEAMS + f"T1,Ward 7,Room 1,Jo,{NAMES}\r\nT2,Caf").encode() + b"\xe9" + (
+        b",Room 2,Jo,Ann\r\n")
+    cohort, problems, warnings = read(folder_with(tmp_path, {"teams.csv": data}))
+    assert problems == []
+    assert warnings == ["teams.csv › Teams › row 3: holds bytes that are not UTF-8, though the "
+                        "rest of the file is: they were read as Windows-1252; check the row's "
+                        "accented letters"]
+    assert cohort.teams[0].members == ("Áine Ní Bhriain", "Łukasz Wójcik", "Zoë")
+    assert cohort.teams[1].team_name == "Café"
+
+
+def test_a_byte_no_encoding_defines_is_a_problem(tmp_path: Path) -> None:
+    data = TEAMS.encode() + b"T1,Ward\x81 7,Room 1,Jo,Ann\r\n"
+    _cohort, problems, _warnings = read(folder_with(tmp_path, {"teams.csv": data}))
+    assert problems == ['teams.csv › Teams › row 2: holds a byte that is a character in neither '
+                        'UTF-8 nor Windows-1252: save the file as "CSV UTF-8" and run again']
+
+
+def test_a_row_with_more_cells_than_the_header_is_not_shifted(tmp_path: Path) -> None:
+    text = TEAMS + "T1,Ward 7,Hub, Room 3,Jo,Ann\r\nT2,Ward 8,Room 1,Jo,Ann\r\nT3,,,,\r\n"
+    cohort, problems, _warnings = read(folder_with(tmp_path, {"teams.csv": text.encode()}))
+    assert problems == ["teams.csv › Teams › row 2: the row has 6 cells but the header row 5: "
+                        "a cell holding the delimiter must be in quotes, so the cells after it "
+                        "are not shifted"]
+    assert [t.team_id for t in cohort.teams] == ["T2", "T3"]
+
+
+def test_a_quote_left_open_is_a_problem(tmp_path: Path) -> None:
+    text = TEAMS + 'T1,"Ward 7,Room 1,Jo,Ann\r\nT2,Ward 8,Room 1,Jo,Ann\r\n'
+    _cohort, problems, _warnings = read(folder_with(tmp_path, {"teams.csv": text.encode()}))
+    assert problems[-1].startswith('teams.csv › Teams › row 2: a quote (") opened in this row '
+                                   "is never closed")
+
+
+def test_values_under_no_header_are_warned_of(tmp_path: Path) -> None:
+    text = TEAMS.replace("\r\n", ",,\r\n") + "T1,Ward 7,Room 1,Jo,Ann,,note\r\n"
+    cohort, problems, warnings = read(folder_with(tmp_path, {"teams.csv": text.encode()}))
+    assert problems == [] and len(cohort.teams) == 1
+    assert warnings == ["teams.csv › Teams: column 7 has no header but holds values (rows 2): "
+                        "they are not read; give the column a header to keep them"]
+
+
+@pytest.mark.parametrize("name", ["teams.csv", "Teams.csv", "TEAMS.CSV", "cohort - Teams.csv",
+                                  "Cohort 7 - teams.csv"])
+def test_the_names_spreadsheet_programs_give_exports_are_recognised(tmp_path: Path,
+                                                                    name: str) -> None:
+    text = TEAMS + "T1,Ward 7,Room 1,Jo,Ann\r\n"
+    cohort, problems, warnings = read(folder_with(tmp_path, {name: text.encode()}))
+    assert (problems, warnings, len(cohort.teams)) == ([], [], 1)
+
+
+def test_a_renamed_file_is_warned_of_and_two_files_for_one_sheet_are_a_problem(
+        tmp_path: Path) -> None:
+    teams = (TEAMS + "T1,Ward 7,Room 1,Jo,Ann\r\n").encode()
+    sessions = b"Team ID,Date\r\nT1,03/04/2026\r\n"
+    folder = folder_with(tmp_path, {"teams.csv": teams, "Sessions 2026.csv": sessions,
+                                    "notes.csv": b"anything\r\n"})
+    cohort, problems, warnings = read(folder)
+    assert problems == [] and len(cohort.sessions) == 0
+    assert warnings == ["Sessions 2026.csv: is not read: docgen reads the Sessions from "
+                        "sessions.csv; if this file holds the sessions, rename it sessions.csv"]
+    (folder / "cohort - Teams.csv").write_bytes(teams)
+    _cohort, problems, _warnings = read(folder)
+    assert problems == ["cohort › Teams: 2 files hold the Teams sheet (cohort - Teams.csv, "
+                        "teams.csv): keep one"]
+
+
+def test_a_utf16_and_a_cr_only_file_read_as_excel_for_mac_and_windows_write_them(
+        tmp_path: Path) -> None:
+    """Excel's "Unicode text" is UTF-16 with tabs; old Excel for Mac ends lines with CR."""
+    teams = (TEAMS.replace(",", "\t") + "T1\tWard 7\tRoom 1\tJo\tÁine\r\n").encode("utf-16")
+    sessions = "Team ID,Date,Topic\rT1,03/04/2026,Café\rT1,01/05/2026,PDSA\r".encode()
+    folder = folder_with(tmp_path, {"teams.csv": teams, "sessions.csv": sessions})
+    report = jobs.check(folder)
+    assert (report.problems, report.warnings) == ([], [])
+    assert [(s.date, s.topic, s.row) for s in report.cohort.sessions] == [
+        (dt.date(2026, 4, 3), "Café", 2), (dt.date(2026, 5, 1), "PDSA", 3)]
+
+
+def test_decode_reads_each_mark() -> None:
+    for bom, encoding in [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                          (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF32_LE, "utf-32-le")]:
+        assert decode(bom + "Zoë,Łukasz".encode(encoding)).text == "Zoë,Łukasz"

@@ -1,0 +1,175 @@
+"""Nothing silent: what docgen reads but probably not as meant is a warning, located.
+
+An admin's usual slips (a misspelt header, a renamed sheet, a totals row, a team without a
+coach) passed `docgen check` as OK and came out wrong in the documents. Each is now named with
+its place and the way out; a formula error is one problem, not a cascade.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from conftest import small_rows
+
+from docgen import jobs
+from docgen.cohort import read_cohort
+
+
+def workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+TEAM_HEADER = ["Team ID", "Team name", "Coach", "Team members"]
+
+
+def notes(path: Path) -> tuple[list[str], list[str]]:
+    report = jobs.check(path)
+    return [str(p) for p in report.problems], [str(w) for w in report.warnings]
+
+
+def test_misspelt_headers_are_named_with_the_header_meant(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [["Team ID", "Teamname", "Coaches", "Organization", "Team members", "Ward"],
+                  ["T1", "Ward 7 Falls", "Jo", "NHS Lothian", "Ann", "7"]],
+        "Sessions": [["Team ID", "Session date", "Start"], ["T1", "03/04/2026", "14:00"]],
+    })
+    problems, warnings = notes(path)
+    assert problems == []
+    assert warnings == [
+        'cohort.xlsx › Teams › row 1 › Teamname: unknown column, kept as the extra field '
+        '{{ teamname }}; did you mean "Team name"? If so, rename the header',
+        'cohort.xlsx › Teams › row 1 › Coaches: unknown column, kept as the extra field '
+        '{{ coaches }}; did you mean "Coach"? If so, rename the header',
+        'cohort.xlsx › Teams › row 1 › Organization: unknown column, kept as the extra field '
+        '{{ organization }}; did you mean "Organisation"? If so, rename the header',
+        "cohort.xlsx › Teams › row 1: there is no \"Coach\" column, so every team has no coach: "
+        "the contract's coach and signature lines will be empty; add the column",
+        'cohort.xlsx › Sessions › row 1 › Session date: unknown column, kept as the extra field '
+        '{{ session_date }}; did you mean "Date"? If so, rename the header',
+        'cohort.xlsx › Sessions › row 1 › Start: unknown column, kept as the extra field '
+        '{{ start }}; did you mean "Start time"? If so, rename the header',
+    ]
+    cohort, _problems = read_cohort(path)
+    assert cohort.teams[0].extra == {"teamname": "Ward 7 Falls", "coaches": "Jo",
+                                     "organization": "NHS Lothian", "ward": "7"}
+
+
+def test_a_renamed_optional_sheet_is_named(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER, ["T1", "Ward 7", "Jo", "Ann"]],
+        "Sessions 2026": [["Team ID", "Date"], ["T1", "03/04/2026"]],
+        "Notes": [["anything"]],
+    })
+    problems, warnings = notes(path)
+    assert problems == []
+    assert warnings == ['cohort.xlsx › Sessions 2026: is not read: docgen reads the sheet named '
+                        '"Sessions"; if this sheet holds the sessions, rename it Sessions']
+
+
+def test_rows_that_look_like_totals_are_skipped_and_named(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER + ["Review after sessions"], ["T1", "Ward 7", "Jo", "Ann", 4],
+                  ["T2", "Ward 8", "Jo", "Ann", 3], [None, None, None, None, 7],
+                  ["Grand Total", None, None, None, 7]],
+    })
+    report = jobs.check(path)
+    assert report.problems == []
+    assert [str(w) for w in report.warnings] == [
+        "cohort.xlsx › Teams › row 4: looks like a totals row (only numbers: Review after "
+        "sessions 7), not data: skipped; if it is data, give it its own values",
+        'cohort.xlsx › Teams › row 5: looks like a totals row (Team ID "Grand Total"), not '
+        "data: skipped; if it is data, give it its own values"]
+    assert [t.team_id for t in report.cohort.teams] == ["T1", "T2"]
+
+
+def test_a_team_without_a_coach_or_members_is_named(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER, ["T1", "Ward 7", None, "Ann"], ["T2", "Ward 8", "Jo", None],
+                  ["T1", "Duplicate", None, None]],
+    })
+    problems, warnings = notes(path)
+    assert problems == ['cohort.xlsx › Teams › row 4 › Team ID: Team ID "T1" is already used on '
+                        "row 2"]  # and no warnings about a row left out anyway
+    assert warnings == [
+        "cohort.xlsx › Teams › row 2 › Coach: the team has no coach: the contract's coach and "
+        "signature lines will be empty; fill in Coach",
+        "cohort.xlsx › Teams › row 3 › Team members: the team has no team members: the "
+        "contract's team members line will be empty; fill in Team members"]
+    path = workbook(tmp_path / "nocoach.xlsx", {"Teams": [["Team ID", "Team members"],
+                                                         ["T1", "Ann"], ["T2", "Bob"]]})
+    assert notes(path)[1] == [
+        'nocoach.xlsx › Teams › row 1: there is no "Coach" column, so every team has no coach: '
+        "the contract's coach and signature lines will be empty; add the column"]
+
+
+def test_a_failed_team_id_is_one_problem_not_one_per_session(tmp_path: Path) -> None:
+    from test_cohort_formats import with_error_cells
+
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER, ["T1", "Ward 7", "Jo", "Ann"], ["T2", "Ward 8", "Jo", "Ann"],
+                  ["T3", "Ward 9", "Jo", "Ann"]],
+        "Sessions": [["Team ID", "Topic"]] + [["T2", f"Topic {i}"] for i in range(4)]
+        + [["T1", "Driver diagram"]],
+    })
+    with_error_cells(path, "xl/worksheets/sheet1.xml", {"A3": "#N/A"})
+    problems, warnings = notes(path)
+    assert problems == ["cohort.xlsx › Teams › row 3 › Team ID: the cell shows the error #N/A "
+                        "(its formula failed): correct the formula or type the value"]
+    assert warnings == [
+        "cohort.xlsx › Sessions: 4 sessions (rows 2, 3, 4, 5) name Team IDs not found on the "
+        "Teams sheet (T2), which could not be checked: the Team ID on Teams row 3 shows an "
+        "error; correct it and check again"]
+
+
+def test_sessions_of_a_team_with_a_problem_are_not_said_to_be_of_no_team(make_cohort) -> None:
+    rows = small_rows()
+    rows["Teams"][0]["first_session"] = "31/02/2026"
+    report = jobs.check(make_cohort(rows))
+    assert [p.message.split(" (")[0] for p in report.problems] == [
+        '"31/02/2026" is not a date']  # and not "T1 is not on the Teams sheet" twice
+
+
+def test_a_second_column_of_one_name_and_values_under_no_header(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER + ["Coach", None], ["T1", "Ward 7", "Jo", "Ann", "Sam", "note"],
+                  ["T2", "Ward 8", "Jo", "Ann", None, None]],
+    })
+    problems, warnings = notes(path)
+    assert problems == []
+    assert warnings == [
+        "cohort.xlsx › Teams: column F has no header but holds values (rows 2): they are not "
+        "read; give the column a header to keep them",
+        'cohort.xlsx › Teams › row 1 › Coach: a second "Coach" column (column E): only the '
+        "first (column C) is read; merge them or rename one"]
+
+
+def test_programme_settings_misspelt_or_given_twice(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Programme": [["Setting", "Value"], ["Training days", 4], ["Minimum hours", 8],
+                      ["Training days", 6]],
+        "Teams": [TEAM_HEADER, ["T1", "Ward 7", "Jo", "Ann"]],
+    })
+    problems, warnings = notes(path)
+    assert problems == []
+    assert warnings == [
+        "cohort.xlsx › Programme › row 3 › Setting: unknown setting, kept as the field "
+        '{{ minimum_hours }}; did you mean "Minimum coaching hours"? If so, rename it',
+        "cohort.xlsx › Programme › row 4 › Setting: the setting is also on row 2: the last "
+        "filled-in value is used; delete the other row"]
+    assert jobs.check(path).cohort.programme.get("training_days") == "6"
+
+
+def test_a_misspelt_required_header_is_suggested(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {"Teams": [["Team-Id number", "Team name",
+                                                          "Coach"], ["T1", "Ward 7", "Jo"]]})
+    problems, _warnings = notes(path)
+    assert problems == ["cohort.xlsx › Teams › row 1 › Team ID: the required column 'Team ID' "
+                        'is missing (did you mean "Team-Id number"? rename it)']
