@@ -25,11 +25,13 @@ from docgen.values import (
     parse_duration_hours,
     parse_int,
     parse_names,
+    parse_number,
     parse_time,
     parse_typed_date,
     parse_typed_times,
     parse_yes_no,
     person_key,
+    team_key,
 )
 
 D = datetime.date
@@ -833,3 +835,78 @@ def test_parse_typed_times_never_raises(text: str) -> None:
 ])
 def test_mentions_email(text: str, expected: bool) -> None:
     assert mentions_email(text) is expected
+
+
+# --- keys that ignore what does not show ------------------------------------------------------
+
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u200e", "\u200f",
+             *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))]
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+def test_team_key_ignores_invisible_characters(char: str) -> None:
+    assert team_key(f"T05{char}") == team_key(f"T{char}05") == team_key(f"{char}T05") == "t05"
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+def test_person_key_ignores_invisible_characters(char: str) -> None:
+    assert person_key(f"Jo Blog{char}gs") == person_key(f"{char}Jo Bloggs{char}") == "jo bloggs"
+
+
+def test_team_key_applies_nfkc_and_keeps_what_shows() -> None:
+    assert team_key("Ｔ０５") == team_key("t05") == team_key("T05 ")  # full-width forms
+    assert team_key("Ward  7") == "ward 7"
+    assert team_key("T05") != team_key("T06")
+    assert team_key("T-05") != team_key("T05")  # a visible hyphen is part of the ID
+    assert team_key("Straße") == team_key("STRASSE")  # casefold, as before
+
+
+@given(st.text(max_size=12), st.lists(st.sampled_from(INVISIBLE), max_size=3),
+       st.integers(min_value=0, max_value=12))
+def test_team_key_is_blind_to_invisible_characters_anywhere(text: str, chars: list[str],
+                                                           at: int) -> None:
+    padded = text[:at] + "".join(chars) + text[at:]
+    assert team_key(padded) == team_key(text)
+    assert team_key(team_key(text)) == team_key(text)
+
+
+# --- numbers within range -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("5", 5.0), ("1.5", 1.5), ("1,5", 1.5), (" 0 ", 0.0), ("1000", 1000.0), (7, 7.0),
+    ("５", 5.0), (2.5, 2.5),
+])
+def test_parse_number_reads_numbers_in_range(value: object, expected: float) -> None:
+    assert parse_number(value, 0, 1000) == expected
+
+
+@pytest.mark.parametrize("value", [
+    "inf", "-inf", "1e309", "nan", "NaN", "9" * 400, "1000.5", "-1", "", "five", "1,000",
+    float("nan"), float("inf"), 10**400, True, None,
+])
+def test_parse_number_refuses_what_is_no_number_of_the_range(value: object) -> None:
+    with pytest.raises(ValueError, match="is not a number from 0 to 1000"):
+        parse_number(value, 0, 1000)
+
+
+def test_parse_number_whole_and_above_low() -> None:
+    assert parse_number("4.0", 1, 100, whole=True) == 4
+    with pytest.raises(ValueError, match='"4.5" is not a whole number from 1 to 100'):
+        parse_number("4.5", 1, 100, whole=True)
+    assert parse_number("0.25", 0, 24, above_low=True) == 0.25
+    with pytest.raises(ValueError, match='"0" is not a number above 0 and at most 24'):
+        parse_number("0", 0, 24, above_low=True)
+    with pytest.raises(ValueError, match="is not a number"):
+        parse_number(10**5000, 0, 24)  # too many digits even to quote
+
+
+# --- typed dates near the ends of the calendar ----------------------------------------------------
+
+
+@pytest.mark.parametrize("reference", [D(1, 1, 1), D(1, 1, 5), D(9999, 12, 31), D(9999, 3, 1)])
+def test_typed_dates_read_against_the_first_and_last_days_there_are(reference: D) -> None:
+    for text in ("3 April", "3/4/26", "2026-04-03", "31 Dec"):
+        day, error = parse_typed_date(text, reference, after=True)
+        assert (day is None) == bool(error)
+    assert parse_typed_date("3/4/26", reference, after=True) == (D(2026, 4, 3), "")

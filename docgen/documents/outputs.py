@@ -32,7 +32,8 @@ MAX_NAME_CHARS = 120  # well under the 255-byte limit of common file systems, ac
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
     f"{p}{n}" for p in ("COM", "LPT") for n in "123456789¹²³"
 }
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*\u00ad\u200b-\u200f\u202a-\u202e\u2060'
+                     r'\u2066-\u2069\ufeff]')
 
 
 def safe_name(text: str, fallback: str = "unnamed") -> str:

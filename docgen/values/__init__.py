@@ -8,7 +8,13 @@ type in records.
 """
 
 from docgen.values.dates import format_date, format_date_short, parse_date
-from docgen.values.numbers import format_hours, parse_duration_hours, parse_int, parse_yes_no
+from docgen.values.numbers import (
+    format_hours,
+    parse_duration_hours,
+    parse_int,
+    parse_number,
+    parse_yes_no,
+)
 from docgen.values.people import parse_names, person_key, team_key
 from docgen.values.text import clean_text, header_key, is_blank
 from docgen.values.times import format_time, hours_between, parse_time
@@ -28,6 +34,7 @@ __all__ = [
     "parse_duration_hours",
     "parse_int",
     "parse_names",
+    "parse_number",
     "parse_time",
     "parse_typed_date",
     "parse_typed_times",

@@ -10,6 +10,7 @@ from docgen.values.text import _is_number, _norm, _shown
 
 # A number standing on its own: not part of "1.2.3" or ".5"; a sign only at a word start.
 _NUMBER = re.compile(r"(?<![\d.])(?:(?<![a-z\d])[-+])?\d+(?:\.\d+)?", re.ASCII)
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,(?:\d{1,2}|\d{4,})", re.ASCII)  # "1,5"; not "1,000"
 
 
 def parse_int(value: object) -> int:
@@ -33,6 +34,37 @@ def parse_int(value: object) -> int:
         return int(whole)
     except ValueError:  # more digits than Python will convert
         raise ValueError(error) from None
+
+
+def parse_number(value: object, low: float, high: float, *, whole: bool = False,
+                 above_low: bool = False) -> float:
+    """Read a finite number from ``low`` to ``high``: 1.5, "1.5", or "1,5" (a decimal comma).
+
+    ``whole`` refuses fractions; ``above_low`` refuses ``low`` itself. Raises ``ValueError``
+    quoting the value and the range for anything else: text, NaN, infinity, a number too
+    large to hold, a number out of range, or "1,000" (a thousands comma or a decimal one?).
+    """
+    span = f"above {low:g} and at most {high:g}" if above_low else f"from {low:g} to {high:g}"
+    shown = _shown(value) if not isinstance(value, int) or value.bit_length() < 1000 else "a number"
+    error = f"{shown} is not a {'whole ' if whole else ''}number {span}"
+    if isinstance(value, bool):
+        raise ValueError(error)
+    try:
+        if _is_number(value):
+            number = float(value)  # type: ignore[arg-type]
+        else:
+            text = _norm(value)
+            if _DECIMAL_COMMA.fullmatch(text):
+                text = text.replace(",", ".")
+            number = float(text)
+    except OverflowError:  # an int past any float
+        number = math.inf
+    except ValueError:
+        raise ValueError(error) from None
+    if (not math.isfinite(number) or not low <= number <= high
+            or (above_low and number == low) or (whole and not number.is_integer())):
+        raise ValueError(error)
+    return number
 
 
 _YES = frozenset({"yes", "y", "true", "1", "x", "✓", "✔"})

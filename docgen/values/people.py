@@ -12,16 +12,30 @@ _TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor"}
 _APOSTROPHES = "'’‘ʼ`´"
 _DROP_APOSTROPHES = str.maketrans("", "", _APOSTROPHES)  # before NFKD splits "´" in two
 _NAME_SEPARATORS = re.compile(r"[;\n]")
+# Characters that show nothing, so two spellings that look the same may differ only by them:
+# zero-width space, non-joiner and joiner, word joiner, byte-order mark, soft hyphen, and the
+# bidi marks, embeddings, overrides and isolates. Keys leave them out.
+_INVISIBLE = str.maketrans(dict.fromkeys(
+    [0x00AD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF,
+     *range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+
+
+def _visible(text: str) -> str:
+    """Return ``text`` without invisible characters, in NFKC ("ｔ０５" is "t05")."""
+    if text.isascii():
+        return text  # the common ID or name: nothing invisible, nothing to normalise
+    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
 
 
 @functools.lru_cache(maxsize=8192)  # the same coaches and members recur on every record
 def person_key(name: str) -> str:
     """Fold a person's name so spellings of one person match: "Dr. Áine O'Brien", "aine obrien".
 
-    Accents, case, dots, apostrophes and a leading title go; other punctuation (hyphens,
-    commas) counts as a space, and whitespace runs as one space.
+    Accents, case, dots, apostrophes, invisible characters (zero-width spaces, soft hyphens,
+    bidi controls) and a leading title go; other punctuation (hyphens, commas) counts as a
+    space, and whitespace runs as one space.
     """
-    text = unicodedata.normalize("NFKD", str(name).translate(_DROP_APOSTROPHES))
+    text = unicodedata.normalize("NFKD", _visible(str(name).translate(_DROP_APOSTROPHES)))
     text = unicodedata.normalize("NFKD", text.casefold())
     chars = []
     for c in text:
@@ -36,12 +50,18 @@ def person_key(name: str) -> str:
 
 
 def team_key(team_id: str) -> str:
-    """Fold a Team ID so spellings of one team match: case and runs of spaces do not count.
+    """Fold a Team ID so spellings of one team match: "T05", "t05 ", "Ｔ０５", "T05" + ZWSP.
 
-    The one rule used wherever teams are compared: the cohort's duplicate check, sessions
-    matched to their team, and records of one team merged in the log.
+    Case, runs of spaces, invisible characters (zero-width spaces, soft hyphens, bidi
+    controls) and compatibility forms (full-width letters) do not count. The one rule used
+    wherever teams are compared: the cohort's duplicate check, sessions matched to their
+    team, and records of one team merged in the log.
     """
-    return " ".join(str(team_id).split()).casefold()
+    text = str(team_id)
+    if text.isascii():
+        return " ".join(text.split()).lower()  # casefold is lower for ASCII, sooner
+    folded = unicodedata.normalize("NFKC", _visible(text).casefold())  # casefold may unfold
+    return " ".join(folded.split())
 
 
 def parse_names(value: object) -> tuple[str, ...]:

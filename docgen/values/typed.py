@@ -57,14 +57,25 @@ def parse_typed_date(text: str, reference: datetime.date, after: bool = False
                 bare = bare.strip(" ,;:-–")
                 candidates += [bare, *(m.group() for m in _DATE_IN_TEXT.finditer(text))]
             continue
-        if after and found < reference - _LONG_AGO:
-            later = parse_date(candidate, default_year=reference.year + 1)
+        if after and found < _before(reference, _LONG_AGO):
+            try:
+                later = parse_date(candidate, default_year=reference.year + 1)
+            except ValueError:  # no year after 9999: the date stays as read
+                later = found
             if later != found:  # no year was typed
                 found = later
         return found, ""
     if not bare:
         return None, ""  # only "email": a contact without a date, reported as undated
     return None, error
+
+
+def _before(day: datetime.date, span: datetime.timedelta) -> datetime.date:
+    """Return ``span`` before ``day``, or the first day there is (no overflow in year 1)."""
+    try:
+        return day - span
+    except OverflowError:
+        return datetime.date.min
 
 
 def parse_typed_times(text: str) -> list[datetime.time]:
