@@ -17,7 +17,7 @@ from docgen import ooxml, schema
 from docgen.safezip import parse_xml
 from docgen.values import header_key
 
-__all__ = ["MARK_IN_XML", "Body", "Control", "Unit", "read_body"]
+__all__ = ["MARK_IN_XML", "Body", "Control", "OddValue", "Unit", "read_body"]
 
 _BY_TAG = {f.tag: f.name for f in schema.RECORD_FIELDS}
 # LibreOffice drops a control's tag but keeps its alias, which docgen sets to the label.
@@ -67,10 +67,21 @@ class Unit:
         self.parts = []
 
 
+@dataclass(frozen=True, slots=True)
+class OddValue:
+    """A layout value of the body that could not be used, and what was used instead."""
+
+    table: int  # index into Body.tables
+    row: int
+    cell: int | None  # the cell's place in its row; None for a value of the row
+    message: str
+
+
 @dataclass(slots=True)
 class Body:
     units: list[Unit] = field(default_factory=list)
     tables: list[list[list[int]]] = field(default_factory=list)  # table -> rows -> units
+    odd: list[OddValue] = field(default_factory=list)  # values read as their default
 
 
 # Flattening the body is the costly step, so it runs in C: an XSLT turns document.xml into one
@@ -78,12 +89,13 @@ class Body:
 # controls that have a tag or an alias; Python then splits that string (6 times faster than
 # visiting the elements from Python). Deleted text, field codes, a drawing's fallback copy and
 # the prompt of a control showing its placeholder are left out; tabs and breaks become "\t"
-# and "\n". Private-use characters typed in the document are dropped so they cannot pose as
-# marks.
+# and "\n". Private-use characters typed in the document are dropped (in an attribute copied,
+# replaced) so they cannot pose as marks.
 _P_MARK, _TBL_MARK, _TBL_END, _TR_MARK, _TC_MARK, _TC_TEXT = (chr(c) for c in range(0xE100, 0xE106))
 _SDT_MARK, _SDT_ALIAS, _SDT_CONTENT_MARK, _SDT_END = (chr(c) for c in range(0xE110, 0xE114))
 _SPLIT_MARKS = re.compile("([\uE100-\uE105\uE110-\uE113])")
 _PUA = "".join(chr(c) for c in (*range(0xE100, 0xE106), *range(0xE110, 0xE114)))
+_ODD = "\ufffd"  # what a mark in an attribute becomes
 
 _FLATTEN_XSL = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
  xmlns:w="{ooxml.W_NS}"
@@ -96,17 +108,17 @@ _FLATTEN_XSL = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/19
 <xsl:template match="w:tbl"><xsl:text>{_TBL_MARK}</xsl:text><xsl:apply-templates/>\
 <xsl:text>{_TBL_END}</xsl:text></xsl:template>
 <xsl:template match="w:tr"><xsl:text>{_TR_MARK}</xsl:text>\
-<xsl:value-of select="w:trPr/w:gridBefore/@w:val"/><xsl:apply-templates/></xsl:template>
+<xsl:value-of select="{{w:trPr/w:gridBefore/@w:val}}"/><xsl:apply-templates/></xsl:template>
 <xsl:template match="w:tc"><xsl:text>{_TC_MARK}</xsl:text>\
-<xsl:value-of select="w:tcPr/w:gridSpan/@w:val"/><xsl:text>{_TC_TEXT}</xsl:text>\
+<xsl:value-of select="{{w:tcPr/w:gridSpan/@w:val}}"/><xsl:text>{_TC_TEXT}</xsl:text>\
 <xsl:apply-templates/></xsl:template>
-<xsl:template match="w:t"><xsl:value-of select="{{text}}"/></xsl:template>
+<xsl:template match="w:t"><xsl:value-of select="{{.}}"/></xsl:template>
 <xsl:template match="w:tab"><xsl:text>&#9;</xsl:text></xsl:template>
 <xsl:template match="w:br|w:cr"><xsl:text>&#10;</xsl:text></xsl:template>
 <xsl:template match="w:noBreakHyphen"><xsl:text>-</xsl:text></xsl:template>
 <xsl:template match="w:sdt[w:sdtPr/w:tag or w:sdtPr/w:alias]" priority="2">\
-<xsl:text>{_SDT_MARK}</xsl:text><xsl:value-of select="w:sdtPr/w:tag/@w:val"/>\
-<xsl:text>{_SDT_ALIAS}</xsl:text><xsl:value-of select="w:sdtPr/w:alias/@w:val"/>\
+<xsl:text>{_SDT_MARK}</xsl:text><xsl:value-of select="{{w:sdtPr/w:tag/@w:val}}"/>\
+<xsl:text>{_SDT_ALIAS}</xsl:text><xsl:value-of select="{{w:sdtPr/w:alias/@w:val}}"/>\
 <xsl:text>{_SDT_CONTENT_MARK}</xsl:text><xsl:if test="not(w:sdtPr/w:showingPlcHdr)">\
 <xsl:apply-templates select="w:sdtContent"/></xsl:if><xsl:text>{_SDT_END}</xsl:text>\
 </xsl:template>
@@ -117,14 +129,24 @@ _FLATTEN_XSL = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/19
 </xsl:stylesheet>"""
 
 
-def _stylesheet(text: str) -> etree.XSLT:
-    xsl = _FLATTEN_XSL.replace("{text}", text)
+def _stylesheet(careful: bool) -> etree.XSLT:
+    """Compile the flattening XSLT; ``careful`` keeps marks out of every value it copies out.
+
+    Marks typed in text are dropped; in an attribute copied (a span, a tag) each becomes
+    U+FFFD, so that the value is still seen to be odd rather than read as absent.
+    """
+    def select(m: re.Match[str]) -> str:
+        if not careful:
+            return m[1]
+        return f"translate({m[1]}, '{_PUA}', '{'' if m[1] == '.' else _ODD * len(_PUA)}')"
+
+    xsl = re.sub(r"\{([^{}]+)\}(?=\"/>)", select, _FLATTEN_XSL)
     return etree.XSLT(parse_xml(xsl.encode(), None, "the flattening stylesheet"),
                       access_control=etree.XSLTAccessControl.DENY_ALL)
 
 
-_FLATTEN = _stylesheet(".")
-_FLATTEN_CAREFULLY = _stylesheet(f"translate(., '{_PUA}', '')")  # 2.5 times slower
+_FLATTEN = _stylesheet(careful=False)
+_FLATTEN_CAREFULLY = _stylesheet(careful=True)  # 2.5 times slower
 # A mark typed in the text, raw in UTF-8 or as a character reference.
 MARK_IN_XML = re.compile(rb"\xee\x84[\x80-\x93]|&#(?:[xX]0*[eE]1[01]|0*576[01])")
 
@@ -147,6 +169,32 @@ class _Table:
         self.rows: list[list[int]] = []
         self.col = 0
         self.cell: Unit | None = None
+
+
+# A count of grid columns (w:gridSpan, w:gridBefore) is an xsd:integer; Word allows 63
+# columns, so four digits is already generous and keeps int() away from huge or odd digits.
+_GRID_NUMBER = re.compile(r"\s*\+?0*(\d{1,4})\s*", re.ASCII)
+MAX_GRID = 1000
+
+
+def _grid(body: Body, table: _Table, name: str, text: str) -> int:
+    """Return the grid columns a cell spans (w:gridSpan) or a row skips (w:gridBefore).
+
+    A value that is not a whole number in range is noted in ``body.odd`` and read as the
+    default (a cell spans one column; a row starts at the first).
+    """
+    low = 1 if name == "gridSpan" else 0
+    m = _GRID_NUMBER.fullmatch(text)
+    if m is not None and low <= int(m[1]) <= MAX_GRID:
+        return int(m[1])
+    shown = text if len(text) <= 24 else f"{text[:20]}… ({len(text):,} characters)"
+    instead = ("the cell is taken to span one column" if low else
+               "the row is taken to start at the first column")
+    cell = len(table.rows[-1]) if low else None  # the cell being opened, after the finished
+    body.odd.append(OddValue(table.index, len(table.rows) - 1, cell, (
+        f'w:{name} is "{shown}", not a whole number from {low} to {MAX_GRID}: {instead}; '
+        "if the table reads wrongly, open the file in Word and save it again")))
+    return low
 
 
 def read_body(root: etree._Element, careful: bool = True) -> Body:
@@ -190,7 +238,7 @@ def read_body(root: etree._Element, careful: bool = True) -> Body:
                 para = cur = Unit()
                 para.paragraphs = 1
         elif mark == _TC_MARK:
-            span = int(text) if text.isdigit() else 1
+            spanned = text  # the cell's w:gridSpan, usually none
             text = pieces[i + 1]  # the cell's first text, after the span
             i += 1
             if tables:
@@ -199,14 +247,14 @@ def read_body(root: etree._Element, careful: bool = True) -> Body:
                 if not table.rows:
                     table.rows.append([])
                 table.cell = cur = Unit(table.index, len(table.rows) - 1, table.col)
-                table.col += max(1, span)
+                table.col += _grid(body, table, "gridSpan", spanned) if spanned else 1
         elif mark == _TR_MARK:
             if tables:
                 table = tables[-1]
                 finish(table.cell)
                 table.cell = cur = None
                 table.rows.append([])
-                table.col = int(text) if text.isdigit() else 0
+                table.col = _grid(body, table, "gridBefore", text) if text else 0
             continue
         elif mark == _TBL_MARK:
             if not tables and not group:
