@@ -8,6 +8,8 @@ with :func:`read_member` (a bounded stream), so a hostile file costs millisecond
 
 from __future__ import annotations
 
+import io
+import struct
 import zipfile
 import zlib
 from pathlib import Path
@@ -29,12 +31,14 @@ def _refuse(path: Path | None, message: str) -> DocgenError:
     return DocgenError(Problem(message, file=str(path) if path is not None else None))
 
 
-def open_package(path: Path) -> zipfile.ZipFile:
+def open_package(path: Path, notes: list[str] | None = None) -> zipfile.ZipFile:
     """Open ``path`` as a zip package after checking it is one and that it is of sane size.
 
     Raises :class:`DocgenError` naming the file for an OLE file (encrypted or old .doc/.xls),
     a file that is not a zip, a truncated zip, or members whose declared sizes or compression
-    ratios are those of a zip bomb.
+    ratios are those of a zip bomb. A package whose directory claims to need a zip version
+    Python does not know ("version needed 9.9": no Office program writes one) is refused too,
+    unless ``notes`` is given: it is then read as an ordinary zip and ``notes`` says so.
     """
     try:
         with open(path, "rb") as fh:
@@ -51,7 +55,9 @@ def open_package(path: Path) -> zipfile.ZipFile:
         raise _refuse(path, "is not an Office document (not a zip package)")
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except NotImplementedError as exc:  # zipfile's "zip file version 9.9"
+        zf = _open_any_version(path, exc, notes)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as exc:
         raise _refuse(path, f"is damaged or truncated ({exc})") from None
     try:
         infos = zf.infolist()
@@ -85,6 +91,50 @@ def open_package(path: Path) -> zipfile.ZipFile:
     except DocgenError:
         zf.close()
         raise
+    return zf
+
+
+_CENTRAL_ENTRY = b"PK\x01\x02"
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_KNOWN_VERSION = 20  # "version needed" of a plain deflated member
+
+
+def _open_any_version(path: Path, exc: NotImplementedError,
+                      notes: list[str] | None) -> zipfile.ZipFile:
+    """Open a package whose directory claims a zip version past zipfile's, as an ordinary zip.
+
+    Only the claim is rewritten (in memory, never in the file): every member is still read
+    and checked as any other. Refused when ``notes`` is None, when the file is larger than a
+    package may inflate to, or when its directory is not a plain one (zip64, damaged).
+    """
+    claim = str(exc) or "an unknown zip version"
+    refused = (f"says it needs {claim}, which no Office program writes (a damaged header): "
+               "open it and save it again")
+    if notes is None:
+        raise _refuse(path, refused)
+    try:
+        if path.stat().st_size > MAX_TOTAL_BYTES:
+            raise _refuse(path, refused)
+        data = bytearray(path.read_bytes())
+    except OSError as err:
+        raise _refuse(path, f"cannot be read ({err.strerror})") from None
+    end = data.rfind(_END_OF_DIRECTORY)
+    if end < 0 or end + 22 > len(data):
+        raise _refuse(path, refused)
+    size = int.from_bytes(data[end + 12:end + 16], "little")
+    at = end - size  # where the directory is, whatever its recorded offset says
+    while 0 <= at < end and data[at:at + 4] == _CENTRAL_ENTRY:
+        if int.from_bytes(data[at + 6:at + 8], "little") > _KNOWN_VERSION:
+            data[at + 6:at + 8] = _KNOWN_VERSION.to_bytes(2, "little")
+        at += 46 + sum(int.from_bytes(data[at + k:at + k + 2], "little") for k in (28, 30, 32))
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            struct.error) as err:
+        raise _refuse(path, f"is damaged or truncated ({err})") from None
+    notes.append(f"says it needs {claim} to be unpacked, which no Office program writes (a "
+                 "damaged header): read as an ordinary zip instead; if anything looks missing, "
+                 "open it in Word and save it again")
     return zf
 
 
