@@ -215,3 +215,35 @@ def test_hostile_xml_in_a_record_is_refused_and_the_rest_is_read(out: Path,
     assert "declares XML entities" in problems["laughs.docx"]
     assert "root:" not in str(sheet(log, "Sessions"))  # /etc/passwd was never read
     assert team(log, "T1")["Hours"] == 1.5  # the genuine T1 record still counts once
+
+
+def _set_property(path: Path, name: str, value: str) -> None:
+    """Set one custom property of a document, as Word's Properties dialog would."""
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    root = etree.fromstring(parts["docProps/custom.xml"])
+    prop = next(p for p in root if p.get("name") == name)
+    prop[0].text = value
+    parts["docProps/custom.xml"] = etree.tostring(root)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for part, data in parts.items():
+            dst.writestr(part, data)
+
+
+@pytest.mark.parametrize("value", ["inf", "1e309", "nan"])
+def test_an_odd_minimum_is_named_and_the_team_counted_against_the_default(
+        out: Path, tmp_path: Path, value: str) -> None:
+    _set_property(out / T1, "docgen.minimum_hours", value)
+    log = run_log(out, tmp_path)
+    t1 = team(log, "T1")
+    assert (t1["Hours"], t1["Minimum hours"], t1["Met minimum"], t1["Hours still needed"]) == (
+        1.5, 5, "No", 3.5)  # never blank, never "Met: No" against an infinite minimum
+    (problem,) = [r for r in sheet(log, "Problems") if r["File"]]
+    assert problem["File"] == T1
+    assert problem["Where"] == "document properties › docgen.minimum_hours"
+    assert f'"{value}" is not a number from 0 to 1000' in problem["Problem"]
+    assert "the programme default, 5 hours, is used instead" in problem["Problem"]

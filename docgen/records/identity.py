@@ -1,15 +1,15 @@
-"""Say whose record a document is: its kind, its team, and the programme it was made for.
+"""Say whose record a document is: its kind and its team.
 
-docgen writes all of that into a document's custom properties (``docgen.*``). A record that
-lost them (saved by another program, or typed into the original paper form) is named from its
-text instead: the kind by the words of the kinds registry, the team from the lines before the
-forms ("Team: Ward 7 (T07)", in a paragraph or a table cell and the cell beside it), else from
-the file name; the problems say so, so that a manager checks it.
+docgen writes both into a document's custom properties (``docgen.*``; the programme's numbers
+there are read by :mod:`~docgen.records.programme`). A record that lost them (saved by another
+program, or typed into the original paper form) is named from its text instead: the kind by
+the words of the kinds registry, the team from the lines before the forms ("Team: Ward 7
+(T07)", in a paragraph or a table cell and the cell beside it), else from the file name; the
+problems say so, so that a manager checks it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,7 +18,6 @@ from pathlib import Path
 from docgen import kinds, schema
 from docgen.errors import Problem
 from docgen.kinds import DocumentKind
-from docgen.models import RecordSettings
 from docgen.ooxml.wordtext import Body
 from docgen.records.forms import next_cell, typed_value
 from docgen.values import header_key, parse_names, person_key
@@ -31,8 +30,6 @@ __all__ = [
     "kind_by_text",
     "kind_in_properties",
     "members_named",
-    "reference_day",
-    "settings_from",
 ]
 
 _IDENTITY_RE = re.compile(
@@ -157,42 +154,3 @@ def members_named(forms: Iterable[Mapping[str, str]], before: Iterable[str] = ()
     for name in members or before:
         unique.setdefault(person_key(name) or name, name)
     return tuple(unique.values())
-
-
-# --- the programme -----------------------------------------------------------------------------
-
-
-def _number(props: Mapping[str, str], key: str, default: float) -> float:
-    try:
-        value = float(props.get(key, "").replace(",", "."))
-    except ValueError:
-        return default
-    return value if value >= 0 else default
-
-
-def settings_from(props: Mapping[str, str]) -> RecordSettings:
-    """Return the programme numbers a record was generated with; defaults where not given."""
-    base = RecordSettings()
-    paid = props.get(schema.PROP_COACHING_PAID, "").strip().casefold()
-    return RecordSettings(
-        minimum_hours=_number(props, schema.PROP_MINIMUM_HOURS, base.minimum_hours),
-        review_after=int(_number(props, schema.PROP_REVIEW_AFTER, base.review_after)) or 1,
-        session_hours=_number(props, schema.PROP_SESSION_HOURS, base.session_hours) or 1.0,
-        coaching_paid=paid not in ("no", "n", "false", "0"),
-    )
-
-
-def reference_day(path: Path, generated: str) -> tuple[dt.date, bool]:
-    """Return the day year-less dates are read against, and whether sessions follow it.
-
-    That is the day docgen generated the record when known, else the day the file was last
-    saved (sessions then come before it).
-    """
-    try:
-        return dt.date.fromisoformat(generated[:10]), True
-    except ValueError:
-        pass
-    try:
-        return dt.date.fromtimestamp(path.stat().st_mtime), False
-    except (OSError, ValueError, OverflowError):
-        return dt.date.today(), False

@@ -6,9 +6,13 @@ flattens the body into *units* — a body paragraph, or a table cell with all it
 and each unit knows the docgen fields (``record.*`` content controls, by tag, else by alias)
 it holds and where. Then each job has its module: :mod:`~docgen.records.forms` finds the forms
 and the table rows, :mod:`~docgen.records.identity` says whose record it is,
-:mod:`~docgen.records.sessions` turns what was typed into sessions (and says how they count).
+:mod:`~docgen.records.programme` reads the programme's numbers it was made with (each checked,
+an odd one named and replaced by the default), :mod:`~docgen.records.sessions` turns what was
+typed into sessions (and says how they count).
 So a generated record, one a coach copied forms in, one whose controls lost their tags in
-LibreOffice, and one typed into the original paper form all read alike.
+LibreOffice, and one typed into the original paper form all read alike. One odd value (a
+property, a table span, a zip header's claim) is a problem naming it, never the whole record
+skipped.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from docgen.errors import DocgenError, Problem
 from docgen.models import Record
 from docgen.ooxml.wordtext import MARK_IN_XML, Body, read_body
 from docgen.parallel import run_parallel
-from docgen.records import identity
+from docgen.records import identity, programme
 from docgen.records.find import find_records
 from docgen.records.forms import FORM_HEADING, FormFinder, table_rows
 from docgen.records.sessions import SessionContext, form_sessions, row_sessions
@@ -45,25 +49,27 @@ def _source(path: Path, root: Path) -> str:
     return path.name if source == "." else source
 
 
-def _read_parts(path: Path, source: str) -> tuple[Body | None, dict[str, str]]:
-    """Return the flattened body and the custom properties of a record.
+def _read_parts(path: Path, source: str
+                ) -> tuple[Body | None, dict[str, str], list[Problem]]:
+    """Return the flattened body, the custom properties and the problems met reading them.
 
     The body is None for a kind of document read from its properties alone (no sessions).
+    A properties part that cannot be read is a problem, not a reason to skip the record: the
+    record is then identified by its text. Raises :class:`DocgenError` for a file whose body
+    cannot be read.
     """
+    notes: list[str] = []
+    problems: list[Problem] = []
     try:
-        with open_package(path) as zf:
+        with open_package(path, notes) as zf:
             names = set(zf.namelist())
             if ooxml.DOCUMENT_PART not in names:
                 raise DocgenError(Problem(
                     "is not a Word document (no word/document.xml): skipped", file=source))
-            props: dict[str, str] = {}
-            if ooxml.CUSTOM_PART in names:
-                custom = parse_xml(read_member(zf, ooxml.CUSTOM_PART, path), path,
-                                   ooxml.CUSTOM_PART)
-                props = ooxml.read_custom_properties(custom)
+            props = _properties(zf, path, source, problems) if ooxml.CUSTOM_PART in names else {}
             kind = identity.kind_in_properties(props)
             if kind is not None and not kind.has_sessions:
-                return None, props
+                return None, props, problems
             data = read_member(zf, ooxml.DOCUMENT_PART, path)
             root = parse_xml(data, path, ooxml.DOCUMENT_PART)
             careful = (b"\xee\x84" in data or b"&#" in data) and bool(  # "in" is 20x faster
@@ -76,10 +82,25 @@ def _read_parts(path: Path, source: str) -> tuple[Body | None, dict[str, str]]:
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         # a damaged member can fail late, inside the inflater
         raise DocgenError(Problem(f"cannot be read ({exc}): skipped", file=source)) from None
-    return read_body(root, careful), props
+    problems[:0] = [Problem(note, file=source) for note in notes]
+    return read_body(root, careful), props, problems
 
 
-def _not_a_record(body: Body, source: str) -> Record:
+def _properties(zf: zipfile.ZipFile, path: Path, source: str, problems: list[Problem]
+                ) -> dict[str, str]:
+    """Return the custom properties of a package; {} and a problem if they cannot be read."""
+    try:
+        custom = parse_xml(read_member(zf, ooxml.CUSTOM_PART, path), path, ooxml.CUSTOM_PART)
+    except DocgenError as exc:
+        reason = "; ".join(p.message for p in exc.problems)
+        problems.append(Problem(
+            f"{reason}: its docgen properties are not read, so the team is identified from "
+            "the text and the programme's defaults are used", file=source))
+        return {}
+    return ooxml.read_custom_properties(custom)
+
+
+def _not_a_record(body: Body, source: str, problems: list[Problem]) -> Record:
     """Return a document without forms, table or properties as the kind its words name.
 
     That is a kind without sessions (a mentor agreement); else the document is not one docgen
@@ -87,11 +108,11 @@ def _not_a_record(body: Body, source: str) -> Record:
     """
     kind = identity.kind_by_text(body)
     if kind is not None:
-        return Record(source=source, kind=kind.name)
+        return Record(source=source, kind=kind.name, problems=tuple(problems))
     empty = not any(u.text.strip() for u in body.units)
     what = "is empty" if empty else "holds no Record of Coaching form and no COACHING RECORD table"
-    return Record(source=source, kind="", problems=(Problem(
-        f"{what}: not a coaching record, skipped", file=source),))
+    return Record(source=source, kind="", problems=(*problems, Problem(
+        f"{what}: not a coaching record, skipped", file=source)))
 
 
 def read_record(path: Path, root: Path) -> Record:
@@ -104,19 +125,22 @@ def read_record(path: Path, root: Path) -> Record:
     """
     path = Path(path)
     source = _source(path, root)
-    body, props = _read_parts(path, source)
+    body, props, problems = _read_parts(path, source)
     kind = identity.kind_in_properties(props)
     if body is None:  # a kind without sessions: its properties say all the log needs
         return Record(source=source, kind=kind.name if kind else "",
-                      team_id=props.get(schema.PROP_KEY, ""))
+                      team_id=props.get(schema.PROP_KEY, ""), problems=tuple(problems))
 
     record_tables, rows = table_rows(body)
     forms = FormFinder(body, record_tables).run()
     by_props = kind is not None and bool(props.get(schema.PROP_KEY))
-    problems: list[Problem] = []
+    problems.extend(Problem(odd.message, file=source, sheet=f"table {odd.table + 1}",
+                            row=odd.row + 1,
+                            column=None if odd.cell is None else f"cell {odd.cell + 1}")
+                    for odd in body.odd)
     if not forms and not rows:
         if not by_props:
-            return _not_a_record(body, source)
+            return _not_a_record(body, source, problems)
         problems.append(Problem(_NO_SESSIONS, file=source))
     if by_props:
         who = identity.from_properties(props)
@@ -128,8 +152,9 @@ def read_record(path: Path, root: Path) -> Record:
     if who.problem is not None:
         problems.append(who.problem)
 
-    settings = identity.settings_from(props)
-    reference, after = identity.reference_day(path, props.get(schema.PROP_GENERATED, ""))
+    settings = programme.settings_from(props, source, problems, expected=by_props)
+    reference, after = programme.reference_day(path, props.get(schema.PROP_GENERATED, ""),
+                                               source, problems)
     ctx = SessionContext(source, who.team_id, who.team_name, settings, reference, after,
                          problems)
     sessions = form_sessions(ctx, forms) + row_sessions(ctx, rows)

@@ -32,6 +32,7 @@ from typing import NamedTuple
 from docgen import schema
 from docgen.errors import Problem
 from docgen.models import RecordedSession, RecordSettings
+from docgen.records.programme import FIRST_DAY, LAST_DAY
 from docgen.schema import FormField, Kind, Mode, Origin, Status
 from docgen.values import (
     format_time,
@@ -186,9 +187,13 @@ class _Reading:
 def _read_date(reading: _Reading, field: FormField, text: str) -> object:
     ctx = reading.ctx
     date, error = parse_typed_date(text, ctx.reference, ctx.after)
+    if date is not None and not FIRST_DAY <= date <= LAST_DAY:
+        # a slip ("3/4/1926", "0001-04-03"), and a date Excel cannot show before 1900
+        date, error = None, (f'"{text}" is not a date from {FIRST_DAY.year} to '
+                             f"{LAST_DAY.year}")
     if field.recorded != "date":  # another date (the next meeting): only a wrong one is noted
         if error:
-            reading.problem(error, field)
+            reading.problem(f"{error}: left blank", field)
     elif error:
         reading.problem(f"{error}: the session is listed without a date", field)
     elif date is None:
