@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
+import io
 import math
 import os
 import re
@@ -305,3 +307,60 @@ def test_the_log_renders_to_pdf_in_libreoffice(tmp_path: Path) -> None:
     pdf = tmp_path / "coaching_log.pdf"
     assert pdf.exists() and pdf.stat().st_size > 5_000
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+class _FullDisk(io.FileIO):
+    """A file on a disk that fills up after ``room`` bytes."""
+
+    room = 0
+
+    def write(self, data) -> int:
+        if self.tell() + len(data) > self.room:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return super().write(data)
+
+
+@pytest.mark.parametrize("where", ["log", "parts"])
+@pytest.mark.parametrize("room", [0, 4096])
+def test_a_full_disk_is_one_message_and_leaves_nothing_behind(tmp_path: Path, monkeypatch,
+                                                              capsys, where: str,
+                                                              room: int) -> None:
+    """No "Exception ignored in ZipFile.__del__" after the message, no part files left."""
+    import gc
+    import sys
+    import tempfile
+
+    from docgen import atomic
+
+    path = tmp_path / "log.xlsx"
+    write_log(data(), path)
+    before = path.read_bytes()
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    if where == "log":  # the log itself cannot be written past ``room`` bytes
+        _FullDisk.room = room
+
+        def full_open(file, mode="r", *args, **kwargs):
+            assert mode == "wb"
+            return _FullDisk(file, "wb")
+
+        monkeypatch.setattr(atomic, "open", full_open, raising=False)
+    else:  # the temporary part files fill the disk half way through the package
+        from xlsxwriter.packager import Packager
+
+        def full(self, *args, **kwargs) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(Packager, "_write_styles_file", full)
+    with pytest.raises(DocgenError) as caught:
+        write_log(data(), path)
+    gc.collect()  # whatever XlsxWriter left behind is collected now, inside the test
+    assert "No space left on device" in str(caught.value)
+    assert unraisable == []
+    assert capsys.readouterr() == ("", "")
+    assert path.read_bytes() == before  # the previous log is unchanged
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.xlsx", "scratch"]
+    assert list(scratch.iterdir()) == []  # no part file of XlsxWriter's is left

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from xlsxwriter.worksheet import Worksheet
 from docgen.atomic import atomic_file
 from docgen.errors import DocgenError, Problem
 from docgen.log.columns import SHEETS, TEAMS, Col
+from docgen.log.sink import Sink
 from docgen.models import LogData
 from docgen.values import clean_text
 
@@ -76,10 +78,18 @@ def write_log(data: LogData, path: Path) -> None:
     """
     path = Path(path)
     try:
-        with atomic_file(path, durable=True) as fh:
-            wb = Workbook(fh, _OPTIONS)
-            _fill(wb, data)
-            wb.close()  # writes the whole file; FileCreateError wraps an OSError
+        # XlsxWriter writes each part to a temporary file first: in a folder of our own, so
+        # that a failure half way (a full disk) leaves none of them behind.
+        with (tempfile.TemporaryDirectory(prefix="docgen-log-", ignore_cleanup_errors=True)
+              as parts, atomic_file(path, durable=True) as fh):
+            sink = Sink(fh)
+            try:
+                wb = Workbook(sink, {**_OPTIONS, "tmpdir": parts})
+                _fill(wb, data)
+                wb.close()  # writes the whole file; FileCreateError wraps an OSError
+            except BaseException:
+                sink.abandon()
+                raise
     except (OSError, FileCreateError) as exc:
         cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
         reason = getattr(cause, "strerror", None) or cause
