@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from docgen import schema
 from docgen.ooxml.names import DOCUMENT_PART, NS, XML_SPACE, W
 from docgen.safezip import parse_xml
 
@@ -105,8 +106,8 @@ def fill_placeholders(document: bytes, placeholders: Mapping[str, str],
 
 
 def compile_placeholders(xml: str, placeholders: Mapping[str, str], blank_test: str,
-                         path: Path | None = None,
-                         part: str = DOCUMENT_PART) -> tuple[str, bool]:
+                         path: Path | None = None, part: str = DOCUMENT_PART,
+                         declaration: bool = True) -> tuple[str, bool]:
     """Rewrite each tagged control holding one ``{{ field }}`` to show its placeholder if empty.
 
     The control becomes ``{% if (field) is <blank_test> %}`` the control as
@@ -117,8 +118,10 @@ def compile_placeholders(xml: str, placeholders: Mapping[str, str], blank_test: 
 
     Returns the new XML (``xml`` itself when nothing changed) and whether some control was
     not of that simple shape, in which case the rendered part still needs
-    :func:`fill_placeholders`. Raises :class:`~docgen.errors.DocgenError` naming ``path``
-    and ``part`` for XML that is unsafe or not well-formed.
+    :func:`fill_placeholders`. ``declaration`` says whether ``xml`` is a whole part (else a
+    fragment such as the body, returned without an XML declaration). Raises
+    :class:`~docgen.errors.DocgenError` naming ``path`` and ``part`` for XML that is unsafe
+    or not well-formed.
     """
     root = parse_xml(xml.encode("utf-8"), path, part)  # also refuses DTDs in every template
     if not _has_controls(xml):
@@ -161,4 +164,35 @@ def compile_placeholders(xml: str, placeholders: Mapping[str, str], blank_test: 
     if not snippets:
         return xml, runtime
     out = etree.tostring(root, encoding="unicode")
-    return _XML_DECLARATION + _MARK.sub(lambda m: snippets[int(m.group(1))], out), runtime
+    head = _XML_DECLARATION if declaration else ""
+    return head + _MARK.sub(lambda m: snippets[int(m.group(1))], out), runtime
+
+
+_TAG_VAL = re.compile(r'<w:tag w:val="([^"]*)"')
+_LOOPS_RECORDS = re.compile(r"\{%-?\s*p?\s*for\s+\w+\s+in\s+records\b")
+
+
+def untagged_record_fields(body: str) -> list[str]:
+    """Return the tags of the Record of Coaching fields a body fills outside a tagged control.
+
+    ``body`` is a template's body XML. A form field is one a ``records`` loop fills
+    (``{{ r.date }}``); it should sit in a content control tagged ``record.date``.
+    """
+    if not _LOOPS_RECORDS.search(body):
+        return []
+    tags = set(_TAG_VAL.findall(body))
+    return [f.tag for f in schema.RECORD_FIELDS
+            if f.tag not in tags and re.search(r"\{\{[^}<]*\b\w+\." + f.name + r"\b", body)]
+
+
+def coach_field_warnings(body: str, template: str) -> list[str]:
+    """Return a warning when Record of Coaching fields of a template lost their tags."""
+    missing = untagged_record_fields(body)
+    if not missing:
+        return []
+    return [f"{template}: the Record of Coaching fields {', '.join(missing)} are not in "
+            "tagged content controls (LibreOffice drops the tags when it saves a .docx): the "
+            "coaches' forms lose their prompts, and `docgen log` must find each value by its "
+            "label. To restore them, open the template in Word, select each field's control, "
+            "Developer › Properties, and set its Tag (e.g. record.date); or start again from "
+            "the template `docgen init` writes and redo the edits in Word"]

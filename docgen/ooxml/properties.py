@@ -77,3 +77,32 @@ def with_custom_part(content_types: bytes, rels: bytes,
 def now_stamp() -> str:
     """Return the current local time as ISO text, to the second (for ``docgen.generated``)."""
     return dt.datetime.now().replace(microsecond=0).isoformat()
+
+
+CORE_PART = "docProps/core.xml"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+# The core properties docxtpl renders (python-docx's author, comments, identifier, language,
+# subject and title), by their element in docProps/core.xml.
+RENDERED_CORE = ("creator", "description", "identifier", "language", "subject", "title")
+
+
+def core_templates(data: bytes, path: Path | None = None) -> dict[str, str]:
+    """Return the text of each core property docxtpl renders that holds a Jinja tag."""
+    root = parse_xml(data, path, CORE_PART)
+    out: dict[str, str] = {}
+    for name in RENDERED_CORE:
+        el = root.find(f"{{{DC_NS}}}{name}")
+        text = el.text if el is not None and el.text else ""
+        if "{{" in text or "{%" in text or "{#" in text:
+            out[name] = text
+    return out
+
+
+def core_xml_with(data: bytes, values: dict[str, str], path: Path | None = None) -> bytes:
+    """Return ``docProps/core.xml`` with the text of the named properties replaced."""
+    root = parse_xml(data, path, CORE_PART)
+    for name, value in values.items():
+        el = root.find(f"{{{DC_NS}}}{name}")
+        if el is not None:
+            el.text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

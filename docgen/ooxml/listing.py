@@ -1,0 +1,84 @@
+"""Find the paragraphs of rendered XML in which docxtpl turns tabs and breaks into markup.
+
+docxtpl's ``resolve_listing`` runs over every paragraph of a rendered part and, inside the
+text of its runs, turns a tab into a ``<w:tab/>`` run, a new line into ``<w:br/>``, ``\\a``
+into a new paragraph and ``\\f`` into a page break. Running it over a whole part costs twice
+the rendering itself, and it changes only the paragraphs holding one of those characters; so
+docgen finds those paragraphs exactly as its regular expressions would, and resolves only them
+with docxtpl's own function (``resolve``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+CONTROLS = ("\n", "\t", "\x07", "\x0c")
+_CONTROL = re.compile("[\n\t\x07\x0c]")
+# docxtpl's paragraph: an opening "<w:p>" or "<w:p ...>", up to the first "</w:p>" after it.
+PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+_START = re.compile(r"<w:p(?: [^>]*)?>")
+_CLOSE = "</w:p>"
+
+
+def has_controls(xml: str) -> bool:
+    """Return True if ``xml`` holds a character docxtpl's listing turns into markup."""
+    return "\n" in xml or "\t" in xml or "\x07" in xml or "\x0c" in xml
+
+
+def is_flat(xml: str) -> bool:
+    """Return True if no paragraph of ``xml`` (as docxtpl delimits them) holds the start of
+    another: then the paragraph around any point is the last one opened before it."""
+    return not any(_START.search(m.group(0), 1) for m in PARAGRAPH.finditer(xml))
+
+
+def _around(xml: str, pos: int) -> tuple[int, int] | None:
+    """Return the span of the paragraph holding ``pos`` in flat ``xml``, if any."""
+    start = pos
+    while True:
+        start = xml.rfind("<w:p", 0, start)
+        if start < 0:
+            return None
+        if xml[start + 4:start + 5] in (" ", ">"):
+            break
+    end = xml.find(_CLOSE, xml.find(">", start) + 1)
+    if end < 0 or end + len(_CLOSE) <= pos:
+        return None
+    return start, end + len(_CLOSE)
+
+
+def resolve_listing(xml: str, resolve: Callable[[str], str], flat: bool) -> str:
+    """Return ``xml`` with ``resolve`` applied to each paragraph holding a tab or break.
+
+    The result equals ``resolve(xml)`` when ``resolve`` changes only such paragraphs, one at
+    a time (docxtpl's does). ``flat`` says :func:`is_flat` held for the template, which lets
+    the paragraph around a character be found without scanning the part from its start.
+    """
+    if not has_controls(xml):
+        return xml
+    out: list[str] = []
+    done = 0
+    if not flat:
+        for m in PARAGRAPH.finditer(xml):
+            if has_controls(m.group(0)):
+                out += (xml[done:m.start()], resolve(m.group(0)))
+                done = m.end()
+    else:
+        at = _CONTROL.search(xml)
+        while at is not None:
+            span = _around(xml, at.start())
+            if span is None or span[0] < done:
+                at = _CONTROL.search(xml, at.start() + 1)
+                continue
+            out += (xml[done:span[0]], resolve(xml[span[0]:span[1]]))
+            done = span[1]
+            at = _CONTROL.search(xml, done)
+    out.append(xml[done:])
+    return "".join(out)
+
+
+def drop_controls(xml: str) -> str:
+    """Drop the bell and form feed characters left outside text (XML forbids them)."""
+    if "\x07" in xml or "\x0c" in xml:
+        return xml.replace("\x07", "").replace("\x0c", "")
+    return xml
