@@ -21,9 +21,9 @@ LIBRARIES = {
     "openpyxl": ("cohort/starter.py",),
     "python_calamine": ("cohort/sheets.py",),
     "xlsxwriter": ("log/logbook.py",),
-    "jinja2": ("documents/render.py",),
+    "jinja2": ("documents/render.py", "documents/parts.py", "documents/fidelity.py"),
     "markupsafe": ("documents/render.py",),
-    "docxtpl": ("documents/render.py",),
+    "docxtpl": ("documents/render.py", "documents/parts.py", "documents/fidelity.py"),
     "docx": (),  # python-docx: tests only
     "lxml": ("ooxml/", "safezip.py"),
 }

@@ -1,62 +1,90 @@
 """Render .docx templates: compile once, then produce each document's bytes in memory.
 
-A template is opened once: its templated parts (body, headers, footers) are mended the way
-docxtpl mends them (tags split across runs) and compiled by Jinja's *sandboxed* environment
-with autoescaping and strict undefined fields; every other part is compressed once. Rendering
-a document then only runs the compiled templates and writes the zip, which is what makes bulk
-generation fast (the plain docxtpl loop takes ~38 ms a document, nearly all of it work that
-is the same for every row).
+A template is opened once and read as docxtpl reads it (:mod:`docgen.ooxml.story`): the same
+parts, serialised the same way, mended by docxtpl's own ``patch_xml``, and compiled by Jinja's
+*sandboxed* environment with autoescaping and strict undefined fields; every other part is
+compressed once. Rendering a document then runs the compiled templates and docxtpl's
+after-steps (literal-tag escapes, tabs and breaks, table grids, drawing ids) only where they
+can change something, and writes the zip: the same output as docxtpl, at a fraction of the
+cost (the plain docxtpl loop takes ~38 ms a document, nearly all of it work that is the same
+for every row). A template whose output the fast path cannot guarantee is rendered by docxtpl
+itself (:mod:`docgen.documents.fidelity`), and says so in :attr:`CompiledTemplate.notes`.
 
-This module speaks in templates and parts; the WordprocessingML it needs (placeholders in
-content controls, line breaks, table grids, part names) is :mod:`docgen.ooxml`'s.
+This module speaks in templates and parts; the WordprocessingML it needs is
+:mod:`docgen.ooxml`'s.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-import struct
-import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from docgen import ooxml, schema
+from docgen.documents.package import Member, member, write_zip
+from docgen.documents.parts import Part, PartSource, read_template
 from docgen.errors import DocgenError, Problem
-from docgen.ooxml.markup import (
-    NEEDS_CARE,
-    paragraphs_joined,
-    paragraphs_on_lines,
-    run_text,
-    strip_markup,
-)
-from docgen.ooxml.names import is_story_part, is_xml_part
+from docgen.ooxml.listing import drop_controls, resolve_listing
+from docgen.ooxml.markup import NEEDS_CARE, clean_markup, paragraphs_joined, value_text
+from docgen.ooxml.properties import CORE_PART, core_xml_with
+from docgen.ooxml.story import DECLARATION
 from docgen.ooxml.tables import fit_table_grids
-from docgen.safezip import open_package, parse_xml, read_member, refuse_entities
+from docgen.safezip import parse_xml
+from docgen.values import format_date, format_date_short, format_time
 
 _needs_care = NEEDS_CARE.search  # bound once: xml_text runs for every field of every document
-_BLANK_TEST = "docgen_blank"
-_ZIP_DATE, _ZIP_TIME = (0 << 9) | (1 << 5) | 1, 0  # 1980-01-01 00:00: same data, same bytes
+BLANK_TEST = "docgen_blank"
+_LITERAL_TAGS = (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}"))
 
 
 def xml_text(value: object) -> Markup:
-    """Return ``value`` as text safe inside ``<w:t>``: escaped, line breaks as ``<w:br/>``.
+    """Return ``value`` as escaped text for the XML (Jinja's ``finalize``).
 
-    Used as Jinja's ``finalize``, so it applies to every ``{{ }}`` after filters ran and
-    before autoescaping: characters XML forbids are dropped (they make rendering fail or, for
-    a form feed, cut the value), and new lines become Word line breaks.
+    It applies to every ``{{ }}`` after filters ran: ``None`` is no text, characters XML
+    forbids are dropped, line ends become new lines; tabs and new lines are left for
+    docxtpl's listing step, which makes them markup where they land in a run's text.
     """
     if value is None:
         return Markup("")
     if isinstance(value, Markup):
-        return value
+        return value if not _needs_care(value) else Markup(clean_markup(value))
     if isinstance(value, str) and not _needs_care(value):
-        return Markup(value)  # the common case: nothing to escape, drop or break
-    return Markup(run_text(str(value)))
+        return Markup(value)  # the common case: nothing to escape or drop
+    return Markup(value_text(str(value)))
+
+
+def _as_date(value: object) -> object:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def ukdate(value: object) -> str:
+    """Format a date as "3 April 2026" and a time as "14:00"; text is left as it is."""
+    value = _as_date(value)
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, dt.time):
+        return format_time(value)
+    return "" if value is None else str(value)
+
+
+def longdate(value: object) -> str:
+    """Format a date with its weekday, as "Friday 3 April 2026"; text is left as it is."""
+    value = _as_date(value)
+    if isinstance(value, dt.date):
+        return f"{value.strftime('%A')} {format_date(value)}"
+    return ukdate(value)
+
+
+def shortdate(value: object) -> str:
+    """Format a date as "03/04/2026"; text is left as it is."""
+    value = _as_date(value)
+    return format_date_short(value) if isinstance(value, dt.date) else ukdate(value)
 
 
 def make_environment() -> SandboxedEnvironment:
@@ -67,8 +95,12 @@ def make_environment() -> SandboxedEnvironment:
         finalize=xml_text,
         keep_trailing_newline=True,
     )
-    env.filters.pop("safe", None)  # escaping is not optional: a raw '<' would break the XML
-    env.tests[_BLANK_TEST] = _blank
+    # Escaping is not optional (a raw '<' breaks the XML), nor is writing HTML markup.
+    for name in ("safe", "urlize", "xmlattr"):
+        env.filters.pop(name, None)
+    env.globals.pop("lipsum", None)
+    env.filters.update(ukdate=ukdate, longdate=longdate, shortdate=shortdate)
+    env.tests[BLANK_TEST] = _blank
     return env
 
 
@@ -79,201 +111,162 @@ def _blank(value: object) -> bool:
     return not xml_text(value)
 
 
-def _mend(xml: str) -> str:
-    """Mend Jinja tags that Word split across runs, exactly as docxtpl does.
-
-    docxtpl's ``patch_xml`` is a pure function of its text argument; using it keeps our output
-    the same as the plain docxtpl path for every tag form it supports ({%p %}, {%tr %}, ...).
-    """
+def _resolve_listing(xml: str) -> str:
     from docxtpl import DocxTemplate
 
-    return DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]
+    return DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True)
-class _Member:
-    name: bytes
-    crc: int
-    size: int
-    data: bytes  # raw deflate
-
-
-def _deflate(data: bytes, level: int = 6) -> bytes:
-    c = zlib.compressobj(level, zlib.DEFLATED, -15)
-    return c.compress(data) + c.flush()
-
-
-def _member(name: str, data: bytes, level: int = 6) -> _Member:
-    return _Member(name.encode(), zlib.crc32(data), len(data), _deflate(data, level))
-
-
-def _zip(members: list[_Member]) -> bytes:
-    """Return a zip archive of already-deflated members (no zip64: documents are small)."""
-    out: list[bytes] = []
-    central: list[bytes] = []
-    offset = 0
-    for m in members:
-        header = struct.pack(
-            "<IHHHHHIIIHH", 0x04034B50, 20, 0x800, 8, _ZIP_TIME, _ZIP_DATE,
-            m.crc, len(m.data), m.size, len(m.name), 0,
-        )
-        central.append(struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x800, 8, _ZIP_TIME, _ZIP_DATE,
-            m.crc, len(m.data), m.size, len(m.name), 0, 0, 0, 0, 0, offset,
-        ) + m.name)
-        out += (header, m.name, m.data)
-        offset += len(header) + len(m.name) + len(m.data)
-    cd = b"".join(central)
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(cd),
-                      offset, 0)
-    return b"".join(out) + cd + end
+def _failure(path: Path, exc: Exception) -> DocgenError:
+    """Return the error for a template that failed on this document's values."""
+    file = str(path)
+    if isinstance(exc, DocgenError):
+        return exc
+    if isinstance(exc, SecurityError):
+        text = f"the template reaches for Python internals ({exc}): refused, nothing was written"
+    elif isinstance(exc, jinja2.UndefinedError):
+        text = f"the template uses a field the data lacks ({exc.message})"
+    elif isinstance(exc, jinja2.TemplateError):
+        text = f"the template cannot be rendered: {exc}"
+    elif isinstance(exc, (TypeError, ValueError, ArithmeticError, AttributeError)):
+        text = f"the template failed on a value: {exc}"
+    else:
+        text = f"the template failed ({type(exc).__name__}: {exc})"
+    return DocgenError(Problem(text, file=file))
 
 
 @dataclass
 class CompiledTemplate:
-    """A template ready to render many documents: compiled parts and pre-compressed others."""
+    """A template ready to render many documents: compiled parts and pre-compressed others.
+
+    ``notes`` says how it renders when that is not the fast path (for the run's summary);
+    ``warnings`` what an admin should fix in it (e.g. coach fields that lost their tags).
+    """
 
     path: Path
     digest: str  # sha256 of the template file: part of what makes a document "unchanged"
     variables: frozenset[str]
-    _order: list[str] = field(repr=False)
-    _static: dict[str, _Member] = field(repr=False)
-    _parts: dict[str, jinja2.Template] = field(repr=False)
-    _fix_tables: set[str] = field(repr=False)
-    _runtime_placeholders: set[str] = field(repr=False)
-    _base_properties: dict[str, str] = field(repr=False)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    _order: list[str] = field(default_factory=list, repr=False)
+    _static: dict[str, Member] = field(default_factory=dict, repr=False)
+    _parts: dict[str, Part] = field(default_factory=dict, repr=False)
+    _core: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
+    _core_xml: bytes = field(default=b"", repr=False)
+    _base_properties: dict[str, str] = field(default_factory=dict, repr=False)
+    _docxtpl: Callable[[Mapping[str, object], Mapping[str, str]], bytes] | None = field(
+        default=None, repr=False)
 
     @property
     def name(self) -> str:
         return self.path.name
 
+    @property
+    def fast(self) -> bool:
+        """Return True when documents render through the compiled path (not docxtpl's)."""
+        return self._docxtpl is None
+
     def missing(self, context: Mapping[str, object]) -> list[str]:
         """Return the fields this template uses that ``context`` does not provide."""
         return sorted(self.variables - set(context))
 
-    def render_parts(self, context: Mapping[str, object]) -> dict[str, bytes]:
-        """Return the rendered XML of every templated part (before placeholders)."""
-        out: dict[str, bytes] = {}
-        for name, template in self._parts.items():
-            try:
-                xml = template.render(context)
-            except SecurityError as exc:
-                raise DocgenError(Problem(
-                    f"the template reaches for Python internals ({exc}): refused, "
-                    "nothing was written", file=str(self.path))) from None
-            except jinja2.UndefinedError as exc:
-                raise DocgenError(Problem(
-                    f"the template uses a field the data lacks ({exc.message})",
-                    file=str(self.path))) from None
-            except jinja2.TemplateError as exc:
-                raise DocgenError(Problem(
-                    f"the template cannot be rendered: {exc}", file=str(self.path))) from None
-            except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
-                raise DocgenError(Problem(
-                    f"the template failed on a value: {exc}", file=str(self.path))) from None
+    def _finish(self, name: str, part: Part, xml: str) -> bytes:
+        """Apply docxtpl's after-steps to a rendered part; return the part's bytes."""
+        if part.lines:
             xml = paragraphs_joined(xml)
-            if name in self._fix_tables:
-                xml = fit_table_grids(xml, self.path, name)
-            out[name] = xml.encode("utf-8")
+        if "{_" in xml or "_}" in xml:  # docxtpl's escapes for tags meant to be printed
+            for escaped, tag in _LITERAL_TAGS:
+                xml = xml.replace(escaped, tag)
+        xml = drop_controls(resolve_listing(xml, _resolve_listing, part.flat))
+        parsed = False
+        if part.body is not None:
+            if part.fit:
+                xml = fit_table_grids(xml, self.path, name, renumber=part.drawings)
+                parsed = True
+            xml = part.body.head + xml + part.body.tail
+        elif part.whole:
+            xml = DECLARATION + xml
+        data = xml.encode("utf-8")
+        if part.placeholders:
+            data = ooxml.fill_placeholders(data, schema.PLACEHOLDERS, self.path, name)
+        if not (part.proven or parsed):
+            parse_xml(data, self.path, name)  # not provably well-formed: checked each time
+        return data
+
+    def render_parts(self, context: Mapping[str, object]) -> dict[str, bytes]:
+        """Return the bytes of every part that depends on ``context``."""
+        out: dict[str, bytes] = {}
+        try:
+            for name, part in self._parts.items():
+                out[name] = self._finish(name, part, part.template.render(context))
+            if self._core:
+                values = {k: drop_controls(t.render(context)) for k, t in self._core.items()}
+                out[CORE_PART] = core_xml_with(self._core_xml, values, self.path)
+        except Exception as exc:  # a template must never end in a traceback
+            raise _failure(self.path, exc) from None
         return out
 
     def render(self, context: Mapping[str, object], properties: Mapping[str, str]) -> bytes:
         """Return the bytes of one document: ``context`` merged, ``properties`` recorded."""
+        if self._docxtpl is not None:
+            return self._docxtpl(context, properties)
         rendered = self.render_parts(context)
-        members: list[_Member] = []
+        members: list[Member] = []
         for name in self._order:
             if name in rendered:
-                data = rendered[name]
-                if name in self._runtime_placeholders:
-                    data = ooxml.fill_placeholders(data, schema.PLACEHOLDERS, self.path, name)
-                members.append(_member(name, data, level=1))
+                members.append(member(name, rendered[name], level=1))
             elif name == ooxml.CUSTOM_PART:
                 props = {**self._base_properties, **properties}
-                members.append(_member(name, ooxml.custom_properties_xml(props)))
+                members.append(member(name, ooxml.custom_properties_xml(props)))
             else:
                 members.append(self._static[name])
-        return _zip(members)
-
-
-def _check_no_escape_off(ast: nodes.Template, path: Path) -> None:
-    for node in ast.find_all((nodes.EvalContextModifier, nodes.ScopedEvalContextModifier)):
-        for kw in node.options:
-            if kw.key == "autoescape":
-                raise DocgenError(Problem(
-                    "the template switches off escaping ({% autoescape %}): values must "
-                    "always be escaped for Word's XML; remove the tag", file=str(path)))
-
-
-def _syntax_problem(path: Path, part: str, source: str, exc: jinja2.TemplateSyntaxError) -> Problem:
-    lines = source.splitlines()
-    near = ""
-    if exc.lineno and 0 < exc.lineno <= len(lines):
-        near = strip_markup(lines[exc.lineno - 1]).strip()
-    where = f' near "{near[:80]}"' if near else ""
-    return Problem(f"template error in {part}{where}: {exc.message}", file=str(path))
+        return write_zip(members)
 
 
 def compile_template(path: Path, env: SandboxedEnvironment | None = None) -> CompiledTemplate:
-    """Open and compile the template at ``path``; raise :class:`DocgenError` if it is broken."""
+    """Open and compile the template at ``path``; raise :class:`DocgenError` if it is broken.
+
+    Whatever the file holds, the outcome is a template or a :class:`DocgenError` naming it.
+    """
     path = Path(path)
     env = env or make_environment()
-    raw = path.read_bytes() if path.is_file() else None
-    if raw is None:
+    if not path.is_file():
         raise DocgenError(Problem("template not found", file=str(path)))
-    static: dict[str, _Member] = {}
-    parts: dict[str, jinja2.Template] = {}
-    fix_tables: set[str] = set()
-    runtime_placeholders: set[str] = set()
-    variables: set[str] = set()
-    order: list[str] = []
-    base_props: dict[str, str] = {}
-    with open_package(path) as zf:
-        names = [i.filename for i in zf.infolist() if not i.filename.endswith("/")]
-        if ooxml.DOCUMENT_PART not in names:
-            raise DocgenError(Problem("is not a Word document (no word/document.xml)",
-                                      file=str(path)))
-        data = {n: read_member(zf, n, path) for n in names}
-    if ooxml.CUSTOM_PART in data:
-        base_props = ooxml.read_custom_properties(
-            parse_xml(data[ooxml.CUSTOM_PART], path, ooxml.CUSTOM_PART))
-    else:
-        names.append(ooxml.CUSTOM_PART)
-    data[ooxml.CONTENT_TYPES_PART], data[ooxml.ROOT_RELS_PART] = ooxml.with_custom_part(
-        data[ooxml.CONTENT_TYPES_PART], data[ooxml.ROOT_RELS_PART], path)
-    for name in names:
-        order.append(name)
-        if name == ooxml.CUSTOM_PART:
-            continue
-        blob = data[name]
-        if is_story_part(name) and b"{" in blob:
-            text = blob.decode("utf-8")
-            prepared, runtime = ooxml.compile_placeholders(
-                text, schema.PLACEHOLDERS, _BLANK_TEST, path, name)
-            if runtime:
-                runtime_placeholders.add(name)
-            source = paragraphs_on_lines(_mend(prepared))
-            if "{{" in source or "{%" in source or "{#" in source:
-                try:
-                    ast = env.parse(source)
-                    _check_no_escape_off(ast, path)
-                    variables |= meta.find_undeclared_variables(ast)
-                    parts[name] = env.from_string(ast)
-                except jinja2.TemplateSyntaxError as exc:
-                    raise DocgenError(_syntax_problem(path, name, source, exc)) from None
-                if "{%tc" in text or "{%tc" in source:
-                    fix_tables.add(name)
-                continue
-        if is_xml_part(name):
-            refuse_entities(blob, path, name)  # copied into every document: no DTD either
-        static[name] = _member(name, blob)
-    return CompiledTemplate(
+    try:
+        return _compile(path, env)
+    except DocgenError:
+        raise
+    except Exception as exc:  # a damaged template must be a message, never a traceback
+        raise DocgenError(Problem(
+            f"cannot be read as a template ({type(exc).__name__}: {exc}); open it in Word, "
+            "save it as a .docx, and try again", file=str(path))) from None
+
+
+def _compile(path: Path, env: SandboxedEnvironment) -> CompiledTemplate:
+    source: PartSource = read_template(path, env, BLANK_TEST)
+    compiled = CompiledTemplate(
         path=path,
-        digest=hashlib.sha256(raw).hexdigest(),
-        variables=frozenset(variables),
-        _order=order,
-        _static=static,
-        _parts=parts,
-        _fix_tables=fix_tables,
-        _runtime_placeholders=runtime_placeholders,
-        _base_properties=base_props,
+        digest=hashlib.sha256(path.read_bytes()).hexdigest(),
+        variables=frozenset(source.variables),
+        notes=list(source.notes),
+        warnings=list(source.warnings),
+        _order=source.order,
+        _parts=source.parts,
+        _core=source.core,
+        _core_xml=source.core_xml,
+        _base_properties=source.base_properties,
     )
+    for name, blob in source.static.items():
+        compiled._static[name] = member(name, blob)
+    for name, part in list(source.parts.items()):
+        if part.constant:  # no tags: rendered once, here
+            compiled._static[name] = member(name, compiled._finish(name, part, part.template
+                                                                   .render({})))
+            del compiled._parts[name]
+    if source.fallback:
+        from docgen.documents.fidelity import docxtpl_renderer
+
+        compiled._docxtpl = docxtpl_renderer(path, env, source.base_properties)
+        compiled.notes.append(f"{path.name} is rendered through docxtpl's own path (slower): "
+                              f"{source.fallback}")
+    return compiled

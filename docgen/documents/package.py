@@ -1,0 +1,51 @@
+"""Write a document's package: members deflated once, a zip with fixed timestamps."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass
+
+_ZIP_DATE, _ZIP_TIME = (0 << 9) | (1 << 5) | 1, 0  # 1980-01-01 00:00: same data, same bytes
+
+
+@dataclass(frozen=True)
+class Member:
+    """One part of a package, already deflated (so a template's static parts are once)."""
+
+    name: bytes
+    crc: int
+    size: int
+    data: bytes  # raw deflate
+
+
+def _deflate(data: bytes, level: int = 6) -> bytes:
+    c = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
+
+
+def member(name: str, data: bytes, level: int = 6) -> Member:
+    """Return part ``name`` holding ``data``, deflated at ``level``."""
+    return Member(name.encode(), zlib.crc32(data), len(data), _deflate(data, level))
+
+
+def write_zip(members: list[Member]) -> bytes:
+    """Return a zip archive of already-deflated members (no zip64: documents are small)."""
+    out: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for m in members:
+        header = struct.pack(
+            "<IHHHHHIIIHH", 0x04034B50, 20, 0x800, 8, _ZIP_TIME, _ZIP_DATE,
+            m.crc, len(m.data), m.size, len(m.name), 0,
+        )
+        central.append(struct.pack(
+            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x800, 8, _ZIP_TIME, _ZIP_DATE,
+            m.crc, len(m.data), m.size, len(m.name), 0, 0, 0, 0, 0, offset,
+        ) + m.name)
+        out += (header, m.name, m.data)
+        offset += len(header) + len(m.name) + len(m.data)
+    cd = b"".join(central)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(cd),
+                      offset, 0)
+    return b"".join(out) + cd + end

@@ -1,0 +1,206 @@
+"""Read a template's package and compile the parts docxtpl renders, as docxtpl reads them.
+
+Part of the compiled renderer (:mod:`docgen.documents.render`): which parts are templates
+(the body, the headers and footers, the footnotes when there is one section, the core
+properties docxtpl renders), how each is prepared for Jinja, and what each needs after
+rendering (listing, grids, drawing ids, a well-formedness check) to come out as docxtpl's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+from docgen import ooxml, schema
+from docgen.documents.messages import syntax_message, unbalanced_message
+from docgen.errors import DocgenError, Problem
+from docgen.ooxml.controls import coach_field_warnings
+from docgen.ooxml.drawings import has_drawings
+from docgen.ooxml.listing import is_flat
+from docgen.ooxml.markup import paragraphs_on_lines
+from docgen.ooxml.names import is_xml_part
+from docgen.ooxml.properties import CORE_PART, core_templates
+from docgen.ooxml.story import (
+    DOCUMENT_RELS_PART,
+    Body,
+    footnote_parts,
+    header_footer_parts,
+    keep_deletions,
+    read_body,
+    read_story,
+    tags_as_typed,
+)
+from docgen.ooxml.structure import check_blocks
+from docgen.ooxml.tables import grids_fit, has_cell_blocks
+from docgen.safezip import open_package, parse_xml, read_member, refuse_entities
+
+_MARKERS = ("{{", "{%", "{#")
+
+
+@dataclass
+class Part:
+    """A compiled part and the after-steps its rendered XML needs."""
+
+    template: jinja2.Template
+    body: Body | None = None  # the main document: the body is rendered, then put back
+    whole: bool = False  # a header or footer, serialised without its declaration
+    constant: bool = False  # no tags: rendered once, when compiled
+    flat: bool = False  # no paragraph holds another (see ooxml.listing.is_flat)
+    proven: bool = False  # every rendering is well-formed (see ooxml.structure)
+    fit: bool = False  # table grids fitted and drawings renumbered: parsed after rendering
+    drawings: bool = False
+    placeholders: bool = False  # some controls' placeholders are decided per document
+    lines: bool = False  # paragraphs laid on lines for Jinja: joined after rendering
+
+
+@dataclass
+class PartSource:
+    """What :func:`read_template` found: parts to render, parts to copy, and notes."""
+
+    order: list[str] = field(default_factory=list)
+    static: dict[str, bytes] = field(default_factory=dict)
+    parts: dict[str, Part] = field(default_factory=dict)
+    core: dict[str, jinja2.Template] = field(default_factory=dict)
+    core_xml: bytes = b""
+    base_properties: dict[str, str] = field(default_factory=dict)
+    variables: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    fallback: str = ""  # why the fast path cannot be trusted with this template, if it cannot
+
+
+def _mend(xml: str) -> str:
+    """Mend Jinja tags that Word split across runs, with docxtpl's own ``patch_xml``."""
+    from docxtpl import DocxTemplate
+
+    return DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]
+
+
+def _check_no_escape_off(ast: nodes.Template, path: Path) -> None:
+    for node in ast.find_all((nodes.EvalContextModifier, nodes.ScopedEvalContextModifier)):
+        for kw in node.options:
+            if kw.key == "autoescape":
+                raise DocgenError(Problem(
+                    "the template switches off escaping ({% autoescape %}): values must "
+                    "always be escaped for Word's XML; remove the tag", file=str(path)))
+
+
+def _parse(env: SandboxedEnvironment, path: Path, name: str, source: str) -> jinja2.Template:
+    try:
+        ast = env.parse(source)
+    except jinja2.TemplateSyntaxError as exc:
+        raise DocgenError(Problem(syntax_message(name, source, exc.lineno, exc.message or ""),
+                                  file=str(path))) from None
+    _check_no_escape_off(ast, path)
+    return ast
+
+
+def _read(path: Path) -> tuple[list[str], dict[str, bytes]]:
+    with open_package(path) as zf:
+        names = [i.filename for i in zf.infolist() if not i.filename.endswith("/")]
+        if ooxml.DOCUMENT_PART not in names:
+            raise DocgenError(Problem("is not a Word document (no word/document.xml)",
+                                      file=str(path)))
+        data = {n: read_member(zf, n, path) for n in names}
+    for name in names:
+        if is_xml_part(name):
+            refuse_entities(data[name], path, name)  # parsed or copied: no DTD either way
+    return names, data
+
+
+@dataclass(frozen=True)
+class _Reading:
+    env: SandboxedEnvironment
+    path: Path
+    blank_test: str
+    src: PartSource
+
+
+def _compile_part(r: _Reading, name: str, text: str, body: Body | None = None,
+                  whole: bool = False) -> Part:
+    """Compile one part's XML as docxtpl would render it; ``whole`` for a header or footer."""
+    env, path, src = r.env, r.path, r.src
+    text = keep_deletions(text)
+    prepared, runtime = ooxml.compile_placeholders(
+        text, schema.PLACEHOLDERS, r.blank_test, path, name,
+        declaration=text.startswith("<?xml"))
+    source, amp = tags_as_typed(_mend(prepared))
+    if amp:
+        src.notes.append(f"{path.name}: a tag in {name} holds '&': docgen reads it as typed "
+                         "(docxtpl would read '&amp;')")
+    # docxtpl puts each paragraph on a line (for its error messages) and joins them after
+    # rendering. Only a whitespace-trimming tag ("-}}") can see those new lines; without one,
+    # rendering the part unlaid is the same and saves joining every document's lines.
+    laid = paragraphs_on_lines(source)
+    lines = any(t in source for t in ("-}}", "-%}", "-#}"))
+    ast = _parse(env, path, name, laid)
+    rendered = ast if lines else _parse(env, path, name, source)
+    source = laid
+    src.variables |= meta.find_undeclared_variables(ast)
+    proven, unbalanced = check_blocks(source)
+    if unbalanced is not None:
+        raise DocgenError(Problem(unbalanced_message(name, source, unbalanced),
+                                  file=str(path)))
+    part = Part(env.from_string(rendered), body=body, whole=whole,
+                constant=not any(m in source for m in _MARKERS), proven=proven,
+                placeholders=runtime, lines=lines)
+    part.flat = proven and is_flat(source)
+    if body is not None:
+        part.drawings = has_drawings(source)
+        part.fit = (part.constant or part.drawings or has_cell_blocks(source)
+                    or not grids_fit(body.body, path, name))
+    return part
+
+
+def _core(env: SandboxedEnvironment, path: Path, data: bytes, src: PartSource) -> None:
+    for prop, text in core_templates(data, path).items():
+        ast = _parse(env, path, f"{CORE_PART} ({prop})", text)
+        src.variables |= meta.find_undeclared_variables(ast)
+        src.core[prop] = env.from_string(ast)
+    src.core_xml = data
+
+
+def read_template(path: Path, env: SandboxedEnvironment, blank_test: str) -> PartSource:
+    """Read the template at ``path`` and compile the parts docxtpl would render."""
+    names, data = _read(path)
+    src = PartSource()
+    if ooxml.CUSTOM_PART in data:
+        src.base_properties = ooxml.read_custom_properties(
+            parse_xml(data[ooxml.CUSTOM_PART], path, ooxml.CUSTOM_PART))
+    else:
+        names.append(ooxml.CUSTOM_PART)
+    data[ooxml.CONTENT_TYPES_PART], data[ooxml.ROOT_RELS_PART] = ooxml.with_custom_part(
+        data[ooxml.CONTENT_TYPES_PART], data[ooxml.ROOT_RELS_PART], path)
+    body = read_body(data[ooxml.DOCUMENT_PART], path, ooxml.DOCUMENT_PART)
+    if body is None:
+        raise DocgenError(Problem("is not a Word document (its word/document.xml has no body)",
+                                  file=str(path)))
+    stories = header_footer_parts(data.get(DOCUMENT_RELS_PART), path)
+    notes = footnote_parts(data[ooxml.CONTENT_TYPES_PART], path)
+    reading = _Reading(env, path, blank_test, src)
+    for name in names:
+        src.order.append(name)
+        if name == ooxml.CUSTOM_PART:
+            continue
+        blob = data[name]
+        if name == ooxml.DOCUMENT_PART:
+            src.parts[name] = _compile_part(reading, name, body.body, body=body)
+        elif name in stories and b"{" in blob:
+            src.parts[name] = _compile_part(reading, name, read_story(blob, path, name),
+                                            whole=True)
+        elif name in notes and b"{" in blob and body.sections == 1:
+            src.parts[name] = _compile_part(reading, name, blob.decode("utf-8"))
+        else:
+            if name in notes and body.sections > 1 and any(
+                    m.encode() in blob for m in _MARKERS):
+                src.fallback = (f"its footnotes hold tags and it has {body.sections} "
+                                "sections, and docxtpl renders footnotes once per section")
+            if name == CORE_PART:
+                _core(env, path, blob, src)
+            src.static[name] = blob
+    src.warnings += coach_field_warnings(body.body, path.name)
+    return src
