@@ -36,7 +36,7 @@ from docgen.ooxml.story import (
 )
 from docgen.ooxml.structure import check_blocks
 from docgen.ooxml.tables import grids_fit, has_cell_blocks
-from docgen.safezip import open_package, parse_xml, read_member, refuse_entities
+from docgen.safezip import open_package, parse_xml, read_member
 
 _MARKERS = ("{{", "{%", "{#")
 
@@ -89,14 +89,28 @@ def _check_no_escape_off(ast: nodes.Template, path: Path) -> None:
                     "always be escaped for Word's XML; remove the tag", file=str(path)))
 
 
-def _parse(env: SandboxedEnvironment, path: Path, name: str, source: str) -> jinja2.Template:
+def _parse(env: SandboxedEnvironment, path: Path, name: str, source: str,
+           variables: set[str] | None = None) -> nodes.Template:
+    """Parse a part's source; add the fields it uses to ``variables``."""
     try:
         ast = env.parse(source)
+        if variables is not None:
+            variables |= meta.find_undeclared_variables(ast)  # also finds unknown filters
     except jinja2.TemplateSyntaxError as exc:
         raise DocgenError(Problem(syntax_message(name, source, exc.lineno, exc.message or ""),
                                   file=str(path))) from None
     _check_no_escape_off(ast, path)
     return ast
+
+
+def _template(env: SandboxedEnvironment, path: Path, name: str, source: str,
+              ast: nodes.Template) -> jinja2.Template:
+    """Compile a parsed part; an unknown filter or test is reported here, as Jinja finds it."""
+    try:
+        return env.from_string(ast)
+    except jinja2.TemplateSyntaxError as exc:
+        raise DocgenError(Problem(syntax_message(name, source, exc.lineno, exc.message or ""),
+                                  file=str(path))) from None
 
 
 def _read(path: Path) -> tuple[list[str], dict[str, bytes]]:
@@ -108,7 +122,9 @@ def _read(path: Path) -> tuple[list[str], dict[str, bytes]]:
         data = {n: read_member(zf, n, path) for n in names}
     for name in names:
         if is_xml_part(name):
-            refuse_entities(data[name], path, name)  # parsed or copied: no DTD either way
+            # Copied into every document or rendered: refused now if unsafe or broken, so
+            # that no document is written with a part no reader opens.
+            parse_xml(data[name], path, name)
     return names, data
 
 
@@ -137,15 +153,14 @@ def _compile_part(r: _Reading, name: str, text: str, body: Body | None = None,
     # rendering the part unlaid is the same and saves joining every document's lines.
     laid = paragraphs_on_lines(source)
     lines = any(t in source for t in ("-}}", "-%}", "-#}"))
-    ast = _parse(env, path, name, laid)
+    ast = _parse(env, path, name, laid, src.variables)
     rendered = ast if lines else _parse(env, path, name, source)
     source = laid
-    src.variables |= meta.find_undeclared_variables(ast)
     proven, unbalanced = check_blocks(source)
     if unbalanced is not None:
         raise DocgenError(Problem(unbalanced_message(name, source, unbalanced),
                                   file=str(path)))
-    part = Part(env.from_string(rendered), body=body, whole=whole,
+    part = Part(_template(env, path, name, laid, rendered), body=body, whole=whole,
                 constant=not any(m in source for m in _MARKERS), proven=proven,
                 placeholders=runtime, lines=lines)
     part.flat = proven and is_flat(source)
@@ -158,9 +173,8 @@ def _compile_part(r: _Reading, name: str, text: str, body: Body | None = None,
 
 def _core(env: SandboxedEnvironment, path: Path, data: bytes, src: PartSource) -> None:
     for prop, text in core_templates(data, path).items():
-        ast = _parse(env, path, f"{CORE_PART} ({prop})", text)
-        src.variables |= meta.find_undeclared_variables(ast)
-        src.core[prop] = env.from_string(ast)
+        ast = _parse(env, path, f"{CORE_PART} ({prop})", text, src.variables)
+        src.core[prop] = _template(env, path, f"{CORE_PART} ({prop})", text, ast)
     src.core_xml = data
 
 
