@@ -29,10 +29,29 @@ class DocumentPlan:
     row: int = 0  # the cohort row it comes from, for messages
 
 
+def value_name(key: str, kind: Kind) -> str:
+    """Return the name under which a date or time field is offered as a value.
+
+    ``first_session`` (text, "3 April 2026") is also ``first_session_date`` (a date a template
+    can format: ``{{ first_session_date|longdate }}``, ``{{ first_session_date.year }}``); a
+    field already named "...date", and a time, add ``_value`` instead.
+    """
+    if kind is Kind.DATE and not key.endswith("date"):
+        return f"{key}_date"
+    return f"{key}_value"
+
+
 def _programme_fields(cohort: Cohort, today: dt.date) -> dict[str, object]:
     ctx: dict[str, object] = dict(cohort.programme.settings)
     ctx["generated"] = format_date(today)
+    # No generated_date value yet: jobs' "unchanged" digest leaves out only "generated".
     return ctx
+
+
+def _with_values(fields: dict[str, object], values: dict[str, object]) -> None:
+    """Add date and time values to ``fields``, never hiding a field of the same name."""
+    for key, value in values.items():
+        fields.setdefault(key, value)
 
 
 def shown(kind: Kind, value: object, joiner: str = "; ") -> str:
@@ -53,18 +72,28 @@ def _row_fields(sheet: schema.Sheet, row: object) -> dict[str, object]:
     return {c.key: shown(c.kind, getattr(row, c.field), c.joiner) for c in sheet.columns}
 
 
-def _form(team: Team, s: Session | None) -> dict[str, str]:
+def _row_values(sheet: schema.Sheet, row: object) -> dict[str, object]:
+    """Return the date and time values of a sheet's row (None where the cell is empty)."""
+    return {value_name(c.key, c.kind): getattr(row, c.field) for c in sheet.columns
+            if c.kind in (Kind.DATE, Kind.TIME)}
+
+
+def _form(team: Team, s: Session | None) -> dict[str, object]:
     """Return one Record of Coaching form's values: the session's, else the team's."""
-    out: dict[str, str] = {}
+    out: dict[str, object] = {}
+    values: dict[str, object] = {}
     for f in schema.RECORD_FIELDS:
         value = getattr(s, f.session) if s is not None and f.session else None
         if not value and s is not None and f.team:
             value = getattr(team, f.team)
         out[f.name] = shown(f.kind, value)
+        if f.kind in (Kind.DATE, Kind.TIME):
+            values[value_name(f.name, f.kind)] = value or None
+    _with_values(out, values)
     return out
 
 
-def _table_row(team: Team, s: Session) -> dict[str, str]:
+def _table_row(team: Team, s: Session) -> dict[str, object]:
     when = format_date(s.date)
     if s.mode == Mode.EMAIL:
         when = f"{when} (email)" if when else "email"
@@ -74,6 +103,7 @@ def _table_row(team: Team, s: Session) -> dict[str, str]:
         "topic": s.topic,
         "comments": s.comments,
         "mode": s.mode,
+        "date_of_coaching_value": s.date,
     }
 
 
@@ -93,6 +123,7 @@ def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
     ctx = _programme_fields(cohort, today)
     ctx.update(team.extra)
     ctx.update(_row_fields(schema.TEAMS, team))
+    _with_values(ctx, _row_values(schema.TEAMS, team))
     ctx.update(
         records=[_form(team, s) for s in sessions] or [_form(team, None)],
         sessions=[_table_row(team, s) for s in sessions],
@@ -121,6 +152,7 @@ def agreement_plan(cohort: Cohort, pair: Pair, today: dt.date) -> DocumentPlan:
     ctx = _programme_fields(cohort, today)
     ctx.update(pair.extra)
     ctx.update(_row_fields(schema.MENTORING, pair))
+    _with_values(ctx, _row_values(schema.MENTORING, pair))
     props = {
         schema.PROP_KIND: schema.KIND_AGREEMENT,
         schema.PROP_KEY: pair.key,
@@ -144,6 +176,12 @@ def available_fields(sheet: schema.Sheet, own: dict[str, str],
         setting = schema.PROGRAMME_SETTING.get(c.fallback)
         fallback = f" (else Programme › {setting.header})" if setting else ""
         out[c.key] = f"{sheet.name} › {c.header}{fallback}"
+    for c in sheet.columns:
+        if c.kind in (Kind.DATE, Kind.TIME):
+            what = "date" if c.kind is Kind.DATE else "time"
+            out.setdefault(value_name(c.key, c.kind),
+                           f"{sheet.name} › {c.header}, as a {what} (empty: none); format it "
+                           "with |ukdate, |longdate, |shortdate or .strftime(...)")
     out.update(own)
     for key in sorted(extra):
         out.setdefault(key, "an extra column of the cohort")

@@ -1,0 +1,58 @@
+"""Dates and times reach templates as text (UK style) and as values templates can format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import TODAY
+from test_template_fidelity import docgen_parts
+
+from docgen.cohort import read_cohort
+from docgen.context import available_fields, contract_plan
+from docgen.documents.render import longdate, shortdate, ukdate
+from docgen.schema import TEAMS
+
+
+@pytest.fixture
+def plan(make_cohort):
+    cohort, problems = read_cohort(make_cohort())
+    assert problems == []
+    return contract_plan(cohort, cohort.teams[0], TODAY)
+
+
+def test_a_date_field_is_text_and_a_value(plan) -> None:
+    ctx = plan.context
+    assert ctx["first_session"] == "3 April 2026"
+    assert ctx["first_session_date"] == dt.date(2026, 4, 3)
+    record = ctx["records"][0]
+    assert record["date"] == "3 April 2026" and record["date_value"] == dt.date(2026, 4, 3)
+    assert record["start_time_value"] == dt.time(14, 0)
+    assert ctx["sessions"][0]["date_of_coaching_value"] == dt.date(2026, 4, 3)
+
+
+def test_templates_format_date_values(tmp_path: Path, plan) -> None:
+    d = docx.Document()
+    d.add_paragraph("A {{ first_session_date.strftime('%d %b') }} "
+                    "B {{ first_session_date|longdate }} C {{ first_session_date|shortdate }}")
+    d.add_paragraph("{%p for r in records %}")
+    d.add_paragraph("E {{ r.date_value|ukdate }} {{ r.start_time_value|ukdate }}")
+    d.add_paragraph("{%p endfor %}")
+    d.save(str(tmp_path / "t.docx"))
+    xml = docgen_parts(tmp_path / "t.docx", plan.context)["word/document.xml"].decode()
+    assert "A 03 Apr B Friday 3 April 2026 C 03/04/2026" in xml
+    assert "E 3 April 2026 14:00" in xml
+
+
+def test_the_filters_leave_text_and_none_alone() -> None:
+    assert ukdate("3 April 2026") == "3 April 2026" and ukdate(None) == ""
+    assert longdate(dt.datetime(2026, 4, 3, 9, 0)) == "Friday 3 April 2026"
+    assert shortdate("") == ""
+
+
+def test_docgen_fields_lists_the_date_values() -> None:
+    fields = available_fields(TEAMS, {})
+    assert "first_session_date" in fields
+    assert "|longdate" in fields["first_session_date"]
