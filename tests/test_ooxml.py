@@ -13,7 +13,7 @@ from lxml import etree
 from docgen import ooxml
 from docgen.documents.render import make_environment
 from docgen.errors import DocgenError
-from docgen.ooxml.markup import LINE_BREAK, run_text
+from docgen.ooxml.markup import value_text
 from docgen.ooxml.tables import fit_table_grids
 from docgen.schema import PLACEHOLDERS
 
@@ -105,11 +105,10 @@ def test_table_grids_are_fitted_as_docxtpl_fits_them(widths: list[int], rows: li
     assert fit_table_grids(xml) == theirs
 
 
-def test_run_text_escapes_breaks_lines_and_drops_what_xml_forbids() -> None:
-    assert run_text("A & B <c>") == "A &amp; B &lt;c&gt;"
-    assert run_text("one\r\ntwo\x0bthree\rfour") == LINE_BREAK.join(
-        ["one", "two", "three", "four"])
-    assert run_text("tab\there\x0cform\x00") == "tab hereform"
+def test_value_text_escapes_keeps_tabs_and_breaks_and_drops_what_xml_forbids() -> None:
+    assert value_text("A & B <c> \"d\" 'e'") == "A &amp; B &lt;c&gt; &#34;d&#34; &#39;e&#39;"
+    assert value_text("one\r\ntwo\x0bthree\rfour") == "one\ntwo\nthree\nfour"
+    assert value_text("tab\there\x0cform\x07bell\x00\x01") == "tab\there\x0cform\x07bell"
 
 
 def test_a_part_declaring_entities_is_refused_naming_the_file() -> None:

@@ -1,32 +1,13 @@
-"""Write text as run markup, and lay a part's paragraphs out one to a line for Jinja."""
+"""Write values as text for the XML, and lay a part's paragraphs out one to a line for Jinja."""
 
 from __future__ import annotations
 
 import re
 
-# Inside a <w:t>: close it, break the line, open the next one (Word has no "\n" in text).
-LINE_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-# What run_text changes: a text without any of these is its own markup (the common case).
+# What value_text changes: a text without any of these is its own markup (the common case).
 NEEDS_CARE = re.compile("[&<>\"'\x00-\x1f\ufffe\uffff\ud800-\udfff]")
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _TAG = re.compile(r"<[^>]+>")
-
-
-def run_text(text: str) -> str:
-    """Return ``text`` as markup for inside ``<w:t>``: escaped, new lines as ``<w:br/>``.
-
-    Characters XML forbids are dropped (they make a part unreadable or, for a form feed, cut
-    the text); a vertical tab (Word's manual line break character) breaks the line too, and a
-    tab becomes a space.
-    """
-    text = _ILLEGAL_XML.sub("", text.replace("\r\n", "\n").replace("\x0b", "\n"))
-    text = text.replace("\r", "\n").replace("\t", " ")
-    # The same escapes as markupsafe's (Jinja's autoescape), so output does not depend on which
-    # of the two escaped a value; chained replaces are the fastest way for short texts.
-    text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&#34;").replace("'", "&#39;"))
-    return text.replace("\n", LINE_BREAK)
 
 
 # What XML 1.0 forbids, less the characters docxtpl turns into markup (tab, \a, \f) and the
