@@ -92,6 +92,8 @@ def t_plain(d: docx.Document) -> None:
     d.add_paragraph("Quotes: {{ \u201cliteral\u201d }} {{ 'x' ~ organisation }}")
     d.add_paragraph("Escaped: {_{ team_name }_} and {_% if %_}")
     d.add_paragraph("{# a comment #}Comment gone")
+    d.add_paragraph("Run: {{r team_members }} and {{r tabbed }}")
+    d.add_paragraph("{{p team_members }}")
 
 
 def t_loops(d: docx.Document) -> None:
