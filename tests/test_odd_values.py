@@ -104,11 +104,22 @@ def test_sane_programme_numbers_are_read_without_a_word(folder: Path) -> None:
         7.5, 6, 0.75, False)
 
 
-def test_a_deleted_programme_property_is_named(folder: Path) -> None:
-    props = {k: v for k, v in PROPS.items() if k != schema.PROP_MINIMUM_HOURS}
+@pytest.mark.parametrize(("prop", "start"), [
+    (schema.PROP_MINIMUM_HOURS, "is missing: the programme default, 5 hours, is used instead"),
+    (schema.PROP_COACHING_PAID, "is missing: the hours are counted as paid"),
+])
+def test_a_deleted_property_is_named(folder: Path, prop: str, start: str) -> None:
+    props = {k: v for k, v in PROPS.items() if k != prop}
     record = read_record(record_with(folder, props), folder)
-    (message,) = messages(record, schema.PROP_MINIMUM_HOURS)
-    assert message.startswith("is missing: the programme default, 5 hours, is used instead")
+    assert len(record.sessions) == 3
+    (problem,) = record.problems
+    assert (problem.sheet, problem.column) == (PROPERTIES, prop)
+    assert problem.message.startswith(start)
+
+
+def test_a_record_without_properties_is_not_told_it_lacks_each_one(folder: Path) -> None:
+    record = read_record(save(contract([FORM_1]), folder / "typed.docx"), folder)
+    assert [p.column for p in record.problems] == [None]  # "has no docgen properties" only
 
 
 @pytest.mark.parametrize("generated", ["0001-01-05T00:00:00", "9999-12-31T23:59:59",
@@ -394,8 +405,8 @@ def test_a_mutated_record_is_read_or_each_problem_named(tmp_path_factory, genera
             final[a] = b
     for prop, text in final.items():
         named = [p for p in record.problems if p.column == prop]
-        blank = not text.strip()
-        expected = (prop != schema.PROP_GENERATED or not blank) and (
+        blank = not text.strip()  # a blank number or yes/no is missing: named
+        expected = (not blank or prop != schema.PROP_GENERATED) and (
             blank or not _usable(prop, text))
         assert bool(named) == expected, (prop, text, named)
     last_grid: dict[str, str] = {}  # a second change of one element replaces the first

@@ -101,10 +101,9 @@ def settings_from(props: Mapping[str, str], source: str, problems: list[Problem]
 def _saved_day(path: Path) -> dt.date:
     """Return the day the file was last saved, else today."""
     try:
-        day = dt.date.fromtimestamp(path.stat().st_mtime)
+        return dt.date.fromtimestamp(path.stat().st_mtime)
     except (OSError, ValueError, OverflowError):
         return dt.date.today()
-    return day
 
 
 def reference_day(path: Path, generated: str, source: str,
@@ -113,23 +112,23 @@ def reference_day(path: Path, generated: str, source: str,
 
     That is the day docgen generated the record (``generated``, ISO text) when it is a real
     day from 2000 to 2099, else the day the file was last saved (sessions then come before
-    it); a ``generated`` value that is not such a day adds a problem saying so.
+    it). A ``generated`` that is not such a day adds a problem saying so; none at all is no
+    problem (a contract rendered through the Python API without ``docgen generate``).
     """
     text = generated.strip()
+    if _ISO_DAY.match(text):
+        try:
+            day = dt.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+        else:
+            if FIRST_DAY <= day <= LAST_DAY:
+                return day, True
+    saved = _saved_day(path)
     if text:
-        day = None
-        if _ISO_DAY.match(text):
-            try:
-                day = dt.date.fromisoformat(text[:10])
-            except ValueError:
-                day = None
-        if day is not None and FIRST_DAY <= day <= LAST_DAY:
-            return day, True
-        saved = _saved_day(path)
         shown = text if len(text) <= 40 else text[:39] + "…"
         problems.append(_problem(source, schema.PROP_GENERATED, (
             f'"{shown}" is not a day from {FIRST_DAY.year} to {LAST_DAY.year} (e.g. '
-            f"2026-03-01T09:00:00): dates typed without a year are read against the day the "
+            "2026-03-01T09:00:00): dates typed without a year are read against the day the "
             f"file was last saved, {format_date(saved)}, instead; {_FIX}")))
-        return saved, False
-    return _saved_day(path), False
+    return saved, False
