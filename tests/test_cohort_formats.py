@@ -246,6 +246,56 @@ def test_a_far_cell_in_an_xls_is_refused(converted: dict[str, Path], tmp_path: P
     assert "IV65536 stretch" in output and "delete the rows and columns" in output
 
 
+@needs_soffice
+def test_the_rectangle_an_xls_sheet_declares_is_bounded_too(converted: dict[str, Path],
+                                                            tmp_path: Path) -> None:
+    """calamine reserves a sheet's DIMENSIONS: a damaged one asked for 1.8 TB and aborted."""
+    data = bytearray(converted["cohort.xls"].read_bytes())
+    at = data.find(b"\x00\x02\x0e\x00")  # the first DIMENSIONS record
+    path = tmp_path / "cohort.xls"
+    data[at + 8:at + 12] = (65536).to_bytes(4, "little")  # its last row + 1
+    data[at + 14:at + 16] = (256).to_bytes(2, "little")  # its last column + 1
+    path.write_bytes(bytes(data))
+    assert "IV65536 stretch" in check_bounded(path)
+    data[at + 4:at + 8] = (70000).to_bytes(4, "little")  # a first row after the last
+    path.write_bytes(bytes(data))
+    assert "is damaged (a sheet's DIMENSIONS record is inconsistent)" in check_bounded(path)
+
+
+DAMAGE = """
+import random, sys
+sys.path.insert(0, sys.argv[3])
+from pathlib import Path
+from docgen.cohort import read_cohort
+from docgen.errors import DocgenError
+data = Path(sys.argv[1]).read_bytes()
+rng = random.Random(int(sys.argv[2]))
+path = Path(sys.argv[1]).with_name("damaged" + Path(sys.argv[1]).suffix)
+for _ in range(150):
+    damaged = bytearray(data)
+    damaged[rng.randrange(len(data))] ^= rng.randint(1, 255)
+    path.write_bytes(bytes(damaged))
+    try:
+        read_cohort(path)
+    except DocgenError:
+        pass
+print("ok")
+"""
+
+
+@needs_soffice
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_a_damaged_byte_in_an_xls_or_ods_is_a_message(converted: dict[str, Path],
+                                                      tmp_path: Path, fmt: str) -> None:
+    """In a process of its own: calamine may panic (caught) or abort on a damaged file."""
+    source = tmp_path / f"cohort.{fmt}"
+    shutil.copyfile(converted[f"cohort.{fmt}"], source)
+    proc = subprocess.run([sys.executable, "-c", DAMAGE, str(source), "7", str(ROOT)],
+                          capture_output=True, text=True, timeout=300,
+                          env={"RUST_BACKTRACE": "0", "PATH": "/usr/bin:/bin"})
+    assert proc.stdout.strip() == "ok", proc.stderr[-1500:]
+
+
 # --- Excel tables, damaged files, other formats -----------------------------------------------
 
 

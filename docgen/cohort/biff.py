@@ -22,7 +22,7 @@ _END, _FREE = 0xFFFFFFFE, 0xFFFFFFFF
 _ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?",
            0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
 _BOF, _EOF, _BOUNDSHEET, _FILEPASS = 0x0809, 0x000A, 0x0085, 0x002F
-_FORMULA, _BOOLERR, _MULRK = 0x0006, 0x0205, 0x00BD
+_FORMULA, _BOOLERR, _MULRK, _DIMENSIONS = 0x0006, 0x0205, 0x00BD, 0x0200
 _CELLS = frozenset({0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, _FORMULA, _BOOLERR})
 
 
@@ -56,48 +56,62 @@ def scan_xls(path: Path) -> dict[str, SheetScan]:
     return scans
 
 
-def _workbook_stream(data: bytes) -> bytes:
-    """Return the ``Workbook`` (or Excel 95 ``Book``) stream of a compound file."""
-    shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
-    if shift not in (9, 12) or mini_shift != 6:
-        raise _Damaged("unknown sector size")
-    size = 1 << shift
-    n_sectors = max(len(data) // size - 1, 0)
-    (major,) = struct.unpack_from("<H", data, 0x1A)
-    dir_start, _sig, cutoff, mini_start, _n_mini, difat_next, _n_difat = struct.unpack_from(
-        "<7I", data, 0x30)
+class _Compound:
+    """A compound file's sectors and allocation table, every lookup checked against the file."""
 
-    def sector(i: int) -> bytes:
-        if i >= n_sectors:
-            raise _Damaged(f"sector {i} is past the end of the file")
-        return data[(i + 1) * size:(i + 2) * size]
-
-    fat_sectors = list(struct.unpack_from("<109I", data, 0x4C))
-    for _ in range(n_sectors + 1):  # the DIFAT chain, which cannot be longer than the file
-        if difat_next in (_END, _FREE):
-            break
-        entries = struct.unpack(f"<{size // 4}I", sector(difat_next))
-        fat_sectors += entries[:-1]
-        difat_next = entries[-1]
-        if len(fat_sectors) > n_sectors + 109:
+    def __init__(self, data: bytes) -> None:
+        shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+        if shift not in (9, 12) or mini_shift != 6:
+            raise _Damaged("unknown sector size")
+        self.data, self.size = data, 1 << shift
+        self.sectors = max(len(data) // self.size - 1, 0)
+        fat_sectors = list(struct.unpack_from("<109I", data, 0x4C))
+        (difat_next,) = struct.unpack_from("<I", data, 0x44)
+        for _ in range(self.sectors + 1):  # the DIFAT chain cannot be longer than the file
+            if difat_next in (_END, _FREE):
+                break
+            entries = struct.unpack(f"<{self.size // 4}I", self.sector(difat_next))
+            fat_sectors += entries[:-1]
+            difat_next = entries[-1]
+            if len(fat_sectors) > self.sectors + 109:
+                raise _Damaged("its allocation table is larger than the file")
+        fat_sectors = [s for s in fat_sectors if s != _FREE]
+        if len(fat_sectors) > self.sectors:
             raise _Damaged("its allocation table is larger than the file")
-    fat_sectors = [s for s in fat_sectors if s != _FREE]
-    if len(fat_sectors) > n_sectors:
-        raise _Damaged("its allocation table is larger than the file")
-    fat_blob = b"".join(sector(s) for s in fat_sectors)
-    fat = struct.unpack(f"<{len(fat_blob) // 4}I", fat_blob)
+        self.fat = self.table(b"".join(self.sector(s) for s in fat_sectors))
 
-    def chain(start: int, table: tuple[int, ...], limit: int = n_sectors) -> Iterator[int]:
-        for _ in range(min(len(table), limit) + 1):  # no chain is longer than the file
+    def sector(self, i: int) -> bytes:
+        if i >= self.sectors:
+            raise _Damaged(f"sector {i} is past the end of the file")
+        return self.data[(i + 1) * self.size:(i + 2) * self.size]
+
+    @staticmethod
+    def table(blob: bytes) -> tuple[int, ...]:
+        return struct.unpack(f"<{len(blob) // 4}I", blob)
+
+    def chain(self, start: int, table: tuple[int, ...] | None = None,
+              limit: int | None = None) -> Iterator[int]:
+        """Yield the sectors of the chain from ``start`` in ``table`` (default: the FAT)."""
+        table = self.fat if table is None else table
+        for _ in range(min(len(table), self.sectors if limit is None else limit) + 1):
             if start in (_END, _FREE):
                 return
             if start >= len(table):
                 raise _Damaged("a sector chain points outside the file")
             yield start
             start = table[start]
-        raise _Damaged("a sector chain loops")
+        raise _Damaged("a sector chain loops")  # no chain is longer than the file
 
-    directory = b"".join(sector(i) for i in chain(dir_start, fat))
+    def read(self, start: int) -> bytes:
+        return b"".join(self.sector(i) for i in self.chain(start))
+
+
+def _workbook_stream(data: bytes) -> bytes:
+    """Return the ``Workbook`` (or Excel 95 ``Book``) stream of a compound file."""
+    cf = _Compound(data)
+    (major,) = struct.unpack_from("<H", data, 0x1A)
+    dir_start, _sig, cutoff, mini_start = struct.unpack_from("<4I", data, 0x30)
+    directory = cf.read(dir_start)
     entries = [directory[k:k + 128] for k in range(0, len(directory) - 127, 128)]
     if not entries:
         raise _Damaged("no directory")
@@ -114,12 +128,9 @@ def _workbook_stream(data: bytes) -> bytes:
     if length > len(data):
         raise _Damaged("the Workbook stream is larger than the file")
     if length >= cutoff:
-        return b"".join(sector(i) for i in chain(start, fat))[:length]
-    root_start = struct.unpack_from("<I", entries[0], 0x74)[0]
-    mini_stream = b"".join(sector(i) for i in chain(root_start, fat))
-    mini_blob = b"".join(sector(i) for i in chain(mini_start, fat))
-    mini_fat = struct.unpack(f"<{len(mini_blob) // 4}I", mini_blob)
-    pieces = chain(start, mini_fat, len(mini_stream) // 64)
+        return cf.read(start)[:length]
+    mini_stream = cf.read(struct.unpack_from("<I", entries[0], 0x74)[0])  # the root's stream
+    pieces = cf.chain(start, cf.table(cf.read(mini_start)), len(mini_stream) // 64)
     return b"".join(mini_stream[i * 64:(i + 1) * 64] for i in pieces)[:length]
 
 
@@ -150,11 +161,14 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
     budget = 2 * len(stream)  # honest sheets never overlap: their records are read once
     for name, offset in sheets:
         extent, errors = Extent(), {}
+        declared: Extent | None = None
         for kind, body in _records(stream, offset):
             budget -= 4 + len(body)
             if budget < 0:
                 raise _Damaged("its sheets overlap")
-            if kind in _CELLS and len(body) >= 4:
+            if kind == _DIMENSIONS:
+                declared = _dimensions(body, biff8)
+            elif kind in _CELLS and len(body) >= 4:
                 row, column = struct.unpack_from("<HH", body)
                 extent.add(row, column)
                 error = _error(kind, body)
@@ -165,8 +179,25 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
                 (last,) = struct.unpack_from("<H", body, len(body) - 2)
                 extent.add(row, first, row, max(first, last))
         check_extent(extent, file, name)
+        if declared is not None:  # calamine reserves the rectangle a sheet declares
+            declared.cells = extent.cells
+            check_extent(declared, file, name)
         scans[name] = SheetScan(errors=errors)
     return scans
+
+
+def _dimensions(body: bytes, biff8: bool) -> Extent | None:
+    """Return the far corner of the rectangle a DIMENSIONS record declares (None if empty)."""
+    if biff8:
+        first_row, end_row, first_column, end_column = struct.unpack_from("<IIHH", body)
+    else:
+        first_row, end_row, first_column, end_column = struct.unpack_from("<HHHH", body)
+    if first_row > end_row or first_column > end_column:
+        raise _Damaged("a sheet's DIMENSIONS record is inconsistent")
+    if end_row == first_row or end_column == first_column:
+        return None
+    corner = (end_row - 1, end_column - 1)
+    return Extent(bottom=corner, right=corner)
 
 
 def _sheet_name(data: bytes, biff8: bool) -> str:

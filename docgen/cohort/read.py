@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from docgen import schema
-from docgen.cohort import names, rows
+from docgen.cohort import names, rows, sheetrows
 from docgen.cohort.sheets import FORMATS, Workbook
 from docgen.cohort.tables import Table, csv_tables, workbook_tables
 from docgen.errors import DocgenError, Problem
@@ -99,11 +99,11 @@ def _build(path: Path, tables: dict[str, Table],
     shared = rows.Shared()  # dropped with this call: the cohort keeps what it uses
     # Without a readable Teams sheet (already reported), no session could match a team:
     # saying so for every session would bury the one problem that matters.
-    ids = rows.TeamIds() if schema.TEAMS.name in tables else None
-    teams = rows.teams(tables.get(schema.TEAMS.name), programme, shared, problems, ids)
-    sessions = rows.sessions(tables.get(schema.SESSIONS.name), programme, shared, ids,
+    ids = sheetrows.TeamIds() if schema.TEAMS.name in tables else None
+    teams = sheetrows.teams(tables.get(schema.TEAMS.name), programme, shared, problems, ids)
+    sessions = sheetrows.sessions(tables.get(schema.SESSIONS.name), programme, shared, ids,
                              problems)
-    pairs = rows.pairs(tables.get(schema.MENTORING.name), programme, shared, problems)
+    pairs = sheetrows.pairs(tables.get(schema.MENTORING.name), programme, shared, problems)
     extra = set()
     for t in tables.values():
         extra |= set(t.headers) - t.sheet.keys

@@ -51,9 +51,11 @@ class Workbook:
         try:
             self._book = CalamineWorkbook.from_path(str(path))
             self.sheet_names: list[str] = list(self._book.sheet_names)
-        except Exception as exc:  # calamine raises several types for a damaged workbook
+        except BaseException as exc:  # calamine raises several types for a damaged workbook
             if package:
                 package.close()
+            if not _failed(exc):
+                raise
             raise DocgenError(
                 Problem(f"cannot be read as a workbook ({exc})", file=str(path))) from None
 
@@ -67,12 +69,24 @@ class Workbook:
         scan = self._scan(name)
         try:
             sheet = self._book.get_sheet_by_name(name)
-        except Exception as exc:  # calamine's XmlError and kin: the sheet's XML is damaged
+        except BaseException as exc:  # calamine's XmlError and kin: the sheet's XML is damaged
+            if not _failed(exc):
+                raise
             raise DocgenError(Problem(f"the sheet cannot be read ({exc})", file=str(self.path),
                                       sheet=name)) from None
-        return self._values(scan, sheet)
+        return self._values(scan, sheet, name)
 
-    def _values(self, scan: SheetScan, sheet: object) -> Iterator[tuple[int, list[object]]]:
+    def _values(self, scan: SheetScan, sheet: object, name: str
+                ) -> Iterator[tuple[int, list[object]]]:
+        try:
+            yield from self._cells(scan, sheet)
+        except BaseException as exc:
+            if not _failed(exc):
+                raise
+            raise DocgenError(Problem(f"the sheet cannot be read ({exc})", file=str(self.path),
+                                      sheet=name)) from None
+
+    def _cells(self, scan: SheetScan, sheet: object) -> Iterator[tuple[int, list[object]]]:
         errors, skip = scan.errors, scan.skip
         start = sheet.start  # type: ignore[attr-defined]
         # calamine's rows begin at the first used column: pad them, so that a value's place
@@ -107,6 +121,12 @@ class Workbook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _failed(exc: BaseException) -> bool:
+    """Tell whether ``exc`` is calamine failing on a damaged file: an error, or a Rust panic
+    (which pyo3 raises as a BaseException, so that it is not caught by mistake)."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 def _place(values: list[object], cells: list[tuple[int, CellError]]) -> None:

@@ -1,0 +1,146 @@
+"""Each sheet's typed rows, with the checks of that sheet (rules run after their column).
+
+- Teams: the Team ID (runs of spaces folded) is unique by :func:`~docgen.values.team_key`, a
+  blank team name is the Team ID, and a team without a coach or members is warned of;
+- Sessions: the Team ID (folded) must be on the Teams sheet (unless a Team ID there failed:
+  then one warning names the sessions that could not be checked), and the finish time must
+  be after the start time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from docgen import schema
+from docgen.cohort.packed import Packed
+from docgen.cohort.rows import Row, Rule, Shared, build_rows
+from docgen.cohort.tables import Table
+from docgen.errors import Problem
+from docgen.models import Pair, Programme, Session, Team
+from docgen.schema import Column
+from docgen.values import format_time, team_key
+
+
+def _folded(values: dict[str, object], column: Column) -> str:
+    """Fold runs of spaces in the column's value (a Team ID), and return it."""
+    value = values[column.field] = " ".join(str(values[column.field]).split())
+    return value
+
+
+@dataclass
+class TeamIds:
+    """The Team IDs on the Teams sheet, of valid rows or not, and the rows whose ID failed."""
+
+    keys: set[str] = field(default_factory=set)
+    unreadable: list[int] = field(default_factory=list)  # rows whose Team ID cell failed
+
+
+# Columns a contract shows in its identity block and signature lines: blank, the document
+# has a blank line there, which is worth a warning (not an error: a team may be coached later).
+_EXPECTED = (("coaches", "no coach: the contract's coach and signature lines will be empty"),
+             ("members", "no team members: the contract's team members line will be empty"))
+
+
+def teams(table: Table | None, programme: Programme, shared: Shared,
+          problems: list[Problem], ids: TeamIds | None = None) -> Packed[Team]:
+    """Return the valid teams of the Teams sheet (if read); add a problem for every bad row.
+
+    ``ids`` is filled with every Team ID read, so that sessions of a team whose row has a
+    problem are not said to be of an unknown team too.
+    """
+    if table is None:
+        return Packed(Team)
+    ids = TeamIds() if ids is None else ids
+    seen: dict[str, int] = {}
+
+    def unique(values: dict[str, object], row: Row, column: Column) -> None:
+        if column.key in row.failed:  # a failed formula: reported, and remembered
+            ids.unreadable.append(row.n)
+            return
+        team_id = _folded(values, column)
+        if team_id:
+            first = seen.setdefault(team_key(team_id), row.n)
+            if first != row.n:
+                row.problem(column.key,
+                            f'{column.header} "{team_id}" is already used on row {first}')
+
+    def name_or_id(values: dict[str, object], row: Row, column: Column) -> None:
+        values[column.field] = values[column.field] or values["team_id"]
+
+    rules: dict[str, Rule] = {"team_id": unique, "team_name": name_or_id}
+    for field_name, lacking in _EXPECTED:
+        column = next(c for c in schema.TEAMS.columns if c.field == field_name)
+        if column.key in table.headers:
+            rules[field_name] = _expected(f"the team has {lacking}; fill in {column.header}")
+        else:
+            table.warn(f'there is no "{column.header}" column, so every team has {lacking}; '
+                       "add the column", row=table.header_row)
+    found, count = build_rows(Team, table, programme, shared, problems, rules)
+    ids.keys |= set(seen)
+    if not count:
+        problems.append(Problem("the sheet has no teams below its header", file=table.file,
+                                sheet=table.label))
+    return found
+
+
+def _expected(message: str) -> Rule:
+    """Return a rule warning of a blank cell in a column the documents show."""
+
+    def expected(values: dict[str, object], row: Row, column: Column) -> None:
+        if not values[column.field]:
+            row.warning(column.key, message)
+
+    return expected
+
+
+def sessions(table: Table | None, programme: Programme, shared: Shared,
+             ids: TeamIds | None, problems: list[Problem]) -> Packed[Session]:
+    """Return the valid sessions of the Sessions sheet (if read); add a problem for every bad row.
+
+    ``ids`` are the Teams sheet's; None when it could not be read (then no session is said to
+    be of an unknown team). When a Team ID there failed, a session naming an ID not found
+    could be of that team: such sessions are named once, in a warning, not each a problem.
+    """
+    if table is None:
+        return Packed(Session)
+    unchecked: list[tuple[int, str]] = []
+
+    def known(values: dict[str, object], row: Row, column: Column) -> None:
+        team_id = _folded(values, column)
+        if not team_id or ids is None or team_key(team_id) in ids.keys:
+            return
+        if ids.unreadable:
+            unchecked.append((row.n, team_id))
+        else:
+            row.problem(column.key,
+                        f'{column.header} "{team_id}" is not on the {schema.TEAMS.name} sheet')
+
+    def after_start(values: dict[str, object], row: Row, column: Column) -> None:
+        start, finish = values["start"], values[column.field]
+        if isinstance(start, dt.time) and isinstance(finish, dt.time) and finish <= start:
+            row.problem(column.key, f"finish time {format_time(finish)} is not after start "
+                                    f"time {format_time(start)}")
+
+    found, _count = build_rows(Session, table, programme, shared, problems,
+                               {"team_id": known, "finish": after_start})
+    if unchecked and ids is not None:
+        names = sorted({team_id for _n, team_id in unchecked})
+        failed = ", ".join(map(str, ids.unreadable[:5]))
+        table.warn(
+            f"{len(unchecked)} session{'s' if len(unchecked) != 1 else ''} (rows "
+            f"{', '.join(str(n) for n, _t in unchecked[:5])}{'…' if len(unchecked) > 5 else ''})"
+            f" name Team IDs not found on the {schema.TEAMS.name} sheet "
+            f"({', '.join(names[:5])}{'…' if len(names) > 5 else ''}), which could not be "
+            f"checked: the Team ID on {schema.TEAMS.name} row {failed} shows an error; "
+            "correct it and check again")
+    return found
+
+
+def pairs(table: Table | None, programme: Programme, shared: Shared,
+          problems: list[Problem]) -> Packed[Pair]:
+    """Return the valid pairs of the Mentoring sheet (if read); add a problem for every bad row."""
+    if table is None:
+        return Packed(Pair)
+    found, _count = build_rows(Pair, table, programme, shared, problems)
+    return found
