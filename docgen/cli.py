@@ -165,6 +165,10 @@ def fields(template: Path, data: Path | None) -> None:
     width = max((len(n) for n, _ in report.fields), default=5)
     for name, source in report.fields:
         click.echo(f"{name:<{width}}  {source or 'NOT PROVIDED by the cohort'}")
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    for note in report.notes:
+        click.echo(f"Note: {note}", err=True)
     if report.missing:
         _fail([Problem(f"the template uses {', '.join(report.missing)}, which the cohort does "
                        "not provide", file=str(template))])

@@ -220,6 +220,12 @@ def generate(
     kinds = _kinds(only)
     compiled = load_templates(templates or default_templates(), kinds)
     _check_fields(compiled, cohort, today)
+    template_warnings = [Problem(w, file=str(t.path)) for t in compiled.values()
+                         for w in t.warnings]
+    if strict and template_warnings:
+        raise DocgenError(template_warnings)
+    if warned is not None and template_warnings:
+        warned(template_warnings)
 
     items: list[tuple[DocumentKind, int, str]] = []
     for kind in kinds:
@@ -229,12 +235,14 @@ def generate(
         started(len(items))
     make = partial(_maker, cohort, compiled, today=today, force=force, dry_run=dry_run)
     outcomes = _make_all(outdir, kinds, items, make, jobs, progress, dry_run)
-    result = GenerateReport(outdir=outdir, skipped=report.problems, warnings=report.warnings,
-                            dry_run=dry_run)
+    result = GenerateReport(outdir=outdir, skipped=report.problems,
+                            warnings=report.warnings + template_warnings, dry_run=dry_run)
     result.files = [(rel, outcome) for (_k, _i, rel), outcome in zip(items, outcomes,
                                                                       strict=True)]
+    result.notes = [Problem(n, file=str(t.path)) for t in compiled.values() for n in t.notes]
     if pdf and not dry_run:
-        result.pdfs, result.notes = _pdfs(outdir, result.files)
+        result.pdfs, pdf_notes = _pdfs(outdir, result.files)
+        result.notes += pdf_notes
     elif pdf and soffice() is None:
         result.notes.append(Problem("LibreOffice is not installed: no PDF would be made"))
     return result
@@ -298,6 +306,8 @@ class FieldsReport:
     template: Path
     kind: str
     fields: list[tuple[str, str | None]]  # (field, where it comes from, or None if nowhere)
+    warnings: list[str] = field(default_factory=list)  # e.g. coach fields lost their tags
+    notes: list[str] = field(default_factory=list)  # e.g. rendered through docxtpl, and why
 
     @property
     def missing(self) -> list[str]:
@@ -317,7 +327,7 @@ def fields(template: Path, data: Path | None = None) -> FieldsReport:
         extra = report.cohort.extra_fields
     available = kind.available_fields(extra)
     rows = [(name, available.get(name)) for name in sorted(compiled.variables)]
-    return FieldsReport(template, kind.name, rows)
+    return FieldsReport(template, kind.name, rows, list(compiled.warnings), list(compiled.notes))
 
 
 def _kind_of_template(path: Path, variables: frozenset[str]) -> DocumentKind:

@@ -175,3 +175,34 @@ def test_generate_prints_warnings_and_writes(tmp_path: Path, make_cohort) -> Non
     assert result.exit_code == 0, result.output
     assert "Warning: cohort.xlsx › Teams › row 2 › Coach: the team has no coach" in result.stderr
     assert "3 written" in result.stdout
+
+
+def _untagged_contract(folder: Path) -> Path:
+    """Return the shipped contract with its coach fields' tags gone, as LibreOffice saves it."""
+    import re
+    import zipfile
+
+    source = ROOT / "templates" / "coaching_contract.docx"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "coaching_contract.docx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/document.xml":
+                data = re.sub(rb'<w:tag w:val="record\.[a-z_]+"/>', b"", data)
+            zout.writestr(info, data)
+    return target
+
+
+def test_fields_and_generate_warn_when_the_coach_fields_lost_their_tags(
+        tmp_path: Path, make_cohort) -> None:
+    template = _untagged_contract(tmp_path / "tpl")
+    result = CliRunner().invoke(main, ["fields", str(template)])
+    assert result.exit_code == 0
+    assert "Warning: " in result.output and "record.date" in result.output
+    code, output = run("generate", str(make_cohort()), "-o", str(tmp_path / "out"),
+                       "--templates", str(template.parent), "--only", "contracts")
+    assert code == 0 and "tagged content controls" in output
+    code, output = run("generate", str(make_cohort()), "-o", str(tmp_path / "out2"),
+                       "--templates", str(template.parent), "--only", "contracts", "--strict")
+    assert code == 1 and "tagged content controls" in output
