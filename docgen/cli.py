@@ -201,10 +201,11 @@ def log(folders: tuple[Path, ...], output: Path, jobs_: int | None) -> None:
     with _errors(), _progress("Reading records") as (started, progress):
         report = jobs.log(list(folders), output, jobs=jobs_, started=started,
                           progress=progress)
-    click.echo(f"Read {report.records} coaching records ({report.files} files): "
+    unread = f", {report.unreadable} unreadable" if report.unreadable else ""
+    click.echo(f"Read {report.records} coaching records ({report.files} files{unread}): "
                f"{report.sessions} sessions of {report.teams} teams, "
                f"{len(report.problems)} problems")
-    if not report.files:
+    if not report.files and not report.unreadable:
         click.echo(f"No .docx files were found under {', '.join(map(str, folders))}.")
     for problem in report.problems[:10]:
         click.echo(f"  {problem}")

@@ -387,6 +387,7 @@ class LogReport:
     sessions: int
     teams: int
     problems: list[Problem]
+    unreadable: int = 0  # files found but not read at all (listed among the problems)
 
 
 def log(
@@ -411,6 +412,7 @@ def log(
         if not folder.exists():
             raise DocgenError(Problem("does not exist", file=str(folder)))
     records, problems = read_records(folders, jobs, progress, started)
+    unreadable = len({p.file for p in problems})  # each such problem is a file not read
     data = summarise(records, problems, today or dt.date.today())
     with_sessions = {k.name for k in KINDS if k.has_sessions}
     contracts = sum(1 for r in records if r.kind in with_sessions or r.sessions)
@@ -418,4 +420,4 @@ def log(
     write_log(data, output)
     return LogReport(output=output, files=data.files, records=contracts,
                      sessions=len(data.sessions), teams=len(data.teams),
-                     problems=list(data.problems))
+                     problems=list(data.problems), unreadable=unreadable)

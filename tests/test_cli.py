@@ -206,3 +206,13 @@ def test_fields_and_generate_warn_when_the_coach_fields_lost_their_tags(
     code, output = run("generate", str(make_cohort()), "-o", str(tmp_path / "out2"),
                        "--templates", str(template.parent), "--only", "contracts", "--strict")
     assert code == 1 and "tagged content controls" in output
+
+
+def test_log_of_a_folder_whose_only_record_is_unreadable_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (folder / "broken.docx").write_bytes(b"not a zip at all")
+    code, output = run("log", str(folder), "-o", str(tmp_path / "log.xlsx"))
+    assert code == 0
+    assert "(0 files, 1 unreadable)" in output and "broken.docx" in output
+    assert "No .docx files were found" not in output

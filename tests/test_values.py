@@ -910,3 +910,13 @@ def test_typed_dates_read_against_the_first_and_last_days_there_are(reference: D
         day, error = parse_typed_date(text, reference, after=True)
         assert (day is None) == bool(error)
     assert parse_typed_date("3/4/26", reference, after=True) == (D(2026, 4, 3), "")
+
+
+def test_excel_day_zero_is_not_read_as_a_date() -> None:
+    """A date-formatted cell holding NaN comes back as 30 December 1899: never a date."""
+    import datetime as _dt
+
+    for value in (_dt.datetime(1899, 12, 30), _dt.date(1899, 12, 30)):
+        with pytest.raises(ValueError, match="day zero"):
+            parse_date(value)
+    assert parse_date(_dt.datetime(1900, 1, 1, 0, 0)) == _dt.date(1900, 1, 1)

@@ -85,10 +85,12 @@ def parse_date(value: object, *, default_year: int | None = None) -> datetime.da
     ("3rd April 2026", "Thursday 3 Apr 2026", "April 3, 2026"). A date in words without a year
     takes ``default_year``; without one it is an error.
     """
-    if isinstance(value, datetime.datetime):
-        return value.date()
     if isinstance(value, datetime.date):
-        return value
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        if day == _EXCEL_EPOCH:  # Excel's day zero: what a NaN or broken date cell reads as
+            raise ValueError('"30/12/1899" is Excel\'s day zero, not a date: the cell is '
+                             "empty or damaged; type the date again (day/month/year)")
+        return day
     if _is_number(value):
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(_not_a_date(value))
