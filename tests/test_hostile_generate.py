@@ -278,3 +278,23 @@ def test_formulas_are_read_by_their_calculated_values(tmp_path: Path) -> None:
         (3, "Review after sessions", "the cell shows the error #DIV/0!")]
     (team,) = report.cohort.teams
     assert (team.team_id, team.team_name, team.review_after) == ("T1", "Ward 7", 4)
+
+
+@given(st.text(alphabet=st.sampled_from("漢字かな한글😀👩‍⚕️éa "), min_size=60, max_size=200))
+@settings(max_examples=60, deadline=None)
+def test_a_name_of_any_script_fits_the_file_system_and_keeps_its_team_id(name: str) -> None:
+    (file_name,) = unique_names([f"{name} (T01)"], ".docx")
+    assert len(file_name.encode("utf-8")) <= 255 - len(" (edited 2026-01-01 1200)")
+    assert file_name.endswith("(T01).docx")
+
+
+def test_teams_with_names_over_255_bytes_are_all_written(tmp_path: Path, make_cohort) -> None:
+    rows = small_rows()
+    rows["Teams"][0]["team_name"] = "漢" * 90  # 270 bytes
+    rows["Teams"][1]["team_name"] = "😀" * 70  # 280 bytes
+    report = jobs.generate(make_cohort(rows), tmp_path / "out", only="contracts", jobs=1,
+                           today=TODAY)
+    names = [rel for rel, _ in report.files]
+    assert len(names) == len(rows["Teams"])
+    assert all((tmp_path / "out" / rel).is_file() for rel in names)
+    assert any(rel.endswith("…(T1).docx") or "(T1)" in rel for rel in names)

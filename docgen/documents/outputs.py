@@ -29,6 +29,10 @@ from docgen.models import Outcome
 
 MANIFEST = ".docgen-manifest.jsonl"
 MAX_NAME_CHARS = 120  # well under the 255-byte limit of common file systems, accents included
+# File systems count bytes, not characters: 78 CJK characters or 70 emoji pass 255 bytes.
+# 180 leaves room for " (2)", " (edited YYYY-MM-DD HHMM)", ".docx" and LibreOffice's lock name.
+MAX_NAME_BYTES = 180
+_TRAILING_ID = re.compile(r"(?s)(.*?)(\s*\([^()]*\))")
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
     f"{p}{n}" for p in ("COM", "LPT") for n in "123456789¹²³"
 }
@@ -47,14 +51,26 @@ def safe_name(text: str, fallback: str = "unnamed") -> str:
     name = _UNSAFE.sub("-", name)
     name = " ".join(name.split())
     name = re.sub(r"\.{2,}", ".", name).strip(" .-")
-    if len(name) > MAX_NAME_CHARS:
-        name = name[:MAX_NAME_CHARS].rstrip(" .-")
+    name = _fit(name)
     if not name:
         name = fallback
     stem, dot, rest = name.partition(".")
     if stem.rstrip(" ").upper() in _WINDOWS_RESERVED:  # Windows looks before the first dot
         name = f"{stem}_{dot}{rest}"
     return name
+
+
+def _fit(name: str) -> str:
+    """Shorten ``name`` to MAX_NAME_CHARS and MAX_NAME_BYTES of UTF-8, with "…" where it was
+    cut, keeping a trailing "(Team ID)" whole so the file still names its team."""
+    if len(name) <= MAX_NAME_CHARS and len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    m = _TRAILING_ID.fullmatch(name)
+    head, tail = (m[1], m[2]) if m and len(m[2].encode()) <= MAX_NAME_BYTES // 2 else (name, "")
+    budget = MAX_NAME_BYTES - len(tail.encode("utf-8")) - len("…".encode())
+    cut = head[: MAX_NAME_CHARS - len(tail) - 1]
+    cut = cut.encode("utf-8")[:budget].decode("utf-8", "ignore").rstrip(" .-")
+    return f"{cut}…{tail}"
 
 
 def unique_names(titles: Iterable[str], suffix: str) -> list[str]:
