@@ -36,7 +36,7 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
     """Return every sheet's scan by name; raise :class:`DocgenError` if one is too large."""
     try:
         zf = open_package(path)
-    except (NotImplementedError, zlib.error, EOFError) as exc:
+    except (zlib.error, EOFError) as exc:
         raise DocgenError(Problem(f"is damaged ({exc})", file=str(path))) from None
     with zf:
         verify_members(zf, path)

@@ -50,7 +50,7 @@ class XlsxPackage:
         self.path = path
         try:
             self._zf = open_package(path)
-        except (NotImplementedError, zlib.error, EOFError) as exc:  # a damaged zip header
+        except (zlib.error, EOFError) as exc:  # a damaged zip header
             raise DocgenError(Problem(f"is damaged ({exc})", file=str(path))) from None
         try:
             self._flagged = verify_members(self._zf, path, markers=_MARKERS)
