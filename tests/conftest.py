@@ -115,3 +115,25 @@ def custom_properties(path: Path) -> dict[str, str]:
     with zipfile.ZipFile(path) as zf:
         root = etree.fromstring(zf.read("docProps/custom.xml"))
     return {p.get("name"): "".join(p.itertext()) for p in root}
+
+
+def docxtpl_parts(template: Path, context: dict[str, object]) -> dict[str, bytes]:
+    """Render ``template`` as a user would with docxtpl (sandboxed, escaped) and return its
+    parts, placeholders shown in empty controls: what docgen's output is compared with."""
+    import io
+    import zipfile
+
+    from docxtpl import DocxTemplate
+
+    from docgen.documents.render import make_environment
+    from docgen.ooxml import fill_placeholders
+    from docgen.schema import PLACEHOLDERS
+
+    tpl = DocxTemplate(str(template))
+    tpl.render(context, jinja_env=make_environment(), autoescape=True)
+    buf = io.BytesIO()
+    tpl.save(buf)
+    with zipfile.ZipFile(buf) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["word/document.xml"] = fill_placeholders(parts["word/document.xml"], PLACEHOLDERS)
+    return parts

@@ -8,17 +8,14 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import TODAY
-from docxtpl import DocxTemplate
+from conftest import TODAY, docxtpl_parts
 from lxml import etree
 
 from docgen import jobs
 from docgen.cohort import read_cohort
 from docgen.context import agreement_plan, contract_plan
-from docgen.documents.render import compile_template, make_environment
+from docgen.documents.render import compile_template
 from docgen.errors import DocgenError
-from docgen.ooxml import fill_placeholders
-from docgen.schema import PLACEHOLDERS
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -26,13 +23,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def plain_render(template: Path, context: dict) -> bytes:
     """Render as a user would with docxtpl (open, render sandboxed and escaped, save), then
     show placeholders in empty controls by parsing the result, as docgen once did."""
-    tpl = DocxTemplate(str(template))
-    tpl.render(context, jinja_env=make_environment(), autoescape=True)
-    buf = io.BytesIO()
-    tpl.save(buf)
-    with zipfile.ZipFile(buf) as zf:
-        parts = {n: zf.read(n) for n in zf.namelist()}
-    parts["word/document.xml"] = fill_placeholders(parts["word/document.xml"], PLACEHOLDERS)
+    parts = docxtpl_parts(template, context)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:
         for name, data in parts.items():

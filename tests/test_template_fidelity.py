@@ -19,12 +19,10 @@ from pathlib import Path
 
 import docx
 import pytest
-from docxtpl import DocxTemplate
+from conftest import docxtpl_parts
 from lxml import etree
 
-from docgen.documents.render import compile_template, make_environment
-from docgen.ooxml import fill_placeholders
-from docgen.schema import PLACEHOLDERS
+from docgen.documents.render import compile_template
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -211,17 +209,6 @@ CORPUS = ["plain", "loops", "stories", "notes", "text_box", "tracked", "picture_
 
 
 # --- rendering both ways, comparing ---------------------------------------------------------
-
-
-def docxtpl_parts(template: Path, context: dict[str, object]) -> dict[str, bytes]:
-    tpl = DocxTemplate(str(template))
-    tpl.render(context, jinja_env=make_environment(), autoescape=True)
-    buf = io.BytesIO()
-    tpl.save(buf)
-    with zipfile.ZipFile(buf) as zf:
-        parts = {n: zf.read(n) for n in zf.namelist()}
-    parts["word/document.xml"] = fill_placeholders(parts["word/document.xml"], PLACEHOLDERS)
-    return parts
 
 
 def docgen_parts(template: Path, context: dict[str, object]) -> dict[str, bytes]:
