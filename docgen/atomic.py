@@ -9,6 +9,9 @@ document; :func:`docgen.documents.outputs.remove_stale_temporaries` clears those
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,3 +54,61 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = False) -> None:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_file`)."""
     with atomic_file(path, durable=durable) as fh:
         fh.write(data)
+
+
+# --- what a killed run leaves behind -----------------------------------------------------------
+
+_WORK_FOLDER = re.compile(r"^docgen-[a-z]+-(\d+)-")
+_TEMPORARY = re.compile(r"^\..+\.(\d+)\.tmp$")
+
+
+def work_folder(kind: str, inside: Path | None = None) -> tempfile.TemporaryDirectory[str]:
+    """Return a temporary folder for one step's work, named by this process.
+
+    ``kind`` names the step ("log", "pdf", "lo"). A run killed before it could remove the
+    folder leaves its process number in the name, so :func:`clear_abandoned` of a later run
+    knows it is nobody's and removes it.
+    """
+    return tempfile.TemporaryDirectory(prefix=f"docgen-{kind}-{os.getpid()}-", dir=inside,
+                                       ignore_cleanup_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+def clear_abandoned(folder: Path | None = None) -> int:
+    """Remove what killed docgen runs left in ``folder`` (default: the system's temporary
+    folder); return how many were removed.
+
+    Only files and folders named as :func:`temporary_name` and :func:`work_folder` name
+    them, and only those whose process is no longer running: a run still working keeps its
+    own.
+    """
+    where = Path(folder) if folder is not None else Path(tempfile.gettempdir())
+    removed = 0
+    try:
+        entries = list(os.scandir(where))
+    except OSError:
+        return 0
+    for entry in entries:
+        m = _WORK_FOLDER.match(entry.name) or _TEMPORARY.match(entry.name)
+        if not m or _alive(int(m[1])):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            continue
+        removed += 1
+    return removed

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from docgen import __version__, jobs
-from docgen.errors import DocgenError, Problem
+from docgen.errors import DocgenError, Problem, os_problem
 from docgen.kinds import KINDS
 from docgen.models import Outcome
 
@@ -40,6 +40,8 @@ def _errors() -> Iterator[None]:
         yield
     except DocgenError as exc:
         _fail(exc.problems)
+    except OSError as exc:  # a file the system refused where no step expected it: still a message
+        _fail([os_problem(exc, "could not be used")])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -117,6 +119,7 @@ def generate(data: Path, outdir: Path, templates: Path | None, only: str | None,
             click.echo(f"{outcome.capitalize()}: {rel}")
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)
+    _report_failures(report.failed)
     c = report.counts
     verb = "would be" if dry_run else ""
     parts = [
@@ -126,6 +129,8 @@ def generate(data: Path, outdir: Path, templates: Path | None, only: str | None,
     ]
     if c[Outcome.KEPT_OPEN]:
         parts.append(f"{c[Outcome.KEPT_OPEN]} kept because open")
+    if c[Outcome.FAILED]:
+        parts.append(f"{c[Outcome.FAILED]} could not be written")
     skipped = len(report.skipped)
     parts.append(f"{skipped} row{'' if skipped == 1 else 's'} skipped")
     summary = ", ".join(" ".join(p.split()) for p in parts)
@@ -135,6 +140,18 @@ def generate(data: Path, outdir: Path, templates: Path | None, only: str | None,
     if c[Outcome.KEPT_EDITED]:
         click.echo("Edited documents were not overwritten; use --force to replace them "
                    "(the edited copy is kept as a dated backup).")
+    if report.failed:
+        sys.exit(1)
+
+
+def _report_failures(failed: list[Problem], shown: int = 5) -> None:
+    """Print the documents that could not be written: all of them, unless one cause (a full
+    disk) refused many, then the first few and how many more."""
+    for problem in failed[:shown]:
+        click.echo(f"Could not write: {problem}", err=True)
+    if len(failed) > shown:
+        click.echo(f"Could not write: {len(failed) - shown} more documents (the same way "
+                   "out applies; documents already written are complete)", err=True)
 
 
 @main.command()

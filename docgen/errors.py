@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,3 +57,31 @@ class DocgenError(Exception):
     def __reduce__(self) -> tuple[type[DocgenError], tuple[list[Problem]]]:
         # keep the located problems when the error crosses from a worker process
         return (DocgenError, (self.problems,))
+
+
+# What to do when the operating system refuses a file operation, by its error number.
+_WAYS_OUT = {
+    errno.ENOSPC: "the disk is full: free some space, then run docgen again",
+    errno.EDQUOT: "your disk quota is used up: free some space, then run docgen again",
+    errno.EACCES: "docgen may not write there: choose another folder, or ask for write access",
+    errno.EPERM: "docgen may not write there: choose another folder, or ask for write access",
+    errno.EROFS: "that disk is read-only: choose a folder on another disk",
+    errno.ENOTDIR: "part of that path is a file, not a folder: choose another folder",
+    errno.EISDIR: "that is a folder, not a file: give a file name",
+    errno.ENAMETOOLONG: "the path is too long: choose a folder with a shorter path",
+    errno.ENOENT: "the folder does not exist (was it moved or disconnected?)",
+    errno.EIO: "the disk reported an error: check it, then run docgen again",
+}
+
+
+def os_problem(exc: OSError, doing: str, path: Path | str | None = None) -> Problem:
+    """Return an operating-system failure as a problem: the path, what went wrong, the way out.
+
+    ``doing`` says what docgen was doing ("cannot be written", "cannot make the folder"). The
+    whole path is in the message: a folder's name alone would not tell which one.
+    """
+    where = path if path is not None else exc.filename
+    reason = exc.strerror or type(exc).__name__
+    way_out = _WAYS_OUT.get(exc.errno or 0, "")
+    message = (f"{where}: " if where else "") + f"{doing} ({reason})"
+    return Problem(message + (f"; {way_out}" if way_out else ""))

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from docgen import schema
 from docgen.context import DocumentPlan
 from docgen.documents.outputs import (
+    MANIFEST,
     Manifest,
     convert_to_pdf,
     folder_lock,
@@ -31,7 +32,7 @@ from docgen.documents.outputs import (
     soffice,
     unique_names,
 )
-from docgen.errors import DocgenError, Problem
+from docgen.errors import DocgenError, Problem, os_problem
 from docgen.kinds import CONTRACT, KINDS, DocumentKind, kind_named
 from docgen.models import Outcome
 from docgen.parallel import run_parallel
@@ -91,6 +92,7 @@ class GenerateReport:
     skipped: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
+    failed: list[Problem] = field(default_factory=list)  # documents the system refused
     pdfs: int = 0
     dry_run: bool = False
 
@@ -149,10 +151,10 @@ def _check_fields(templates: dict[DocumentKind, CompiledTemplate], cohort: Cohor
 
 def _maker(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate], *,
            manifest: Manifest, today: dt.date, stamp: str, force: bool, dry_run: bool
-           ) -> Callable[[tuple[DocumentKind, int, str]], Future[Outcome]]:
+           ) -> Callable[[tuple[DocumentKind, int, str]], Future[Outcome | Problem]]:
     """Return the function that renders and places one document (in any worker process)."""
 
-    def make(item: tuple[DocumentKind, int, str]) -> Future[Outcome]:
+    def make(item: tuple[DocumentKind, int, str]) -> Future[Outcome | Problem]:
         kind, row, rel = item
         plan = kind.plan_row(cohort, row, today)
         template = templates[kind]
@@ -166,10 +168,23 @@ def _maker(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate], *,
                                for p in exc.problems]) from None
         # Creating the file blocks in the kernel (the GIL is free): a thread of this process
         # does it while the next document renders.
-        return _writer().submit(place, manifest, rel, data, _source_digest(template, plan),
+        return _writer().submit(_place, manifest, rel, data, _source_digest(template, plan),
                                 force=force, dry_run=dry_run)
 
     return make
+
+
+def _place(manifest: Manifest, rel: str, data: bytes, source: str, *, force: bool,
+           dry_run: bool) -> Outcome | Problem:
+    """Place one document; a file the system refuses to write is a problem, not a crash.
+
+    The other documents go on (each is written whole or not at all), so the report says what
+    was written and names what was not, with the way out.
+    """
+    try:
+        return place(manifest, rel, data, source, force=force, dry_run=dry_run)
+    except OSError as exc:
+        return os_problem(exc, "could not be written", manifest.root / rel)
 
 
 _WRITERS: dict[int, ThreadPoolExecutor] = {}
@@ -234,12 +249,16 @@ def generate(
     if started:
         started(len(items))
     make = partial(_maker, cohort, compiled, today=today, force=force, dry_run=dry_run)
-    outcomes = _make_all(outdir, kinds, items, make, jobs, progress, dry_run)
+    outcomes, folder_notes = _make_all(outdir, kinds, items, make, jobs, progress, dry_run)
     result = GenerateReport(outdir=outdir, skipped=report.problems,
                             warnings=report.warnings + template_warnings, dry_run=dry_run)
-    result.files = [(rel, outcome) for (_k, _i, rel), outcome in zip(items, outcomes,
-                                                                      strict=True)]
+    for (_k, _i, rel), outcome in zip(items, outcomes, strict=True):
+        if isinstance(outcome, Problem):
+            result.failed.append(outcome)
+            outcome = Outcome.FAILED
+        result.files.append((rel, outcome))
     result.notes = [Problem(n, file=str(t.path)) for t in compiled.values() for n in t.notes]
+    result.notes += folder_notes
     if pdf and not dry_run:
         result.pdfs, pdf_notes = _pdfs(outdir, result.files)
         result.notes += pdf_notes
@@ -262,13 +281,19 @@ def _kinds(only: str | None) -> list[DocumentKind]:
 
 def _make_all(outdir: Path, kinds: list[DocumentKind],
               items: list[tuple[DocumentKind, int, str]],
-              maker: Callable[..., Callable[[tuple[DocumentKind, int, str]], Future[Outcome]]],
+              maker: Callable[..., Callable[[tuple[DocumentKind, int, str]],
+                                            Future[Outcome | Problem]]],
               jobs: int | None, progress: Callable[[int], object] | None,
-              dry_run: bool) -> list[Outcome]:
-    """Make every document under the output folder's lock; return what became of each."""
+              dry_run: bool) -> tuple[list[Outcome | Problem], list[Problem]]:
+    """Make every document under the output folder's lock.
+
+    Returns what became of each, and notes on the folder's own files (a damaged manifest, a
+    manifest that could not be tidied).
+    """
     lock = nullcontext() if dry_run else folder_lock(outdir)
     with lock:
         manifest = Manifest.load(outdir)
+        notes = list(manifest.notes)
         if not dry_run:
             for kind in kinds:
                 remove_stale_temporaries(outdir / kind.folder)
@@ -282,8 +307,11 @@ def _make_all(outdir: Path, kinds: list[DocumentKind],
                 writer.shutdown()
             manifest.close()
         if not dry_run:
-            manifest.compact()
-    return outcomes
+            try:
+                manifest.compact()
+            except OSError as exc:  # the journal as it stands is whole: the next run reads it
+                notes.append(os_problem(exc, "could not be tidied", outdir / MANIFEST))
+    return outcomes, notes
 
 
 def _pdfs(outdir: Path, files: list[tuple[str, Outcome]]) -> tuple[int, list[Problem]]:

@@ -139,6 +139,7 @@ class Outcome(StrEnum):
     KEPT_OPEN = "kept because open"
     REPLACED_EDITED = "written, edited copy backed up"
     SKIPPED = "skipped"
+    FAILED = "could not be written"  # the system refused the file: the report says why
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +191,11 @@ class Record:
     settings: RecordSettings = field(default_factory=RecordSettings)
     sessions: tuple[RecordedSession, ...] = ()
     problems: tuple[Problem, ...] = ()
+    # Which document it is, whatever its path: copies and versions of one share these.
+    document_id: str = ""  # docgen.document_id; "" when read by text or made before it existed
+    cohort: str = ""  # docgen.cohort
+    saved: dt.datetime | None = None  # when the document was last saved (UTC), if it says
+    modified: dt.datetime | None = None  # the file's modification time (UTC)
 
 
 # --- the coaching log's rows ------------------------------------------------------------------

@@ -305,7 +305,11 @@ PROP_ORGANISATION = "docgen.organisation"
 PROP_COACHES = "docgen.coaches"  # joined with "; "
 PROP_PROGRAMME = "docgen.programme"
 PROP_COHORT = "docgen.cohort"
+PROP_DOCUMENT_ID = "docgen.document_id"  # one document, whatever its path (copies, versions)
 PROP_MINIMUM_HOURS = "docgen.minimum_hours"
 PROP_REVIEW_AFTER = "docgen.review_after"
 PROP_SESSION_HOURS = "docgen.session_hours"
 PROP_COACHING_PAID = "docgen.coaching_paid"  # "Yes" / "No"
+# A digest of the document's other parts as docgen wrote them: a document whose parts still
+# match it is untouched, which tells docgen's own files when its manifest was lost.
+PROP_CONTENT = "docgen.content"

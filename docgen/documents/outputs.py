@@ -10,22 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
-import signal
-import subprocess
-import tempfile
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from docgen.atomic import atomic_file, atomic_write
-from docgen.errors import DocgenError, Problem
+from docgen import libreoffice
+from docgen.atomic import atomic_file, atomic_write, clear_abandoned, work_folder
+from docgen.documents.package import content_digest
+from docgen.errors import DocgenError, Problem, os_problem
+from docgen.libreoffice import soffice
 from docgen.models import Outcome
+from docgen.ooxml.names import CUSTOM_PART
+from docgen.safezip import read_member
 
 MANIFEST = ".docgen-manifest.jsonl"
 MAX_NAME_CHARS = 120  # well under the 255-byte limit of common file systems, accents included
@@ -113,13 +117,18 @@ def folder_lock(folder: Path) -> Iterator[None]:
     a killed run never leaves the folder locked. (Where ``fcntl`` is missing, on Windows, no
     lock is taken.)
     """
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fh = open(folder / LOCK_FILE, "a")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise DocgenError(os_problem(exc, "cannot be written into", folder)) from None
     try:
         import fcntl
     except ImportError:  # Windows
-        yield
+        with fh:
+            yield
         return
-    with open(folder / LOCK_FILE, "a") as fh:
+    with fh:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -142,7 +151,8 @@ def remove_stale_temporaries(folder: Path) -> int:
         if _TEMPORARY.match(path.name) and path.is_file():
             path.unlink(missing_ok=True)
             removed += 1
-    return removed
+    # and the folders of PDF runs killed half way (their process is gone)
+    return removed + clear_abandoned(folder)
 
 
 def sha256(data: bytes) -> str:
@@ -176,12 +186,30 @@ class Manifest:
 
     root: Path
     files: dict[str, tuple[tuple[str, ...], str | None]]  # rel -> (hashes, source)
+    notes: list[Problem] = field(default_factory=list)  # what was wrong with the journal
     _fd: int | None = None
     _fd_pid: int = 0
 
     @classmethod
     def load(cls, root: Path) -> Manifest:
-        return cls(root, _read_journal(root / MANIFEST))
+        """Read the journal of ``root``; a damaged one is read as far as it can be, and said.
+
+        Entries lost to damage are rebuilt from the documents themselves as they are met
+        (see :func:`place`): an untouched document is still known as docgen's.
+        """
+        path = root / MANIFEST
+        try:
+            files, damaged = _read_journal(path)
+        except OSError as exc:
+            files, damaged = {}, 0
+            notes = [os_problem(exc, "cannot be read, so it is rebuilt from the documents",
+                                path)]
+        else:
+            notes = [Problem(
+                f"{damaged} line{'s' if damaged != 1 else ''} of docgen's record of what it "
+                "wrote could not be read: documents are recognised by their content instead, "
+                "and any not recognised are kept as if edited", file=str(path))] if damaged else []
+        return cls(root, files, notes)
 
     def written_by_us(self, rel: str, digest: str | None) -> bool:
         hashes = self.files.get(rel, ((), None))[0]
@@ -224,7 +252,7 @@ class Manifest:
         Reads the journal afresh (workers appended to it) and writes line by line.
         """
         path = self.root / MANIFEST
-        files = _read_journal(path)
+        files, _damaged = _read_journal(path)
         with atomic_file(path, durable=True) as fh:
             for rel in sorted(files):
                 if not (self.root / rel).exists():
@@ -236,24 +264,72 @@ class Manifest:
                     fh.write(line.encode("utf-8") + b"\n")
 
 
-def _read_journal(path: Path) -> dict[str, tuple[tuple[str, ...], str | None]]:
-    """Read a manifest journal a line at a time: each file's hashes, oldest first, and source."""
+def _read_journal(path: Path) -> tuple[dict[str, tuple[tuple[str, ...], str | None]], int]:
+    """Read a manifest journal a line at a time: each file's hashes, oldest first, and source.
+
+    Returns them and the number of damaged lines (not JSON, not UTF-8, no path). The last
+    line cut short by a killed run is not damage: the entries before it stand.
+    """
     files: dict[str, tuple[tuple[str, ...], str | None]] = {}
+    damaged = 0
     if not path.exists():
-        return files
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                entry = json.loads(line)
-                rel = entry["path"]
-            except (ValueError, KeyError, TypeError):
-                continue  # a line cut short by a kill: the entries before it stand
-            hashes, source = files.get(rel, ((), None))
-            digest = entry.get("sha256")
-            if digest and digest not in hashes:
-                hashes += (digest,)
-            files[rel] = (hashes, entry.get("source") or source)
-    return files
+        return files, 0
+    with open(path, "rb") as fh:
+        lines = fh.read().split(b"\n")
+    last = len(lines) - 1
+    for n, raw in enumerate(lines):
+        if not raw.strip():
+            continue
+        try:
+            entry = json.loads(raw.decode("utf-8"))
+            rel = entry["path"]
+            if not isinstance(rel, str):
+                raise TypeError(rel)
+        except (ValueError, KeyError, TypeError):
+            damaged += n != last  # a line cut short by a kill is the journal's last
+            continue
+        hashes, source = files.get(rel, ((), None))
+        digest = entry.get("sha256")
+        if isinstance(digest, str) and digest and digest not in hashes:
+            hashes += (digest,)
+        files[rel] = (hashes, entry.get("source") or source)
+    return files, damaged
+
+
+_GENERATED_VALUE = re.compile(
+    rb'(name="docgen\.generated"[^>]*>\s*<vt:lpwstr>)[^<]*(</vt:lpwstr>)')
+_CONTENT_VALUE = re.compile(rb'name="docgen\.content"[^>]*>\s*<vt:lpwstr>([0-9a-f]+)<')
+
+
+def recognise(path: Path, data: bytes) -> Outcome | None:
+    """Tell what the document at ``path`` is when docgen's manifest has lost its entry.
+
+    UNCHANGED: it is ``data`` but for the time it was made. UPDATED: it is a document docgen
+    wrote and nobody edited since (its parts still match the digest docgen wrote into its
+    properties), made from other data. None: it was edited, or is not docgen's. Checked from
+    the zip's directory and its small properties part only, so a folder of documents is
+    recognised in milliseconds. An edited document never passes: saving rewrites its parts.
+    """
+    try:
+        with zipfile.ZipFile(path) as old, zipfile.ZipFile(io.BytesIO(data)) as new:
+            parts = {i.filename: (i.CRC, i.file_size) for i in old.infolist()}
+            if CUSTOM_PART not in parts or parts[CUSTOM_PART][1] > 1 << 20:
+                return None
+            theirs = read_member(old, CUSTOM_PART, path)
+            found = _CONTENT_VALUE.search(theirs)
+            listed = ((name, crc, size) for name, (crc, size) in parts.items())
+            if not found or found[1].decode() != content_digest(listed, CUSTOM_PART):
+                return None
+            same = parts.keys() == {i.filename for i in new.infolist()} and all(
+                parts[i.filename] == (i.CRC, i.file_size) for i in new.infolist()
+                if i.filename != CUSTOM_PART)
+            mine = read_member(new, CUSTOM_PART, path)
+            if same and (_GENERATED_VALUE.sub(rb"\1\2", mine)
+                         == _GENERATED_VALUE.sub(rb"\1\2", theirs)):
+                return Outcome.UNCHANGED
+            return Outcome.UPDATED
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, DocgenError):
+        return None
 
 
 def place(manifest: Manifest, rel: str, data: bytes, source: str, *, force: bool = False,
@@ -273,6 +349,12 @@ def place(manifest: Manifest, rel: str, data: bytes, source: str, *, force: bool
         if manifest.source_of(rel) == source:
             return Outcome.UNCHANGED
         outcome = Outcome.UPDATED
+    elif rel not in manifest.files and (known := recognise(path, data)) is not None:
+        if known is Outcome.UNCHANGED:  # the lost entry, rebuilt from the document itself
+            if not dry_run:
+                manifest.record(rel, current, source)
+            return known
+        outcome = known
     elif not force:
         return Outcome.KEPT_EDITED
     else:
@@ -292,17 +374,10 @@ def place(manifest: Manifest, rel: str, data: bytes, source: str, *, force: bool
     return outcome
 
 
-def soffice() -> str | None:
-    """Return the LibreOffice command, or None when it is not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def convert_to_pdf(files: list[Path], timeout: float = 600) -> list[Problem]:
     """Convert ``files`` to PDF beside them with one LibreOffice run per folder.
 
-    One run converts many files far faster than one run each (LibreOffice starts once). It
-    exits 0 even when it failed, so each PDF is checked; on a timeout its whole process group is
-    killed, as a stray soffice.bin can hold gigabytes.
+    LibreOffice exits 0 even when it failed, so each PDF is checked.
     """
     exe = soffice()
     if exe is None:
@@ -313,17 +388,8 @@ def convert_to_pdf(files: list[Path], timeout: float = 600) -> list[Problem]:
     for f in files:
         by_folder.setdefault(f.parent, []).append(f)
     for folder, group in by_folder.items():
-        with tempfile.TemporaryDirectory(prefix="docgen-lo-") as profile, \
-                tempfile.TemporaryDirectory(prefix="docgen-pdf-", dir=folder) as out:
-            cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless",
-                   "--convert-to", "pdf", "--outdir", out, *map(str, group)]
-            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                    start_new_session=True)
-            try:
-                proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        with work_folder("pdf", folder) as out:
+            if libreoffice.convert(exe, group, "pdf", Path(out), timeout).timed_out:
                 problems.append(Problem(f"LibreOffice took longer than {timeout:.0f} s "
                                         "and was stopped", file=str(folder)))
             for f in group:

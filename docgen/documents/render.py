@@ -27,7 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from docgen import ooxml, schema
-from docgen.documents.package import Member, member, write_zip
+from docgen.documents.package import Member, content_digest, member, write_zip
 from docgen.documents.parts import Part, PartSource, read_template
 from docgen.errors import DocgenError, Problem
 from docgen.ooxml.listing import drop_controls, resolve_listing
@@ -215,14 +215,20 @@ class CompiledTemplate:
             return self._docxtpl(context, properties)
         rendered = self.render_parts(context)
         members: list[Member] = []
+        custom = -1
         for name in self._order:
             if name in rendered:
                 members.append(member(name, rendered[name], level=1))
             elif name == ooxml.CUSTOM_PART:
-                props = {**self._base_properties, **properties}
-                members.append(member(name, ooxml.custom_properties_xml(props)))
+                custom = len(members)
+                members.append(self._static.get(name) or member(name, b""))  # filled below
             else:
                 members.append(self._static[name])
+        if custom >= 0:  # the properties last: they carry a digest of the other parts
+            digest = content_digest(((m.name.decode(), m.crc, m.size) for m in members),
+                                    leave_out=ooxml.CUSTOM_PART)
+            props = {**self._base_properties, **properties, schema.PROP_CONTENT: digest}
+            members[custom] = member(ooxml.CUSTOM_PART, ooxml.custom_properties_xml(props))
         return write_zip(members)
 
 

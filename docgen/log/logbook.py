@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from docgen.atomic import atomic_file
+from docgen.atomic import atomic_file, clear_abandoned, work_folder
 from docgen.errors import DocgenError, Problem
 from docgen.log.columns import SHEETS, TEAMS, Col
 from docgen.log.sink import Sink
@@ -80,8 +79,9 @@ def write_log(data: LogData, path: Path) -> None:
     try:
         # XlsxWriter writes each part to a temporary file first: in a folder of our own, so
         # that a failure half way (a full disk) leaves none of them behind.
-        with (tempfile.TemporaryDirectory(prefix="docgen-log-", ignore_cleanup_errors=True)
-              as parts, atomic_file(path, durable=True) as fh):
+        clear_abandoned(path.parent)  # what a killed run left beside the log, and in /tmp
+        clear_abandoned()
+        with work_folder("log") as parts, atomic_file(path, durable=True) as fh:
             sink = Sink(fh)
             try:
                 wb = Workbook(sink, {**_OPTIONS, "tmpdir": parts})
