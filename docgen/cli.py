@@ -112,6 +112,7 @@ def generate(data: Path, outdir: Path, templates: Path | None, only: str | None,
             skip_invalid=skip_invalid, strict=strict, force=force, jobs=jobs_,
             started=started, progress=progress, warned=_warn,
         )
+    click.echo(f"Templates: {report.templates}")
     for problem in report.skipped:
         click.echo(f"Skipped: {problem}", err=True)
     for rel, outcome in report.files:
@@ -204,6 +205,8 @@ def init(folder: Path) -> None:
     click.echo(f"Next: fill in {folder / 'cohort.xlsx'}, then "
                f"`docgen check {folder / 'cohort.xlsx'}` and "
                f"`docgen generate {folder / 'cohort.xlsx'} -o {folder / 'output'}`.")
+    click.echo(f"The templates in {folder / 'templates'} are yours to reword: generate uses "
+               "them for a cohort in this folder.")
 
 
 @main.command()

@@ -53,6 +53,26 @@ def default_templates() -> Path:
     return Path(str(resources.files("docgen") / "templates"))  # installed as package data
 
 
+WORKSPACE_TEMPLATES = "templates"  # the folder `docgen init` puts beside the cohort workbook
+
+
+def choose_templates(data: Path, given: Path | None) -> tuple[Path, str]:
+    """Return the templates folder a run uses, and why (for its summary).
+
+    The folder given wins; else the workspace's own templates, when DATA sits in a workspace
+    that `docgen init` made (a ``templates`` folder beside the workbook, or inside a folder of
+    CSV files, holding a template); else the templates that ship with docgen. An admin who
+    edits the workspace's templates never has them silently passed over.
+    """
+    if given is not None:
+        return given, "given with --templates"
+    home = data if data.is_dir() else data.parent
+    workspace = home / WORKSPACE_TEMPLATES
+    if any((workspace / kind.template_file).is_file() for kind in KINDS):
+        return workspace, "the workspace's own, beside the cohort"
+    return default_templates(), "docgen's own"
+
+
 # --- check ----------------------------------------------------------------------------------
 
 
@@ -95,6 +115,7 @@ class GenerateReport:
     failed: list[Problem] = field(default_factory=list)  # documents the system refused
     pdfs: int = 0
     dry_run: bool = False
+    templates: str = ""  # the folder used, and why
 
     @property
     def counts(self) -> Counter[Outcome]:
@@ -233,7 +254,8 @@ def generate(
         raise DocgenError(report.problems)
     cohort = report.cohort
     kinds = _kinds(only)
-    compiled = load_templates(templates or default_templates(), kinds)
+    folder, why = choose_templates(data, templates)
+    compiled = load_templates(folder, kinds)
     _check_fields(compiled, cohort, today)
     template_warnings = [Problem(w, file=str(t.path)) for t in compiled.values()
                          for w in t.warnings]
@@ -251,7 +273,8 @@ def generate(
     make = partial(_maker, cohort, compiled, today=today, force=force, dry_run=dry_run)
     outcomes, folder_notes = _make_all(outdir, kinds, items, make, jobs, progress, dry_run)
     result = GenerateReport(outdir=outdir, skipped=report.problems,
-                            warnings=report.warnings + template_warnings, dry_run=dry_run)
+                            warnings=report.warnings + template_warnings, dry_run=dry_run,
+                            templates=f"{folder} ({why})")
     for (_k, _i, rel), outcome in zip(items, outcomes, strict=True):
         if isinstance(outcome, Problem):
             result.failed.append(outcome)

@@ -207,6 +207,23 @@ MENTORING = Sheet(
 
 SHEETS: tuple[Sheet, ...] = (PROGRAMME, TEAMS, SESSIONS, MENTORING)
 
+# The starter workbook shows one example row on each sheet; a row whose first required cell
+# begins with this mark is an example, and reading leaves it out.
+EXAMPLE_MARK = "e.g."
+EXAMPLE_ROWS: dict[str, dict[str, str]] = {
+    "Teams": {"team_id": "e.g. T01", "team_name": "Reducing falls on Ward 7",
+              "organisation": "NHS Lothian", "team_members": "Ann Smith; Raj Patel",
+              "coach": "Dr Jo Bloggs", "coach_email": "jo.bloggs@nhs.scot",
+              "venue": "Seminar Room 3", "frequency": "Monthly", "duration": "1 hour",
+              "first_session": "03/04/2026"},
+    "Sessions": {"team_id": "e.g. T01", "date": "03/04/2026", "start_time": "14:00",
+                 "finish_time": "15:00", "coach": "Dr Jo Bloggs", "mode": "Face to face",
+                 "topic": "Driver diagram"},
+    "Mentoring": {"qi_practitioner": "e.g. Ann Smith", "practitioner_organisation": "NHS Fife",
+                  "mentor": "Dr Raj Patel", "mentor_organisation": "NHS Lothian",
+                  "meet_every_weeks": "4", "time": "Tuesdays 12:30", "location": "Library"},
+}
+
 @dataclass(frozen=True)
 class FormField:
     """One field of the Record of Coaching form: a tagged content control and its label.

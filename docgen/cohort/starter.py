@@ -245,16 +245,47 @@ def _write_table(ws: Worksheet, sheet: Sheet, rows: list[dict[str, object]]) -> 
         letter = get_column_letter(c)
         _format_column(ws, column, letter, len(rows))
         dv = _validation_for(column)
+        if sheet is schema.SESSIONS and column.key == _TEAM_ID:
+            dv = _teams_list(column.header)
         if dv is not None:
             ws.add_data_validation(dv)
             dv.add(f"{letter}2:{letter}{LAST_ROW}")
         ws.column_dimensions[letter].width = _width(
             column, (ws.cell(r, c).value for r in range(2, len(rows) + 2))
         )
+    if not rows:
+        _write_example(ws, sheet, columns)
     _fit_row_heights(ws, first_row=2)
     header_lines = max(_lines(c.header, _col_width(ws, i) / 1.15) for i, c in enumerate(columns, 1))
     ws.row_dimensions[1].height = _LINE_HEIGHT * header_lines + 3
     _finish(ws, len(columns))
+
+
+_TEAM_ID = schema.TEAMS.columns[0].key
+_EXAMPLE_FONT = Font(name=_FONT, italic=True, color="808080")
+
+
+def _write_example(ws: Worksheet, sheet: Sheet, columns: list[Column]) -> None:
+    """Write the sheet's example row in grey italics; its "e.g." mark makes reading skip it."""
+    example = schema.EXAMPLE_ROWS.get(sheet.name, {})
+    for c, column in enumerate(columns, start=1):
+        if column.key in example:
+            cell = ws.cell(2, c)
+            _set(cell, example[column.key])
+            cell.font = _EXAMPLE_FONT
+
+
+def _teams_list(title: str) -> DataValidation:
+    """Return the Sessions sheet's Team ID drop-down: the IDs typed on the Teams sheet."""
+    letter = get_column_letter(1 + [c.key for c in schema.TEAMS.columns].index(_TEAM_ID))
+    dv = DataValidation(type="list", allow_blank=True,
+                        formula1=f"'{schema.TEAMS.name}'!${letter}$2:${letter}${LAST_ROW}")
+    dv.errorStyle = "warning"  # a team added later is still accepted, with a reminder
+    dv.errorTitle = dv.promptTitle = title[:32]
+    dv.error = f"That Team ID is not on the {schema.TEAMS.name} sheet yet."
+    dv.prompt = f"Choose a Team ID from the {schema.TEAMS.name} sheet."
+    dv.showErrorMessage = dv.showInputMessage = True
+    return dv
 
 
 def _write_header(ws: Worksheet, sheet: Sheet, columns: list[Column] | None = None) -> None:

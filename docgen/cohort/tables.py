@@ -232,6 +232,8 @@ def _data(table: Table, it: Iterator[tuple[int, Iterable[object]]], index: dict[
         if all(is_blank(v) for v in row.values()):
             continue
         first = row.get(first_key)
+        if type(first) is str and first.lstrip().startswith(schema.EXAMPLE_MARK):
+            continue  # the starter workbook's example row, marked as such: never data
         if totals and (first is None or type(first) is str and (  # most rows: a plain ID
                 not first or first.strip().casefold() in _TOTALS or first.isspace())) and (
                 total := _total(table, row, first_key)):
