@@ -78,10 +78,14 @@ def os_problem(exc: OSError, doing: str, path: Path | str | None = None) -> Prob
     """Return an operating-system failure as a problem: the path, what went wrong, the way out.
 
     ``doing`` says what docgen was doing ("cannot be written", "cannot make the folder"). The
-    whole path is in the message: a folder's name alone would not tell which one.
+    problem's file is the path; the whole path is in the message too, as a name alone would
+    not tell which folder.
     """
     where = path if path is not None else exc.filename
     reason = exc.strerror or type(exc).__name__
     way_out = _WAYS_OUT.get(exc.errno or 0, "")
-    message = (f"{where}: " if where else "") + f"{doing} ({reason})"
-    return Problem(message + (f"; {way_out}" if way_out else ""))
+    message = f"{doing} ({reason})"
+    if where is not None and Path(where).name != str(where):
+        message += f" at {where}"
+    return Problem(message + (f"; {way_out}" if way_out else ""),
+                   file=None if where is None else str(where))

@@ -31,7 +31,7 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from docgen.atomic import atomic_file, clear_abandoned, work_folder
-from docgen.errors import DocgenError, Problem
+from docgen.errors import DocgenError, Problem, os_problem
 from docgen.log.columns import SHEETS, TEAMS, Col
 from docgen.log.sink import Sink
 from docgen.models import LogData
@@ -92,10 +92,11 @@ def write_log(data: LogData, path: Path) -> None:
                 raise
     except (OSError, FileCreateError) as exc:
         cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
-        reason = getattr(cause, "strerror", None) or cause
-        raise DocgenError(Problem(
-            f"cannot be written ({reason}): the previous log, if any, is unchanged",
-            file=str(path))) from None
+        if not isinstance(cause, OSError):
+            cause = OSError(0, str(cause))
+        problem = os_problem(cause, "cannot be written", path)
+        raise DocgenError(Problem(f"{problem.message}; the previous log, if any, is "
+                                  "unchanged", file=problem.file)) from None
 
 
 def _fill(wb: Workbook, data: LogData) -> None:
