@@ -1,72 +1,251 @@
-"""Find the records to read: every Word document under the folders given to ``docgen log``."""
+"""Find the records to read: every file under the folders given to ``docgen log``, classified.
+
+Each file is read natively (Word's .docx family, OpenDocument .odt), read through LibreOffice
+(.doc, .rtf and the other word-processor formats it converts), or not read, with the reason
+and the way out: nothing under the folders is passed over without a word. Only files that
+are never a coach's work stay silent: Word's owner files (``~$x.docx``), LibreOffice's lock
+files (``.~lock.x#``), macOS's ``._`` and ``.DS_Store`` files, Windows's ``Thumbs.db`` and
+``desktop.ini``, and what docgen itself writes into an output folder (its manifest, its lock,
+its temporary files, the PDFs ``--pdf`` makes beside each document, the coaching log).
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import zipfile
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
-__all__ = ["find_records"]
+from docgen.errors import DocgenError, Problem
+from docgen.safezip import open_package, parse_xml, read_member
+
+__all__ = ["Found", "How", "find_files", "find_records"]
 
 
-def _is_record_name(name: str) -> bool:
-    """Tell whether a file name is a Word document to read, not an owner, lock or fork file."""
-    return (
-        name.lower().endswith(".docx")
-        and not name.startswith(("~$", ".~lock.", "._"))
-    )
+class How(Enum):
+    """How a file found is read."""
+
+    DOCX = "docx"  # a WordprocessingML package, read natively
+    ODT = "odt"  # an OpenDocument text, read natively
+    CONVERT = "convert"  # converted to .docx by LibreOffice, then read
+    SKIP = "skip"  # not read: its problem says why and what to do
 
 
-def find_records(folders: list[Path]) -> list[tuple[Path, Path]]:
-    """Return every .docx under ``folders`` (recursively) as ``(path, root)``, sorted.
+DOCX_SUFFIXES = frozenset({".docx", ".docm", ".dotx", ".dotm"})
+ODT_SUFFIXES = frozenset({".odt", ".ott"})
+# What LibreOffice opens as a word-processor document: Word 97-2003, RTF, flat ODF, Works,
+# WordPerfect, Word 2003 XML.
+CONVERT_SUFFIXES = frozenset({".doc", ".dot", ".rtf", ".fodt", ".wps", ".wpd"})
+RECORD_SUFFIXES = DOCX_SUFFIXES | ODT_SUFFIXES | CONVERT_SUFFIXES
 
-    Skips Word owner files (``~$x.docx``), LibreOffice lock files (``.~lock.x.docx#``) and
-    macOS ``._`` fork files. Symbolic links are never followed out of a folder: a linked
-    folder is not entered, and a linked file counts only if it resolves inside the folder
-    that holds it. A folder given as a .docx file reads that one file. Each file is listed
-    once, even when folders overlap.
+PDF_REASON = ("is a PDF, which cannot be read back: ask the coach for the Word file "
+              "(.docx) it was made from")
+NOT_A_RECORD = ("is not a coaching record docgen can read (it reads .docx, .odt, .doc and "
+                ".rtf files): skipped; if it holds sessions, ask the coach for the Word file")
+
+# Files nobody typed a session into: editors' owner and lock files, operating systems' folder
+# files, and what docgen writes into an output folder (manifest, lock, temporary files).
+_QUIET_PREFIXES = ("~$", ".~lock.", "._")
+_QUIET_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", ".docgen-manifest.jsonl",
+                          ".docgen.lock"})
+_DOCGEN_TEMPORARY = re.compile(r"^\..+\.\d+\.tmp$")
+_LOG_TITLE = b"<dc:title>Coaching log</dc:title>"
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A file under the folders: where it is, the folder it was found under, how it is read."""
+
+    path: Path
+    root: Path
+    how: How
+    reason: str = ""  # for How.SKIP: the problem's message
+
+
+def _quiet(name: str) -> bool:
+    """Tell whether a file is one nobody typed into, left out without a word."""
+    return (name.startswith(_QUIET_PREFIXES) or name.lower() in _QUIET_NAMES
+            or bool(_DOCGEN_TEMPORARY.match(name)))
+
+
+def _how(name: str) -> How | None:
+    """Return how a file is read by its name; None when it is not a record's format."""
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in DOCX_SUFFIXES:
+        return How.DOCX
+    if suffix in ODT_SUFFIXES:
+        return How.ODT
+    if suffix in CONVERT_SUFFIXES:
+        return How.CONVERT
+    return None
+
+
+def _is_coaching_log(path: Path) -> bool:
+    """Tell whether an .xlsx is a coaching log docgen wrote (its title and author say so)."""
+    try:
+        with open_package(path) as zf:
+            core = read_member(zf, "docProps/core.xml", path, limit=64 * 1024)
+    except (DocgenError, OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return False
+    if _LOG_TITLE not in core:  # the cheap test first
+        return False
+    try:
+        root = parse_xml(core, path, "docProps/core.xml")
+    except DocgenError:
+        return False
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    title, creator = root.find(f"{dc}title"), root.find(f"{dc}creator")
+    return (title is not None and title.text == "Coaching log"
+            and creator is not None and creator.text == "docgen")
+
+
+def _is_records_pdf(path: Path, stems: set[str]) -> bool:
+    """Tell whether a PDF sits beside a record of the same name (``--pdf`` made it, or the
+    coach exported it): the record beside it is read, so nothing in the PDF is lost."""
+    return path.stem.casefold() in stems
+
+
+def _unreadable_folder(folder: Path, root: Path, exc: OSError) -> Problem:
+    """Return the problem naming a folder whose files cannot be listed."""
+    try:
+        where = folder.relative_to(root).as_posix()
+    except ValueError:
+        where = str(folder)
+    if where == ".":
+        where = str(folder)
+    if isinstance(exc, FileNotFoundError):
+        what = "disappeared while the records were being read: run docgen log again"
+    elif isinstance(exc, PermissionError):
+        what = ("cannot be opened (permission denied): its records are not in the log; give "
+                "your account read access to it, or copy its files somewhere you can read")
+    else:
+        what = (f"cannot be read ({exc.strerror or exc}): its records are not in the log; "
+                "check the folder (a network drive may be offline) and run docgen log again")
+    return Problem(f"folder {what}", file=where)
+
+
+def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
+    """Return every file under ``folders`` (recursively), classified, and the folders not read.
+
+    Sorted by folder given, then path under it. Symbolic links are never followed out of a
+    folder: a linked folder is not entered (named when it points outside, since its files are
+    then not read), and a linked file counts only if it resolves inside the folder that holds
+    it (else it is named). A folder given as a file reads that one file. Each file is listed
+    once, even when folders overlap or links lead to it.
     """
-    out: list[tuple[Path, Path]] = []
+    out: list[Found] = []
+    problems: list[Problem] = []
     seen: set[Path] = set()
 
-    def add(path: Path, root: Path, inside: Path, real: Path | None = None) -> None:
-        if real is None:  # a link, or a file given by name: resolve it
-            try:
-                real = path.resolve(strict=True)
-            except (OSError, RuntimeError):
-                return
-            if not real.is_relative_to(inside) or not real.is_file():
-                return
-        if real not in seen:
-            seen.add(real)
-            out.append((path, root))
+    def rel(path: Path, root: Path) -> str:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def add(path: Path, root: Path, real: Path, stems: set[str]) -> None:
+        if real in seen:
+            return
+        seen.add(real)
+        name = path.name
+        how = _how(name)
+        if how is not None:
+            out.append(Found(path, root, how))
+            return
+        suffix = path.suffix.lower()
+        if suffix == ".pdf":
+            if not _is_records_pdf(path, stems):
+                out.append(Found(path, root, How.SKIP, PDF_REASON))
+        elif suffix == ".xlsx" and _is_coaching_log(path):
+            return
+        else:
+            out.append(Found(path, root, How.SKIP, NOT_A_RECORD))
+
+    def add_link(path: Path, root: Path, inside: Path, stems: set[str]) -> None:
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            out.append(Found(path, root, How.SKIP, (
+                "is a link to a file that is not there: skipped; give docgen the file itself")))
+            return
+        if not real.is_relative_to(inside):
+            if real.is_dir():
+                problems.append(Problem(
+                    "folder is a link to a folder outside the folders given, which docgen does "
+                    "not follow: its records are not read; name that folder in docgen log if "
+                    "they belong in the log", file=rel(path, root)))
+            elif not _quiet(path.name):
+                out.append(Found(path, root, How.SKIP, (
+                    "is a link to a file outside the folders given, which docgen does not "
+                    "follow: skipped; copy the file in, or name its folder in docgen log")))
+            return
+        if real.is_file():
+            add(path, root, real, stems)
+        # a link to a folder inside: its files are read where they really are
 
     def walk(folder: Path, real_folder: Path, root: Path, inside: Path) -> None:
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(_unreadable_folder(folder, root, exc))
             return
-        subfolders = []
+        files, links, subfolders = [], [], []
         for entry in entries:  # a folder's files first, then its subfolders, by name
-            if entry.is_symlink():  # followed only to a file inside: never into a folder
-                if _is_record_name(entry.name):
-                    add(Path(entry.path), root, inside)
-            elif entry.is_dir():
-                subfolders.append(entry)
-            elif _is_record_name(entry.name) and entry.is_file():
-                # a plain file under a folder that is not a link: its real path is known
-                # without asking the system for each file (a thousand records: ~30 ms)
-                add(Path(entry.path), root, inside, real_folder / entry.name)
+            if _quiet(entry.name):
+                continue
+            try:
+                if entry.is_symlink():
+                    links.append(entry)
+                elif entry.is_dir():
+                    subfolders.append(entry)
+                elif entry.is_file():
+                    files.append(entry)
+            except OSError:  # gone since it was listed
+                continue
+        # the names of the records here: a PDF beside one of them is its copy
+        stems = {os.path.splitext(e.name)[0].casefold()
+                 for e in (*files, *links) if _how(e.name) is not None}
+        for entry in files:
+            # a plain file under a folder that is not a link: its real path is known
+            # without asking the system for each file (a thousand records: ~30 ms)
+            add(Path(entry.path), root, real_folder / entry.name, stems)
+        for entry in links:
+            add_link(Path(entry.path), root, inside, stems)
         for entry in subfolders:
             walk(Path(entry.path), real_folder / entry.name, root, inside)
 
     for folder in folders:
         folder = Path(folder)
         if folder.is_file():
-            if _is_record_name(folder.name):
-                add(folder, folder.parent, folder.parent.resolve())
+            if _quiet(folder.name):
+                continue
+            add_link(folder, folder.parent, folder.parent.resolve(),
+                     {folder.stem.casefold()} if _how(folder.name) else set())
             continue
         if not folder.is_dir():
+            if folder.is_symlink() or not os.path.lexists(folder):
+                problems.append(Problem("does not exist (or is a broken link): nothing read "
+                                        "from it", file=str(folder)))
+            else:
+                problems.append(Problem("is not a folder or a file docgen can read: nothing "
+                                        "read from it", file=str(folder)))
             continue
-        inside = folder.resolve()
+        try:
+            inside = folder.resolve()
+        except OSError as exc:
+            problems.append(_unreadable_folder(folder, folder, exc))
+            continue
         walk(folder, inside, folder, inside)
-    return sorted(out, key=lambda pr: (str(pr[1]), pr[0].relative_to(pr[1]).as_posix()))
+    out.sort(key=lambda f: (str(f.root), f.path.relative_to(f.root).as_posix()))
+    return out, problems
+
+
+def find_records(folders: list[Path]) -> list[tuple[Path, Path]]:
+    """Return every file under ``folders`` that is read as a record, as ``(path, root)``.
+
+    Those are the files :func:`find_files` does not skip (see it for the rules), sorted.
+    """
+    return [(f.path, f.root) for f in find_files(folders)[0] if f.how is not How.SKIP]
