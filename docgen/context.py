@@ -7,15 +7,17 @@ adds a column "Ward" to the Teams sheet can write ``{{ ward }}`` in a template.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 
 from docgen import schema
 from docgen.models import Cohort, Pair, Session, Team
 from docgen.schema import Kind, Mode
-from docgen.values import format_date, format_hours, format_time
+from docgen.values import format_date, format_hours, format_time, team_key
 
 BLANK_TABLE_ROWS = 8  # rows to write in under the pre-filled ones; never fewer than 3
-
+# The namespace of docgen's document ids (``docgen.document_id``): fixed, so ids are stable.
+_DOCUMENT_IDS = uuid.UUID("99eb136b-e599-4ad0-825e-b7fad0796ff0")
 
 @dataclass(frozen=True)
 class DocumentPlan:
@@ -117,6 +119,17 @@ def agreement_title(pair: Pair) -> str:
     return f"{pair.practitioner} and {pair.mentor}"
 
 
+def document_id(programme: str, cohort: str, kind: str, key: str) -> str:
+    """Return the id of the document of ``key`` (a team, a pair) of one cohort.
+
+    Derived from what the document is of, never drawn at random: every run writes the same id
+    into the same document, so a re-run leaves unchanged files byte for byte, and every copy or
+    version a coach saves of it carries it, wherever the file is kept and however it is named.
+    """
+    name = "\n".join((programme.strip(), cohort.strip(), kind, team_key(key)))
+    return str(uuid.uuid5(_DOCUMENT_IDS, name))
+
+
 def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
     """Return the contract of ``team``: one Record of Coaching form per known session."""
     sessions = cohort.sessions_of(team.team_id)
@@ -138,6 +151,8 @@ def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
         schema.PROP_COACHES: "; ".join(team.coaches),
         schema.PROP_PROGRAMME: p.get("programme"),
         schema.PROP_COHORT: p.get("cohort"),
+        schema.PROP_DOCUMENT_ID: document_id(p.get("programme"), p.get("cohort"),
+                                             schema.KIND_CONTRACT, team.team_id),
         schema.PROP_MINIMUM_HOURS: format_hours(p.minimum_hours),
         schema.PROP_REVIEW_AFTER: str(team.review_after or p.review_after),
         schema.PROP_SESSION_HOURS: format_hours(p.session_hours),
@@ -158,6 +173,9 @@ def agreement_plan(cohort: Cohort, pair: Pair, today: dt.date) -> DocumentPlan:
         schema.PROP_KEY: pair.key,
         schema.PROP_PROGRAMME: cohort.programme.get("programme"),
         schema.PROP_COHORT: cohort.programme.get("cohort"),
+        schema.PROP_DOCUMENT_ID: document_id(cohort.programme.get("programme"),
+                                             cohort.programme.get("cohort"),
+                                             schema.KIND_AGREEMENT, pair.key),
     }
     return DocumentPlan(schema.KIND_AGREEMENT, pair.key, agreement_title(pair), ctx, props,
                         pair.row)

@@ -7,6 +7,13 @@ How the figures are counted (what a manager reads on the Teams sheet):
 - A session recorded both as a Record of Coaching form and as a COACHING RECORD row of the same
   team on the same date is one session: the form's values win, blanks are filled from the row,
   and a cancellation noted in the row stands.
+- A record is a document, not a path: files of one document (the same ``docgen.document_id``;
+  for files without one, the same kind, cohort and team) are copies or versions of it. Each
+  session is taken once, from the newest version (the document's last-saved time, then the
+  file's); sessions are matched between versions by date (and start time when a date has
+  several); every value that differs is named, and a session only an older version holds is
+  kept and named (co-coaches each add their own sessions to their own copy). Teams of two
+  cohorts are never merged, even when their Team IDs are alike.
 - *Held* sessions are the ones not cancelled or rescheduled and not dated after ``today``
   (those are *planned*: listed, not counted). E-mail contacts are counted apart, as
   "Email contacts"; their hours count only when times were given (see :mod:`docgen.records`).
@@ -37,7 +44,7 @@ from docgen.models import (
     TeamRow,
 )
 from docgen.schema import Mode, Origin, Status
-from docgen.values import parse_names, person_key, team_key
+from docgen.values import format_time, parse_names, person_key, team_key
 
 __all__ = ["summarise"]
 
@@ -140,6 +147,210 @@ def _merge(sessions: list[RecordedSession], settings: RecordSettings,
             form.wheres += row.wheres
         out += forms + rows[len(forms):]
     return out
+
+
+# --- records that are one document: copies and versions -----------------------------------------
+
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+# The values compared between versions of one session, by the name the form prints.
+_COMPARED = (*((f.recorded, f.label.rstrip(": ")) for f in schema.RECORD_FIELDS
+               if f.recorded and f.recorded != "date"),
+             ("status", "Status"), ("comments", "Comments"))
+
+
+def _newest_first(records: list[Record]) -> list[Record]:
+    """Return versions of one document newest first: last saved, then the file's time.
+
+    Versions saved at the same moment keep the order they were read in (path order).
+    """
+    return sorted(records, key=lambda r: (r.saved or r.modified or _EARLIEST,
+                                          r.modified or _EARLIEST), reverse=True)
+
+
+def _documents(records: list[Record]) -> list[list[Record]]:
+    """Group a team's records into documents, each newest version first.
+
+    One document is the files with one document id. Files without one (read by their text,
+    or made before docgen wrote ids) are versions of the team's document when it has one
+    id, else of each other (the team already shares kind and cohort).
+    """
+    ids = list(dict.fromkeys(r.document_id for r in records if r.document_id))
+    groups: dict[str, list[Record]] = {}
+    for r in records:
+        groups.setdefault(r.document_id or (ids[0] if len(ids) == 1 else ""), []).append(r)
+    return [_newest_first(g) for g in groups.values()]
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "blank"
+    if isinstance(value, dt.time):
+        return format_time(value)
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, Mode | Status):
+        return str(value)
+    return f'"{value}"' if isinstance(value, str) else str(value)
+
+
+def _differences(newer: RecordedSession, older: RecordedSession) -> list[str]:
+    """Return "Finish time: 11:00 in A, 11:30 in B" for each value the versions differ in."""
+    out = []
+    for attr, label in _COMPARED:
+        a, b = getattr(older, attr), getattr(newer, attr)
+        if isinstance(a, str) and isinstance(b, str):
+            same = " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+        else:
+            same = a == b
+        if not same:
+            out.append(f"{label}: {_shown(a)} in {older.source}, {_shown(b)} in {newer.source}")
+    return out
+
+
+def _pairs(kept: list[_Merged], theirs: list[_Merged]) -> list[tuple[_Merged, _Merged]]:
+    """Match an older version's sessions with those kept: by date, then start time.
+
+    On a date each version holds once, the two are one session (a corrected start is still
+    that session). On a date with several, equal starts match first, then the nearest.
+    Undated sessions match only one with the same times and topic.
+    """
+    pairs: list[tuple[_Merged, _Merged]] = []
+    dates = dict.fromkeys(m.session.date for m in theirs)
+    for date in dates:
+        mine = [m for m in kept if m.session.date == date]
+        other = [m for m in theirs if m.session.date == date]
+        if date is None:
+            for o in other:
+                twin = next((k for k in mine if _same_form(k.session, o.session)), None)
+                if twin is not None:
+                    mine.remove(twin)
+                    pairs.append((twin, o))
+            continue
+
+        def minutes(t: dt.time | None) -> int | None:
+            return None if t is None else t.hour * 60 + t.minute
+
+        ranked = []
+        for i, k in enumerate(mine):
+            for j, o in enumerate(other):
+                a, b = minutes(k.session.start), minutes(o.session.start)
+                gap = 0 if a == b else (24 * 60 if a is None or b is None else abs(a - b))
+                ranked.append((gap, i, j))
+        used_k: set[int] = set()
+        used_o: set[int] = set()
+        for _gap, i, j in sorted(ranked):
+            if i not in used_k and j not in used_o:
+                used_k.add(i)
+                used_o.add(j)
+                pairs.append((mine[i], other[j]))
+    return pairs
+
+
+def _take_versions(versions: list[Record], settings: RecordSettings,
+                   problems: list[Problem]) -> list[_Merged]:
+    """Return the sessions of one document read from several files, each session once.
+
+    ``versions`` are newest first. A session is the newest version's; the values an older
+    version differs in are named; a session only an older version holds is kept and named.
+    """
+    newest = versions[0]
+    kept = _merge(list(newest.sessions), settings, problems)
+    for older in versions[1:]:
+        theirs = _merge(list(older.sessions), settings, problems)
+        problems.append(Problem(
+            f"is another record of team {older.team_id}, a copy or version of the same "
+            f"document as {newest.source}: each session is taken once, from the newest "
+            "version, and what differs is listed here", file=older.source))
+        matched = set()
+        for k, o in _pairs(kept, theirs):
+            matched.add(id(o))
+            _one_session(k, o, settings, problems)
+        for o in theirs:
+            if id(o) in matched:
+                continue
+            s = o.session
+            when = "undated" if s.date is None else f"on {s.date:%d/%m/%Y}"
+            problems.append(Problem(
+                f"holds a session of team {s.team_id} {when} that the newer "
+                f"{kept[0].sources[0] if kept else newest.source} does not: kept and counted "
+                "(co-coaches may each add sessions to their own copy); if it was deleted "
+                "because it did not happen, delete it here too", file=s.source, sheet=s.where))
+            kept.append(o)
+    return kept
+
+
+def _one_session(k: _Merged, o: _Merged, settings: RecordSettings,
+                 problems: list[Problem]) -> None:
+    """Make ``k`` (kept, newer) and ``o`` (an older version's) one session, naming changes."""
+    newer, older = k.session, o.session
+    k.sources += [x for x in o.sources if x not in k.sources]
+    k.wheres += [w for w in o.wheres if w not in k.wheres]
+    when = "undated" if newer.date is None else f"on {newer.date:%d/%m/%Y}"
+    if newer.origin != Origin.FORM and older.origin == Origin.FORM:
+        # the older version has the form of a session the newer notes only in its table
+        k.session = _combine(older, newer, settings)
+        k.status = k.session.status
+        problems.append(Problem(
+            f"has a Record of Coaching form of team {older.team_id} {when} that the newer "
+            f"{newer.source} notes only in its table: the form's values are kept; check them",
+            file=older.source, sheet=older.where))
+        return
+    if newer.origin == Origin.FORM and older.origin != Origin.FORM:
+        return  # the table row of a session the newer version holds a form of: one session
+    changes = _differences(newer, older)
+    if not changes:
+        problems.append(Problem(
+            f"repeats a session of team {older.team_id} {when} already read from "
+            f"{newer.source}: counted once", file=older.source, sheet=older.where))
+        return
+    kept_from = newer.source
+    problems.append(Problem(
+        f"is an older version of a session of team {older.team_id} {when}: "
+        f"{'; '.join(changes)}; {kept_from}, the newer, kept", file=older.source,
+        sheet=older.where))
+
+
+def _join(kept: list[_Merged], other: list[_Merged], problems: list[Problem]) -> None:
+    """Add a second document's sessions of the team: one already read is counted once."""
+    for o in other:
+        s = o.session
+        same = _same_form if s.origin == Origin.FORM else _same_row
+        twin = next((k for k in kept if k.session.date == s.date and s.date is not None
+                     and k.session.origin == s.origin and same(k.session, s)), None)
+        if twin is None:
+            kept.append(o)
+            continue
+        twin.sources += [x for x in o.sources if x not in twin.sources]
+        twin.wheres += o.wheres
+        problems.append(Problem(
+            f"repeats a session of team {s.team_id} on {s.date:%d/%m/%Y} already read from "
+            f"{twin.sources[0]}: counted once", file=s.source, sheet=s.where))
+
+
+def _team_sessions(team: _Team, problems: list[Problem]) -> list[_Merged]:
+    """Return a team's sessions, each once, from its documents and their versions."""
+    settings = team.main.settings
+    documents = _documents(team.records)
+    kept = _take_versions(documents[0], settings, problems)
+    for versions in documents[1:]:
+        problems.append(Problem(
+            f"is another record of team {versions[0].team_id} (also in "
+            f"{documents[0][0].source}), not the same document: sessions recorded in both "
+            "are counted once", file=versions[0].source))
+        _join(kept, _take_versions(versions, settings, problems), problems)
+    return kept
+
+
+def _team_of(record: Record, cohorts: dict[str, set[str]]) -> tuple[str, str]:
+    """Return the key of a record's team: its cohort and its folded Team ID.
+
+    A record that does not name its cohort is of the one cohort that has the team, if one.
+    """
+    key = team_key(record.team_id or record.team_name or record.source)
+    cohort = record.cohort
+    if not cohort and len(cohorts.get(key, ())) == 1:
+        (cohort,) = cohorts[key]
+    return cohort, key
 
 
 def _coaches_of(text: str, fallback: Iterable[str]) -> tuple[str, ...]:
@@ -311,24 +522,25 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date) ->
     days have passed since a team's last contact.
     """
     found: list[Problem] = list(problems)
-    teams: dict[str, _Team] = {}
+    teams: dict[tuple[str, str], _Team] = {}
+    contracts = []
     for record in records:
         found.extend(record.problems)
-        if record.kind != schema.KIND_CONTRACT:
-            continue
-        key = team_key(record.team_id or record.team_name or record.source)
-        team = teams.setdefault(key, _Team(key, [], []))
-        if team.records:
-            found.append(Problem(
-                f"is another record of team {record.team_id} (also in "
-                f"{team.records[0].source}): sessions recorded in both are counted once",
-                file=record.source))
+        if record.kind == schema.KIND_CONTRACT:
+            contracts.append(record)
+    cohorts: dict[str, set[str]] = {}
+    for record in contracts:
+        if record.cohort:
+            cohorts.setdefault(team_key(record.team_id or record.team_name or record.source),
+                               set()).add(record.cohort)
+    for record in contracts:
+        cohort, key = _team_of(record, cohorts)
+        team = teams.setdefault((cohort, key), _Team(f"{cohort}\n{key}", [], []))
         team.records.append(record)
 
     session_rows: list[SessionRow] = []
     for team in teams.values():
-        sessions = [s for r in team.records for s in r.sessions]
-        team.sessions = _merge(sessions, team.main.settings, found)
+        team.sessions = _team_sessions(team, found)
         for m in team.sessions:
             if m.status == Status.HELD and m.session.date is not None and m.session.date > today:
                 m.status = Status.PLANNED

@@ -106,3 +106,12 @@ def core_xml_with(data: bytes, values: dict[str, str], path: Path | None = None)
         if el is not None:
             el.text = value
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+DCTERMS_NS = "http://purl.org/dc/terms/"
+
+
+def core_modified(data: bytes, path: Path | None = None) -> str:
+    """Return the text of ``dcterms:modified`` (when the document was last saved), or ""."""
+    el = parse_xml(data, path, CORE_PART).find(f"{{{DCTERMS_NS}}}modified")
+    return (el.text or "").strip() if el is not None else ""

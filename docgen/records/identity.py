@@ -6,30 +6,42 @@ program, or typed into the original paper form) is named from its text instead: 
 the words of the kinds registry, the team from the lines before the forms ("Team: Ward 7
 (T07)", in a paragraph or a table cell and the cell beside it), else from the file name; the
 problems say so, so that a manager checks it.
+
+Which *document* a file is, whatever its path, is said too: docgen's document id and cohort
+(``docgen.document_id``, ``docgen.cohort``) and when it was last saved (``dcterms:modified`` of
+``docProps/core.xml``, else the file's time), so that the log takes copies and versions of one
+record once, from the newest.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from docgen import kinds, schema
-from docgen.errors import Problem
+from docgen.errors import DocgenError, Problem
 from docgen.kinds import DocumentKind
+from docgen.ooxml.properties import CORE_PART, core_modified
 from docgen.ooxml.wordtext import Body
 from docgen.records.forms import next_cell, typed_value
+from docgen.safezip import read_member
 from docgen.values import header_key, parse_names, person_key
 
 __all__ = [
     "SESSIONS_KIND",
+    "SAVED",
     "Identity",
+    "document",
     "from_properties",
     "from_text",
     "kind_by_text",
     "kind_in_properties",
     "members_named",
+    "saved_property",
 ]
 
 _IDENTITY_RE = re.compile(
@@ -154,3 +166,68 @@ def members_named(forms: Iterable[Mapping[str, str]], before: Iterable[str] = ()
     for name in members or before:
         unique.setdefault(person_key(name) or name, name)
     return tuple(unique.values())
+
+
+# --- the document ------------------------------------------------------------------------------
+
+# When the document was last saved (``dcterms:modified`` of its core properties), kept with its
+# custom properties under this name (not one docgen or Word gives a custom property).
+SAVED = "dcterms:modified"
+_W3CDTF = re.compile(
+    r"(?P<day>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)(?:[.,]\d+)?)?"
+    r"\s*(?P<zone>Z|[+-]\d{2}:?\d{2})?", re.ASCII)
+_FIRST_YEAR, _LAST_YEAR = 1980, 2099  # outside these a saved time is a damaged value
+
+
+def saved_property(zf: zipfile.ZipFile, path: Path) -> dict[str, str]:
+    """Return ``{SAVED: text}`` from the package's core properties, or {} if it has none.
+
+    A core part that cannot be read is no loss worth a problem: the file's time is used.
+    """
+    if CORE_PART not in zf.namelist():
+        return {}
+    try:
+        text = core_modified(read_member(zf, CORE_PART, path), path)
+    except DocgenError:
+        return {}
+    return {SAVED: text} if text else {}
+
+
+def _saved_time(text: str) -> dt.datetime | None:
+    """Return a W3CDTF time ("2026-04-03T10:15:00Z") as UTC; None if it is not one."""
+    m = _W3CDTF.fullmatch(text.strip())
+    if not m:
+        return None
+    zone = m["zone"] or "Z"
+    try:
+        when = dt.datetime.fromisoformat(f"{m['day']}T{m['time'] or '00:00'}")
+        offset = dt.timedelta(0) if zone == "Z" else (
+            (1 if zone[0] == "+" else -1)
+            * dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[-2:])))
+    except ValueError:
+        return None
+    if not _FIRST_YEAR <= when.year <= _LAST_YEAR:
+        return None
+    return (when - offset).replace(tzinfo=dt.UTC)
+
+
+def _file_time(path: Path) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+    except (OSError, OverflowError, ValueError):
+        return None
+
+
+def document(props: Mapping[str, str], path: Path) -> dict[str, object]:
+    """Return which document a file is, as :class:`~docgen.models.Record` fields.
+
+    That is its document id and cohort (from docgen's properties: "" when it has none), when
+    it was last saved by the program that saved it (None if it does not say) and when the
+    file was last modified.
+    """
+    return {
+        "document_id": props.get(schema.PROP_DOCUMENT_ID, "").strip(),
+        "cohort": props.get(schema.PROP_COHORT, "").strip(),
+        "saved": _saved_time(props.get(SAVED, "")),
+        "modified": _file_time(path),
+    }

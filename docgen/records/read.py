@@ -49,6 +49,25 @@ def _source(path: Path, root: Path) -> str:
     return path.name if source == "." else source
 
 
+def _named_apart(items: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
+    """Return ``items`` (path, root) with roots raised until no two files are named alike.
+
+    ``docgen log A B`` where both folders hold "T01.docx": the log names "A/T01.docx" and
+    "B/T01.docx", so a manager can tell which copy a session or a problem is from.
+    """
+    def up(root: Path, depth: int) -> Path:
+        parents = root.parents
+        return root if depth == 0 or not parents else parents[min(depth, len(parents)) - 1]
+
+    depth = 0
+    while True:
+        raised = [(path, up(root, depth)) for path, root in items]
+        names = [_source(path, root) for path, root in raised]
+        if len(set(names)) == len(names) or all(depth >= len(r.parents) for _p, r in items):
+            return raised
+        depth += 1
+
+
 def _read_parts(path: Path, source: str
                 ) -> tuple[Body | None, dict[str, str], list[Problem]]:
     """Return the flattened body, the custom properties and the problems met reading them.
@@ -67,6 +86,7 @@ def _read_parts(path: Path, source: str
                 raise DocgenError(Problem(
                     "is not a Word document (no word/document.xml): skipped", file=source))
             props = _properties(zf, path, source, problems) if ooxml.CUSTOM_PART in names else {}
+            props.update(identity.saved_property(zf, path))  # when it was last saved
             kind = identity.kind_in_properties(props)
             if kind is not None and not kind.has_sessions:
                 return None, props, problems
@@ -164,6 +184,7 @@ def read_record(path: Path, root: Path) -> Record:
         coaches=who.coaches or parse_names("\n".join(s.coach for s in sessions)),
         identified_by=who.identified_by, settings=settings, sessions=tuple(sessions),
         problems=tuple(problems), members=identity.members_named(forms, who.members),
+        **identity.document(props, path),
     )
 
 
@@ -188,7 +209,7 @@ def read_records(folders: list[Path], jobs: int | None = None,
     The rest of the work always goes on: one broken file never stops the log. Records come
     back in file order, read by ``jobs`` processes (default: the cores).
     """
-    items = find_records(folders)
+    items = _named_apart(find_records(folders))
     if started:
         started(len(items))
     results = run_parallel(items, _read_one, jobs, progress)
