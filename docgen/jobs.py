@@ -429,6 +429,8 @@ def init(folder: Path) -> InitReport:
 
 # --- log ------------------------------------------------------------------------------------
 
+_SPREADSHEETS = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})
+
 
 @dataclass
 class LogReport:
@@ -455,13 +457,18 @@ def log(
     Files that cannot be read are listed on the log's Problems sheet, never stop the run, and
     are never modified. The workbook replaces a previous one only once it is complete.
     """
-    from docgen.log.logbook import write_log
+    from docgen.log.logbook import check_output, write_log
     from docgen.log.summary import summarise
     from docgen.records import read_records
 
-    for folder in folders:
-        if not folder.exists():
-            raise DocgenError(Problem("does not exist", file=str(folder)))
+    check_output(output)
+    wrong = [Problem("does not exist: give the folder the coaches' records are in",
+                     file=str(f)) for f in folders if not f.exists()]
+    wrong += [Problem("is a spreadsheet, not a folder of records: give the folder the "
+                      "coaches' records are in", file=str(f))
+              for f in folders if f.is_file() and f.suffix.lower() in _SPREADSHEETS]
+    if wrong:
+        raise DocgenError(wrong)
     records, problems = read_records(folders, jobs, progress, started)
     unreadable = len({p.file for p in problems})  # each such problem is a file not read
     data = summarise(records, problems, today or dt.date.today())

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,6 +37,8 @@ from docgen.errors import DocgenError, Problem, os_problem
 from docgen.log.columns import SHEETS, TEAMS, Col
 from docgen.log.sink import Sink
 from docgen.models import LogData
+from docgen.ooxml.properties import CORE_PART
+from docgen.safezip import open_package, read_member
 from docgen.values import clean_text
 
 __all__ = ["SHEETS", "write_log"]
@@ -69,6 +73,43 @@ CHART_SHEET = "Chart"
 NO_PROBLEMS = "No problems: every file was read in full."
 
 
+_LOG_TITLE = "Coaching log"
+_LOG_AUTHOR = "docgen"
+_OURS = re.compile(rf"<dc:title>{_LOG_TITLE}</dc:title>.*<dc:creator>{_LOG_AUTHOR}</dc:creator>"
+                   rf"|<dc:creator>{_LOG_AUTHOR}</dc:creator>.*<dc:title>{_LOG_TITLE}</dc:title>",
+                   re.DOTALL)
+
+
+def check_output(path: Path) -> None:
+    """Refuse a log file name that would replace something other than a log docgen wrote.
+
+    ``-o`` names the workbook the log replaces whole: never a record, the cohort workbook or
+    any other file by mistake. Raises :class:`DocgenError` with the way out.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise DocgenError(Problem(
+            "is not a name for the log: the log is an Excel workbook, so give -o a name "
+            "ending in .xlsx", file=str(path)))
+    if path.is_dir():
+        raise DocgenError(Problem("is a folder: give -o the workbook's file name, e.g. "
+                                  f"{path / 'coaching_log.xlsx'}", file=str(path)))
+    if path.exists() and not _is_a_log(path):
+        raise DocgenError(Problem(
+            "is not a coaching log docgen wrote, and writing the log would replace it: choose "
+            "another name with -o, or move that file away first", file=str(path)))
+
+
+def _is_a_log(path: Path) -> bool:
+    """Tell whether ``path`` is a workbook docgen wrote as a log (by its title and author)."""
+    try:
+        with open_package(path) as zf:
+            core = read_member(zf, CORE_PART, path, limit=1 << 20)
+    except (DocgenError, KeyError, OSError, ValueError, zipfile.BadZipFile):
+        return False
+    return bool(_OURS.search(core.decode("utf-8", "replace")))
+
+
 def write_log(data: LogData, path: Path) -> None:
     """Write the coaching log for ``data`` to ``path``, replacing a previous log atomically.
 
@@ -101,7 +142,7 @@ def write_log(data: LogData, path: Path) -> None:
 
 def _fill(wb: Workbook, data: LogData) -> None:
     """Add every sheet of the log to ``wb``."""
-    wb.set_properties({"title": "Coaching log", "author": "docgen",
+    wb.set_properties({"title": _LOG_TITLE, "author": _LOG_AUTHOR,
                        "subject": f"Coaching sessions read on {data.today:%d/%m/%Y}"})
     formats = _Formats(wb)
     sheets: dict[str, Worksheet] = {}
