@@ -235,22 +235,28 @@ def test_two_teams_with_files_of_the_same_name_are_not_merged(out: Path, tmp_pat
 
 def test_two_cohorts_each_with_a_t01_are_not_merged(tmp_path: Path, make_cohort) -> None:
     folders = []
-    for cohort, finish in (("Cohort 1", dt.time(15, 0)), ("Cohort 2", dt.time(16, 0))):
+    for cohort, finish in (("Cohort 1", "15:00"), ("Cohort 2", "16:00")):
         rows = small_rows()
         rows["Programme"] = [{"cohort": cohort}]
         rows["Teams"] = [dict(rows["Teams"][0], team_id="T01")]
-        rows["Sessions"] = [dict(rows["Sessions"][0], team_id="T01", finish_time=finish)]
+        rows["Sessions"] = []
         rows["Mentoring"] = []
         folder = tmp_path / cohort
         jobs.generate(make_cohort(rows, f"{cohort}.xlsx"), folder, today=TODAY)
+        (contract,) = folder.glob("contracts/*.docx")
+        fill(contract, {"record.date": "03/06/2026", "record.start_time": "14:00",
+                        "record.finish_time": finish})
+        shutil.copyfile(contract, contract.with_name("T01.docx"))  # alike in name too
+        contract.unlink()
         folders.append(folder)
     ids = {custom_properties(p)[schema.PROP_DOCUMENT_ID]
            for f in folders for p in f.glob("contracts/*.docx")}
     assert len(ids) == 2
     log = log_of(folders, tmp_path)
     assert sorted(t["Hours"] for t in team_rows(log, "T01")) == [1, 2]
-    assert sorted(r["Finish"] for r in session_rows(log, "T01")) == [dt.time(15, 0),
-                                                                      dt.time(16, 0)]
+    assert sorted((r["Finish"], r["Source file"]) for r in session_rows(log, "T01")) == [
+        (dt.time(15, 0), "Cohort 1/contracts/T01.docx"),
+        (dt.time(16, 0), "Cohort 2/contracts/T01.docx")]
     assert not any("another record" in m for _f, m in problems(log))
 
 
