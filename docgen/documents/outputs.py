@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from docgen import libreoffice
 from docgen.atomic import atomic_file, atomic_write, clear_abandoned, work_folder
 from docgen.documents.package import content_digest
@@ -113,29 +115,24 @@ def folder_lock(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``folder`` while docgen writes into it.
 
     Two runs writing into one folder would race on the manifest; the second is refused with
-    a message. The operating system drops the lock when the process ends, however it ends, so
-    a killed run never leaves the folder locked. (Where ``fcntl`` is missing, on Windows, no
-    lock is taken.)
+    a message. The lock is the operating system's own (``filelock``: ``flock`` on Linux and
+    macOS, ``msvcrt`` locking on Windows), dropped when the process ends however it ends, so
+    a killed run never leaves the folder locked.
     """
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fh = open(folder / LOCK_FILE, "a")  # noqa: SIM115 (closed below)
+        lock = FileLock(folder / LOCK_FILE, timeout=0, is_singleton=False)
+        lock.acquire()
+    except Timeout:
+        raise DocgenError(Problem(
+            "another docgen run is writing into this folder: wait for it to finish",
+            file=str(folder))) from None
     except OSError as exc:
         raise DocgenError(os_problem(exc, "cannot be written into", folder)) from None
     try:
-        import fcntl
-    except ImportError:  # Windows
-        with fh:
-            yield
-        return
-    with fh:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise DocgenError(Problem(
-                "another docgen run is writing into this folder: wait for it to finish",
-                file=str(folder))) from None
         yield
+    finally:
+        lock.release()
 
 
 def remove_stale_temporaries(folder: Path) -> int:
