@@ -272,7 +272,7 @@ def _take_versions(versions: list[Record], settings: RecordSettings,
             when = "undated" if s.date is None else f"on {s.date:%d/%m/%Y}"
             problems.append(Problem(
                 f"holds a session of team {s.team_id} {when} that the newer "
-                f"{kept[0].sources[0] if kept else newest.source} does not: kept and counted "
+                f"{newest.source} does not: kept and counted "
                 "(co-coaches may each add sessions to their own copy); if it was deleted "
                 "because it did not happen, delete it here too", file=s.source, sheet=s.where))
             kept.append(o)
@@ -537,6 +537,8 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date) ->
         cohort, key = _team_of(record, cohorts)
         team = teams.setdefault((cohort, key), _Team(f"{cohort}\n{key}", [], []))
         team.records.append(record)
+    for team in teams.values():  # the newest names the team
+        team.records = _newest_first(team.records)
 
     session_rows: list[SessionRow] = []
     for team in teams.values():
