@@ -17,6 +17,7 @@ from docgen.values import (
     format_date_short,
     format_hours,
     format_time,
+    guessed_note,
     header_key,
     hours_between,
     is_blank,
@@ -28,9 +29,11 @@ from docgen.values import (
     parse_number,
     parse_time,
     parse_typed_date,
+    parse_typed_dates,
     parse_typed_times,
     parse_yes_no,
     person_key,
+    read_typed_times,
     team_key,
 )
 
@@ -920,3 +923,156 @@ def test_excel_day_zero_is_not_read_as_a_date() -> None:
         with pytest.raises(ValueError, match="day zero"):
             parse_date(value)
     assert parse_date(_dt.datetime(1900, 1, 1, 0, 0)) == _dt.date(1900, 1, 1)
+
+
+# --- times and dates as people type them in a record ---------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("10-11am", [T(10), T(11)]),  # the am belongs to both ends
+    ("10:00–11:30", [T(10), T(11, 30)]),
+    ("10:00 — 11:30", [T(10), T(11, 30)]),
+    ("10:00 to 11:30", [T(10), T(11, 30)]),
+    ("2-3.30pm", [T(14), T(15, 30)]),
+    ("11-1pm", [T(11), T(13)]),  # pm on both would put the start after the finish
+    ("12-1pm", [T(12), T(13)]),
+    ("8-9pm", [T(20), T(21)]),
+    ("10am-2", [T(10), T(14)]),  # a finish follows its start
+    ("10:00-11:00pm", [T(22), T(23)]),
+    ("12 noon - 1pm", [T(12), T(13)]),
+    ("13:30", [T(13, 30)]),  # 24-hour times as typed
+    ("09:00", [T(9)]),
+    ("0930", [T(9, 30)]),
+    ("9:00", [T(9)]),
+    ("3 people", []),  # a lone number is a time only where nothing but times is typed
+    ("10/02/2026", []),
+])
+def test_typed_time_ranges(text: str, expected: list[datetime.time]) -> None:
+    assert parse_typed_times(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected", "note"), [
+    ("2.00", [T(14)], 'read "2.00" as 14:00; type 14:00 or 2pm to say so'),
+    ("2", [T(14)], 'read "2" as 14:00; type 14:00 or 2pm to say so'),
+    ("6:59", [T(18, 59)], 'read "6:59" as 18:59; type 18:59 or 6:59pm to say so'),
+    ("1:00", [T(13)], 'read "1:00" as 13:00; type 13:00 or 1pm to say so'),
+    ("230", [T(14, 30)], 'read "230" as 14:30; type 14:30 or 2:30pm to say so'),
+    ("2-3.30", [T(14), T(15, 30)],
+     'read "2" as 14:00 and "3.30" as 15:30; type 14:00 or 2pm to say so'),
+    ("7:00", [T(7)], ""), ("02:00", [T(2)], ""), ("2am", [T(2)], ""), ("2pm", [T(14)], ""),
+])
+def test_an_hour_from_1_to_6_without_am_or_pm_is_afternoon_and_said(
+        text: str, expected: list[datetime.time], note: str) -> None:
+    (found,) = read_typed_times(text)
+    assert [t.time for t in found] == expected
+    assert guessed_note(found) == note
+
+
+@pytest.mark.parametrize(("start", "finish", "expected", "guessed"), [
+    ("2.00", "3.30", [[T(14)], [T(15, 30)]], [True, True]),  # never 02:00-03:30
+    ("14:00", "3:30", [[T(14)], [T(15, 30)]], [False, False]),  # the start says pm
+    ("9:00", "1:00", [[T(9)], [T(13)]], [False, False]),  # a finish follows its start
+    ("2.00", "3pm", [[T(14)], [T(15)]], [False, False]),
+    ("2pm", "10:30", [[T(14)], [T(10, 30)]], [False, False]),  # as typed: named as hours
+    ("", "10-11am", [[], [T(10), T(11)]], [False, False]),
+])
+def test_start_and_finish_are_read_together(start: str, finish: str,
+                                            expected: list[list[datetime.time]],
+                                            guessed: list[bool]) -> None:
+    read = read_typed_times(start, finish)
+    assert [[t.time for t in found] for found in read] == expected
+    assert [any(t.guessed for t in found) for found in read] == guessed
+
+
+def _twelve(t: datetime.time, minutes: str, dot: bool, space: bool) -> str:
+    """Write a time on the 12-hour clock, as people do: "2pm", "2.30 p.m.", "12:05am"."""
+    hour = f"{t.hour % 12 or 12}"
+    part = f"{hour}{minutes}{t.minute:02d}" if t.minute or minutes == ":" else hour
+    suffix = ("p.m." if dot else "pm") if t.hour >= 12 else ("a.m." if dot else "am")
+    return f"{part}{' ' if space else ''}{suffix}"
+
+
+@given(minute_times, st.sampled_from([":", "."]), st.booleans(), st.booleans())
+def test_every_time_in_the_accepted_shapes_parses_back(t: datetime.time, sep: str, dot: bool,
+                                                      space: bool) -> None:
+    padded = f"{t.hour:02d}{sep}{t.minute:02d}"
+    assert parse_typed_times(padded) == [t]  # 24-hour, two digits: as typed
+    assert parse_typed_times(f"{t.hour:02d}{t.minute:02d}") == [t]  # "1430", "0930"
+    assert parse_typed_times(_twelve(t, sep, dot, space)) == [t]
+    # one digit and no am/pm: 1:00 to 6:59 is afternoon (and said so), the rest as typed
+    (found,) = read_typed_times(f"{t.hour}{sep}{t.minute:02d}")
+    afternoon = 1 <= t.hour <= 6
+    assert [x.time for x in found] == [t.replace(hour=t.hour + 12) if afternoon else t]
+    assert bool(guessed_note(found)) is afternoon
+
+
+@given(minute_times, minute_times, st.sampled_from(["-", " - ", " to ", "–", "—", " till "]),
+       st.booleans())
+def test_every_range_in_the_accepted_shapes_parses_back(a: datetime.time, b: datetime.time,
+                                                       sep: str, twelve: bool) -> None:
+    if twelve:
+        text = f"{_twelve(a, ':', False, False)}{sep}{_twelve(b, '.', True, True)}"
+    else:
+        text = f"{format_time(a)}{sep}{format_time(b)}"
+    assert parse_typed_times(text) == [a, b]
+    if a < b and a.hour < 12 and b.hour < 12:  # "10-11am": the am of the finish serves both
+        start = f"{a.hour % 12 or 12}" + (f":{a.minute:02d}" if a.minute else "")
+        if a.hour != 0:
+            assert parse_typed_times(f"{start}{sep}{_twelve(b, ':', False, False)}") == [a, b]
+
+
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_read_typed_times_never_raises(start: str, finish: str) -> None:
+    read = read_typed_times(start, finish)
+    assert len(read) == 2 and all(len(found) <= 2 for found in read)
+    for found in read:
+        assert isinstance(guessed_note(found), str)
+
+
+# Words people type around a date in its field ("held 03/04/2026", "by phone 03/04").
+_BESIDE = st.sampled_from(["held", "by phone", "Teams", "F2F", "session", "(email)", "-", ""])
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("held 03/04/2026", [D(2026, 4, 3)]),
+    ("Tues 3rd March", [D(2026, 3, 3)]),
+    ("by phone 03/04", [D(2026, 4, 3)]),  # day and month, the year left out
+    ("03/04 by phone", [D(2026, 4, 3)]),
+    ("10/02/2026 and 17/02/2026", [D(2026, 2, 10), D(2026, 2, 17)]),
+    ("10/02/2026\n17/02/2026", [D(2026, 2, 10), D(2026, 2, 17)]),
+    ("3 March 2026, 10 March 2026", [D(2026, 3, 3), D(2026, 3, 10)]),
+    ("03/04/2026 (03/04)", [D(2026, 4, 3)]),  # the same date twice is one date
+    ("Tuesday 3/3/26", [D(2026, 3, 3)]),
+])
+def test_typed_dates_among_words_and_two_dates(text: str, expected: list[datetime.date]) -> None:
+    assert parse_typed_dates(text, REFERENCE, True) == (expected, "")
+    assert parse_typed_date(text, REFERENCE, True) == (expected[0], "")
+
+
+def test_a_day_and_month_without_a_year_that_is_no_date_is_an_error() -> None:
+    assert parse_typed_dates("13/13", REFERENCE, True)[0] == []
+    assert parse_typed_dates("13/13", REFERENCE, True)[1].startswith('"13/13" is not a date')
+
+
+@given(st.lists(dates_2000s, min_size=1, max_size=3, unique=True), _BESIDE, _BESIDE,
+       st.sampled_from([" and ", "\n", ", ", " & ", " then "]))
+def test_every_date_typed_in_one_field_is_found(days: list[datetime.date], before: str,
+                                                after: str, joiner: str) -> None:
+    text = f"{before} {joiner.join(format_date_short(d) for d in days)} {after}"
+    assert parse_typed_dates(text, REFERENCE, True) == (days, "")
+
+
+@given(dates_2000s, _BESIDE, _BESIDE)
+def test_a_day_and_month_typed_among_words_parses_back(d: datetime.date, before: str,
+                                                       after: str) -> None:
+    made = D(d.year, 1, 1)  # a day and month follow the day the record was made
+    assert parse_typed_dates(f"{before} {d.day:02d}/{d.month:02d} {after}", made, True) == (
+        [d], "")
+
+
+@given(st.text(max_size=60), dates_2000s, st.booleans())
+def test_parse_typed_dates_never_raises(text: str, reference: datetime.date, after: bool
+                                        ) -> None:
+    dates, error = parse_typed_dates(text, reference, after)
+    assert not (dates and error)
+    assert len(set(dates)) == len(dates)

@@ -17,15 +17,25 @@ from docgen.values.numbers import (
 )
 from docgen.values.people import parse_names, person_key, team_key
 from docgen.values.text import clean_text, header_key, is_blank
-from docgen.values.times import format_time, hours_between, parse_time
-from docgen.values.typed import mentions_email, parse_typed_date, parse_typed_times
+from docgen.values.times import (
+    TypedTime,
+    format_time,
+    guessed_note,
+    hours_between,
+    parse_time,
+    parse_typed_times,
+    read_typed_times,
+)
+from docgen.values.typed import mentions_email, parse_typed_date, parse_typed_dates
 
 __all__ = [
+    "TypedTime",
     "clean_text",
     "format_date",
     "format_date_short",
     "format_hours",
     "format_time",
+    "guessed_note",
     "header_key",
     "hours_between",
     "is_blank",
@@ -37,8 +47,10 @@ __all__ = [
     "parse_number",
     "parse_time",
     "parse_typed_date",
+    "parse_typed_dates",
     "parse_typed_times",
     "parse_yes_no",
     "person_key",
+    "read_typed_times",
     "team_key",
 ]
