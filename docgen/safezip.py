@@ -9,6 +9,7 @@ with :func:`read_member` (a bounded stream), so a hostile file costs millisecond
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -214,16 +215,151 @@ def refuse_entities(data: bytes, path: Path | None, part: str) -> None:
         raise _refuse(path, f"part {part} declares XML entities: refused as unsafe")
 
 
-def parse_xml(data: bytes, path: Path | None, part: str) -> etree._Element:
+def parse_xml(data: bytes, path: Path | None, part: str,
+              notes: list[str] | None = None) -> etree._Element:
     """Parse an XML part safely: no DTDs or entities, no network, bounded nesting.
 
     Every XML docgen parses (templates, rendered parts, records, workbooks) comes through
     here. libxml2 itself refuses nesting deeper than 256 unless ``huge_tree`` is set; it is
-    not. ``path`` names the file in the error (None for docgen's own XML).
+    not. ``path`` names the file in the error (None for docgen's own XML). With ``notes``, a
+    part that is not well-formed only because a tracked change is misnested with a content
+    control (as LibreOffice writes with Track Changes on) is recovered, and ``notes`` says so;
+    any other damage is still refused.
     """
     refuse_entities(data, path, part)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise _refuse(path, f"part {part} is not well-formed XML ({exc})") from None
+        refused = _refuse(path, f"part {part} is not well-formed XML ({exc})")
+        if notes is None:
+            raise refused from None
+        root = _recover(data)
+        if root is None:
+            raise refused from None
+        notes.append(RECOVERED)
+    return root
+
+
+# --- recovering what LibreOffice 7.4 writes with Track Changes on -------------------------------
+#
+# Typing into a content control with changes recorded, LibreOffice 7.4 writes the control again
+# inside a tracked change, and closes the change inside the control it opened:
+#     <w:ins ...><w:sdt><w:sdtPr>...</w:sdtPr><w:sdtContent></w:ins>
+#     <w:ins ...><w:r><w:t>typed</w:t></w:r></w:ins></w:sdtContent></w:sdt>
+# (the same with w:del). Dropping the start and end tags of the misnested change (a wrapper
+# that marks the control's own start as inserted or deleted, holding no text) makes the part
+# well-formed with every character of text kept. Nothing else is repaired: any other mismatch,
+# a truncated part, a comment, CDATA or DTD is refused, and the repaired part must parse with
+# the same hardened parser and hold exactly the text of the raw one.
+
+RECOVERED = ("was recovered from a damaged file (LibreOffice with Track Changes on writes "
+             "the form's fields as XML that is not well-formed): check these sessions against "
+             "the document, and ask the coach to accept or reject all changes (Edit > Track "
+             "Changes > Manage) and save it again")
+
+_TAG = re.compile(rb"<([^<>]*)>")
+_NAME = re.compile(rb"/?\s*([^\s/>]+)")
+_CHANGES = frozenset({b"ins", b"del", b"moveFrom", b"moveTo"})  # tracked-change wrappers
+_CONTROL = frozenset({b"sdt", b"sdtContent"})  # what a change may be misnested with
+_REFERENCE = re.compile(rb"&(#[0-9]+|#x[0-9a-fA-F]+|lt|gt|amp|quot|apos);")
+_NAMED = {b"lt": "<", b"gt": ">", b"amp": "&", b"quot": '"', b"apos": "'"}
+MAX_DEPTH = 256  # libxml2's own limit without huge_tree
+
+
+def _local(name: bytes) -> bytes:
+    return name.rpartition(b":")[2]
+
+
+def _unmisnest(data: bytes) -> bytes | None:
+    """Return ``data`` with misnested tracked-change tags dropped, or None if not that damage.
+
+    Returns None when the part is well-nested already, when a mismatch is anything but a
+    tracked change crossing a content control, or when tags are left open (a truncated part).
+    """
+    stack: list[tuple[bytes, int]] = []  # (name, index of its start tag)
+    drop: set[int] = set()  # indices of tags to leave out
+    pending: list[bytes] = []  # changes whose start tag was dropped: drop their end tag too
+    tags = list(_TAG.finditer(data))
+    if data.count(b"<") != len(tags):
+        return None  # a '<' that is no tag: truncated or not XML
+    for index, tag in enumerate(tags):
+        body = tag.group(1)
+        if body.startswith(b"?"):
+            if index or not body.endswith(b"?"):
+                return None
+            continue
+        if body.startswith(b"!") or not body:
+            return None
+        name_match = _NAME.match(body)
+        if name_match is None:
+            return None
+        name = name_match.group(1)
+        if body.endswith(b"/"):
+            continue
+        if not body.startswith(b"/"):
+            stack.append((name, index))
+            if len(stack) > MAX_DEPTH:
+                return None
+            continue
+        if stack and stack[-1][0] == name:
+            stack.pop()
+            continue
+        if name in pending:  # the end of a change whose start was dropped
+            pending.remove(name)
+            drop.add(index)
+            continue
+        names = [n for n, _ in stack]
+        if name not in names:
+            return None
+        at = len(names) - 1 - names[::-1].index(name)
+        above = [_local(n) for n in names[at + 1:]]
+        if _local(name) in _CHANGES and all(n in _CONTROL for n in above):
+            # a change opened before a control and closed inside it: drop the change
+            drop.update((stack[at][1], index))
+            del stack[at]
+        elif _local(name) in _CONTROL and all(n in _CHANGES for n in above):
+            # a change opened inside a control and closed after it: drop the change
+            for n, start in stack[at + 1:]:
+                drop.add(start)
+                pending.append(n)
+            del stack[at:]
+        else:
+            return None
+    if stack or pending or not drop:
+        return None
+    out = bytearray()
+    last = 0
+    for index in sorted(drop):
+        out += data[last:tags[index].start()]
+        last = tags[index].end()
+    out += data[last:]
+    return bytes(out)
+
+
+def _text_of(data: bytes) -> str:
+    """Return the character data of an XML part as a parser gives it (references resolved)."""
+    raw = _TAG.sub(b"", data).replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+    def resolve(match: re.Match[bytes]) -> bytes:
+        ref = match.group(1)
+        if ref.startswith(b"#"):
+            code = int(ref[2:], 16) if ref[1:2] in (b"x", b"X") else int(ref[1:])
+            return chr(code).encode("utf-8")
+        return _NAMED[ref].encode("utf-8")
+
+    return _REFERENCE.sub(resolve, raw).decode("utf-8", errors="replace")
+
+
+def _recover(data: bytes) -> etree._Element | None:
+    """Return the root of a part whose only damage is misnested tracked changes, else None."""
+    repaired = _unmisnest(data)
+    if repaired is None:
+        return None
+    try:
+        root = etree.fromstring(repaired, _PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        return None
+    first = data.find(b"<", data.find(b"?>") + 2) if data.startswith(b"<?") else 0
+    if "".join(root.itertext()) != _text_of(data[first:data.rfind(b">") + 1]):
+        return None  # the repair lost or changed text: not unambiguous
     return root

@@ -1,0 +1,257 @@
+"""Type into generated records through a real LibreOffice, as a coach does, over UNO.
+
+Run by Debian's ``/usr/bin/python3`` (it imports ``uno`` from python3-uno; the project's venv
+cannot), as ``/usr/bin/python3 tests/libreoffice_typing.py JOB.json``: one headless soffice is
+started with a profile of its own, every document of the job is opened, typed into, saved in
+each format asked for and closed, then soffice is stopped. A JSON report goes to stdout.
+
+The job::
+
+    {"documents": [{
+        "source": "/abs/record.docx",
+        "track": true,                      # Edit > Track Changes > Record (.RecordChanges)
+        "edits": [{"label": "Date:",        # or "placeholder": the grey text it shows
+                   "how": "after" | "inside" | "over", "text": "10/02/2026",
+                   "occurrence": 1}],       # the n-th such field: 1 in the first form
+        "saves": [{"path": "/abs/out.docx", "filter": "MS Word 2007 XML"}]}]}
+
+What LibreOffice 7.4 makes of docgen's content controls (found with 7.4.7.2 over UNO): an
+inline plain-text control (``w:sdt`` with ``w:text``) is imported as an **input field**, a
+``com.sun.star.text.TextField.Input`` whose ``Content`` is the placeholder text (shown grey,
+as the run's PlaceholderText style says) and whose ``InteropGrabBag`` keeps the ``w:sdtPr``.
+It is not a text portion of type "ContentControl" (that comes with 7.5): the paragraph's
+portions are ``Text "Date:"``, ``Text " "``, ``TextField``. Writer edits an input field in
+place, so there are three places a coach's typing lands:
+
+- ``after``: a click in the empty part of the cell puts the cursor at the end of the
+  paragraph, after the field: the text is a new run after the control, in the same cell.
+- ``inside``: a click at the end of the grey text puts the cursor inside the field, after its
+  content: the field's content becomes "placeholder + typed text" (the view cursor is put at
+  the end of the paragraph and moved one step left, into the field, as the Left key does).
+- ``over``: the grey text selected (from inside the field, as a drag over it does) and typed
+  over: the field's content becomes the typed text.
+
+Typing is the dispatcher's ``.uno:InsertText`` at the view cursor, which is what a key press
+inserts (``SwWrtShell::Insert``), tracked as an insertion when changes are recorded.
+
+Saved as .docx, the field goes back to a ``w:sdt`` without its ``w:tag`` (the alias stays) and
+without ``w:showingPlcHdr``. With Track Changes on, typing inside or over the field makes 7.4
+write the control two or three times, and a ``w:ins``/``w:del`` opened before a ``w:sdt`` and
+``w:sdtContent`` is closed inside them: document.xml is not well-formed, and LibreOffice
+itself cannot open the file again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import uno  # type: ignore[import-not-found]  # Debian's python3-uno
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+
+INPUT_FIELD = "com.sun.star.text.TextField.Input"
+FILTERS = {".docx": "MS Word 2007 XML", ".odt": "writer8", ".doc": "MS Word 97"}
+START_TIMEOUT = 90.0
+
+
+def _prop(name: str, value: object) -> PropertyValue:
+    prop = PropertyValue()
+    prop.Name = name
+    prop.Value = value
+    return prop
+
+
+class Office:
+    """One headless soffice with its own profile, reached over a named pipe."""
+
+    def __init__(self) -> None:
+        self.profile = tempfile.mkdtemp(prefix="docgen-lo-profile-")
+        self.pipe = f"docgen_typing_{uuid.uuid4().hex}"
+        self.proc = subprocess.Popen(
+            ["soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
+             "--nolockcheck", f"-env:UserInstallation={Path(self.profile).as_uri()}",
+             f"--accept=pipe,name={self.pipe};urp;"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        local = uno.getComponentContext()
+        resolver = local.ServiceManager.createInstanceWithContext(
+            "com.sun.star.bridge.UnoUrlResolver", local)
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                self.ctx = resolver.resolve(
+                    f"uno:pipe,name={self.pipe};urp;StarOffice.ComponentContext")
+                break
+            except NoConnectException:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    self.close()
+                    raise RuntimeError("soffice did not start") from None
+                time.sleep(0.1)
+        smgr = self.ctx.ServiceManager
+        self.desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", self.ctx)
+        self.dispatcher = smgr.createInstanceWithContext(
+            "com.sun.star.frame.DispatchHelper", self.ctx)
+
+    def close(self) -> None:
+        """Stop soffice (politely, then for good) and remove its profile."""
+        try:
+            if self.proc.poll() is None and hasattr(self, "desktop"):
+                self.desktop.terminate()
+        except Exception:  # noqa: BLE001 - the bridge drops as soffice quits
+            pass
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(30)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def _input_fields(text):
+    """Yield (field, text before it in its paragraph) for the input fields of ``text``.
+
+    In reading order: paragraphs in turn, the cells of a table row by row.
+    """
+    paragraphs = text.createEnumeration()
+    while paragraphs.hasMoreElements():
+        block = paragraphs.nextElement()
+        if block.supportsService("com.sun.star.text.TextTable"):
+            for name in block.CellNames:  # A1, B1, A2, ...: rows in order
+                yield from _input_fields(block.getCellByName(name))
+            continue
+        before = []
+        portions = block.createEnumeration()
+        while portions.hasMoreElements():
+            portion = portions.nextElement()
+            if (portion.TextPortionType == "TextField"
+                    and portion.TextField.supportsService(INPUT_FIELD)):
+                yield portion.TextField, "".join(before)
+            before.append(portion.String)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _find_fields(doc, edits: list[dict]) -> list:
+    """Return the input field each edit types into, all found before any typing.
+
+    An edit names its field by ``label`` (the text before the field in its paragraph, e.g.
+    "Start time:", matched with spaces and case ignored) or else by ``placeholder`` (the
+    text the field shows), and ``occurrence`` (1 for the first form).
+    """
+    fields = list(_input_fields(doc.Text))
+    chosen = []
+    for edit in edits:
+        if edit.get("label"):
+            label = _words(edit["label"])
+            found = [f for f, before in fields if _words(before).endswith(label)]
+        else:
+            found = [f for f, _ in fields if f.Content == edit["placeholder"]]
+        occurrence = edit.get("occurrence", 1)
+        if len(found) < occurrence:
+            raise LookupError(f"no input field #{occurrence} for {edit!r} ({len(found)} "
+                              "found): does this LibreOffice show content controls as input "
+                              "fields?")
+        chosen.append(found[occurrence - 1])
+    return chosen
+
+
+def _type(office: Office, doc, text: str) -> None:
+    """Type ``text`` at the view cursor, as the keyboard does."""
+    frame = doc.CurrentController.Frame
+    office.dispatcher.executeDispatch(frame, ".uno:InsertText", "", 0, (_prop("Text", text),))
+
+
+def _edit(office: Office, doc, field, edit: dict) -> dict:
+    """Put the cursor where the coach clicks and type; return what UNO saw of the field."""
+    anchor = field.Anchor
+    seen = {"field": field.SupportedServiceNames[0], "before": field.Content}
+    view = doc.CurrentController.ViewCursor
+    cursor = anchor.Text.createTextCursorByRange(anchor.End)
+    cursor.gotoEndOfParagraph(False)  # the empty part of the cell: the end of its line
+    view.gotoRange(cursor, False)
+    how = edit["how"]
+    if how in ("inside", "over"):
+        view.goLeft(1, False)  # into the field, after its grey text
+        if how == "over":
+            view.goLeft(len(field.Content), True)  # the grey text selected
+    elif how != "after":
+        raise ValueError(f"unknown way of typing {how!r}")
+    _type(office, doc, edit["text"])
+    paragraph = anchor.Text.createTextCursorByRange(anchor.Start)
+    paragraph.gotoStartOfParagraph(False)
+    paragraph.gotoEndOfParagraph(True)
+    seen["after"] = field.Content
+    seen["paragraph"] = paragraph.String
+    return seen
+
+
+def run_job(job: dict) -> dict:
+    """Open, type into and save every document of ``job`` in one soffice; return a report."""
+    office = Office()
+    report = []
+    try:
+        for item in job["documents"]:
+            url = Path(item["source"]).resolve().as_uri()
+            doc = office.desktop.loadComponentFromURL(url, "_blank", 0, (_prop("Hidden", True),))
+            if doc is None:
+                raise RuntimeError(f"LibreOffice could not open {item['source']}")
+            try:
+                doc.RecordChanges = bool(item.get("track"))
+                edits = item.get("edits", [])
+                seen = [_edit(office, doc, field, edit)
+                        for field, edit in zip(_find_fields(doc, edits), edits, strict=True)]
+                for save in item.get("saves", ()):
+                    out = Path(save["path"]).resolve()
+                    filt = save.get("filter") or FILTERS[out.suffix.lower()]
+                    doc.storeToURL(out.as_uri(), (_prop("FilterName", filt),
+                                                  _prop("Overwrite", True)))
+                report.append({"source": item["source"], "fields": seen})
+            finally:
+                doc.close(True)
+    finally:
+        office.close()
+    return {"documents": report}
+
+
+def reopen(paths: list[str]) -> dict:
+    """Return, for each path, whether LibreOffice can open it again (used to check damage)."""
+    office = Office()
+    result = {}
+    try:
+        for path in paths:
+            try:
+                doc = office.desktop.loadComponentFromURL(
+                    Path(path).resolve().as_uri(), "_blank", 0, (_prop("Hidden", True),))
+            except Exception as exc:  # noqa: BLE001 - an IOException is the answer
+                result[path] = f"{type(exc).__name__}: {exc}"
+                continue
+            result[path] = "opened" if doc is not None else "not opened"
+            if doc is not None:
+                doc.close(True)
+    finally:
+        office.close()
+    return result
+
+
+def main(argv: list[str]) -> int:
+    """``libreoffice_typing.py JOB.json`` types; ``--reopen FILE...`` tries opening files."""
+    if argv[:1] == ["--reopen"]:
+        print(json.dumps(reopen(argv[1:])))
+        return 0
+    job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    print(json.dumps(run_job(job)))
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("SAL_USE_VCLPLUGIN", "svp")
+    sys.exit(main(sys.argv[1:]))

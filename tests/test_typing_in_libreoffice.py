@@ -1,0 +1,329 @@
+"""Type into a generated record through a real LibreOffice, then check what `docgen log` reads.
+
+A coach in LibreOffice 7.4 sees each field of the Record of Coaching form as grey prompt text
+that a click does not select, so the typing lands after the field (a click in the empty part
+of the cell), inside it after the prompt (a click at the end of the grey text), or over the
+prompt (selected first); with or without Track Changes; and the record is saved as .docx, .odt
+or .doc. :mod:`libreoffice_typing` does the typing over UNO, in one soffice for this module.
+For every case, each typed value must be in the log's session, right, or the file, the form
+and the field must be named on the Problems sheet: silence is the bug.
+
+Also here: LibreOffice's damaged .docx (Track Changes on) is recovered, and only that damage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TODAY, small_rows
+
+from docgen import jobs
+from docgen.cohort.starter import write_cohort_workbook
+from docgen.errors import DocgenError, Problem
+from docgen.log.summary import summarise
+from docgen.models import SessionRow
+from docgen.records.read import read_record, read_records
+from docgen.safezip import parse_xml
+from docgen.schema import RECORD_FIELD, Mode
+
+DRIVER = ROOT / "tests" / "libreoffice_typing.py"
+PYTHON = Path("/usr/bin/python3")
+DAMAGED = ROOT / "tests" / "files" / "record_typed_with_track_changes.docx"
+DOCUMENT = "word/document.xml"
+RECOVERED = "recovered from a damaged file (LibreOffice with Track Changes on"
+
+# What the coach types, by form field, and what the log must show for it.
+TYPED = {"date": "10/02/2026", "mode": "Telephone", "start_time": "10:00",
+         "finish_time": "11:30", "topic": "Run chart of falls"}
+EXPECTED = {"date": dt.date(2026, 2, 10), "mode": Mode.TELEPHONE, "start_time": dt.time(10, 0),
+            "finish_time": dt.time(11, 30), "topic": "Run chart of falls"}
+ROW_ATTRIBUTE = {"date": "date", "mode": "mode", "start_time": "start",
+                 "finish_time": "finish", "topic": "topic"}
+
+WAYS = ("after", "inside", "over")
+FORMATS = (".docx", ".odt", ".doc")
+
+
+def _uno_ready() -> str | None:
+    """Return why LibreOffice cannot be driven here, or None when it can."""
+    if shutil.which("soffice") is None:
+        return "LibreOffice is not installed"
+    if not PYTHON.exists():
+        return "/usr/bin/python3 is missing"
+    done = subprocess.run([str(PYTHON), "-c", "import uno"], capture_output=True, check=False)
+    if done.returncode:
+        return "python3-uno is not installed (/usr/bin/python3 cannot import uno)"
+    return None
+
+
+def _case(way: str, track: bool) -> str:
+    return f"{way} {'tracked' if track else 'untracked'}"
+
+
+@pytest.fixture(scope="module")
+def typed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, bool, str], Path]:
+    """Return, by (way, track changes, format), a folder holding the one record typed in.
+
+    One soffice types every case: the team T2's contract (one blank form) is opened once per
+    way of typing and Track Changes setting, typed into and saved in the three formats.
+    """
+    why = _uno_ready()
+    if why:
+        pytest.skip(why)
+    work = tmp_path_factory.mktemp("libreoffice")
+    write_cohort_workbook(work / "cohort.xlsx", small_rows())
+    jobs.generate(work / "cohort.xlsx", work / "out", today=TODAY)
+    source = next((work / "out" / "contracts").glob("*(T2).docx"))
+    folders: dict[tuple[str, bool, str], Path] = {}
+    documents = []
+    for way in WAYS:
+        for track in (False, True):
+            saves = []
+            for fmt in FORMATS:
+                folder = work / "logs" / f"{way}-{track}-{fmt[1:]}"
+                folder.mkdir(parents=True)
+                folders[way, track, fmt] = folder
+                saves.append({"path": str(folder / f"T2 typed {_case(way, track)}{fmt}")})
+            documents.append({
+                "source": str(source), "track": track, "saves": saves,
+                "edits": [{"label": RECORD_FIELD[name].label, "how": way,
+                           "text": (" " if way == "inside" else "") + text}
+                          for name, text in TYPED.items()]})
+    job = work / "job.json"
+    job.write_text(json.dumps({"documents": documents}), encoding="utf-8")
+    done = subprocess.run([str(PYTHON), str(DRIVER), str(job)], capture_output=True,
+                          text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    # What UNO saw: every field an input field, the typing where the coach put it.
+    for item in report["documents"]:
+        for seen in item["fields"]:
+            assert seen["field"] == "com.sun.star.text.TextField.Input"
+    return folders
+
+
+@dataclass
+class Log:
+    sessions: list[SessionRow]
+    problems: list[Problem]
+
+
+def _log(folder: Path) -> Log:
+    records, problems = read_records([folder], jobs=1)
+    data = summarise(records, problems, TODAY)
+    return Log(list(data.sessions), list(data.problems))
+
+
+def _names(problem: Problem, file: str, form: str, label: str) -> bool:
+    """True if ``problem`` names the file, the form and the field ``label``."""
+    said = f"{problem.sheet or ''} {problem.column or ''} {problem.message}".lower()
+    return (problem.file or "").endswith(file) and form.lower() in said and label.lower() in said
+
+
+def _unaccounted(log: Log, file: str) -> list[str]:
+    """Return what the log loses silently: each typed value neither right nor named.
+
+    The typed session is the file's session row; a second row from the same file must be
+    named by a problem on its form, and a value that is not right must have its form and
+    field named (a problem on the file alone, "check these sessions", names neither).
+    """
+    rows = [r for r in log.sessions if r.source.endswith(file)]
+    silent = []
+    if not rows:
+        return [f"no session from {file}, and nothing named: {log.problems}"]
+    row = rows[0]
+    for extra in rows[1:]:
+        if not any(_names(p, file, extra.where, "") for p in log.problems):
+            silent.append(f"a second session from {file} ({extra.where}), not named")
+    form = row.where.split(";")[0].strip() or "Record of Coaching form"
+    for name, expected in EXPECTED.items():
+        got = getattr(row, ROW_ATTRIBUTE[name])
+        label = RECORD_FIELD[name].label.rstrip(":").split("/")[0]
+        if got != expected and not any(_names(p, file, form, label) for p in log.problems):
+            silent.append(f"{name}: typed {TYPED[name]!r}, logged {got!r}, not named")
+    return silent
+
+
+# Cases the reading does not get right yet, and the helper area that must fix each; strict, so
+# the mark must go once they pass.
+_TRACKED_DOCX = ("docgen/records/forms.py: LibreOffice 7.4 with Track Changes on writes each "
+                 "field 3-4 times (the control, then tracked copies of it); the recovered "
+                 "record reads as several forms, sessions counted more than once")
+_TRACKED_DOC = ("docgen/records/forms.py: a .doc saved by LibreOffice 7.4 with Track Changes on "
+                "holds tracked copies of each field; the topic reads as the typed text 4 times, "
+                "silently")
+XFAIL: dict[tuple[str, bool, str], str] = {
+    ("inside", True, ".docx"): _TRACKED_DOCX,
+    ("over", True, ".docx"): _TRACKED_DOCX,
+    ("inside", True, ".doc"): _TRACKED_DOC,
+    ("over", True, ".doc"): _TRACKED_DOC,
+}
+
+
+def _cases() -> list[object]:
+    params = []
+    for way in WAYS:
+        for track in (False, True):
+            for fmt in FORMATS:
+                reason = XFAIL.get((way, track, fmt))
+                marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+                params.append(pytest.param(way, track, fmt, marks=marks,
+                                           id=f"{way}-{'tracked' if track else 'plain'}-{fmt[1:]}"))
+    return params
+
+
+@pytest.mark.parametrize(("way", "track", "fmt"), _cases())
+def test_every_typed_value_is_logged_or_named(typed: dict, way: str, track: bool,
+                                              fmt: str) -> None:
+    folder = typed[way, track, fmt]
+    file = f"T2 typed {_case(way, track)}{fmt}"
+    assert (folder / file).stat().st_size > 0
+    log = _log(folder)
+    assert _unaccounted(log, file) == []
+
+
+def test_the_damaged_docx_is_what_libreoffice_writes_with_track_changes(typed: dict) -> None:
+    """LibreOffice's own .docx, typed into with Track Changes on, is not well-formed XML."""
+    for way in ("inside", "over"):
+        folder = typed[way, True, ".docx"]
+        with zipfile.ZipFile(next(folder.iterdir())) as zf:
+            data = zf.read(DOCUMENT)
+        with pytest.raises(DocgenError, match="not well-formed"):
+            parse_xml(data, None, DOCUMENT)
+    with zipfile.ZipFile(next(typed["over", False, ".docx"].iterdir())) as zf:
+        parse_xml(zf.read(DOCUMENT), None, DOCUMENT)  # without Track Changes: well-formed
+
+
+# --- damaged XML: recovered only when unambiguous -------------------------------------------
+
+
+def _with_document(tmp_path: Path, xml: bytes, name: str = "record.docx") -> Path:
+    """Return a copy of the kept damaged record with its document.xml replaced by ``xml``."""
+    dest = tmp_path / name
+    with zipfile.ZipFile(DAMAGED) as src, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            zf.writestr(info.filename, xml if info.filename == DOCUMENT else src.read(info))
+    return dest
+
+
+def _damaged_xml() -> bytes:
+    with zipfile.ZipFile(DAMAGED) as zf:
+        return zf.read(DOCUMENT)
+
+
+def test_the_kept_damaged_record_is_lo_s_misnesting() -> None:
+    data = _damaged_xml()
+    with pytest.raises(DocgenError, match="not well-formed"):
+        parse_xml(data, DAMAGED, DOCUMENT)
+    assert re.search(rb"<w:(ins|del) [^>]*><w:sdt><w:sdtPr>.*?</w:sdtPr><w:sdtContent></w:\1>",
+                     data)
+
+
+def test_the_damaged_record_is_recovered_with_its_values_and_a_problem() -> None:
+    record = read_record(DAMAGED, DAMAGED.parent)
+    assert record.team_id == "T2"
+    recovered = [p for p in record.problems if RECOVERED in p.message]
+    assert len(recovered) == 1 and recovered[0].file == DAMAGED.name
+    assert "check these sessions" in recovered[0].message
+    # every typed value reaches a session (how LibreOffice's copies of a field read: forms.py)
+    sessions = record.sessions
+    assert any(s.date == EXPECTED["date"] for s in sessions)
+    assert any(s.mode == EXPECTED["mode"] for s in sessions)
+    assert any(s.start == EXPECTED["start_time"] for s in sessions)
+    assert any(s.finish == EXPECTED["finish_time"] for s in sessions)
+    assert any(EXPECTED["topic"] in s.topic for s in sessions)
+
+
+@pytest.mark.xfail(strict=True, reason=_TRACKED_DOCX)
+def test_the_damaged_record_reads_as_one_session() -> None:
+    record = read_record(DAMAGED, DAMAGED.parent)
+    assert len(record.sessions) == 1
+    (s,) = record.sessions
+    assert (s.date, s.mode, s.start, s.finish, s.topic) == (
+        EXPECTED["date"], EXPECTED["mode"], EXPECTED["start_time"], EXPECTED["finish_time"],
+        EXPECTED["topic"])
+
+
+def test_recovery_keeps_every_character_of_text() -> None:
+    data = _damaged_xml()
+    notes: list[str] = []
+    root = parse_xml(data, DAMAGED, DOCUMENT, notes)
+    assert len(notes) == 1 and RECOVERED in notes[0]
+    text = "".join(root.itertext())
+    raw = re.sub(rb"<[^>]*>", b"", data.split(b"?>", 1)[1]).decode()
+    assert text == raw.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace(
+        "&quot;", '"').replace("&apos;", "'").strip("\n")
+
+
+def test_a_well_formed_part_gets_no_note() -> None:
+    notes: list[str] = []
+    root = parse_xml(b"<a><b>x</b></a>", None, DOCUMENT, notes)
+    assert root.findtext("b") == "x" and notes == []
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+@pytest.mark.parametrize("body", [
+    # a change opened before a control, closed inside it (LibreOffice 7.4)
+    b"<w:p><w:del><w:sdt><w:sdtContent></w:del><w:del><w:r><w:delText>x</w:delText></w:r>"
+    b"</w:del></w:sdtContent></w:sdt><w:r><w:t>typed</w:t></w:r></w:p>",
+    # a change opened inside a control, closed after it
+    b"<w:p><w:sdt><w:sdtContent><w:ins><w:r><w:t>typed</w:t></w:r></w:sdtContent></w:sdt>"
+    b"</w:ins></w:p>",
+])
+def test_a_change_crossing_a_control_is_recovered(body: bytes) -> None:
+    notes: list[str] = []
+    root = parse_xml(b"<w:document %s><w:body>%s</w:body></w:document>" % (W.encode(), body),
+                     None, DOCUMENT, notes)
+    assert "typed" in "".join(root.itertext()) and len(notes) == 1
+
+
+@pytest.mark.parametrize("body", [
+    b"<w:p><w:r><w:t>typed</w:t></w:p></w:r>",  # a run and a paragraph crossed: not that damage
+    b"<w:p><w:ins><w:r><w:t>typed</w:t></w:ins></w:r></w:p>",  # a change crossing a run
+    b"<w:p><w:del><w:sdt><w:sdtContent></w:del><w:r><w:t>typed</w:t></w:r></w:p>",  # left open
+    b"<w:p><w:del><w:sdt><w:sdtContent></w:del><w:r><w:t>&xxe;</w:t></w:r>"
+    b"</w:sdtContent></w:sdt></w:p>",  # an entity reference: still refused
+    b"<w:p><w:del><w:sdt><w:sdtContent></w:del><![CDATA[typed]]></w:sdtContent></w:sdt></w:p>",
+])
+def test_other_damage_is_refused(body: bytes) -> None:
+    data = b"<w:document %s><w:body>%s</w:body></w:document>" % (W.encode(), body)
+    with pytest.raises(DocgenError, match="not well-formed"):
+        parse_xml(data, None, DOCUMENT, [])
+
+
+def test_a_truncated_damaged_record_is_still_refused(tmp_path: Path) -> None:
+    data = _damaged_xml()
+    cut = data.index(b"<w:sdtContent>", len(data) // 2) + 5  # mid-tag
+    path = _with_document(tmp_path, data[:cut])
+    with pytest.raises(DocgenError) as caught:
+        read_record(path, tmp_path)
+    (problem,) = caught.value.problems
+    assert problem.file == path.name and "not well-formed" in problem.message
+
+
+def test_hostile_xml_is_refused_in_the_recovery_path(tmp_path: Path) -> None:
+    data = _damaged_xml()
+    # an entity declared: refused before any parse
+    hostile = data.replace(b"?>", b'?><!DOCTYPE w:document [<!ENTITY x "boom">]>', 1)
+    with pytest.raises(DocgenError, match="declares XML entities"):
+        read_record(_with_document(tmp_path, hostile, "a.docx"), tmp_path)
+    # a DOCTYPE past the first 4 KB, where only the parser meets it: refused by the recovery too
+    at = data.index(b"<w:body>", 0) + len(b"<w:body>")
+    late = data[:at] + b" " * 5000 + b'<!DOCTYPE x SYSTEM "file:///etc/passwd">' + data[at:]
+    with pytest.raises(DocgenError, match="not well-formed"):
+        read_record(_with_document(tmp_path, late, "b.docx"), tmp_path)
+    # nesting past libxml2's limit, with the same damage: refused, not recovered
+    deep = data.replace(b"<w:body>", b"<w:body>" + b"<w:p>" * 300, 1).replace(
+        b"</w:body>", b"</w:p>" * 300 + b"</w:body>", 1)
+    with pytest.raises(DocgenError, match="not well-formed"):
+        read_record(_with_document(tmp_path, deep, "c.docx"), tmp_path)
