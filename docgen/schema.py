@@ -252,34 +252,43 @@ class FormField:
         return f"record.{self.name}"
 
 
+# The end of every label: not inside a longer word ("coach's", "dated"), then a colon if
+# typed. Without its colon a label is read only where it fits (docgen.records.forms).
+_LABEL_END = r"(?![\w’'])(?:[^\S\n]*:)?"
+
 # In form order. The n-th occurrence of a tag belongs to the n-th form. Where a label's colon
 # is optional, so is the space before it: a label never swallows the spaces that begin the
 # value typed after it, nor a colon on the next line.
 RECORD_FIELDS: tuple[FormField, ...] = (
     FormField("coach", "Coach/s:", "Type the coach's name",
-              r"coach(?:/s|/es|es|\(s\)|\(es\))?\s*:", Kind.NAMES,
+              r"coach(?:/s|/es|es|\(s\)|\(es\))?" + _LABEL_END, Kind.NAMES,
               session="coaches", team="coaches", recorded="coach"),
     FormField("team_members", "Team members:", "Type the names of the team members present",
-              r"team\s+members?(?:\s+present)?\s*:", Kind.NAMES, team="members"),
+              r"team\s+members?(?:\s+present)?" + _LABEL_END, Kind.NAMES,
+              team="members"),
     FormField("date", "Date:", "Type the date, e.g. 03/04/2026",
-              r"date(?:\s+of\s+(?:session|coaching|meeting))?\s*:", Kind.DATE,
+              r"date(?:\s+of\s+(?:session|coaching|meeting))?(?!\s+of\s+(?:the\s+)?next\b)"
+              + _LABEL_END, Kind.DATE,
               session="date", recorded="date"),
     FormField("mode", "Mode:", "Face to face, telephone, video or email",
-              r"mode(?:\s+of\s+(?:contact|coaching|session))?\s*:", Kind.MODE,
+              r"mode(?:\s+of\s+(?:contact|coaching|session))?" + _LABEL_END, Kind.MODE,
               session="mode", recorded="mode"),
-    FormField("start_time", "Start time:", "e.g. 14:00", r"start(?:\s+time)?\s*:", Kind.TIME,
+    FormField("start_time", "Start time:", "e.g. 14:00", r"start(?:\s+time)?" + _LABEL_END,
+              Kind.TIME,
               session="start", recorded="start", mid_line=True),
-    FormField("finish_time", "Finish time:", "e.g. 15:00", r"(?:finish|end)(?:\s+time)?\s*:",
+    FormField("finish_time", "Finish time:", "e.g. 15:00",
+              r"(?:finish|end)(?:\s+time)?" + _LABEL_END,
               Kind.TIME, session="finish", recorded="finish", mid_line=True),
     FormField("topic", "Topic/subject brought to coach", "Type the topic brought to the coach",
               r"topic\s*/\s*subject\s+brought\s+to\s+(?:the\s+)?coach(?:es)?\b(?:[^\S\n]*:)?"
-              r"|topic\s*:", session="topic", recorded="topic"),
+              r"|topic" + _LABEL_END, session="topic", recorded="topic"),
     FormField("issues", "Issues Arising:", "Type the issues arising",
-              r"issues?\s+arising(?:[^\S\n]*:)?", session="issues", recorded="issues"),
-    FormField("action", "Action:", "Type the actions agreed", r"actions?(?:\s+agreed)?\s*:",
+              r"issues?\s+arising" + _LABEL_END, session="issues", recorded="issues"),
+    FormField("action", "Action:", "Type the actions agreed",
+              r"actions?(?:\s+agreed)?" + _LABEL_END,
               session="action", recorded="action"),
     FormField("next_meeting", "Date of Next Meeting:", "Type the date of the next meeting",
-              r"date\s+of\s+(?:the\s+)?next\s+(?:meeting|session)\b(?:[^\S\n]*:)?",
+              r"date\s+of\s+(?:the\s+)?next\s+(?:meeting|session)" + _LABEL_END,
               Kind.DATE, session="next_meeting", recorded="next_meeting"),
 )
 RECORD_FIELD = {f.name: f for f in RECORD_FIELDS}
@@ -298,6 +307,22 @@ AGREEMENT_FIELDS: tuple[tuple[str, str], ...] = (
 
 PLACEHOLDERS: dict[str, str] = {f.tag: f.placeholder for f in RECORD_FIELDS} | dict(
     AGREEMENT_FIELDS
+)
+
+# Prompts that docgen put in the forms' empty controls before: documents made with them are
+# still out there, so reading strips them too (as it strips PLACEHOLDERS, wherever they sit
+# in a value). They held examples ("e.g. 03/04/2026"), which must never become data.
+FORMER_PLACEHOLDERS: tuple[str, ...] = (
+    "Type the coach's name",
+    "Type the names of the team members present",
+    "Type the date, e.g. 03/04/2026",
+    "Face to face, telephone, video or email",
+    "e.g. 14:00",
+    "e.g. 15:00",
+    "Type the topic brought to the coach",
+    "Type the issues arising",
+    "Type the actions agreed",
+    "Type the date of the next meeting",
 )
 
 # The header of the COACHING RECORD table, as on the original form.

@@ -95,3 +95,99 @@ def resave_with_libreoffice(path: Path) -> None:
                         "--convert-to", "docx:MS Word 2007 XML", "--outdir", out, str(path)],
                        check=True, capture_output=True, timeout=180)
         shutil.copyfile(Path(out) / path.name, path)
+
+
+def _new_run(like, text: str):
+    run = like.makeelement(qn("w:r"), {})
+    t = run.makeelement(qn("w:t"), {qn("xml:space"): "preserve"})
+    t.text = text
+    run.append(t)
+    return run
+
+
+def type_at_control(path: Path, tag: str, text: str, where: str, form: int = 0) -> None:
+    """Type ``text`` at a control still showing its placeholder, where a LibreOffice click
+    leaves the cursor (the placeholder is plain grey text there, not selected by a click).
+
+    ``where``: "after" the control in its paragraph (a click in the empty part of the cell),
+    "before" it, "inside" it after the placeholder (a click at the end of the grey text),
+    "inside-before" it, before the placeholder, or "over" it (the placeholder selected and
+    typed over, as Word does). Only "over" clears the placeholder flag.
+    """
+    d = docx.Document(str(path))
+    sdt = _controls(d, tag)[form]
+    content = sdt.find(qn("w:sdtContent"))
+    runs = list(content.iter(qn("w:r")))
+    if where == "after":
+        sdt.addnext(_new_run(sdt, text))
+    elif where == "before":
+        sdt.addprevious(_new_run(sdt, text))
+    elif where == "inside":
+        runs[-1].addnext(_new_run(sdt, text))
+    elif where == "inside-before":
+        runs[0].addprevious(_new_run(sdt, text))
+    elif where == "over":
+        d.save(str(path))
+        fill(path, {tag: text}, form)
+        return
+    else:
+        raise ValueError(where)
+    d.save(str(path))
+
+
+def save_as_libreoffice_does(path: Path) -> None:
+    """Drop what LibreOffice 7.4 drops when it saves a .docx: every control's tag (the alias
+    stays) and placeholder flag, so a prompt left in a control is plain text in it."""
+    d = docx.Document(str(path))
+    for pr in d.element.body.iter(qn("w:sdtPr")):
+        for child in pr.findall(qn("w:tag")) + pr.findall(qn("w:showingPlcHdr")):
+            pr.remove(child)
+    d.save(str(path))
+
+
+def delete_control(path: Path, tag: str, form: int = 0) -> None:
+    """Delete a content control with everything in it (a coach selects it and presses Delete)."""
+    d = docx.Document(str(path))
+    sdt = _controls(d, tag)[form]
+    sdt.getparent().remove(sdt)
+    d.save(str(path))
+
+
+def replace_text(path: Path, old: str, new: str, occurrence: int = 0) -> None:
+    """Replace the ``occurrence``-th ``old`` (counted in document order, within one w:t) by
+    ``new``: a label's colon deleted ("Date:" -> "Date"), its case or spacing changed."""
+    d = docx.Document(str(path))
+    seen = 0
+    for t in d.element.body.iter(qn("w:t")):
+        if t.text and old in t.text:
+            if seen == occurrence:
+                t.text = t.text.replace(old, new, 1)
+                d.save(str(path))
+                return
+            seen += 1
+    raise ValueError(f"{old!r} not found {occurrence + 1} times")
+
+
+def type_in_paragraph_of(path: Path, tag: str, text: str, form: int = 0) -> None:
+    """Type a new paragraph under the one holding a control, in the same cell (Enter, then
+    typing): the cell holds the value on a line of its own."""
+    d = docx.Document(str(path))
+    sdt = _controls(d, tag)[form]
+    p = next(a for a in sdt.iterancestors() if a.tag == qn("w:p"))
+    new = p.makeelement(qn("w:p"), {})
+    new.append(_new_run(p, text))
+    p.addnext(new)
+    d.save(str(path))
+
+
+def paste_form_copy(path: Path, form: int = -1) -> None:
+    """Copy a Record of Coaching form (heading and table) and paste it after the last form,
+    unchanged: a form pasted twice, or copied ready for next time and left as it was."""
+    d = docx.Document(str(path))
+    tables = [next(a for a in sdt.iterancestors() if a.tag == qn("w:tbl"))
+              for sdt in _controls(d, "record.date")]
+    table, last = tables[form], tables[-1]
+    new_heading, new_table = copy.deepcopy(table.getprevious()), copy.deepcopy(table)
+    last.addnext(new_heading)
+    new_heading.addnext(new_table)
+    d.save(str(path))

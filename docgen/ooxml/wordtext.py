@@ -88,9 +88,12 @@ class Body:
 # string in which private-use characters mark paragraphs, tables, rows, cells and the content
 # controls that have a tag or an alias; Python then splits that string (6 times faster than
 # visiting the elements from Python). Deleted text, field codes, a drawing's fallback copy and
-# the prompt of a control showing its placeholder are left out; tabs and breaks become "\t"
-# and "\n". Private-use characters typed in the document are dropped (in an attribute copied,
-# replaced) so they cannot pose as marks.
+# the prompt of an untagged control showing its placeholder are left out; tabs and breaks
+# become "\t" and "\n". A docgen field (a control with a tag or an alias) keeps its text even
+# while flagged as showing its placeholder: an editor may keep the flag on text typed after the
+# prompt, so the prompt is stripped from the value later (docgen.records.forms), never the
+# typing with it. Private-use characters typed in the document are dropped (in an attribute
+# copied, replaced) so they cannot pose as marks.
 _P_MARK, _TBL_MARK, _TBL_END, _TR_MARK, _TC_MARK, _TC_TEXT = (chr(c) for c in range(0xE100, 0xE106))
 _SDT_MARK, _SDT_ALIAS, _SDT_CONTENT_MARK, _SDT_END = (chr(c) for c in range(0xE110, 0xE114))
 _SPLIT_MARKS = re.compile("([\uE100-\uE105\uE110-\uE113])")
@@ -119,9 +122,8 @@ _FLATTEN_XSL = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/19
 <xsl:template match="w:sdt[w:sdtPr/w:tag or w:sdtPr/w:alias]" priority="2">\
 <xsl:text>{_SDT_MARK}</xsl:text><xsl:value-of select="{{w:sdtPr/w:tag/@w:val}}"/>\
 <xsl:text>{_SDT_ALIAS}</xsl:text><xsl:value-of select="{{w:sdtPr/w:alias/@w:val}}"/>\
-<xsl:text>{_SDT_CONTENT_MARK}</xsl:text><xsl:if test="not(w:sdtPr/w:showingPlcHdr)">\
-<xsl:apply-templates select="w:sdtContent"/></xsl:if><xsl:text>{_SDT_END}</xsl:text>\
-</xsl:template>
+<xsl:text>{_SDT_CONTENT_MARK}</xsl:text><xsl:apply-templates select="w:sdtContent"/>\
+<xsl:text>{_SDT_END}</xsl:text></xsl:template>
 <xsl:template match="w:sdt[w:sdtPr/w:showingPlcHdr]" priority="1"/>
 <xsl:template match="w:del|w:moveFrom|w:instrText|w:delText|w:pPr|w:rPr|w:tcPr|w:trPr|w:tblPr\
 |w:tblGrid|w:sectPr|w:sdtPr|mc:Fallback"/>

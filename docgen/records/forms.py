@@ -13,16 +13,27 @@ import re
 from dataclasses import dataclass
 
 from docgen import schema
-from docgen.ooxml.wordtext import Body, Unit
+from docgen.ooxml.wordtext import Body, Control, Unit
 from docgen.values import clean_text, header_key
 
-__all__ = ["FORM_HEADING", "FormFinder", "next_cell", "table_rows", "typed_value"]
+__all__ = ["FORM_HEADING", "FormFinder", "next_cell", "strip_prompts", "table_rows", "typed_value"]
 
 _PLACEHOLDERS_OF_WORD = ("Click or tap here to enter text.", "Click here to enter text.",
                          "Click or tap to enter a date.")
 FORM_HEADING = re.compile(r"\s*record\s+of\s+coaching\b", re.IGNORECASE)
 _TABLE_HEADING = re.compile(r"\s*coaching\s+record\s*:?\s*", re.IGNORECASE)
 _HEADER_KEYS = tuple(header_key(h) for h in schema.COACHING_RECORD_HEADER)
+_NAMES_ONLY = frozenset({"coach", "team_members"})  # typed ahead in a blank form
+# What the rest of a line must hold for a label typed without its colon to be one, by kind:
+# "Date 10/02/2026" is a label, "date to be agreed" is not.
+_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun"
+_FITS: dict[schema.Kind, re.Pattern[str]] = {
+    schema.Kind.DATE: re.compile(rf"\d|\b(?:{_MONTHS}|today|yesterday|tb[ac]\b)", re.IGNORECASE),
+    schema.Kind.TIME: re.compile(r"\d|\b(?:noon|midday)\b", re.IGNORECASE),
+    schema.Kind.MODE: re.compile(
+        r"\b(?:" + "|".join(re.escape(w) for w in sorted(schema.MODE_WORDS, key=len, reverse=True))
+        + r")\b", re.IGNORECASE),
+}
 
 
 @dataclass(frozen=True)
@@ -31,22 +42,42 @@ class _Fields:
 
     source: tuple[schema.FormField, ...]
     label_re: re.Pattern[str]  # every label, each in a group named by its field
+    line_label_re: re.Pattern[str]  # a label beginning a line: the only place one lacks ":"
     mid_line: frozenset[str]  # fields whose label may follow other text on a line
-    empty_texts: frozenset[str]  # placeholders, folded: typed text that is no value
+    fits: dict[str, re.Pattern[str]]  # by field: what follows a colon-less label on its line
+    prompts: re.Pattern[str]  # every placeholder, now and former, and its example, anywhere
+
+
+def _prompt_pattern(texts: list[str]) -> re.Pattern[str]:
+    """Return a pattern finding each prompt wherever it sits in typed text.
+
+    Spacing and case may differ. A prompt's example ("e.g. 03/04/2026") is found on its own
+    too: left behind when the words before it were deleted, it must not become data.
+    """
+    pieces: set[str] = set()
+    for text in texts:
+        words = text.split()
+        for start in {0, *(n for n, w in enumerate(words) if w.casefold() in ("e.g.", "eg"))}:
+            if words[start:]:
+                pieces.add(" ".join(words[start:]))
+    # No word boundaries: typing lands against the prompt ("e.g. 14:0014:30" in LibreOffice)
+    alternatives = (r"\s+".join(re.escape(w) for w in piece.split())
+                    for piece in sorted(pieces, key=len, reverse=True))
+    return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
 def _build(fields: tuple[schema.FormField, ...]) -> _Fields:
-    label_re = re.compile(
-        r"(?<![^\s])(?:" + "|".join(f"(?P<{f.name}>{f.pattern})" for f in fields) + ")",
-        re.IGNORECASE,
-    )
-    placeholders = (*schema.PLACEHOLDERS.values(), *(f.placeholder for f in fields),
-                    *_PLACEHOLDERS_OF_WORD)
+    alternatives = "|".join(f"(?P<{f.name}>{f.pattern})" for f in fields)
+    placeholders = [*schema.PLACEHOLDERS.values(), *(f.placeholder for f in fields),
+                    *schema.FORMER_PLACEHOLDERS, *_PLACEHOLDERS_OF_WORD]
     return _Fields(
         source=fields,
-        label_re=label_re,
+        label_re=re.compile(r"(?<![^\s])(?:" + alternatives + ")", re.IGNORECASE),
+        line_label_re=re.compile(r"(?:^|(?<=[\n\t]))[^\S\n]*(?:" + alternatives + ")",
+                                 re.IGNORECASE),
         mid_line=frozenset(f.name for f in fields if f.mid_line),
-        empty_texts=frozenset(" ".join(t.casefold().split()) for t in placeholders),
+        fits={f.name: _FITS[f.kind] for f in fields if f.kind in _FITS},
+        prompts=_prompt_pattern([t for t in placeholders if t.strip()]),
     )
 
 
@@ -61,14 +92,24 @@ def _fields() -> _Fields:
     return _made[0]
 
 
+_SPACES = re.compile(r"[^\S\n]{2,}")
+
+
+def strip_prompts(text: str) -> str:
+    """Return ``text`` without the placeholders (docgen's, former ones, Word's) typed around.
+
+    A coach in LibreOffice may type before, inside or after a prompt it shows as plain text:
+    the prompt goes wherever it sits, so its example can never be read as a date or time.
+    """
+    stripped, n = _fields().prompts.subn(" ", text)
+    return _SPACES.sub(" ", stripped) if n else text
+
+
 def typed_value(text: str) -> str:
-    """Return typed text cleaned, or "" when it is only a placeholder or punctuation."""
+    """Return typed text cleaned, without placeholders; "" when nothing but them was typed."""
     if not text or text.isspace():
         return ""
-    value = clean_text(text.replace("\t", " ")).strip(" :-–")
-    if " ".join(value.casefold().split()) in _fields().empty_texts:
-        return ""
-    return value
+    return clean_text(strip_prompts(text.replace("\t", " "))).strip(" :-–")
 
 
 @dataclass(slots=True)
@@ -76,23 +117,56 @@ class _Label:
     name: str
     start: int
     end: int
+    colon: bool  # typed with its colon; one without never opens a form
 
 
-def _labels(text: str, fields: _Fields) -> list[_Label]:
+def _labels(unit: Unit, fields: _Fields) -> list[_Label]:
     """Return the labels in a unit's text.
 
-    Only ``mid_line`` labels may follow other text on a line ("Start: 2pm Finish: 3pm"); every
-    other label must begin a line, so "agree a date: soon" in an action is not a label.
+    A label with its colon begins a line, or follows another label on its line when its field
+    is ``mid_line`` ("Start: 2pm Finish: 3pm"), so "agree a date: soon" is not a label. One
+    without its colon ("Date 10/02/2026", "START TIME 14:00") begins a line and either begins
+    its table cell (or its paragraph, if more than one bare word: "Coach/s Sam"), stands alone
+    on its line, or is followed by a value that fits its field ("date to be agreed" is no
+    label; "Start 10:00 Finish 11:00" are two). Anywhere before a control of its own field, a label is
+    one: the control proves it. Words of a placeholder are never labels.
     """
-    if ":" not in text and "brought" not in text and "ext" not in text and "EXT" not in text:
+    text = unit.text
+    if ":" not in text and fields.line_label_re.search(text) is None:
         return []  # the cheap test first: most paragraphs of a contract hold no label
+    controls = unit.controls
+    prompts = [m.span() for m in fields.prompts.finditer(text)] if controls else []
+    first = len(text) - len(text.lstrip())
     found: list[_Label] = []
+    last_line = -1  # where the line of the last label found starts
     for m in fields.label_re.finditer(text):
         name = m.lastgroup or ""
-        line_start = max(text.rfind("\n", 0, m.start()), text.rfind("\t", 0, m.start())) + 1
-        if name not in fields.mid_line and text[line_start:m.start()].strip():
+        start, end = m.span()
+        if prompts and any(a <= start < b for a, b in prompts):
             continue
-        found.append(_Label(name, m.start(), m.end()))
+        line_start = max(text.rfind("\n", 0, start), text.rfind("\t", 0, start)) + 1
+        at_line_start = not text[line_start:start].strip()
+        colon = m.group().endswith(":")
+        proven = any(c.name == name and c.start > start for c in controls) and not any(
+            f.name == name for f in found)
+        if not (proven or at_line_start or (
+                name in fields.mid_line and (colon or last_line == line_start))):
+            continue
+        if not (proven or (colon and at_line_start)):
+            stop = text.find("\n", end)
+            rest = text[end:] if stop < 0 else text[end:stop]
+            fit = fields.fits.get(name)
+            ok = fit is not None and fit.search(rest) is not None
+            if at_line_start and not colon:  # alone, or first in its cell; in a paragraph
+                # only a label of more than one bare word ("Coach/s", "Team members")
+                ok = ok or not rest.strip() or (start == first and (
+                    unit.table >= 0 or not m.group().isalpha()))
+            elif colon:  # mid-line: after another label on its line, or a value that fits
+                ok = ok or last_line == line_start
+            if not ok:
+                continue
+        found.append(_Label(name, start, end, colon))
+        last_line = line_start
     return found
 
 
@@ -108,19 +182,24 @@ def _is_header_row(body: Body, row: list[int]) -> bool:
 
 
 class FormFinder:
-    """Find every Record of Coaching form: labels and tagged controls, in document order."""
+    """Find every Record of Coaching form: labels and tagged controls, in document order.
+
+    ``notes`` lists what a coach must check, as (where, message): a form that repeats another
+    exactly (counted once), a field labelled twice in one form with two values.
+    """
 
     def __init__(self, body: Body, record_tables: set[int]) -> None:
         self.body = body
         self.record_tables = record_tables
         fields = _fields()
         self.labels = [
-            [] if not u.text or u.table in record_tables else _labels(u.text, fields)
+            [] if not u.text or u.table in record_tables else _labels(u, fields)
             for u in body.units
         ]
         self.used: set[int] = set()  # units taken as the value of a label elsewhere
         self.forms: list[dict[str, str]] = []
         self.kinds: list[dict[str, str]] = []  # per form: field -> "control" | "label" | "empty"
+        self.notes: list[tuple[str, str]] = []
         self.open = False
 
     def run(self) -> list[dict[str, str]]:
@@ -134,7 +213,23 @@ class FormFinder:
                 continue
             for _pos, name, value, kind in self._events(i, unit):
                 self._event(name, value, kind)
+        self._repeats()
         return self.forms
+
+    def _repeats(self) -> None:
+        """Count once a form that repeats an earlier one exactly (pasted twice, or copied
+        ready for next time and left as it was), and say so."""
+        first: dict[tuple[tuple[str, str], ...], int] = {}
+        for n, form in enumerate(self.forms):
+            typed = tuple(sorted((k, v) for k, v in form.items() if v))
+            if all(k in _NAMES_ONLY for k, _v in typed):
+                continue  # blank but for the names typed ahead: no session anyway
+            k = first.setdefault(typed, n)
+            if k != n:
+                self.forms[n] = {}
+                self.notes.append((f"Record of Coaching form {n + 1}", (
+                    f"repeats Record of Coaching form {k + 1} exactly: counted once; if it was "
+                    "another session, change its date")))
 
     def _heading(self, unit: Unit) -> bool:
         text = unit.text.strip()
@@ -155,43 +250,75 @@ class FormFinder:
         self.open = True
 
     def _event(self, name: str, value: str, kind: str) -> None:
+        """Take one field's value; ``kind`` is "control", "label" or "loose" (no colon)."""
         seen = self.kinds[-1].get(name) if self.open else None
         if kind == "control":
             if not self.open or (seen is not None and seen != "empty"):
                 self._new_form()
-        elif name == "coach" and (not self.open or seen is not None):
+        elif name == "coach" and kind == "label" and (not self.open or seen is not None):
             self._new_form()
-        elif not self.open or (seen is not None and not (seen == "empty" and value)):
+        elif not self.open:
+            return
+        elif seen is not None and not (seen == "empty" and value):
+            had = self.forms[-1].get(name, "")
+            if value and value != had:
+                label = schema.RECORD_FIELD[name].label.rstrip(": ")
+                self.notes.append((f"Record of Coaching form {len(self.forms)}", (
+                    f'{label} is written twice: "{had}", then "{value}"; only the first is '
+                    "read. If the form holds two sessions, give each its own form")))
             return
         self.forms[-1][name] = value
-        self.kinds[-1][name] = "empty" if kind == "label" and not value else kind
+        self.kinds[-1][name] = ("empty" if not value else "label") if kind != "control" else kind
 
     def _events(self, i: int, unit: Unit) -> list[tuple[int, str, str, str]]:
-        events: list[tuple[int, str, str, str]] = []
-        labels = self.labels[i]
+        """Return a unit's field values as (position, field, value, kind), in order.
+
+        The cell is the field: a label's value is all the text up to the next label or the
+        next control of another field, whether typed in its control, before or after it, or
+        with the control gone. A control without a label takes the text around it likewise.
+        """
         text = unit.text
+        labels = self.labels[i]
+        # (start, where the value begins, field, control, label)
+        anchors: list[tuple[int, int, str, Control | None, _Label | None]] = []
         for n, label in enumerate(labels):
             end = labels[n + 1].start if n + 1 < len(labels) else len(text)
             control = next(
                 (c for c in unit.controls
                  # a control may begin inside the label's match: a colon typed first in it
-                 if c.name == label.name and not c.used and label.start < c.start < end + 1),
+                 if c.name == label.name and not c.used and label.start < c.start <= end),
                 None,
             )
             if control is not None:
                 control.used = True
-                typed = typed_value(text[control.start:control.end])
-                events.append((label.start, label.name, typed, "control"))
-                continue
-            value = typed_value(text[label.end:end])
-            if not value:
-                value = self._neighbour(i, label.name)
-            events.append((label.start, label.name, value, "label"))
+            anchors.append((label.start, label.end, label.name, control, label))
         for c in unit.controls:
             if not c.used:
                 c.used = True
-                events.append((c.start, c.name, typed_value(text[c.start:c.end]), "control"))
-        events.sort(key=lambda e: e[0])
+                anchors.append((c.start, c.start, c.name, c, None))
+        if not anchors:
+            return []
+        anchors.sort(key=lambda a: a[0])
+        lead = text[:anchors[0][0]]
+        if anchors[0][3] is None or not lead.strip() or FORM_HEADING.match(lead):
+            lead = ""  # text before a label: typed before a field's control is the field's
+        events: list[tuple[int, str, str, str]] = []
+        carried: Control | None = None
+        for n, (start, begin, name, control, label) in enumerate(anchors):
+            end = anchors[n + 1][0] if n + 1 < len(anchors) else len(text)
+            value = typed_value((lead if n == 0 else "") + text[begin:end])
+            control = control or carried
+            carried = None
+            if label is not None and not value and n + 1 < len(anchors) and (
+                    anchors[n + 1][2] == name and anchors[n + 1][4] is not None):
+                carried = control  # "Date: [Date: 10/02]": the label typed again is the one
+                continue
+            if control is not None:
+                events.append((start, name, value, "control"))
+            elif label is not None:
+                if not value:
+                    value = self._neighbour(i, name)
+                events.append((start, name, value, "label" if label.colon else "loose"))
         return events
 
     def _neighbour(self, i: int, name: str) -> str:
@@ -218,6 +345,8 @@ class FormFinder:
             if control is not None:
                 control.used = True
                 self.used.add(j)
+                if len(other.controls) == 1:  # the cell is the field: typing beside it too
+                    return typed_value(other.text)
                 return typed_value(other.text[control.start:control.end])
             value = typed_value(other.text)
             if value:

@@ -1,0 +1,365 @@
+"""The cell is the field: what a coach types anywhere in a form's cell is that field's value.
+
+LibreOffice shows a content control's placeholder as plain grey text that a click does not
+select, so typing lands after the control in its cell, inside it after (or before) the prompt,
+over it, or in the cell once the control is deleted; and labels lose their colon or change case.
+Each case is built by editing a generated contract's XML as LibreOffice leaves it (its tags and
+placeholder flags dropped, see :func:`coach.save_as_libreoffice_does`) or as Word does, then
+read with :func:`docgen.records.read.read_record`: the session's values are what was typed, no
+prompt text is left in any value, and no date or time comes out of a prompt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import coach
+from docgen import schema
+from docgen.models import Record, RecordedSession
+from docgen.records.forms import strip_prompts, typed_value
+from docgen.records.read import read_record
+from docgen.schema import Mode
+
+# Every prompt docgen writes or once wrote, and Word's own.
+PROMPTS = tuple({*schema.PLACEHOLDERS.values(), *schema.FORMER_PLACEHOLDERS,
+                 "Click or tap here to enter text."} - {""})
+WHERE = ("after", "inside", "before", "inside-before", "over")
+
+# What a coach types in each field (leading spaces as typed after a prompt), and its reading.
+TYPED: dict[str, tuple[str, Callable[[RecordedSession], object], object]] = {
+    "coach": (" Sam Coach", lambda s: s.coach, "Sam Coach"),
+    "date": (" 10/02/2026", lambda s: s.date, dt.date(2026, 2, 10)),
+    "mode": (" by phone", lambda s: s.mode, Mode.TELEPHONE),
+    "start_time": (" 10:00", lambda s: s.start, dt.time(10, 0)),
+    "finish_time": (" 11:30", lambda s: s.finish, dt.time(11, 30)),
+    "topic": (" Run chart of falls", lambda s: s.topic, "Run chart of falls"),
+    "issues": (" Data gaps at night", lambda s: s.issues, "Data gaps at night"),
+    "action": (" Collect a baseline", lambda s: s.action, "Collect a baseline"),
+    "next_meeting": (" 17/03/2026", lambda s: s.next_meeting, dt.date(2026, 3, 17)),
+}
+
+
+@pytest.fixture
+def blank(out: Path, tmp_path: Path) -> Path:
+    """Return a copy of the contract whose one form is blank (team T2: no session planned)."""
+    src = next((out / "contracts").glob("*(T2).docx"))
+    dest = tmp_path / "record" / "T2.docx"
+    dest.parent.mkdir()
+    shutil.copyfile(src, dest)
+    return dest
+
+
+def read(path: Path) -> Record:
+    return read_record(path, path.parent)
+
+
+def only_session(record: Record) -> RecordedSession:
+    assert len(record.sessions) == 1, [s.where for s in record.sessions]
+    return record.sessions[0]
+
+
+def assert_no_prompt(record: Record) -> None:
+    """No value holds a prompt or a piece of one; no member is a prompt."""
+    for s in record.sessions:
+        for value in (s.coach, s.topic, s.issues, s.action, s.comments, str(s.mode)):
+            folded = " ".join(value.casefold().split())
+            assert "e.g." not in folded, value
+            for prompt in PROMPTS:
+                assert " ".join(prompt.casefold().split()) not in folded, value
+    for member in record.members:
+        assert strip_prompts(member) == member
+
+
+def set_prompt(path: Path, name: str, prompt: str) -> None:
+    """Make a field's control show ``prompt``: a document made by an earlier docgen."""
+    coach.replace_text(path, schema.RECORD_FIELD[name].placeholder, prompt)
+
+
+# --- (a)-(d): typed at the control, for every field kind ------------------------------------
+
+
+@pytest.mark.parametrize("libreoffice", [True, False], ids=["saved-by-lo", "flags-kept"])
+@pytest.mark.parametrize("where", WHERE)
+def test_typing_anywhere_at_the_control_is_the_value(blank: Path, where: str,
+                                                     libreoffice: bool) -> None:
+    for name, (text, _get, _want) in TYPED.items():
+        coach.type_at_control(blank, schema.RECORD_FIELD[name].tag, text, where)
+    coach.type_at_control(blank, "record.team_members", " Zoë Smith; Élodie Lefèvre", where)
+    if libreoffice:
+        coach.save_as_libreoffice_does(blank)
+    record = read(blank)
+    session = only_session(record)
+    for name, (_text, get, want) in TYPED.items():
+        assert get(session) == want, name
+    assert record.members == ("Zoë Smith", "Élodie Lefèvre")
+    assert session.hours == 1.5
+    assert_no_prompt(record)
+    assert not [p for p in record.problems if "form" in (p.sheet or "")]
+
+
+@pytest.mark.parametrize("libreoffice", [True, False], ids=["saved-by-lo", "flags-kept"])
+@pytest.mark.parametrize("where", ("after", "inside", "before", "inside-before"))
+def test_old_prompts_with_examples_never_become_data(blank: Path, where: str,
+                                                      libreoffice: bool) -> None:
+    """Prompts of documents made before ("Type the date, e.g. 03/04/2026", "e.g. 14:00"):
+    typed beside, their examples are not read; left alone, they are no value."""
+    set_prompt(blank, "date", "Type the date, e.g. 03/04/2026")
+    set_prompt(blank, "start_time", "e.g. 14:00")
+    set_prompt(blank, "finish_time", "e.g. 15:00")
+    set_prompt(blank, "next_meeting", "Type the date of the next meeting")
+    set_prompt(blank, "topic", "Type the topic brought to the coach")
+    coach.type_at_control(blank, "record.date", "10/02/2026", where)  # no space: "…202610/02"
+    coach.type_at_control(blank, "record.topic", "Run chart", where)
+    if libreoffice:
+        coach.save_as_libreoffice_does(blank)
+    record = read(blank)
+    session = only_session(record)
+    assert session.date == dt.date(2026, 2, 10)
+    assert session.topic == "Run chart"
+    assert (session.start, session.finish, session.next_meeting) == (None, None, None)
+    assert_no_prompt(record)
+
+
+@pytest.mark.parametrize("name", ["date", "start_time", "next_meeting"])
+def test_a_prompt_left_in_a_value_gives_no_date_or_time(blank: Path, name: str) -> None:
+    """A word typed into an old prompt that holds an example: the example is not the value."""
+    set_prompt(blank, "date", "Type the date, e.g. 03/04/2026")
+    set_prompt(blank, "start_time", "e.g. 14:00")
+    coach.type_at_control(blank, "record.topic", "Run chart", "over")
+    coach.type_at_control(blank, schema.RECORD_FIELD[name].tag, " by phone", "inside")
+    coach.save_as_libreoffice_does(blank)
+    record = read(blank)
+    session = only_session(record)
+    assert (session.date, session.start, session.next_meeting) == (None, None, None)
+    assert_no_prompt(record)
+
+
+def test_words_of_a_prompt_with_its_example_deleted_are_stripped(blank: Path) -> None:
+    """A coach deletes the start of the old prompt and types after its example."""
+    set_prompt(blank, "date", "e.g. 03/04/2026")
+    coach.type_at_control(blank, "record.date", " 10/02/2026", "inside")
+    coach.save_as_libreoffice_does(blank)
+    assert only_session(read(blank)).date == dt.date(2026, 2, 10)
+
+
+# --- (e): the control deleted, the value typed in the cell ----------------------------------
+
+
+@pytest.mark.parametrize("libreoffice", [True, False], ids=["saved-by-lo", "word"])
+def test_control_deleted_and_value_typed_in_the_cell(blank: Path, libreoffice: bool) -> None:
+    for name, (text, _get, _want) in TYPED.items():
+        coach.replace_control_with_text(blank, schema.RECORD_FIELD[name].tag, text)
+    if libreoffice:
+        coach.save_as_libreoffice_does(blank)
+    record = read(blank)
+    session = only_session(record)
+    for name, (_text, get, want) in TYPED.items():
+        assert get(session) == want, name
+    assert_no_prompt(record)
+
+
+def test_control_deleted_and_value_typed_on_a_line_of_its_own(blank: Path) -> None:
+    coach.type_in_paragraph_of(blank, "record.date", "10/02/2026")
+    coach.type_in_paragraph_of(blank, "record.action", "Collect a baseline")
+    coach.delete_control(blank, "record.date")
+    coach.delete_control(blank, "record.action")
+    session = only_session(read(blank))
+    assert session.date == dt.date(2026, 2, 10)
+    assert session.action == "Collect a baseline"
+
+
+def test_a_line_typed_under_the_control_in_its_cell_is_part_of_the_value(blank: Path) -> None:
+    coach.type_at_control(blank, "record.date", "10/02/2026", "over")
+    coach.type_at_control(blank, "record.action", "Collect a baseline", "over")
+    coach.type_in_paragraph_of(blank, "record.action", "Share it with the ward")
+    coach.save_as_libreoffice_does(blank)
+    session = only_session(read(blank))
+    assert session.action == "Collect a baseline\nShare it with the ward"
+
+
+# --- labels without their colon, in another case or spacing ---------------------------------
+
+LABELS = {  # field: (label as printed, as the coach left it)
+    "coach": ("Coach/s:", "COACH/S"),
+    "date": ("Date:", "Date"),
+    "mode": ("Mode:", "mode"),
+    "start_time": ("Start time:", "START TIME"),
+    "finish_time": ("Finish time:", "Finish  time:"),
+    "topic": ("Topic/subject brought", "topic/subject brought"),
+    "issues": ("Issues Arising:", "Issues arising"),
+    "action": ("Action:", "Action"),
+    "next_meeting": ("Date of Next Meeting:", "date of next meeting"),
+}
+
+
+@pytest.mark.parametrize("control", ["deleted", "kept"])
+def test_labels_without_colon_or_in_another_case(blank: Path, control: str) -> None:
+    for name, (label, typed_label) in LABELS.items():
+        coach.replace_text(blank, label, typed_label)
+        text = TYPED[name][0]
+        if control == "deleted":
+            coach.replace_control_with_text(blank, schema.RECORD_FIELD[name].tag, text)
+        else:
+            coach.type_at_control(blank, schema.RECORD_FIELD[name].tag, text, "after")
+    coach.save_as_libreoffice_does(blank)
+    record = read(blank)
+    session = only_session(record)
+    for name, (_text, get, want) in TYPED.items():
+        assert get(session) == want, name
+    assert_no_prompt(record)
+
+
+def test_date_label_and_colon_deleted_with_the_control(blank: Path) -> None:
+    """The issue's case: "Date 10/02/2026", the colon deleted along with the control."""
+    coach.replace_text(blank, "Date:", "Date")
+    coach.replace_control_with_text(blank, "record.date", "10/02/2026")
+    assert only_session(read(blank)).date == dt.date(2026, 2, 10)
+
+
+def test_a_sentence_is_not_a_label(blank: Path) -> None:
+    """"date to be agreed" in the Action is the action's text, not a Date label."""
+    coach.type_at_control(blank, "record.date", "10/02/2026", "over")
+    coach.replace_text(blank, "Action:", "Action")
+    coach.replace_control_with_text(blank, "record.action", "Collect a baseline")
+    coach.type_in_paragraph_of(blank, "record.date", "")  # an empty line: no effect
+    d = docx.Document(str(blank))
+    cell = next(c for t in d.tables for r in t.rows for c in r.cells
+                if c.text.startswith("Action"))
+    cell.add_paragraph("date to be agreed")
+    cell.add_paragraph("Start on the ward in March")
+    d.save(str(blank))
+    record = read(blank)
+    session = only_session(record)
+    assert session.date == dt.date(2026, 2, 10)
+    assert session.start is None
+    assert session.action == ("Collect a baseline\ndate to be agreed\n"
+                              "Start on the ward in March")
+    assert not [p for p in record.problems if "form" in (p.sheet or "")]
+
+
+def test_a_form_in_paragraphs_with_colonless_labels(tmp_path: Path) -> None:
+    """A form typed as paragraphs (no table, no controls): each line is its field."""
+    d = docx.Document()
+    for line in ("Record of Coaching", "Coach/s Sam Coach", "Date 10/02/2026",
+                 "START TIME 14:00  Finish  time: 3pm", "Mode by phone", "Topic",
+                 "Run charts", "Action", "Agree the measures", "date to be agreed"):
+        d.add_paragraph(line)
+    path = tmp_path / "typed.docx"
+    d.save(str(path))
+    session = only_session(read(path))
+    assert (session.coach, session.date) == ("Sam Coach", dt.date(2026, 2, 10))
+    assert (session.start, session.finish) == (dt.time(14), dt.time(15))
+    assert session.mode == Mode.TELEPHONE
+    assert session.topic == "Run charts"
+    assert session.action == "Agree the measures\ndate to be agreed"
+
+
+# --- forms repeated, sessions written twice in one form -------------------------------------
+
+
+def test_a_form_pasted_twice_counts_once_and_is_named(blank: Path) -> None:
+    coach.fill(blank, {"record.date": "10/02/2026", "record.start_time": "10:00",
+                       "record.finish_time": "11:00", "record.topic": "Run chart"})
+    coach.paste_form_copy(blank)
+    record = read(blank)
+    session = only_session(record)
+    assert session.where == "Record of Coaching form 1"
+    named = [p for p in record.problems if p.sheet == "Record of Coaching form 2"]
+    assert len(named) == 1
+    assert "repeats Record of Coaching form 1 exactly: counted once" in named[0].message
+    assert "change its date" in named[0].message
+
+
+def test_a_copy_redated_is_another_session(blank: Path) -> None:
+    coach.fill(blank, {"record.date": "10/02/2026", "record.topic": "Run chart"})
+    coach.paste_form_copy(blank)
+    coach.fill(blank, {"record.date": "17/02/2026"}, form=1)
+    record = read(blank)
+    assert [s.date for s in record.sessions] == [dt.date(2026, 2, 10), dt.date(2026, 2, 17)]
+    assert not [p for p in record.problems if "repeats" in p.message]
+
+
+def test_blank_forms_copied_are_not_named(blank: Path) -> None:
+    coach.paste_form_copy(blank)
+    coach.paste_form_copy(blank)
+    record = read(blank)
+    assert record.sessions == ()
+    assert not [p for p in record.problems if "repeats" in p.message]
+
+
+def test_a_second_set_of_labels_in_a_form_is_named(blank: Path) -> None:
+    """A second session typed into the Action cell of a form: named, not dropped silently."""
+    coach.fill(blank, {"record.date": "10/02/2026", "record.start_time": "10:00",
+                       "record.action": "Collect a baseline"})
+    coach.type_in_paragraph_of(blank, "record.action", "Date: 17/02/2026")
+    coach.type_in_paragraph_of(blank, "record.action", "Start time: 14:00")
+    record = read(blank)
+    session = only_session(record)
+    assert session.date == dt.date(2026, 2, 10)
+    named = [p.message for p in record.problems if p.sheet == "Record of Coaching form 1"]
+    assert any('Date is written twice: "10/02/2026", then "17/02/2026"' in m for m in named)
+    assert any("Start time is written twice" in m for m in named)
+    assert all("give each its own form" in m for m in named)
+
+
+# --- typed_value ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prompt", PROMPTS)
+def test_every_prompt_is_stripped_wherever_it_sits(prompt: str) -> None:
+    assert typed_value(prompt) == ""
+    assert typed_value(prompt.upper()) == ""
+    assert typed_value(f"before {prompt} after") == "before after"
+    assert typed_value(f"{prompt}\nnext line") == "next line"
+    assert typed_value(f"x{prompt}y") == "x y"
+
+
+# --- typing at random -----------------------------------------------------------------------
+
+_TYPED_TEXT = st.text(
+    st.characters(codec="utf-8", categories=("L", "N", "Zs", "Po", "Pd"),
+                  exclude_characters=":"),
+    min_size=1, max_size=30,
+).map(lambda t: " ".join(t.split())).filter(lambda t: t.strip(" -–") == t and t != "")
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_TYPED_TEXT, where=st.sampled_from(WHERE), libreoffice=st.booleans())
+def test_random_typing_at_a_control_reads_back_as_typed(
+        out: Path, tmp_path_factory: pytest.TempPathFactory, text: str, where: str,
+        libreoffice: bool) -> None:
+    path = tmp_path_factory.mktemp("typed") / "record.docx"
+    shutil.copyfile(next((out / "contracts").glob("*(T2).docx")), path)
+    coach.type_at_control(path, "record.date", "10/02/2026", "over")
+    coach.type_at_control(path, "record.issues", text, where)
+    if libreoffice:
+        coach.save_as_libreoffice_does(path)
+    record = read(path)
+    assert only_session(record).issues == typed_value(text)
+    assert_no_prompt(record)
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(day=st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31)),
+       where=st.sampled_from(WHERE[:4]), space=st.sampled_from(["", " "]))
+def test_random_date_typed_at_an_old_prompt_reads_back(
+        out: Path, tmp_path_factory: pytest.TempPathFactory, day: dt.date, where: str,
+        space: str) -> None:
+    path = tmp_path_factory.mktemp("typed") / "record.docx"
+    shutil.copyfile(next((out / "contracts").glob("*(T2).docx")), path)
+    set_prompt(path, "date", "Type the date, e.g. 03/04/2026")
+    typed = f"{day:%d/%m/%Y}"
+    coach.type_at_control(path, "record.date", space + typed if where in ("after", "inside")
+                          else typed + space, where)
+    coach.save_as_libreoffice_does(path)
+    assert only_session(read(path)).date == day
