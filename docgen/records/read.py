@@ -91,7 +91,7 @@ def _read_parts(path: Path, source: str
             if kind is not None and not kind.has_sessions:
                 return None, props, problems
             data = read_member(zf, ooxml.DOCUMENT_PART, path)
-            root = parse_xml(data, path, ooxml.DOCUMENT_PART)
+            root = parse_xml(data, path, ooxml.DOCUMENT_PART, notes)  # recovers LibreOffice damage
             careful = (b"\xee\x84" in data or b"&#" in data) and bool(  # "in" is 20x faster
                 MARK_IN_XML.search(data))
     except DocgenError as exc:
