@@ -28,8 +28,10 @@ from docgen.models import Record
 from docgen.ooxml.wordtext import MARK_IN_XML, Body, read_body
 from docgen.parallel import run_parallel
 from docgen.records import identity, programme
-from docgen.records.find import find_records
+from docgen.records.convert import converted
+from docgen.records.find import ODT_SUFFIXES, Found, How, find_files, find_records
 from docgen.records.forms import FORM_HEADING, FormFinder, table_rows
+from docgen.records.odt import read_odt
 from docgen.records.sessions import SessionContext, form_sessions, row_sessions
 from docgen.safezip import open_package, parse_xml, read_member
 from docgen.values import parse_names
@@ -91,7 +93,7 @@ def _read_parts(path: Path, source: str
             if kind is not None and not kind.has_sessions:
                 return None, props, problems
             data = read_member(zf, ooxml.DOCUMENT_PART, path)
-            root = parse_xml(data, path, ooxml.DOCUMENT_PART, notes)  # recovers LibreOffice damage
+            root = parse_xml(data, path, ooxml.DOCUMENT_PART)
             careful = (b"\xee\x84" in data or b"&#" in data) and bool(  # "in" is 20x faster
                 MARK_IN_XML.search(data))
     except DocgenError as exc:
@@ -135,26 +137,31 @@ def _not_a_record(body: Body, source: str, problems: list[Problem]) -> Record:
         f"{what}: not a coaching record, skipped", file=source)))
 
 
-def read_record(path: Path, root: Path) -> Record:
-    """Read the sessions of one record (.docx) found under ``root``, never modifying it.
+def read_record(path: Path, root: Path, converted: Path | None = None) -> Record:
+    """Read the sessions of one record found under ``root``, never modifying it.
 
-    Returns a :class:`Record`. Values that do not parse keep their session, with the field
-    empty and a problem saying why. Raises :class:`DocgenError` naming the file for a file that
-    cannot be read at all (not a zip, encrypted, truncated, a zip bomb, no document part,
-    unsafe XML).
+    A .docx (or .docm, .dotx) is read as WordprocessingML, an .odt as OpenDocument; one that
+    LibreOffice ``converted`` to .docx (a .doc, an .rtf) is read from that copy, but named
+    and dated as the original ``path``. Returns a :class:`Record`. Values that do not parse
+    keep their session, with the field empty and a problem saying why. Raises
+    :class:`DocgenError` naming the file for a file that cannot be read at all (not a zip,
+    encrypted, truncated, a zip bomb, no document part, unsafe XML).
     """
     path = Path(path)
     source = _source(path, root)
-    body, props, problems = _read_parts(path, source)
+    if converted is not None:
+        body, props, problems = _read_parts(Path(converted), source)
+    elif path.suffix.lower() in ODT_SUFFIXES:
+        body, props, problems = read_odt(path, source)
+    else:
+        body, props, problems = _read_parts(path, source)
     kind = identity.kind_in_properties(props)
     if body is None:  # a kind without sessions: its properties say all the log needs
         return Record(source=source, kind=kind.name if kind else "",
                       team_id=props.get(schema.PROP_KEY, ""), problems=tuple(problems))
 
     record_tables, rows = table_rows(body)
-    finder = FormFinder(body, record_tables)
-    forms = finder.run()
-    problems.extend(Problem(message, file=source, sheet=where) for where, message in finder.notes)
+    forms = FormFinder(body, record_tables).run()
     by_props = kind is not None and bool(props.get(schema.PROP_KEY))
     problems.extend(Problem(odd.message, file=source, sheet=f"table {odd.table + 1}",
                             row=odd.row + 1,
@@ -190,11 +197,16 @@ def read_record(path: Path, root: Path) -> Record:
     )
 
 
-def _read_one(item: tuple[Path, Path]) -> Record | list[Problem]:
-    """Read one record, or return the problems that stopped it (never raise for one file)."""
-    path, root = item
+def _read_one(item: tuple[Path, Path, Path | None]) -> Record | list[Problem]:
+    """Read one record, or return the problems that stopped it (never raise for one file).
+
+    ``item`` is (path, root, the .docx LibreOffice converted it to, or None).
+    """
+    path, root, converted = item
     try:
-        return read_record(path, root)
+        if converted is None:
+            return read_record(path, root)
+        return read_record(path, root, converted)
     except DocgenError as exc:
         return exc.problems
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the whole log
@@ -208,16 +220,34 @@ def read_records(folders: list[Path], jobs: int | None = None,
                  ) -> tuple[list[Record], list[Problem]]:
     """Read every record under ``folders``; a file that cannot be read becomes a problem.
 
-    The rest of the work always goes on: one broken file never stops the log. Records come
-    back in file order, read by ``jobs`` processes (default: the cores).
+    So does every file under them that is not read (a PDF, a .doc without LibreOffice, a file
+    that is not a record) and every folder that cannot be opened: nothing is passed over in
+    silence. .doc and .rtf files are converted to .docx by one LibreOffice run first. The rest
+    of the work always goes on: one broken file never stops the log. Records and problems
+    come back in file order, read by ``jobs`` processes (default: the cores).
     """
-    items = _named_apart(find_records(folders))
-    if started:
-        started(len(items))
-    results = run_parallel(items, _read_one, jobs, progress)
+    found, problems = find_files(folders)
+    roots = _named_apart([(f.path, f.root) for f in found])
+    found = [Found(f.path, root, f.how, f.reason) for f, (_p, root) in zip(found, roots,
+                                                                          strict=True)]
+    with converted([f.path for f in found if f.how is How.CONVERT]) as made:
+        outcome: list[Record | list[Problem] | None] = []
+        items: list[tuple[Path, Path, Path | None]] = []
+        for f in found:
+            if f.how is How.SKIP:
+                outcome.append([Problem(f.reason, file=_source(f.path, f.root))])
+            elif f.how is How.CONVERT and f.path not in made.made:
+                outcome.append([Problem(made.failed[f.path], file=_source(f.path, f.root))])
+            else:
+                outcome.append(None)  # read below
+                items.append((f.path, f.root, made.made.get(f.path)))
+        if started:
+            started(len(items))
+        results = iter(run_parallel(items, _read_one, jobs, progress))
     records: list[Record] = []
-    problems: list[Problem] = []
-    for result in results:
+    for result in outcome:
+        if result is None:
+            result = next(results)
         if isinstance(result, list):
             problems.extend(result)
         else:
