@@ -93,7 +93,7 @@ def _read_parts(path: Path, source: str
             if kind is not None and not kind.has_sessions:
                 return None, props, problems
             data = read_member(zf, ooxml.DOCUMENT_PART, path)
-            root = parse_xml(data, path, ooxml.DOCUMENT_PART)
+            root = parse_xml(data, path, ooxml.DOCUMENT_PART, notes)  # recovers LibreOffice damage
             careful = (b"\xee\x84" in data or b"&#" in data) and bool(  # "in" is 20x faster
                 MARK_IN_XML.search(data))
     except DocgenError as exc:
@@ -161,7 +161,9 @@ def read_record(path: Path, root: Path, converted: Path | None = None) -> Record
                       team_id=props.get(schema.PROP_KEY, ""), problems=tuple(problems))
 
     record_tables, rows = table_rows(body)
-    forms = FormFinder(body, record_tables).run()
+    finder = FormFinder(body, record_tables)
+    forms = finder.run()
+    problems.extend(Problem(message, file=source, sheet=where) for where, message in finder.notes)
     by_props = kind is not None and bool(props.get(schema.PROP_KEY))
     problems.extend(Problem(odd.message, file=source, sheet=f"table {odd.table + 1}",
                             row=odd.row + 1,
