@@ -54,12 +54,28 @@ class Origin(StrEnum):
     TABLE = "table"
 
 
-# Words people type for each mode, folded to lower case with single spaces.
+# Words people type for each mode, folded to lower case with single spaces (a record's Mode
+# field is also read with hyphens as spaces: "Video-call"). A Mode field may also put
+# "by", "via", "over" or "on" before a word, or "call" or "meeting" after it ("by phone",
+# "Zoom call"). In comments only the phrases of two words or more (and "f2f") count alone, and
+# a single word after "by", "via", "over" or "on" ("on Teams"): "phone etiquette" is a topic.
+# Near Me is NHS Scotland's video consulting service (formerly Attend Anywhere).
 MODE_WORDS: dict[str, Mode] = {
-    "face to face": Mode.FACE_TO_FACE, "f2f": Mode.FACE_TO_FACE,
-    "in person": Mode.FACE_TO_FACE, "telephone": Mode.TELEPHONE, "phone": Mode.TELEPHONE,
-    "video": Mode.VIDEO, "teams": Mode.VIDEO, "ms teams": Mode.VIDEO, "zoom": Mode.VIDEO,
-    "email": Mode.EMAIL, "e-mail": Mode.EMAIL,
+    "face to face": Mode.FACE_TO_FACE, "face-to-face": Mode.FACE_TO_FACE,
+    "f2f": Mode.FACE_TO_FACE, "ftf": Mode.FACE_TO_FACE, "in-person": Mode.FACE_TO_FACE,
+    "in person": Mode.FACE_TO_FACE, "on the ward": Mode.FACE_TO_FACE,
+    "on site": Mode.FACE_TO_FACE, "onsite": Mode.FACE_TO_FACE, "site visit": Mode.FACE_TO_FACE,
+    "telephone": Mode.TELEPHONE, "phone": Mode.TELEPHONE, "tel": Mode.TELEPHONE,
+    "phone call": Mode.TELEPHONE, "telephone call": Mode.TELEPHONE, "call": Mode.TELEPHONE,
+    "by phone": Mode.TELEPHONE, "by telephone": Mode.TELEPHONE,
+    "over the phone": Mode.TELEPHONE, "phoned": Mode.TELEPHONE, "telephoned": Mode.TELEPHONE,
+    "video": Mode.VIDEO, "video call": Mode.VIDEO, "videocall": Mode.VIDEO,
+    "teams": Mode.VIDEO, "ms teams": Mode.VIDEO, "microsoft teams": Mode.VIDEO,
+    "teams call": Mode.VIDEO, "teams meeting": Mode.VIDEO, "zoom": Mode.VIDEO,
+    "zoom call": Mode.VIDEO, "near me": Mode.VIDEO, "nearme": Mode.VIDEO,
+    "attend anywhere": Mode.VIDEO,
+    "email": Mode.EMAIL, "e-mail": Mode.EMAIL, "e mail": Mode.EMAIL, "by email": Mode.EMAIL,
+    "by e mail": Mode.EMAIL, "emailed": Mode.EMAIL,
 }
 
 

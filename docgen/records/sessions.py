@@ -35,12 +35,14 @@ from docgen.models import RecordedSession, RecordSettings
 from docgen.records.programme import FIRST_DAY, LAST_DAY
 from docgen.schema import FormField, Kind, Mode, Origin, Status
 from docgen.values import (
+    format_date_short,
     format_time,
+    guessed_note,
     hours_between,
     mentions_email,
-    parse_time,
-    parse_typed_date,
+    parse_typed_dates,
     parse_typed_times,
+    read_typed_times,
 )
 
 __all__ = ["SessionContext", "build_session", "form_sessions", "row_sessions"]
@@ -54,10 +56,25 @@ _EMAIL_IN = ("date", "start", "finish", "comments")
 # What build_session sets itself, not from one field.
 _SET_HERE = frozenset({"source", "team_id", "team_name", "hours", "hours_assumed", "status",
                        "origin", "where"})
-_CANCELLED = re.compile(r"cancel", re.IGNORECASE)
+# What became of a session, in the words of its comments (see _status_reading).
+_STATUS_WORDS = re.compile(
+    r"(?P<held>\bheld\b|\bwent\s+ahead\b|\btook\s+place\b|\bdid\s+go\s+ahead\b)"
+    r"|(?P<cancelled>\bcancel\w*|\b(?:not|never|wasn[’']t)\s+(?:held|happened)\b"
+    r"|\bcalled\s+off\b|\bno[- ]show\b"
+    r"|\bdid(?:\s+not|n[’']t)\s+(?:go\s+ahead|take\s+place|happen)\b)"
+    r"|(?P<rescheduled>\bre-?schedul\w*|\bre-?arrang\w*|\bpostpon\w*"
+    r"|\bmoved\s+(?:to|till?|until)\s+(?=\d|(?:mon|tue|wed|thu|fri|sat|sun|next|another|later)))",
+    re.IGNORECASE)
+# Words just before a status word that make it no plain statement ("nearly cancelled").
+_QUALIFIED = re.compile(
+    r"(?:\b(?:nearly|almost|not|never|no|nor|may|might|could|would|should|if|whether|"
+    r"possibly|perhaps|maybe|probably|likely|to\s+be|in\s+case|last|previous|next|other|"
+    r"threatened|about\s+to)|n[’']t)\W*(?:\w+\W+){0,2}$", re.IGNORECASE)
 _TOPIC_CANCELLED = re.compile(r"\W*cancel", re.IGNORECASE)
 _TOPIC_RESCHEDULED = re.compile(r"\W*re-?schedul", re.IGNORECASE)
-_RESCHEDULED = re.compile(r"re-?schedul|re-?arrang|postpon|moved\s+to", re.IGNORECASE)
+_STATUS_FIRST = {"cancelled": "Cancelled", "rescheduled": "Rescheduled"}
+# Words in prose that name a mode only with a word before them: "by phone", "on Teams".
+_MODE_BY = r"(?:by|via|over|on|using|through)\s+(?:the\s+|a\s+|an\s+)?"
 
 
 @dataclass
@@ -102,11 +119,12 @@ class _Plan:
 
 
 def _time_example(field: FormField) -> str:
-    """Return examples of a time for a problem, from the field's placeholder ("e.g. 14:00")."""
-    try:
-        t = parse_time(field.placeholder.removeprefix("e.g.").strip())
-    except ValueError:
-        t = dt.time(14)
+    """Return examples of a time for a problem, from the field's placeholder ("e.g. 14:00").
+
+    A placeholder without a time in it ("hh:mm") gives 14:00, as does a morning one.
+    """
+    found = parse_typed_times(field.placeholder)
+    t = found[0] if found and found[0].hour >= 12 else dt.time(14)
     twelve = f"{t.hour % 12 or 12}{f':{t.minute:02d}' if t.minute else ''}"
     return f"e.g. {format_time(t)} or {twelve}{'pm' if t.hour >= 12 else 'am'}"
 
@@ -153,23 +171,88 @@ def _plan() -> _Plan:
 # --- values, by kind ---------------------------------------------------------------------------
 
 
+def _fold_mode(text: str) -> str:
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split()).strip(" .()[]")
+
+
 def _mode(text: str) -> Mode | None:
-    """Return the mode a typed word names ("phone", "F2F", "Face-to-face"), else None."""
-    folded = " ".join(text.casefold().split()).strip(" .")
-    return schema.MODE_WORDS.get(folded) or schema.MODE_WORDS.get(folded.replace("-", " "))
+    """Return the mode a Mode field names ("phone", "F2F", "by phone", "MS Teams"), else None."""
+    folded = _fold_mode(text)
+    if mode := schema.MODE_WORDS.get(folded):
+        return mode
+    bare = re.sub(r"^(?:by|via|over|on|using)\s+(?:the\s+|a\s+)?", "", folded)
+    bare = re.sub(r"\s+(?:call|meeting|session|chat)$", "", bare)
+    return schema.MODE_WORDS.get(bare)
+
+
+_mode_words: dict[tuple[str, ...], re.Pattern[str]] = {}  # by schema.MODE_WORDS' keys
+
+
+def _modes_in(text: str, prose: bool) -> list[tuple[Mode, str]]:
+    """Return the modes words in ``text`` name, with the words, in the order typed.
+
+    In a date field any mode word counts ("03/04 phone"). In prose (comments) a word counts
+    only when it cannot be about something else: a phrase ("phone call", "Near Me", "face to
+    face") or a word after "by", "via", "over" or "on" ("by phone", "on Teams"), so that
+    "phone etiquette" or "teams were keen" name no mode. "On the ward" is no mode in prose.
+    """
+    if not text:
+        return []
+    keys = tuple(schema.MODE_WORDS)
+    if keys not in _mode_words:
+        longest = sorted(keys, key=len, reverse=True)
+        words = "|".join(r"[\s-]+".join(map(re.escape, k.split())) for k in longest)
+        _mode_words.clear()
+        _mode_words[keys] = re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
+    found: list[tuple[Mode, str]] = []
+    for m in _mode_words[keys].finditer(text):
+        key, word = _fold_mode(m.group()), " ".join(m.group().split())
+        if prose and (" " not in key or key == "on the ward") and key != "f2f":
+            by = re.search(_MODE_BY + "$", text[:m.start()], re.IGNORECASE)
+            if by is None or key == "on the ward":
+                continue
+            word = " ".join((by.group() + m.group()).split())
+        if mode := _mode(key):
+            found.append((mode, word))
+    return found
 
 
 def _status(comments: str, topic: str) -> Status:
-    """Return what became of a session from its comments, or from a topic's first word.
+    """Return what became of a session: see :func:`_status_reading`."""
+    return _status_reading(comments, topic)[0]
 
-    A topic counts only when it starts with the word ("Cancelled – staff sick"): a topic such
-    as "Moved to the new ward" is what was discussed, not what became of the session.
+
+def _status_reading(comments: str, topic: str) -> tuple[Status, str]:
+    """Return what became of a session from its comments or topic, and a doubt to name.
+
+    A status word counts when it is plainly the comments' point: they start with it ("Held –
+    rearranged from 10/03", "Cancelled – staff sick", "Rescheduled to 17/03"), or it is their
+    only kind of status word and nothing before it qualifies it ("nearly", "not", "may",
+    "last"). Comments that say the session went ahead ("held", "went ahead") make it held.
+    A status word that is not plain leaves the session held, and the doubt is returned for
+    the Problems sheet. A topic counts only when it starts with the word ("Cancelled – staff
+    sick"): "Moved to the new ward" is what was discussed, not what became of the session.
     """
-    if _CANCELLED.search(comments) or _TOPIC_CANCELLED.match(topic):
-        return Status.CANCELLED
-    if _RESCHEDULED.search(comments) or _TOPIC_RESCHEDULED.match(topic):
-        return Status.RESCHEDULED
-    return Status.HELD
+    words = [(m.lastgroup or "", m) for m in _STATUS_WORDS.finditer(comments)]
+    if words and not comments[:words[0][1].start()].strip(" \t\n-–—:;,.!*()[]\"'"):
+        return Status(words[0][0]), ""  # the comments start with it
+    plain = [(kind, m) for kind, m in words
+             if not _QUALIFIED.search(comments[max(0, m.start() - 40):m.start()])]
+    if any(kind == "held" for kind, _ in plain):  # "Nearly cancelled (snow) but went ahead"
+        return Status.HELD, ""
+    if plain and len(plain) == len(words):
+        return Status(plain[0][0]), ""  # "Coach cancelled", "staff sick so rescheduled"
+    if _TOPIC_CANCELLED.match(topic):
+        return Status.CANCELLED, ""
+    if _TOPIC_RESCHEDULED.match(topic):
+        return Status.RESCHEDULED, ""
+    doubtful = [(kind, m) for kind, m in words if kind != "held"]
+    if not doubtful:  # no status word, or only "to be held": held, as nothing says otherwise
+        return Status.HELD, ""
+    kind, m = doubtful[0]
+    return Status.HELD, (f'comments mention "{m.group()}" but do not plainly say the session '
+                         f"was {kind}: counted as held; write \"{_STATUS_FIRST[kind]}\" first "
+                         "if it was")
 
 
 class _Reading:
@@ -186,7 +269,19 @@ class _Reading:
 
 def _read_date(reading: _Reading, field: FormField, text: str) -> object:
     ctx = reading.ctx
-    date, error = parse_typed_date(text, ctx.reference, ctx.after)
+    dates, error = parse_typed_dates(text, ctx.reference, ctx.after)
+    date = dates[0] if dates else None
+    if len(dates) > 1:  # two sessions in one form, or a date beside the session's: never silent
+        shown = ", ".join(format_date_short(d) for d in dates[:-1])
+        many = "two" if len(dates) == 2 else str(len(dates))
+        first = format_date_short(dates[0])
+        if field.recorded == "date":
+            reading.problem(f"holds {many} dates: {shown} and {format_date_short(dates[-1])}; "
+                            f"the first, {first}, is counted; one form per session: copy the "
+                            "form for the second", field)
+        else:
+            reading.problem(f"holds {many} dates: {shown} and {format_date_short(dates[-1])}; "
+                            f"the first, {first}, is kept: type one date", field)
     if date is not None and not FIRST_DAY <= date <= LAST_DAY:
         # a slip ("3/4/1926", "0001-04-03"), and a date Excel cannot show before 1900
         date, error = None, (f'"{text}" is not a date from {FIRST_DAY.year} to '
@@ -202,12 +297,87 @@ def _read_date(reading: _Reading, field: FormField, text: str) -> object:
 
 
 def _read_times(reading: _Reading, field: FormField, text: str) -> object:
+    """Read a time field alone; :func:`_settle_times` then reads Start and Finish together."""
     times = parse_typed_times(text)
     if text and not times:
         example = reading.plan.time_examples[field.name]
         reading.problem(f'"{text}" is not a time ({example})', field)
     reading.times[field.recorded] = times
     return times[0] if times else None
+
+
+def _settle_times(reading: _Reading, typed: Mapping[str, str]) -> None:
+    """Read Start and Finish as a pair: ranges typed in either, and am/pm from each other.
+
+    "10-11am" in Start gives the finish too; "10:00-11:00" in Finish gives the start when it
+    is blank. Where a range and the other field disagree the field typed alone is kept and
+    both are named; an hour from 1 to 6 typed without am/pm is read as afternoon and named.
+    """
+    fields = {f.recorded: f for f in reading.plan.fields if f.kind == Kind.TIME}
+    if "start" not in fields or "finish" not in fields:
+        return
+    values = reading.values
+    start_text, finish_text = typed.get("start", ""), typed.get("finish", "")
+    starts, finishes = read_typed_times(start_text, finish_text)
+    start = starts[0].time if starts else None
+    finish = finishes[-1].time if finishes else None
+    if len(starts) == 2:
+        if finish is None:
+            finish = starts[1].time  # "14:00-15:00" typed in the start box
+        elif len(finishes) == 1 and finish != starts[1].time:
+            reading.problem(f'Start time holds the range "{start_text}" but Finish time says '
+                            f"{format_time(finish)}: {format_time(finish)} is kept; check "
+                            "the times", fields["finish"])
+    if len(finishes) == 2:
+        if start is None:
+            start = finishes[0].time  # "10:00-11:00" typed in the finish box
+        elif start != finishes[0].time:
+            reading.problem(f'"{finish_text}" is a range that does not start at the start time '
+                            f"{format_time(start)}: the finish is read as "
+                            f"{format_time(finish)}; check the times", fields["finish"])
+    for attr, found in (("start", starts), ("finish", finishes)):
+        if note := guessed_note(found):
+            reading.problem(note, fields[attr])
+    values["start"], values["finish"] = start, finish
+
+
+def _settle_mode(reading: _Reading, typed: Mapping[str, str]) -> None:
+    """Take the mode from the Mode field, else from words in the date field or comments.
+
+    Comments or date words that name another mode than the Mode field are named (the field
+    is kept; an e-mail word beside the date is not against it: the date was agreed by e-mail);
+    comments that name two modes leave the mode blank and say so. Failing any mode word,
+    e-mail mentioned in the date, times or comments makes it an e-mail contact.
+    """
+    values = reading.values
+    in_date = _modes_in(typed.get("date", ""), prose=False)
+    in_comments = _modes_in(typed.get("comments", ""), prose=True)
+    at = {f.recorded: f for f in reading.plan.fields}
+    said = {mode for mode, _ in in_comments}
+    mode = values.get("mode")
+    if mode:
+        # words beside the date other than e-mail ("10/04/2026 (email)": arranged by e-mail)
+        against = [("comments say", w) for m, w in in_comments if m != mode] + [
+            ("the date field says", w) for m, w in in_date if m not in (mode, Mode.EMAIL)]
+        if against and "mode" in at:
+            where, word = against[0]
+            reading.problem(f'{where} "{word}" but Mode says {mode}: {mode} is kept; '
+                            "correct whichever is wrong", at["mode"])
+        return
+    if in_date:
+        values["mode"] = in_date[0][0]
+    elif len(said) == 1:
+        values["mode"] = in_comments[0][0]
+    elif said:
+        words = " and ".join(f'"{w}"' for w in dict.fromkeys(w for _, w in in_comments))
+        reading.problem(f"comments speak of more than one mode ({words}): the mode is left "
+                        "blank; type it in Mode",
+                        at["mode"] if "mode" in at and reading.origin == Origin.FORM
+                        else at["comments"])
+        values["mode"] = ""
+    else:
+        email = any(mentions_email(typed.get(attr, "")) for attr in _EMAIL_IN)
+        values["mode"] = Mode.EMAIL if email else ""
 
 
 def _read_mode(reading: _Reading, field: FormField, text: str) -> object:
@@ -265,11 +435,10 @@ def build_session(ctx: SessionContext, texts: Mapping[str, str], origin: Origin,
             values[field.recorded] = read(reading, field, text)
         else:
             values[field.recorded] = blank
-    start_times = reading.times.get("start", ())
-    if values.get("finish") is None and len(start_times) == 2 and "finish" in typed:
-        values["finish"] = start_times[1]  # "14:00-15:00" typed in the start box
-    email = any(mentions_email(typed.get(attr, "")) for attr in _EMAIL_IN)
-    values["mode"] = values.get("mode") or (Mode.EMAIL if email else "")
+    _settle_times(reading, typed)
+    _settle_mode(reading, typed)
+    if doubt := _status_reading(typed["comments"], typed.get("topic", ""))[1]:
+        reading.problem(doubt, next(f for f in plan.fields if f.recorded == "comments"))
     status = _status(typed["comments"], typed.get("topic", ""))
     hours, assumed = _hours(reading, status, values["mode"] == Mode.EMAIL)
     return RecordedSession(

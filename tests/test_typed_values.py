@@ -1,0 +1,276 @@
+"""Values as people type them, read through the record reader: right, or named.
+
+Each case types into a generated contract (team T2: no session planned, so nothing is
+pre-filled) as Word does (:func:`coach.fill`, :func:`coach.add_table_row`) and reads it with
+:func:`docgen.records.read.read_record`. Every typed value is in the session, right; where
+docgen had to decide (a time without am/pm, two dates in one field, a status word that is
+not plainly the comments' point, words that disagree with the Mode field) the Problems sheet
+names the file, the form or row, and the field, with what to do. Nothing is guessed silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import coach
+import pytest
+
+from docgen import schema
+from docgen.models import Record, RecordedSession
+from docgen.records.read import read_record
+from docgen.records.sessions import _time_example
+from docgen.schema import Mode, Status
+
+FORM = "Record of Coaching form 1"
+ROW = "COACHING RECORD row 1"
+T = dt.time
+D = dt.date
+
+
+@pytest.fixture
+def blank(out: Path, tmp_path: Path) -> Path:
+    """Return a copy of the contract whose one form is blank (team T2: no session planned)."""
+    src = next((out / "contracts").glob("*(T2).docx"))
+    dest = tmp_path / "record" / "T2.docx"
+    dest.parent.mkdir()
+    shutil.copyfile(src, dest)
+    return dest
+
+
+def typed(path: Path, **fields: str) -> Record:
+    """Type ``fields`` (field name -> text) into the first form, then read the record."""
+    coach.fill(path, {f"record.{name}": text for name, text in fields.items()})
+    return read_record(path, path.parent)
+
+
+def only(record: Record) -> RecordedSession:
+    (session,) = record.sessions
+    return session
+
+
+def named(record: Record, where: str = FORM) -> dict[str, list[str]]:
+    """Return the problems at ``where`` by the field (column) they name; all name the file."""
+    assert all(p.file == "T2.docx" for p in record.problems), record.problems
+    found: dict[str, list[str]] = {}
+    for p in record.problems:
+        if p.sheet == where:
+            found.setdefault(p.column or "", []).append(p.message)
+    return found
+
+
+# --- times -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("start", "finish", "expected", "hours"), [
+    ("10-11am", "", (T(10), T(11)), 1.0),  # the am applies to both ends
+    ("10:00–11:30", "", (T(10), T(11, 30)), 1.5),
+    ("10:00 to 11:30", "", (T(10), T(11, 30)), 1.5),
+    ("2-3.30pm", "", (T(14), T(15, 30)), 1.5),
+    ("", "10:00-11:00", (T(10), T(11)), 1.0),  # a range typed in Finish
+    ("", "2-3.30pm", (T(14), T(15, 30)), 1.5),
+    ("10:00", "10:00 to 11:30", (T(10), T(11, 30)), 1.5),
+    ("13:30", "14:45", (T(13, 30), T(14, 45)), 1.25),  # 24-hour times as typed
+    ("09:00", "10:00", (T(9), T(10)), 1.0),
+    ("2pm", "3.30", (T(14), T(15, 30)), 1.5),  # the start's pm decides the finish's
+    ("11:00", "1:00", (T(11), T(13)), 2.0),  # a finish follows its start
+])
+def test_times_and_ranges_are_read_without_a_problem(blank: Path, start: str, finish: str,
+                                                    expected: tuple[dt.time, dt.time],
+                                                    hours: float) -> None:
+    record = typed(blank, date="10/02/2026", start_time=start, finish_time=finish)
+    s = only(record)
+    assert (s.start, s.finish) == expected
+    assert (s.hours, s.hours_assumed) == (hours, False)
+    assert record.problems == ()
+
+
+def test_two_o_clock_to_half_three_without_am_or_pm_is_afternoon_and_named(blank: Path
+                                                                           ) -> None:
+    record = typed(blank, date="10/02/2026", start_time="2.00", finish_time="3.30")
+    s = only(record)
+    assert (s.start, s.finish, s.hours) == (T(14), T(15, 30), 1.5)  # never 02:00-03:30
+    found = named(record)
+    assert found["Start time"] == ['read "2.00" as 14:00; type 14:00 or 2pm to say so']
+    assert found["Finish time"] == ['read "3.30" as 15:30; type 15:30 or 3:30pm to say so']
+
+
+def test_a_range_without_am_or_pm_is_afternoon_and_named(blank: Path) -> None:
+    record = typed(blank, date="10/02/2026", start_time="2-3.30")
+    assert (only(record).start, only(record).finish) == (T(14), T(15, 30))
+    assert named(record) == {"Start time": [
+        'read "2" as 14:00 and "3.30" as 15:30; type 14:00 or 2pm to say so']}
+
+
+def test_a_range_in_finish_that_disagrees_with_start_is_named(blank: Path) -> None:
+    record = typed(blank, date="10/02/2026", start_time="09:00", finish_time="10:00-11:00")
+    s = only(record)
+    assert (s.start, s.finish, s.hours) == (T(9), T(11), 2.0)
+    (message,) = named(record)["Finish time"]
+    assert message.startswith('"10:00-11:00" is a range that does not start at the start time '
+                              "09:00") and "check the times" in message
+
+
+def test_a_range_in_start_that_disagrees_with_finish_is_named(blank: Path) -> None:
+    record = typed(blank, date="10/02/2026", start_time="14:00-15:00", finish_time="15:30")
+    s = only(record)
+    assert (s.start, s.finish) == (T(14), T(15, 30))
+    (message,) = named(record)["Finish time"]
+    assert 'Start time holds the range "14:00-15:00" but Finish time says 15:30' in message
+
+
+def test_a_time_that_is_no_time_gives_a_time_example_without_the_placeholder(
+        blank: Path) -> None:
+    record = typed(blank, date="10/02/2026", start_time="after lunch")
+    assert named(record)["Start time"] == ['"after lunch" is not a time (e.g. 14:00 or 2pm)']
+
+
+@pytest.mark.parametrize(("placeholder", "example"), [
+    ("hh:mm", "e.g. 14:00 or 2pm"), ("", "e.g. 14:00 or 2pm"), ("e.g. 14:00", "e.g. 14:00 or 2pm"),
+    ("e.g. 15:30", "e.g. 15:30 or 3:30pm"), ("e.g. 9:00", "e.g. 14:00 or 2pm"),
+    ("Type the start time", "e.g. 14:00 or 2pm"),
+])
+def test_the_time_example_survives_any_placeholder(placeholder: str, example: str) -> None:
+    field = dataclasses.replace(schema.RECORD_FIELD["start_time"], placeholder=placeholder)
+    assert _time_example(field) == example
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["10/02/2026 and 17/02/2026", "10/02/2026\n17/02/2026",
+                                  "10 February 2026, 17 February 2026"])
+def test_two_dates_in_one_date_field_are_named_and_the_first_counted(blank: Path, text: str
+                                                                     ) -> None:
+    record = typed(blank, date=text, start_time="10:00", finish_time="11:00")
+    assert only(record).date == D(2026, 2, 10)
+    (message,) = named(record)["Date"]
+    assert message == ("holds two dates: 10/02/2026 and 17/02/2026; the first, 10/02/2026, is "
+                       "counted; one form per session: copy the form for the second")
+
+
+def test_two_dates_in_the_next_meeting_field_are_named(blank: Path) -> None:
+    record = typed(blank, date="10/02/2026", next_meeting="17/02/2026 or 24/02/2026")
+    assert only(record).next_meeting == D(2026, 2, 17)
+    (message,) = named(record)["Date of Next Meeting"]
+    assert message.startswith("holds two dates: 17/02/2026 and 24/02/2026")
+
+
+# The contract was made on conftest.TODAY (23 November 2026): a date typed without a year that
+# would be over two months before it is next year's.
+@pytest.mark.parametrize(("text", "date", "mode"), [
+    ("held 03/04/2026", D(2026, 4, 3), ""),
+    ("Tues 3rd March", D(2027, 3, 3), ""),
+    ("by phone 03/04", D(2027, 4, 3), Mode.TELEPHONE),
+    ("03/04/2026 Teams", D(2026, 4, 3), Mode.VIDEO),
+    ("03/04/2026 F2F", D(2026, 4, 3), Mode.FACE_TO_FACE),
+    ("03/04/2026 (email)", D(2026, 4, 3), Mode.EMAIL),
+])
+def test_words_around_a_date_read_the_date_and_the_mode(blank: Path, text: str, date: dt.date,
+                                                        mode: str) -> None:
+    record = typed(blank, date=text, topic="Run chart")
+    s = only(record)
+    assert (s.date, s.mode) == (date, mode)
+    assert record.problems == ()
+
+
+# --- status ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("comments", "status", "hours"), [
+    ("Held – rearranged from 10/03", Status.HELD, 1.0),  # "held" is the point
+    ("Nearly cancelled (snow) but went ahead", Status.HELD, 1.0),
+    ("Cancelled – staff sick", Status.CANCELLED, 0.0),
+    ("Rescheduled to 17/03", Status.RESCHEDULED, 0.0),
+    ("Staff sick so the coach cancelled", Status.CANCELLED, 0.0),
+    ("Not held - ward closed", Status.CANCELLED, 0.0),
+    ("Good discussion of the run chart", Status.HELD, 1.0),
+])
+def test_a_plain_status_word_in_the_comments_decides(blank: Path, comments: str,
+                                                     status: Status, hours: float) -> None:
+    coach.add_table_row(blank, ("Sam Coach", "10/02/2026", "Charts", comments))
+    record = read_record(blank, blank.parent)
+    s = only(record)
+    assert (s.status, s.hours) == (status, hours)
+    assert record.problems == ()
+
+
+@pytest.mark.parametrize(("comments", "word", "first"), [
+    ("Team may cancel if the ward is busy", "cancel", "Cancelled"),
+    ("Wasn't cancelled after all", "cancelled", "Cancelled"),
+    ("Next one might be rescheduled", "rescheduled", "Rescheduled"),
+])
+def test_a_status_word_that_is_not_the_point_is_held_and_named(blank: Path, comments: str,
+                                                               word: str, first: str) -> None:
+    coach.add_table_row(blank, ("Sam Coach", "10/02/2026", "Charts", comments))
+    record = read_record(blank, blank.parent)
+    assert only(record).status == Status.HELD
+    (message,) = named(record, ROW)["Comments"]
+    kind = first.lower()
+    assert message == (f'comments mention "{word}" but do not plainly say the session was '
+                       f'{kind}: counted as held; write "{first}" first if it was')
+
+
+# --- mode ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "mode"), [
+    ("F2F", Mode.FACE_TO_FACE), ("in person", Mode.FACE_TO_FACE),
+    ("On the ward", Mode.FACE_TO_FACE), ("Face-to-face", Mode.FACE_TO_FACE),
+    ("telephone", Mode.TELEPHONE), ("Phone", Mode.TELEPHONE), ("by phone", Mode.TELEPHONE),
+    ("Phone call", Mode.TELEPHONE), ("Call", Mode.TELEPHONE),
+    ("Video", Mode.VIDEO), ("Teams", Mode.VIDEO), ("MS Teams", Mode.VIDEO),
+    ("Teams call", Mode.VIDEO), ("Zoom", Mode.VIDEO), ("Near Me", Mode.VIDEO),
+    ("Attend Anywhere", Mode.VIDEO), ("video call", Mode.VIDEO),
+    ("e-mail", Mode.EMAIL), ("Email", Mode.EMAIL), ("by email", Mode.EMAIL),
+])
+def test_modes_as_people_type_them(blank: Path, text: str, mode: Mode) -> None:
+    record = typed(blank, date="10/02/2026", mode=text, start_time="10:00", finish_time="11:00")
+    assert only(record).mode == mode
+    assert record.problems == ()
+
+
+def test_a_topic_about_the_phone_is_no_mode(blank: Path) -> None:
+    record = typed(blank, date="10/02/2026", topic="Phone etiquette on the ward")
+    assert only(record).mode == ""
+    assert record.problems == ()
+
+
+@pytest.mark.parametrize(("comments", "mode"), [
+    ("Spoke by phone", Mode.TELEPHONE), ("Teams call with the ward", Mode.VIDEO),
+    ("Met face to face", Mode.FACE_TO_FACE), ("via Near Me", Mode.VIDEO),
+    ("Discussed phone etiquette", ""), ("Teams were keen", ""), ("by e-mail", Mode.EMAIL),
+])
+def test_mode_from_the_comments_only_where_plain(blank: Path, comments: str, mode: str
+                                                 ) -> None:
+    coach.add_table_row(blank, ("Sam Coach", "10/02/2026", "Charts", comments))
+    record = read_record(blank, blank.parent)
+    assert only(record).mode == mode
+    assert record.problems == ()
+
+
+def test_comments_that_speak_of_two_modes_leave_it_blank_and_say_so(blank: Path) -> None:
+    coach.add_table_row(blank, ("Sam Coach", "10/02/2026", "Charts",
+                                "Teams call failed, finished by phone"))
+    record = read_record(blank, blank.parent)
+    assert only(record).mode == ""
+    (message,) = named(record, ROW)["Comments"]
+    assert message == ('comments speak of more than one mode ("Teams call" and "by phone"): the '
+                       "mode is left blank; type it in Mode")
+
+
+def test_date_words_against_the_mode_field_are_named(blank: Path) -> None:
+    record = typed(blank, date="by phone 10/02/2026", mode="Teams")
+    assert only(record).mode == Mode.VIDEO
+    (message,) = named(record)["Mode"]
+    assert message == ('the date field says "by phone" but Mode says Video: Video is kept; '
+                       "correct whichever is wrong")
+
+
+def test_a_mode_not_recognised_is_named(blank: Path) -> None:
+    record = typed(blank, date="10/02/2026", mode="carrier pigeon")
+    assert only(record).mode == ""
+    (message,) = named(record)["Mode"]
+    assert message.startswith('"carrier pigeon" is not a mode')
