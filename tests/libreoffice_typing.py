@@ -11,7 +11,7 @@ The job::
         "source": "/abs/record.docx",
         "track": true,                      # Edit > Track Changes > Record (.RecordChanges)
         "edits": [{"label": "Date:",        # or "placeholder": the grey text it shows
-                   "how": "after" | "inside" | "over", "text": "10/02/2026",
+                   "how": "after" | "inside" | "over" | "replace", "text": "10/02/2026",
                    "occurrence": 1}],       # the n-th such field: 1 in the first form
         "saves": [{"path": "/abs/out.docx", "filter": "MS Word 2007 XML"}]}]}
 
@@ -30,9 +30,14 @@ place, so there are three places a coach's typing lands:
   the end of the paragraph and moved one step left, into the field, as the Left key does).
 - ``over``: the grey text selected (from inside the field, as a drag over it does) and typed
   over: the field's content becomes the typed text.
+- ``replace``: the whole field selected (a drag from before it to after it) and typed over:
+  the field is gone and the typed text is ordinary text after the label.
 
-Typing is the dispatcher's ``.uno:InsertText`` at the view cursor, which is what a key press
-inserts (``SwWrtShell::Insert``), tracked as an insertion when changes are recorded.
+Typing is the dispatcher's ``.uno:InsertText`` at the view cursor, one character at a time,
+which is what each key press inserts (``SwWrtShell::Insert``), tracked as an insertion when
+changes are recorded. (One call with the whole text is not the same: with changes recorded
+and the whole field selected, 7.4 then splits the text oddly between the deleted field and
+the text after it.)
 
 Saved as .docx, the field goes back to a ``w:sdt`` without its ``w:tag`` (the alias stays) and
 without ``w:showingPlcHdr``. With Track Changes on, typing inside or over the field makes 7.4
@@ -165,9 +170,11 @@ def _find_fields(doc, edits: list[dict]) -> list:
 
 
 def _type(office: Office, doc, text: str) -> None:
-    """Type ``text`` at the view cursor, as the keyboard does."""
+    """Type ``text`` at the view cursor, one key press (one character) at a time."""
     frame = doc.CurrentController.Frame
-    office.dispatcher.executeDispatch(frame, ".uno:InsertText", "", 0, (_prop("Text", text),))
+    for char in text:
+        office.dispatcher.executeDispatch(frame, ".uno:InsertText", "", 0,
+                                          (_prop("Text", char),))
 
 
 def _edit(office: Office, doc, field, edit: dict) -> dict:
@@ -179,18 +186,21 @@ def _edit(office: Office, doc, field, edit: dict) -> dict:
     cursor.gotoEndOfParagraph(False)  # the empty part of the cell: the end of its line
     view.gotoRange(cursor, False)
     how = edit["how"]
-    if how in ("inside", "over"):
+    if how == "replace":
+        view.gotoRange(anchor, False)
+        view.gotoRange(anchor, True)  # the whole field selected, as a drag across it does
+    elif how in ("inside", "over"):
         view.goLeft(1, False)  # into the field, after its grey text
         if how == "over":
             view.goLeft(len(field.Content), True)  # the grey text selected
     elif how != "after":
         raise ValueError(f"unknown way of typing {how!r}")
-    _type(office, doc, edit["text"])
     paragraph = anchor.Text.createTextCursorByRange(anchor.Start)
     paragraph.gotoStartOfParagraph(False)
+    _type(office, doc, edit["text"])
     paragraph.gotoEndOfParagraph(True)
-    seen["after"] = field.Content
     seen["paragraph"] = paragraph.String
+    seen["after"] = None if how == "replace" else field.Content  # replaced: the field is gone
     return seen
 
 

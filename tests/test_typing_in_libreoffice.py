@@ -2,9 +2,10 @@
 
 A coach in LibreOffice 7.4 sees each field of the Record of Coaching form as grey prompt text
 that a click does not select, so the typing lands after the field (a click in the empty part
-of the cell), inside it after the prompt (a click at the end of the grey text), or over the
-prompt (selected first); with or without Track Changes; and the record is saved as .docx, .odt
-or .doc. :mod:`libreoffice_typing` does the typing over UNO, in one soffice for this module.
+of the cell), inside it after the prompt (a click at the end of the grey text), over the
+prompt (selected first), or in place of the whole field (selected across it); with or without
+Track Changes; and the record is saved as .docx, .odt or .doc. :mod:`libreoffice_typing` does
+the typing over UNO, in one soffice for this module.
 For every case, each typed value must be in the log's session, right, or the file, the form
 and the field must be named on the Problems sheet: silence is the bug.
 
@@ -24,6 +25,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, TODAY, small_rows
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from docgen import jobs
 from docgen.cohort.starter import write_cohort_workbook
@@ -48,7 +51,7 @@ EXPECTED = {"date": dt.date(2026, 2, 10), "mode": Mode.TELEPHONE, "start_time": 
 ROW_ATTRIBUTE = {"date": "date", "mode": "mode", "start_time": "start",
                  "finish_time": "finish", "topic": "topic"}
 
-WAYS = ("after", "inside", "over")
+WAYS = ("after", "inside", "over", "replace")
 FORMATS = (".docx", ".odt", ".doc")
 
 
@@ -160,11 +163,22 @@ _TRACKED_DOCX = ("docgen/records/forms.py: LibreOffice 7.4 with Track Changes on
 _TRACKED_DOC = ("docgen/records/forms.py: a .doc saved by LibreOffice 7.4 with Track Changes on "
                 "holds tracked copies of each field; the topic reads as the typed text 4 times, "
                 "silently")
+# A whole field selected and typed over with Track Changes on: LibreOffice 7.4 puts the first
+# keys typed into the deleted field, so the saved text after the label is what followed them
+# ("/02/2026", ":00", "lephone", "n chart of falls"); the reading must not take ":00" for a
+# time, nor miss that a record holds changes not accepted ("check these fields").
+_REPLACED = ("docgen/values/times.py (':00' read as 00:00, silently) and the reading of "
+             "tracked changes in docgen/records/{forms,odt,convert}.py: LibreOffice 7.4 with "
+             "Track Changes on, a whole field typed over, saves the first keys into the "
+             "deleted field; the values left are wrong and nothing names them")
 XFAIL: dict[tuple[str, bool, str], str] = {
     ("inside", True, ".docx"): _TRACKED_DOCX,
     ("over", True, ".docx"): _TRACKED_DOCX,
+    ("replace", True, ".docx"): f"{_TRACKED_DOCX}; and {_REPLACED}",
     ("inside", True, ".doc"): _TRACKED_DOC,
     ("over", True, ".doc"): _TRACKED_DOC,
+    ("replace", True, ".doc"): _REPLACED,
+    ("replace", True, ".odt"): _REPLACED,
 }
 
 
@@ -299,6 +313,16 @@ def test_other_damage_is_refused(body: bytes) -> None:
     data = b"<w:document %s><w:body>%s</w:body></w:document>" % (W.encode(), body)
     with pytest.raises(DocgenError, match="not well-formed"):
         parse_xml(data, None, DOCUMENT, [])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_damaged_part_cut_anywhere_is_refused(data: st.DataObject) -> None:
+    """Recovery never accepts a part that lost its end, wherever it was cut."""
+    xml = _damaged_xml()
+    cut = data.draw(st.integers(min_value=1, max_value=xml.rindex(b">")))
+    with pytest.raises(DocgenError, match="not well-formed"):
+        parse_xml(xml[:cut], None, DOCUMENT, [])
 
 
 def test_a_truncated_damaged_record_is_still_refused(tmp_path: Path) -> None:
