@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
 import coach
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from docgen import schema
 from docgen.models import Record, RecordedSession
 from docgen.records.read import read_record
-from docgen.records.sessions import _time_example
+from docgen.records.sessions import _mode, _modes_in, _status_reading, _time_example
 from docgen.schema import Mode, Status
 
 FORM = "Record of Coaching form 1"
@@ -274,3 +277,28 @@ def test_a_mode_not_recognised_is_named(blank: Path) -> None:
     assert only(record).mode == ""
     (message,) = named(record)["Mode"]
     assert message.startswith('"carrier pigeon" is not a mode')
+
+
+# --- never silent, never a crash: the readers of status and mode on any text -----------------
+
+_STATUS_TEXT = st.lists(st.sampled_from(
+    ["cancelled", "Cancelled", "rescheduled", "held", "went ahead", "nearly", "not", "may",
+     "staff sick", "snow", "but", "-", "–", ",", "moved to 17/03", "the", "team", "phone"]),
+    max_size=8).map(" ".join)
+
+
+@given(st.one_of(st.text(max_size=60), _STATUS_TEXT), st.text(max_size=20))
+def test_a_status_is_plain_or_its_doubt_is_named(comments: str, topic: str) -> None:
+    status, doubt = _status_reading(comments, topic)
+    assert status in set(Status)
+    if doubt:  # a doubt leaves the session held, and tells the coach what to write
+        assert status == Status.HELD and "counted as held" in doubt
+    if not re.search(r"cancel|re-?schedul|re-?arrang|postpon|moved|called off|no.show|did",
+                     comments + topic, re.IGNORECASE):
+        assert (status, doubt) == (Status.HELD, "")  # no status word: held, nothing to say
+
+
+@given(st.text(max_size=60), st.booleans())
+def test_modes_in_any_text_are_modes(text: str, prose: bool) -> None:
+    assert all(mode in set(Mode) and word for mode, word in _modes_in(text, prose))
+    assert _mode(text) in {*Mode, None}
