@@ -184,6 +184,7 @@ def test_words_around_a_date_read_the_date_and_the_mode(blank: Path, text: str, 
 
 @pytest.mark.parametrize(("comments", "status", "hours"), [
     ("Held – rearranged from 10/03", Status.HELD, 1.0),  # "held" is the point
+    ("Rearranged from 10/03", Status.HELD, 1.0),  # this is the session moved here
     ("Nearly cancelled (snow) but went ahead", Status.HELD, 1.0),
     ("Cancelled – staff sick", Status.CANCELLED, 0.0),
     ("Rescheduled to 17/03", Status.RESCHEDULED, 0.0),

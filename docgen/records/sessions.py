@@ -62,7 +62,8 @@ _STATUS_WORDS = re.compile(
     r"|(?P<cancelled>\bcancel\w*|\b(?:not|never|wasn[’']t)\s+(?:held|happened)\b"
     r"|\bcalled\s+off\b|\bno[- ]show\b"
     r"|\bdid(?:\s+not|n[’']t)\s+(?:go\s+ahead|take\s+place|happen)\b)"
-    r"|(?P<rescheduled>\bre-?schedul\w*|\bre-?arrang\w*|\bpostpon\w*"
+    # "rearranged from 10/03" says this session is the one moved here: not a status word
+    r"|(?P<rescheduled>(?:\bre-?schedul|\bre-?arrang|\bpostpon)\w*+(?!\s+from\b)"
     r"|\bmoved\s+(?:to|till?|until)\s+(?=\d|(?:mon|tue|wed|thu|fri|sat|sun|next|another|later)))",
     re.IGNORECASE)
 # Words just before a status word that make it no plain statement ("nearly cancelled").
