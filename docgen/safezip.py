@@ -233,10 +233,11 @@ def parse_xml(data: bytes, path: Path | None, part: str,
         refused = _refuse(path, f"part {part} is not well-formed XML ({exc})")
         if notes is None:
             raise refused from None
-        root = _recover(data)
-        if root is None:
+        recovered = _recover(data)
+        if recovered is None:
             raise refused from None
-        notes.append(RECOVERED)
+        root, fields = recovered
+        notes.append(recovered_note(fields))
     return root
 
 
@@ -252,40 +253,48 @@ def parse_xml(data: bytes, path: Path | None, part: str,
 # a truncated part, a comment, CDATA or DTD is refused, and the repaired part must parse with
 # the same hardened parser and hold exactly the text of the raw one.
 
-RECOVERED = ("was recovered from a damaged file (LibreOffice with Track Changes on writes "
-             "the form's fields as XML that is not well-formed): check these sessions against "
-             "the document, and ask the coach to accept or reject all changes (Edit > Track "
-             "Changes > Manage) and save it again")
+
+def recovered_note(fields: list[str]) -> str:
+    """Return what a record recovered from LibreOffice's damage says, naming its fields."""
+    which = f" (the fields {', '.join(fields)})" if fields else ""
+    return ("was recovered from a damaged file (LibreOffice with Track Changes on writes the "
+            "form's fields as XML that is not well-formed): check these sessions against the "
+            f"document{which}, and ask the coach to accept or reject all changes (Edit > Track "
+            "Changes > Manage) and save it again")
+
 
 _TAG = re.compile(rb"<([^<>]*)>")
 _NAME = re.compile(rb"/?\s*([^\s/>]+)")
 _CHANGES = frozenset({b"ins", b"del", b"moveFrom", b"moveTo"})  # tracked-change wrappers
 _CONTROL = frozenset({b"sdt", b"sdtContent"})  # what a change may be misnested with
+_ALIAS = re.compile(rb'<(?:\w+:)?alias\s+(?:\w+:)?val="([^"<>]*)"')
 _REFERENCE = re.compile(rb"&(#[0-9]+|#x[0-9a-fA-F]+|lt|gt|amp|quot|apos);")
 _NAMED = {b"lt": "<", b"gt": ">", b"amp": "&", b"quot": '"', b"apos": "'"}
 MAX_DEPTH = 256  # libxml2's own limit without huge_tree
+MAX_RECOVER_BYTES = 16 * 1024 * 1024  # a record's document.xml is ~100 KB; repair costs ~0.3 s/MB
 
 
 def _local(name: bytes) -> bytes:
     return name.rpartition(b":")[2]
 
 
-def _unmisnest(data: bytes) -> bytes | None:
+def _unmisnest(data: bytes) -> tuple[bytes, list[str]] | None:
     """Return ``data`` with misnested tracked-change tags dropped, or None if not that damage.
 
-    Returns None when the part is well-nested already, when a mismatch is anything but a
-    tracked change crossing a content control, or when tags are left open (a truncated part).
+    Also returns the names (aliases) of the content controls the dropped changes crossed, in
+    order, each once. Returns None when the part is well-nested already, when a mismatch is
+    anything but a tracked change crossing a content control, or when tags are left open (a
+    truncated part).
     """
-    stack: list[tuple[bytes, int]] = []  # (name, index of its start tag)
-    drop: set[int] = set()  # indices of tags to leave out
+    stack: list[tuple[bytes, tuple[int, int]]] = []  # (name, where its start tag is)
+    drop: list[tuple[int, int]] = []  # where the tags to leave out are
+    crossed: list[bytes] = []  # what the dropped changes held: the controls' properties
     pending: list[bytes] = []  # changes whose start tag was dropped: drop their end tag too
-    tags = list(_TAG.finditer(data))
-    if data.count(b"<") != len(tags):
-        return None  # a '<' that is no tag: truncated or not XML
-    for index, tag in enumerate(tags):
+    count = 0
+    for count, tag in enumerate(_TAG.finditer(data), start=1):
         body = tag.group(1)
         if body.startswith(b"?"):
-            if index or not body.endswith(b"?"):
+            if count > 1 or not body.endswith(b"?"):
                 return None
             continue
         if body.startswith(b"!") or not body:
@@ -297,7 +306,7 @@ def _unmisnest(data: bytes) -> bytes | None:
         if body.endswith(b"/"):
             continue
         if not body.startswith(b"/"):
-            stack.append((name, index))
+            stack.append((name, tag.span()))
             if len(stack) > MAX_DEPTH:
                 return None
             continue
@@ -306,7 +315,7 @@ def _unmisnest(data: bytes) -> bytes | None:
             continue
         if name in pending:  # the end of a change whose start was dropped
             pending.remove(name)
-            drop.add(index)
+            drop.append(tag.span())
             continue
         names = [n for n, _ in stack]
         if name not in names:
@@ -315,25 +324,27 @@ def _unmisnest(data: bytes) -> bytes | None:
         above = [_local(n) for n in names[at + 1:]]
         if _local(name) in _CHANGES and all(n in _CONTROL for n in above):
             # a change opened before a control and closed inside it: drop the change
-            drop.update((stack[at][1], index))
+            drop += [stack[at][1], tag.span()]
+            crossed.append(data[stack[at][1][1]:tag.start()])
             del stack[at]
         elif _local(name) in _CONTROL and all(n in _CHANGES for n in above):
             # a change opened inside a control and closed after it: drop the change
-            for n, start in stack[at + 1:]:
-                drop.add(start)
+            for n, span in stack[at + 1:]:
+                drop.append(span)
                 pending.append(n)
             del stack[at:]
         else:
             return None
-    if stack or pending or not drop:
-        return None
+    if stack or pending or not drop or data.count(b"<") != count:
+        return None  # left open (truncated), or a '<' that is no tag
     out = bytearray()
     last = 0
-    for index in sorted(drop):
-        out += data[last:tags[index].start()]
-        last = tags[index].end()
+    for start, end in sorted(drop):
+        out += data[last:start]
+        last = end
     out += data[last:]
-    return bytes(out)
+    fields = [_text_of(alias.group(1)) for held in crossed for alias in _ALIAS.finditer(held)]
+    return bytes(out), list(dict.fromkeys(fields))
 
 
 def _text_of(data: bytes) -> str:
@@ -350,16 +361,24 @@ def _text_of(data: bytes) -> str:
     return _REFERENCE.sub(resolve, raw).decode("utf-8", errors="replace")
 
 
-def _recover(data: bytes) -> etree._Element | None:
-    """Return the root of a part whose only damage is misnested tracked changes, else None."""
-    repaired = _unmisnest(data)
-    if repaired is None:
+def _recover(data: bytes) -> tuple[etree._Element, list[str]] | None:
+    """Return the root of a part whose only damage is misnested tracked changes, else None.
+
+    Also returns the names of the content controls the damage was in.
+    """
+    unmisnested = _unmisnest(data) if len(data) <= MAX_RECOVER_BYTES else None
+    if unmisnested is None:
         return None
+    repaired, fields = unmisnested
     try:
         root = etree.fromstring(repaired, _PARSER)
     except (etree.XMLSyntaxError, ValueError):
         return None
     first = data.find(b"<", data.find(b"?>") + 2) if data.startswith(b"<?") else 0
-    if "".join(root.itertext()) != _text_of(data[first:data.rfind(b">") + 1]):
+    try:
+        raw = _text_of(data[first:data.rfind(b">") + 1])
+    except (ValueError, OverflowError):  # a character reference to no character
+        return None
+    if "".join(root.itertext()) != raw:
         return None  # the repair lost or changed text: not unambiguous
-    return root
+    return root, fields

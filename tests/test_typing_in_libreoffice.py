@@ -34,7 +34,7 @@ from docgen.errors import DocgenError, Problem
 from docgen.log.summary import summarise
 from docgen.models import SessionRow
 from docgen.records.read import read_record, read_records
-from docgen.safezip import parse_xml
+from docgen.safezip import MAX_RECOVER_BYTES, parse_xml
 from docgen.schema import RECORD_FIELD, Mode
 
 DRIVER = ROOT / "tests" / "libreoffice_typing.py"
@@ -266,6 +266,14 @@ def test_the_damaged_record_reads_as_one_session() -> None:
         EXPECTED["topic"])
 
 
+def test_the_recovered_problem_names_the_fields_the_damage_is_in() -> None:
+    notes: list[str] = []
+    parse_xml(_damaged_xml(), DAMAGED, DOCUMENT, notes)
+    (note,) = notes
+    assert ("(the fields Date, Mode, Start time, Finish time, Topic/subject brought to coach)"
+            in note)
+
+
 def test_recovery_keeps_every_character_of_text() -> None:
     data = _damaged_xml()
     notes: list[str] = []
@@ -299,6 +307,19 @@ def test_a_change_crossing_a_control_is_recovered(body: bytes) -> None:
     root = parse_xml(b"<w:document %s><w:body>%s</w:body></w:document>" % (W.encode(), body),
                      None, DOCUMENT, notes)
     assert "typed" in "".join(root.itertext()) and len(notes) == 1
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40))
+def test_recovery_keeps_any_typed_text(typed_text: str) -> None:
+    from xml.sax.saxutils import escape
+
+    body = ('<w:p><w:ins w:id="1"><w:sdt><w:sdtPr><w:alias w:val="Date"/></w:sdtPr>'
+            f'<w:sdtContent></w:ins><w:ins w:id="2"><w:r><w:t xml:space="preserve">'
+            f'{escape(typed_text)}</w:t></w:r></w:ins></w:sdtContent></w:sdt></w:p>')
+    data = f"<w:document {W}><w:body>{body}</w:body></w:document>".encode()
+    notes: list[str] = []
+    root = parse_xml(data, None, DOCUMENT, notes)
+    assert "".join(root.itertext()) == typed_text and "(the fields Date)" in notes[0]
 
 
 @pytest.mark.parametrize("body", [
@@ -346,6 +367,11 @@ def test_hostile_xml_is_refused_in_the_recovery_path(tmp_path: Path) -> None:
     late = data[:at] + b" " * 5000 + b'<!DOCTYPE x SYSTEM "file:///etc/passwd">' + data[at:]
     with pytest.raises(DocgenError, match="not well-formed"):
         read_record(_with_document(tmp_path, late, "b.docx"), tmp_path)
+    # a part past the size recovery is tried for: refused, not recovered
+    i, j = data.index(b"<w:body>") + 8, data.index(b"</w:body>")
+    huge = data[:i] + data[i:j] * (MAX_RECOVER_BYTES // (j - i) + 1) + data[j:]
+    with pytest.raises(DocgenError, match="not well-formed"):
+        parse_xml(huge, None, DOCUMENT, [])
     # nesting past libxml2's limit, with the same damage: refused, not recovered
     deep = data.replace(b"<w:body>", b"<w:body>" + b"<w:p>" * 300, 1).replace(
         b"</w:body>", b"</w:p>" * 300 + b"</w:body>", 1)
