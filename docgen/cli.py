@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -232,3 +233,128 @@ def log(folders: tuple[Path, ...], output: Path, jobs_: int | None) -> None:
     if len(report.problems) > 10:
         click.echo(f"  … and {len(report.problems) - 10} more on the Problems sheet")
     click.echo(f"Wrote {report.output}")
+
+
+# --- mail -----------------------------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from docgen.mail import MailReport
+
+_SMTP_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+@main.command()
+@DATA
+@click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), show_default=True,
+              help="The folder generate wrote into; drafts go to its mail folder.")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder with your own coach_email.txt.")
+@click.option("--from", "sender", metavar="ADDRESS",
+              help="Your address, as the messages' sender (default: the SMTP user).")
+@click.option("--skip-invalid", is_flag=True,
+              help="Mail the coaches of the valid rows and report the invalid ones.")
+@click.option("--smtp-host", metavar="HOST", help="Send the drafts through this mail server.")
+@click.option("--smtp-port", type=click.IntRange(1, 65535),
+              help="Its port (default: 587 with STARTTLS, 465 with SSL, 25 with --no-tls).")
+@click.option("--starttls", "security", flag_value="starttls", default=True,
+              help="Secure the connection with STARTTLS (the default).")
+@click.option("--ssl", "security", flag_value="ssl", help="Connect over SSL/TLS from the start.")
+@click.option("--no-tls", "security", flag_value="none",
+              help="No encryption (only for a relay on this computer or a trusted network).")
+@click.option("--smtp-user", metavar="USER",
+              help="Log in as USER; the password comes from DOCGEN_SMTP_PASSWORD or is asked.")
+@click.option("-y", "--yes", is_flag=True, help="Send without asking for confirmation.")
+def mail(data: Path, outdir: Path, templates: Path | None, sender: str | None,
+         skip_invalid: bool, smtp_host: str | None, smtp_port: int | None, security: str,
+         smtp_user: str | None, yes: bool) -> None:
+    """Write an e-mail draft for each coach with their documents; with --smtp-host, send them.
+
+    Run `docgen generate` first: the drafts attach the documents found in OUTDIR.
+    """
+    import os
+
+    from docgen import mail as mailing
+
+    with _errors():
+        report = mailing.prepare(data, outdir, templates=templates, sender=sender,
+                                 skip_invalid=skip_invalid)
+    _warn(report.warnings)
+    for problem in report.skipped:
+        click.echo(f"Skipped: {problem}", err=True)
+    _mail_summary(report)
+    if smtp_host is None:
+        if report.mails:
+            click.echo("Open a draft in Outlook to send it as it is, or give --smtp-host to "
+                       "send them all.")
+        return
+    server = mailing.SmtpServer(smtp_host, smtp_port or _SMTP_PORTS[security], security,
+                                smtp_user)
+    todo = report.to_send
+    if not todo:
+        click.echo("Nothing to send.")
+        sys.exit(1 if report.incomplete else 0)
+    with _errors():
+        from_addr = mailing.envelope_sender(server, sender)
+    via = f"{server.host}:{server.port}" + (f" as {smtp_user}" if smtp_user else "")
+    click.echo(f"To send: {len(todo)} message{'s' if len(todo) != 1 else ''} from {from_addr} "
+               f"through {via}.")
+    if not yes:
+        click.confirm("Send them now?", abort=True)
+    password = None
+    if smtp_user:
+        password = os.environ.get(mailing.PASSWORD_VARIABLE) or click.prompt(
+            f"Password for {smtp_user} on {smtp_host}", hide_input=True, err=True)
+
+    def sent(m: mailing.CoachMail) -> None:
+        click.echo(f"Sent to {m.coach} <{m.address}>")
+
+    with _errors():
+        result = mailing.send(report, server, password, sender=sender, progress=sent)
+    for m, reason in result.refused:
+        click.echo(f"Refused: {m.coach} <{m.address}>: {reason}", err=True)
+    for m, reason in result.not_sent:
+        click.echo(f"Not sent: {m.coach} <{m.address}>: {reason}", err=True)
+    click.echo(f"{len(result.sent)} sent, {len(result.refused)} refused, "
+               f"{len(result.not_sent)} not sent; recorded in "
+               f"{report.folder / mailing.SENT_RECORD}")
+    if result.refused or result.not_sent:
+        click.echo("Correct what was refused and run the same command again: only the "
+                   "messages not yet sent go.")
+        sys.exit(1)
+
+
+def _mail_summary(report: MailReport) -> None:
+    """Print who gets which documents, who gets none and why, and what is missing."""
+    click.echo(f"Message: {report.template}")
+    drafts = [m for m in report.mails if m.draft is not None]
+    click.echo(f"{len(drafts)} draft{'s' if len(drafts) != 1 else ''} in {report.folder}:")
+    for m in drafts:
+        files = ", ".join(p.name for p in m.attachments)
+        state = ""
+        if m.missing:
+            state = " [incomplete: not sent]"
+        elif m.sent_before:
+            state = f" [sent {m.sent_before}: not sent again]"
+        elif m.changed_since:
+            state = f" [changed since sent {m.changed_since}: sent again]"
+        click.echo(f"  {m.coach} <{m.address}>: {files}{state}")
+    for m in report.mails:
+        for path in m.missing:
+            click.echo(f"Missing: {path} (for {m.coach}): run `docgen generate` first",
+                       err=True)
+        for path in m.stale_pdfs:
+            click.echo(f"Not attached: {path} is older than its document: run `docgen "
+                       "generate --pdf` to remake it", err=True)
+    if report.unaddressed:
+        n = len(report.unaddressed)
+        click.echo(f"{n} coach{'es' if n != 1 else ''} without an e-mail address (no draft):")
+        for u in report.unaddressed:
+            teams = ", ".join(t.team_id for t in u.teams)
+            click.echo(f"  {u.coach} ({teams}): {u.reason}")
+    if report.agreements:
+        n = report.agreements
+        click.echo(f"{n} mentor agreement{'s are' if n != 1 else ' is'} not e-mailed "
+                   "(mentoring pairs have no coach and no address).")
+    for path in report.removed:
+        click.echo(f"Removed {path} (an earlier draft; its coach gets none now)")

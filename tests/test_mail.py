@@ -1,0 +1,433 @@
+"""`docgen mail`: a draft per coach with their documents, read back with the standard library's
+parser; sending through a real SMTP server on the loopback address (aiosmtpd), refusals
+included; the command line through click's CliRunner."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import os
+import socket
+from collections.abc import Callable, Iterator
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import TODAY, Rows, small_rows
+
+from docgen import jobs, mail
+from docgen.cli import main
+from docgen.errors import DocgenError
+
+aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
+aiosmtpd_smtp = pytest.importorskip("aiosmtpd.smtp")
+
+SEAN = "Seán Ó Súilleabháin"
+ULLA = "Ülla Nó-Mail"
+
+
+def mail_rows() -> Rows:
+    """The small cohort, its second team with two addressed coaches (one with accents), and a
+    third team coached by Jo (addressed on T1 only) and a coach without an address."""
+    rows = small_rows()
+    rows["Teams"][1].update(coach=f"{SEAN}; Alex Second",
+                            coach_email="sean@example.org; alex@example.org")
+    rows["Teams"].append({"team_id": "T3", "team_name": "Théâtre Unit", "coach":
+                          f"Dr Jo Bloggs; {ULLA}", "team_members": "Zoë Smith"})
+    rows["Programme"] = [{"cohort": "Cohort 9"}]
+    return rows
+
+
+@pytest.fixture
+def cohort(make_cohort: Callable[..., Path]) -> Path:
+    return make_cohort(mail_rows())
+
+
+@pytest.fixture
+def outdir(cohort: Path, tmp_path: Path) -> Path:
+    outdir = tmp_path / "out"
+    jobs.generate(cohort, outdir, today=TODAY)
+    return outdir
+
+
+def parse(path: Path) -> EmailMessage:
+    with open(path, "rb") as fh:
+        return email.message_from_binary_file(fh, policy=email.policy.default)  # type: ignore[return-value]
+
+
+def attachments(msg: EmailMessage) -> dict[str, bytes]:
+    return {part.get_filename(): part.get_payload(decode=True) for part in msg.iter_attachments()}
+
+
+def body(msg: EmailMessage) -> str:
+    part = msg.get_body(("plain",))
+    assert part is not None
+    return part.get_content()
+
+
+def by_coach(report: mail.MailReport) -> dict[str, mail.CoachMail]:
+    return {m.coach: m for m in report.mails}
+
+
+# --- drafts -----------------------------------------------------------------------------------
+
+
+def test_one_draft_per_coach_parsed_back(cohort: Path, outdir: Path) -> None:
+    report = mail.prepare(cohort, outdir)
+    mails = by_coach(report)
+    assert set(mails) == {"Dr Jo Bloggs", SEAN, "Alex Second"}
+    contracts = outdir / "contracts"
+    expected = {
+        "Dr Jo Bloggs": ("jo.bloggs@nhs.scot",
+                         ["Ward 7 Falls (T1).docx", "Théâtre Unit (T3).docx"]),
+        SEAN: ("sean@example.org", ["A & B -Ltd- -quoted- 🚀 (T2).docx"]),
+        "Alex Second": ("alex@example.org", ["A & B -Ltd- -quoted- 🚀 (T2).docx"]),
+    }
+    for coach, (address, files) in expected.items():
+        draft = mails[coach].draft
+        assert draft is not None and draft.parent == outdir / "mail"
+        msg = parse(draft)
+        [to] = msg["To"].addresses
+        assert (to.display_name, to.addr_spec) == (coach, address)
+        assert msg["X-Unsent"] == "1"
+        assert msg["Subject"] == (
+            "Lothian Quality Improvement Academy (Cohort 9): your coaching "
+            + ("contracts" if len(files) > 1 else "contract"))
+        text = body(msg)
+        assert text.startswith(f"Dear {coach},\n")
+        assert "Cohort 9" in text
+        got = attachments(msg)
+        assert list(got) == files
+        for name, data in got.items():
+            assert data == (contracts / name).read_bytes()  # byte for byte
+    sean = body(parse(mails[SEAN].draft))  # type: ignore[arg-type]
+    assert 'A & B <Ltd> "quoted" 🚀 (T2), Health & Social Care' in sean  # text, not escaped
+    assert "&amp;" not in sean
+    jo = body(parse(mails["Dr Jo Bloggs"].draft))  # type: ignore[arg-type]
+    assert "Ward 7 Falls (T1), NHS Lothian" in jo and "Théâtre Unit (T3)" in jo
+    assert "the teams you coach" in jo
+
+
+def test_coach_without_address_listed_and_agreements_not_mailed(cohort: Path,
+                                                                 outdir: Path) -> None:
+    report = mail.prepare(cohort, outdir)
+    [ulla] = report.unaddressed
+    assert ulla.coach == ULLA
+    assert [t.team_id for t in ulla.teams] == ["T3"]
+    assert "no address" in ulla.reason
+    assert report.agreements == 1
+    assert sorted(p.name for p in (outdir / "mail").glob("*.eml")) == [
+        "Alex Second.eml", "Dr Jo Bloggs.eml", f"{SEAN}.eml"]
+
+
+def test_drafts_are_the_same_bytes_when_nothing_changed(cohort: Path, outdir: Path) -> None:
+    first = {m.coach: m.draft.read_bytes() for m in mail.prepare(cohort, outdir).mails}  # type: ignore[union-attr]
+    second = {m.coach: m.draft.read_bytes() for m in mail.prepare(cohort, outdir).mails}  # type: ignore[union-attr]
+    assert first == second
+
+
+def test_addresses_that_do_not_match_the_coaches_are_named_not_guessed(
+        make_cohort: Callable[..., Path], tmp_path: Path) -> None:
+    rows = mail_rows()
+    rows["Teams"][1]["coach_email"] = "shared@example.org"  # one address, two coaches
+    rows["Teams"][2]["coach_email"] = "jo.other@example.org; ulla@example.org"
+    data = make_cohort(rows)
+    jobs.generate(data, tmp_path / "out", today=TODAY)
+    report = mail.prepare(data, tmp_path / "out")
+    unaddressed = {u.coach: u.reason for u in report.unaddressed}
+    assert set(unaddressed) == {SEAN, "Alex Second", "Dr Jo Bloggs"}
+    assert "1 address for 2 coaches" in unaddressed[SEAN]
+    assert "jo.bloggs@nhs.scot (row 2)" in unaddressed["Dr Jo Bloggs"]
+    assert "jo.other@example.org (row 4)" in unaddressed["Dr Jo Bloggs"]
+    cell = next(w for w in report.warnings if w.row == 3)
+    assert (cell.sheet, cell.column) == ("Teams", "Coach email")
+    assert "one address per coach" in cell.message
+    assert [m.coach for m in report.mails] == [ULLA]  # her address is clear on T3
+
+
+def test_missing_document_named_and_held_back(cohort: Path, outdir: Path) -> None:
+    (outdir / "contracts" / "Théâtre Unit (T3).docx").unlink()
+    report = mail.prepare(cohort, outdir)
+    jo = by_coach(report)["Dr Jo Bloggs"]
+    assert jo.missing == [outdir / "contracts" / "Théâtre Unit (T3).docx"]
+    assert list(attachments(parse(jo.draft))) == ["Ward 7 Falls (T1).docx"]  # type: ignore[arg-type]
+    assert jo not in report.to_send and jo in report.incomplete
+
+
+def test_pdf_beside_the_document_attached_unless_older(cohort: Path, outdir: Path) -> None:
+    docx = outdir / "contracts" / "Ward 7 Falls (T1).docx"
+    pdf = docx.with_suffix(".pdf")
+    pdf.write_bytes(b"%PDF-1.4 not a real one\n")
+    os.utime(pdf, (docx.stat().st_mtime + 5,) * 2)
+    jo = by_coach(mail.prepare(cohort, outdir))["Dr Jo Bloggs"]
+    got = attachments(parse(jo.draft))  # type: ignore[arg-type]
+    assert got["Ward 7 Falls (T1).pdf"] == pdf.read_bytes()
+    os.utime(pdf, (docx.stat().st_mtime - 5,) * 2)
+    jo = by_coach(mail.prepare(cohort, outdir))["Dr Jo Bloggs"]
+    assert "Ward 7 Falls (T1).pdf" not in attachments(parse(jo.draft))  # type: ignore[arg-type]
+    assert jo.stale_pdfs == [pdf]
+
+
+def test_workspace_message_template_used(tmp_path: Path) -> None:
+    from docgen.cohort.starter import write_cohort_workbook
+
+    workspace = tmp_path / "ws"
+    jobs.init(workspace)
+    mine = workspace / "templates" / mail.TEMPLATE_FILE
+    assert mine.read_bytes() == (jobs.default_templates() / mail.TEMPLATE_FILE).read_bytes()
+    mine.write_text("Subject: Für {{ coach }}\nHallo {{ coach }}: "
+                    "{{ teams|map(attribute='team_id')|join(', ') }}, {{ documents }} "
+                    "{{ programme }}\n", encoding="utf-8")
+    (workspace / "cohort.xlsx").unlink()
+    write_cohort_workbook(workspace / "cohort.xlsx", mail_rows())
+    jobs.generate(workspace / "cohort.xlsx", workspace / "output", today=TODAY)
+    report = mail.prepare(workspace / "cohort.xlsx", workspace / "output")
+    assert str(mine) in report.template
+    msg = parse(by_coach(report)["Dr Jo Bloggs"].draft)  # type: ignore[arg-type]
+    assert msg["Subject"] == "Für Dr Jo Bloggs"
+    assert body(msg) == "Hallo Dr Jo Bloggs: T1, T3, 2 Lothian Quality Improvement Academy\n"
+
+
+@pytest.mark.parametrize(("template", "words"), [
+    ("{{ ''.__class__.__mro__ }}", "Python internals"),
+    ("Dear {{ coach_nickname }}", "coach_nickname"),
+    ("{% for %}", "cannot be read"),
+])
+def test_message_template_sandboxed_and_strict(cohort: Path, outdir: Path, tmp_path: Path,
+                                               template: str, words: str) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / mail.TEMPLATE_FILE).write_text(template, encoding="utf-8")
+    with pytest.raises(DocgenError) as caught:
+        mail.prepare(cohort, outdir, templates=folder)
+    [problem] = caught.value.problems
+    assert words in problem.message and problem.file == str(folder / mail.TEMPLATE_FILE)
+
+
+def test_drafts_of_coaches_no_longer_listed_removed(cohort: Path, outdir: Path,
+                                                    make_cohort: Callable[..., Path]) -> None:
+    mail.prepare(cohort, outdir)
+    own = outdir / "mail" / "notes.eml"
+    own.write_bytes(b"Subject: mine\n\nnot docgen's\n")
+    rows = mail_rows()
+    rows["Teams"][1].update(coach=SEAN, coach_email="sean@example.org")
+    report = mail.prepare(make_cohort(rows), outdir)
+    assert report.removed == [outdir / "mail" / "Alex Second.eml"]
+    assert own.exists()
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+
+class Recorder:
+    """An aiosmtpd handler keeping what it receives, refusing the recipients in ``refuse``."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, list[str], bytes]] = []
+        self.refuse: set[str] = set()
+        self.logins: list[tuple[bytes, bytes]] = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201, N802
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted for delivery"
+
+    def authenticate(self, server, session, envelope, mechanism, auth_data):  # noqa: ANN001, ANN201
+        self.logins.append((auth_data.login, auth_data.password))
+        ok = auth_data.password == "s3cret é".encode()
+        return aiosmtpd_smtp.AuthResult(success=ok, handled=False)  # the server answers 535
+
+    @property
+    def recipients(self) -> list[str]:
+        return [to for _f, tos, _d in self.received for to in tos]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtpd() -> Iterator[tuple[Recorder, int]]:
+    """A real SMTP server on 127.0.0.1 (login allowed without TLS: it never leaves the host)."""
+    handler = Recorder()
+    port = _free_port()
+    controller = aiosmtpd_controller.Controller(
+        handler, hostname="127.0.0.1", port=port, authenticator=handler.authenticate,
+        auth_require_tls=False)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+def server(port: int, user: str | None = None) -> mail.SmtpServer:
+    return mail.SmtpServer("127.0.0.1", port, "none", user, timeout=10)
+
+
+def sent_record(outdir: Path) -> list[dict[str, str]]:
+    lines = (outdir / "mail" / mail.SENT_RECORD).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_send_one_message_per_coach_and_not_twice(cohort: Path, outdir: Path,
+                                                  smtpd: tuple[Recorder, int]) -> None:
+    handler, port = smtpd
+    report = mail.prepare(cohort, outdir)
+    result = mail.send(report, server(port), None, sender="Admin <qi.admin@example.org>")
+    assert sorted(m.coach for m in result.sent) == ["Alex Second", "Dr Jo Bloggs", SEAN]
+    assert not result.refused and not result.not_sent
+    assert sorted(handler.recipients) == ["alex@example.org", "jo.bloggs@nhs.scot",
+                                          "sean@example.org"]
+    for mail_from, [to], data in handler.received:
+        assert mail_from == "qi.admin@example.org"
+        msg = email.message_from_bytes(data, policy=email.policy.default)
+        assert msg["X-Unsent"] is None and msg[mail.DRAFT_HEADER] is None
+        assert msg["From"].addresses[0].addr_spec == "qi.admin@example.org"
+        assert msg["To"].addresses[0].addr_spec == to and msg["Date"] and msg["Message-ID"]
+        for name, payload in attachments(msg).items():
+            assert payload == (outdir / "contracts" / name).read_bytes()
+    record = sent_record(outdir)
+    assert sorted(e["address"] for e in record) == sorted(handler.recipients)
+    assert {e["coach"] for e in record} == {"Alex Second", "Dr Jo Bloggs", SEAN}
+
+    again = mail.prepare(cohort, outdir)
+    assert again.to_send == [] and len(again.already_sent) == 3
+    assert mail.send(again, server(port), None, sender="qi.admin@example.org").sent == []
+    assert len(handler.received) == 3
+
+
+def test_refused_recipient_reported_others_sent_rerun_sends_only_it(
+        cohort: Path, outdir: Path, smtpd: tuple[Recorder, int]) -> None:
+    handler, port = smtpd
+    handler.refuse = {"alex@example.org"}
+    result = mail.send(mail.prepare(cohort, outdir), server(port), None,
+                       sender="qi.admin@example.org")
+    assert sorted(m.coach for m in result.sent) == ["Dr Jo Bloggs", SEAN]
+    [(refused, reason)] = result.refused
+    assert refused.coach == "Alex Second"
+    assert reason == "550 5.1.1 No such user here"
+    assert sorted(handler.recipients) == ["jo.bloggs@nhs.scot", "sean@example.org"]
+
+    handler.refuse = set()
+    report = mail.prepare(cohort, outdir)
+    assert [m.coach for m in report.to_send] == ["Alex Second"]
+    rerun = mail.send(report, server(port), None, sender="qi.admin@example.org")
+    assert [m.coach for m in rerun.sent] == ["Alex Second"]
+    assert sorted(handler.recipients) == ["alex@example.org", "jo.bloggs@nhs.scot",
+                                          "sean@example.org"]
+
+
+def test_changed_documents_sent_again(cohort: Path, outdir: Path, tmp_path: Path,
+                                      smtpd: tuple[Recorder, int],
+                                      make_cohort: Callable[..., Path]) -> None:
+    handler, port = smtpd
+    mail.send(mail.prepare(cohort, outdir), server(port), None, sender="qi.admin@example.org")
+    rows = mail_rows()
+    rows["Teams"][0]["venue"] = "Seminar Room 9"  # changes Jo's T1 contract only
+    changed = make_cohort(rows)
+    jobs.generate(changed, outdir, today=TODAY)
+    report = mail.prepare(changed, outdir)
+    [jo] = report.to_send
+    assert jo.coach == "Dr Jo Bloggs" and jo.changed_since
+    mail.send(report, server(port), None, sender="qi.admin@example.org")
+    assert handler.recipients.count("jo.bloggs@nhs.scot") == 2
+    assert len(handler.received) == 4
+
+
+def test_unreachable_server_is_a_message(cohort: Path, outdir: Path) -> None:
+    report = mail.prepare(cohort, outdir)
+    with pytest.raises(DocgenError) as caught:
+        mail.send(report, server(_free_port()), None, sender="qi.admin@example.org")
+    assert "cannot connect to the mail server 127.0.0.1" in str(caught.value)
+    assert not (outdir / "mail" / mail.SENT_RECORD).exists()
+
+
+def test_wrong_password_is_a_message(cohort: Path, outdir: Path,
+                                     smtpd: tuple[Recorder, int]) -> None:
+    handler, port = smtpd
+    report = mail.prepare(cohort, outdir)
+    with pytest.raises(DocgenError) as caught:
+        mail.send(report, server(port, "admin"), "wrong", sender="qi.admin@example.org")
+    assert "refused the login of admin" in str(caught.value)
+    assert handler.received == []
+
+
+def test_no_sender_address_is_a_message(cohort: Path, outdir: Path) -> None:
+    with pytest.raises(DocgenError, match="--from"):
+        mail.send(mail.prepare(cohort, outdir), server(25, "admin"), "x")
+
+
+# --- command line -------------------------------------------------------------------------------
+
+
+def invoke(*args: str, **kwargs: object) -> object:
+    return CliRunner().invoke(main, ["mail", *args], **kwargs)  # type: ignore[arg-type]
+
+
+def test_cli_writes_drafts_and_lists_coaches_without_address(cohort: Path,
+                                                             outdir: Path) -> None:
+    result = invoke(str(cohort), "-o", str(outdir))
+    assert result.exit_code == 0, result.output
+    assert "3 drafts in" in result.output
+    assert f"  {SEAN} <sean@example.org>: A & B -Ltd- -quoted- 🚀 (T2).docx" in result.output
+    assert "1 coach without an e-mail address (no draft):" in result.output
+    assert f"  {ULLA} (T3): no address in the Coach email column" in result.output
+    assert "1 mentor agreement is not e-mailed" in result.output
+
+
+def test_cli_sends_after_confirmation_only(cohort: Path, outdir: Path,
+                                           smtpd: tuple[Recorder, int]) -> None:
+    handler, port = smtpd
+    args = (str(cohort), "-o", str(outdir), "--smtp-host", "127.0.0.1", "--smtp-port",
+            str(port), "--no-tls", "--from", "qi.admin@example.org")
+    declined = invoke(*args, input="n\n")
+    assert declined.exit_code == 1 and "Send them now?" in declined.output
+    assert handler.received == []
+    accepted = invoke(*args, input="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert "To send: 3 messages from qi.admin@example.org" in accepted.output
+    assert f"Sent to {SEAN} <sean@example.org>" in accepted.output
+    assert len(handler.received) == 3
+    rerun = invoke(*args, "--yes")
+    assert "Nothing to send." in rerun.output and rerun.exit_code == 0
+    assert "[sent " in rerun.output
+    assert len(handler.received) == 3
+
+
+def test_cli_password_from_environment_or_prompt(cohort: Path, outdir: Path,
+                                                 smtpd: tuple[Recorder, int]) -> None:
+    handler, port = smtpd
+    args = (str(cohort), "-o", str(outdir), "--smtp-host", "127.0.0.1", "--smtp-port",
+            str(port), "--no-tls", "--smtp-user", "qi.admin@example.org")
+    handler.refuse = {"alex@example.org", "sean@example.org"}
+    result = invoke(*args, "--yes", env={mail.PASSWORD_VARIABLE: "s3cret é"})
+    assert handler.logins == [(b"qi.admin@example.org", "s3cret é".encode())]
+    assert result.exit_code == 1
+    assert "Refused: Alex Second <alex@example.org>: 550 5.1.1 No such user here" in (
+        result.output)
+    assert "1 sent, 2 refused, 0 not sent" in result.output
+    handler.refuse = set()
+    prompted = invoke(*args, "--yes", input="s3cret é\n", env={mail.PASSWORD_VARIABLE: ""})
+    assert prompted.exit_code == 0, prompted.output
+    assert "Password for qi.admin@example.org" in prompted.output
+    assert sorted(handler.recipients) == ["alex@example.org", "jo.bloggs@nhs.scot",
+                                          "sean@example.org"]
+
+
+def test_cli_takes_no_password_on_the_command_line() -> None:
+    command = main.commands["mail"]  # type: ignore[attr-defined]
+    options = [o for p in command.params for o in (*p.opts, *p.secondary_opts)]
+    assert "--smtp-user" in options
+    assert not [o for o in options if "pass" in o.casefold()]
+    result = invoke("x.xlsx", "--smtp-host", "h", "--password", "x")
+    assert result.exit_code == 2 and "--password" in result.output
