@@ -9,6 +9,7 @@ folders is passed over in silence.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -367,10 +368,12 @@ def test_odt_properties_are_the_docx_custom_properties(tmp_path: Path) -> None:
             "<meta:user-defined meta:name='docgen.key'>T5</meta:user-defined>"
             "<meta:user-defined meta:name='docgen.kind' meta:value-type='string'>"
             "coaching_contract</meta:user-defined><meta:user-defined meta:name="
-            "'docgen.team_name'> Ward 5 </meta:user-defined></office:meta>"
+            "'docgen.team_name'> Ward 5 </meta:user-defined><dc:date xmlns:dc='http://purl.org"
+            "/dc/elements/1.1/'>2026-04-03T10:15:00.123456789</dc:date></office:meta>"
             "</office:document-meta>")
     path = _odt(tmp_path / "r.odt", _ODT_CONTENT, meta)
     record = read_record(path, tmp_path)
     assert (record.team_id, record.team_name, record.identified_by) == (
         "T5", "Ward 5", "properties")
     assert len(record.sessions) == 1
+    assert record.saved == dt.datetime(2026, 4, 3, 10, 15, tzinfo=dt.UTC)  # meta.xml's dc:date

@@ -34,6 +34,7 @@ _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
 _DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
+_DC = "{http://purl.org/dc/elements/1.1/}"
 _LOEXT = "{urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0}"
 
 CONTENT_PART = "content.xml"
@@ -283,13 +284,18 @@ def _meta(zf: zipfile.ZipFile, path: Path, source: str, problems: list[Problem]
           ) -> dict[str, str]:
     """Return the user-defined properties of a package; {} and a problem if unreadable."""
     try:
-        return read_meta(parse_xml(read_member(zf, META_PART, path), path, META_PART))
+        root = parse_xml(read_member(zf, META_PART, path), path, META_PART)
     except DocgenError as exc:
         reason = "; ".join(p.message for p in exc.problems)
         problems.append(Problem(
             f"{reason}: its docgen properties are not read, so the team is identified from "
             "the text and the programme's defaults are used", file=source))
         return {}
+    props = read_meta(root)
+    saved = root.find(f"{_OFFICE}meta/{_DC}date")  # when it was last saved, as a .docx's
+    if saved is not None and (saved.text or "").strip():  # dcterms:modified
+        props[identity.SAVED] = saved.text.strip()
+    return props
 
 
 def read_odt(path: Path, source: str) -> tuple[Body | None, dict[str, str], list[Problem]]:
