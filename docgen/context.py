@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from docgen import schema
+from docgen import prefill, schema
 from docgen.models import Cohort, Pair, Session, Team
 from docgen.schema import Kind, Mode
 from docgen.values import format_date, format_hours, format_time, team_key
@@ -157,6 +157,9 @@ def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
         schema.PROP_REVIEW_AFTER: str(team.review_after or p.review_after),
         schema.PROP_SESSION_HOURS: format_hours(p.session_hours),
         schema.PROP_COACHING_PAID: "Yes" if p.coaching_paid else "No",
+        # what the forms and rows say as docgen fills them (re-read from the document
+        # itself where the template words them otherwise: see docgen.jobs)
+        schema.PROP_PREFILLED: prefill.from_context(ctx),
     }
     return DocumentPlan(schema.KIND_CONTRACT, team.team_id, contract_title(team), ctx, props,
                         team.row)

@@ -251,6 +251,7 @@ class TeamRow:
     review_due: bool
     days_since_contact: int | None
     sources: str
+    sessions_unconfirmed: int = 0  # past their date, still as docgen pre-filled them
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,9 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
     RESCHEDULED = "rescheduled"
     PLANNED = "planned"  # dated after the day the log is made: listed, not counted
+    # still exactly as docgen pre-filled it from the cohort's Sessions sheet, its date passed:
+    # nobody said it took place, so it is listed (and named on the Problems sheet), not counted
+    UNCONFIRMED = "planned, not confirmed"
 
 
 class Origin(StrEnum):
@@ -272,6 +275,9 @@ class FormField:
 # typed. Without its colon a label is read only where it fits (docgen.records.forms).
 _LABEL_END = r"(?![\w’'])(?:[^\S\n]*:)?"
 
+# What the Held field says while it is empty: how a coach confirms a pre-filled session.
+HELD_PROMPT = "Type Yes or No: a session filled in ahead counts once answered"
+
 # In form order. The n-th occurrence of a tag belongs to the n-th form. Where a label's colon
 # is optional, so is the space before it: a label never swallows the spaces that begin the
 # value typed after it, nor a colon on the next line.
@@ -282,17 +288,17 @@ RECORD_FIELDS: tuple[FormField, ...] = (
     FormField("team_members", "Team members:", "Type the names of the team members present",
               r"team\s+members?(?:\s+present)?" + _LABEL_END, Kind.NAMES,
               team="members"),
-    FormField("date", "Date:", "Type the date, e.g. 03/04/2026",
+    FormField("date", "Date:", "Type the date (day/month/year)",
               r"date(?:\s+of\s+(?:session|coaching|meeting))?(?!\s+of\s+(?:the\s+)?next\b)"
               + _LABEL_END, Kind.DATE,
               session="date", recorded="date"),
     FormField("mode", "Mode:", "Face to face, telephone, video or email",
               r"mode(?:\s+of\s+(?:contact|coaching|session))?" + _LABEL_END, Kind.MODE,
               session="mode", recorded="mode"),
-    FormField("start_time", "Start time:", "e.g. 14:00", r"start(?:\s+time)?" + _LABEL_END,
+    FormField("start_time", "Start time:", "hh:mm", r"start(?:\s+time)?" + _LABEL_END,
               Kind.TIME,
               session="start", recorded="start", mid_line=True),
-    FormField("finish_time", "Finish time:", "e.g. 15:00",
+    FormField("finish_time", "Finish time:", "hh:mm",
               r"(?:finish|end)(?:\s+time)?" + _LABEL_END,
               Kind.TIME, session="finish", recorded="finish", mid_line=True),
     FormField("topic", "Topic/subject brought to coach", "Type the topic brought to the coach",
@@ -303,9 +309,13 @@ RECORD_FIELDS: tuple[FormField, ...] = (
     FormField("action", "Action:", "Type the actions agreed",
               r"actions?(?:\s+agreed)?" + _LABEL_END,
               session="action", recorded="action"),
-    FormField("next_meeting", "Date of Next Meeting:", "Type the date of the next meeting",
+    FormField("next_meeting", "Date of Next Meeting:", "day/month/year",
               r"date\s+of\s+(?:the\s+)?next\s+(?:meeting|session)" + _LABEL_END,
               Kind.DATE, session="next_meeting", recorded="next_meeting"),
+    # Whether a session took place: "Yes" confirms a form docgen pre-filled from the plan and
+    # left as it was (untouched, it is "planned, not confirmed"), "No" makes it cancelled. Not
+    # a session value itself (no ``recorded``): build_session reads it.
+    FormField("held", "Held:", HELD_PROMPT, r"(?:session\s+)?held\s*:", Kind.YESNO),
 )
 RECORD_FIELD = {f.name: f for f in RECORD_FIELDS}
 
@@ -369,6 +379,9 @@ PROP_MINIMUM_HOURS = "docgen.minimum_hours"
 PROP_REVIEW_AFTER = "docgen.review_after"
 PROP_SESSION_HOURS = "docgen.session_hours"
 PROP_COACHING_PAID = "docgen.coaching_paid"  # "Yes" / "No"
+# What docgen wrote into the forms and COACHING RECORD rows it pre-filled from the Sessions
+# sheet (digests, see docgen.records.prefill): a form still so is planned, not confirmed.
+PROP_PREFILLED = "docgen.prefilled"
 # A digest of the document's other parts as docgen wrote them: a document whose parts still
 # match it is untouched, which tells docgen's own files when its manifest was lost.
 PROP_CONTENT = "docgen.content"

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from coach import add_table_row, copy_form, fill, replace_control_with_text, resave_with_libreoffice
-from conftest import TODAY, small_rows
+from conftest import TODAY, controls, small_rows
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +33,12 @@ def team(path: Path, team_id: str) -> dict[str, object]:
     return next(r for r in sheet(path, "Teams") if r["Team ID"] == team_id)
 
 
+def confirm(path: Path, forms: int = 2) -> None:
+    """Answer Yes in the Held field of a record's first ``forms`` forms, as a coach does."""
+    for form in range(forms):
+        fill(path, {"record.held": "Yes"}, form)
+
+
 def run_log(out: Path, tmp_path: Path) -> Path:
     log = tmp_path / "log.xlsx"
     result = CliRunner().invoke(main, ["log", str(out), "-o", str(log)])
@@ -40,17 +46,22 @@ def run_log(out: Path, tmp_path: Path) -> Path:
     return log
 
 
-def test_log_of_untouched_documents_has_the_planned_sessions(out: Path, tmp_path: Path) -> None:
+def test_log_of_untouched_documents_lists_the_planned_sessions_unconfirmed(
+        out: Path, tmp_path: Path) -> None:
+    # Pre-filled from the Sessions sheet and never touched: nobody said they took place.
     log = run_log(out, tmp_path)
     sessions = [r for r in sheet(log, "Sessions") if r["Team ID"] == "T1"]
     got = [(r["Date"].date(), r["Status"], r["Hours"], r["Mode"] == "Email") for r in sessions]
-    assert got == [(dt.date(2026, 4, 3), "held", 1.5, False),
-                   (dt.date(2026, 5, 1), "held", 0, True)]
+    assert got == [(dt.date(2026, 4, 3), "planned, not confirmed", None, False),
+                   (dt.date(2026, 5, 1), "planned, not confirmed", None, True)]
     t1 = team(log, "T1")
-    assert (t1["Sessions held"], t1["Email contacts"], t1["Hours"]) == (1, 1, 1.5)
+    assert (t1["Sessions held"], t1["Email contacts"], t1["Hours"]) == (0, 0, 0)
+    assert t1["Not confirmed"] == 2
     assert team(log, "T2")["Hours"] == 0
-    assert [r["Problem"] for r in sheet(log, "Problems")] == [
-        "No problems: every file was read in full."]
+    problems = [(r["File"], r["Where"], r["Problem"]) for r in sheet(log, "Problems")]
+    assert [(f, w) for f, w, _m in problems] == [(T1, "Record of Coaching form 1"),
+                                                 (T1, "Record of Coaching form 2")]
+    assert all("planned, not confirmed" in m and "Held" in m for _f, _w, m in problems)
 
 
 def test_coach_edits_end_up_in_the_log(out: Path, tmp_path: Path) -> None:
@@ -87,6 +98,7 @@ def test_coach_edits_end_up_in_the_log(out: Path, tmp_path: Path) -> None:
 
 
 def test_bad_files_are_reported_and_the_rest_is_read(out: Path, tmp_path: Path) -> None:
+    confirm(out / T1)
     (out / "broken.docx").write_text("not a zip")
     (out / "~$ard 7 Falls (T1).docx").write_bytes(b"\0" * 162)  # Word's owner file
     (out / ".~lock.x.docx#").write_text("lock")
@@ -129,10 +141,19 @@ def test_the_log_replaces_the_previous_one_whole(out: Path, tmp_path: Path) -> N
 
 def test_sample_cohort_round_trip(tmp_path: Path, sample: Path) -> None:
     jobs.generate(sample, tmp_path / "out", today=TODAY)
+    # Untouched, the sessions pre-filled from the plan are not confirmed: each is named.
     report = jobs.log([tmp_path / "out"], tmp_path / "log.xlsx", today=TODAY)
-    assert report.records >= 8 and report.sessions >= 20 and report.problems == []
+    assert report.records >= 8 and report.sessions >= 20 and report.problems
+    assert all("planned, not confirmed" in p.message for p in report.problems)
     statuses = {r["Status"] for r in sheet(tmp_path / "log.xlsx", "Sessions")}
-    assert {"held", "cancelled"} <= statuses
+    assert {"planned, not confirmed", "cancelled"} <= statuses and "held" not in statuses
+    # The coaches answer Held: Yes on every form: the sessions count, nothing is left to chase.
+    for contract in (tmp_path / "out" / "contracts").glob("*.docx"):
+        confirm(contract, forms=sum(tag == "record.held" for tag, _t, _s in controls(contract)))
+    report = jobs.log([tmp_path / "out"], tmp_path / "log.xlsx", today=TODAY)
+    assert report.problems == []
+    statuses = {r["Status"] for r in sheet(tmp_path / "log.xlsx", "Sessions")}
+    assert {"held", "cancelled"} <= statuses and "planned, not confirmed" not in statuses
     assert small_rows  # the small cohort fixture stays importable for the other tests
 
 
@@ -182,6 +203,7 @@ def test_random_text_typed_by_a_coach_comes_back_intact(tmp_path_factory, genera
 
 
 def test_the_same_coach_written_two_ways_is_one_coach(out: Path, tmp_path: Path) -> None:
+    confirm(out / T1)
     fill(out / T2, {"record.coach": "dr. jo  BLOGGS", "record.date": "03/06/2026",
                     "record.start_time": "14:00", "record.finish_time": "15:00"})
     log = run_log(out, tmp_path)
@@ -195,6 +217,7 @@ def test_hostile_xml_in_a_record_is_refused_and_the_rest_is_read(out: Path,
     import zipfile
 
     good = out / T1
+    confirm(good)
     deep = out / "deep.docx"
     laughs = out / "laughs.docx"
     with zipfile.ZipFile(good) as src:
@@ -237,6 +260,7 @@ def _set_property(path: Path, name: str, value: str) -> None:
 @pytest.mark.parametrize("value", ["inf", "1e309", "nan"])
 def test_an_odd_minimum_is_named_and_the_team_counted_against_the_default(
         out: Path, tmp_path: Path, value: str) -> None:
+    confirm(out / T1)
     _set_property(out / T1, "docgen.minimum_hours", value)
     log = run_log(out, tmp_path)
     t1 = team(log, "T1")

@@ -204,7 +204,8 @@ def test_teams_below_the_minimum_are_highlighted_and_charted(tmp_path: Path) -> 
              for rule in rng.rules]
     met = headers(wb["Teams"]).index("Met minimum") + 1
     letter = wb["Teams"].cell(1, met).column_letter
-    assert ("A2:R3", [f'${letter}2="No"']) in rules
+    last = wb["Teams"].cell(1, len(headers(wb["Teams"]))).column_letter  # the whole row
+    assert (f"A2:{last}3", [f'${letter}2="No"']) in rules
     assert any("ISNUMBER" in f[0] for _r, f in rules)
     with zipfile.ZipFile(path) as z:
         (chart,) = [n for n in z.namelist() if n.startswith("xl/charts/chart")]

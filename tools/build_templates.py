@@ -659,7 +659,9 @@ def build_contract() -> object:
         (3, 1.1, ("record.start_time", "record.finish_time"), False),
         (4, 7.0, ("record.topic", "record.issues"), True),
         (5, 8.2, ("record.action",), True),
-        (6, 1.3, ("record.next_meeting",), False),
+        # the paper form's last row, shared with Held: how a coach confirms a session docgen
+        # filled in ahead from the plan (its prompt says so)
+        (6, 1.3, ("record.next_meeting", "record.held"), False),
     )
     for index, height, tags, below in layout:
         row = form.rows[index]

@@ -42,6 +42,36 @@ def fill_table_rows(path: Path, rows: list[tuple[str, str, str, str]]) -> None:
     d.save(str(path))
 
 
+def confirm_forms(path: Path) -> None:
+    """Type "Yes" in the Held field of every pre-filled form of a contract, as coaches do.
+
+    Untouched, a pre-filled session whose date has passed is "planned, not confirmed" and
+    counts nothing; the pictures show a log of sessions that took place.
+    """
+    import docx
+    from docx.oxml.ns import qn
+
+    d = docx.Document(str(path))
+    for sdt in d.element.body.iter(qn("w:sdt")):
+        tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
+        if tag is None or tag.get(qn("w:val")) != "record.held":
+            continue
+        pr = sdt.find(qn("w:sdtPr"))
+        for flag in pr.findall(qn("w:showingPlcHdr")):
+            pr.remove(flag)
+        runs = list(sdt.iter(qn("w:r")))
+        for extra in runs[1:]:
+            extra.getparent().remove(extra)
+        for old in list(runs[0]):
+            if old.tag != qn("w:rPr"):
+                runs[0].remove(old)
+        for style in runs[0].iter(qn("w:rStyle")):
+            style.getparent().remove(style)
+        runs[0].append(runs[0].makeelement(qn("w:t"), {}))
+        runs[0][-1].text = "Yes"
+    d.save(str(path))
+
+
 def page_with(pdf: Path, words: str) -> int:
     """Return the number of the first page of ``pdf`` whose text holds ``words``."""
     page = 1
@@ -73,6 +103,8 @@ def main() -> None:
 
         # A few records filled in as coaches do, then the log a manager opens.
         contracts = sorted((out / "contracts").glob("*.docx"))
+        for contract in contracts:
+            confirm_forms(contract)
         fill_table_rows(next(p for p in contracts if "(T01)" in p.name), [
             ("Fiona MacLeod", "12 June 2026", "Spread to Ward 14", ""),
             ("Fiona MacLeod", "10 July 2026", "Poster draft", ""),

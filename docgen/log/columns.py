@@ -52,8 +52,9 @@ SESSIONS = (
     Col("Hours from", "hours_from", note="Where the hours come from: the start and finish "
         "times, or the programme's session length when no times were written."),
     Col("Mode", "mode"),
-    Col("Status", "status", note="held, cancelled, rescheduled, or planned (dated after "
-        "the day the log was made)"),
+    Col("Status", "status", note="held, cancelled, rescheduled, planned (dated after the "
+        "day the log was made), or planned, not confirmed (still as docgen pre-filled it: "
+        "not counted)"),
     Col("Topic", "topic", "wrap"),
     Col("Issues arising", "issues", "wrap"),
     Col("Action", "action", "wrap"),
@@ -75,6 +76,9 @@ TEAMS = (
     Col("Hours still needed", "hours_needed", "hours"),
     Col("Sessions cancelled", "sessions_cancelled", "int",
         note="Sessions cancelled or rescheduled"),
+    Col("Not confirmed", "sessions_unconfirmed", "int",
+        note="Sessions past their date still exactly as docgen pre-filled them from the "
+        "plan: not counted until a coach answers Held on the form (Problems sheet)"),
     Col("First session", "first_session", "date"),
     Col("Last session", "last_session", "date"),
     Col("Next meeting", "next_meeting", "date"),

@@ -86,7 +86,9 @@ def _same_row(a: RecordedSession, b: RecordedSession) -> bool:
 def _combine(form: RecordedSession, row: RecordedSession, settings: RecordSettings
              ) -> RecordedSession:
     """Return one session from a form and the table row of the same date (form first)."""
-    status = form.status if form.status != Status.HELD else row.status
+    status = form.status
+    if status in (Status.HELD, Status.UNCONFIRMED) and row.status != Status.UNCONFIRMED:
+        status = row.status  # a cancellation noted in the row stands; an edited row confirms
     mode = form.mode or row.mode
     timed = form.start is not None and form.finish is not None and not form.hours_assumed
     if status != Status.HELD:
@@ -353,6 +355,19 @@ def _team_of(record: Record, cohorts: dict[str, set[str]]) -> tuple[str, str]:
     return cohort, key
 
 
+def _unconfirmed(s: RecordedSession) -> Problem:
+    """Name a past session still as docgen pre-filled it, with the way to confirm it."""
+    when = "undated" if s.date is None else f"of {s.date:%d/%m/%Y}"
+    if s.origin == Origin.FORM:
+        how = ("type Yes in its Held field if it took place (and correct any value that "
+               "differs), or No if it did not")
+    else:
+        how = ('write "held" in its Comments if it took place, or "cancelled" if it did not')
+    return Problem(f"the planned session {when} of team {s.team_id} is still exactly as "
+                   f"docgen pre-filled it: planned, not confirmed, so not counted; {how}",
+                   file=s.source, sheet=s.where)
+
+
 def _coaches_of(text: str, fallback: Iterable[str]) -> tuple[str, ...]:
     return parse_names(text) or tuple(fallback)
 
@@ -417,6 +432,7 @@ def _team_row(team: _Team, today: dt.date) -> TeamRow:
         minimum_hours=settings.minimum_hours, met=hours >= settings.minimum_hours,
         hours_needed=round(max(0.0, settings.minimum_hours - hours), 2),
         sessions_cancelled=sum(m.status in _NOT_HELD for m in team.sessions),
+        sessions_unconfirmed=sum(m.status == Status.UNCONFIRMED for m in team.sessions),
         first_session=dates[0] if dates else None,
         last_session=dates[-1] if dates else None,
         next_meeting=min(upcoming) if upcoming else None,
@@ -544,8 +560,11 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date) ->
     for team in teams.values():
         team.sessions = _team_sessions(team, found)
         for m in team.sessions:
-            if m.status == Status.HELD and m.session.date is not None and m.session.date > today:
+            if (m.status in (Status.HELD, Status.UNCONFIRMED) and m.session.date is not None
+                    and m.session.date > today):
                 m.status = Status.PLANNED
+            elif m.status == Status.UNCONFIRMED:
+                found.append(_unconfirmed(m.session))
         session_rows += [_session_row(team, m) for m in team.sessions]
     session_rows.sort(key=lambda r: (r.team_id.casefold(), r.date is None,
                                      r.date or dt.date.min, r.start or dt.time.min, r.where))

@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from docgen import ooxml, schema
+from docgen import ooxml, prefill, schema
 from docgen.errors import DocgenError, Problem
 from docgen.models import Record
 from docgen.ooxml.wordtext import MARK_IN_XML, Body, read_body
@@ -187,7 +187,7 @@ def read_record(path: Path, root: Path, converted: Path | None = None) -> Record
     reference, after = programme.reference_day(path, props.get(schema.PROP_GENERATED, ""),
                                                source, problems)
     ctx = SessionContext(source, who.team_id, who.team_name, settings, reference, after,
-                         problems)
+                         problems, prefill.decode(props.get(schema.PROP_PREFILLED, "")))
     sessions = form_sessions(ctx, forms) + row_sessions(ctx, rows)
     return Record(
         source=source, kind=(kind or identity.SESSIONS_KIND).name, team_id=who.team_id,

@@ -15,6 +15,10 @@ Rules for what a session counts (a manager's reading of the forms):
 - The mode is the one typed, else Email when the date, times or comments speak of e-mail.
 - An e-mail contact counts hours only if times were given; otherwise 0 hours: an exchange of
   e-mails is a contact, not an hour of coaching.
+- A form or row still exactly as docgen pre-filled it from the cohort's Sessions sheet is
+  *planned, not confirmed* unless its Held field says Yes: the log lists it and counts none
+  of its hours (it keeps them, for a confirming table row of the same date), and names it
+  once its date has passed. Held: No makes any form's session cancelled.
 - Any other session without usable times (a table row only, or a form whose times are blank or
   unreadable) is assumed to have lasted the programme's session duration, and says so
   (``hours_assumed``).
@@ -32,6 +36,7 @@ from typing import NamedTuple
 from docgen import schema
 from docgen.errors import Problem
 from docgen.models import RecordedSession, RecordSettings
+from docgen.prefill import HELD_FIELD, Prefilled
 from docgen.records.programme import FIRST_DAY, LAST_DAY
 from docgen.schema import FormField, Kind, Mode, Origin, Status
 from docgen.values import (
@@ -76,6 +81,10 @@ _TOPIC_RESCHEDULED = re.compile(r"\W*re-?schedul", re.IGNORECASE)
 _STATUS_FIRST = {"cancelled": "Cancelled", "rescheduled": "Rescheduled"}
 # Words in prose that name a mode only with a word before them: "by phone", "on Teams".
 _MODE_BY = r"(?:by|via|over|on|using|through)\s+(?:the\s+|a\s+|an\s+)?"
+_HELD_WORDS = {"yes": True, "y": True, "held": True, "no": False, "n": False, "not": False,
+               "cancelled": False, "canceled": False}
+_WORDS = re.compile(r"[^\W\d_]+")
+_NOT_HELD = re.compile(r"\bnot\s+held\b")
 
 
 @dataclass
@@ -89,6 +98,7 @@ class SessionContext:
     reference: dt.date  # for dates typed without a year
     after: bool  # True when sessions follow the reference (the day of generation)
     problems: list[Problem]
+    prefilled: Prefilled = dataclasses.field(default_factory=Prefilled)  # what docgen wrote
 
     def problem(self, message: str, where: str, column: str | None = None) -> None:
         """Note a problem found in this record at ``where`` (a form or a row)."""
@@ -400,6 +410,39 @@ _NO_VALUE = (Kind.DATE, Kind.TIME)  # kinds whose blank is None, not ""
 # --- sessions ----------------------------------------------------------------------------------
 
 
+def _held(text: str) -> bool | None:
+    """Read the Held field: "Yes", "yes - as planned", "Held" or "No", "not held"; else None.
+
+    The first word answers; text that says both (a prompt left with the answer typed after
+    it) answers nothing.
+    """
+    words = [_HELD_WORDS.get(w) for w in _WORDS.findall(_NOT_HELD.sub("no", text.casefold()))]
+    answers = {w for w in words if w is not None}
+    if not words or words[0] is None or len(answers) != 1:
+        return None
+    return words[0]
+
+
+def _confirmed(ctx: SessionContext, texts: Mapping[str, str], where: str, status: Status,
+               untouched: bool) -> Status:
+    """Return a session's status once its Held field and docgen's pre-fill are weighed."""
+    text = texts.get(HELD_FIELD, "")
+    held = _held(text) if text else None
+    column = schema.RECORD_FIELD[HELD_FIELD].label.rstrip(": ") if (
+        HELD_FIELD in schema.RECORD_FIELD) else "Held"
+    if text and held is None:
+        ctx.problem(f'"{text}" is not Yes or No: type Yes if the session took place, No if '
+                    "not", where, column)
+    if held is False:
+        return Status.CANCELLED
+    if held is True and status != Status.HELD:
+        ctx.problem(f"says Yes, but the form says the session was {status}: counted as "
+                    f"{status}; correct whichever is wrong", where, column)
+    if held is None and untouched and status == Status.HELD:
+        return Status.UNCONFIRMED
+    return status
+
+
 def _hours(reading: _Reading, status: Status, email: bool) -> tuple[float, bool]:
     """Return a session's hours and whether they were assumed (see the module's rules)."""
     values = reading.values
@@ -418,11 +461,12 @@ def _hours(reading: _Reading, status: Status, email: bool) -> tuple[float, bool]
 
 
 def build_session(ctx: SessionContext, texts: Mapping[str, str], origin: Origin,
-                  where: str) -> RecordedSession:
+                  where: str, *, untouched: bool = False) -> RecordedSession:
     """Build one session from the texts of a form or a table row, noting what did not parse.
 
     ``texts`` maps field names (``schema.RECORD_FIELDS``, and "comments" for a table row) to
-    what was typed; a missing field is blank.
+    what was typed; a missing field is blank. ``untouched``: the form or row is still exactly
+    as docgen pre-filled it (see :mod:`docgen.records.prefill`).
     """
     plan = _plan()
     reading = _Reading(ctx, plan, origin, where)
@@ -440,8 +484,12 @@ def build_session(ctx: SessionContext, texts: Mapping[str, str], origin: Origin,
     _settle_mode(reading, typed)
     if doubt := _status_reading(typed["comments"], typed.get("topic", ""))[1]:
         reading.problem(doubt, next(f for f in plan.fields if f.recorded == "comments"))
-    status = _status(typed["comments"], typed.get("topic", ""))
-    hours, assumed = _hours(reading, status, values["mode"] == Mode.EMAIL)
+    status = _confirmed(ctx, texts, where, _status(typed["comments"], typed.get("topic", "")),
+                        untouched)
+    # a session planned, not confirmed keeps the hours it would count: a table row of the
+    # same date that a coach did edit confirms it (docgen.log.summary), and they count then
+    hours, assumed = _hours(reading, Status.HELD if status == Status.UNCONFIRMED else status,
+                            values["mode"] == Mode.EMAIL)
     return RecordedSession(
         **values,  # type: ignore[arg-type]  # by the schema: checked in _make_plan
         source=ctx.source, team_id=ctx.team_id, team_name=ctx.team_name, hours=hours,
@@ -451,10 +499,14 @@ def build_session(ctx: SessionContext, texts: Mapping[str, str], origin: Origin,
 
 def form_sessions(ctx: SessionContext, forms: Iterable[Mapping[str, str]]
                   ) -> list[RecordedSession]:
-    """Return the sessions of the Record of Coaching forms, skipping blank forms."""
+    """Return the sessions of the Record of Coaching forms, skipping blank forms.
+
+    A form still exactly as docgen pre-filled it is marked so (planned, not confirmed).
+    """
     substance = _plan().substance
     return [
-        build_session(ctx, form, Origin.FORM, f"Record of Coaching form {n}")
+        build_session(ctx, form, Origin.FORM, f"Record of Coaching form {n}",
+                      untouched=ctx.prefilled.untouched_form(form))
         for n, form in enumerate(forms, start=1)
         # a blank form, maybe with the coach's and team's names typed ahead, is no session
         if any(form.get(name) for name in substance)
@@ -466,6 +518,7 @@ def row_sessions(ctx: SessionContext, rows: Iterable[tuple[int, list[str]]]
     """Return the sessions of the COACHING RECORD rows, given as (row number, cell texts)."""
     return [
         build_session(ctx, dict(zip(TABLE_FIELDS, cells, strict=False)), Origin.TABLE,
-                      f"COACHING RECORD row {number}")
+                      f"COACHING RECORD row {number}",
+                      untouched=ctx.prefilled.untouched_row(cells))
         for number, cells in rows
     ]
