@@ -291,6 +291,12 @@ def mail(data: Path, outdir: Path, templates: Path | None, sender: str | None,
     server = mailing.SmtpServer(smtp_host, smtp_port or _SMTP_PORTS[security], security,
                                 smtp_user)
     todo = report.to_send
+    if report.already_sent:
+        n = len(report.already_sent)
+        click.echo(f"{n} already sent as they are now: not sent again.")
+    if report.incomplete:
+        n = len(report.incomplete)
+        click.echo(f"{n} held back: some of their documents are missing.")
     if not todo:
         click.echo("Nothing to send.")
         sys.exit(1 if report.incomplete else 0)
@@ -299,6 +305,9 @@ def mail(data: Path, outdir: Path, templates: Path | None, sender: str | None,
     via = f"{server.host}:{server.port}" + (f" as {smtp_user}" if smtp_user else "")
     click.echo(f"To send: {len(todo)} message{'s' if len(todo) != 1 else ''} from {from_addr} "
                f"through {via}.")
+    if security == "none" and smtp_user:
+        click.echo("Warning: with --no-tls the password and the messages cross the network "
+                   "unencrypted.", err=True)
     if not yes:
         click.confirm("Send them now?", abort=True)
     password = None

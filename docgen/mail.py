@@ -651,12 +651,8 @@ def send(report: MailReport, server: SmtpServer, password: str | None, *,
                     continue
                 try:
                     smtp.send_message(msg, from_addr=from_addr, to_addrs=[mail.address])
-                except smtplib.SMTPRecipientsRefused as exc:
-                    result.refused.append((mail, _reason(exc)))
-                    continue
                 except (OSError, smtplib.SMTPException) as exc:
-                    if (isinstance(exc, smtplib.SMTPResponseException)
-                            and exc.smtp_code != _CLOSING):  # refused this one message
+                    if not _closing(exc):  # the server refused this one message
                         result.refused.append((mail, _reason(exc)))
                         continue
                     why = f"the connection was lost ({_describe(exc)}): run it again"
@@ -678,6 +674,15 @@ def send(report: MailReport, server: SmtpServer, password: str | None, *,
         finally:
             _quit(smtp)
     return result
+
+
+def _closing(exc: BaseException) -> bool:
+    """Tell whether ``exc`` ends the connection (lost, or the server's 421), not one message."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return any(code == _CLOSING for code, _text in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == _CLOSING
+    return True
 
 
 def _outgoing(path: Path, sender: str, from_addr: str) -> EmailMessage:

@@ -431,3 +431,37 @@ def test_cli_takes_no_password_on_the_command_line() -> None:
     assert not [o for o in options if "pass" in o.casefold()]
     result = invoke("x.xlsx", "--smtp-host", "h", "--password", "x")
     assert result.exit_code == 2 and "--password" in result.output
+
+
+def test_server_closing_mid_run_stops_and_rerun_sends_the_rest(
+        cohort: Path, outdir: Path, smtpd: tuple[Recorder, int]) -> None:
+    handler, port = smtpd
+    handler.refuse = {"sean@example.org"}
+    closing = "421 4.3.2 Service shutting down"
+
+    async def close_on_sean(server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN202
+        if address in handler.refuse:
+            return closing
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    handler.handle_RCPT = close_on_sean  # type: ignore[method-assign]
+    result = mail.send(mail.prepare(cohort, outdir), server(port), None,
+                       sender="qi.admin@example.org")
+    assert [m.coach for m in result.sent] == ["Dr Jo Bloggs"]  # the sheet's order
+    assert [m.coach for m, _why in result.not_sent] == [SEAN, "Alex Second"]
+    assert "421" in result.not_sent[0][1] and not result.refused
+    handler.refuse = set()
+    rerun = mail.send(mail.prepare(cohort, outdir), server(port), None,
+                      sender="qi.admin@example.org")
+    assert sorted(m.coach for m in rerun.sent) == ["Alex Second", SEAN]
+    assert sorted(handler.recipients) == ["alex@example.org", "jo.bloggs@nhs.scot",
+                                          "sean@example.org"]
+
+
+def test_server_without_starttls_is_a_message(cohort: Path, outdir: Path,
+                                              smtpd: tuple[Recorder, int]) -> None:
+    _handler, port = smtpd
+    with pytest.raises(DocgenError, match="does not offer STARTTLS: use --ssl"):
+        mail.send(mail.prepare(cohort, outdir), mail.SmtpServer("127.0.0.1", port),
+                  None, sender="qi.admin@example.org")
