@@ -101,7 +101,9 @@ def typed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, bool, str
                            "text": (" " if way == "inside" else "") + text}
                           for name, text in TYPED.items()]})
     job = work / "job.json"
-    job.write_text(json.dumps({"documents": documents}), encoding="utf-8")
+    reopen = [str(folders[way, True, ".docx"] / f"T2 typed {_case(way, True)}.docx")
+              for way in WAYS]
+    job.write_text(json.dumps({"documents": documents, "reopen": reopen}), encoding="utf-8")
     done = subprocess.run([str(PYTHON), str(DRIVER), str(job)], capture_output=True,
                           text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -110,7 +112,11 @@ def typed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, bool, str
     for item in report["documents"]:
         for seen in item["fields"]:
             assert seen["field"] == "com.sun.star.text.TextField.Input"
+    REOPENED.update(report["reopened"])
     return folders
+
+
+REOPENED: dict[str, str] = {}  # LibreOffice reopening its own tracked .docx: "opened" or why not
 
 
 @dataclass
@@ -214,6 +220,11 @@ def test_the_damaged_docx_is_what_libreoffice_writes_with_track_changes(typed: d
             parse_xml(data, None, DOCUMENT)
     with zipfile.ZipFile(next(typed["over", False, ".docx"].iterdir())) as zf:
         parse_xml(zf.read(DOCUMENT), None, DOCUMENT)  # without Track Changes: well-formed
+    # LibreOffice cannot open what it wrote (typed inside or over the prompt)
+    reopened = {Path(p).name: why for p, why in REOPENED.items()}
+    assert reopened["T2 typed after tracked.docx"] == "opened"
+    for way in ("inside", "over"):
+        assert reopened[f"T2 typed {way} tracked.docx"] != "opened"
 
 
 # --- damaged XML: recovered only when unambiguous -------------------------------------------
