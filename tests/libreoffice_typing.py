@@ -48,7 +48,8 @@ itself cannot open the file again (nor after typing over the whole field; typing
 field, it can). With Track Changes on and the whole field selected, 7.4 deletes the field as
 a tracked change and puts the first key typed into the deleted field (the paragraph then
 reads "Date: <prompt>1" + "0/02/2026"): in the .odt and .doc the typed value has lost its
-first character, and in the .docx it is split between the copies of the control.
+first characters ("/02/2026", "lephone"), and in the .docx it is split between the copies
+of the control.
 """
 
 from __future__ import annotations
