@@ -342,7 +342,7 @@ def _mail_summary(report: MailReport) -> None:
         files = ", ".join(p.name for p in m.attachments)
         state = ""
         if m.missing:
-            state = " [incomplete: not sent]"
+            state = " [incomplete: held back from sending]"
         elif m.sent_before:
             state = f" [sent {m.sent_before}: not sent again]"
         elif m.changed_since:

@@ -38,7 +38,9 @@ from dataclasses import dataclass, field
 from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docgen import schema
 from docgen.atomic import atomic_write
@@ -48,6 +50,9 @@ from docgen.errors import DocgenError, Problem, os_problem
 from docgen.kinds import AGREEMENT, CONTRACT
 from docgen.models import Cohort, Team
 from docgen.values.people import person_key
+
+if TYPE_CHECKING:
+    import jinja2  # loaded with the template: `docgen mail` alone needs it
 
 MAIL_FOLDER = "mail"  # under the output folder
 SENT_RECORD = "sent.jsonl"
@@ -223,7 +228,7 @@ def _plain(value: object) -> object:
     return "" if value is None else value
 
 
-def load_message_template(folder: Path) -> tuple[object, Path, str]:
+def load_message_template(folder: Path) -> tuple[jinja2.Template, Path, str]:
     """Compile ``coach_email.txt`` from ``folder`` (else docgen's own); return it, its path and
     a note when the folder had none.
 
@@ -285,11 +290,11 @@ def message_fields(cohort: Cohort, coach: str, address: str, teams: list[Team],
     return fields
 
 
-def render_message(template: object, path: Path, fields: Mapping[str, object]
+def render_message(template: jinja2.Template, path: Path, fields: Mapping[str, object]
                    ) -> tuple[str, str]:
     """Return (subject, text) of one message; the template's first line may be "Subject: ..."."""
     try:
-        text = template.render(fields)  # type: ignore[attr-defined]
+        text = template.render(fields)
     except Exception as exc:  # a template must never end in a traceback
         raise DocgenError(_template_problem(path, exc)) from None
     subject = ""
@@ -410,6 +415,10 @@ def prepare(data: Path, outdir: Path, *, templates: Path | None = None,
     addressed, report.unaddressed, warnings = coaches_of(cohort)
     report.warnings += warnings
     files = contract_files(cohort, outdir)
+    if files and not any(path.is_file() for path in files.values()):
+        raise DocgenError(Problem(
+            f"no contract is there yet: run `docgen generate {data} -o {outdir}` first",
+            file=str(outdir / CONTRACT.folder)))
     sent = read_sent(folder)
     drafts = unique_names([coach for coach, _a, _t in addressed], ".eml")
     with folder_lock(folder):
@@ -446,7 +455,8 @@ def _found(coach: str, address: str, teams: list[Team], files: Mapping[str, Path
     return mail
 
 
-def _draft_bytes(mail: CoachMail, cohort: Cohort, files: Mapping[str, Path], template: object,
+def _draft_bytes(mail: CoachMail, cohort: Cohort, files: Mapping[str, Path],
+                 template: jinja2.Template,
                  template_path: Path, sender: str | None) -> bytes:
     documents = sum(1 for p in mail.attachments if p.suffix.lower() == ".docx")
     fields = message_fields(cohort, mail.coach, mail.address, mail.teams, files, documents)
@@ -487,7 +497,9 @@ def _remove_stale_drafts(folder: Path, kept: set[str]) -> list[Path]:
         if path.name in kept:
             continue
         try:
-            if read_draft(path)[DRAFT_HEADER] is None:
+            with open(path, "rb") as fh:
+                headers = BytesParser(policy=_FILE_POLICY).parse(fh, headersonly=True)
+            if headers[DRAFT_HEADER] is None:
                 continue  # not one of docgen's
             path.unlink()
         except (OSError, MessageError, ValueError):

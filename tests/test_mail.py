@@ -465,3 +465,10 @@ def test_server_without_starttls_is_a_message(cohort: Path, outdir: Path,
     with pytest.raises(DocgenError, match="does not offer STARTTLS: use --ssl"):
         mail.send(mail.prepare(cohort, outdir), mail.SmtpServer("127.0.0.1", port),
                   None, sender="qi.admin@example.org")
+
+
+def test_nothing_generated_yet_is_a_message(cohort: Path, tmp_path: Path) -> None:
+    result = invoke(str(cohort), "-o", str(tmp_path / "empty"))
+    assert result.exit_code == 1
+    assert "no contract is there yet: run `docgen generate" in result.output
+    assert not (tmp_path / "empty" / "mail").exists()
