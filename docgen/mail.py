@@ -141,6 +141,9 @@ def split_addresses(cell: str) -> list[str]:
 
 
 def _valid(address: str) -> bool:
+    """Tell whether ``address`` is one plain address (ASCII: what every mail server takes)."""
+    if not address.isascii():
+        return False
     try:
         parsed = Address(addr_spec=address)
     except (ValueError, IndexError, TypeError, MessageError):
@@ -177,6 +180,8 @@ def coaches_of(cohort: Cohort) -> tuple[list[tuple[str, str, list[Team]]],
         bad = [a for a in addresses if not _valid(a)]
         if bad:
             why = f'"{bad[0]}" is not an e-mail address'
+            if not bad[0].isascii():
+                why += " docgen can send to (it has letters beyond ASCII)"
             warnings.append(Problem(f"{why}: correct it, then run docgen mail again", **where))
         elif len(addresses) != len(keys):
             why = (f"the Coach email cell of row {team.row} has {len(addresses)} "

@@ -133,11 +133,13 @@ def test_addresses_that_do_not_match_the_coaches_are_named_not_guessed(
     rows = mail_rows()
     rows["Teams"][1]["coach_email"] = "shared@example.org"  # one address, two coaches
     rows["Teams"][2]["coach_email"] = "jo.other@example.org; ulla@example.org"
+    rows["Teams"].append({"team_id": "T4", "team_name": "Four", "coach": "Zoë Four",
+                          "coach_email": "zoë@example.org"})
     data = make_cohort(rows)
     jobs.generate(data, tmp_path / "out", today=TODAY)
     report = mail.prepare(data, tmp_path / "out")
     unaddressed = {u.coach: u.reason for u in report.unaddressed}
-    assert set(unaddressed) == {SEAN, "Alex Second", "Dr Jo Bloggs"}
+    assert set(unaddressed) == {SEAN, "Alex Second", "Dr Jo Bloggs", "Zoë Four"}
     assert "1 address for 2 coaches" in unaddressed[SEAN]
     assert "jo.bloggs@nhs.scot (row 2)" in unaddressed["Dr Jo Bloggs"]
     assert "jo.other@example.org (row 4)" in unaddressed["Dr Jo Bloggs"]
@@ -145,6 +147,9 @@ def test_addresses_that_do_not_match_the_coaches_are_named_not_guessed(
     assert (cell.sheet, cell.column) == ("Teams", "Coach email")
     assert "one address per coach" in cell.message
     assert [m.coach for m in report.mails] == [ULLA]  # her address is clear on T3
+    assert unaddressed["Zoë Four"] == (
+        '"zoë@example.org" is not an e-mail address docgen can send to (it has letters '
+        'beyond ASCII)')
 
 
 def test_missing_document_named_and_held_back(cohort: Path, outdir: Path) -> None:
