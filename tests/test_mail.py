@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import TODAY, Rows, small_rows
+from hypothesis import given
+from hypothesis import strategies as st
 
 from docgen import jobs, mail
 from docgen.cli import main
@@ -477,3 +479,17 @@ def test_nothing_generated_yet_is_a_message(cohort: Path, tmp_path: Path) -> Non
     assert result.exit_code == 1
     assert "no contract is there yet: run `docgen generate" in result.output
     assert not (tmp_path / "empty" / "mail").exists()
+
+
+_LOCAL = st.from_regex(r"[a-z0-9]([a-z0-9._+-]{0,10}[a-z0-9])?", fullmatch=True).filter(
+    lambda s: ".." not in s)
+_ADDRESS = st.builds(lambda user, host: f"{user}@{host}.example.org", _LOCAL,
+                     st.from_regex(r"[a-z]{1,8}", fullmatch=True))
+
+
+@given(st.lists(_ADDRESS, min_size=1, max_size=5),
+       st.sampled_from([";", "; ", ",", "\n", " ;\n"]))
+def test_addresses_split_as_written(addresses: list[str], separator: str) -> None:
+    cell = separator.join(addresses)
+    assert mail.split_addresses(f" {cell} {separator}") == addresses
+    assert all(mail._valid(a) for a in addresses)
