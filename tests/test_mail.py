@@ -23,9 +23,6 @@ from docgen import jobs, mail
 from docgen.cli import main
 from docgen.errors import DocgenError
 
-aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
-aiosmtpd_smtp = pytest.importorskip("aiosmtpd.smtp")
-
 SEAN = "Seán Ó Súilleabháin"
 ULLA = "Ülla Nó-Mail"
 
@@ -248,8 +245,10 @@ class Recorder:
 
     def authenticate(self, server, session, envelope, mechanism, auth_data):  # noqa: ANN001, ANN201
         self.logins.append((auth_data.login, auth_data.password))
+        from aiosmtpd.smtp import AuthResult
+
         ok = auth_data.password == "s3cret é".encode()
-        return aiosmtpd_smtp.AuthResult(success=ok, handled=False)  # the server answers 535
+        return AuthResult(success=ok, handled=False)  # the server answers 535
 
     @property
     def recipients(self) -> list[str]:
@@ -265,9 +264,10 @@ def _free_port() -> int:
 @pytest.fixture
 def smtpd() -> Iterator[tuple[Recorder, int]]:
     """A real SMTP server on 127.0.0.1 (login allowed without TLS: it never leaves the host)."""
+    controller_module = pytest.importorskip("aiosmtpd.controller")  # the test extra has it
     handler = Recorder()
     port = _free_port()
-    controller = aiosmtpd_controller.Controller(
+    controller = controller_module.Controller(
         handler, hostname="127.0.0.1", port=port, authenticator=handler.authenticate,
         auth_require_tls=False)
     controller.start()
