@@ -43,12 +43,19 @@ class _Fields:
     source: tuple[schema.FormField, ...]
     label_re: re.Pattern[str]  # every label, each in a group named by its field
     line_label_re: re.Pattern[str]  # a label beginning a line: the only place one lacks ":"
+    # Labels that begin a line (group "name__s") or end with ":" (group "name__c"): the only
+    # ones a unit without controls may hold, save a colon-less one after another on its line.
+    quick_re: re.Pattern[str]
     mid_line: frozenset[str]  # fields whose label may follow other text on a line
     fits: dict[str, re.Pattern[str]]  # by field: what follows a colon-less label on its line
     prompts: re.Pattern[str]  # every placeholder, now and former, and its example, anywhere
+    prompt_words: tuple[str, ...]  # the first word of each, lower case: the cheap test first
+    # The labels of a unit without controls, by its text and whether it is a table cell: the
+    # same boilerplate comes in every record, so most units are found here.
+    known: dict[tuple[str, bool], list[_Label]]
 
 
-def _prompt_pattern(texts: list[str]) -> re.Pattern[str]:
+def _prompt_pieces(texts: list[str]) -> set[str]:
     """Return a pattern finding each prompt wherever it sits in typed text.
 
     Spacing and case may differ. A prompt's example ("e.g. 03/04/2026") is found on its own
@@ -60,6 +67,10 @@ def _prompt_pattern(texts: list[str]) -> re.Pattern[str]:
         for start in {0, *(n for n, w in enumerate(words) if w.casefold() in ("e.g.", "eg"))}:
             if words[start:]:
                 pieces.add(" ".join(words[start:]))
+    return pieces
+
+
+def _prompt_pattern(pieces: set[str]) -> re.Pattern[str]:
     # No word boundaries: typing lands against the prompt ("e.g. 14:0014:30" in LibreOffice)
     alternatives = (r"\s+".join(re.escape(w) for w in piece.split())
                     for piece in sorted(pieces, key=len, reverse=True))
@@ -70,14 +81,22 @@ def _build(fields: tuple[schema.FormField, ...]) -> _Fields:
     alternatives = "|".join(f"(?P<{f.name}>{f.pattern})" for f in fields)
     placeholders = [*schema.PLACEHOLDERS.values(), *(f.placeholder for f in fields),
                     *schema.FORMER_PLACEHOLDERS, *_PLACEHOLDERS_OF_WORD]
+    prompts = _prompt_pieces([t for t in placeholders if t.strip()])
     return _Fields(
         source=fields,
         label_re=re.compile(r"(?<![^\s])(?:" + alternatives + ")", re.IGNORECASE),
+        quick_re=re.compile(
+            r"(?:^|(?<=[\n\t]))[^\S\n]*(?:"
+            + "|".join(f"(?P<{f.name}__s>{f.pattern})" for f in fields)
+            + r")|(?<![^\s])(?:" + "|".join(f"(?P<{f.name}__c>{f.pattern})" for f in fields)
+            + r")(?<=:)", re.IGNORECASE),
         line_label_re=re.compile(r"(?:^|(?<=[\n\t]))[^\S\n]*(?:" + alternatives + ")",
                                  re.IGNORECASE),
         mid_line=frozenset(f.name for f in fields if f.mid_line),
         fits={f.name: _FITS[f.kind] for f in fields if f.kind in _FITS},
-        prompts=_prompt_pattern([t for t in placeholders if t.strip()]),
+        prompts=_prompt_pattern(prompts),
+        prompt_words=tuple(sorted({p.split()[0].lower() for p in prompts})),
+        known={},
     )
 
 
@@ -101,7 +120,11 @@ def strip_prompts(text: str) -> str:
     A coach in LibreOffice may type before, inside or after a prompt it shows as plain text:
     the prompt goes wherever it sits, so its example can never be read as a date or time.
     """
-    stripped, n = _fields().prompts.subn(" ", text)
+    fields = _fields()
+    low = text.lower()
+    if not any(w in low for w in fields.prompt_words):
+        return text
+    stripped, n = fields.prompts.subn(" ", text)
     return _SPACES.sub(" ", stripped) if n else text
 
 
@@ -120,6 +143,41 @@ class _Label:
     colon: bool  # typed with its colon; one without never opens a form
 
 
+def _line_label(text: str, fields: _Fields) -> bool:
+    """Tell whether a line of ``text`` begins with a label (one without ":" must)."""
+    match = fields.line_label_re.match
+    if match(text):
+        return True
+    for sep in "\n\t":
+        i = text.find(sep)
+        while i >= 0:
+            if match(text, i + 1):
+                return True
+            i = text.find(sep, i + 1)
+    return False
+
+
+def _candidates(text: str, controls: list[Control], fields: _Fields
+                ) -> list[tuple[str, int, int, str]]:
+    """Return what may be labels in ``text`` as (field, start, end, text).
+
+    The quick pattern finds those that begin a line or end with ":"; the full one, slower on
+    long text, also those a control proves or that follow another label on their line.
+    """
+    if not controls:
+        found = []
+        for m in fields.quick_re.finditer(text):
+            group = m.lastgroup or ""
+            name = group[:-3]
+            if name in fields.mid_line:
+                break  # "Start 10:00 Finish 11:00": the full pattern finds both
+            found.append((name, m.start(group), m.end(group), m[group]))
+        else:
+            return found
+    return [(m.lastgroup or "", m.start(), m.end(), m.group())
+            for m in fields.label_re.finditer(text)]
+
+
 def _labels(unit: Unit, fields: _Fields) -> list[_Label]:
     """Return the labels in a unit's text.
 
@@ -128,30 +186,48 @@ def _labels(unit: Unit, fields: _Fields) -> list[_Label]:
     without its colon ("Date 10/02/2026", "START TIME 14:00") begins a line and either begins
     its table cell (or its paragraph, if more than one bare word: "Coach/s Sam"), stands alone
     on its line, or is followed by a value that fits its field ("date to be agreed" is no
-    label; "Start 10:00 Finish 11:00" are two). Anywhere before a control of its own field, a label is
-    one: the control proves it. Words of a placeholder are never labels.
+    label; "Start 10:00 Finish 11:00" are two). Anywhere before a control of its own field, a
+    label is one: the control proves it. Words of a placeholder are never labels.
     """
     text = unit.text
-    if ":" not in text and fields.line_label_re.search(text) is None:
+    controls = unit.controls
+    if not controls:
+        key = (text, unit.table >= 0)
+        labels = fields.known.get(key)
+        if labels is None:
+            if len(fields.known) >= _KNOWN:
+                fields.known.clear()
+            labels = fields.known[key] = _find_labels(unit, fields)
+        return labels
+    return _find_labels(unit, fields)
+
+
+_KNOWN = 4096  # texts whose labels are kept
+
+
+def _find_labels(unit: Unit, fields: _Fields) -> list[_Label]:
+    text = unit.text
+    if ":" not in text and not _line_label(text, fields):
         return []  # the cheap test first: most paragraphs of a contract hold no label
     controls = unit.controls
-    prompts = [m.span() for m in fields.prompts.finditer(text)] if controls else []
+    prompts: list[tuple[int, int]] | None = None  # found when first needed
     first = len(text) - len(text.lstrip())
     found: list[_Label] = []
     last_line = -1  # where the line of the last label found starts
-    for m in fields.label_re.finditer(text):
-        name = m.lastgroup or ""
-        start, end = m.span()
-        if prompts and any(a <= start < b for a, b in prompts):
-            continue
+    for name, start, end, label in _candidates(text, controls, fields):
         line_start = max(text.rfind("\n", 0, start), text.rfind("\t", 0, start)) + 1
-        at_line_start = not text[line_start:start].strip()
-        colon = m.group().endswith(":")
-        proven = any(c.name == name and c.start > start for c in controls) and not any(
-            f.name == name for f in found)
+        at_line_start = line_start == start or not text[line_start:start].strip()
+        colon = text[end - 1] == ":"
+        proven = bool(controls) and any(c.name == name and c.start > start for c in controls) \
+            and not any(f.name == name for f in found)
         if not (proven or at_line_start or (
                 name in fields.mid_line and (colon or last_line == line_start))):
             continue
+        if controls and any(c.start <= start < c.end for c in controls):
+            if prompts is None:  # inside a control: is it a word of its prompt?
+                prompts = [p.span() for p in fields.prompts.finditer(text)]
+            if any(a <= start < b for a, b in prompts):
+                continue
         if not (proven or (colon and at_line_start)):
             stop = text.find("\n", end)
             rest = text[end:] if stop < 0 else text[end:stop]
@@ -160,7 +236,7 @@ def _labels(unit: Unit, fields: _Fields) -> list[_Label]:
             if at_line_start and not colon:  # alone, or first in its cell; in a paragraph
                 # only a label of more than one bare word ("Coach/s", "Team members")
                 ok = ok or not rest.strip() or (start == first and (
-                    unit.table >= 0 or not m.group().isalpha()))
+                    unit.table >= 0 or not label.isalpha()))
             elif colon:  # mid-line: after another label on its line, or a value that fits
                 ok = ok or last_line == line_start
             if not ok:
