@@ -22,6 +22,7 @@ from docgen import jobs, schema
 from docgen.log.summary import summarise
 from docgen.models import Record, RecordedSession
 from docgen.records import read_record
+from docgen.schema import Status
 
 T1 = "contracts/Ward 7 Falls (T1).docx"
 T2 = "contracts/A & B -Ltd- -quoted- 🚀 (T2).docx"
@@ -366,3 +367,18 @@ def test_an_older_only_session_is_kept_and_named_once(older_first: bool) -> None
                                                            (D2, "a.docx")]
     kept = [p for p in data.problems if "does not: kept" in p.message]
     assert [(p.file, p.sheet) for p in kept] == [("a.docx", "Record of Coaching form 2")]
+
+
+def test_a_newer_copy_still_as_pre_filled_does_not_undo_an_older_confirmation() -> None:
+    confirmed = record("sam.docx", form("sam.docx", D1, (10, 0), (11, 30), topic="Charts"),
+                       saved=at(1))
+    untouched = record("alex.docx", form("alex.docx", D1, (10, 0), (11, 0), topic="Charts",
+                                         status=Status.UNCONFIRMED),
+                       form("alex.docx", D2, (10, 0), (11, 0), n=2), saved=at(2))
+    data = summarise([confirmed, untouched], [], TODAY)
+    assert [(s.date, s.status, s.finish, s.source) for s in data.sessions] == [
+        (D1, Status.HELD, dt.time(11, 30), "sam.docx; alex.docx"),
+        (D2, Status.HELD, dt.time(11, 0), "alex.docx")]
+    assert data.teams[0].hours == 2.5
+    (note,) = [p for p in data.problems if "pre-filled" in p.message]
+    assert note.file == "alex.docx" and "sam.docx's values kept" in note.message

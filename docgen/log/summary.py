@@ -299,6 +299,16 @@ def _one_session(k: _Merged, o: _Merged, settings: RecordSettings,
         return
     if newer.origin == Origin.FORM and older.origin != Origin.FORM:
         return  # the table row of a session the newer version holds a form of: one session
+    if newer.status == Status.UNCONFIRMED and older.status != Status.UNCONFIRMED:
+        # the newer copy still holds what docgen pre-filled; the coach who kept the older one
+        # confirmed or corrected it (co-coaches' copies): what a coach wrote wins
+        k.session, k.status = older, o.status
+        k.sources = [older.source, *(x for x in k.sources if x != older.source)]
+        problems.append(Problem(
+            f"still holds the session of team {older.team_id} {when} as docgen pre-filled it, "
+            f"which the older {older.source} confirms or corrects: {older.source}'s values "
+            "kept", file=newer.source, sheet=newer.where))
+        return
     changes = _differences(newer, older)
     if not changes:
         problems.append(Problem(
