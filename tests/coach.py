@@ -191,3 +191,25 @@ def paste_form_copy(path: Path, form: int = -1) -> None:
     last.addnext(new_heading)
     new_heading.addnext(new_table)
     d.save(str(path))
+
+
+def type_at_line_start(path: Path, tag: str, text: str, form: int = 0) -> None:
+    """Type ``text`` at the start of the line holding a control, before its label."""
+    d = docx.Document(str(path))
+    sdt = _controls(d, tag)[form]
+    p = next(a for a in sdt.iterancestors() if a.tag == qn("w:p"))
+    ppr = p.find(qn("w:pPr"))
+    if ppr is not None:
+        ppr.addnext(_new_run(p, text))
+    else:
+        p.insert(0, _new_run(p, text))
+    d.save(str(path))
+
+
+def repeat_control(path: Path, tag: str, form: int = 0) -> None:
+    """Write a control a second time right after itself (LibreOffice 7.4 does so when it
+    saves a control typed into with Track Changes on)."""
+    d = docx.Document(str(path))
+    sdt = _controls(d, tag)[form]
+    sdt.addnext(copy.deepcopy(sdt))
+    d.save(str(path))

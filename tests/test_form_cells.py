@@ -16,12 +16,12 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import coach
 import docx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import coach
 from docgen import schema
 from docgen.models import Record, RecordedSession
 from docgen.records.forms import strip_prompts, typed_value
@@ -363,3 +363,34 @@ def test_random_date_typed_at_an_old_prompt_reads_back(
                           else typed + space, where)
     coach.save_as_libreoffice_does(path)
     assert only_session(read(path)).date == day
+
+
+def test_typing_at_the_start_of_the_line_before_the_label(blank: Path) -> None:
+    coach.type_at_line_start(blank, "record.date", "10/02/2026 ")
+    coach.type_at_line_start(blank, "record.start_time", "10:00 ")
+    coach.save_as_libreoffice_does(blank)
+    session = only_session(read(blank))
+    assert (session.date, session.start) == (dt.date(2026, 2, 10), dt.time(10))
+
+
+def test_a_control_written_twice_in_its_cell_is_one_value(blank: Path) -> None:
+    coach.type_at_control(blank, "record.date", "10/02/2026", "over")
+    coach.type_at_control(blank, "record.topic", "Run chart", "over")
+    coach.repeat_control(blank, "record.topic")
+    coach.save_as_libreoffice_does(blank)
+    record = read(blank)
+    assert only_session(record).topic == "Run chart"
+    assert not [p for p in record.problems if "form" in (p.sheet or "")]
+
+
+def test_a_second_form_typed_in_one_cell_is_read_and_named(blank: Path) -> None:
+    """A coach types a whole second session under the first's Action, Coach/s: first."""
+    coach.fill(blank, {"record.date": "10/02/2026", "record.action": "Collect a baseline"})
+    for line in ("Topic: Run chart", "Date: 17/02/2026", "Coach/s: Sam Coach"):  # last first
+        coach.type_in_paragraph_of(blank, "record.action", line)
+    record = read(blank)
+    assert [(s.date, s.coach, s.action, s.topic) for s in record.sessions] == [
+        (dt.date(2026, 2, 10), "", "Collect a baseline", ""),
+        (dt.date(2026, 2, 17), "Sam Coach", "", "Run chart")]
+    named = [p.message for p in record.problems if p.sheet == "Record of Coaching form 1"]
+    assert any("holds a second Coach/s" in m and "form 2" in m for m in named), named

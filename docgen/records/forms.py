@@ -277,6 +277,8 @@ class FormFinder:
         self.kinds: list[dict[str, str]] = []  # per form: field -> "control" | "label" | "empty"
         self.notes: list[tuple[str, str]] = []
         self.open = False
+        self.unit = -1  # the unit being read
+        self.form_unit = -1  # the unit the current form's last field was read from
 
     def run(self) -> list[dict[str, str]]:
         for i, unit in enumerate(self.body.units):
@@ -287,6 +289,7 @@ class FormFinder:
                 continue
             if not self.labels[i] and self._heading(unit):
                 continue
+            self.unit = i
             for _pos, name, value, kind in self._events(i, unit):
                 self._event(name, value, kind)
         self._repeats()
@@ -330,12 +333,12 @@ class FormFinder:
         seen = self.kinds[-1].get(name) if self.open else None
         if kind == "control":
             if not self.open or (seen is not None and seen != "empty"):
-                self._new_form()
+                self._another_form(name)
         elif name == "coach" and kind == "label" and (not self.open or seen is not None):
-            self._new_form()
+            self._another_form(name)
         elif not self.open:
             return
-        elif seen is not None and not (seen == "empty" and value):
+        elif seen is not None and not (value and not self.forms[-1].get(name)):
             had = self.forms[-1].get(name, "")
             if value and value != had:
                 label = schema.RECORD_FIELD[name].label.rstrip(": ")
@@ -345,6 +348,18 @@ class FormFinder:
             return
         self.forms[-1][name] = value
         self.kinds[-1][name] = ("empty" if not value else "label") if kind != "control" else kind
+        self.form_unit = self.unit
+
+    def _another_form(self, name: str) -> None:
+        """Open the form a field met again begins; named when in the same cell or paragraph."""
+        if self.open and self.forms and self.kinds[-1] and self.unit == self.form_unit:
+            n = len(self.forms)
+            label = schema.RECORD_FIELD[name].label.rstrip(": ")
+            self.notes.append((f"Record of Coaching form {n}", (
+                f"holds a second {label}: what follows it is read as another session "
+                f"(Record of Coaching form {n + 1}); check it, and give each session a form of "
+                "its own")))
+        self._new_form()
 
     def _events(self, i: int, unit: Unit) -> list[tuple[int, str, str, str]]:
         """Return a unit's field values as (position, field, value, kind), in order.
@@ -357,6 +372,7 @@ class FormFinder:
         labels = self.labels[i]
         # (start, where the value begins, field, control, label)
         anchors: list[tuple[int, int, str, Control | None, _Label | None]] = []
+        copies: list[Control] = []  # a control written again as it was: read once
         for n, label in enumerate(labels):
             end = labels[n + 1].start if n + 1 < len(labels) else len(text)
             control = next(
@@ -365,8 +381,13 @@ class FormFinder:
                  if c.name == label.name and not c.used and label.start < c.start <= end),
                 None,
             )
-            if control is not None:
-                control.used = True
+            if control is not None:  # with any copy of it in the label's part of the cell
+                for c in unit.controls:
+                    if c.name == label.name and label.start < c.start <= end:
+                        c.used = True
+                        if c is not control and text[c.start:c.end] == text[
+                                control.start:control.end]:
+                            copies.append(c)
             anchors.append((label.start, label.end, label.name, control, label))
         for c in unit.controls:
             if not c.used:
@@ -375,9 +396,14 @@ class FormFinder:
         if not anchors:
             return []
         anchors.sort(key=lambda a: a[0])
+        if len(anchors) > 1:  # one field's control written twice in a cell is one value
+            anchors = [a for n, a in enumerate(anchors)
+                       if not (n and a[4] is None and a[2] == anchors[n - 1][2])]
         lead = text[:anchors[0][0]]
         if anchors[0][3] is None or not lead.strip() or FORM_HEADING.match(lead):
             lead = ""  # text before a label: typed before a field's control is the field's
+        for c in copies:  # blanked, so every offset stays as it was
+            text = text[:c.start] + " " * (c.end - c.start) + text[c.end:]
         events: list[tuple[int, str, str, str]] = []
         carried: Control | None = None
         for n, (start, begin, name, control, label) in enumerate(anchors):
