@@ -19,6 +19,7 @@ BLANK_TABLE_ROWS = 8  # rows to write in under the pre-filled ones; never fewer 
 # The namespace of docgen's document ids (``docgen.document_id``): fixed, so ids are stable.
 _DOCUMENT_IDS = uuid.UUID("99eb136b-e599-4ad0-825e-b7fad0796ff0")
 
+
 @dataclass(frozen=True)
 class DocumentPlan:
     """One document to write: its kind, identity, title (for the file name) and content."""

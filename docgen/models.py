@@ -196,11 +196,6 @@ class Record:
     cohort: str = ""  # docgen.cohort
     saved: dt.datetime | None = None  # when the document was last saved (UTC), if it says
     modified: dt.datetime | None = None  # the file's modification time (UTC)
-    # Which document it is, whatever its path: copies and versions of one share these.
-    document_id: str = ""  # docgen.document_id; "" when read by text or made before it existed
-    cohort: str = ""  # docgen.cohort
-    saved: dt.datetime | None = None  # when the document was last saved (UTC), if it says
-    modified: dt.datetime | None = None  # the file's modification time (UTC)
 
 
 # --- the coaching log's rows ------------------------------------------------------------------

@@ -374,7 +374,6 @@ PROP_COACHES = "docgen.coaches"  # joined with "; "
 PROP_PROGRAMME = "docgen.programme"
 PROP_COHORT = "docgen.cohort"
 PROP_DOCUMENT_ID = "docgen.document_id"  # one document, whatever its path (copies, versions)
-PROP_DOCUMENT_ID = "docgen.document_id"  # one document, whatever its path (copies, versions)
 PROP_MINIMUM_HOURS = "docgen.minimum_hours"
 PROP_REVIEW_AFTER = "docgen.review_after"
 PROP_SESSION_HOURS = "docgen.session_hours"
