@@ -218,14 +218,20 @@ def _prefill_as_merged(kind: DocumentKind, template: CompiledTemplate, cohort: C
         if not expected:
             continue
         try:
-            same = prefill.read_back(template.render(plan.context, plan.properties)) == expected
+            forms, rows = prefill.read_forms(template.render(plan.context, plan.properties))
         except DocgenError:
             return True  # the template's error is reported when the document is made
+        same = prefill.encode(forms, rows) == expected
         if not same:
             template.notes.append(
                 "its Record of Coaching forms show the planned sessions' values in other "
                 "words than the Sessions sheet's, so each document is read back to record "
                 "what it pre-filled (slower)")
+        if forms and not any(prefill.HELD_FIELD in f for f in forms):
+            template.notes.append(
+                "its Record of Coaching forms have no Held field: a coach can confirm a "
+                "session docgen pre-filled only by changing one of its values (the template "
+                "`docgen init` writes has one, \"Held:\" beside the Date of Next Meeting)")
         return same
     return True
 
