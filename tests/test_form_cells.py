@@ -394,3 +394,18 @@ def test_a_second_form_typed_in_one_cell_is_read_and_named(blank: Path) -> None:
         (dt.date(2026, 2, 17), "Sam Coach", "", "Run chart")]
     named = [p.message for p in record.problems if p.sheet == "Record of Coaching form 1"]
     assert any("holds a second Coach/s" in m and "form 2" in m for m in named), named
+
+
+def test_a_field_libreoffice_wrote_with_tracked_copies_reads_once(blank: Path) -> None:
+    """LibreOffice 7.4 with Track Changes on saves a control typed into as several copies,
+    prompt and typing interleaved ("[prompt 10/02][][10/02 prompt 10/02]"): read once."""
+    coach.type_at_control(blank, "record.date", "10/02/2026", "inside")
+    coach.type_at_control(blank, "record.mode", "Telephone", "inside")
+    for tag in ("record.date", "record.mode"):
+        coach.repeat_control(blank, tag)
+        coach.type_at_control(blank, tag, "10/02/2026" if tag == "record.date" else "Telephone",
+                              "inside-before", form=0)
+    coach.save_as_libreoffice_does(blank)
+    record = read(blank)
+    session = only_session(record)
+    assert (session.date, session.mode) == (dt.date(2026, 2, 10), Mode.TELEPHONE)

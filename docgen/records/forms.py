@@ -372,7 +372,6 @@ class FormFinder:
         labels = self.labels[i]
         # (start, where the value begins, field, control, label)
         anchors: list[tuple[int, int, str, Control | None, _Label | None]] = []
-        copies: list[Control] = []  # a control written again as it was: read once
         for n, label in enumerate(labels):
             end = labels[n + 1].start if n + 1 < len(labels) else len(text)
             control = next(
@@ -385,9 +384,6 @@ class FormFinder:
                 for c in unit.controls:
                     if c.name == label.name and label.start < c.start <= end:
                         c.used = True
-                        if c is not control and text[c.start:c.end] == text[
-                                control.start:control.end]:
-                            copies.append(c)
             anchors.append((label.start, label.end, label.name, control, label))
         for c in unit.controls:
             if not c.used:
@@ -402,13 +398,16 @@ class FormFinder:
         lead = text[:anchors[0][0]]
         if anchors[0][3] is None or not lead.strip() or FORM_HEADING.match(lead):
             lead = ""  # text before a label: typed before a field's control is the field's
-        for c in copies:  # blanked, so every offset stays as it was
-            text = text[:c.start] + " " * (c.end - c.start) + text[c.end:]
+        names = [c.name for c in unit.controls]
         events: list[tuple[int, str, str, str]] = []
         carried: Control | None = None
         for n, (start, begin, name, control, label) in enumerate(anchors):
             end = anchors[n + 1][0] if n + 1 < len(anchors) else len(text)
-            value = typed_value((lead if n == 0 else "") + text[begin:end])
+            if names.count(name) > 1:
+                value = typed_value(_once(lead if n == 0 else "", text, begin, end, [
+                    c for c in unit.controls if c.name == name]))
+            else:
+                value = typed_value((lead if n == 0 else "") + text[begin:end])
             control = control or carried
             carried = None
             if label is not None and not value and n + 1 < len(anchors) and (
@@ -468,6 +467,27 @@ class FormFinder:
             self.used.add(j)
             lines.append(u.text)
         return typed_value("\n".join(lines))
+
+
+def _once(lead: str, text: str, begin: int, end: int, copies: list[Control]) -> str:
+    """Return the text of a field whose control is written several times in its cell, each
+    piece typed once.
+
+    LibreOffice 7.4 with Track Changes on saves a control typed into as the control and
+    tracked copies of it, prompt and typing interleaved: the pieces between the copies'
+    bounds and the prompts are the typing, each read once ("10/02/2026", not three times).
+    """
+    cuts = sorted({b for c in copies for b in (c.start, c.end) if begin < b < end})
+    bounds = [begin, *cuts, end]
+    pieces = [lead, *(text[a:b] for a, b in zip(bounds, bounds[1:], strict=False))]
+    prompts = _fields().prompts
+    kept: dict[str, str] = {}
+    for piece in pieces:
+        for part in prompts.split(piece):
+            part = part.strip(" \t\n:-–")
+            if part:
+                kept.setdefault(" ".join(part.casefold().split()), part)
+    return " ".join(kept.values())
 
 
 def next_cell(body: Body, i: int) -> int | None:
