@@ -409,3 +409,18 @@ def test_a_field_libreoffice_wrote_with_tracked_copies_reads_once(blank: Path) -
     record = read(blank)
     session = only_session(record)
     assert (session.date, session.mode) == (dt.date(2026, 2, 10), Mode.TELEPHONE)
+
+
+@pytest.mark.parametrize("where", WHERE)
+def test_words_that_begin_like_a_label_stay_in_their_field(blank: Path, where: str) -> None:
+    """"Date 5 was missed" or "Start 10 minutes early" in the Issues is the issues' text."""
+    coach.type_at_control(blank, "record.date", "10/02/2026", "over")
+    coach.type_at_control(blank, "record.start_time", "10:00", "over")
+    coach.type_at_control(blank, "record.issues", "Date 5 was missed", where)
+    coach.type_in_paragraph_of(blank, "record.issues", "Start 10 minutes early next time")
+    coach.save_as_libreoffice_does(blank)
+    record = read(blank)
+    session = only_session(record)
+    assert (session.date, session.start) == (dt.date(2026, 2, 10), dt.time(10))
+    assert session.issues == "Date 5 was missed\nStart 10 minutes early next time"
+    assert not [p for p in record.problems if "form" in (p.sheet or "")]

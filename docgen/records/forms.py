@@ -24,14 +24,21 @@ FORM_HEADING = re.compile(r"\s*record\s+of\s+coaching\b", re.IGNORECASE)
 _TABLE_HEADING = re.compile(r"\s*coaching\s+record\s*:?\s*", re.IGNORECASE)
 _HEADER_KEYS = tuple(header_key(h) for h in schema.COACHING_RECORD_HEADER)
 _NAMES_ONLY = frozenset({"coach", "team_members"})  # typed ahead in a blank form
-# What the rest of a line must hold for a label typed without its colon to be one, by kind:
-# "Date 10/02/2026" is a label, "date to be agreed" is not.
-_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun"
+# What the rest of a line must begin with for a label typed without its colon to be one, by
+# kind: "Date 10/02/2026" is a label, "date to be agreed" and "Date 5 was missed" are not.
+_MONTHS = r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+_DAYS = r"mon|tue|wed|thu|fri|sat|sun"
+_LEAD = r"[^\S\n]*[-–.=]?[^\S\n]*"
 _FITS: dict[schema.Kind, re.Pattern[str]] = {
-    schema.Kind.DATE: re.compile(rf"\d|\b(?:{_MONTHS}|today|yesterday|tb[ac]\b)", re.IGNORECASE),
-    schema.Kind.TIME: re.compile(r"\d|\b(?:noon|midday)\b", re.IGNORECASE),
+    schema.Kind.DATE: re.compile(
+        _LEAD + r"(?:\d{1,4}\s*[/.-]\s*\d{1,2}"
+        rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})|(?:{_MONTHS}|{_DAYS})[a-z]*\b"
+        r"|today\b|yesterday\b|tb[ac]\b)", re.IGNORECASE),
+    schema.Kind.TIME: re.compile(
+        _LEAD + r"(?:\d{1,2}(?:[:.]\d{2}|\s*[ap]\.?m\b)|noon\b|midday\b)", re.IGNORECASE),
     schema.Kind.MODE: re.compile(
-        r"\b(?:" + "|".join(re.escape(w) for w in sorted(schema.MODE_WORDS, key=len, reverse=True))
+        _LEAD + r"(?:by\s+|via\s+|on\s+)?(?:"
+        + "|".join(re.escape(w) for w in sorted(schema.MODE_WORDS, key=len, reverse=True))
         + r")\b", re.IGNORECASE),
 }
 
@@ -223,7 +230,10 @@ def _find_labels(unit: Unit, fields: _Fields) -> list[_Label]:
         if not (proven or at_line_start or (
                 name in fields.mid_line and (colon or last_line == line_start))):
             continue
-        if controls and any(c.start <= start < c.end for c in controls):
+        inside = [c for c in controls if c.start <= start < c.end] if controls else ()
+        if inside:
+            if not colon and any(c.name != name for c in inside):
+                continue  # a word typed in another field's control is that field's text
             if prompts is None:  # inside a control: is it a word of its prompt?
                 prompts = [p.span() for p in fields.prompts.finditer(text)]
             if any(a <= start < b for a, b in prompts):
@@ -232,7 +242,7 @@ def _find_labels(unit: Unit, fields: _Fields) -> list[_Label]:
             stop = text.find("\n", end)
             rest = text[end:] if stop < 0 else text[end:stop]
             fit = fields.fits.get(name)
-            ok = fit is not None and fit.search(rest) is not None
+            ok = fit is not None and fit.match(rest) is not None
             if at_line_start and not colon:  # alone, or first in its cell; in a paragraph
                 # only a label of more than one bare word ("Coach/s", "Team members")
                 ok = ok or not rest.strip() or (start == first and (
