@@ -10,7 +10,6 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
@@ -237,12 +236,6 @@ def log(folders: tuple[Path, ...], output: Path, jobs_: int | None) -> None:
 
 # --- mail -----------------------------------------------------------------------------------
 
-if TYPE_CHECKING:
-    from docgen.mail import MailReport
-
-_SMTP_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
-
-
 @main.command()
 @DATA
 @click.option("-o", "--outdir", type=click.Path(file_okay=False, path_type=Path),
@@ -272,13 +265,9 @@ def mail(data: Path, outdir: Path, templates: Path | None, sender: str | None,
 
     Run `docgen generate` first: the drafts attach the documents found in OUTDIR.
     """
-    import os
-
-    from docgen import mail as mailing
-
     with _errors():
-        report = mailing.prepare(data, outdir, templates=templates, sender=sender,
-                                 skip_invalid=skip_invalid)
+        report = jobs.mail(data, outdir, templates=templates, sender=sender,
+                           skip_invalid=skip_invalid)
     _warn(report.warnings)
     for problem in report.skipped:
         click.echo(f"Skipped: {problem}", err=True)
@@ -288,8 +277,6 @@ def mail(data: Path, outdir: Path, templates: Path | None, sender: str | None,
             click.echo("Open a draft in Outlook to send it as it is, or give --smtp-host to "
                        "send them all.")
         return
-    server = mailing.SmtpServer(smtp_host, smtp_port or _SMTP_PORTS[security], security,
-                                smtp_user)
     todo = report.to_send
     if report.already_sent:
         n = len(report.already_sent)
@@ -301,7 +288,7 @@ def mail(data: Path, outdir: Path, templates: Path | None, sender: str | None,
         click.echo("Nothing to send.")
         sys.exit(1 if report.incomplete else 0)
     with _errors():
-        from_addr = mailing.envelope_sender(server, sender)
+        server, from_addr = jobs.mail_server(smtp_host, smtp_port, security, smtp_user, sender)
     via = f"{server.host}:{server.port}" + (f" as {smtp_user}" if smtp_user else "")
     click.echo(f"To send: {len(todo)} message{'s' if len(todo) != 1 else ''} from {from_addr} "
                f"through {via}.")
@@ -312,28 +299,28 @@ def mail(data: Path, outdir: Path, templates: Path | None, sender: str | None,
         click.confirm("Send them now?", abort=True)
     password = None
     if smtp_user:
-        password = os.environ.get(mailing.PASSWORD_VARIABLE) or click.prompt(
+        password = jobs.smtp_password() or click.prompt(
             f"Password for {smtp_user} on {smtp_host}", hide_input=True, err=True)
 
-    def sent(m: mailing.CoachMail) -> None:
+    def sent(m: jobs.CoachMail) -> None:
         click.echo(f"Sent to {m.coach} <{m.address}>")
 
     with _errors():
-        result = mailing.send(report, server, password, sender=sender, progress=sent)
+        result = jobs.send_mail(report, server, password, sender=sender, progress=sent)
     for m, reason in result.refused:
         click.echo(f"Refused: {m.coach} <{m.address}>: {reason}", err=True)
     for m, reason in result.not_sent:
         click.echo(f"Not sent: {m.coach} <{m.address}>: {reason}", err=True)
     click.echo(f"{len(result.sent)} sent, {len(result.refused)} refused, "
                f"{len(result.not_sent)} not sent; recorded in "
-               f"{report.folder / mailing.SENT_RECORD}")
+               f"{report.sent_record}")
     if result.refused or result.not_sent:
         click.echo("Correct what was refused and run the same command again: only the "
                    "messages not yet sent go.")
         sys.exit(1)
 
 
-def _mail_summary(report: MailReport) -> None:
+def _mail_summary(report: jobs.MailReport) -> None:
     """Print who gets which documents, who gets none and why, and what is missing."""
     click.echo(f"Message: {report.template}")
     drafts = [m for m in report.mails if m.draft is not None]

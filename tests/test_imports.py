@@ -1,8 +1,8 @@
 """The layering, written down as a test: imports point one way, and each library has its home.
 
-cli → jobs → the steps (cohort, documents, records, log) → the foundations (everything else at
-the top of the package, and ooxml). A step never imports another step, a foundation never
-imports a step, and only the CLI knows click. Imports inside functions count too.
+cli → jobs → the steps (cohort, documents, records, log, mail) → the foundations (everything
+else at the top of the package, and ooxml). A step never imports another step, a foundation
+never imports a step, and only the CLI knows click. Imports inside functions count too.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "docgen"
-STEPS = ("cohort", "documents", "records", "log")
+STEPS = ("cohort", "documents", "records", "log", "mail")
 
 # Each third-party library, and the only modules (or folders, ending in "/") that import it.
 LIBRARIES = {

@@ -19,9 +19,14 @@ from conftest import TODAY, Rows, small_rows
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docgen import jobs, mail
+from docgen import jobs
 from docgen.cli import main
 from docgen.errors import DocgenError
+from docgen.mail.addresses import split_addresses, valid_address
+from docgen.mail.drafts import CoachMail, MailReport
+from docgen.mail.message import DRAFT_HEADER, TEMPLATE_FILE
+from docgen.mail.sent import SENT_RECORD
+from docgen.mail.smtp import PASSWORD_VARIABLE, SmtpServer
 
 SEAN = "Seán Ó Súilleabháin"
 ULLA = "Ülla Nó-Mail"
@@ -66,7 +71,7 @@ def body(msg: EmailMessage) -> str:
     return part.get_content()
 
 
-def by_coach(report: mail.MailReport) -> dict[str, mail.CoachMail]:
+def by_coach(report: MailReport) -> dict[str, CoachMail]:
     return {m.coach: m for m in report.mails}
 
 
@@ -74,7 +79,7 @@ def by_coach(report: mail.MailReport) -> dict[str, mail.CoachMail]:
 
 
 def test_one_draft_per_coach_parsed_back(cohort: Path, outdir: Path) -> None:
-    report = mail.prepare(cohort, outdir)
+    report = jobs.mail(cohort, outdir)
     mails = by_coach(report)
     assert set(mails) == {"Dr Jo Bloggs", SEAN, "Alex Second"}
     contracts = outdir / "contracts"
@@ -111,7 +116,7 @@ def test_one_draft_per_coach_parsed_back(cohort: Path, outdir: Path) -> None:
 
 def test_coach_without_address_listed_and_agreements_not_mailed(cohort: Path,
                                                                  outdir: Path) -> None:
-    report = mail.prepare(cohort, outdir)
+    report = jobs.mail(cohort, outdir)
     [ulla] = report.unaddressed
     assert ulla.coach == ULLA
     assert [t.team_id for t in ulla.teams] == ["T3"]
@@ -122,8 +127,8 @@ def test_coach_without_address_listed_and_agreements_not_mailed(cohort: Path,
 
 
 def test_drafts_are_the_same_bytes_when_nothing_changed(cohort: Path, outdir: Path) -> None:
-    first = {m.coach: m.draft.read_bytes() for m in mail.prepare(cohort, outdir).mails}  # type: ignore[union-attr]
-    second = {m.coach: m.draft.read_bytes() for m in mail.prepare(cohort, outdir).mails}  # type: ignore[union-attr]
+    first = {m.coach: m.draft.read_bytes() for m in jobs.mail(cohort, outdir).mails}  # type: ignore[union-attr]
+    second = {m.coach: m.draft.read_bytes() for m in jobs.mail(cohort, outdir).mails}  # type: ignore[union-attr]
     assert first == second
 
 
@@ -136,7 +141,7 @@ def test_addresses_that_do_not_match_the_coaches_are_named_not_guessed(
                           "coach_email": "zoë@example.org"})
     data = make_cohort(rows)
     jobs.generate(data, tmp_path / "out", today=TODAY)
-    report = mail.prepare(data, tmp_path / "out")
+    report = jobs.mail(data, tmp_path / "out")
     unaddressed = {u.coach: u.reason for u in report.unaddressed}
     assert set(unaddressed) == {SEAN, "Alex Second", "Dr Jo Bloggs", "Zoë Four"}
     assert "1 address for 2 coaches" in unaddressed[SEAN]
@@ -153,7 +158,7 @@ def test_addresses_that_do_not_match_the_coaches_are_named_not_guessed(
 
 def test_missing_document_named_and_held_back(cohort: Path, outdir: Path) -> None:
     (outdir / "contracts" / "Théâtre Unit (T3).docx").unlink()
-    report = mail.prepare(cohort, outdir)
+    report = jobs.mail(cohort, outdir)
     jo = by_coach(report)["Dr Jo Bloggs"]
     assert jo.missing == [outdir / "contracts" / "Théâtre Unit (T3).docx"]
     assert list(attachments(parse(jo.draft))) == ["Ward 7 Falls (T1).docx"]  # type: ignore[arg-type]
@@ -165,11 +170,11 @@ def test_pdf_beside_the_document_attached_unless_older(cohort: Path, outdir: Pat
     pdf = docx.with_suffix(".pdf")
     pdf.write_bytes(b"%PDF-1.4 not a real one\n")
     os.utime(pdf, (docx.stat().st_mtime + 5,) * 2)
-    jo = by_coach(mail.prepare(cohort, outdir))["Dr Jo Bloggs"]
+    jo = by_coach(jobs.mail(cohort, outdir))["Dr Jo Bloggs"]
     got = attachments(parse(jo.draft))  # type: ignore[arg-type]
     assert got["Ward 7 Falls (T1).pdf"] == pdf.read_bytes()
     os.utime(pdf, (docx.stat().st_mtime - 5,) * 2)
-    jo = by_coach(mail.prepare(cohort, outdir))["Dr Jo Bloggs"]
+    jo = by_coach(jobs.mail(cohort, outdir))["Dr Jo Bloggs"]
     assert "Ward 7 Falls (T1).pdf" not in attachments(parse(jo.draft))  # type: ignore[arg-type]
     assert jo.stale_pdfs == [pdf]
 
@@ -179,15 +184,15 @@ def test_workspace_message_template_used(tmp_path: Path) -> None:
 
     workspace = tmp_path / "ws"
     jobs.init(workspace)
-    mine = workspace / "templates" / mail.TEMPLATE_FILE
-    assert mine.read_bytes() == (jobs.default_templates() / mail.TEMPLATE_FILE).read_bytes()
+    mine = workspace / "templates" / TEMPLATE_FILE
+    assert mine.read_bytes() == (jobs.default_templates() / TEMPLATE_FILE).read_bytes()
     mine.write_text("Subject: Für {{ coach }}\nHallo {{ coach }}: "
                     "{{ teams|map(attribute='team_id')|join(', ') }}, {{ documents }} "
                     "{{ programme }}\n", encoding="utf-8")
     (workspace / "cohort.xlsx").unlink()
     write_cohort_workbook(workspace / "cohort.xlsx", mail_rows())
     jobs.generate(workspace / "cohort.xlsx", workspace / "output", today=TODAY)
-    report = mail.prepare(workspace / "cohort.xlsx", workspace / "output")
+    report = jobs.mail(workspace / "cohort.xlsx", workspace / "output")
     assert str(mine) in report.template
     msg = parse(by_coach(report)["Dr Jo Bloggs"].draft)  # type: ignore[arg-type]
     assert msg["Subject"] == "Für Dr Jo Bloggs"
@@ -203,21 +208,21 @@ def test_message_template_sandboxed_and_strict(cohort: Path, outdir: Path, tmp_p
                                                template: str, words: str) -> None:
     folder = tmp_path / "mine"
     folder.mkdir()
-    (folder / mail.TEMPLATE_FILE).write_text(template, encoding="utf-8")
+    (folder / TEMPLATE_FILE).write_text(template, encoding="utf-8")
     with pytest.raises(DocgenError) as caught:
-        mail.prepare(cohort, outdir, templates=folder)
+        jobs.mail(cohort, outdir, templates=folder)
     [problem] = caught.value.problems
-    assert words in problem.message and problem.file == str(folder / mail.TEMPLATE_FILE)
+    assert words in problem.message and problem.file == str(folder / TEMPLATE_FILE)
 
 
 def test_drafts_of_coaches_no_longer_listed_removed(cohort: Path, outdir: Path,
                                                     make_cohort: Callable[..., Path]) -> None:
-    mail.prepare(cohort, outdir)
+    jobs.mail(cohort, outdir)
     own = outdir / "mail" / "notes.eml"
     own.write_bytes(b"Subject: mine\n\nnot docgen's\n")
     rows = mail_rows()
     rows["Teams"][1].update(coach=SEAN, coach_email="sean@example.org")
-    report = mail.prepare(make_cohort(rows), outdir)
+    report = jobs.mail(make_cohort(rows), outdir)
     assert report.removed == [outdir / "mail" / "Alex Second.eml"]
     assert own.exists()
 
@@ -277,20 +282,20 @@ def smtpd() -> Iterator[tuple[Recorder, int]]:
         controller.stop()
 
 
-def server(port: int, user: str | None = None) -> mail.SmtpServer:
-    return mail.SmtpServer("127.0.0.1", port, "none", user, timeout=10)
+def server(port: int, user: str | None = None) -> SmtpServer:
+    return SmtpServer("127.0.0.1", port, "none", user, timeout=10)
 
 
 def sent_record(outdir: Path) -> list[dict[str, str]]:
-    lines = (outdir / "mail" / mail.SENT_RECORD).read_text(encoding="utf-8").splitlines()
+    lines = (outdir / "mail" / SENT_RECORD).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines]
 
 
 def test_send_one_message_per_coach_and_not_twice(cohort: Path, outdir: Path,
                                                   smtpd: tuple[Recorder, int]) -> None:
     handler, port = smtpd
-    report = mail.prepare(cohort, outdir)
-    result = mail.send(report, server(port), None, sender="Admin <qi.admin@example.org>")
+    report = jobs.mail(cohort, outdir)
+    result = jobs.send_mail(report, server(port), None, sender="Admin <qi.admin@example.org>")
     assert sorted(m.coach for m in result.sent) == ["Alex Second", "Dr Jo Bloggs", SEAN]
     assert not result.refused and not result.not_sent
     assert sorted(handler.recipients) == ["alex@example.org", "jo.bloggs@nhs.scot",
@@ -298,7 +303,7 @@ def test_send_one_message_per_coach_and_not_twice(cohort: Path, outdir: Path,
     for mail_from, [to], data in handler.received:
         assert mail_from == "qi.admin@example.org"
         msg = email.message_from_bytes(data, policy=email.policy.default)
-        assert msg["X-Unsent"] is None and msg[mail.DRAFT_HEADER] is None
+        assert msg["X-Unsent"] is None and msg[DRAFT_HEADER] is None
         assert msg["From"].addresses[0].addr_spec == "qi.admin@example.org"
         assert msg["To"].addresses[0].addr_spec == to and msg["Date"] and msg["Message-ID"]
         for name, payload in attachments(msg).items():
@@ -307,9 +312,9 @@ def test_send_one_message_per_coach_and_not_twice(cohort: Path, outdir: Path,
     assert sorted(e["address"] for e in record) == sorted(handler.recipients)
     assert {e["coach"] for e in record} == {"Alex Second", "Dr Jo Bloggs", SEAN}
 
-    again = mail.prepare(cohort, outdir)
+    again = jobs.mail(cohort, outdir)
     assert again.to_send == [] and len(again.already_sent) == 3
-    assert mail.send(again, server(port), None, sender="qi.admin@example.org").sent == []
+    assert jobs.send_mail(again, server(port), None, sender="qi.admin@example.org").sent == []
     assert len(handler.received) == 3
 
 
@@ -317,8 +322,8 @@ def test_refused_recipient_reported_others_sent_rerun_sends_only_it(
         cohort: Path, outdir: Path, smtpd: tuple[Recorder, int]) -> None:
     handler, port = smtpd
     handler.refuse = {"alex@example.org"}
-    result = mail.send(mail.prepare(cohort, outdir), server(port), None,
-                       sender="qi.admin@example.org")
+    result = jobs.send_mail(jobs.mail(cohort, outdir), server(port), None,
+                            sender="qi.admin@example.org")
     assert sorted(m.coach for m in result.sent) == ["Dr Jo Bloggs", SEAN]
     [(refused, reason)] = result.refused
     assert refused.coach == "Alex Second"
@@ -326,9 +331,9 @@ def test_refused_recipient_reported_others_sent_rerun_sends_only_it(
     assert sorted(handler.recipients) == ["jo.bloggs@nhs.scot", "sean@example.org"]
 
     handler.refuse = set()
-    report = mail.prepare(cohort, outdir)
+    report = jobs.mail(cohort, outdir)
     assert [m.coach for m in report.to_send] == ["Alex Second"]
-    rerun = mail.send(report, server(port), None, sender="qi.admin@example.org")
+    rerun = jobs.send_mail(report, server(port), None, sender="qi.admin@example.org")
     assert [m.coach for m in rerun.sent] == ["Alex Second"]
     assert sorted(handler.recipients) == ["alex@example.org", "jo.bloggs@nhs.scot",
                                           "sean@example.org"]
@@ -338,40 +343,40 @@ def test_changed_documents_sent_again(cohort: Path, outdir: Path, tmp_path: Path
                                       smtpd: tuple[Recorder, int],
                                       make_cohort: Callable[..., Path]) -> None:
     handler, port = smtpd
-    mail.send(mail.prepare(cohort, outdir), server(port), None, sender="qi.admin@example.org")
+    jobs.send_mail(jobs.mail(cohort, outdir), server(port), None, sender="qi.admin@example.org")
     rows = mail_rows()
     rows["Teams"][0]["venue"] = "Seminar Room 9"  # changes Jo's T1 contract only
     changed = make_cohort(rows)
     jobs.generate(changed, outdir, today=TODAY)
-    report = mail.prepare(changed, outdir)
+    report = jobs.mail(changed, outdir)
     [jo] = report.to_send
     assert jo.coach == "Dr Jo Bloggs" and jo.changed_since
-    mail.send(report, server(port), None, sender="qi.admin@example.org")
+    jobs.send_mail(report, server(port), None, sender="qi.admin@example.org")
     assert handler.recipients.count("jo.bloggs@nhs.scot") == 2
     assert len(handler.received) == 4
 
 
 def test_unreachable_server_is_a_message(cohort: Path, outdir: Path) -> None:
-    report = mail.prepare(cohort, outdir)
+    report = jobs.mail(cohort, outdir)
     with pytest.raises(DocgenError) as caught:
-        mail.send(report, server(_free_port()), None, sender="qi.admin@example.org")
+        jobs.send_mail(report, server(_free_port()), None, sender="qi.admin@example.org")
     assert "cannot connect to the mail server 127.0.0.1" in str(caught.value)
-    assert not (outdir / "mail" / mail.SENT_RECORD).exists()
+    assert not (outdir / "mail" / SENT_RECORD).exists()
 
 
 def test_wrong_password_is_a_message(cohort: Path, outdir: Path,
                                      smtpd: tuple[Recorder, int]) -> None:
     handler, port = smtpd
-    report = mail.prepare(cohort, outdir)
+    report = jobs.mail(cohort, outdir)
     with pytest.raises(DocgenError) as caught:
-        mail.send(report, server(port, "admin"), "wrong", sender="qi.admin@example.org")
+        jobs.send_mail(report, server(port, "admin"), "wrong", sender="qi.admin@example.org")
     assert "refused the login of admin" in str(caught.value)
     assert handler.received == []
 
 
 def test_no_sender_address_is_a_message(cohort: Path, outdir: Path) -> None:
     with pytest.raises(DocgenError, match="--from"):
-        mail.send(mail.prepare(cohort, outdir), server(25, "admin"), "x")
+        jobs.send_mail(jobs.mail(cohort, outdir), server(25, "admin"), "x")
 
 
 # --- command line -------------------------------------------------------------------------------
@@ -417,14 +422,14 @@ def test_cli_password_from_environment_or_prompt(cohort: Path, outdir: Path,
     args = (str(cohort), "-o", str(outdir), "--smtp-host", "127.0.0.1", "--smtp-port",
             str(port), "--no-tls", "--smtp-user", "qi.admin@example.org")
     handler.refuse = {"alex@example.org", "sean@example.org"}
-    result = invoke(*args, "--yes", env={mail.PASSWORD_VARIABLE: "s3cret é"})
+    result = invoke(*args, "--yes", env={PASSWORD_VARIABLE: "s3cret é"})
     assert handler.logins == [(b"qi.admin@example.org", "s3cret é".encode())]
     assert result.exit_code == 1
     assert "Refused: Alex Second <alex@example.org>: 550 5.1.1 No such user here" in (
         result.output)
     assert "1 sent, 2 refused, 0 not sent" in result.output
     handler.refuse = set()
-    prompted = invoke(*args, "--yes", input="s3cret é\n", env={mail.PASSWORD_VARIABLE: ""})
+    prompted = invoke(*args, "--yes", input="s3cret é\n", env={PASSWORD_VARIABLE: ""})
     assert prompted.exit_code == 0, prompted.output
     assert "Password for qi.admin@example.org" in prompted.output
     assert sorted(handler.recipients) == ["alex@example.org", "jo.bloggs@nhs.scot",
@@ -453,14 +458,14 @@ def test_server_closing_mid_run_stops_and_rerun_sends_the_rest(
         return "250 OK"
 
     handler.handle_RCPT = close_on_sean  # type: ignore[method-assign]
-    result = mail.send(mail.prepare(cohort, outdir), server(port), None,
-                       sender="qi.admin@example.org")
+    result = jobs.send_mail(jobs.mail(cohort, outdir), server(port), None,
+                            sender="qi.admin@example.org")
     assert [m.coach for m in result.sent] == ["Dr Jo Bloggs"]  # the sheet's order
     assert [m.coach for m, _why in result.not_sent] == [SEAN, "Alex Second"]
     assert "421" in result.not_sent[0][1] and not result.refused
     handler.refuse = set()
-    rerun = mail.send(mail.prepare(cohort, outdir), server(port), None,
-                      sender="qi.admin@example.org")
+    rerun = jobs.send_mail(jobs.mail(cohort, outdir), server(port), None,
+                           sender="qi.admin@example.org")
     assert sorted(m.coach for m in rerun.sent) == ["Alex Second", SEAN]
     assert sorted(handler.recipients) == ["alex@example.org", "jo.bloggs@nhs.scot",
                                           "sean@example.org"]
@@ -470,8 +475,8 @@ def test_server_without_starttls_is_a_message(cohort: Path, outdir: Path,
                                               smtpd: tuple[Recorder, int]) -> None:
     _handler, port = smtpd
     with pytest.raises(DocgenError, match="does not offer STARTTLS: use --ssl"):
-        mail.send(mail.prepare(cohort, outdir), mail.SmtpServer("127.0.0.1", port),
-                  None, sender="qi.admin@example.org")
+        jobs.send_mail(jobs.mail(cohort, outdir), SmtpServer("127.0.0.1", port),
+                       None, sender="qi.admin@example.org")
 
 
 def test_nothing_generated_yet_is_a_message(cohort: Path, tmp_path: Path) -> None:
@@ -491,5 +496,5 @@ _ADDRESS = st.builds(lambda user, host: f"{user}@{host}.example.org", _LOCAL,
        st.sampled_from([";", "; ", ",", "\n", " ;\n"]))
 def test_addresses_split_as_written(addresses: list[str], separator: str) -> None:
     cell = separator.join(addresses)
-    assert mail.split_addresses(f" {cell} {separator}") == addresses
-    assert all(mail._valid(a) for a in addresses)
+    assert split_addresses(f" {cell} {separator}") == addresses
+    assert all(valid_address(a) for a in addresses)

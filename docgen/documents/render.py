@@ -29,7 +29,7 @@ from markupsafe import Markup
 from docgen import ooxml, schema
 from docgen.documents.package import Member, content_digest, member, write_zip
 from docgen.documents.parts import Part, PartSource, read_template
-from docgen.errors import DocgenError, Problem
+from docgen.errors import DocgenError, Problem, os_problem
 from docgen.ooxml.listing import drop_controls, resolve_listing
 from docgen.ooxml.markup import NEEDS_CARE, clean_markup, paragraphs_joined, value_text
 from docgen.ooxml.properties import CORE_PART, core_xml_with
@@ -279,3 +279,53 @@ def _compile(path: Path, env: SandboxedEnvironment) -> CompiledTemplate:
         compiled.notes.append(f"{path.name} is rendered through docxtpl's own path (slower): "
                               f"{source.fallback}")
     return compiled
+
+
+# --- plain text: the message `docgen mail` writes ---------------------------------------------
+
+
+def _plain(value: object) -> object:
+    """Jinja's ``finalize`` for a text message: None is no text, anything else as it is."""
+    return "" if value is None else value
+
+
+def compile_text(path: Path) -> Callable[[Mapping[str, object]], str]:
+    """Compile the plain-text template at ``path`` (the coaches' message); return its renderer.
+
+    It is compiled by the documents' sandboxed environment (same filters, same refusal of
+    Python internals, same strict fields), without the escaping XML needs: a message is text.
+    Compiled here, once, so a broken template is named before anything is written; reading,
+    compiling or rendering it fails as a :class:`DocgenError` naming the file.
+    """
+    env = make_environment().overlay(autoescape=False, finalize=_plain, trim_blocks=True,
+                                     lstrip_blocks=True)
+    try:
+        template = env.from_string(path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n"))
+    except UnicodeDecodeError:
+        raise DocgenError(Problem("is not UTF-8 text: save it as UTF-8 (plain text) and try "
+                                  "again", file=str(path))) from None
+    except OSError as exc:
+        raise DocgenError(os_problem(exc, "cannot be read", path)) from None
+    except Exception as exc:  # a template error must be a message, never a traceback
+        raise DocgenError(_text_problem(path, exc)) from None
+
+    def render(fields: Mapping[str, object]) -> str:
+        try:
+            return template.render(fields)
+        except Exception as exc:  # a template must never end in a traceback
+            raise DocgenError(_text_problem(path, exc)) from None
+
+    return render
+
+
+def _text_problem(path: Path, exc: Exception) -> Problem:
+    if isinstance(exc, SecurityError):
+        text = f"the message template reaches for Python internals ({exc}): refused"
+    elif isinstance(exc, jinja2.UndefinedError):
+        text = (f"the message template uses a field docgen does not give ({exc.message}); "
+                "correct it (see the README for the fields)")
+    elif isinstance(exc, jinja2.TemplateSyntaxError):
+        text = f"the message template cannot be read: {exc.message} (line {exc.lineno})"
+    else:
+        text = f"the message template failed ({type(exc).__name__}: {exc})"
+    return Problem(text, file=str(path))

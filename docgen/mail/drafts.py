@@ -1,0 +1,172 @@
+"""The drafts: one .eml per addressed coach in ``OUTDIR/mail``, with their documents attached.
+
+A coach's documents are their teams' contracts as ``docgen generate`` wrote them, and each
+one's .pdf when it is there and not older than the .docx. Drafts of coaches no longer listed
+are removed, so none is sent by mistake; a draft is told apart from the admin's own .eml
+files by its header alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.errors import MessageError
+from email.parser import BytesParser
+from pathlib import Path
+
+from docgen.atomic import atomic_write
+from docgen.errors import DocgenError, Problem, os_problem
+from docgen.mail.addresses import Addressed, Unaddressed
+from docgen.mail.message import (
+    DRAFT_HEADER,
+    FILE_POLICY,
+    build_message,
+    message_digest,
+    message_fields,
+    subject_and_text,
+)
+from docgen.mail.sent import SENT_RECORD, mark_sent
+from docgen.models import Cohort, Team
+
+MAIL_FOLDER = "mail"  # under the output folder
+
+Render = Callable[[Mapping[str, object]], str]  # the message template, compiled
+
+
+@dataclass
+class CoachMail:
+    """One coach's message: their teams, the documents attached, and where the draft is."""
+
+    coach: str
+    address: str
+    teams: list[Team] = field(default_factory=list)
+    attachments: list[Path] = field(default_factory=list)  # files found, attached
+    missing: list[Path] = field(default_factory=list)  # documents expected but not found
+    stale_pdfs: list[Path] = field(default_factory=list)  # older than their .docx: left out
+    draft: Path | None = None
+    subject: str = ""
+    digest: str = ""  # of recipient, subject, text and attachments (see message_digest)
+    sent_before: str | None = None  # when this very message was last sent to the address
+    changed_since: str | None = None  # when another version was last sent to it
+
+    @property
+    def complete(self) -> bool:
+        """Tell whether every document of this coach is attached."""
+        return not self.missing
+
+    @property
+    def to_send(self) -> bool:
+        """Tell whether :func:`docgen.mail.smtp.send` sends it: complete, and not sent before
+        as it is."""
+        return self.draft is not None and self.complete and self.sent_before is None
+
+
+@dataclass
+class MailReport:
+    outdir: Path
+    folder: Path  # OUTDIR/mail
+    template: str  # the message template used, and why
+    mails: list[CoachMail] = field(default_factory=list)
+    unaddressed: list[Unaddressed] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # e.g. an address cell unclear
+    skipped: list[Problem] = field(default_factory=list)  # cohort rows left out
+    agreements: int = 0  # mentor agreements, never e-mailed
+    removed: list[Path] = field(default_factory=list)  # drafts of coaches no longer listed
+
+    @property
+    def to_send(self) -> list[CoachMail]:
+        return [m for m in self.mails if m.to_send]
+
+    @property
+    def incomplete(self) -> list[CoachMail]:
+        """Coaches some of whose documents are missing (held back from sending)."""
+        return [m for m in self.mails if not m.complete]
+
+    @property
+    def already_sent(self) -> list[CoachMail]:
+        return [m for m in self.mails if m.sent_before is not None]
+
+    @property
+    def sent_record(self) -> Path:
+        """The record of the messages sent (see :mod:`docgen.mail.sent`)."""
+        return self.folder / SENT_RECORD
+
+
+def write_drafts(report: MailReport, cohort: Cohort, addressed: list[Addressed],
+                 names: list[str], files: Mapping[str, Path], render: Render, *,
+                 sender: str | None, sent: list[dict[str, str]]) -> None:
+    """Write the draft of each addressed coach with a document found, as ``names`` (one per
+    coach), into ``report.folder``; add each coach's mail to the report, and remove the drafts
+    of coaches no longer listed.
+
+    ``files`` is where each team's contract is, by Team ID; ``sent`` the sent record.
+    """
+    written = set()
+    for (coach, address, teams), name in zip(addressed, names, strict=True):
+        mail = _found(coach, address, teams, files)
+        if mail.attachments:
+            mail.draft = report.folder / name
+            _write(mail.draft, _draft_bytes(mail, cohort, files, render, sender))
+            written.add(name)
+            mark_sent(mail, sent)
+        report.mails.append(mail)
+    report.removed = _remove_stale_drafts(report.folder, written)
+
+
+def _found(coach: str, address: str, teams: list[Team], files: Mapping[str, Path]
+           ) -> CoachMail:
+    """Return one coach's mail with the documents found on disk (the draft not yet written)."""
+    mail = CoachMail(coach, address, teams)
+    for team in teams:
+        docx = files[team.team_id]
+        if not docx.is_file():
+            mail.missing.append(docx)
+            continue
+        mail.attachments.append(docx)
+        pdf = docx.with_suffix(".pdf")
+        if pdf.is_file():
+            if pdf.stat().st_mtime >= docx.stat().st_mtime:
+                mail.attachments.append(pdf)
+            else:
+                mail.stale_pdfs.append(pdf)
+    return mail
+
+
+def _draft_bytes(mail: CoachMail, cohort: Cohort, files: Mapping[str, Path], render: Render,
+                 sender: str | None) -> bytes:
+    documents = sum(1 for p in mail.attachments if p.suffix.lower() == ".docx")
+    fields = message_fields(cohort, mail.coach, mail.address, mail.teams, files, documents)
+    fields["attachments"] = [p.name for p in mail.attachments]
+    mail.subject, text = subject_and_text(render(fields), fields)
+    try:
+        msg = build_message(mail.coach, mail.address, mail.subject, text, mail.attachments,
+                            sender)
+    except OSError as exc:
+        raise DocgenError(os_problem(exc, "cannot be read", exc.filename)) from None
+    mail.digest = message_digest(msg)
+    return msg.as_bytes(policy=FILE_POLICY)
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        atomic_write(path, data)
+    except OSError as exc:
+        raise DocgenError(os_problem(exc, "could not be written", path)) from None
+
+
+def _remove_stale_drafts(folder: Path, kept: set[str]) -> list[Path]:
+    """Remove drafts docgen wrote for coaches no longer listed, so none is sent by mistake."""
+    removed = []
+    for path in sorted(folder.glob("*.eml")):
+        if path.name in kept:
+            continue
+        try:
+            with open(path, "rb") as fh:
+                headers = BytesParser(policy=FILE_POLICY).parse(fh, headersonly=True)
+            if headers[DRAFT_HEADER] is None:
+                continue  # not one of docgen's
+            path.unlink()
+        except (OSError, MessageError, ValueError):
+            continue
+        removed.append(path)
+    return removed

@@ -1,0 +1,63 @@
+"""The sent record, ``OUTDIR/mail/sent.jsonl``: one line per message sent, so none goes twice.
+
+Each line holds the coach, the address, the message's digest (of recipient, subject, text and
+attachments), when it was sent, its subject and its attachments' names. A draft whose digest
+was the last one sent to its address is not sent again; a changed one is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docgen.errors import DocgenError, os_problem
+
+if TYPE_CHECKING:
+    from docgen.mail.drafts import CoachMail
+
+SENT_RECORD = "sent.jsonl"
+
+
+def read_sent(folder: Path) -> list[dict[str, str]]:
+    """Return the messages recorded as sent, oldest first (a line cut short is passed over)."""
+    path = folder / SENT_RECORD
+    try:
+        lines = path.read_bytes().split(b"\n")
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise DocgenError(os_problem(exc, "cannot be read", path)) from None
+    entries = []
+    for raw in lines:
+        try:
+            entry = json.loads(raw.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("digest"), str):
+            entries.append(entry)
+    return entries
+
+
+def record_sent(folder: Path, mail: CoachMail, when: str) -> None:
+    """Append one sent message to the record, on disk before the next is sent."""
+    entry = {"coach": mail.coach, "address": mail.address, "digest": mail.digest,
+             "sent": when, "subject": mail.subject,
+             "attachments": [p.name for p in mail.attachments]}
+    with open(folder / SENT_RECORD, "ab") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def mark_sent(mail: CoachMail, sent: list[dict[str, str]]) -> None:
+    """Note whether this message is the one last sent to its address, or another was."""
+    last = next((e for e in reversed(sent)
+                 if str(e.get("address", "")).casefold() == mail.address.casefold()), None)
+    if last is None:
+        return
+    if last["digest"] == mail.digest:
+        mail.sent_before = str(last.get("sent", ""))
+    else:
+        mail.changed_since = str(last.get("sent", ""))
