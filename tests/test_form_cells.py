@@ -380,7 +380,8 @@ def test_a_control_written_twice_in_its_cell_is_one_value(blank: Path) -> None:
     coach.save_as_libreoffice_does(blank)
     record = read(blank)
     assert only_session(record).topic == "Run chart"
-    assert not [p for p in record.problems if "form" in (p.sheet or "")]
+    (named,) = [p for p in record.problems if p.sheet == "Record of Coaching form 1"]
+    assert named.message.startswith("Topic/subject brought to coach: written several times")
 
 
 def test_a_second_form_typed_in_one_cell_is_read_and_named(blank: Path) -> None:
@@ -424,3 +425,23 @@ def test_words_that_begin_like_a_label_stay_in_their_field(blank: Path, where: s
     assert (session.date, session.start) == (dt.date(2026, 2, 10), dt.time(10))
     assert session.issues == "Date 5 was missed\nStart 10 minutes early next time"
     assert not [p for p in record.problems if "form" in (p.sheet or "")]
+
+
+def test_first_key_typed_before_the_prompt_of_a_copy_is_joined(blank: Path) -> None:
+    """A whole field typed over with Track Changes on: LibreOffice leaves an empty copy, then
+    "1", the prompt, "0:00": that is 10:00, and the form is named for checking."""
+    for tag, first, rest in (("record.start_time", "1", "0:00"),
+                             ("record.finish_time", "1", "1:30"),
+                             ("record.topic", "R", "un chart of falls")):
+        coach.repeat_control(blank, tag)
+        coach.type_at_control(blank, tag, "", "over", form=0)
+        coach.type_at_control(blank, tag, first, "inside-before", form=1)
+        coach.type_at_control(blank, tag, rest, "after", form=1)
+    coach.type_at_control(blank, "record.date", "10/02/2026", "over")
+    coach.save_as_libreoffice_does(blank)
+    record = read(blank)
+    session = only_session(record)
+    assert (session.start, session.finish) == (dt.time(10), dt.time(11, 30))
+    assert session.topic == "Run chart of falls"
+    assert any("written several times" in p.message and "Start time" in p.message
+               for p in record.problems)

@@ -286,6 +286,8 @@ class FormFinder:
         self.forms: list[dict[str, str]] = []
         self.kinds: list[dict[str, str]] = []  # per form: field -> "control" | "label" | "empty"
         self.notes: list[tuple[str, str]] = []
+        self.copies: dict[int, list[str]] = {}  # by form number: fields written several times
+        self.copied: set[str] = set()  # in the unit being read
         self.open = False
         self.unit = -1  # the unit being read
         self.form_unit = -1  # the unit the current form's last field was read from
@@ -300,8 +302,17 @@ class FormFinder:
             if not self.labels[i] and self._heading(unit):
                 continue
             self.unit = i
+            self.copied: set[str] = set()
             for _pos, name, value, kind in self._events(i, unit):
                 self._event(name, value, kind)
+                if name in self.copied and self.open and self.forms[-1].get(name) == value:
+                    self.copies.setdefault(len(self.forms), []).append(name)
+        for n, names in self.copies.items():
+            labels = ", ".join(schema.RECORD_FIELD[name].label.rstrip(": ") for name in names)
+            self.notes.append((f"Record of Coaching form {n}", (
+                f"{labels}: written several times over in the file (LibreOffice with Track "
+                "Changes on does so): each piece typed is read once; check these values, and "
+                "accept or reject the changes in the document")))
         self._repeats()
         return self.forms
 
@@ -413,11 +424,13 @@ class FormFinder:
         carried: Control | None = None
         for n, (start, begin, name, control, label) in enumerate(anchors):
             end = anchors[n + 1][0] if n + 1 < len(anchors) else len(text)
-            if names.count(name) > 1:
+            raw = (lead if n == 0 else "") + text[begin:end]
+            if names.count(name) > 1 or _prompted_twice(raw):
                 value = typed_value(_once(lead if n == 0 else "", text, begin, end, [
                     c for c in unit.controls if c.name == name]))
+                self.copied.add(name)
             else:
-                value = typed_value((lead if n == 0 else "") + text[begin:end])
+                value = typed_value(raw)
             control = control or carried
             carried = None
             if label is not None and not value and n + 1 < len(anchors) and (
@@ -479,25 +492,40 @@ class FormFinder:
         return typed_value("\n".join(lines))
 
 
+def _prompted_twice(text: str) -> bool:
+    """Tell whether a field's text holds its prompt twice or more: copies of the field."""
+    fields = _fields()
+    low = text.lower()
+    return any(w in low for w in fields.prompt_words) and len(fields.prompts.findall(text)) > 1
+
+
+_REPEATED = re.compile(r"(.+?)(?:\s*\1)+", re.DOTALL)
+
+
 def _once(lead: str, text: str, begin: int, end: int, copies: list[Control]) -> str:
-    """Return the text of a field whose control is written several times in its cell, each
-    piece typed once.
+    """Return the text of a field written several times over in its cell, each piece typed
+    once.
 
     LibreOffice 7.4 with Track Changes on saves a control typed into as the control and
-    tracked copies of it, prompt and typing interleaved: the pieces between the copies'
-    bounds and the prompts are the typing, each read once ("10/02/2026", not three times).
+    tracked copies of it (in a .doc, as plain text), prompt and typing interleaved: the pieces
+    between the copies' bounds and the prompts are the typing, each read once ("10/02/2026",
+    not three or four times, nor "10/02/202610/02/2026"), and joined as typed (the first key
+    typed over a whole field may land before the prompt: "1", prompt, "0:00" is "10:00").
     """
     cuts = sorted({b for c in copies for b in (c.start, c.end) if begin < b < end})
     bounds = [begin, *cuts, end]
-    pieces = [lead, *(text[a:b] for a, b in zip(bounds, bounds[1:], strict=False))]
     prompts = _fields().prompts
     kept: dict[str, str] = {}
-    for piece in pieces:
-        for part in prompts.split(piece):
-            part = part.strip(" \t\n:-–")
-            if part:
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        for part in prompts.split(text[a:b]):
+            part = part.strip("\t\n:–") if kept else part.strip(" \t\n:-–")
+            again = _REPEATED.fullmatch(part.strip())
+            if again:
+                part = again[1].strip()
+            if part.strip():
                 kept.setdefault(" ".join(part.casefold().split()), part)
-    return " ".join(kept.values())
+    value = "".join(kept.values())
+    return f"{lead.strip()} {value}" if lead.strip() else value
 
 
 def next_cell(body: Body, i: int) -> int | None:
