@@ -213,3 +213,25 @@ def repeat_control(path: Path, tag: str, form: int = 0) -> None:
     sdt = _controls(d, tag)[form]
     sdt.addnext(copy.deepcopy(sdt))
     d.save(str(path))
+
+
+def track_change(path: Path, tag: str, deleted: str, inserted: str, form: int = 0) -> None:
+    """Type in a control with Track Changes on: ``deleted`` struck through, ``inserted`` added
+    (changes neither accepted nor rejected)."""
+    d = docx.Document(str(path))
+    content = _controls(d, tag)[form].find(qn("w:sdtContent"))
+    p = content.find(qn("w:p"))
+    at = p if p is not None else content
+    attrs = {qn("w:id"): "901", qn("w:author"): "Coach", qn("w:date"): "2026-02-10T10:00:00Z"}
+    gone = at.makeelement(qn("w:del"), attrs)
+    run = _new_run(at, "")
+    run.remove(run[0])
+    text = run.makeelement(qn("w:delText"), {qn("xml:space"): "preserve"})
+    text.text = deleted
+    run.append(text)
+    gone.append(run)
+    new = at.makeelement(qn("w:ins"), {**attrs, qn("w:id"): "902"})
+    new.append(_new_run(at, inserted))
+    at.append(gone)
+    at.append(new)
+    d.save(str(path))

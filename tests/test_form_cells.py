@@ -381,7 +381,7 @@ def test_a_control_written_twice_in_its_cell_is_one_value(blank: Path) -> None:
     record = read(blank)
     assert only_session(record).topic == "Run chart"
     (named,) = [p for p in record.problems if p.sheet == "Record of Coaching form 1"]
-    assert named.message.startswith("Topic/subject brought to coach: written several times")
+    assert named.message.startswith("Topic/subject brought to coach: written with Track")
 
 
 def test_a_second_form_typed_in_one_cell_is_read_and_named(blank: Path) -> None:
@@ -443,5 +443,16 @@ def test_first_key_typed_before_the_prompt_of_a_copy_is_joined(blank: Path) -> N
     session = only_session(record)
     assert (session.start, session.finish) == (dt.time(10), dt.time(11, 30))
     assert session.topic == "Run chart of falls"
-    assert any("written several times" in p.message and "Start time" in p.message
+    assert any("written with Track Changes on" in p.message and "Start time" in p.message
                for p in record.problems)
+
+
+def test_changes_tracked_and_not_accepted_are_read_as_accepted_and_named(blank: Path) -> None:
+    coach.type_at_control(blank, "record.date", "10/02/2026", "over")
+    coach.type_at_control(blank, "record.topic", "Run chart", "over")
+    coach.track_change(blank, "record.topic", " of falls", " of pressure ulcers")
+    record = read(blank)
+    assert only_session(record).topic == "Run chart of pressure ulcers"
+    (named,) = [p for p in record.problems if p.sheet == "Record of Coaching form 1"]
+    assert named.message.startswith("Topic/subject brought to coach: written with Track")
+    assert "accept or reject the changes" in named.message

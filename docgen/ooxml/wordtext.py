@@ -35,7 +35,8 @@ class Control:
 class Unit:
     """A body paragraph or a table cell: its text, and where the fields in it are."""
 
-    __slots__ = ("text", "parts", "length", "controls", "paragraphs", "table", "row", "col")
+    __slots__ = ("text", "parts", "length", "controls", "paragraphs", "table", "row", "col",
+                 "tracked")
 
     def __init__(self, table: int = -1, row: int = 0, col: int = 0) -> None:
         self.text = ""
@@ -46,6 +47,7 @@ class Unit:
         self.table = table  # index into Body.tables; -1 for a paragraph of the body
         self.row = row
         self.col = col  # first grid column of the cell
+        self.tracked = False  # holds changes tracked and not accepted (read as if accepted)
 
     def paragraph(self) -> None:
         if self.paragraphs:
@@ -88,16 +90,18 @@ class Body:
 # string in which private-use characters mark paragraphs, tables, rows, cells and the content
 # controls that have a tag or an alias; Python then splits that string (6 times faster than
 # visiting the elements from Python). Deleted text, field codes, a drawing's fallback copy and
-# the prompt of an untagged control showing its placeholder are left out; tabs and breaks
-# become "\t" and "\n". A docgen field (a control with a tag or an alias) keeps its text even
-# while flagged as showing its placeholder: an editor may keep the flag on text typed after the
-# prompt, so the prompt is stripped from the value later (docgen.records.forms), never the
-# typing with it. Private-use characters typed in the document are dropped (in an attribute
-# copied, replaced) so they cannot pose as marks.
+# the prompt of an untagged control showing its placeholder are left out (a unit holding a
+# tracked insertion or deletion says so: ``Unit.tracked``); tabs and breaks become "\t" and
+# "\n". A docgen field (a control with a tag or an alias) keeps its text even while flagged as
+# showing its placeholder: an editor may keep the flag on text typed after the prompt, so the
+# prompt is stripped from the value later (docgen.records.forms), never the typing with it.
+# Private-use characters typed in the document are dropped (in an attribute copied, replaced)
+# so they cannot pose as marks.
 _P_MARK, _TBL_MARK, _TBL_END, _TR_MARK, _TC_MARK, _TC_TEXT = (chr(c) for c in range(0xE100, 0xE106))
 _SDT_MARK, _SDT_ALIAS, _SDT_CONTENT_MARK, _SDT_END = (chr(c) for c in range(0xE110, 0xE114))
-_SPLIT_MARKS = re.compile("([\uE100-\uE105\uE110-\uE113])")
-_PUA = "".join(chr(c) for c in (*range(0xE100, 0xE106), *range(0xE110, 0xE114)))
+_TRACK = chr(0xE114)  # a tracked insertion or deletion
+_SPLIT_MARKS = re.compile("([\uE100-\uE105\uE110-\uE114])")
+_PUA = "".join(chr(c) for c in (*range(0xE100, 0xE106), *range(0xE110, 0xE115)))
 _ODD = "\ufffd"  # what a mark in an attribute becomes
 
 _FLATTEN_XSL = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -125,7 +129,10 @@ _FLATTEN_XSL = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/19
 <xsl:text>{_SDT_CONTENT_MARK}</xsl:text><xsl:apply-templates select="w:sdtContent"/>\
 <xsl:text>{_SDT_END}</xsl:text></xsl:template>
 <xsl:template match="w:sdt[w:sdtPr/w:showingPlcHdr]" priority="1"/>
-<xsl:template match="w:del|w:moveFrom|w:instrText|w:delText|w:pPr|w:rPr|w:tcPr|w:trPr|w:tblPr\
+<xsl:template match="w:del|w:moveFrom"><xsl:text>{_TRACK}</xsl:text></xsl:template>
+<xsl:template match="w:ins|w:moveTo"><xsl:text>{_TRACK}</xsl:text><xsl:apply-templates/>\
+</xsl:template>
+<xsl:template match="w:instrText|w:delText|w:pPr|w:rPr|w:tcPr|w:trPr|w:tblPr\
 |w:tblGrid|w:sectPr|w:sdtPr|mc:Fallback"/>
 <xsl:template match="text()"/>
 </xsl:stylesheet>"""
@@ -150,7 +157,7 @@ def _stylesheet(careful: bool) -> etree.XSLT:
 _FLATTEN = _stylesheet(careful=False)
 _FLATTEN_CAREFULLY = _stylesheet(careful=True)  # 2.5 times slower
 # A mark typed in the text, raw in UTF-8 or as a character reference.
-MARK_IN_XML = re.compile(rb"\xee\x84[\x80-\x93]|&#(?:[xX]0*[eE]1[01]|0*576[01])")
+MARK_IN_XML = re.compile(rb"\xee\x84[\x80-\x94]|&#(?:[xX]0*[eE]1[01]|0*576[012])")
 
 
 def _field_named(tag: str, alias: str) -> str:
@@ -285,6 +292,9 @@ def read_body(root: etree._Element, careful: bool = True) -> Body:
                 control = Control(cur.length, -1, name)
                 cur.controls.append(control)
             sdts.append((cur, control, block))
+        elif mark == _TRACK:
+            if cur is not None:
+                cur.tracked = True
         elif mark == _SDT_END and sdts:
             unit, control, block = sdts.pop()
             if control is not None and control.end < 0 and unit is cur and cur is not None:

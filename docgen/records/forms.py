@@ -286,7 +286,8 @@ class FormFinder:
         self.forms: list[dict[str, str]] = []
         self.kinds: list[dict[str, str]] = []  # per form: field -> "control" | "label" | "empty"
         self.notes: list[tuple[str, str]] = []
-        self.copies: dict[int, list[str]] = {}  # by form number: fields written several times
+        # by form number: fields with tracked changes, or written several times over
+        self.copies: dict[int, list[str]] = {}
         self.copied: set[str] = set()  # in the unit being read
         self.open = False
         self.unit = -1  # the unit being read
@@ -305,14 +306,17 @@ class FormFinder:
             self.copied: set[str] = set()
             for _pos, name, value, kind in self._events(i, unit):
                 self._event(name, value, kind)
-                if name in self.copied and self.open and self.forms[-1].get(name) == value:
+                if (name in self.copied or unit.tracked) and self.open and (
+                        self.forms[-1].get(name) == value):
                     self.copies.setdefault(len(self.forms), []).append(name)
         for n, names in self.copies.items():
-            labels = ", ".join(schema.RECORD_FIELD[name].label.rstrip(": ") for name in names)
+            labels = ", ".join(schema.RECORD_FIELD[name].label.rstrip(": ")
+                               for name in dict.fromkeys(names))
             self.notes.append((f"Record of Coaching form {n}", (
-                f"{labels}: written several times over in the file (LibreOffice with Track "
-                "Changes on does so): each piece typed is read once; check these values, and "
-                "accept or reject the changes in the document")))
+                f"{labels}: written with Track Changes on (changes not accepted, or the field "
+                "written several times over, as LibreOffice does): read as if the changes were "
+                "accepted, each piece typed once; check these values, and accept or reject the "
+                "changes in the document")))
         self._repeats()
         return self.forms
 
