@@ -56,7 +56,7 @@ class _Fields:
     mid_line: frozenset[str]  # fields whose label may follow other text on a line
     fits: dict[str, re.Pattern[str]]  # by field: what follows a colon-less label on its line
     prompts: re.Pattern[str]  # every placeholder, now and former, and its example, anywhere
-    prompt_words: tuple[str, ...]  # the first word of each, lower case: the cheap test first
+    prompt_hint: re.Pattern[str]  # the first word of each: the cheap test first
     # The labels of a unit without controls, by its text and whether it is a table cell: the
     # same boilerplate comes in every record, so most units are found here.
     known: dict[tuple[str, bool], list[_Label]]
@@ -102,7 +102,8 @@ def _build(fields: tuple[schema.FormField, ...]) -> _Fields:
         mid_line=frozenset(f.name for f in fields if f.mid_line),
         fits={f.name: _FITS[f.kind] for f in fields if f.kind in _FITS},
         prompts=_prompt_pattern(prompts),
-        prompt_words=tuple(sorted({p.split()[0].lower() for p in prompts})),
+        prompt_hint=re.compile("|".join(sorted({re.escape(p.split()[0]) for p in prompts})),
+                               re.IGNORECASE),
         known={},
     )
 
@@ -127,19 +128,29 @@ def strip_prompts(text: str) -> str:
     A coach in LibreOffice may type before, inside or after a prompt it shows as plain text:
     the prompt goes wherever it sits, so its example can never be read as a date or time.
     """
+    return _without_prompts(text)[0]
+
+
+def _without_prompts(text: str) -> tuple[str, int]:
+    """Return ``text`` without its prompts, and how many there were."""
     fields = _fields()
-    low = text.lower()
-    if not any(w in low for w in fields.prompt_words):
-        return text
+    if fields.prompt_hint.search(text) is None:
+        return text, 0
     stripped, n = fields.prompts.subn(" ", text)
-    return _SPACES.sub(" ", stripped) if n else text
+    return (_SPACES.sub(" ", stripped), n) if n else (text, 0)
 
 
 def typed_value(text: str) -> str:
     """Return typed text cleaned, without placeholders; "" when nothing but them was typed."""
     if not text or text.isspace():
         return ""
-    return clean_text(strip_prompts(text.replace("\t", " "))).strip(" :-–")
+    return _cleaned(_without_prompts(text)[0])
+
+
+def _cleaned(text: str) -> str:
+    if not text or text.isspace():
+        return ""
+    return clean_text(text.replace("\t", " ")).strip(" :-–")
 
 
 @dataclass(slots=True)
@@ -393,8 +404,10 @@ class FormFinder:
         next control of another field, whether typed in its control, before or after it, or
         with the control gone. A control without a label takes the text around it likewise.
         """
-        text = unit.text
         labels = self.labels[i]
+        if not labels and not unit.controls:
+            return []  # most units: no field
+        text = unit.text
         # (start, where the value begins, field, control, label)
         anchors: list[tuple[int, int, str, Control | None, _Label | None]] = []
         for n, label in enumerate(labels):
@@ -428,13 +441,13 @@ class FormFinder:
         carried: Control | None = None
         for n, (start, begin, name, control, label) in enumerate(anchors):
             end = anchors[n + 1][0] if n + 1 < len(anchors) else len(text)
-            raw = (lead if n == 0 else "") + text[begin:end]
-            if names.count(name) > 1 or _prompted_twice(raw):
+            raw, prompts = _without_prompts((lead if n == 0 else "") + text[begin:end])
+            if prompts > 1 or names.count(name) > 1:  # a field written several times over
                 value = typed_value(_once(lead if n == 0 else "", text, begin, end, [
                     c for c in unit.controls if c.name == name]))
                 self.copied.add(name)
             else:
-                value = typed_value(raw)
+                value = _cleaned(raw)
             control = control or carried
             carried = None
             if label is not None and not value and n + 1 < len(anchors) and (
@@ -494,13 +507,6 @@ class FormFinder:
             self.used.add(j)
             lines.append(u.text)
         return typed_value("\n".join(lines))
-
-
-def _prompted_twice(text: str) -> bool:
-    """Tell whether a field's text holds its prompt twice or more: copies of the field."""
-    fields = _fields()
-    low = text.lower()
-    return any(w in low for w in fields.prompt_words) and len(fields.prompts.findall(text)) > 1
 
 
 _REPEATED = re.compile(r"(.+?)(?:\s*\1)+", re.DOTALL)
