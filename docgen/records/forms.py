@@ -1,10 +1,15 @@
 """Find the Record of Coaching forms and the COACHING RECORD rows in a flattened record.
 
 Works on the units :mod:`docgen.ooxml.wordtext` makes, the same way for every document: a "Record
-of Coaching" heading or a "Coach/s:" label opens a form; inside it a field's value is its
-content control when there is one, else the text after its label (same cell, else the next
-cell to the right, else the cell below). The COACHING RECORD table is the table whose first
-row is the original form's header.
+of Coaching" heading or a "Coach/s:" label opens a form. Inside it the cell is the field: a
+field's value is all the text of its cell (or paragraph) after its label, up to the next label,
+wherever the typing landed: in its content control, before or after it, or with the control
+gone (an empty label's value is in the next cell to the right, else the cell below, else the
+paragraphs after it). Placeholders, now and former, are stripped wherever they sit, so an
+example in a prompt is never data; labels are found without their colon where they fit.
+What a coach must check is named in ``FormFinder.notes``: a form repeating another exactly
+(counted once), a field written twice, a second session in one cell, changes tracked and not
+accepted. The COACHING RECORD table is the table whose first row is the original form's header.
 """
 
 from __future__ import annotations
