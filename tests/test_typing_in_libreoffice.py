@@ -161,31 +161,8 @@ def _unaccounted(log: Log, file: str) -> list[str]:
     return silent
 
 
-# Cases the reading does not get right yet, and the helper area that must fix each; strict, so
-# the mark must go once they pass.
-_TRACKED_DOCX = ("docgen/records/forms.py: LibreOffice 7.4 with Track Changes on writes each "
-                 "field 3-4 times (the control, then tracked copies of it); the recovered "
-                 "record reads as several forms, sessions counted more than once")
-_TRACKED_DOC = ("docgen/records/forms.py: a .doc saved by LibreOffice 7.4 with Track Changes on "
-                "holds tracked copies of each field; the topic reads as the typed text 4 times, "
-                "silently")
-# A whole field selected and typed over with Track Changes on: LibreOffice 7.4 puts the first
-# keys typed into the deleted field, so the saved text after the label is what followed them
-# ("/02/2026", ":00", "lephone", "n chart of falls"); the reading must not take ":00" for a
-# time, nor miss that a record holds changes not accepted ("check these fields").
-_REPLACED = ("docgen/values/times.py (':00' read as 00:00, silently) and the reading of "
-             "tracked changes in docgen/records/{forms,odt,convert}.py: LibreOffice 7.4 with "
-             "Track Changes on, a whole field typed over, saves the first keys into the "
-             "deleted field; the values left are wrong and nothing names them")
-XFAIL: dict[tuple[str, bool, str], str] = {
-    ("inside", True, ".docx"): _TRACKED_DOCX,
-    ("over", True, ".docx"): _TRACKED_DOCX,
-    ("replace", True, ".docx"): f"{_TRACKED_DOCX}; and {_REPLACED}",
-    ("inside", True, ".doc"): _TRACKED_DOC,
-    ("over", True, ".doc"): _TRACKED_DOC,
-    ("replace", True, ".doc"): _REPLACED,
-    ("replace", True, ".odt"): _REPLACED,
-}
+# Cases the reading does not get right yet (strict: the mark must go once they pass).
+XFAIL: dict[tuple[str, bool, str], str] = {}
 
 
 def _cases() -> list[object]:
@@ -267,7 +244,6 @@ def test_the_damaged_record_is_recovered_with_its_values_and_a_problem() -> None
     assert any(EXPECTED["topic"] in s.topic for s in sessions)
 
 
-@pytest.mark.xfail(strict=True, reason=_TRACKED_DOCX)
 def test_the_damaged_record_reads_as_one_session() -> None:
     record = read_record(DAMAGED, DAMAGED.parent)
     assert len(record.sessions) == 1

@@ -50,6 +50,8 @@ _TBL, _ROW, _CELL, _COVERED = (f"{_TABLE}table", f"{_TABLE}table-row", f"{_TABLE
 _ROW_GROUPS = frozenset(f"{_TABLE}{n}" for n in (
     "table-header-rows", "table-rows", "table-row-group"))
 _FRAME, _TEXT_BOX = f"{_DRAW}frame", f"{_DRAW}text-box"
+# Where Track Changes marks a change in the text (the changes themselves are listed apart).
+_CHANGE_MARKS = frozenset(f"{_TEXT}{n}" for n in ("change", "change-start", "change-end"))
 # Elements whose content is not the document's text: deletions kept for Track Changes, notes
 # and comments (a .docx keeps these in other parts), prompts, declarations, list numbers,
 # the reading of a ruby, drawings other than text boxes.
@@ -225,6 +227,9 @@ class _Flattener:
                          if description else "")
         elif tag == _CONTENT_CONTROL:
             self.content_control(el)
+        elif tag in _CHANGE_MARKS:  # a change tracked and not accepted: read as if accepted,
+            if self.cur is not None:  # and the unit says so (its form is named for checking)
+                self.cur.tracked = True
         elif tag == _FRAME:
             for box in el.iter(_TEXT_BOX):  # a text box's paragraphs: lines of this unit
                 for p in box:
