@@ -364,3 +364,35 @@ def test_hostile_xml_is_refused_in_the_recovery_path(tmp_path: Path) -> None:
         b"</w:body>", b"</w:p>" * 300 + b"</w:body>", 1)
     with pytest.raises(DocgenError, match="not well-formed"):
         read_record(_with_document(tmp_path, deep, "c.docx"), tmp_path)
+
+
+def _tally(log: Log, file: str) -> dict[str, int]:
+    """Count the typed values of one case: right in the log, wrong but named, or silent."""
+    rows = [r for r in log.sessions if r.source.endswith(file)]
+    counts = {"right": 0, "named": 0, "silent": 0}
+    for name, expected in EXPECTED.items():
+        label = RECORD_FIELD[name].label.rstrip(":").split("/")[0]
+        if rows and getattr(rows[0], ROW_ATTRIBUTE[name]) == expected:
+            counts["right"] += 1
+        elif rows and any(_names(p, file, rows[0].where.split(";")[0].strip(), label)
+                          for p in log.problems):
+            counts["named"] += 1
+        else:
+            counts["silent"] += 1
+    return counts
+
+
+def test_the_harvest_over_every_way_of_typing(typed: dict,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Every value typed in every case: the tally the README reports (`pytest -s` shows it)."""
+    total = {"right": 0, "named": 0, "silent": 0}
+    for (way, track, fmt), folder in sorted(typed.items()):
+        counts = _tally(_log(folder), f"T2 typed {_case(way, track)}{fmt}")
+        for key, n in counts.items():
+            total[key] += n
+    typed_values = sum(total.values())
+    with capsys.disabled():
+        print(f"\nLibreOffice typing: {typed_values} values typed, {total['right']} in the log "
+              f"right, {total['named']} named on the Problems sheet, {total['silent']} silent")
+    assert typed_values == len(typed) * len(TYPED)
+    assert total["silent"] == 0
