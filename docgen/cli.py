@@ -217,7 +217,9 @@ def init(folder: Path) -> None:
               help="The workbook to write.")
 @JOBS
 def log(folders: tuple[Path, ...], output: Path, jobs_: int | None) -> None:
-    """Rebuild the coaching-log workbook from every .docx record under FOLDERS."""
+    """Rebuild the coaching-log workbook from every record under FOLDERS.
+
+    Records are .docx and .odt files, and .doc and .rtf through LibreOffice."""
     with _errors(), _progress("Reading records") as (started, progress):
         report = jobs.log(list(folders), output, jobs=jobs_, started=started,
                           progress=progress)
@@ -226,7 +228,7 @@ def log(folders: tuple[Path, ...], output: Path, jobs_: int | None) -> None:
                f"{report.sessions} sessions of {report.teams} teams, "
                f"{len(report.problems)} problems")
     if not report.files and not report.unreadable:
-        click.echo(f"No .docx files were found under {', '.join(map(str, folders))}.")
+        click.echo(f"No records were found under {', '.join(map(str, folders))}.")
     for problem in report.problems[:10]:
         click.echo(f"  {problem}")
     if len(report.problems) > 10:

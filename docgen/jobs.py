@@ -494,7 +494,9 @@ def log(
     progress: Callable[[int], object] | None = None,
     started: Callable[[int], object] | None = None,
 ) -> LogReport:
-    """Read every .docx under ``folders`` and write the coaching-log workbook ``output``.
+    """Read every record under ``folders`` and write the coaching-log workbook ``output``.
+
+    Records are .docx and .odt files, and .doc and .rtf through LibreOffice.
 
     Files that cannot be read are listed on the log's Problems sheet, never stop the run, and
     are never modified. The workbook replaces a previous one only once it is complete.

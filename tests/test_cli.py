@@ -136,7 +136,7 @@ def test_a_missing_template_suggests_making_only_the_other_kind(tmp_path: Path,
 def test_log_of_a_folder_without_documents_says_so(tmp_path: Path) -> None:
     code, output = run("log", str(tmp_path), "-o", str(tmp_path / "log.xlsx"))
     assert code == 0
-    assert f"No .docx files were found under {tmp_path}." in output
+    assert f"No records were found under {tmp_path}." in output
     assert openpyxl.load_workbook(tmp_path / "log.xlsx").sheetnames[:2] == ["Sessions", "Teams"]
 
 
@@ -215,4 +215,4 @@ def test_log_of_a_folder_whose_only_record_is_unreadable_says_so(tmp_path: Path)
     code, output = run("log", str(folder), "-o", str(tmp_path / "log.xlsx"))
     assert code == 0
     assert "(0 files, 1 unreadable)" in output and "broken.docx" in output
-    assert "No .docx files were found" not in output
+    assert "No records were found" not in output
