@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -21,6 +22,15 @@ def header_key(text: object) -> str:
     Combining marks left over after NFKC (the dot of "İ" lower-cased) are dropped rather than
     splitting a word.
     """
+    return _text_key(text) if type(text) is str else _key(text)
+
+
+@functools.lru_cache(maxsize=8192)  # headers and labels repeat in every record
+def _text_key(text: str) -> str:
+    return _key(text)
+
+
+def _key(text: object) -> str:
     folded = unicodedata.normalize("NFKC", clean_text(text)).lower()
     folded = unicodedata.normalize("NFKC", folded)
     folded = "".join(c for c in folded if unicodedata.category(c) != "Mn")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import re
 from typing import NamedTuple
@@ -210,6 +211,11 @@ def read_typed_times(*texts: str) -> list[list[TypedTime]]:
     at the end of their range says otherwise ("10:00-11:00pm"). A lone hour ("2") counts
     only in a text of nothing but times.
     """
+    return [list(found) for found in _typed_times(texts)]
+
+
+@functools.lru_cache(maxsize=4096)  # a log reads the same few times in many records
+def _typed_times(texts: tuple[str, ...]) -> tuple[tuple[TypedTime, ...], ...]:
     tokens = [_tokens(text) if text else [] for text in texts]
     read: list[list[TypedTime]] = []
     for n, found in enumerate(tokens):
@@ -221,7 +227,7 @@ def read_typed_times(*texts: str) -> list[list[TypedTime]]:
                 (t[0] for t in tokens[n + 1:] if t), None)
             here.append(_settle(token, before, after))
         read.append(here)
-    return read
+    return tuple(tuple(here) for here in read)
 
 
 def guessed_note(found: list[TypedTime]) -> str:

@@ -6,6 +6,7 @@ Times typed in a record are read by :func:`docgen.values.times.read_typed_times`
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 
 from docgen.values.dates import parse_date
@@ -53,6 +54,19 @@ def parse_typed_dates(text: str, reference: datetime.date, after: bool = False
     As :func:`parse_typed_date`, for a field where two dates mean two sessions ("10/02/2026
     and 17/02/2026", or one per line): the caller names them rather than keeping one silently.
     """
+    dates, error = _typed_dates(text, reference, after)
+    return list(dates), error
+
+
+@functools.lru_cache(maxsize=4096)  # a log reads the same few dates in many records
+def _typed_dates(text: str, reference: datetime.date, after: bool
+                 ) -> tuple[tuple[datetime.date, ...], str]:
+    dates, error = _find_dates(text, reference, after)
+    return tuple(dates), error
+
+
+def _find_dates(text: str, reference: datetime.date, after: bool
+                ) -> tuple[list[datetime.date], str]:
     if not text or _NOT_YET.fullmatch(text):
         return [], ""
     try:  # the whole text first ("Thursday 3rd April 2026")
