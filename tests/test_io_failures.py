@@ -139,3 +139,24 @@ def test_clear_abandoned_keeps_what_is_not_docgens(tmp_path: Path) -> None:
     theirs[2].mkdir()
     assert clear_abandoned(tmp_path) == 2
     assert not any(p.exists() for p in ours) and all(p.exists() for p in theirs)
+
+
+@pytest.mark.parametrize(("code", "way_out"), [
+    (errno.EACCES, "docgen may not write there"),
+    (errno.EROFS, "that disk is read-only"),
+    (errno.ENAMETOOLONG, "the path is too long"),
+])
+def test_a_folder_that_refuses_writing_is_named_with_the_way_out(
+        tmp_path: Path, make_cohort, monkeypatch: pytest.MonkeyPatch, code: int,
+        way_out: str) -> None:
+    """As a read-only or network folder refuses (root ignores permission bits, so the refusal
+    is made where docgen writes)."""
+    def refuse(path: Path, data: bytes, **kw: object) -> None:
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr(outputs, "atomic_write", refuse)
+    result = CliRunner().invoke(main, ["generate", str(make_cohort()), "-o",
+                                       str(tmp_path / "out"), "--jobs", "1"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert way_out in result.output and "3 could not be written" in result.output
+    assert not list((tmp_path / "out").rglob("*.docx"))
