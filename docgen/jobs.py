@@ -456,7 +456,8 @@ def init(folder: Path) -> InitReport:
         write_cohort_workbook(workbook)
         report.written.append(workbook)
     source = default_templates()
-    # the documents' templates, and the message `docgen mail` sends (docgen.mail.TEMPLATE_FILE)
+    # the documents' templates, and the message `docgen mail` sends
+    # (docgen.mail.message.TEMPLATE_FILE)
     for name in (*(kind.template_file for kind in KINDS), "coach_email.txt"):
         dest = folder / "templates" / name
         if dest.exists():
