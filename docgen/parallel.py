@@ -15,7 +15,6 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from typing import Generic, TypeVar
 
 X = TypeVar("X")
@@ -35,10 +34,7 @@ _CURRENT: _Work | None = None  # set before forking; each worker sees its own co
 def _run_chunk(indexes: range) -> list[tuple[int, object]]:
     work = _CURRENT
     assert work is not None
-    done = [(i, work.fn(work.items[i])) for i in indexes]
-    # ``fn`` may hand slow I/O to a thread and return its Future: wait for them here, so the
-    # I/O of one item overlaps the computing of the next.
-    return [(i, v.result() if isinstance(v, Future) else v) for i, v in done]
+    return [(i, work.fn(work.items[i])) for i in indexes]
 
 
 def default_jobs() -> int:
@@ -46,12 +42,11 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def run_parallel(items: Sequence[X], fn: Callable[[X], T | Future[T]], jobs: int | None = None,
+def run_parallel(items: Sequence[X], fn: Callable[[X], T], jobs: int | None = None,
                  progress: Callable[[int], object] | None = None) -> list[T]:
     """Return ``[fn(x) for x in items]``, computed by ``jobs`` processes (default: cores).
 
-    ``fn`` may return a :class:`~concurrent.futures.Future` (for I/O it hands to a thread);
-    its result is what comes back. An exception raised by ``fn`` in a worker is raised here
+    An exception raised by ``fn`` in a worker is raised here
     (so it must pickle: docgen's errors do). ``progress`` is called with the number of items
     done, chunk by chunk.
     """

@@ -1,0 +1,114 @@
+"""`docgen mail`: a draft e-mail per coach with their documents, and sending them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docgen.documents.outputs import (
+    folder_lock,
+    unique_names,
+)
+from docgen.errors import DocgenError, Problem
+from docgen.jobs.check import check
+from docgen.jobs.templates import choose_templates, default_templates
+from docgen.kinds import CONTRACT
+
+if TYPE_CHECKING:
+    from docgen.models import Cohort
+
+if TYPE_CHECKING:
+    from docgen.mail.drafts import CoachMail, MailReport
+    from docgen.mail.smtp import SendReport, SmtpServer
+
+
+def mail(data: Path, outdir: Path, *, templates: Path | None = None,
+         sender: str | None = None, skip_invalid: bool = False) -> MailReport:
+    """Write one e-mail draft per coach with an address into ``outdir/mail``; report the rest.
+
+    The cohort is read as ``docgen generate`` reads it (with problems, nothing is written
+    unless ``skip_invalid``), and the message template is chosen as generate chooses its
+    templates (a folder without ``coach_email.txt`` falls back to docgen's own, with a
+    warning). Documents are never made here: one missing is named (run generate first).
+    """
+    from docgen.documents.render import compile_text
+    from docgen.kinds import AGREEMENT
+    from docgen.mail.addresses import coaches_of
+    from docgen.mail.drafts import MAIL_FOLDER, MailReport, write_drafts
+    from docgen.mail.message import TEMPLATE_FILE
+    from docgen.mail.sent import read_sent
+
+    checked = check(data)
+    if checked.fatal or (checked.problems and not skip_invalid):
+        raise DocgenError(checked.problems)
+    cohort = checked.cohort
+    chosen, why = choose_templates(data, templates)
+    path = chosen / TEMPLATE_FILE
+    note = ""
+    if not path.is_file():
+        note = f"{chosen} has no {TEMPLATE_FILE}: docgen's own message is used"
+        path = default_templates() / TEMPLATE_FILE
+    render = compile_text(path)
+    folder = outdir / MAIL_FOLDER
+    report = MailReport(outdir=outdir, folder=folder, template=f"{path} ({why})",
+                        skipped=list(checked.problems), agreements=AGREEMENT.count(cohort))
+    if note:
+        report.warnings.append(Problem(note, file=str(path)))
+    addressed, report.unaddressed, warnings = coaches_of(cohort)
+    report.warnings += warnings
+    files = contract_files(cohort, outdir)
+    if files and not any(p.is_file() for p in files.values()):
+        raise DocgenError(Problem(
+            f"no contract is there yet: run `docgen generate {data} -o {outdir}` first",
+            file=str(outdir / CONTRACT.folder)))
+    sent = read_sent(folder)
+    names = unique_names([coach for coach, _address, _teams in addressed], ".eml")
+    with folder_lock(folder):
+        write_drafts(report, cohort, addressed, names, files, render, sender=sender,
+                     sent=sent)
+    return report
+
+
+def contract_files(cohort: Cohort, outdir: Path) -> dict[str, Path]:
+    """Return where ``docgen generate`` puts each team's contract, by Team ID.
+
+    Named exactly as generate names them (the same titles, made unique the same way).
+    """
+    names = unique_names([CONTRACT.title(t) for t in cohort.teams], ".docx")
+    return {t.team_id: outdir / CONTRACT.folder / name
+            for t, name in zip(cohort.teams, names, strict=True)}
+
+
+def mail_server(host: str, port: int | None, security: str, user: str | None,
+                sender: str | None) -> tuple[SmtpServer, str]:
+    """Return the SMTP server to send through (on its security's usual port when ``port`` is
+    None) and the address the messages go from (``sender``, else the login if an address)."""
+    from docgen.mail.smtp import PORTS, SmtpServer, envelope_sender
+
+    server = SmtpServer(host, port or PORTS[security], security, user)
+    return server, envelope_sender(server, sender)
+
+
+def smtp_password() -> str | None:
+    """Return the SMTP password set in the environment (``DOCGEN_SMTP_PASSWORD``), if any."""
+    from docgen.mail.smtp import PASSWORD_VARIABLE
+
+    return os.environ.get(PASSWORD_VARIABLE) or None
+
+
+def send_mail(report: MailReport, server: SmtpServer, password: str | None, *,
+              sender: str | None = None, progress: Callable[[CoachMail], object] | None = None,
+              now: Callable[[], dt.datetime] | None = None) -> SendReport:
+    """Send the drafts of :func:`mail` still to send, one message per coach, each recorded,
+    holding the mail folder's lock (see :func:`docgen.mail.smtp.send`)."""
+    from docgen.mail.smtp import SendReport, envelope_sender, send
+
+    from_addr = envelope_sender(server, sender)
+    if not report.to_send:
+        return SendReport()
+    with folder_lock(report.folder):
+        return send(report, server, password, from_addr=from_addr, sender=sender,
+                    progress=progress, now=now)
