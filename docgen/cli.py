@@ -209,8 +209,19 @@ def init(folder: Path) -> None:
                "them for a cohort in this folder.")
 
 
+def _records_folders(_ctx: click.Context, _param: click.Parameter,
+                     value: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Refuse a spreadsheet given where a folder of records belongs (a usage error)."""
+    for path in value:
+        if path.is_file() and path.suffix.lower() in jobs.SPREADSHEETS:
+            raise click.BadParameter(
+                f"{path} is a spreadsheet, not a folder of records: give the folder the "
+                "coaches' records are in")
+    return value
+
+
 @main.command()
-@click.argument("folders", nargs=-1, required=True,
+@click.argument("folders", nargs=-1, required=True, callback=_records_folders,
                 type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("output") / "coaching_log.xlsx", show_default=True,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from docgen import jobs
 from docgen.cli import main
+from docgen.errors import DocgenError
 from tests.conftest import TODAY
 
 
@@ -20,8 +22,10 @@ def test_a_cohort_workbook_given_as_records_is_refused_and_nothing_written(
     cohort = make_cohort()
     output = tmp_path / "coaching_log.xlsx"
     result = _log(str(cohort), "-o", str(output))
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error: the argument is not what was expected
     assert "is a spreadsheet, not a folder of records" in result.output
+    with pytest.raises(DocgenError, match="is a spreadsheet"):  # the library says it too
+        jobs.log([cohort], output, today=TODAY)
     assert not output.exists()
 
 

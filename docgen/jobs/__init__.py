@@ -11,7 +11,7 @@ from __future__ import annotations
 from docgen.jobs.check import CheckReport, check
 from docgen.jobs.fields import FieldsReport, fields
 from docgen.jobs.generate import GenerateReport, generate
-from docgen.jobs.log import LogReport, log
+from docgen.jobs.log import SPREADSHEETS, LogReport, log
 from docgen.jobs.mail import contract_files, mail, mail_server, send_mail, smtp_password
 from docgen.jobs.templates import (
     WORKSPACE_TEMPLATES,
@@ -22,8 +22,8 @@ from docgen.jobs.templates import (
 from docgen.jobs.workspace import InitReport, init
 
 __all__ = [
-    "WORKSPACE_TEMPLATES", "CheckReport", "FieldsReport", "GenerateReport", "InitReport",
-    "LogReport", "check", "choose_templates", "contract_files", "default_templates", "fields",
+    "SPREADSHEETS", "WORKSPACE_TEMPLATES", "CheckReport", "FieldsReport", "GenerateReport",
+    "InitReport", "LogReport", "check", "choose_templates", "contract_files", "default_templates", "fields",
     "generate", "init", "load_templates", "log", "mail", "mail_server", "send_mail",
     "smtp_password",
 ]

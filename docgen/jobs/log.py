@@ -14,7 +14,8 @@ from docgen.kinds import KINDS
 if TYPE_CHECKING:
     pass
 
-_SPREADSHEETS = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})
+# What a records folder is not: the cohort, given in its place by mistake.
+SPREADSHEETS = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})
 
 
 @dataclass
@@ -53,7 +54,7 @@ def log(
                      file=str(f)) for f in folders if not f.exists()]
     wrong += [Problem("is a spreadsheet, not a folder of records: give the folder the "
                       "coaches' records are in", file=str(f))
-              for f in folders if f.is_file() and f.suffix.lower() in _SPREADSHEETS]
+              for f in folders if f.is_file() and f.suffix.lower() in SPREADSHEETS]
     if wrong:
         raise DocgenError(wrong)
     records, problems = read_records(folders, jobs, progress, started)
