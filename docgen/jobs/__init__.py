@@ -23,7 +23,7 @@ from docgen.jobs.workspace import InitReport, init
 
 __all__ = [
     "SPREADSHEETS", "WORKSPACE_TEMPLATES", "CheckReport", "FieldsReport", "GenerateReport",
-    "InitReport", "LogReport", "check", "choose_templates", "contract_files", "default_templates", "fields",
-    "generate", "init", "load_templates", "log", "mail", "mail_server", "send_mail",
+    "InitReport", "LogReport", "check", "choose_templates", "contract_files", "default_templates",
+    "fields", "generate", "init", "load_templates", "log", "mail", "mail_server", "send_mail",
     "smtp_password",
 ]
