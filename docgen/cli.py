@@ -136,13 +136,22 @@ def generate(data: Path, outdir: Path, templates: Path | None, only: str | None,
     parts.append(f"{skipped} row{'' if skipped == 1 else 's'} skipped")
     summary = ", ".join(" ".join(p.split()) for p in parts)
     click.echo(f"{'Dry run: ' if dry_run else ''}{summary} in {outdir}")
-    if report.pdfs:
-        click.echo(f"{report.pdfs} PDF files written beside the documents")
+    if report.pdfs or report.pdf_missing:
+        _report_pdfs(report.pdfs, report.pdf_missing)
     if c[Outcome.KEPT_EDITED]:
         click.echo("Edited documents were not overwritten; use --force to replace them "
                    "(the edited copy is kept as a dated backup).")
-    if report.failed:
+    if report.failed or report.pdf_missing:
         sys.exit(1)
+
+
+def _report_pdfs(made: int, missing: list[Problem]) -> None:
+    """Say how many PDFs were made and name each one that was not (then docgen exits 1)."""
+    files = [p for p in missing if p.file]
+    line = f"{made} PDF file{'' if made == 1 else 's'} written beside the documents"
+    click.echo(f"{line}; {len(files)} not made" if files else line)
+    for problem in missing:
+        click.echo(f"PDF missing: {problem}", err=True)
 
 
 def _report_failures(failed: list[Problem], shown: int = 5) -> None:

@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +24,32 @@ __all__ = ["Run", "convert", "soffice"]
 
 
 def soffice() -> str | None:
-    """Return the LibreOffice command, or None when it is not installed."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """Return the LibreOffice command, or None when it is not installed.
+
+    The PATH first; then where LibreOffice's installers put it, which is not on the PATH:
+    Program Files on Windows, the application bundle on macOS.
+    """
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    for place in _installed_places():
+        if place.is_file():
+            return str(place)
+    return None
+
+
+def _installed_places() -> list[Path]:
+    """Return where LibreOffice's own installers put ``soffice`` on this system."""
+    if sys.platform == "win32":
+        roots = [os.environ.get(name) for name in ("ProgramFiles", "ProgramW6432",
+                                                   "ProgramFiles(x86)")]
+        roots += ["C:\\Program Files", "C:\\Program Files (x86)"]
+        places = [Path(root) / "LibreOffice" / "program" / "soffice.exe" for root in roots if root]
+        return list(dict.fromkeys(places))
+    if sys.platform == "darwin":
+        return [Path("/Applications/LibreOffice.app/Contents/MacOS/soffice"),
+                Path.home() / "Applications/LibreOffice.app/Contents/MacOS/soffice"]
+    return []
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,16 +71,38 @@ def convert(exe: str, files: list[Path], to: str, outdir: Path, timeout: float) 
         cmd = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
                "--convert-to", to, "--outdir", str(outdir), *map(str, files)]
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=err, start_new_session=True)
+                                stderr=err, **_own_group())
         timed_out = False
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            _kill_group(proc)
             timed_out = True
         err.seek(0)
         text = err.read(64 * 1024).decode("utf-8", "replace")
     errors = dict.fromkeys(line.split(":", 1)[1].strip() for line in text.splitlines()
                            if line.startswith("Error:"))
     return Run(timed_out, tuple(e for e in errors if e))
+
+
+def _own_group() -> dict[str, object]:
+    """Return the Popen options that start LibreOffice in a process group of its own."""
+    if os.name == "nt":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Stop LibreOffice and what it started (soffice starts soffice.bin), then reap it."""
+    killpg = getattr(os, "killpg", None)
+    try:
+        if killpg is not None:
+            killpg(proc.pid, signal.SIGKILL)
+        elif os.name == "nt":
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    except OSError:
+        pass
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait()

@@ -32,8 +32,9 @@ def test_generate_pdf_says_clearly_when_libreoffice_is_missing(tmp_path: Path, m
                                                                 monkeypatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
     code, output = run("generate", str(make_cohort()), "-o", str(tmp_path / "out"), "--pdf")
-    assert code == 0
+    assert code == 1  # the PDFs asked for are missing: never a silent success
     assert "LibreOffice is not installed, so no PDF was made" in output
+    assert "3 PDFs missing" in output
 
 
 def test_fields_lists_each_field_and_its_source() -> None:

@@ -18,8 +18,10 @@ import shutil
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -371,29 +373,138 @@ def place(manifest: Manifest, rel: str, data: bytes, source: str, *, force: bool
     return outcome
 
 
-def convert_to_pdf(files: list[Path], timeout: float = 600) -> list[Problem]:
-    """Convert ``files`` to PDF beside them with one LibreOffice run per folder.
+# LibreOffice 7.4 stops without a word after about 247 files in one run (measured: 247 of 252,
+# 247 of 260); runs of at most 100 stay well clear of that and start LibreOffice seldom enough.
+PDF_BATCH = 100
+_RETRY_ALONE = 20  # up to this many failures are retried one per run, so each reason is its own
+_NOT_INSTALLED = ("LibreOffice is not installed, so no PDF was made "
+                  "(install it, e.g. `apt-get install libreoffice-writer-nogui`, or from "
+                  "libreoffice.org on Windows and macOS)")
 
-    LibreOffice exits 0 even when it failed, so each PDF is checked.
+
+@dataclass(frozen=True, slots=True)
+class PdfOutcome:
+    """What became of the PDFs asked for: how many were made, and each one that was not."""
+
+    made: int
+    missing: list[Problem]  # one per document without a PDF (or one saying none could be)
+
+
+def convert_to_pdf(files: list[Path], *, jobs: int = 1, timeout: float = 600,
+                   batch: int = PDF_BATCH) -> PdfOutcome:
+    """Convert ``files`` to PDF beside them, in runs of at most ``batch`` files.
+
+    LibreOffice exits 0 even when it failed, and stops short on long runs, so each PDF is
+    checked (:func:`pdf_problem`); a document without a good PDF is tried once more in a fresh
+    LibreOffice run, then named with LibreOffice's reason. Up to ``jobs`` LibreOffice
+    processes (each with its own profile) share the runs.
     """
+    if not files:
+        return PdfOutcome(0, [])
     exe = soffice()
     if exe is None:
-        return [Problem("LibreOffice is not installed, so no PDF was made "
-                        "(install it, e.g. `apt-get install libreoffice-writer-nogui`)")]
-    problems: list[Problem] = []
+        return PdfOutcome(0, [Problem(f"{_NOT_INSTALLED}: {len(files)} PDF"
+                                      f"{'' if len(files) == 1 else 's'} missing")])
+    jobs = max(1, jobs)
+    reasons: dict[Path, str] = {}
+    failed = _convert_batches(exe, pdf_batches(files, jobs, batch), jobs, timeout, reasons)
+    if failed:
+        again = ([[f] for f in failed] if len(failed) <= _RETRY_ALONE
+                 else pdf_batches(failed, jobs, batch))
+        failed = _convert_batches(exe, again, jobs, timeout, reasons)
+    missing = [Problem(f"no PDF was made: {reasons[f]} (tried twice; open the document in "
+                       "Word or LibreOffice to see whether it is damaged, then run "
+                       "`docgen generate --pdf` again)", file=str(f)) for f in failed]
+    return PdfOutcome(len(files) - len(failed), missing)
+
+
+def pdf_batches(files: list[Path], jobs: int, batch: int = PDF_BATCH) -> list[list[Path]]:
+    """Split ``files`` into LibreOffice runs: one folder each, at most ``batch`` files, and
+    enough runs (of even size) that ``jobs`` processes all have work."""
+    if not files:
+        return []
+    runs = -(-len(files) // max(1, batch))
+    runs = min(len(files), -(-runs // jobs) * jobs)
+    size = -(-len(files) // runs)
     by_folder: dict[Path, list[Path]] = {}
     for f in files:
         by_folder.setdefault(f.parent, []).append(f)
-    for folder, group in by_folder.items():
+    return [group[i:i + size] for group in by_folder.values()
+            for i in range(0, len(group), size)]
+
+
+def _convert_batches(exe: str, batches: list[list[Path]], jobs: int, timeout: float,
+                     reasons: dict[Path, str]) -> list[Path]:
+    """Run ``batches`` in up to ``jobs`` LibreOffice processes at once; return the files
+    still without a good PDF, their reasons put in ``reasons``."""
+    if jobs == 1 or len(batches) == 1:
+        results = [_convert_batch(exe, b, timeout) for b in batches]
+    else:
+        with ThreadPoolExecutor(max_workers=min(jobs, len(batches))) as pool:
+            results = list(pool.map(partial(_convert_batch, exe, timeout=timeout), batches))
+    failed = []
+    for result in results:
+        for f, why in result.items():
+            if why is not None:
+                reasons[f] = why
+                failed.append(f)
+    return failed
+
+
+def _convert_batch(exe: str, group: list[Path], timeout: float) -> dict[Path, str | None]:
+    """Convert one folder's ``group`` in one LibreOffice run; return each file's reason for
+    having no good PDF (None: its PDF is in place)."""
+    folder = group[0].parent
+    try:
         with work_folder("pdf", folder) as out:
-            if libreoffice.convert(exe, group, "pdf", Path(out), timeout).timed_out:
-                problems.append(Problem(f"LibreOffice took longer than {timeout:.0f} s "
-                                        "and was stopped", file=str(folder)))
+            run = libreoffice.convert(exe, group, "pdf", Path(out), timeout)
+            said = "; ".join(run.errors)
+            result: dict[Path, str | None] = {}
             for f in group:
                 made = Path(out) / f"{f.stem}.pdf"
-                if made.exists() and made.stat().st_size > 0:
+                why = pdf_problem(made)
+                if why is None:
                     os.replace(made, f.with_suffix(".pdf"))
-                else:
-                    problems.append(Problem("LibreOffice could not make a PDF of it",
-                                            file=str(f)))
-    return problems
+                elif run.timed_out:
+                    why = f"LibreOffice took longer than {timeout:.0f} s and was stopped"
+                elif said and not made.exists():
+                    why = f"LibreOffice said: {said}"
+                result[f] = why
+            return result
+    except OSError as exc:
+        why = f"LibreOffice could not be run here ({exc.strerror or exc})"
+        return dict.fromkeys(group, why)
+
+
+def pdf_problem(path: Path) -> str | None:
+    """Return why ``path`` is not a whole PDF (None: it is one).
+
+    A whole PDF starts with ``%PDF-``, ends with an ``%%EOF`` marker, and, where its page tree
+    can be read without a PDF library, has at least one page.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return "LibreOffice wrote no PDF and gave no reason"
+    except OSError as exc:
+        return f"its PDF could not be read ({exc.strerror or exc})"
+    if not data:
+        return "LibreOffice wrote an empty PDF"
+    if b"%PDF-" not in data[:1024]:
+        return "LibreOffice wrote a file that is not a PDF"
+    if b"%%EOF" not in data[-2048:]:
+        return "LibreOffice's PDF is cut short (no end-of-file marker)"
+    if pdf_pages(data) == 0:
+        return "LibreOffice's PDF has no pages"
+    return None
+
+
+_PAGE_COUNT = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)"
+                         rb"|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b")
+
+
+def pdf_pages(data: bytes) -> int | None:
+    """Return the page count of a PDF's page tree, or None when it cannot be read plainly
+    (the tree compressed into an object stream)."""
+    counts = [int(a or b) for a, b in _PAGE_COUNT.findall(data)]
+    return max(counts) if counts else None

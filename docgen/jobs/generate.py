@@ -30,7 +30,7 @@ from docgen.jobs.check import check
 from docgen.jobs.templates import choose_templates, load_templates
 from docgen.kinds import KINDS, DocumentKind, kind_named
 from docgen.models import Outcome
-from docgen.parallel import run_parallel
+from docgen.parallel import default_jobs, run_parallel
 from docgen.records import prefill
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class GenerateReport:
     notes: list[Problem] = field(default_factory=list)
     failed: list[Problem] = field(default_factory=list)  # documents the system refused
     pdfs: int = 0
+    pdf_missing: list[Problem] = field(default_factory=list)  # each PDF asked for and not made
     dry_run: bool = False
     templates: str = ""  # the folder used, and why
 
@@ -220,8 +221,7 @@ def generate(
     result.notes = [Problem(n, file=str(t.path)) for t in compiled.values() for n in t.notes]
     result.notes += folder_notes
     if pdf and not dry_run:
-        result.pdfs, pdf_notes = _pdfs(outdir, result.files)
-        result.notes += pdf_notes
+        result.pdfs, result.pdf_missing = _pdfs(outdir, result.files, jobs)
     elif pdf and soffice() is None:
         result.notes.append(Problem("LibreOffice is not installed: no PDF would be made"))
     return result
@@ -271,13 +271,15 @@ def _make_all(outdir: Path, kinds: list[DocumentKind],
     return outcomes, notes
 
 
-def _pdfs(outdir: Path, files: list[tuple[str, Outcome]]) -> tuple[int, list[Problem]]:
+def _pdfs(outdir: Path, files: list[tuple[str, Outcome]],
+          jobs: int | None) -> tuple[int, list[Problem]]:
+    """Make the PDF of each document written now or still without one, in up to ``jobs``
+    LibreOffice processes; return how many were made and each one that was not."""
     fresh = {Outcome.WRITTEN, Outcome.UPDATED, Outcome.REPLACED_EDITED}
     todo = [outdir / rel for rel, outcome in files
             if outcome in fresh or (outcome is Outcome.UNCHANGED
                                     and not (outdir / rel).with_suffix(".pdf").exists())]
     if not todo:
         return 0, []
-    problems = convert_to_pdf(todo)
-    made = sum(1 for f in todo if f.with_suffix(".pdf").exists())
-    return made, problems
+    done = convert_to_pdf(todo, jobs=jobs or default_jobs())
+    return done.made, done.missing
