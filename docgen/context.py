@@ -82,18 +82,36 @@ def _row_values(sheet: schema.Sheet, row: object) -> dict[str, object]:
 
 
 def _form(team: Team, s: Session | None) -> dict[str, object]:
-    """Return one Record of Coaching form's values: the session's, else the team's."""
+    """Return one Record of Coaching form's values: the session's, else the team's.
+
+    A blank form (``s`` None) still carries the coaches and members the Teams sheet knows;
+    its other fields stay empty, showing their prompts.
+    """
     out: dict[str, object] = {}
     values: dict[str, object] = {}
     for f in schema.RECORD_FIELDS:
         value = getattr(s, f.session) if s is not None and f.session else None
-        if not value and s is not None and f.team:
+        if not value and f.team:
             value = getattr(team, f.team)
         out[f.name] = shown(f.kind, value)
         if f.kind in (Kind.DATE, Kind.TIME):
             values[value_name(f.name, f.kind)] = value or None
     _with_values(out, values)
     return out
+
+
+COACH_ROLE, MEMBER_ROLE = "Coach", "Team member"  # the signature rows' labels
+
+
+def _signatures(team: Team) -> list[dict[str, str]]:
+    """Return the contract's signature rows: one per coach, then one per team member.
+
+    A team without a known coach or member still gets one row of each, its name left blank
+    to write in, so the printed contract always has room for both sides to sign.
+    """
+    rows = [{"role": COACH_ROLE, "name": c} for c in team.coaches or ("",)]
+    rows += [{"role": MEMBER_ROLE, "name": m} for m in team.members or ("",)]
+    return rows
 
 
 def _table_row(team: Team, s: Session) -> dict[str, object]:
@@ -142,6 +160,7 @@ def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
         records=[_form(team, s) for s in sessions] or [_form(team, None)],
         sessions=[_table_row(team, s) for s in sessions],
         blank_rows=list(range(max(3, BLANK_TABLE_ROWS - len(sessions)))),
+        signatures=_signatures(team),
     )
     p = cohort.programme
     props = {

@@ -85,6 +85,8 @@ CONTRACT = DocumentKind(
         "records": "Sessions: one Record of Coaching form each (a blank one if none)",
         "sessions": "Sessions: one COACHING RECORD row each",
         "blank_rows": "empty COACHING RECORD rows to write in",
+        "signatures": "Teams: one signature row per coach, then per team member (each "
+                      "with role and name)",
     },
     has_sessions=True,
 )

@@ -19,10 +19,11 @@ from pathlib import Path
 import coach
 import docx
 import pytest
+from conftest import TODAY, small_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docgen import schema
+from docgen import jobs, schema
 from docgen.models import Record, RecordedSession
 from docgen.records.forms import strip_prompts, typed_value
 from docgen.records.read import read_record
@@ -48,8 +49,16 @@ TYPED: dict[str, tuple[str, Callable[[RecordedSession], object], object]] = {
 
 
 @pytest.fixture
-def blank(out: Path, tmp_path: Path) -> Path:
-    """Return a copy of the contract whose one form is blank (team T2: no session planned)."""
+def blank(make_cohort, tmp_path: Path) -> Path:
+    """Return a copy of the contract whose one form is blank (team T2: no session planned).
+
+    The Teams sheet names neither T2's coach nor its members here, so every field of the form
+    shows its prompt (known names are pre-filled; see test_generate).
+    """
+    rows = small_rows()
+    rows["Teams"][1].update(coach="", team_members="")
+    out = tmp_path / "out"
+    jobs.generate(make_cohort(rows), out, today=TODAY, only="contracts")
     src = next((out / "contracts").glob("*(T2).docx"))
     dest = tmp_path / "record" / "T2.docx"
     dest.parent.mkdir()

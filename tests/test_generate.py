@@ -88,12 +88,20 @@ def test_one_record_form_per_session_with_tagged_controls(out: Path) -> None:
     assert values["record.team_members"][0] == "Áine Ní Bhriain; Łukasz Wójcik"
 
 
-def test_team_without_sessions_gets_one_blank_form_showing_placeholders(out: Path) -> None:
+def test_team_without_sessions_gets_one_blank_form_with_its_coaches_and_members(
+        out: Path) -> None:
     found = [c for c in controls(contract(out, "T2")) if c[0].startswith("record.")]
     assert len(found) == len(schema.RECORD_FIELDS)
+    known = {"record.coach": "Sam Coach; Alex Second",
+             "record.team_members": "Élodie Lefèvre; Zoë Smith"}
     for tag, text, showing in found:
-        assert showing, tag
-        assert text == schema.PLACEHOLDERS[tag]
+        if tag in known:  # the Teams sheet's names, typed in: no prompt
+            assert (text, showing) == (known[tag], False), tag
+        else:  # the rest of the form is blank, showing its prompts
+            assert showing, tag
+            assert text == schema.PLACEHOLDERS[tag]
+    # names alone are no session: nothing of the blank form is recorded as pre-filled
+    assert custom_properties(contract(out, "T2")).get(schema.PROP_PREFILLED, "") == ""
 
 
 def test_custom_properties_identify_the_document(out: Path) -> None:

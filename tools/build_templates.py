@@ -450,6 +450,10 @@ def jinja_row(table, tag: str) -> None:
 
 
 def add_footer(doc, text: str) -> None:
+    """The footer of every page: ``text`` (the form's name and whose it is), then Page n of N.
+
+    ``text`` may hold Jinja (one run): pages printed and separated still say whose they are.
+    """
     par = doc.sections[0].footer.paragraphs[0]
     par.style = doc.styles["Footer"]
     add_run(par, text + "\t" + "Page ")
@@ -465,20 +469,30 @@ def add_footer(doc, text: str) -> None:
             add_run(par, " of ")
 
 
-def signature_table(doc, rows: list[tuple[str, str]]) -> None:
-    """Role | Name | Signature | Date, with room to sign."""
-    table = new_table(doc, 1 + len(rows), [3.6, 5.4, 5.2, 2.8])
+def signature_table(doc, rows: list[tuple[str, str]], *, loop: str = "") -> None:
+    """Role | Name | Signature | Date, with room to sign: one row per signatory.
+
+    With ``loop`` (e.g. ``"sig in signatures"``) the one row of ``rows`` is repeated by a
+    ``{%tr for %}`` per item of the context's list, so each coach and member signs on a row.
+    """
+    table = new_table(doc, 1, [3.6, 5.4, 5.2, 2.8])
     header = table.rows[0]
     repeat_header(header)
     for cell, text in zip(header.cells, ("", "Name", "Signature", "Date"), strict=True):
         shade(cell, HEADER_FILL)
         cell_paragraph(cell, text, bold=True)
-    for row, (role, name) in zip(table.rows[1:], rows, strict=True):
+    if loop:
+        assert len(rows) == 1, rows
+        jinja_row(table, "{%tr for " + loop + " %}")
+    for role, name in rows:
+        row = table.add_row()
         row_height(row, 1.3)
         label_cell(row.cells[0], role)
         cell_paragraph(row.cells[1], name)
         for cell in row.cells[:2]:
             valign(cell, "center")
+    if loop:
+        jinja_row(table, "{%tr endfor %}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -591,7 +605,7 @@ def record_field(cell, tag: str, *, below: bool = False) -> None:
 def build_contract() -> object:
     doc = new_document("Contract for coaching", "Coaching contract, Record of Coaching forms "
                        "and COACHING RECORD")
-    add_footer(doc, "Contract for coaching")
+    add_footer(doc, "Contract for coaching \u00b7 {{ team_name }} ({{ team_id }})")
 
     # -- title and identity block -------------------------------------------------------------
     paragraph(doc, "Contract for coaching", style="Title")
@@ -644,7 +658,7 @@ def build_contract() -> object:
     heading.paragraph_format.keep_with_next = True
     intro = paragraph(doc, "We agree to the aims, terms and ground rules of this contract.")
     intro.paragraph_format.keep_with_next = True
-    signature_table(doc, [("Coach/es", "{{ coach }}"), ("For the team", "")])
+    signature_table(doc, [("{{ sig.role }}", "{{ sig.name }}")], loop="sig in signatures")
 
     # -- Record of Coaching: one form per record --------------------------------------------------
     jinja_paragraph(doc, "{%p for r in records %}")
@@ -737,7 +751,8 @@ def labelled_field(cell, label: str, tag: str, *, space_before: float = 0) -> No
 def build_agreement() -> object:
     doc = new_document("QI Practitioner and Mentor agreement",
                        "Agreement between a QI practitioner and a mentor")
-    add_footer(doc, "QI Practitioner and Mentor agreement")
+    add_footer(doc, "QI Practitioner and Mentor agreement \u00b7 {{ qi_practitioner }} and "
+               "{{ mentor }}")
 
     paragraph(doc, "QI Practitioner and Mentor agreement", style="Title")
     paragraph(doc, "{{ programme }}{% if cohort %} \u2013 {{ cohort }}{% endif %}",
