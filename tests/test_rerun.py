@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import shutil
+import sys
 from pathlib import Path
 
 import docx
 import pytest
 from conftest import TODAY, full_text, small_rows
 
+import docgen
 from docgen import jobs
 from docgen.documents.outputs import MANIFEST
 from docgen.models import Outcome
@@ -117,3 +122,187 @@ def test_a_second_run_into_the_same_folder_is_refused_while_the_first_writes(
         jobs.generate(make_cohort(), out, today=TODAY)
     report = jobs.generate(make_cohort(), out, today=TODAY)  # the lock went with the first
     assert outcomes(report)[T1] == Outcome.WRITTEN
+
+
+# A re-run costs what changed: a document whose inputs (data, template, docgen's version) and
+# file are unchanged since the manifest recorded them is not rendered at all.
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """Count the documents rendered (the file each render was for is not known: its team's
+    values are; the count is what matters)."""
+    from docgen.documents.render import CompiledTemplate
+
+    made: list[str] = []
+    real = CompiledTemplate.render
+
+    def counted(self, context, properties):  # noqa: ANN001, ANN202
+        made.append(str(self.path.name))
+        return real(self, context, properties)
+
+    monkeypatch.setattr(CompiledTemplate, "render", counted)
+    return made
+
+
+def parts(path: Path) -> dict[str, bytes]:
+    """Return a document's parts, the time it was made blanked out."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        found = {name: zf.read(name) for name in zf.namelist()}
+    return {name: re.sub(rb'(name="docgen\.generated"[^>]*>\s*<vt:lpwstr>)[^<]*', rb"\1",
+                         data) for name, data in found.items()}
+
+
+def test_a_rerun_with_nothing_changed_renders_nothing(first, renders) -> None:
+    data, out = first
+    report = jobs.generate(data, out, jobs=1, today=TODAY + dt.timedelta(days=3))
+    assert renders == [] and report.rendered == 0
+    assert set(outcomes(report).values()) == {Outcome.UNCHANGED}
+    assert len(report.files) == 3
+
+
+def test_a_changed_row_renders_only_its_document_as_a_fresh_run_would(
+        first, make_cohort, renders, tmp_path: Path) -> None:
+    _data, out = first
+    rows = small_rows()
+    rows["Sessions"][0]["topic"] = "Run chart"
+    changed = make_cohort(rows, "cohort2.xlsx")
+    report = jobs.generate(changed, out, jobs=1, today=TODAY)
+    assert report.rendered == 1
+    # the document, and one sample checking how the template shows pre-filled values
+    assert renders == ["coaching_contract.docx"] * 2
+    assert outcomes(report)[T1] == Outcome.UPDATED
+    assert [o for rel, o in report.files if rel != T1] == [Outcome.UNCHANGED] * 2
+    fresh = tmp_path / "fresh"
+    jobs.generate(changed, fresh, jobs=1, today=TODAY)
+    assert parts(out / T1) == parts(fresh / T1)  # byte for byte, but the time it was made
+
+
+def test_a_changed_template_renders_all_its_documents(
+        tmp_path: Path, make_cohort, renders) -> None:
+    from docgen.jobs.templates import default_templates
+
+    folder = tmp_path / "templates"
+    shutil.copytree(default_templates(), folder)
+    data, out = make_cohort(), tmp_path / "out"
+    jobs.generate(data, out, templates=folder, jobs=1, today=TODAY)
+    contract = folder / "coaching_contract.docx"
+    d = docx.Document(str(contract))
+    d.add_paragraph("Revised by the programme team")
+    d.save(str(contract))
+    renders.clear()
+    report = jobs.generate(data, out, templates=folder, jobs=1, today=TODAY)
+    contracts = [o for rel, o in report.files if rel.startswith("contracts/")]
+    assert contracts == [Outcome.UPDATED] * 2
+    assert [o for rel, o in report.files if not rel.startswith("contracts/")] == [
+        Outcome.UNCHANGED]
+    assert report.rendered == 2
+    assert "Revised by the programme team" in full_text(out / T1)
+
+
+def test_an_edited_document_is_still_kept_when_nothing_else_changed(first, renders) -> None:
+    data, out = first
+    edit(out / T1, "Coach's own note")
+    report = jobs.generate(data, out, jobs=1, today=TODAY)
+    assert outcomes(report)[T1] == Outcome.KEPT_EDITED
+    assert "Coach's own note" in full_text(out / T1)
+    assert report.rendered == 1  # only the edited one: the others are unchanged
+
+
+def test_an_edit_keeping_size_and_time_is_still_seen(first) -> None:
+    data, out = first
+    path = out / T1
+    before = path.stat()
+    blob = bytearray(path.read_bytes())
+    blob[-30] ^= 1  # one byte of the zip's directory: same size
+    path.write_bytes(bytes(blob))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    report = jobs.generate(data, out, jobs=1, today=TODAY)
+    assert outcomes(report)[T1] == Outcome.KEPT_EDITED
+    assert path.read_bytes() == bytes(blob)
+
+
+def test_a_document_open_in_word_is_reported_open_not_unchanged(first) -> None:
+    data, out = first
+    (out / "contracts" / "~$rd 7 Falls (T1).docx").write_text("x")
+    report = jobs.generate(data, out, jobs=1, today=TODAY)
+    assert outcomes(report)[T1] == Outcome.KEPT_OPEN
+
+
+def test_documents_made_by_another_docgen_version_are_rendered_again(
+        tmp_path: Path, make_cohort, renders, monkeypatch) -> None:
+    gen = sys.modules["docgen.jobs.generate"]
+    data, out = make_cohort(), tmp_path / "out"
+    monkeypatch.setattr(gen, "__version__", "0.0.1")  # as an older docgen recorded them
+    jobs.generate(data, out, jobs=1, today=TODAY)
+    monkeypatch.setattr(gen, "__version__", docgen.__version__)
+    renders.clear()
+    before = (out / T1).stat().st_mtime_ns
+    report = jobs.generate(data, out, jobs=1, today=TODAY)
+    assert report.rendered == 3
+    assert len(renders) == 4  # and one sample checking how the contract shows pre-filled values
+    # they came out the same, so the files stay as they are and are called unchanged
+    assert set(outcomes(report).values()) == {Outcome.UNCHANGED}
+    assert (out / T1).stat().st_mtime_ns == before
+    again = jobs.generate(data, out, jobs=1, today=TODAY)
+    assert again.rendered == 0
+
+
+def test_a_manifest_without_sources_or_versions_renders_again(first) -> None:
+    data, out = first
+    lines = (out / MANIFEST).read_text().splitlines()
+    old = [json.dumps({"path": e["path"], "sha256": e["sha256"]}) for e in map(json.loads, lines)]
+    (out / MANIFEST).write_text("\n".join(old) + "\n")
+    report = jobs.generate(data, out, jobs=1, today=TODAY)
+    assert report.rendered == 3
+    assert set(outcomes(report).values()) == {Outcome.UNCHANGED}
+    assert jobs.generate(data, out, jobs=1, today=TODAY).rendered == 0
+
+
+def test_a_lost_manifest_is_rebuilt_from_the_documents_then_skips_them(first) -> None:
+    data, out = first
+    (out / MANIFEST).unlink()
+    report = jobs.generate(data, out, jobs=1, today=TODAY)
+    assert report.rendered == 3
+    assert set(outcomes(report).values()) == {Outcome.UNCHANGED}
+    assert jobs.generate(data, out, jobs=1, today=TODAY).rendered == 0
+
+
+def test_a_version_recorded_but_never_renamed_into_place_is_not_taken_as_made(
+        first, make_cohort, tmp_path: Path) -> None:
+    """A run killed between recording a document's new hash and renaming it into place
+    leaves the older file: a re-run with the new data must still write the new one."""
+    _data, out = first
+    rows = small_rows()
+    rows["Sessions"][0]["topic"] = "Run chart"
+    changed = make_cohort(rows, "cohort2.xlsx")
+    elsewhere = tmp_path / "elsewhere"
+    jobs.generate(changed, elsewhere, jobs=1, today=TODAY)
+    source = next(e["source"] for e in map(json.loads, (elsewhere / MANIFEST).read_text()
+                                           .splitlines()) if e["path"] == T1)
+    with open(out / MANIFEST, "a") as fh:  # recorded, then killed before the rename
+        fh.write(json.dumps({"path": T1, "sha256": "0" * 64, "source": source}) + "\n")
+    report = jobs.generate(changed, out, jobs=1, today=TODAY)
+    assert outcomes(report)[T1] == Outcome.UPDATED
+    assert "Run chart" in full_text(out / T1)
+
+
+def test_a_dry_run_after_a_change_says_what_would_change_and_writes_nothing(
+        first, make_cohort) -> None:
+    _data, out = first
+    rows = small_rows()
+    rows["Sessions"][0]["topic"] = "Run chart"
+    before = (out / MANIFEST).read_bytes(), (out / T1).read_bytes()
+    report = jobs.generate(make_cohort(rows, "cohort2.xlsx"), out, dry_run=True, jobs=1,
+                           today=TODAY)
+    assert outcomes(report)[T1] == Outcome.UPDATED and report.rendered == 1
+    assert ((out / MANIFEST).read_bytes(), (out / T1).read_bytes()) == before
+
+
+def test_force_renders_nothing_unchanged(first) -> None:
+    data, out = first
+    report = jobs.generate(data, out, force=True, jobs=1, today=TODAY)
+    assert report.rendered == 0
+    assert set(outcomes(report).values()) == {Outcome.UNCHANGED}

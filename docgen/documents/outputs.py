@@ -217,6 +217,17 @@ class Manifest:
     def source_of(self, rel: str) -> str | None:
         return self.files.get(rel, ((), None))[1]
 
+    def made_from(self, rel: str, digest: str | None, source: str) -> bool:
+        """Tell whether content of hash ``digest`` at ``rel`` is what docgen last wrote there,
+        made from ``source``.
+
+        Only the last hash recorded goes with the source recorded: an older hash is a version
+        docgen wrote from other inputs (or one a killed run never renamed into place).
+        """
+        hashes, recorded = self.files.get(rel, ((), None))
+        return digest is not None and bool(hashes) and hashes[-1] == digest and (
+            recorded == source)
+
     def record(self, rel: str, digest: str, source: str) -> None:
         """Append that ``rel`` is about to hold content of hash ``digest``, made from ``source``.
 
@@ -289,8 +300,8 @@ def _read_journal(path: Path) -> tuple[dict[str, tuple[tuple[str, ...], str | No
             continue
         hashes, source = files.get(rel, ((), None))
         digest = entry.get("sha256")
-        if isinstance(digest, str) and digest and digest not in hashes:
-            hashes += (digest,)
+        if isinstance(digest, str) and digest:  # a hash met again is the latest again
+            hashes = (*(h for h in hashes if h != digest), digest)
         files[rel] = (hashes, entry.get("source") or source)
     return files, damaged
 
@@ -331,6 +342,20 @@ def recognise(path: Path, data: bytes) -> Outcome | None:
         return None
 
 
+def unchanged(manifest: Manifest, rel: str, source: str) -> bool:
+    """Tell whether the document at ``rel`` need not be made again: it was made from
+    ``source`` and its file is still the one docgen wrote.
+
+    Checked before rendering, so that a re-run costs what changed: the file is hashed (never
+    judged by its size or time, which an edit saved within the same second can keep), and a
+    document open in Word or LibreOffice is left to :func:`place` to report.
+    """
+    if manifest.source_of(rel) != source:
+        return False
+    path = inside(manifest.root, rel)
+    return manifest.made_from(rel, file_hash(path), source) and lock_file(path) is None
+
+
 def place(manifest: Manifest, rel: str, data: bytes, source: str, *, force: bool = False,
           dry_run: bool = False, today: dt.datetime | None = None) -> Outcome:
     """Write one document at ``rel`` under the manifest's root, guarding edits and open files.
@@ -345,7 +370,11 @@ def place(manifest: Manifest, rel: str, data: bytes, source: str, *, force: bool
     elif lock_file(path) is not None:
         return Outcome.KEPT_OPEN
     elif manifest.written_by_us(rel, current):
-        if manifest.source_of(rel) == source:
+        if manifest.made_from(rel, current, source):
+            return Outcome.UNCHANGED
+        if recognise(path, data) is Outcome.UNCHANGED:  # other inputs, the same document
+            if not dry_run:
+                manifest.record(rel, current, source)
             return Outcome.UNCHANGED
         outcome = Outcome.UPDATED
     elif rel not in manifest.files and (known := recognise(path, data)) is not None:

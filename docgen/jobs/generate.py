@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docgen import schema
+from docgen import __version__, schema
 from docgen.context import DocumentPlan
 from docgen.documents.outputs import (
     MANIFEST,
@@ -23,6 +23,7 @@ from docgen.documents.outputs import (
     place,
     remove_stale_temporaries,
     soffice,
+    unchanged,
     unique_names,
 )
 from docgen.errors import DocgenError, Problem, os_problem
@@ -47,6 +48,7 @@ class GenerateReport:
     failed: list[Problem] = field(default_factory=list)  # documents the system refused
     pdfs: int = 0
     pdf_missing: list[Problem] = field(default_factory=list)  # each PDF asked for and not made
+    rendered: int = 0  # documents made afresh; the others were unchanged, not rendered
     dry_run: bool = False
     templates: str = ""  # the folder used, and why
 
@@ -56,10 +58,27 @@ class GenerateReport:
 
 
 def _source_digest(template: CompiledTemplate, plan: DocumentPlan) -> str:
-    """Digest what a document is made from, leaving out the date it was made."""
+    """Digest what a document is made from: the template, its values and properties, and
+    docgen's version (a new docgen may make it otherwise), leaving out the date it was made."""
     context = {k: v for k, v in plan.context.items() if k != "generated"}
-    blob = json.dumps([template.digest, context, plan.properties], sort_keys=True, default=str)
+    blob = json.dumps([__version__, template.digest, context, plan.properties],
+                      sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def _settler(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate], *,
+             manifest: Manifest, today: dt.date) -> Callable[[tuple[DocumentKind, int, str]],
+                                                              bool]:
+    """Return the function telling, before rendering, whether a document is unchanged: made
+    from the same inputs as the file docgen recorded, and that file untouched since."""
+    def settled(item: tuple[DocumentKind, int, str]) -> bool:
+        kind, row, rel = item
+        if rel not in manifest.files:  # new, or the manifest lost it: made and recognised
+            return False
+        plan = kind.plan_row(cohort, row, today)
+        return unchanged(manifest, rel, _source_digest(templates[kind], plan))
+
+    return settled
 
 
 def _check_fields(templates: dict[DocumentKind, CompiledTemplate], cohort: Cohort,
@@ -80,11 +99,16 @@ def _check_fields(templates: dict[DocumentKind, CompiledTemplate], cohort: Cohor
 
 
 def _maker(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate], *,
-           manifest: Manifest, today: dt.date, stamp: str, force: bool, dry_run: bool
-           ) -> Callable[[tuple[DocumentKind, int, str]], Outcome | Problem]:
-    """Return the function that renders and places one document (in any worker process)."""
+           manifest: Manifest, today: dt.date, stamp: str, force: bool, dry_run: bool,
+           needed: set[DocumentKind]) -> Callable[[tuple[DocumentKind, int, str]],
+                                                  Outcome | Problem]:
+    """Return the function that renders and places one document (in any worker process).
+
+    Only the ``needed`` kinds (those with a document to render) have their template's way of
+    showing pre-filled values checked: a re-run that renders nothing renders no sample.
+    """
     reread = {kind for kind, template in templates.items()
-              if not _prefill_as_merged(kind, template, cohort, today)}
+              if kind in needed and not _prefill_as_merged(kind, template, cohort, today)}
 
     def make(item: tuple[DocumentKind, int, str]) -> Outcome | Problem:
         kind, row, rel = item
@@ -209,10 +233,12 @@ def generate(
     if started:
         started(len(items))
     make = partial(_maker, cohort, compiled, today=today, force=force, dry_run=dry_run)
-    outcomes, folder_notes = _make_all(outdir, kinds, items, make, jobs, progress, dry_run)
+    settle = partial(_settler, cohort, compiled, today=today)
+    outcomes, folder_notes, rendered = _make_all(outdir, kinds, items, make, settle, jobs,
+                                                 progress, dry_run)
     result = GenerateReport(outdir=outdir, skipped=report.problems,
                             warnings=report.warnings + template_warnings, dry_run=dry_run,
-                            templates=f"{folder} ({why})")
+                            templates=f"{folder} ({why})", rendered=rendered)
     for (_k, _i, rel), outcome in zip(items, outcomes, strict=True):
         if isinstance(outcome, Problem):
             result.failed.append(outcome)
@@ -243,12 +269,15 @@ def _make_all(outdir: Path, kinds: list[DocumentKind],
               items: list[tuple[DocumentKind, int, str]],
               maker: Callable[..., Callable[[tuple[DocumentKind, int, str]],
                                             Outcome | Problem]],
+              settler: Callable[..., Callable[[tuple[DocumentKind, int, str]], bool]],
               jobs: int | None, progress: Callable[[int], object] | None,
-              dry_run: bool) -> tuple[list[Outcome | Problem], list[Problem]]:
+              dry_run: bool) -> tuple[list[Outcome | Problem], list[Problem], int]:
     """Make every document under the output folder's lock.
 
-    Returns what became of each, and notes on the folder's own files (a damaged manifest, a
-    manifest that could not be tidied).
+    First each document's inputs and file are checked against the manifest (cheap, before
+    any rendering); only the others are rendered. Returns what became of each, notes on the
+    folder's own files (a damaged manifest, a manifest that could not be tidied), and how
+    many documents were rendered.
     """
     lock = nullcontext() if dry_run else folder_lock(outdir)
     with lock:
@@ -259,8 +288,13 @@ def _make_all(outdir: Path, kinds: list[DocumentKind],
                 remove_stale_temporaries(outdir / kind.folder)
         stamp = dt.datetime.now().replace(microsecond=0).isoformat()
         try:
-            outcomes = run_parallel(items, maker(manifest=manifest, stamp=stamp), jobs,
-                                    progress)
+            settled = run_parallel(items, settler(manifest=manifest), jobs)
+            todo = [item for item, done in zip(items, settled, strict=True) if not done]
+            if progress and len(todo) < len(items):
+                progress(len(items) - len(todo))
+            make = maker(manifest=manifest, stamp=stamp, needed={k for k, _i, _r in todo})
+            made = iter(run_parallel(todo, make, jobs, progress))
+            outcomes = [Outcome.UNCHANGED if done else next(made) for done in settled]
         finally:
             manifest.close()
         if not dry_run:
@@ -268,7 +302,7 @@ def _make_all(outdir: Path, kinds: list[DocumentKind],
                 manifest.compact()
             except OSError as exc:  # the journal as it stands is whole: the next run reads it
                 notes.append(os_problem(exc, "could not be tidied", outdir / MANIFEST))
-    return outcomes, notes
+    return outcomes, notes, len(todo)
 
 
 def _pdfs(outdir: Path, files: list[tuple[str, Outcome]],
