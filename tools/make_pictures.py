@@ -94,11 +94,13 @@ def main() -> None:
         jobs.generate(ROOT / "data" / "cohort.xlsx", out)
         contract = sorted((out / "contracts").glob("*.docx"))[0]
         agreement = sorted((out / "agreements").glob("*.docx"))[0]
-        problems = convert_to_pdf([contract, agreement])
+        problems = convert_to_pdf([contract, agreement]).missing
         if problems:
             sys.exit("\n".join(map(str, problems)))
         first_page_png(contract.with_suffix(".pdf"), DOCS / "contract.png")
-        first_page_png(contract.with_suffix(".pdf"), DOCS / "record-of-coaching.png", page=3)
+        pdf = contract.with_suffix(".pdf")
+        first_page_png(pdf, DOCS / "record-of-coaching.png",
+                       page=page_with(pdf, "Record of Coaching"))
         first_page_png(agreement.with_suffix(".pdf"), DOCS / "agreement.png")
 
         # A few records filled in as coaches do, then the log a manager opens.
@@ -114,7 +116,7 @@ def main() -> None:
         ])
         log = Path(tmp) / "coaching_log.xlsx"
         jobs.log([out], log)
-        problems = convert_to_pdf([log])
+        problems = convert_to_pdf([log]).missing
         if problems:
             sys.exit("\n".join(map(str, problems)))
         pdf = log.with_suffix(".pdf")
