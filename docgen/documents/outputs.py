@@ -438,8 +438,9 @@ def convert_to_pdf(files: list[Path], *, jobs: int = 1, timeout: float = 600,
     reasons: dict[Path, str] = {}
     failed = _convert_batches(exe, pdf_batches(files, jobs, batch), jobs, timeout, reasons)
     if failed:
+        # a fresh run, shorter than the first (a run that stopped short does not again)
         again = ([[f] for f in failed] if len(failed) <= _RETRY_ALONE
-                 else pdf_batches(failed, jobs, batch))
+                 else pdf_batches(failed, jobs, max(1, batch // 4)))
         failed = _convert_batches(exe, again, jobs, timeout, reasons)
     missing = [Problem(f"no PDF was made: {reasons[f]} (tried twice; open the document in "
                        "Word or LibreOffice to see whether it is damaged, then run "
