@@ -23,6 +23,7 @@ DEFAULT_MINIMUM_HOURS = float(_DEFAULT["minimum_coaching_hours"])
 DEFAULT_REVIEW_AFTER = int(_DEFAULT["review_after_sessions"])
 DEFAULT_SESSION_HOURS = parse_duration_hours(_DEFAULT["session_duration"])
 DEFAULT_COACHING_PAID = parse_yes_no(_DEFAULT["coaching_paid"])
+DEFAULT_COURSE_MONTHS = int(_DEFAULT["course_months"])
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,62 @@ class Record:
 # --- the coaching log's rows ------------------------------------------------------------------
 
 
+class TeamStatus(StrEnum):
+    """Where a team stands, as the Teams sheet's Status column says it."""
+
+    NO_RECORD = "no record returned"
+    NOT_STARTED = "not started"
+    BEHIND = "behind pace"
+    ON_TRACK = "on track"
+    MET = "minimum met"
+
+
+@dataclass(frozen=True)
+class ExpectedTeam:
+    """A team the cohort has, as the log expects to find its record."""
+
+    team_id: str
+    team_name: str = ""
+    organisation: str = ""
+    coaches: tuple[str, ...] = ()
+    first_session: dt.date | None = None  # the Teams sheet's, else its first planned session
+    review_after: int | None = None  # the team's own; None: the programme's
+
+
+@dataclass(frozen=True)
+class ExpectedPair:
+    """A mentoring pair the cohort has: an agreement is expected for it."""
+
+    practitioner: str
+    mentor: str
+    practitioner_organisation: str = ""
+    mentor_organisation: str = ""
+
+    @property
+    def key(self) -> str:
+        """The agreement's ``docgen.key``, as :attr:`Pair.key` makes it."""
+        return f"{self.practitioner} – {self.mentor}"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What was issued: the teams and pairs the log expects, and the programme's numbers.
+
+    Plain data, so that the log's summary stays pure: :mod:`docgen.jobs.log` builds it from
+    the cohort workbook given with ``--cohort``.
+    """
+
+    source: str  # where it was read, e.g. the cohort workbook's path
+    cohort: str = ""  # the Programme sheet's Cohort ("" when it names none)
+    teams: tuple[ExpectedTeam, ...] = ()
+    pairs: tuple[ExpectedPair, ...] = ()
+    start: dt.date | None = None  # the programme's start: the earliest first session planned
+    course_months: int = DEFAULT_COURSE_MONTHS
+    minimum_hours: float = DEFAULT_MINIMUM_HOURS
+    review_after: int = DEFAULT_REVIEW_AFTER
+    session_hours: float = DEFAULT_SESSION_HOURS
+
+
 @dataclass(frozen=True)
 class SessionRow:
     """One coaching contact as the Sessions sheet shows it."""
@@ -222,6 +279,7 @@ class SessionRow:
     comments: str
     source: str
     where: str
+    cohort: str = ""
 
 
 @dataclass(frozen=True)
@@ -247,6 +305,26 @@ class TeamRow:
     days_since_contact: int | None
     sources: str
     sessions_unconfirmed: int = 0  # past their date, still as docgen pre-filled them
+    cohort: str = ""
+    status: TeamStatus | str = ""
+    pace_from: dt.date | None = None  # the day the pace is counted from
+    expected_hours: float | None = None  # the minimum × the share of the course elapsed
+    behind_by: float | None = None  # hours short of the pace (0 when on or ahead of it)
+    meeting_overdue: dt.date | None = None  # a next meeting passed with no session since
+
+
+@dataclass(frozen=True)
+class MentoringRow:
+    """One mentoring pair: whether its agreement came back."""
+
+    practitioner: str
+    mentor: str
+    practitioner_organisation: str
+    mentor_organisation: str
+    agreement_returned: bool
+    expected: bool  # the cohort has the pair (False: only its agreement was found)
+    sources: str
+    cohort: str = ""
 
 
 @dataclass(frozen=True)
@@ -289,3 +367,12 @@ class LogData:
     problems: tuple[Problem, ...]
     today: dt.date
     files: int = 0  # records read (of any kind)
+    mentoring: tuple[MentoringRow, ...] = ()
+    framed: bool = False  # the teams issued were known (``--cohort``): absent ones are shown
+    course_months: int = DEFAULT_COURSE_MONTHS  # the pace is counted over these
+    notes: tuple[str, ...] = ()  # what the reader must know of the log's reach, said plainly
+
+    @property
+    def cohorts(self) -> tuple[str, ...]:
+        """Return the cohorts of the teams logged, each once, in order."""
+        return tuple(dict.fromkeys(t.cohort for t in self.teams))

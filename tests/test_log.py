@@ -58,7 +58,8 @@ def test_log_of_untouched_documents_lists_the_planned_sessions_unconfirmed(
     assert (t1["Sessions held"], t1["Email contacts"], t1["Hours"]) == (0, 0, 0)
     assert t1["Not confirmed"] == 2
     assert team(log, "T2")["Hours"] == 0
-    problems = [(r["File"], r["Where"], r["Problem"]) for r in sheet(log, "Problems")]
+    problems = [(r["File"], r["Where"], r["Problem"]) for r in sheet(log, "Problems")
+                if r["File"]]  # rows without a file: what the log cannot show (no --cohort)
     assert [(f, w) for f, w, _m in problems] == [(T1, "Record of Coaching form 1"),
                                                  (T1, "Record of Coaching form 2")]
     assert all("planned, not confirmed" in m and "Held" in m for _f, _w, m in problems)

@@ -21,7 +21,7 @@ from xlsxwriter.exceptions import FileCreateError
 from docgen.errors import DocgenError, Problem
 from docgen.log import logbook
 from docgen.log.logbook import write_log
-from docgen.models import CoachRow, IcfRow, LogData, SessionRow, TeamRow
+from docgen.models import CoachRow, IcfRow, LogData, MentoringRow, SessionRow, TeamRow
 from docgen.values import clean_text
 
 D = dt.date
@@ -81,8 +81,10 @@ def test_sheets_tables_headers_and_frozen_panes(tmp_path: Path) -> None:
     path = tmp_path / "log.xlsx"
     write_log(data(), path)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Sessions", "Teams", "Coaches", "ICF log", "Problems", "Chart"]
-    for name, table_name, columns, _attr in logbook.SHEETS:
+    assert wb.sheetnames == ["Sessions", "Teams", "Coaches", "ICF log", "Mentoring", "Problems",
+                             "Chart"]
+    for name, table_name, all_columns, _attr in logbook.SHEETS:
+        columns = [c for c in all_columns if c.attr != "cohort"]  # one cohort: no column
         ws = wb[name]
         assert headers(ws) == [c.header for c in columns]
         assert ws.freeze_panes == "A2"
@@ -202,10 +204,11 @@ def test_teams_below_the_minimum_are_highlighted_and_charted(tmp_path: Path) -> 
     wb = load_workbook(path)
     rules = [(str(rng.sqref), rule.formula) for rng in wb["Teams"].conditional_formatting
              for rule in rng.rules]
-    met = headers(wb["Teams"]).index("Met minimum") + 1
-    letter = wb["Teams"].cell(1, met).column_letter
+    status = headers(wb["Teams"]).index("Status") + 1
+    letter = wb["Teams"].cell(1, status).column_letter
     last = wb["Teams"].cell(1, len(headers(wb["Teams"]))).column_letter  # the whole row
-    assert (f"A2:{last}3", [f'${letter}2="No"']) in rules
+    assert (f"A2:{last}3", [f'${letter}2="behind pace"']) in rules
+    assert not any('"No"' in f[0] for _r, f in rules)  # below the end minimum is not red
     assert any("ISNUMBER" in f[0] for _r, f in rules)
     with zipfile.ZipFile(path) as z:
         (chart,) = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
@@ -239,7 +242,7 @@ def test_columns_are_found_by_attribute_so_headers_can_be_reworded(tmp_path: Pat
     ws = load_workbook(path)["Teams"]
     assert headers(ws)[6] == "Hours (new)" and ws["G2"].value == 1.5
     rules = [rule.formula for rng in ws.conditional_formatting for rule in rng.rules]
-    assert ['$I2="No"'] in rules  # still the "met" column
+    assert ['$J2="behind pace"'] in rules  # still the "status" column
     with zipfile.ZipFile(path) as z:
         (chart,) = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert "Teams!$G$2:$G$3" in z.read(chart).decode().replace("'", "")
@@ -247,7 +250,7 @@ def test_columns_are_found_by_attribute_so_headers_can_be_reworded(tmp_path: Pat
 
 def test_every_column_shows_an_attribute_of_its_rows() -> None:
     rows = {"sessions": SessionRow, "teams": TeamRow, "coaches": CoachRow, "icf": IcfRow,
-            "problems": Problem}
+            "problems": Problem, "mentoring": MentoringRow}
     for _name, _table, columns, attr in logbook.SHEETS:
         fields = {f.name for f in dataclasses.fields(rows[attr])}
         assert [c.attr for c in columns if c.compute is None and c.attr not in fields] == []

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docgen.errors import DocgenError, Problem
 from docgen.kinds import KINDS
+from docgen.models import TeamStatus
 
 if TYPE_CHECKING:
-    pass
+    from docgen.models import Cohort, Frame
 
 # What a records folder is not: the cohort, given in its place by mistake.
 SPREADSHEETS = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})
@@ -27,12 +28,62 @@ class LogReport:
     teams: int
     problems: list[Problem]
     unreadable: int = 0  # files found but not read at all (listed among the problems)
+    notes: list[str] = field(default_factory=list)  # what the log cannot show, and why
+    statuses: dict[str, int] = field(default_factory=dict)  # teams by status, in order
+    no_record: list[str] = field(default_factory=list)  # teams issued whose record is missing
+
+
+def frame_of(cohort: Cohort) -> Frame:
+    """Return what the log expects from a cohort: its teams, pairs and programme numbers.
+
+    A team's pace starts at its first session: the Teams sheet's First session, else its
+    first dated session on the Sessions sheet. The programme's start is the earliest of those.
+    """
+    from docgen.models import DEFAULT_COURSE_MONTHS, ExpectedPair, ExpectedTeam, Frame
+
+    teams = []
+    for t in cohort.teams:
+        planned = [s.date for s in cohort.sessions_of(t.team_id) if s.date is not None]
+        teams.append(ExpectedTeam(
+            team_id=t.team_id, team_name=t.team_name, organisation=t.organisation,
+            coaches=tuple(t.coaches), first_session=t.first_session or min(planned, default=None),
+            review_after=t.review_after))
+    firsts = [t.first_session for t in teams if t.first_session is not None]
+    programme = cohort.programme
+    try:  # validated as a whole number when the cohort was read; blank: the default
+        months = int(programme.get("course_months"))
+    except ValueError:
+        months = DEFAULT_COURSE_MONTHS
+    return Frame(
+        source=str(cohort.source), cohort=programme.get("cohort"), teams=tuple(teams),
+        pairs=tuple(ExpectedPair(p.practitioner, p.mentor, p.practitioner_organisation,
+                                 p.mentor_organisation) for p in cohort.pairs),
+        start=min(firsts, default=None),
+        course_months=months if months >= 1 else DEFAULT_COURSE_MONTHS,
+        minimum_hours=programme.minimum_hours, review_after=programme.review_after,
+        session_hours=programme.session_hours)
+
+
+def read_frame(data: Path) -> tuple[Frame, list[Problem]]:
+    """Read the cohort at ``data`` (as ``docgen check`` does) and return its frame.
+
+    Its problems (rows left out as invalid) are returned, for the log's Problems sheet: a
+    team on an invalid row is not expected, so the log says so rather than miss it silently.
+    Raises :class:`DocgenError` when the cohort cannot be read at all.
+    """
+    from docgen.jobs.check import check
+
+    report = check(data)
+    if report.fatal:
+        raise DocgenError(report.fatal)
+    return frame_of(report.cohort), report.problems
 
 
 def log(
     folders: list[Path],
     output: Path,
     *,
+    cohort: Path | None = None,
     today: dt.date | None = None,
     jobs: int | None = None,
     progress: Callable[[int], object] | None = None,
@@ -44,6 +95,9 @@ def log(
 
     Files that cannot be read are listed on the log's Problems sheet, never stop the run, and
     are never modified. The workbook replaces a previous one only once it is complete.
+
+    ``cohort`` (the workbook or CSV folder generate read) is the frame: every team and
+    mentoring pair it has is shown, those whose record did not come back among them.
     """
     from docgen.log.logbook import check_output, write_log
     from docgen.log.summary import summarise
@@ -55,15 +109,30 @@ def log(
     wrong += [Problem("is a spreadsheet, not a folder of records: give the folder the "
                       "coaches' records are in", file=str(f))
               for f in folders if f.is_file() and f.suffix.lower() in SPREADSHEETS]
+    if cohort is not None and _same(cohort, output):
+        wrong.append(Problem("is the cohort given with --cohort: the log must not replace "
+                             "it; give -o another name", file=str(output)))
     if wrong:
         raise DocgenError(wrong)
+    frame, cohort_problems = read_frame(cohort) if cohort is not None else (None, [])
     records, problems = read_records(folders, jobs, progress, started)
     unreadable = len({p.file for p in problems})  # each such problem is a file not read
-    data = summarise(records, problems, today or dt.date.today())
+    data = summarise(records, [*cohort_problems, *problems], today or dt.date.today(), frame)
     with_sessions = {k.name for k in KINDS if k.has_sessions}
     contracts = sum(1 for r in records if r.kind in with_sessions or r.sessions)
     del records  # the summary holds what the workbook needs: free the rest before writing
     write_log(data, output)
+    counts = [(str(s), sum(t.status == s for t in data.teams)) for s in TeamStatus]
+    statuses = {s: n for s, n in counts if n}
+    no_record = [t.team_id for t in data.teams if t.status == TeamStatus.NO_RECORD]
     return LogReport(output=output, files=data.files, records=contracts,
                      sessions=len(data.sessions), teams=len(data.teams),
-                     problems=list(data.problems), unreadable=unreadable)
+                     problems=list(data.problems), unreadable=unreadable,
+                     notes=list(data.notes), statuses=statuses, no_record=no_record)
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False

@@ -14,7 +14,8 @@ from typing import Any
 
 from docgen.errors import Problem
 
-__all__ = ["COACHES", "ICF", "PROBLEMS", "SESSIONS", "SHEETS", "TEAMS", "Col"]
+__all__ = ["COACHES", "COHORT", "ICF", "MENTORING", "PROBLEMS", "SESSIONS", "SHEETS", "TEAMS",
+           "Col"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,9 @@ def _where(p: Problem) -> str:
         x for x in (p.sheet, f"row {p.row}" if p.row is not None else None, p.column) if x)
 
 
+COHORT = Col("Cohort", "cohort", note="Shown when teams of more than one cohort are logged")
 SESSIONS = (
+    COHORT,
     Col("Team ID", "team_id"),
     Col("Team name", "team_name"),
     Col("Coach", "coach"),
@@ -64,6 +67,7 @@ SESSIONS = (
     Col("Where in the file", "where"),
 )
 TEAMS = (
+    COHORT,
     Col("Team ID", "team_id"),
     Col("Team name", "team_name"),
     Col("Organisation", "organisation"),
@@ -73,15 +77,27 @@ TEAMS = (
     Col("Hours", "hours", "hours"),
     Col("Minimum hours", "minimum_hours", "hours"),
     Col("Met minimum", "met", "yesno"),
+    Col("Status", "status", note="no record returned (the cohort has the team, no record of "
+        "it was read), not started (no session held), behind pace (a whole session or more "
+        "short of the hours expected by today), on track, or minimum met"),
+    Col("Expected by today", "expected_hours", "hours", note="The minimum × the share of "
+        "the course elapsed since the pace's start (Pace from), over the course months"),
+    Col("Behind pace by", "behind_by", "hours",
+        note="Hours short of those expected by today (0: on or ahead of the pace)"),
     Col("Hours still needed", "hours_needed", "hours"),
     Col("Sessions cancelled", "sessions_cancelled", "int",
         note="Sessions cancelled or rescheduled"),
     Col("Not confirmed", "sessions_unconfirmed", "int",
         note="Sessions past their date still exactly as docgen pre-filled them from the "
         "plan: not counted until a coach answers Held on the form (Problems sheet)"),
+    Col("Pace from", "pace_from", "date", note="The team's first session held; else its "
+        "first session planned in the cohort; else the programme's start (the earliest "
+        "first session planned)"),
     Col("First session", "first_session", "date"),
     Col("Last session", "last_session", "date"),
     Col("Next meeting", "next_meeting", "date"),
+    Col("Meeting overdue since", "meeting_overdue", "date", note="The next meeting the "
+        "latest session named has passed, and no session is recorded on or after it"),
     Col("Review after (sessions)", "review_after", "int"),
     Col("Review due", "review_due", "yesno",
         note="Yes once the sessions held reach the review number"),
@@ -110,6 +126,18 @@ ICF = (
     Col("Paid hours", "paid_hours", "hours"),
     Col("Pro bono hours", "pro_bono_hours", "hours"),
 )
+MENTORING = (
+    COHORT,
+    Col("QI practitioner", "practitioner"),
+    Col("Practitioner organisation", "practitioner_organisation"),
+    Col("Mentor", "mentor"),
+    Col("Mentor organisation", "mentor_organisation"),
+    Col("Agreement returned", "agreement_returned", "yesno",
+        note="Yes when the pair's mentor agreement was among the files read"),
+    Col("In the cohort", "expected", "yesno",
+        note="No: only its agreement names the pair (see the Problems sheet)"),
+    Col("Source file(s)", "sources"),
+)
 PROBLEMS = (
     Col("File", "file"),
     Col("Where", "where", compute=_where),
@@ -122,5 +150,6 @@ SHEETS: tuple[tuple[str, str, tuple[Col, ...], str], ...] = (
     ("Teams", "Teams", TEAMS, "teams"),
     ("Coaches", "Coaches", COACHES, "coaches"),
     ("ICF log", "ICF_log", ICF, "icf"),
+    ("Mentoring", "Mentoring", MENTORING, "mentoring"),
     ("Problems", "Problems", PROBLEMS, "problems"),
 )

@@ -34,9 +34,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from docgen.atomic import atomic_file, clear_abandoned, work_folder
 from docgen.errors import DocgenError, Problem, os_problem
-from docgen.log.columns import SHEETS, TEAMS, Col
+from docgen.log.columns import COHORT, SHEETS, TEAMS, Col
 from docgen.log.sink import Sink
-from docgen.models import LogData
+from docgen.models import LogData, TeamStatus
 from docgen.ooxml.properties import CORE_PART
 from docgen.safezip import open_package, read_member
 from docgen.values import clean_text
@@ -56,6 +56,8 @@ _HEADER = {"font_name": "Calibri", "font_size": 11, "bold": True, "font_color": 
 _MET_COLOUR, _BELOW_COLOUR, _MINIMUM_COLOUR = "#2E7D32", "#C62828", "#1F1F1F"
 _BELOW = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 _QUIET = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
+_GOOD = {"bg_color": "#C6EFCE", "font_color": "#006100"}
+_ABSENT = {"bg_color": "#D9D9D9", "font_color": "#1F1F1F", "bold": True}
 QUIET_DAYS = 42  # six weeks without contact, for a programme meeting about monthly
 _NOTE = {"author": "docgen", "width": 260, "height": 90}  # pixels, as before
 _PIXELS_PER_CHARACTER = 7  # Calibri 11's digit width, as Excel and XlsxWriter count
@@ -146,13 +148,19 @@ def _fill(wb: Workbook, data: LogData) -> None:
                        "subject": f"Coaching sessions read on {data.today:%d/%m/%Y}"})
     formats = _Formats(wb)
     sheets: dict[str, Worksheet] = {}
+    shown: dict[str, tuple[Col, ...]] = {}
+    several = len(set(data.cohorts)) > 1
     for name, table_name, columns, attr in SHEETS:
         rows: Sequence[object] = getattr(data, attr)
-        if attr == "problems" and not rows:
-            rows = [Problem(NO_PROBLEMS)]
+        if attr == "problems":
+            # what the log cannot show (no cohort given) follows the problems, with no file
+            rows = [*(rows or [Problem(NO_PROBLEMS)]), *(Problem(n) for n in data.notes)]
+        if not several:  # one cohort: its name on every row would say nothing
+            columns = tuple(c for c in columns if c.attr != COHORT.attr)
+        shown[attr] = columns
         sheets[name] = _write_sheet(formats, name, table_name, columns, rows)
-    _mark_teams(sheets["Teams"], formats, len(data.teams))
-    _chart(formats, data)
+    _mark_teams(sheets["Teams"], formats, len(data.teams), shown.get("teams", TEAMS))
+    _chart(formats, data, shown.get("teams", TEAMS))
 
 
 # --- cells -----------------------------------------------------------------------------------
@@ -191,6 +199,8 @@ class _Formats:
         self.title = wb.add_format({"font_name": "Calibri", "bold": True, "font_size": 14})
         self.below = wb.add_format(_BELOW)
         self.quiet = wb.add_format(_QUIET)
+        self.good = wb.add_format(_GOOD)
+        self.absent = wb.add_format(_ABSENT)
         self.plain = wb.add_format()  # a run in the default font, for _write_text
         self._made: dict[tuple[bool, str], Format] = {}
 
@@ -380,20 +390,33 @@ def _column(columns: tuple[Col, ...], attr: str) -> str:
     return xl_col_to_name(_index(columns, attr))
 
 
-def _mark_teams(ws: Worksheet, formats: _Formats, n: int) -> None:
-    """Colour teams below the minimum light red, and teams not seen for weeks amber."""
+def _mark_teams(ws: Worksheet, formats: _Formats, n: int,
+                columns: tuple[Col, ...] = TEAMS) -> None:
+    """Colour each team by its status, and the days of teams not seen for weeks amber.
+
+    The row: light red behind pace, amber not started, grey when no record came back; the
+    Status cell green on track or with the minimum met. A team below the end-of-course
+    minimum is not red for that alone: only its "Met minimum" cell says No.
+    """
     last_row = max(n, 1)
-    days = _index(TEAMS, "days_since_contact")
+    days = _index(columns, "days_since_contact")
     letter = xl_col_to_name(days)
     ws.conditional_format(1, days, last_row, days, {
         "type": "formula", "format": formats.quiet,
         "criteria": f"=AND(ISNUMBER({letter}2),{letter}2>={QUIET_DAYS})"})
-    met = _column(TEAMS, "met")
-    ws.conditional_format(1, 0, last_row, len(TEAMS) - 1, {
-        "type": "formula", "format": formats.below, "criteria": f'=${met}2="No"'})
+    status = _index(columns, "status")
+    s = xl_col_to_name(status)
+    for value, fmt, whole in ((TeamStatus.BEHIND, formats.below, True),
+                              (TeamStatus.NOT_STARTED, formats.quiet, True),
+                              (TeamStatus.NO_RECORD, formats.absent, True),
+                              (TeamStatus.ON_TRACK, formats.good, False),
+                              (TeamStatus.MET, formats.good, False)):
+        first, last = (0, len(columns) - 1) if whole else (status, status)
+        ws.conditional_format(1, first, last_row, last, {
+            "type": "formula", "format": fmt, "criteria": f'=${s}2="{value}"'})
 
 
-def _chart(formats: _Formats, data: LogData) -> None:
+def _chart(formats: _Formats, data: LogData, columns: tuple[Col, ...] = TEAMS) -> None:
     """Add a sheet with a bar chart of hours per team and a line at each team's minimum."""
     ws = formats.wb.add_worksheet(CHART_SHEET)
     n = len(data.teams)
@@ -407,12 +430,12 @@ def _chart(formats: _Formats, data: LogData) -> None:
         return
 
     def ref(attr: str, first: int) -> list[object]:
-        col = _index(TEAMS, attr)
+        col = _index(columns, attr)
         return ["Teams", first, col, n, col]
 
     # Team IDs, not names: long names squeeze the plot to a sliver (the Teams sheet has them)
     categories = ref("team_id", 1)
-    hours = _index(TEAMS, "hours")
+    hours = _index(columns, "hours")
     bars = formats.wb.add_chart({"type": "column"})
     bars.add_series({
         "name": ["Teams", 0, hours], "categories": categories, "values": ref("hours", 1),
@@ -420,7 +443,7 @@ def _chart(formats: _Formats, data: LogData) -> None:
         "points": [{"fill": {"color": _MET_COLOUR if team.met else _BELOW_COLOUR}}
                    for team in data.teams],
     })
-    minimum = _index(TEAMS, "minimum_hours")
+    minimum = _index(columns, "minimum_hours")
     line = formats.wb.add_chart({"type": "line"})
     line.add_series({  # on the bars' axes: the same scale
         "name": ["Teams", 0, minimum], "categories": categories,

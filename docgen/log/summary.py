@@ -19,6 +19,18 @@ How the figures are counted (what a manager reads on the Teams sheet):
   "Email contacts"; their hours count only when times were given (see :mod:`docgen.records`).
 - Hours are the held sessions' hours, assumed durations included (the Sessions sheet says which).
 - Review is due once the held sessions reach the programme's "review after" number.
+- Pace: the hours expected by ``today`` are the minimum × the share of the course elapsed,
+  counted from the team's first held session (else its first session planned on the cohort's
+  Teams or Sessions sheet, else the programme's start: the earliest first session planned)
+  over the course months (the Programme sheet's, given as the frame; else the default). A
+  team is *behind pace* when it is a whole session (the programme's session length) or more
+  short of that; *not started* with no session held; *minimum met* at the minimum.
+- A next meeting is *overdue* when the next meeting the latest held session names has passed
+  and no session (held, cancelled or rescheduled) is recorded on or after it.
+- With a frame (the cohort: :class:`docgen.models.Frame`) every team and mentoring pair issued
+  is shown, those whose record did not come back as such, and a record of a team or pair the
+  cohort does not have is named on the Problems sheet. Without one, the log can show only the
+  teams whose records it read, and says so (``LogData.notes``).
 - The ICF log has one row per team and coach. Its *contact* is the team members named in the
   forms (ICF asks for the client's contact; the team is the client and its members are the
   people coached), its group size the number of those members. Programme coaching counts as
@@ -34,14 +46,19 @@ from dataclasses import dataclass, replace
 from docgen import schema
 from docgen.errors import Problem
 from docgen.models import (
+    DEFAULT_COURSE_MONTHS,
     CoachRow,
+    ExpectedTeam,
+    Frame,
     IcfRow,
     LogData,
+    MentoringRow,
     Record,
     RecordedSession,
     RecordSettings,
     SessionRow,
     TeamRow,
+    TeamStatus,
 )
 from docgen.schema import Mode, Origin, Status
 from docgen.values import format_time, parse_names, person_key, team_key
@@ -50,6 +67,11 @@ __all__ = ["summarise"]
 
 NOT_RECORDED = "(coach not recorded)"
 _NOT_HELD = (Status.CANCELLED, Status.RESCHEDULED)  # counted as "Sessions cancelled"
+_RECORDED = (Status.HELD, *_NOT_HELD)  # what a coach recorded of a session (not planned)
+_MONTH_DAYS = 365.25 / 12
+NO_FRAME = ("Teams whose record has not come back cannot be shown: the log knows only the "
+            "records it read. Give the cohort workbook with --cohort to list every team and "
+            "mentoring pair, and to mark those with no record.")
 
 
 @dataclass
@@ -57,6 +79,7 @@ class _Team:
     key: str
     records: list[Record]
     sessions: list[_Merged]
+    cohort: str = ""
 
     @property
     def main(self) -> Record:
@@ -417,11 +440,59 @@ def _session_row(team: _Team, m: _Merged) -> SessionRow:
         hours_from=_hours_from(s, m.status),
         mode=s.mode, status=m.status, topic=s.topic, issues=s.issues, action=s.action,
         next_meeting=s.next_meeting, comments=s.comments,
-        source="; ".join(m.sources), where="; ".join(m.wheres),
+        source="; ".join(m.sources), where="; ".join(m.wheres), cohort=team.cohort,
     )
 
 
-def _team_row(team: _Team, today: dt.date) -> TeamRow:
+@dataclass(frozen=True)
+class _Pace:
+    """What the pace of a team is counted with: the frame's numbers, else the record's."""
+
+    today: dt.date
+    course_months: int
+    start: dt.date | None  # the programme's start, if known
+
+
+def _pace(hours: float, start: dt.date | None, minimum: float, pace: _Pace
+          ) -> tuple[float | None, float | None]:
+    """Return the hours expected by today and how many the team is short of them."""
+    if start is None:
+        return None, None
+    course = max(pace.course_months, 1) * _MONTH_DAYS
+    share = min(max((pace.today - start).days / course, 0.0), 1.0)
+    expected = round(minimum * share, 2)
+    return expected, round(max(0.0, expected - hours), 2)
+
+
+def _status(hours: float, minimum: float, held: bool, behind: float | None,
+            session_hours: float) -> TeamStatus:
+    if hours >= minimum:
+        return TeamStatus.MET
+    if not held:
+        return TeamStatus.NOT_STARTED
+    if behind is not None and behind > 0 and behind >= session_hours:
+        return TeamStatus.BEHIND
+    return TeamStatus.ON_TRACK
+
+
+def _overdue(sessions: list[_Merged], today: dt.date) -> dt.date | None:
+    """Return the next meeting the latest held session names, if passed with none since."""
+    held = [m.session for m in sessions
+            if m.status == Status.HELD and m.session.date is not None]
+    if not held:
+        return None
+    latest = max(held, key=lambda s: (s.date, s.next_meeting is not None))
+    due = latest.next_meeting
+    if due is None or due >= today:
+        return None
+    if any(m.session.date is not None and m.session.date >= due and m.status in _RECORDED
+           for m in sessions):
+        return None
+    return due
+
+
+def _team_row(team: _Team, pace: _Pace, expected: ExpectedTeam | None = None) -> TeamRow:
+    today = pace.today
     main = team.main
     settings = main.settings
     held = [m for m in team.sessions if m.status == Status.HELD]
@@ -450,6 +521,34 @@ def _team_row(team: _Team, today: dt.date) -> TeamRow:
         review_due=len(meetings) >= settings.review_after,
         days_since_contact=(today - dates[-1]).days if dates else None,
         sources="; ".join(sources),
+        cohort=team.cohort,
+        **_pace_columns(hours, dates, settings, pace, expected),
+        meeting_overdue=_overdue(team.sessions, today),
+    )
+
+
+def _pace_columns(hours: float, dates: list[dt.date], settings: RecordSettings, pace: _Pace,
+                  expected: ExpectedTeam | None) -> dict[str, object]:
+    start = dates[0] if dates else (expected.first_session if expected else None) or pace.start
+    should, behind = _pace(hours, start, settings.minimum_hours, pace)
+    return {"pace_from": start, "expected_hours": should, "behind_by": behind,
+            "status": _status(hours, settings.minimum_hours, bool(dates), behind,
+                              settings.session_hours)}
+
+
+def _absent_row(team: ExpectedTeam, frame: Frame, pace: _Pace) -> TeamRow:
+    """Return the row of a team the cohort has whose record did not come back."""
+    start = team.first_session or frame.start
+    should, behind = _pace(0.0, start, frame.minimum_hours, pace)
+    return TeamRow(
+        team_id=team.team_id, team_name=team.team_name, organisation=team.organisation,
+        coaches="; ".join(team.coaches), sessions_held=0, email_contacts=0, hours=0.0,
+        minimum_hours=frame.minimum_hours, met=frame.minimum_hours <= 0,
+        hours_needed=frame.minimum_hours, sessions_cancelled=0, first_session=None,
+        last_session=None, next_meeting=None,
+        review_after=team.review_after or frame.review_after, review_due=False,
+        days_since_contact=None, sources="", cohort=frame.cohort,
+        status=TeamStatus.NO_RECORD, pace_from=start, expected_hours=should, behind_by=behind,
     )
 
 
@@ -540,12 +639,62 @@ def _icf_rows(by_coach: dict[str, list[tuple[_Team, RecordedSession]]]) -> list[
                                        r.client.casefold()))
 
 
-def summarise(records: list[Record], problems: list[Problem], today: dt.date) -> LogData:
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _mentoring(records: list[Record], frame: Frame | None,
+               found: list[Problem]) -> tuple[MentoringRow, ...]:
+    """Return one row per mentoring pair: the cohort's, then those only an agreement names."""
+    agreements: dict[str, list[Record]] = {}
+    for r in records:
+        if r.kind == schema.KIND_AGREEMENT:
+            agreements.setdefault(_fold(r.team_id or r.source), []).append(r)
+    rows = []
+    for pair in frame.pairs if frame else ():
+        returned = agreements.pop(_fold(pair.key), [])
+        rows.append(MentoringRow(
+            practitioner=pair.practitioner, mentor=pair.mentor,
+            practitioner_organisation=pair.practitioner_organisation,
+            mentor_organisation=pair.mentor_organisation, agreement_returned=bool(returned),
+            expected=True, sources="; ".join(sorted(r.source for r in returned)),
+            cohort=frame.cohort if frame else ""))
+    for group in agreements.values():
+        key = group[0].team_id
+        practitioner, _dash, mentor = key.partition(" – ")
+        sources = sorted(r.source for r in group)
+        if frame is not None:
+            found.append(Problem(
+                f"is the mentor agreement of {key or 'a pair it does not name'}, a pair the "
+                f"cohort ({frame.source}) does not have: shown on the Mentoring sheet as read; "
+                "check the names on the cohort's Mentoring sheet, or log it with its own "
+                "cohort", file=sources[0]))
+        rows.append(MentoringRow(
+            practitioner=practitioner, mentor=mentor, practitioner_organisation="",
+            mentor_organisation="", agreement_returned=True, expected=False,
+            sources="; ".join(sources), cohort=group[0].cohort))
+    return tuple(rows)
+
+
+def _unknown_team(team: _Team, frame: Frame) -> Problem:
+    main = team.main
+    name = f" ({main.team_name})" if main.team_name and main.team_name != main.team_id else ""
+    cohort = f" of cohort {team.cohort}" if team.cohort and team.cohort != frame.cohort else ""
+    return Problem(
+        f"is a record of team {main.team_id or '(no Team ID)'}{name}{cohort}, which the "
+        f"cohort ({frame.source}) does not have: shown on the Teams sheet as read; check its "
+        "Team ID against the cohort's Teams sheet, or log it with its own cohort",
+        file=main.source)
+
+
+def summarise(records: list[Record], problems: list[Problem], today: dt.date,
+              frame: Frame | None = None) -> LogData:
     """Return the log's rows from the records read and the problems met reading them.
 
     Only coaching records (``schema.KIND_CONTRACT``) give sessions and teams; the problems of
-    every record are kept. ``today`` decides which sessions are still planned and how many
-    days have passed since a team's last contact.
+    every record are kept. ``today`` decides which sessions are still planned, how many days
+    have passed since a team's last contact, and the pace. ``frame`` is what was issued (the
+    cohort): with it every team and pair of the cohort is shown, returned or not.
     """
     found: list[Problem] = list(problems)
     teams: dict[tuple[str, str], _Team] = {}
@@ -559,9 +708,15 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date) ->
         if record.cohort:
             cohorts.setdefault(team_key(record.team_id or record.team_name or record.source),
                                set()).add(record.cohort)
+    expected: dict[tuple[str, str], ExpectedTeam] = {}
+    for want in frame.teams if frame else ():
+        key = team_key(want.team_id)
+        expected.setdefault((frame.cohort, key), want)  # type: ignore[union-attr]
+        if frame and frame.cohort:
+            cohorts.setdefault(key, set()).add(frame.cohort)
     for record in contracts:
         cohort, key = _team_of(record, cohorts)
-        team = teams.setdefault((cohort, key), _Team(f"{cohort}\n{key}", [], []))
+        team = teams.setdefault((cohort, key), _Team(f"{cohort}\n{key}", [], [], cohort))
         team.records.append(record)
     for team in teams.values():  # the newest names the team
         team.records = _newest_first(team.records)
@@ -576,16 +731,41 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date) ->
             elif m.status == Status.UNCONFIRMED:
                 found.append(_unconfirmed(m.session))
         session_rows += [_session_row(team, m) for m in team.sessions]
-    session_rows.sort(key=lambda r: (r.team_id.casefold(), r.date is None,
-                                     r.date or dt.date.min, r.start or dt.time.min, r.where))
-    ordered = sorted(teams.values(), key=lambda t: t.main.team_id.casefold())
+    session_rows.sort(key=lambda r: (r.cohort.casefold(), r.team_id.casefold(),
+                                     r.date is None, r.date or dt.date.min,
+                                     r.start or dt.time.min, r.where))
+    ordered = sorted(teams.values(), key=lambda t: (t.cohort.casefold(),
+                                                    t.main.team_id.casefold()))
+    pace = _Pace(today, frame.course_months if frame else DEFAULT_COURSE_MONTHS,
+                 frame.start if frame else None)
+    team_rows = [_team_row(t, pace, expected.get((t.cohort, k)))
+                 for t in ordered for k in [t.key.partition("\n")[2]]]
+    notes: list[str] = []
+    if frame is None:
+        notes.append(NO_FRAME)
+        notes.append(f"Pace is counted over the programme's default course of "
+                     f"{DEFAULT_COURSE_MONTHS} months from each team's first session: give "
+                     "--cohort for the cohort's own course months and start.")
+    else:
+        for t in ordered:
+            if (t.cohort, t.key.partition("\n")[2]) not in expected:
+                found.append(_unknown_team(t, frame))
+        absent = [want for (cohort, key), want in expected.items()
+                  if (cohort, key) not in teams]
+        team_rows += [_absent_row(want, frame, pace) for want in absent]
+        team_rows.sort(key=lambda r: (r.cohort.casefold(), r.team_id.casefold()))
+    mentoring = _mentoring(records, frame, found)
     by_coach = _by_coach(ordered)
     return LogData(
         sessions=tuple(session_rows),
-        teams=tuple(_team_row(t, today) for t in ordered),
+        teams=tuple(team_rows),
         coaches=tuple(_coach_rows(by_coach, ordered)),
         icf=tuple(_icf_rows(by_coach)),
         problems=tuple(found),
         today=today,
         files=len(records),
+        mentoring=mentoring,
+        framed=frame is not None,
+        course_months=pace.course_months,
+        notes=tuple(notes),
     )

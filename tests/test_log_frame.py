@@ -1,0 +1,244 @@
+"""The cohort is the log's frame: every team issued is shown, with its pace.
+
+A cohort of six teams half way through a four-month course (started 1 September 2026, logged
+on 1 November 2026, 61 days in): the minimum is 5 hours, so 2.5 hours are expected of a team
+that started on the first day. Its teams are ahead of the pace, on it, behind it, past the
+minimum, not started, and one whose record never came back; a record of a team the cohort
+does not have is in the folder too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from coach import fill
+
+from docgen import jobs
+from docgen.cli import main
+from docgen.log.summary import NO_FRAME, summarise
+from docgen.models import ExpectedTeam, Frame, TeamStatus
+from docgen.records import read_records
+
+START = dt.date(2026, 9, 1)
+OCTOBER = dt.date(2026, 10, 1)
+TODAY = dt.date(2026, 11, 1)
+COURSE_DAYS = 4 * 365.25 / 12
+COHORT = "Cohort 9"
+
+
+def expected(since: dt.date) -> float:
+    return round(5 * (TODAY - since).days / COURSE_DAYS, 2)
+
+
+def _session(team: str, date: dt.date, start: int, finish: int,
+             next_meeting: dt.date | None = None) -> dict[str, object]:
+    row: dict[str, object] = {"team_id": team, "date": date, "start_time": dt.time(start),
+                              "finish_time": dt.time(finish), "coach": "Dr Jo Bloggs",
+                              "mode": "Face to face", "topic": "Plan"}
+    if next_meeting is not None:
+        row["date_of_next_meeting"] = next_meeting
+    return row
+
+
+def cohort_rows() -> dict[str, list[dict[str, object]]]:
+    teams = [{"team_id": t, "team_name": f"Team {t}", "organisation": "NHS Lothian",
+              "team_members": "Ann Member", "coach": "Dr Jo Bloggs",
+              "first_session": START} for t in ("A", "B", "C", "D", "F")]
+    teams.append({"team_id": "E", "team_name": "Team E", "organisation": "NHS Borders",
+                  "team_members": "Eve Member", "coach": "Sam Coach",
+                  "first_session": dt.date(2026, 9, 15)})
+    return {
+        "Programme": [{"cohort": COHORT, "course_months": 4, "minimum_coaching_hours": 5,
+                       "session_duration": "1 hour"}],
+        "Teams": teams,
+        "Sessions": [
+            _session("A", START, 14, 16), _session("A", OCTOBER, 14, 16),  # 4 h: ahead
+            _session("B", START, 14, 15), _session("B", OCTOBER, 14, 16),  # 3 h: on pace
+            _session("C", START, 14, 15, next_meeting=OCTOBER),  # 1 h, then nothing since
+            _session("C", OCTOBER, 14, 15),  # left as docgen pre-filled it
+            _session("D", START, 9, 12), _session("D", OCTOBER, 9, 12),  # 6 h: the minimum
+            _session("F", START, 14, 15),
+        ],
+        "Mentoring": [
+            {"qi_practitioner": "Zofia Dąbrowska", "mentor": "François Béranger",
+             "practitioner_organisation": "NHS Borders", "mentor_organisation": "NHS Lothian"},
+            {"qi_practitioner": "Pat Practitioner", "mentor": "Morag Mentor"},
+        ],
+    }
+
+
+def contract(out: Path, team: str) -> Path:
+    (path,) = (out / "contracts").glob(f"*({team}).docx")
+    return path
+
+
+@pytest.fixture
+def issued(tmp_path: Path, make_cohort) -> tuple[Path, Path]:
+    """Return the cohort and the folder of records as the coaches returned them."""
+    data = make_cohort(cohort_rows())
+    out = tmp_path / "out"
+    jobs.generate(data, out, today=START)
+    for team, forms in (("A", 2), ("B", 2), ("C", 1), ("D", 2), ("F", 1)):
+        for form in range(forms):
+            fill(contract(out, team), {"record.held": "Yes"}, form=form)
+    contract(out, "F").unlink()  # F's record never came back
+    (agreement,) = [p for p in (out / "agreements").glob("*.docx") if "Pat" in p.name]
+    agreement.unlink()
+    # a record of a team this cohort does not have (another cohort's, in the same folder)
+    stray = make_cohort({"Programme": [{"cohort": COHORT}],
+                         "Teams": [{"team_id": "X9", "team_name": "Stray team",
+                                    "coach": "Dr Jo Bloggs"}],
+                         "Mentoring": [{"qi_practitioner": "Una Other", "mentor": "Vic Other"}]},
+                        name="stray.xlsx")
+    other = tmp_path / "other"
+    jobs.generate(stray, other, today=START)
+    shutil.copy(contract(other, "X9"), out / "contracts")
+    for path in (other / "agreements").glob("*.docx"):
+        shutil.copy(path, out / "agreements")
+    return data, out
+
+
+def sheet(path: Path, name: str) -> list[dict[str, object]]:
+    rows = list(openpyxl.load_workbook(path)[name].iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def test_every_team_of_the_cohort_is_shown_with_its_status_and_pace(
+        issued: tuple[Path, Path], tmp_path: Path) -> None:
+    data, out = issued
+    log = tmp_path / "log.xlsx"
+    report = jobs.log([out], log, cohort=data, today=TODAY)
+    teams = {t["Team ID"]: t for t in sheet(log, "Teams")}
+    assert sorted(teams) == ["A", "B", "C", "D", "E", "F", "X9"]
+    status = {k: t["Status"] for k, t in teams.items()}
+    assert status == {"A": "on track", "B": "on track", "C": "behind pace",
+                      "D": "minimum met", "E": "not started", "F": "no record returned",
+                      "X9": "not started"}
+    pace = expected(START)
+    assert pace == pytest.approx(2.5, abs=0.02)
+    for team, hours in (("A", 4.0), ("B", 3.0), ("C", 1.0), ("D", 6.0)):
+        t = teams[team]
+        assert (t["Hours"], t["Expected by today"]) == (hours, pace), team
+        assert t["Behind pace by"] == round(max(0.0, pace - hours), 2), team
+        assert t["Pace from"].date() == START
+        assert t["Hours still needed"] == max(0.0, 5 - hours)
+    assert teams["C"]["Meeting overdue since"].date() == OCTOBER
+    assert all(teams[t]["Meeting overdue since"] is None for t in ("A", "B", "D", "E"))
+    # E has not started: its pace runs from the first session the cohort planned for it
+    assert teams["E"]["Pace from"].date() == dt.date(2026, 9, 15)
+    assert teams["E"]["Expected by today"] == expected(dt.date(2026, 9, 15))
+    # F never came back: listed from the cohort, with no file and no hours
+    f = teams["F"]
+    assert (f["Team name"], f["Hours"], f["Source file(s)"]) == ("Team F", 0, None)
+    assert f["Expected by today"] == pace and f["Days since last contact"] is None
+    assert report.no_record == ["F"]
+    assert report.statuses == {"no record returned": 1, "not started": 2, "behind pace": 1,
+                               "on track": 2, "minimum met": 1}
+
+    problems = [(r["File"], r["Problem"]) for r in sheet(log, "Problems") if r["File"]]
+    stray = [m for f, m in problems if f.endswith("(X9).docx")]
+    assert len(stray) == 1 and "does not have" in stray[0] and str(data) in stray[0]
+    assert not any(NO_FRAME in str(r["Problem"]) for r in sheet(log, "Problems"))
+
+    pairs = {(r["QI practitioner"], r["Mentor"]): r for r in sheet(log, "Mentoring")}
+    assert {k: (r["Agreement returned"], r["In the cohort"]) for k, r in pairs.items()} == {
+        ("Zofia Dąbrowska", "François Béranger"): ("Yes", "Yes"),
+        ("Pat Practitioner", "Morag Mentor"): ("No", "Yes"),
+        ("Una Other", "Vic Other"): ("Yes", "No")}
+    assert any("Una Other" in m and "does not have" in m for _f, m in problems)
+
+
+def test_colours_follow_the_status_not_the_end_of_course_minimum(
+        issued: tuple[Path, Path], tmp_path: Path) -> None:
+    data, out = issued
+    log = tmp_path / "log.xlsx"
+    jobs.log([out], log, cohort=data, today=TODAY)
+    ws = openpyxl.load_workbook(log)["Teams"]
+    headers = [c.value for c in ws[1]]
+    letter = ws.cell(1, headers.index("Status") + 1).column_letter
+    rules = {rule.formula[0]: rule.dxf.fill.bgColor.rgb for rng in ws.conditional_formatting
+             for rule in rng.rules if rule.dxf is not None and rule.dxf.fill is not None}
+    behind = rules[f'${letter}2="behind pace"']
+    on_track = rules[f'${letter}2="on track"']
+    not_started = rules[f'${letter}2="not started"']
+    assert len({behind, on_track, not_started, rules[f'${letter}2="no record returned"']}) == 4
+    assert not any('"No"' in f for f in rules)
+
+
+def test_without_the_cohort_the_log_says_absent_teams_cannot_be_shown(
+        issued: tuple[Path, Path], tmp_path: Path) -> None:
+    _data, out = issued
+    log = tmp_path / "log.xlsx"
+    report = jobs.log([out], log, today=TODAY)
+    assert sorted(t["Team ID"] for t in sheet(log, "Teams")) == ["A", "B", "C", "D", "E", "X9"]
+    assert NO_FRAME in report.notes
+    assert [r["Problem"] for r in sheet(log, "Problems") if not r["File"]][-2] == NO_FRAME
+    # the pace still runs, from each team's first session over the default course
+    teams = {t["Team ID"]: t for t in sheet(log, "Teams")}
+    c = teams["C"]
+    assert (c["Status"], c["Expected by today"]) == ("behind pace", expected(START))
+    assert teams["E"]["Status"] == "not started" and teams["E"]["Pace from"] is None
+    pairs = sheet(log, "Mentoring")
+    assert all(r["Agreement returned"] == "Yes" for r in pairs) and len(pairs) == 2
+
+
+def test_cli_with_cohort_lists_the_teams_with_no_record(
+        issued: tuple[Path, Path], tmp_path: Path) -> None:
+    data, out = issued
+    log = tmp_path / "log.xlsx"
+    result = CliRunner().invoke(main, ["log", str(out), "--cohort", str(data), "-o", str(log)])
+    assert result.exit_code == 0, result.output
+    assert "No record returned: F" in result.output
+    assert "1 behind pace" in result.output and "1 no record returned" in result.output
+    assert "cannot be shown" not in result.output
+    assert {t["Team ID"] for t in sheet(log, "Teams")} >= {"F"}
+    plain = CliRunner().invoke(main, ["log", str(out), "-o", str(log)])
+    assert plain.exit_code == 0 and "cannot be shown" in plain.output
+
+
+def test_the_log_refuses_to_write_over_the_cohort(issued: tuple[Path, Path]) -> None:
+    data, out = issued
+    result = CliRunner().invoke(main, ["log", str(out), "--cohort", str(data), "-o",
+                                       str(data.with_suffix(".xlsx"))])
+    assert result.exit_code != 0 and "replace" in result.output
+    assert data.exists()
+
+
+def test_two_cohorts_sharing_a_team_id_keep_apart_with_a_cohort_column(
+        tmp_path: Path, make_cohort) -> None:
+    for name in ("One", "Two"):
+        rows = {"Programme": [{"cohort": name}],
+                "Teams": [{"team_id": "T1", "team_name": f"Team of {name}",
+                           "coach": "Dr Jo Bloggs", "first_session": START}],
+                "Sessions": [_session("T1", START, 14, 15)]}
+        jobs.generate(make_cohort(rows, name=f"{name}.xlsx"), tmp_path / name, today=START)
+        fill(contract(tmp_path / name, "T1"), {"record.held": "Yes"})
+    log = tmp_path / "log.xlsx"
+    jobs.log([tmp_path / "One", tmp_path / "Two"], log, today=TODAY)
+    teams = sheet(log, "Teams")
+    assert [(t["Cohort"], t["Team ID"], t["Hours"]) for t in teams] == [
+        ("One", "T1", 1.0), ("Two", "T1", 1.0)]
+    assert {s["Cohort"] for s in sheet(log, "Sessions")} == {"One", "Two"}
+
+
+def test_summarise_is_pure_with_a_frame_of_plain_data() -> None:
+    frame = Frame(source="cohort.xlsx", cohort="C", start=START, course_months=4,
+                  teams=(ExpectedTeam("T1", "One"),
+                         ExpectedTeam("T2", "Two", first_session=OCTOBER)))
+    data = summarise([], [], TODAY, frame)
+    assert [(t.team_id, t.status, t.expected_hours) for t in data.teams] == [
+        ("T1", TeamStatus.NO_RECORD, expected(START)),
+        ("T2", TeamStatus.NO_RECORD, expected(OCTOBER))]
+    assert data.framed and data.notes == ()
+    assert summarise([], [], TODAY).notes[0] == NO_FRAME
+
+
+def test_the_records_read_carry_the_cohort(issued: tuple[Path, Path]) -> None:
+    _data, out = issued
+    records, _problems = read_records([out], jobs=1)
+    assert {r.cohort for r in records if r.kind == "coaching_contract"} == {COHORT}
