@@ -16,6 +16,7 @@ from conftest import TODAY, full_text, small_rows
 import docgen
 from docgen import jobs
 from docgen.documents.outputs import MANIFEST
+from docgen.errors import DocgenError
 from docgen.models import Outcome
 
 T1 = "contracts/Ward 7 Falls (T1).docx"
@@ -306,3 +307,50 @@ def test_force_renders_nothing_unchanged(first) -> None:
     report = jobs.generate(data, out, force=True, jobs=1, today=TODAY)
     assert report.rendered == 0
     assert set(outcomes(report).values()) == {Outcome.UNCHANGED}
+
+
+def test_a_rerun_with_nothing_changed_does_not_even_read_the_cohort(
+        first, monkeypatch) -> None:
+    data, out = first
+    gen = sys.modules["docgen.jobs.generate"]
+
+    def unread(*_args, **_kw):  # noqa: ANN202
+        raise AssertionError("the cohort was read")
+
+    monkeypatch.setattr(gen, "check", unread)
+    report = jobs.generate(data, out, jobs=1, today=TODAY)
+    assert set(outcomes(report).values()) == {Outcome.UNCHANGED} and len(report.files) == 3
+
+
+def test_without_the_record_of_the_last_run_nothing_is_rendered_either(first, renders) -> None:
+    data, out = first
+    (out / ".docgen-lastrun.json").unlink()
+    report = jobs.generate(data, out, jobs=1, today=TODAY)
+    assert renders == [] and report.rendered == 0
+    assert set(outcomes(report).values()) == {Outcome.UNCHANGED}
+
+
+def test_rows_skipped_are_reported_again_on_a_rerun(tmp_path: Path, make_cohort,
+                                                    monkeypatch) -> None:
+    rows = small_rows()
+    rows["Teams"][1]["first_session"] = "yesterday-ish"
+    data, out = make_cohort(rows), tmp_path / "out"
+    before = jobs.generate(data, out, skip_invalid=True, jobs=1, today=TODAY)
+    assert before.skipped
+    monkeypatch.setattr(sys.modules["docgen.jobs.generate"], "check", None)  # not read again
+    again = jobs.generate(data, out, skip_invalid=True, jobs=1, today=TODAY)
+    assert again.skipped == before.skipped
+    assert again.files == [(rel, Outcome.UNCHANGED) for rel, _o in before.files]
+    monkeypatch.undo()
+    with pytest.raises(DocgenError):  # without --skip-invalid, refused as before
+        jobs.generate(data, out, jobs=1, today=TODAY)
+
+
+def test_a_run_of_other_data_in_between_is_noticed(first, make_cohort) -> None:
+    data, out = first
+    rows = small_rows()
+    rows["Sessions"][0]["topic"] = "Run chart"
+    jobs.generate(make_cohort(rows, "cohort2.xlsx"), out, jobs=1, today=TODAY)
+    report = jobs.generate(data, out, jobs=1, today=TODAY)
+    assert outcomes(report)[T1] == Outcome.UPDATED
+    assert "Run chart" not in full_text(out / T1)

@@ -7,19 +7,23 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
-from contextlib import nullcontext
-from dataclasses import dataclass, field, replace
+from contextlib import nullcontext, suppress
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docgen import __version__, schema
+from docgen.atomic import atomic_write
 from docgen.context import DocumentPlan
 from docgen.documents.outputs import (
     MANIFEST,
     Manifest,
     convert_to_pdf,
+    file_hash,
     folder_lock,
+    inside,
+    lock_file,
     place,
     remove_stale_temporaries,
     soffice,
@@ -207,6 +211,34 @@ def generate(
     time (never all held in memory), in ``jobs`` processes (default: all cores).
     """
     today = today or dt.date.today()
+    inputs = _inputs_digest(data, templates, only, skip_invalid=skip_invalid, strict=strict)
+    result = _unchanged_run(outdir, inputs, jobs, dry_run) if inputs else None
+    if result is not None:  # the workbook, templates and documents are as the last run left them
+        if started:
+            started(len(result.files))
+        if progress:
+            progress(len(result.files))
+        if warned is not None and result.warnings:
+            warned(result.warnings)
+    else:
+        result = _generate(data, outdir, templates=templates, only=only, dry_run=dry_run,
+                           skip_invalid=skip_invalid, strict=strict, force=force, jobs=jobs,
+                           today=today, progress=progress, started=started, warned=warned,
+                           inputs=inputs)
+    if pdf and not dry_run:
+        result.pdfs, result.pdf_missing = _pdfs(outdir, result.files, jobs)
+    elif pdf and soffice() is None:
+        result.notes.append(Problem("LibreOffice is not installed: no PDF would be made"))
+    return result
+
+
+def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | None,
+              dry_run: bool, skip_invalid: bool, strict: bool, force: bool, jobs: int | None,
+              today: dt.date, progress: Callable[[int], object] | None,
+              started: Callable[[int], object] | None,
+              warned: Callable[[list[Problem]], object] | None,
+              inputs: str | None) -> GenerateReport:
+    """Read the cohort and make each document whose inputs or file changed (see generate)."""
     report = check(data)
     if strict and report.warnings:
         raise DocgenError(report.problems + report.warnings)
@@ -234,23 +266,104 @@ def generate(
         started(len(items))
     make = partial(_maker, cohort, compiled, today=today, force=force, dry_run=dry_run)
     settle = partial(_settler, cohort, compiled, today=today)
-    outcomes, folder_notes, rendered = _make_all(outdir, kinds, items, make, settle, jobs,
-                                                 progress, dry_run)
     result = GenerateReport(outdir=outdir, skipped=report.problems,
                             warnings=report.warnings + template_warnings, dry_run=dry_run,
-                            templates=f"{folder} ({why})", rendered=rendered)
-    for (_k, _i, rel), outcome in zip(items, outcomes, strict=True):
-        if isinstance(outcome, Problem):
-            result.failed.append(outcome)
-            outcome = Outcome.FAILED
-        result.files.append((rel, outcome))
-    result.notes = [Problem(n, file=str(t.path)) for t in compiled.values() for n in t.notes]
-    result.notes += folder_notes
-    if pdf and not dry_run:
-        result.pdfs, result.pdf_missing = _pdfs(outdir, result.files, jobs)
-    elif pdf and soffice() is None:
-        result.notes.append(Problem("LibreOffice is not installed: no PDF would be made"))
+                            templates=f"{folder} ({why})")
+
+    def finish(outcomes: list[Outcome | Problem], folder_notes: list[Problem]) -> None:
+        """Complete the report (and, under the folder's lock, remember the run)."""
+        for (_k, _i, rel), outcome in zip(items, outcomes, strict=True):
+            if isinstance(outcome, Problem):
+                result.failed.append(outcome)
+                outcome = Outcome.FAILED
+            result.files.append((rel, outcome))
+        result.notes = [Problem(n, file=str(t.path)) for t in compiled.values()
+                        for n in t.notes]
+        if inputs and not dry_run and not folder_notes:
+            _remember_run(outdir, inputs, result)
+        result.notes += folder_notes
+
+    result.rendered = _make_all(outdir, kinds, items, make, settle, jobs, progress, dry_run,
+                                finish)
     return result
+
+
+LAST_RUN = ".docgen-lastrun.json"  # what the last complete run was made from, and reported
+_WHOLE = {Outcome.WRITTEN, Outcome.UPDATED, Outcome.UNCHANGED, Outcome.REPLACED_EDITED}
+
+
+def _inputs_digest(data: Path, templates: Path | None, only: str | None, *,
+                   skip_invalid: bool, strict: bool) -> str | None:
+    """Digest everything a run is made from: every file of the cohort (the workbook, or each
+    file of its folder), each template it would use, its options and docgen's version.
+
+    Hashing them costs milliseconds; reading the cohort costs about a second at 10,000 teams.
+    None when a file cannot be read (the run then reads everything and says what is wrong).
+    """
+    if only and kind_named(only) is None:
+        return None
+    kinds = _kinds(only)
+    folder, why = choose_templates(data, templates)
+    digest = hashlib.sha256(json.dumps(
+        [__version__, [k.option for k in kinds], skip_invalid, strict, str(folder), why]
+    ).encode())
+    try:
+        files = sorted(p for p in data.iterdir() if p.is_file()) if data.is_dir() else [data]
+        for path in [*files, *(folder / kind.template_file for kind in kinds)]:
+            with open(path, "rb") as fh:
+                digest.update(f"{path}\0".encode() + hashlib.file_digest(fh, "sha256").digest())
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _unchanged_run(outdir: Path, inputs: str, jobs: int | None,
+                   dry_run: bool) -> GenerateReport | None:
+    """Return the report of a run that has nothing to do, without reading the cohort: the
+    last run made every document from these very inputs, and each file is still the one it
+    wrote (hashed, never judged by size or time) and not open, and the manifest is byte for
+    byte as that run left it. None otherwise, for a full run.
+    """
+    if not (outdir / LAST_RUN).is_file():
+        return None
+    with nullcontext() if dry_run else folder_lock(outdir):
+        try:
+            saved = json.loads((outdir / LAST_RUN).read_bytes())
+            # the manifest as that run left it: no run (of any docgen) has written here since
+            if saved["inputs"] != inputs or saved["manifest"] != file_hash(outdir / MANIFEST):
+                return None
+            manifest = Manifest.load(outdir)
+            rels = [str(rel) for rel in saved["files"]]
+            if manifest.notes or not all(run_parallel(rels, partial(_as_written, manifest),
+                                                      jobs)):
+                return None
+            again = {key: [Problem(**p) for p in saved[key]]
+                     for key in ("skipped", "warnings", "notes")}
+            return GenerateReport(outdir=outdir, files=[(r, Outcome.UNCHANGED) for r in rels],
+                                  dry_run=dry_run, templates=str(saved["templates"]), **again)
+        except (OSError, ValueError, KeyError, TypeError, DocgenError):
+            return None  # unreadable or not docgen's: the full run decides
+
+
+def _as_written(manifest: Manifest, rel: str) -> bool:
+    """Tell whether the file at ``rel`` is the last one docgen recorded there, not open."""
+    hashes = manifest.files.get(rel, ((), None))[0]
+    path = inside(manifest.root, rel)
+    return bool(hashes) and file_hash(path) == hashes[-1] and lock_file(path) is None
+
+
+def _remember_run(outdir: Path, inputs: str, result: GenerateReport) -> None:
+    """Remember, for the next run, that every document of ``result`` is made from ``inputs``
+    (only when each is: a document kept because edited or open, or not written, is not)."""
+    if result.failed or any(outcome not in _WHOLE for _rel, outcome in result.files):
+        return
+    saved = {"inputs": inputs, "manifest": file_hash(outdir / MANIFEST),
+             "files": [rel for rel, _outcome in result.files],
+             "templates": result.templates,
+             **{key: [asdict(p) for p in getattr(result, key)]
+                for key in ("skipped", "warnings", "notes")}}
+    with suppress(OSError):  # only a shortcut is lost: the next run reads everything
+        atomic_write(outdir / LAST_RUN, json.dumps(saved, ensure_ascii=False).encode())
 
 
 def _kinds(only: str | None) -> list[DocumentKind]:
@@ -271,19 +384,21 @@ def _make_all(outdir: Path, kinds: list[DocumentKind],
                                             Outcome | Problem]],
               settler: Callable[..., Callable[[tuple[DocumentKind, int, str]], bool]],
               jobs: int | None, progress: Callable[[int], object] | None,
-              dry_run: bool) -> tuple[list[Outcome | Problem], list[Problem], int]:
+              dry_run: bool,
+              finish: Callable[[list[Outcome | Problem], list[Problem]], None]) -> int:
     """Make every document under the output folder's lock.
 
     First each document's inputs and file are checked against the manifest (cheap, before
-    any rendering); only the others are rendered. Returns what became of each, notes on the
-    folder's own files (a damaged manifest, a manifest that could not be tidied), and how
-    many documents were rendered.
+    any rendering); only the others are rendered. ``finish`` is given, still under the lock,
+    what became of each and notes on the folder's own files (a damaged manifest, a manifest
+    that could not be tidied). Returns how many documents were rendered.
     """
     lock = nullcontext() if dry_run else folder_lock(outdir)
     with lock:
         manifest = Manifest.load(outdir)
         notes = list(manifest.notes)
         if not dry_run:
+            (outdir / LAST_RUN).unlink(missing_ok=True)  # remembered again if all goes well
             for kind in kinds:
                 remove_stale_temporaries(outdir / kind.folder)
         stamp = dt.datetime.now().replace(microsecond=0).isoformat()
@@ -302,7 +417,8 @@ def _make_all(outdir: Path, kinds: list[DocumentKind],
                 manifest.compact()
             except OSError as exc:  # the journal as it stands is whole: the next run reads it
                 notes.append(os_problem(exc, "could not be tidied", outdir / MANIFEST))
-    return outcomes, notes, len(todo)
+        finish(outcomes, notes)
+    return len(todo)
 
 
 def _pdfs(outdir: Path, files: list[tuple[str, Outcome]],
