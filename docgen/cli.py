@@ -235,13 +235,18 @@ def _records_folders(_ctx: click.Context, _param: click.Parameter,
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("output") / "coaching_log.xlsx", show_default=True,
               help="The workbook to write.")
+@click.option("--cohort", "cohort", type=click.Path(exists=True, path_type=Path),
+              metavar="DATA", help="The cohort workbook (or CSV folder) the documents were "
+              "generated from: every team and mentoring pair is then listed, those with no "
+              "record returned among them.")
 @JOBS
-def log(folders: tuple[Path, ...], output: Path, jobs_: int | None) -> None:
+def log(folders: tuple[Path, ...], output: Path, cohort: Path | None,
+        jobs_: int | None) -> None:
     """Rebuild the coaching-log workbook from every record under FOLDERS.
 
     Records are .docx and .odt files, and .doc and .rtf through LibreOffice."""
     with _errors(), _progress("Reading records") as (started, progress):
-        report = jobs.log(list(folders), output, jobs=jobs_, started=started,
+        report = jobs.log(list(folders), output, cohort=cohort, jobs=jobs_, started=started,
                           progress=progress)
     unread = f", {report.unreadable} unreadable" if report.unreadable else ""
     click.echo(f"Read {report.records} coaching records ({report.files} files{unread}): "
@@ -249,6 +254,12 @@ def log(folders: tuple[Path, ...], output: Path, jobs_: int | None) -> None:
                f"{len(report.problems)} problems")
     if not report.files and not report.unreadable:
         click.echo(f"No records were found under {', '.join(map(str, folders))}.")
+    if report.statuses:
+        click.echo("Teams: " + ", ".join(f"{n} {s}" for s, n in report.statuses.items()))
+    if report.no_record:
+        click.echo(f"No record returned: {', '.join(report.no_record)}")
+    for note in report.notes:
+        click.echo(f"Note: {note}")
     for problem in report.problems[:10]:
         click.echo(f"  {problem}")
     if len(report.problems) > 10:
