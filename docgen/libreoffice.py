@@ -4,7 +4,8 @@ Both directions use it: making PDFs of generated documents (``docgen generate --
 reading records a coach saved as .doc or .rtf (``docgen log`` converts them to .docx first).
 Each run gets its own throw-away user profile, so it never waits on or disturbs a LibreOffice
 the user has open, and its whole process group is killed on a timeout (a stray soffice.bin
-can hold gigabytes).
+can hold gigabytes). Nothing here is POSIX-only: on Windows the process tree is ended with
+``taskkill``, and LibreOffice is looked for where its installers put it as well as on the PATH.
 """
 
 from __future__ import annotations
