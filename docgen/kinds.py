@@ -82,7 +82,8 @@ CONTRACT = DocumentKind(
     plan=context.contract_plan,  # type: ignore[arg-type]
     title=context.contract_title,  # type: ignore[arg-type]
     own_fields={
-        "records": "Sessions: one Record of Coaching form each (a blank one if none)",
+        "records": "Sessions: one Record of Coaching form each (if none, a blank one with "
+                   "the team's coaches and members)",
         "sessions": "Sessions: one COACHING RECORD row each",
         "blank_rows": "empty COACHING RECORD rows to write in",
         "signatures": "Teams: one signature row per coach, then per team member (each "
