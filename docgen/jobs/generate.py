@@ -337,6 +337,9 @@ def _unchanged_run(outdir: Path, inputs: str, jobs: int | None,
             if manifest.notes or not all(run_parallel(rels, partial(_as_written, manifest),
                                                       jobs)):
                 return None
+            if not dry_run:  # what killed runs left goes, as on every run
+                for folder in {Path(rel).parent for rel in rels}:
+                    remove_stale_temporaries(outdir / folder)
             again = {key: [Problem(**p) for p in saved[key]]
                      for key in ("skipped", "warnings", "notes")}
             return GenerateReport(outdir=outdir, files=[(r, Outcome.UNCHANGED) for r in rels],

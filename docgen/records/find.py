@@ -49,7 +49,7 @@ NOT_A_RECORD = ("is not a coaching record docgen can read (it reads .docx, .odt,
 # files, and what docgen writes into an output folder (manifest, lock, temporary files).
 _QUIET_PREFIXES = ("~$", ".~lock.", "._")
 _QUIET_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", ".docgen-manifest.jsonl",
-                          ".docgen.lock"})
+                          ".docgen.lock", ".docgen-lastrun.json"})
 _DOCGEN_TEMPORARY = re.compile(r"^\..+\.\d+\.tmp$")
 _LOG_TITLE = b"<dc:title>Coaching log</dc:title>"
 
