@@ -82,8 +82,6 @@ TEAMS = (
         "short of the hours expected by today), on track, or minimum met"),
     Col("Expected by today", "expected_hours", "hours", note="The minimum × the share of "
         "the course elapsed since the pace's start (Pace from), over the course months"),
-    Col("Behind pace by", "behind_by", "hours",
-        note="Hours short of those expected by today (0: on or ahead of the pace)"),
     Col("Hours still needed", "hours_needed", "hours"),
     Col("Sessions cancelled", "sessions_cancelled", "int",
         note="Sessions cancelled or rescheduled"),
