@@ -184,7 +184,8 @@ class Manifest:
     """
 
     root: Path
-    files: dict[str, tuple[tuple[str, ...], str | None]]  # rel -> (hashes, source)
+    # rel -> (hashes, oldest first; source: a digest of what the last of them was made from)
+    files: dict[str, tuple[tuple[str, ...], str | None]]
     notes: list[Problem] = field(default_factory=list)  # what was wrong with the journal
     _fd: int | None = None
     _fd_pid: int = 0

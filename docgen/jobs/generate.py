@@ -209,6 +209,11 @@ def generate(
     ``warned`` as soon as they are known; ``strict`` makes any warning stop the run, whatever
     ``skip_invalid`` says (the rows warned of are not left out). Documents are made one at a
     time (never all held in memory), in ``jobs`` processes (default: all cores).
+
+    A re-run costs what changed: a document whose inputs (its values, template and docgen's
+    version) and file are as the manifest recorded them is not rendered; when nothing at all
+    changed since the last complete run (cohort files, templates, options, every document and
+    the manifest), the cohort is not even read, and that run's report is given again.
     """
     today = today or dt.date.today()
     inputs = _inputs_digest(data, templates, only, skip_invalid=skip_invalid, strict=strict)
