@@ -354,3 +354,16 @@ def test_a_run_of_other_data_in_between_is_noticed(first, make_cohort) -> None:
     report = jobs.generate(data, out, jobs=1, today=TODAY)
     assert outcomes(report)[T1] == Outcome.UPDATED
     assert "Run chart" not in full_text(out / T1)
+
+
+def test_a_record_of_the_last_run_naming_files_outside_the_folder_is_not_followed(
+        first) -> None:
+    data, out = first
+    saved = json.loads((out / ".docgen-lastrun.json").read_text())
+    (out.parent / "elsewhere.docx").write_bytes(b"not docgen's")
+    saved["files"] = ["../elsewhere.docx"]
+    (out / ".docgen-lastrun.json").write_text(json.dumps(saved))
+    report = jobs.generate(data, out, jobs=1, today=TODAY)
+    assert sorted(outcomes(report)) == sorted(p.relative_to(out).as_posix()
+                                              for p in out.rglob("*.docx"))
+    assert set(outcomes(report).values()) == {Outcome.UNCHANGED}

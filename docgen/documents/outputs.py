@@ -165,10 +165,14 @@ def file_hash(path: Path) -> str | None:
         return None
 
 
+def lock_names(name: str) -> tuple[str, str, str]:
+    """Return the names of the lock files LibreOffice and Word keep beside an open document."""
+    return f".~lock.{name}#", f"~${name[2:]}", f"~${name}"
+
+
 def lock_file(path: Path) -> Path | None:
     """Return the Word or LibreOffice lock file beside ``path``, if the document is open."""
-    for lock in (path.with_name(f".~lock.{path.name}#"), path.with_name(f"~${path.name[2:]}"),
-                 path.with_name(f"~${path.name}")):
+    for lock in map(path.with_name, lock_names(path.name)):
         if lock.exists():
             return lock
     return None

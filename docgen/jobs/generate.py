@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 from collections import Counter
 from collections.abc import Callable
 from contextlib import nullcontext, suppress
@@ -22,8 +23,7 @@ from docgen.documents.outputs import (
     convert_to_pdf,
     file_hash,
     folder_lock,
-    inside,
-    lock_file,
+    lock_names,
     place,
     remove_stale_temporaries,
     soffice,
@@ -339,8 +339,7 @@ def _unchanged_run(outdir: Path, inputs: str, jobs: int | None,
                 return None
             manifest = Manifest.load(outdir)
             rels = [str(rel) for rel in saved["files"]]
-            if manifest.notes or not all(run_parallel(rels, partial(_as_written, manifest),
-                                                      jobs)):
+            if manifest.notes or not _all_as_written(manifest, rels, jobs):
                 return None
             if not dry_run:  # what killed runs left goes, as on every run
                 for folder in {Path(rel).parent for rel in rels}:
@@ -353,11 +352,40 @@ def _unchanged_run(outdir: Path, inputs: str, jobs: int | None,
             return None  # unreadable or not docgen's: the full run decides
 
 
-def _as_written(manifest: Manifest, rel: str) -> bool:
-    """Tell whether the file at ``rel`` is the last one docgen recorded there, not open."""
+def _all_as_written(manifest: Manifest, rels: list[str], jobs: int | None) -> bool:
+    """Tell whether each file at ``rels`` ("folder/name", as docgen names documents) is the
+    last one docgen recorded there, and none is open in Word or LibreOffice (each folder is
+    listed once to see their lock files)."""
+    listed: dict[str, frozenset[str]] = {}
+    for rel in rels:
+        folder, _slash, name = rel.partition("/")
+        if not (_plain(folder) and _plain(name)):  # never a path that leaves the folder
+            return False
+        names = listed.get(folder)
+        if names is None:
+            names = listed[folder] = frozenset(os.listdir(manifest.root / folder))
+        if not names.isdisjoint(lock_names(name)):
+            return False
+    # hashing costs ~20 us a file: worker processes pay for their start on large folders only
+    return all(run_parallel(rels, partial(_as_written, manifest, os.fspath(manifest.root)),
+                            jobs if len(rels) >= 4000 else 1))
+
+
+def _plain(name: str) -> bool:
+    """Tell whether ``name`` is one plain file or folder name (no separator, not . or ..)."""
+    return name not in ("", ".", "..") and not any(c in name for c in "/\\\0")
+
+
+def _as_written(manifest: Manifest, root: str, rel: str) -> bool:
+    """Tell whether the file at ``rel`` is the last one docgen recorded there."""
     hashes = manifest.files.get(rel, ((), None))[0]
-    path = inside(manifest.root, rel)
-    return bool(hashes) and file_hash(path) == hashes[-1] and lock_file(path) is None
+    if not hashes:
+        return False
+    try:
+        with open(os.path.join(root, rel), "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest() == hashes[-1]
+    except FileNotFoundError:
+        return False
 
 
 def _remember_run(outdir: Path, inputs: str, result: GenerateReport) -> None:
