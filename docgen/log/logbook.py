@@ -149,7 +149,7 @@ def _fill(wb: Workbook, data: LogData) -> None:
     formats = _Formats(wb)
     sheets: dict[str, Worksheet] = {}
     shown: dict[str, tuple[Col, ...]] = {}
-    several = len(set(data.cohorts)) > 1
+    several = len({c for c in data.cohorts if c}) > 1  # a record naming none is of either
     for name, table_name, columns, attr in SHEETS:
         rows: Sequence[object] = getattr(data, attr)
         if attr == "problems":
