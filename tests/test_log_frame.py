@@ -17,6 +17,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from coach import fill
+from hypothesis import given
+from hypothesis import strategies as st
 
 from docgen import jobs
 from docgen.cli import main
@@ -241,3 +243,31 @@ def test_the_records_read_carry_the_cohort(issued: tuple[Path, Path]) -> None:
     _data, out = issued
     records, _problems = read_records([out], jobs=1)
     assert {r.cohort for r in records if r.kind == "coaching_contract"} == {COHORT}
+
+
+@given(start=st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)),
+       today=st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)),
+       months=st.integers(1, 36), minimum=st.floats(0, 100))
+def test_the_pace_runs_from_nothing_to_the_minimum(start: dt.date, today: dt.date,
+                                                   months: int, minimum: float) -> None:
+    frame = Frame(source="c.xlsx", start=start, course_months=months, minimum_hours=minimum,
+                  teams=(ExpectedTeam("T1"),))
+    (row,) = summarise([], [], today, frame).teams
+    assert row.expected_hours is not None and 0 <= row.expected_hours <= round(minimum, 2)
+    assert row.expected_hours == (0 if today <= start else row.expected_hours)
+    later = summarise([], [], today + dt.timedelta(days=1), frame).teams[0]
+    assert later.expected_hours >= row.expected_hours  # never falls as the days pass
+
+
+def test_a_cohort_row_left_out_as_invalid_is_named_on_the_problems_sheet(
+        tmp_path: Path, make_cohort) -> None:
+    rows = cohort_rows()
+    rows["Teams"].append({"team_id": "G", "team_name": "Team G", "coach": "Dr Jo Bloggs",
+                          "first_session": "31/02/2026"})
+    data = make_cohort(rows, name="invalid.xlsx")
+    (tmp_path / "empty").mkdir()
+    log = tmp_path / "log.xlsx"
+    jobs.log([tmp_path / "empty"], log, cohort=data, today=TODAY)
+    said = [r for r in sheet(log, "Problems") if r["File"] == str(data)]
+    assert said and all("does not expect" in r["Problem"] for r in said)
+    assert "F" in {t["Team ID"] for t in sheet(log, "Teams")}

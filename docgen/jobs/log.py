@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,7 +76,9 @@ def read_frame(data: Path) -> tuple[Frame, list[Problem]]:
     report = check(data)
     if report.fatal:
         raise DocgenError(report.fatal)
-    return frame_of(report.cohort), report.problems
+    left_out = [replace(p, message=f"{p.message} (the log does not expect this row's team "
+                        "or pair until it is corrected)") for p in report.problems]
+    return frame_of(report.cohort), left_out
 
 
 def log(
