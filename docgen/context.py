@@ -177,6 +177,7 @@ def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
         schema.PROP_REVIEW_AFTER: str(team.review_after or p.review_after),
         schema.PROP_SESSION_HOURS: format_hours(p.session_hours),
         schema.PROP_COACHING_PAID: "Yes" if p.coaching_paid else "No",
+        schema.PROP_COURSE_MONTHS: p.get("course_months"),
         # what the forms and rows say as docgen fills them (re-read from the document
         # itself where the template words them otherwise: see docgen.jobs)
         schema.PROP_PREFILLED: prefill.from_context(ctx),

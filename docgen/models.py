@@ -175,6 +175,7 @@ class RecordSettings:
     review_after: int = DEFAULT_REVIEW_AFTER
     session_hours: float = DEFAULT_SESSION_HOURS
     coaching_paid: bool = DEFAULT_COACHING_PAID
+    course_months: int | None = None  # None: the record does not say (made before it was kept)
 
 
 @dataclass(frozen=True)

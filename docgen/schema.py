@@ -378,6 +378,7 @@ PROP_MINIMUM_HOURS = "docgen.minimum_hours"
 PROP_REVIEW_AFTER = "docgen.review_after"
 PROP_SESSION_HOURS = "docgen.session_hours"
 PROP_COACHING_PAID = "docgen.coaching_paid"  # "Yes" / "No"
+PROP_COURSE_MONTHS = "docgen.course_months"  # the course the log's pace is counted over
 # What docgen wrote into the forms and COACHING RECORD rows it pre-filled from the Sessions
 # sheet (digests, see docgen.records.prefill): a form still so is planned, not confirmed.
 PROP_PREFILLED = "docgen.prefilled"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -178,7 +179,8 @@ def test_without_the_cohort_the_log_says_absent_teams_cannot_be_shown(
     report = jobs.log([out], log, today=TODAY)
     assert sorted(t["Team ID"] for t in sheet(log, "Teams")) == ["A", "B", "C", "D", "E", "X9"]
     assert NO_FRAME in report.notes
-    assert [r["Problem"] for r in sheet(log, "Problems") if not r["File"]][-2] == NO_FRAME
+    assert [r["Problem"] for r in sheet(log, "Problems") if not r["File"]] == [NO_FRAME]
+    assert report.notes == [NO_FRAME]  # the records say their course months: no guess noted
     # the pace still runs, from each team's first session over the default course
     teams = {t["Team ID"]: t for t in sheet(log, "Teams")}
     c = teams["C"]
@@ -271,3 +273,21 @@ def test_a_cohort_row_left_out_as_invalid_is_named_on_the_problems_sheet(
     said = [r for r in sheet(log, "Problems") if r["File"] == str(data)]
     assert said and all("does not expect" in r["Problem"] for r in said)
     assert "F" in {t["Team ID"] for t in sheet(log, "Teams")}
+
+
+def test_without_the_cohort_the_pace_runs_over_the_course_the_record_was_made_for(
+        tmp_path: Path, make_cohort) -> None:
+    rows = {"Programme": [{"cohort": COHORT, "course_months": 8}],
+            "Teams": [{"team_id": "T1", "coach": "Dr Jo Bloggs", "first_session": START}],
+            "Sessions": [_session("T1", START, 14, 15)]}
+    jobs.generate(make_cohort(rows), tmp_path / "out", today=START)
+    fill(contract(tmp_path / "out", "T1"), {"record.held": "Yes"})
+    records, problems = read_records([tmp_path / "out"], jobs=1)
+    assert [r.settings.course_months for r in records] == [8]
+    (team,) = summarise(records, problems, TODAY).teams
+    assert team.expected_hours == round(5 * (TODAY - START).days / (8 * 365.25 / 12), 2)
+    assert team.status == TeamStatus.ON_TRACK  # 1 hour of 1.25 expected: within a session
+    older = [replace(r, settings=replace(r.settings, course_months=None)) for r in records]
+    data = summarise(older, problems, TODAY)
+    assert data.teams[0].expected_hours == expected(START)  # the default: four months
+    assert "team T1 do not say how many months" in data.notes[1]

@@ -451,6 +451,7 @@ class _Pace:
     today: dt.date
     course_months: int
     start: dt.date | None  # the programme's start, if known
+    framed: bool = False  # the months are the cohort's: a record's own do not count
 
 
 def _pace(hours: float, start: dt.date | None, minimum: float, pace: _Pace
@@ -530,6 +531,8 @@ def _team_row(team: _Team, pace: _Pace, expected: ExpectedTeam | None = None) ->
 def _pace_columns(hours: float, dates: list[dt.date], settings: RecordSettings, pace: _Pace,
                   expected: ExpectedTeam | None) -> dict[str, object]:
     start = dates[0] if dates else (expected.first_session if expected else None) or pace.start
+    if not pace.framed and settings.course_months:  # the course the record was made for
+        pace = replace(pace, course_months=settings.course_months)
     should, behind = _pace(hours, start, settings.minimum_hours, pace)
     return {"pace_from": start, "expected_hours": should, "behind_by": behind,
             "status": _status(hours, settings.minimum_hours, bool(dates), behind,
@@ -639,6 +642,13 @@ def _icf_rows(by_coach: dict[str, list[tuple[_Team, RecordedSession]]]) -> list[
                                        r.client.casefold()))
 
 
+def _few(names: list[str]) -> str:
+    """Return "teams T1, T2 and 3 more", for a note."""
+    shown = ", ".join(names[:5])
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    return f"team{'s' if len(names) > 1 else ''} {shown}{more}"
+
+
 def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -737,15 +747,20 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
     ordered = sorted(teams.values(), key=lambda t: (t.cohort.casefold(),
                                                     t.main.team_id.casefold()))
     pace = _Pace(today, frame.course_months if frame else DEFAULT_COURSE_MONTHS,
-                 frame.start if frame else None)
+                 frame.start if frame else None, frame is not None)
     team_rows = [_team_row(t, pace, expected.get((t.cohort, k)))
                  for t in ordered for k in [t.key.partition("\n")[2]]]
     notes: list[str] = []
     if frame is None:
         notes.append(NO_FRAME)
-        notes.append(f"Pace is counted over the programme's default course of "
-                     f"{DEFAULT_COURSE_MONTHS} months from each team's first session: give "
-                     "--cohort for the cohort's own course months and start.")
+        unsaid = sorted({t.main.team_id for t in ordered
+                         if not t.main.settings.course_months})
+        if unsaid:
+            notes.append(
+                f"The records of {_few(unsaid)} do not say how many months the course runs "
+                f"(made before docgen wrote it): their pace is counted over the programme's "
+                f"default of {DEFAULT_COURSE_MONTHS} months from each team's first session. "
+                "Give --cohort for the cohort's own course months and start.")
     else:
         for t in ordered:
             if (t.cohort, t.key.partition("\n")[2]) not in expected:

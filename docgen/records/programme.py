@@ -95,6 +95,16 @@ def settings_from(props: Mapping[str, str], source: str, problems: list[Problem]
                                      f"is missing: {instead}"))
     except ValueError as exc:
         problems.append(_problem(source, schema.PROP_COACHING_PAID, f"{exc}: {instead}"))
+    # ``docgen.course_months``, the course the log's pace runs over: records made before
+    # docgen wrote it do not say, which is no problem (the log notes the default it uses)
+    months = props.get(schema.PROP_COURSE_MONTHS, "")
+    if months.strip():
+        try:
+            values["course_months"] = int(parse_number(months, 1, 120, whole=True))
+        except ValueError as exc:
+            problems.append(_problem(source, schema.PROP_COURSE_MONTHS, (
+                f"{exc}: the team's pace is counted over the programme default of "
+                f"{schema.PROGRAMME_DEFAULTS['course_months']} months instead; {_FIX}")))
     return RecordSettings(**values)  # type: ignore[arg-type]
 
 
