@@ -29,6 +29,7 @@ from filelock import FileLock, Timeout
 from docgen import libreoffice
 from docgen.atomic import atomic_file, atomic_write, clear_abandoned, work_folder
 from docgen.documents.package import content_digest
+from docgen.documents.printcopy import print_copies
 from docgen.errors import DocgenError, Problem, os_problem
 from docgen.libreoffice import soffice
 from docgen.models import Outcome
@@ -491,8 +492,8 @@ def _convert_batch(exe: str, group: list[Path], timeout: float) -> dict[Path, st
     having no good PDF (None: its PDF is in place)."""
     folder = group[0].parent
     try:
-        with work_folder("pdf", folder) as out:
-            run = libreoffice.convert(exe, group, "pdf", Path(out), timeout)
+        with work_folder("pdf", folder) as out, print_copies(group) as printed:
+            run = libreoffice.convert(exe, printed, "pdf", Path(out), timeout)
             said = "; ".join(run.errors)
             result: dict[Path, str | None] = {}
             for f in group:

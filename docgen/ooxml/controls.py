@@ -69,6 +69,20 @@ def show_placeholder(sdt: etree._Element, text: str) -> bool:
     return True
 
 
+def showing_prompt(sdt: etree._Element, placeholders: Mapping[str, str] = schema.PLACEHOLDERS,
+                   former: tuple[str, ...] = schema.FORMER_PLACEHOLDERS) -> bool:
+    """Tell whether content control ``sdt`` shows a prompt rather than an entry.
+
+    It does when ``w:showingPlcHdr`` says so, or when its text is the prompt ``placeholders``
+    gives its tag, or one of the ``former`` prompts (documents made before a prompt changed
+    carry the old one, and an editor may have dropped the flag).
+    """
+    if sdt.find("w:sdtPr/w:showingPlcHdr", NS) is not None:
+        return True
+    text = "".join(t.text or "" for t in sdt.iterfind("w:sdtContent//w:t", NS)).strip()
+    return bool(text) and (text == placeholders.get(sdt_tag(sdt)) or text in former)
+
+
 def _has_controls(xml: bytes | str) -> bool:
     if isinstance(xml, str):
         return "<w:sdt>" in xml or "<w:sdt " in xml
