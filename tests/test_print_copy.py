@@ -3,12 +3,14 @@ showing its prompt is writing space, while the .docx the coach fills keeps its c
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import TODAY, W, controls, small_rows
 from lxml import etree
 
 from docgen import jobs, schema
@@ -17,7 +19,6 @@ from docgen.documents.printcopy import RULE_COLOR, print_copies, print_copy, pri
 from docgen.ooxml.controls import showing_prompt
 from docgen.records import read_record
 from docgen.records.find import How, find_files
-from tests.conftest import TODAY, W, controls, small_rows
 
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None,
                                        reason="LibreOffice is not installed (CI installs it)")
@@ -74,7 +75,7 @@ def blank_agreement(folder: Path) -> Path:
 
 
 def copy_root(data: bytes) -> etree._Element:
-    with zipfile.ZipFile(__import__("io").BytesIO(data)) as zf:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return etree.fromstring(zf.read("word/document.xml"))
 
 
