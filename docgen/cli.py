@@ -239,15 +239,17 @@ def _records_folders(_ctx: click.Context, _param: click.Parameter,
               metavar="DATA", help="The cohort workbook (or CSV folder) the documents were "
               "generated from: every team and mentoring pair is then listed, those with no "
               "record returned among them.")
+@click.option("--pdf", is_flag=True, help="Also write the log as a PDF beside it "
+              "(LibreOffice): the Summary on one A4 page, every sheet readable.")
 @JOBS
-def log(folders: tuple[Path, ...], output: Path, cohort: Path | None,
+def log(folders: tuple[Path, ...], output: Path, cohort: Path | None, pdf: bool,
         jobs_: int | None) -> None:
     """Rebuild the coaching-log workbook from every record under FOLDERS.
 
     Records are .docx and .odt files, and .doc and .rtf through LibreOffice."""
     with _errors(), _progress("Reading records") as (started, progress):
         report = jobs.log(list(folders), output, cohort=cohort, jobs=jobs_, started=started,
-                          progress=progress)
+                          progress=progress, pdf=pdf)
     unread = f", {report.unreadable} unreadable" if report.unreadable else ""
     click.echo(f"Read {report.records} coaching records ({report.files} files{unread}): "
                f"{report.sessions} sessions of {report.teams} teams, "
@@ -265,6 +267,10 @@ def log(folders: tuple[Path, ...], output: Path, cohort: Path | None,
     if len(report.problems) > 10:
         click.echo(f"  … and {len(report.problems) - 10} more on the Problems sheet")
     click.echo(f"Wrote {report.output}")
+    if report.pdf:
+        click.echo(f"Wrote {report.pdf}")
+    if report.pdf_problems:
+        _fail(report.pdf_problems)
 
 
 # --- mail -----------------------------------------------------------------------------------

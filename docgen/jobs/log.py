@@ -31,6 +31,8 @@ class LogReport:
     notes: list[str] = field(default_factory=list)  # what the log cannot show, and why
     statuses: dict[str, int] = field(default_factory=dict)  # teams by status, in order
     no_record: list[str] = field(default_factory=list)  # teams issued whose record is missing
+    pdf: Path | None = None  # the log as a PDF, when asked for and made
+    pdf_problems: list[Problem] = field(default_factory=list)  # why the PDF asked for is not
 
 
 def frame_of(cohort: Cohort) -> Frame:
@@ -90,6 +92,7 @@ def log(
     jobs: int | None = None,
     progress: Callable[[int], object] | None = None,
     started: Callable[[int], object] | None = None,
+    pdf: bool = False,
 ) -> LogReport:
     """Read every record under ``folders`` and write the coaching-log workbook ``output``.
 
@@ -100,6 +103,9 @@ def log(
 
     ``cohort`` (the workbook or CSV folder generate read) is the frame: every team and
     mentoring pair it has is shown, those whose record did not come back among them.
+
+    ``pdf``: also write the workbook as a PDF beside it, through LibreOffice; when that
+    cannot be done the workbook still stands and the report's ``pdf_problems`` say why.
     """
     from docgen.log.logbook import check_output, write_log
     from docgen.log.summary import summarise
@@ -123,14 +129,57 @@ def log(
     with_sessions = {k.name for k in KINDS if k.has_sessions}
     contracts = sum(1 for r in records if r.kind in with_sessions or r.sessions)
     del records  # the summary holds what the workbook needs: free the rest before writing
-    write_log(data, output)
+    write_log(data, output, source=str(cohort) if cohort is not None else "")
     counts = [(str(s), sum(t.status == s for t in data.teams)) for s in TeamStatus]
     statuses = {s: n for s, n in counts if n}
     no_record = [t.team_id for t in data.teams if t.status == TeamStatus.NO_RECORD]
+    made, pdf_problems = log_pdf(output) if pdf else (None, [])
     return LogReport(output=output, files=data.files, records=contracts,
                      sessions=len(data.sessions), teams=len(data.teams),
                      problems=list(data.problems), unreadable=unreadable,
-                     notes=list(data.notes), statuses=statuses, no_record=no_record)
+                     notes=list(data.notes), statuses=statuses, no_record=no_record,
+                     pdf=made, pdf_problems=pdf_problems)
+
+
+PDF_TIMEOUT = 300.0  # seconds: a log of 10,000 records converts in well under a minute
+NO_LIBREOFFICE = (
+    "LibreOffice is not installed, so the log's PDF was not made (the workbook was written): "
+    "install it (e.g. `apt-get install libreoffice-calc-nogui`, or from libreoffice.org on "
+    "Windows and macOS) and run `docgen log --pdf` again, or print the workbook from Excel")
+
+
+def log_pdf(workbook: Path, timeout: float = PDF_TIMEOUT) -> tuple[Path | None, list[Problem]]:
+    """Write ``workbook`` as a PDF beside it through LibreOffice; return it, or why not.
+
+    The PDF is made in a folder of its own and checked whole before it replaces a previous
+    one, so a failed run never leaves half a PDF under the log's name.
+    """
+    from docgen import libreoffice
+    from docgen.atomic import work_folder
+    from docgen.documents.outputs import pdf_problem
+
+    target = workbook.with_suffix(".pdf")
+    exe = libreoffice.soffice()
+    if exe is None:
+        return None, [Problem(NO_LIBREOFFICE, file=str(target))]
+    try:
+        with work_folder("pdf", workbook.parent) as folder:
+            run = libreoffice.convert(exe, [workbook], "pdf", Path(folder), timeout)
+            made = Path(folder) / target.name
+            why = pdf_problem(made)
+            if why is None:
+                made.replace(target)
+                return target, []
+    except OSError as exc:
+        why = f"LibreOffice could not be run here ({exc.strerror or exc})"
+    else:
+        if run.timed_out:
+            why = f"LibreOffice took longer than {timeout:.0f} s and was stopped"
+        elif run.errors:
+            why = f"{why}; LibreOffice said: {'; '.join(run.errors)}"
+    return None, [Problem(f"no PDF of the log was made: {why} (the workbook was written; "
+                          "open it in Excel or LibreOffice to print it, or run `docgen log "
+                          "--pdf` again)", file=str(target))]
 
 
 def _same(a: Path, b: Path) -> bool:

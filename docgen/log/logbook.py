@@ -35,6 +35,7 @@ from xlsxwriter.worksheet import Worksheet
 from docgen.atomic import atomic_file, clear_abandoned, work_folder
 from docgen.errors import DocgenError, Problem, os_problem
 from docgen.log.columns import COHORT, SHEETS, TEAMS, Col
+from docgen.log.overview import Table, chart_label, overview
 from docgen.log.sink import Sink
 from docgen.models import LogData, TeamStatus
 from docgen.ooxml.properties import CORE_PART
@@ -54,6 +55,7 @@ _TABLE_STYLE = "Table Style Medium 2"
 _HEADER = {"font_name": "Calibri", "font_size": 11, "bold": True, "font_color": "#FFFFFF",
            "bg_color": "#1F5C7A", "pattern": 1, "valign": "vcenter", "text_wrap": True}
 _MET_COLOUR, _BELOW_COLOUR, _MINIMUM_COLOUR = "#2E7D32", "#C62828", "#1F1F1F"
+_ON_TRACK_COLOUR, _QUIET_COLOUR, _PACE_COLOUR = "#7CB342", "#F9A825", "#1F5C7A"
 _BELOW = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 _QUIET = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 _GOOD = {"bg_color": "#C6EFCE", "font_color": "#006100"}
@@ -112,8 +114,10 @@ def _is_a_log(path: Path) -> bool:
     return bool(_OURS.search(core.decode("utf-8", "replace")))
 
 
-def write_log(data: LogData, path: Path) -> None:
+def write_log(data: LogData, path: Path, source: str = "") -> None:
     """Write the coaching log for ``data`` to ``path``, replacing a previous log atomically.
+
+    ``source`` names where the teams issued were read (the cohort), for the Summary sheet.
 
     Raises :class:`DocgenError` naming the file if it cannot be written; the previous log
     (if any) is then left as it was.
@@ -128,7 +132,7 @@ def write_log(data: LogData, path: Path) -> None:
             sink = Sink(fh)
             try:
                 wb = Workbook(sink, {**_OPTIONS, "tmpdir": parts})
-                _fill(wb, data)
+                _fill(wb, data, source)
                 wb.close()  # writes the whole file; FileCreateError wraps an OSError
             except BaseException:
                 sink.abandon()
@@ -142,11 +146,12 @@ def write_log(data: LogData, path: Path) -> None:
                                   "unchanged", file=problem.file)) from None
 
 
-def _fill(wb: Workbook, data: LogData) -> None:
-    """Add every sheet of the log to ``wb``."""
+def _fill(wb: Workbook, data: LogData, source: str = "") -> None:
+    """Add every sheet of the log to ``wb``: the Summary first, the Chart last."""
     wb.set_properties({"title": _LOG_TITLE, "author": _LOG_AUTHOR,
                        "subject": f"Coaching sessions read on {data.today:%d/%m/%Y}"})
     formats = _Formats(wb)
+    summary = wb.add_worksheet(SUMMARY_SHEET)  # first: the sheet a manager opens on
     sheets: dict[str, Worksheet] = {}
     shown: dict[str, tuple[Col, ...]] = {}
     several = len({c for c in data.cohorts if c}) > 1  # a record naming none is of either
@@ -160,7 +165,8 @@ def _fill(wb: Workbook, data: LogData) -> None:
         shown[attr] = columns
         sheets[name] = _write_sheet(formats, name, table_name, columns, rows)
     _mark_teams(sheets["Teams"], formats, len(data.teams), shown.get("teams", TEAMS))
-    _chart(formats, data, shown.get("teams", TEAMS))
+    _chart_data(formats, data)
+    _summary(formats, summary, data, source)
 
 
 # --- cells -----------------------------------------------------------------------------------
@@ -416,45 +422,233 @@ def _mark_teams(ws: Worksheet, formats: _Formats, n: int,
             "type": "formula", "format": fmt, "criteria": f'=${s}2="{value}"'})
 
 
-def _chart(formats: _Formats, data: LogData, columns: tuple[Col, ...] = TEAMS) -> None:
-    """Add a sheet with a bar chart of hours per team and a line at each team's minimum."""
+# --- the chart -------------------------------------------------------------------------------
+
+# One series per status, so that the legend's swatch is each bar's colour (a bar's status is
+# the Teams sheet's); the teams with no bar have no hours (not started, no record returned).
+_BAR_SERIES = ((TeamStatus.MET, "Hours: minimum met", _MET_COLOUR),
+               (TeamStatus.ON_TRACK, "Hours: on track", _ON_TRACK_COLOUR),
+               (TeamStatus.BEHIND, "Hours: behind pace", _BELOW_COLOUR),
+               (TeamStatus.NOT_STARTED, "Hours: not started", _QUIET_COLOUR))
+_CHART_HEADERS = ("Team", "Status", *(name for _s, name, _c in _BAR_SERIES),
+                  "Expected by today", "Minimum")
+_CHART_TOP = 3  # the chart's figures start on this row (0-based) of the Chart sheet
+SUMMARY_CHART_TEAMS = 40  # more than this and the Summary's page has no room for the chart
+
+
+def _chart_data(formats: _Formats, data: LogData) -> Worksheet:
+    """Add the Chart sheet: the chart of hours per team, above the figures it is drawn from."""
     ws = formats.wb.add_worksheet(CHART_SHEET)
     n = len(data.teams)
     _write_text(ws, 0, 0, f"Coaching hours per team, as of {data.today:%d/%m/%Y}",
                 formats.title, formats)
-    _write_text(ws, 1, 0, "Green: minimum met. Red: below the minimum (dashed line). "
-                "Teams by Team ID, as on the Teams sheet.", None, formats)
-    _page_setup(ws)
+    _write_text(ws, 1, 0, "Bars: each team's hours, coloured by its status (Teams sheet). "
+                "Marks: the hours expected by today at the team's pace. Dashed line: the "
+                "minimum for the course.", None, formats)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, len(_CHART_HEADERS) - 1, 13)
     if n == 0:
         _write_text(ws, 3, 0, "No coaching records were read.", None, formats)
-        return
+        _page_setup(ws)
+        return ws
+    several = len({t.cohort for t in data.teams if t.cohort}) > 1
+    top = _CHART_TOP + _chart_rows(n)
+    for c, header in enumerate(_CHART_HEADERS):
+        ws.write_string(top, c, header, formats.header)
+    ws.set_row(top, 32)
+    number = formats.cell("hours")
+    for r, team in enumerate(data.teams, start=top + 1):
+        _write_text(ws, r, 0, text_value(chart_label(team, several)), None, formats)
+        _write_text(ws, r, 1, str(team.status), None, formats)
+        for c, (status, _name, _colour) in enumerate(_BAR_SERIES, start=2):
+            if team.status == status:
+                ws.write_number(r, c, team.hours, number)
+        if team.expected_hours is not None:
+            ws.write_number(r, len(_BAR_SERIES) + 2, team.expected_hours, number)
+        ws.write_number(r, len(_BAR_SERIES) + 3, team.minimum_hours, number)
+    ws.insert_chart(_CHART_TOP, 0, _hours_chart(formats, data, top, width_cm=None))
+    _page_setup(ws)
+    ws.fit_to_pages(1, 0)
+    return ws
 
-    def ref(attr: str, first: int) -> list[object]:
-        col = _index(columns, attr)
-        return ["Teams", first, col, n, col]
 
-    # Team IDs, not names: long names squeeze the plot to a sliver (the Teams sheet has them)
-    categories = ref("team_id", 1)
-    hours = _index(columns, "hours")
-    bars = formats.wb.add_chart({"type": "column"})
-    bars.add_series({
-        "name": ["Teams", 0, hours], "categories": categories, "values": ref("hours", 1),
-        "fill": {"color": _MET_COLOUR},
-        "points": [{"fill": {"color": _MET_COLOUR if team.met else _BELOW_COLOUR}}
-                   for team in data.teams],
-    })
-    minimum = _index(columns, "minimum_hours")
-    line = formats.wb.add_chart({"type": "line"})
-    line.add_series({  # on the bars' axes: the same scale
-        "name": ["Teams", 0, minimum], "categories": categories,
-        "values": ref("minimum_hours", 1), "marker": {"type": "none"}, "smooth": False,
-        "line": {"color": _MINIMUM_COLOUR, "width": 2.25, "dash_type": "dash"},
-    })
-    bars.combine(line)
-    bars.set_title({"name": "Coaching hours per team against the minimum"})
-    bars.set_x_axis({"name": "Team ID"})
-    bars.set_y_axis({"name": "Hours", "min": 0, "num_format": "0"})
-    bars.set_legend({"position": "bottom"})
-    bars.set_size({"width": round(min(max(16.0, 1.6 * n + 6), 60.0) * _CM),
-                   "height": round(11.0 * _CM)})
-    ws.insert_chart(3, 0, bars)
+def _chart_rows(n: int) -> int:
+    """Return the rows the Chart sheet's chart covers (20 pixels each) and a blank one."""
+    return math.ceil(_chart_height(n) * _CM / 20) + 1
+
+
+def _chart_height(n: int) -> float:
+    """Return the chart's height in cm: taller for more teams (their names stand upright)."""
+    return 11.0 if n <= 12 else 13.0
+
+
+def _hours_chart(formats: _Formats, data: LogData, top: int, width_cm: float | None,
+                 height_cm: float | None = None) -> object:
+    """Return the chart of each team's hours against its pace and the minimum.
+
+    Drawn from the Chart sheet's figures under row ``top`` (its header row): the labels are
+    "T01 Ward 7", the bars one series per status, the pace a mark per team, the minimum a
+    dashed line: what the legend says is what is drawn.
+    """
+    n = len(data.teams)
+    first, last = top + 1, top + n
+
+    def ref(col: int) -> list[object]:
+        return [CHART_SHEET, first, col, last, col]
+
+    bars = formats.wb.add_chart({"type": "column", "subtype": "stacked"})
+    # a status none of whose teams has an hour draws no bar: no legend entry either
+    statuses = {t.status for t in data.teams if t.hours > 0}
+    for c, (status, name, colour) in enumerate(_BAR_SERIES, start=2):
+        if status in statuses:
+            bars.add_series({"name": name, "categories": ref(0), "values": ref(c),
+                             "fill": {"color": colour}, "border": {"none": True},
+                             "gap": 60})
+    if not bars.series:  # no team has an hour yet: one series of none, for the axes
+        bars.add_series({"name": "Hours", "categories": ref(0), "values": ref(2),
+                         "fill": {"color": _MET_COLOUR}})
+    marks = formats.wb.add_chart({"type": "line"})
+    pace = len(_BAR_SERIES) + 2
+    marks.add_series({"name": "Expected by today", "categories": ref(0), "values": ref(pace),
+                      "line": {"none": True},
+                      "marker": {"type": "long_dash", "size": 9,
+                                 "border": {"color": _PACE_COLOUR, "width": 2},
+                                 "fill": {"color": _PACE_COLOUR}}})
+    marks.add_series({"name": "Minimum", "categories": ref(0), "values": ref(pace + 1),
+                      "marker": {"type": "none"}, "smooth": False,
+                      "line": {"color": _MINIMUM_COLOUR, "width": 2, "dash_type": "dash"}})
+    bars.combine(marks)
+    bars.set_title({"name": "Coaching hours per team: pace and minimum",
+                    "name_font": {"size": 12, "bold": True}})
+    upright = n > 8
+    bars.set_x_axis({"num_font": {"size": 8, "rotation": -90 if upright else 0}})
+    bars.set_y_axis({"name": "Hours", "min": 0, "num_format": "0",
+                     "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    bars.set_legend({"position": "bottom", "font": {"size": 9}})
+    width = width_cm if width_cm is not None else min(max(16.0, 0.8 * n + 8), 60.0)
+    height = height_cm if height_cm is not None else _chart_height(n)
+    bars.set_size({"width": round(width * _CM), "height": round(height * _CM)})
+    return bars
+
+
+# --- the Summary -----------------------------------------------------------------------------
+
+SUMMARY_SHEET = "Summary"
+_SUMMARY_WIDTHS = (34, 11, 11, 11, 11, 11, 11, 12)  # characters: one portrait A4 page
+
+
+def _summary(formats: _Formats, ws: Worksheet, data: LogData, source: str) -> None:
+    """Write the Summary sheet: one portrait A4 page a manager can print or send."""
+    view = overview(data, source)
+    wb = formats.wb
+    section = wb.add_format({"font_name": "Calibri", "bold": True, "font_size": 12,
+                             "font_color": "#1F5C7A", "bottom": 1})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    bold = wb.add_format({"bold": True})
+    more = wb.add_format({"italic": True, "font_color": "#595959", "text_wrap": True,
+                          "valign": "top"})
+    last = len(_SUMMARY_WIDTHS) - 1
+    for c, width in enumerate(_SUMMARY_WIDTHS):
+        ws.set_column(c, c, width)
+    full = sum(_SUMMARY_WIDTHS)
+
+    def merged(r: int, c1: int, c2: int, text: str, fmt: Format) -> None:
+        text = text_value(text)
+        if c1 == c2:
+            _write_text(ws, r, c1, text, fmt, formats)
+        else:
+            ws.merge_range(r, c1, r, c2, "", fmt)
+            _write_text(ws, r, c1, text, fmt, formats)
+
+    def tall(r: int, texts: list[tuple[str, float]]) -> None:
+        lines = max((_lines(t, w) for t, w in texts if t), default=1)
+        if lines > 1:
+            ws.set_row(r, 15 * lines + 2)
+
+    r = 0
+    _write_text(ws, r, 0, text_value(view.title), formats.title, formats)
+    ws.set_row(r, 20)
+    r += 1
+    for line in view.reach:
+        merged(r, 0, last, line, wrap)
+        tall(r, [(line, full)])
+        r += 1
+    r += 1
+    merged(r, 0, last, "Cohort totals", section)
+    r += 1
+    half = math.ceil(len(view.totals) / 2)
+    for i, (label, value, kind) in enumerate(view.totals):
+        row, (lc1, lc2, vc) = r + i % half, ((0, 0, 1) if i < half else (3, 5, 6))
+        merged(row, lc1, lc2, label, bold if label in _STATUS_TOTALS else wrap)
+        fmt = formats.cell(kind) if isinstance(value, int | float) else wrap
+        if isinstance(value, int | float):
+            ws.write_number(row, vc, value, fmt)
+        else:  # "not known: ..." spans the rest of its block
+            end = 2 if i < half else last
+            merged(row, vc, end, str(value), more)
+            tall(row, [(str(value), sum(_SUMMARY_WIDTHS[vc:end + 1]))])
+    r += half + 1
+    for heading, table in (("By organisation", view.organisations),
+                           ("By coach", view.coaches)):
+        if not table.rows:
+            continue
+        merged(r, 0, last, heading, section)
+        r += 1
+        r = _summary_table(formats, ws, r, table, more)
+        r += 1
+    if view.chase:
+        merged(r, 0, last, "To chase", section)
+        r += 1
+    for heading, table in view.chase:
+        merged(r, 0, last, heading, bold)
+        r += 1
+        for row in table.rows:
+            first, second, third = (text_value(str(x or "")) for x in row)
+            merged(r, 0, 0, first, wrap)
+            merged(r, 1, 3, second, wrap)
+            merged(r, 4, last, third, wrap)
+            tall(r, [(first, _SUMMARY_WIDTHS[0]), (second, sum(_SUMMARY_WIDTHS[1:4])),
+                     (third, sum(_SUMMARY_WIDTHS[4:]))])
+            r += 1
+        if table.more:
+            merged(r, 0, last, table.more, more)
+            r += 1
+    r += 1
+    n = len(data.teams)
+    if 0 < n <= SUMMARY_CHART_TEAMS:
+        top = _CHART_TOP + _chart_rows(n)
+        ws.insert_chart(r, 0, _hours_chart(formats, data, top, width_cm=18.5,
+                                           height_cm=9.0 if n <= 12 else 11.0))
+        r += math.ceil((9.0 if n <= 12 else 11.0) * _CM / 20) + 1
+    elif n:
+        merged(r, 0, last, f"The chart of the {n} teams' hours is on the Chart sheet "
+               f"(too many for this page).", more)
+        r += 1
+    ws.set_paper(9)  # A4, portrait: one page, whatever it holds
+    ws.set_portrait()
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.fit_to_pages(1, 1)
+    ws.print_area(0, 0, max(r - 1, 0), last)
+    ws.hide_gridlines(2)
+
+
+_STATUS_TOTALS = {"Behind pace", "No record returned"}
+
+
+def _summary_table(formats: _Formats, ws: Worksheet, r: int, table: Table,
+                   more: Format) -> int:
+    """Write one of the Summary's short tables from row ``r``; return the row after it."""
+    for c, header in enumerate(table.headers):
+        ws.write_string(r, c, header, formats.header)
+    ws.set_row(r, 32)
+    r += 1
+    for row in table.rows:
+        for c, (value, kind) in enumerate(zip(row, table.kinds, strict=True)):
+            if value is None or value == "":
+                continue
+            _write(ws, r, c, value, kind, formats.cell(kind), formats)
+        r += 1
+    if table.more:
+        _write_text(ws, r, 0, table.more, more, formats)
+        r += 1
+    return r
