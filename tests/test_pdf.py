@@ -3,6 +3,7 @@ a failure retried once and then named; contracts convert with their text intact.
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
@@ -302,3 +303,32 @@ def test_300_documents_all_become_pdfs(tmp_path: Path, make_cohort) -> None:
     pdfs = sorted((out / "contracts").glob("*.pdf"))
     assert len(pdfs) == 300
     assert all(pdf_problem(p) is None for p in pdfs)
+
+
+def test_libreoffice_is_given_the_print_copy_of_a_form_with_prompts(
+        out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDF step converts a copy without the prompts (docgen.documents.printcopy), named as
+    the document so its PDF still lands beside it; the document itself is not touched."""
+    given: dict[str, bytes] = {}
+
+    def convert(exe: str, files: list[Path], to: str, outdir: Path,
+                timeout: float) -> libreoffice.Run:
+        for f in files:
+            given[f.name] = f.read_bytes()
+            (outdir / f"{f.stem}.pdf").write_bytes(GOOD_PDF)
+        return libreoffice.Run(False, ())
+
+    runs = fake_libreoffice(monkeypatch, convert)
+    files = sorted((out / "contracts").glob("*.docx"))
+    before = {f: f.read_bytes() for f in files}
+    done = convert_to_pdf(files, jobs=1)
+    assert (done.made, done.missing) == (2, [])
+    assert [p.name for p in runs[0]] == [f.name for f in files]
+    assert not any(p.is_relative_to(out) for p in runs[0])  # copies, outside the folder
+    assert all(f.read_bytes() == data for f, data in before.items())
+    for f in files:
+        assert f.with_suffix(".pdf").read_bytes() == GOOD_PDF
+        with zipfile.ZipFile(f) as zf:
+            assert b"<w:showingPlcHdr/>" in zf.read("word/document.xml")
+        with zipfile.ZipFile(io.BytesIO(given[f.name])) as zf:
+            assert b"<w:showingPlcHdr/>" not in zf.read("word/document.xml")
