@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable
 from contextlib import nullcontext, suppress
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from docgen import __version__, schema
 from docgen.atomic import atomic_write
-from docgen.context import DocumentPlan
+from docgen.context import DocumentPlan, agreement_title
+from docgen.documents.merged import PrintFile, write_print_file
 from docgen.documents.outputs import (
     MANIFEST,
     Manifest,
@@ -30,11 +32,12 @@ from docgen.documents.outputs import (
     unchanged,
     unique_names,
 )
+from docgen.documents.packs import PacksReport, write_packs
 from docgen.errors import DocgenError, Problem, os_problem
 from docgen.jobs.check import check
 from docgen.jobs.templates import choose_templates, load_templates
-from docgen.kinds import KINDS, DocumentKind, kind_named
-from docgen.models import Outcome
+from docgen.kinds import CONTRACT, KINDS, DocumentKind, kind_named
+from docgen.models import Outcome, Pair, Team
 from docgen.parallel import default_jobs, run_parallel
 from docgen.records import prefill
 
@@ -55,10 +58,29 @@ class GenerateReport:
     rendered: int = 0  # documents made afresh; the others were unchanged, not rendered
     dry_run: bool = False
     templates: str = ""  # the folder used, and why
+    layout: Layout = field(default_factory=lambda: Layout({}, [], []))
+    packs: PacksReport | None = None  # with coach_packs
+    print_files: list[PrintFile] = field(default_factory=list)  # with print_file
 
     @property
     def counts(self) -> Counter[Outcome]:
         return Counter(outcome for _rel, outcome in self.files)
+
+    @property
+    def incomplete(self) -> bool:
+        """Tell whether a coach pack or a print file lacks a document (docgen exits 1)."""
+        return bool((self.packs and self.packs.problems)
+                    or any(not p.whole for p in self.print_files))
+
+
+@dataclass
+class Layout:
+    """Where the documents go beyond their folders, made from the cohort (and remembered with
+    the run, so a re-run that reads no cohort still has it)."""
+
+    print_order: dict[str, list[tuple[str, str]]]  # kind's folder -> (path, bookmark), in order
+    coaches: list[tuple[str, list[str]]]  # each coach and their teams' contracts, by path
+    contracts: list[str]  # every team's contract, by path
 
 
 def _source_digest(template: CompiledTemplate, plan: DocumentPlan) -> str:
@@ -192,6 +214,8 @@ def generate(
     templates: Path | None = None,
     only: str | None = None,
     pdf: bool = False,
+    coach_packs: bool = False,
+    print_file: bool = False,
     dry_run: bool = False,
     skip_invalid: bool = False,
     strict: bool = False,
@@ -214,8 +238,13 @@ def generate(
     version) and file are as the manifest recorded them is not rendered; when nothing at all
     changed since the last complete run (cohort files, templates, options, every document and
     the manifest), the cohort is not even read, and that run's report is given again.
+
+    ``coach_packs`` also lays out each coach's contracts in a folder and a zip of their own
+    (:mod:`docgen.documents.packs`); ``print_file`` (which implies ``pdf``) merges each kind's
+    PDFs into one print file (:mod:`docgen.documents.merged`).
     """
     today = today or dt.date.today()
+    pdf = pdf or print_file
     inputs = _inputs_digest(data, templates, only, skip_invalid=skip_invalid, strict=strict)
     result = _unchanged_run(outdir, inputs, jobs, dry_run) if inputs else None
     if result is not None:  # the workbook, templates and documents are as the last run left them
@@ -234,6 +263,8 @@ def generate(
         result.pdfs, result.pdf_missing = _pdfs(outdir, result.files, jobs)
     elif pdf and soffice() is None:
         result.notes.append(Problem("LibreOffice is not installed: no PDF would be made"))
+    _copies(outdir, result, coach_packs=coach_packs, print_file=print_file, pdf=pdf,
+            dry_run=dry_run)
     return result
 
 
@@ -273,7 +304,7 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
     settle = partial(_settler, cohort, compiled, today=today)
     result = GenerateReport(outdir=outdir, skipped=report.problems,
                             warnings=report.warnings + template_warnings, dry_run=dry_run,
-                            templates=f"{folder} ({why})")
+                            templates=f"{folder} ({why})", layout=_layout(cohort, kinds, items))
 
     def finish(outcomes: list[Outcome | Problem], folder_notes: list[Problem]) -> None:
         """Complete the report (and, under the folder's lock, remember the run)."""
@@ -346,8 +377,10 @@ def _unchanged_run(outdir: Path, inputs: str, jobs: int | None,
                     remove_stale_temporaries(outdir / folder)
             again = {key: [Problem(**p) for p in saved[key]]
                      for key in ("skipped", "warnings", "notes")}
+            layout = Layout(**saved["layout"])
             return GenerateReport(outdir=outdir, files=[(r, Outcome.UNCHANGED) for r in rels],
-                                  dry_run=dry_run, templates=str(saved["templates"]), **again)
+                                  dry_run=dry_run, templates=str(saved["templates"]),
+                                  layout=layout, **again)
         except (OSError, ValueError, KeyError, TypeError, DocgenError):
             return None  # unreadable or not docgen's: the full run decides
 
@@ -395,7 +428,7 @@ def _remember_run(outdir: Path, inputs: str, result: GenerateReport) -> None:
         return
     saved = {"inputs": inputs, "manifest": file_hash(outdir / MANIFEST),
              "files": [rel for rel, _outcome in result.files],
-             "templates": result.templates,
+             "templates": result.templates, "layout": asdict(result.layout),
              **{key: [asdict(p) for p in getattr(result, key)]
                 for key in ("skipped", "warnings", "notes")}}
     with suppress(OSError):  # only a shortcut is lost: the next run reads everything
@@ -469,3 +502,63 @@ def _pdfs(outdir: Path, files: list[tuple[str, Outcome]],
         return 0, []
     done = convert_to_pdf(todo, jobs=jobs or default_jobs())
     return done.made, done.missing
+
+
+def _layout(cohort: Cohort, kinds: list[DocumentKind],
+            items: list[tuple[DocumentKind, int, str]]) -> Layout:
+    """Return where the documents go beyond their folders: each kind's print order with a
+    bookmark per document (contracts in Team ID order, agreements in the sheet's), and each
+    coach's contracts, grouped as ``docgen mail`` groups them (every coach of a team)."""
+    from docgen.jobs.mail import contract_files
+    from docgen.mail.addresses import coaches_of
+
+    rows = {kind: kind.rows(cohort) for kind in kinds}
+    order: dict[str, list[tuple[str, str]]] = {}
+    for kind in kinds:
+        entries = [(_id_order(rows[kind][i]) if kind is CONTRACT else (), rel,
+                    _bookmark(rows[kind][i])) for k, i, rel in items if k is kind]
+        if kind is CONTRACT:
+            entries.sort(key=lambda e: e[0])
+        order[kind.folder] = [(rel, title) for _key, rel, title in entries]
+    contracts = {team_id: f"{CONTRACT.folder}/{path.name}"
+                 for team_id, path in contract_files(cohort, Path()).items()}
+    addressed, unaddressed, _warnings = coaches_of(cohort)
+    groups = [(coach, teams) for coach, _address, teams in addressed]
+    groups += [(u.coach, u.teams) for u in unaddressed]
+    coaches = [(coach, list(dict.fromkeys(contracts[t.team_id] for t in teams)))
+               for coach, teams in sorted(groups, key=lambda g: g[0].casefold())]
+    return Layout(order, coaches, list(contracts.values()))
+
+
+def _id_order(team: object) -> tuple[tuple[int, int | str], ...]:
+    """Return a Team ID's place in Team ID order: numbers by value ("T2" before "T10")."""
+    parts = re.split(r"(\d+)", getattr(team, "team_id", ""))
+    return tuple((0, int(p)) if p.isdigit() else (1, p.casefold()) for p in parts if p)
+
+
+def _bookmark(row: object) -> str:
+    """Return a document's bookmark in a print file: "T1 · Ward 7 Falls", or the pair's names."""
+    if isinstance(row, Team):
+        name = " ".join(row.team_name.split())
+        return f"{row.team_id} · {name}" if name else row.team_id
+    if isinstance(row, Pair):
+        return agreement_title(row)
+    return str(row)
+
+
+def _copies(outdir: Path, result: GenerateReport, *, coach_packs: bool, print_file: bool,
+            pdf: bool, dry_run: bool) -> None:
+    """Write the print files and the coach packs asked for, holding the folder's lock."""
+    if not (coach_packs or print_file):
+        return
+    if dry_run:
+        result.notes.append(Problem("a dry run writes no coach pack and no print file"))
+        return
+    with folder_lock(outdir):
+        if print_file:
+            result.print_files = [
+                write_print_file(outdir, f"{folder}.pdf", entries, what=folder)
+                for folder, entries in result.layout.print_order.items()]
+        if coach_packs:
+            result.packs = write_packs(outdir, result.layout.coaches,
+                                       result.layout.contracts, pdf=pdf)
