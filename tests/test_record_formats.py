@@ -255,7 +255,8 @@ def test_docgens_own_files_in_an_output_folder_are_not_problems(out: Path,
     assert (out / ".docgen-manifest.jsonl").exists()
     ours = {".docgen-manifest.jsonl", ".docgen.lock", ".docgen-lastrun.json",
             "contracts/Ward 7 Falls (T1).pdf",
-            "contracts/.Ward 7 Falls (T1).docx.4242.tmp", "coaching_log.xlsx"}
+            "contracts/.Ward 7 Falls (T1).docx.4242.tmp", "coaching_log.xlsx",
+            ".coaching_log.cache.sqlite"}
     rows = list(openpyxl.load_workbook(log)["Problems"].iter_rows(values_only=True))
     assert not ours & {r[rows[0].index("File")] for r in rows[1:]}
     (out / "contracts" / ".Ward 7 Falls (T1).docx.4242.tmp").write_bytes(b"x")  # a killed run's

@@ -923,14 +923,14 @@ def test_an_unexpected_failure_on_one_file_is_a_problem_not_a_crash(tmp_path: Pa
     root.mkdir()
     save(contract([FORM_1]), root / "a.docx", PROPS)
     save(contract([FORM_1]), root / "b.docx", {**PROPS, schema.PROP_KEY: "T02"})
-    real = records.read_record
+    real = records._read  # what read_records calls for each file
 
-    def flaky(path: Path, base: Path):
+    def flaky(path: Path, base: Path, converted: Path | None = None):
         if path.name == "a.docx":
             raise RecursionError("maximum recursion depth exceeded")
-        return real(path, base)
+        return real(path, base, converted)
 
-    monkeypatch.setattr(records, "read_record", flaky)
+    monkeypatch.setattr(records, "_read", flaky)
     found, problems = read_records([root], jobs=1)
     assert [r.team_id for r in found] == ["T02"]
     (problem,) = problems

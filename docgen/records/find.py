@@ -6,7 +6,8 @@ and the way out: nothing under the folders is passed over without a word. Only f
 are never a coach's work stay silent: Word's owner files (``~$x.docx``), LibreOffice's lock
 files (``.~lock.x#``), macOS's ``._`` and ``.DS_Store`` files, Windows's ``Thumbs.db`` and
 ``desktop.ini``, and what docgen itself writes into an output folder (its manifest, its lock,
-its temporary files, the PDFs ``--pdf`` makes beside each document, the coaching log).
+its temporary files, the PDFs ``--pdf`` makes beside each document, the coaching log and
+its reading cache).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from docgen.copies import COPIES_RECORD, is_own_copy, read_copies
 from docgen.errors import DocgenError, Problem
 from docgen.safezip import open_package, parse_xml, read_member
 
@@ -49,8 +51,10 @@ NOT_A_RECORD = ("is not a coaching record docgen can read (it reads .docx, .odt,
 # files, and what docgen writes into an output folder (manifest, lock, temporary files).
 _QUIET_PREFIXES = ("~$", ".~lock.", "._")
 _QUIET_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", ".docgen-manifest.jsonl",
-                          ".docgen.lock", ".docgen-lastrun.json"})
+                          ".docgen.lock", ".docgen-lastrun.json", COPIES_RECORD})
 _DOCGEN_TEMPORARY = re.compile(r"^\..+\.\d+\.tmp$")
+# the log's reading cache (docgen.records.cache), and SQLite's journal beside it while written
+_LOG_CACHE = re.compile(r"^\..+\.cache\.sqlite(\.\d+\.tmp)?(-journal|-wal|-shm)?$")
 _LOG_TITLE = b"<dc:title>Coaching log</dc:title>"
 
 
@@ -67,7 +71,7 @@ class Found:
 def _quiet(name: str) -> bool:
     """Tell whether a file is one nobody typed into, left out without a word."""
     return (name.startswith(_QUIET_PREFIXES) or name.lower() in _QUIET_NAMES
-            or bool(_DOCGEN_TEMPORARY.match(name)))
+            or bool(_DOCGEN_TEMPORARY.match(name)) or bool(_LOG_CACHE.match(name)))
 
 
 def _how(name: str) -> How | None:
@@ -133,11 +137,14 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
     folder: a linked folder is not entered (named when it points outside, since its files are
     then not read), and a linked file counts only if it resolves inside the folder that holds
     it (else it is named). A folder given as a file reads that one file. Each file is listed
-    once, even when folders overlap or links lead to it.
+    once, even when folders overlap or links lead to it. The copies docgen made of its
+    documents (coach packs, print files: :mod:`docgen.copies`) are passed over quietly while
+    they hold what docgen wrote; one changed since is classified like any other file.
     """
     out: list[Found] = []
     problems: list[Problem] = []
     seen: set[Path] = set()
+    copies: dict[Path, tuple[str, ...]] = {}  # docgen's own copies met so far: their hashes
 
     def rel(path: Path, root: Path) -> str:
         try:
@@ -149,6 +156,8 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
         if real in seen:
             return
         seen.add(real)
+        if real in copies and is_own_copy(path, copies[real]):
+            return
         name = path.name
         how = _how(name)
         if how is not None:
@@ -192,6 +201,9 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
         except OSError as exc:
             problems.append(_unreadable_folder(folder, root, exc))
             return
+        if any(entry.name == COPIES_RECORD for entry in entries):
+            copies.update({real_folder / rel: hashes
+                           for rel, (hashes, _source) in read_copies(folder).items()})
         files, links, subfolders = [], [], []
         for entry in entries:  # a folder's files first, then its subfolders, by name
             if _quiet(entry.name):

@@ -20,14 +20,17 @@ from __future__ import annotations
 import zipfile
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from docgen import ooxml, prefill, schema
+from docgen import libreoffice, ooxml, prefill, schema
 from docgen.errors import DocgenError, Problem
 from docgen.models import Record
 from docgen.ooxml.wordtext import MARK_IN_XML, Body, read_body
 from docgen.parallel import run_parallel
+from docgen.records import cache as reading
 from docgen.records import identity, programme
+from docgen.records.cache import Entry, Key, RecordCache
 from docgen.records.convert import converted
 from docgen.records.find import ODT_SUFFIXES, Found, How, find_files, find_records
 from docgen.records.forms import FORM_HEADING, FormFinder, table_rows
@@ -147,6 +150,13 @@ def read_record(path: Path, root: Path, converted: Path | None = None) -> Record
     :class:`DocgenError` naming the file for a file that cannot be read at all (not a zip,
     encrypted, truncated, a zip bomb, no document part, unsafe XML).
     """
+    return _read(path, root, converted)[0]
+
+
+def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record, str]:
+    """Return :func:`read_record`'s record, and the day of the file's last save (ISO) its
+    year-less dates were read against, or "" when the record says when it was made (what
+    the reading cache must check besides the bytes)."""
     path = Path(path)
     source = _source(path, root)
     if converted is not None:
@@ -158,7 +168,7 @@ def read_record(path: Path, root: Path, converted: Path | None = None) -> Record
     kind = identity.kind_in_properties(props)
     if body is None:  # a kind without sessions: its properties say all the log needs
         return Record(source=source, kind=kind.name if kind else "",
-                      team_id=props.get(schema.PROP_KEY, ""), problems=tuple(problems))
+                      team_id=props.get(schema.PROP_KEY, ""), problems=tuple(problems)), ""
 
     record_tables, rows = table_rows(body)
     finder = FormFinder(body, record_tables)
@@ -171,7 +181,7 @@ def read_record(path: Path, root: Path, converted: Path | None = None) -> Record
                     for odd in body.odd)
     if not forms and not rows:
         if not by_props:
-            return _not_a_record(body, source, problems)
+            return _not_a_record(body, source, problems), ""
         problems.append(Problem(_NO_SESSIONS, file=source))
     if by_props:
         who = identity.from_properties(props)
@@ -189,6 +199,7 @@ def read_record(path: Path, root: Path, converted: Path | None = None) -> Record
     ctx = SessionContext(source, who.team_id, who.team_name, settings, reference, after,
                          problems, prefill.decode(props.get(schema.PROP_PREFILLED, "")))
     sessions = form_sessions(ctx, forms) + row_sessions(ctx, rows)
+    saved_day = "" if after else reference.isoformat()
     return Record(
         source=source, kind=(kind or identity.SESSIONS_KIND).name, team_id=who.team_id,
         team_name=who.team_name, organisation=who.organisation,
@@ -196,29 +207,42 @@ def read_record(path: Path, root: Path, converted: Path | None = None) -> Record
         identified_by=who.identified_by, settings=settings, sessions=tuple(sessions),
         problems=tuple(problems), members=identity.members_named(forms, who.members),
         **identity.document(props, path),
-    )
+    ), saved_day
 
 
-def _read_one(item: tuple[Path, Path, Path | None]) -> Record | list[Problem]:
-    """Read one record, or return the problems that stopped it (never raise for one file).
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """A file to read: where, under which folder, the .docx LibreOffice converted it to (or
+    None), and for the reading cache the key it was looked up under (None: not kept)."""
 
-    ``item`` is (path, root, the .docx LibreOffice converted it to, or None).
-    """
-    path, root, converted = item
+    path: Path
+    root: Path
+    converted: Path | None = None
+    key: Key | None = None
+    extra: str = ""
+
+
+def _read_one(item: _Item) -> tuple[Record | list[Problem], Entry | None]:
+    """Read one record, or return the problems that stopped it (never raise for one file);
+    with it, the reading cache's entry for it (None: not to be kept)."""
+    path, root = item.path, item.root
     try:
-        if converted is None:
-            return read_record(path, root)
-        return read_record(path, root, converted)
+        record, saved_day = _read(path, root, item.converted)
     except DocgenError as exc:
-        return exc.problems
+        return exc.problems, None
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the whole log
         return [Problem(f"could not be read ({type(exc).__name__}: {exc}): skipped; please "
-                        "report this file to the docgen maintainers", file=_source(path, root))]
+                        "report this file to the docgen maintainers",
+                        file=_source(path, root))], None
+    if item.key is None or not reading.unchanged_since(path, item.key):
+        return record, None  # changed while it was read: its next reading is made afresh
+    return record, reading.make_entry(record.source, item.key, record, saved_day, item.extra)
 
 
 def read_records(folders: list[Path], jobs: int | None = None,
                  progress: Callable[[int], object] | None = None,
                  started: Callable[[int], object] | None = None,
+                 cache: RecordCache | None = None,
                  ) -> tuple[list[Record], list[Problem]]:
     """Read every record under ``folders``; a file that cannot be read becomes a problem.
 
@@ -227,31 +251,57 @@ def read_records(folders: list[Path], jobs: int | None = None,
     silence. .doc and .rtf files are converted to .docx by one LibreOffice run first. The rest
     of the work always goes on: one broken file never stops the log. Records and problems
     come back in file order, read by ``jobs`` processes (default: the cores).
+
+    With a reading ``cache``, a file whose reading it keeps is not read (nor converted) again;
+    what is read is kept in it, and it is closed (its :attr:`~RecordCache.notes` then say
+    whether it could be used).
     """
     found, problems = find_files(folders)
     roots = _named_apart([(f.path, f.root) for f in found])
     found = [Found(f.path, root, f.how, f.reason) for f, (_p, root) in zip(found, roots,
                                                                           strict=True)]
-    with converted([f.path for f in found if f.how is How.CONVERT]) as made:
-        outcome: list[Record | list[Problem] | None] = []
-        items: list[tuple[Path, Path, Path | None]] = []
+    outcome: list[Record | list[Problem] | None] = []
+    todo: list[tuple[int, Found, Key | None, str]] = []  # (place in outcome, file, key, extra)
+    try:
+        through_soffice = ""
+        if cache is not None and any(f.how is How.CONVERT for f in found):
+            through_soffice = reading.converter_key(libreoffice.soffice())
         for f in found:
             if f.how is How.SKIP:
                 outcome.append([Problem(f.reason, file=_source(f.path, f.root))])
-            elif f.how is How.CONVERT and f.path not in made.made:
-                outcome.append([Problem(made.failed[f.path], file=_source(f.path, f.root))])
-            else:
-                outcome.append(None)  # read below
-                items.append((f.path, f.root, made.made.get(f.path)))
-        if started:
-            started(len(items))
-        results = iter(run_parallel(items, _read_one, jobs, progress))
+                continue
+            extra = through_soffice if f.how is How.CONVERT else ""
+            kept, key = (None, None) if cache is None else cache.get(
+                f.path, _source(f.path, f.root), extra)
+            if kept is not None:
+                outcome.append(kept)
+                continue
+            todo.append((len(outcome), f, key, extra))
+            outcome.append(None)  # read below
+        with converted([f.path for _i, f, _k, _e in todo if f.how is How.CONVERT]) as made:
+            places: list[int] = []
+            items: list[_Item] = []
+            for place, f, key, extra in todo:
+                if f.how is How.CONVERT and f.path not in made.made:
+                    outcome[place] = [Problem(made.failed[f.path], file=_source(f.path, f.root))]
+                    continue
+                places.append(place)
+                items.append(_Item(f.path, f.root, made.made.get(f.path),
+                                   None if cache is None else key, extra))
+            if started:
+                started(len(items))
+            for place, (result, entry) in zip(
+                    places, run_parallel(items, _read_one, jobs, progress), strict=True):
+                outcome[place] = result
+                if entry is not None and cache is not None:
+                    cache.put(entry)
+    finally:
+        if cache is not None:
+            cache.close()
     records: list[Record] = []
     for result in outcome:
-        if result is None:
-            result = next(results)
         if isinstance(result, list):
             problems.extend(result)
-        else:
+        elif result is not None:
             records.append(result)
     return records, problems

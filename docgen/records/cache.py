@@ -1,0 +1,409 @@
+"""The log's reading cache: each record's reading kept beside the log, so a re-run reads only
+what changed.
+
+A reading depends on the file's bytes, on the name the log gives the file (problems and the
+team read from a file name carry it), on docgen (its version and its code: a reader that
+changed reads anew), for a file LibreOffice converts on LibreOffice itself, and, for a record
+that does not say when docgen made it, on the day the file was last saved (year-less dates are
+read against it). An entry is used only when all of those are as they were; its file's
+modification time is then taken afresh. Anything else is read anew and its entry replaced;
+entries of files no longer found are dropped.
+
+The cache is a SQLite file beside the log (``.coaching_log.cache.sqlite`` for
+``coaching_log.xlsx``). Values are stored as JSON naming only docgen's own record types, so a
+cache file someone else wrote can at worst make a record read anew, never run code. A cache
+that is damaged, locked by another run or cannot be written never loses a value or stops the
+log: every record is then read afresh, and one note says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, fields, replace
+from functools import lru_cache
+from pathlib import Path
+
+import docgen
+from docgen.errors import Problem
+from docgen.models import Record, RecordedSession, RecordSettings
+from docgen.schema import Mode, Origin, Status
+
+__all__ = ["CACHE_SUFFIX", "Entry", "Key", "RecordCache", "cache_path", "decode", "encode",
+           "file_key", "make_entry", "unchanged_since"]
+
+CACHE_SUFFIX = ".cache.sqlite"
+FORMAT = 1  # the table's layout and the values' encoding; another number: the cache is rebuilt
+RACY_NS = 2_000_000_000  # a file modified this close to when it was read may change unseen
+_TIMEOUT = 2.0  # seconds to wait for another docgen run holding the cache
+
+_CLASSES: dict[str, type] = {c.__name__: c for c in (Record, RecordSettings, RecordedSession,
+                                                      Problem)}
+_ENUMS: dict[str, type] = {e.__name__: e for e in (Mode, Status, Origin)}
+_CLASS_FIELDS = {name: tuple(f.name for f in fields(c)) for name, c in _CLASSES.items()}
+
+
+def cache_path(output: Path) -> Path:
+    """Return where the reading cache of the log ``output`` is kept: beside it, hidden."""
+    return output.with_name(f".{output.stem}{CACHE_SUFFIX}")
+
+
+# --- values as JSON ---------------------------------------------------------------------------
+
+
+def encode(value: object) -> object:
+    """Return ``value`` (a record and what it holds) as JSON data that :func:`decode` restores.
+
+    Raises TypeError for a value of a type docgen's records do not hold.
+    """
+    kind = type(value)
+    if value is None or kind is str or kind is int or kind is float or kind is bool:
+        return value
+    if kind is tuple:
+        return ["t", *(encode(v) for v in value)]  # type: ignore[attr-defined]
+    if kind is dt.datetime:
+        return ["dt", value.isoformat()]  # type: ignore[attr-defined]
+    if kind is dt.date:
+        return ["d", value.isoformat()]  # type: ignore[attr-defined]
+    if kind is dt.time:
+        return ["tm", value.isoformat()]  # type: ignore[attr-defined]
+    name = kind.__name__
+    if _ENUMS.get(name) is kind:
+        return ["e", name, value.value]  # type: ignore[attr-defined]
+    if _CLASSES.get(name) is kind:
+        return ["c", name, *(encode(getattr(value, f)) for f in _CLASS_FIELDS[name])]
+    raise TypeError(f"a {name} is not kept in the reading cache")
+
+
+def decode(data: object) -> object:
+    """Return the value :func:`encode` made ``data`` from; ValueError if it is not such data."""
+    if type(data) is not list:
+        if data is None or type(data) in (str, int, float, bool):
+            return data
+        raise ValueError(f"unexpected {type(data).__name__} in a cached value")
+    if not data:
+        raise ValueError("an empty list in a cached value")
+    tag = data[0]
+    try:
+        if tag == "t":
+            return tuple(decode(v) for v in data[1:])
+        if tag == "c":
+            cls = _CLASSES[data[1]]
+            values = [decode(v) for v in data[2:]]
+            if len(values) != len(_CLASS_FIELDS[data[1]]):
+                raise ValueError(f"a cached {data[1]} has {len(values)} fields")
+            return cls(*values)
+        if tag == "e":
+            return _ENUMS[data[1]](data[2])
+        if tag == "d":
+            return dt.date.fromisoformat(data[1])
+        if tag == "tm":
+            return dt.time.fromisoformat(data[1])
+        if tag == "dt":
+            return dt.datetime.fromisoformat(data[1])
+    except (KeyError, IndexError, TypeError) as exc:
+        raise ValueError(f"a damaged cached value ({exc})") from None
+    raise ValueError(f"unknown tag {tag!r} in a cached value")
+
+
+def dumps(record: Record) -> str:
+    """Return ``record`` as the JSON text the cache keeps."""
+    return json.dumps(encode(record), ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str) -> Record:
+    """Return the record kept as ``text``; ValueError if it is not one."""
+    try:
+        value = decode(json.loads(text))
+    except RecursionError:
+        raise ValueError("a cached value nested too deep") from None
+    if type(value) is not Record:
+        raise ValueError("a cached value that is not a record")
+    return value
+
+
+# --- what a reading depends on ----------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Return a digest of docgen's own code: a reader changed without a new version reads anew."""
+    root = Path(docgen.__file__).parent
+    h = hashlib.sha256()
+    try:
+        for path in sorted(root.rglob("*.py")):
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(b"\0")
+            h.update(path.read_bytes())
+            h.update(b"\0")
+    except OSError:
+        return ""  # unreadable sources: the version alone keys the cache
+    return h.hexdigest()
+
+
+def converter_key(exe: str | None) -> str:
+    """Return what a reading through LibreOffice depends on: which soffice, as installed."""
+    if exe is None:
+        return "soffice:none"
+    try:
+        real = Path(exe).resolve()
+        st = real.stat()
+    except OSError:
+        return f"soffice:{exe}"
+    return f"soffice:{real}:{st.st_size}:{st.st_mtime_ns}"
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """A file as it was when it was hashed: its bytes' digest and what its stat said."""
+
+    digest: str
+    stat: tuple[int, int, int]  # size, modification time (ns), inode
+    racy: bool  # modified so recently that a change in the same clock tick could go unseen
+
+
+def _stat_tuple(st: os.stat_result) -> tuple[int, int, int]:
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def file_key(path: Path) -> Key | None:
+    """Return the key of the bytes at ``path`` now; None when it cannot be read."""
+    now = time.time_ns()
+    try:
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            digest = hashlib.sha256(fh.read()).hexdigest()
+    except OSError:
+        return None
+    return Key(digest, _stat_tuple(st), st.st_mtime_ns > now - RACY_NS)
+
+
+def unchanged_since(path: Path, key: Key) -> bool:
+    """Tell whether ``path`` is still as it was when ``key`` was taken (so the reading made
+    since is the reading of the bytes hashed)."""
+    try:
+        return not key.racy and _stat_tuple(path.stat()) == key.stat
+    except OSError:
+        return False
+
+
+def saved_day_of(path: Path) -> str:
+    """Return the local day ``path`` was last modified (ISO), as the reader takes it; ""."""
+    try:
+        return dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+    except (OSError, ValueError, OverflowError):
+        return ""
+
+
+def _modified(path: Path) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+    except (OSError, OverflowError, ValueError):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A reading to keep: the record, as JSON, under what it was read from."""
+
+    source: str
+    digest: str
+    extra: str  # what else the reading depended on (LibreOffice's identity), or ""
+    saved_day: str  # the day of the file's last save the reading used (ISO), or ""
+    value: str
+
+
+def make_entry(source: str, key: Key, record: Record, saved_day: str, extra: str = ""
+               ) -> Entry | None:
+    """Return the entry keeping ``record`` (named ``source``) read from a file of ``key``; None
+    if it cannot be kept (a value the cache does not hold)."""
+    try:
+        value = dumps(record)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return Entry(source, key.digest, extra, saved_day, value)
+
+
+# --- the cache --------------------------------------------------------------------------------
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS readings (
+    source TEXT PRIMARY KEY,
+    digest TEXT NOT NULL,
+    version TEXT NOT NULL,
+    code TEXT NOT NULL,
+    extra TEXT NOT NULL,
+    saved_day TEXT NOT NULL,
+    value TEXT NOT NULL
+) WITHOUT ROWID
+"""
+
+
+class RecordCache:
+    """The readings kept beside one log: look each file up, then keep what was read anew.
+
+    Use :meth:`get` for each file, :meth:`put` for each reading made, then :meth:`close` once;
+    :attr:`notes` then says what the log's reader should know (a cache that could not be used).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.notes: list[str] = []
+        self.hits = 0
+        self._db: sqlite3.Connection | None = None
+        self._unusable = False  # found damaged, locked or unwritable: no more use this run
+        self._rebuild = False  # damaged: written anew at the end
+        self._damaged_entries = 0
+        self._keep: set[str] = set()
+        self._new: list[Entry] = []
+        self._version = str(docgen.__version__)
+        self._code = code_digest()
+        self._open()
+
+    # the one place a failure of the cache turns into a note
+    def _give_up(self, exc: BaseException, *, rebuild: bool = False) -> None:
+        if self._unusable:
+            return
+        self._unusable = True
+        self._rebuild = rebuild
+        self._drop_connection()
+        reason = str(exc) or type(exc).__name__
+        if rebuild:
+            then = "a new one is written"
+        elif "locked" in reason:
+            then = "another docgen run may be using it; it is left as it is"
+        else:
+            then = "it is left as it is; check that the log's folder can be written"
+        self.notes.append(
+            f"the log's reading cache {self.path.name} could not be used ({reason}): every "
+            f"record was read afresh, so the log is complete; {then}")
+
+    def _drop_connection(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+    def _open(self) -> None:
+        try:
+            if not self.path.exists():
+                return  # made when the readings are kept
+            db = sqlite3.connect(self.path, timeout=_TIMEOUT, isolation_level=None)
+        except (sqlite3.Error, OSError) as exc:
+            self._give_up(exc)
+            return
+        self._db = db
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if version != FORMAT or "readings" not in tables:
+                raise sqlite3.DatabaseError(f"not a docgen reading cache of format {FORMAT}")
+        except sqlite3.OperationalError as exc:
+            self._give_up(exc, rebuild="locked" not in str(exc))
+        except sqlite3.DatabaseError as exc:  # not a database, or not ours: damaged
+            self._give_up(exc, rebuild=True)
+
+    def get(self, path: Path, source: str, extra: str = "") -> tuple[Record | None, Key | None]:
+        """Return the kept reading of ``path`` (named ``source``) if nothing it depends on
+        changed, else None; and the file's key, to keep a new reading under (None: the file
+        cannot be read now, or changed while it was hashed)."""
+        key = file_key(path)
+        if key is None or self._db is None or self._unusable:
+            return None, key
+        try:
+            row = self._db.execute(
+                "SELECT digest, version, code, extra, saved_day, value FROM readings "
+                "WHERE source = ?", (source,)).fetchone()
+        except sqlite3.OperationalError as exc:
+            self._give_up(exc, rebuild="locked" not in str(exc))
+            return None, key
+        except sqlite3.DatabaseError as exc:
+            self._give_up(exc, rebuild=True)
+            return None, key
+        if row is None or tuple(row[:4]) != (key.digest, self._version, self._code, extra):
+            return None, key
+        if row[4] and row[4] != saved_day_of(path):
+            return None, key
+        try:
+            record = loads(row[5])
+        except ValueError:
+            self._damaged_entries += 1
+            return None, key
+        self._keep.add(source)
+        self.hits += 1
+        if record.modified is None:  # a reading that does not give the file's time
+            return record, key
+        return replace(record, modified=_modified(path)), key
+
+    def put(self, entry: Entry) -> None:
+        """Keep ``entry`` (written at :meth:`close`)."""
+        self._new.append(entry)
+
+    def close(self) -> None:
+        """Write the new readings and drop every entry not used this run (a file gone, or one
+        read anew whose reading could not be kept); never raises."""
+        if self._damaged_entries:
+            self.notes.append(
+                f"{self._damaged_entries} entries of the log's reading cache {self.path.name} "
+                "were damaged: those records were read afresh")
+        if self._unusable and not self._rebuild:
+            self._new.clear()
+            return
+        try:
+            if self._rebuild or self._db is None:
+                self._write_anew()
+            else:
+                self._update(self._db)
+        except (sqlite3.Error, OSError) as exc:
+            self._give_up(exc)
+        finally:
+            self._drop_connection()
+            self._new.clear()
+
+    def _rows(self) -> list[tuple[str, ...]]:
+        return [(e.source, e.digest, self._version, self._code, e.extra, e.saved_day, e.value)
+                for e in self._new]
+
+    def _update(self, db: sqlite3.Connection) -> None:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("CREATE TEMP TABLE keep (source TEXT PRIMARY KEY)")
+            db.executemany("INSERT OR IGNORE INTO keep VALUES (?)",
+                           ((s,) for s in {*self._keep, *(e.source for e in self._new)}))
+            db.execute("DELETE FROM readings WHERE source NOT IN (SELECT source FROM keep)")
+            db.executemany("INSERT OR REPLACE INTO readings VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           self._rows())
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _write_anew(self) -> None:
+        """Write the cache as a new file, then put it in place of any old one at once."""
+        self._drop_connection()
+        temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        temporary.unlink(missing_ok=True)
+        try:
+            db = sqlite3.connect(temporary, isolation_level=None)
+            try:
+                db.execute(f"PRAGMA user_version = {FORMAT}")
+                db.execute(_SCHEMA)
+                db.execute("BEGIN")
+                db.executemany("INSERT OR REPLACE INTO readings VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               self._rows())
+                db.execute("COMMIT")
+            finally:
+                db.close()
+            # a journal left by the damaged file must not be played back into the new one
+            for suffix in ("-journal", "-wal", "-shm"):
+                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+            os.replace(temporary, self.path)
+        finally:
+            temporary.unlink(missing_ok=True)
