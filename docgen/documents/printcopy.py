@@ -125,7 +125,7 @@ def _blank(sdt: etree._Element, sizes: _Sizes, width: int) -> None:
         children = list(content) if content is not None else []
         _replace(sdt, children)
         return
-    rule = _rule_length(parent, sdt, prompt, sizes, width, first_run)
+    rule, own_line = _rule_length(parent, sdt, prompt, sizes, width, first_run)
     if not rule:
         _replace(sdt, [])
         return
@@ -138,6 +138,8 @@ def _blank(sdt: etree._Element, sizes: _Sizes, width: int) -> None:
     color = etree.SubElement(rpr, f"{W}color")
     color.set(f"{W}val", RULE_COLOR)
     run.append(rpr)
+    if own_line:
+        etree.SubElement(run, f"{W}br")
     t = etree.SubElement(run, f"{W}t")
     t.set(XML_SPACE, "preserve")
     t.text = "_" * rule
@@ -159,24 +161,28 @@ def _replace(sdt: etree._Element, new: list[etree._Element]) -> None:
 
 
 def _rule_length(par: etree._Element, sdt: etree._Element, prompt: str, sizes: _Sizes,
-                 width: int, run: etree._Element | None) -> int:
-    """Return how many underscores the rule in place of ``sdt`` gets (0: none).
+                 width: int, run: etree._Element | None) -> tuple[int, bool]:
+    """Return how many underscores the rule in place of ``sdt`` gets (0: none), and whether
+    it starts a line of its own.
 
     None when the field has its line to itself in a table cell; a short rule when text
     follows it on its line; else a rule to about the end of the line, estimated from the
-    cell's (or page's) width and the text before it.
+    cell's (or page's) width and the text before it, or a whole line below when that leaves
+    less than a third of the line to write on.
     """
     before, after = _line_around(par, sdt)
     cell = next(sdt.iterancestors(f"{W}tc"), None)
     if not before.strip() and not after.strip() and cell is not None:
-        return 0
+        return 0, False
     if after.strip():
-        return max(MIN_RULE, len(prompt))
+        return max(MIN_RULE, len(prompt)), False
     size = sizes.of(par, run)
     room = (_cell_width(cell) if cell is not None else width) - _CELL_MARGINS
-    used = _text_extent(before, par, size)
+    used = _text_extent(before, par, size) % max(room, 1)  # where a long label's last line ends
     underscore = 5.56 * size  # twips: 0.556 em of a size in half-points (Arial, Liberation)
-    return max(MIN_RULE, int((room - used) * 0.9 / underscore))
+    own_line = room - used < room / 3
+    left = room if own_line else room - used
+    return max(MIN_RULE, int(left * 0.9 / underscore)), own_line
 
 
 def _line_around(par: etree._Element, sdt: etree._Element) -> tuple[str, str]:
