@@ -85,10 +85,31 @@ def page_with(pdf: Path, words: str) -> int:
         page += 1
 
 
+def blank_form_picture(dest: Path) -> None:
+    """Write ``dest``: a Record of Coaching form as ``docgen generate --pdf`` prints it for a
+    team with no session yet (its coach and members filled in, every other field writing
+    space, no prompt printed)."""
+    from docgen.cohort.starter import write_cohort_workbook
+
+    team = {"team_id": "T10", "team_name": "Safer handovers on Ward 3",
+            "organisation": "NHS Lothian", "team_members": "Ruth Aitken; Callum Doig",
+            "coach": "Fiona MacLeod", "coach_email": "fiona.macleod@nhs.scot"}
+    with tempfile.TemporaryDirectory() as tmp:
+        cohort = Path(tmp) / "cohort.xlsx"
+        write_cohort_workbook(cohort, {"Teams": [team], "Sessions": [], "Mentoring": []})
+        out = Path(tmp) / "output"
+        report = jobs.generate(cohort, out, only="contracts", pdf=True)
+        if report.pdf_missing or not report.pdfs:
+            sys.exit("\n".join(map(str, report.pdf_missing)) or "no PDF was made")
+        pdf = next((out / "contracts").glob("*.pdf"))
+        first_page_png(pdf, dest, page=page_with(pdf, "Record of Coaching"))
+
+
 def main() -> None:
     if not shutil.which("soffice") or not shutil.which("pdftoppm"):
         sys.exit("needs LibreOffice (soffice) and pdftoppm (poppler-utils)")
     DOCS.mkdir(exist_ok=True)
+    blank_form_picture(DOCS / "printed-blank-form.png")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "output"
         jobs.generate(ROOT / "data" / "cohort.xlsx", out)
