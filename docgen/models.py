@@ -55,6 +55,7 @@ class Team:
     duration: str = ""
     review_after: int | None = None
     first_session: dt.date | None = None
+    contact_email: str = ""  # the team's contact, for the coaches' ICF logs
     extra: dict[str, str] = field(default_factory=dict)
     row: int = 0
 
@@ -223,6 +224,7 @@ class ExpectedTeam:
     coaches: tuple[str, ...] = ()
     first_session: dt.date | None = None  # the Teams sheet's, else its first planned session
     review_after: int | None = None  # the team's own; None: the programme's
+    contact_email: str = ""  # the Teams sheet's Contact email: the ICF log's contact
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,8 @@ TEAMS = Sheet(
         Column("Organisation"),
         Column("Team members", Kind.NAMES, help="Names separated by ; or new lines",
                attr="members", joiner="\n"),
+        Column("Contact email", Kind.EMAIL, help="The team's contact, for the coaches' ICF "
+               "logs (blank: the team members' names)"),
         Column("Coach", Kind.NAMES, help="One or more coaches separated by ;", attr="coaches"),
         Column("Coach email", Kind.EMAIL),
         Column("Venue", help="Blank: the programme's default venue", fallback="default_venue"),

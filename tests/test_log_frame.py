@@ -291,3 +291,24 @@ def test_without_the_cohort_the_pace_runs_over_the_course_the_record_was_made_fo
     data = summarise(older, problems, TODAY)
     assert data.teams[0].expected_hours == expected(START)  # the default: four months
     assert "team T1 do not say how many months" in data.notes[1]
+
+
+def test_the_icf_contact_is_the_cohorts_contact_email_where_it_has_one(
+        tmp_path: Path, make_cohort) -> None:
+    rows = {"Programme": [{"cohort": COHORT}],
+            "Teams": [{"team_id": t, "team_name": f"Team {t}", "team_members": "Ann Member",
+                       "coach": "Dr Jo Bloggs", "first_session": START, **extra}
+                      for t, extra in (("T1", {"contact_email": "ward7@nhs.scot"}),
+                                       ("T2", {}))],
+            "Sessions": [_session("T1", START, 14, 15), _session("T2", START, 14, 15)]}
+    data = make_cohort(rows)
+    jobs.generate(data, tmp_path / "out", today=START)
+    for team in ("T1", "T2"):
+        fill(contract(tmp_path / "out", team), {"record.held": "Yes"})
+    log = tmp_path / "log.xlsx"
+    jobs.log([tmp_path / "out"], log, cohort=data, today=TODAY)
+    contacts = {r["Client name"]: r["Contact information"] for r in sheet(log, "ICF log")}
+    assert contacts == {"Team T1": "ward7@nhs.scot", "Team T2": "Ann Member"}
+    jobs.log([tmp_path / "out"], log, today=TODAY)  # without the cohort: the members
+    contacts = {r["Client name"]: r["Contact information"] for r in sheet(log, "ICF log")}
+    assert contacts == {"Team T1": "Ann Member", "Team T2": "Ann Member"}

@@ -49,7 +49,7 @@ def frame_of(cohort: Cohort) -> Frame:
         teams.append(ExpectedTeam(
             team_id=t.team_id, team_name=t.team_name, organisation=t.organisation,
             coaches=tuple(t.coaches), first_session=t.first_session or min(planned, default=None),
-            review_after=t.review_after))
+            review_after=t.review_after, contact_email=t.contact_email))
     firsts = [t.first_session for t in teams if t.first_session is not None]
     programme = cohort.programme
     try:  # validated as a whole number when the cohort was read; blank: the default

@@ -116,7 +116,8 @@ ICF = (
         "into your ICF client coaching log."),
     Col("Client name", "client"),
     Col("Contact information", "contact", "wrap",
-        note="The team members named in the Record of Coaching forms"),
+        note="The team's Contact email on the cohort's Teams sheet (with --cohort); "
+        "else the team members named in the Record of Coaching forms"),
     Col("Individual/Group", "individual_or_group"),
     Col("Number in group", "number_in_group", "int"),
     Col("Start date", "start_date", "date"),

@@ -31,9 +31,10 @@ How the figures are counted (what a manager reads on the Teams sheet):
   is shown, those whose record did not come back as such, and a record of a team or pair the
   cohort does not have is named on the Problems sheet. Without one, the log can show only the
   teams whose records it read, and says so (``LogData.notes``).
-- The ICF log has one row per team and coach. Its *contact* is the team members named in the
-  forms (ICF asks for the client's contact; the team is the client and its members are the
-  people coached), its group size the number of those members. Programme coaching counts as
+- The ICF log has one row per team and coach. Its *contact* is the team's Contact email on
+  the cohort's Teams sheet (given as the frame), else the team members named in the forms
+  (ICF asks for the client's contact; the team is the client and its members are the people
+  coached); its group size is the number of those members. Programme coaching counts as
   paid hours unless the record says the cohort's coaching is not paid.
 """
 
@@ -614,7 +615,11 @@ def _coach_rows(by_coach: dict[str, list[tuple[_Team, RecordedSession]]],
     return sorted(rows, key=lambda r: (r.coach == NOT_RECORDED, person_key(r.coach)))
 
 
-def _icf_rows(by_coach: dict[str, list[tuple[_Team, RecordedSession]]]) -> list[IcfRow]:
+def _icf_rows(by_coach: dict[str, list[tuple[_Team, RecordedSession]]],
+              contacts: dict[str, str] | None = None) -> list[IcfRow]:
+    """Return one ICF row per coach and team; ``contacts``: the cohort's Contact email by
+    team key, the contact where a team has one (else its members' names)."""
+    contacts = contacts or {}
     rows: list[IcfRow] = []
     for coach, items in by_coach.items():
         per_team: dict[str, list[tuple[_Team, RecordedSession]]] = {}
@@ -632,7 +637,8 @@ def _icf_rows(by_coach: dict[str, list[tuple[_Team, RecordedSession]]]) -> list[
                                if x)
             paid = main.settings.coaching_paid
             rows.append(IcfRow(
-                coach=coach, client=client, contact="; ".join(members),
+                coach=coach, client=client,
+                contact=contacts.get(team.key) or "; ".join(members),
                 individual_or_group=kind, number_in_group=size,
                 start_date=dates[0] if dates else None, end_date=dates[-1] if dates else None,
                 paid_hours=hours if paid else 0.0, pro_bono_hours=0.0 if paid else hours,
@@ -775,7 +781,9 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
         sessions=tuple(session_rows),
         teams=tuple(team_rows),
         coaches=tuple(_coach_rows(by_coach, ordered)),
-        icf=tuple(_icf_rows(by_coach)),
+        icf=tuple(_icf_rows(by_coach, {f"{cohort}\n{key}": want.contact_email
+                                       for (cohort, key), want in expected.items()
+                                       if want.contact_email})),
         problems=tuple(found),
         today=today,
         files=len(records),
