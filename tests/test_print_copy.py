@@ -137,6 +137,15 @@ def test_an_agreement_prints_its_rules_where_the_paper_form_has_them(made: Path)
     assert not [p for p in PROMPTS if p in "\n".join(texts)]
 
 
+def test_a_field_after_a_long_label_gets_a_whole_line_below_it(made: Path) -> None:
+    root = copy_root(print_copy(blank_agreement(made)) or b"")
+    notice = next(p for p in root.iter(f"{W}p")
+                  if "".join(t.text or "" for t in p.iter(f"{W}t")).startswith("What "))
+    rule = notice.findall(f"{W}r")[-1]
+    assert rule.find(f"{W}br") is not None  # the label leaves little room on its line
+    assert len(rule.find(f"{W}t").text) > 60 and set(rule.find(f"{W}t").text) == {"_"}
+
+
 def test_entries_are_printed_as_they_are(made: Path) -> None:
     path = filled_contract(made)
     data = print_copy(path)
@@ -230,7 +239,7 @@ def test_every_printed_page_names_its_team_or_pair(printed: Path) -> None:
             team = "Ward 7 Falls (T1)" if "(T1)" in pdf.name else '(T2)'
             names = [team, "A & B"] if team == "(T2)" else [team]
         else:
-            names = [part for part in pdf.stem.split(" and ")]
+            names = pdf.stem.split(" and ")
         count = pdf_page_count(pdf)
         assert count >= 2
         for page in range(1, count + 1):
