@@ -16,7 +16,7 @@ from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from docgen import ooxml, schema
-from docgen.documents.messages import syntax_message, unbalanced_message
+from docgen.documents.messages import render_message, syntax_message, unbalanced_message
 from docgen.errors import DocgenError, Problem
 from docgen.ooxml.controls import coach_field_warnings
 from docgen.ooxml.drawings import has_drawings
@@ -55,6 +55,9 @@ class Part:
     drawings: bool = False
     placeholders: bool = False  # some controls' placeholders are decided per document
     lines: bool = False  # paragraphs laid on lines for Jinja: joined after rendering
+    name: str = ""
+    typed: str = field(default="", repr=False)  # the part's XML as saved: for messages
+    laid: str = field(default="", repr=False)  # the source Jinja read, a paragraph a line
 
 
 @dataclass
@@ -66,6 +69,7 @@ class PartSource:
     parts: dict[str, Part] = field(default_factory=dict)
     core: dict[str, jinja2.Template] = field(default_factory=dict)
     core_xml: bytes = b""
+    core_sources: dict[str, str] = field(default_factory=dict)
     base_properties: dict[str, str] = field(default_factory=dict)
     variables: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
@@ -80,37 +84,42 @@ def _mend(xml: str) -> str:
     return DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]
 
 
-def _check_no_escape_off(ast: nodes.Template, path: Path) -> None:
+def _check_no_escape_off(env: SandboxedEnvironment, ast: nodes.Template, path: Path,
+                         name: str, source: str, typed: str) -> None:
     for node in ast.find_all((nodes.EvalContextModifier, nodes.ScopedEvalContextModifier)):
         for kw in node.options:
             if kw.key == "autoescape":
+                where = render_message(name, source, typed, env, node.lineno, "'autoescape'")
                 raise DocgenError(Problem(
-                    "the template switches off escaping ({% autoescape %}): values must "
-                    "always be escaped for Word's XML; remove the tag", file=str(path)))
+                    f"{where or 'a tag'} switches off escaping ({{% autoescape %}}): values "
+                    "must always be escaped for Word's XML; remove the tag", file=str(path)))
 
 
 def _parse(env: SandboxedEnvironment, path: Path, name: str, source: str,
-           variables: set[str] | None = None) -> nodes.Template:
-    """Parse a part's source; add the fields it uses to ``variables``."""
+           variables: set[str] | None = None, typed: str = "") -> nodes.Template:
+    """Parse a part's source; add the fields it uses to ``variables``.
+
+    ``typed`` is the part as saved, so that a refusal quotes the tag as the admin typed it.
+    """
     try:
         ast = env.parse(source)
         if variables is not None:
             variables |= meta.find_undeclared_variables(ast)  # also finds unknown filters
     except jinja2.TemplateSyntaxError as exc:
-        raise DocgenError(Problem(syntax_message(name, source, exc.lineno, exc.message or ""),
-                                  file=str(path))) from None
-    _check_no_escape_off(ast, path)
+        raise DocgenError(Problem(syntax_message(name, source, exc.lineno, exc.message or "",
+                                                 typed, env), file=str(path))) from None
+    _check_no_escape_off(env, ast, path, name, source, typed)
     return ast
 
 
 def _template(env: SandboxedEnvironment, path: Path, name: str, source: str,
-              ast: nodes.Template) -> jinja2.Template:
+              ast: nodes.Template, typed: str = "") -> jinja2.Template:
     """Compile a parsed part; an unknown filter or test is reported here, as Jinja finds it."""
     try:
         return env.from_string(ast)
     except jinja2.TemplateSyntaxError as exc:
-        raise DocgenError(Problem(syntax_message(name, source, exc.lineno, exc.message or ""),
-                                  file=str(path))) from None
+        raise DocgenError(Problem(syntax_message(name, source, exc.lineno, exc.message or "",
+                                                 typed, env), file=str(path))) from None
 
 
 def _read(path: Path) -> tuple[list[str], dict[str, bytes]]:
@@ -140,6 +149,7 @@ def _compile_part(r: _Reading, name: str, text: str, body: Body | None = None,
                   whole: bool = False) -> Part:
     """Compile one part's XML as docxtpl would render it; ``whole`` for a header or footer."""
     env, path, src = r.env, r.path, r.src
+    typed = text
     text = keep_deletions(text)
     prepared, runtime = ooxml.compile_placeholders(
         text, schema.PLACEHOLDERS, r.blank_test, path, name,
@@ -153,16 +163,16 @@ def _compile_part(r: _Reading, name: str, text: str, body: Body | None = None,
     # rendering the part unlaid is the same and saves joining every document's lines.
     laid = paragraphs_on_lines(source)
     lines = any(t in source for t in ("-}}", "-%}", "-#}"))
-    ast = _parse(env, path, name, laid, src.variables)
-    rendered = ast if lines else _parse(env, path, name, source)
+    ast = _parse(env, path, name, laid, src.variables, typed)
+    rendered = ast if lines else _parse(env, path, name, source, typed=typed)
     source = laid
     proven, unbalanced = check_blocks(source)
     if unbalanced is not None:
-        raise DocgenError(Problem(unbalanced_message(name, source, unbalanced),
+        raise DocgenError(Problem(unbalanced_message(name, source, unbalanced, typed),
                                   file=str(path)))
-    part = Part(_template(env, path, name, laid, rendered), body=body, whole=whole,
+    part = Part(_template(env, path, name, laid, rendered, typed), body=body, whole=whole,
                 constant=not any(m in source for m in _MARKERS), proven=proven,
-                placeholders=runtime, lines=lines)
+                placeholders=runtime, lines=lines, name=name, typed=typed, laid=laid)
     part.flat = proven and is_flat(source)
     if body is not None:
         part.drawings = has_drawings(source)
@@ -175,6 +185,7 @@ def _core(env: SandboxedEnvironment, path: Path, data: bytes, src: PartSource) -
     for prop, text in core_templates(data, path).items():
         ast = _parse(env, path, f"{CORE_PART} ({prop})", text, src.variables)
         src.core[prop] = _template(env, path, f"{CORE_PART} ({prop})", text, ast)
+        src.core_sources[prop] = text
     src.core_xml = data
 
 

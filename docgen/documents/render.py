@@ -27,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from docgen import ooxml, schema
+from docgen.documents.messages import render_message
 from docgen.documents.package import Member, content_digest, member, write_zip
 from docgen.documents.parts import Part, PartSource, read_template
 from docgen.errors import DocgenError, Problem, os_problem
@@ -117,22 +118,68 @@ def _resolve_listing(xml: str) -> str:
     return DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
 
 
-def _failure(path: Path, exc: Exception) -> DocgenError:
-    """Return the error for a template that failed on this document's values."""
+def _failure(path: Path, exc: Exception, where: str = "") -> DocgenError:
+    """Return the error for a template that failed on this document's values.
+
+    ``where`` names the tag that failed as the admin typed it, when it could be found.
+    """
     file = str(path)
     if isinstance(exc, DocgenError):
         return exc
+    what = where or "the template"
     if isinstance(exc, SecurityError):
-        text = f"the template reaches for Python internals ({exc}): refused, nothing was written"
+        text = f"{what} reaches for Python internals ({exc}): refused, nothing was written"
     elif isinstance(exc, jinja2.UndefinedError):
-        text = f"the template uses a field the data lacks ({exc.message})"
+        text = f"{what} uses a field the data lacks ({exc.message})"
     elif isinstance(exc, jinja2.TemplateError):
-        text = f"the template cannot be rendered: {exc}"
+        text = f"{what} cannot be rendered: {exc}"
     elif isinstance(exc, (TypeError, ValueError, ArithmeticError, AttributeError)):
-        text = f"the template failed on a value: {exc}"
+        text = f"{what} failed on a value: {exc}"
     else:
-        text = f"the template failed ({type(exc).__name__}: {exc})"
+        text = f"{what} failed ({type(exc).__name__}: {exc})"
     return DocgenError(Problem(text, file=file))
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """Return the template line a rendering error was raised at (Jinja's traceback names it)."""
+    tb, line = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _failed_tag(env: jinja2.Environment, name: str, source: str, typed: str,
+                context: Mapping[str, object], exc: Exception) -> str:
+    """Return the tag, as typed, that ``exc`` was raised at; "" when none can be named.
+
+    The part is rendered again from the source laid a paragraph a line, so that Jinja's
+    line number says which paragraph (only ever done for a document that failed).
+    """
+    if isinstance(exc, DocgenError) or not source:
+        return ""
+    try:
+        env.from_string(source).render(context)
+    except Exception as again:
+        line = _template_line(again)
+        message = getattr(again, "message", None) or str(again)
+        kind = type(again)
+
+        def fails(tag: str) -> bool:  # the tag alone, with the document's values
+            try:
+                env.from_string(tag).render(context)
+            except kind:
+                return True
+            except Exception:
+                return False
+            return False
+
+        try:
+            return render_message(name, source, typed, env, line, message, fails)
+        except Exception:  # wording a message must not hide the failure itself
+            return ""
+    return ""
 
 
 @dataclass
@@ -153,6 +200,8 @@ class CompiledTemplate:
     _parts: dict[str, Part] = field(default_factory=dict, repr=False)
     _core: dict[str, jinja2.Template] = field(default_factory=dict, repr=False)
     _core_xml: bytes = field(default=b"", repr=False)
+    _core_sources: dict[str, str] = field(default_factory=dict, repr=False)
+    _env: jinja2.Environment | None = field(default=None, repr=False)
     _base_properties: dict[str, str] = field(default_factory=dict, repr=False)
     _docxtpl: Callable[[Mapping[str, object], Mapping[str, str]], bytes] | None = field(
         default=None, repr=False)
@@ -169,6 +218,11 @@ class CompiledTemplate:
     def missing(self, context: Mapping[str, object]) -> list[str]:
         """Return the fields this template uses that ``context`` does not provide."""
         return sorted(self.variables - set(context))
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickle as the file and its digest: a worker process that is spawned, not forked,
+        compiles the template again (compiled Jinja code does not pickle)."""
+        return _compiled_again, (self.path, self.digest, list(self.notes), list(self.warnings))
 
     def _finish(self, name: str, part: Part, xml: str) -> bytes:
         """Apply docxtpl's after-steps to a rendered part; return the part's bytes."""
@@ -199,14 +253,21 @@ class CompiledTemplate:
     def render_parts(self, context: Mapping[str, object]) -> dict[str, bytes]:
         """Return the bytes of every part that depends on ``context``."""
         out: dict[str, bytes] = {}
+        name, source, typed = "", "", ""
         try:
             for name, part in self._parts.items():
+                source, typed = part.laid, part.typed
                 out[name] = self._finish(name, part, part.template.render(context))
-            if self._core:
-                values = {k: drop_controls(t.render(context)) for k, t in self._core.items()}
+            values = {}
+            for prop, template in self._core.items():
+                name, source, typed = f"{CORE_PART} ({prop})", self._core_sources[prop], ""
+                values[prop] = drop_controls(template.render(context))
+            if values:
                 out[CORE_PART] = core_xml_with(self._core_xml, values, self.path)
         except Exception as exc:  # a template must never end in a traceback
-            raise _failure(self.path, exc) from None
+            where = _failed_tag(self._env, name, source, typed, context, exc) if self._env \
+                else ""
+            raise _failure(self.path, exc, where) from None
         return out
 
     def render(self, context: Mapping[str, object], properties: Mapping[str, str]) -> bytes:
@@ -251,6 +312,19 @@ def compile_template(path: Path, env: SandboxedEnvironment | None = None) -> Com
             "save it as a .docx, and try again", file=str(path))) from None
 
 
+def _compiled_again(path: Path, digest: str, notes: list[str],
+                    warnings: list[str]) -> CompiledTemplate:
+    """Compile the template at ``path`` in a worker process, refusing a file that is no longer
+    the one the run started with (its documents would not be the run's)."""
+    compiled = compile_template(path)
+    if compiled.digest != digest:
+        raise DocgenError(Problem(
+            "the template changed while docgen was making documents from it: run the "
+            "command again", file=str(path)))
+    compiled.notes[:], compiled.warnings[:] = notes, warnings
+    return compiled
+
+
 def _compile(path: Path, env: SandboxedEnvironment) -> CompiledTemplate:
     source: PartSource = read_template(path, env, BLANK_TEST)
     compiled = CompiledTemplate(
@@ -263,6 +337,8 @@ def _compile(path: Path, env: SandboxedEnvironment) -> CompiledTemplate:
         _parts=source.parts,
         _core=source.core,
         _core_xml=source.core_xml,
+        _core_sources=source.core_sources,
+        _env=env,
         _base_properties=source.base_properties,
     )
     for name, blob in source.static.items():
