@@ -3,7 +3,9 @@ zip per coach) and print files (each kind's PDFs merged, a bookmark per document
 
 from __future__ import annotations
 
+import importlib
 import io
+import os
 import shutil
 import zipfile
 import zlib
@@ -20,6 +22,7 @@ from docgen.copies import COPIES_RECORD
 from docgen.documents import outputs
 from docgen.records.find import How, find_files
 
+generate_job = importlib.import_module("docgen.jobs.generate")  # the module, not the function
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None,
                                        reason="LibreOffice is not installed (CI installs it)")
 
@@ -184,12 +187,18 @@ def test_packs_follow_the_cohort_and_never_lose_a_changed_file(
 
 
 def test_a_rerun_with_nothing_changed_keeps_the_packs_and_mends_a_missing_file(
-        tmp_path: Path, make_cohort) -> None:
+        tmp_path: Path, make_cohort, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     cohort = make_cohort(rows())
     first = jobs.generate(cohort, out, coach_packs=True, jobs=1, today=TODAY)
     assert first.packs is not None and first.packs.unchanged == 0
     zip_bytes = (out / "coaches" / "Dr Jo Bloggs.zip").read_bytes()
+
+    def unread(_data: Path) -> None:
+        raise AssertionError("the cohort was read again")
+
+    # nothing changed: the cohort is not read, the packs are laid out as the last run said
+    monkeypatch.setattr(generate_job, "check", unread)
     again = jobs.generate(cohort, out, coach_packs=True, jobs=1, today=TODAY)
     assert again.rendered == 0 and again.packs is not None
     assert (again.packs.written, again.packs.unchanged) == (0, first.packs.written)
@@ -305,3 +314,21 @@ def test_real_print_file_and_packs_from_libreoffice(tmp_path: Path, make_cohort)
     assert sorted(files_in(pack)) == ["Theatres (T10).docx", "Theatres (T10).pdf",
                                       "Ward 7 Falls (T1).docx", "Ward 7 Falls (T1).pdf"]
     assert zipped(out / "coaches" / "Dr Jo Bloggs.zip") == files_in(pack)
+
+
+def test_a_pdf_older_than_its_edited_document_is_named(
+        tmp_path: Path, make_cohort, fake_soffice: set[str]) -> None:
+    out = tmp_path / "out"
+    cohort = make_cohort()
+    jobs.generate(cohort, out, only="contracts", print_file=True, jobs=1, today=TODAY)
+    docx = out / "contracts" / "Ward 7 Falls (T1).docx"
+    docx.write_bytes(docx.read_bytes() + b"\0")  # a coach's edit: kept, its PDF not remade
+    pdf = docx.with_suffix(".pdf")
+    os.utime(docx, (pdf.stat().st_mtime + 60,) * 2)
+    report = jobs.generate(cohort, out, only="contracts", print_file=True, coach_packs=True,
+                           jobs=1, today=TODAY)
+    [print_file] = report.print_files
+    assert [n.file for n in print_file.notes] == [str(pdf)]
+    assert report.packs is not None
+    assert [n.file for n in report.packs.notes] == [str(pdf)]
+    assert "older than its document" in report.packs.notes[0].message

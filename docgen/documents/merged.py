@@ -29,7 +29,7 @@ from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from docgen.copies import file_digest, is_own_copy, read_copies, write_copies
 from docgen.documents.outputs import pdf_problem
-from docgen.documents.packs import put_copy
+from docgen.documents.packs import older_pdf, put_copy
 from docgen.errors import Problem, os_problem
 
 _NOTICE_LINES = 40  # missing documents listed on the notice page (the bookmarks list them all)
@@ -46,6 +46,7 @@ class PrintFile:
     missing: list[Problem] = field(default_factory=list)  # one per document not in it
     problems: list[Problem] = field(default_factory=list)  # the file could not be written
     kept: list[Problem] = field(default_factory=list)  # a file in the way, kept aside
+    notes: list[Problem] = field(default_factory=list)  # PDFs older than their document
 
     @property
     def whole(self) -> bool:
@@ -78,6 +79,8 @@ def write_print_file(outdir: Path, name: str, entries: Sequence[tuple[str, str]]
             continue
         found.append((pdf, title))
         digests.append((title, file_digest(pdf)))
+        if (older := older_pdf(outdir / rel)) is not None:
+            result.notes.append(older)
     if not entries:
         _remove_old(outdir, name, old, new, result)
         _save(outdir, new, old, result)
@@ -86,17 +89,18 @@ def write_print_file(outdir: Path, name: str, entries: Sequence[tuple[str, str]]
         [digests, [p.message for p in result.missing]], ensure_ascii=False).encode()
     ).hexdigest()
     hashes, recorded = old.get(name, ((), ""))
-    if recorded == source and hashes and file_digest(result.path) == hashes[-1]:
-        result.documents = len(found)
-        result.pages = _page_count(result.path, len(result.missing))
-        new[name] = ((hashes[-1],), source)
+    made_from, _colon, pages = recorded.partition(":")  # "<source digest>:<pages>"
+    if made_from == source and pages.isdigit() and hashes and (
+            file_digest(result.path) == hashes[-1]):
+        result.documents, result.pages = len(found), int(pages)
+        new[name] = ((hashes[-1],), recorded)
     else:
         data = _merge(found, [(m, t) for (rel, t) in entries for m in result.missing
                               if m.file == str((outdir / rel).with_suffix(".pdf"))],
                       what, result)
         if data is not None:
             written, problem = put_copy(outdir, name, data, old, new, stamp=stamp,
-                                        kept=result.kept, source=source)
+                                        kept=result.kept, source=f"{source}:{result.pages}")
             result.written = bool(written)
             if problem is not None:
                 result.problems.append(problem)
@@ -122,14 +126,6 @@ def _remove_old(outdir: Path, name: str, old: dict, new: dict, result: PrintFile
         except OSError as exc:
             new[name] = old[name]
             result.problems.append(os_problem(exc, "could not be removed", result.path))
-
-
-def _page_count(path: Path, notice: int) -> int:
-    """Return the pages of the documents in a print file (its notice page not counted)."""
-    try:
-        return len(PdfReader(path).pages) - (1 if notice else 0)
-    except (OSError, PyPdfError, ValueError):
-        return 0
 
 
 def _merge(found: list[tuple[Path, str]], missing: list[tuple[Problem, str]], what: str,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import os
 import time
 import zipfile
@@ -124,6 +125,8 @@ def _pack(run: _Run, outdir: Path, coach: str, name: str, rels: list[str], pdf: 
     for rel in rels:
         docx = outdir / rel
         report.documents += 1
+        if pdf and (older := older_pdf(docx)) is not None and older not in report.notes:
+            report.notes.append(older)
         for source in [docx, docx.with_suffix(".pdf")] if pdf else [docx]:
             try:
                 data = source.read_bytes()
@@ -141,7 +144,36 @@ def _pack(run: _Run, outdir: Path, coach: str, name: str, rels: list[str], pdf: 
             f"{'; '.join(lacks)} (run docgen generate again once they are there)",
             file=str(run.root / name)))
     if members:
-        _put(run, f"{name}.zip", _zip(members))
+        _put_zip(run, f"{name}.zip", members)
+
+
+def _put_zip(run: _Run, rel: str, members: list[tuple[str, bytes, float]]) -> None:
+    """Put a coach's zip, built only when its members changed since docgen last wrote it
+    (building is most of a pack's cost: deflating every file again)."""
+    source = hashlib.sha256(json.dumps(
+        [(name, hashlib.sha256(data).hexdigest(), mtime) for name, data, mtime in members]
+    ).encode()).hexdigest()
+    hashes, recorded = run.old.get(rel, ((), ""))
+    if recorded == source and hashes and file_digest(run.root / rel) == hashes[-1]:
+        run.new[rel] = ((hashes[-1],), source)
+        run.report.unchanged += 1
+        return
+    _put(run, rel, _zip(members), source)
+
+
+def older_pdf(docx: Path) -> Problem | None:
+    """Name the PDF beside ``docx`` when it is older than the document (the document was
+    changed since the PDF was made, e.g. edited by a coach and so kept as it is)."""
+    pdf = docx.with_suffix(".pdf")
+    try:
+        if pdf.stat().st_mtime >= docx.stat().st_mtime:
+            return None
+    except OSError:
+        return None
+    return Problem("is older than its document, which was changed since (an edited document "
+                   "is kept as it is, and its PDF not made again): it is used as it is; "
+                   "delete it and run docgen generate --pdf again to make it from the "
+                   "document as it is now", file=str(pdf))
 
 
 def _zip(members: list[tuple[str, bytes, float]]) -> bytes:
@@ -198,11 +230,11 @@ def put_copy(root: Path, rel: str, data: bytes, old: Copies, new: Copies, *, sta
     return True, None
 
 
-def _put(run: _Run, rel: str, data: bytes) -> bool:
+def _put(run: _Run, rel: str, data: bytes, source: str = "") -> bool:
     """Put one file of a pack; False when it is not there as it should be (named)."""
     report = run.report
     written, problem = put_copy(run.root, rel, data, run.old, run.new, stamp=run.stamp,
-                                kept=report.kept)
+                                kept=report.kept, source=source)
     if problem is not None:
         report.problems.append(problem)
         return False
