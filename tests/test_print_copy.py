@@ -15,8 +15,9 @@ from lxml import etree
 
 from docgen import jobs, schema
 from docgen.cohort.starter import write_cohort_workbook
-from docgen.documents.printcopy import RULE_COLOR, print_copies, print_copy, print_part
+from docgen.documents.printcopy import print_copies, print_copy
 from docgen.ooxml.controls import showing_prompt
+from docgen.ooxml.printing import RULE_COLOR, print_part
 from docgen.records import read_record
 from docgen.records.find import How, find_files
 
