@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from docgen import jobs
 from docgen.cli import main
+from docgen.documents.outputs import MANIFEST
 from docgen.log.summary import NO_FRAME, summarise
 from docgen.models import ExpectedTeam, Frame, TeamStatus
 from docgen.records import read_records
@@ -175,6 +176,7 @@ def test_colours_follow_the_status_not_the_end_of_course_minimum(
 def test_without_the_cohort_the_log_says_absent_teams_cannot_be_shown(
         issued: tuple[Path, Path], tmp_path: Path) -> None:
     _data, out = issued
+    (out / MANIFEST).unlink()  # records gathered in a folder generate did not write
     log = tmp_path / "log.xlsx"
     report = jobs.log([out], log, today=TODAY)
     assert sorted(t["Team ID"] for t in sheet(log, "Teams")) == ["A", "B", "C", "D", "E", "X9"]
@@ -200,6 +202,7 @@ def test_cli_with_cohort_lists_the_teams_with_no_record(
     assert "1 behind pace" in result.output and "1 no record returned" in result.output
     assert "cannot be shown" not in result.output
     assert {t["Team ID"] for t in sheet(log, "Teams")} >= {"F"}
+    (out / MANIFEST).unlink()  # records gathered in a folder generate did not write
     plain = CliRunner().invoke(main, ["log", str(out), "-o", str(log)])
     assert plain.exit_code == 0 and "cannot be shown" in plain.output
 
@@ -312,3 +315,46 @@ def test_the_icf_contact_is_the_cohorts_contact_email_where_it_has_one(
     jobs.log([tmp_path / "out"], log, today=TODAY)  # without the cohort: the members
     contacts = {r["Client name"]: r["Contact information"] for r in sheet(log, "ICF log")}
     assert contacts == {"Team T1": "Ann Member", "Team T2": "Ann Member"}
+
+
+def test_without_the_cohort_generates_manifest_names_the_teams_with_no_record(
+        issued: tuple[Path, Path], tmp_path: Path) -> None:
+    _data, out = issued  # F's contract was removed: its record never came back
+    log = tmp_path / "log.xlsx"
+    report = jobs.log([out], log, today=TODAY)
+    teams = {t["Team ID"]: t for t in sheet(log, "Teams")}
+    assert sorted(teams) == ["A", "B", "C", "D", "E", "F", "X9"]
+    f = teams["F"]
+    assert (f["Team name"], f["Status"], f["Hours"], f["Minimum hours"]) == (
+        "Team F", "no record returned", 0, 5)
+    assert f["Expected by today"] is None and f["Organisation"] is None  # the cohort has them
+    assert report.no_record == ["F"]
+    (note,) = report.notes
+    assert NO_FRAME not in report.notes
+    assert "as its file name shows" in note and "--cohort" in note and "pace" in note
+    assert "6 contracts" in note  # the manifest lists A to F; X9 was copied in by hand
+    # F's record read from another folder (renamed there) is F's: not missing
+    data, _out = issued
+    jobs.generate(data, tmp_path / "again", today=START)
+    elsewhere = tmp_path / "returned"
+    elsewhere.mkdir()
+    shutil.copy(contract(tmp_path / "again", "F"), elsewhere / "record of F.docx")
+    report = jobs.log([out, elsewhere], log, today=TODAY)
+    assert report.no_record == []
+    assert {t["Team ID"]: t["Status"] for t in sheet(log, "Teams")}["F"] == "not started"
+
+
+def test_a_missing_contract_whose_name_does_not_show_its_team_is_named(
+        issued: tuple[Path, Path], tmp_path: Path) -> None:
+    from docgen.log.issued import issued_in
+
+    _data, out = issued
+    manifest = out / ".docgen-manifest.jsonl"
+    manifest.write_text(manifest.read_text() + '{"path": "contracts/renamed.docx", '
+                        '"sha256": "00", "source": null}\n')
+    found = issued_in([out])
+    assert found is not None and [t.team_id for t in found.missing] == ["F"]
+    assert found.unnamed == (str(out / "contracts" / "renamed.docx"),)
+    report = jobs.log([out], tmp_path / "log.xlsx", today=TODAY)
+    assert any("renamed.docx" in n and "do not show the team" in n for n in report.notes)
+    assert issued_in([tmp_path]) is None  # no manifest: nothing known

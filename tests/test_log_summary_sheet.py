@@ -20,6 +20,7 @@ import pytest
 from test_log_frame import TODAY, issued  # noqa: F401  (the fixture)
 
 from docgen import jobs
+from docgen.documents.outputs import MANIFEST
 from docgen.log import overview as ov
 from docgen.log.summary import NO_FRAME, summarise
 from docgen.models import ExpectedTeam, Frame, LogData, TeamRow, TeamStatus
@@ -108,6 +109,7 @@ def summarise_from(log: Path) -> list[_Rows]:
 def test_without_the_cohort_the_summary_says_what_it_cannot_show(
         issued: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
     _data, out = issued
+    (out / MANIFEST).unlink()  # records gathered in a folder generate did not write
     log = tmp_path / "log.xlsx"
     jobs.log([out], log, today=TODAY)
     rows = cells(openpyxl.load_workbook(log)["Summary"])
@@ -224,3 +226,16 @@ def test_log_pdf_without_libreoffice_is_named_and_the_workbook_stands(
     assert "libreoffice-calc-nogui" in result.output and "--pdf" in result.output
     assert log.is_file() and not log.with_suffix(".pdf").exists()
     assert openpyxl.load_workbook(log).sheetnames[0] == "Summary"
+
+
+def test_with_generates_manifest_the_summary_counts_and_chases_the_missing_team(
+        issued: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+    _data, out = issued  # F's contract is gone from the folder generate wrote
+    log = tmp_path / "log.xlsx"
+    jobs.log([out], log, today=TODAY)
+    rows = cells(openpyxl.load_workbook(log)["Summary"])
+    assert any("as its file name shows" in str(r[0]) for r in rows[1:3])
+    assert not any("Every team and mentoring pair of the cohort" in str(r[0]) for r in rows)
+    absent = next(r for r in rows if r[0] == "No record returned" and len(r) > 1)
+    assert absent[1] == 1
+    assert section(rows, "No record returned") == [["F Team F", "no record of it was read"]]

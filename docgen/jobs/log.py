@@ -103,10 +103,13 @@ def log(
 
     ``cohort`` (the workbook or CSV folder generate read) is the frame: every team and
     mentoring pair it has is shown, those whose record did not come back among them.
+    Without it, a folder ``generate`` wrote into tells, by its manifest, which contracts were
+    issued: a team whose contract is gone and whose record was not read is shown as such.
 
     ``pdf``: also write the workbook as a PDF beside it, through LibreOffice; when that
     cannot be done the workbook still stands and the report's ``pdf_problems`` say why.
     """
+    from docgen.log.issued import issued_in
     from docgen.log.logbook import check_output, write_log
     from docgen.log.summary import summarise
     from docgen.records import read_records
@@ -125,7 +128,9 @@ def log(
     frame, cohort_problems = read_frame(cohort) if cohort is not None else (None, [])
     records, problems = read_records(folders, jobs, progress, started)
     unreadable = len({p.file for p in problems})  # each such problem is a file not read
-    data = summarise(records, [*cohort_problems, *problems], today or dt.date.today(), frame)
+    issued = issued_in(folders) if frame is None else None  # generate's manifest, if any
+    data = summarise(records, [*cohort_problems, *problems], today or dt.date.today(), frame,
+                     issued)
     with_sessions = {k.name for k in KINDS if k.has_sessions}
     contracts = sum(1 for r in records if r.kind in with_sessions or r.sessions)
     del records  # the summary holds what the workbook needs: free the rest before writing

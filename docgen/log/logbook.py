@@ -554,10 +554,9 @@ def _summary(formats: _Formats, ws: Worksheet, data: LogData, source: str) -> No
 
     def merged(r: int, c1: int, c2: int, text: str, fmt: Format) -> None:
         text = text_value(text)
-        if c1 == c2:
-            _write_text(ws, r, c1, text, fmt, formats)
-        else:
-            ws.merge_range(r, c1, r, c2, "", fmt)
+        if c1 != c2:
+            ws.merge_range(r, c1, r, c2, None, fmt)  # blank, its text written next
+        if text:
             _write_text(ws, r, c1, text, fmt, formats)
 
     def tall(r: int, texts: list[tuple[str, float]]) -> None:

@@ -190,10 +190,9 @@ def overview(data: LogData, source: str = "") -> Overview:
     if cohorts:
         title += f": {', '.join(cohorts)}"
     reach: list[str] = []
-    if data.framed:
-        where = f" ({source})" if source else ""
-        reach.append(f"Every team and mentoring pair of the cohort{where} is listed, those "
-                     "whose record has not come back among them.")
+    if data.framed and source:  # framed by the cohort (a manifest's notes say their own)
+        reach.append(f"Every team and mentoring pair of the cohort ({source}) is listed, "
+                     "those whose record has not come back among them.")
     reach += data.notes
     return Overview(title=title, reach=tuple(reach), totals=_totals(data),
                     organisations=_organisations(data.teams), coaches=_coaches(data),

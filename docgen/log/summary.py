@@ -43,6 +43,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from docgen import schema
 from docgen.errors import Problem
@@ -63,6 +64,9 @@ from docgen.models import (
 )
 from docgen.schema import Mode, Origin, Status
 from docgen.values import format_time, parse_names, person_key, team_key
+
+if TYPE_CHECKING:
+    from docgen.log.issued import Issued
 
 __all__ = ["summarise"]
 
@@ -703,14 +707,62 @@ def _unknown_team(team: _Team, frame: Frame) -> Problem:
         file=main.source)
 
 
+def _issued_rows(issued: Issued, read: set[str], ordered: list[_Team]
+                 ) -> tuple[list[TeamRow], list[str]]:
+    """Return the rows of the teams generate issued whose record was not read, and notes.
+
+    Only what the manifest and the file names say is shown: no organisation, coaches or pace
+    (the cohort has them); the minimum and review number are those the records read were
+    made with (when they agree; else the programme's defaults).
+    """
+    agreed = {(t.main.settings.minimum_hours, t.main.settings.review_after) for t in ordered}
+    minimum, review_after = (agreed.pop() if len(agreed) == 1 else
+                             (RecordSettings.minimum_hours, RecordSettings.review_after))
+    rows, shown = [], set()
+    for want in issued.missing:
+        key = team_key(want.team_id)
+        if key in read or key in shown:
+            continue
+        shown.add(key)
+        rows.append(TeamRow(
+            team_id=want.team_id, team_name=want.team_name, organisation="", coaches="",
+            sessions_held=0, email_contacts=0, hours=0.0, minimum_hours=minimum,
+            met=minimum <= 0, hours_needed=minimum, sessions_cancelled=0,
+            first_session=None, last_session=None, next_meeting=None,
+            review_after=review_after,
+            review_due=False, days_since_contact=None, sources="",
+            status=TeamStatus.NO_RECORD))
+    where = " and ".join(issued.manifests)
+    notes = [
+        f"The teams issued are known from what docgen generate wrote ({where}: "
+        f"{issued.contracts} contracts): {len(rows)} of them with no record in the folder "
+        "are listed as no record returned, each Team ID and name as its file name shows "
+        "them. Their organisation, coaches and pace need the cohort, and so do mentoring "
+        "pairs whose agreement is missing: give the cohort workbook with --cohort."]
+    if issued.unnamed:
+        notes.append(
+            f"{len(issued.unnamed)} contract{'s' if len(issued.unnamed) > 1 else ''} docgen "
+            f"wrote {'are' if len(issued.unnamed) > 1 else 'is'} no longer in the folder and "
+            f"their file names do not show the team ({', '.join(issued.unnamed[:5])}"
+            f"{' …' if len(issued.unnamed) > 5 else ''}): give --cohort to list every team.")
+    if issued.damaged:
+        notes.append(
+            f"docgen's record of what it wrote could not be read in full "
+            f"({', '.join(issued.damaged)}): a team whose entry was lost is not listed as "
+            "missing; give --cohort to list every team.")
+    return rows, notes
+
+
 def summarise(records: list[Record], problems: list[Problem], today: dt.date,
-              frame: Frame | None = None) -> LogData:
+              frame: Frame | None = None, issued: Issued | None = None) -> LogData:
     """Return the log's rows from the records read and the problems met reading them.
 
     Only coaching records (``schema.KIND_CONTRACT``) give sessions and teams; the problems of
     every record are kept. ``today`` decides which sessions are still planned, how many days
     have passed since a team's last contact, and the pace. ``frame`` is what was issued (the
-    cohort): with it every team and pair of the cohort is shown, returned or not.
+    cohort): with it every team and pair of the cohort is shown, returned or not. Without
+    it, ``issued`` (the contracts generate wrote into the folders read, from its manifest)
+    adds each team whose contract is gone and whose record was not read.
     """
     found: list[Problem] = list(problems)
     teams: dict[tuple[str, str], _Team] = {}
@@ -757,8 +809,16 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
     team_rows = [_team_row(t, pace, expected.get((t.cohort, k)))
                  for t in ordered for k in [t.key.partition("\n")[2]]]
     notes: list[str] = []
+    known = frame is None and issued is not None
+    if known:
+        read = {t.key.partition("\n")[2] for t in ordered}
+        absent_rows, said = _issued_rows(issued, read, ordered)  # type: ignore[arg-type]
+        team_rows += absent_rows
+        team_rows.sort(key=lambda r: (r.cohort.casefold(), r.team_id.casefold()))
+        notes += said
     if frame is None:
-        notes.append(NO_FRAME)
+        if not known:
+            notes.append(NO_FRAME)
         unsaid = sorted({t.main.team_id for t in ordered
                          if not t.main.settings.course_months})
         if unsaid:
@@ -788,7 +848,7 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
         today=today,
         files=len(records),
         mentoring=mentoring,
-        framed=frame is not None,
+        framed=frame is not None or known,
         course_months=pace.course_months,
         notes=tuple(notes),
     )
