@@ -9,6 +9,7 @@ structure, canonicalised), and core properties are compared by value.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import struct
 import subprocess
@@ -181,16 +182,69 @@ def _add_notes(path: Path) -> None:
             '<w:r><w:endnoteReference w:id="1"/></w:r>')
 
 
+def t_ids(d: docx.Document) -> None:
+    d.add_paragraph("{%p for item in items %}")
+    d.add_paragraph("BOOKMARKED")
+    d.add_paragraph("{%p endfor %}")
+    d.add_paragraph("Kept once")
+    table = d.add_table(rows=3, cols=1)
+    table.cell(0, 0).text = "{%tr for item in items %}"
+    table.cell(1, 0).text = "ROWMARK"
+    table.cell(2, 0).text = "{%tr endfor %}"
+
+
+_COMMENTS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<w:comments '
+    f'xmlns:w="{W_NS}"><w:comment w:id="0" w:author="Admin" w:initials="A"><w:p><w:r>'
+    "<w:t>Check the item</w:t></w:r></w:p></w:comment></w:comments>").encode()
+
+
+def _add_ids(path: Path) -> None:
+    """Give every paragraph Word's ids, and the looped paragraph and row bookmarks and a
+    comment, as Word saves them (python-docx writes none)."""
+    count = iter(range(0x1A2B3C00, 0x1A2B3D00))
+
+    def edit(xml: bytes | None) -> bytes:
+        text = (xml or b"").decode()
+        text = re.sub(r"<w:p>", lambda _: f'<w:p w14:paraId="{next(count):08X}" '
+                      f'w14:textId="{next(count):08X}">', text)
+        text = text.replace(
+            "<w:r><w:t>BOOKMARKED</w:t></w:r>",
+            '<w:bookmarkStart w:id="5" w:name="item_mark"/><w:commentRangeStart w:id="0"/>'
+            "<w:r><w:t>BOOKMARKED {{ item }}</w:t></w:r><w:commentRangeEnd w:id=\"0\"/>"
+            '<w:r><w:commentReference w:id="0"/></w:r><w:bookmarkEnd w:id="5"/>', 1)
+        text = text.replace(
+            "<w:r><w:t>ROWMARK</w:t></w:r>",
+            '<w:bookmarkStart w:id="6" w:name="_Toc_row"/><w:r><w:t>Row {{ item }}</w:t>'
+            '</w:r><w:bookmarkEnd w:id="6"/>', 1)
+        return text.encode()
+
+    rel = ('<Relationship Id="rIdC1" Type="http://schemas.openxmlformats.org/officeDocument/'
+           '2006/relationships/comments" Target="comments.xml"/>')
+    ct = ('<Override PartName="/word/comments.xml" ContentType="application/vnd.'
+          'openxmlformats-officedocument.wordprocessingml.comments+xml"/>')
+    rewrite(path, {
+        "word/document.xml": edit,
+        "word/comments.xml": lambda _: _COMMENTS,
+        "word/_rels/document.xml.rels": lambda x: (x or b"").replace(
+            b"</Relationships>", rel.encode() + b"</Relationships>"),
+        "[Content_Types].xml": lambda x: (x or b"").replace(b"</Types>",
+                                                           ct.encode() + b"</Types>"),
+    })
+
+
 def build(name: str, folder: Path) -> Path:
     """Write the corpus template ``name`` into ``folder`` and return its path."""
     d = _doc()
     path = folder / f"{name}.docx"
     {"plain": t_plain, "loops": t_loops, "stories": t_stories, "notes": t_stories,
-     "text_box": t_text_box, "tracked": t_tracked,
+     "text_box": t_text_box, "tracked": t_tracked, "ids": t_ids,
      "picture_loop": lambda doc: t_picture_loop(doc, folder)}[name](d)
     d.save(str(path))
     if name == "notes":
         _add_notes(path)
+    if name == "ids":
+        _add_ids(path)
     if name == "text_box":
         in_body(path, "<w:r><w:t>TEXTBOX</w:t></w:r>", _TEXT_BOX)
     if name == "tracked":
@@ -205,7 +259,7 @@ def build(name: str, folder: Path) -> Path:
     return path
 
 
-CORPUS = ["plain", "loops", "stories", "notes", "text_box", "tracked", "picture_loop"]
+CORPUS = ["plain", "loops", "stories", "notes", "text_box", "tracked", "picture_loop", "ids"]
 
 
 # --- rendering both ways, comparing ---------------------------------------------------------
@@ -220,12 +274,47 @@ def docgen_parts(template: Path, context: dict[str, object]) -> dict[str, bytes]
 _PARSER = etree.XMLParser(remove_blank_text=True)
 
 
+W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+_ANCHORS = tuple(f"{W}{n}" for n in ("bookmarkStart", "bookmarkEnd", "commentRangeStart",
+                                     "commentRangeEnd", "commentReference"))
+
+
 def canonical(data: bytes, drop_deletions: bool = False) -> bytes:
+    """Return a part canonicalised for comparing, less the ids docgen makes unique where
+    docxtpl leaves a loop's copies sharing them (checked by :func:`assert_unique_ids`)."""
     root = etree.fromstring(data, _PARSER)
     if drop_deletions:
         for el in list(root.iter(f"{W}del")):
             el.getparent().remove(el)
+    for el in list(root.iter(*_ANCHORS)):
+        el.getparent().remove(el)
+    for el in root.iter(f"{W}p"):
+        for attr in (f"{W14}paraId", f"{W14}textId"):
+            el.attrib.pop(attr, None)
     return etree.tostring(root, method="c14n", exclusive=True)
+
+
+def assert_unique_ids(parts: dict[str, bytes]) -> None:
+    """Assert the ids Word requires unique are: paragraph ids over the whole document,
+    bookmark ids and names (each start with one end), comment anchors (one of each)."""
+    para: list[str] = []
+    for name, data in parts.items():
+        if not re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml",
+                            name):
+            continue
+        root = etree.fromstring(data)
+        for p in root.iter(f"{W}p"):
+            para += [f"{a}={p.get(a)}" for a in (f"{W14}paraId", f"{W14}textId")
+                     if p.get(a) is not None]
+        starts = [(b.get(f"{W}id"), b.get(f"{W}name")) for b in root.iter(f"{W}bookmarkStart")]
+        ends = [b.get(f"{W}id") for b in root.iter(f"{W}bookmarkEnd")]
+        assert len({i for i, _ in starts}) == len(starts), (name, starts)
+        assert len({n for _, n in starts}) == len(starts), (name, starts)
+        assert sorted(ends) == sorted(i for i, _ in starts), (name, starts, ends)
+        for kind in ("commentRangeStart", "commentRangeEnd", "commentReference"):
+            ids = [c.get(f"{W}id") for c in root.iter(f"{W}{kind}")]
+            assert len(set(ids)) == len(ids), (name, kind, ids)
+    assert len(set(para)) == len(para), sorted(para)
 
 
 def core_values(data: bytes) -> dict[str, str]:
@@ -254,6 +343,7 @@ def assert_same(template: Path, context: dict[str, object], tracked: bool = Fals
     for name, data in ours.items():
         if name.endswith((".xml", ".rels")):
             etree.fromstring(data)  # every part docgen writes is well-formed
+    assert_unique_ids(ours)
     for name in sorted(set(theirs) - _SKIP):
         if name.endswith((".xml", ".rels")):
             assert canonical(ours[name], tracked) == canonical(theirs[name], tracked), name
@@ -320,3 +410,34 @@ def test_drawings_repeated_by_a_loop_get_unique_ids(tmp_path: Path) -> None:
         ids = [e.get("id") for e in etree.fromstring(parts["word/document.xml"]).iter(
             "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
         assert len(ids) == 3 and len(set(ids)) == 3, ids
+
+
+def test_ids_repeated_by_loops_are_made_unique(tmp_path: Path) -> None:
+    path = build("ids", tmp_path)
+    parts = docgen_parts(path, dict(VALUES))
+    assert_unique_ids(parts)
+    body = etree.fromstring(parts["word/document.xml"])
+    names = [b.get(f"{W}name") for b in body.iter(f"{W}bookmarkStart")]
+    assert names == ["item_mark", "item_mark_2", "item_mark_3", "_Toc_row", "_Toc_row_2",
+                     "_Toc_row_3"]
+    assert len(list(body.iter(f"{W}commentReference"))) == 1  # the comment stays on the first
+    ids = [p.get(f"{W14}paraId") for p in body.iter(f"{W}p")]
+    assert "1A2B3C00" not in ids  # the {%p for %} paragraph itself is gone, as in docxtpl
+    # docxtpl leaves the copies sharing ids: what docgen changes, and only that
+    theirs = docxtpl_parts(path, dict(VALUES))
+    with pytest.raises(AssertionError):
+        assert_unique_ids(theirs)
+    assert canonical(parts["word/document.xml"]) == canonical(theirs["word/document.xml"])
+
+
+def test_a_document_with_loops_over_ids_opens_in_libreoffice(tmp_path: Path) -> None:
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    data = compile_template(build("ids", tmp_path)).render(dict(VALUES), {})
+    out = tmp_path / "out.docx"
+    out.write_bytes(data)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
+                   check=True, capture_output=True, timeout=240)
+    pdf = (tmp_path / "out.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 1000

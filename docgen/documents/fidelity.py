@@ -18,8 +18,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from docgen import ooxml, schema
 from docgen.documents.package import member, write_zip
 from docgen.errors import DocgenError, Problem
-from docgen.ooxml.names import is_xml_part
-from docgen.safezip import parse_xml
+from docgen.ooxml.ids import TakenIds, unique_ids
+from docgen.ooxml.names import is_story_part, is_xml_part
+from docgen.safezip import open_package, parse_xml, read_member
 
 Renderer = Callable[[Mapping[str, object], Mapping[str, str]], bytes]
 
@@ -40,7 +41,15 @@ def _rendered(path: Path, env: SandboxedEnvironment, context: Mapping[str, objec
 
 def docxtpl_renderer(path: Path, env: SandboxedEnvironment,
                      base_properties: Mapping[str, str]) -> Renderer:
-    """Return a function rendering one document from ``path`` with docxtpl."""
+    """Return a function rendering one document from ``path`` with docxtpl.
+
+    Like the fast path, it then makes unique the ids docxtpl's loops leave repeated
+    (:mod:`docgen.ooxml.ids`).
+    """
+    with open_package(path) as zf:
+        taken = TakenIds.of(read_member(zf, n, path).decode("utf-8", "replace")
+                            for n in zf.namelist()
+                            if is_story_part(n) or n == "word/comments.xml")
 
     def render(context: Mapping[str, object], properties: Mapping[str, str]) -> bytes:
         with zipfile.ZipFile(io.BytesIO(_rendered(path, env, context))) as zf:
@@ -51,6 +60,12 @@ def docxtpl_renderer(path: Path, env: SandboxedEnvironment,
             {**base_properties, **properties})
         parts[ooxml.CONTENT_TYPES_PART], parts[ooxml.ROOT_RELS_PART] = ooxml.with_custom_part(
             parts[ooxml.CONTENT_TYPES_PART], parts[ooxml.ROOT_RELS_PART], path)
+        for name in [n for n in parts if is_story_part(n)]:
+            try:
+                text = parts[name].decode("utf-8")
+            except UnicodeDecodeError:  # not docxtpl's own writing: left to the check below
+                continue
+            parts[name] = unique_ids(text, taken).encode("utf-8")
         for name, data in parts.items():
             if is_xml_part(name):
                 parse_xml(data, path, name)  # raises, naming the part, if docxtpl broke it

@@ -20,9 +20,10 @@ from docgen.documents.messages import render_message, syntax_message, unbalanced
 from docgen.errors import DocgenError, Problem
 from docgen.ooxml.controls import coach_field_warnings
 from docgen.ooxml.drawings import has_drawings
+from docgen.ooxml.ids import TakenIds, has_ids
 from docgen.ooxml.listing import is_flat
 from docgen.ooxml.markup import paragraphs_on_lines
-from docgen.ooxml.names import is_xml_part
+from docgen.ooxml.names import is_story_part, is_xml_part
 from docgen.ooxml.properties import CORE_PART, core_templates
 from docgen.ooxml.story import (
     DOCUMENT_RELS_PART,
@@ -55,6 +56,7 @@ class Part:
     drawings: bool = False
     placeholders: bool = False  # some controls' placeholders are decided per document
     lines: bool = False  # paragraphs laid on lines for Jinja: joined after rendering
+    ids: bool = False  # ids a loop may repeat (paragraphs, bookmarks, comments): made unique
     name: str = ""
     typed: str = field(default="", repr=False)  # the part's XML as saved: for messages
     laid: str = field(default="", repr=False)  # the source Jinja read, a paragraph a line
@@ -70,6 +72,7 @@ class PartSource:
     core: dict[str, jinja2.Template] = field(default_factory=dict)
     core_xml: bytes = b""
     core_sources: dict[str, str] = field(default_factory=dict)
+    taken: TakenIds = field(default_factory=TakenIds)  # ids the template's parts use
     base_properties: dict[str, str] = field(default_factory=dict)
     variables: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
@@ -174,6 +177,7 @@ def _compile_part(r: _Reading, name: str, text: str, body: Body | None = None,
                 constant=not any(m in source for m in _MARKERS), proven=proven,
                 placeholders=runtime, lines=lines, name=name, typed=typed, laid=laid)
     part.flat = proven and is_flat(source)
+    part.ids = has_ids(source)
     if body is not None:
         part.drawings = has_drawings(source)
         part.fit = (part.constant or part.drawings or has_cell_blocks(source)
@@ -207,6 +211,8 @@ def read_template(path: Path, env: SandboxedEnvironment, blank_test: str) -> Par
     stories = header_footer_parts(data.get(DOCUMENT_RELS_PART), path)
     notes = footnote_parts(data[ooxml.CONTENT_TYPES_PART], path)
     reading = _Reading(env, path, blank_test, src)
+    src.taken = TakenIds.of(data[n].decode("utf-8", "replace") for n in names
+                            if is_story_part(n) or n == "word/comments.xml")
     for name in names:
         src.order.append(name)
         if name == ooxml.CUSTOM_PART:

@@ -31,6 +31,7 @@ from docgen.documents.messages import render_message
 from docgen.documents.package import Member, content_digest, member, write_zip
 from docgen.documents.parts import Part, PartSource, read_template
 from docgen.errors import DocgenError, Problem, os_problem
+from docgen.ooxml.ids import TakenIds, unique_ids
 from docgen.ooxml.listing import drop_controls, resolve_listing
 from docgen.ooxml.markup import NEEDS_CARE, clean_markup, paragraphs_joined, value_text
 from docgen.ooxml.properties import CORE_PART, core_xml_with
@@ -202,6 +203,7 @@ class CompiledTemplate:
     _core_xml: bytes = field(default=b"", repr=False)
     _core_sources: dict[str, str] = field(default_factory=dict, repr=False)
     _env: jinja2.Environment | None = field(default=None, repr=False)
+    _taken: TakenIds = field(default_factory=TakenIds, repr=False)
     _base_properties: dict[str, str] = field(default_factory=dict, repr=False)
     _docxtpl: Callable[[Mapping[str, object], Mapping[str, str]], bytes] | None = field(
         default=None, repr=False)
@@ -229,6 +231,8 @@ class CompiledTemplate:
         if part.lines:
             xml = paragraphs_joined(xml)
         xml = drop_controls(resolve_listing(xml, _resolve_listing, part.flat))
+        if part.ids:  # docxtpl leaves a loop's copies sharing ids; Word would repair them
+            xml = unique_ids(xml, self._taken)
         parsed = False
         if part.body is not None:
             if part.fit:
@@ -339,6 +343,7 @@ def _compile(path: Path, env: SandboxedEnvironment) -> CompiledTemplate:
         _core_xml=source.core_xml,
         _core_sources=source.core_sources,
         _env=env,
+        _taken=source.taken,
         _base_properties=source.base_properties,
     )
     for name, blob in source.static.items():
