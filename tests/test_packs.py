@@ -298,6 +298,9 @@ def test_real_print_file_and_packs_from_libreoffice(tmp_path: Path, make_cohort)
     result = CliRunner().invoke(main, ["generate", str(make_cohort(rows())), "-o", str(out),
                                        "--only", "contracts", "--print-file", "--coach-packs"])
     assert result.exit_code == 0, result.output
+    assert f"Print file {out / 'contracts.pdf'}: 4 documents, " in result.output
+    assert f"Coach packs: 5 coaches in {out / 'coaches'} (a folder and a zip each" in (
+        result.output)
     order = ["T1", "T2", "T3", "T10"]
     pdfs = [PdfReader(out / "contracts" / f"{CONTRACTS[t]}.pdf") for t in order]
     merged = PdfReader(out / "contracts.pdf")
@@ -332,3 +335,16 @@ def test_a_pdf_older_than_its_edited_document_is_named(
     assert report.packs is not None
     assert [n.file for n in report.packs.notes] == [str(pdf)]
     assert "older than its document" in report.packs.notes[0].message
+
+
+def test_packs_asked_after_a_run_without_them_are_laid_out(tmp_path: Path,
+                                                          make_cohort) -> None:
+    """The run that reads no cohort knows the packs only from a run that made them."""
+    out = tmp_path / "out"
+    cohort = make_cohort()
+    jobs.generate(cohort, out, jobs=1, today=TODAY)
+    report = jobs.generate(cohort, out, coach_packs=True, jobs=1, today=TODAY)
+    assert report.packs is not None
+    assert sorted(c for c, _folder in report.packs.packs) == [
+        "Alex Second", "Dr Jo Bloggs", "Sam Coach"]
+    assert (out / "coaches" / "Dr Jo Bloggs" / "Ward 7 Falls (T1).docx").is_file()

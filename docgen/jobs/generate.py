@@ -58,7 +58,7 @@ class GenerateReport:
     rendered: int = 0  # documents made afresh; the others were unchanged, not rendered
     dry_run: bool = False
     templates: str = ""  # the folder used, and why
-    layout: Layout = field(default_factory=lambda: Layout({}, [], []))
+    layout: Layout | None = None  # made when packs or print files are asked for
     packs: PacksReport | None = None  # with coach_packs
     print_files: list[PrintFile] = field(default_factory=list)  # with print_file
 
@@ -247,6 +247,8 @@ def generate(
     pdf = pdf or print_file
     inputs = _inputs_digest(data, templates, only, skip_invalid=skip_invalid, strict=strict)
     result = _unchanged_run(outdir, inputs, jobs, dry_run) if inputs else None
+    if result is not None and (coach_packs or print_file) and result.layout is None:
+        result = None  # the last run laid out no pack or print file: the cohort is read
     if result is not None:  # the workbook, templates and documents are as the last run left them
         if started:
             started(len(result.files))
@@ -258,7 +260,7 @@ def generate(
         result = _generate(data, outdir, templates=templates, only=only, dry_run=dry_run,
                            skip_invalid=skip_invalid, strict=strict, force=force, jobs=jobs,
                            today=today, progress=progress, started=started, warned=warned,
-                           inputs=inputs)
+                           inputs=inputs, layout=coach_packs or print_file)
     if pdf and not dry_run:
         result.pdfs, result.pdf_missing = _pdfs(outdir, result.files, jobs)
     elif pdf and soffice() is None:
@@ -273,7 +275,7 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
               today: dt.date, progress: Callable[[int], object] | None,
               started: Callable[[int], object] | None,
               warned: Callable[[list[Problem]], object] | None,
-              inputs: str | None) -> GenerateReport:
+              inputs: str | None, layout: bool = False) -> GenerateReport:
     """Read the cohort and make each document whose inputs or file changed (see generate)."""
     report = check(data)
     if strict and report.warnings:
@@ -304,7 +306,8 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
     settle = partial(_settler, cohort, compiled, today=today)
     result = GenerateReport(outdir=outdir, skipped=report.problems,
                             warnings=report.warnings + template_warnings, dry_run=dry_run,
-                            templates=f"{folder} ({why})", layout=_layout(cohort, kinds, items))
+                            templates=f"{folder} ({why})",
+                            layout=_layout(cohort, kinds, items) if layout else None)
 
     def finish(outcomes: list[Outcome | Problem], folder_notes: list[Problem]) -> None:
         """Complete the report (and, under the folder's lock, remember the run)."""
@@ -377,7 +380,7 @@ def _unchanged_run(outdir: Path, inputs: str, jobs: int | None,
                     remove_stale_temporaries(outdir / folder)
             again = {key: [Problem(**p) for p in saved[key]]
                      for key in ("skipped", "warnings", "notes")}
-            layout = Layout(**saved["layout"])
+            layout = Layout(**saved["layout"]) if saved.get("layout") else None
             return GenerateReport(outdir=outdir, files=[(r, Outcome.UNCHANGED) for r in rels],
                                   dry_run=dry_run, templates=str(saved["templates"]),
                                   layout=layout, **again)
@@ -428,7 +431,8 @@ def _remember_run(outdir: Path, inputs: str, result: GenerateReport) -> None:
         return
     saved = {"inputs": inputs, "manifest": file_hash(outdir / MANIFEST),
              "files": [rel for rel, _outcome in result.files],
-             "templates": result.templates, "layout": asdict(result.layout),
+             "templates": result.templates,
+             "layout": asdict(result.layout) if result.layout else None,
              **{key: [asdict(p) for p in getattr(result, key)]
                 for key in ("skipped", "warnings", "notes")}}
     with suppress(OSError):  # only a shortcut is lost: the next run reads everything
@@ -512,11 +516,11 @@ def _layout(cohort: Cohort, kinds: list[DocumentKind],
     from docgen.jobs.mail import contract_files
     from docgen.mail.addresses import coaches_of
 
-    rows = {kind: kind.rows(cohort) for kind in kinds}
     order: dict[str, list[tuple[str, str]]] = {}
     for kind in kinds:
-        entries = [(_id_order(rows[kind][i]) if kind is CONTRACT else (), rel,
-                    _bookmark(rows[kind][i])) for k, i, rel in items if k is kind]
+        rows = list(kind.rows(cohort))  # unpacked once
+        entries = [(_id_order(rows[i]) if kind is CONTRACT else (), rel, _bookmark(rows[i]))
+                   for k, i, rel in items if k is kind]
         if kind is CONTRACT:
             entries.sort(key=lambda e: e[0])
         order[kind.folder] = [(rel, title) for _key, rel, title in entries]
@@ -554,6 +558,7 @@ def _copies(outdir: Path, result: GenerateReport, *, coach_packs: bool, print_fi
     if dry_run:
         result.notes.append(Problem("a dry run writes no coach pack and no print file"))
         return
+    assert result.layout is not None  # made for them (see generate)
     with folder_lock(outdir):
         if print_file:
             result.print_files = [
