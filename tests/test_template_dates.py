@@ -56,3 +56,32 @@ def test_docgen_fields_lists_the_date_values() -> None:
     fields = available_fields(TEAMS, {})
     assert "first_session_date" in fields
     assert "|longdate" in fields["first_session_date"]
+
+
+def test_docgen_fields_offers_the_items_date_values_by_the_template_s_names(
+        tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from docgen import jobs
+    from docgen.cli import main
+
+    contract = jobs.default_templates() / "coaching_contract.docx"
+    offered = dict(jobs.fields(contract).offered)
+    for name in ("first_session_date", "r.date_value", "r.start_time_value",
+                 "r.finish_time_value", "r.next_meeting_date", "s.date_of_coaching_value"):
+        assert "|longdate" in offered[name], name
+    d = docx.Document()
+    d.add_paragraph("{{ first_session_date|longdate }} {{ team_name }}")
+    d.add_paragraph("{%p for form in records %}")
+    d.add_paragraph("{{ form.date }}")
+    d.add_paragraph("{%p endfor %}")
+    d.save(str(tmp_path / "coaching_contract.docx"))
+    offered = dict(jobs.fields(tmp_path / "coaching_contract.docx").offered)
+    assert "first_session_date" not in offered  # used: listed with the template's fields
+    assert "form.date_value" in offered and "r.date_value" not in offered
+    assert "sessions[0].date_of_coaching_value" in offered  # a list it does not loop over
+    result = CliRunner().invoke(main, ["fields", str(contract)])
+    assert result.exit_code == 0, result.output
+    assert "can also use as values" in result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("r.date_value "))
+    assert "the form's Date" in line

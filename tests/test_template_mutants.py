@@ -27,7 +27,7 @@ from docgen.context import contract_plan
 from docgen.documents.render import compile_template
 from docgen.errors import DocgenError
 
-_TEMPLATES = ["plain", "loops", "stories", "notes", "text_box", "tracked", "contract"]
+_TEMPLATES = ["plain", "loops", "stories", "notes", "text_box", "tracked", "ids", "contract"]
 _PARTS = ["word/document.xml"] * 6 + ["word/header1.xml",
           "word/footer1.xml", "word/footnotes.xml", "word/styles.xml", "docProps/core.xml",
           "[Content_Types].xml", "word/_rels/document.xml.rels"]

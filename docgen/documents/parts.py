@@ -73,6 +73,7 @@ class PartSource:
     core_xml: bytes = b""
     core_sources: dict[str, str] = field(default_factory=dict)
     taken: TakenIds = field(default_factory=TakenIds)  # ids the template's parts use
+    loops: dict[str, set[str]] = field(default_factory=dict)  # field -> its loop variables
     base_properties: dict[str, str] = field(default_factory=dict)
     variables: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
@@ -99,8 +100,10 @@ def _check_no_escape_off(env: SandboxedEnvironment, ast: nodes.Template, path: P
 
 
 def _parse(env: SandboxedEnvironment, path: Path, name: str, source: str,
-           variables: set[str] | None = None, typed: str = "") -> nodes.Template:
-    """Parse a part's source; add the fields it uses to ``variables``.
+           variables: set[str] | None = None, typed: str = "",
+           loops: dict[str, set[str]] | None = None) -> nodes.Template:
+    """Parse a part's source; add the fields it uses to ``variables``, and to ``loops`` the
+    names it gives the items of the fields it loops over (``r`` in ``for r in records``).
 
     ``typed`` is the part as saved, so that a refusal quotes the tag as the admin typed it.
     """
@@ -108,6 +111,10 @@ def _parse(env: SandboxedEnvironment, path: Path, name: str, source: str,
         ast = env.parse(source)
         if variables is not None:
             variables |= meta.find_undeclared_variables(ast)  # also finds unknown filters
+            if loops is not None:
+                for node in ast.find_all(nodes.For):
+                    if isinstance(node.iter, nodes.Name) and isinstance(node.target, nodes.Name):
+                        loops.setdefault(node.iter.name, set()).add(node.target.name)
     except jinja2.TemplateSyntaxError as exc:
         raise DocgenError(Problem(syntax_message(name, source, exc.lineno, exc.message or "",
                                                  typed, env), file=str(path))) from None
@@ -166,7 +173,7 @@ def _compile_part(r: _Reading, name: str, text: str, body: Body | None = None,
     # rendering the part unlaid is the same and saves joining every document's lines.
     laid = paragraphs_on_lines(source)
     lines = any(t in source for t in ("-}}", "-%}", "-#}"))
-    ast = _parse(env, path, name, laid, src.variables, typed)
+    ast = _parse(env, path, name, laid, src.variables, typed, src.loops)
     rendered = ast if lines else _parse(env, path, name, source, typed=typed)
     source = laid
     proven, unbalanced = check_blocks(source)

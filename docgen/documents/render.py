@@ -195,6 +195,7 @@ class CompiledTemplate:
     digest: str  # sha256 of the template file: part of what makes a document "unchanged"
     variables: frozenset[str]
     notes: list[str] = field(default_factory=list)
+    loops: dict[str, set[str]] = field(default_factory=dict)  # field -> its items' names
     warnings: list[str] = field(default_factory=list)
     _order: list[str] = field(default_factory=list, repr=False)
     _static: dict[str, Member] = field(default_factory=dict, repr=False)
@@ -335,6 +336,7 @@ def _compile(path: Path, env: SandboxedEnvironment) -> CompiledTemplate:
         path=path,
         digest=hashlib.sha256(path.read_bytes()).hexdigest(),
         variables=frozenset(source.variables),
+        loops=source.loops,
         notes=list(source.notes),
         warnings=list(source.warnings),
         _order=source.order,

@@ -6,11 +6,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from docgen import schema
+from docgen.context import value_name
 from docgen.jobs.check import check
 from docgen.kinds import KINDS, DocumentKind
 
 if TYPE_CHECKING:
     pass
+
+_FORMAT = "format it with |ukdate, |longdate, |shortdate or .strftime(...)"
+# The date and time values each item of a list field carries (see docgen.context), with
+# what each is: a template loops over the list and formats the item's value.
+ITEM_VALUES: dict[str, list[tuple[str, str]]] = {
+    "records": [(value_name(f.name, f.kind),
+                 f"the form's {f.label.rstrip(':')} (from its Sessions row), as a "
+                 f"{'date' if f.kind is schema.Kind.DATE else 'time'} (empty: none)")
+                for f in schema.RECORD_FIELDS if f.kind in (schema.Kind.DATE, schema.Kind.TIME)],
+    "sessions": [("date_of_coaching_value", "the row's Sessions › Date, as a date")],
+}
 
 @dataclass
 class FieldsReport:
@@ -19,6 +32,10 @@ class FieldsReport:
     fields: list[tuple[str, str | None]]  # (field, where it comes from, or None if nowhere)
     warnings: list[str] = field(default_factory=list)  # e.g. coach fields lost their tags
     notes: list[str] = field(default_factory=list)  # e.g. rendered through docxtpl, and why
+    # Dates and times offered as values that the template does not use yet: the sheet's
+    # (first_session_date) and each list item's (r.date_value), named as the template
+    # names its items.
+    offered: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def missing(self) -> list[str]:
@@ -38,7 +55,29 @@ def fields(template: Path, data: Path | None = None) -> FieldsReport:
         extra = report.cohort.extra_fields
     available = kind.available_fields(extra)
     rows = [(name, available.get(name)) for name in sorted(compiled.variables)]
-    return FieldsReport(template, kind.name, rows, list(compiled.warnings), list(compiled.notes))
+    return FieldsReport(template, kind.name, rows, list(compiled.warnings), list(compiled.notes),
+                        offered_values(kind, compiled.variables, compiled.loops))
+
+
+def offered_values(kind: DocumentKind, used: frozenset[str],
+                   loops: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """Return the date and time values a template of ``kind`` may use, beyond ``used``.
+
+    The sheet's dates and times (``first_session_date``), then each list field's items'
+    (``r.date_value`` where the template writes ``{%p for r in records %}``; ``records[0]``
+    style where it does not loop over the list).
+    """
+    available = kind.available_fields()
+    out = [(name, available[name]) for name in (
+        value_name(c.key, c.kind) for c in kind.sheet.columns
+        if c.kind in (schema.Kind.DATE, schema.Kind.TIME)) if name not in used]
+    for list_field, items in ITEM_VALUES.items():
+        if list_field not in kind.own_fields:
+            continue
+        names = sorted(loops.get(list_field, ())) or [f"{list_field}[0]"]
+        for item, what in items:
+            out += [(f"{var}.{item}", f"{what}; {_FORMAT}") for var in names]
+    return out
 
 
 def _kind_of_template(path: Path, variables: frozenset[str]) -> DocumentKind:
