@@ -131,6 +131,9 @@ def _pack(run: _Run, outdir: Path, coach: str, name: str, rels: list[str], pdf: 
             try:
                 data = source.read_bytes()
                 mtime = source.stat().st_mtime
+            except FileNotFoundError:
+                lacks.append(f"{source.name} (not made)")
+                continue
             except OSError as exc:
                 lacks.append(f"{source.name} ({exc.strerror or 'cannot be read'})")
                 continue
