@@ -24,6 +24,8 @@ from docgen.safezip import open_package, read_member
 
 __all__ = ["print_copies", "print_copy"]
 
+_WORD_SUFFIXES = (".docx", ".docm")  # what has prompts to leave out (a log .xlsx has none)
+
 
 def print_copy(path: Path) -> bytes | None:
     """Return the .docx at ``path`` with each field still showing its prompt made writing
@@ -64,7 +66,7 @@ def print_copies(files: list[Path]) -> Iterator[list[Path]]:
         out: list[Path] = []
         for n, f in enumerate(files):
             try:
-                data = print_copy(f)
+                data = print_copy(f) if f.suffix.lower() in _WORD_SUFFIXES else None
             except (DocgenError, OSError):
                 data = None
             if data is None:
