@@ -3,44 +3,153 @@
 Why: python-docx and docxtpl inflate every member of a zip without a bound (a 951 KB zip bomb
 takes python-docx past 6 GB), and a member may lie about its size. Every package docgen
 opens goes through :func:`open_package` (declared sizes and ratios) and its members are read
-with :func:`read_member` (a bounded stream), so a hostile file costs milliseconds, not memory.
+with :func:`read_member` or :func:`stream_member` (bounded streams), so a hostile file costs
+milliseconds, not memory.
+
+What tells a big honest file from a bomb is the compression ratio: real parts compress 5-21 to
+1 (90 at the most contrived), a bomb about 1,000 to 1, so each part may inflate to at most
+200 times its own compressed size. The ceiling on a part whatever its file's size is set by
+what a package honestly holds: 64 MB for a document's part, 512 MB for a workbook's (a
+Sessions sheet of 300,000 sessions is ~200 MB). Every refusal names the limit, the part and
+its size, and the environment variable that raises the limit (:func:`limits`).
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 from docgen.errors import DocgenError, Problem
 
-MAX_MEMBER_BYTES = 64 * 1024 * 1024  # a 3-page contract's document.xml is ~100 KB
-MAX_TOTAL_BYTES = 256 * 1024 * 1024
+MIB = 1024 * 1024
+# What an honest package can hold. A document's part: a 3-page contract's document.xml is
+# ~100 KB. A workbook's part: the Sessions sheet of 300,000 sessions is ~200 MB as openpyxl
+# writes it (~660 bytes a row; Excel and LibreOffice write ~350 a row plus shared strings).
+DOCUMENT_PART_MB = 64
+WORKBOOK_PART_MB = 512
+TOTAL_TIMES = 4  # all of a package's parts together: four times the limit of one
+MAX_MEMBER_BYTES = DOCUMENT_PART_MB * MIB
+MAX_TOTAL_BYTES = TOTAL_TIMES * MAX_MEMBER_BYTES
 MAX_MEMBERS = 5_000
-MAX_RATIO = 200  # real XML compresses 5-30 times; bombs compress thousands of times
+# Measured: sheets as Excel, LibreOffice, openpyxl and XlsxWriter write them compress 9-21 to
+# 1 (shared strings 15-21); a 2,000-character note pasted on every one of 50,000 rows as inline
+# text, 91 to 1. A zip bomb is compressed about 1,000 to 1 (deflate's most).
+MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024  # small members may compress well; only judge the ratio above this
 
+# The settings (environment variables) that raise the limits, named in every refusal
+PART_SETTING = "DOCGEN_MAX_PART_MB"
+RATIO_SETTING = "DOCGEN_MAX_RATIO"
+MEMBERS_SETTING = "DOCGEN_MAX_PARTS"
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a package may hold: bytes a part inflates to, its compression ratio, its parts.
+
+    The ratio bounds each part by its own compressed size (a part may inflate to at most
+    ``ratio`` times what it takes in the file), so a large honest workbook passes while a small
+    file claiming a huge part does not; ``part`` is the ceiling whatever the file's size.
+    """
+
+    part: int
+    ratio: int = MAX_RATIO
+    members: int = MAX_MEMBERS
+    kind: str = "document"
+
+    @property
+    def total(self) -> int:
+        """Bytes all parts together may inflate to."""
+        return TOTAL_TIMES * self.part
+
+
+def _setting(name: str, default: int) -> int:
+    """Return the whole number the environment variable ``name`` sets, else ``default``."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise DocgenError(Problem(f"the environment variable {name} is {raw!r}: set it to a "
+                                  "whole number above 0, or unset it for docgen's default"))
+    return value
+
+
+def limits(kind: str = "document") -> Limits:
+    """Return the limits for a ``"document"`` (.docx, .odt) or a ``"workbook"`` (the cohort).
+
+    ``DOCGEN_MAX_PART_MB``, ``DOCGEN_MAX_RATIO`` and ``DOCGEN_MAX_PARTS``, when set, raise (or
+    lower) them for both; read on each call, so a test or a run may set them.
+    """
+    part = WORKBOOK_PART_MB if kind == "workbook" else DOCUMENT_PART_MB
+    return Limits(part=_setting(PART_SETTING, part) * MIB,
+                  ratio=_setting(RATIO_SETTING, MAX_RATIO),
+                  members=_setting(MEMBERS_SETTING, MAX_MEMBERS), kind=kind)
+
+
+def _mb(size: int) -> str:
+    return f"{size / MIB:,.0f} MB" if size >= 10 * MIB else f"{size / MIB:,.1f} MB"
+
+
+def _too_large(name: str, size: int, lim: Limits, *, past: bool = False) -> str:
+    """Say a part is over the part limit: which part, its size, the limit and its setting."""
+    size_said = f"inflates past {size:,} bytes" if past else (
+        f"would inflate to {size:,} bytes ({_mb(size)})")
+    enough = max(2 * lim.part // MIB, -(-size * 5 // (4 * MIB)))  # a quarter to spare
+    return (f"part {name} {size_said}, more than docgen's limit of {_mb(lim.part)} a part of a "
+            f"{lim.kind}: refused as a possible zip bomb; if the file is genuine, set the "
+            f"environment variable {PART_SETTING} to more megabytes (e.g. {PART_SETTING}="
+            f"{enough}) and run again")
+
+
+def _too_compressed(name: str, size: int, compressed: int, lim: Limits) -> str:
+    """Say a part is compressed beyond the ratio limit: which part, its sizes, the setting."""
+    return (f"part {name} is compressed {size // max(compressed, 1):,} to 1 ({compressed:,} "
+            f"bytes inflating to {size:,}), more than docgen's limit of {lim.ratio} to 1 (real "
+            "documents and spreadsheets compress 5-90 to 1, zip bombs about 1,000 to 1): "
+            "refused as a possible zip bomb; if the file is genuine, set the environment "
+            f"variable {RATIO_SETTING} to a larger ratio and run again")
+
+
+def _too_large_total(size: int, lim: Limits, *, past: bool = False) -> str:
+    said = f"inflates past {size:,} bytes" if past else f"would inflate to {size:,} bytes"
+    return (f"{said} in all, more than docgen's limit of {_mb(lim.total)} for a {lim.kind} "
+            f"({TOTAL_TIMES} times the limit of a part): refused as a possible zip bomb; if the "
+            f"file is genuine, set the environment variable {PART_SETTING} to more megabytes "
+            "and run again")
 
 
 def _refuse(path: Path | None, message: str) -> DocgenError:
     return DocgenError(Problem(message, file=str(path) if path is not None else None))
 
 
-def open_package(path: Path, notes: list[str] | None = None) -> zipfile.ZipFile:
+def open_package(path: Path, notes: list[str] | None = None,
+                 limit: Limits | None = None) -> zipfile.ZipFile:
     """Open ``path`` as a zip package after checking it is one and that it is of sane size.
 
     Raises :class:`DocgenError` naming the file for an OLE file (encrypted or old .doc/.xls),
     a file that is not a zip, a truncated zip, or members whose declared sizes or compression
-    ratios are those of a zip bomb. A package whose directory claims to need a zip version
-    Python does not know ("version needed 9.9": no Office program writes one) is refused too,
-    unless ``notes`` is given: it is then read as an ordinary zip and ``notes`` says so.
+    ratios are those of a zip bomb (within ``limit``: a document's limits unless given; each
+    refusal names the limit, the part, its size and the setting that raises the limit). A
+    package whose directory claims to need a zip version Python does not know ("version
+    needed 9.9": no Office program writes one) is refused too, unless ``notes`` is given: it
+    is then read as an ordinary zip and ``notes`` says so.
     """
+    lim = limit or limits()
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
@@ -57,38 +166,28 @@ def open_package(path: Path, notes: list[str] | None = None) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(path)
     except NotImplementedError as exc:  # zipfile's "zip file version 9.9"
-        zf = _open_any_version(path, exc, notes)
+        zf = _open_any_version(path, exc, notes, lim)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as exc:
         raise _refuse(path, f"is damaged or truncated ({exc})") from None
     try:
         infos = zf.infolist()
-        if len(infos) > MAX_MEMBERS:
-            raise _refuse(path, f"has {len(infos)} parts, more than the {MAX_MEMBERS} allowed")
+        if len(infos) > lim.members:
+            raise _refuse(path, f"has {len(infos):,} parts, more than docgen's limit of "
+                                f"{lim.members:,}: refused; if the file is genuine, set the "
+                                f"environment variable {MEMBERS_SETTING} to a larger number")
         total = 0
         for info in infos:
             if info.flag_bits & 0x1:
                 raise _refuse(path, "is encrypted: save it without a password")
-            if info.file_size > MAX_MEMBER_BYTES:
-                raise _refuse(
-                    path,
-                    f"part {info.filename} would inflate to {info.file_size:,} bytes "
-                    f"(limit {MAX_MEMBER_BYTES:,}): refused as a possible zip bomb",
-                )
-            if (
-                info.file_size > RATIO_FLOOR
-                and info.file_size > MAX_RATIO * max(info.compress_size, 1)
-            ):
-                raise _refuse(
-                    path,
-                    f"part {info.filename} is compressed "
-                    f"{info.file_size // max(info.compress_size, 1)} to 1 "
-                    f"(limit {MAX_RATIO}): refused as a possible zip bomb",
-                )
+            if info.file_size > RATIO_FLOOR and (
+                    info.file_size > lim.ratio * max(info.compress_size, 1)):
+                raise _refuse(path, _too_compressed(info.filename, info.file_size,
+                                                    info.compress_size, lim))
+            if info.file_size > lim.part:
+                raise _refuse(path, _too_large(info.filename, info.file_size, lim))
             total += info.file_size
-        if total > MAX_TOTAL_BYTES:
-            raise _refuse(
-                path, f"would inflate to {total:,} bytes (limit {MAX_TOTAL_BYTES:,}): refused"
-            )
+        if total > lim.total:
+            raise _refuse(path, _too_large_total(total, lim))
     except DocgenError:
         zf.close()
         raise
@@ -101,7 +200,7 @@ _KNOWN_VERSION = 20  # "version needed" of a plain deflated member
 
 
 def _open_any_version(path: Path, exc: NotImplementedError,
-                      notes: list[str] | None) -> zipfile.ZipFile:
+                      notes: list[str] | None, lim: Limits) -> zipfile.ZipFile:
     """Open a package whose directory claims a zip version past zipfile's, as an ordinary zip.
 
     Only the claim is rewritten (in memory, never in the file): every member is still read
@@ -114,7 +213,7 @@ def _open_any_version(path: Path, exc: NotImplementedError,
     if notes is None:
         raise _refuse(path, refused)
     try:
-        if path.stat().st_size > MAX_TOTAL_BYTES:
+        if path.stat().st_size > lim.total:
             raise _refuse(path, refused)
         data = bytearray(path.read_bytes())
     except OSError as err:
@@ -140,34 +239,77 @@ def _open_any_version(path: Path, exc: NotImplementedError,
 
 
 def read_member(zf: zipfile.ZipFile, name: str, path: Path | None = None,
-                limit: int = MAX_MEMBER_BYTES) -> bytes:
+                limit: int | Limits | None = None) -> bytes:
     """Return the bytes of member ``name``, reading at most ``limit`` bytes whatever it declares.
 
+    ``limit`` is a number of bytes (a part that is always small), or the :class:`Limits` of
+    the package (by default a document's), whose refusal names the setting that raises it.
     Raises :class:`DocgenError` if the member is missing, damaged, or inflates past the limit.
     """
     where = path or Path(zf.filename or "?")
+    lim = limit if isinstance(limit, Limits) else limits() if limit is None else None
+    most = lim.part if lim is not None else limit
+    assert most is not None
     try:
         with zf.open(name) as fh:
-            data = fh.read(limit + 1)
+            data = fh.read(most + 1)
     except KeyError:
         raise _refuse(where, f"has no part {name}") from None
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
             zlib.error) as exc:
         raise _refuse(where, f"part {name} is damaged ({exc})") from None
-    if len(data) > limit:
-        raise _refuse(where, f"part {name} inflates past {limit:,} bytes: refused")
+    if len(data) > most:
+        if lim is None:
+            raise _refuse(where, f"part {name} inflates past {most:,} bytes, more than such a "
+                                 "part ever holds: refused")
+        raise _refuse(where, _too_large(name, most, lim, past=True))
     return data
 
 
+def stream_member(zf: zipfile.ZipFile, name: str, path: Path, lim: Limits,
+                  chunk: int = 4 << 20) -> Iterator[bytes]:
+    """Yield the bytes of member ``name`` in blocks of ``chunk``, within ``lim``.
+
+    For parts too large to hold at once (a workbook's sheets): memory stays one block
+    whatever the part holds. Raises :class:`DocgenError` (as :func:`read_member` does) when
+    the part is missing or damaged, or inflates past the part limit or the ratio limit,
+    whatever it declares.
+    """
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        raise _refuse(path, f"has no part {name}") from None
+    size = 0
+    try:
+        with zf.open(info) as fh:
+            while block := fh.read(chunk):
+                size += len(block)
+                _check_inflated(info, size, path, lim)
+                yield block
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
+            zlib.error) as exc:
+        raise _refuse(path, f"part {name} is damaged ({exc})") from None
+
+
+def _check_inflated(info: zipfile.ZipInfo, size: int, path: Path, lim: Limits) -> None:
+    """Refuse a part found inflating past the part limit or the ratio, whatever it declared."""
+    if size > lim.part:
+        raise _refuse(path, _too_large(info.filename, lim.part, lim, past=True))
+    if size > RATIO_FLOOR and size > lim.ratio * max(info.compress_size, 1):
+        raise _refuse(path, _too_compressed(info.filename, size, info.compress_size, lim))
+
+
 def verify_members(zf: zipfile.ZipFile, path: Path, chunk: int = 1 << 20,
-                   markers: tuple[bytes, ...] = ()) -> set[str]:
+                   markers: tuple[bytes, ...] = (), limit: Limits | None = None) -> set[str]:
     """Inflate every member as a bounded stream, so that lying sizes are caught early.
 
     Used before handing a whole package to a library (calamine) that reads members itself;
     also refuses any part with a DTD or entity declarations. Reads in chunks, so memory
     stays flat however large the sheets are. Returns the names of the members in which any
-    of ``markers`` (each at most 16 bytes) occurs, found in the same pass.
+    of ``markers`` (each at most 16 bytes) occurs, found in the same pass. The sizes and
+    ratios are checked as inflated, against ``limit`` (a document's unless given).
     """
+    lim = limit or limits()
     total = 0
     marked: set[str] = set()
     for info in zf.infolist():
@@ -178,11 +320,9 @@ def verify_members(zf: zipfile.ZipFile, path: Path, chunk: int = 1 << 20,
                 while block := fh.read(chunk):
                     size += len(block)
                     total += len(block)
-                    if size > MAX_MEMBER_BYTES:
-                        raise _refuse(path, f"part {info.filename} inflates past "
-                                            f"{MAX_MEMBER_BYTES:,} bytes: refused")
-                    if total > MAX_TOTAL_BYTES:
-                        raise _refuse(path, f"inflates past {MAX_TOTAL_BYTES:,} bytes: refused")
+                    _check_inflated(info, size, path, lim)
+                    if total > lim.total:
+                        raise _refuse(path, _too_large_total(lim.total, lim, past=True))
                     window = tail + block
                     if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
                         # An Office part never declares a DTD; refusing one outright stops

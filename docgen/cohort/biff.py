@@ -15,9 +15,8 @@ from pathlib import Path
 
 from docgen.cohort.cells import CellError, Extent, SheetScan, check_extent
 from docgen.errors import DocgenError, Problem
-from docgen.safezip import MAX_MEMBER_BYTES, OLE_MAGIC
+from docgen.safezip import MIB, OLE_MAGIC, PART_SETTING, limits
 
-MAX_XLS_BYTES = MAX_MEMBER_BYTES  # a 5,000-team .xls is ~2 MB
 _END, _FREE = 0xFFFFFFFE, 0xFFFFFFFF
 _ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?",
            0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
@@ -35,9 +34,12 @@ def scan_xls(path: Path) -> dict[str, SheetScan]:
     file = str(path)
     try:
         size = path.stat().st_size
-        if size > MAX_XLS_BYTES:
-            raise DocgenError(Problem(f"is {size:,} bytes, more than the {MAX_XLS_BYTES:,} "
-                                      "docgen reads: save it as .xlsx", file=file))
+        most = limits("workbook").part  # a 5,000-team .xls is ~2 MB; one holds 65,536 rows
+        if size > most:
+            raise DocgenError(Problem(
+                f"is {size:,} bytes, more than docgen's limit of {most // MIB:,} MB for a "
+                f"workbook's part: save it as .xlsx, or set the environment variable "
+                f"{PART_SETTING} to more megabytes", file=file))
         data = path.read_bytes()
     except OSError as exc:
         raise DocgenError(Problem(f"cannot be read ({exc.strerror})", file=file)) from None

@@ -25,10 +25,10 @@ from itertools import islice
 from pathlib import Path
 
 from docgen.errors import Problem
+from docgen.safezip import MIB, PART_SETTING, limits
 from docgen.schema import Sheet
 from docgen.values import header_key
 
-MAX_CSV_BYTES = 64 * 1024 * 1024  # as one part of a workbook; 5,000 teams are ~2 MB
 DELIMITERS = (",", ";", "\t")
 HEAD_ROWS = 10  # rows searched for the header (a title row or two above it is common)
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -152,9 +152,12 @@ def read_csv(path: Path, sheet: Sheet, problems: list[Problem],
     file = str(path)
     try:
         size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            problems.append(Problem(f"is {size:,} bytes, more than the {MAX_CSV_BYTES:,} docgen "
-                                    "reads", file=file))
+        most = limits("workbook").part  # as one part of a workbook; 300,000 sessions: ~90 MB
+        if size > most:
+            problems.append(Problem(
+                f"is {size:,} bytes, more than docgen's limit of {most // MIB:,} MB for a "
+                f"CSV file (as for a workbook's part): if it is right, set the environment "
+                f"variable {PART_SETTING} to more megabytes and run again", file=file))
             return None
         decoded = decode(path.read_bytes())
     except OSError as exc:

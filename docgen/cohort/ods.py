@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docgen.cohort.cells import CellError, Extent, SheetScan, Uncalculated, check_extent
 from docgen.errors import DocgenError, Problem
-from docgen.safezip import open_package, read_member, verify_members
+from docgen.safezip import limits, open_package, read_member, verify_members
 
 # calamine matches these element names literally, prefixes included; so does this scan.
 _TOKEN = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])"
@@ -34,13 +34,14 @@ MAX_ERROR_CELLS = 100_000  # a repeated error cell stands for many: placing them
 
 def scan_ods(path: Path) -> dict[str, SheetScan]:
     """Return every sheet's scan by name; raise :class:`DocgenError` if one is too large."""
+    lim = limits("workbook")
     try:
-        zf = open_package(path)
+        zf = open_package(path, limit=lim)
     except (zlib.error, EOFError) as exc:
         raise DocgenError(Problem(f"is damaged ({exc})", file=str(path))) from None
     with zf:
-        verify_members(zf, path)
-        data = read_member(zf, "content.xml", path)
+        verify_members(zf, path, limit=lim)
+        data = read_member(zf, "content.xml", path, lim)
     sheets: dict[str, tuple[Extent, list[tuple[int, int, int, int, CellError]]]] = {}
     name, row, column, rows = "", 0, 0, 1
     extent, failed = Extent(), []

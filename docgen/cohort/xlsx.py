@@ -1,10 +1,12 @@
 """Scan an .xlsx/.xlsm package for what calamine does not say of a sheet (see :mod:`.cells`).
 
-The package is checked by :mod:`docgen.safezip` first (sizes, ratios, DTDs), since calamine
-inflates what it is given; one bounded pass over every part also tells which sheets hold a
-formula or an error, so only those are searched for failed cells. Each sheet docgen reads is
-then scanned once, as bytes, before calamine loads it: its extent (a regular expression finds
-any cell beyond A:Z or row 39,999; only then are the cells counted one by one), its failed
+The package is checked by :mod:`docgen.safezip` first (sizes, ratios, DTDs), within a
+workbook's limits (a sheet of 300,000 sessions is ~200 MB), since calamine inflates what it
+is given; one bounded pass over every part also tells which sheets hold a formula or an
+error, so only those are searched for failed cells. Each sheet docgen reads is then scanned
+as a stream of pieces that each end after a row (memory stays a few MB however large the
+sheet), before calamine loads it: its extent (a regular expression finds any cell beyond A:Z
+or row 39,999; only then are the cells counted one by one, in a second pass), its failed
 formulas, and the totals rows of the Excel tables on it (``xl/tables/tableN.xml``).
 """
 
@@ -15,11 +17,19 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from docgen.cohort.cells import CellError, Extent, SheetScan, Uncalculated, check_extent
 from docgen.errors import DocgenError, Problem
-from docgen.safezip import open_package, parse_xml, read_member, verify_members
+from docgen.safezip import (
+    limits,
+    open_package,
+    parse_xml,
+    read_member,
+    stream_member,
+    verify_members,
+)
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -41,6 +51,7 @@ _CELL_REF = re.compile(rb"\br=[\"']([A-Za-z]{1,3})([0-9]{1,9})[\"']")
 _ROW_REF = re.compile(rb"\br=[\"']([0-9]{1,9})[\"']")
 _TABLE_REF = re.compile(r"\$?[A-Z]{1,3}\$?(\d+):\$?[A-Z]{1,3}\$?(\d+)")
 _MAX_TOTALS_ROWS = 16  # Excel shows one; a larger count is not believed
+_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row\s*>")
 
 
 class XlsxPackage:
@@ -48,12 +59,14 @@ class XlsxPackage:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._limits = limits("workbook")
         try:
-            self._zf = open_package(path)
+            self._zf = open_package(path, limit=self._limits)
         except (zlib.error, EOFError) as exc:  # a damaged zip header
             raise DocgenError(Problem(f"is damaged ({exc})", file=str(path))) from None
         try:
-            self._flagged = verify_members(self._zf, path, markers=_MARKERS)
+            self._flagged = verify_members(self._zf, path, markers=_MARKERS,
+                                           limit=self._limits)
             self._parts = _sheet_parts(self._zf, path)
         except BaseException:
             self._zf.close()
@@ -70,45 +83,94 @@ class XlsxPackage:
             raise DocgenError(Problem("the sheet's part is missing from the workbook: open it "
                                       "in Excel or LibreOffice and save it again",
                                       file=str(self.path), sheet=name))
-        data = read_member(self._zf, part, self.path)
-        scan = SheetScan(extent=extent(data))
+        small, flagged = True, part in self._flagged
+        errors: dict[int, list[tuple[int, CellError]]] = {}
+        for n, piece in enumerate(self._pieces(part)):
+            small = small and _small(piece, first=not n)
+            if flagged:
+                for row, cells in formula_cells(piece).items():
+                    errors.setdefault(row, []).extend(cells)
+            elif not small:
+                break  # the cells are counted from the start below
+        scan = SheetScan(extent=None if small else count_cells(self._pieces(part)))
         check_extent(scan.extent, str(self.path), name)
-        if part in self._flagged:
-            scan.errors = formula_cells(data)
+        scan.errors = errors
         if self._tables:
             scan.skip = _totals_rows(self._zf, part, self.path)
         return scan
+
+    def _pieces(self, part: str) -> Iterator[bytes]:
+        return pieces(stream_member(self._zf, part, self.path, self._limits))
 
     def close(self) -> None:
         self._zf.close()
 
 
+def pieces(blocks: Iterable[bytes]) -> Iterator[bytes]:
+    """Join a sheet's blocks of bytes into pieces that each end after a row's end tag.
+
+    A cell, and a row, is then never cut between two pieces. A sheet whose rows never end
+    (damaged) is one piece, bounded by the part's limit.
+    """
+    held = bytearray()
+    for block in blocks:
+        start = max(len(held) - 16, 0)
+        held += block
+        cut = _last_row_end(held, start)
+        if cut > 0:
+            yield bytes(held[:cut])
+            del held[:cut]
+    if held:
+        yield bytes(held)
+
+
+def _last_row_end(data: bytearray, start: int) -> int:
+    """Return where the last row end tag in ``data`` (from ``start``) ends; -1 if none."""
+    at = len(data)
+    while (at := data.rfind(b"row", start, at)) >= 0:
+        lt = data.rfind(b"<", max(at - 64, 0), at)
+        if lt >= 0 and (m := _ROW_END.match(data, lt)) is not None and m.end() > at:
+            return m.end()
+    return -1
+
+
+def _small(data: bytes, first: bool = True) -> bool:
+    """Tell whether a sheet's bytes (a piece: ``first`` if it begins the sheet) hold only
+    cells within A:Z and 39,999 rows, written plainly (no prefixed tags)."""
+    if first and (tag := _FIRST_TAG.search(data, 0, 4096)) and b":" in tag.group(1):
+        return False
+    return _SUSPECT.search(data) is None
+
+
 def extent(data: bytes) -> Extent | None:
-    """Return the extent of a sheet's cells that hold something; None if it is small.
+    """Return the extent of a sheet's cells that hold something; None if it is small."""
+    return None if _small(data) else count_cells([data])
+
+
+def count_cells(pieces: Iterable[bytes]) -> Extent:
+    """Return the extent of the cells of a sheet's bytes, given in pieces ending after rows.
 
     Cells are placed as calamine places them: by their reference, else after the cell
     before in the row (whose number is its reference, else the one after the last row).
     """
-    first = _FIRST_TAG.search(data, 0, 4096)
-    if _SUSPECT.search(data) is None and not (first and b":" in first.group(1)):
-        return None
     found = Extent()
     row, column = -1, -1
-    for m in _TAG.finditer(data):
-        kind, attrs, closed = m.groups()
-        if kind == b"row":
-            ref = _ROW_REF.search(attrs)
-            row = int(ref.group(1)) - 1 if ref else row + 1
-            column = -1
-            continue
-        ref = _CELL_REF.search(attrs)
-        if ref:
-            row = int(ref.group(2)) - 1
-            column = _column(ref.group(1))
-        else:
-            column += 1
-        if not closed and not data.startswith(b"</", m.end()):  # an empty cell is not read
-            found.add(max(row, 0), column)
+    for data in pieces:
+        for m in _TAG.finditer(data):
+            kind, attrs, closed = m.groups()
+            if kind == b"row":
+                ref = _ROW_REF.search(attrs)
+                row = int(ref.group(1)) - 1 if ref else row + 1
+                column = -1
+                continue
+            ref = _CELL_REF.search(attrs)
+            if ref:
+                row = int(ref.group(2)) - 1
+                column = _column(ref.group(1))
+            else:
+                column += 1
+            if not closed and not data.startswith(b"</", m.end()):  # an empty cell: not read
+                found.add(max(row, 0), column)
     return found
 
 
