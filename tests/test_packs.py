@@ -204,9 +204,12 @@ def test_a_rerun_with_nothing_changed_keeps_the_packs_and_mends_a_missing_file(
     assert (again.packs.written, again.packs.unchanged) == (0, first.packs.written)
     assert (out / "coaches" / "Dr Jo Bloggs.zip").read_bytes() == zip_bytes
     (out / "coaches" / "CON_" / "Theatres (T10).docx").unlink()
+    left = out / "coaches" / "CON_" / ".Theatres (T10).docx.99999.tmp"  # by a killed run
+    left.write_bytes(b"half")
     mended = jobs.generate(cohort, out, coach_packs=True, jobs=1, today=TODAY)
     assert mended.packs is not None and mended.packs.written == 1
     assert (out / "coaches" / "CON_" / "Theatres (T10).docx").is_file()
+    assert not left.exists()
 
 
 def test_the_log_passes_over_docgen_copies_but_reads_a_changed_one(

@@ -33,7 +33,12 @@ from pathlib import Path
 from docgen import schema
 from docgen.atomic import atomic_write
 from docgen.copies import Copies, file_digest, is_own_copy, read_copies, record_copy, write_copies
-from docgen.documents.outputs import lock_file, safe_name, unique_names
+from docgen.documents.outputs import (
+    lock_file,
+    remove_stale_temporaries,
+    safe_name,
+    unique_names,
+)
 from docgen.errors import Problem, os_problem
 
 PACKS_FOLDER = "coaches"  # under the output folder
@@ -76,6 +81,7 @@ def write_packs(outdir: Path, coaches: Sequence[CoachContracts], contracts: Sequ
     """
     root = outdir / PACKS_FOLDER
     report = PacksReport(root)
+    _clear_killed_runs(root)
     run = _Run(root, read_copies(root), (now or dt.datetime.now()).strftime("%Y-%m-%d %H%M"),
                report)
     packed = {rel for _coach, rels in coaches for rel in rels}
@@ -96,6 +102,13 @@ def write_packs(outdir: Path, coaches: Sequence[CoachContracts], contracts: Sequ
         report.problems.append(os_problem(exc, "could not be written (the next run makes "
                                           "the packs again)", root))
     return report
+
+
+def _clear_killed_runs(root: Path) -> None:
+    """Remove the temporary files a killed run left in the packs (docgen's folder alone)."""
+    with suppress(OSError):
+        for folder in [root, *(p for p in root.iterdir() if p.is_dir())]:
+            remove_stale_temporaries(folder)
 
 
 def _folder_titles(coaches: list[str], notes: list[Problem]) -> list[str]:
