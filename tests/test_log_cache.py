@@ -223,18 +223,26 @@ def test_a_cache_of_another_format_is_replaced(records: Path, tmp_path: Path,
     assert len(cached_sources(log)) == 3
 
 
-def test_a_damaged_entry_is_read_again(records: Path, tmp_path: Path, calls: list[str]) -> None:
+@pytest.mark.parametrize("checked", [True, False])
+def test_a_damaged_entry_is_read_again(records: Path, tmp_path: Path, calls: list[str],
+                                       checked: bool) -> None:
     log = tmp_path / "log.xlsx"
     run(records, log)
     with sqlite3.connect(reading.cache_path(log)) as db:
-        # a value naming something other than docgen's records is refused, never built
-        db.execute("UPDATE readings SET value = ? WHERE source = ?",
-                   (json.dumps(["c", "system", "rm -rf /"]), T1))
+        if checked:  # a value naming something other than docgen's records is never built
+            value = json.dumps(["c", "system", "rm -rf /"])
+            db.execute("UPDATE readings SET value = ?, value_check = ? WHERE source = ?",
+                       (value, reading._check(value), T1))
+        else:  # a value that still reads, changed on disk: its check tells
+            db.execute("UPDATE readings SET value = replace(value, '\"T1\"', '\"T9\"') "
+                       "WHERE source = ?", (T1,))
+            assert reading.loads(db.execute("SELECT value FROM readings WHERE source = ?",
+                                            (T1,)).fetchone()[0]).team_id == "T9"
     db.close()
     calls.clear()
     report = run(records, log)
     assert calls == [Path(T1).name]
-    assert [n for n in report.notes if "1 entries" in n and "damaged" in n]
+    assert [n for n in report.notes if "1 entry of" in n and "was damaged" in n]
     plain = tmp_path / "plain.xlsx"
     run(records, plain, cache=False)
     assert workbook(log) == workbook(plain)
@@ -384,3 +392,21 @@ def test_only_docgen_records_come_out_of_a_cached_value() -> None:
     with pytest.raises(ValueError):
         reading.loads(json.dumps(["c", "Problem", "a problem", None, None, None, None]))
     assert isinstance(reading.loads(reading.dumps(Record(source="a.docx", kind=""))), Record)
+
+
+def test_a_file_changed_while_it_is_read_is_not_kept(
+        records: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = read_module._read
+
+    def saved_meanwhile(path: Path, root: Path, converted: Path | None = None) -> object:
+        got = real(path, root, converted)
+        if Path(path).name == Path(T1).name:  # the coach saves again as docgen reads
+            fill(Path(path), {"record.topic": "Typed while the log ran"})
+            _age(records)
+        return got
+
+    monkeypatch.setattr(read_module, "_read", saved_meanwhile)
+    log = tmp_path / "log.xlsx"
+    run(records, log)
+    assert T1 not in cached_sources(log)  # the reading may be of the bytes before: not kept
+    assert len(cached_sources(log)) == 2

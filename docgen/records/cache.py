@@ -46,6 +46,7 @@ _CLASSES: dict[str, type] = {c.__name__: c for c in (Record, RecordSettings, Rec
                                                       Problem)}
 _ENUMS: dict[str, type] = {e.__name__: e for e in (Mode, Status, Origin)}
 _CLASS_FIELDS = {name: tuple(f.name for f in fields(c)) for name, c in _CLASSES.items()}
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def cache_path(output: Path) -> Path:
@@ -62,10 +63,10 @@ def encode(value: object) -> object:
     Raises TypeError for a value of a type docgen's records do not hold.
     """
     kind = type(value)
-    if value is None or kind is str or kind is int or kind is float or kind is bool:
+    if kind in _PLAIN:
         return value
     if kind is tuple:
-        return ["t", *(encode(v) for v in value)]  # type: ignore[attr-defined]
+        return ["t", *[v if type(v) in _PLAIN else encode(v) for v in value]]  # type: ignore
     if kind is dt.datetime:
         return ["dt", value.isoformat()]  # type: ignore[attr-defined]
     if kind is dt.date:
@@ -76,28 +77,31 @@ def encode(value: object) -> object:
     if _ENUMS.get(name) is kind:
         return ["e", name, value.value]  # type: ignore[attr-defined]
     if _CLASSES.get(name) is kind:
-        return ["c", name, *(encode(getattr(value, f)) for f in _CLASS_FIELDS[name])]
+        values = [getattr(value, f) for f in _CLASS_FIELDS[name]]
+        return ["c", name, *[v if type(v) in _PLAIN else encode(v) for v in values]]
     raise TypeError(f"a {name} is not kept in the reading cache")
 
 
 def decode(data: object) -> object:
     """Return the value :func:`encode` made ``data`` from; ValueError if it is not such data."""
     if type(data) is not list:
-        if data is None or type(data) in (str, int, float, bool):
+        if data is None or type(data) in _PLAIN:
             return data
         raise ValueError(f"unexpected {type(data).__name__} in a cached value")
     if not data:
         raise ValueError("an empty list in a cached value")
     tag = data[0]
     try:
-        if tag == "t":
-            return tuple(decode(v) for v in data[1:])
         if tag == "c":
-            cls = _CLASSES[data[1]]
-            values = [decode(v) for v in data[2:]]
-            if len(values) != len(_CLASS_FIELDS[data[1]]):
-                raise ValueError(f"a cached {data[1]} has {len(values)} fields")
+            name = data[1]
+            cls, names = _CLASSES[name], _CLASS_FIELDS[name]
+            # most fields are plain (text, numbers): decoded in line, not by a call each
+            values = [v if type(v) in _PLAIN else decode(v) for v in data[2:]]
+            if len(values) != len(names):
+                raise ValueError(f"a cached {name} has {len(values)} fields")
             return cls(*values)
+        if tag == "t":
+            return tuple([v if type(v) in _PLAIN else decode(v) for v in data[1:]])
         if tag == "e":
             return _ENUMS[data[1]](data[2])
         if tag == "d":
@@ -218,6 +222,11 @@ class Entry:
     value: str
 
 
+def _check(value: str) -> str:
+    """Return the check kept with a value: a value damaged on disk is read afresh."""
+    return hashlib.blake2b(value.encode(), digest_size=16).hexdigest()
+
+
 def make_entry(source: str, key: Key, record: Record, saved_day: str, extra: str = ""
                ) -> Entry | None:
     """Return the entry keeping ``record`` (named ``source``) read from a file of ``key``; None
@@ -240,7 +249,8 @@ CREATE TABLE IF NOT EXISTS readings (
     code TEXT NOT NULL,
     extra TEXT NOT NULL,
     saved_day TEXT NOT NULL,
-    value TEXT NOT NULL
+    value TEXT NOT NULL,
+    value_check TEXT NOT NULL
 ) WITHOUT ROWID
 """
 
@@ -312,28 +322,32 @@ class RecordCache:
 
     def get(self, path: Path, source: str, extra: str = "") -> tuple[Record | None, Key | None]:
         """Return the kept reading of ``path`` (named ``source``) if nothing it depends on
-        changed, else None; and the file's key, to keep a new reading under (None: the file
-        cannot be read now, or changed while it was hashed)."""
-        key = file_key(path)
-        if key is None or self._db is None or self._unusable:
-            return None, key
+        changed, else None; and the file's key when it was hashed to tell (None: no entry to
+        compare with, so the file is hashed where it is read, or it cannot be read now)."""
+        if self._db is None or self._unusable:
+            return None, None
         try:
             row = self._db.execute(
-                "SELECT digest, version, code, extra, saved_day, value FROM readings "
+                "SELECT digest, version, code, extra, saved_day, value, value_check FROM readings "
                 "WHERE source = ?", (source,)).fetchone()
         except sqlite3.OperationalError as exc:
             self._give_up(exc, rebuild="locked" not in str(exc))
-            return None, key
+            return None, None
         except sqlite3.DatabaseError as exc:
             self._give_up(exc, rebuild=True)
-            return None, key
-        if row is None or tuple(row[:4]) != (key.digest, self._version, self._code, extra):
+            return None, None
+        if row is None or tuple(row[1:4]) != (self._version, self._code, extra):
+            return None, None
+        key = file_key(path)
+        if key is None or row[0] != key.digest:
             return None, key
         if row[4] and row[4] != saved_day_of(path):
             return None, key
         try:
+            if row[6] != _check(row[5]):  # a damaged disk or copy: never trusted
+                raise ValueError("the value does not match its check")
             record = loads(row[5])
-        except ValueError:
+        except (ValueError, TypeError):
             self._damaged_entries += 1
             return None, key
         self._keep.add(source)
@@ -350,9 +364,11 @@ class RecordCache:
         """Write the new readings and drop every entry not used this run (a file gone, or one
         read anew whose reading could not be kept); never raises."""
         if self._damaged_entries:
+            n = self._damaged_entries
             self.notes.append(
-                f"{self._damaged_entries} entries of the log's reading cache {self.path.name} "
-                "were damaged: those records were read afresh")
+                f"{n} {'entry' if n == 1 else 'entries'} of the log's reading cache "
+                f"{self.path.name} {'was' if n == 1 else 'were'} damaged: "
+                f"{'that record was' if n == 1 else 'those records were'} read afresh")
         if self._unusable and not self._rebuild:
             self._new.clear()
             return
@@ -368,8 +384,8 @@ class RecordCache:
             self._new.clear()
 
     def _rows(self) -> list[tuple[str, ...]]:
-        return [(e.source, e.digest, self._version, self._code, e.extra, e.saved_day, e.value)
-                for e in self._new]
+        return [(e.source, e.digest, self._version, self._code, e.extra, e.saved_day, e.value,
+                 _check(e.value)) for e in self._new]
 
     def _update(self, db: sqlite3.Connection) -> None:
         db.execute("BEGIN IMMEDIATE")
@@ -378,7 +394,7 @@ class RecordCache:
             db.executemany("INSERT OR IGNORE INTO keep VALUES (?)",
                            ((s,) for s in {*self._keep, *(e.source for e in self._new)}))
             db.execute("DELETE FROM readings WHERE source NOT IN (SELECT source FROM keep)")
-            db.executemany("INSERT OR REPLACE INTO readings VALUES (?, ?, ?, ?, ?, ?, ?)",
+            db.executemany("INSERT OR REPLACE INTO readings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            self._rows())
             db.execute("COMMIT")
         except BaseException:
@@ -396,7 +412,7 @@ class RecordCache:
                 db.execute(f"PRAGMA user_version = {FORMAT}")
                 db.execute(_SCHEMA)
                 db.execute("BEGIN")
-                db.executemany("INSERT OR REPLACE INTO readings VALUES (?, ?, ?, ?, ?, ?, ?)",
+                db.executemany("INSERT OR REPLACE INTO readings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                self._rows())
                 db.execute("COMMIT")
             finally:

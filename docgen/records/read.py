@@ -213,11 +213,13 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
 @dataclass(frozen=True, slots=True)
 class _Item:
     """A file to read: where, under which folder, the .docx LibreOffice converted it to (or
-    None), and for the reading cache the key it was looked up under (None: not kept)."""
+    None), and for the reading cache whether its reading is kept, the key it was hashed to
+    (None: hashed here, before it is read) and what else the reading depends on."""
 
     path: Path
     root: Path
     converted: Path | None = None
+    keep: bool = False
     key: Key | None = None
     extra: str = ""
 
@@ -226,6 +228,7 @@ def _read_one(item: _Item) -> tuple[Record | list[Problem], Entry | None]:
     """Read one record, or return the problems that stopped it (never raise for one file);
     with it, the reading cache's entry for it (None: not to be kept)."""
     path, root = item.path, item.root
+    key = item.key if item.key is not None or not item.keep else reading.file_key(path)
     try:
         record, saved_day = _read(path, root, item.converted)
     except DocgenError as exc:
@@ -234,9 +237,9 @@ def _read_one(item: _Item) -> tuple[Record | list[Problem], Entry | None]:
         return [Problem(f"could not be read ({type(exc).__name__}: {exc}): skipped; please "
                         "report this file to the docgen maintainers",
                         file=_source(path, root))], None
-    if item.key is None or not reading.unchanged_since(path, item.key):
-        return record, None  # changed while it was read: its next reading is made afresh
-    return record, reading.make_entry(record.source, item.key, record, saved_day, item.extra)
+    if not item.keep or key is None or not reading.unchanged_since(path, key):
+        return record, None  # not kept, or changed while it was read: read afresh next time
+    return record, reading.make_entry(record.source, key, record, saved_day, item.extra)
 
 
 def read_records(folders: list[Path], jobs: int | None = None,
@@ -276,6 +279,8 @@ def read_records(folders: list[Path], jobs: int | None = None,
             if kept is not None:
                 outcome.append(kept)
                 continue
+            if cache is not None and key is None and f.how is How.CONVERT:
+                key = reading.file_key(f.path)  # the original's bytes, before it is copied
             todo.append((len(outcome), f, key, extra))
             outcome.append(None)  # read below
         with converted([f.path for _i, f, _k, _e in todo if f.how is How.CONVERT]) as made:
@@ -286,8 +291,8 @@ def read_records(folders: list[Path], jobs: int | None = None,
                     outcome[place] = [Problem(made.failed[f.path], file=_source(f.path, f.root))]
                     continue
                 places.append(place)
-                items.append(_Item(f.path, f.root, made.made.get(f.path),
-                                   None if cache is None else key, extra))
+                items.append(_Item(f.path, f.root, made.made.get(f.path), cache is not None,
+                                   key, extra))
             if started:
                 started(len(items))
             for place, (result, entry) in zip(
