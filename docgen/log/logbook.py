@@ -479,7 +479,7 @@ def _chart_rows(n: int) -> int:
 
 def _chart_height(n: int) -> float:
     """Return the chart's height in cm: taller for more teams (their names stand upright)."""
-    return 11.0 if n <= 12 else 13.0
+    return 11.0 if n <= 8 else 13.0
 
 
 def _hours_chart(formats: _Formats, data: LogData, top: int, width_cm: float | None,
@@ -535,6 +535,7 @@ def _hours_chart(formats: _Formats, data: LogData, top: int, width_cm: float | N
 
 SUMMARY_SHEET = "Summary"
 _SUMMARY_WIDTHS = (34, 11, 11, 11, 11, 11, 11, 12)  # characters: one portrait A4 page
+_LETTERS = 1.25  # letters of text a column holds per character of its width
 
 
 def _summary(formats: _Formats, ws: Worksheet, data: LogData, source: str) -> None:
@@ -560,7 +561,7 @@ def _summary(formats: _Formats, ws: Worksheet, data: LogData, source: str) -> No
             _write_text(ws, r, c1, text, fmt, formats)
 
     def tall(r: int, texts: list[tuple[str, float]]) -> None:
-        lines = max((_lines(t, w) for t, w in texts if t), default=1)
+        lines = max((_lines(t, w * _LETTERS) for t, w in texts if t), default=1)
         if lines > 1:
             ws.set_row(r, 15 * lines + 2)
 
@@ -616,9 +617,10 @@ def _summary(formats: _Formats, ws: Worksheet, data: LogData, source: str) -> No
     n = len(data.teams)
     if 0 < n <= SUMMARY_CHART_TEAMS:
         top = _CHART_TOP + _chart_rows(n)
+        height = 9.0 if n <= 8 else 12.0  # upright names take a third of the height
         ws.insert_chart(r, 0, _hours_chart(formats, data, top, width_cm=18.5,
-                                           height_cm=9.0 if n <= 12 else 11.0))
-        r += math.ceil((9.0 if n <= 12 else 11.0) * _CM / 20) + 1
+                                           height_cm=height))
+        r += math.ceil(height * _CM / 20) + 1
     elif n:
         merged(r, 0, last, f"The chart of the {n} teams' hours is on the Chart sheet "
                f"(too many for this page).", more)
@@ -642,10 +644,15 @@ def _summary_table(formats: _Formats, ws: Worksheet, r: int, table: Table,
     ws.set_row(r, 32)
     r += 1
     for row in table.rows:
+        lines = 1
         for c, (value, kind) in enumerate(zip(row, table.kinds, strict=True)):
             if value is None or value == "":
                 continue
-            _write(ws, r, c, value, kind, formats.cell(kind), formats)
+            written = _write(ws, r, c, value, kind, formats.cell(kind), formats)
+            if written:  # Calibri's letters are narrower than its digits, on which widths count
+                lines = max(lines, _lines(written, _SUMMARY_WIDTHS[c] * _LETTERS))
+        if lines > 1:  # a long organisation's name wraps: the row must show it whole
+            ws.set_row(r, 15 * lines + 2)
         r += 1
     if table.more:
         _write_text(ws, r, 0, table.more, more, formats)
