@@ -239,3 +239,23 @@ def test_with_generates_manifest_the_summary_counts_and_chases_the_missing_team(
     absent = next(r for r in rows if r[0] == "No record returned" and len(r) > 1)
     assert absent[1] == 1
     assert section(rows, "No record returned") == [["F Team F", "no record of it was read"]]
+
+
+def test_a_cohort_too_large_for_the_page_has_its_chart_on_the_chart_sheet(
+        tmp_path: Path) -> None:
+    from docgen.log.logbook import SUMMARY_CHART_TEAMS, write_log
+
+    n = SUMMARY_CHART_TEAMS + 1
+    teams = tuple(_team(i, TeamStatus.ON_TRACK) for i in range(1, n + 1))
+    path = tmp_path / "log.xlsx"
+    write_log(LogData((), teams, (), (), (), TODAY, framed=True), path)
+    wb = openpyxl.load_workbook(path)
+    rows = cells(wb["Summary"])
+    assert [f"The chart of the {n} teams' hours is on the Chart sheet (too many for this "
+            "page)."] in rows
+    with zipfile.ZipFile(path) as z:
+        charts = [x for x in z.namelist() if x.startswith("xl/charts/chart")]
+        drawings = [x for x in z.namelist() if x.startswith("xl/drawings/drawing")]
+    assert len(charts) == 1 and len(drawings) == 1  # the Chart sheet's only
+    labels = [r[0] for r in wb["Chart"].iter_rows(values_only=True)]
+    assert labels.count("T001 Ward 1") == 1 and f"T{n:03} Ward {n}" in labels
