@@ -21,6 +21,8 @@ import pytest
 from click.testing import CliRunner
 from coach import fill
 from conftest import TODAY
+from hypothesis import given
+from hypothesis import strategies as st
 
 import docgen
 from docgen import jobs
@@ -410,3 +412,13 @@ def test_a_file_changed_while_it_is_read_is_not_kept(
     run(records, log)
     assert T1 not in cached_sources(log)  # the reading may be of the bytes before: not kept
     assert len(cached_sources(log)) == 2
+
+
+@given(st.lists(st.sampled_from(["a", "&#", "&#xE100;", "&#57600;", "&#xe114;", "&amp;",
+                                 "\ue100", "\ue114", "\ue115", "\ue0ff", "é", "&#xE115;"]),
+                max_size=8))
+def test_the_quick_test_for_marks_is_the_exact_one(parts: list[str]) -> None:
+    from docgen.ooxml.wordtext import MARK_IN_XML, holds_marks
+
+    data = "".join(parts).encode()
+    assert holds_marks(data) == bool(MARK_IN_XML.search(data))
