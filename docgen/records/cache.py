@@ -25,7 +25,7 @@ import json
 import os
 import sqlite3
 import time
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,6 +47,7 @@ _CLASSES: dict[str, type] = {c.__name__: c for c in (Record, RecordSettings, Rec
 _ENUMS: dict[str, type] = {e.__name__: e for e in (Mode, Status, Origin)}
 _CLASS_FIELDS = {name: tuple(f.name for f in fields(c)) for name, c in _CLASSES.items()}
 _PLAIN = frozenset({str, int, float, bool, type(None)})
+_ENUM_MEMBERS = {(name, m.value): m for name, e in _ENUMS.items() for m in e}  # type: ignore
 
 
 def cache_path(output: Path) -> Path:
@@ -103,7 +104,7 @@ def decode(data: object) -> object:
         if tag == "t":
             return tuple([v if type(v) in _PLAIN else decode(v) for v in data[1:]])
         if tag == "e":
-            return _ENUMS[data[1]](data[2])
+            return _ENUM_MEMBERS[(data[1], data[2])]
         if tag == "d":
             return dt.date.fromisoformat(data[1])
         if tag == "tm":
@@ -120,10 +121,21 @@ def dumps(record: Record) -> str:
     return json.dumps(encode(record), ensure_ascii=False, separators=(",", ":"))
 
 
-def loads(text: str) -> Record:
-    """Return the record kept as ``text``; ValueError if it is not one."""
+_MODIFIED = 2 + _CLASS_FIELDS["Record"].index("modified")  # its place in a kept record
+
+
+def loads(text: str, modified: dt.datetime | None = None) -> Record:
+    """Return the record kept as ``text``; ValueError if it is not one.
+
+    ``modified``, the file's modification time now, replaces the one kept (where the reading
+    gave one: a record read from its properties alone has none).
+    """
     try:
-        value = decode(json.loads(text))
+        data = json.loads(text)
+        if modified is not None and type(data) is list and len(data) > _MODIFIED and (
+                data[_MODIFIED] is not None):
+            data[_MODIFIED] = encode(modified)
+        value = decode(data)
     except RecursionError:
         raise ValueError("a cached value nested too deep") from None
     if type(value) is not Record:
@@ -346,15 +358,16 @@ class RecordCache:
         try:
             if row[6] != _check(row[5]):  # a damaged disk or copy: never trusted
                 raise ValueError("the value does not match its check")
-            record = loads(row[5])
+            now = _modified(path)
+            if now is None:  # vanished since it was hashed: the reader says what became of it
+                return None, key
+            record = loads(row[5], modified=now)
         except (ValueError, TypeError):
             self._damaged_entries += 1
             return None, key
         self._keep.add(source)
         self.hits += 1
-        if record.modified is None:  # a reading that does not give the file's time
-            return record, key
-        return replace(record, modified=_modified(path)), key
+        return record, key
 
     def put(self, entry: Entry) -> None:
         """Keep ``entry`` (written at :meth:`close`)."""
