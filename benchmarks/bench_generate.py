@@ -2,70 +2,136 @@
 
     python benchmarks/bench_generate.py --teams 1000
 
-Builds a cohort of N teams (two sessions each), then times, each as a fresh process:
-docgen generate end to end (start-up and reading the workbook included), and the loop a user
-would write with docxtpl: read the rows, then per team open the template, render (escaped),
-save. Both read the same workbook; the plain loop can be cut to --plain-rows teams (it is
-~40 ms a document whatever N is). docgen runs --repeat times and the fastest run counts (this
-VM's speed drifts by a third from run to run); every run is printed. Prints documents per
-second, the ratio, peak memory.
+Builds a cohort of N teams (two sessions each), then times, each as a fresh process, in turn
+(docgen, plain, docgen, plain, ...: a machine that slows down slows both):
+
+* docgen generate end to end (start-up and reading the workbook included), ``--only
+  contracts``, with ``--jobs`` workers (default: the machine's cores);
+* the loop a user would write with docxtpl: read the rows, then per team open the template,
+  render (escaped), save. It takes ~40 ms a document whatever N is, so it runs on
+  ``--plain-rows`` teams (default 100) and reports its own start-up and its time a document;
+  its time for N teams is start-up + N x that (both measured in the same run).
+
+Each side is measured in wall time and in CPU time (the process and all its workers, user +
+system). The reported figures are the medians of ``--repeat`` runs; the ratio is given both
+ways: wall (what a user waits) and CPU (the work done, hardly moved by other load on the
+machine, and not helped by docgen's second core). The load average is printed before and
+after, as every figure on a shared machine depends on it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from common import ROOT, machine, make_cohort, measure, measure_best
+from common import ROOT, machine, make_cohort
 
 PLAIN_LOOP = """
-import sys, datetime as dt
+import json, sys, time, datetime as dt
 from pathlib import Path
 from docxtpl import DocxTemplate
 from docgen.cohort import read_cohort
 from docgen.context import contract_plan
 cohort, _ = read_cohort(Path(sys.argv[1]))
 out = Path(sys.argv[3]); out.mkdir(parents=True, exist_ok=True)
-for team in cohort.teams[: int(sys.argv[4])]:
+teams = cohort.teams[: int(sys.argv[4])]
+wall, cpu = time.perf_counter(), time.process_time()
+for team in teams:
     tpl = DocxTemplate(sys.argv[2])
     tpl.render(contract_plan(cohort, team, dt.date.today()).context, autoescape=True)
     tpl.save(out / f"{team.team_id}.docx")
+print(json.dumps({"rows": len(teams), "loop_wall": time.perf_counter() - wall,
+                  "loop_cpu": time.process_time() - cpu}))
 """
+
+# Runs a command; prints its wall time, the CPU time of it and every process it waited for
+# (docgen's workers included), its peak memory (the largest process), and its own output.
+MEASURE = """
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+proc = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+elapsed = time.perf_counter() - t
+if proc.returncode:
+    sys.stderr.write(proc.stderr.decode()); sys.exit(proc.returncode)
+use = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": elapsed, "cpu": use.ru_utime + use.ru_stime,
+                  "peak_mib": use.ru_maxrss / 1024, "out": proc.stdout.decode()}))
+"""
+
+
+def run(cmd: list[str]) -> dict:
+    """Run ``cmd`` as a fresh process; return its wall and CPU seconds, peak memory, output."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *cmd], check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f} (1, 5, 15 min) on {os.cpu_count()} cores"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--teams", type=int, default=1000)
     ap.add_argument("--jobs", type=int, default=None, help="docgen --jobs (default: cores)")
-    ap.add_argument("--repeat", type=int, default=3,
-                    help="runs of docgen generate; the fastest is reported (default 3)")
-    ap.add_argument("--plain-rows", type=int, default=None,
-                    help="run the plain loop on only this many teams (default: all)")
+    ap.add_argument("--repeat", type=int, default=5,
+                    help="runs of each side, alternated; medians are reported (default 5)")
+    ap.add_argument("--plain-rows", type=int, default=100,
+                    help="teams the plain loop renders in each run (default 100)")
     args = ap.parse_args()
     template = ROOT / "templates" / "coaching_contract.docx"
+    print(f"machine: {machine()}")
+    print(f"load before: {load()}")
+    ours: list[dict] = []
+    plain: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "cohort.xlsx"
         make_cohort(data, args.teams)
-        def cmd(run: int) -> list[str]:
-            line = [sys.executable, "-m", "docgen", "generate", str(data), "-o",
-                    str(Path(tmp) / f"out{run}"), "--only", "contracts"]
-            return line + (["--jobs", str(args.jobs)] if args.jobs else [])
+        rows = min(args.teams, args.plain_rows)
+        for i in range(args.repeat):
+            cmd = [sys.executable, "-m", "docgen", "generate", str(data), "-o",
+                   str(Path(tmp) / f"out{i}"), "--only", "contracts"]
+            ours.append(run(cmd + (["--jobs", str(args.jobs)] if args.jobs else [])))
+            p = run([sys.executable, "-c", PLAIN_LOOP, str(data), str(template),
+                     str(Path(tmp) / f"plain{i}"), str(rows)])
+            inner = json.loads(p["out"])
+            # the plain loop's time for all N teams: its start-up, then N documents
+            for key, loop in (("wall", "loop_wall"), ("cpu", "loop_cpu")):
+                setup = p[key] - inner[loop]
+                p[f"{key}_n"] = setup + inner[loop] / inner["rows"] * args.teams
+                p[f"{key}_doc"] = inner[loop] / inner["rows"]
+            plain.append(p)
+            print(f"  run {i + 1}: docgen {ours[-1]['wall']:.2f} s wall, {ours[-1]['cpu']:.2f} s "
+                  f"CPU; plain {p['wall_doc'] * 1000:.1f} ms a document wall, "
+                  f"{p['cpu_doc'] * 1000:.1f} ms CPU", flush=True)
 
-        ours, runs = measure_best(cmd(0), args.repeat, cmd)
-        rows = min(args.teams, args.plain_rows or args.teams)
-        plain = measure([sys.executable, "-c", PLAIN_LOOP, str(data), str(template),
-                         str(Path(tmp) / "plain"), str(rows)])
-    ours_rate = args.teams / ours["seconds"]
-    plain_rate = rows / plain["seconds"]
-    print(f"machine: {machine()}")
-    print(f"teams: {args.teams}  (contract template, 2 sessions a team)")
-    print(f"docgen generate : {ours['seconds']:7.2f} s  {ours_rate:8.1f} docs/s  "
-          f"peak {ours['peak_mib']:6.1f} MiB  (fastest of {', '.join(f'{r:.2f}' for r in runs)} s)")
-    print(f"plain docxtpl   : {plain['seconds']:7.2f} s  {plain_rate:8.1f} docs/s  "
-          f"peak {plain['peak_mib']:6.1f} MiB  ({rows} rows)")
-    print(f"ratio           : {ours_rate / plain_rate:7.1f} x")
+    def median(runs: list[dict], key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
+    n = args.teams
+    wall_ratios = sorted(p["wall_n"] / o["wall"] for o, p in zip(ours, plain, strict=True))
+    cpu_ratios = sorted(p["cpu_n"] / o["cpu"] for o, p in zip(ours, plain, strict=True))
+    print(f"load after: {load()}")
+    print(f"teams: {n}  (contract template, 2 sessions a team; docgen --jobs "
+          f"{args.jobs or os.cpu_count()}; plain loop on {rows} teams a run, scaled to {n})")
+    print(f"docgen generate : {median(ours, 'wall'):7.2f} s wall  {median(ours, 'cpu'):7.2f} s CPU"
+          f"  {n / median(ours, 'wall'):8.1f} docs/s  peak "
+          f"{max(r['peak_mib'] for r in ours):6.1f} MiB  (median of {args.repeat})")
+    print(f"plain docxtpl   : {median(plain, 'wall_n'):7.2f} s wall  "
+          f"{median(plain, 'cpu_n'):7.2f} s CPU  {n / median(plain, 'wall_n'):8.1f} docs/s  peak "
+          f"{max(r['peak_mib'] for r in plain):6.1f} MiB  ({median(plain, 'wall_doc') * 1000:.1f}"
+          " ms a document)")
+    print(f"ratio (wall)    : {median(plain, 'wall_n') / median(ours, 'wall'):7.1f} x  "
+          f"(run by run: {', '.join(f'{r:.1f}' for r in wall_ratios)})")
+    print(f"ratio (CPU)     : {median(plain, 'cpu_n') / median(ours, 'cpu'):7.1f} x  "
+          f"(run by run: {', '.join(f'{r:.1f}' for r in cpu_ratios)})")
 
 
 if __name__ == "__main__":

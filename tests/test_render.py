@@ -229,3 +229,27 @@ def test_a_column_loop_fits_the_table_grid(cohort, tmp_path: Path) -> None:
     with zipfile.ZipFile(io.BytesIO(compiled)) as zf:
         grid = etree.fromstring(zf.read("word/document.xml")).findall(f".//{W}gridCol")
     assert len(grid) == 4
+
+
+def test_fields_write_as_jinja_s_own_escaping_would() -> None:
+    """docgen's code generator drops Jinja's escape() around finalize (which escapes):
+    every kind of output is the same as with Jinja's own code."""
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from docgen.documents.render import make_environment, xml_text
+
+    ours = make_environment()
+    plain = SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined,
+                                 finalize=xml_text, keep_trailing_newline=True)
+    plain.filters.update(ours.filters)
+    source = ("{{ x }}|{{ '<c>' }}|{{ 1 < 2 }}|{{ none }}|{{ x|e }}|{{ items|join(', ') }}|"
+              "{{ 'a' ~ x }}|{% set y %}<w:t>{{ x }}</w:t>{% endset %}{{ y }}|{{ n }}|"
+              "{% for i in items %}{{ i|upper }}{{ loop.index }}{% endfor %}|{{ x|length }}"
+              "{{ d|ukdate }}")
+    values = {"x": "A & B <\"'\x01\r\n", "items": ["<a>", "b&c"], "n": 3, "none": None,
+              "d": __import__("datetime").date(2026, 4, 3)}
+    expected = plain.from_string(source).render(values)
+    assert ours.from_string(source).render(values) == expected
+    assert "escape(environment.finalize" not in ours.compile("{{ x }}", raw=True)
+    assert "&lt;c&gt;" in expected and "A &amp; B &lt;" in expected

@@ -101,14 +101,25 @@ def _check_no_escape_off(env: SandboxedEnvironment, ast: nodes.Template, path: P
 
 def _parse(env: SandboxedEnvironment, path: Path, name: str, source: str,
            variables: set[str] | None = None, typed: str = "",
-           loops: dict[str, set[str]] | None = None) -> nodes.Template:
+           loops: dict[str, set[str]] | None = None, laid: str = "") -> nodes.Template:
     """Parse a part's source; add the fields it uses to ``variables``, and to ``loops`` the
     names it gives the items of the fields it loops over (``r`` in ``for r in records``).
 
-    ``typed`` is the part as saved, so that a refusal quotes the tag as the admin typed it.
+    ``typed`` is the part as saved, so that a refusal quotes the tag as the admin typed it;
+    ``laid`` the source a paragraph a line, parsed only to word an error by its line.
     """
     try:
-        ast = env.parse(source)
+        try:
+            ast = env.parse(source)
+        except jinja2.TemplateSyntaxError as first:
+            if not laid or laid == source:
+                raise
+            try:
+                env.parse(laid)  # fails as the source did: now with a paragraph's line
+            except jinja2.TemplateSyntaxError:
+                source = laid
+                raise
+            raise first from None
         if variables is not None:
             variables |= meta.find_undeclared_variables(ast)  # also finds unknown filters
             if loops is not None:
@@ -124,12 +135,22 @@ def _parse(env: SandboxedEnvironment, path: Path, name: str, source: str,
 
 def _template(env: SandboxedEnvironment, path: Path, name: str, source: str,
               ast: nodes.Template, typed: str = "") -> jinja2.Template:
-    """Compile a parsed part; an unknown filter or test is reported here, as Jinja finds it."""
+    """Compile a parsed part; an unknown filter or test is reported here, as Jinja finds it.
+
+    ``source`` is the part laid a paragraph a line: compiled again, only to word an error.
+    """
     try:
         return env.from_string(ast)
     except jinja2.TemplateSyntaxError as exc:
-        raise DocgenError(Problem(syntax_message(name, source, exc.lineno, exc.message or "",
-                                                 typed, env), file=str(path))) from None
+        error = exc
+    try:
+        env.from_string(source)
+    except jinja2.TemplateSyntaxError as exc:
+        error = exc
+    except Exception:  # the error above stands
+        pass
+    raise DocgenError(Problem(syntax_message(name, source, error.lineno, error.message or "",
+                                             typed, env), file=str(path))) from None
 
 
 def _read(path: Path) -> tuple[list[str], dict[str, bytes]]:
@@ -173,8 +194,10 @@ def _compile_part(r: _Reading, name: str, text: str, body: Body | None = None,
     # rendering the part unlaid is the same and saves joining every document's lines.
     laid = paragraphs_on_lines(source)
     lines = any(t in source for t in ("-}}", "-%}", "-#}"))
-    ast = _parse(env, path, name, laid, src.variables, typed, src.loops)
-    rendered = ast if lines else _parse(env, path, name, source, typed=typed)
+    # Parsed once: laid out if a tag trims whitespace, else as it is (and laid out again only
+    # to word an error by its paragraph).
+    rendered = _parse(env, path, name, laid if lines else source, src.variables, typed,
+                      src.loops, laid=laid)
     source = laid
     proven, unbalanced = check_blocks(source)
     if unbalanced is not None:

@@ -21,8 +21,11 @@ import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
@@ -41,7 +44,12 @@ from docgen.safezip import parse_xml
 from docgen.values import format_date, format_date_short, format_time
 
 _needs_care = NEEDS_CARE.search  # bound once: xml_text runs for every field of every document
+# Markup made from text known to be escaped, without Markup's own __new__ (which checks for
+# __html__ in Python): str's, called directly, for every field of every document.
+_markup = str.__new__
+_NO_TEXT = Markup("")
 BLANK_TEST = "docgen_blank"
+_PLACEHOLDER = Member(b"", 0, 0, b"")  # where the custom properties go, once known
 _LITERAL_TAGS = ((b"{_{", b"{{"), (b"}_}", b"}}"), (b"{_%", b"{%"), (b"%_}", b"%}"))
 
 
@@ -53,12 +61,12 @@ def xml_text(value: object) -> Markup:
     docxtpl's listing step, which makes them markup where they land in a run's text.
     """
     if value is None:
-        return Markup("")
+        return _NO_TEXT
     if isinstance(value, Markup):
         return value if not _needs_care(value) else Markup(clean_markup(value))
     if isinstance(value, str) and not _needs_care(value):
-        return Markup(value)  # the common case: nothing to escape or drop
-    return Markup(value_text(str(value)))
+        return _markup(Markup, value)  # the common case: nothing to escape or drop
+    return _markup(Markup, value_text(str(value)))
 
 
 def _as_date(value: object) -> object:
@@ -89,9 +97,37 @@ def shortdate(value: object) -> str:
     return format_date_short(value) if isinstance(value, dt.date) else ukdate(value)
 
 
+class _XmlCodeGenerator(CodeGenerator):
+    """Jinja's code generator, writing ``{{ x }}`` as ``finalize(x)`` rather than
+    ``escape(finalize(x))`` where autoescaping is on.
+
+    :func:`xml_text` (the ``finalize``) already returns escaped :class:`Markup`, which
+    ``escape`` would only copy: a Python call and a new string for every field of every
+    document, saved. Output is the same by construction (``escape(m) == m`` for Markup); an
+    environment without autoescaping or finalize, or with escaping switched at run time,
+    gets Jinja's own code.
+    """
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape or finalize.src is None:
+            super()._output_child_pre(node, frame, finalize)
+        else:
+            self.write("(" + finalize.src)
+
+    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if frame.eval_ctx.volatile or not frame.eval_ctx.autoescape or finalize.src is None:
+            super()._output_child_post(node, frame, finalize)
+        else:
+            self.write("))")
+
+
+class _Environment(SandboxedEnvironment):
+    code_generator_class = _XmlCodeGenerator
+
+
 def make_environment() -> SandboxedEnvironment:
     """Return the Jinja environment every template renders in: sandboxed, escaping, strict."""
-    env = SandboxedEnvironment(
+    env = _Environment(
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         finalize=xml_text,
@@ -287,7 +323,7 @@ class CompiledTemplate:
                 members.append(member(name, rendered[name], level=1))
             elif name == ooxml.CUSTOM_PART:
                 custom = len(members)
-                members.append(self._static.get(name) or member(name, b""))  # filled below
+                members.append(_PLACEHOLDER)  # filled below
             else:
                 members.append(self._static[name])
         if custom >= 0:  # the properties last: they carry a digest of the other parts

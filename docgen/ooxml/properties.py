@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from html import escape  # escapes &, <, >, " and ': valid in XML text and attributes
 from pathlib import Path
 
@@ -21,11 +22,26 @@ CUSTOM_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml
 FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
+@lru_cache(maxsize=256)
+def _property_start(pid: int, name: str) -> str:
+    return f'<property fmtid="{FMTID}" pid="{pid}" name="{escape(name)}"><vt:lpwstr>'
+
+
+def _text(value: str) -> str:
+    """Return ``value`` escaped for XML (the common value needs nothing: checked first)."""
+    if "&" in value or "<" in value or ">" in value or '"' in value or "'" in value:
+        return escape(value)
+    return value
+
+
 def custom_properties_xml(props: dict[str, str]) -> bytes:
-    """Return a ``docProps/custom.xml`` holding ``props`` as text properties."""
+    """Return a ``docProps/custom.xml`` holding ``props`` as text properties.
+
+    Written for every document: each property's opening (the same names, in the same order,
+    document after document) is made once.
+    """
     items = "".join(
-        f'<property fmtid="{FMTID}" pid="{pid}" name="{escape(name)}">'
-        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        f"{_property_start(pid, name)}{_text(value)}</vt:lpwstr></property>"
         for pid, (name, value) in enumerate(props.items(), start=2)
     )
     return (
