@@ -441,3 +441,30 @@ def test_a_document_with_loops_over_ids_opens_in_libreoffice(tmp_path: Path) -> 
                    check=True, capture_output=True, timeout=240)
     pdf = (tmp_path / "out.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 1000
+
+
+@pytest.mark.parametrize("xml, expected", [
+    # a bookmark started before the loop, ended in it: the copies' ends are dropped
+    ('<a><w:bookmarkStart w:id="1" w:name="b"/><w:bookmarkEnd w:id="1"/>'
+     '<w:bookmarkEnd w:id="1"/></a>',
+     '<a><w:bookmarkStart w:id="1" w:name="b"/><w:bookmarkEnd w:id="1"/></a>'),
+    # started in the loop, ended after it: the first start keeps the end, copies go
+    ('<a><w:bookmarkStart w:id="1" w:name="b"/><w:bookmarkStart w:id="1" w:name="b"/>'
+     '<w:bookmarkEnd w:id="1"/></a>',
+     '<a><w:bookmarkStart w:id="1" w:name="b"/><w:bookmarkEnd w:id="1"/></a>'),
+    # whole bookmarks repeated: fresh ids past every id the template uses, names suffixed
+    ('<a><w:bookmarkStart w:id="1" w:name="b"/><w:bookmarkEnd w:id="1"/>'
+     '<w:bookmarkStart w:id="1" w:name="b"/><w:bookmarkEnd w:id="1"/></a>',
+     '<a><w:bookmarkStart w:id="1" w:name="b"/><w:bookmarkEnd w:id="1"/>'
+     '<w:bookmarkStart w:id="10" w:name="b_3"/><w:bookmarkEnd w:id="10"/></a>'),
+    ('<a><w:p w14:paraId="00000001" w14:textId="00000001"/>'
+     '<w:p w14:paraId="00000001" w14:textId="00000001"/></a>',
+     '<a><w:p w14:paraId="00000001" w14:textId="00000001"/>'
+     '<w:p w14:paraId="00000003" w14:textId="00000004"/></a>'),
+])
+def test_unique_ids_pairs_and_numbers_as_documented(xml: str, expected: str) -> None:
+    from docgen.ooxml.ids import TakenIds, unique_ids
+
+    taken = TakenIds.of(['<w:bookmarkStart w:id="9" w:name="b_2"/>',
+                         '<w:p w14:paraId="00000002"/>', xml])
+    assert unique_ids(xml, taken) == expected
