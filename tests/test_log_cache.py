@@ -205,7 +205,8 @@ def test_a_damaged_cache_is_noted_once_and_every_record_read(
     report = run(records, log)
     assert len(calls) == 3
     said = [n for n in report.notes if cache.name in n]
-    assert len(said) == 1 and "read afresh" in said[0] and "new one" in said[0]
+    assert len(said) == 1
+    assert "read from their files" in said[0] and "a new cache was written" in said[0]
     assert workbook(log) == workbook(plain)
     calls.clear()
     report = run(records, log)  # written anew: used again
@@ -274,7 +275,8 @@ def test_a_locked_cache_is_left_alone_and_noted(records: Path, tmp_path: Path, c
         report = run(records, log)
     assert len(calls) == 3
     said = [n for n in report.notes if cache.name in n]
-    assert len(said) == 1 and "locked" in said[0] and "another docgen run" in said[0]
+    assert len(said) == 1 and "locked" in said[0] and "left as it is" in said[0]
+    assert "another docgen log may be running" in said[0]
     assert cache.read_bytes() == kept
     plain = tmp_path / "plain.xlsx"
     run(records, plain, cache=False)
@@ -288,7 +290,8 @@ def test_a_cache_that_cannot_be_written_is_noted(records: Path, tmp_path: Path,
     report = run(records, log)
     assert len(calls) == 3
     said = [n for n in report.notes if "reading cache" in n]
-    assert len(said) == 1 and "read afresh" in said[0]
+    assert len(said) == 1 and "read from their files" in said[0]
+    assert "left as it is" in said[0] and "can be written" in said[0]
     assert log.is_file()
 
 
@@ -422,3 +425,52 @@ def test_the_quick_test_for_marks_is_the_exact_one(parts: list[str]) -> None:
 
     data = "".join(parts).encode()
     assert holds_marks(data) == bool(MARK_IN_XML.search(data))
+
+
+def test_a_log_in_a_folder_still_to_be_made_keeps_its_cache_without_a_word(
+        records: Path, tmp_path: Path, calls: list[str]) -> None:
+    log = tmp_path / "new" / "folder" / "log.xlsx"
+    report = run(records, log)
+    assert log.is_file() and not [n for n in report.notes if "cache" in n]
+    calls.clear()
+    run(records, log)
+    assert calls == []
+
+
+def test_readings_that_cannot_be_kept_are_noted(records: Path, tmp_path: Path,
+                                                calls: list[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "log.xlsx"
+    run(records, log)
+    (records / T1).touch()
+    _age(records, 2 * HOUR)  # a new time, the same bytes: read again, so kept again
+
+    def full(self: object, db: sqlite3.Connection) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(reading.RecordCache, "_update", full)
+    calls.clear()
+    report = run(records, log)
+    said = [n for n in report.notes if "reading cache" in n]
+    assert len(said) == 1 and "could not be kept" in said[0] and "disk is full" in said[0]
+    assert "the log is complete" in said[0]
+    plain = tmp_path / "plain.xlsx"
+    run(records, plain, cache=False)
+    assert workbook(log) == workbook(plain)
+
+
+def test_a_damaged_cache_that_cannot_be_replaced_is_noted_once(
+        records: Path, tmp_path: Path, calls: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "log.xlsx"
+    reading.cache_path(log).write_bytes(b"\x00" * 2048)
+
+    def full(self: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(reading.RecordCache, "_write_anew", full)
+    report = run(records, log)
+    assert len(calls) == 3
+    said = [n for n in report.notes if "reading cache" in n]
+    assert len(said) == 1 and "could not be written either" in said[0]
+    assert "No space left" in said[0] and "the log is complete" in said[0]

@@ -234,6 +234,13 @@ class Entry:
     value: str
 
 
+def _way_out(reason: str) -> str:
+    """Return what to do about a cache that failed for ``reason``."""
+    if "locked" in reason:
+        return "another docgen log may be running on the same log; run it again once that ends"
+    return "check that the log's folder can be written (and is not full)"
+
+
 def _check(value: str) -> str:
     """Return the check kept with a value: a value damaged on disk is read afresh."""
     return hashlib.blake2b(value.encode(), digest_size=16).hexdigest()
@@ -280,6 +287,7 @@ class RecordCache:
         self.hits = 0
         self._db: sqlite3.Connection | None = None
         self._unusable = False  # found damaged, locked or unwritable: no more use this run
+        self._trouble: str | None = None  # why, as the first failure said
         self._rebuild = False  # damaged: written anew at the end
         self._damaged_entries = 0
         self._keep: set[str] = set()
@@ -288,23 +296,35 @@ class RecordCache:
         self._code = code_digest()
         self._open()
 
-    # the one place a failure of the cache turns into a note
     def _give_up(self, exc: BaseException, *, rebuild: bool = False) -> None:
+        """Use the cache no more this run (its first failure is noted at :meth:`close`)."""
         if self._unusable:
             return
         self._unusable = True
         self._rebuild = rebuild
+        self._trouble = str(exc) or type(exc).__name__
         self._drop_connection()
-        reason = str(exc) or type(exc).__name__
-        if rebuild:
-            then = "a new one is written"
-        elif "locked" in reason:
-            then = "another docgen run may be using it; it is left as it is"
+
+    def _note(self, kept: str | None) -> None:
+        """Say once what went wrong with the cache: ``kept`` is why this run's readings could
+        not be written (None: they were, or there was no need)."""
+        name = self.path.name
+        if self._trouble is None:
+            if kept is not None:
+                self.notes.append(
+                    f"the readings of this run could not be kept in the log's reading cache "
+                    f"{name} ({kept}): the log is complete, but the next run reads these records "
+                    f"again; {_way_out(kept)}")
+            return
+        if self._rebuild and kept is None:
+            then = "a new cache was written in its place"
+        elif self._rebuild:
+            then = f"a new one could not be written either ({kept}): {_way_out(kept)}"
         else:
-            then = "it is left as it is; check that the log's folder can be written"
+            then = f"it was left as it is: {_way_out(self._trouble)}"
         self.notes.append(
-            f"the log's reading cache {self.path.name} could not be used ({reason}): every "
-            f"record was read afresh, so the log is complete; {then}")
+            f"the log's reading cache {name} could not be used ({self._trouble}): records "
+            f"were read from their files instead, so the log is complete; {then}")
 
     def _drop_connection(self) -> None:
         if self._db is not None:
@@ -382,19 +402,20 @@ class RecordCache:
                 f"{n} {'entry' if n == 1 else 'entries'} of the log's reading cache "
                 f"{self.path.name} {'was' if n == 1 else 'were'} damaged: "
                 f"{'that record was' if n == 1 else 'those records were'} read afresh")
-        if self._unusable and not self._rebuild:
-            self._new.clear()
-            return
+        kept = None
         try:
-            if self._rebuild or self._db is None:
+            if self._unusable and not self._rebuild:
+                pass  # locked by another run, or not ours to replace: left as it is
+            elif self._rebuild or self._db is None:
                 self._write_anew()
             else:
                 self._update(self._db)
         except (sqlite3.Error, OSError) as exc:
-            self._give_up(exc)
+            kept = str(exc) or type(exc).__name__
         finally:
             self._drop_connection()
             self._new.clear()
+        self._note(kept)
 
     def _rows(self) -> list[tuple[str, ...]]:
         return [(e.source, e.digest, self._version, self._code, e.extra, e.saved_day, e.value,
@@ -417,6 +438,7 @@ class RecordCache:
     def _write_anew(self) -> None:
         """Write the cache as a new file, then put it in place of any old one at once."""
         self._drop_connection()
+        self.path.parent.mkdir(parents=True, exist_ok=True)  # as the log's own folder is made
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         temporary.unlink(missing_ok=True)
         try:
