@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from docgen import context, schema
 from docgen.models import Cohort
@@ -61,6 +61,13 @@ class DocumentKind:
         """Tell whether ``text`` (a document's opening) names this kind by its words."""
         folded = text.casefold()
         return bool(self.words) and all(w in folded for w in self.words)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickle a registered kind as its name, so a worker process gets the very object
+        of its own registry (kinds are compared by identity, and key dictionaries)."""
+        if kind_named(self.name) is self:
+            return kind_named, (self.name,)
+        return DocumentKind, tuple(getattr(self, f.name) for f in fields(self))
 
 
 # "<Team name> (<Team ID>)": the contract's title, and how a record's heading names its team.

@@ -1,40 +1,72 @@
 """Apply a function to many items over worker processes, keeping order and reporting progress.
 
-Workers are *forked*, so they inherit what the parent prepared (compiled templates, the
-cohort, the function itself, closures included) instead of receiving it pickled; only
-results travel back. Where fork is unavailable (Windows, macOS by default), where processes
-cannot start, or where the work is small, everything runs in this process: the results are
-the same either way. Ctrl-C is the parent's alone: workers ignore it and are terminated, so
-the user sees one message, not a traceback from every worker.
+Workers are started the way the platform starts them best. On Linux they are *forked*: they
+inherit what the parent prepared (compiled templates, the cohort, the function itself) and
+only chunks of items and the results travel. Elsewhere (Windows, and macOS, where forking a
+process that has used the system's frameworks is unsafe) they are *spawned*: fresh
+interpreters that import docgen, so the function is pickled once and handed to each worker as
+it starts (docgen's workers are objects of module-level classes, never closures: a test runs
+generate and log both ways and compares the files). ``DOCGEN_START_METHOD`` (``fork``,
+``spawn`` or ``forkserver``) chooses otherwise. Where processes cannot start, or where the
+work is small, everything runs in this process: the results are the same either way.
+
+Spawned workers import the program's main module again: a script that calls docgen's jobs
+must do so under ``if __name__ == "__main__":`` (``docgen`` and ``python -m docgen`` do).
+Ctrl-C is the parent's alone: workers ignore it and are terminated, so the user sees one
+message, not a traceback from every worker.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import pickle
 import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+from docgen.errors import DocgenError, Problem
 
 X = TypeVar("X")
 T = TypeVar("T")
 
-MIN_PER_WORKER = 16  # below this, starting processes costs more than it saves
+MIN_PER_WORKER = 16  # below this, forking processes costs more than it saves
+# A spawned worker starts a Python, imports docgen and unpickles the function's state (the
+# templates compiled again): ~0.8 s, as long as rendering ~400 documents in this process
+# (measured on Linux). So each spawned worker gets at least that much work, or there is none;
+# and for light work (under a millisecond an item) five times as much.
+MIN_PER_SPAWNED_WORKER = 400
+LIGHT_FACTOR = 5
+START_METHOD_VARIABLE = "DOCGEN_START_METHOD"
+MAX_WORKERS = 61 if sys.platform == "win32" else 512  # Windows waits on at most 61 processes
+
+# The function and items of the run, in each process: set in the parent before workers are
+# forked (each forked worker sees its own copy). A spawned worker unpickles the function from
+# _PAYLOAD on first use and receives each chunk's items with the chunk.
+_FN: Callable[[object], object] | None = None
+_ITEMS: Sequence[object] = ()
+_PAYLOAD: bytes | None = None
 
 
-class _Work(Generic[X, T]):
-    def __init__(self, items: Sequence[X], fn: Callable[[X], T]) -> None:
-        self.items, self.fn = items, fn
-
-
-_CURRENT: _Work | None = None  # set before forking; each worker sees its own copy
-
-
-def _run_chunk(indexes: range) -> list[tuple[int, object]]:
-    work = _CURRENT
-    assert work is not None
-    return [(i, work.fn(work.items[i])) for i in indexes]
+def _run_chunk(task: tuple[int, int, Sequence[object] | None]) -> list[tuple[int, object]]:
+    """Apply the run's function to one chunk: ``task`` is (first index, end, its items, or
+    None for the run's own, inherited by a forked worker)."""
+    global _FN
+    if _FN is None:
+        # Unpickled here, not in the worker's initializer: an error (a template changed
+        # since the parent compiled it) travels back as this chunk's exception, whereas a
+        # failing initializer makes the pool start workers again forever.
+        assert _PAYLOAD is not None
+        _FN = pickle.loads(_PAYLOAD)
+    start, end, items = task
+    fn = _FN
+    if items is None:
+        items = _ITEMS[start:end]
+    return [(start + n, fn(item)) for n, item in enumerate(items)]
 
 
 def default_jobs() -> int:
@@ -42,58 +74,122 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
+def start_method() -> str:
+    """Return how worker processes are started here: ``DOCGEN_START_METHOD`` if set, else
+    fork on Linux and spawn elsewhere (the platforms' own defaults, and the safe ones).
+
+    An unknown or unavailable method in the variable is refused with the ones to use.
+    """
+    available = mp.get_all_start_methods()
+    chosen = os.environ.get(START_METHOD_VARIABLE, "").strip().lower()
+    if not chosen:
+        return "fork" if sys.platform.startswith("linux") and "fork" in available else "spawn"
+    if chosen not in available:
+        raise DocgenError(Problem(
+            f"the environment variable {START_METHOD_VARIABLE} is {chosen!r}, which is not a "
+            f"way to start processes here: set it to one of {', '.join(available)}, or unset "
+            "it"))
+    return chosen
+
+
 def run_parallel(items: Sequence[X], fn: Callable[[X], T], jobs: int | None = None,
-                 progress: Callable[[int], object] | None = None) -> list[T]:
+                 progress: Callable[[int], object] | None = None,
+                 method: str | None = None, light: bool = False) -> list[T]:
     """Return ``[fn(x) for x in items]``, computed by ``jobs`` processes (default: cores).
 
-    An exception raised by ``fn`` in a worker is raised here
-    (so it must pickle: docgen's errors do). ``progress`` is called with the number of items
-    done, chunk by chunk.
+    ``method`` is how the workers start (default: :func:`start_method`). Unless they are
+    forked, ``fn`` and the items must pickle (``fn`` is pickled once, before any worker
+    starts, so a mistake shows at once); the results always must, and so must an exception
+    ``fn`` raises in a worker, which is raised here (docgen's errors do). ``light``: each item
+    takes well under a millisecond, so spawned workers pay for their start on large runs
+    only. ``progress`` is called with the number of items done, chunk by chunk.
     """
-    global _CURRENT
-    jobs = jobs or default_jobs()
+    global _FN, _ITEMS
+    jobs = min(jobs or default_jobs(), MAX_WORKERS)
+    method = method or start_method()
     count = len(items)
     results: list[object] = [None] * count
+    forked = method == "fork"
+    if forked:
+        parallel = jobs > 1 and count >= jobs * MIN_PER_WORKER
+    else:
+        jobs = max(1, min(jobs, count // (MIN_PER_SPAWNED_WORKER
+                                          * (LIGHT_FACTOR if light else 1))))
+        parallel = jobs > 1
     chunk = max(1, min(64, count // (jobs * 8) or 1))
-    chunks = [range(i, min(i + chunk, count)) for i in range(0, count, chunk)]
-    parallel = (jobs > 1 and count >= jobs * MIN_PER_WORKER
-                and "fork" in mp.get_all_start_methods())
-    _CURRENT = _Work(items, fn)
-    pool = None
+    sent = parallel and not forked  # the items travel with their chunks, the function once
+    tasks = [(i, min(i + chunk, count), items[i:i + chunk] if sent else None)
+             for i in range(0, count, chunk)]
+    payload = pickle.dumps(fn) if sent else None
+    _FN, _ITEMS = fn, items  # type: ignore[assignment]
+    pool: ProcessPoolExecutor | None = None
     held = _hold_interrupts() if parallel else None
     try:
+        futures: list[Future[list[tuple[int, object]]]] = []
         if parallel:
             try:
-                pool = mp.get_context("fork").Pool(jobs, initializer=_leave_interrupts_to_parent)
+                pool = ProcessPoolExecutor(jobs, mp_context=mp.get_context(method),
+                                           initializer=_start_worker, initargs=(payload,))
+                futures = [pool.submit(_run_chunk, task) for task in tasks]  # workers start
             except OSError:  # no processes here (a sandbox): do the work in this one
-                pool = None
+                _stop(pool)
+                pool, futures = None, []
         _release_interrupts(held)  # a Ctrl-C pressed meanwhile is raised here
         held = None
-        if pool is not None:
-            for part in pool.imap_unordered(_run_chunk, chunks):
+        done = map(_run_chunk, tasks) if pool is None else (
+            f.result() for f in as_completed(futures))
+        try:
+            for part in done:
                 for i, value in part:
                     results[i] = value
                 if progress:
                     progress(len(part))
-        else:
-            for indexes in chunks:
-                for i, value in _run_chunk(indexes):
-                    results[i] = value
-                if progress:
-                    progress(len(indexes))
-    finally:
+        except BrokenProcessPool:
+            raise DocgenError(Problem(WORKER_LOST)) from None
         if pool is not None:
-            pool.terminate()  # on Ctrl-C too: the workers stop without a word
-        _CURRENT = None
+            pool.shutdown()
+            pool = None
+    finally:
+        _stop(pool)  # on Ctrl-C too: the workers stop without a word
+        _FN, _ITEMS = None, ()
         _release_interrupts(held)
     return results  # type: ignore[return-value]
+
+
+WORKER_LOST = (
+    "a worker process ended before finishing its work (the computer ran out of memory, or "
+    "another program stopped it; or, when docgen is run from a script, the script calls it "
+    "outside `if __name__ == \"__main__\":`): what was done is kept; run the command again, "
+    "with --jobs 1 to work in a single process")
+
+
+def _stop(pool: ProcessPoolExecutor | None) -> None:
+    """End ``pool`` at once: pending chunks cancelled, working processes terminated."""
+    if pool is None:
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join()
+
+
+def _start_worker(payload: bytes | None) -> None:
+    """Prepare a worker: keep the pickled function of a spawned one, leave Ctrl-C to the
+    parent."""
+    global _PAYLOAD
+    if payload is not None:
+        _PAYLOAD = payload
+    _leave_interrupts_to_parent()
 
 
 # Ctrl-C in a terminal interrupts every process of the run: each worker would print its own
 # KeyboardInterrupt traceback before the parent's "Aborted!". Workers ignore it instead, and
 # the parent, which gets it too, terminates them. SIGINT is held (blocked) while the workers
-# are forked, so that none is born between the fork and ignoring it; a Ctrl-C pressed then
-# reaches the parent as soon as it is released.
+# start, so that none is born between its start and ignoring it (a spawned worker inherits the
+# blocked signal through exec); a Ctrl-C pressed then reaches the parent as soon as it is
+# released. Windows has no signal masks: there a worker ignores Ctrl-C from its first step.
 
 
 def _hold_interrupts() -> set[int] | None:

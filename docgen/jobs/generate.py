@@ -92,19 +92,30 @@ def _source_digest(template: CompiledTemplate, plan: DocumentPlan) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+@dataclass
+class _Settler:
+    """Tell, before rendering, whether a document is unchanged: made from the same inputs as
+    the file docgen recorded, and that file untouched since (an object, not a closure: it is
+    pickled to worker processes that are spawned)."""
+
+    cohort: Cohort
+    templates: dict[DocumentKind, CompiledTemplate]
+    manifest: Manifest
+    today: dt.date
+
+    def __call__(self, item: tuple[DocumentKind, int, str]) -> bool:
+        kind, row, rel = item
+        if rel not in self.manifest.files:  # new, or the manifest lost it: made, recognised
+            return False
+        plan = kind.plan_row(self.cohort, row, self.today)
+        return unchanged(self.manifest, rel, _source_digest(self.templates[kind], plan))
+
+
 def _settler(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate], *,
              manifest: Manifest, today: dt.date) -> Callable[[tuple[DocumentKind, int, str]],
                                                               bool]:
-    """Return the function telling, before rendering, whether a document is unchanged: made
-    from the same inputs as the file docgen recorded, and that file untouched since."""
-    def settled(item: tuple[DocumentKind, int, str]) -> bool:
-        kind, row, rel = item
-        if rel not in manifest.files:  # new, or the manifest lost it: made and recognised
-            return False
-        plan = kind.plan_row(cohort, row, today)
-        return unchanged(manifest, rel, _source_digest(templates[kind], plan))
-
-    return settled
+    """Return the function telling, before rendering, whether a document is unchanged."""
+    return _Settler(cohort, templates, manifest, today)
 
 
 def _check_fields(templates: dict[DocumentKind, CompiledTemplate], cohort: Cohort,
@@ -135,16 +146,32 @@ def _maker(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate], *,
     """
     reread = {kind for kind, template in templates.items()
               if kind in needed and not _prefill_as_merged(kind, template, cohort, today)}
+    return _Maker(cohort, templates, manifest, today, stamp, force, dry_run, reread)
 
-    def make(item: tuple[DocumentKind, int, str]) -> Outcome | Problem:
+
+@dataclass
+class _Maker:
+    """Render and place one document, in any worker process (an object, not a closure: it is
+    pickled to worker processes that are spawned)."""
+
+    cohort: Cohort
+    templates: dict[DocumentKind, CompiledTemplate]
+    manifest: Manifest
+    today: dt.date
+    stamp: str
+    force: bool
+    dry_run: bool
+    reread: set[DocumentKind]  # kinds whose documents are read back for what they pre-fill
+
+    def __call__(self, item: tuple[DocumentKind, int, str]) -> Outcome | Problem:
         kind, row, rel = item
-        plan = kind.plan_row(cohort, row, today)
-        template = templates[kind]
+        plan = kind.plan_row(self.cohort, row, self.today)
+        template = self.templates[kind]
         props = {**plan.properties, schema.PROP_TEMPLATE: template.name,
-                 schema.PROP_GENERATED: stamp}
+                 schema.PROP_GENERATED: self.stamp}
         try:
             data = template.render(plan.context, props)
-            if kind in reread and (
+            if kind in self.reread and (
                     found := prefill.read_back(data)) != props.get(schema.PROP_PREFILLED):
                 data = template.render(plan.context, {**props, schema.PROP_PREFILLED: found})
         except DocgenError as exc:
@@ -153,10 +180,8 @@ def _maker(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate], *,
                                for p in exc.problems]) from None
         # Written here, at once: a thread writing while the next document rendered gained
         # nothing (synchronous writing measured 2-8% faster).
-        return _place(manifest, rel, data, _source_digest(template, plan), force=force,
-                      dry_run=dry_run)
-
-    return make
+        return _place(self.manifest, rel, data, _source_digest(template, plan),
+                      force=self.force, dry_run=self.dry_run)
 
 
 def _prefill_as_merged(kind: DocumentKind, template: CompiledTemplate, cohort: Cohort,
@@ -476,7 +501,7 @@ def _make_all(outdir: Path, kinds: list[DocumentKind],
                 remove_stale_temporaries(outdir / kind.folder)
         stamp = dt.datetime.now().replace(microsecond=0).isoformat()
         try:
-            settled = run_parallel(items, settler(manifest=manifest), jobs)
+            settled = run_parallel(items, settler(manifest=manifest), jobs, light=True)
             todo = [item for item, done in zip(items, settled, strict=True) if not done]
             if progress and len(todo) < len(items):
                 progress(len(items) - len(todo))
