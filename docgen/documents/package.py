@@ -6,9 +6,10 @@ import hashlib
 import struct
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _ZIP_DATE, _ZIP_TIME = (0 << 9) | (1 << 5) | 1, 0  # 1980-01-01 00:00: same data, same bytes
+_OFFSET = struct.Struct("<I")
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class Member:
     crc: int
     size: int
     data: bytes  # raw deflate
+    # its local header and the start of its central entry, packed when first written
+    heads: tuple[bytes, bytes] | None = field(default=None, compare=False, repr=False)
 
 
 def _deflate(data: bytes, level: int = 6) -> bytes:
@@ -30,22 +33,41 @@ def member(name: str, data: bytes, level: int = 6) -> Member:
     return Member(name.encode(), zlib.crc32(data), len(data), _deflate(data, level))
 
 
+def _local_header(m: Member) -> bytes:
+    return struct.pack(
+        "<IHHHHHIIIHH", 0x04034B50, 20, 0x800, 8, _ZIP_TIME, _ZIP_DATE,
+        m.crc, len(m.data), m.size, len(m.name), 0,
+    ) + m.name
+
+
+def _central_start(m: Member) -> bytes:
+    """Return a member's central directory entry up to its offset (which follows, then its
+    name)."""
+    return struct.pack(
+        "<IHHHHHHIIIHHHHHI", 0x02014B50, 20, 20, 0x800, 8, _ZIP_TIME, _ZIP_DATE,
+        m.crc, len(m.data), m.size, len(m.name), 0, 0, 0, 0, 0,
+    )
+
+
 def write_zip(members: list[Member]) -> bytes:
-    """Return a zip archive of already-deflated members (no zip64: documents are small)."""
+    """Return a zip archive of already-deflated members (no zip64: documents are small).
+
+    A template's static members are the same in every document: their headers are packed
+    once (kept on the member) and only their offsets are written per document.
+    """
     out: list[bytes] = []
     central: list[bytes] = []
     offset = 0
+    pack_offset = _OFFSET.pack
     for m in members:
-        header = struct.pack(
-            "<IHHHHHIIIHH", 0x04034B50, 20, 0x800, 8, _ZIP_TIME, _ZIP_DATE,
-            m.crc, len(m.data), m.size, len(m.name), 0,
-        )
-        central.append(struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0x800, 8, _ZIP_TIME, _ZIP_DATE,
-            m.crc, len(m.data), m.size, len(m.name), 0, 0, 0, 0, 0, offset,
-        ) + m.name)
-        out += (header, m.name, m.data)
-        offset += len(header) + len(m.name) + len(m.data)
+        heads = m.heads
+        if heads is None:
+            heads = (_local_header(m), _central_start(m))
+            object.__setattr__(m, "heads", heads)
+        local = heads[0]
+        central += (heads[1], pack_offset(offset), m.name)
+        out += (local, m.data)
+        offset += len(local) + len(m.data)
     cd = b"".join(central)
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(cd),
                       offset, 0)
