@@ -100,16 +100,20 @@ def _form(team: Team, s: Session | None) -> dict[str, object]:
     return out
 
 
-COACH_ROLE, MEMBER_ROLE = "Coach", "Team member"  # the signature rows' labels
+COACH_ROLE, MEMBER_ROLE, LEAD_ROLE = "Coach", "Team member", "Team lead"  # rows' labels
 
 
-def _signatures(team: Team) -> list[dict[str, str]]:
-    """Return the contract's signature rows: one per coach, then one per team member.
+def _signatures(team: Team, signatories: str) -> list[dict[str, str]]:
+    """Return the contract's signature rows: one per coach, then one per team member, or one
+    for the team's lead when the programme's ``signatories`` say the lead signs for the team.
 
     A team without a known coach or member still gets one row of each, its name left blank
-    to write in, so the printed contract always has room for both sides to sign.
+    to write in, so the printed contract always has room for both sides to sign. (A lead the
+    programme asks for is never blank here: reading the cohort refuses a team without one.)
     """
     rows = [{"role": COACH_ROLE, "name": c} for c in team.coaches or ("",)]
+    if signatories == schema.TEAM_LEAD:
+        return [*rows, {"role": LEAD_ROLE, "name": team.lead}]
     rows += [{"role": MEMBER_ROLE, "name": m} for m in team.members or ("",)]
     return rows
 
@@ -160,7 +164,7 @@ def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
         records=[_form(team, s) for s in sessions] or [_form(team, None)],
         sessions=[_table_row(team, s) for s in sessions],
         blank_rows=list(range(max(3, BLANK_TABLE_ROWS - len(sessions)))),
-        signatures=_signatures(team),
+        signatures=_signatures(team, cohort.programme.get("team_signatories")),
     )
     p = cohort.programme
     props = {

@@ -93,8 +93,9 @@ CONTRACT = DocumentKind(
                    "the team's coaches and members)",
         "sessions": "Sessions: one COACHING RECORD row each",
         "blank_rows": "empty COACHING RECORD rows to write in",
-        "signatures": "Teams: one signature row per coach, then per team member (each "
-                      "with role and name)",
+        "signatures": "Teams: one signature row per coach, then per team member, or one "
+                      "for the team lead (Programme › Team signatories); each with role and "
+                      "name",
     },
     has_sessions=True,
 )

@@ -56,6 +56,7 @@ class Team:
     review_after: int | None = None
     first_session: dt.date | None = None
     contact_email: str = ""  # the team's contact, for the coaches' ICF logs
+    lead: str = ""  # signs the contract for the team when Programme › Team signatories says so
     extra: dict[str, str] = field(default_factory=dict)
     row: int = 0
 

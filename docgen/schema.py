@@ -97,6 +97,7 @@ class Column:
     attr: str = ""
     fallback: str = ""
     joiner: str = "; "  # how a NAMES column's names are joined in a document
+    choices: tuple[str, ...] = ()  # the only values a setting takes (a drop-down), if any
 
     @cached_property
     def key(self) -> str:
@@ -134,6 +135,9 @@ class Sheet:
 
 MODES = tuple(m.value for m in Mode)
 YES_NO = ("Yes", "No")
+# Who signs a contract for the team (Programme › Team signatories): each team member, or the
+# team's lead alone (Teams › Team lead), below a row per coach either way.
+EVERY_MEMBER, TEAM_LEAD = "Every member", "Team lead"
 
 # Programme settings: Setting | Value rows. Defaults apply when a setting is absent or blank.
 PROGRAMME_SETTINGS: tuple[tuple[Column, str], ...] = (
@@ -151,6 +155,10 @@ PROGRAMME_SETTINGS: tuple[tuple[Column, str], ...] = (
     (Column("Default venue", help="Venue used when a team has none"), "TBC"),
     (Column("Coaching paid", Kind.YESNO,
             help="Yes if programme coaching counts as paid hours in a coach's ICF log"), "Yes"),
+    (Column("Team signatories", choices=(EVERY_MEMBER, TEAM_LEAD),
+            help="Who signs the contract for the team, below each coach: every team member, "
+                 "or the team lead alone (then fill in the Teams sheet's Team lead column)"),
+     EVERY_MEMBER),
 )
 
 PROGRAMME_DEFAULTS: dict[str, str] = {c.key: default for c, default in PROGRAMME_SETTINGS}
@@ -173,6 +181,8 @@ TEAMS = Sheet(
         Column("Organisation"),
         Column("Team members", Kind.NAMES, help="Names separated by ; or new lines",
                attr="members", joiner="\n"),
+        Column("Team lead", help="Signs the contract for the team when the Programme sheet's "
+               "Team signatories is Team lead", attr="lead"),
         Column("Contact email", Kind.EMAIL, help="The team's contact, for the coaches' ICF "
                "logs (blank: the team members' names)"),
         Column("Coach", Kind.NAMES, help="One or more coaches separated by ;", attr="coaches"),

@@ -113,6 +113,13 @@ def _build(path: Path, tables: dict[str, Table],
 def _setting(column: Column | None, value: object) -> str:
     """Return a Programme value as the settings keep it; raise ValueError if it cannot be read."""
     kind = column.kind if column else Kind.TEXT
+    if column is not None and column.choices:  # one of the drop-down's, however it is typed
+        typed = rows.display(value)
+        for choice in column.choices:
+            if header_key(choice) == header_key(typed):
+                return choice
+        raise ValueError(f'"{typed}" is not one of the choices: choose '
+                         f'{" or ".join(column.choices)} from the drop-down')
     if kind is Kind.INT:
         return str(parse_int(value))
     if kind is Kind.YESNO:

@@ -1,7 +1,8 @@
 """Each sheet's typed rows, with the checks of that sheet (rules run after their column).
 
 - Teams: the Team ID (runs of spaces folded) is unique by :func:`~docgen.values.team_key`, a
-  blank team name is the Team ID, and a team without a coach or members is warned of;
+  blank team name is the Team ID, and a team without a coach or members is warned of; when
+  the Programme sheet says the team lead signs for the team, each team must name its lead;
 - Sessions: the Team ID (folded) must be on the Teams sheet (unless a Team ID there failed:
   then one warning names the sessions that could not be checked), and the finish time must
   be after the start time.
@@ -69,6 +70,8 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
         values[column.field] = values[column.field] or values["team_id"]
 
     rules: dict[str, Rule] = {"team_id": unique, "team_name": name_or_id}
+    if programme.get("team_signatories") == schema.TEAM_LEAD:
+        _lead_signs(table, rules, problems)
     for field_name, lacking in _EXPECTED:
         column = next(c for c in schema.TEAMS.columns if c.field == field_name)
         if column.key in table.headers:
@@ -82,6 +85,27 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
         problems.append(Problem("the sheet has no teams below its header", file=table.file,
                                 sheet=table.label))
     return found
+
+
+def _lead_signs(table: Table, rules: dict[str, Rule], problems: list[Problem]) -> None:
+    """Require each team's lead, who signs its contract (Programme › Team signatories)."""
+    column = schema.TEAMS.column("team_lead")
+    way_out = (f'or set the Programme sheet\'s Team signatories to "{schema.EVERY_MEMBER}" '
+               "for every team member to sign")
+    if column.key not in table.headers:
+        problems.append(Problem(
+            f'the Programme sheet\'s Team signatories is "{schema.TEAM_LEAD}", but there is no '
+            f'"{column.header}" column: add it with each team\'s lead, {way_out}',
+            file=table.file, sheet=table.label))
+        return
+
+    def lead(values: dict[str, object], row: Row, column: Column) -> None:
+        if not values[column.field]:
+            row.problem(column.key, f"team {values['team_id']} has no {column.header}, who "
+                        f"signs its contract (Programme › Team signatories): fill it in, "
+                        f"{way_out}")
+
+    rules[column.field] = lead
 
 
 def _expected(message: str) -> Rule:

@@ -212,8 +212,9 @@ def _write_programme(ws: Worksheet, values: dict[str, object]) -> None:
             name_cell.comment = _comment(column.help)
         _set(ws.cell(row, 2), _coerce(column, value))
         ws.cell(row, 2).alignment = Alignment(horizontal="left")
-        if column.kind is Kind.YESNO:
-            dv = _list_validation(schema.YES_NO, column.header)
+        choices = schema.YES_NO if column.kind is Kind.YESNO else column.choices
+        if choices:
+            dv = _list_validation(choices, column.header)
             ws.add_data_validation(dv)
             dv.add(f"B{row}")
     ws.column_dimensions["A"].width = 26
