@@ -92,6 +92,12 @@ def _progress(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[int
 @click.option("--only", type=click.Choice([k.option for k in KINDS]),
               help="Make only one kind of document.")
 @click.option("--pdf", is_flag=True, help="Also write a PDF of each document (LibreOffice).")
+@click.option("--coach-packs", is_flag=True,
+              help="Also put each coach's contracts (and PDFs, with --pdf) in a folder and a "
+              "zip of their own, under OUTDIR/coaches.")
+@click.option("--print-file", is_flag=True,
+              help="Also merge each kind's PDFs into one file to print (OUTDIR/contracts.pdf, "
+              "OUTDIR/agreements.pdf), in Team ID order, a bookmark each; implies --pdf.")
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--skip-invalid", is_flag=True,
               help="Generate the valid rows and report the invalid ones.")
@@ -100,15 +106,16 @@ def _progress(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[int
               help="Replace documents edited since docgen wrote them (edited copy kept).")
 @JOBS
 def generate(data: Path, outdir: Path, templates: Path | None, only: str | None, pdf: bool,
-             dry_run: bool, skip_invalid: bool, strict: bool, force: bool,
-             jobs_: int | None) -> None:
+             coach_packs: bool, print_file: bool, dry_run: bool, skip_invalid: bool,
+             strict: bool, force: bool, jobs_: int | None) -> None:
     """Write one contract per team and one agreement per mentoring pair.
 
     DATA is the cohort workbook (.xlsx, .xlsm, .xls, .ods) or a folder of CSV files.
     """
     with _errors(), _progress("Writing documents") as (started, progress):
         report = jobs.generate(
-            data, outdir, templates=templates, only=only, pdf=pdf, dry_run=dry_run,
+            data, outdir, templates=templates, only=only, pdf=pdf, coach_packs=coach_packs,
+            print_file=print_file, dry_run=dry_run,
             skip_invalid=skip_invalid, strict=strict, force=force, jobs=jobs_,
             started=started, progress=progress, warned=_warn,
         )
@@ -138,11 +145,35 @@ def generate(data: Path, outdir: Path, templates: Path | None, only: str | None,
     click.echo(f"{'Dry run: ' if dry_run else ''}{summary} in {outdir}")
     if report.pdfs or report.pdf_missing:
         _report_pdfs(report.pdfs, report.pdf_missing)
+    _report_copies(report)
     if c[Outcome.KEPT_EDITED]:
         click.echo("Edited documents were not overwritten; use --force to replace them "
                    "(the edited copy is kept as a dated backup).")
-    if report.failed or report.pdf_missing:
+    if report.failed or report.pdf_missing or report.incomplete:
         sys.exit(1)
+
+
+def _report_copies(report: jobs.GenerateReport) -> None:
+    """Say where the print files and coach packs are, and name what any of them lacks."""
+    for pf in report.print_files:
+        for problem in [*pf.notes, *pf.kept, *pf.missing, *pf.problems]:
+            click.echo(f"Print file: {problem}", err=True)
+        if pf.documents or pf.missing:
+            lacks = f", lacking {len(pf.missing)} (named above)" if pf.missing else ""
+            docs = f"{pf.documents} document{'' if pf.documents == 1 else 's'}"
+            click.echo(f"Print file {pf.path}: {docs}, {pf.pages} pages, a bookmark "
+                       f"each{lacks}{'' if pf.written else ' (unchanged)'}")
+    packs = report.packs
+    if packs is None:
+        return
+    for problem in [*packs.notes, *packs.kept, *packs.problems]:
+        click.echo(f"Coach pack: {problem}", err=True)
+    n = len(packs.packs)
+    line = (f"Coach packs: {n} coach{'' if n == 1 else 'es'} in {packs.folder} (a folder and "
+            f"a zip each; {packs.written} files written, {packs.unchanged} unchanged")
+    if packs.removed:
+        line += f", {len(packs.removed)} removed"
+    click.echo(line + ")")
 
 
 def _report_pdfs(made: int, missing: list[Problem]) -> None:
@@ -192,6 +223,11 @@ def fields(template: Path, data: Path | None) -> None:
     width = max((len(n) for n, _ in report.fields), default=5)
     for name, source in report.fields:
         click.echo(f"{name:<{width}}  {source or 'NOT PROVIDED by the cohort'}")
+    if report.offered:
+        click.echo("Dates and times a template can also use as values, to format them:")
+        wide = max(len(n) for n, _ in report.offered)
+        for name, source in report.offered:
+            click.echo(f"{name:<{wide}}  {source}")
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
     for note in report.notes:
