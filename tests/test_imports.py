@@ -26,6 +26,8 @@ LIBRARIES = {
     "docxtpl": ("documents/render.py", "documents/parts.py", "documents/fidelity.py"),
     "docx": (),  # python-docx: tests only
     "lxml": ("ooxml/", "safezip.py"),
+    "pypdf": ("documents/merged.py",),
+    "filelock": ("documents/outputs.py",),
 }
 
 
