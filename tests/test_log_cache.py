@@ -474,3 +474,30 @@ def test_a_damaged_cache_that_cannot_be_replaced_is_noted_once(
     said = [n for n in report.notes if "reading cache" in n]
     assert len(said) == 1 and "could not be written either" in said[0]
     assert "No space left" in said[0] and "the log is complete" in said[0]
+
+
+_PART = st.text(alphabet=st.characters(blacklist_characters="/\x00",
+                                       blacklist_categories=("Cs",)), min_size=1, max_size=6)
+
+
+@given(st.lists(_PART, min_size=0, max_size=3), st.lists(_PART, min_size=0, max_size=3),
+       st.booleans())
+def test_a_files_name_under_its_folder_is_pathlibs(root: list[str], rest: list[str],
+                                                   absolute: bool) -> None:
+    from docgen.records.find import posix_under
+
+    base = Path("/" if absolute else ".", *root)
+    path = Path(base, *rest)
+    try:
+        expected: str | None = path.relative_to(base).as_posix()
+    except ValueError:
+        expected = None
+    try:
+        got: str | None = posix_under(path, base)
+    except ValueError:
+        got = None
+    assert got == expected
+    other = Path("/elsewhere", *rest)
+    if not other.is_relative_to(base):
+        with pytest.raises(ValueError):
+            posix_under(other, base)

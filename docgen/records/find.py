@@ -23,7 +23,7 @@ from docgen.copies import COPIES_RECORD, is_own_copy, read_copies
 from docgen.errors import DocgenError, Problem
 from docgen.safezip import open_package, parse_xml, read_member
 
-__all__ = ["Found", "How", "find_files", "find_records"]
+__all__ = ["Found", "How", "find_files", "find_records", "posix_under"]
 
 
 class How(Enum):
@@ -66,6 +66,20 @@ class Found:
     root: Path
     how: How
     reason: str = ""  # for How.SKIP: the problem's message
+
+
+def posix_under(path: Path, root: Path) -> str:
+    """Return ``path.relative_to(root).as_posix()``; ValueError when it is not under ``root``.
+
+    Files found under a folder are named by their text beneath it, with no path arithmetic:
+    for ten thousand records pathlib's way cost ~0.1 s each time a run named them all.
+    """
+    text, base = str(path), str(root)
+    if base != "." and not base.endswith(os.sep) and text.startswith(base) and (
+            text[len(base):len(base) + 1] == os.sep):
+        rest = text[len(base) + 1:]
+        return rest if os.sep == "/" else rest.replace(os.sep, "/")
+    return path.relative_to(root).as_posix()
 
 
 def _quiet(name: str) -> bool:
@@ -251,7 +265,7 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
             problems.append(_unreadable_folder(folder, folder, exc))
             continue
         walk(folder, inside, folder, inside)
-    out.sort(key=lambda f: (str(f.root), f.path.relative_to(f.root).as_posix()))
+    out.sort(key=lambda f: (str(f.root), posix_under(f.path, f.root)))
     return out, problems
 
 

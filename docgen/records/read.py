@@ -32,7 +32,14 @@ from docgen.records import cache as reading
 from docgen.records import identity, programme
 from docgen.records.cache import Entry, Key, RecordCache
 from docgen.records.convert import converted
-from docgen.records.find import ODT_SUFFIXES, Found, How, find_files, find_records
+from docgen.records.find import (
+    ODT_SUFFIXES,
+    Found,
+    How,
+    find_files,
+    find_records,
+    posix_under,
+)
 from docgen.records.forms import FORM_HEADING, FormFinder, table_rows
 from docgen.records.odt import read_odt
 from docgen.records.sessions import SessionContext, form_sessions, row_sessions
@@ -48,7 +55,7 @@ _NO_SESSIONS = ("has no Record of Coaching form and no COACHING RECORD table: no
 def _source(path: Path, root: Path) -> str:
     """Return how problems name a file: its path under ``root``, else its name."""
     try:
-        source = path.relative_to(root).as_posix()
+        source = posix_under(path, root)
     except ValueError:
         return path.name
     return path.name if source == "." else source
