@@ -76,6 +76,8 @@ def work_folder(kind: str, inside: Path | None = None) -> tempfile.TemporaryDire
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
+    if _WINDOWS:
+        return _running_on_windows(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -83,6 +85,33 @@ def _alive(pid: int) -> bool:
     except OSError:  # another user's process: alive
         return True
     return True
+
+
+_WINDOWS = os.name == "nt"
+_STILL_ACTIVE, _ACCESS_DENIED = 259, 5
+
+
+def _running_on_windows(pid: int, kernel32: object = None) -> bool:
+    """Tell whether process ``pid`` runs, asking Windows itself.
+
+    Never ``os.kill(pid, 0)`` there: signal 0 is CTRL_C_EVENT on Windows, which would press
+    Ctrl-C in the console process group numbered ``pid``.
+    """
+    import ctypes
+
+    if kernel32 is None:
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:  # gone (or, denied, another user's: running)
+        last_error = getattr(ctypes, "get_last_error", lambda: 0)
+        return last_error() == _ACCESS_DENIED
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True  # cannot tell: keep its files
+        return code.value == _STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def clear_abandoned(folder: Path | None = None) -> int:

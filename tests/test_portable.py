@@ -430,3 +430,43 @@ def test_libreoffice_that_hangs_is_stopped_with_the_posix_modules_hidden(
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "TIMED OUT True"
     assert not (tmp_path / "a.pdf").exists()
+
+
+class FakeKernel32:
+    """Windows' process calls as docgen uses them, over a table of pid -> exit code."""
+
+    def __init__(self, processes: dict[int, int]) -> None:
+        self.processes, self.closed = processes, []
+
+    def OpenProcess(self, _access: int, _inherit: bool, pid: int) -> int:  # noqa: N802
+        return 10_000 + pid if pid in self.processes else 0
+
+    def GetExitCodeProcess(self, handle: int, code) -> int:  # noqa: N802
+        code._obj.value = self.processes[handle - 10_000]
+        return 1
+
+    def CloseHandle(self, handle: int) -> None:  # noqa: N802
+        self.closed.append(handle)
+
+
+def test_what_killed_runs_left_is_cleared_on_windows_without_signalling_anyone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docgen import atomic
+
+    kernel32 = FakeKernel32({4242: 259, 4343: 0})  # running (STILL_ACTIVE); ended
+    real = atomic._running_on_windows
+    monkeypatch.setattr(atomic, "_running_on_windows", lambda pid: real(pid, kernel32))
+    monkeypatch.setattr(atomic, "_WINDOWS", True)
+
+    def kill(pid: int, sig: int) -> None:  # signal 0 is CTRL_C_EVENT on Windows
+        raise AssertionError(f"os.kill({pid}, {sig}) on Windows")
+
+    monkeypatch.setattr(atomic.os, "kill", kill)
+    for name in ("docgen-pdf-4242-a", "docgen-pdf-4343-b", "docgen-lo-4444-c"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.docx").write_bytes(b"PK")
+    (tmp_path / ".T1.docx.4444.tmp").write_bytes(b"half")
+    assert atomic.clear_abandoned(tmp_path) == 3
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docgen-pdf-4242-a"]
+    assert sorted(kernel32.closed) == [14242, 14343]  # every handle opened is closed
