@@ -259,3 +259,15 @@ def test_a_cohort_too_large_for_the_page_has_its_chart_on_the_chart_sheet(
     assert len(charts) == 1 and len(drawings) == 1  # the Chart sheet's only
     labels = [r[0] for r in wb["Chart"].iter_rows(values_only=True)]
     assert labels.count("T001 Ward 1") == 1 and f"T{n:03} Ward {n}" in labels
+
+
+def test_the_logs_own_pdf_among_the_records_is_not_a_problem(
+        issued: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+    _data, out = issued
+    log = out / "coaching_log.xlsx"  # the log written into the folder of records
+    log.with_suffix(".pdf").write_bytes(b"%PDF-1.7\n%%EOF\n")  # as `--pdf` left it
+    (out / "contracts" / "a coach's.pdf").write_bytes(b"%PDF-1.7\n%%EOF\n")
+    report = jobs.log([out], log, today=TODAY)
+    named = [p.file for p in report.problems if "is a PDF" in p.message]
+    assert named == [str(Path("contracts") / "a coach's.pdf")]  # a coach's PDF is named
+    assert not any(str(p.file).endswith("coaching_log.pdf") for p in report.problems)
