@@ -7,6 +7,7 @@ Everything above this package speaks in tags, texts, templates and parts; XML na
 * :mod:`~docgen.ooxml.controls`: content controls and the placeholders of empty ones;
 * :mod:`~docgen.ooxml.markup`: text as run markup, paragraphs laid out for Jinja;
 * :mod:`~docgen.ooxml.tables`: table grids fitted to rendered rows;
+* :mod:`~docgen.ooxml.ids`: paragraph, bookmark and comment ids made unique after loops;
 * :mod:`~docgen.ooxml.wordtext`: a body flattened into units of text.
 
 Every XML part is parsed by :func:`docgen.safezip.parse_xml`, which refuses DTDs and entities.
