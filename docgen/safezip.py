@@ -267,7 +267,7 @@ def read_member(zf: zipfile.ZipFile, name: str, path: Path | None = None,
 
 
 def stream_member(zf: zipfile.ZipFile, name: str, path: Path, lim: Limits,
-                  chunk: int = 4 << 20) -> Iterator[bytes]:
+                  chunk: int = 1 << 20) -> Iterator[bytes]:
     """Yield the bytes of member ``name`` in blocks of ``chunk``, within ``lim``.
 
     For parts too large to hold at once (a workbook's sheets): memory stays one block

@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from docgen.cohort import read_cohort
+from docgen.cohort.cells import CELLS_SETTING, Extent, check_extent
 from docgen.cohort.xlsx import count_cells, pieces
 from docgen.errors import DocgenError
 from docgen.safezip import MIB, PART_SETTING, RATIO_SETTING, limits, open_package
@@ -248,6 +249,21 @@ def test_a_document_keeps_its_own_smaller_limit(tmp_path: Path) -> None:
                                           f"document: .*{PART_SETTING}"):
         open_package(path)
     open_package(path, limit=limits("workbook")).close()
+
+
+def test_the_cell_limit_names_itself_and_its_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    held = Extent()
+    held.add(0, 0, 299_999, 29)  # 300,000 rows of 30 columns, every cell filled
+    held.cells = 9_000_000
+    with pytest.raises(DocgenError) as caught:
+        check_extent(held, "cohort.xlsx", "Sessions")
+    assert str(caught.value) == (
+        "cohort.xlsx › Sessions: the sheet holds 9,000,000 cells in 9,000,000, more than "
+        "docgen's limit of 8,000,000 cells a sheet (calamine, which reads it, keeps ~32 bytes "
+        "a cell: 244 MB): delete the columns docgen does not need, or set the environment "
+        f"variable {CELLS_SETTING} to a larger number and run again")
+    monkeypatch.setenv(CELLS_SETTING, "9000000")
+    check_extent(held, "cohort.xlsx", "Sessions")
 
 
 # --- the sheet read as a stream of whole rows ------------------------------------------------

@@ -11,6 +11,7 @@ the cells the file actually holds before calamine is let near the sheet.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from docgen.errors import DocgenError, Problem
@@ -20,6 +21,7 @@ from docgen.errors import DocgenError, Problem
 MIN_CELLS = 26 * 40_000
 SPARSITY = 8  # beyond that, a sheet may span 8 times the cells its file holds ...
 MAX_CELLS = 8_000_000  # ... but never more (calamine keeps ~32 bytes a cell: 256 MB)
+CELLS_SETTING = "DOCGEN_MAX_CELLS"  # the environment variable that raises MAX_CELLS
 
 
 class CellError(str):
@@ -97,9 +99,23 @@ def cell_name(row: int, column: int) -> str:
     return f"{column_letters(column)}{row + 1}"
 
 
+def max_cells() -> int:
+    """Return the most cells a sheet may span: ``DOCGEN_MAX_CELLS`` if set, else MAX_CELLS.
+
+    300,000 sessions in 26 columns span 7,800,000 cells: within the default.
+    """
+    raw = os.environ.get(CELLS_SETTING, "").strip()
+    if not raw:
+        return MAX_CELLS
+    if not raw.isdigit() or int(raw) < 1:
+        raise DocgenError(Problem(f"the environment variable {CELLS_SETTING} is {raw!r}: set it "
+                                  "to a whole number above 0, or unset it for docgen's default"))
+    return int(raw)
+
+
 def cell_limit(cells: int) -> int:
     """Return how many cells a sheet holding ``cells`` may span."""
-    return min(MAX_CELLS, max(MIN_CELLS, SPARSITY * cells))
+    return min(max_cells(), max(MIN_CELLS, SPARSITY * cells))
 
 
 def check_extent(extent: Extent | None, file: str, sheet: str) -> None:
@@ -109,12 +125,23 @@ def check_extent(extent: Extent | None, file: str, sheet: str) -> None:
     """
     if extent is None or extent.area <= cell_limit(extent.cells):
         return
+    most, limit = max_cells(), cell_limit(extent.cells)
+    if limit == most and extent.cells * 2 > most:  # the data itself is this large
+        raise DocgenError(Problem(
+            f"the sheet holds {extent.cells:,} cells in {extent.area:,}, more than docgen's "
+            f"limit of {most:,} cells a sheet (calamine, which reads it, keeps ~32 bytes a "
+            f"cell: {most * 32 // 2**20:,} MB): delete the columns docgen does not need, or "
+            f"set the environment variable {CELLS_SETTING} to a larger number and run again",
+            file=file, sheet=sheet))
     far = sorted({extent.bottom, extent.right}, key=lambda rc: (rc[0], rc[1]))
     names = " and ".join(cell_name(*rc) for rc in far)
     which = f"a cell at {names} stretches" if len(far) == 1 else f"cells at {names} stretch"
     rows, columns = extent.bottom[0] + 1, extent.right[1] + 1
+    raised = (f"; if those cells are data, set the environment variable {CELLS_SETTING} to "
+              "a larger number" if limit == most else "")
     raise DocgenError(Problem(
         f"{which} the sheet to {columns:,} columns by {rows:,} rows "
         f"({rows * columns:,} cells) though it holds {extent.cells:,}, more than docgen will "
-        f"read ({cell_limit(extent.cells):,}): delete the rows and columns after your data "
-        "(select them, right-click, Delete) and save the workbook", file=file, sheet=sheet))
+        f"read ({limit:,}): delete the rows and columns after your data "
+        f"(select them, right-click, Delete) and save the workbook{raised}", file=file,
+        sheet=sheet))
