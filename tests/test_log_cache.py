@@ -501,3 +501,14 @@ def test_a_files_name_under_its_folder_is_pathlibs(root: list[str], rest: list[s
     if not other.is_relative_to(base):
         with pytest.raises(ValueError):
             posix_under(other, base)
+
+
+def test_other_size_limits_read_everything_again(records: Path, tmp_path: Path,
+                                                 calls: list[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "log.xlsx"
+    run(records, log)
+    monkeypatch.setenv("DOCGEN_MAX_PART_MB", "1")  # a record refused now must not come back
+    calls.clear()
+    run(records, log)
+    assert len(calls) == 3

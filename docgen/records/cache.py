@@ -1,19 +1,22 @@
 """The log's reading cache: each record's reading kept beside the log, so a re-run reads only
 what changed.
 
-A reading depends on the file's bytes, on the name the log gives the file (problems and the
-team read from a file name carry it), on docgen (its version and its code: a reader that
-changed reads anew), for a file LibreOffice converts on LibreOffice itself, and, for a record
-that does not say when docgen made it, on the day the file was last saved (year-less dates are
-read against it). An entry is used only when all of those are as they were; its file's
-modification time is then taken afresh. Anything else is read anew and its entry replaced;
-entries of files no longer found are dropped.
+A reading depends on the file's bytes; on the name the log gives the file (problems, and a
+team read from a file name, carry it); on docgen (its version, its code: a reader that changed
+reads anew, and the size limits a package is read within, which settings may change); for a
+file LibreOffice converts, on LibreOffice itself; and, for a record that does not say when
+docgen made it, on the day the file was last saved (year-less dates are read against it). An
+entry is used only when all of those are as they were; its file's modification time is then
+taken afresh. Anything else is read anew and its entry replaced; entries of files no longer
+found are dropped. A file saved within two seconds of being read is not kept (a change in the
+same tick of the file system's clock could go unseen).
 
 The cache is a SQLite file beside the log (``.coaching_log.cache.sqlite`` for
-``coaching_log.xlsx``). Values are stored as JSON naming only docgen's own record types, so a
-cache file someone else wrote can at worst make a record read anew, never run code. A cache
-that is damaged, locked by another run or cannot be written never loses a value or stops the
-log: every record is then read afresh, and one note says so.
+``coaching_log.xlsx``). Values are stored as JSON naming only docgen's own record types, each
+with a check, so a cache file damaged or written by someone else can at worst make a record
+read anew, never run code. A cache that is damaged, locked by another run or cannot be written
+never loses a value or stops the log: the records are then read from their files, and one note
+says so.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import docgen
-from docgen.errors import Problem
+from docgen import safezip
+from docgen.errors import DocgenError, Problem
 from docgen.models import Record, RecordedSession, RecordSettings
 from docgen.schema import Mode, Origin, Status
 
@@ -160,6 +164,16 @@ def code_digest() -> str:
     except OSError:
         return ""  # unreadable sources: the version alone keys the cache
     return h.hexdigest()
+
+
+def _limits_key() -> str:
+    """Return the size limits records are read with (settings may change them): a file
+    refused under a lower limit must not come back from the cache."""
+    try:
+        lim = safezip.limits("document")
+    except DocgenError:
+        return "limits: not set right"  # every file is refused and named, none kept
+    return f"limits: {lim.part} {lim.ratio} {lim.members}"
 
 
 def converter_key(exe: str | None) -> str:
@@ -293,7 +307,7 @@ class RecordCache:
         self._keep: set[str] = set()
         self._new: list[Entry] = []
         self._version = str(docgen.__version__)
-        self._code = code_digest()
+        self._code = f"{code_digest()} {_limits_key()}"
         self._open()
 
     def _give_up(self, exc: BaseException, *, rebuild: bool = False) -> None:
