@@ -138,7 +138,8 @@ def test_log_of_a_folder_without_documents_says_so(tmp_path: Path) -> None:
     code, output = run("log", str(tmp_path), "-o", str(tmp_path / "log.xlsx"))
     assert code == 0
     assert f"No records were found under {tmp_path}." in output
-    assert openpyxl.load_workbook(tmp_path / "log.xlsx").sheetnames[:2] == ["Sessions", "Teams"]
+    assert openpyxl.load_workbook(tmp_path / "log.xlsx").sheetnames[:3] == [
+        "Summary", "Sessions", "Teams"]
 
 
 def _no_coach(make_cohort) -> Path:
