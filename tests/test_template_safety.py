@@ -223,3 +223,27 @@ def test_a_libreoffice_resave_of_the_contract_warns_about_the_coach_fields(
 
 
 # Random damage (1,500 mutants, a message or a sound document) is tests/test_template_mutants.py.
+
+
+def test_a_refusal_in_a_text_box_says_so(tmp_path: Path) -> None:
+    path = build("text_box", tmp_path)
+    from test_template_fidelity import in_body
+
+    in_body(path, "Box {{ item }}", "Box {{ item|nosuch }}")
+    message = _message(path)
+    assert 'the tag "{{ item|nosuch }}" in the document\'s text, in a text box' in message
+    assert 'beginning "Box {{ item|nosuch }}' in message, message
+
+
+def test_a_broken_tag_in_a_coach_field_is_quoted_as_typed(tmp_path: Path) -> None:
+    """docgen wraps a coach field's tag in its own (to show the placeholder when blank): the
+    refusal still quotes what the admin typed."""
+    from test_template_fidelity import in_body
+
+    path = tmp_path / "coaching_contract.docx"
+    shutil.copy(jobs.default_templates() / path.name, path)
+    in_body(path, "{{ r.topic }}", "{{ r.topic + }}")
+    message = _message(path)
+    assert 'the tag "{{ r.topic + }}"' in message, message
+    assert 'beginning "Topic/subject brought to coach {{ r.topic + }}"' in message, message
+    assert "docgen_blank" not in message and "')'" not in message, message  # not docgen's tag

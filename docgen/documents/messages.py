@@ -60,8 +60,14 @@ def syntax_message(part: str, source: str, lineno: int | None, message: str,
     environment: with both, the message quotes the tag as the admin typed it and says where
     it is; without, or when no one tag can be blamed, it quotes the paragraph Jinja read.
     """
-    hint = _hint(message)
     tag, at = culprit(env, source, lineno, message) if env is not None else ("", -1)
+    own = _PLACEHOLDER_TAG.fullmatch(tag)
+    if own is not None:  # Jinja's words are about docgen's tag: ask about the admin's own
+        try:
+            env.parse("{{ " + own.group(1) + " }}")  # type: ignore[union-attr]
+        except Exception as exc:
+            message = getattr(exc, "message", None) or message
+    hint = _hint(message)
     found = as_typed(part, typed, source, tag, at) if typed else None
     if found is not None:
         return f"template error in {part}: {found.quoted()}: {message}; {hint}"
@@ -130,6 +136,10 @@ _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": 
 _BLOCKS = {"for", "if", "macro", "call", "filter", "with", "block", "raw", "autoescape", "set"}
 _NAMED = re.compile(r"'([A-Za-z_]\w*)'")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# The Jinja test docgen's own tags use to show a content control's placeholder when its field
+# is blank: ``{% if (field) is docgen_blank %}`` stands for the admin's ``{{ field }}``.
+BLANK_TEST = "docgen_blank"
+_PLACEHOLDER_TAG = re.compile(r"\{%-?\s*if \((.*)\) is " + BLANK_TEST + r"\s*-?%\}", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -169,7 +179,7 @@ def typed_tags(part: str, xml: str) -> list[TypedTag]:
     except Exception:  # only ever used to word a message: no tag found is the fallback
         return []
     paragraphs: dict[object, tuple[list[str], str]] = {}  # keyed by element: kept alive
-    for t in root.iter(f"{_W}t"):
+    for t in root.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"):
         para = None
         cell = box = False
         for anc in t.iterancestors():
@@ -186,7 +196,8 @@ def typed_tags(part: str, xml: str) -> list[TypedTag]:
             continue
         where = part_place(part) + (", in a text box" if box else
                                     ", in a table cell" if cell else "")
-        paragraphs.setdefault(para, ([], where))[0].append(t.text or "")
+        text = (t.text or "") if t.tag == f"{_W}t" else " "  # a tab or break: a space
+        paragraphs.setdefault(para, ([], where))[0].append(text)
     out: list[TypedTag] = []
     for texts, where in paragraphs.values():
         text = "".join(texts)
@@ -291,6 +302,11 @@ def as_typed(part: str, xml: str, source: str, tag: str, position: int) -> Typed
     """
     if not tag:
         return None
+    own = _PLACEHOLDER_TAG.fullmatch(tag)
+    if own is not None:  # docgen's tag around a control: the admin typed the field in it
+        tag = "{{ " + own.group(1) + " }}"
+        # the control's {{ field }} follows this tag: counted as the one to find
+        position = source.find("{{", position + 1)
     key = tag_key(tag)
     if not key:
         return None

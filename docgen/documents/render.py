@@ -32,7 +32,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from docgen import ooxml, schema
-from docgen.documents.messages import render_message
+from docgen.documents.messages import BLANK_TEST, render_message
 from docgen.documents.package import Member, content_digest, member, write_zip
 from docgen.documents.parts import Part, PartSource, read_template
 from docgen.errors import DocgenError, Problem, os_problem
@@ -50,7 +50,6 @@ _needs_care = NEEDS_CARE.search  # bound once: xml_text runs for every field of 
 # __html__ in Python): str's, called directly, for every field of every document.
 _markup = str.__new__
 _NO_TEXT = Markup("")
-BLANK_TEST = "docgen_blank"
 _PLACEHOLDER = Member(b"", 0, 0, b"")  # where the custom properties go, once known
 _LITERAL_TAGS = ((b"{_{", b"{{"), (b"}_}", b"}}"), (b"{_%", b"{%"), (b"%_}", b"%}"))
 
