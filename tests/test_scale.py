@@ -18,8 +18,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from docgen.cohort import read_cohort
+from docgen.cohort import read_cohort, xlsx
 from docgen.cohort.cells import CELLS_SETTING, Extent, check_extent
+from docgen.cohort.starter import write_cohort_workbook
 from docgen.cohort.xlsx import count_cells, pieces
 from docgen.errors import DocgenError
 from docgen.safezip import MIB, PART_SETTING, RATIO_SETTING, limits, open_package
@@ -284,3 +285,65 @@ def test_a_sheet_in_pieces_is_cut_only_after_rows(cuts: list[int]) -> None:
         assert piece.rstrip().endswith((b"</row>", b"</x:row >"))
     counted = count_cells(found)
     assert (counted.cells, counted.bottom[0], counted.right[1]) == (41 * 9, 40, 8)
+
+
+# --- a large sheet read by calamine a chunk of rows at a time --------------------------------
+
+
+def excel_like(path: Path) -> Path:
+    """Write a workbook as Excel lays one out: shared strings, the 1904 date system, a blank
+    row, a cell whose formula failed, columns from B, an Excel table with a totals row."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"date_1904": True})
+    date, time = wb.add_format({"num_format": "dd/mm/yyyy"}), wb.add_format({"num_format": "hh:mm"})
+    teams = wb.add_worksheet("Teams")
+    teams.write_row(0, 1, TEAM_HEAD[:6])
+    for i in range(300):
+        teams.write_row(i + 1 + (i > 100), 1, team(i)[:6])
+    teams.write_formula(50, 3, "=1/0", None, "#DIV/0!")
+    sessions = wb.add_worksheet("Sessions")
+    body = [session(i, k) for i in range(300) for k in range(2)]
+    sessions.add_table(0, 0, len(body) + 1, len(SESSION_HEAD) - 1, {
+        "columns": [{"header": h} for h in SESSION_HEAD], "total_row": True})
+    for r, row in enumerate(body, start=1):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                sessions.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date)
+            elif isinstance(value, dt.time):
+                sessions.write_datetime(r, c, dt.datetime.combine(EPOCH, value), time)
+            else:
+                sessions.write(r, c, value)
+    wb.close()
+    return path
+
+
+@pytest.mark.parametrize("writer", ["docgen", "excel"])
+def test_a_sheet_read_in_chunks_reads_as_the_whole_sheet(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, writer: str) -> None:
+    path = tmp_path / "cohort.xlsx"
+    if writer == "docgen":
+        write_cohort_workbook(path, {"Teams": [dict(zip(
+            ["team_id", "team_name", "organisation", "team_members", "coach", "coach_email",
+             "first_session"], team(i), strict=True)) for i in range(200)]})
+    else:
+        excel_like(path)
+    whole_warnings: list = []
+    whole = read_cohort(path, whole_warnings)
+    monkeypatch.setattr(xlsx, "LARGE_SHEET", 0)
+    monkeypatch.setattr(xlsx, "CHUNK_BYTES", 5000)  # a few rows a chunk
+    monkeypatch.setattr(xlsx, "STRINGS_TIMES", 0)  # however many shared strings
+    chunks_taken = []
+    chunks = xlsx.XlsxPackage.chunks
+    monkeypatch.setattr(xlsx.XlsxPackage, "chunks",
+                        lambda self, name: (chunks_taken.append(name) or c
+                                            for c in chunks(self, name)))
+    chunked_warnings: list = []
+    chunked = read_cohort(path, chunked_warnings)
+    assert len(chunks_taken) > 20
+    assert list(chunked[0].teams) == list(whole[0].teams) and len(whole[0].teams) >= 199
+    assert list(chunked[0].sessions) == list(whole[0].sessions)
+    assert (chunked[1], chunked_warnings) == (whole[1], whole_warnings)
+    if writer == "excel":
+        assert len(whole[0].sessions) == 600 and whole[0].sessions[0].date == dt.date(2026, 3, 1)
+        assert [p.row for p in whole[1]] == [51]  # the failed formula, on its row

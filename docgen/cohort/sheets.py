@@ -8,6 +8,11 @@ through :mod:`docgen.safezip`, the sheet's extent against what its file holds (c
 allocates a sheet's whole rectangle), the cells calamine reads as blank though they show a
 formula error or hold a formula never calculated, and the totals rows of Excel tables.
 
+calamine holds a whole sheet while it is read (~530 bytes a row of 9 cells): an .xlsx sheet
+larger than 16 MB is handed to it in chunks of whole rows instead
+(:meth:`~docgen.cohort.xlsx.XlsxPackage.chunks`), so reading 50,000 teams peaks ~30 MB lower
+for ~2 % more time, and the rows are the same either way (a test compares them).
+
 Values are made the same as openpyxl's, so one parser serves workbooks and CSV files: an empty
 cell is ``None``, a whole number is an ``int``; a failed cell is a :class:`CellError`, so the
 admin hears about it instead of the cell silently reading blank.
@@ -15,7 +20,7 @@ admin hears about it instead of the cell silently reading blank.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from docgen.cohort.biff import scan_xls
@@ -27,6 +32,10 @@ from docgen.errors import DocgenError, Problem
 FORMATS = (".xlsx", ".xlsm", ".xls", ".ods")
 
 __all__ = ["FORMATS", "CellError", "Uncalculated", "Workbook"]
+
+# A run of a sheet's rows as calamine gives them: the row number of the first, the column of
+# the first cell of each, and the rows' values
+_Block = tuple[int, int, Iterable[list[object]]]
 
 
 class Workbook:
@@ -67,6 +76,8 @@ class Workbook:
         out.
         """
         scan = self._scan(name)
+        if self._package is not None and self._package.is_large(name):
+            return self._values(scan, self._chunks(self._package, name), name)
         try:
             sheet = self._book.get_sheet_by_name(name)
         except BaseException as exc:  # calamine's XmlError and kin: the sheet's XML is damaged
@@ -74,36 +85,57 @@ class Workbook:
                 raise
             raise DocgenError(Problem(f"the sheet cannot be read ({exc})", file=str(self.path),
                                       sheet=name)) from None
-        return self._values(scan, sheet, name)
+        start = sheet.start
+        # iter_rows gives every row from row 1, each from the first used column on
+        return self._values(scan, [(1, start[1] if start else 0, sheet.iter_rows())], name)
 
-    def _values(self, scan: SheetScan, sheet: object, name: str
+    @staticmethod
+    def _chunks(package: XlsxPackage, name: str) -> Iterator[_Block]:
+        """Read a large sheet a chunk of rows at a time (see :meth:`XlsxPackage.chunks`): each
+        chunk's rows are taken from calamine, and calamine's memory freed, before the next."""
+        from python_calamine import CalamineWorkbook
+
+        for chunk in package.chunks(name):
+            book = CalamineWorkbook.from_filelike(chunk)
+            try:
+                sheet = book.get_sheet_by_index(0)
+                start = sheet.start
+                rows = sheet.to_python(skip_empty_area=True) if start else []
+            finally:
+                book.close()
+            del chunk, book
+            if start:  # to_python gives the rows from the first used one, as iter_rows not
+                yield start[0] + 1, start[1], rows
+
+    def _values(self, scan: SheetScan, blocks: Iterable[_Block], name: str
                 ) -> Iterator[tuple[int, list[object]]]:
         try:
-            yield from self._cells(scan, sheet)
+            yield from self._cells(scan, blocks)
         except BaseException as exc:
             if not _failed(exc):
                 raise
             raise DocgenError(Problem(f"the sheet cannot be read ({exc})", file=str(self.path),
                                       sheet=name)) from None
 
-    def _cells(self, scan: SheetScan, sheet: object) -> Iterator[tuple[int, list[object]]]:
+    def _cells(self, scan: SheetScan, blocks: Iterable[_Block]
+               ) -> Iterator[tuple[int, list[object]]]:
         errors, skip = scan.errors, scan.skip
-        start = sheet.start  # type: ignore[attr-defined]
-        # calamine's rows begin at the first used column: pad them, so that a value's place
-        # in its row is its column (0 for A), as in the rows of a CSV file
-        pad: list[object] = [None] * (start[1] if start else 0)
         n = 0
-        for n, cells in enumerate(sheet.iter_rows(), start=1):  # type: ignore[attr-defined]
-            if skip and n in skip:
-                continue
-            values: list[object] = [
-                None if c == "" else int(c) if type(c) is float and c.is_integer() else c
-                for c in cells]
-            if pad:
-                values = pad + values
-            if errors and n in errors:
-                _place(values, errors[n])
-            yield n, values
+        for first, column, rows in blocks:
+            # calamine's rows begin at the first used column: pad them, so that a value's
+            # place in its row is its column (0 for A), as in the rows of a CSV file
+            pad: list[object] = [None] * column
+            for n, cells in enumerate(rows, start=first):
+                if skip and n in skip:
+                    continue
+                values: list[object] = [
+                    None if c == "" else int(c) if type(c) is float and c.is_integer() else c
+                    for c in cells]
+                if pad:
+                    values = pad + values
+                if errors and n in errors:
+                    _place(values, errors[n])
+                yield n, values
         # calamine's range ends at the last cell with a value: rows after it holding only
         # formulas without one still count
         for row in sorted(r for r in errors if r > n and r not in skip):

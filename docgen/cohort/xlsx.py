@@ -13,6 +13,7 @@ formulas, and the totals rows of the Excel tables on it (``xl/tables/tableN.xml`
 from __future__ import annotations
 
 import html
+import io
 import posixpath
 import re
 import zipfile
@@ -23,6 +24,7 @@ from pathlib import Path
 from docgen.cohort.cells import CellError, Extent, SheetScan, Uncalculated, check_extent
 from docgen.errors import DocgenError, Problem
 from docgen.safezip import (
+    MIB,
     limits,
     open_package,
     parse_xml,
@@ -52,6 +54,16 @@ _ROW_REF = re.compile(rb"\br=[\"']([0-9]{1,9})[\"']")
 _TABLE_REF = re.compile(r"\$?[A-Z]{1,3}\$?(\d+):\$?[A-Z]{1,3}\$?(\d+)")
 _MAX_TOTALS_ROWS = 16  # Excel shows one; a larger count is not believed
 _ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row\s*>")
+_SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData\b[^>]*>")
+_PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# A sheet larger than this is handed to calamine in chunks of whole rows (calamine holds a
+# whole sheet: ~530 bytes a row of 9 cells, 53 MB for 100,000 sessions); each chunk holds at
+# least CHUNK_BYTES of the sheet's XML, and twice the shared strings (which calamine reads
+# again for every chunk).
+LARGE_SHEET = 16 * MIB
+CHUNK_BYTES = 4 * MIB
+STRINGS_TIMES = 2
 
 
 class XlsxPackage:
@@ -67,11 +79,12 @@ class XlsxPackage:
         try:
             self._flagged = verify_members(self._zf, path, markers=_MARKERS,
                                            limit=self._limits)
-            self._parts = _sheet_parts(self._zf, path)
+            self._parts, self._book = _sheet_parts(self._zf, path)
         except BaseException:
             self._zf.close()
             raise
         self._tables = any(n.startswith("xl/tables/") for n in self._zf.NameToInfo)
+        self.large_sheet = LARGE_SHEET
 
     def scan(self, name: str) -> SheetScan:
         """Return the sheet's failed cells, totals rows and (when not small) its extent.
@@ -99,8 +112,52 @@ class XlsxPackage:
             scan.skip = _totals_rows(self._zf, part, self.path)
         return scan
 
-    def _pieces(self, part: str) -> Iterator[bytes]:
-        return pieces(stream_member(self._zf, part, self.path, self._limits))
+    def _pieces(self, part: str, block: int = MIB) -> Iterator[bytes]:
+        return pieces(stream_member(self._zf, part, self.path, self._limits, block))
+
+    def is_large(self, name: str) -> bool:
+        """Tell whether the sheet ``name`` is read in chunks (see :meth:`chunks`)."""
+        part = self._parts.get(name)
+        info = self._zf.NameToInfo.get(part) if part else None
+        return info is not None and info.file_size > self.large_sheet
+
+    def chunks(self, name: str) -> Iterator[io.BytesIO]:
+        """Yield the sheet ``name`` as workbooks of one sheet each, holding its rows in turn.
+
+        Each is a package calamine reads as it reads this one (the same styles, shared
+        strings and date system), holding the sheet's own XML before and after its rows and
+        a run of whole rows, numbered as here: calamine then holds one chunk, never the whole
+        sheet. A sheet that is not plainly rows within ``sheetData`` is one chunk.
+        """
+        part = self._parts[name]
+        extra = self._book_parts()
+        least = max(CHUNK_BYTES, STRINGS_TIMES * len(extra.get("xl/sharedStrings.xml", b"")))
+        head, end_tag, rows = b"", b"", bytearray()
+        for piece in self._pieces(part, min(MIB, CHUNK_BYTES)):
+            if not head:
+                found = _SHEET_DATA.search(piece)
+                if found is None or found.group(0).endswith(b"/>"):
+                    return  # no rows: calamine's own reading of the whole sheet says so
+                head, piece = piece[:found.end()], piece[found.end():]
+                end_tag = b"</" + found.group(1) + b"sheetData>"
+            last = piece.find(end_tag)
+            rows += piece if last < 0 else piece[:last]
+            if len(rows) >= least or last >= 0:
+                yield _one_sheet_package(extra, head, rows, end_tag)
+                rows = bytearray()
+            if last >= 0:
+                return
+
+    def _book_parts(self) -> dict[str, bytes]:
+        """Return the parts every chunk carries: the styles and shared strings, by the names
+        calamine reads them at, and a workbook.xml with this one's date system."""
+        rels = self._book.relations
+        extra = {"xl/workbook.xml": _workbook_xml(self._book.date1904)}
+        for kind, name in (("styles", "xl/styles.xml"), ("sharedStrings", "xl/sharedStrings.xml")):
+            target = rels.get(kind)
+            if target and target in self._zf.NameToInfo:
+                extra[name] = read_member(self._zf, target, self.path, self._limits)
+        return extra
 
     def close(self) -> None:
         self._zf.close()
@@ -181,8 +238,50 @@ def _column(letters: bytes) -> int:
     return number - 1
 
 
-def _sheet_parts(zf: zipfile.ZipFile, path: Path) -> dict[str, str]:
-    """Map each sheet's name to its part in the package (``xl/worksheets/sheet1.xml``)."""
+class _Book:
+    """What a workbook.xml says beyond its sheets: its date system, the parts it relates to."""
+
+    def __init__(self, date1904: bool, relations: dict[str, str]) -> None:
+        self.date1904 = date1904
+        self.relations = relations  # "styles", "sharedStrings" -> part name
+
+
+def _workbook_xml(date1904: bool) -> bytes:
+    system = '<workbookPr date1904="1"/>' if date1904 else ""
+    return (f'<workbook xmlns="{_MAIN[1:-1]}" xmlns:r="{_OFFICE}">{system}<sheets><sheet '
+            'name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>').encode()
+
+
+def _one_sheet_package(extra: dict[str, bytes], head: bytes, rows: bytearray,
+                       end_tag: bytes) -> io.BytesIO:
+    """Return a workbook (in memory, stored) of one sheet: ``head``, ``rows``, its end."""
+    related = "".join(
+        f'<Relationship Id="rId{i}" Type="{_OFFICE}/{kind}" Target="{target}"/>'
+        for i, (kind, target) in enumerate(
+            [("worksheet", "worksheets/sheet1.xml")]
+            + [(k, t) for k, t, n in (("styles", "styles.xml", "xl/styles.xml"),
+                                      ("sharedStrings", "sharedStrings.xml",
+                                       "xl/sharedStrings.xml")) if n in extra], start=1))
+    close = end_tag + b"</" + end_tag[2:-len(b"sheetData>")] + b"worksheet>"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("_rels/.rels", f'<Relationships xmlns="{_PACKAGE}"><Relationship Id="rId1" '
+                    f'Type="{_OFFICE}/officeDocument" Target="xl/workbook.xml"/>'
+                    "</Relationships>")
+        zf.writestr("xl/_rels/workbook.xml.rels",
+                    f'<Relationships xmlns="{_PACKAGE}">{related}</Relationships>')
+        for name, data in extra.items():
+            zf.writestr(name, data)
+        with zf.open("xl/worksheets/sheet1.xml", "w") as fh:
+            for data in (head, rows, close):
+                fh.write(data)
+    buf.seek(0)
+    return buf
+
+
+def _sheet_parts(zf: zipfile.ZipFile, path: Path) -> tuple[dict[str, str], _Book]:
+    """Map each sheet's name to its part in the package (``xl/worksheets/sheet1.xml``); also
+    return what the workbook says beyond its sheets."""
     names = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
     missing = [name for name in names if name not in zf.NameToInfo]
     if missing:
@@ -196,7 +295,14 @@ def _sheet_parts(zf: zipfile.ZipFile, path: Path) -> dict[str, str]:
         target = targets.get(sheet.get(_REL_ID))
         if target:
             parts[sheet.get("name", "")] = _resolve("xl", target)
-    return parts
+    related = {}
+    for rel in rels:
+        kind = rel.get("Type", "").rpartition("/")[2]
+        if kind in ("styles", "sharedStrings") and rel.get("Target"):
+            related.setdefault(kind, _resolve("xl", rel.get("Target", "")))
+    system = next(book.iter(f"{_MAIN}workbookPr"), None)
+    date1904 = system is not None and system.get("date1904", "").lower() in ("1", "true")
+    return parts, _Book(date1904, related)
 
 
 def _resolve(folder: str, target: str) -> str:
