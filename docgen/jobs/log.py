@@ -139,7 +139,9 @@ def log(
     counts = [(str(s), sum(t.status == s for t in data.teams)) for s in TeamStatus]
     statuses = {s: n for s, n in counts if n}
     no_record = [t.team_id for t in data.teams if t.status == TeamStatus.NO_RECORD]
-    made, pdf_problems = log_pdf(output) if pdf else (None, [])
+    rows = len(data.sessions) + len(data.teams) + len(data.problems)
+    made, pdf_problems = log_pdf(output, PDF_TIMEOUT + PDF_SECONDS_A_ROW * rows) if pdf else (
+        None, [])
     return LogReport(output=output, files=data.files, records=contracts,
                      sessions=len(data.sessions), teams=len(data.teams),
                      problems=list(data.problems), unreadable=unreadable,
@@ -168,7 +170,10 @@ def _resolved(path: Path) -> Path:
         return path
 
 
-PDF_TIMEOUT = 300.0  # seconds: a log of 10,000 records converts in well under a minute
+# LibreOffice took 119 s for a log of 1,000 records (616 pages, ~5,000 rows) on a loaded
+# machine: the time allowed grows with the log, four times that pace, above a floor.
+PDF_TIMEOUT = 300.0  # seconds
+PDF_SECONDS_A_ROW = 0.1
 NO_LIBREOFFICE = (
     "LibreOffice is not installed, so the log's PDF was not made (the workbook was written): "
     "install it (e.g. `apt-get install libreoffice-calc-nogui`, or from libreoffice.org on "

@@ -733,12 +733,17 @@ def _issued_rows(issued: Issued, read: set[str], ordered: list[_Team]
             review_due=False, days_since_contact=None, sources="",
             status=TeamStatus.NO_RECORD))
     where = " and ".join(issued.manifests)
+    if rows:
+        found = (f"{len(rows)} of them with no record in the folder "
+                 f"{'is' if len(rows) == 1 else 'are'} listed as no record returned, each "
+                 "Team ID and name as its file name shows them. Their organisation, coaches "
+                 "and pace need the cohort")
+    else:
+        found = "a record of each was read. The pace of a team not started needs the cohort"
     notes = [
         f"The teams issued are known from what docgen generate wrote ({where}: "
-        f"{issued.contracts} contracts): {len(rows)} of them with no record in the folder "
-        "are listed as no record returned, each Team ID and name as its file name shows "
-        "them. Their organisation, coaches and pace need the cohort, and so do mentoring "
-        "pairs whose agreement is missing: give the cohort workbook with --cohort."]
+        f"{issued.contracts} contracts): {found}, and so do mentoring pairs whose agreement "
+        "is missing: give the cohort workbook with --cohort."]
     if issued.unnamed:
         notes.append(
             f"{len(issued.unnamed)} contract{'s' if len(issued.unnamed) > 1 else ''} docgen "
