@@ -275,17 +275,19 @@ def _records_folders(_ctx: click.Context, _param: click.Parameter,
               metavar="DATA", help="The cohort workbook (or CSV folder) the documents were "
               "generated from: every team and mentoring pair is then listed, those with no "
               "record returned among them.")
+@click.option("--no-cache", is_flag=True, help="Read every record afresh, not only those "
+              "changed since the last run (their readings are kept beside the log).")
 @click.option("--pdf", is_flag=True, help="Also write the log as a PDF beside it "
               "(LibreOffice): the Summary on one A4 page, every sheet readable.")
 @JOBS
-def log(folders: tuple[Path, ...], output: Path, cohort: Path | None, pdf: bool,
-        jobs_: int | None) -> None:
+def log(folders: tuple[Path, ...], output: Path, cohort: Path | None, no_cache: bool,
+        pdf: bool, jobs_: int | None) -> None:
     """Rebuild the coaching-log workbook from every record under FOLDERS.
 
     Records are .docx and .odt files, and .doc and .rtf through LibreOffice."""
     with _errors(), _progress("Reading records") as (started, progress):
         report = jobs.log(list(folders), output, cohort=cohort, jobs=jobs_, started=started,
-                          progress=progress, pdf=pdf)
+                          progress=progress, cache=not no_cache, pdf=pdf)
     unread = f", {report.unreadable} unreadable" if report.unreadable else ""
     click.echo(f"Read {report.records} coaching records ({report.files} files{unread}): "
                f"{report.sessions} sessions of {report.teams} teams, "

@@ -93,6 +93,7 @@ def log(
     progress: Callable[[int], object] | None = None,
     started: Callable[[int], object] | None = None,
     pdf: bool = False,
+    cache: bool = True,
 ) -> LogReport:
     """Read every record under ``folders`` and write the coaching-log workbook ``output``.
 
@@ -106,6 +107,9 @@ def log(
     Without it, a folder ``generate`` wrote into tells, by its manifest, which contracts were
     issued: a team whose contract is gone and whose record was not read is shown as such.
 
+    ``cache``: keep each record's reading beside the log and read again only the files that
+    changed (see :mod:`docgen.records.cache`); False reads every record afresh.
+
     ``pdf``: also write the workbook as a PDF beside it, through LibreOffice; when that
     cannot be done the workbook still stands and the report's ``pdf_problems`` say why.
     """
@@ -113,6 +117,7 @@ def log(
     from docgen.log.logbook import check_output, write_log
     from docgen.log.summary import summarise
     from docgen.records import read_records
+    from docgen.records.cache import RecordCache, cache_path
 
     check_output(output)
     wrong = [Problem("does not exist: give the folder the coaches' records are in",
@@ -126,7 +131,8 @@ def log(
     if wrong:
         raise DocgenError(wrong)
     frame, cohort_problems = read_frame(cohort) if cohort is not None else (None, [])
-    records, problems = read_records(folders, jobs, progress, started)
+    kept = RecordCache(cache_path(output)) if cache else None
+    records, problems = read_records(folders, jobs, progress, started, cache=kept)
     problems = _without_own_pdf(problems, folders, output)
     unreadable = len({p.file for p in problems})  # each such problem is a file not read
     issued = issued_in(folders) if frame is None else None  # generate's manifest, if any
@@ -145,7 +151,8 @@ def log(
     return LogReport(output=output, files=data.files, records=contracts,
                      sessions=len(data.sessions), teams=len(data.teams),
                      problems=list(data.problems), unreadable=unreadable,
-                     notes=list(data.notes), statuses=statuses, no_record=no_record,
+                     notes=[*(kept.notes if kept else []), *data.notes], statuses=statuses,
+                     no_record=no_record,
                      pdf=made, pdf_problems=pdf_problems)
 
 
