@@ -253,3 +253,24 @@ def test_fields_write_as_jinja_s_own_escaping_would() -> None:
     assert ours.from_string(source).render(values) == expected
     assert "escape(environment.finalize" not in ours.compile("{{ x }}", raw=True)
     assert "&lt;c&gt;" in expected and "A &amp; B &lt;" in expected
+
+
+def test_the_content_digest_is_that_of_the_parts_written(cohort) -> None:
+    """The digest docgen writes into a document's properties is of the parts in its zip (the
+    custom properties, which carry it, left out): re-runs recognise their documents by it."""
+    from docgen import schema
+    from docgen.documents.package import content_digest
+    from docgen.ooxml import CUSTOM_PART, read_custom_properties
+    from docgen.safezip import parse_xml
+
+    context = contract_plan(cohort, cohort.teams[0], TODAY).context
+    for name in ("coaching_contract.docx", "mentor_agreement.docx"):
+        template = jobs.default_templates() / name
+        if name == "mentor_agreement.docx":
+            context = agreement_plan(cohort, cohort.pairs[0], TODAY).context
+        data = compile_template(template).render(context, {"docgen.key": "T"})
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            listing = [(i.filename, i.CRC, i.file_size) for i in zf.infolist()]
+            props = read_custom_properties(parse_xml(zf.read(CUSTOM_PART), None, CUSTOM_PART))
+        assert [n for n, _, _ in listing].count(CUSTOM_PART) == 1
+        assert props[schema.PROP_CONTENT] == content_digest(listing, CUSTOM_PART)

@@ -50,7 +50,9 @@ _needs_care = NEEDS_CARE.search  # bound once: xml_text runs for every field of 
 # __html__ in Python): str's, called directly, for every field of every document.
 _markup = str.__new__
 _NO_TEXT = Markup("")
-_PLACEHOLDER = Member(b"", 0, 0, b"")  # where the custom properties go, once known
+# Where the custom properties go, once known (named as they are: the content digest leaves
+# them out by name).
+_PLACEHOLDER = Member(ooxml.CUSTOM_PART.encode(), 0, 0, b"")
 _LITERAL_TAGS = ((b"{_{", b"{{"), (b"}_}", b"}}"), (b"{_%", b"{%"), (b"%_}", b"%}"))
 
 
