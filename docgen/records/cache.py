@@ -87,26 +87,36 @@ def encode(value: object) -> object:
     raise TypeError(f"a {name} is not kept in the reading cache")
 
 
-def decode(data: object) -> object:
-    """Return the value :func:`encode` made ``data`` from; ValueError if it is not such data."""
+def decode(data: object, memo: dict[str, str] | None = None) -> object:
+    """Return the value :func:`encode` made ``data`` from; ValueError if it is not such data.
+
+    ``memo`` shares equal texts (a record's file name is in each of its sessions and
+    problems) as one string, as the reader's own records do: a kept record takes no more
+    memory than a fresh one.
+    """
+    if memo is None:
+        memo = {}
     if type(data) is not list:
         if data is None or type(data) in _PLAIN:
-            return data
+            return memo.setdefault(data, data) if type(data) is str else data
         raise ValueError(f"unexpected {type(data).__name__} in a cached value")
     if not data:
         raise ValueError("an empty list in a cached value")
     tag = data[0]
+    share = memo.setdefault
     try:
         if tag == "c":
             name = data[1]
             cls, names = _CLASSES[name], _CLASS_FIELDS[name]
             # most fields are plain (text, numbers): decoded in line, not by a call each
-            values = [v if type(v) in _PLAIN else decode(v) for v in data[2:]]
+            values = [share(v, v) if type(v) is str else v if type(v) in _PLAIN
+                      else decode(v, memo) for v in data[2:]]
             if len(values) != len(names):
                 raise ValueError(f"a cached {name} has {len(values)} fields")
             return cls(*values)
         if tag == "t":
-            return tuple([v if type(v) in _PLAIN else decode(v) for v in data[1:]])
+            return tuple([share(v, v) if type(v) is str else v if type(v) in _PLAIN
+                          else decode(v, memo) for v in data[1:]])
         if tag == "e":
             return _ENUM_MEMBERS[(data[1], data[2])]
         if tag == "d":
