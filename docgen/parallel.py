@@ -36,11 +36,10 @@ T = TypeVar("T")
 
 MIN_PER_WORKER = 16  # below this, forking processes costs more than it saves
 # A spawned worker starts a Python, imports docgen and unpickles the function's state (the
-# templates compiled again): ~0.8 s, as long as rendering ~400 documents in this process
-# (measured on Linux). So each spawned worker gets at least that much work, or there is none;
-# and for light work (under a millisecond an item) five times as much.
-MIN_PER_SPAWNED_WORKER = 400
-LIGHT_FACTOR = 5
+# templates compiled again): ~0.8 s (measured on Linux), as long as rendering ~400 documents
+# in this process. So each spawned worker gets at least that much work, or there is none.
+SPAWN_MS = 800.0
+ITEM_MS = 2.0  # what an item costs when the caller does not say: about a document rendered
 START_METHOD_VARIABLE = "DOCGEN_START_METHOD"
 MAX_WORKERS = 61 if sys.platform == "win32" else 512  # Windows waits on at most 61 processes
 
@@ -94,15 +93,16 @@ def start_method() -> str:
 
 def run_parallel(items: Sequence[X], fn: Callable[[X], T], jobs: int | None = None,
                  progress: Callable[[int], object] | None = None,
-                 method: str | None = None, light: bool = False) -> list[T]:
+                 method: str | None = None, item_ms: float = ITEM_MS) -> list[T]:
     """Return ``[fn(x) for x in items]``, computed by ``jobs`` processes (default: cores).
 
     ``method`` is how the workers start (default: :func:`start_method`). Unless they are
     forked, ``fn`` and the items must pickle (``fn`` is pickled once, before any worker
     starts, so a mistake shows at once); the results always must, and so must an exception
-    ``fn`` raises in a worker, which is raised here (docgen's errors do). ``light``: each item
-    takes well under a millisecond, so spawned workers pay for their start on large runs
-    only. ``progress`` is called with the number of items done, chunk by chunk.
+    ``fn`` raises in a worker, which is raised here (docgen's errors do). ``item_ms`` is about
+    what one item costs, in milliseconds: a spawned worker is started only for at least its
+    start's worth of work. ``progress`` is called with the number of items done, chunk by
+    chunk.
     """
     global _FN, _ITEMS
     jobs = min(jobs or default_jobs(), MAX_WORKERS)
@@ -113,8 +113,8 @@ def run_parallel(items: Sequence[X], fn: Callable[[X], T], jobs: int | None = No
     if forked:
         parallel = jobs > 1 and count >= jobs * MIN_PER_WORKER
     else:
-        jobs = max(1, min(jobs, count // (MIN_PER_SPAWNED_WORKER
-                                          * (LIGHT_FACTOR if light else 1))))
+        worth = count * item_ms / SPAWN_MS if SPAWN_MS > 0 else count  # workers' worth
+        jobs = max(1, min(jobs, int(worth)))
         parallel = jobs > 1
     chunk = max(1, min(64, count // (jobs * 8) or 1))
     sent = parallel and not forked  # the items travel with their chunks, the function once
@@ -126,19 +126,19 @@ def run_parallel(items: Sequence[X], fn: Callable[[X], T], jobs: int | None = No
     held = _hold_interrupts() if parallel else None
     try:
         futures: list[Future[list[tuple[int, object]]]] = []
-        if parallel:
-            try:
-                pool = ProcessPoolExecutor(jobs, mp_context=mp.get_context(method),
-                                           initializer=_start_worker, initargs=(payload,))
-                futures = [pool.submit(_run_chunk, task) for task in tasks]  # workers start
-            except OSError:  # no processes here (a sandbox): do the work in this one
-                _stop(pool)
-                pool, futures = None, []
-        _release_interrupts(held)  # a Ctrl-C pressed meanwhile is raised here
-        held = None
-        done = map(_run_chunk, tasks) if pool is None else (
-            f.result() for f in as_completed(futures))
-        try:
+        try:  # a worker may die while chunks are still handed out: submit says so too
+            if parallel:
+                try:
+                    pool = ProcessPoolExecutor(jobs, mp_context=mp.get_context(method),
+                                               initializer=_start_worker, initargs=(payload,))
+                    futures = [pool.submit(_run_chunk, task) for task in tasks]  # they start
+                except OSError:  # no processes here (a sandbox): do the work in this one
+                    _stop(pool)
+                    pool, futures = None, []
+            _release_interrupts(held)  # a Ctrl-C pressed meanwhile is raised here
+            held = None
+            done = map(_run_chunk, tasks) if pool is None else (
+                f.result() for f in as_completed(futures))
             for part in done:
                 for i, value in part:
                     results[i] = value

@@ -62,7 +62,7 @@ def spied(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", Recorded)
     monkeypatch.setattr(parallel, "MIN_PER_WORKER", 1)
-    monkeypatch.setattr(parallel, "MIN_PER_SPAWNED_WORKER", 2)
+    monkeypatch.setattr(parallel, "SPAWN_MS", 0.0)
     return methods
 
 
@@ -190,6 +190,27 @@ def test_a_worker_that_dies_stops_the_run_with_a_message_not_a_hang(spied, metho
     assert "--jobs 1" in parallel.WORKER_LOST
 
 
+def test_a_worker_that_dies_while_chunks_are_handed_out_is_the_same_message(
+        spied, monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    real = parallel.ProcessPoolExecutor  # the recording one: it starts real workers
+
+    class DiesEarly(real):  # type: ignore[misc, valid-type]
+        submitted = 0
+
+        def submit(self, *args, **kwargs):  # as a loaded machine lets a worker die meanwhile
+            DiesEarly.submitted += 1
+            if DiesEarly.submitted == 3:
+                raise BrokenProcessPool("A child process terminated abruptly")
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", DiesEarly)
+    with pytest.raises(DocgenError) as caught:
+        parallel.run_parallel(list(range(20)), triple, 2)
+    assert caught.value.problems[0].message == parallel.WORKER_LOST
+
+
 def test_a_function_that_cannot_reach_a_spawned_worker_fails_before_any_starts(spied) -> None:
     offset = 2
     with pytest.raises((pickle.PicklingError, AttributeError)):
@@ -203,8 +224,10 @@ def test_small_runs_stay_in_this_process_when_workers_would_be_spawned(monkeypat
     assert parallel.run_parallel(list(range(700)), triple, 2, method="spawn") == [
         3 * x for x in range(700)]
     assert parallel.run_parallel(list(range(3000)), triple, 8, method="spawn",
-                                 light=True) == [3 * x for x in range(3000)]
-    assert made == []  # 350 items a worker, or 375 light ones: not worth starting a Python
+                                 item_ms=0.5) == [3 * x for x in range(3000)]
+    assert parallel.run_parallel(list(range(30_000)), triple, 2, method="spawn",
+                                 item_ms=0.02) == [3 * x for x in range(30_000)]
+    assert made == []  # under 0.8 s of work a worker: not worth starting a Python
 
 
 @pytest.mark.parametrize(("platform", "expected"), [("linux", "fork"), ("win32", "spawn"),
@@ -306,7 +329,7 @@ RUNNER = textwrap.dedent('''\
 
     import docgen.parallel
 
-    docgen.parallel.MIN_PER_SPAWNED_WORKER = 1  # workers for the smallest run
+    docgen.parallel.SPAWN_MS = 0.0  # workers for the smallest run
 
     if __name__ == "__main__":
         if sys.argv[1] != "--exec":

@@ -429,7 +429,7 @@ def _all_as_written(manifest: Manifest, rels: list[str], jobs: int | None) -> bo
             return False
     # hashing costs ~20 us a file: worker processes pay for their start on large folders only
     return all(run_parallel(rels, partial(_as_written, manifest, os.fspath(manifest.root)),
-                            jobs if len(rels) >= 4000 else 1))
+                            jobs if len(rels) >= 4000 else 1, item_ms=0.02))
 
 
 def _plain(name: str) -> bool:
@@ -501,7 +501,7 @@ def _make_all(outdir: Path, kinds: list[DocumentKind],
                 remove_stale_temporaries(outdir / kind.folder)
         stamp = dt.datetime.now().replace(microsecond=0).isoformat()
         try:
-            settled = run_parallel(items, settler(manifest=manifest), jobs, light=True)
+            settled = run_parallel(items, settler(manifest=manifest), jobs, item_ms=0.5)
             todo = [item for item, done in zip(items, settled, strict=True) if not done]
             if progress and len(todo) < len(items):
                 progress(len(items) - len(todo))
