@@ -10,6 +10,8 @@ fresh process and in the same run:
 - docgen log *re-run*: the same again with the cache the previous run left and no record
   changed, so nothing is read again (start-up, hashing every file, summarising and writing
   the workbook remain);
+- docgen log after one record in a hundred changed (its bytes: saved again), as when a few
+  coaches send their records back;
 - the plain approach (sizes up to --plain-up-to): open each file with python-docx and read
   every paragraph and table cell (which, note, does not even see the text inside content
   controls).
@@ -29,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 from common import machine, make_cohort
@@ -91,12 +94,21 @@ def bench(n: int, repeat: int, jobs: int | None, plain_up_to: int) -> None:
         cmd = [sys.executable, "-m", "docgen", "log", str(out), "-o", str(log)]
         if jobs:
             cmd += ["--jobs", str(jobs)]
-        fresh, rerun = [], []
+        fresh, rerun, some = [], [], []
         print(f"records: {n}  (generated contracts, 2 sessions each); load before: {load()}")
-        for _ in range(repeat):
+        records = sorted(out.rglob("*.docx"))
+        for i in range(repeat):
             cache.unlink(missing_ok=True)
             fresh.append(measure(cmd))
             rerun.append(measure(cmd))
+            changed = records[i::100]  # one record in a hundred comes back changed
+            for path in changed:
+                with zipfile.ZipFile(path, "a") as zf:
+                    zf.comment = f"saved again {i}".encode()
+            stamp = time.time() - 10  # not "just saved": their readings may be kept
+            for path in changed:
+                os.utime(path, (stamp, stamp))
+            some.append(measure(cmd))
         best_fresh = min(fresh, key=lambda r: r["seconds"])
         best_rerun = min(rerun, key=lambda r: r["seconds"])
         plain = measure([sys.executable, "-c", PLAIN_READ, str(out)]) if n <= plain_up_to \
@@ -113,6 +125,11 @@ def bench(n: int, repeat: int, jobs: int | None, plain_up_to: int) -> None:
           f"peak {max(r['peak_mib'] for r in rerun):6.1f} MiB  (fastest of {runs} s)")
     print(f"  re-run speed-up  : {best_fresh['seconds'] / best_rerun['seconds']:7.1f} x wall, "
           f"{cpu_fresh / cpu_rerun:.1f} x processor time (target: at least 5)")
+    best_some = min(some, key=lambda r: r["seconds"])
+    runs = ", ".join(f"{r['seconds']:.2f}" for r in some)
+    cpu_some = min(r["cpu"] for r in some)
+    print(f"  1% changed       : {best_some['seconds']:7.2f} s  cpu {cpu_some:6.2f} s  (a re-run "
+          f"after {len(records[::100])} records came back changed; fastest of {runs} s)")
     if plain is not None:
         print(f"  python-docx read : {plain['seconds']:7.2f} s  "
               f"{n / plain['seconds']:8.1f} records/s  peak {plain['peak_mib']:6.1f} MiB")
