@@ -36,10 +36,10 @@ T = TypeVar("T")
 
 MIN_PER_WORKER = 16  # below this, forking processes costs more than it saves
 # A spawned worker starts a Python, imports docgen and unpickles the function's state (the
-# templates compiled again): ~0.8 s (measured on Linux), as long as rendering ~400 documents
+# templates compiled again): ~0.8 s (measured on Linux), as long as rendering ~800 documents
 # in this process. So each spawned worker gets at least that much work, or there is none.
 SPAWN_MS = 800.0
-ITEM_MS = 2.0  # what an item costs when the caller does not say: about a document rendered
+ITEM_MS = 1.0  # what an item costs when the caller does not say: about a document rendered
 START_METHOD_VARIABLE = "DOCGEN_START_METHOD"
 MAX_WORKERS = 61 if sys.platform == "win32" else 512  # Windows waits on at most 61 processes
 

@@ -501,7 +501,7 @@ def _make_all(outdir: Path, kinds: list[DocumentKind],
                 remove_stale_temporaries(outdir / kind.folder)
         stamp = dt.datetime.now().replace(microsecond=0).isoformat()
         try:
-            settled = run_parallel(items, settler(manifest=manifest), jobs, item_ms=0.5)
+            settled = run_parallel(items, settler(manifest=manifest), jobs, item_ms=0.2)
             todo = [item for item, done in zip(items, settled, strict=True) if not done]
             if progress and len(todo) < len(items):
                 progress(len(items) - len(todo))
