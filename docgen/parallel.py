@@ -2,7 +2,7 @@
 
 Workers are started the way the platform starts them best. On Linux they are *forked*: they
 inherit what the parent prepared (compiled templates, the cohort, the function itself) and
-only chunks of items and the results travel. Elsewhere (Windows, and macOS, where forking a
+only the chunks' bounds and the results travel. Elsewhere (Windows, and macOS, where forking a
 process that has used the system's frameworks is unsafe) they are *spawned*: fresh
 interpreters that import docgen, so the function is pickled once and handed to each worker as
 it starts (docgen's workers are objects of module-level classes, never closures: a test runs
@@ -13,7 +13,8 @@ work is small, everything runs in this process: the results are the same either 
 Spawned workers import the program's main module again: a script that calls docgen's jobs
 must do so under ``if __name__ == "__main__":`` (``docgen`` and ``python -m docgen`` do).
 Ctrl-C is the parent's alone: workers ignore it and are terminated, so the user sees one
-message, not a traceback from every worker.
+message, not a traceback from every worker. A worker that dies (out of memory, killed) ends
+the run with a message saying so, never a run waiting for it forever.
 """
 
 from __future__ import annotations
