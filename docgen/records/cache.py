@@ -217,7 +217,7 @@ def file_key(path: Path) -> Key | None:
     try:
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
-            digest = hashlib.sha256(fh.read()).hexdigest()
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()  # in blocks, whatever size
     except OSError:
         return None
     return Key(digest, _stat_tuple(st), st.st_mtime_ns > now - RACY_NS)
