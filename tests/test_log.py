@@ -179,6 +179,7 @@ def generated_t2(tmp_path_factory) -> Path:
 @given(topic=text_typed, issues=text_typed)
 @example(topic=" 0", issues="0")  # once opened a phantom second form: the label ate the space
 @example(topic=":0", issues="0")  # ... and once the label ate a colon on the value's line
+@example(topic="__init__", issues="a___b")  # once lost to the agreement's "__" prompt
 def test_random_text_typed_by_a_coach_comes_back_intact(tmp_path_factory, generated_t2: Path,
                                                         topic: str, issues: str) -> None:
     """Whatever a coach types reaches the log as the same text.

@@ -61,6 +61,7 @@ class _Fields:
     mid_line: frozenset[str]  # fields whose label may follow other text on a line
     fits: dict[str, re.Pattern[str]]  # by field: what follows a colon-less label on its line
     prompts: re.Pattern[str]  # every placeholder, now and former, and its example, anywhere
+    whole_prompts: frozenset[str]  # placeholders without words: prompts only as a whole value
     prompt_hint: re.Pattern[str]  # the first word of each: the cheap test first
     # The labels of a unit without controls, by its text and whether it is a table cell: the
     # same boilerplate comes in every record, so most units are found here.
@@ -93,7 +94,9 @@ def _build(fields: tuple[schema.FormField, ...]) -> _Fields:
     alternatives = "|".join(f"(?P<{f.name}>{f.pattern})" for f in fields)
     placeholders = [*schema.PLACEHOLDERS.values(), *(f.placeholder for f in fields),
                     *schema.FORMER_PLACEHOLDERS, *_PLACEHOLDERS_OF_WORD]
-    prompts = _prompt_pieces([t for t in placeholders if t.strip()])
+    # A prompt of no letters or digits ("__", the agreement's weeks) is a prompt only as the
+    # whole of a value: anywhere, it would eat what a coach types ("a___b", "__init__").
+    prompts = _prompt_pieces([t for t in placeholders if _WORDY.search(t)])
     return _Fields(
         source=fields,
         label_re=re.compile(r"(?<![^\s])(?:" + alternatives + ")", re.IGNORECASE),
@@ -107,6 +110,8 @@ def _build(fields: tuple[schema.FormField, ...]) -> _Fields:
         mid_line=frozenset(f.name for f in fields if f.mid_line),
         fits={f.name: _FITS[f.kind] for f in fields if f.kind in _FITS},
         prompts=_prompt_pattern(prompts),
+        whole_prompts=frozenset(t.strip() for t in placeholders
+                                if t.strip() and not _WORDY.search(t)),
         prompt_hint=re.compile("|".join(sorted({re.escape(p.split()[0]) for p in prompts})),
                                re.IGNORECASE),
         known={},
@@ -125,6 +130,7 @@ def _fields() -> _Fields:
 
 
 _SPACES = re.compile(r"[^\S\n]{2,}")
+_WORDY = re.compile(r"\w(?<!_)")
 
 
 def strip_prompts(text: str) -> str:
@@ -139,6 +145,8 @@ def strip_prompts(text: str) -> str:
 def _without_prompts(text: str) -> tuple[str, int]:
     """Return ``text`` without its prompts, and how many there were."""
     fields = _fields()
+    if text.strip() in fields.whole_prompts:
+        return "", 1
     if fields.prompt_hint.search(text) is None:
         return text, 0
     stripped, n = fields.prompts.subn(" ", text)
