@@ -347,3 +347,36 @@ def test_a_sheet_read_in_chunks_reads_as_the_whole_sheet(
     if writer == "excel":
         assert len(whole[0].sessions) == 600 and whole[0].sessions[0].date == dt.date(2026, 3, 1)
         assert [p.row for p in whole[1]] == [51]  # the failed formula, on its row
+
+
+# --- a CSV file's rows read without copying its text -----------------------------------------
+
+
+@given(st.text(st.sampled_from('ab,;"\r\n\t é'), max_size=60))
+def test_csv_records_split_lines_as_stringio_does(text: str) -> None:
+    """Lines end at CR, LF or CRLF, kept, as io.StringIO(newline="") gives them (which copies
+    the text at 4 bytes a character); each record's end offset is where its last line ends."""
+    import io
+
+    from docgen.cohort.csvfiles import records
+
+    end = 0
+
+    def lines():  # the reading records() replaced
+        nonlocal end
+        for line in io.StringIO(text, newline=""):
+            end += len(line)
+            yield line
+
+    expected = []
+    try:
+        for n, cells in enumerate(csv.reader(lines()), start=1):
+            expected.append((n, cells, end))
+    except csv.Error:
+        expected.append("error")
+    found = []
+    try:
+        found.extend(records(text, ","))
+    except csv.Error:
+        found.append("error")
+    assert found == expected

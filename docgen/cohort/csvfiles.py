@@ -37,6 +37,9 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
                              rb"|[\xf0-\xf4][\x80-\xbf]{3}")
 _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+# Where each line ends, as io.StringIO(newline="") splits them; StringIO itself would copy
+# the text at 4 bytes a character (88 MB for 22 MB of sessions)
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32",
           "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "cp1252": "Windows-1252"}
 
@@ -100,8 +103,12 @@ def records(text: str, delimiter: str) -> Iterator[tuple[int, list[str], int]]:
 
     def lines() -> Iterator[str]:
         nonlocal end
-        for line in io.StringIO(text, newline=""):  # CR, LF and CRLF, kept as they are
-            end += len(line)
+        for found in _LINE_END.finditer(text):  # CR, LF and CRLF, kept as they are
+            line, end = text[end:found.end()], found.end()
+            yield line
+        if end < len(text):
+            line = text[end:]
+            end = len(text)
             yield line
 
     reader = csv.reader(lines(), delimiter=delimiter, quotechar='"', doublequote=True)
@@ -142,7 +149,7 @@ def _outside_quotes(line: str, d: str) -> int:
 
 
 def read_csv(path: Path, sheet: Sheet, problems: list[Problem],
-             warnings: list[Problem]) -> list[tuple[int, list[str]]] | None:
+             warnings: list[Problem]) -> Rows | None:
     """Return the rows of the CSV file of ``sheet``, or None (with a problem) if it is unreadable.
 
     A file read as Windows-1252 and rows holding bytes read so are warned of; bytes no
@@ -175,27 +182,43 @@ def read_csv(path: Path, sheet: Sheet, problems: list[Problem],
     text = decoded.text
     marks = sorted([(at, True) for at in decoded.recoded]
                    + [(at, False) for at in decoded.undefined], reverse=True)
-    rows: list[tuple[int, list[str]]] = []
-    start = end = 0
+    count = last = start = end = 0
     sep = delimiter(text, sheet)
+    # A first pass finds what is wrong, row by row, holding no row; the rows are read again
+    # when used (csv's reader is C: ~1 s for 300,000 rows), so a large file's rows are never
+    # all in memory at once (300,000 sessions held as lists took ~170 MB)
     try:
-        for n, cells, stop in records(text, sep):
+        for n, _cells, stop in records(text, sep):
             start, end = end, stop  # the row is text[start:end]
             while marks and marks[-1][0] < end:
                 _mark(marks.pop()[1], Problem("", file=file, sheet=sheet.name, row=n),
                       problems, warnings)
-            rows.append((n, cells))
+            count, last = count + 1, n
     except csv.Error as exc:
         problems.append(Problem(
             f"cannot be read from here on ({exc}): is a quote (\") left open in this row?",
-            file=file, sheet=sheet.name, row=len(rows) + 1))
-        return rows
-    if rows and _open_quote(text[start:], sep):
+            file=file, sheet=sheet.name, row=count + 1))
+        return Rows(text, sep, count)
+    if count and _open_quote(text[start:], sep):
         problems.append(Problem(
             "a quote (\") opened in this row is never closed, so every row after it was read "
-            "as part of one cell: close the quote", file=file, sheet=sheet.name,
-            row=rows[-1][0]))
-    return rows
+            "as part of one cell: close the quote", file=file, sheet=sheet.name, row=last))
+    return Rows(text, sep, count)
+
+
+class Rows:
+    """The rows of a CSV file's text, as (row number, cells), read afresh on each iteration
+    up to the ``count`` that :func:`read_csv` found readable."""
+
+    def __init__(self, text: str, sep: str, count: int) -> None:
+        self.text, self.sep, self.count = text, sep, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        return ((n, cells) for n, cells, _stop in islice(records(self.text, self.sep),
+                                                         self.count))
 
 
 def _open_quote(last: str, sep: str) -> bool:
