@@ -346,15 +346,16 @@ def test_without_the_cohort_generates_manifest_names_the_teams_with_no_record(
 
 def test_a_missing_contract_whose_name_does_not_show_its_team_is_named(
         issued: tuple[Path, Path], tmp_path: Path) -> None:
+    from docgen.jobs.log import _manifest_of
     from docgen.log.issued import issued_in
 
     _data, out = issued
     manifest = out / ".docgen-manifest.jsonl"
     manifest.write_text(manifest.read_text() + '{"path": "contracts/renamed.docx", '
                         '"sha256": "00", "source": null}\n')
-    found = issued_in([out])
+    found = issued_in([out], _manifest_of)
     assert found is not None and [t.team_id for t in found.missing] == ["F"]
     assert found.unnamed == (str(out / "contracts" / "renamed.docx"),)
     report = jobs.log([out], tmp_path / "log.xlsx", today=TODAY)
     assert any("renamed.docx" in n and "do not show the team" in n for n in report.notes)
-    assert issued_in([tmp_path]) is None  # no manifest: nothing known
+    assert issued_in([tmp_path], _manifest_of) is None  # no manifest: nothing known

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -135,7 +135,7 @@ def log(
     records, problems = read_records(folders, jobs, progress, started, cache=kept)
     problems = _without_own_pdf(problems, folders, output)
     unreadable = len({p.file for p in problems})  # each such problem is a file not read
-    issued = issued_in(folders) if frame is None else None  # generate's manifest, if any
+    issued = issued_in(folders, _manifest_of) if frame is None else None  # generate's manifest
     data = summarise(records, [*cohort_problems, *problems], today or dt.date.today(), frame,
                      issued)
     with_sessions = {k.name for k in KINDS if k.has_sessions}
@@ -226,3 +226,13 @@ def _same(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
     except OSError:
         return False
+
+
+def _manifest_of(folder: Path) -> tuple[Path, Collection[str], bool] | None:
+    """Return a folder's generate manifest: its path, the files it lists, whether read in part."""
+    from docgen.documents.outputs import MANIFEST, Manifest
+
+    if not (folder / MANIFEST).is_file():
+        return None
+    manifest = Manifest.load(folder)
+    return folder / MANIFEST, manifest.files, bool(manifest.notes)

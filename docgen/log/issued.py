@@ -10,7 +10,7 @@ and said to be. A name that does not show its team is named, not guessed at.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,23 +39,28 @@ class Issued:
     damaged: tuple[str, ...] = ()  # manifests not read in full
 
 
-def issued_in(folders: Iterable[Path]) -> Issued | None:
-    """Return what generate issued into ``folders`` and is missing; None without a manifest."""
-    from docgen.documents.outputs import MANIFEST, Manifest
+def issued_in(folders: Iterable[Path],
+              load: Callable[[Path], tuple[Path, Collection[str], bool] | None]) -> Issued | None:
+    """Return what generate issued into ``folders`` and is missing; None without a manifest.
 
+    ``load`` reads a folder's manifest (the documents step's own format, kept there): its
+    path, the files it lists (relative, "/"-separated) and whether it was read only in part;
+    None when the folder has none.
+    """
     manifests: list[str] = []
     contracts = 0
     missing: list[IssuedTeam] = []
     unnamed: list[str] = []
     damaged: list[str] = []
     for folder in folders:
-        if not (folder / MANIFEST).is_file():
+        loaded = load(folder)
+        if loaded is None:
             continue
-        manifest = Manifest.load(folder)
-        manifests.append(str(folder / MANIFEST))
-        if manifest.notes:
-            damaged.append(str(folder / MANIFEST))
-        for rel in sorted(manifest.files):
+        where_manifest, files, partial = loaded
+        manifests.append(str(where_manifest))
+        if partial:
+            damaged.append(str(where_manifest))
+        for rel in sorted(files):
             where, _slash, name = rel.partition("/")
             if where != CONTRACT.folder or not name.lower().endswith(".docx") or "/" in name:
                 continue
