@@ -20,6 +20,7 @@ import coach
 import docx
 import pytest
 from conftest import TODAY, small_rows
+from docx.oxml.ns import qn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -192,6 +193,27 @@ def test_a_line_typed_under_the_control_in_its_cell_is_part_of_the_value(blank: 
     coach.save_as_libreoffice_does(blank)
     session = only_session(read(blank))
     assert session.action == "Collect a baseline\nShare it with the ward"
+
+
+def test_typing_in_a_control_that_lost_its_tag_but_still_says_prompt_is_read(blank: Path) -> None:
+    """LibreOffice saves typing into a rich-text control as an untagged control still flagged as
+    showing its placeholder (and later versions may do so for plain-text ones): the typing is
+    the value, never dropped with the prompt it replaced."""
+    coach.type_at_control(blank, "record.date", "10/02/2026", "over")
+    d = docx.Document(str(blank))
+    (topic,) = coach._controls(d, "record.topic")
+    pr = topic.find(qn("w:sdtPr"))
+    for name in ("w:tag", "w:alias"):
+        for el in pr.findall(qn(name)):
+            pr.remove(el)
+    if pr.find(qn("w:showingPlcHdr")) is None:
+        pr.append(pr.makeelement(qn("w:showingPlcHdr"), {}))
+    (t, *rest) = list(topic.iter(qn("w:t")))
+    t.text = "Waiting lists"
+    for extra in rest:
+        extra.text = ""
+    d.save(str(blank))
+    assert only_session(read(blank)).topic == "Waiting lists"
 
 
 # --- labels without their colon, in another case or spacing ---------------------------------

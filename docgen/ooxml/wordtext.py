@@ -89,8 +89,10 @@ class Body:
 # Flattening the body is the costly step, so it runs in C: an XSLT turns document.xml into one
 # string in which private-use characters mark paragraphs, tables, rows, cells and the content
 # controls that have a tag or an alias; Python then splits that string (6 times faster than
-# visiting the elements from Python). Deleted text, field codes, a drawing's fallback copy and
-# the prompt of an untagged control showing its placeholder are left out (a unit holding a
+# visiting the elements from Python). Deleted text, field codes and a drawing's fallback copy
+# are left out; an untagged control is read as plain text even when flagged as showing its
+# placeholder, since LibreOffice saves typing into a rich-text control so (its prompt, if one
+# docgen or Word knows, is stripped later like any other) (a unit holding a
 # tracked insertion or deletion says so: ``Unit.tracked``); tabs and breaks become "\t" and
 # "\n". A docgen field (a control with a tag or an alias) keeps its text even while flagged as
 # showing its placeholder: an editor may keep the flag on text typed after the prompt, so the
@@ -128,7 +130,6 @@ _FLATTEN_XSL = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/19
 <xsl:text>{_SDT_ALIAS}</xsl:text><xsl:value-of select="{{w:sdtPr/w:alias/@w:val}}"/>\
 <xsl:text>{_SDT_CONTENT_MARK}</xsl:text><xsl:apply-templates select="w:sdtContent"/>\
 <xsl:text>{_SDT_END}</xsl:text></xsl:template>
-<xsl:template match="w:sdt[w:sdtPr/w:showingPlcHdr]" priority="1"/>
 <xsl:template match="w:del|w:moveFrom"><xsl:text>{_TRACK}</xsl:text></xsl:template>
 <xsl:template match="w:ins|w:moveTo"><xsl:text>{_TRACK}</xsl:text><xsl:apply-templates/>\
 </xsl:template>
