@@ -133,7 +133,6 @@ def log(
     frame, cohort_problems = read_frame(cohort) if cohort is not None else (None, [])
     kept = RecordCache(cache_path(output)) if cache else None
     records, problems = read_records(folders, jobs, progress, started, cache=kept)
-    problems = _without_own_pdf(problems, folders, output)
     unreadable = len({p.file for p in problems})  # each such problem is a file not read
     issued = issued_in(folders, _manifest_of) if frame is None else None  # generate's manifest
     data = summarise(records, [*cohort_problems, *problems], today or dt.date.today(), frame,
@@ -154,27 +153,6 @@ def log(
                      notes=[*(kept.notes if kept else []), *data.notes], statuses=statuses,
                      no_record=no_record,
                      pdf=made, pdf_problems=pdf_problems)
-
-
-def _without_own_pdf(problems: list[Problem], folders: list[Path], output: Path
-                     ) -> list[Problem]:
-    """Drop the problem of the log's own PDF (``--pdf`` wrote it beside the log, perhaps in
-    a folder of records): it is docgen's, not a record a coach returned as a PDF."""
-    from docgen.records.find import PDF_REASON
-
-    own = output.with_suffix(".pdf")
-    if not own.is_file():
-        return problems
-    own = _resolved(own)
-    return [p for p in problems if not (p.message == PDF_REASON and p.file and any(
-        _resolved(folder / p.file) == own for folder in folders))]
-
-
-def _resolved(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path
 
 
 # LibreOffice took 119 s for a log of 1,000 records (616 pages, ~5,000 rows) on a loaded

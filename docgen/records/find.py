@@ -6,7 +6,8 @@ and the way out: nothing under the folders is passed over without a word. Only f
 are never a coach's work stay silent: Word's owner files (``~$x.docx``), LibreOffice's lock
 files (``.~lock.x#``), macOS's ``._`` and ``.DS_Store`` files, Windows's ``Thumbs.db`` and
 ``desktop.ini``, and what docgen itself writes into an output folder (its manifest, its lock,
-its temporary files, the PDFs ``--pdf`` makes beside each document, the coaching log and
+its temporary files, the PDFs ``--pdf`` makes beside each document, the coaching log, the PDF
+``docgen log --pdf`` makes beside it, and
 its reading cache).
 """
 
@@ -125,6 +126,12 @@ def _is_records_pdf(path: Path, stems: set[str]) -> bool:
     return path.stem.casefold() in stems
 
 
+def _is_logs_pdf(path: Path) -> bool:
+    """Tell whether a PDF is the one ``docgen log --pdf`` wrote beside its coaching log."""
+    beside = path.with_suffix(".xlsx")
+    return beside.is_file() and _is_coaching_log(beside)
+
+
 def _unreadable_folder(folder: Path, root: Path, exc: OSError) -> Problem:
     """Return the problem naming a folder whose files cannot be listed."""
     try:
@@ -179,7 +186,7 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
             return
         suffix = path.suffix.lower()
         if suffix == ".pdf":
-            if not _is_records_pdf(path, stems):
+            if not (_is_records_pdf(path, stems) or _is_logs_pdf(path)):
                 out.append(Found(path, root, How.SKIP, PDF_REASON))
         elif suffix == ".xlsx" and _is_coaching_log(path):
             return
