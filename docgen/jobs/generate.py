@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from docgen import __version__, schema
 from docgen.atomic import atomic_write
 from docgen.context import DocumentPlan, agreement_title
-from docgen.documents.merged import PrintFile, write_print_file
 from docgen.documents.outputs import (
     MANIFEST,
     Manifest,
@@ -42,6 +41,7 @@ from docgen.parallel import default_jobs, run_parallel
 from docgen.records import prefill
 
 if TYPE_CHECKING:
+    from docgen.documents.merged import PrintFile
     from docgen.documents.render import CompiledTemplate
     from docgen.models import Cohort
 
@@ -586,6 +586,8 @@ def _copies(outdir: Path, result: GenerateReport, *, coach_packs: bool, print_fi
     assert result.layout is not None  # made for them (see generate)
     with folder_lock(outdir):
         if print_file:
+            from docgen.documents.merged import write_print_file  # pypdf: only when asked
+
             result.print_files = [
                 write_print_file(outdir, f"{folder}.pdf", entries, what=folder)
                 for folder, entries in result.layout.print_order.items()]
