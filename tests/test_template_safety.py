@@ -247,3 +247,19 @@ def test_a_broken_tag_in_a_coach_field_is_quoted_as_typed(tmp_path: Path) -> Non
     assert 'the tag "{{ r.topic + }}"' in message, message
     assert 'beginning "Topic/subject brought to coach {{ r.topic + }}"' in message, message
     assert "docgen_blank" not in message and "')'" not in message, message  # not docgen's tag
+
+
+def test_an_ampersand_in_a_tag_is_noted_quoting_the_tag_as_typed(tmp_path: Path) -> None:
+    """docxtpl would read '&amp;' where the admin typed '&': the note quotes the tag typed."""
+    d = docx.Document()
+    d.add_paragraph("Hello")
+    p = d.add_paragraph("Dept: ")
+    p.add_run("{{ 'R&D ' ").bold = True
+    p.add_run("~ organisation }}")
+    d.save(str(tmp_path / "t.docx"))
+    compiled = compile_template(tmp_path / "t.docx")
+    (note,) = [n for n in compiled.notes if "&amp;" in n]
+    assert "the tag \"{{ 'R&D ' ~ organisation }}\"" in note, note
+    assert "the document's text" in note
+    parts = compiled.render_parts({"organisation": "Leeds"})
+    assert b"R&amp;D Leeds" in parts["word/document.xml"]

@@ -16,7 +16,12 @@ from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from docgen import ooxml, schema
-from docgen.documents.messages import render_message, syntax_message, unbalanced_message
+from docgen.documents.messages import (
+    part_place,
+    render_message,
+    syntax_message,
+    unbalanced_message,
+)
 from docgen.errors import DocgenError, Problem
 from docgen.ooxml.controls import coach_field_warnings
 from docgen.ooxml.drawings import has_drawings
@@ -187,8 +192,8 @@ def _compile_part(r: _Reading, name: str, text: str, body: Body | None = None,
         declaration=text.startswith("<?xml"))
     source, amp = tags_as_typed(_mend(prepared))
     if amp:
-        src.notes.append(f"{path.name}: a tag in {name} holds '&': docgen reads it as typed "
-                         "(docxtpl would read '&amp;')")
+        src.notes.append(f'{path.name}: the tag "{amp}" in {part_place(name)} ({name}) holds '
+                         "'&': docgen reads it as typed (docxtpl would read '&amp;')")
     # docxtpl puts each paragraph on a line (for its error messages) and joins them after
     # rendering. Only a whitespace-trimming tag ("-}}") can see those new lines; without one,
     # rendering the part unlaid is the same and saves joining every document's lines.

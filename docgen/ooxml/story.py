@@ -10,6 +10,7 @@ equal docxtpl's by construction rather than by testing.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from docgen.ooxml.markup import strip_markup
 from docgen.ooxml.names import W_NS, W
 from docgen.safezip import parse_xml
 
@@ -119,23 +121,26 @@ def _decode(match: re.Match[str]) -> str:
     return chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else match.group(0)
 
 
-def tags_as_typed(xml: str) -> tuple[str, bool]:
+def tags_as_typed(xml: str) -> tuple[str, str]:
     """Return ``xml`` with entity references inside Jinja tags read as their characters.
 
     LibreOffice writes a quote typed in a tag as ``&quot;`` or ``&apos;``; the admin typed a
-    quote, so Jinja must see one. Also returns whether some tag held ``&amp;`` (docxtpl
-    would have read it as the five characters, docgen reads ``&``).
+    quote, so Jinja must see one. Also returns the first tag that holds ``&amp;``, as the
+    admin typed it ("" if none): docxtpl would have read the five characters, docgen reads
+    ``&``, and the note that says so quotes it.
     """
-    amp = False
+    amp = ""
 
     def fix(m: re.Match[str]) -> str:
         nonlocal amp
         text = m.group(0)
         if "&" not in text:
             return text
-        amp = amp or "&amp;" in text
+        if not amp and "&amp;" in text:
+            whole = xml[max(m.start() - 2, 0):m.end() + 2]
+            amp = html.unescape(strip_markup(whole))
         return _ENTITY.sub(_decode, text)
 
     if "&" not in xml:
-        return xml, False
+        return xml, ""
     return _IN_TAG.sub(fix, xml), amp
