@@ -304,7 +304,11 @@ def log(folders: tuple[Path, ...], output: Path, cohort: Path | None, no_cache: 
         click.echo(f"  {problem}")
     if len(report.problems) > 10:
         click.echo(f"  … and {len(report.problems) - 10} more on the Problems sheet")
-    click.echo(f"Wrote {report.output}")
+    if report.unchanged:
+        click.echo(f"Kept {report.output}: docgen wrote it from these same records and day, "
+                   "and it has not been changed since (--no-cache writes it again)")
+    else:
+        click.echo(f"Wrote {report.output}")
     if report.pdf:
         click.echo(f"Wrote {report.pdf}")
     if report.pdf_problems:

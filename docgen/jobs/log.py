@@ -31,6 +31,7 @@ class LogReport:
     notes: list[str] = field(default_factory=list)  # what the log cannot show, and why
     statuses: dict[str, int] = field(default_factory=dict)  # teams by status, in order
     no_record: list[str] = field(default_factory=list)  # teams issued whose record is missing
+    unchanged: bool = False  # the log on disk was kept: written from these same inputs
     pdf: Path | None = None  # the log as a PDF, when asked for and made
     pdf_problems: list[Problem] = field(default_factory=list)  # why the PDF asked for is not
 
@@ -110,12 +111,17 @@ def log(
     ``cache``: keep each record's reading beside the log and read again only the files that
     changed (see :mod:`docgen.records.cache`); False reads every record afresh.
 
+    With the cache, a log docgen wrote from exactly these inputs (records as read, problems,
+    cohort, manifests, today's date, docgen) and not changed since is kept as it is, with the
+    report it was written with (see :mod:`docgen.log.unchanged`); ``unchanged`` says so.
+
     ``pdf``: also write the workbook as a PDF beside it, through LibreOffice; when that
     cannot be done the workbook still stands and the report's ``pdf_problems`` say why.
     """
     from docgen.log.issued import issued_in
     from docgen.log.logbook import check_output, write_log
     from docgen.log.summary import summarise
+    from docgen.log.unchanged import Kept, inputs_digest, kept_report, remember
     from docgen.records import read_records
     from docgen.records.cache import RecordCache, cache_path
 
@@ -135,23 +141,38 @@ def log(
     records, problems = read_records(folders, jobs, progress, started, cache=kept)
     unreadable = len({p.file for p in problems})  # each such problem is a file not read
     issued = issued_in(folders, _manifest_of) if frame is None else None  # generate's manifest
-    data = summarise(records, [*cohort_problems, *problems], today or dt.date.today(), frame,
-                     issued)
-    with_sessions = {k.name for k in KINDS if k.has_sessions}
-    contracts = sum(1 for r in records if r.kind in with_sessions or r.sessions)
-    del records  # the summary holds what the workbook needs: free the rest before writing
-    write_log(data, output, source=str(cohort) if cohort is not None else "")
-    counts = [(str(s), sum(t.status == s for t in data.teams)) for s in TeamStatus]
-    statuses = {s: n for s, n in counts if n}
-    no_record = [t.team_id for t in data.teams if t.status == TeamStatus.NO_RECORD]
-    rows = len(data.sessions) + len(data.teams) + len(data.problems)
+    today = today or dt.date.today()
+    source = str(cohort) if cohort is not None else ""
+    problems = [*cohort_problems, *problems]
+    # With the cache, a log written from these same inputs and untouched since is kept.
+    inputs = inputs_digest(records, problems, today, frame, issued, source) if kept else ""
+    last = kept_report(cache_path(output), output, inputs) if inputs else None
+    if last is None:
+        data = summarise(records, problems, today, frame, issued)
+        with_sessions = {k.name for k in KINDS if k.has_sessions}
+        contracts = sum(1 for r in records if r.kind in with_sessions or r.sessions)
+        del records  # the summary holds what the workbook needs: free the rest before writing
+        write_log(data, output, source=source)
+        counts = [(str(s), sum(t.status == s for t in data.teams)) for s in TeamStatus]
+        last = Kept(files=data.files, records=contracts, sessions=len(data.sessions),
+                    teams=len(data.teams), problems=list(data.problems),
+                    unreadable=unreadable, notes=list(data.notes),
+                    statuses={s: n for s, n in counts if n},
+                    no_record=[t.team_id for t in data.teams
+                               if t.status == TeamStatus.NO_RECORD])
+        if inputs:
+            remember(cache_path(output), output, inputs, last)
+        unchanged = False
+    else:
+        unchanged = True
+    rows = last.sessions + last.teams + len(last.problems)
     made, pdf_problems = log_pdf(output, PDF_TIMEOUT + PDF_SECONDS_A_ROW * rows) if pdf else (
         None, [])
-    return LogReport(output=output, files=data.files, records=contracts,
-                     sessions=len(data.sessions), teams=len(data.teams),
-                     problems=list(data.problems), unreadable=unreadable,
-                     notes=[*(kept.notes if kept else []), *data.notes], statuses=statuses,
-                     no_record=no_record,
+    return LogReport(output=output, files=last.files, records=last.records,
+                     sessions=last.sessions, teams=last.teams, problems=last.problems,
+                     unreadable=last.unreadable,
+                     notes=[*(kept.notes if kept else []), *last.notes],
+                     statuses=last.statuses, no_record=last.no_record, unchanged=unchanged,
                      pdf=made, pdf_problems=pdf_problems)
 
 

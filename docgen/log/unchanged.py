@@ -1,0 +1,148 @@
+"""Telling that the log on disk already shows what this run would write, so it is kept.
+
+A re-run with nothing changed reads every record from the reading cache in a fraction of the
+time; what remains is summarising and writing the workbook, most of a fresh run's time. Both
+are skipped when the log was written by docgen from exactly the same inputs and has not been
+touched since. The inputs are everything the workbook is made from: each record as read, each
+problem, the day (pace and "days since contact" depend on it), the cohort's frame, what the
+manifests say was issued, where the cohort was read, and docgen's version and code. Their
+digest is kept, with the digest of the workbook written and the run's report, in the reading
+cache's SQLite file (table ``written_logs``), keyed by the log's path.
+
+The log is kept only when both digests match now: a workbook opened and saved in Excel, or
+replaced, or removed, is written again, and so is one whose inputs differ in anything. Any
+trouble with the kept state (damaged, locked, missing) means writing the log as usual: the
+worst this module can cost is the time it was meant to save.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import docgen
+from docgen.errors import Problem
+from docgen.models import Record
+from docgen.records import cache as reading
+from docgen.records.cache import FORMAT, decode, dumps, encode, file_key
+
+__all__ = ["Kept", "inputs_digest", "kept_report", "remember"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS written_logs (
+    output TEXT PRIMARY KEY,
+    inputs TEXT NOT NULL,
+    workbook TEXT NOT NULL,
+    report TEXT NOT NULL
+) WITHOUT ROWID
+"""
+_TIMEOUT = 2.0  # seconds to wait for another docgen run holding the file
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What the log's report said when it was written (restored when it is kept)."""
+
+    files: int
+    records: int
+    sessions: int
+    teams: int
+    problems: list[Problem]
+    unreadable: int
+    notes: list[str]
+    statuses: dict[str, int]
+    no_record: list[str]
+
+
+def inputs_digest(records: Iterable[Record], problems: Iterable[Problem], today: dt.date,
+                  frame: object, issued: object, source: str) -> str:
+    """Return the digest of everything a log is made from (see the module's docstring).
+
+    ``frame`` and ``issued`` are docgen's frozen dataclasses of tuples, text and dates, whose
+    ``repr`` names every value in a fixed order.
+    """
+    h = hashlib.sha256()
+    for part in (str(docgen.__version__), reading.code_digest(), today.isoformat(), repr(frame),
+                 repr(issued), source):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    for record in records:
+        h.update(dumps(record).encode("utf-8", "surrogatepass"))
+        h.update(b"\1")
+    for problem in problems:
+        h.update(json.dumps(encode(problem), ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        h.update(b"\2")
+    return h.hexdigest()
+
+
+def _connect(cache: Path) -> sqlite3.Connection | None:
+    """Open the reading cache's file when it is one of this docgen's format; else None."""
+    if not cache.is_file():
+        return None
+    db = sqlite3.connect(cache, timeout=_TIMEOUT, isolation_level=None)
+    if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+        db.close()
+        return None
+    return db
+
+
+def kept_report(cache: Path, output: Path, inputs: str) -> Kept | None:
+    """Return the report of the log at ``output`` if it was written from ``inputs`` and is
+    still the workbook docgen wrote; else None (the log must be written)."""
+    with contextlib.suppress(sqlite3.Error, OSError, ValueError, TypeError, KeyError):
+        db = _connect(cache)
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT inputs, workbook, report FROM written_logs WHERE output = ?",
+                             (_name(output),)).fetchone()
+        finally:
+            db.close()
+        if row is None or row[0] != inputs:
+            return None
+        now = file_key(output)
+        if now is None or now.digest != row[1]:
+            return None
+        data = json.loads(row[2])
+        problems = [decode(p) for p in data.pop("problems")]
+        if not all(type(p) is Problem for p in problems):
+            return None
+        return Kept(problems=problems, **data)
+    return None
+
+
+def remember(cache: Path, output: Path, inputs: str, report: Kept) -> None:
+    """Keep ``inputs`` and the digest of the workbook just written at ``output``, with its
+    ``report``; never raises (the next run then writes the log again)."""
+    now = file_key(output)
+    if now is None:
+        return
+    data = {"files": report.files, "records": report.records, "sessions": report.sessions,
+            "teams": report.teams, "problems": [encode(p) for p in report.problems],
+            "unreadable": report.unreadable, "notes": report.notes,
+            "statuses": report.statuses, "no_record": report.no_record}
+    with contextlib.suppress(sqlite3.Error, OSError, TypeError, ValueError):
+        db = _connect(cache)
+        if db is None:
+            return
+        try:
+            db.execute(_SCHEMA)
+            db.execute("INSERT OR REPLACE INTO written_logs VALUES (?, ?, ?, ?)",
+                       (_name(output), inputs, now.digest,
+                        json.dumps(data, ensure_ascii=False)))
+        finally:
+            db.close()
+
+
+def _name(output: Path) -> str:
+    """Return the key of a log: its absolute path (two logs may share one folder's cache)."""
+    try:
+        return str(output.resolve())
+    except OSError:
+        return str(output.absolute())
