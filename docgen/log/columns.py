@@ -46,7 +46,7 @@ COHORT = Col("Cohort", "cohort", note="Shown when teams of more than one cohort 
 SESSIONS = (
     COHORT,
     Col("Team ID", "team_id"),
-    Col("Team name", "team_name"),
+    Col("Team name", "team_name", "wrap", wrap_at=34),
     Col("Coach", "coach"),
     Col("Date", "date", "date"),
     Col("Start", "start", "time"),
@@ -66,40 +66,42 @@ SESSIONS = (
     Col("Source file", "source"),
     Col("Where in the file", "where"),
 )
+# The Teams sheet printed: what a manager reads first (status, pace) is on the first page,
+# and the team (ID and name, the name wrapped to leave room) is on every page across.
 TEAMS = (
     COHORT,
     Col("Team ID", "team_id"),
-    Col("Team name", "team_name"),
-    Col("Organisation", "organisation"),
+    Col("Team name", "team_name", "wrap", wrap_at=34),
     Col("Coach(es)", "coaches"),
-    Col("Sessions held", "sessions_held", "int"),
-    Col("Email contacts", "email_contacts", "int"),
-    Col("Hours", "hours", "hours"),
-    Col("Minimum hours", "minimum_hours", "hours"),
-    Col("Met minimum", "met", "yesno"),
     Col("Status", "status", note="no record returned (the cohort has the team, no record of "
         "it was read), not started (no session held), behind pace (a whole session or more "
         "short of the hours expected by today), on track, or minimum met"),
+    Col("Hours", "hours", "hours"),
     Col("Expected by today", "expected_hours", "hours", note="The minimum × the share of "
         "the course elapsed since the pace's start (Pace from), over the course months"),
     Col("Hours still needed", "hours_needed", "hours"),
-    Col("Sessions cancelled", "sessions_cancelled", "int",
-        note="Sessions cancelled or rescheduled"),
+    Col("Minimum hours", "minimum_hours", "hours"),
+    Col("Met minimum", "met", "yesno"),
+    Col("Sessions held", "sessions_held", "int"),
     Col("Not confirmed", "sessions_unconfirmed", "int",
         note="Sessions past their date still exactly as docgen pre-filled them from the "
         "plan: not counted until a coach answers Held on the form (Problems sheet)"),
+    Col("Sessions cancelled", "sessions_cancelled", "int",
+        note="Sessions cancelled or rescheduled"),
+    Col("Email contacts", "email_contacts", "int"),
+    Col("Last session", "last_session", "date"),
+    Col("Days since last contact", "days_since_contact", "int"),
+    Col("Next meeting", "next_meeting", "date"),
+    Col("Meeting overdue since", "meeting_overdue", "date", note="The next meeting the "
+        "latest session named has passed, and no session is recorded on or after it"),
+    Col("Review due", "review_due", "yesno",
+        note="Yes once the sessions held reach the review number"),
+    Col("Review after (sessions)", "review_after", "int"),
+    Col("Organisation", "organisation", "wrap", wrap_at=34),
     Col("Pace from", "pace_from", "date", note="The team's first session held; else its "
         "first session planned in the cohort; else the programme's start (the earliest "
         "first session planned)"),
     Col("First session", "first_session", "date"),
-    Col("Last session", "last_session", "date"),
-    Col("Next meeting", "next_meeting", "date"),
-    Col("Meeting overdue since", "meeting_overdue", "date", note="The next meeting the "
-        "latest session named has passed, and no session is recorded on or after it"),
-    Col("Review after (sessions)", "review_after", "int"),
-    Col("Review due", "review_due", "yesno",
-        note="Yes once the sessions held reach the review number"),
-    Col("Days since last contact", "days_since_contact", "int"),
     Col("Source file(s)", "sources"),
 )
 COACHES = (

@@ -369,23 +369,37 @@ def _write_sheet(formats: _Formats, name: str, table_name: str, columns: tuple[C
             ws.write_comment(0, c, col.note, _NOTE)
     ws.freeze_panes(1, 0)
     ws.repeat_rows(0)
-    _page_setup(ws, widths)
+    # the columns that say which team a row is (cohort, ID, name) are on every printed page
+    named = [i for i, col in enumerate(columns) if col.attr == "team_name"]
+    _page_setup(ws, widths, named[0] if named and named[0] < 3 else 0)
     return ws
 
 
-def _page_setup(ws: Worksheet, widths: Sequence[float] = ()) -> None:
+def _page_setup(ws: Worksheet, widths: Sequence[float] = (), repeat: int = 0) -> None:
     """Print landscape on A4, at a readable size, and as many pages long as it takes.
 
     A sheet wider than a page (Sessions: ~300 characters) is printed over as many pages
-    across as keep its text near 80 % of its size, its first column (the team) on each one;
-    squeezed onto one page it was too small to read.
+    across as keep its text near 80 % of its size, its columns up to ``repeat`` (the team)
+    on each one; squeezed onto one page it was too small to read.
     """
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    across = max(1, math.ceil(sum(widths) / PRINT_CHARACTERS))
+    if sum(widths[:repeat + 1]) > PRINT_CHARACTERS / 3:  # too wide to print on every page
+        repeat = 0
+    across = pages_across(widths, repeat)
     ws.fit_to_pages(across, 0)
     if across > 1:
-        ws.repeat_columns(0)
+        ws.repeat_columns(0, repeat)
+
+
+def pages_across(widths: Sequence[float], repeat: int = 0) -> int:
+    """Return how many A4 landscape pages across print columns of ``widths`` near 80 % of
+    their size, the columns up to ``repeat`` (at most a third of a page) on each page."""
+    total = sum(widths)
+    if total <= PRINT_CHARACTERS:
+        return 1
+    repeated = sum(widths[:repeat + 1])
+    return max(1, math.ceil((total - repeated) / (PRINT_CHARACTERS - repeated)))
 
 
 def _index(columns: tuple[Col, ...], attr: str) -> int:
