@@ -8,8 +8,8 @@ fresh process and in the same run:
 - docgen log *fresh*: no reading cache beside the log (it is removed first), so every record
   is read; the run writes the cache;
 - docgen log *re-run*: the same again with the cache the previous run left and no record
-  changed, so nothing is read again (start-up, hashing every file, summarising and writing
-  the workbook remain);
+  changed, so nothing is read again and the workbook, still as written, is kept (start-up,
+  hashing every file and taking each reading from the cache remain);
 - docgen log after one record in a hundred changed (its bytes: saved again), as when a few
   coaches send their records back;
 - the plain approach (sizes up to --plain-up-to): open each file with python-docx and read
