@@ -113,7 +113,7 @@ def log(
 
     With the cache, a log docgen wrote from exactly these inputs (records as read, problems,
     cohort, manifests, today's date, docgen) and not changed since is kept as it is, with the
-    report it was written with (see :mod:`docgen.log.unchanged`); ``unchanged`` says so.
+    report it was written with (see :mod:`docgen.records.kept_log`); ``unchanged`` says so.
 
     ``pdf``: also write the workbook as a PDF beside it, through LibreOffice; when that
     cannot be done the workbook still stands and the report's ``pdf_problems`` say why.
@@ -121,9 +121,9 @@ def log(
     from docgen.log.issued import issued_in
     from docgen.log.logbook import check_output, write_log
     from docgen.log.summary import summarise
-    from docgen.log.unchanged import Kept, inputs_digest, kept_report, remember
     from docgen.records import read_records
     from docgen.records.cache import RecordCache, cache_path
+    from docgen.records.kept_log import Kept, inputs_digest, kept_report, remember
 
     check_output(output)
     wrong = [Problem("does not exist: give the folder the coaches' records are in",
