@@ -49,11 +49,18 @@ def records(cohort: Path) -> Path:
     return out
 
 
+def _as_from_a_terminal() -> None:
+    """Give the child Ctrl-C as a terminal's shell does: a suite started in the background
+    (``pytest &`` in a script) has SIGINT ignored, and a child would inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _interrupt(args: list[str], started) -> subprocess.CompletedProcess[str]:
     """Run docgen with ``args``, press Ctrl-C once ``started()`` says it is at work."""
     proc = subprocess.Popen([sys.executable, "-m", "docgen", *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            cwd=Path(__file__).parents[1])
+                            cwd=Path(__file__).parents[1], preexec_fn=_as_from_a_terminal)
     deadline = time.monotonic() + 60
     while proc.poll() is None and not started() and time.monotonic() < deadline:
         time.sleep(0.005)
