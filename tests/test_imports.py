@@ -129,3 +129,23 @@ def test_the_log_and_check_commands_do_not_load_what_only_generate_uses() -> Non
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).parent.parent)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_generate_command_does_not_load_the_record_reader(tmp_path: Path) -> None:
+    """`docgen generate` reads pre-filled forms back, not whole records: the record reader,
+    its cache and XlsxWriter are start-up it never needs (run twice: the second run checks
+    every document it finds against the manifest)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from docgen.cli import main\n"
+            "for _ in range(2):\n"
+            "    try: main(['generate', 'data/cohort.xlsx', '-o', sys.argv[1], '-j1'])\n"
+            "    except SystemExit as exc: assert not exc.code, exc.code\n"
+            "print(sorted(m for m in ('docgen.records.read', 'docgen.records.cache', "
+            "'docgen.records.find', 'xlsxwriter') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "out")],
+                         capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent.parent)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout
+    assert len(list((tmp_path / "out").rglob("*.docx"))) > 0
