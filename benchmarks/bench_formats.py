@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import machine, make_cohort
+from common import compile_bytecode, machine, make_cohort
 
 from docgen.records import read_records
 
@@ -60,6 +60,7 @@ def main() -> None:
         _convert(docx, "odt", tmp / "odt", tmp / "profile")
         made_odt = time.perf_counter() - start
         _convert(docx[:args.doc_records], "doc", tmp / "doc", tmp / "profile")
+        print(compile_bytecode())
         print(f"machine: {machine()}")
         print(f"LibreOffice saved {len(docx)} records as .odt in {made_odt:.1f} s")
         for label, folder in (("docx", tmp / "out"), ("odt", tmp / "odt"),

@@ -30,7 +30,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import ROOT, machine, make_cohort
+from common import ROOT, compile_bytecode, machine, make_cohort
 
 PLAIN_LOOP = """
 import json, sys, time, datetime as dt
@@ -87,6 +87,7 @@ def main() -> None:
                     help="teams the plain loop renders in each run (default 100)")
     args = ap.parse_args()
     template = ROOT / "templates" / "coaching_contract.docx"
+    print(compile_bytecode())
     print(f"machine: {machine()}")
     print(f"load before: {load()}")
     ours: list[dict] = []

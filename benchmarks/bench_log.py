@@ -34,7 +34,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from common import machine, make_cohort
+from common import compile_bytecode, machine, make_cohort
 
 from docgen.records.cache import cache_path
 
@@ -147,6 +147,7 @@ def main() -> None:
                     help="read with python-docx only up to this many records (default 1000: "
                     "it takes minutes at 10,000)")
     args = ap.parse_args()
+    print(compile_bytecode())
     print(f"machine: {machine()}")
     for n in args.records:
         bench(n, args.repeat, args.jobs, args.plain_up_to)

@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, machine, make_cohort
+from common import ROOT, compile_bytecode, machine, make_cohort
 
 RUN = """
 import json, resource, sys, time
@@ -102,6 +102,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()),
                     help="folder keeping the workbooks between runs")
     args = ap.parse_args()
+    print(compile_bytecode())
     print(f"machine: {machine()}; load average {os.getloadavg()[0]:.2f} at the start")
     rows: list[tuple[int, dict, dict, dict | None]] = []
     for teams in args.teams:

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import machine, make_cohort
+from common import compile_bytecode, machine, make_cohort
 
 from docgen import jobs
 from docgen.documents.outputs import convert_to_pdf, pdf_problem
@@ -33,6 +33,7 @@ def main() -> None:
     args = ap.parse_args()
     if soffice() is None:
         sys.exit("LibreOffice is not installed")
+    print(compile_bytecode())
     print(f"{machine()}; load average at start {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory() as tmp:
         data, out = Path(tmp) / "cohort.xlsx", Path(tmp) / "out"

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
-from common import machine, make_cohort, measure
+from common import compile_bytecode, machine, make_cohort, measure
 
 
 def main() -> None:
@@ -30,6 +30,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3,
                     help="fresh runs and re-runs each; the fastest is reported (default 3)")
     args = ap.parse_args()
+    print(compile_bytecode())
     print(f"machine: {machine()}, load average {os.getloadavg()[0]:.2f} at the start")
     for teams in args.teams:
         with tempfile.TemporaryDirectory() as tmp:
