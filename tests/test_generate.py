@@ -197,3 +197,37 @@ def test_an_error_in_a_worker_is_reported_with_its_template(tmp_path: Path,
     assert err.value.problems[0].file == str(folder / "coaching_contract.docx")
     assert "failed on a value" in str(err.value)
     assert "from Teams row 21" in str(err.value)  # X17 is the 20th team, below the header
+
+
+def _broken_template(tmp_path: Path) -> Path:
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    d = docx.Document()
+    d.add_paragraph("Hello {{ team_name ")
+    d.save(str(folder / "coaching_contract.docx"))
+    return folder
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_cohort_s_problems_come_before_a_broken_template_s(
+        tmp_path: Path, make_cohort, workers: int) -> None:
+    # With two workers the cohort is read in a second process while the template compiles:
+    # what is reported must not depend on which finished first.
+    rows = small_rows()
+    rows["Teams"][0]["team_id"] = ""
+    with pytest.raises(DocgenError) as err:
+        jobs.generate(make_cohort(rows), tmp_path / "out", templates=_broken_template(tmp_path),
+                      only="contracts", jobs=workers, today=TODAY)
+    message = str(err.value)
+    assert "Team ID" in message and "coaching_contract.docx" not in message
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_broken_template_is_reported_when_the_cohort_is_sound(
+        tmp_path: Path, make_cohort, workers: int) -> None:
+    with pytest.raises(DocgenError) as err:
+        jobs.generate(make_cohort(), tmp_path / "out", templates=_broken_template(tmp_path),
+                      only="contracts", jobs=workers, today=TODAY)
+    assert "coaching_contract.docx" in str(err.value)
+    assert not (tmp_path / "out").exists()
