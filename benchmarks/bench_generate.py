@@ -1,12 +1,14 @@
 """Benchmark `docgen generate` against the plain docxtpl loop on the same template and data.
 
     python benchmarks/bench_generate.py --teams 1000
+    python benchmarks/bench_generate.py --teams 1000 --kind agreements
 
-Builds a cohort of N teams (two sessions each), then times, each as a fresh process, in turn
-(docgen, plain, docgen, plain, ...: a machine that slows down slows both):
+Builds a cohort of N teams (two sessions each), or of N mentoring pairs with ``--kind
+agreements``, then times, each as a fresh process, in turn (docgen, plain, docgen, plain, ...:
+a machine that slows down slows both):
 
-* docgen generate end to end (start-up and reading the workbook included), ``--only
-  contracts``, with ``--jobs`` workers (default: the machine's cores);
+* docgen generate end to end (start-up and reading the workbook included), ``--only`` the
+  kind, with ``--jobs`` workers (default: the machine's cores);
 * the loop a user would write with docxtpl: read the rows, then per team open the template,
   render (escaped), save. It takes ~40 ms a document whatever N is, so it runs on
   ``--plain-rows`` teams (default 100) and reports its own start-up and its time a document;
@@ -32,21 +34,24 @@ from pathlib import Path
 
 from common import ROOT, compile_bytecode, machine, make_cohort
 
+from docgen.kinds import CONTRACT, KINDS, kind_named
+
 PLAIN_LOOP = """
 import json, sys, time, datetime as dt
 from pathlib import Path
 from docxtpl import DocxTemplate
 from docgen.cohort import read_cohort
-from docgen.context import contract_plan
+from docgen.kinds import kind_named
 cohort, _ = read_cohort(Path(sys.argv[1]))
 out = Path(sys.argv[3]); out.mkdir(parents=True, exist_ok=True)
-teams = cohort.teams[: int(sys.argv[4])]
+kind = kind_named(sys.argv[5])
+rows = kind.rows(cohort)[: int(sys.argv[4])]
 wall, cpu = time.perf_counter(), time.process_time()
-for team in teams:
+for i, row in enumerate(rows):
     tpl = DocxTemplate(sys.argv[2])
-    tpl.render(contract_plan(cohort, team, dt.date.today()).context, autoescape=True)
-    tpl.save(out / f"{team.team_id}.docx")
-print(json.dumps({"rows": len(teams), "loop_wall": time.perf_counter() - wall,
+    tpl.render(kind.plan(cohort, row, dt.date.today()).context, autoescape=True)
+    tpl.save(out / f"{i}.docx")
+print(json.dumps({"rows": len(rows), "loop_wall": time.perf_counter() - wall,
                   "loop_cpu": time.process_time() - cpu}))
 """
 
@@ -79,14 +84,18 @@ def load() -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--teams", type=int, default=1000)
+    ap.add_argument("--teams", type=int, default=1000,
+                    help="documents to make: teams, or mentoring pairs with --kind agreements")
+    ap.add_argument("--kind", choices=[k.option for k in KINDS], default=CONTRACT.option,
+                    help="which shipped template to render (default: contracts)")
     ap.add_argument("--jobs", type=int, default=None, help="docgen --jobs (default: cores)")
     ap.add_argument("--repeat", type=int, default=5,
                     help="runs of each side, alternated; medians are reported (default 5)")
     ap.add_argument("--plain-rows", type=int, default=100,
                     help="teams the plain loop renders in each run (default 100)")
     args = ap.parse_args()
-    template = ROOT / "templates" / "coaching_contract.docx"
+    kind = kind_named(args.kind)
+    template = ROOT / "templates" / kind.template_file
     print(compile_bytecode())
     print(f"machine: {machine()}")
     print(f"load before: {load()}")
@@ -94,14 +103,17 @@ def main() -> None:
     plain: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "cohort.xlsx"
-        make_cohort(data, args.teams)
+        if kind is CONTRACT:
+            make_cohort(data, args.teams)
+        else:  # a team is needed for a cohort; the pairs are what is made
+            make_cohort(data, 1, pairs=args.teams)
         rows = min(args.teams, args.plain_rows)
         for i in range(args.repeat):
             cmd = [sys.executable, "-m", "docgen", "generate", str(data), "-o",
-                   str(Path(tmp) / f"out{i}"), "--only", "contracts"]
+                   str(Path(tmp) / f"out{i}"), "--only", kind.option]
             ours.append(run(cmd + (["--jobs", str(args.jobs)] if args.jobs else [])))
             p = run([sys.executable, "-c", PLAIN_LOOP, str(data), str(template),
-                     str(Path(tmp) / f"plain{i}"), str(rows)])
+                     str(Path(tmp) / f"plain{i}"), str(rows), kind.name])
             inner = json.loads(p["out"])
             # the plain loop's time for all N teams: its start-up, then N documents
             for key, loop in (("wall", "loop_wall"), ("cpu", "loop_cpu")):
@@ -120,8 +132,10 @@ def main() -> None:
     wall_ratios = sorted(p["wall_n"] / o["wall"] for o, p in zip(ours, plain, strict=True))
     cpu_ratios = sorted(p["cpu_n"] / o["cpu"] for o, p in zip(ours, plain, strict=True))
     print(f"load after: {load()}")
-    print(f"teams: {n}  (contract template, 2 sessions a team; docgen --jobs "
-          f"{args.jobs or os.cpu_count()}; plain loop on {rows} teams a run, scaled to {n})")
+    what = ("contract template, 2 sessions a team" if kind is CONTRACT
+            else f"{kind.template_file}, one a mentoring pair")
+    print(f"documents: {n}  ({what}; docgen --jobs {args.jobs or os.cpu_count()}; plain loop "
+          f"on {rows} a run, scaled to {n})")
     print(f"docgen generate : {median(ours, 'wall'):7.2f} s wall  {median(ours, 'cpu'):7.2f} s CPU"
           f"  {n / median(ours, 'wall'):8.1f} docs/s  peak "
           f"{max(r['peak_mib'] for r in ours):6.1f} MiB  (median of {args.repeat})")
