@@ -235,7 +235,7 @@ def test_a_damaged_entry_is_read_again(records: Path, tmp_path: Path, calls: lis
         if checked:  # a value naming something other than docgen's records is never built
             value = json.dumps(["c", "system", "rm -rf /"])
             db.execute("UPDATE readings SET value = ?, value_check = ? WHERE source = ?",
-                       (value, reading._check(value), T1))
+                       (value, reading.value_check(value), T1))
         else:  # a value that still reads, changed on disk: its check tells
             db.execute("UPDATE readings SET value = replace(value, '\"T1\"', '\"T9\"') "
                        "WHERE source = ?", (T1,))

@@ -145,7 +145,8 @@ def log(
     source = str(cohort) if cohort is not None else ""
     problems = [*cohort_problems, *problems]
     # With the cache, a log written from these same inputs and untouched since is kept.
-    inputs = inputs_digest(records, problems, today, frame, issued, source) if kept else ""
+    inputs = inputs_digest(records, problems, today, frame, issued, source,
+                           kept.checks) if kept else ""
     last = kept_report(cache_path(output), output, inputs) if inputs else None
     if last is None:
         data = summarise(records, problems, today, frame, issued)

@@ -256,6 +256,7 @@ class Entry:
     extra: str  # what else the reading depended on (LibreOffice's identity), or ""
     saved_day: str  # the day of the file's last save the reading used (ISO), or ""
     value: str
+    check: str  # the value's check (:func:`value_check`), made where the value was
 
 
 def _way_out(reason: str) -> str:
@@ -265,7 +266,7 @@ def _way_out(reason: str) -> str:
     return "check that the log's folder can be written (and is not full)"
 
 
-def _check(value: str) -> str:
+def value_check(value: str) -> str:
     """Return the check kept with a value: a value damaged on disk is read afresh."""
     return hashlib.blake2b(value.encode(), digest_size=16).hexdigest()
 
@@ -278,7 +279,7 @@ def make_entry(source: str, key: Key, record: Record, saved_day: str, extra: str
         value = dumps(record)
     except (TypeError, ValueError, RecursionError):
         return None
-    return Entry(source, key.digest, extra, saved_day, value)
+    return Entry(source, key.digest, extra, saved_day, value, value_check(value))
 
 
 # --- the cache --------------------------------------------------------------------------------
@@ -316,6 +317,9 @@ class RecordCache:
         self._damaged_entries = 0
         self._keep: set[str] = set()
         self._new: list[Entry] = []
+        # source -> the check of the reading kept for it, as this run found or made it: what
+        # the log's inputs digest takes for that record instead of encoding it again
+        self.checks: dict[str, str] = {}
         self._version = str(docgen.__version__)
         self._code = f"{code_digest()} {_limits_key()}"
         self._open()
@@ -400,7 +404,7 @@ class RecordCache:
         if row[4] and row[4] != saved_day_of(path):
             return None, key
         try:
-            if row[6] != _check(row[5]):  # a damaged disk or copy: never trusted
+            if row[6] != value_check(row[5]):  # a damaged disk or copy: never trusted
                 raise ValueError("the value does not match its check")
             now = _modified(path)
             if now is None:  # vanished since it was hashed: the reader says what became of it
@@ -410,12 +414,14 @@ class RecordCache:
             self._damaged_entries += 1
             return None, key
         self._keep.add(source)
+        self.checks[source] = row[6]
         self.hits += 1
         return record, key
 
     def put(self, entry: Entry) -> None:
         """Keep ``entry`` (written at :meth:`close`)."""
         self._new.append(entry)
+        self.checks[entry.source] = entry.check
 
     def close(self) -> None:
         """Write the new readings and drop every entry not used this run (a file gone, or one
@@ -443,7 +449,7 @@ class RecordCache:
 
     def _rows(self) -> list[tuple[str, ...]]:
         return [(e.source, e.digest, self._version, self._code, e.extra, e.saved_day, e.value,
-                 _check(e.value)) for e in self._new]
+                 e.check) for e in self._new]
 
     def _update(self, db: sqlite3.Connection) -> None:
         db.execute("BEGIN IMMEDIATE")

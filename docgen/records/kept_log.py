@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,19 +61,28 @@ class Kept:
 
 
 def inputs_digest(records: Iterable[Record], problems: Iterable[Problem], today: dt.date,
-                  frame: object, issued: object, source: str) -> str:
+                  frame: object, issued: object, source: str,
+                  checks: Mapping[str, str] | None = None) -> str:
     """Return the digest of everything a log is made from (see the module's docstring).
 
     ``frame`` and ``issued`` are docgen's frozen dataclasses of tuples, text and dates, whose
-    ``repr`` names every value in a fixed order.
+    ``repr`` names every value in a fixed order. ``checks`` gives, by source, the check of a
+    record's reading as the reading cache keeps it (:attr:`RecordCache.checks`): such a
+    record counts by that check and its file's modification time (the one value of a kept
+    reading that is taken afresh), not by being encoded again (~40 ms at 1,000 records).
     """
+    checks = checks or {}
     h = hashlib.sha256()
     for part in (str(docgen.__version__), reading.code_digest(), today.isoformat(), repr(frame),
                  repr(issued), source):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
     for record in records:
-        h.update(dumps(record).encode("utf-8", "surrogatepass"))
+        check = checks.get(record.source)
+        if check is not None:
+            h.update(f"kept {check} {record.modified!r}".encode())
+        else:
+            h.update(dumps(record).encode("utf-8", "surrogatepass"))
         h.update(b"\1")
     for problem in problems:
         h.update(json.dumps(encode(problem), ensure_ascii=False).encode("utf-8", "surrogatepass"))
