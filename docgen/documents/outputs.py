@@ -29,12 +29,9 @@ from filelock import FileLock, Timeout
 from docgen import libreoffice
 from docgen.atomic import atomic_file, atomic_write, clear_abandoned, work_folder
 from docgen.documents.package import content_digest
-from docgen.documents.printcopy import print_copies
 from docgen.errors import DocgenError, Problem, os_problem
 from docgen.libreoffice import soffice
 from docgen.models import Outcome
-from docgen.ooxml.names import CUSTOM_PART
-from docgen.safezip import read_member
 
 MANIFEST = ".docgen-manifest.jsonl"
 MAX_NAME_CHARS = 120  # well under the 255-byte limit of common file systems, accents included
@@ -326,6 +323,9 @@ def recognise(path: Path, data: bytes) -> Outcome | None:
     the zip's directory and its small properties part only, so a folder of documents is
     recognised in milliseconds. An edited document never passes: saving rewrites its parts.
     """
+    from docgen.ooxml.names import CUSTOM_PART
+    from docgen.safezip import read_member
+
     try:
         with zipfile.ZipFile(path) as old, zipfile.ZipFile(io.BytesIO(data)) as new:
             parts = {i.filename: (i.CRC, i.file_size) for i in old.infolist()}
@@ -490,6 +490,8 @@ def _convert_batches(exe: str, batches: list[list[Path]], jobs: int, timeout: fl
 def _convert_batch(exe: str, group: list[Path], timeout: float) -> dict[Path, str | None]:
     """Convert one folder's ``group`` in one LibreOffice run; return each file's reason for
     having no good PDF (None: its PDF is in place)."""
+    from docgen.documents.printcopy import print_copies  # lxml and the form layout: PDFs only
+
     folder = group[0].parent
     try:
         with work_folder("pdf", folder) as out, print_copies(group) as printed:

@@ -38,7 +38,6 @@ from docgen.jobs.templates import choose_templates, load_templates
 from docgen.kinds import CONTRACT, KINDS, DocumentKind, kind_named
 from docgen.models import Outcome, Pair, Team
 from docgen.parallel import default_jobs, run_parallel, start_beside
-from docgen.records import prefill
 
 if TYPE_CHECKING:
     from docgen.documents.merged import PrintFile
@@ -172,7 +171,7 @@ class _Maker:
         try:
             data = template.render(plan.context, props)
             if kind in self.reread and (
-                    found := prefill.read_back(data)) != props.get(schema.PROP_PREFILLED):
+                    found := _read_back(data)) != props.get(schema.PROP_PREFILLED):
                 data = template.render(plan.context, {**props, schema.PROP_PREFILLED: found})
         except DocgenError as exc:
             where = f"(making {rel}, from {kind.sheet.name} row {plan.row})"
@@ -184,6 +183,13 @@ class _Maker:
                       force=self.force, dry_run=self.dry_run)
 
 
+def _read_back(data: bytes) -> str:
+    """Return what a rendered document pre-fills, read back from its forms."""
+    from docgen.records import prefill
+
+    return prefill.read_back(data)
+
+
 def _prefill_as_merged(kind: DocumentKind, template: CompiledTemplate, cohort: Cohort,
                        today: dt.date) -> bool:
     """Tell whether ``template`` shows the pre-filled values as merged (checked on a sample).
@@ -193,6 +199,8 @@ def _prefill_as_merged(kind: DocumentKind, template: CompiledTemplate, cohort: C
     otherwise ("Friday 3 April 2026") has each document read back instead (about three times
     the cost of rendering it), and the run's notes say so.
     """
+    from docgen.records import prefill  # read back: a run that renders, not a re-run
+
     for row in range(kind.count(cohort)):
         plan = kind.plan_row(cohort, row, today)
         expected = plan.properties.get(schema.PROP_PREFILLED)
