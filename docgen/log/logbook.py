@@ -69,7 +69,7 @@ _OPTIONS = {
     # Text stays text whatever it looks like (belt and braces: only write_string is used).
     "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
     # XlsxWriter keeps every cell until the file is closed: at 10,000 records docgen log
-    # peaks at 191 MiB, 119 MiB when the workbook is not written (50 MiB at 500 records).
+    # peaks at 183 MiB, 110 MiB when the workbook is not written (44 MiB at 500 records).
     # Its constant_memory mode would not hold them, but refuses add_table() (each sheet is an
     # Excel table) and drops what is written above the current row (the header, which the
     # table writes, and row heights, known once the widths are) without a word.
