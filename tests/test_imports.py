@@ -118,14 +118,16 @@ def test_the_runtime_dependencies_are_the_libraries_the_package_imports() -> Non
 
 def test_the_log_and_check_commands_do_not_load_what_only_generate_uses() -> None:
     """Each command imports what it uses: pypdf (print files), docxtpl and Jinja (rendering)
-    are ~0.1–0.2 s of start-up that `docgen log` and `docgen check` never need."""
+    and filelock (the output folder's lock) are ~0.1–0.2 s of start-up that `docgen log` and
+    `docgen check` never need."""
     import subprocess
     import sys
 
     code = ("import sys, docgen.cli; from docgen import jobs; "
             "from docgen.records.read import read_records; "
             "from docgen.log.logbook import write_log; "
-            "print(sorted(m for m in ('pypdf', 'docxtpl', 'jinja2') if m in sys.modules))")
+            "print(sorted(m for m in ('pypdf', 'docxtpl', 'jinja2', 'filelock') "
+            "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).parent.parent)
     assert out.stdout.strip() == "[]"

@@ -24,8 +24,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 from docgen import libreoffice
 from docgen.atomic import atomic_file, atomic_write, clear_abandoned, work_folder
 from docgen.documents.package import content_digest
@@ -119,6 +117,8 @@ def folder_lock(folder: Path) -> Iterator[None]:
     macOS, ``msvcrt`` locking on Windows), dropped when the process ends however it ends, so
     a killed run never leaves the folder locked.
     """
+    from filelock import FileLock, Timeout  # ~10 ms of start-up the log and check never need
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
         lock = FileLock(folder / LOCK_FILE, timeout=0, is_singleton=False)
