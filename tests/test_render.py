@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import io
 import zipfile
-import zlib
 from pathlib import Path
 
 import docx
 import pytest
 from conftest import TODAY, docxtpl_parts
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from lxml import etree
 
 from docgen import jobs
@@ -277,17 +274,3 @@ def test_the_content_digest_is_that_of_the_parts_written(cohort) -> None:
             props = read_custom_properties(parse_xml(zf.read(CUSTOM_PART), None, CUSTOM_PART))
         assert [n for n, _, _ in listing].count(CUSTOM_PART) == 1
         assert props[schema.PROP_CONTENT] == content_digest(listing, CUSTOM_PART)
-
-
-@given(st.binary(max_size=70_000) | st.text(alphabet="<w:t>abc é\n", max_size=70_000).map(
-    str.encode))
-@settings(max_examples=150, deadline=None)
-def test_a_part_is_deflated_whole_and_no_larger_than_with_the_usual_window(data: bytes) -> None:
-    # The window is sized to the part: a zip reader must still inflate it exactly, and a
-    # part must not grow for it.
-    from docgen.documents.package import member, write_zip
-
-    with zipfile.ZipFile(io.BytesIO(write_zip([member("word/document.xml", data)]))) as zf:
-        assert zf.testzip() is None
-        assert zf.read("word/document.xml") == data
-    assert len(member("x", data).data) <= len(zlib.compress(data, 6, wbits=-15))
