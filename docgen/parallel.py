@@ -193,8 +193,8 @@ class Beside(Generic[T]):
 def start_beside(fn: Callable[..., T], *args: object) -> Beside[T] | None:
     """Start ``fn(*args)`` in a forked process, so that this one can do other work meanwhile.
 
-    ``generate`` reads the cohort so while it compiles the templates: the two took ~0.17 s
-    one after the other at 1,000 teams, ~0.1 s side by side. ``fn`` must be a module-level
+    ``generate`` reads the cohort in one while it compiles the templates: the two took
+    ~0.17 s one after the other at 1,000 teams, ~0.1 s side by side. ``fn`` must be a module-level
     function; its arguments, its result and what it raises must pickle. Returns None where
     processes are not forked (a spawned one costs more than the work it would overlap) or
     cannot start: the caller then calls ``fn`` itself. Stop the call (:meth:`Beside.stop`) if
