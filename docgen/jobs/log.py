@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docgen.errors import DocgenError, Problem
+from docgen.garbage import bulk
 from docgen.kinds import KINDS
 from docgen.models import TeamStatus
 
@@ -84,6 +85,7 @@ def read_frame(data: Path) -> tuple[Frame, list[Problem]]:
     return frame_of(report.cohort), left_out
 
 
+@bulk()  # every record is held until the workbook is written: see docgen.garbage
 def log(
     folders: list[Path],
     output: Path,
