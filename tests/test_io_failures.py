@@ -7,6 +7,7 @@ standing in for the one function that writes (the rest of the run is real).
 from __future__ import annotations
 
 import errno
+import json
 import os
 import subprocess
 import zipfile
@@ -80,6 +81,23 @@ def test_a_damaged_manifest_is_named_and_rebuilt_from_the_documents(out: Path,
     assert report.counts[Outcome.UNCHANGED] == 3  # recognised by their content, not "edited"
     files, damaged = outputs._read_journal(manifest)
     assert damaged == 0 and len(files) == 3  # and the journal is whole again
+
+
+def test_a_journal_line_cut_short_by_a_kill_is_not_damage_elsewhere_it_is(
+        tmp_path: Path) -> None:
+    """The journal is read a line at a time: only its last line, with no line end, may be
+    one a killed run cut short; the same text followed by more lines is damage, and said."""
+    whole = [json.dumps({"path": f"contracts/T{n}.docx", "sha256": f"{n:064x}",
+                         "source": "s"}) for n in range(3)]
+    cut = whole[2][:30]
+    journal = tmp_path / outputs.MANIFEST
+    journal.write_text("\n".join(whole[:2]) + "\n" + cut)
+    files, damaged = outputs._read_journal(journal)
+    assert damaged == 0 and sorted(files) == ["contracts/T0.docx", "contracts/T1.docx"]
+    journal.write_text("\n".join([whole[0], cut, whole[1]]) + "\n")
+    files, damaged = outputs._read_journal(journal)
+    assert damaged == 1 and sorted(files) == ["contracts/T0.docx", "contracts/T1.docx"]
+    assert files["contracts/T1.docx"] == ((f"{1:064x}",), "s")
 
 
 def test_a_lost_manifest_still_tells_untouched_documents_from_edited_ones(
