@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +16,10 @@ from lxml import etree
 from docgen.cohort.starter import write_cohort_workbook
 
 ROOT = Path(__file__).parents[1]
+
+# docgen's cache (templates' mended XML) goes to a folder of this test session's own, never
+# the user's: tests and the subprocesses they start share it, so both its paths are run.
+os.environ["DOCGEN_CACHE"] = tempfile.mkdtemp(prefix="docgen-test-cache-")
 SAMPLE = ROOT / "data" / "cohort.xlsx"
 SEEDS = ROOT / "tests" / "files"  # the paper forms' text, kept with the tests
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -23,7 +23,8 @@ LIBRARIES = {
     "xlsxwriter": ("log/logbook.py",),
     "jinja2": ("documents/render.py", "documents/parts.py", "documents/fidelity.py"),
     "markupsafe": ("documents/render.py",),
-    "docxtpl": ("documents/render.py", "documents/parts.py", "documents/fidelity.py"),
+    "docxtpl": ("documents/render.py", "documents/mending.py", "documents/fidelity.py"),
+    "isal": ("documents/package.py",),
     "docx": (),  # python-docx: tests only
     "lxml": ("ooxml/", "safezip.py"),
     "pypdf": ("documents/merged.py",),

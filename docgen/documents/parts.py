@@ -16,6 +16,7 @@ from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from docgen import ooxml, schema
+from docgen.documents.mending import mend
 from docgen.documents.messages import (
     part_place,
     render_message,
@@ -84,13 +85,6 @@ class PartSource:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     fallback: str = ""  # why the fast path cannot be trusted with this template, if it cannot
-
-
-def _mend(xml: str) -> str:
-    """Mend Jinja tags that Word split across runs, with docxtpl's own ``patch_xml``."""
-    from docxtpl import DocxTemplate
-
-    return DocxTemplate.patch_xml(None, xml)  # type: ignore[arg-type]
 
 
 def _check_no_escape_off(env: SandboxedEnvironment, ast: nodes.Template, path: Path,
@@ -190,7 +184,7 @@ def _compile_part(r: _Reading, name: str, text: str, body: Body | None = None,
     prepared, runtime = ooxml.compile_placeholders(
         text, schema.PLACEHOLDERS, r.blank_test, path, name,
         declaration=text.startswith("<?xml"))
-    source, amp = tags_as_typed(_mend(prepared))
+    source, amp = tags_as_typed(mend(prepared))
     if amp:
         src.notes.append(f'{path.name}: the tag "{amp}" in {part_place(name)} ({name}) holds '
                          "'&': docgen reads it as typed (docxtpl would read '&amp;')")
