@@ -67,7 +67,9 @@ def mend(xml: str) -> str:
     folder, code = cache_folder(), docxtpl_digest()
     if folder is None or code is None:
         return _patch_xml(xml)
-    key = hashlib.sha256(f"{code}\0".encode() + xml.encode("utf-8", "surrogatepass"))
+    # docxtpl's code and the regular expressions of this Python decide what patch_xml returns
+    key = hashlib.sha256(f"{code}\0{sys.version_info[:2]}\0".encode()
+                         + xml.encode("utf-8", "surrogatepass"))
     path = folder / f"{_PREFIX}{key.hexdigest()}{_SUFFIX}"
     kept = _read(path)
     if kept is not None:
