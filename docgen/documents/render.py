@@ -352,7 +352,8 @@ class CompiledTemplate:
             digest = content_digest(((m.name.decode(), m.crc, m.size) for m in members),
                                     leave_out=ooxml.CUSTOM_PART)
             props = {**self._base_properties, **properties, schema.PROP_CONTENT: digest}
-            members[custom] = member(ooxml.CUSTOM_PART, ooxml.custom_properties_xml(props))
+            members[custom] = member(ooxml.CUSTOM_PART, ooxml.custom_properties_xml(props),
+                                     level=1)
         return write_zip(members)
 
 
