@@ -35,7 +35,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import ROOT, compile_bytecode, machine, make_cohort
+from common import ROOT, compile_bytecode, cpu_times, machine, make_cohort, steal_since
 
 from docgen.kinds import CONTRACT, KINDS, kind_named
 
@@ -105,6 +105,7 @@ def main() -> None:
     print(compile_bytecode())
     print(f"machine: {machine()}")
     print(f"load before: {load()}")
+    counters = cpu_times()
     ours: list[dict] = []
     plain: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -144,7 +145,7 @@ def main() -> None:
     n = args.teams
     wall_ratios = sorted(p["wall_n"] / o["wall"] for o, p in zip(ours, plain, strict=True))
     cpu_ratios = sorted(p["cpu_n"] / o["cpu"] for o, p in zip(ours, plain, strict=True))
-    print(f"load after: {load()}")
+    print(f"load after: {load()}; {steal_since(counters)}")
     what = ("contract template, 2 sessions a team" if kind is CONTRACT
             else f"{kind.template_file}, one a mentoring pair")
     print(f"documents: {n}  ({what}; docgen --jobs {args.jobs or os.cpu_count()}; plain loop "

@@ -34,7 +34,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from common import compile_bytecode, machine, make_cohort
+from common import compile_bytecode, cpu_times, machine, make_cohort, steal_since
 
 from docgen.records.cache import cache_path
 
@@ -97,6 +97,7 @@ def bench(n: int, repeat: int, jobs: int | None, plain_up_to: int) -> None:
         fresh, rerun, some = [], [], []
         print(f"records: {n}  (generated contracts, 2 sessions each); load before: {load()}")
         records = sorted(out.rglob("*.docx"))
+        counters = cpu_times()
         for i in range(repeat):
             cache.unlink(missing_ok=True)
             fresh.append(measure(cmd))
@@ -134,7 +135,7 @@ def bench(n: int, repeat: int, jobs: int | None, plain_up_to: int) -> None:
         print(f"  python-docx read : {plain['seconds']:7.2f} s  "
               f"{n / plain['seconds']:8.1f} records/s  peak {plain['peak_mib']:6.1f} MiB")
         print(f"  fresh vs python-docx: {plain['seconds'] / best_fresh['seconds']:7.1f} x")
-    print(f"  load after: {load()}")
+    print(f"  load after: {load()}; {steal_since(counters)}")
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
-from common import compile_bytecode, machine, make_cohort, measure
+from common import compile_bytecode, cpu_times, machine, make_cohort, measure, steal_since
 
 
 def main() -> None:
@@ -49,6 +49,7 @@ def main() -> None:
                 return line + (["--jobs", str(args.jobs)] if args.jobs else [])
 
             fresh, rerun, one = [], [], []
+            counters = cpu_times()
             for run in range(args.repeat):
                 fresh.append(measure(cmd(run)))
                 rerun.append(measure(cmd(run)))  # the same folder: nothing changed
@@ -65,7 +66,7 @@ def main() -> None:
             print(f"  {label} : {best:7.2f} s  peak {peak:6.1f} MiB  (fastest of {every} s)")
         print(f"  ratio     : {best_fresh / best_rerun:7.1f} x faster with nothing changed, "
               f"{best_fresh / best_one:.1f} x with one document changed")
-        print(f"  load average {os.getloadavg()[0]:.2f} after")
+        print(f"  load average {os.getloadavg()[0]:.2f} after; {steal_since(counters)}")
 
 
 if __name__ == "__main__":

@@ -106,5 +106,26 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
+def cpu_times() -> list[int] | None:
+    """Return the machine's processor time counters (Linux's /proc/stat), or None elsewhere."""
+    try:
+        with open("/proc/stat") as fh:
+            return [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+
+
+def steal_since(start: list[int] | None) -> str:
+    """Say what share of the machine's processor time its host took since ``start`` (a
+    virtual machine's "steal"): figures measured while the host takes much are slower than
+    the code, and a program on two cores suffers more than one on a single core."""
+    end = cpu_times()
+    if start is None or end is None or len(end) < 8:
+        return "host steal: not known here"
+    spent = [b - a for a, b in zip(start, end, strict=False)]
+    total = sum(spent[:8]) or 1
+    return f"host steal during the runs: {100 * spent[7] / total:.0f} % of processor time"
+
+
 def now() -> float:
     return time.perf_counter()
