@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -26,6 +27,13 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TODAY = dt.date(2026, 11, 23)  # the day the tests generate and read on
 
 Rows = dict[str, list[dict[str, object]]]
+
+
+def dead_pid() -> int:
+    """Return the number of a process that has ended (as a killed run's is)."""
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
 
 
 def small_rows() -> Rows:

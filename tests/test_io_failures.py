@@ -9,7 +9,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -21,14 +20,7 @@ from docgen.atomic import clear_abandoned
 from docgen.cli import main
 from docgen.documents import outputs
 from docgen.models import Outcome
-from tests.conftest import TODAY
-
-
-def _dead_pid() -> int:
-    """Return the number of a process that has ended (as a killed run's is)."""
-    proc = subprocess.Popen(["true"])
-    proc.wait()
-    return proc.pid
+from tests.conftest import TODAY, dead_pid
 
 
 def test_an_output_folder_under_a_file_is_a_message(tmp_path: Path, make_cohort) -> None:
@@ -128,7 +120,7 @@ def test_a_damaged_manifest_is_said_by_the_command(out: Path, make_cohort) -> No
 
 def test_what_killed_runs_left_is_cleared_by_the_next(tmp_path: Path, out: Path,
                                                       make_cohort) -> None:
-    dead = _dead_pid()
+    dead = dead_pid()
     pdf_leftover = out / "contracts" / f"docgen-pdf-{dead}-abc"
     pdf_leftover.mkdir()
     (pdf_leftover / "half.pdf").write_bytes(b"%PDF-")
@@ -146,7 +138,7 @@ def test_what_killed_runs_left_is_cleared_by_the_next(tmp_path: Path, out: Path,
 
 
 def test_clear_abandoned_keeps_what_is_not_docgens(tmp_path: Path) -> None:
-    dead = _dead_pid()
+    dead = dead_pid()
     ours = [tmp_path / f"docgen-log-{dead}-x1", tmp_path / f".a.docx.{dead}.tmp"]
     ours[0].mkdir()
     ours[1].write_bytes(b"")

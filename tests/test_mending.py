@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, dead_pid
 
 from docgen.documents import mending
 from docgen.documents.render import compile_template
@@ -65,6 +66,16 @@ def test_the_cache_keeps_the_newest_entries_only(cache: Path,
     for n in range(5):
         mending.mend(SPLIT.replace("{%p if x %}", f"{{%p if x{n} %}}"))
     assert len(_entries(cache)) == 3
+
+
+def test_what_a_killed_run_left_in_the_cache_goes(cache: Path) -> None:
+    cache.mkdir()
+    left = cache / f".mended-{'0' * 64}.xml.{dead_pid()}.tmp"  # as atomic_write names it
+    left.write_bytes(b"half")
+    mine = cache / f".mended-{'1' * 64}.xml.{os.getpid()}.tmp"  # a run still writing
+    mine.write_bytes(b"half")
+    mending.mend(SPLIT)
+    assert not left.exists() and mine.exists() and len(_entries(cache)) == 1
 
 
 def test_a_cache_that_cannot_be_written_costs_time_not_a_result(

@@ -19,11 +19,10 @@ import hashlib
 import importlib.util
 import os
 import sys
-import time
 from functools import cache
 from pathlib import Path
 
-from docgen.atomic import atomic_write
+from docgen.atomic import atomic_write, clear_abandoned
 
 CACHE_VARIABLE = "DOCGEN_CACHE"
 KEEP = 64  # entries: a few templates' parts, each a few tens of KB
@@ -106,13 +105,9 @@ def _write(path: Path, text: str) -> None:
     body = text.encode("utf-8", "surrogatepass")
     try:
         atomic_write(path, hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
-        entries = []
-        for entry in path.parent.iterdir():
-            if entry.name.startswith(_PREFIX) and entry.name.endswith(_SUFFIX):
-                entries.append(entry)
-            elif entry.name.startswith(f".{_PREFIX}") and entry.name.endswith(".tmp") and (
-                    time.time() - entry.stat().st_mtime > 86400):
-                entry.unlink(missing_ok=True)  # what a run killed while writing left
+        clear_abandoned(path.parent)  # what a run killed while writing here left
+        entries = [p for p in path.parent.iterdir()
+                   if p.name.startswith(_PREFIX) and p.name.endswith(_SUFFIX)]
         if len(entries) > KEEP:
             entries.sort(key=lambda p: p.stat().st_mtime)
             for old in entries[:-KEEP]:
