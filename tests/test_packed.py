@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from docgen import models
 from docgen.cohort.packed import Packed
-from docgen.models import Pair, Session, Team
+from docgen.models import Cohort, Pair, Programme, Session, Team
+from docgen.values import team_key
 
 
 def session(**changes: object) -> Session:
@@ -68,3 +71,27 @@ def test_any_date_time_and_text_round_trips(date: dt.date | None, start: dt.time
     row = session(date=date, start=start, next_meeting=date, topic=text, coaches=tuple(names),
                   extra={text: text})
     assert Packed(Session, [row])[0] == row
+
+
+@given(st.lists(st.tuples(st.sampled_from(["T1", "t1 ", "T2", "Ｔ２", "T3", ""]),
+                          st.none() | st.dates(dt.date(2026, 1, 1), dt.date(2026, 12, 31))),
+                max_size=12))
+def test_each_team_gets_exactly_its_own_sessions_in_date_order(rows: list) -> None:
+    sessions = Packed(Session, [session(team_id=t, date=d, row=n + 2)
+                                for n, (t, d) in enumerate(rows)])
+    cohort = Cohort(Path("c.xlsx"), Programme({}), sessions=sessions)
+    for team in ("T1", "T2", "T3", "T4", ""):
+        expected = sorted((s for s in sessions if team_key(s.team_id) == team_key(team)),
+                          key=lambda s: (s.date is None, s.date or dt.date.min, s.row))
+        assert cohort.sessions_of(team) == expected
+
+
+def test_teams_whose_keys_share_a_digest_still_get_only_their_own(monkeypatch) -> None:
+    """The index narrows by a 64-bit digest; were two keys ever to share one, the keys
+    themselves still decide."""
+    monkeypatch.setattr(models, "_key_digest", lambda key: 7)
+    rows = [session(team_id=t, row=n) for n, t in enumerate(["T1", "T2", "T1", "T3"])]
+    cohort = Cohort(Path("c.xlsx"), Programme({}), sessions=Packed(Session, rows))
+    assert [s.row for s in cohort.sessions_of("t1")] == [0, 2]
+    assert [s.row for s in cohort.sessions_of("T2")] == [1]
+    assert cohort.sessions_of("T9") == []

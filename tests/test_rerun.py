@@ -12,10 +12,12 @@ from pathlib import Path
 import docx
 import pytest
 from conftest import TODAY, full_text, small_rows
+from hypothesis import given
+from hypothesis import strategies as st
 
 import docgen
 from docgen import jobs
-from docgen.documents.outputs import MANIFEST
+from docgen.documents.outputs import MANIFEST, Entries
 from docgen.errors import DocgenError
 from docgen.models import Outcome
 
@@ -103,6 +105,21 @@ def test_a_manifest_line_cut_short_by_a_kill_is_ignored(first) -> None:
         fh.write('{"path": "contracts/Ward 7')
     report = jobs.generate(data, out, today=TODAY)
     assert set(outcomes(report).values()) == {Outcome.UNCHANGED}
+
+
+_DIGEST = st.text("0123456789abcdef", min_size=64, max_size=64)
+_ANY = st.one_of(_DIGEST, st.text(max_size=70), _DIGEST.map(str.upper))
+
+
+@given(st.lists(st.tuples(st.lists(_ANY, max_size=4).map(tuple), st.none() | _ANY),
+                max_size=5))
+def test_the_manifest_entries_read_back_exactly_as_recorded(entries: list) -> None:
+    """Held as raw digests where they are SHA-256 hex, else as read: never altered."""
+    held = Entries()
+    for n, entry in enumerate(entries):
+        held[f"contracts/T{n}.docx"] = entry
+    assert [held[f"contracts/T{n}.docx"] for n in range(len(entries))] == entries
+    assert len(held) == len(entries) and "contracts/T.docx" not in held
 
 
 def test_a_deleted_document_is_written_again(first) -> None:

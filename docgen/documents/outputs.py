@@ -17,7 +17,7 @@ import re
 import shutil
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -187,7 +187,7 @@ class Manifest:
 
     root: Path
     # rel -> (hashes, oldest first; source: a digest of what the last of them was made from)
-    files: dict[str, tuple[tuple[str, ...], str | None]]
+    files: MutableMapping[str, Entry]
     notes: list[Problem] = field(default_factory=list)  # what was wrong with the journal
     _fd: int | None = None
     _fd_pid: int = 0
@@ -203,7 +203,7 @@ class Manifest:
         try:
             files, damaged = _read_journal(path)
         except OSError as exc:
-            files, damaged = {}, 0
+            files, damaged = Entries(), 0
             notes = [os_problem(exc, "cannot be read, so it is rebuilt from the documents",
                                 path)]
         else:
@@ -277,13 +277,63 @@ class Manifest:
                     fh.write(line.encode("utf-8") + b"\n")
 
 
-def _read_journal(path: Path) -> tuple[dict[str, tuple[tuple[str, ...], str | None]], int]:
+Entry = tuple[tuple[str, ...], str | None]  # a file's hashes, oldest first, and its source
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+class Entries(MutableMapping[str, Entry]):
+    """The manifest's entries, each held as the raw bytes of its digests where it can be.
+
+    An entry as text is ~330 bytes of Python objects beside its name (a tuple of 64-character
+    strings in a tuple); as one bytes object of raw digests, 97. At 50,000 documents that is
+    ~12 MB less, held through a re-run and while the journal is compacted. An entry whose
+    hashes or source are not all SHA-256 hex digests (an older or edited journal) is kept as
+    it was read: every entry reads back exactly as written.
+    """
+
+    __slots__ = ("_packed",)
+
+    def __init__(self) -> None:
+        self._packed: dict[str, Entry | bytes] = {}
+
+    def __getitem__(self, rel: str) -> Entry:
+        value = self._packed[rel]
+        if type(value) is not bytes:
+            return value  # type: ignore[return-value]
+        count = value[0]
+        hashes = tuple(value[1 + 32 * k:33 + 32 * k].hex() for k in range(count))
+        source = value[1 + 32 * count:]
+        return hashes, source.hex() if source else None
+
+    def __setitem__(self, rel: str, entry: Entry) -> None:
+        hashes, source = entry
+        if (len(hashes) < 256 and all(_HEX_DIGEST.fullmatch(h) for h in hashes)
+                and (source is None or _HEX_DIGEST.fullmatch(source))):
+            self._packed[rel] = bytes((len(hashes),)) + b"".join(
+                bytes.fromhex(h) for h in (*hashes, *([source] if source else [])))
+        else:
+            self._packed[rel] = entry
+
+    def __delitem__(self, rel: str) -> None:
+        del self._packed[rel]
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._packed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+
+def _read_journal(path: Path) -> tuple[Entries, int]:
     """Read a manifest journal a line at a time: each file's hashes, oldest first, and source.
 
     Returns them and the number of damaged lines (not JSON, not UTF-8, no path). The last
     line cut short by a killed run is not damage: the entries before it stand.
     """
-    files: dict[str, tuple[tuple[str, ...], str | None]] = {}
+    files = Entries()
     damaged = 0
     if not path.exists():
         return files, 0
@@ -304,8 +354,7 @@ def _read_journal(path: Path) -> tuple[dict[str, tuple[tuple[str, ...], str | No
     return files, damaged
 
 
-def _add_entry(files: dict[str, tuple[tuple[str, ...], str | None]], rel: str,
-               entry: dict[str, object]) -> None:
+def _add_entry(files: Entries, rel: str, entry: dict[str, object]) -> None:
     """Add one journal line's hash and source to the entry of ``rel``."""
     hashes, source = files.get(rel, ((), None))
     digest = entry.get("sha256")

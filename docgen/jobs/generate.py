@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docgen import __version__, schema
-from docgen.atomic import atomic_write
+from docgen.atomic import atomic_file
 from docgen.context import DocumentPlan, agreement_title
 from docgen.documents.outputs import (
     MANIFEST,
@@ -345,9 +346,9 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
         warned(template_warnings)
 
     items: list[tuple[DocumentKind, int, str]] = []
-    for kind in kinds:
-        names = unique_names([kind.title(row) for row in kind.rows(cohort)], ".docx")
-        items += [(kind, i, f"{kind.folder}/{name}") for i, name in enumerate(names)]
+    for kind in kinds:  # the names go as soon as their paths are made (~5 MB at 50,000)
+        items += [(kind, i, f"{kind.folder}/{name}") for i, name in enumerate(
+            unique_names([kind.title(row) for row in kind.rows(cohort)], ".docx"))]
     if started:
         started(len(items))
     make = partial(_maker, cohort, compiled, today=today, force=force, dry_run=dry_run)
@@ -492,8 +493,11 @@ def _remember_run(outdir: Path, inputs: str, result: GenerateReport) -> None:
              "layout": asdict(result.layout) if result.layout else None,
              **{key: [asdict(p) for p in getattr(result, key)]
                 for key in ("skipped", "warnings", "notes")}}
-    with suppress(OSError):  # only a shortcut is lost: the next run reads everything
-        atomic_write(outdir / LAST_RUN, json.dumps(saved, ensure_ascii=False).encode())
+    # only a shortcut is lost when it cannot be written: the next run reads everything
+    with suppress(OSError), atomic_file(outdir / LAST_RUN) as fh:
+        text = io.TextIOWrapper(fh, "utf-8")  # streamed: ~3 MB at 50,000, held twice if whole
+        json.dump(saved, text, ensure_ascii=False)
+        text.detach()  # flushed; the file itself is atomic_file's to close
 
 
 def _kinds(only: str | None) -> list[DocumentKind]:
