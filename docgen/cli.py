@@ -228,6 +228,12 @@ def fields(template: Path, data: Path | None) -> None:
         wide = max(len(n) for n, _ in report.offered)
         for name, source in report.offered:
             click.echo(f"{name:<{wide}}  {source}")
+    if report.unshown:
+        click.echo("Columns of the cohort this template does not use (their values are in no "
+                   "document):")
+        wide = max(len(n) for n, _ in report.unshown)
+        for name, source in report.unshown:
+            click.echo(f"{name:<{wide}}  {source}")
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
     for note in report.notes:

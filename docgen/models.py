@@ -121,6 +121,9 @@ class Cohort:
     sessions: Sequence[Session] = ()
     pairs: Sequence[Pair] = ()
     extra_fields: frozenset[str] = frozenset()
+    # each extra column where it was read: (sheet, the sheet's name in the file, header row,
+    # key, header), so that a column no template shows can be named
+    extra_columns: tuple[tuple[str, str, int, str, str], ...] = ()
 
     @cached_property
     def _session_index(self) -> SessionIndex:

@@ -167,7 +167,7 @@ PROGRAMME_SETTING: dict[str, Column] = {c.key: c for c, _default in PROGRAMME_SE
 PROGRAMME = Sheet(
     "Programme",
     "programme.csv",
-    (Column("Setting", required=True), Column("Value")),
+    (Column("Setting", required=True), Column("Value", required=True)),
     required=False,
     help="Two columns, Setting | Value. Blank settings take the defaults shown.",
 )
@@ -237,6 +237,8 @@ MENTORING = Sheet(
 )
 
 SHEETS: tuple[Sheet, ...] = (PROGRAMME, TEAMS, SESSIONS, MENTORING)
+
+INSTRUCTIONS = "Instructions"  # the starter workbook's first sheet: docgen's words, not data
 
 # The starter workbook shows one example row on each sheet; a row whose first required cell
 # begins with this mark is an example, and reading leaves it out.

@@ -46,6 +46,21 @@ def test_fields_lists_each_field_and_its_source() -> None:
     assert "records" in lines
 
 
+def test_fields_lists_the_cohorts_columns_the_template_does_not_use(tmp_path: Path) -> None:
+    from conftest import small_rows
+
+    from docgen.cohort.starter import write_cohort_workbook
+
+    rows = small_rows()
+    rows["Teams"][0]["location"] = "Room 7"  # meant as Venue: in no document
+    write_cohort_workbook(tmp_path / "cohort.xlsx", rows)
+    code, output = run("fields", str(ROOT / "templates" / "coaching_contract.docx"),
+                       "--data", str(tmp_path / "cohort.xlsx"))
+    assert code == 0, output
+    assert "Columns of the cohort this template does not use" in output
+    assert "location  Teams › location" in output
+
+
 def test_fields_flags_a_field_the_cohort_lacks(tmp_path: Path) -> None:
     import docx
 

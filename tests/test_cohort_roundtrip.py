@@ -42,7 +42,7 @@ DIALECTS = st.fixed_dictionaries({
 def teams(draw: st.DrawFn, text: st.SearchStrategy[str]) -> list[list[object]]:
     count = draw(st.integers(1, 6))
     return [[f"T{i}", draw(text), draw(text), draw(text), draw(text),
-             draw(st.one_of(st.none(), st.integers(0, 99))),
+             draw(st.one_of(st.none(), st.integers(1, 99))),  # 0 is refused: not a count
              draw(st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31))))]
             for i in range(count)]
 

@@ -52,10 +52,12 @@ def test_misspelt_headers_are_named_with_the_header_meant(tmp_path: Path) -> Non
         '{{ organization }}; did you mean "Organisation"? If so, rename the header',
         "cohort.xlsx › Teams › row 1: there is no \"Coach\" column, so every team has no coach: "
         "the contract's coach and signature lines will be empty; add the column",
-        'cohort.xlsx › Sessions › row 1 › Session date: unknown column, kept as the extra field '
-        '{{ session_date }}; did you mean "Date"? If so, rename the header',
-        'cohort.xlsx › Sessions › row 1 › Start: unknown column, kept as the extra field '
-        '{{ start }}; did you mean "Start time"? If so, rename the header',
+        "cohort.xlsx › Sessions › row 1 › Session date: unknown column, not read: a session's "
+        "values go into its form from the Sessions sheet's own columns only; did you mean "
+        '"Date"? If so, rename the header',
+        "cohort.xlsx › Sessions › row 1 › Start: unknown column, not read: a session's values "
+        "go into its form from the Sessions sheet's own columns only; did you mean "
+        '"Start time"? If so, rename the header',
     ]
     cohort, _problems = read_cohort(path)
     assert cohort.teams[0].extra == {"teamname": "Ward 7 Falls", "coaches": "Jo",

@@ -76,12 +76,27 @@ class SheetScan:
     """What one sheet's file says that calamine does not: failed cells, totals rows, extent.
 
     ``errors`` maps a 1-based row to its (0-based column, error) cells; ``skip`` holds the
-    1-based rows of Excel tables' totals rows; ``extent`` is None when it is known to be small.
+    1-based rows of Excel tables' totals rows; ``extent`` is None when it is known to be small;
+    ``merges`` are the merged ranges where calamine does not give them (.ods).
     """
 
     errors: dict[int, list[tuple[int, CellError]]] = field(default_factory=dict)
     skip: frozenset[int] = frozenset()
     extent: Extent | None = None
+    merges: list[Merge] = field(default_factory=list)
+
+
+# A merged range of cells: first row, first column, last row, last column, all 0-based.
+Merge = tuple[int, int, int, int]
+MAX_MERGES = 10_000  # merged ranges read from a sheet; beyond, a sheet is not a cohort's
+
+
+def column_index(letters: bytes | str) -> int:
+    """Return the 0-based column of letters: A -> 0, XFD -> 16383."""
+    index = 0
+    for letter in letters.decode() if isinstance(letters, bytes) else letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
 
 
 def column_letters(column: int) -> str:

@@ -44,8 +44,28 @@ def resemblance(key: str, known: str) -> float:
     return 0.0
 
 
+# Other words admins use for docgen's columns (keys): taken to mean the column when the sheet
+# lacks it, as a misspelling is. A sheet that has the column keeps the other as an extra field.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "location": ("venue",), "room": ("venue", "location"), "place": ("venue", "location"),
+    "venue": ("location",), "start_date": ("first_session",), "end_time": ("finish_time",),
+    "end": ("finish_time",), "to": ("finish_time",), "from": ("start_time",),
+    "notes": ("comments",), "note": ("comments",), "remarks": ("comments",),
+    "frequency_weeks": ("meet_every_weeks",), "every_weeks": ("meet_every_weeks",),
+    "weeks": ("meet_every_weeks",), "email": ("coach_email", "contact_email"),
+    "session_type": ("mode",), "type": ("mode",), "issues": ("issues_arising",),
+    "actions": ("action",), "next_meeting": ("date_of_next_meeting",),
+    "members": ("team_members",), "practitioner": ("qi_practitioner",),
+}
+
+
 def nearest(key: str, known: Iterable[str]) -> str | None:
-    """Return the known key that ``key`` most resembles, or None if it resembles none."""
+    """Return the known key that ``key`` means (:data:`SYNONYMS`) or most resembles, or None
+    if it resembles none."""
+    known = set(known)
+    meant = next((k for k in SYNONYMS.get(key, ()) if k in known), None)
+    if meant is not None:
+        return meant
     scored = [(resemblance(key, k), k) for k in known]
     best = max(scored, default=(0.0, ""))
     return best[1] if best[0] > 0 else None

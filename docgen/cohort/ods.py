@@ -14,7 +14,15 @@ import re
 import zlib
 from pathlib import Path
 
-from docgen.cohort.cells import CellError, Extent, SheetScan, Uncalculated, check_extent
+from docgen.cohort.cells import (
+    MAX_MERGES,
+    CellError,
+    Extent,
+    Merge,
+    SheetScan,
+    Uncalculated,
+    check_extent,
+)
 from docgen.errors import DocgenError, Problem
 from docgen.safezip import limits, open_package, read_member, verify_members
 
@@ -24,6 +32,7 @@ _TOKEN = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell
 _NAME = re.compile(rb'\btable:name="([^"]*)"')
 _ROWS = re.compile(rb'\btable:number-rows-repeated="([0-9]{1,9})"')
 _COLUMNS = re.compile(rb'\btable:number-columns-repeated="([0-9]{1,9})"')
+_SPANNED = re.compile(rb'\btable:number-(rows|columns)-spanned="([0-9]{1,9})"')
 _ERROR = re.compile(rb'\bcalcext:value-type="error"')
 _VALUE_TYPE = re.compile(rb"\boffice:value-type=")
 _FORMULA = re.compile(rb'\btable:formula="([^"]*)"')
@@ -43,6 +52,7 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
         verify_members(zf, path, limit=lim)
         data = read_member(zf, "content.xml", path, lim)
     sheets: dict[str, tuple[Extent, list[tuple[int, int, int, int, CellError]]]] = {}
+    merged: dict[str, list[Merge]] = {}
     name, row, column, rows = "", 0, 0, 1
     extent, failed = Extent(), []
     for m in _TOKEN.finditer(data):
@@ -64,6 +74,11 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
         elif not end:  # a cell
             found = _COLUMNS.search(attrs)
             columns = max(int(found.group(1)), 1) if found else 1
+            if b"spanned" in attrs:  # a merged cell: LibreOffice's Merge Cells
+                spans = {k: int(v) for k, v in _SPANNED.findall(attrs)}
+                down, across = spans.get(b"rows", 1), spans.get(b"columns", 1)
+                if (down > 1 or across > 1) and len(merged.setdefault(name, [])) < MAX_MERGES:
+                    merged[name].append((row, column, row + down - 1, column + across - 1))
             empty = closed or data.startswith(b"</table:", m.end())
             if not empty or _VALUE_TYPE.search(attrs):
                 extent.add(row, column, row + rows - 1, column + columns - 1)
@@ -74,7 +89,8 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
     scans = {}
     for sheet, (found_extent, errors) in sheets.items():
         check_extent(found_extent, str(path), sheet)
-        scans[sheet] = SheetScan(errors=_place(errors, str(path), sheet))
+        scans[sheet] = SheetScan(errors=_place(errors, str(path), sheet),
+                                 merges=merged.get(sheet, []))
     return scans
 
 

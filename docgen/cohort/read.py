@@ -126,10 +126,16 @@ def _build(path: Path, tables: dict[str, Table],
     sessions = sheetrows.sessions(tables.get(schema.SESSIONS.name), programme, shared, ids,
                              problems)
     pairs = sheetrows.pairs(tables.get(schema.MENTORING.name), programme, shared, problems)
-    extra = set()
-    for t in tables.values():
-        extra |= set(t.headers) - t.sheet.keys
-    return Cohort(path, programme, teams, sessions, pairs, frozenset(extra)), problems
+    # The Programme's and Sessions' other columns are warned of, never fields of a document.
+    columns = tuple((t.sheet.name, t.label, t.header_row, key, header)
+                    for t in tables.values() if t.sheet in (schema.TEAMS, schema.MENTORING)
+                    for key, header in t.headers.items() if key not in t.sheet.keys)
+    return Cohort(path, programme, teams, sessions, pairs,
+                  frozenset(key for *_where, key, _h in columns), columns), problems
+
+
+# Settings that count sessions or months: 0 would be replaced by the default without a word.
+_COUNTS = frozenset({"review_after_sessions", "course_months"})
 
 
 def _setting(column: Column | None, value: object) -> str:
@@ -143,7 +149,11 @@ def _setting(column: Column | None, value: object) -> str:
         raise ValueError(f'"{typed}" is not one of the choices: choose '
                          f'{" or ".join(column.choices)} from the drop-down')
     if kind is Kind.INT:
-        return str(parse_int(value))
+        number = parse_int(value)
+        if number < 1 and column is not None and column.key in _COUNTS:
+            raise ValueError(f"{number} is not a count: type a whole number from 1, or leave "
+                             "the value blank for the default")
+        return str(number)
     if kind is Kind.YESNO:
         yes, no = schema.YES_NO
         return yes if parse_yes_no(value) else no
@@ -169,19 +179,34 @@ def _programme(table: Table | None, problems: list[Problem]) -> Programme:
     values = dict(schema.PROGRAMME_DEFAULTS)
     read: dict[str, rows.Row] = {}
     if table is not None:
+        for key, header in table.headers.items():
+            if key not in schema.PROGRAMME.keys:
+                table.warn(f'the column "{header}" is not read: the Programme sheet gives '
+                           "each setting in the Setting and Value columns only",
+                           row=table.header_row, column=header)
         for n, cells in table.rows:
             setting = header_key(cells.get(_SETTING))
             if not setting:
+                if not is_blank(cells.get(_VALUE)):
+                    table.warn(f'"{rows.display(cells.get(_VALUE))}" has no setting beside it, '
+                               "so it is not read: type the setting's name in the Setting "
+                               "column (or join the value to the one above it)", row=n,
+                               column=table.headers.get(_VALUE, _VALUE))
                 continue
             value = cells.get(_VALUE)
             _check_setting(table, n, setting, read)
             row = read[setting] = rows.Row(table, n, {_VALUE: value}, problems)
             if is_blank(value):
                 continue
+            column = schema.PROGRAMME_SETTING.get(setting)
             try:
-                values[setting] = _setting(schema.PROGRAMME_SETTING.get(setting), value)
+                values[setting] = _setting(column, value)
             except ValueError as exc:
                 row.problem(_VALUE, str(exc))
+            else:
+                if type(value) is not str and (
+                        note := rows.cell_note(column.kind if column else Kind.TEXT, value)):
+                    table.warn(note, row=n, column=table.headers.get(_VALUE, _VALUE))
 
     numbers: dict[str, object] = {}
     for attr, setting, parse, default in _NUMBERS:

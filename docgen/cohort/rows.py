@@ -73,8 +73,59 @@ def parse_mode(value: object) -> str:
     raise ValueError(f'"{clean_text(value)}" is not a mode (use one of: {", ".join(schema.MODES)})')
 
 
+def parse_count(value: object) -> int:
+    """Read a count of sessions or weeks: a whole number from 1.
+
+    0 would read as no value at all (a document showing "After  sessions"), so it is refused
+    rather than lost.
+    """
+    count = parse_int(value)
+    if count < 1:
+        raise ValueError(f"{count} is not a count: type a whole number from 1, or leave the "
+                         "cell blank for the programme's setting")
+    return count
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # the years a programme's dates fall in (the log's too)
+
+
+def parse_programme_date(value: object) -> dt.date:
+    """Read a date of the programme: as :func:`parse_date`, from 2000 to 2099.
+
+    A small number in a date cell (3.4) is an Excel date in January 1900, never meant.
+    """
+    day = parse_date(value)
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{format_date(day)} is not a date of the programme (from "
+                         f"{FIRST_YEAR} to {LAST_YEAR}): type the date as day/month/year")
+    return day
+
+
+def cell_note(kind: Kind, cell: object) -> str | None:
+    """Return a warning for a cell that is not text, read but probably not as meant; None
+    for most cells. Called only for cells that are not strings (the few dates and numbers).
+
+    - a date cell in a text column: Excel turns "1-2" or "Sep-26" into dates;
+    - a date cell holding a time of day too: the date column does not keep it;
+    - a bare number before 8 in a time column: "2" is 02:00, where 2pm was likely meant.
+    """
+    if kind in (Kind.TEXT, Kind.NAMES, Kind.EMAIL) and isinstance(cell, dt.date | dt.time):
+        return (f"is a date or time cell (read as \"{display(cell)}\"): if Excel turned "
+                "what was typed into a date, type it again as text, starting with an "
+                "apostrophe (')")
+    if kind is Kind.DATE and isinstance(cell, dt.datetime) and cell.time() != dt.time():
+        return (f"holds a time of day too ({format_time(cell.time())}), which a date column "
+                "does not keep: type the time in its own column (Start time, for a session)")
+    if (kind is Kind.TIME and isinstance(cell, int | float) and not isinstance(cell, bool)
+            and 1 <= cell < 8):
+        return (f"the number {cell:g} is read as {format_time(parse_time(cell))}: if the "
+                "afternoon was meant, type the time as 14:00")
+    return None
+
+
 _PARSERS: dict[Kind, Callable[[object], object]] = {
-    Kind.DATE: parse_date, Kind.TIME: parse_time, Kind.INT: parse_int, Kind.MODE: parse_mode,
+    Kind.DATE: parse_programme_date, Kind.TIME: parse_time, Kind.INT: parse_count,
+    Kind.MODE: parse_mode,
     Kind.YESNO: parse_yes_no,
 }
 _EMPTY: dict[Kind, object] = {Kind.TEXT: "", Kind.EMAIL: "", Kind.NAMES: (), Kind.MODE: ""}
@@ -264,7 +315,7 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
     for column in sheet.columns:
         read, blank = _reader(column, programme, shared)
         steps.append((column.key, column.field, read, blank,
-                      _check(column, rules.get(column.field))))
+                      _check(column, rules.get(column.field)), column.kind))
     extra_keys = tuple(k for k in table.headers if k not in sheet.keys)
     in_order = operator.itemgetter(*(f.name for f in fields(model)))  # type: ignore[arg-type]
     out = Packed(model)
@@ -273,12 +324,17 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
         count += 1
         row = Row(table, n, cells, problems)
         values = unfilled.copy()
-        for key, attr, read, blank, check in steps:
+        for key, attr, read, blank, check, kind in steps:
+            cell = cells.get(key)
             try:
-                values[attr] = read(cells.get(key))
+                values[attr] = read(cell)
             except ValueError as exc:
                 row.problem(key, str(exc))
                 values[attr] = blank
+            else:
+                if type(cell) is not str and cell is not None and (
+                        note := cell_note(kind, cell)):
+                    row.warning(key, note)
             if check is not None:
                 check(values, row)
         if row.warnings:

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from docgen.cohort.biff import scan_xls
-from docgen.cohort.cells import CellError, SheetScan, Uncalculated
+from docgen.cohort.cells import MAX_MERGES, CellError, Merge, SheetScan, Uncalculated
 from docgen.cohort.ods import scan_ods
 from docgen.cohort.xlsx import XlsxPackage
 from docgen.errors import DocgenError, Problem
@@ -58,6 +58,7 @@ class Workbook:
         self._scan: Callable[[str], SheetScan] = (
             package.scan if package else lambda name: scans.get(name) or SheetScan())
         self._package = package
+        self.merges: dict[str, list[Merge]] = {}  # by sheet, once its rows are asked for
         try:
             self._book = CalamineWorkbook.from_path(str(path))
             self.sheet_names: list[str] = list(self._book.sheet_names)
@@ -78,7 +79,8 @@ class Workbook:
         """
         scan = self._scan(name)
         if self._package is not None and self._package.is_large(name):
-            return self._values(scan, self._chunks(self._package, name), name)
+            self.merges[name] = self._package.merges(name)
+            return self._values(scan, self._chunks(self._package, name), name, self.merges[name])
         try:
             sheet = self._book.get_sheet_by_name(name)
         except BaseException as exc:  # calamine's XmlError and kin: the sheet's XML is damaged
@@ -87,8 +89,12 @@ class Workbook:
             raise DocgenError(Problem(f"the sheet cannot be read ({exc})", file=str(self.path),
                                       sheet=name)) from None
         start = sheet.start
+        merges = scan.merges or [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in
+                                 (sheet.merged_cell_ranges or ())[:MAX_MERGES]]
+        self.merges[name] = merges
         # iter_rows gives every row from row 1, each from the first used column on
-        return self._values(scan, [(1, start[1] if start else 0, sheet.iter_rows())], name)
+        return self._values(scan, [(1, start[1] if start else 0, sheet.iter_rows())], name,
+                            merges)
 
     @staticmethod
     def _chunks(package: XlsxPackage, name: str) -> Iterator[_Block]:
@@ -108,10 +114,11 @@ class Workbook:
             if start:  # to_python gives the rows from the first used one, as iter_rows not
                 yield start[0] + 1, start[1], rows
 
-    def _values(self, scan: SheetScan, blocks: Iterable[_Block], name: str
-                ) -> Iterator[tuple[int, list[object]]]:
+    def _values(self, scan: SheetScan, blocks: Iterable[_Block], name: str,
+                merges: list[Merge]) -> Iterator[tuple[int, list[object]]]:
         try:
-            yield from self._cells(scan, blocks)
+            cells = self._cells(scan, blocks)
+            yield from _filled_down(cells, merges) if merges else cells
         except BaseException as exc:
             if not _failed(exc):
                 raise
@@ -154,6 +161,34 @@ class Workbook:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _filled_down(rows: Iterable[tuple[int, list[object]]], merges: list[Merge]
+                 ) -> Iterator[tuple[int, list[object]]]:
+    """Give each row a merged range spans down the value of the range's first cell.
+
+    Excel and LibreOffice keep a merged range's value in its first cell and show it across
+    the range: an organisation merged over three teams' rows is each team's. Only the first
+    column is filled: a range merged across columns shows one value, the first column's
+    (the tables say so, see :mod:`docgen.cohort.tables`).
+    """
+    starts: dict[int, list[tuple[int, int]]] = {}  # 1-based first row -> (column, last row)
+    for r1, c1, r2, _c2 in merges:
+        if r2 > r1:
+            starts.setdefault(r1 + 1, []).append((c1, r2 + 1))
+    active: list[tuple[int, int, object]] = []  # (column, last row, value) spanning down
+    for n, values in rows:
+        if active:
+            active = [a for a in active if a[1] >= n]
+            for column, _last, value in active:
+                values.extend([None] * (column + 1 - len(values)))
+                if values[column] is None:
+                    values[column] = value
+        for column, last in starts.pop(n, ()):
+            value = values[column] if column < len(values) else None
+            if value is not None:
+                active.append((column, last, value))
+        yield n, values
 
 
 def _failed(exc: BaseException) -> bool:

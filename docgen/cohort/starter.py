@@ -22,9 +22,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from docgen import schema
 from docgen.atomic import atomic_file
-from docgen.schema import Column, Kind, Sheet
+from docgen.schema import INSTRUCTIONS, Column, Kind, Sheet
 
-INSTRUCTIONS = "Instructions"
 LAST_ROW = 1000  # drop-downs, prompts and formats reach this far, so new rows get them too
 DATE_FORMAT = "dd/mm/yyyy"
 TIME_FORMAT = "hh:mm"

@@ -11,18 +11,25 @@ read is a problem (a CSV row with more cells than its header).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen import schema
 from docgen.cohort import names
-from docgen.cohort.cells import column_letters
+from docgen.cohort.cells import Merge, column_letters
 from docgen.cohort.csvfiles import HEAD_ROWS, read_csv
 from docgen.cohort.sheets import Workbook
 from docgen.errors import DocgenError, Problem
 from docgen.schema import Kind, Sheet
-from docgen.values import clean_text, header_key, is_blank
+from docgen.values import (
+    clean_text,
+    header_key,
+    is_blank,
+    parse_date,
+    parse_int,
+    parse_time,
+)
 
 HEADER_SEARCH_ROWS = HEAD_ROWS  # a title row or two above the header is common
 _TOTALS = frozenset({"total", "totals", "grand total", "grand totals", "sub total", "subtotal",
@@ -68,6 +75,16 @@ def workbook_tables(wb: Workbook, path: Path, problems: list[Problem],
             warnings.append(Problem(
                 f'is not read: docgen reads the sheet named "{like.name}"; if this sheet holds '
                 f"the {like.name.lower()}, rename it {like.name}", file=str(path), sheet=name))
+    for name in wb.sheet_names:
+        key = header_key(name)
+        if key not in known and key != header_key(schema.INSTRUCTIONS) and (
+                names.resembled_sheet(name, schema.SHEETS) is None) and (
+                like := _columns_of(wb, name)) is not None:
+            warnings.append(Problem(
+                f"is not read: its header row has the {like.name} sheet's columns, but docgen "
+                f'reads only the sheet named "{like.name}"; if docgen should read this one, '
+                f'rename it "{like.name}" (or move its rows there)', file=str(path),
+                sheet=name))
     tables: dict[str, Table] = {}
     for sheet in schema.SHEETS:
         name = by_key.get(header_key(sheet.name))
@@ -82,10 +99,29 @@ def workbook_tables(wb: Workbook, path: Path, problems: list[Problem],
         except DocgenError as exc:  # a damaged sheet: the others are still checked
             problems += exc.problems
             continue
-        table = find_table(sheet, str(path), name, rows, problems, warnings)
+        table = find_table(sheet, str(path), name, rows, problems, warnings,
+                           merges=wb.merges.get(name, ()))
         if table is not None:
             tables[sheet.name] = table
     return tables
+
+
+def _columns_of(wb: Workbook, name: str) -> Sheet | None:
+    """Return the sheet whose header row a sheet docgen does not read has, if any (as
+    :func:`find_table` finds a header: a required column, or two known ones)."""
+    try:
+        for n, cells in wb.rows(name):
+            keys = {header_key(clean_text(c)) for c in cells}
+            alike = [(len(keys & sheet.keys), i) for i, sheet in enumerate(schema.SHEETS)
+                     if keys & {c.key for c in sheet.columns if c.required}
+                     or len(keys & sheet.keys) >= 2]
+            if alike:  # the sheet whose columns it shares most
+                return schema.SHEETS[max(alike)[1]]
+            if n >= HEADER_SEARCH_ROWS:
+                break
+    except DocgenError:  # a damaged sheet docgen would not read anyway
+        pass
+    return None
 
 
 def csv_tables(folder: Path, problems: list[Problem],
@@ -130,7 +166,7 @@ def csv_tables(folder: Path, problems: list[Problem],
 def find_table(sheet: Sheet, file: str, label: str,
                rows: Iterable[tuple[int, Iterable[object]]],
                problems: list[Problem], warnings: list[Problem] | None = None, *,
-               csv: bool = False) -> Table | None:
+               csv: bool = False, merges: Sequence[Merge] = ()) -> Table | None:
     """Find the header row, map columns to keys, and stream the non-blank data rows.
 
     Returns None, with the problem added, when no header row or a required column is missing.
@@ -168,7 +204,38 @@ def find_table(sheet: Sheet, file: str, label: str,
         return None
     unnamed = [i for i, text in enumerate(headers) if not header_key(text)]
     table.rows = _data(table, it, index, unnamed, len(headers), csv, problems)
+    if merges:
+        _merged(table, headers, merges)
     return table
+
+
+def _merged(table: Table, headers: list[str], merges: Sequence[Merge]) -> None:
+    """Warn of each merged range among the data rows: what its single value is read as.
+
+    A range merged down is read as its first cell's value on every row it spans (see
+    :mod:`docgen.cohort.sheets`); one merged across columns gives its value to its first column
+    only, and the others read as empty.
+    """
+    def name(column: int) -> str:
+        text = headers[column] if column < len(headers) else ""
+        return f'"{text}"' if header_key(text) else f"column {column_letters(column)}"
+
+    found = sorted(m for m in merges if m[0] + 1 > table.header_row and (
+        m[2] > m[0] or m[3] > m[1]))
+    for r1, c1, r2, c2 in found[:_ROWS_NAMED]:
+        ref = f"{column_letters(c1)}{r1 + 1}:{column_letters(c2)}{r2 + 1}"
+        said = []
+        if r2 > r1:
+            said.append(f"its value is read on each of rows {r1 + 1} to {r2 + 1}")
+        if c2 > c1:
+            others = ", ".join(name(c) for c in range(c1 + 1, c2 + 1))
+            said.append(f"it is read as {name(c1)} only, and {others} as empty")
+        table.warn(f"cells {ref} are merged: {'; '.join(said)}; if that is not what is meant, "
+                   "unmerge them and type each row's values", row=r1 + 1,
+                   column=headers[c1] if c1 < len(headers) and header_key(headers[c1]) else None)
+    if len(found) > _ROWS_NAMED:
+        table.warn(f"{len(found) - _ROWS_NAMED:,} more merged ranges are read the same way: "
+                   "each range's value on every row it spans, in its first column only")
 
 
 def _header(headers: list[str], key: str) -> str:
@@ -196,9 +263,16 @@ def _columns(table: Table, headers: list[str], csv: bool) -> dict[str, int]:
         index[key] = i
         table.headers[key] = text
         like = None if key in sheet.keys else names.nearest(key, sheet.keys - present)
-        if like is not None:
-            table.warn(f"unknown column, kept as the extra field {{{{ {key} }}}}; did you mean "
-                       f'"{sheet.column(like).header}"? If so, rename the header',
+        meant = f'did you mean "{sheet.column(like).header}"? If so, rename the header' if (
+            like is not None) else ""
+        if sheet is schema.SESSIONS and key not in sheet.keys:
+            # a session's own columns fill its form and row; others reach no document
+            table.warn(f"unknown column, not read: a session's values go into its form from "
+                       "the Sessions sheet's own columns only"
+                       f"{'; ' + meant if meant else ' (Comments takes notes)'}",
+                       row=table.header_row, column=text)
+        elif like is not None:
+            table.warn(f"unknown column, kept as the extra field {{{{ {key} }}}}; {meant}",
                        row=table.header_row, column=text)
     return index
 
@@ -233,7 +307,14 @@ def _data(table: Table, it: Iterator[tuple[int, Iterable[object]]], index: dict[
             continue
         first = row.get(first_key)
         if type(first) is str and first.lstrip().startswith(schema.EXAMPLE_MARK):
-            continue  # the starter workbook's example row, marked as such: never data
+            # the starter workbook's example row, marked as such: never data
+            if typed := _typed_over_example(table, row):
+                table.warn(f'starts with "{schema.EXAMPLE_MARK}", as the starter workbook\'s '
+                           f"example row does, so it is not read; but {typed} hold other "
+                           "values than the example's: if this row is real, replace "
+                           f'"{first.strip()}" with its own value', row=n,
+                           column=table.headers.get(first_key))
+            continue
         if totals and (first is None or type(first) is str and (  # most rows: a plain ID
                 not first or first.strip().casefold() in _TOTALS or first.isspace())) and (
                 total := _total(table, row, first_key)):
@@ -246,6 +327,32 @@ def _data(table: Table, it: Iterator[tuple[int, Iterable[object]]], index: dict[
         more = f" and {len(found) - _ROWS_NAMED:,} more" if len(found) > _ROWS_NAMED else ""
         table.warn(f"{_where(i, csv)} has no header but holds values (rows {listed}{more}): "
                    "they are not read; give the column a header to keep them")
+
+
+def _typed_over_example(table: Table, row: dict[str, object]) -> str:
+    """Return the headers of a marked example row's cells that are not the example's (typed
+    over it), as a list to show; "" when the row is the starter's example as written."""
+    example = schema.EXAMPLE_ROWS.get(table.sheet.name, {})
+    changed = [f'"{table.headers.get(key, key)}"' for key, value in row.items()
+               if not is_blank(value) and not _as_example(table.sheet, key, value, example)]
+    return ", ".join(changed)
+
+
+_READ_AS = {Kind.DATE: parse_date, Kind.TIME: parse_time, Kind.INT: parse_int}
+
+
+def _as_example(sheet: Sheet, key: str, value: object, example: dict[str, str]) -> bool:
+    """Tell whether a cell holds the example row's value for its column, however stored."""
+    if key not in example:
+        return False
+    if example[key].startswith(schema.EXAMPLE_MARK):
+        return True  # the marked cell itself
+    read = _READ_AS.get(sheet.column(key).kind) if key in sheet.keys else None
+    try:
+        return read(value) == read(example[key]) if read else (
+            clean_text(value).strip() == example[key])
+    except ValueError:
+        return False
 
 
 def _total(table: Table, row: dict[str, object], key: str) -> str:

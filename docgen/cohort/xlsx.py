@@ -21,7 +21,16 @@ import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from docgen.cohort.cells import CellError, Extent, SheetScan, Uncalculated, check_extent
+from docgen.cohort.cells import (
+    MAX_MERGES,
+    CellError,
+    Extent,
+    Merge,
+    SheetScan,
+    Uncalculated,
+    check_extent,
+    column_index,
+)
 from docgen.errors import DocgenError, Problem
 from docgen.safezip import (
     MIB,
@@ -54,6 +63,8 @@ _ROW_REF = re.compile(rb"\br=[\"']([0-9]{1,9})[\"']")
 _TABLE_REF = re.compile(r"\$?[A-Z]{1,3}\$?(\d+):\$?[A-Z]{1,3}\$?(\d+)")
 _MAX_TOTALS_ROWS = 16  # Excel shows one; a larger count is not believed
 _ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row\s*>")
+_MERGE_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref=[\"']\$?([A-Z]{1,3})"
+                         rb"\$?([1-9][0-9]{0,6}):\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})[\"']")
 _SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData\b[^>]*>")
 _PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -116,6 +127,17 @@ class XlsxPackage:
 
     def _pieces(self, part: str, block: int = MIB) -> Iterator[bytes]:
         return pieces(stream_member(self._zf, part, self.path, self._limits, block))
+
+    def merges(self, name: str) -> list[Merge]:
+        """Return the sheet's merged ranges (``mergeCell``, after its rows), read as a stream:
+        for a large sheet, whose chunks calamine reads without them."""
+        found: list[Merge] = []
+        for piece in self._pieces(self._parts[name]):
+            for m in _MERGE_CELL.finditer(piece):
+                if len(found) < MAX_MERGES:
+                    c1, r1, c2, r2 = m.groups()
+                    found.append((int(r1) - 1, column_index(c1), int(r2) - 1, column_index(c2)))
+        return found
 
     def is_large(self, name: str) -> bool:
         """Tell whether the sheet ``name`` is read in chunks (see :meth:`chunks`)."""

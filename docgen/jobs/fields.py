@@ -36,6 +36,9 @@ class FieldsReport:
     # (first_session_date) and each list item's (r.date_value), named as the template
     # names its items.
     offered: list[tuple[str, str]] = field(default_factory=list)
+    # The cohort's extra columns of this kind's sheet that the template does not use: their
+    # values would be in no document (field, "Sheet › Header").
+    unshown: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def missing(self) -> list[str]:
@@ -50,13 +53,17 @@ def fields(template: Path, data: Path | None = None) -> FieldsReport:
     compiled = compile_template(template)
     kind = _kind_of_template(template, compiled.variables)
     extra: frozenset[str] = frozenset()
+    unshown: list[tuple[str, str]] = []
     if data is not None:
         report = check(data)
         extra = report.cohort.extra_fields
+        unshown = [(key, f"{label} › {header}")
+                   for sheet, label, _row, key, header in report.cohort.extra_columns
+                   if sheet == kind.sheet.name and key not in compiled.variables]
     available = kind.available_fields(extra)
     rows = [(name, available.get(name)) for name in sorted(compiled.variables)]
     return FieldsReport(template, kind.name, rows, list(compiled.warnings), list(compiled.notes),
-                        offered_values(kind, compiled.variables, compiled.loops))
+                        offered_values(kind, compiled.variables, compiled.loops), unshown)
 
 
 def offered_values(kind: DocumentKind, used: frozenset[str],

@@ -135,6 +135,24 @@ def _check_fields(templates: dict[DocumentKind, CompiledTemplate], cohort: Cohor
         raise DocgenError(problems)
 
 
+def _unshown_columns(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate],
+                     warned: list[Problem]) -> list[Problem]:
+    """Warn of each extra column of the cohort that no template made from its sheet shows
+    (its values would reach no document), unless already ``warned`` of (a misspelt header)."""
+    used: dict[str, tuple[set[str], list[str]]] = {}
+    for kind, template in templates.items():
+        names, files = used.setdefault(kind.sheet.name, (set(), []))
+        names.update(template.variables)
+        files.append(template.path.name)
+    said = {(p.sheet, p.row, p.column) for p in warned}
+    return [Problem(f'the column is in no document: {" or ".join(used[sheet][1])} does not use '
+                    f"the field {{{{ {key} }}}}; if the column is one of docgen's, rename it "
+                    f"(`docgen fields` lists them), else add {{{{ {key} }}}} to the template",
+                    file=str(cohort.source), sheet=label, row=row, column=header)
+            for sheet, label, row, key, header in cohort.extra_columns
+            if sheet in used and key not in used[sheet][0] and (label, row, header) not in said]
+
+
 def _maker(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate], *,
            manifest: Manifest, today: dt.date, stamp: str, force: bool, dry_run: bool,
            needed: set[DocumentKind]) -> Callable[[tuple[DocumentKind, int, str]],
@@ -339,7 +357,7 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
     kinds, folder, why, compiled = made or _templates(data, templates, only)
     _check_fields(compiled, cohort, today)
     template_warnings = [Problem(w, file=str(t.path)) for t in compiled.values()
-                         for w in t.warnings]
+                         for w in t.warnings] + _unshown_columns(cohort, compiled, report.warnings)
     if strict and template_warnings:
         raise DocgenError(template_warnings)
     if warned is not None and template_warnings:

@@ -1,0 +1,225 @@
+"""Cells an admin's workbook holds that read otherwise than they look: each arrives as it
+looks, or is named with the way out.
+
+Merged ranges, zero counts, dates Excel made of text, dates holding a time, numbers in time
+cells, sheets under other names, the Programme sheet laid out otherwise, and the starter's
+example row typed over. The .xls and .ods files are made by LibreOffice (skipped without it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import TODAY, small_rows
+
+from docgen import jobs
+from docgen.cohort import read_cohort, xlsx
+from docgen.cohort.starter import write_cohort_workbook
+from docgen.schema import INSTRUCTIONS
+
+SOFFICE = shutil.which("soffice")
+
+
+def read(path: Path) -> tuple[object, list[tuple[str | None, int | None, str | None, str]]]:
+    """Return the cohort and its problems and warnings as (sheet, row, column, message)."""
+    warnings: list = []
+    cohort, problems = read_cohort(path, warnings)
+    return cohort, [(p.sheet, p.row, p.column, p.message) for p in problems + warnings]
+
+
+def three_teams(path: Path) -> Path:
+    """Teams T1-T3 with Organisation merged down over all three and Venue merged down over
+    T1-T2, and T3's Team name merged across into Organisation (C4 then is the merge's)."""
+    rows = small_rows()
+    rows["Teams"] = [{"team_id": f"T{n}", "team_name": f"Team {n}", "coach": "Dr Jo",
+                      "team_members": "Ann", "organisation": "NHS Fife" if n == 1 else None,
+                      "venue": "Room 7" if n == 1 else None} for n in (1, 2, 3)]
+    rows["Sessions"] = []
+    write_cohort_workbook(path, rows)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Teams"]
+    headers = [c.value for c in ws[1]]
+    org = headers.index("Organisation") + 1
+    venue = headers.index("Venue") + 1
+    letter = openpyxl.utils.get_column_letter
+    ws.merge_cells(f"{letter(org)}2:{letter(org)}3")
+    ws.merge_cells(f"{letter(venue)}2:{letter(venue)}3")
+    wb.save(path)
+    return path
+
+
+def assert_merges_read(path: Path) -> None:
+    cohort, notes = read(path)
+    assert [(t.team_id, t.organisation, t.venue) for t in cohort.teams] == [
+        ("T1", "NHS Fife", "Room 7"), ("T2", "NHS Fife", "Room 7"), ("T3", "", "TBC")]
+    merged = sorted(n for n in notes if "merged" in n[3])
+    assert [(sheet, row, column) for sheet, row, column, _m in merged] == [
+        ("Teams", 2, "Organisation"), ("Teams", 2, "Venue")]
+    assert all("its value is read on each of rows 2 to 3" in m for *_w, m in merged)
+
+
+def test_a_range_merged_down_is_read_on_every_row_it_spans_and_said(tmp_path: Path) -> None:
+    assert_merges_read(three_teams(tmp_path / "cohort.xlsx"))
+
+
+def test_a_range_merged_across_columns_says_which_column_reads_it(tmp_path: Path) -> None:
+    path = three_teams(tmp_path / "cohort.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Teams"]
+    ws.merge_cells("B4:C4")  # Team name over Organisation, on T3's row
+    wb.save(path)
+    cohort, notes = read(path)
+    assert cohort.teams[2].team_name == "Team 3" and cohort.teams[2].organisation == ""
+    (across,) = [m for _s, row, _c, m in notes if row == 4]
+    assert 'read as "Team name" only, and "Organisation" as empty' in across
+
+
+def test_merged_ranges_of_a_sheet_read_in_chunks_are_read_alike(tmp_path: Path,
+                                                                monkeypatch) -> None:
+    path = three_teams(tmp_path / "cohort.xlsx")
+    monkeypatch.setattr(xlsx, "LARGE_SHEET", 0)
+    monkeypatch.setattr(xlsx, "CHUNK_BYTES", 300)  # a row or two a chunk
+    monkeypatch.setattr(xlsx, "STRINGS_TIMES", 0)
+    assert_merges_read(path)
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_merged_ranges_read_alike_in_xls_and_ods(tmp_path: Path) -> None:
+    source = three_teams(tmp_path / "cohort.xlsx")
+    for fmt in ("xls", "ods"):
+        with tempfile.TemporaryDirectory() as profile:
+            subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
+                            "--convert-to", fmt, "--outdir", str(tmp_path / fmt), str(source)],
+                           check=True, capture_output=True, timeout=300)
+        assert_merges_read(tmp_path / fmt / f"cohort.{fmt}")
+
+
+def test_a_count_of_zero_is_refused_not_shown_blank(tmp_path: Path) -> None:
+    rows = small_rows()
+    rows["Teams"][0]["review_after_sessions"] = 0
+    rows["Mentoring"][0]["meet_every_weeks"] = 0
+    rows["Programme"] = [{"review_after_sessions": 0, "course_months": 0,
+                          "minimum_coaching_hours": 0}]
+    path = tmp_path / "cohort.xlsx"
+    write_cohort_workbook(path, rows)
+    _cohort, notes = read(path)
+    counts = sorted((sheet, column) for sheet, _r, column, m in notes if "not a count" in m)
+    assert counts == [("Mentoring", "Meet every (weeks)"), ("Programme", "Value"),
+                      ("Programme", "Value"), ("Teams", "Review after sessions")]
+
+
+def test_cells_excel_made_dates_of_or_numbers_of_are_named(tmp_path: Path) -> None:
+    rows = small_rows()
+    rows["Teams"][0]["team_id"] = dt.datetime(2026, 2, 1)  # "1-2", as Excel keeps it
+    rows["Sessions"] = [
+        {"team_id": "T2", "date": dt.datetime(2026, 3, 2, 14, 30), "topic": "time in date"},
+        {"team_id": "T2", "date": dt.date(2026, 3, 9)},
+        {"team_id": "T2", "date": dt.date(2026, 3, 16)},
+        {"team_id": "T2", "date": 3.4, "topic": "a number in a date cell"},
+    ]
+    rows["Programme"] = [{"cohort": dt.datetime(2026, 9, 1)}]  # "Sep-26"
+    path = tmp_path / "cohort.xlsx"
+    write_cohort_workbook(path, rows)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Sessions"]
+    headers = [c.value for c in ws[1]]
+    for row, start, finish in ((3, 2, 3), (4, 14, 15)):  # numbers in General cells
+        for header, value in (("Start time", start), ("Finish time", finish)):
+            cell = ws.cell(row, headers.index(header) + 1, value)
+            cell.number_format = "General"
+    wb.save(path)
+    cohort, notes = read(path)
+    by_place = {(sheet, row, column): message for sheet, row, column, message in notes}
+    assert 'read as "1 February 2026"' in by_place["Teams", 2, "Team ID"]
+    assert 'read as "1 September 2026"' in by_place["Programme", 3, "Value"]
+    assert "holds a time of day too (14:30)" in by_place["Sessions", 2, "Date"]
+    assert "the number 2 is read as 02:00" in by_place["Sessions", 3, "Start time"]
+    assert "the number 3 is read as 03:00" in by_place["Sessions", 3, "Finish time"]
+    assert ("Sessions", 4, "Start time") not in by_place  # 14 is 14:00, plainly
+    assert "January 1900 is not a date of the programme" in by_place["Sessions", 5, "Date"]
+    assert len(cohort.sessions) == 3  # the 1900 one is left out, named
+
+
+def test_a_sheet_holding_a_known_sheets_columns_under_another_name_is_named(
+        tmp_path: Path) -> None:
+    path = tmp_path / "cohort.xlsx"
+    write_cohort_workbook(path, small_rows())
+    wb = openpyxl.load_workbook(path)
+    wb["Sessions"].title = "Meetings"
+    wb.create_sheet("Notes")["A1"] = "free text, no table"
+    wb.save(path)
+    _cohort, notes = read(path)
+    (said,) = [n for n in notes if n[0] == "Meetings"]
+    assert 'has the Sessions sheet\'s columns' in said[3] and 'rename it "Sessions"' in said[3]
+    assert not [n for n in notes if n[0] in ("Notes", INSTRUCTIONS)]
+
+
+def test_the_programme_sheet_without_a_value_column_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "cohort.xlsx"
+    write_cohort_workbook(path, small_rows())
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Programme"]
+    ws["B1"] = "Default"
+    wb.save(path)
+    _cohort, notes = read(path)
+    assert ("Programme", 1, "Value", "the required column 'Value' is missing") in notes
+
+
+def test_programme_values_outside_setting_and_value_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "cohort.xlsx"
+    write_cohort_workbook(path, small_rows())
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Programme"]
+    ws["C1"] = "Notes"
+    ws["C2"] = "agreed with finance"
+    ws.append([None, "2-4 Waterloo Place"])
+    wb.save(path)
+    cohort, notes = read(path)
+    assert 'the column "Notes" is not read' in next(m for s, r, c, m in notes if c == "Notes")
+    assert any('"2-4 Waterloo Place" has no setting beside it' in m for *_w, m in notes)
+    assert "notes" not in cohort.extra_fields
+
+
+def test_the_example_row_typed_over_is_named_the_starters_own_is_not(tmp_path: Path) -> None:
+    path = tmp_path / "cohort.xlsx"
+    write_cohort_workbook(path, small_rows())
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Teams"]
+    ws.insert_rows(2)
+    for cell, value in zip(ws[2], ["e.g. T01", "Reducing falls on Ward 7", "NHS Lothian"],
+                           strict=False):
+        cell.value = value  # the starter's own example, as written: silently not a team
+    ws.insert_rows(3)
+    for cell, value in zip(ws[3], ["e.g. T01", "Sepsis bundle", "NHS Fife"], strict=False):
+        cell.value = value  # the example typed over, its mark left in
+    wb.save(path)
+    cohort, notes = read(path)
+    example = [(row, m) for sheet, row, _c, m in notes if "example" in m]
+    assert [row for row, _m in example] == [3]
+    assert '"Team name", "Organisation" hold other values' in example[0][1]
+    assert [t.team_id for t in cohort.teams] == ["T1", "T2"]
+
+
+def test_a_column_no_document_shows_is_named_by_generate(tmp_path: Path) -> None:
+    """"Ward" resembles no column: check keeps it as a field; generate, whose templates do
+    not use it, says its values reach no document. A session's own extra column is never
+    shown, so check names it at once, with the column it likely means."""
+    rows = small_rows()
+    rows["Teams"][0]["ward"] = "Ward 7"
+    rows["Sessions"][0]["notes"] = "ran over time"
+    path = tmp_path / "cohort.xlsx"
+    write_cohort_workbook(path, rows)
+    cohort, notes = read(path)
+    (session_note,) = [m for sheet, _r, column, m in notes if column == "notes"]
+    assert "not read" in session_note and "Comments" in session_note
+    assert "notes" not in cohort.extra_fields and "ward" in cohort.extra_fields
+    report = jobs.generate(path, tmp_path / "out", today=TODAY)
+    (ward,) = [p for p in report.warnings if p.column == "ward"]
+    assert ward.sheet == "Teams" and "coaching_contract.docx does not use the field" in (
+        ward.message)
