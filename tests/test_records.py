@@ -862,7 +862,7 @@ def test_a_folder_with_good_and_bad_files_makes_a_complete_log(tmp_path: Path) -
     save(contract([FORM_1, FORM_2], [("Jane Smith", "03/04/2026", "Driver diagram", ""),
                                      ("Jane Smith", "10/04/2026 email", "=1+1", "@SUM(1)")]),
          root / "cohort 7" / "T01.docx", PROPS)
-    save(contract([{}]), root / "T02.docx",
+    save(contract([{}], identity=False), root / "T02.docx",  # no Team field naming T01
          {**PROPS, schema.PROP_KEY: "T02", schema.PROP_TEAM_NAME: "Theatres"})
     shutil.copy(FILES / "record_typed_in_original_form.docx", root / "typed.docx")
     (root / "notes.docx").write_text("not a document")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from docgen.ooxml.properties import CORE_PART, core_modified
 from docgen.ooxml.wordtext import Body
 from docgen.records.forms import next_cell, typed_value
 from docgen.safezip import read_member
-from docgen.values import header_key, parse_names, person_key
+from docgen.values import header_key, parse_names, person_key, team_key
 
 __all__ = [
     "SESSIONS_KIND",
@@ -42,6 +42,7 @@ __all__ = [
     "kind_in_properties",
     "members_named",
     "saved_property",
+    "team_field_problem",
 ]
 
 _IDENTITY_RE = re.compile(
@@ -143,6 +144,50 @@ def from_text(body: Body, stop: int, path: Path, source: str) -> Identity:
         problem=Problem(f"has no docgen properties: the team was identified {how}; check it "
                         "is the right team", file=source),
     )
+
+
+def team_field_problem(body: Body, stop: int, who: Identity, source: str) -> Problem | None:
+    """Return a problem when the lines before unit ``stop`` (the first form) name a team
+    other than ``who``, the team of the record's properties, else None.
+
+    The properties decide whose record it is (a Team field typed over must not move the
+    sessions silently to another team, nor be dropped silently): the typing is named. A
+    field naming the team in other words (a customised template's "T04 – Asthma reviews")
+    is no problem.
+    """
+    found = _labelled_lines(body, stop)
+    shown = found.get("team") or found.get("team_name") or found.get("team_id", "")
+    if not shown:
+        return None
+    typed_id = found.get("team_id", "")
+    typed_name = found.get("team_name") or found.get("team", "")
+    if not typed_id and (title := kinds.parse_contract_title(typed_name)):
+        typed_name, typed_id = title
+    whose = f"{who.team_id}'s" if who.team_name == who.team_id else (
+        f'{who.team_id}\'s ("{who.team_name}")')
+    if typed_id and team_key(typed_id) != team_key(who.team_id) or not typed_id and not (
+            _holds(shown, who.team_id, team_key) or _holds(shown, who.team_name, header_key)):
+        return Problem(
+            f'the Team field says "{" ".join(shown.split())}", but this record is {whose}, by '
+            f"its docgen properties: its sessions are logged as {who.team_id}'s; if they are "
+            "another team's, copy them into that team's record (and put the Team field back)",
+            file=source, sheet="Team field")
+    if typed_id and typed_name and header_key(typed_name) != header_key(who.team_name):
+        return Problem(
+            f'the Team field says "{" ".join(shown.split())}", but docgen\'s properties name '
+            f'team {who.team_id} "{who.team_name}": the log names it so; to rename the team, '
+            "change its name on the cohort's Teams sheet", file=source, sheet="Team field")
+    return None
+
+
+def _holds(text: str, part: str, fold: Callable[[str], str]) -> bool:
+    """Tell whether ``text`` holds ``part`` as whole words, both folded by ``fold``."""
+    words = _WORDS.findall(fold(part))
+    have = _WORDS.findall(fold(text))
+    return bool(words) and any(have[i:i + len(words)] == words for i in range(len(have)))
+
+
+_WORDS = re.compile(r"[^\W_]+")
 
 
 def _member_names(text: str) -> tuple[str, ...]:

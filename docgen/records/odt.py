@@ -5,7 +5,8 @@ is XML in a zip: it is opened with :mod:`docgen.safezip` (same size limits, same
 parser) and ``content.xml`` is flattened into the :class:`~docgen.ooxml.wordtext.Body` that
 :mod:`docgen.ooxml.wordtext` makes of ``word/document.xml`` — a unit per body paragraph and
 per table cell, with row and grid column; line breaks as new lines, tabs as tabs, tracked
-deletions, notes, comments and LibreOffice's placeholder prompts left out — so the forms,
+deletions, notes, comments (named apart, by :mod:`~docgen.records.extras`) and LibreOffice's
+placeholder prompts left out; a text box's lines as lines of its paragraph — so the forms,
 table, identity and session readers run on it unchanged. A content control becomes a
 ``text:text-input`` field when LibreOffice saves ODF (or ``loext:content-control`` in newer
 versions): it is a docgen field when its description (or tag, or alias) names one, else its
@@ -24,6 +25,7 @@ from docgen import schema
 from docgen.errors import DocgenError, Problem
 from docgen.ooxml.wordtext import Body, Control, OddValue, Unit
 from docgen.records import identity
+from docgen.records.extras import Comment, odt_comments
 from docgen.safezip import open_package, parse_xml, read_member
 from docgen.values import header_key
 
@@ -98,6 +100,7 @@ class _Flattener:
         self.tables: list[_Table] = []
         self.para: Unit | None = None
         self.cur: Unit | None = None
+        self.frames: list = []  # text boxes anchored to the paragraph being read
         self.by_tag, self.by_alias = _field_names()
 
     def finish(self, unit: Unit | None) -> None:
@@ -134,7 +137,11 @@ class _Flattener:
             self.finish(self.para)
             self.para = self.cur = Unit()
             self.para.paragraphs = 1
+        outer, self.frames = self.frames, []
         self.inline(p)
+        for frame in self.frames:  # anchored to the paragraph: its text follows the paragraph's
+            self.frame(frame)
+        self.frames = outer
 
     def table(self, el) -> None:  # noqa: ANN001
         if not self.tables:
@@ -231,15 +238,22 @@ class _Flattener:
             if self.cur is not None:  # and the unit says so (its form is named for checking)
                 self.cur.tracked = True
         elif tag == _FRAME:
-            for box in el.iter(_TEXT_BOX):  # a text box's paragraphs: lines of this unit
-                for p in box:
-                    if p.tag in (_P, _H):
-                        self.put("\n")
-                        self.inline(p)
+            if el.get(f"{_TEXT}anchor-type") == "paragraph":
+                self.frames.append(el)  # LibreOffice writes it first, wherever it was put
+            else:
+                self.frame(el)
         elif tag in _LEFT_OUT or not isinstance(tag, str):
             return
         else:  # spans, links, fields showing their value, meta, ruby base: their text
             self.inline(el)
+
+    def frame(self, el) -> None:  # noqa: ANN001
+        for box in el.iter(_TEXT_BOX):  # a text box's paragraphs: lines of this unit
+            for p in box:
+                if p.tag in (_P, _H):
+                    self.put("\n")
+                    self.inline(p)
+            self.put("\n")  # the text after the box starts a line of its own
 
     def content_control(self, el) -> None:  # noqa: ANN001
         if (el.get(f"{_LOEXT}showing-place-holder") or "").lower() == "true":
@@ -303,10 +317,13 @@ def _meta(zf: zipfile.ZipFile, path: Path, source: str, problems: list[Problem]
     return props
 
 
-def read_odt(path: Path, source: str) -> tuple[Body | None, dict[str, str], list[Problem]]:
+def read_odt(path: Path, source: str, comments: list[Comment] | None = None
+             ) -> tuple[Body | None, dict[str, str], list[Problem]]:
     """Return the flattened body, the user-defined properties and the problems of an .odt.
 
     The body is None for a kind of document read from its properties alone (no sessions).
+    Its comments (``office:annotation``), which the body leaves out, are added to
+    ``comments`` when given.
     Raises :class:`DocgenError` naming ``source`` for a file whose text cannot be read (not a
     zip, password-protected, not a text document, damaged, unsafe XML).
     """
@@ -342,4 +359,6 @@ def read_odt(path: Path, source: str) -> tuple[Body | None, dict[str, str], list
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise DocgenError(Problem(f"cannot be read ({exc}): skipped", file=source)) from None
     problems[:0] = [Problem(note, file=source) for note in notes]
+    if comments is not None:
+        comments.extend(odt_comments(root))
     return read_content(root), props, problems

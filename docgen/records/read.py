@@ -32,6 +32,7 @@ from docgen.records import cache as reading
 from docgen.records import identity, programme
 from docgen.records.cache import Entry, Key, RecordCache
 from docgen.records.convert import converted
+from docgen.records.extras import Comment, comment_problems, docx_comments, loose_text
 from docgen.records.find import (
     ODT_SUFFIXES,
     Found,
@@ -80,11 +81,12 @@ def _named_apart(items: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
         depth += 1
 
 
-def _read_parts(path: Path, source: str
+def _read_parts(path: Path, source: str, comments: list[Comment] | None = None
                 ) -> tuple[Body | None, dict[str, str], list[Problem]]:
     """Return the flattened body, the custom properties and the problems met reading them.
 
     The body is None for a kind of document read from its properties alone (no sessions).
+    Its comments (``word/comments.xml``) are added to ``comments`` when given.
     A properties part that cannot be read is a problem, not a reason to skip the record: the
     record is then identified by its text. Raises :class:`DocgenError` for a file whose body
     cannot be read.
@@ -105,6 +107,8 @@ def _read_parts(path: Path, source: str
             data = read_member(zf, ooxml.DOCUMENT_PART, path)
             root = parse_xml(data, path, ooxml.DOCUMENT_PART, notes)  # recovers LibreOffice damage
             careful = holds_marks(data)
+            if comments is not None:
+                comments.extend(docx_comments(zf, path, root))
     except DocgenError as exc:
         raise DocgenError([
             Problem(p.message, file=source, sheet=p.sheet, row=p.row, column=p.column)
@@ -165,12 +169,13 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     the reading cache must check besides the bytes)."""
     path = Path(path)
     source = _source(path, root)
+    comments: list[Comment] = []
     if converted is not None:
-        body, props, problems = _read_parts(Path(converted), source)
+        body, props, problems = _read_parts(Path(converted), source, comments)
     elif path.suffix.lower() in ODT_SUFFIXES:
-        body, props, problems = read_odt(path, source)
+        body, props, problems = read_odt(path, source, comments)
     else:
-        body, props, problems = _read_parts(path, source)
+        body, props, problems = _read_parts(path, source, comments)
     kind = identity.kind_in_properties(props)
     if body is None:  # a kind without sessions: its properties say all the log needs
         return Record(source=source, kind=kind.name if kind else "",
@@ -189,12 +194,14 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
         if not by_props:
             return _not_a_record(body, source, problems), ""
         problems.append(Problem(_NO_SESSIONS, file=source))
+    first_form = next(
+        (i for i, u in enumerate(body.units)
+         if FORM_HEADING.match(u.text) or u.table in record_tables), len(body.units))
     if by_props:
         who = identity.from_properties(props)
+        if (typed := identity.team_field_problem(body, first_form, who, source)) is not None:
+            problems.append(typed)
     else:
-        first_form = next(
-            (i for i, u in enumerate(body.units)
-             if FORM_HEADING.match(u.text) or u.table in record_tables), len(body.units))
         who = identity.from_text(body, first_form, path, source)
     if who.problem is not None:
         problems.append(who.problem)
@@ -205,6 +212,9 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     ctx = SessionContext(source, who.team_id, who.team_name, settings, reference, after,
                          problems, prefill.decode(props.get(schema.PROP_PREFILLED, "")))
     sessions = form_sessions(ctx, forms) + row_sessions(ctx, rows)
+    # what was typed where no reader looks: comments, text outside the forms and the table
+    problems.extend(comment_problems(comments, body, record_tables, source))
+    problems.extend(loose_text(body, finder, record_tables, source))
     saved_day = "" if after else reference.isoformat()
     return Record(
         source=source, kind=(kind or identity.SESSIONS_KIND).name, team_id=who.team_id,

@@ -1,0 +1,307 @@
+"""Name what a coach typed where docgen does not read it, so it is never lost in silence.
+
+Three places hold typing the forms and the table do not: comments (``word/comments.xml`` of a
+.docx, ``office:annotation`` in an .odt's ``content.xml``), text typed outside the Record of
+Coaching forms and the COACHING RECORD table (a paragraph after the table, between two forms,
+a text box anchored there, a table pasted among the forms), and the contract's Team field
+typed over with another team (:func:`docgen.records.identity.team_field_problem`). Each is a
+problem quoting what was typed, where, and the way out: type it into a form or a row.
+
+What the template wrote is not flagged: the contract before the first form is the template's
+(its clauses, signatures, the values docgen merged), and after it the template writes only
+the forms' headings, the forms and the table; a paragraph a customised template repeats with
+every form is its own too. Text in a form the reader takes in is not flagged (its problems
+are the form's): what is flagged is only what no reader looked at.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen import ooxml
+from docgen.errors import DocgenError, Problem
+from docgen.ooxml.wordtext import Body
+from docgen.records.forms import FORM_HEADING, FormFinder, typed_value
+from docgen.safezip import parse_xml, read_member
+
+__all__ = ["COMMENTS_PART", "Comment", "comment_problems", "docx_comments", "loose_text",
+           "odt_comments"]
+
+COMMENTS_PART = "word/comments.xml"
+_TABLE_HEADING = re.compile(r"\s*coaching\s+record\s*:?\s*", re.IGNORECASE)
+_SHOWN = 120  # characters of typed text quoted in a problem
+_EACH = 10  # comments or passages named one by one; the rest in one problem
+_W = ooxml.W
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+
+_OUTSIDE = ("docgen reads only the Record of Coaching forms and the COACHING RECORD table; "
+            "type it into a Record of Coaching form (one per session) or a row of the "
+            "COACHING RECORD table, then delete it here")
+_COMMENT = ("docgen does not read comments; type what it says into the form or the COACHING "
+            "RECORD table, then delete the comment")
+
+
+def shown(text: str, limit: int = _SHOWN) -> str:
+    """Return typed text on one line, quoted, cut short (with its length) if long."""
+    flat = " ".join(text.split())
+    if len(flat) > limit:
+        flat = f"{flat[:limit - 1].rstrip()}… ({len(flat):,} characters)"
+    return f'"{flat}"'
+
+
+# --- comments ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A comment's text, and where it is anchored: the table and row of the body (as
+    :class:`~docgen.ooxml.wordtext.Body` numbers them; -1 for a body paragraph) and the text
+    of the paragraph it is on."""
+
+    text: str
+    table: int = -1
+    row: int = -1
+    on: str = ""
+
+
+def _text(el, t: str) -> str:  # noqa: ANN001 - an lxml element (lxml lives in ooxml/)
+    return "".join(x.text or "" for x in el.iter(t))
+
+
+def _tables_and_rows(root, table_tag: str, row_tag: str, skip: str = ""  # noqa: ANN001
+                     ) -> tuple[dict[object, int], dict[object, int]]:
+    """Return each table's number in document order (as the body flattening counts them,
+    leaving out those under ``skip``: a drawing's fallback copy) and each row's number in its
+    own table."""
+    tables: dict[object, int] = {}
+    rows: dict[object, int] = {}
+    for table in root.iter(table_tag):
+        if skip and next(table.iterancestors(skip), None) is not None:
+            continue
+        tables[table] = len(tables)
+        r = 0
+        for row in table.iter(row_tag):
+            if next(row.iterancestors(table_tag), None) is table:
+                rows[row] = r
+                r += 1
+    return tables, rows
+
+
+def _anchor(el, tables: dict[object, int], rows: dict[object, int], table_tag: str,  # noqa: ANN001
+            row_tag: str) -> tuple[int, int]:
+    """Return the table and row (-1: none) an element sits in."""
+    table = next(el.iterancestors(table_tag), None)
+    row = next(el.iterancestors(row_tag), None)
+    return (-1 if table is None else tables.get(table, -1),
+            -1 if row is None else rows.get(row, -1))
+
+
+def docx_comments(zf, path: Path, document) -> list[Comment]:  # noqa: ANN001
+    """Return the comments of a .docx package, each with where ``document`` anchors it.
+
+    ``zf`` is the package opened by :func:`docgen.safezip.open_package`; ``document`` the
+    parsed ``word/document.xml``. A comments part that cannot be read is one comment saying
+    so: comments are there, unread.
+    """
+    if COMMENTS_PART not in zf.namelist():
+        return []
+    try:
+        root = parse_xml(read_member(zf, COMMENTS_PART, path), path, COMMENTS_PART)
+    except DocgenError as exc:
+        return [Comment("(the comments cannot be read: "
+                        + "; ".join(p.message for p in exc.problems) + ")")]
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        return [Comment(f"(the comments cannot be read: {exc})")]
+    texts: dict[str, str] = {}
+    for comment in root.iter(f"{_W}comment"):
+        text = "\n".join(_text(p, f"{_W}t") for p in comment.iter(f"{_W}p"))
+        if text.strip():
+            texts[comment.get(f"{_W}id") or ""] = text
+    if not texts:
+        return []
+    tables, rows = _tables_and_rows(document, f"{_W}tbl", f"{_W}tr",
+                                    "{http://schemas.openxmlformats.org/markup-compatibility"
+                                    "/2006}Fallback")
+    anchors: dict[str, tuple[int, int, str]] = {}
+    for tag in ("commentRangeStart", "commentReference"):
+        for el in document.iter(f"{_W}{tag}"):
+            key = el.get(f"{_W}id") or ""
+            if key in texts and key not in anchors:
+                para = next(el.iterancestors(f"{_W}p"), None)
+                anchors[key] = (*_anchor(el, tables, rows, f"{_W}tbl", f"{_W}tr"),
+                                "" if para is None else _text(para, f"{_W}t"))
+    return [Comment(text, *anchors.get(key, (-1, -1, ""))) for key, text in texts.items()]
+
+
+def odt_comments(content) -> list[Comment]:  # noqa: ANN001 - a parsed content.xml
+    """Return the comments (``office:annotation``) of an .odt's content, each anchored."""
+    notes = list(content.iter(f"{_OFFICE}annotation"))
+    if not notes:
+        return []
+    body = next(content.iter(f"{_OFFICE}text"), content)
+    tables, rows = _tables_and_rows(body, f"{_TABLE}table", f"{_TABLE}table-row")
+    out: list[Comment] = []
+    for note in notes:
+        text = "\n".join("".join(p.itertext()) for p in note if p.tag in (f"{_TEXT}p",
+                                                                          f"{_TEXT}h"))
+        if text.strip():
+            table, row = _anchor(note, tables, rows, f"{_TABLE}table", f"{_TABLE}table-row")
+            para = next((a for a in note.iterancestors()
+                         if a.tag in (f"{_TEXT}p", f"{_TEXT}h")), None)
+            on = "" if para is None else "".join(_odt_text(para))
+            out.append(Comment(text, table, row, on))
+    return out
+
+
+def _odt_text(el) -> Iterator[str]:  # noqa: ANN001
+    """Yield a paragraph's own text, leaving its comments out."""
+    if el.text:
+        yield el.text
+    for child in el:
+        if child.tag != f"{_OFFICE}annotation":
+            yield from _odt_text(child)
+        if child.tail:
+            yield child.tail
+
+
+def _where(body: Body, record_tables: set[int], table: int, row: int) -> str:
+    """Return where a table and row of the body are: a form, a COACHING RECORD row."""
+    if table in record_tables:
+        number = sum(len(body.tables[t]) - 1 for t in sorted(record_tables) if t < table)
+        return f"COACHING RECORD row {number + row}" if row > 0 else "COACHING RECORD table"
+    if 0 <= table < len(body.tables) and body.tables[table] and body.tables[table][0]:
+        first = body.tables[table][0][0]
+        forms = sum(1 for u in body.units[:first] if u.table == -1 and _form_heading(u.text))
+        if forms and any(body.units[i].controls for r in body.tables[table] for i in r):
+            return f"Record of Coaching form {forms}"
+        if forms:
+            return f"after Record of Coaching form {forms}"
+    return "" if table < 0 else f"table {table + 1}"
+
+
+def comment_problems(comments: list[Comment], body: Body, record_tables: set[int],
+                     source: str) -> list[Problem]:
+    """Return a problem for each comment (the first few; the rest in one), quoting it."""
+    problems: list[Problem] = []
+    for comment in comments[:_EACH]:
+        on = typed_value(comment.on)
+        problems.append(Problem(
+            f"holds a comment{f' on {shown(on, 60)}' if on else ''}: "
+            f"{shown(comment.text)}: {_COMMENT}", file=source,
+            sheet=_where(body, record_tables, comment.table, comment.row) or None))
+    rest = comments[_EACH:]
+    if rest:
+        quoted = "; ".join(shown(c.text, 40) for c in rest[:20])
+        more = f" and {len(rest) - 20} more" if len(rest) > 20 else ""
+        problems.append(Problem(
+            f"holds {len(rest)} more comments: {quoted}{more}: {_COMMENT}", file=source))
+    return problems
+
+
+# --- text outside the forms and the table ----------------------------------------------------
+
+
+def _form_heading(text: str) -> bool:
+    return len(text.strip()) <= 80 and FORM_HEADING.match(text) is not None
+
+
+def _table_heading(text: str) -> bool:
+    return _TABLE_HEADING.fullmatch(text) is not None
+
+
+def _region(body: Body, record_tables: set[int]) -> int:
+    """Return the first unit of the forms and table: before it is the contract."""
+    for i, u in enumerate(body.units):
+        if u.table in record_tables or u.controls or (u.table == -1 and (
+                _form_heading(u.text) or _table_heading(u.text))):
+            return i
+    return len(body.units)
+
+
+def _passages(body: Body, finder: FormFinder, record_tables: set[int]
+              ) -> Iterable[tuple[str, str]]:
+    """Yield (where, text) of each passage typed outside the forms and the table."""
+    units = body.units
+    start = _region(body, record_tables)
+    forms = 0  # form headings passed
+    after_table = False
+    is_open = False  # as FormFinder: a form takes the labelled lines that follow it
+    tables_seen: set[int] = set()
+    loose: list[tuple[int, str, str]] = []  # (unit, where, text)
+    for i in range(start, len(units)):
+        u = units[i]
+        if u.table in record_tables:
+            after_table, is_open = True, False
+            continue
+        if u.table >= 0:
+            if u.table not in tables_seen:
+                tables_seen.add(u.table)
+                text = _unread_table(body, finder, u.table)
+                if text:
+                    loose.append((i, _after(forms, after_table, is_open), text))
+            continue
+        kept: list[str] = []  # a heading's lines aside (a text box may share its paragraph)
+        for line in u.text.split("\n"):
+            if _form_heading(line):
+                forms += 1
+                is_open = True
+            elif _table_heading(line):
+                is_open = False
+            else:
+                kept.append(line)
+        labels = finder.labels[i] if i < len(finder.labels) else []
+        if u.controls or any(lab.name == "coach" and lab.colon for lab in labels):
+            is_open = True  # a form begins here
+        if i in finder.used or (is_open and (labels or u.controls)):
+            continue  # read into a form
+        text = typed_value("\n".join(kept))
+        if text:
+            loose.append((i, _after(forms, after_table, is_open), text))
+    # A paragraph a customised template repeats with every form is the template's.
+    if forms > 1:
+        counts: dict[str, int] = {}
+        for _i, _w, text in loose:
+            counts[text] = counts.get(text, 0) + 1
+        loose = [item for item in loose if counts[item[2]] < forms]
+    return [(where, text) for _i, where, text in loose]
+
+
+def _after(forms: int, after_table: bool, is_open: bool) -> str:
+    if after_table:
+        return "after the COACHING RECORD table"
+    if forms and is_open:
+        return f"after Record of Coaching form {forms}"
+    return "before the COACHING RECORD table" if forms else "before the forms"
+
+
+def _unread_table(body: Body, finder: FormFinder, table: int) -> str:
+    """Return the text of a table among the forms that holds no field (nothing reads it)."""
+    cells = [i for row in body.tables[table] for i in row]
+    if any(body.units[i].controls or (i < len(finder.labels) and finder.labels[i])
+           or i in finder.used for i in cells):
+        return ""
+    return typed_value("\n".join(body.units[i].text for i in cells if body.units[i].text.strip()))
+
+
+def loose_text(body: Body, finder: FormFinder, record_tables: set[int], source: str
+               ) -> list[Problem]:
+    """Return a problem for each passage typed outside the forms and the table (the first
+    few; the rest in one), quoting it. ``finder`` has run over ``body``."""
+    found = list(_passages(body, finder, record_tables))
+    problems = [Problem(f"holds text outside the forms and the table: {shown(text)}; {_OUTSIDE}",
+                        file=source, sheet=where) for where, text in found[:_EACH]]
+    rest = found[_EACH:]
+    if rest:
+        quoted = "; ".join(shown(text, 40) for _w, text in rest[:20])
+        more = f" and {len(rest) - 20} more" if len(rest) > 20 else ""
+        problems.append(Problem(
+            f"holds {len(rest)} more passages outside the forms and the table: {quoted}{more}; "
+            f"{_OUTSIDE}", file=source))
+    return problems

@@ -1,0 +1,254 @@
+"""What a coach typed where docgen does not read it is named: comments, text outside the forms
+and the table, a Team field typed over with another team."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from coach import add_table_row, copy_form, fill
+from docx.oxml.ns import qn
+
+from docgen import schema
+from docgen.models import Record
+from docgen.records.read import read_record
+
+T1 = "contracts/Ward 7 Falls (T1).docx"
+T2 = "contracts/A & B -Ltd- -quoted- 🚀 (T2).docx"
+NEW = ("comment", "outside the forms", "Team field")
+
+
+def _new(record: Record) -> list[str]:
+    """Return the problems of the kinds this file tests, as "where: message"."""
+    return [f"{p.sheet or ''}: {p.message}" for p in record.problems
+            if any(word in p.message for word in NEW)]
+
+
+def _copy(out: Path, tmp_path: Path, name: str = T1) -> Path:
+    path = tmp_path / "records" / Path(name).name
+    path.parent.mkdir(exist_ok=True)
+    shutil.copyfile(out / name, path)
+    return path
+
+
+def _record_table(d):  # noqa: ANN001, ANN202 - python-docx objects
+    return next(t for t in d.tables
+                if t.rows[0].cells[0].text.strip() == schema.COACHING_RECORD_HEADER[0])
+
+
+# --- what must stay quiet ---------------------------------------------------------------------
+
+
+def test_generated_contracts_and_ones_filled_in_forms_and_table_name_nothing(
+        out: Path, tmp_path: Path) -> None:
+    for name in (T1, T2):
+        assert _new(read_record(out / name, out)) == []
+    path = _copy(out, tmp_path)
+    fill(path, {"record.date": "12/3/2026", "record.start_time": "14:00",
+                "record.finish_time": "15:00", "record.topic": "Run chart"})
+    copy_form(path, "19/3/2026", "10:00", "11:00")
+    add_table_row(path, ("Dr Jo Bloggs", "26/3/2026", "Measures", "by phone"))
+    assert _new(read_record(path, path.parent)) == []
+
+
+# --- text outside the forms and the table ---------------------------------------------------
+
+
+def test_a_paragraph_after_the_table_is_named_with_its_text(out: Path, tmp_path: Path) -> None:
+    path = _copy(out, tmp_path)
+    d = docx.Document(str(path))
+    para = d.add_paragraph("Also met 2/4/2026 by phone 14:00-15:00, topic: data collection plan")
+    _record_table(d)._tbl.addnext(para._p)
+    d.save(str(path))
+    (problem,) = _new(read_record(path, path.parent))
+    assert problem.startswith("after the COACHING RECORD table: holds text outside the forms")
+    assert '"Also met 2/4/2026 by phone 14:00-15:00, topic: data collection plan"' in problem
+    assert "type it into a Record of Coaching form" in problem
+
+
+def test_paragraphs_between_forms_and_before_the_table_are_named(out: Path,
+                                                                 tmp_path: Path) -> None:
+    path = _copy(out, tmp_path)
+    d = docx.Document(str(path))
+    tables = d.element.body.findall(qn("w:tbl"))
+    form_table = tables[-2]  # the last form's table, before the COACHING RECORD heading
+    for text in ("Second note: staff sick", "Extra session 9/4/2026 14:00-15:00 by Teams"):
+        para = d.add_paragraph(text)
+        form_table.addnext(para._p)
+    d.save(str(path))
+    problems = _new(read_record(path, path.parent))
+    assert len(problems) == 2
+    assert all(p.startswith("after Record of Coaching form ") for p in problems)
+    assert '"Extra session 9/4/2026 14:00-15:00 by Teams"' in problems[0]
+    assert '"Second note: staff sick"' in problems[1]
+
+
+def test_a_long_passage_is_shortened_and_many_are_gathered(out: Path, tmp_path: Path) -> None:
+    path = _copy(out, tmp_path)
+    d = docx.Document(str(path))
+    for n in range(12):
+        d.add_paragraph(f"Note {n} " + "word " * (60 if n == 0 else 1))
+    d.save(str(path))
+    problems = _new(read_record(path, path.parent))
+    assert len(problems) == 11  # ten named, the rest in one
+    assert "… (" in problems[0] and "characters)" in problems[0]
+    assert problems[-1].startswith(": holds 2 more passages") and '"Note 11 word"' in problems[-1]
+
+
+def test_a_paragraph_a_template_repeats_with_every_form_is_not_named(out: Path,
+                                                                     tmp_path: Path) -> None:
+    path = _copy(out, tmp_path)
+    d = docx.Document(str(path))
+    for heading in [p for p in d.paragraphs if p.text.startswith("Record of Coaching")]:
+        note = d.add_paragraph("Complete one form per session.")
+        heading._p.addnext(note._p)
+    d.save(str(path))
+    assert len([p for p in docx.Document(str(path)).paragraphs
+                if p.text.startswith("Record of Coaching")]) > 1
+    assert _new(read_record(path, path.parent)) == []
+
+
+def test_a_labelled_line_typed_after_the_table_is_named(out: Path, tmp_path: Path) -> None:
+    path = _copy(out, tmp_path)
+    d = docx.Document(str(path))
+    d.add_paragraph("Date: 2/4/2026 Start time: 14:00")
+    d.save(str(path))
+    (problem,) = _new(read_record(path, path.parent))
+    assert '"Date: 2/4/2026 Start time: 14:00"' in problem
+
+
+# --- comments ---------------------------------------------------------------------------------
+
+
+def test_a_comment_on_a_table_row_is_named_with_its_text_and_row(out: Path,
+                                                                 tmp_path: Path) -> None:
+    path = _copy(out, tmp_path)
+    d = docx.Document(str(path))
+    cell = _record_table(d).rows[1].cells[1]
+    cell.text = "19/3/2026"
+    d.add_comment(cell.paragraphs[0].runs[0], text="Actually 2-3.30pm by Teams, topic: spread plan",
+                  author="Coach", initials="C")
+    d.save(str(path))
+    record = read_record(path, path.parent)
+    (problem,) = _new(record)
+    assert problem.startswith('COACHING RECORD row 1: holds a comment on "19/3/2026": '
+                              '"Actually 2-3.30pm by Teams, topic: spread plan"')
+    assert "docgen does not read comments" in problem and "delete the comment" in problem
+
+
+def test_many_comments_are_named_ten_then_counted(out: Path, tmp_path: Path) -> None:
+    path = _copy(out, tmp_path)
+    d = docx.Document(str(path))
+    run = d.paragraphs[0].runs[0]
+    for n in range(13):
+        d.add_comment(run, text=f"remark {n}", author="Coach", initials="C")
+    d.save(str(path))
+    problems = _new(read_record(path, path.parent))
+    assert len(problems) == 11
+    assert problems[-1].startswith(': holds 3 more comments: "remark 10"; "remark 11"')
+
+
+def _odt(path: Path, body: str) -> None:
+    """Write a small .odt whose office:text is ``body``."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3">'
+        f"<office:body><office:text>{body}</office:text></office:body>"
+        "</office:document-content>")
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        zf.writestr("content.xml", content)
+
+
+def _cells(*texts: str) -> str:
+    return "".join(f"<table:table-cell><text:p>{t}</text:p></table:table-cell>" for t in texts)
+
+
+def test_an_odt_comment_and_loose_text_are_named(tmp_path: Path) -> None:
+    note = ("<office:annotation><dc:creator>Coach</dc:creator><text:p>Held by phone, "
+            "not face to face</text:p></office:annotation>")
+    header = _cells(*schema.COACHING_RECORD_HEADER)
+    body = (
+        "<text:p>Team: Ward 7 (T7)</text:p>"
+        "<text:h>Record of Coaching (to be retained by team)</text:h>"
+        "<table:table><table:table-row>" + _cells("Coach/s: Jo", "Date: 03/04/2026")
+        + "</table:table-row></table:table>"
+        "<text:p>COACHING RECORD</text:p>"
+        "<table:table><table:table-row>" + header + "</table:table-row><table:table-row>"
+        + _cells("Jo", f"10/04/2026{note}", "Run chart", "") + "</table:table-row></table:table>"
+        "<text:p>Also met 17/4/2026</text:p>")
+    path = tmp_path / "T7.odt"
+    _odt(path, body)
+    record = read_record(path, tmp_path)
+    assert [s.date.isoformat() for s in record.sessions] == ["2026-04-03", "2026-04-10"]
+    comment, loose = _new(record)
+    assert comment.startswith('COACHING RECORD row 1: holds a comment on "10/04/2026": '
+                              '"Held by phone, not face to face"')
+    assert loose.startswith('after the COACHING RECORD table: holds text outside the forms and '
+                            'the table: "Also met 17/4/2026"')
+
+
+# --- the Team field ---------------------------------------------------------------------------
+
+
+def _team_cell(path: Path, text: str) -> None:
+    d = docx.Document(str(path))
+    d.tables[0].rows[1].cells[1].text = text
+    d.save(str(path))
+
+
+@pytest.mark.parametrize(("typed", "named"), [
+    ("Ward 9 Stroke (T9)", "another team"),  # another team: named, logged as T1's
+    ("T9", "another team"),
+    ("Ward 7 Falls and more (T1)", "rename"),  # the same team, renamed: named
+    ("Ward 7 falls  (T1)", ""),  # spelt alike
+    ("T1 – Ward 7 Falls", ""),  # in other words, the same team
+    ("Ward 7 Falls team", ""),
+])
+def test_a_team_field_typed_over_is_named(out: Path, tmp_path: Path, typed: str,
+                                          named: str) -> None:
+    path = _copy(out, tmp_path)
+    fill(path, {"record.date": "12/3/2026", "record.topic": "Run chart"})
+    _team_cell(path, typed)
+    record = read_record(path, path.parent)
+    assert record.team_id == "T1" and [s.team_id for s in record.sessions] != []
+    problems = _new(record)
+    if not named:
+        assert problems == []
+        return
+    (problem,) = problems
+    assert problem.startswith(f'Team field: the Team field says "{typed}"')
+    if named == "another team":
+        assert "this record is T1's" in problem and "copy them into that team's record" in problem
+    else:
+        assert "to rename the team" in problem
+
+
+def test_an_odt_text_box_is_read_in_its_field_or_named_outside(tmp_path: Path) -> None:
+    def frame(text: str) -> str:
+        return ('<draw:frame text:anchor-type="paragraph"><draw:text-box>'
+                f"<text:p>{text}</text:p></draw:text-box></draw:frame>")
+
+    header = _cells(*schema.COACHING_RECORD_HEADER)
+    body = (
+        "<text:h>Record of Coaching (to be retained by team)</text:h>"
+        "<table:table><table:table-row>" + _cells("Coach/s: Jo", "Date: 03/04/2026")
+        + "</table:table-row><table:table-row>"
+        # LibreOffice writes a box anchored to a paragraph first in it, before the label
+        + _cells(f"{frame('Box: staff shortages')}Issues Arising:", "")
+        + "</table:table-row></table:table>"
+        f"<text:p>{frame('Also met 17/4/2026')}COACHING RECORD</text:p>"
+        "<table:table><table:table-row>" + header + "</table:table-row></table:table>")
+    path = tmp_path / "T7.odt"
+    _odt(path, body)
+    record = read_record(path, tmp_path)
+    assert [s.issues for s in record.sessions] == ["Box: staff shortages"]
+    (loose,) = _new(record)
+    assert '"Also met 17/4/2026"' in loose
