@@ -17,11 +17,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import TODAY, small_rows
+from hypothesis import given
+from hypothesis import strategies as st
 
 from docgen import jobs
 from docgen.cohort import read_cohort, xlsx
 from docgen.cohort.starter import write_cohort_workbook
 from docgen.schema import INSTRUCTIONS
+from docgen.values import names_read_as, parse_names
 
 SOFFICE = shutil.which("soffice")
 
@@ -223,3 +226,50 @@ def test_a_column_no_document_shows_is_named_by_generate(tmp_path: Path) -> None
     (ward,) = [p for p in report.warnings if p.column == "ward"]
     assert ward.sheet == "Teams" and "coaching_contract.docx does not use the field" in (
         ward.message)
+
+
+def test_a_pair_on_two_rows_is_a_problem(tmp_path: Path) -> None:
+    """One agreement per pair, with one document id: a second row of the same pair (however
+    its names are spaced or cased) would be a second agreement the log cannot tell apart."""
+    rows = small_rows()
+    again = dict(rows["Mentoring"][0], qi_practitioner="zofia  DĄBROWSKA", time="Fridays")
+    rows["Mentoring"].append(again)
+    path = tmp_path / "cohort.xlsx"
+    write_cohort_workbook(path, rows)
+    cohort, notes = read(path)
+    assert [(s, r, c) for s, r, c, m in notes if "already a pair on row 2" in m] == [
+        ("Mentoring", 3, "Mentor")]
+    assert len(cohort.pairs) == 1
+
+
+def test_names_read_as_one_person_or_as_one_name_are_said(tmp_path: Path) -> None:
+    rows = small_rows()
+    rows["Teams"][0]["team_members"] = "Seán Kelly; Sean Kelly; Ann One, Bob Two"
+    rows["Teams"][0]["coach"] = "Cara Coach; Dr Cara Coach"
+    path = tmp_path / "cohort.xlsx"
+    write_cohort_workbook(path, rows)
+    cohort, notes = read(path)
+    said = [(column, m) for _s, row, column, m in notes if row == 2]
+    assert said == [
+        ("Team members", '"Sean Kelly" is read as the same person as "Seán Kelly" (one '
+                         "signature row): if they are two people, tell them apart, e.g. by an "
+                         "initial"),
+        ("Team members", '"Ann One, Bob Two" is read as one name: separate names with ";" or '
+                         "a new line in the cell"),
+        ("Coach", '"Dr Cara Coach" is read as the same person as "Cara Coach" (one signature '
+                  "row): if they are two people, tell them apart, e.g. by an initial")]
+    assert cohort.teams[0].members == ("Seán Kelly", "Ann One, Bob Two")
+
+
+NAME = st.sampled_from(["Seán Kelly", "Sean Kelly", "Dr Jo Reid", "Jo Reid", "Ann", "ann",
+                        "Smith, John", "Mary O'Neill", "Mary ONeill", " ", "Zoë Smith"])
+
+
+@given(st.lists(NAME, max_size=6), st.sampled_from(["; ", "\n", ";"]))
+def test_every_name_a_cell_loses_is_said(names: list[str], separator: str) -> None:
+    """parse_names keeps one spelling of each person: every other is named, none silently."""
+    cell = separator.join(names)
+    listed = [n for n in (" ".join(p.split()) for p in cell.replace(";", "\n").split("\n")) if n]
+    dropped = [n for n in names_read_as(cell) if "is read as the same person" in n
+               or "listed twice" in n]
+    assert len(dropped) == len(listed) - len(parse_names(cell))

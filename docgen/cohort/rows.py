@@ -32,6 +32,7 @@ from docgen.values import (
     format_date,
     format_time,
     is_blank,
+    names_read_as,
     parse_date,
     parse_int,
     parse_names,
@@ -71,6 +72,24 @@ def parse_mode(value: object) -> str:
     if text in schema.MODE_WORDS:
         return schema.MODE_WORDS[text].value
     raise ValueError(f'"{clean_text(value)}" is not a mode (use one of: {", ".join(schema.MODES)})')
+
+
+def _names_notes() -> Callable[[object], list[str]]:
+    """Return :func:`names_read_as` remembering its answer for each distinct cell (a coach's
+    name repeats on every row), and at once [] for a cell with one plain name."""
+    known: dict[object, list[str]] = {}
+
+    def notes(cell: object) -> list[str]:
+        if type(cell) is str and not any(c in cell for c in ";\n,/&") and " and " not in cell:
+            return []
+        found = known.get(cell)
+        if found is None:
+            found = names_read_as(cell)
+            if len(known) < _SHARED_MAX:
+                known[cell] = found
+        return found
+
+    return notes
 
 
 def parse_count(value: object) -> int:
@@ -320,6 +339,7 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
     in_order = operator.itemgetter(*(f.name for f in fields(model)))  # type: ignore[arg-type]
     out = Packed(model)
     count = 0
+    read_as = _names_notes()
     for n, cells in table.rows:
         count += 1
         row = Row(table, n, cells, problems)
@@ -335,6 +355,9 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                 if type(cell) is not str and cell is not None and (
                         note := cell_note(kind, cell)):
                     row.warning(key, note)
+                elif kind is Kind.NAMES and cell and (notes := read_as(cell)):
+                    for note in notes:
+                        row.warning(key, note)
             if check is not None:
                 check(values, row)
         if row.warnings:

@@ -5,7 +5,8 @@
   the Programme sheet says the team lead signs for the team, each team must name its lead;
 - Sessions: the Team ID (folded) must be on the Teams sheet (unless a Team ID there failed:
   then one warning names the sessions that could not be checked), and the finish time must
-  be after the start time.
+  be after the start time;
+- Mentoring: a pair (practitioner and mentor, compared as Team IDs are) is on one row only.
 """
 
 from __future__ import annotations
@@ -166,5 +167,18 @@ def pairs(table: Table | None, programme: Programme, shared: Shared,
     """Return the valid pairs of the Mentoring sheet (if read); add a problem for every bad row."""
     if table is None:
         return Packed(Pair)
-    found, _count = build_rows(Pair, table, programme, shared, problems)
+    seen: dict[str, int] = {}
+
+    def unique(values: dict[str, object], row: Row, column: Column) -> None:
+        """A pair is one agreement, with one document id: a second row of the same pair
+        would be a second agreement the log could not tell from the first."""
+        practitioner, mentor = values["practitioner"], values[column.field]
+        if not practitioner or not mentor:
+            return
+        first = seen.setdefault(team_key(f"{practitioner} – {mentor}"), row.n)
+        if first != row.n:
+            row.problem(column.key, f'{practitioner} and {mentor} are already a pair on row '
+                        f"{first}: one row per pair (delete this one, or correct the name)")
+
+    found, _count = build_rows(Pair, table, programme, shared, problems, {"mentor": unique})
     return found

@@ -15,7 +15,7 @@ from docgen.values.numbers import (
     parse_number,
     parse_yes_no,
 )
-from docgen.values.people import parse_names, person_key, team_key
+from docgen.values.people import names_read_as, parse_names, person_key, team_key
 from docgen.values.text import clean_text, header_key, is_blank
 from docgen.values.times import (
     TypedTime,
@@ -43,6 +43,7 @@ __all__ = [
     "parse_date",
     "parse_duration_hours",
     "parse_int",
+    "names_read_as",
     "parse_names",
     "parse_number",
     "parse_time",

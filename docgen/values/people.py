@@ -81,3 +81,37 @@ def parse_names(value: object) -> tuple[str, ...]:
             seen.add(key)
             names.append(name)
     return tuple(names)
+
+
+_LISTED = re.compile(r"\s*(?:,|/|&|\band\b)\s*")
+
+
+def names_read_as(value: object) -> list[str]:
+    """Say how a cell of names is read where that may not be as meant, one note each.
+
+    - a name dropped as a repeat of one already listed: the same person spelt otherwise
+      ("Sean Kelly" after "Seán Kelly", "Jo Reid" after "Dr Jo Reid"), or listed twice;
+    - a name that looks like several joined by commas, "/", "&" or "and" ("Ann One, Bob Two"):
+      only ";" and new lines separate names (a comma may be "Smith, John").
+    """
+    notes: list[str] = []
+    first: dict[str, str] = {}
+    for part in _NAME_SEPARATORS.split(clean_text(value)):
+        name = " ".join(part.split())
+        if not name:
+            continue
+        key = person_key(name) or name
+        if key in first:
+            kept = first[key]
+            notes.append(f'"{name}" is read as the same person as "{kept}" (one signature '
+                         "row): if they are two people, tell them apart, e.g. by an initial"
+                         if name != kept else
+                         f'"{name}" is listed twice and read once: if they are two people, '
+                         "tell them apart, e.g. by an initial")
+            continue
+        first[key] = name
+        parts = [p for p in _LISTED.split(name) if p]
+        if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts):
+            notes.append(f'"{name}" is read as one name: separate names with ";" or a new '
+                         "line in the cell")
+    return notes
