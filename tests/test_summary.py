@@ -62,6 +62,19 @@ def test_a_form_and_a_table_row_of_the_same_date_are_one_session() -> None:
     assert (team.sessions_held, team.hours) == (2, 2.5)
 
 
+def test_a_value_the_form_and_its_row_give_differently_is_named_not_dropped() -> None:
+    data = summarise([record(
+        form(D(2026, 4, 3), topic="Driver diagram", coach="Jane Smith", comments="ok"),
+        row(D(2026, 4, 3), coach="jane  smith", topic="Spread plan", comments="OK"),
+    )], [], TODAY)
+    (session,) = data.sessions
+    assert session.topic == "Driver diagram"
+    assert [(p.sheet, p.message) for p in data.problems] == [(
+        "COACHING RECORD row 1", 'the Topic of 03/04/2026 is "Driver diagram" in Record of '
+        'Coaching form 1 but "Spread plan" in COACHING RECORD row 1: the form\'s is logged; if '
+        "the row's is right (or both are), put it in the form")]
+
+
 def test_a_cancellation_noted_in_the_table_wins_over_a_planned_form() -> None:
     data = summarise([record(form(D(2026, 5, 8), None, None, topic="PDSA"),
                              row(D(2026, 5, 8), comments="Cancelled by team",

@@ -139,6 +139,27 @@ def _combine(form: RecordedSession, row: RecordedSession, settings: RecordSettin
     )
 
 
+# What a form and a table row of one session may both say: the form's is logged.
+_BOTH = (("topic", "Topic"), ("comments", "Comments"), ("coach", "Coach"), ("mode", "Mode"))
+
+
+def _disagreements(form: RecordedSession, row: RecordedSession) -> list[Problem]:
+    """Name each value a form and the table row of its date both give, differently: the
+    form's is logged, so the row's would otherwise be lost without a word."""
+    out = []
+    for attr, label in _BOTH:
+        a, b = getattr(form, attr), getattr(row, attr)
+        if not a or not b:
+            continue
+        fold = person_key if attr == "coach" else (lambda v: " ".join(str(v).split()).casefold())
+        if fold(a) != fold(b):
+            out.append(Problem(
+                f"the {label} of {form.date:%d/%m/%Y} is {_shown(a)} in {form.where} but "
+                f"{_shown(b)} in {row.where}: the form's is logged; if the row's is right "
+                "(or both are), put it in the form", file=row.source, sheet=row.where))
+    return out
+
+
 def _dedupe(items: list[RecordedSession],
             same: Callable[[RecordedSession, RecordedSession], bool],
             problems: list[Problem]) -> list[_Merged]:
@@ -171,6 +192,7 @@ def _merge(sessions: list[RecordedSession], settings: RecordSettings,
         forms = _dedupe([s for s in group if s.origin == Origin.FORM], _same_form, problems)
         rows = _dedupe([s for s in group if s.origin != Origin.FORM], _same_row, problems)
         for form, row in zip(forms, rows, strict=False):
+            problems += _disagreements(form.session, row.session)
             form.session = _combine(form.session, row.session, settings)
             form.status = form.session.status
             form.sources += [x for x in row.sources if x not in form.sources]
