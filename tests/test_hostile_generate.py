@@ -57,8 +57,9 @@ def test_hostile_team_and_pair_names_give_readable_files_inside_the_folder(
     rows = {
         "Teams": [{"team_id": f"T{i}", "team_name": name} for i, name in
                   enumerate(HOSTILE_NAMES)],
-        "Mentoring": [{"qi_practitioner": "Ann", "mentor": "Bob"},
-                      {"qi_practitioner": "ANN", "mentor": "bob"}],
+        # Two different pairs whose file names differ only in case.
+        "Mentoring": [{"qi_practitioner": "Ann Lee", "mentor": "Bob Cox and Cy"},
+                      {"qi_practitioner": "ANN LEE AND BOB COX", "mentor": "cy"}],
     }
     out = tmp_path / "out"
     report = jobs.generate(make_cohort(rows), out, today=TODAY)
@@ -70,7 +71,7 @@ def test_hostile_team_and_pair_names_give_readable_files_inside_the_folder(
         assert docx.Document(str(f)).paragraphs
     assert not (tmp_path / "etc").exists()
     assert sorted(p.name for p in (out / "agreements").iterdir()) == [
-        "ANN and bob (2).docx", "Ann and Bob.docx"]
+        "ANN LEE AND BOB COX and cy (2).docx", "Ann Lee and Bob Cox and Cy.docx"]
 
 
 # --- hostile and broken cohort files --------------------------------------------------------

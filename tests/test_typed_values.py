@@ -165,8 +165,8 @@ def test_two_dates_in_the_next_meeting_field_are_named(blank: Path) -> None:
 # would be over two months before it is next year's.
 @pytest.mark.parametrize(("text", "date", "mode"), [
     ("held 03/04/2026", D(2026, 4, 3), ""),
-    ("Tues 3rd March", D(2027, 3, 3), ""),
-    ("by phone 03/04", D(2027, 4, 3), Mode.TELEPHONE),
+    ("Tues 3rd March 2026", D(2026, 3, 3), ""),
+    ("by phone 03/04/2026", D(2026, 4, 3), Mode.TELEPHONE),
     ("03/04/2026 Teams", D(2026, 4, 3), Mode.VIDEO),
     ("03/04/2026 F2F", D(2026, 4, 3), Mode.FACE_TO_FACE),
     ("03/04/2026 (email)", D(2026, 4, 3), Mode.EMAIL),
@@ -177,6 +177,22 @@ def test_words_around_a_date_read_the_date_and_the_mode(blank: Path, text: str, 
     s = only(record)
     assert (s.date, s.mode) == (date, mode)
     assert record.problems == ()
+
+
+# A year docgen supplies is named when it may be wrong: another year than the contract's, or
+# one the weekday typed chose (3 March 2027 is a Wednesday; 3 March 2026 was a Tuesday).
+@pytest.mark.parametrize(("text", "date", "mode", "note"), [
+    ("Tues 3rd March", D(2026, 3, 3), "", "no year typed: read as Tuesday 03/03/2026 (the year "
+     "in which it is a Tuesday); type the year if that is wrong"),
+    ("by phone 03/04", D(2027, 4, 3), Mode.TELEPHONE, "no year typed: read as Saturday "
+     "03/04/2027; type the year if that is wrong"),
+])
+def test_a_year_docgen_chose_is_named(blank: Path, text: str, date: dt.date, mode: str,
+                                      note: str) -> None:
+    record = typed(blank, date=text, topic="Run chart")
+    s = only(record)
+    assert (s.date, s.mode) == (date, mode)
+    assert named(record) == {"Date": [note]}
 
 
 # --- status ----------------------------------------------------------------------------------

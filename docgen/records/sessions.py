@@ -22,6 +22,11 @@ Rules for what a session counts (a manager's reading of the forms):
 - Any other session without usable times (a table row only, or a form whose times are blank or
   unreadable) is assumed to have lasted the programme's session duration, and says so
   (``hours_assumed``).
+
+What a date, time or Held field holds beyond what is read from it ("12/3/26 after ward
+round", "14:00 (late start)", "No – rescheduled to 19/3") is named, the value read kept; so is
+a year docgen chose for a date typed without one, when it is not the reference's year or the
+weekday typed chose it, and a weekday the date does not fall on.
 """
 
 from __future__ import annotations
@@ -49,6 +54,8 @@ from docgen.values import (
     parse_typed_times,
     read_typed_times,
 )
+from docgen.values.dates import weekday_name
+from docgen.values.typed import TypedDates, read_typed_dates, unread_in_times, unread_words
 
 __all__ = ["SessionContext", "build_session", "form_sessions", "row_sessions"]
 
@@ -85,6 +92,15 @@ _HELD_WORDS = {"yes": True, "y": True, "held": True, "no": False, "n": False, "n
                "cancelled": False, "canceled": False}
 _WORDS = re.compile(r"[^\W\d_]+")
 _NOT_HELD = re.compile(r"\bnot\s+held\b")
+_NOT_APPLICABLE = re.compile(r"\bn\s*/\s*a\b|\bnot\s+applicable\b")  # no answer: not "No"
+# What a Held field may say beside its answer and lose nothing: "Yes - as planned", "No, not held".
+_HELD_SAYS = re.compile(
+    r"(?<![^\W_])(?:" + "|".join([*_HELD_WORDS, "as", "planned", "it", "was", "did", "the",
+                                     "session", "meeting", "went", "ahead", "took", "place",
+                                     "and", "on", "at", "a", "to", "but", "so"])
+    + r")(?![^\W_])", re.IGNORECASE)
+# Where a coach moves what a field cannot hold: by the form or table it is in.
+_MOVE_TO = {Origin.FORM: "Topic, Issues Arising or Action", Origin.TABLE: "Topic or Comments"}
 
 
 @dataclass
@@ -199,6 +215,17 @@ def _mode(text: str) -> Mode | None:
 _mode_words: dict[tuple[str, ...], re.Pattern[str]] = {}  # by schema.MODE_WORDS' keys
 
 
+def _mode_pattern() -> re.Pattern[str]:
+    """Return the pattern of every mode word of ``schema.MODE_WORDS`` (remade if replaced)."""
+    keys = tuple(schema.MODE_WORDS)
+    if keys not in _mode_words:
+        longest = sorted(keys, key=len, reverse=True)
+        words = "|".join(r"[\s-]+".join(map(re.escape, k.split())) for k in longest)
+        _mode_words.clear()
+        _mode_words[keys] = re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
+    return _mode_words[keys]
+
+
 def _modes_in(text: str, prose: bool) -> list[tuple[Mode, str]]:
     """Return the modes words in ``text`` name, with the words, in the order typed.
 
@@ -209,14 +236,8 @@ def _modes_in(text: str, prose: bool) -> list[tuple[Mode, str]]:
     """
     if not text:
         return []
-    keys = tuple(schema.MODE_WORDS)
-    if keys not in _mode_words:
-        longest = sorted(keys, key=len, reverse=True)
-        words = "|".join(r"[\s-]+".join(map(re.escape, k.split())) for k in longest)
-        _mode_words.clear()
-        _mode_words[keys] = re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE)
     found: list[tuple[Mode, str]] = []
-    for m in _mode_words[keys].finditer(text):
+    for m in _mode_pattern().finditer(text):
         key, word = _fold_mode(m.group()), " ".join(m.group().split())
         if prose and (" " not in key or key == "on the ward") and key != "f2f":
             by = re.search(_MODE_BY + "$", text[:m.start()], re.IGNORECASE)
@@ -277,10 +298,53 @@ class _Reading:
     def problem(self, message: str, field: FormField) -> None:
         self.ctx.problem(message, self.where, self.plan.columns[self.origin][field.name])
 
+    def unread(self, field: FormField, pieces: Iterable[str], kept: str) -> None:
+        """Name the words a field holds beyond what is read from it (``kept``), if any."""
+        if pieces := list(pieces):
+            _unread_problem(self.ctx, self.where, self.plan.columns[self.origin][field.name],
+                            pieces, kept, _MOVE_TO[self.origin])
+
+
+def _unread_problem(ctx: SessionContext, where: str, column: str, pieces: list[str],
+                    kept: str, place: str) -> None:
+    """Name ``pieces`` of a field that docgen does not read: they belong in ``place``."""
+    quoted = " and ".join(f'"{p}"' for p in pieces)
+    one = len(pieces) == 1
+    ctx.problem(f"{quoted} {'is' if one else 'are'} not read (only {kept} is): move "
+                f"{'it' if one else 'them'} to {place}", where, column)
+
+
+def _date_doubts(reference: dt.date, found: TypedDates) -> str:
+    """Say which dates took a year docgen chose, or fall on another day than the one typed.
+
+    A year is named when it is not the reference's (a date moved to next year), or when the
+    weekday typed chose it; a weekday typed that the date does not fall on, always.
+    """
+    notes: list[str] = []
+    for d in found.dates:
+        shown = f"{weekday_name(d.date)} {format_date_short(d.date)}"
+        if d.weekday_clash:
+            typed = d.day_typed
+            if d.year_typed:
+                notes.append(f'says "{d.weekday}" but {format_date_short(d.date)} is a '
+                             f"{weekday_name(d.date)}, not a {typed}: the date is kept; "
+                             "correct the day or the date")
+            else:
+                notes.append(f"no year typed: read as {shown}, not a {typed} as typed; "
+                             "type the full date")
+        elif not d.year_typed and (d.date.year != reference.year or d.by_weekday):
+            why = f" (the year in which it is a {weekday_name(d.date)})" if d.by_weekday else ""
+            notes.append(f"no year typed: read as {shown}{why}; type the year if that is "
+                         "wrong")
+    return "; ".join(notes)
+
 
 def _read_date(reading: _Reading, field: FormField, text: str) -> object:
     ctx = reading.ctx
-    dates, error = parse_typed_dates(text, ctx.reference, ctx.after)
+    # the session's date field may say the mode too ("12/3 by phone": see _settle_mode)
+    found = read_typed_dates(text, ctx.reference, ctx.after,
+                             _mode_pattern() if field.recorded == "date" else None)
+    dates, error = [d.date for d in found.dates], found.error
     date = dates[0] if dates else None
     if len(dates) > 1:  # two sessions in one form, or a date beside the session's: never silent
         shown = ", ".join(format_date_short(d) for d in dates[:-1])
@@ -304,6 +368,10 @@ def _read_date(reading: _Reading, field: FormField, text: str) -> object:
         reading.problem(f"{error}: the session is listed without a date", field)
     elif date is None:
         reading.problem("has no date: the session is listed without one", field)
+    if date is not None:
+        if doubts := _date_doubts(ctx.reference, found):
+            reading.problem(doubts, field)
+        reading.unread(field, found.unread, format_date_short(date))
     return date
 
 
@@ -349,6 +417,9 @@ def _settle_times(reading: _Reading, typed: Mapping[str, str]) -> None:
     for attr, found in (("start", starts), ("finish", finishes)):
         if note := guessed_note(found):
             reading.problem(note, fields[attr])
+        if found:  # a field with no time in it is named as no time (_read_times)
+            reading.unread(fields[attr], unread_in_times(typed.get(attr, "")),
+                           "–".join(format_time(t.time) for t in found))
     values["start"], values["finish"] = start, finish
 
 
@@ -414,9 +485,12 @@ def _held(text: str) -> bool | None:
     """Read the Held field: "Yes", "yes - as planned", "Held" or "No", "not held"; else None.
 
     The first word answers; text that says both (a prompt left with the answer typed after
-    it) answers nothing.
+    it) answers nothing, nor does "N/A" (not applicable is not No).
     """
-    words = [_HELD_WORDS.get(w) for w in _WORDS.findall(_NOT_HELD.sub("no", text.casefold()))]
+    folded = text.casefold()
+    if _NOT_APPLICABLE.search(folded):
+        return None
+    words = [_HELD_WORDS.get(w) for w in _WORDS.findall(_NOT_HELD.sub("no", folded))]
     answers = {w for w in words if w is not None}
     if not words or words[0] is None or len(answers) != 1:
         return None
@@ -433,6 +507,12 @@ def _confirmed(ctx: SessionContext, texts: Mapping[str, str], where: str, status
     if text and held is None:
         ctx.problem(f'"{text}" is not Yes or No: type Yes if the session took place, No if '
                     "not", where, column)
+    elif held is not None and (unread := unread_words(text, (), _HELD_SAYS)):
+        # "No – rescheduled to 19/3": the new date has a field of its own
+        dated = any(parse_typed_dates(p, ctx.reference, ctx.after)[0] for p in unread)
+        _unread_problem(ctx, where, column, list(unread), "Yes" if held else "No",
+                        _MOVE_TO[Origin.FORM] + ("; a new date to Date of Next Meeting"
+                                                 if dated else ""))
     if held is False:
         return Status.CANCELLED
     if held is True and status != Status.HELD:

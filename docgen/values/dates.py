@@ -12,14 +12,18 @@ _MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS: dict[str, int] = {"sept": 9}
 for _number, _name in enumerate(_MONTH_NAMES, start=1):
     _MONTHS[_name.lower()] = _number
     _MONTHS[_name[:3].lower()] = _number
-_WEEKDAYS = frozenset({
-    "monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed", "thursday", "thu", "thur",
-    "thurs", "friday", "fri", "saturday", "sat", "sunday", "sun",
-})  # fmt: skip
+# A weekday as typed, by its number (Monday is 0, as datetime.date.weekday).
+WEEKDAY_NUMBERS: dict[str, int] = {
+    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
+    "weds": 2, "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4,
+    "saturday": 5, "sat": 5, "sunday": 6, "sun": 6,
+}  # fmt: skip
+_WEEKDAYS = frozenset(WEEKDAY_NUMBERS)
 
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
@@ -117,6 +121,11 @@ def format_date(d: datetime.date | None) -> str:
     if d is None:
         return ""
     return f"{d.day} {_MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def weekday_name(d: datetime.date) -> str:
+    """Return the day of the week a date falls on, as "Thursday"."""
+    return DAY_NAMES[d.weekday()]
 
 
 def format_date_short(d: datetime.date | None) -> str:

@@ -171,12 +171,28 @@ def _token(m: re.Match[str]) -> _Token | None:
 
 def _tokens(text: str) -> list[_Token]:
     """Return the first two times in one text, in the order typed."""
+    return [token for token, _ in _read_tokens(text)[1]]
+
+
+def _read_tokens(text: str) -> tuple[str, list[tuple[_Token, tuple[int, int]]]]:
+    """Return ``text`` folded, and its first two times with where each is in the folded text."""
     folded = _norm(text).translate(_DASHES)
     matches = list(_TOKEN.finditer(folded))
     # a lone hour ("2", "10-11") is a time only in a text that holds nothing but times
     only_times = _FILLER.fullmatch(_TOKEN.sub(" ", folded)) is not None
-    found = [t for m in matches if (m["bare"] is None or only_times) and (t := _token(m))]
-    return found[:2]
+    found = [(t, m.span()) for m in matches
+             if (m["bare"] is None or only_times) and (t := _token(m))]
+    return folded, found[:2]
+
+
+def time_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """Return ``text`` folded as times are read from it, and where in it the times read are.
+
+    What lies outside those spans is not read as a time (see
+    :func:`docgen.values.typed.unread_in_times`): a third time, a note ("late start").
+    """
+    folded, found = _read_tokens(text)
+    return folded, [span for _, span in found]
 
 
 def _settle(token: _Token, before: TypedTime | None, after: _Token | None) -> TypedTime:
