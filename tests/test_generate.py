@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from conftest import (
+    ROOT,
     SEEDS,
     TODAY,
     controls,
@@ -231,3 +233,52 @@ def test_a_broken_template_is_reported_when_the_cohort_is_sound(
                       only="contracts", jobs=workers, today=TODAY)
     assert "coaching_contract.docx" in str(err.value)
     assert not (tmp_path / "out").exists()
+
+
+def _contract_without(tmp_path: Path, tag: str) -> Path:
+    """Return a templates folder holding docgen's contract with the cell showing ``tag``
+    emptied, as an admin rewording the contract might leave it."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    d = docx.Document(str(ROOT / "templates" / "coaching_contract.docx"))
+    cells = [c for t in d.tables for r in t.rows for c in r.cells if c.text == tag]
+    assert cells
+    for c in cells:
+        c.paragraphs[0].runs[0].text = ""
+        for r in c.paragraphs[0].runs[1:]:
+            r.text = ""
+    d.save(str(folder / "coaching_contract.docx"))
+    return folder
+
+
+def test_a_field_an_admin_s_template_left_out_is_named_where_the_cohort_has_values(
+        tmp_path: Path, make_cohort) -> None:
+    folder = _contract_without(tmp_path, "{{ venue }}")
+    report = jobs.generate(make_cohort(small_rows()), tmp_path / "out", templates=folder,
+                           only="contracts", today=TODAY)
+    (warning,) = [w for w in report.warnings if "does not show" in w.message]
+    assert warning.file == str(folder / "coaching_contract.docx")
+    assert warning.message.startswith(
+        "does not show {{ venue }}, which docgen's own coaching_contract.docx shows: the Teams "
+        "sheet's Venue values (the first on row ")
+    assert "reach no document; add {{ venue }} to the template" in warning.message
+    texts = [full_text(p) for p in (tmp_path / "out" / "contracts").glob("*.docx")]
+    assert texts and not any("Room 1" in t for t in texts)  # what the warning is about
+
+
+def test_no_field_is_named_when_the_cohort_has_no_value_for_it_or_the_template_shows_it(
+        tmp_path: Path, make_cohort) -> None:
+    rows = small_rows()
+    for team in rows["Teams"]:
+        team.pop("coach_email", None)
+    folder = _contract_without(tmp_path, "{{ coach_email }}")
+    report = jobs.generate(make_cohort(rows), tmp_path / "out", templates=folder,
+                           only="contracts", today=TODAY)
+    assert not [w for w in report.warnings if "does not show" in w.message]
+    same = tmp_path / "same"
+    same.mkdir()
+    shutil.copy(ROOT / "templates" / "coaching_contract.docx", same)
+    shutil.copy(ROOT / "templates" / "mentor_agreement.docx", same)
+    report = jobs.generate(make_cohort(small_rows()), tmp_path / "out2", templates=same,
+                           today=TODAY)
+    assert not [w for w in report.warnings if "does not show" in w.message]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from docgen import __version__, schema
 from docgen.atomic import atomic_file
-from docgen.context import DocumentPlan, agreement_title
+from docgen.context import DocumentPlan, agreement_title, shown
 from docgen.documents.outputs import (
     MANIFEST,
     Manifest,
@@ -35,7 +35,7 @@ from docgen.documents.outputs import (
 from docgen.documents.packs import PacksReport, write_packs
 from docgen.errors import DocgenError, Problem, os_problem
 from docgen.jobs.check import check
-from docgen.jobs.templates import choose_templates, load_templates
+from docgen.jobs.templates import choose_templates, default_templates, load_templates
 from docgen.kinds import CONTRACT, KINDS, DocumentKind, kind_named
 from docgen.models import Outcome, Pair, Team
 from docgen.parallel import default_jobs, run_parallel, start_beside
@@ -151,6 +151,68 @@ def _unshown_columns(cohort: Cohort, templates: dict[DocumentKind, CompiledTempl
                     file=str(cohort.source), sheet=label, row=row, column=header)
             for sheet, label, row, key, header in cohort.extra_columns
             if sheet in used and key not in used[sheet][0] and (label, row, header) not in said]
+
+
+# Fields of docgen's own templates that hold no value from the cohort, or one another field
+# of the same template also shows: leaving them out loses nothing.
+_NO_VALUE = frozenset({"generated", "blank_rows"})
+_SHOWN_EITHER = {"records": "sessions", "sessions": "records"}  # forms and table: the sessions
+
+
+def _left_out_fields(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate],
+                     folder: Path, today: dt.date) -> list[Problem]:
+    """Warn of each field docgen's own template of a kind shows that the template used does
+    not, where the cohort has a value for it: that value would reach no document.
+
+    An admin who deletes a paragraph holding ``{{ venue }}`` while rewording a template gets
+    documents without the venue and no other sign. Only run with an admin's own templates.
+    """
+    own = default_templates()
+    if folder.resolve() == own.resolve():
+        return []
+    shipped = load_templates(own, templates)
+    found: list[Problem] = []
+    for kind, template in templates.items():
+        used = template.variables
+        left_out = [v for v in sorted(shipped[kind].variables - used)
+                    if v not in _NO_VALUE and _SHOWN_EITHER.get(v) not in used
+                    and not used & {f"{v}_date", f"{v}_value"}]
+        for name in left_out:
+            if (where := _value_of(cohort, kind, name, today)) is not None:
+                found.append(Problem(
+                    f"does not show {{{{ {name} }}}}, which docgen's own {kind.template_file} "
+                    f"shows: {where} reach no document; add {{{{ {name} }}}} to the template "
+                    "(`docgen fields` lists every field), or ignore this if it is left out on "
+                    "purpose", file=str(template.path)))
+    return found
+
+
+def _value_of(cohort: Cohort, kind: DocumentKind, name: str, today: dt.date) -> str | None:
+    """Say which of the cohort's values a template field ``name`` would show (the first row
+    holding one), or None when the cohort has none for it."""
+    rows = kind.rows(cohort)
+    if name in kind.sheet.keys:
+        column = kind.sheet.column(name)
+        for row in rows:
+            if shown(column.kind, getattr(row, column.field), column.joiner).strip():
+                blank = (f"; a blank cell takes the {schema.PROGRAMME.name} sheet's "
+                         f"{schema.PROGRAMME_SETTING[column.fallback].header}"
+                         if column.fallback in schema.PROGRAMME_SETTING else "")
+                return (f"the {kind.sheet.name} sheet's {column.header} values (the first on "
+                        f"row {row.row}{blank})")  # type: ignore[attr-defined]
+        return None
+    if name in _SHOWN_EITHER:
+        return (f"the {schema.SESSIONS.name} sheet's {len(cohort.sessions)} sessions"
+                if cohort.sessions else None)
+    if not rows:
+        return None
+    value = kind.plan_row(cohort, 0, today).context.get(name)
+    if not value or (isinstance(value, str) and not value.strip()):
+        return None
+    if name in schema.PROGRAMME_SETTING:
+        return f"the {schema.PROGRAMME.name} sheet's {schema.PROGRAMME_SETTING[name].header}"
+    return f"its values (\"{value}\" in the first document)" if isinstance(value, str) else (
+        "its values")
 
 
 def _maker(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate], *,
@@ -357,7 +419,9 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
     kinds, folder, why, compiled = made or _templates(data, templates, only)
     _check_fields(compiled, cohort, today)
     template_warnings = [Problem(w, file=str(t.path)) for t in compiled.values()
-                         for w in t.warnings] + _unshown_columns(cohort, compiled, report.warnings)
+                         for w in t.warnings]
+    template_warnings += _unshown_columns(cohort, compiled, report.warnings)
+    template_warnings += _left_out_fields(cohort, compiled, folder, today)
     if strict and template_warnings:
         raise DocgenError(template_warnings)
     if warned is not None and template_warnings:
