@@ -53,9 +53,12 @@ _NO_EXTRA: dict[str, str] = {}  # shared by every row without extra columns (nev
 
 
 def display(value: object) -> str:
-    """Return a cell as text a document can show: a date, time or datetime as people write it."""
+    """Return a cell as text a document can show: a date, time or datetime as people write it,
+    a TRUE/FALSE cell as the spreadsheet shows it (not Python's "True")."""
     if type(value) is str:  # most cells: skip the checks below
         return clean_text(value)
+    if type(value) is bool:
+        return "TRUE" if value else "FALSE"
     if isinstance(value, dt.datetime):
         return format_date(value.date()) if value.time() == dt.time() else (
             f"{format_date(value.date())} {format_time(value.time())}")
@@ -64,6 +67,12 @@ def display(value: object) -> str:
     if isinstance(value, dt.time):
         return format_time(value)
     return clean_text(value)
+
+
+def names_of(value: object) -> tuple[str, ...]:
+    """Return a cell's names as :func:`parse_names` does, a cell that is not text read as
+    :func:`display` shows it."""
+    return parse_names(value if value is None or type(value) is str else display(value))
 
 
 def parse_mode(value: object) -> str:
@@ -169,7 +178,7 @@ class Shared:
     def names(self, value: object) -> tuple[str, ...]:
         """Return the cell's names as :func:`parse_names` does, parsed once per distinct cell."""
         if not isinstance(value, str):
-            return parse_names(value)
+            return names_of(value)
         found = self._names.get(value)
         if found is None:
             found = parse_names(value)
@@ -260,7 +269,7 @@ def _reader(column: Column, programme: Programme,
     repeats = column.field in REPEATING
     read: Callable[[object], object]
     if kind is Kind.NAMES:
-        read = shared.names if repeats else parse_names
+        read = shared.names if repeats else names_of
     elif kind in (Kind.TEXT, Kind.EMAIL):
         read = shared.text if repeats else display
     else:
