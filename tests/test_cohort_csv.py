@@ -166,3 +166,28 @@ def test_decode_reads_each_mark() -> None:
     for bom, encoding in [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                           (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF32_LE, "utf-32-le")]:
         assert decode(bom + "Zoë,Łukasz".encode(encoding)).text == "Zoë,Łukasz"
+
+
+def test_a_date_typed_with_a_time_is_named_the_time_not_kept(tmp_path: Path) -> None:
+    """A date column keeps the day: a time typed with it is named, as for a date cell; a
+    midnight, as exports write every date, is not."""
+    sessions = ("Team ID,Date,Date of next meeting\r\n"
+                "T1,2026-03-02 14:30,02/04/2026 09:15\r\n"
+                "T1,02/03/2026 14:30:45,\r\n"
+                "T1,2026-03-02T14:30:00,\r\n"
+                "T1,2026-03-09 00:00:00,09/04/2026 00:00\r\n")
+    folder = folder_with(tmp_path, {"teams.csv": (TEAMS + "T1,Ward 7,Room 1,Jo,Ann\r\n").encode(),
+                                    "sessions.csv": sessions.encode()})
+    cohort, problems, warnings = read(folder)
+    assert problems == []
+    assert [(s.date, s.next_meeting) for s in cohort.sessions] == [
+        (dt.date(2026, 3, 2), dt.date(2026, 4, 2)), (dt.date(2026, 3, 2), None),
+        (dt.date(2026, 3, 2), None), (dt.date(2026, 3, 9), dt.date(2026, 4, 9))]
+    keep = ("which a date column does not keep: type the time in its own column (Start time, "
+            "for a session)")
+    assert warnings == [
+        f"sessions.csv › Sessions › row 2 › Date: holds a time of day too (14:30), {keep}",
+        f"sessions.csv › Sessions › row 2 › Date of next meeting: holds a time of day too "
+        f"(09:15), {keep}",
+        f"sessions.csv › Sessions › row 3 › Date: holds a time of day too (14:30), {keep}",
+        f"sessions.csv › Sessions › row 4 › Date: holds a time of day too (14:30), {keep}"]

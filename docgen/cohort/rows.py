@@ -38,6 +38,7 @@ from docgen.values import (
     parse_names,
     parse_time,
     parse_yes_no,
+    time_in_date,
 )
 
 T = TypeVar("T")
@@ -142,13 +143,25 @@ def cell_note(kind: Kind, cell: object) -> str | None:
                 "what was typed into a date, type it again as text, starting with an "
                 "apostrophe (')")
     if kind is Kind.DATE and isinstance(cell, dt.datetime) and cell.time() != dt.time():
-        return (f"holds a time of day too ({format_time(cell.time())}), which a date column "
-                "does not keep: type the time in its own column (Start time, for a session)")
+        return _time_dropped(cell.time())
     if (kind is Kind.TIME and isinstance(cell, int | float) and not isinstance(cell, bool)
             and 1 <= cell < 8):
         return (f"the number {cell:g} is read as {format_time(parse_time(cell))}: if the "
                 "afternoon was meant, type the time as 14:00")
     return None
+
+
+def date_text_note(cell: str) -> str | None:
+    """Return a warning for a date typed as text with a time of day ("02/03/2026 14:30"),
+    which the date column does not keep, as :func:`cell_note` does for a date cell; else None.
+    """
+    time = time_in_date(cell) if ":" in cell else None
+    return None if time is None else _time_dropped(time)
+
+
+def _time_dropped(time: dt.time) -> str:
+    return (f"holds a time of day too ({format_time(time)}), which a date column does not "
+            "keep: type the time in its own column (Start time, for a session)")
 
 
 _PARSERS: dict[Kind, Callable[[object], object]] = {
@@ -361,8 +374,10 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                 row.problem(key, str(exc))
                 values[attr] = blank
             else:
-                if type(cell) is not str and cell is not None and (
-                        note := cell_note(kind, cell)):
+                if (type(cell) is not str and cell is not None and (
+                        note := cell_note(kind, cell))) or (
+                        kind is Kind.DATE and type(cell) is str and (
+                            note := date_text_note(cell))):
                     row.warning(key, note)
                 elif kind is Kind.NAMES and cell and (notes := read_as(cell)):
                     for note in notes:

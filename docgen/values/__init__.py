@@ -7,7 +7,7 @@ One module per kind of value: text, dates, times, numbers, people, and the free 
 type in records.
 """
 
-from docgen.values.dates import format_date, format_date_short, parse_date
+from docgen.values.dates import format_date, format_date_short, parse_date, time_in_date
 from docgen.values.numbers import (
     format_hours,
     parse_duration_hours,
@@ -54,4 +54,5 @@ __all__ = [
     "person_key",
     "read_typed_times",
     "team_key",
+    "time_in_date",
 ]

@@ -116,6 +116,18 @@ def parse_date(value: object, *, default_year: int | None = None) -> datetime.da
         raise ValueError(_not_a_date(value)) from None
 
 
+def time_in_date(value: object) -> datetime.time | None:
+    """Return the time of day a date typed as text also holds ("2026-03-02 14:30",
+    "02/03/2026 14:30", "2026-03-02T14:30:00"), which :func:`parse_date` does not keep; None
+    when it holds none, or midnight (as CSV exports write a date: "2026-04-03 00:00:00")."""
+    text = _norm(value)
+    found = _DMY.fullmatch(text) or _YMD.fullmatch(text)
+    if found is None or found[5] is None or not _valid_time_tail(found):
+        return None
+    time = datetime.time(int(found[5]), int(found[6]), int(found[7] or 0))
+    return None if time == datetime.time() else time
+
+
 def format_date(d: datetime.date | None) -> str:
     """Format a date for reading, as "3 April 2026"; "" for no date."""
     if d is None:
