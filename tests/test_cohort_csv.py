@@ -143,7 +143,10 @@ def test_a_renamed_file_is_warned_of_and_two_files_for_one_sheet_are_a_problem(
     cohort, problems, warnings = read(folder)
     assert problems == [] and len(cohort.sessions) == 0
     assert warnings == ["Sessions 2026.csv: is not read: docgen reads the Sessions from "
-                        "sessions.csv; if this file holds the sessions, rename it sessions.csv"]
+                        "sessions.csv; if this file holds the sessions, rename it sessions.csv",
+                        "notes.csv: is not read: neither its name nor its header row is that "
+                        "of a sheet docgen reads (programme.csv, teams.csv, sessions.csv or "
+                        "mentoring.csv); if it holds one of them, rename it so"]
     (folder / "cohort - Teams.csv").write_bytes(teams)
     _cohort, problems, _warnings = read(folder)
     assert problems == ["cohort › Teams: 2 files hold the Teams sheet (cohort - Teams.csv, "
@@ -191,3 +194,28 @@ def test_a_date_typed_with_a_time_is_named_the_time_not_kept(tmp_path: Path) -> 
         f"(09:15), {keep}",
         f"sessions.csv › Sessions › row 3 › Date: holds a time of day too (14:30), {keep}",
         f"sessions.csv › Sessions › row 4 › Date: holds a time of day too (14:30), {keep}"]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_a_file_under_another_name_with_a_sheets_columns_is_named(tmp_path: Path,
+                                                                  delimiter: str) -> None:
+    """Sessions exported as March.csv (below a title row) is not read, and said; so is a file
+    named like a sheet's, and one neither named nor laid out as one."""
+    teams = (TEAMS + "T1,Ward 7,Room 1,Jo,Ann\r\n").encode()
+    march = f"March sessions\r\nTeam ID{delimiter}Date\r\nT1{delimiter}03/04/2026\r\n"
+    folder = folder_with(tmp_path, {"teams.csv": teams, "March.csv": march.encode("utf-16"),
+                                    "Sessions (1).csv": b"Team ID,Date\r\n",
+                                    "teams_march.csv": teams, "budget.csv": b"Item,Cost\r\n"})
+    cohort, problems, warnings = read(folder)
+    assert problems == [] and len(cohort.teams) == 1 and len(cohort.sessions) == 0
+    assert warnings == [
+        "March.csv: is not read: its header row has the Sessions sheet's columns, but docgen "
+        "reads the sessions from sessions.csv only; if docgen should read this file, rename it "
+        "sessions.csv (or move its rows there)",
+        "Sessions (1).csv: is not read: docgen reads the Sessions from sessions.csv; if this "
+        "file holds the sessions, rename it sessions.csv",
+        "budget.csv: is not read: neither its name nor its header row is that of a sheet "
+        "docgen reads (programme.csv, teams.csv, sessions.csv or mentoring.csv); if it holds "
+        "one of them, rename it so",
+        "teams_march.csv: is not read: docgen reads the Teams from teams.csv; if this file "
+        "holds the teams, rename it teams.csv"]
