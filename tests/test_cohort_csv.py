@@ -219,3 +219,40 @@ def test_a_file_under_another_name_with_a_sheets_columns_is_named(tmp_path: Path
         "one of them, rename it so",
         "teams_march.csv: is not read: docgen reads the Teams from teams.csv; if this file "
         "holds the teams, rename it teams.csv"]
+
+
+def test_dates_that_can_only_be_month_first_name_the_dates_read_either_way(
+        tmp_path: Path) -> None:
+    """Day first stays the rule; a date that can only be month first is refused, and the
+    dates of the sheet that read either way (both numbers up to 12) are named, per column."""
+    lines = ["Team ID,Date,Date of next meeting",
+             "T1,03/25/2026,04/08/2026",  # month first only; the next meeting either way
+             "T1,04/04/2026,",  # the same either way
+             "T1,25/03/2026,",  # day first only
+             "T1,2026-03-04,",  # year first
+             *[f"T1,0{m}/0{m + 1}/2026," for m in range(1, 8)]]  # either way: seven
+    folder = folder_with(tmp_path, {"teams.csv": (TEAMS + "T1,Ward 7,Room 1,Jo,Ann\r\n").encode(),
+                                    "sessions.csv": "\r\n".join(lines).encode()})
+    cohort, problems, warnings = read(folder)
+    assert problems == ['sessions.csv › Sessions › row 2 › Date: "03/25/2026" is not a date day '
+                        "first (25 is not a month): if it is month first, as a US-set Excel "
+                        "writes dates, type it day first: 25/03/2026"]
+    assert cohort.sessions[3].date == dt.date(2026, 2, 1)  # read day first, as ever
+    said = ('sessions.csv › Sessions › {}: Date on row 2 ("03/25/2026") can only be month '
+            "first, as a US-set Excel writes dates, so this column's dates that read either way "
+            "may be month first too, though they were read day first: {}; check them, and type "
+            "dates day first (day/month/year)")
+    assert warnings == [
+        said.format("Date", 'row 6 "01/02/2026" as 1 February 2026, row 7 "02/03/2026" as '
+                    '2 March 2026, row 8 "03/04/2026" as 3 April 2026, row 9 "04/05/2026" as '
+                    '4 May 2026, row 10 "05/06/2026" as 5 June 2026 (and 2 more)'),
+        said.format("Date of next meeting", 'row 2 "04/08/2026" as 4 August 2026')]
+
+
+def test_dates_read_either_way_are_not_named_without_a_month_first_one(tmp_path: Path) -> None:
+    sessions = "Team ID,Date\r\nT1,03/04/2026\r\nT1,13/04/2026\r\n"
+    folder = folder_with(tmp_path, {"teams.csv": (TEAMS + "T1,Ward 7,Room 1,Jo,Ann\r\n").encode(),
+                                    "sessions.csv": sessions.encode()})
+    cohort, problems, warnings = read(folder)
+    assert (problems, warnings) == ([], [])
+    assert [s.date for s in cohort.sessions] == [dt.date(2026, 4, 3), dt.date(2026, 4, 13)]

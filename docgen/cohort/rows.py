@@ -29,6 +29,7 @@ from docgen.models import Programme
 from docgen.schema import Column, Kind
 from docgen.values import (
     clean_text,
+    day_month,
     format_date,
     format_time,
     is_blank,
@@ -162,6 +163,62 @@ def date_text_note(cell: str) -> str | None:
 def _time_dropped(time: dt.time) -> str:
     return (f"holds a time of day too ({format_time(time)}), which a date column does not "
             "keep: type the time in its own column (Start time, for a session)")
+
+
+_ROWS_NAMED = 5  # rows listed in a warning about many
+
+
+class DayOrder:
+    """The dates of a sheet typed as numbers (03/04/2026), by whether they could be month first.
+
+    docgen reads such dates day first. A date that can only be month first ("03/25/2026", as
+    a US-set Excel writes dates) is refused; it also tells that the sheet's dates that read
+    either way ("03/04/2026") may be month first too: those are named, per column, in one
+    warning. Only the first few of each are kept, so memory does not grow with the sheet.
+    """
+
+    def __init__(self) -> None:
+        self.month_first: dict[str, list[tuple[int, str]]] = {}  # key -> (row, text), first few
+        self.either: dict[str, list[tuple[int, str, dt.date]]] = {}  # the same, read day first
+        self.counts: dict[str, int] = {}  # key -> dates read either way, all of them
+
+    def failed(self, key: str, n: int, cell: str) -> None:
+        """Note a date of column ``key`` that could not be read day first."""
+        found = day_month(cell)
+        if found is not None and found[0] <= 12 < found[1]:
+            kept = self.month_first.setdefault(key, [])
+            if len(kept) < _ROWS_NAMED:
+                kept.append((n, clean_text(cell)))
+
+    def read(self, key: str, n: int, cell: str, day: object) -> None:
+        """Note a date of column ``key`` read day first, which may read month first too."""
+        found = day_month(cell)
+        if found is not None and found[0] <= 12 and found[1] <= 12 and found[0] != found[1]:
+            self.counts[key] = self.counts.get(key, 0) + 1
+            kept = self.either.setdefault(key, [])
+            if len(kept) < _ROWS_NAMED and isinstance(day, dt.date):
+                kept.append((n, clean_text(cell), day))
+
+    def warn(self, table: Table) -> None:
+        """Warn of each column's dates read either way, if any date of the sheet can only be
+        month first."""
+        if not self.month_first:
+            return
+        key, found = next(iter(self.month_first.items()))
+        rows = ", ".join(str(n) for n, _text in found)
+        evidence = (f'{table.headers.get(key, key)} on row{"s" if len(found) > 1 else ""} '
+                    f'{rows} ("{found[0][1]}"{", …" if len(found) > 1 else ""})')
+        for key in (c.key for c in table.sheet.columns if c.key in self.either):
+            either = self.either[key]
+            listed = ", ".join(f'row {n} "{text}" as {format_date(day)}'
+                               for n, text, day in either)
+            more = self.counts[key] - len(either)
+            table.warn(
+                f"{evidence} can only be month first, as a US-set Excel writes dates, so this "
+                "column's dates that read either way may be month first too, though they were "
+                f"read day first: {listed}{f' (and {more:,} more)' if more else ''}; check "
+                "them, and type dates day first (day/month/year)",
+                column=table.headers.get(key, key))
 
 
 _PARSERS: dict[Kind, Callable[[object], object]] = {
@@ -362,6 +419,7 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
     out = Packed(model)
     count = 0
     read_as = _names_notes()
+    order = DayOrder()
     for n, cells in table.rows:
         count += 1
         row = Row(table, n, cells, problems)
@@ -373,11 +431,16 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
             except ValueError as exc:
                 row.problem(key, str(exc))
                 values[attr] = blank
+                if kind is Kind.DATE and type(cell) is str:
+                    order.failed(key, n, cell)
             else:
-                if (type(cell) is not str and cell is not None and (
-                        note := cell_note(kind, cell))) or (
-                        kind is Kind.DATE and type(cell) is str and (
-                            note := date_text_note(cell))):
+                note = None
+                if type(cell) is not str:
+                    note = None if cell is None else cell_note(kind, cell)
+                elif kind is Kind.DATE:
+                    note = date_text_note(cell)
+                    order.read(key, n, cell, values[attr])
+                if note:
                     row.warning(key, note)
                 elif kind is Kind.NAMES and cell and (notes := read_as(cell)):
                     for note in notes:
@@ -391,4 +454,5 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
         values["extra"] = {k: display(cells[k]) for k in extra_keys} if extra_keys else _NO_EXTRA
         values["row"] = n
         out.append_values(in_order(values))  # as model(**values), without the instance
+    order.warn(table)
     return out, count
