@@ -21,7 +21,7 @@ from dataclasses import MISSING, fields
 from typing import TypeVar
 
 from docgen import schema
-from docgen.cohort.cells import CellError
+from docgen.cohort.cells import CellError, ShownNumber
 from docgen.cohort.packed import Packed
 from docgen.cohort.tables import Table
 from docgen.errors import Problem
@@ -61,6 +61,8 @@ def display(value: object) -> str:
         return clean_text(value)
     if type(value) is bool:
         return "TRUE" if value else "FALSE"
+    if isinstance(value, ShownNumber) and value.shown is not None:
+        return clean_text(value.shown)  # a number as its format shows it: 1 as 001
     if isinstance(value, dt.datetime):
         return format_date(value.date()) if value.time() == dt.time() else (
             f"{format_date(value.date())} {format_time(value.time())}")
@@ -136,13 +138,17 @@ def cell_note(kind: Kind, cell: object) -> str | None:
     for most cells. Called only for cells that are not strings (the few dates and numbers).
 
     - a date cell in a text column: Excel turns "1-2" or "Sep-26" into dates;
+    - a number in a text column that its format shows otherwise, where docgen cannot be
+      certain what is shown (:func:`format_note`);
     - a date cell holding a time of day too: the date column does not keep it;
     - a bare number before 8 in a time column: "2" is 02:00, where 2pm was likely meant.
     """
-    if kind in (Kind.TEXT, Kind.NAMES, Kind.EMAIL) and isinstance(cell, dt.date | dt.time):
-        return (f"is a date or time cell (read as \"{display(cell)}\"): if Excel turned "
-                "what was typed into a date, type it again as text, starting with an "
-                "apostrophe (')")
+    if kind in (Kind.TEXT, Kind.NAMES, Kind.EMAIL):
+        if isinstance(cell, dt.date | dt.time):
+            return (f"is a date or time cell (read as \"{display(cell)}\"): if Excel turned "
+                    "what was typed into a date, type it again as text, starting with an "
+                    "apostrophe (')")
+        return format_note(cell)
     if kind is Kind.DATE and isinstance(cell, dt.datetime) and cell.time() != dt.time():
         return _time_dropped(cell.time())
     if (kind is Kind.TIME and isinstance(cell, int | float) and not isinstance(cell, bool)
@@ -150,6 +156,19 @@ def cell_note(kind: Kind, cell: object) -> str | None:
         return (f"the number {cell:g} is read as {format_time(parse_time(cell))}: if the "
                 "afternoon was meant, type the time as 14:00")
     return None
+
+
+def format_note(cell: object) -> str | None:
+    """Return a warning for a number its cell's format shows otherwise than docgen reads it,
+    where docgen cannot be certain what is shown (1234.5 as 1,234.50, 0.25 as 25%); else None.
+    """
+    if not isinstance(cell, ShownNumber) or cell.shown is not None:
+        return None
+    shown = (f'its number format "{cell.format}"' if cell.format else
+             "one of its own number formats (currency or accounting)")
+    return (f"is a number that Excel shows by {shown}, otherwise than docgen reads it "
+            f'("{clean_text(cell)}"): to keep what Excel shows, type it as text, starting '
+            "with an apostrophe (')")
 
 
 def date_text_note(cell: str) -> str | None:
@@ -447,6 +466,10 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                         row.warning(key, note)
             if check is not None:
                 check(values, row)
+        for key in extra_keys:  # text for templates: warned of as a text column's cells are
+            cell = cells[key]
+            if type(cell) is not str and cell is not None and (note := format_note(cell)):
+                row.warning(key, note)
         if row.warnings:
             row.done()
         if not row.ok:
