@@ -307,6 +307,6 @@ def converted(source: Path, fmt: str) -> Path:
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
-@pytest.mark.parametrize("fmt", ["xls"])
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
 def test_true_and_false_read_alike_in_xls_and_ods(tmp_path: Path, fmt: str) -> None:
     assert_booleans_read(converted(booleans(tmp_path / "cohort.xlsx"), fmt))

@@ -1,9 +1,11 @@
 """Cells a spreadsheet shows otherwise than calamine reads them arrive as shown, or are named.
 
 A number in a format padding it with zeros (000 shows 1 as 001, "T"00 as T01) is read as
-shown in a text column, in .xlsx and .xls alike; a number in another format (1,234.50, 25%) is
-named (what it shows depends on the computer's settings). The .xls files are made by
-LibreOffice (skipped without it).
+shown in a text column, in .xlsx, .xls and .ods alike; a number in another format (1,234.50,
+25%) is read as shown from an .ods (whose file holds the text shown) and named in .xlsx and
+.xls (whose shown text depends on the computer's settings). An .ods cell's tabs, runs of
+spaces and line breaks are kept. The .xls and .ods files are made by LibreOffice (skipped
+without it); the raw .ods by hand, as its XML is.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -117,3 +120,83 @@ def test_an_xls_shows_its_numbers_as_the_xlsx_does(tmp_path: Path) -> None:
     xls, xls_notes = read(converted(tmp_path / "cohort.xlsx", "xls"))
     assert (list(xls.teams), list(xls.sessions), xls.programme, xls_notes) == (
         list(cohort.teams), list(cohort.sessions), cohort.programme, notes)
+
+
+@needs_soffice
+def test_an_ods_gives_every_number_as_it_shows_it(tmp_path: Path) -> None:
+    """The .ods holds the text each number shows: no format is left to name."""
+    cohort, notes = read(converted(formatted(tmp_path / "cohort.xlsx"), "ods"))
+    assert as_read(cohort) == READ
+    assert (cohort.teams[0].venue, cohort.teams[1].team_name) == ("1,234.50", "25%")
+    assert notes == []
+
+
+# --- an .ods as its XML is ---------------------------------------------------------------
+
+NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+      'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+      'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+      'xmlns:dc="http://purl.org/dc/elements/1.1/"')
+
+
+def text_cell(xml: str, repeated: int = 1) -> str:
+    columns = f' table:number-columns-repeated="{repeated}"' if repeated > 1 else ""
+    return (f'<table:table-cell office:value-type="string"{columns}>'
+            f"<text:p>{xml}</text:p></table:table-cell>")
+
+
+def number_cell(value: str, shown: str) -> str:
+    return (f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{shown}</text:p></table:table-cell>")
+
+
+def write_ods(path: Path, sheets: dict[str, list[tuple[int, list[str]]]]) -> Path:
+    """Write an .ods of ``sheets``: each a list of (rows repeated, cells as XML)."""
+    def row(n: int, cells: list[str]) -> str:
+        repeated = f' table:number-rows-repeated="{n}"' if n > 1 else ""
+        return f"<table:table-row{repeated}>{''.join(cells)}</table:table-row>"
+
+    body = "".join(f'<table:table table:name="{name}">'
+                   + "".join(row(n, cells) for n, cells in rows) + "</table:table>"
+                   for name, rows in sheets.items())
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {NS} '
+               f'office:version="1.2"><office:body><office:spreadsheet>{body}'
+               "</office:spreadsheet></office:body></office:document-content>")
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("META-INF/manifest.xml",
+                    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+                    '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application'
+                    '/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-'
+                    'path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+        zf.writestr("content.xml", content)
+    return path
+
+
+def test_an_ods_cells_tabs_spaces_and_line_breaks_are_kept(tmp_path: Path) -> None:
+    """calamine drops <text:tab/> and <text:line-break/>: the file's text is read instead.
+    A comment on a cell is not its text; a repeated cell is each cell it stands for."""
+    header = [text_cell(h) for h in ("Team ID", "Team name", "Team members", "Coach",
+                                     "Venue", "Frequency")]
+    team = [number_cell("1", "001"), text_cell("Falls<text:tab/>Ward 7"),
+            text_cell("Ann One<text:line-break/>Bob Two"),
+            '<table:table-cell office:value-type="string"><office:annotation><text:p>agreed'
+            "<text:tab/>in May</text:p></office:annotation><text:p>Dr<text:s/> "
+            "Jo</text:p></table:table-cell>",
+            text_cell('Room<text:s text:c="3"/>1<text:tab/>(<text:span>east'
+                      "<text:tab/>wing</text:span>)", repeated=2)]
+    sessions = [text_cell("Team ID"), text_cell("Date"), text_cell("Topic")]
+    session = [number_cell("1", "001"), text_cell("03/04/2026"),
+               text_cell("PDSA<text:tab/>cycle &amp; data")]
+    path = write_ods(tmp_path / "cohort.ods", {"Teams": [(1, header), (1, team)],
+                                               "Sessions": [(1, sessions), (2, session)]})
+    cohort, notes = read(path)
+    assert notes == []
+    (team_read,) = cohort.teams
+    assert (team_read.team_id, team_read.team_name, team_read.members, team_read.coaches,
+            team_read.venue, team_read.frequency) == (
+        "001", "Falls\tWard 7", ("Ann One", "Bob Two"), ("Dr Jo",),
+        "Room   1\t(east\twing)", "Room   1\t(east\twing)")
+    assert [(s.team_id, s.topic, s.row) for s in cohort.sessions] == [
+        ("001", "PDSA\tcycle & data", 2), ("001", "PDSA\tcycle & data", 3)]
