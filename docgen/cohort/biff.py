@@ -203,7 +203,7 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
         if declared is not None:  # calamine reserves the rectangle a sheet declares
             declared.cells = extent.cells
             check_extent(declared, file, name)
-        scans[name] = SheetScan(errors=errors, shown=sorted(shown))
+        scans[name] = SheetScan(errors=errors, shown=sorted(shown, key=lambda c: c[:2]))
     return scans
 
 

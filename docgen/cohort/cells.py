@@ -77,7 +77,8 @@ class Extent:
 # A cell the spreadsheet shows otherwise than calamine reads it: its 1-based row, its 0-based
 # column, its number format (.xlsx, .xls; "" when the file does not say it), and the text
 # shown when the file holds it (.ods), else None. A number formatted 000 shows 1 as 001; an
-# .ods cell's tab or line break is in its text, where calamine drops it.
+# .ods cell's tab or line break is in its text, where calamine drops it. A column of -1 is
+# no cell: it marks a row the file has been read to.
 Shown = tuple[int, int, str, str | None]
 
 

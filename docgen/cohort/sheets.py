@@ -208,12 +208,13 @@ def _show(values: list[object], n: int, cell: Shown, rest: Iterator[Shown]) -> S
     ``rest``) what they show; return the first cell of a later row, if any.
 
     A number becomes a :class:`~docgen.cohort.cells.ShownNumber`; text the file holds
-    otherwise than calamine read it (an .ods cell's tab) is replaced by the file's.
+    otherwise than calamine read it (an .ods cell's tab) is replaced by the file's. A cell
+    of no column (-1) only marks how far the file has been read.
     """
     found: Shown | None = cell
     while found is not None and found[0] <= n:
         _row, column, number_format, text = found
-        if found[0] == n and column < len(values):
+        if found[0] == n and 0 <= column < len(values):
             value = values[column]
             if type(value) in (int, float):
                 values[column] = shown_number(value, number_format, text)  # type: ignore[arg-type]

@@ -37,6 +37,7 @@ from docgen.cohort.cells import (
 from docgen.errors import DocgenError, Problem
 from docgen.safezip import (
     MIB,
+    Limits,
     limits,
     open_package,
     parse_xml,
@@ -199,8 +200,12 @@ class XlsxPackage:
 
 class _Formatted:
     """The numbers of a sheet in a number format that shows them otherwise than docgen writes
-    them, as :data:`~docgen.cohort.cells.Shown` cells in row order, streamed from the sheet's
-    file each time they are iterated (memory stays a piece of the sheet, however many)."""
+    them, as :data:`~docgen.cohort.cells.Shown` cells, streamed from the sheet's file each time
+    they are iterated (memory stays a piece of the sheet, however many).
+
+    They come in the file's order, which is the rows' order in every workbook Excel,
+    LibreOffice or a library writes; a cell without a reference (``r``) is left as read.
+    """
 
     def __init__(self, package: XlsxPackage, part: str, formats: dict[bytes, str]) -> None:
         self._package, self._part, self._formats = package, part, formats
@@ -212,6 +217,10 @@ class _Formatted:
     def __iter__(self) -> Iterator[Shown]:
         formats = self._formats
         for piece in self._package._pieces(self._part):
+            # where each piece ends (a cell of no column): a reader wanting a few rows
+            # waits for one piece, never the whole sheet
+            at = max(piece.rfind(b"<row"), piece.rfind(b":row"))
+            last = _LAST_ROW.match(piece, at + 1) if at >= 0 else None
             for m in self._cell.finditer(piece):
                 attrs = m.group(1)
                 if attrs.endswith(b"/"):
@@ -220,22 +229,27 @@ class _Formatted:
                 kind = _TYPE.search(attrs)
                 ref = _CELL_REF.search(attrs)
                 code = formats.get(style.group(1) if style else b"0")
-                # a number (no type, or n); a cell without a reference is left as read
+                # a number: no type, or n
                 if code is not None and ref is not None and (kind is None or
                                                              kind.group(1) == b"n"):
                     yield int(ref.group(2)), _column(ref.group(1).upper()), code, None
+            if last is not None:
+                yield int(last.group(1)), -1, "", None
 
 
 _ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*)>")
 _STYLE = re.compile(rb"\bs=[\"']([0-9]{1,9})[\"']")
+_LAST_ROW = re.compile(rb"row\s[^>]*?\br=[\"']([0-9]{1,9})[\"']")
+
+
 def _number_formats(zf: zipfile.ZipFile, part: str | None, path: Path,
-                    lim: object) -> dict[bytes, str]:
+                    lim: Limits) -> dict[bytes, str]:
     """Return the styles (``s``, as in the sheet's XML) whose number format shows a number
     otherwise than General does, each with its format ("" for a built-in one whose code the
     file does not hold); {} for most workbooks."""
     if not part or part not in zf.NameToInfo:
         return {}
-    styles = parse_xml(read_member(zf, part, path, lim), path, part)  # type: ignore[arg-type]
+    styles = parse_xml(read_member(zf, part, path, lim), path, part)
     codes: dict[int, str] = {}
     for fmt in styles.iter(f"{_MAIN}numFmt"):
         with suppress(ValueError):
