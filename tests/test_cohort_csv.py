@@ -143,7 +143,10 @@ def test_a_renamed_file_is_warned_of_and_two_files_for_one_sheet_are_a_problem(
     cohort, problems, warnings = read(folder)
     assert problems == [] and len(cohort.sessions) == 0
     assert warnings == ["Sessions 2026.csv: is not read: docgen reads the Sessions from "
-                        "sessions.csv; if this file holds the sessions, rename it sessions.csv"]
+                        "sessions.csv; if this file holds the sessions, rename it sessions.csv",
+                        "notes.csv: is not read: neither its name nor its header row is that "
+                        "of a sheet docgen reads (programme.csv, teams.csv, sessions.csv or "
+                        "mentoring.csv); if it holds one of them, rename it so"]
     (folder / "cohort - Teams.csv").write_bytes(teams)
     _cohort, problems, _warnings = read(folder)
     assert problems == ["cohort › Teams: 2 files hold the Teams sheet (cohort - Teams.csv, "
@@ -166,3 +169,90 @@ def test_decode_reads_each_mark() -> None:
     for bom, encoding in [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
                           (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF32_LE, "utf-32-le")]:
         assert decode(bom + "Zoë,Łukasz".encode(encoding)).text == "Zoë,Łukasz"
+
+
+def test_a_date_typed_with_a_time_is_named_the_time_not_kept(tmp_path: Path) -> None:
+    """A date column keeps the day: a time typed with it is named, as for a date cell; a
+    midnight, as exports write every date, is not."""
+    sessions = ("Team ID,Date,Date of next meeting\r\n"
+                "T1,2026-03-02 14:30,02/04/2026 09:15\r\n"
+                "T1,02/03/2026 14:30:45,\r\n"
+                "T1,2026-03-02T14:30:00,\r\n"
+                "T1,2026-03-09 00:00:00,09/04/2026 00:00\r\n")
+    folder = folder_with(tmp_path, {"teams.csv": (TEAMS + "T1,Ward 7,Room 1,Jo,Ann\r\n").encode(),
+                                    "sessions.csv": sessions.encode()})
+    cohort, problems, warnings = read(folder)
+    assert problems == []
+    assert [(s.date, s.next_meeting) for s in cohort.sessions] == [
+        (dt.date(2026, 3, 2), dt.date(2026, 4, 2)), (dt.date(2026, 3, 2), None),
+        (dt.date(2026, 3, 2), None), (dt.date(2026, 3, 9), dt.date(2026, 4, 9))]
+    keep = ("which a date column does not keep: type the time in its own column (Start time, "
+            "for a session)")
+    assert warnings == [
+        f"sessions.csv › Sessions › row 2 › Date: holds a time of day too (14:30), {keep}",
+        f"sessions.csv › Sessions › row 2 › Date of next meeting: holds a time of day too "
+        f"(09:15), {keep}",
+        f"sessions.csv › Sessions › row 3 › Date: holds a time of day too (14:30), {keep}",
+        f"sessions.csv › Sessions › row 4 › Date: holds a time of day too (14:30), {keep}"]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_a_file_under_another_name_with_a_sheets_columns_is_named(tmp_path: Path,
+                                                                  delimiter: str) -> None:
+    """Sessions exported as March.csv (below a title row) is not read, and said; so is a file
+    named like a sheet's, and one neither named nor laid out as one."""
+    teams = (TEAMS + "T1,Ward 7,Room 1,Jo,Ann\r\n").encode()
+    march = f"March sessions\r\nTeam ID{delimiter}Date\r\nT1{delimiter}03/04/2026\r\n"
+    folder = folder_with(tmp_path, {"teams.csv": teams, "March.csv": march.encode("utf-16"),
+                                    "Sessions (1).csv": b"Team ID,Date\r\n",
+                                    "teams_march.csv": teams, "budget.csv": b"Item,Cost\r\n"})
+    cohort, problems, warnings = read(folder)
+    assert problems == [] and len(cohort.teams) == 1 and len(cohort.sessions) == 0
+    assert warnings == [
+        "March.csv: is not read: its header row has the Sessions sheet's columns, but docgen "
+        "reads the sessions from sessions.csv only; if docgen should read this file, rename it "
+        "sessions.csv (or move its rows there)",
+        "Sessions (1).csv: is not read: docgen reads the Sessions from sessions.csv; if this "
+        "file holds the sessions, rename it sessions.csv",
+        "budget.csv: is not read: neither its name nor its header row is that of a sheet "
+        "docgen reads (programme.csv, teams.csv, sessions.csv or mentoring.csv); if it holds "
+        "one of them, rename it so",
+        "teams_march.csv: is not read: docgen reads the Teams from teams.csv; if this file "
+        "holds the teams, rename it teams.csv"]
+
+
+def test_dates_that_can_only_be_month_first_name_the_dates_read_either_way(
+        tmp_path: Path) -> None:
+    """Day first stays the rule; a date that can only be month first is refused, and the
+    dates of the sheet that read either way (both numbers up to 12) are named, per column."""
+    lines = ["Team ID,Date,Date of next meeting",
+             "T1,03/25/2026,04/08/2026",  # month first only; the next meeting either way
+             "T1,04/04/2026,",  # the same either way
+             "T1,25/03/2026,",  # day first only
+             "T1,2026-03-04,",  # year first
+             *[f"T1,0{m}/0{m + 1}/2026," for m in range(1, 8)]]  # either way: seven
+    folder = folder_with(tmp_path, {"teams.csv": (TEAMS + "T1,Ward 7,Room 1,Jo,Ann\r\n").encode(),
+                                    "sessions.csv": "\r\n".join(lines).encode()})
+    cohort, problems, warnings = read(folder)
+    assert problems == ['sessions.csv › Sessions › row 2 › Date: "03/25/2026" is not a date day '
+                        "first (25 is not a month): if it is month first, as a US-set Excel "
+                        "writes dates, type it day first: 25/03/2026"]
+    assert cohort.sessions[3].date == dt.date(2026, 2, 1)  # read day first, as ever
+    said = ('sessions.csv › Sessions › {}: Date on row 2 ("03/25/2026") can only be month '
+            "first, as a US-set Excel writes dates, so this column's dates that read either way "
+            "may be month first too, though they were read day first: {}; check them, and type "
+            "dates day first (day/month/year)")
+    assert warnings == [
+        said.format("Date", 'row 6 "01/02/2026" as 1 February 2026, row 7 "02/03/2026" as '
+                    '2 March 2026, row 8 "03/04/2026" as 3 April 2026, row 9 "04/05/2026" as '
+                    '4 May 2026, row 10 "05/06/2026" as 5 June 2026 (and 2 more)'),
+        said.format("Date of next meeting", 'row 2 "04/08/2026" as 4 August 2026')]
+
+
+def test_dates_read_either_way_are_not_named_without_a_month_first_one(tmp_path: Path) -> None:
+    sessions = "Team ID,Date\r\nT1,03/04/2026\r\nT1,13/04/2026\r\n"
+    folder = folder_with(tmp_path, {"teams.csv": (TEAMS + "T1,Ward 7,Room 1,Jo,Ann\r\n").encode(),
+                                    "sessions.csv": sessions.encode()})
+    cohort, problems, warnings = read(folder)
+    assert (problems, warnings) == ([], [])
+    assert [s.date for s in cohort.sessions] == [dt.date(2026, 4, 3), dt.date(2026, 4, 13)]

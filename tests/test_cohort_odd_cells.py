@@ -273,3 +273,40 @@ def test_every_name_a_cell_loses_is_said(names: list[str], separator: str) -> No
     dropped = [n for n in names_read_as(cell) if "is read as the same person" in n
                or "listed twice" in n]
     assert len(dropped) == len(listed) - len(parse_names(cell))
+
+
+def booleans(path: Path) -> Path:
+    """TRUE and FALSE cells in text, names and extra columns, and in the Yes/No setting."""
+    rows = small_rows()
+    rows["Teams"][0].update(organisation=True, team_members=False, ward=True)
+    rows["Programme"] = [{"cohort": False, "coaching_paid": False}]
+    write_cohort_workbook(path, rows)
+    return path
+
+
+def assert_booleans_read(path: Path) -> None:
+    cohort, notes = read(path)
+    assert notes == []
+    team = cohort.teams[0]
+    assert (team.organisation, team.members, team.extra["ward"]) == ("TRUE", ("FALSE",), "TRUE")
+    assert cohort.programme.get("cohort") == "FALSE"
+    assert cohort.programme.get("coaching_paid") == "No" and not cohort.programme.coaching_paid
+
+
+def test_a_true_or_false_cell_reads_as_the_spreadsheet_shows_it(tmp_path: Path) -> None:
+    assert_booleans_read(booleans(tmp_path / "cohort.xlsx"))
+
+
+def converted(source: Path, fmt: str) -> Path:
+    """Return ``source`` saved by LibreOffice as ``fmt`` (.xls, .ods), beside it."""
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--convert-to", fmt, "--outdir", str(source.parent / fmt), str(source)],
+                       check=True, capture_output=True, timeout=300)
+    return source.parent / fmt / f"{source.stem}.{fmt}"
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_true_and_false_read_alike_in_xls_and_ods(tmp_path: Path, fmt: str) -> None:
+    assert_booleans_read(converted(booleans(tmp_path / "cohort.xlsx"), fmt))

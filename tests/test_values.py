@@ -252,7 +252,9 @@ def test_parse_date_without_year() -> None:
     [
         ("31/02/2026", '"31/02/2026" is not a date (day/month/year)'),
         ("  31/02/2026 ", '"31/02/2026" is not a date (day/month/year)'),
-        ("03/13/2026", '"03/13/2026" is not a date (day/month/year)'),
+        ("03/13/2026", '"03/13/2026" is not a date day first (13 is not a month): if it is '
+                       "month first, as a US-set Excel writes dates, type it day first: "
+                       "13/03/2026"),
         ("soon", '"soon" is not a date (day/month/year)'),
         ("3 Foo 2026", '"3 Foo 2026" is not a date (day/month/year)'),
         ("03/04-2026", '"03/04-2026" is not a date (day/month/year)'),

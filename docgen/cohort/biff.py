@@ -4,7 +4,9 @@ An .xls is a compound file (OLE) holding one ``Workbook`` stream of BIFF records
 reads every sheet of it when it opens it, allocating each sheet's rectangle; it reads a
 formula showing an error as blank. This module reads the stream itself, within bounds (the
 file's size, every sector chain checked), for each sheet's extent and its error cells: a
-FORMULA record whose cached result is an error, and a BOOLERR record holding one.
+FORMULA record whose cached result is an error, and a BOOLERR record holding one. It also
+finds the numbers whose number format shows them otherwise than General (000 shows 1 as 001):
+each cell's XF record names its format, a FORMAT record holds the format's code.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import struct
 from collections.abc import Iterator
 from pathlib import Path
 
-from docgen.cohort.cells import CellError, Extent, SheetScan, check_extent
+from docgen.cohort.cells import CellError, Extent, SheetScan, Shown, check_extent, shown_format
 from docgen.errors import DocgenError, Problem
 from docgen.safezip import MIB, OLE_MAGIC, PART_SETTING, limits
 
@@ -22,6 +24,7 @@ _ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D
            0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
 _BOF, _EOF, _BOUNDSHEET, _FILEPASS = 0x0809, 0x000A, 0x0085, 0x002F
 _FORMULA, _BOOLERR, _MULRK, _DIMENSIONS = 0x0006, 0x0205, 0x00BD, 0x0200
+_NUMBER, _RK, _FORMAT, _XF = 0x0203, 0x027E, 0x041E, 0x00E0
 _CELLS = frozenset({0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, _FORMULA, _BOOLERR})
 
 
@@ -150,6 +153,8 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
     """Read the globals for the sheets, then scan each worksheet's records."""
     sheets: list[tuple[str, int]] = []
     biff8 = True
+    codes: dict[int, str] = {}  # number format -> its code
+    xfs: list[int] = []  # each XF record's number format, in order
     for kind, body in _records(stream, 0):
         if kind == _BOF:
             biff8 = struct.unpack_from("<H", body)[0] >= 0x0600
@@ -159,10 +164,17 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
         elif kind == _BOUNDSHEET and body[5] == 0:  # a worksheet, not a chart or macro sheet
             (offset,) = struct.unpack_from("<I", body)
             sheets.append((_sheet_name(body[6:], biff8), offset))
+        elif kind == _FORMAT and len(body) >= 3:
+            codes[struct.unpack_from("<H", body)[0]] = _format_code(body[2:], biff8)
+        elif kind == _XF and len(body) >= 4:
+            xfs.append(struct.unpack_from("<H", body, 2)[0])
+    formats = {i: code for i, number in enumerate(xfs)
+               if (code := shown_format(number, codes.get(number))) is not None}
     scans: dict[str, SheetScan] = {}
     budget = 2 * len(stream)  # honest sheets never overlap: their records are read once
     for name, offset in sheets:
         extent, errors = Extent(), {}
+        shown: list[Shown] = []
         declared: Extent | None = None
         for kind, body in _records(stream, offset):
             budget -= 4 + len(body)
@@ -176,16 +188,36 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
                 error = _error(kind, body)
                 if error is not None:
                     errors.setdefault(row + 1, []).append((column, CellError(error)))
+                elif formats and kind in _NUMBERS and len(body) >= 6 and (
+                        code := formats.get(struct.unpack_from("<H", body, 4)[0])) is not None:
+                    shown.append((row + 1, column, code, None))
             elif kind == _MULRK and len(body) >= 6:
                 row, first = struct.unpack_from("<HH", body)
                 (last,) = struct.unpack_from("<H", body, len(body) - 2)
                 extent.add(row, first, row, max(first, last))
+                for i in range(min(last - first + 1, (len(body) - 6) // 6) if formats else 0):
+                    code = formats.get(struct.unpack_from("<H", body, 4 + 6 * i)[0])
+                    if code is not None:
+                        shown.append((row + 1, first + i, code, None))
         check_extent(extent, file, name)
         if declared is not None:  # calamine reserves the rectangle a sheet declares
             declared.cells = extent.cells
             check_extent(declared, file, name)
-        scans[name] = SheetScan(errors=errors)
+        scans[name] = SheetScan(errors=errors, shown=sorted(shown, key=lambda c: c[:2]))
     return scans
+
+
+_NUMBERS = frozenset({_NUMBER, _RK, _FORMULA})  # cells that may hold a number
+
+
+def _format_code(data: bytes, biff8: bool) -> str:
+    """Return a FORMAT record's code (after its number): a string, 8-bit or UTF-16."""
+    if not biff8:
+        return data[1:1 + data[0]].decode("cp1252", "replace")
+    (count,) = struct.unpack_from("<H", data)
+    if data[2] & 1:
+        return data[3:3 + 2 * count].decode("utf-16-le", "replace")
+    return data[3:3 + count].decode("latin-1")
 
 
 def _dimensions(body: bytes, biff8: bool) -> Extent | None:

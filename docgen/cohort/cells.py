@@ -11,7 +11,10 @@ the cells the file actually holds before calamine is let near the sheet.
 
 from __future__ import annotations
 
+import functools
 import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from docgen.errors import DocgenError, Problem
@@ -71,19 +74,134 @@ class Extent:
         return (self.bottom[0] + 1) * (self.right[1] + 1) if self.cells else 0
 
 
+# A cell the spreadsheet shows otherwise than calamine reads it: its 1-based row, its 0-based
+# column, its number format (.xlsx, .xls; "" when the file does not say it), and the text
+# shown when the file holds it (.ods), else None. A number formatted 000 shows 1 as 001; an
+# .ods cell's tab or line break is in its text, where calamine drops it. A column of -1 is
+# no cell: it marks a row the file has been read to.
+Shown = tuple[int, int, str, str | None]
+
+
 @dataclass
 class SheetScan:
     """What one sheet's file says that calamine does not: failed cells, totals rows, extent.
 
     ``errors`` maps a 1-based row to its (0-based column, error) cells; ``skip`` holds the
     1-based rows of Excel tables' totals rows; ``extent`` is None when it is known to be small;
-    ``merges`` are the merged ranges where calamine does not give them (.ods).
+    ``merges`` are the merged ranges where calamine does not give them (.ods); ``shown`` the
+    cells shown otherwise than calamine reads them, in row order (read lazily: an .xlsx
+    sheet's are streamed from its file alongside calamine's rows).
     """
 
     errors: dict[int, list[tuple[int, CellError]]] = field(default_factory=dict)
     skip: frozenset[int] = frozenset()
     extent: Extent | None = None
     merges: list[Merge] = field(default_factory=list)
+    shown: Iterable[Shown] = ()
+
+
+class ShownNumber:
+    """A number whose cell shows it otherwise than docgen writes it: ``shown`` is the text the
+    spreadsheet shows (None when docgen cannot be certain of it), ``format`` its number format.
+
+    It is the number still, for every column that reads a number (a count, a date, a time);
+    a text column reads what is shown, or warns (see :func:`docgen.cohort.rows.cell_note`).
+    """
+
+    shown: str | None
+    format: str
+
+
+class ShownInt(ShownNumber, int):
+    pass
+
+
+class ShownFloat(ShownNumber, float):
+    pass
+
+
+def shown_number(value: int | float, number_format: str, text: str | None
+                 ) -> int | float:
+    """Return ``value`` as a :class:`ShownNumber` shown as ``text`` (given by the file) or as
+    its format shows it; ``value`` itself when it is shown as docgen writes it anyway."""
+    shown = text if text is not None else number_shown(value, number_format)
+    plain = str(value)
+    if shown is not None and shown.strip() == plain:
+        return value
+    number: ShownNumber = (ShownInt if type(value) is int else ShownFloat)(value)
+    number.shown, number.format = shown, number_format
+    return number  # type: ignore[return-value]
+
+
+# Excel's built-in number formats that are neither General, 0, @ nor a date or time (those
+# calamine reads as dates). Currency and accounting formats (5-8, 41-44) depend on the
+# computer's settings: an .xlsx does not hold their code.
+_BUILT_IN = {2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00",
+             12: "# ?/?", 13: "# ??/??", 37: "#,##0 ;(#,##0)", 38: "#,##0 ;[Red](#,##0)",
+             39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)", 48: "##0.0E+0"}
+_BUILT_IN_DATES = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59),
+                             *range(71, 82)])
+_PLAIN = frozenset({"general", "0", "@"})
+_NOT_SHOWN = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # text, colours, spacing
+_DATE_PARTS = re.compile(r"[dmyhs]", re.IGNORECASE)
+
+
+def shown_format(number: int, code: str | None) -> str | None:
+    """Return the number format ``number`` (its ``code``, if the file holds it) if it shows a
+    number otherwise than General does: the code, or "" for a built-in one whose code is not
+    known. None for General, 0 and @ (Text), and for a date or time format (calamine reads
+    such a cell as a date)."""
+    if code is None:
+        code = _BUILT_IN.get(number)
+        if code is None:
+            return None if number in (0, 1, 49) or number in _BUILT_IN_DATES else ""
+    if code.strip().lower() in _PLAIN or _DATE_PARTS.search(_NOT_SHOWN.sub("", code)):
+        return None
+    return code
+
+
+# A number format that shows a whole number as its digits padded with zeros, with text
+# before, between or after them: 000, "T"00, \T000, 00000 000000, 000-000. The characters
+# Excel shows as they are without quotes, and digit placeholders 0; nothing else.
+_FORMAT_PART = re.compile(r'"([^"]*)"|\\(.)|([$\-+/():!^&\'~{}<>= ])|(0+)')
+
+
+@functools.lru_cache(maxsize=256)
+def _zero_padded(number_format: str) -> tuple[str | int, ...] | None:
+    """Return a format's parts (text, or a count of zeros), if it is one that pads with
+    zeros (see above); else None."""
+    parts: list[str | int] = []
+    at = 0
+    for m in _FORMAT_PART.finditer(number_format):
+        if m.start() != at:
+            return None
+        at = m.end()
+        zeros = m.group(4)
+        parts.append(len(zeros) if zeros else next(g for g in m.groups()[:3] if g is not None))
+    if at != len(number_format) or not any(type(p) is int for p in parts):
+        return None
+    return tuple(parts)
+
+
+def number_shown(value: int | float, number_format: str) -> str | None:
+    """Return a number as Excel shows it in its format, where that is certain: a whole number
+    from 0 in a format padding it with zeros (``"T"00`` shows 1 as T01); else None."""
+    parts = _zero_padded(number_format)
+    if parts is None or value < 0 or (type(value) is not int and not (
+            isinstance(value, float) and value.is_integer())):
+        return None
+    digits = str(int(value)).zfill(sum(p for p in parts if type(p) is int))
+    shown: list[str] = []
+    first = next(i for i, p in enumerate(parts) if type(p) is int)
+    for i in range(len(parts) - 1, -1, -1):  # placeholders fill from the right ...
+        part = parts[i]
+        if type(part) is int:
+            take = len(digits) if i == first else part  # ... the first takes what is left
+            shown.append(digits[len(digits) - take:])
+            digits = digits[:len(digits) - take]
+        else:
+            shown.append(part)  # type: ignore[arg-type]
+    return "".join(reversed(shown))
 
 
 # A merged range of cells: first row, first column, last row, last column, all 0-based.

@@ -94,6 +94,20 @@ def decode(data: bytes) -> Text:
     return Text("\n".join(lines), "UTF-8", recoded=recoded)
 
 
+_HEAD_BYTES = 1 << 16  # enough for a header row below a title or two
+
+
+def head(path: Path) -> str:
+    """Return the text a CSV file begins with (its first 64 KB, decoded as :func:`decode`
+    decides); "" when it cannot be read."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(_HEAD_BYTES)
+        return decode(data).text
+    except (OSError, UnicodeDecodeError):  # a UTF-16 file cut inside a character, say
+        return ""
+
+
 def records(text: str, delimiter: str) -> Iterator[tuple[int, list[str], int]]:
     """Yield (row number, cells, offset where the row ends) for each record of ``text``.
 

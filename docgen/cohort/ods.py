@@ -4,7 +4,10 @@ calamine reads every sheet of an .ods when it opens it, expanding repeated cells
 (``table:number-columns-repeated``), so every sheet's extent is checked first, here, from
 ``content.xml`` read within :mod:`docgen.safezip`'s limits. The same pass finds the cells
 calamine reads as blank: a formula showing an error (``calcext:value-type="error"``) and a
-formula no program has calculated (a ``table:formula`` without a value).
+formula no program has calculated (a ``table:formula`` without a value); and the cells it reads
+otherwise than they show: a number whose text (``<text:p>``) is not the number as docgen writes
+it (formatted 000, 1 shows 001; TRUE() is the number 1 showing TRUE), and text holding a tab or
+a line break (``<text:tab/>``, ``<text:line-break/>``), which calamine drops.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 from docgen.cohort.cells import (
@@ -20,6 +24,7 @@ from docgen.cohort.cells import (
     Extent,
     Merge,
     SheetScan,
+    Shown,
     Uncalculated,
     check_extent,
 )
@@ -38,6 +43,13 @@ _VALUE_TYPE = re.compile(rb"\boffice:value-type=")
 _FORMULA = re.compile(rb'\btable:formula="([^"]*)"')
 _PARAGRAPH = re.compile(rb"\s*<text:p\b[^>]*>(.*?)</text:p>", re.S)
 _MARKUP = re.compile(rb"<[^>]*>")
+_NUMBER_TYPE = re.compile(rb'\boffice:value-type="(?:float|percentage|currency)"')
+_NUMBER_VALUE = re.compile(rb'\boffice:value="([^"]*)"')
+_DROPPED = re.compile(rb"<text:(?:tab|line-break)\b")  # what calamine leaves out of text
+_ANNOTATION = re.compile(rb"<office:annotation\b.*?</office:annotation>", re.S)
+_PARAGRAPHS = re.compile(rb"<text:[ph]\b[^>]*?(?:/>|>(.*?)</text:[ph]>)", re.S)
+_SPACES = re.compile(rb'<text:s\b(?:[^>]*?\btext:c="([0-9]{1,5})")?[^>]*>')
+_BREAK = re.compile(rb"<text:(tab|line-break)\b[^>]*>")
 MAX_ERROR_CELLS = 100_000  # a repeated error cell stands for many: placing them is bounded
 
 
@@ -53,15 +65,26 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
         data = read_member(zf, "content.xml", path, lim)
     sheets: dict[str, tuple[Extent, list[tuple[int, int, int, int, CellError]]]] = {}
     merged: dict[str, list[Merge]] = {}
+    shown: dict[str, list[tuple[int, int, int, int, str]]] = {}  # a _Run's place, its text
     name, row, column, rows = "", 0, 0, 1
-    extent, failed = Extent(), []
+    extent, failed, texts = Extent(), [], []
+    dropped = [m.start() for m in _DROPPED.finditer(data)][::-1]  # next last: none, mostly
+    cell: _Run | None = None  # a cell whose text is read at its end tag
     for m in _TOKEN.finditer(data):
         end, kind, attrs, closed = m.groups()
+        if end and cell is not None and kind != b"table":  # the end of that cell
+            while dropped and dropped[-1] < cell[4]:
+                dropped.pop()
+            text = _shown_text(data, cell[4], m.start(), dropped, attrs=cell[5])
+            if text is not None:
+                texts.append((*cell[:4], text))
+            cell = None
         if kind == b"table":
             if not end:
                 found = _NAME.search(attrs)
                 name = html.unescape(found.group(1).decode("utf-8", "replace")) if found else ""
                 extent, failed = sheets.setdefault(name, (Extent(), []))
+                texts = shown.setdefault(name, [])
                 row = 0
         elif kind == b"table-row":
             if end:
@@ -85,13 +108,77 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
                 error = _cell_error(attrs, data, m.end(), closed)
                 if error is not None:
                     failed.append((row, rows, column, columns, error))
+                elif not empty and (dropped or b'office:value="' in attrs):
+                    cell = (row, rows, column, columns, m.end(), attrs)  # a number, or text
             column += columns
     scans = {}
     for sheet, (found_extent, errors) in sheets.items():
         check_extent(found_extent, str(path), sheet)
         scans[sheet] = SheetScan(errors=_place(errors, str(path), sheet),
-                                 merges=merged.get(sheet, []))
+                                 merges=merged.get(sheet, []), shown=_Shown(shown[sheet]))
     return scans
+
+
+# A cell's place: its first row and the rows it is repeated over, its first column and the
+# columns it is repeated over; then where its content starts, and its attributes.
+_Run = tuple[int, int, int, int, int, bytes]
+
+
+def _shown_text(data: bytes, start: int, end: int, dropped: list[int], attrs: bytes
+                ) -> str | None:
+    """Return the text a cell (its content ``data[start:end]``) shows where calamine reads it
+    otherwise: a number whose text is not its value written plainly, text holding a tab or
+    line break (``dropped``: where those are, last first). None for any other cell."""
+    if b'office:value="' in attrs and _NUMBER_TYPE.search(attrs):
+        value = _NUMBER_VALUE.search(attrs)
+        number = value.group(1) if value else b""
+        plain = b"<text:p>" + number + b"</text:p>"
+        if end - start == len(plain) and data.startswith(plain, start):
+            return None  # shown as written: most numbers
+        text = _text(data[start:end])
+        try:
+            plain = float(number)
+        except ValueError:
+            return text
+        written = str(int(plain)) if plain.is_integer() else str(plain)
+        return None if text.strip() == written else text
+    if dropped and dropped[-1] < end:
+        return _text(data[start:end])
+    return None
+
+
+def _text(content: bytes) -> str:
+    """Return a cell's text as a spreadsheet shows it: its paragraphs on lines of their own,
+    its spaces, tabs and line breaks kept, its comment (``office:annotation``) left out."""
+    content = _ANNOTATION.sub(b"", content)
+    lines = []
+    for m in _PARAGRAPHS.finditer(content):
+        inner = _SPACES.sub(lambda s: b" " * int(s.group(1) or 1), m.group(1) or b"")
+        inner = _BREAK.sub(lambda b: b"\t" if b.group(1) == b"tab" else b"\n", inner)
+        lines.append(html.unescape(_MARKUP.sub(b"", inner).decode("utf-8", "replace")))
+    return "\n".join(lines)
+
+
+class _Shown:
+    """A sheet's cells shown otherwise than calamine reads them (see :func:`_shown_text`), as
+    :data:`~docgen.cohort.cells.Shown` cells in row order: each repeated cell in every place
+    it stands for, given one at a time."""
+
+    def __init__(self, runs: list[tuple[int, int, int, int, str]]) -> None:
+        self._runs = runs
+
+    def __iter__(self) -> Iterator[Shown]:
+        i = 0
+        while i < len(self._runs):  # the cells of one row element, repeated together
+            row, rows = self._runs[i][:2]
+            j = i
+            while j < len(self._runs) and self._runs[j][:2] == (row, rows):
+                j += 1
+            for r in range(row, row + rows):
+                for _row, _rows, column, columns, text in self._runs[i:j]:
+                    for c in range(column, column + columns):
+                        yield r + 1, c, "", text
+            i = j
 
 
 def _cell_error(attrs: bytes, data: bytes, at: int, closed: bytes) -> CellError | None:

@@ -21,7 +21,7 @@ from dataclasses import MISSING, fields
 from typing import TypeVar
 
 from docgen import schema
-from docgen.cohort.cells import CellError
+from docgen.cohort.cells import CellError, ShownNumber
 from docgen.cohort.packed import Packed
 from docgen.cohort.tables import Table
 from docgen.errors import Problem
@@ -29,6 +29,7 @@ from docgen.models import Programme
 from docgen.schema import Column, Kind
 from docgen.values import (
     clean_text,
+    day_month,
     format_date,
     format_time,
     is_blank,
@@ -38,6 +39,7 @@ from docgen.values import (
     parse_names,
     parse_time,
     parse_yes_no,
+    time_in_date,
 )
 
 T = TypeVar("T")
@@ -53,9 +55,14 @@ _NO_EXTRA: dict[str, str] = {}  # shared by every row without extra columns (nev
 
 
 def display(value: object) -> str:
-    """Return a cell as text a document can show: a date, time or datetime as people write it."""
+    """Return a cell as text a document can show: a date, time or datetime as people write it,
+    a TRUE/FALSE cell as the spreadsheet shows it (not Python's "True")."""
     if type(value) is str:  # most cells: skip the checks below
         return clean_text(value)
+    if type(value) is bool:
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, ShownNumber) and value.shown is not None:
+        return clean_text(value.shown)  # a number as its format shows it: 1 as 001
     if isinstance(value, dt.datetime):
         return format_date(value.date()) if value.time() == dt.time() else (
             f"{format_date(value.date())} {format_time(value.time())}")
@@ -64,6 +71,12 @@ def display(value: object) -> str:
     if isinstance(value, dt.time):
         return format_time(value)
     return clean_text(value)
+
+
+def names_of(value: object) -> tuple[str, ...]:
+    """Return a cell's names as :func:`parse_names` does, a cell that is not text read as
+    :func:`display` shows it."""
+    return parse_names(value if value is None or type(value) is str else display(value))
 
 
 def parse_mode(value: object) -> str:
@@ -125,21 +138,106 @@ def cell_note(kind: Kind, cell: object) -> str | None:
     for most cells. Called only for cells that are not strings (the few dates and numbers).
 
     - a date cell in a text column: Excel turns "1-2" or "Sep-26" into dates;
+    - a number in a text column that its format shows otherwise, where docgen cannot be
+      certain what is shown (:func:`format_note`);
     - a date cell holding a time of day too: the date column does not keep it;
     - a bare number before 8 in a time column: "2" is 02:00, where 2pm was likely meant.
     """
-    if kind in (Kind.TEXT, Kind.NAMES, Kind.EMAIL) and isinstance(cell, dt.date | dt.time):
-        return (f"is a date or time cell (read as \"{display(cell)}\"): if Excel turned "
-                "what was typed into a date, type it again as text, starting with an "
-                "apostrophe (')")
+    if kind in (Kind.TEXT, Kind.NAMES, Kind.EMAIL):
+        if isinstance(cell, dt.date | dt.time):
+            return (f"is a date or time cell (read as \"{display(cell)}\"): if Excel turned "
+                    "what was typed into a date, type it again as text, starting with an "
+                    "apostrophe (')")
+        return format_note(cell)
     if kind is Kind.DATE and isinstance(cell, dt.datetime) and cell.time() != dt.time():
-        return (f"holds a time of day too ({format_time(cell.time())}), which a date column "
-                "does not keep: type the time in its own column (Start time, for a session)")
+        return _time_dropped(cell.time())
     if (kind is Kind.TIME and isinstance(cell, int | float) and not isinstance(cell, bool)
             and 1 <= cell < 8):
         return (f"the number {cell:g} is read as {format_time(parse_time(cell))}: if the "
                 "afternoon was meant, type the time as 14:00")
     return None
+
+
+def format_note(cell: object) -> str | None:
+    """Return a warning for a number its cell's format shows otherwise than docgen reads it,
+    where docgen cannot be certain what is shown (1234.5 as 1,234.50, 0.25 as 25%); else None.
+    """
+    if not isinstance(cell, ShownNumber) or cell.shown is not None:
+        return None
+    shown = (f'its number format "{cell.format}"' if cell.format else
+             "one of its own number formats (currency or accounting)")
+    return (f"is a number that Excel shows by {shown}, otherwise than docgen reads it "
+            f'("{clean_text(cell)}"): to keep what Excel shows, type it as text, starting '
+            "with an apostrophe (')")
+
+
+def date_text_note(cell: str) -> str | None:
+    """Return a warning for a date typed as text with a time of day ("02/03/2026 14:30"),
+    which the date column does not keep, as :func:`cell_note` does for a date cell; else None.
+    """
+    time = time_in_date(cell) if ":" in cell else None
+    return None if time is None else _time_dropped(time)
+
+
+def _time_dropped(time: dt.time) -> str:
+    return (f"holds a time of day too ({format_time(time)}), which a date column does not "
+            "keep: type the time in its own column (Start time, for a session)")
+
+
+_ROWS_NAMED = 5  # rows listed in a warning about many
+
+
+class DayOrder:
+    """The dates of a sheet typed as numbers (03/04/2026), by whether they could be month first.
+
+    docgen reads such dates day first. A date that can only be month first ("03/25/2026", as
+    a US-set Excel writes dates) is refused; it also tells that the sheet's dates that read
+    either way ("03/04/2026") may be month first too: those are named, per column, in one
+    warning. Only the first few of each are kept, so memory does not grow with the sheet.
+    """
+
+    def __init__(self) -> None:
+        self.month_first: dict[str, list[tuple[int, str]]] = {}  # key -> (row, text), first few
+        self.either: dict[str, list[tuple[int, str, dt.date]]] = {}  # the same, read day first
+        self.counts: dict[str, int] = {}  # key -> dates read either way, all of them
+
+    def failed(self, key: str, n: int, cell: str) -> None:
+        """Note a date of column ``key`` that could not be read day first."""
+        found = day_month(cell)
+        if found is not None and found[0] <= 12 < found[1]:
+            kept = self.month_first.setdefault(key, [])
+            if len(kept) < _ROWS_NAMED:
+                kept.append((n, clean_text(cell)))
+
+    def read(self, key: str, n: int, cell: str, day: object) -> None:
+        """Note a date of column ``key`` read day first, which may read month first too."""
+        found = day_month(cell)
+        if found is not None and found[0] <= 12 and found[1] <= 12 and found[0] != found[1]:
+            self.counts[key] = self.counts.get(key, 0) + 1
+            kept = self.either.setdefault(key, [])
+            if len(kept) < _ROWS_NAMED and isinstance(day, dt.date):
+                kept.append((n, clean_text(cell), day))
+
+    def warn(self, table: Table) -> None:
+        """Warn of each column's dates read either way, if any date of the sheet can only be
+        month first."""
+        if not self.month_first:
+            return
+        key, found = next(iter(self.month_first.items()))
+        rows = ", ".join(str(n) for n, _text in found)
+        evidence = (f'{table.headers.get(key, key)} on row{"s" if len(found) > 1 else ""} '
+                    f'{rows} ("{found[0][1]}"{", …" if len(found) > 1 else ""})')
+        for key in (c.key for c in table.sheet.columns if c.key in self.either):
+            either = self.either[key]
+            listed = ", ".join(f'row {n} "{text}" as {format_date(day)}'
+                               for n, text, day in either)
+            more = self.counts[key] - len(either)
+            table.warn(
+                f"{evidence} can only be month first, as a US-set Excel writes dates, so this "
+                "column's dates that read either way may be month first too, though they were "
+                f"read day first: {listed}{f' (and {more:,} more)' if more else ''}; check "
+                "them, and type dates day first (day/month/year)",
+                column=table.headers.get(key, key))
 
 
 _PARSERS: dict[Kind, Callable[[object], object]] = {
@@ -169,7 +267,7 @@ class Shared:
     def names(self, value: object) -> tuple[str, ...]:
         """Return the cell's names as :func:`parse_names` does, parsed once per distinct cell."""
         if not isinstance(value, str):
-            return parse_names(value)
+            return names_of(value)
         found = self._names.get(value)
         if found is None:
             found = parse_names(value)
@@ -260,7 +358,7 @@ def _reader(column: Column, programme: Programme,
     repeats = column.field in REPEATING
     read: Callable[[object], object]
     if kind is Kind.NAMES:
-        read = shared.names if repeats else parse_names
+        read = shared.names if repeats else names_of
     elif kind in (Kind.TEXT, Kind.EMAIL):
         read = shared.text if repeats else display
     else:
@@ -340,6 +438,7 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
     out = Packed(model)
     count = 0
     read_as = _names_notes()
+    order = DayOrder()
     for n, cells in table.rows:
         count += 1
         row = Row(table, n, cells, problems)
@@ -351,15 +450,26 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
             except ValueError as exc:
                 row.problem(key, str(exc))
                 values[attr] = blank
+                if kind is Kind.DATE and type(cell) is str:
+                    order.failed(key, n, cell)
             else:
-                if type(cell) is not str and cell is not None and (
-                        note := cell_note(kind, cell)):
+                note = None
+                if type(cell) is not str:
+                    note = None if cell is None else cell_note(kind, cell)
+                elif kind is Kind.DATE:
+                    note = date_text_note(cell)
+                    order.read(key, n, cell, values[attr])
+                if note:
                     row.warning(key, note)
                 elif kind is Kind.NAMES and cell and (notes := read_as(cell)):
                     for note in notes:
                         row.warning(key, note)
             if check is not None:
                 check(values, row)
+        for key in extra_keys:  # text for templates: warned of as a text column's cells are
+            cell = cells[key]
+            if type(cell) is not str and cell is not None and (note := format_note(cell)):
+                row.warning(key, note)
         if row.warnings:
             row.done()
         if not row.ok:
@@ -367,4 +477,5 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
         values["extra"] = {k: display(cells[k]) for k in extra_keys} if extra_keys else _NO_EXTRA
         values["row"] = n
         out.append_values(in_order(values))  # as model(**values), without the instance
+    order.warn(table)
     return out, count

@@ -25,7 +25,15 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from docgen.cohort.biff import scan_xls
-from docgen.cohort.cells import MAX_MERGES, CellError, Merge, SheetScan, Uncalculated
+from docgen.cohort.cells import (
+    MAX_MERGES,
+    CellError,
+    Merge,
+    SheetScan,
+    Shown,
+    Uncalculated,
+    shown_number,
+)
 from docgen.cohort.ods import scan_ods
 from docgen.cohort.xlsx import XlsxPackage
 from docgen.errors import DocgenError, Problem
@@ -128,6 +136,8 @@ class Workbook:
     def _cells(self, scan: SheetScan, blocks: Iterable[_Block]
                ) -> Iterator[tuple[int, list[object]]]:
         errors, skip = scan.errors, scan.skip
+        shown = iter(scan.shown)
+        later = next(shown, None)  # the next cell shown otherwise than read, in row order
         n = 0
         for first, column, rows in blocks:
             # calamine's rows begin at the first used column: pad them, so that a value's
@@ -141,6 +151,8 @@ class Workbook:
                     for c in cells]
                 if pad:
                     values = pad + values
+                if later is not None and later[0] <= n:
+                    later = _show(values, n, later, shown)
                 if errors and n in errors:
                     _place(values, errors[n])
                 yield n, values
@@ -189,6 +201,27 @@ def _filled_down(rows: Iterable[tuple[int, list[object]]], merges: list[Merge]
             if value is not None:
                 active.append((column, last, value))
         yield n, values
+
+
+def _show(values: list[object], n: int, cell: Shown, rest: Iterator[Shown]) -> Shown | None:
+    """Give row ``n``'s cells shown otherwise than read (``cell`` and those after it in
+    ``rest``) what they show; return the first cell of a later row, if any.
+
+    A number becomes a :class:`~docgen.cohort.cells.ShownNumber`; text the file holds
+    otherwise than calamine read it (an .ods cell's tab) is replaced by the file's. A cell
+    of no column (-1) only marks how far the file has been read.
+    """
+    found: Shown | None = cell
+    while found is not None and found[0] <= n:
+        _row, column, number_format, text = found
+        if found[0] == n and 0 <= column < len(values):
+            value = values[column]
+            if type(value) in (int, float):
+                values[column] = shown_number(value, number_format, text)  # type: ignore[arg-type]
+            elif type(value) is str and text is not None:
+                values[column] = text
+        found = next(rest, None)
+    return found
 
 
 def _failed(exc: BaseException) -> bool:

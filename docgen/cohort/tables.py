@@ -10,6 +10,7 @@ read is a problem (a CSV row with more cells than its header).
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from pathlib import Path
 from docgen import schema
 from docgen.cohort import names
 from docgen.cohort.cells import Merge, column_letters
-from docgen.cohort.csvfiles import HEAD_ROWS, read_csv
+from docgen.cohort.csvfiles import DELIMITERS, HEAD_ROWS, head, read_csv, records
 from docgen.cohort.sheets import Workbook
 from docgen.errors import DocgenError, Problem
 from docgen.schema import Kind, Sheet
@@ -107,20 +108,39 @@ def workbook_tables(wb: Workbook, path: Path, problems: list[Problem],
 
 
 def _columns_of(wb: Workbook, name: str) -> Sheet | None:
-    """Return the sheet whose header row a sheet docgen does not read has, if any (as
-    :func:`find_table` finds a header: a required column, or two known ones)."""
+    """Return the sheet whose header row a sheet docgen does not read has, if any."""
     try:
-        for n, cells in wb.rows(name):
-            keys = {header_key(clean_text(c)) for c in cells}
-            alike = [(len(keys & sheet.keys), i) for i, sheet in enumerate(schema.SHEETS)
-                     if keys & {c.key for c in sheet.columns if c.required}
-                     or len(keys & sheet.keys) >= 2]
-            if alike:  # the sheet whose columns it shares most
-                return schema.SHEETS[max(alike)[1]]
-            if n >= HEADER_SEARCH_ROWS:
-                break
+        return _header_of(wb.rows(name))
     except DocgenError:  # a damaged sheet docgen would not read anyway
-        pass
+        return None
+
+
+def _header_of(rows: Iterable[tuple[int, Iterable[object]]]) -> Sheet | None:
+    """Return the sheet whose header row is among the first rows of ``rows``, if any (as
+    :func:`find_table` finds a header: a required column, or two known ones)."""
+    for n, cells in rows:
+        keys = {header_key(clean_text(c)) for c in cells}
+        alike = [(len(keys & sheet.keys), i) for i, sheet in enumerate(schema.SHEETS)
+                 if keys & {c.key for c in sheet.columns if c.required}
+                 or len(keys & sheet.keys) >= 2]
+        if alike:  # the sheet whose columns it shares most
+            return schema.SHEETS[max(alike)[1]]
+        if n >= HEADER_SEARCH_ROWS:
+            break
+    return None
+
+
+def _csv_columns_of(path: Path) -> Sheet | None:
+    """Return the sheet whose header row a CSV file docgen does not read has, if any, with
+    whichever delimiter shows it."""
+    text = head(path)
+    for sep in DELIMITERS:
+        try:
+            found = _header_of((n, cells) for n, cells, _end in records(text, sep))
+        except csv.Error:  # a quote left open in the first rows: no header either way
+            continue
+        if found is not None:
+            return found
     return None
 
 
@@ -139,6 +159,18 @@ def csv_tables(folder: Path, problems: list[Problem],
             warnings.append(Problem(
                 f"is not read: docgen reads the {like.name} from {like.csv_name}; if this "
                 f"file holds the {like.name.lower()}, rename it {like.csv_name}", file=str(p)))
+        elif (like := _csv_columns_of(p)) is not None:
+            warnings.append(Problem(
+                f"is not read: its header row has the {like.name} sheet's columns, but docgen "
+                f"reads the {like.name.lower()} from {like.csv_name} only; if docgen should "
+                f"read this file, rename it {like.csv_name} (or move its rows there)",
+                file=str(p)))
+        else:
+            *others, last = (sheet.csv_name for sheet in schema.SHEETS)
+            warnings.append(Problem(
+                "is not read: neither its name nor its header row is that of a sheet docgen "
+                f"reads ({', '.join(others)} or {last}); if it holds one of them, rename it so",
+                file=str(p)))
     tables: dict[str, Table] = {}
     for sheet in schema.SHEETS:
         found = files.get(sheet.name, [])

@@ -19,6 +19,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from pathlib import Path
 
 from docgen.cohort.cells import (
@@ -27,13 +28,16 @@ from docgen.cohort.cells import (
     Extent,
     Merge,
     SheetScan,
+    Shown,
     Uncalculated,
     check_extent,
     column_index,
+    shown_format,
 )
 from docgen.errors import DocgenError, Problem
 from docgen.safezip import (
     MIB,
+    Limits,
     limits,
     open_package,
     parse_xml,
@@ -98,6 +102,7 @@ class XlsxPackage:
             raise
         self._tables = any(n.startswith("xl/tables/") for n in self._zf.NameToInfo)
         self.large_sheet = LARGE_SHEET
+        self._formats: dict[bytes, str] | None = None  # read when a sheet is first scanned
 
     def scan(self, name: str) -> SheetScan:
         """Return the sheet's failed cells, totals rows and (when not small) its extent.
@@ -123,6 +128,11 @@ class XlsxPackage:
         scan.errors = errors
         if self._tables:
             scan.skip = _totals_rows(self._zf, part, self.path)
+        if self._formats is None:
+            self._formats = _number_formats(self._zf, self._book.relations.get("styles"),
+                                            self.path, self._limits)
+        if self._formats:  # most workbooks have none: nothing to stream
+            scan.shown = _Formatted(self, part, self._formats)
         return scan
 
     def _pieces(self, part: str, block: int = MIB) -> Iterator[bytes]:
@@ -186,6 +196,75 @@ class XlsxPackage:
 
     def close(self) -> None:
         self._zf.close()
+
+
+class _Formatted:
+    """The numbers of a sheet in a number format that shows them otherwise than docgen writes
+    them, as :data:`~docgen.cohort.cells.Shown` cells, streamed from the sheet's file each time
+    they are iterated (memory stays a piece of the sheet, however many).
+
+    They come in the file's order, which is the rows' order in every workbook Excel,
+    LibreOffice or a library writes; a cell without a reference (``r``) is left as read.
+    """
+
+    def __init__(self, package: XlsxPackage, part: str, formats: dict[bytes, str]) -> None:
+        self._package, self._part, self._formats = package, part, formats
+        styles = b"|".join(re.escape(s) for s in sorted(formats))
+        # cells in one of those styles; in any style where the default one is one of them
+        self._cell = _ANY_CELL if b"0" in formats else re.compile(
+            rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?\bs=[\"'](?:" + styles + rb")[\"'][^>]*)>")
+
+    def __iter__(self) -> Iterator[Shown]:
+        formats = self._formats
+        for piece in self._package._pieces(self._part):
+            # where each piece ends (a cell of no column): a reader wanting a few rows
+            # waits for one piece, never the whole sheet
+            at = max(piece.rfind(b"<row"), piece.rfind(b":row"))
+            last = _LAST_ROW.match(piece, at + 1) if at >= 0 else None
+            for m in self._cell.finditer(piece):
+                attrs = m.group(1)
+                if attrs.endswith(b"/"):
+                    continue  # an empty cell
+                style = _STYLE.search(attrs)
+                kind = _TYPE.search(attrs)
+                ref = _CELL_REF.search(attrs)
+                code = formats.get(style.group(1) if style else b"0")
+                # a number: no type, or n
+                if code is not None and ref is not None and (kind is None or
+                                                             kind.group(1) == b"n"):
+                    yield int(ref.group(2)), _column(ref.group(1).upper()), code, None
+            if last is not None:
+                yield int(last.group(1)), -1, "", None
+
+
+_ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*)>")
+_STYLE = re.compile(rb"\bs=[\"']([0-9]{1,9})[\"']")
+_LAST_ROW = re.compile(rb"row\s[^>]*?\br=[\"']([0-9]{1,9})[\"']")
+
+
+def _number_formats(zf: zipfile.ZipFile, part: str | None, path: Path,
+                    lim: Limits) -> dict[bytes, str]:
+    """Return the styles (``s``, as in the sheet's XML) whose number format shows a number
+    otherwise than General does, each with its format ("" for a built-in one whose code the
+    file does not hold); {} for most workbooks."""
+    if not part or part not in zf.NameToInfo:
+        return {}
+    styles = parse_xml(read_member(zf, part, path, lim), path, part)
+    codes: dict[int, str] = {}
+    for fmt in styles.iter(f"{_MAIN}numFmt"):
+        with suppress(ValueError):
+            codes[int(fmt.get("numFmtId", ""))] = fmt.get("formatCode", "")
+    found: dict[bytes, str] = {}
+    xfs = next(styles.iter(f"{_MAIN}cellXfs"), None)
+    for i, xf in enumerate(xfs if xfs is not None else ()):
+        try:
+            number = int(xf.get("numFmtId") or 0)
+        except ValueError:
+            continue
+        code = shown_format(number, codes.get(number))
+        if code is not None:
+            found[str(i).encode()] = code
+    return found
 
 
 def pieces(blocks: Iterable[bytes]) -> Iterator[bytes]:

@@ -7,7 +7,13 @@ One module per kind of value: text, dates, times, numbers, people, and the free 
 type in records.
 """
 
-from docgen.values.dates import format_date, format_date_short, parse_date
+from docgen.values.dates import (
+    day_month,
+    format_date,
+    format_date_short,
+    parse_date,
+    time_in_date,
+)
 from docgen.values.numbers import (
     format_hours,
     parse_duration_hours,
@@ -31,6 +37,7 @@ from docgen.values.typed import mentions_email, parse_typed_date, parse_typed_da
 __all__ = [
     "TypedTime",
     "clean_text",
+    "day_month",
     "format_date",
     "format_date_short",
     "format_hours",
@@ -54,4 +61,5 @@ __all__ = [
     "person_key",
     "read_typed_times",
     "team_key",
+    "time_in_date",
 ]

@@ -113,7 +113,46 @@ def parse_date(value: object, *, default_year: int | None = None) -> datetime.da
     try:
         return datetime.date(year, month, day)
     except ValueError:
-        raise ValueError(_not_a_date(value)) from None
+        raise ValueError(_month_first(value) or _not_a_date(value)) from None
+
+
+def _month_first(value: object) -> str:
+    """Return why a date that is no date day first ("03/25/2026") is not read, if it is one
+    month first (as a US-set Excel writes dates); "" if it is not."""
+    found = _DMY.fullmatch(_norm(value))
+    if found is None:
+        return ""
+    month, day, year = int(found[1]), int(found[3]), _year(found[4])
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return ""
+    return (f"{_shown(value)} is not a date day first ({day} is not a month): if it is "
+            f"month first, as a US-set Excel writes dates, type it day first: "
+            f"{day:02d}/{month:02d}/{year}")
+
+
+_DAY_MONTH_START = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d", re.ASCII)
+
+
+def day_month(value: str) -> tuple[int, int] | None:
+    """Return the first two numbers of a date typed as numbers day first ("03/04/2026":
+    (3, 4)); None for text of another shape (ISO dates put the year first, so are never
+    month first)."""
+    found = _DAY_MONTH_START.match(value)
+    return None if found is None else (int(found[1]), int(found[2]))
+
+
+def time_in_date(value: object) -> datetime.time | None:
+    """Return the time of day a date typed as text also holds ("2026-03-02 14:30",
+    "02/03/2026 14:30", "2026-03-02T14:30:00"), which :func:`parse_date` does not keep; None
+    when it holds none, or midnight (as CSV exports write a date: "2026-04-03 00:00:00")."""
+    text = _norm(value)
+    found = _DMY.fullmatch(text) or _YMD.fullmatch(text)
+    if found is None or found[5] is None or not _valid_time_tail(found):
+        return None
+    time = datetime.time(int(found[5]), int(found[6]), int(found[7] or 0))
+    return None if time == datetime.time() else time
 
 
 def format_date(d: datetime.date | None) -> str:

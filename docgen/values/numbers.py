@@ -19,7 +19,7 @@ def parse_int(value: object) -> int:
     if isinstance(value, bool):
         raise ValueError(error)
     if isinstance(value, int):
-        return value
+        return int(value)  # a plain int, whatever kind of int the cell gave
     if isinstance(value, float):
         if value.is_integer():
             return int(value)

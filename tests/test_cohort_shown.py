@@ -1,0 +1,202 @@
+"""Cells a spreadsheet shows otherwise than calamine reads them arrive as shown, or are named.
+
+A number in a format padding it with zeros (000 shows 1 as 001, "T"00 as T01) is read as
+shown in a text column, in .xlsx, .xls and .ods alike; a number in another format (1,234.50,
+25%) is read as shown from an .ods (whose file holds the text shown) and named in .xlsx and
+.xls (whose shown text depends on the computer's settings). An .ods cell's tabs, runs of
+spaces and line breaks are kept. The .xls and .ods files are made by LibreOffice (skipped
+without it); the raw .ods by hand, as its XML is.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import small_rows
+
+from docgen.cohort import read_cohort, xlsx
+from docgen.cohort.starter import write_cohort_workbook
+from docgen.cohort.xlsx import XlsxPackage
+
+SOFFICE = shutil.which("soffice")
+needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+
+Notes = list[tuple[str | None, int | None, str | None, str]]
+
+
+def read(path: Path) -> tuple[object, Notes]:
+    warnings: list = []
+    cohort, problems = read_cohort(path, warnings)
+    return cohort, [(p.sheet, p.row, p.column, p.message) for p in problems + warnings]
+
+
+def formatted(path: Path) -> Path:
+    """The small cohort with numbers in formatted cells, as an admin's workbook has them."""
+    rows = small_rows()
+    rows["Teams"][0].update(team_id=1, organisation=7700900123, venue=1234.5,
+                            review_after_sessions=4, ward=7)
+    rows["Teams"][1].update(team_id=2, team_name=0.25, ward=1.5)
+    for session in rows["Sessions"]:
+        session["team_id"] = 2
+    rows["Programme"] = [{"cohort": 7, "training_days": 4}]
+    write_cohort_workbook(path, rows)
+    wb = openpyxl.load_workbook(path)
+    for sheet, cells in {
+        "Teams": {(2, "Team ID"): "000", (3, "Team ID"): '"T"00',
+                  (2, "Organisation"): "00000 000000", (2, "Venue"): "#,##0.00",
+                  (3, "Team name"): "0%", (2, "Review after sessions"): "0.00",
+                  (2, "ward"): '"Ward "0', (3, "ward"): "0.0"},
+        "Sessions": {(2, "Team ID"): '"T"00', (3, "Team ID"): '"T"00'},
+        "Programme": {(3, "Value"): "000", (4, "Value"): "0.0"},
+    }.items():
+        ws = wb[sheet]
+        headers = [c.value for c in ws[1]]
+        for (row, header), number_format in cells.items():
+            ws.cell(row, headers.index(header) + 1).number_format = number_format
+    wb.save(path)
+    return path
+
+
+def as_read(cohort) -> tuple[object, ...]:
+    t1, t2 = cohort.teams
+    return ((t1.team_id, t1.organisation, t1.review_after, t1.extra["ward"]),
+            (t2.team_id, t2.extra["ward"]), [s.team_id for s in cohort.sessions],
+            cohort.programme.get("cohort"), cohort.programme.get("training_days"))
+
+
+READ = (("001", "07700 900123", 4, "Ward 7"), ("T02", "1.5"), ["T02", "T02"], "007", "4")
+TYPE_IT = "to keep what Excel shows, type it as text, starting with an apostrophe (')"
+
+
+def test_a_number_formatted_with_zeros_reads_as_excel_shows_it(tmp_path: Path) -> None:
+    cohort, notes = read(formatted(tmp_path / "cohort.xlsx"))
+    assert as_read(cohort) == READ
+    assert (cohort.teams[0].venue, cohort.teams[1].team_name) == ("1234.5", "0.25")
+    assert notes == [
+        ("Teams", 2, "Venue", 'is a number that Excel shows by its number format "#,##0.00", '
+                              f'otherwise than docgen reads it ("1234.5"): {TYPE_IT}'),
+        ("Teams", 3, "Team name", 'is a number that Excel shows by its number format "0%", '
+                                  f'otherwise than docgen reads it ("0.25"): {TYPE_IT}'),
+        ("Teams", 3, "ward", 'is a number that Excel shows by its number format "0.0", '
+                             f'otherwise than docgen reads it ("1.5"): {TYPE_IT}')]
+
+
+def test_a_sheet_read_in_chunks_shows_its_numbers_alike(tmp_path: Path, monkeypatch) -> None:
+    path = formatted(tmp_path / "cohort.xlsx")
+    whole = read(path)
+    monkeypatch.setattr(xlsx, "LARGE_SHEET", 0)
+    monkeypatch.setattr(xlsx, "CHUNK_BYTES", 300)  # a row or two a chunk
+    monkeypatch.setattr(xlsx, "STRINGS_TIMES", 0)
+    assert read(path) == whole
+
+
+def test_a_workbook_without_such_formats_streams_nothing_more(tmp_path: Path,
+                                                               make_cohort) -> None:
+    """Dates and times have formats of their own; no number is shown otherwise."""
+    package = XlsxPackage(make_cohort())
+    try:
+        assert package.scan("Teams").shown == ()
+    finally:
+        package.close()
+
+
+def converted(source: Path, fmt: str) -> Path:
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--convert-to", fmt, "--outdir", str(source.parent / fmt), str(source)],
+                       check=True, capture_output=True, timeout=300)
+    return source.parent / fmt / f"{source.stem}.{fmt}"
+
+
+@needs_soffice
+def test_an_xls_shows_its_numbers_as_the_xlsx_does(tmp_path: Path) -> None:
+    cohort, notes = read(formatted(tmp_path / "cohort.xlsx"))
+    xls, xls_notes = read(converted(tmp_path / "cohort.xlsx", "xls"))
+    assert (list(xls.teams), list(xls.sessions), xls.programme, xls_notes) == (
+        list(cohort.teams), list(cohort.sessions), cohort.programme, notes)
+
+
+@needs_soffice
+def test_an_ods_gives_every_number_as_it_shows_it(tmp_path: Path) -> None:
+    """The .ods holds the text each number shows: no format is left to name."""
+    cohort, notes = read(converted(formatted(tmp_path / "cohort.xlsx"), "ods"))
+    assert as_read(cohort) == READ
+    assert (cohort.teams[0].venue, cohort.teams[1].team_name) == ("1,234.50", "25%")
+    assert notes == []
+
+
+# --- an .ods as its XML is ---------------------------------------------------------------
+
+NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+      'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+      'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+      'xmlns:dc="http://purl.org/dc/elements/1.1/"')
+
+
+def text_cell(xml: str, repeated: int = 1) -> str:
+    columns = f' table:number-columns-repeated="{repeated}"' if repeated > 1 else ""
+    return (f'<table:table-cell office:value-type="string"{columns}>'
+            f"<text:p>{xml}</text:p></table:table-cell>")
+
+
+def number_cell(value: str, shown: str) -> str:
+    return (f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{shown}</text:p></table:table-cell>")
+
+
+def write_ods(path: Path, sheets: dict[str, list[tuple[int, list[str]]]]) -> Path:
+    """Write an .ods of ``sheets``: each a list of (rows repeated, cells as XML)."""
+    def row(n: int, cells: list[str]) -> str:
+        repeated = f' table:number-rows-repeated="{n}"' if n > 1 else ""
+        return f"<table:table-row{repeated}>{''.join(cells)}</table:table-row>"
+
+    body = "".join(f'<table:table table:name="{name}">'
+                   + "".join(row(n, cells) for n, cells in rows) + "</table:table>"
+                   for name, rows in sheets.items())
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {NS} '
+               f'office:version="1.2"><office:body><office:spreadsheet>{body}'
+               "</office:spreadsheet></office:body></office:document-content>")
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("META-INF/manifest.xml",
+                    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+                    '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application'
+                    '/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-'
+                    'path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+        zf.writestr("content.xml", content)
+    return path
+
+
+def test_an_ods_cells_tabs_spaces_and_line_breaks_are_kept(tmp_path: Path) -> None:
+    """calamine drops <text:tab/> and <text:line-break/>: the file's text is read instead.
+    A comment on a cell is not its text; a repeated cell is each cell it stands for."""
+    header = [text_cell(h) for h in ("Team ID", "Team name", "Team members", "Coach",
+                                     "Venue", "Frequency")]
+    team = [number_cell("1", "001"), text_cell("Falls<text:tab/>Ward 7"),
+            text_cell("Ann One<text:line-break/>Bob Two"),
+            '<table:table-cell office:value-type="string"><office:annotation><text:p>agreed'
+            "<text:tab/>in May</text:p></office:annotation><text:p>Dr<text:s/> "
+            "Jo</text:p></table:table-cell>",
+            text_cell('Room<text:s text:c="3"/>1<text:tab/>(<text:span>east'
+                      "<text:tab/>wing</text:span>)", repeated=2)]
+    sessions = [text_cell("Team ID"), text_cell("Date"), text_cell("Topic")]
+    session = [number_cell("1", "001"), text_cell("03/04/2026"),
+               text_cell("PDSA<text:tab/>cycle &amp; data")]
+    path = write_ods(tmp_path / "cohort.ods", {"Teams": [(1, header), (1, team)],
+                                               "Sessions": [(1, sessions), (2, session)]})
+    cohort, notes = read(path)
+    assert notes == []
+    (team_read,) = cohort.teams
+    assert (team_read.team_id, team_read.team_name, team_read.members, team_read.coaches,
+            team_read.venue, team_read.frequency) == (
+        "001", "Falls\tWard 7", ("Ann One", "Bob Two"), ("Dr Jo",),
+        "Room   1\t(east\twing)", "Room   1\t(east\twing)")
+    assert [(s.team_id, s.topic, s.row) for s in cohort.sessions] == [
+        ("001", "PDSA\tcycle & data", 2), ("001", "PDSA\tcycle & data", 3)]
