@@ -178,12 +178,14 @@ class _Flattener:
                 else:  # the continuation of a cell above (a vertical merge): empty
                     self.finish(table.cell)
                     table.cell = self.cur = Unit(table.index, len(table.rows) - 1, table.col)
+                    table.cell.continued = True
                     table.col += 1
 
     def cell(self, table: _Table, el) -> None:  # noqa: ANN001
         self.finish(table.cell)
         table.cell = self.cur = Unit(table.index, len(table.rows) - 1, table.col)
         span = self.number(table, el, "number-columns-spanned", 1)
+        table.cell.span = span
         table.col += span
         table.covered = span - 1
         self.blocks(el)

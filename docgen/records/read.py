@@ -181,10 +181,13 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
         return Record(source=source, kind=kind.name if kind else "",
                       team_id=props.get(schema.PROP_KEY, ""), problems=tuple(problems)), ""
 
-    record_tables, rows = table_rows(body)
+    in_rows: list[tuple[str, str, str]] = []  # cells merged or under no header, named
+    record_tables, rows = table_rows(body, in_rows)
     finder = FormFinder(body, record_tables)
     forms = finder.run()
     problems.extend(Problem(message, file=source, sheet=where) for where, message in finder.notes)
+    problems.extend(Problem(message, file=source, sheet=where, column=column or None)
+                    for where, column, message in in_rows)
     by_props = kind is not None and bool(props.get(schema.PROP_KEY))
     problems.extend(Problem(odd.message, file=source, sheet=f"table {odd.table + 1}",
                             row=odd.row + 1,
