@@ -17,7 +17,7 @@ The job::
         "table": {"type": {"B2": "12/03/2026"},  # the COACHING RECORD table (optional):
                   "merge": [["C2", "D2"]],       # typed into, merged, split, typed into
                   "split": [["D6", 1, false]],   # (XCellRange.splitRange(count, horizontal))
-                  "then": {"E6": "text"}},
+                  "then": {"E6": "text"}},  # ("index": 2: the third table instead)
         "saves": [{"path": "/abs/out.docx", "filter": "MS Word 2007 XML"}]}],
      "reopen": ["/abs/out.docx"]}              # files to open again afterwards (optional)
 
@@ -72,6 +72,7 @@ from pathlib import Path
 import uno  # type: ignore[import-not-found]  # Debian's python3-uno
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+from com.sun.star.uno import RuntimeException  # type: ignore[import-not-found]
 
 INPUT_FIELD = "com.sun.star.text.TextField.Input"
 FILTERS = {".docx": "MS Word 2007 XML", ".odt": "writer8", ".doc": "MS Word 97"}
@@ -212,8 +213,10 @@ def _record_table(doc):
 def _table_edits(office: Office, doc, table: dict) -> list[str]:
     """Type into the COACHING RECORD table's cells (by name: "B2"), merge ranges ("C2",
     "D2"), split cells ([name, count, horizontal]), then type into cells named after the
-    splits; return the table's cell names at the end."""
-    found = _record_table(doc)
+    splits; return the table's cell names at the end. ``"index": n`` picks the document's
+    n-th table instead (0 for the first)."""
+    found = (_record_table(doc) if "index" not in table
+             else doc.TextTables.getByIndex(table["index"]))
 
     def type_cells(cells: dict) -> None:
         for name, text in cells.items():
@@ -257,7 +260,10 @@ def _edit(office: Office, doc, field, edit: dict) -> dict:
     _type(office, doc, edit["text"])
     paragraph.gotoEndOfParagraph(True)
     seen["paragraph"] = paragraph.String
-    seen["after"] = None if how == "replace" else field.Content  # replaced: the field is gone
+    try:
+        seen["after"] = None if how == "replace" else field.Content  # replaced: it is gone
+    except RuntimeException:  # Enter typed after the field: 7.4 no longer reaches it
+        seen["after"] = None
     return seen
 
 

@@ -510,3 +510,63 @@ def test_table_cells_merged_and_split_in_libreoffice_read_or_named(laid_out: dic
         (ROW.format(2), TABLE_DATE,
          '"Run charts" is not read (only 19/03/2026 is): move it to Topic or Comments'),
     ]
+
+
+# --- a mentor agreement typed on ------------------------------------------------------------------
+
+AGREED = ("docgen reads only that a mentor agreement came back: if it changes what the pair "
+          "agreed, change it on the cohort's Mentoring sheet too")
+
+
+@pytest.fixture(scope="module")
+def agreements(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[bool, str], Path]:
+    """Return, by (typed on, format), the sample pair's agreement saved by LibreOffice: as
+    it was, or with its Time typed over, a paragraph added after Location (Enter), and both
+    signed and dated. (A comment inserted over UNO makes LibreOffice 7.4 crash on saving:
+    comments on an agreement are typed by python-docx in tests/test_record_extras.py.)"""
+    why = _uno_ready()
+    if why:
+        pytest.skip(why)
+    work = tmp_path_factory.mktemp("agreements")
+    write_cohort_workbook(work / "cohort.xlsx", small_rows())
+    jobs.generate(work / "cohort.xlsx", work / "out", today=TODAY)
+    source = next((work / "out" / "agreements").glob("*.docx"))
+    files = {(typed_on, fmt): work / f"{typed_on}-{fmt[1:]}" / f"agreement{fmt}"
+             for typed_on in (False, True) for fmt in LAID_OUT}
+    for path in files.values():
+        path.parent.mkdir()
+    documents = [{"source": str(source),
+                  "saves": [{"path": str(files[False, fmt])} for fmt in LAID_OUT]},
+                 {"source": str(source),
+                  "saves": [{"path": str(files[True, fmt])} for fmt in LAID_OUT],
+                  "edits": [{"label": "Time", "how": "over", "text": "Wednesdays 10:00"},
+                            {"label": "Location", "how": "after",
+                             "text": "\nWe may also meet at the hub"}],
+                  "table": {"index": 2, "type": {"C2": "Z. Dąbrowska", "D2": "12/03/2026",
+                                                 "C3": "F. Béranger", "D3": "13/03/2026"}}}]
+    job = work / "job.json"
+    job.write_text(json.dumps({"documents": documents}), encoding="utf-8")
+    done = subprocess.run([str(PYTHON), str(DRIVER), str(job)], capture_output=True,
+                          text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return files
+
+
+@pytest.mark.parametrize("fmt", LAID_OUT)
+def test_an_agreement_libreoffice_saved_as_it_was_names_nothing(agreements: dict,
+                                                                fmt: str) -> None:
+    path = agreements[False, fmt]
+    record = read_record(path, path.parent)
+    assert (record.kind, record.problems) == ("mentor_agreement", ())
+
+
+@pytest.mark.parametrize("fmt", LAID_OUT)
+def test_what_is_typed_on_an_agreement_in_libreoffice_is_named(agreements: dict,
+                                                               fmt: str) -> None:
+    path = agreements[True, fmt]
+    record = read_record(path, path.parent)
+    assert record.team_id == "Zofia Dąbrowska – François Béranger"
+    assert [(p.sheet, p.message) for p in record.problems] == [
+        ('after "Every 2 week/s"', f'"Time Wednesdays 10:00" is not read ({AGREED})'),
+        ('after "Location Library"', f'"We may also meet at the hub" is not read ({AGREED})'),
+    ]

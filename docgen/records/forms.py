@@ -22,7 +22,8 @@ from docgen import schema
 from docgen.ooxml.wordtext import Body, Control, Unit
 from docgen.values import clean_text, header_key
 
-__all__ = ["FORM_HEADING", "FormFinder", "next_cell", "strip_prompts", "table_rows", "typed_value"]
+__all__ = ["FORM_HEADING", "FormFinder", "line_as_written", "next_cell", "strip_prompts",
+           "table_rows", "typed_value"]
 
 _PLACEHOLDERS_OF_WORD = ("Click or tap here to enter text.", "Click here to enter text.",
                          "Click or tap to enter a date.")
@@ -152,6 +153,16 @@ def _without_prompts(text: str) -> tuple[str, int]:
         return text, 0
     stripped, n = fields.prompts.subn(" ", text)
     return (_SPACES.sub(" ", stripped), n) if n else (text, 0)
+
+
+def line_as_written(line: str) -> str:
+    """Return one line of a document without docgen's prompts, as docgen wrote it when the
+    field held no value: a prompt of no words ("__") too, where it stands alone."""
+    stripped = strip_prompts(line) if line.strip() else line
+    whole = _fields().whole_prompts
+    if whole and any(w in stripped for w in whole):
+        stripped = " ".join(w for w in stripped.split() if w not in whole)
+    return stripped
 
 
 def typed_value(text: str) -> str:
