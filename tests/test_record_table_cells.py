@@ -108,3 +108,14 @@ def test_generated_tables_name_nothing(out: Path) -> None:
         record = read_record(path, out)
         assert not [p for p in record.problems if p.sheet and "COACHING RECORD" in p.sheet
                     and ("merged" in p.message or "column headed" in p.message)], path.name
+
+
+def test_header_cells_merged_are_named_on_each_row_they_join(blank: Path) -> None:
+    coach.type_table_rows(blank, [("Sam Coach", "12/03/2026", "PDSA review", "went well")])
+    coach.merge_table_cells(blank, (0, 2), (0, 3))  # "Topic" and "Comments" in the header
+    record = read_record(blank, blank.parent)
+    assert rows(record) == [("Sam Coach", D(2026, 3, 12), "PDSA review\nwent well", "")]
+    assert named(record) == [("COACHING RECORD row 1", "Topic", (
+        '"PDSA review went well" is read as Topic: the table\'s header has no Comments column '
+        "(its header cells are merged); split the header cell (Table › Split Cells) so that "
+        "each column has its own"))]

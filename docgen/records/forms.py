@@ -673,6 +673,15 @@ def _row_cells(body: Body, row: list[int], columns: list[_Column], above: dict[i
                 "split the cell (Table › Split Cells) and type each value in its own column")))
     if not own:
         return ["", "", "", ""], []
+    headed = {c.field for c in columns}
+    if missing := [k for k in range(4) if k not in headed]:  # header cells merged
+        lacking = " and ".join(_SHORT[k] for k in missing)
+        for k, texts in enumerate(parts):
+            if len(texts) > 1:
+                merged.append((schema.COACHING_RECORD_HEADER[k], (
+                    f'"{_shown(" ".join(texts))}" is read as {_SHORT[k]}: the table\'s header '
+                    f"has no {lacking} column (its header cells are merged); split the header "
+                    "cell (Table › Split Cells) so that each column has its own")))
     return ["\n".join(p) for p in parts], merged + down + unread
 
 
