@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import docx
+import docx.shared
 from docx.oxml.ns import qn
 
 from docgen import schema
@@ -234,4 +235,70 @@ def track_change(path: Path, tag: str, deleted: str, inserted: str, form: int = 
     new.append(_new_run(at, inserted))
     at.append(gone)
     at.append(new)
+    d.save(str(path))
+
+
+def _record_table(d):
+    return next(t for t in d.tables
+                if t.rows[0].cells[0].text.strip() == schema.COACHING_RECORD_HEADER[0])
+
+
+def type_table_rows(path: Path, rows: list[tuple[str, ...]]) -> None:
+    """Type ``rows`` into the COACHING RECORD table's rows 1, 2, ... (a cell per value)."""
+    d = docx.Document(str(path))
+    table = _record_table(d)
+    for n, cells in enumerate(rows, start=1):
+        for cell, text in zip(table.rows[n].cells, cells, strict=False):
+            cell.text = text
+    d.save(str(path))
+
+
+def merge_table_cells(path: Path, first: tuple[int, int], last: tuple[int, int]) -> None:
+    """Merge the COACHING RECORD table's cells from ``first`` to ``last`` (row, column), as
+    Word's Table › Merge Cells does: one cell, holding each merged cell's paragraphs."""
+    d = docx.Document(str(path))
+    table = _record_table(d)
+    table.cell(*first).merge(table.cell(*last))
+    d.save(str(path))
+
+
+def split_table_cell(path: Path, row: int, column: int, text: str = "") -> None:
+    """Split a COACHING RECORD cell into two side by side, as Word's Split Cells does: the
+    grid gains a column, which the cells of that column in every other row span; the new
+    cell, right of the split one, holds ``text``."""
+    d = docx.Document(str(path))
+    tbl = _record_table(d)._tbl
+    grid = tbl.find(qn("w:tblGrid"))
+    grid.insert(column + 1, copy.deepcopy(grid[column]))
+    for n, tr in enumerate(tbl.findall(qn("w:tr"))):
+        tc = tr.findall(qn("w:tc"))[column]
+        if n == row:
+            new = copy.deepcopy(tc)
+            for p in new.findall(qn("w:p"))[1:]:
+                new.remove(p)
+            p = new.find(qn("w:p"))
+            for r in p.findall(qn("w:r")):
+                p.remove(r)
+            if text:
+                p.append(_new_run(p, text))
+            tc.addnext(new)
+        else:
+            pr = tc.get_or_add_tcPr()
+            span = pr.find(qn("w:gridSpan"))
+            if span is None:
+                span = pr.makeelement(qn("w:gridSpan"), {})
+                pr.append(span)
+            span.set(qn("w:val"), str(int(span.get(qn("w:val"), "1")) + 1))
+    d.save(str(path))
+
+
+def add_table_column(path: Path, header: str, texts: list[str]) -> None:
+    """Add a column at the right of the COACHING RECORD table headed ``header``, its rows
+    1, 2, ... holding ``texts``."""
+    d = docx.Document(str(path))
+    table = _record_table(d)
+    table.add_column(docx.shared.Cm(2))
+    table.rows[0].cells[-1].text = header
+    for n, text in enumerate(texts, start=1):
+        table.rows[n].cells[-1].text = text
     d.save(str(path))

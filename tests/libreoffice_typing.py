@@ -13,6 +13,11 @@ The job::
         "edits": [{"label": "Date:",        # or "placeholder": the grey text it shows
                    "how": "after" | "inside" | "over" | "replace", "text": "10/02/2026",
                    "occurrence": 1}],       # the n-th such field: 1 in the first form
+                                            # ("\n" typed is Enter, U+2028 Shift+Enter)
+        "table": {"type": {"B2": "12/03/2026"},  # the COACHING RECORD table (optional):
+                  "merge": [["C2", "D2"]],       # typed into, merged, split, typed into
+                  "split": [["D6", 1, false]],   # (XCellRange.splitRange(count, horizontal))
+                  "then": {"E6": "text"}},  # ("index": 2: the third table instead)
         "saves": [{"path": "/abs/out.docx", "filter": "MS Word 2007 XML"}]}],
      "reopen": ["/abs/out.docx"]}              # files to open again afterwards (optional)
 
@@ -67,6 +72,7 @@ from pathlib import Path
 import uno  # type: ignore[import-not-found]  # Debian's python3-uno
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+from com.sun.star.uno import RuntimeException  # type: ignore[import-not-found]
 
 INPUT_FIELD = "com.sun.star.text.TextField.Input"
 FILTERS = {".docx": "MS Word 2007 XML", ".odt": "writer8", ".doc": "MS Word 97"}
@@ -175,12 +181,60 @@ def _find_fields(doc, edits: list[dict]) -> list:
     return chosen
 
 
+# Keys that are not characters: Enter (a new paragraph) and Shift+Enter (a line break).
+KEYS = {"\n": ".uno:InsertPara", "\u2028": ".uno:InsertLinebreak"}
+
+
 def _type(office: Office, doc, text: str) -> None:
-    """Type ``text`` at the view cursor, one key press (one character) at a time."""
+    """Type ``text`` at the view cursor, one key press (one character) at a time; "\n" is
+    Enter and U+2028 Shift+Enter."""
     frame = doc.CurrentController.Frame
     for char in text:
-        office.dispatcher.executeDispatch(frame, ".uno:InsertText", "", 0,
-                                          (_prop("Text", char),))
+        if char in KEYS:
+            office.dispatcher.executeDispatch(frame, KEYS[char], "", 0, ())
+        else:
+            office.dispatcher.executeDispatch(frame, ".uno:InsertText", "", 0,
+                                              (_prop("Text", char),))
+
+
+def _record_table(doc):
+    """Return the COACHING RECORD table: the one whose first cell says "Coach" and whose
+    third says "Topic"."""
+    tables = doc.TextTables
+    for n in range(tables.Count):
+        table = tables.getByIndex(n)
+        names = table.CellNames
+        if "C1" in names and table.getCellByName("A1").String.strip() == "Coach" and (
+                table.getCellByName("C1").String.strip() == "Topic"):
+            return table
+    raise LookupError("no COACHING RECORD table")
+
+
+def _table_edits(office: Office, doc, table: dict) -> list[str]:
+    """Type into the COACHING RECORD table's cells (by name: "B2"), merge ranges ("C2",
+    "D2"), split cells ([name, count, horizontal]), then type into cells named after the
+    splits; return the table's cell names at the end. ``"index": n`` picks the document's
+    n-th table instead (0 for the first)."""
+    found = (_record_table(doc) if "index" not in table
+             else doc.TextTables.getByIndex(table["index"]))
+
+    def type_cells(cells: dict) -> None:
+        for name, text in cells.items():
+            doc.CurrentController.ViewCursor.gotoRange(
+                found.getCellByName(name).getText().getStart(), False)
+            _type(office, doc, text)
+
+    type_cells(table.get("type", {}))
+    for first, last in table.get("merge", ()):
+        cursor = found.createCursorByCellName(first)
+        cursor.gotoCellByName(last, True)
+        if not cursor.mergeRange():
+            raise RuntimeError(f"could not merge {first}:{last}")
+    for name, count, horizontal in table.get("split", ()):
+        if not found.createCursorByCellName(name).splitRange(count, horizontal):
+            raise RuntimeError(f"could not split {name}")
+    type_cells(table.get("then", {}))
+    return list(found.CellNames)
 
 
 def _edit(office: Office, doc, field, edit: dict) -> dict:
@@ -206,7 +260,10 @@ def _edit(office: Office, doc, field, edit: dict) -> dict:
     _type(office, doc, edit["text"])
     paragraph.gotoEndOfParagraph(True)
     seen["paragraph"] = paragraph.String
-    seen["after"] = None if how == "replace" else field.Content  # replaced: the field is gone
+    try:
+        seen["after"] = None if how == "replace" else field.Content  # replaced: it is gone
+    except RuntimeException:  # Enter typed after the field: 7.4 no longer reaches it
+        seen["after"] = None
     return seen
 
 
@@ -229,12 +286,13 @@ def run_job(job: dict) -> dict:
                 edits = item.get("edits", [])
                 seen = [_edit(office, doc, field, edit)
                         for field, edit in zip(_find_fields(doc, edits), edits, strict=True)]
+                cells = _table_edits(office, doc, item["table"]) if item.get("table") else []
                 for save in item.get("saves", ()):
                     out = Path(save["path"]).resolve()
                     filt = save.get("filter") or FILTERS[out.suffix.lower()]
                     doc.storeToURL(out.as_uri(), (_prop("FilterName", filt),
                                                   _prop("Overwrite", True)))
-                report.append({"source": item["source"], "fields": seen})
+                report.append({"source": item["source"], "fields": seen, "cells": cells})
             finally:
                 doc.close(True)
         reopened = _reopen(office, job.get("reopen", ()))

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import docx
 import pytest
-from coach import add_table_row, copy_form, fill
+from coach import add_table_row, copy_form, fill, replace_text
 from docx.oxml.ns import qn
+from lxml import etree
 
-from docgen import schema
+from docgen import ooxml, schema
 from docgen.models import Record
 from docgen.records.read import read_record
 
@@ -252,3 +253,81 @@ def test_an_odt_text_box_is_read_in_its_field_or_named_outside(tmp_path: Path) -
     assert [s.issues for s in record.sessions] == ["Box: staff shortages"]
     (loose,) = _new(record)
     assert '"Also met 17/4/2026"' in loose
+
+
+# --- a mentor agreement -------------------------------------------------------------------------
+
+AGREEMENT = "agreements/Zofia Dąbrowska and François Béranger.docx"
+_AGREED = ("docgen reads only that a mentor agreement came back: if it changes what the pair "
+           "agreed, change it on the cohort's Mentoring sheet too")
+
+
+def _said(record: Record) -> list[tuple[str | None, str]]:
+    assert record.kind == schema.KIND_AGREEMENT
+    return [(p.sheet, p.message) for p in record.problems]
+
+
+def test_an_agreement_as_generated_or_saved_again_names_nothing(out: Path,
+                                                                tmp_path: Path) -> None:
+    assert _said(read_record(out / AGREEMENT, out)) == []
+    path = _copy(out, tmp_path, AGREEMENT)
+    docx.Document(str(path)).save(str(path))  # saved again, nothing typed: other bytes
+    assert _said(read_record(path, path.parent)) == []
+
+
+def test_an_agreement_signed_and_dated_names_nothing(out: Path, tmp_path: Path) -> None:
+    path = _copy(out, tmp_path, AGREEMENT)
+    d = docx.Document(str(path))
+    signatures = d.tables[-1]
+    for row in (1, 2):
+        signatures.rows[row].cells[2].text = "signed"
+        signatures.rows[row].cells[3].text = "12/03/2026"
+    d.save(str(path))
+    assert _said(read_record(path, path.parent)) == []
+
+
+def test_text_typed_on_an_agreement_is_named(out: Path, tmp_path: Path) -> None:
+    path = _copy(out, tmp_path, AGREEMENT)
+    d = docx.Document(str(path))
+    d.add_paragraph("We will also meet at the hub in May")
+    d.save(str(path))
+    replace_text(path, "Tuesdays 12:30", "Wednesdays 10:00")  # a field changed
+    record = read_record(path, path.parent)
+    assert record.team_id == "Zofia Dąbrowska – François Béranger"
+    assert _said(record) == [
+        ('after "Every 2 week/s"', f'"Time Wednesdays 10:00" is not read ({_AGREED})'),
+        ('after "Finally, this is about closing the sess…"',
+         f'"We will also meet at the hub in May" is not read ({_AGREED})'),
+    ]
+
+
+def test_a_comment_on_an_agreement_is_named(out: Path, tmp_path: Path) -> None:
+    path = _copy(out, tmp_path, AGREEMENT)
+    d = docx.Document(str(path))
+    d.add_comment(d.paragraphs[0].runs, text="Can we meet on Weds?", author="Zofia")
+    d.save(str(path))
+    assert _said(read_record(path, path.parent)) == [(None, (
+        'holds a comment on "QI Practitioner and Mentor agreement": "Can we meet on Weds?": '
+        "docgen does not read comments (only that a mentor agreement came back): if it "
+        "changes what the pair agreed, change it on the cohort's Mentoring sheet too"))]
+
+
+def test_an_agreement_made_before_docgen_recorded_its_text(out: Path, tmp_path: Path) -> None:
+    """Without docgen.written, an agreement saved since is named once; one untouched, not."""
+    path = _copy(out, tmp_path, AGREEMENT)
+    with zipfile.ZipFile(path) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    root = etree.fromstring(parts[ooxml.CUSTOM_PART])
+    for prop in list(root):
+        if prop.get("name") == schema.PROP_WRITTEN:
+            root.remove(prop)
+    parts[ooxml.CUSTOM_PART] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    assert _said(read_record(path, path.parent)) == []  # its other parts as docgen wrote them
+    docx.Document(str(path)).save(str(path))
+    assert _said(read_record(path, path.parent)) == [(None, (
+        "was made by a docgen that did not record the text it wrote, and saved since: what was "
+        "typed on it besides comments is not checked; look it over (docgen reads only that a "
+        "mentor agreement came back)"))]

@@ -260,7 +260,8 @@ def test_documents_made_by_another_docgen_version_are_rendered_again(
     before = (out / T1).stat().st_mtime_ns
     report = jobs.generate(data, out, jobs=1, today=TODAY)
     assert report.rendered == 3
-    assert len(renders) == 4  # and one sample checking how the contract shows pre-filled values
+    # and a sample of each: how the contract shows pre-filled values, what the agreement says
+    assert len(renders) == 5
     # they came out the same, so the files stay as they are and are called unchanged
     assert set(outcomes(report).values()) == {Outcome.UNCHANGED}
     assert (out / T1).stat().st_mtime_ns == before

@@ -128,6 +128,44 @@ def test_words_in_a_table_date_cell_are_named(blank: Path, cell: str, date: dt.d
         "Comments"]}
 
 
+@pytest.mark.parametrize(("mode_typed", "mode", "words"), [
+    ("Phone – Sam joined late", Mode.TELEPHONE, "Sam joined late"),
+    ("Teams (camera off)", Mode.VIDEO, "camera off"),
+    ("F2F (ward 7)", Mode.FACE_TO_FACE, "ward 7"),
+    ("Telephone call - 20 mins", Mode.TELEPHONE, "20 mins"),
+])
+def test_words_beside_a_mode_are_named_and_the_mode_kept(blank: Path, mode_typed: str,
+                                                         mode: Mode, words: str) -> None:
+    record = typed(blank, date="12/3/26", mode=mode_typed, start_time="14:00",
+                   finish_time="15:00")
+    assert (only(record).mode, only(record).hours) == (mode, 1.0)
+    assert named(record) == {"Mode": [
+        f'"{words}" is not read (only {mode} is): move it to Topic, Issues Arising or Action']}
+
+
+@pytest.mark.parametrize(("mode_typed", "words"), [
+    ("face to face then phone", '"face to face" and "phone"'),
+    ("phone/Teams", '"phone" and "Teams"'),
+])
+def test_two_modes_in_the_mode_field_are_named_and_none_kept(blank: Path, mode_typed: str,
+                                                            words: str) -> None:
+    # the date names a mode too: the field's doubt is not settled by it in silence
+    record = typed(blank, date="12/3/26 by phone", mode=mode_typed, start_time="14:00",
+                   finish_time="15:00")
+    assert only(record).mode == ""
+    assert named(record) == {"Mode": [
+        f'"{mode_typed}" names more than one mode ({words}): the mode is left blank; type the '
+        "one the session took, and the rest in Topic, Issues Arising or Action"]}
+
+
+@pytest.mark.parametrize("mode_typed", ["Video - Near Me", "Teams call as planned",
+                                        "by telephone"])
+def test_words_that_only_say_the_mode_are_not_named(blank: Path, mode_typed: str) -> None:
+    record = typed(blank, date="12/3/26", mode=mode_typed)
+    assert only(record).mode in (Mode.VIDEO, Mode.TELEPHONE)
+    assert record.problems == ()
+
+
 @pytest.mark.parametrize(("held", "status", "words"), [
     ("yes (started late)", Status.HELD, "started late"),
     ("Yes, but only 30 mins", Status.HELD, "only 30 mins"),

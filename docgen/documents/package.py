@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import struct
 import zlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from docgen.content import content_digest
+
+__all__ = ["Member", "content_digest", "member", "write_zip"]
 
 _ZIP_DATE, _ZIP_TIME = (0 << 9) | (1 << 5) | 1, 0  # 1980-01-01 00:00: same data, same bytes
 _OFFSET = struct.Struct("<I")
@@ -83,14 +85,3 @@ def write_zip(members: list[Member]) -> bytes:
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(cd),
                       offset, 0)
     return b"".join(out) + cd + end
-
-
-def content_digest(parts: Iterable[tuple[str, int, int]], leave_out: str) -> str:
-    """Return a digest of a package's parts, given as (name, CRC-32, size), but one.
-
-    The zip's own checksums stand for the parts, so a document on disk is checked from its
-    directory without inflating anything. ``leave_out`` is the part that carries the digest.
-    """
-    listing = sorted(f"{name}\0{crc:08x}\0{size}" for name, crc, size in parts
-                     if name != leave_out)
-    return hashlib.sha256("\n".join(listing).encode()).hexdigest()[:32]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,11 @@ _NO_TEXT = Markup("")
 # them out by name).
 _PLACEHOLDER = Member(ooxml.CUSTOM_PART.encode(), 0, 0, b"")
 _LITERAL_TAGS = ((b"{_{", b"{{"), (b"}_}", b"}}"), (b"{_%", b"{%"), (b"%_}", b"%}"))
+# docxtpl's tags for a paragraph, row, cell or run ("{%p if x %}", "{{r x }}"): in the text of
+# the body's lines, the plain Jinja tag.
+_DOCXTPL_TAGS = re.compile(r"(\{[{%#])(?:p|tr|tc|r)\s")
+# What a value's breaks become in a document, as lines: a paragraph, a page break, a new line.
+_BREAKS = re.compile("[\a\f\v\r]")
 
 
 def xml_text(value: object) -> Markup:
@@ -266,6 +272,7 @@ class CompiledTemplate:
     _base_properties: dict[str, str] = field(default_factory=dict, repr=False)
     _docxtpl: Callable[[Mapping[str, object], Mapping[str, str]], bytes] | None = field(
         default=None, repr=False)
+    _lines: jinja2.Template | bool | None = field(default=None, repr=False)  # False: none
 
     @property
     def name(self) -> str:
@@ -284,6 +291,41 @@ class CompiledTemplate:
         """Pickle as the file and its digest: a worker process that is spawned, not forked,
         compiles the template again (compiled Jinja code does not pickle)."""
         return _compiled_again, (self.path, self.digest, list(self.notes), list(self.warnings))
+
+    def written_lines(self, context: Mapping[str, object]) -> list[str] | None:
+        """Return the lines of text the body of a document holds for ``context`` (see
+        :mod:`docgen.written`), made from the template's own text, cheaply; None when they
+        cannot be made so (the document must then be read back).
+
+        The template's body is flattened as the log reads a document (paragraphs and cells,
+        their lines), and that text, tags and all, rendered as text in the documents'
+        sandbox: docxtpl's paragraph, row and cell tags are plain Jinja tags there, each on
+        its line. A caller checks the lines against a document read back once per template.
+        """
+        if self._lines is None:
+            self._lines = self._lines_template() or False
+        if self._lines is False:
+            return None
+        try:
+            text = self._lines.render(context)  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 - the document itself says what is wrong
+            return None
+        return _BREAKS.sub("\n", text).split("\n")
+
+    def _lines_template(self) -> jinja2.Template | None:
+        part = self._parts.get(ooxml.DOCUMENT_PART)
+        if self._env is None or part is None or part.body is None:
+            return None
+        from docgen.ooxml.wordtext import read_body  # only agreements need it, once
+
+        try:
+            root = parse_xml((part.body.head + part.typed + part.body.tail).encode("utf-8"),
+                             self.path, ooxml.DOCUMENT_PART)
+            text = "\n".join(u.text for u in read_body(root).units)
+            env = self._env.overlay(autoescape=False, finalize=_plain)
+            return env.from_string(_DOCXTPL_TAGS.sub(lambda m: m[1] + " ", text))
+        except Exception:  # noqa: BLE001 - a template Jinja cannot read as text: read back
+            return None
 
     def _finish(self, name: str, part: Part, xml: str) -> bytes:
         """Apply docxtpl's after-steps to a rendered part; return the part's bytes."""

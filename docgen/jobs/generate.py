@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docgen import __version__, schema
+from docgen import __version__, schema, written
 from docgen.atomic import atomic_file
 from docgen.context import DocumentPlan, agreement_title, shown
 from docgen.documents.outputs import (
@@ -226,6 +226,9 @@ def _maker(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate], *,
     """
     reread = {kind for kind, template in templates.items()
               if kind in needed and not _prefill_as_merged(kind, template, cohort, today)}
+    reread |= {kind for kind, template in templates.items()
+               if kind in needed and not kind.has_sessions
+               and not _written_as_merged(kind, template, cohort, today)}
     return _Maker(cohort, templates, manifest, today, stamp, force, dry_run, reread)
 
 
@@ -241,7 +244,9 @@ class _Maker:
     stamp: str
     force: bool
     dry_run: bool
-    reread: set[DocumentKind]  # kinds whose documents are read back for what they pre-fill
+    # kinds whose documents are read back for what they pre-fill, or (without sessions) for
+    # the lines they hold
+    reread: set[DocumentKind]
 
     def __call__(self, item: tuple[DocumentKind, int, str]) -> Outcome | Problem:
         kind, row, rel = item
@@ -250,10 +255,20 @@ class _Maker:
         props = {**plan.properties, schema.PROP_TEMPLATE: template.name,
                  schema.PROP_GENERATED: self.stamp}
         try:
-            data = template.render(plan.context, props)
-            if kind in self.reread and (
-                    found := _read_back(data)) != props.get(schema.PROP_PREFILLED):
-                data = template.render(plan.context, {**props, schema.PROP_PREFILLED: found})
+            if kind.has_sessions:
+                data = template.render(plan.context, props)
+                if kind in self.reread and (
+                        found := _read_back(data)) != props.get(schema.PROP_PREFILLED):
+                    data = template.render(plan.context, {**props, schema.PROP_PREFILLED: found})
+            else:  # what it says, so that what is typed on it is known (docgen.written)
+                lines = None if kind in self.reread else template.written_lines(plan.context)
+                if lines is not None:
+                    data = template.render(plan.context, {**props, schema.PROP_WRITTEN:
+                                                          written.encode(lines)})
+                else:
+                    data = template.render(plan.context, props)
+                    data = template.render(plan.context, {**props, schema.PROP_WRITTEN:
+                                                          _written_back(data)})
         except DocgenError as exc:
             where = f"(making {rel}, from {kind.sheet.name} row {plan.row})"
             raise DocgenError([replace(p, message=f"{p.message} {where}")
@@ -269,6 +284,37 @@ def _read_back(data: bytes) -> str:
     from docgen.records import prefill
 
     return prefill.read_back(data)
+
+
+def _written_back(data: bytes) -> str:
+    """Return the lines a rendered document holds (``docgen.written``), read back."""
+    from docgen.records import prefill
+
+    return prefill.written_back(data)
+
+
+def _written_as_merged(kind: DocumentKind, template: CompiledTemplate, cohort: Cohort,
+                       today: dt.date) -> bool:
+    """Tell whether ``template``'s documents hold the lines made from its text and values.
+
+    Checked on the first document, read back: a template whose text Jinja cannot render as
+    text, or that words its text otherwise once rendered, has each document read back (about
+    three times the cost of rendering it), and the run's notes say so.
+    """
+    if not kind.count(cohort):
+        return True
+    plan = kind.plan_row(cohort, 0, today)
+    lines = template.written_lines(plan.context)
+    try:
+        same = lines is not None and written.encode(lines) == _written_back(
+            template.render(plan.context, plan.properties))
+    except DocgenError:
+        return True  # the template's error is reported when the document is made
+    if not same:
+        template.notes.append(
+            "what its documents say is read back from each, to know what is typed on them "
+            "later (slower)")
+    return same
 
 
 def _prefill_as_merged(kind: DocumentKind, template: CompiledTemplate, cohort: Cohort,

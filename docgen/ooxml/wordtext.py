@@ -36,7 +36,7 @@ class Unit:
     """A body paragraph or a table cell: its text, and where the fields in it are."""
 
     __slots__ = ("text", "parts", "length", "controls", "paragraphs", "table", "row", "col",
-                 "tracked")
+                 "span", "continued", "tracked")
 
     def __init__(self, table: int = -1, row: int = 0, col: int = 0) -> None:
         self.text = ""
@@ -47,6 +47,8 @@ class Unit:
         self.table = table  # index into Body.tables; -1 for a paragraph of the body
         self.row = row
         self.col = col  # first grid column of the cell
+        self.span = 1  # grid columns the cell spans (cells merged across)
+        self.continued = False  # the cell continues the one above it (cells merged down)
         self.tracked = False  # holds changes tracked and not accepted (read as if accepted)
 
     def paragraph(self) -> None:
@@ -102,8 +104,9 @@ class Body:
 _P_MARK, _TBL_MARK, _TBL_END, _TR_MARK, _TC_MARK, _TC_TEXT = (chr(c) for c in range(0xE100, 0xE106))
 _SDT_MARK, _SDT_ALIAS, _SDT_CONTENT_MARK, _SDT_END = (chr(c) for c in range(0xE110, 0xE114))
 _TRACK = chr(0xE114)  # a tracked insertion or deletion
+_VMERGED = chr(0xE106)  # after a cell's span: the cell continues the one above (w:vMerge)
 _SPLIT_MARKS = re.compile("([\uE100-\uE105\uE110-\uE114])")
-_PUA = "".join(chr(c) for c in (*range(0xE100, 0xE106), *range(0xE110, 0xE115)))
+_PUA = "".join(chr(c) for c in (*range(0xE100, 0xE107), *range(0xE110, 0xE115)))
 _ODD = "\ufffd"  # what a mark in an attribute becomes
 
 _FLATTEN_XSL = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -119,8 +122,9 @@ _FLATTEN_XSL = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/19
 <xsl:template match="w:tr"><xsl:text>{_TR_MARK}</xsl:text>\
 <xsl:value-of select="{{w:trPr/w:gridBefore/@w:val}}"/><xsl:apply-templates/></xsl:template>
 <xsl:template match="w:tc"><xsl:text>{_TC_MARK}</xsl:text>\
-<xsl:value-of select="{{w:tcPr/w:gridSpan/@w:val}}"/><xsl:text>{_TC_TEXT}</xsl:text>\
-<xsl:apply-templates/></xsl:template>
+<xsl:value-of select="{{w:tcPr/w:gridSpan/@w:val}}"/>\
+<xsl:if test="w:tcPr/w:vMerge[not(@w:val) or @w:val='continue']"><xsl:text>{_VMERGED}</xsl:text>\
+</xsl:if><xsl:text>{_TC_TEXT}</xsl:text><xsl:apply-templates/></xsl:template>
 <xsl:template match="w:t"><xsl:value-of select="{{.}}"/></xsl:template>
 <xsl:template match="w:tab"><xsl:text>&#9;</xsl:text></xsl:template>
 <xsl:template match="w:br|w:cr"><xsl:text>&#10;</xsl:text></xsl:template>
@@ -258,7 +262,7 @@ def read_body(root: etree._Element, careful: bool = True) -> Body:
                 para = cur = Unit()
                 para.paragraphs = 1
         elif mark == _TC_MARK:
-            spanned = text  # the cell's w:gridSpan, usually none
+            spanned = text  # the cell's w:gridSpan, usually none, and whether merged down
             text = pieces[i + 1]  # the cell's first text, after the span
             i += 1
             if tables:
@@ -267,7 +271,11 @@ def read_body(root: etree._Element, careful: bool = True) -> Body:
                 if not table.rows:
                     table.rows.append([])
                 table.cell = cur = Unit(table.index, len(table.rows) - 1, table.col)
-                table.col += _grid(body, table, "gridSpan", spanned) if spanned else 1
+                if spanned.endswith(_VMERGED):
+                    spanned = spanned[:-1]
+                    cur.continued = True
+                cur.span = _grid(body, table, "gridSpan", spanned) if spanned else 1
+                table.col += cur.span
         elif mark == _TR_MARK:
             if tables:
                 table = tables[-1]

@@ -12,6 +12,10 @@ What the template wrote is not flagged: the contract before the first form is th
 the forms' headings, the forms and the table; a paragraph a customised template repeats with
 every form is its own too. Text in a form the reader takes in is not flagged (its problems
 are the form's): what is flagged is only what no reader looked at.
+
+A mentor agreement tells the log only that it came back: there, every line docgen did not
+write (by the digests it recorded, :mod:`docgen.written`) and every comment is named, but for
+the signatures and the dates beside them.
 """
 
 from __future__ import annotations
@@ -23,14 +27,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from docgen import ooxml
+from docgen import ooxml, schema, written
 from docgen.errors import DocgenError, Problem
 from docgen.ooxml.wordtext import Body
-from docgen.records.forms import FORM_HEADING, FormFinder, typed_value
+from docgen.records.forms import FORM_HEADING, FormFinder, line_as_written, typed_value
 from docgen.safezip import parse_xml, read_member
 
-__all__ = ["COMMENTS_PART", "Comment", "comment_problems", "docx_comments", "loose_text",
-           "odt_comments"]
+__all__ = ["COMMENTS_PART", "Comment", "agreement_problems", "comment_problems", "docx_comments",
+           "loose_text", "odt_comments", "written_lines"]
 
 COMMENTS_PART = "word/comments.xml"
 _TABLE_HEADING = re.compile(r"\s*coaching\s+record\s*:?\s*", re.IGNORECASE)
@@ -187,21 +191,21 @@ def _where(body: Body, record_tables: set[int], table: int, row: int) -> str:
 
 
 def comment_problems(comments: list[Comment], body: Body, record_tables: set[int],
-                     source: str) -> list[Problem]:
+                     source: str, way_out: str = _COMMENT) -> list[Problem]:
     """Return a problem for each comment (the first few; the rest in one), quoting it."""
     problems: list[Problem] = []
     for comment in comments[:_EACH]:
         on = typed_value(comment.on)
         problems.append(Problem(
             f"holds a comment{f' on {shown(on, 60)}' if on else ''}: "
-            f"{shown(comment.text)}: {_COMMENT}", file=source,
+            f"{shown(comment.text)}: {way_out}", file=source,
             sheet=_where(body, record_tables, comment.table, comment.row) or None))
     rest = comments[_EACH:]
     if rest:
         quoted = "; ".join(shown(c.text, 40) for c in rest[:20])
         more = f" and {len(rest) - 20} more" if len(rest) > 20 else ""
         problems.append(Problem(
-            f"holds {len(rest)} more comments: {quoted}{more}: {_COMMENT}", file=source))
+            f"holds {len(rest)} more comments: {quoted}{more}: {way_out}", file=source))
     return problems
 
 
@@ -305,3 +309,84 @@ def loose_text(body: Body, finder: FormFinder, record_tables: set[int], source: 
             f"holds {len(rest)} more passages outside the forms and the table: {quoted}{more}; "
             f"{_OUTSIDE}", file=source))
     return problems
+
+
+# --- a document without sessions: a mentor agreement ------------------------------------------
+
+_AGREED = ("docgen reads only that a mentor agreement came back: if it changes what the pair "
+           "agreed, change it on the cohort's Mentoring sheet too")
+_AGREED_COMMENT = ("docgen does not read comments (only that a mentor agreement came back): if "
+                   "it changes what the pair agreed, change it on the cohort's Mentoring sheet "
+                   "too")
+_SIGNED = frozenset({"signature", "signed", "date"})  # columns of a table of signatures
+
+
+def written_lines(body: Body) -> list[tuple[int, str]]:
+    """Return the lines of a document's body as (unit, line), each without docgen's prompts:
+    what :mod:`docgen.written` compares with what docgen wrote. A table of signatures' cells
+    under Signature and Date are left out: signing is what the table is for."""
+    out: list[tuple[int, str]] = []
+    signed: set[tuple[int, int]] = set()  # (table, grid column) under Signature or Date
+    for t, grid in enumerate(body.tables):
+        if grid:
+            signed |= {(t, body.units[i].col) for i in grid[0]
+                       if typed_value(body.units[i].text).casefold() in _SIGNED}
+    for n, unit in enumerate(body.units):
+        if unit.table >= 0 and unit.row > 0 and (unit.table, unit.col) in signed:
+            continue
+        out.extend((n, line_as_written(line)) for line in unit.text.split("\n"))
+    return out
+
+
+def agreement_problems(body: Body, props: dict[str, str], comments: list[Comment],
+                       source: str) -> list[Problem]:
+    """Return what was typed on a document the log reads no sessions from, named.
+
+    Its comments, as a contract's; and each passage of lines docgen did not write (by
+    ``docgen.written``): a paragraph added, a field changed. A document docgen made before it
+    recorded what it wrote is named once (the reader passes over one whose parts are still as
+    docgen wrote them). Signatures, and the dates beside them, are not named.
+    """
+    problems = comment_problems(comments, body, set(), source, _AGREED_COMMENT)
+    wrote = written.decode(props.get(schema.PROP_WRITTEN, ""))
+    if wrote is None:
+        if props.get(schema.PROP_KIND):
+            problems.append(Problem(
+                "was made by a docgen that did not record the text it wrote, and saved since: "
+                "what was typed on it besides comments is not checked; look it over (docgen "
+                "reads only that a mentor agreement came back)", file=source))
+        return problems
+    found: list[tuple[str, str]] = []  # (after which line docgen wrote, the passage)
+    before, passage, last = "", [], -2
+    for n, line in written_lines(body):
+        if written.holds(wrote, line):
+            if written.line_key(line):
+                if passage:
+                    found.append((before, "\n".join(passage)))
+                    passage = []
+                before = written.line_key(line)
+            continue
+        if passage and n > last + 1:
+            found.append((before, "\n".join(passage)))
+            passage = []
+        passage.append(line)
+        last = n
+    if passage:
+        found.append((before, "\n".join(passage)))
+    for before, text in found[:_EACH]:
+        problems.append(Problem(
+            f"{shown(text)} is not read ({_AGREED})", file=source,
+            sheet=f'after "{_opening(before)}"' if before else "at the start"))
+    rest = found[_EACH:]
+    if rest:
+        quoted = "; ".join(shown(text, 40) for _b, text in rest[:20])
+        more = f" and {len(rest) - 20} more" if len(rest) > 20 else ""
+        problems.append(Problem(
+            f"{len(rest)} more passages docgen did not write are not read: {quoted}{more} "
+            f"({_AGREED})", file=source))
+    return problems
+
+
+def _opening(line: str, limit: int = 40) -> str:
+    """Return the opening words of a line, to say where something sits."""
+    return line if len(line) <= limit else line[:limit - 1].rstrip() + "…"

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from docgen import schema
 from docgen.ooxml.wordtext import Body, Control, Unit
 from docgen.values import clean_text, header_key
 
-__all__ = ["FORM_HEADING", "FormFinder", "next_cell", "strip_prompts", "table_rows", "typed_value"]
+__all__ = ["FORM_HEADING", "FormFinder", "line_as_written", "next_cell", "strip_prompts",
+           "table_rows", "typed_value"]
 
 _PLACEHOLDERS_OF_WORD = ("Click or tap here to enter text.", "Click here to enter text.",
                          "Click or tap to enter a date.")
@@ -151,6 +153,16 @@ def _without_prompts(text: str) -> tuple[str, int]:
         return text, 0
     stripped, n = fields.prompts.subn(" ", text)
     return (_SPACES.sub(" ", stripped), n) if n else (text, 0)
+
+
+def line_as_written(line: str) -> str:
+    """Return one line of a document without docgen's prompts, as docgen wrote it when the
+    field held no value: a prompt of no words ("__") too, where it stands alone."""
+    stripped = strip_prompts(line) if line.strip() else line
+    whole = _fields().whole_prompts
+    if whole and any(w in stripped for w in whole):
+        stripped = " ".join(w for w in stripped.split() if w not in whole)
+    return stripped
 
 
 def typed_value(text: str) -> str:
@@ -565,8 +577,17 @@ def next_cell(body: Body, i: int) -> int | None:
     return row[at + 1] if at + 1 < len(row) else None
 
 
-def table_rows(body: Body) -> tuple[set[int], list[tuple[int, list[str]]]]:
-    """Return the COACHING RECORD tables and their data rows as (row number, 4 cell texts)."""
+def table_rows(body: Body, notes: list[tuple[str, str, str]] | None = None
+               ) -> tuple[set[int], list[tuple[int, list[str]]]]:
+    """Return the COACHING RECORD tables and their data rows as (row number, 4 cell texts).
+
+    Each cell is read under the header of its grid columns, not by its place in its row, so
+    a row whose cells a coach merged or split reads right: cells split under one header are
+    that column's lines; a cell merged across columns is read as the first of them (the others
+    empty), a cell merged down as its value on each row it spans, and either is named in
+    ``notes`` (when given) as (where, column, message) for a row that holds typing of its own;
+    so is a cell under no header docgen reads (not read).
+    """
     tables: set[int] = set()
     rows: list[tuple[int, list[str]]] = []
     number = 0
@@ -574,10 +595,97 @@ def table_rows(body: Body) -> tuple[set[int], list[tuple[int, list[str]]]]:
         if not grid or not _is_header_row(body, grid[0]):
             continue
         tables.add(t)
+        columns = _header_columns(body, grid[0])
+        above: dict[int, str] = {}  # by grid column: the text of a cell that may be merged down
         for row in grid[1:]:
             number += 1
-            cells = [typed_value(body.units[i].text) for i in row[:4]]
-            cells += [""] * (4 - len(cells))
+            cells, said = _row_cells(body, row, columns, above)
             if any(cells) and not _is_header_row(body, row):
                 rows.append((number, cells))
+                if notes is not None:
+                    where = f"COACHING RECORD row {number}"
+                    notes.extend((where, column, message) for column, message in said)
     return tables, rows
+
+
+_SHORT = tuple(h.split(",", 1)[0] for h in schema.COACHING_RECORD_HEADER)  # "Date of coaching"
+
+
+class _Column(NamedTuple):
+    """A column of the COACHING RECORD header: its grid columns, and the field it is."""
+
+    first: int
+    end: int
+    field: int  # index into the table's four; -1 past them (a column docgen does not read)
+    header: str  # its header's first line
+
+
+def _header_columns(body: Body, header: list[int]) -> list[_Column]:
+    """Return the columns the header row's cells head."""
+    return [_Column(body.units[i].col, body.units[i].col + max(body.units[i].span, 1),
+                    k if k < 4 else -1, typed_value(body.units[i].text.split("\n", 1)[0]))
+            for k, i in enumerate(header)]
+
+
+def _row_cells(body: Body, row: list[int], columns: list[_Column], above: dict[int, str]
+               ) -> tuple[list[str], list[tuple[str, str]]]:
+    """Return a data row's four cell texts, each cell read under the header of its grid
+    columns, and what to name, as (column, message): nothing for a row with no typing of
+    its own (only a value merged down into it)."""
+    parts: list[list[str]] = [[], [], [], []]
+    own = False  # typing of the row's own, not only a value merged down from above
+    merged: list[tuple[str, str]] = []
+    down: list[tuple[str, str]] = []
+    unread: list[tuple[str, str]] = []
+    for i in row:
+        unit = body.units[i]
+        text = typed_value(unit.text)
+        inherited = unit.continued and not text
+        if inherited:
+            text = above.get(unit.col, "")
+        else:
+            above[unit.col] = text
+            own = own or bool(text)
+        if not text:
+            continue
+        end = unit.col + max(unit.span, 1)
+        under = [c for c in columns if c.first < end and unit.col < c.end]
+        known = [c.field for c in under if c.field >= 0]
+        if not known:  # past the four columns, or beyond the header's last cell
+            header = under[0].header if under else ""
+            where = f'headed "{header}"' if header else "without a header"
+            unread.append((header, f'"{_shown(text)}" is not read (it is in a column {where}, '
+                                   "which docgen does not read): move it to Topic or Comments"))
+            continue
+        first = known[0]
+        parts[first].append(text)
+        column = schema.COACHING_RECORD_HEADER[first]
+        if inherited:
+            down.append((column, (
+                f'{_SHORT[first]} is one cell merged down from the row above: its value '
+                f'"{_shown(text)}" is read on this row too; if that is not what is meant, split '
+                "the cell (Table › Split Cells) and type each row's value")))
+        if len(known) > 1:
+            others = " and ".join(_SHORT[k] for k in known[1:])
+            merged.append((column, (
+                f'{_SHORT[first]} and {others} are one merged cell: "{_shown(text)}" is read as '
+                f"{_SHORT[first]} only, and {others} as empty; if that is not what is meant, "
+                "split the cell (Table › Split Cells) and type each value in its own column")))
+    if not own:
+        return ["", "", "", ""], []
+    headed = {c.field for c in columns}
+    if missing := [k for k in range(4) if k not in headed]:  # header cells merged
+        lacking = " and ".join(_SHORT[k] for k in missing)
+        for k, texts in enumerate(parts):
+            if len(texts) > 1:
+                merged.append((schema.COACHING_RECORD_HEADER[k], (
+                    f'"{_shown(" ".join(texts))}" is read as {_SHORT[k]}: the table\'s header '
+                    f"has no {lacking} column (its header cells are merged); split the header "
+                    "cell (Table › Split Cells) so that each column has its own")))
+    return ["\n".join(p) for p in parts], merged + down + unread
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    """Return typed text on one line, cut short if long, to quote in a problem."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit - 1].rstrip() + "…"

@@ -178,12 +178,14 @@ class _Flattener:
                 else:  # the continuation of a cell above (a vertical merge): empty
                     self.finish(table.cell)
                     table.cell = self.cur = Unit(table.index, len(table.rows) - 1, table.col)
+                    table.cell.continued = True
                     table.col += 1
 
     def cell(self, table: _Table, el) -> None:  # noqa: ANN001
         self.finish(table.cell)
         table.cell = self.cur = Unit(table.index, len(table.rows) - 1, table.col)
         span = self.number(table, el, "number-columns-spanned", 1)
+        table.cell.span = span
         table.col += span
         table.covered = span - 1
         self.blocks(el)
@@ -321,7 +323,7 @@ def read_odt(path: Path, source: str, comments: list[Comment] | None = None
              ) -> tuple[Body | None, dict[str, str], list[Problem]]:
     """Return the flattened body, the user-defined properties and the problems of an .odt.
 
-    The body is None for a kind of document read from its properties alone (no sessions).
+    The body is read for every kind (what was typed on a mentor agreement is named too).
     Its comments (``office:annotation``), which the body leaves out, are added to
     ``comments`` when given.
     Raises :class:`DocgenError` naming ``source`` for a file whose text cannot be read (not a
@@ -347,9 +349,6 @@ def read_odt(path: Path, source: str, comments: list[Comment] | None = None
                 raise DocgenError(Problem(
                     "is password-protected: open it and save it without a password"))
             props = _meta(zf, path, source, problems) if META_PART in names else {}
-            kind_ = identity.kind_in_properties(props)
-            if kind_ is not None and not kind_.has_sessions:
-                return None, props, problems
             root = parse_xml(read_member(zf, CONTENT_PART, path), path, CONTENT_PART)
     except DocgenError as exc:
         raise DocgenError([

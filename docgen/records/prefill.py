@@ -1,7 +1,8 @@
-"""Read back what a rendered contract pre-fills, as ``docgen log`` will read it.
+"""Read back what a rendered contract pre-fills, or an agreement says, as ``docgen log`` will.
 
 For :mod:`docgen.prefill`: the record of what docgen pre-filled is made from the merged values
-when the template shows them as they are; otherwise from the document itself, read here.
+when the template shows them as they are; otherwise from the document itself, read here. The
+same for :mod:`docgen.written`, the lines a mentor agreement holds.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from docgen import ooxml
 from docgen.errors import DocgenError
 from docgen.ooxml.wordtext import read_body
 from docgen.prefill import HELD_FIELD, encode
+from docgen.records.extras import written_lines
 from docgen.records.forms import FormFinder, table_rows
 from docgen.safezip import parse_xml
+from docgen.written import encode as encode_written
 
-__all__ = ["HELD_FIELD", "encode", "read_back", "read_forms"]
+__all__ = ["HELD_FIELD", "encode", "read_back", "read_forms", "written_back"]
 
 
 def read_forms(data: bytes) -> tuple[list[dict[str, str]], list[list[str]]]:
@@ -29,6 +32,18 @@ def read_forms(data: bytes) -> tuple[list[dict[str, str]], list[list[str]]]:
         return [], []
     tables, rows = table_rows(body)
     return FormFinder(body, tables).run(), [cells for _n, cells in rows]
+
+
+def written_back(data: bytes) -> str:
+    """Return ``docgen.written`` for a rendered document: its lines, read as the log reads
+    them (see :func:`docgen.records.extras.written_lines`)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            xml = zf.read(ooxml.DOCUMENT_PART)
+        body = read_body(parse_xml(xml, None, ooxml.DOCUMENT_PART), True)
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, DocgenError):
+        return ""
+    return encode_written(line for _n, line in written_lines(body))
 
 
 def read_back(data: bytes) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docgen import libreoffice, ooxml, prefill, schema
+from docgen.content import content_digest
 from docgen.errors import DocgenError, Problem
 from docgen.models import Record
 from docgen.ooxml.wordtext import Body, holds_marks, read_body
@@ -32,7 +33,13 @@ from docgen.records import cache as reading
 from docgen.records import identity, programme
 from docgen.records.cache import Entry, Key, RecordCache
 from docgen.records.convert import converted
-from docgen.records.extras import Comment, comment_problems, docx_comments, loose_text
+from docgen.records.extras import (
+    Comment,
+    agreement_problems,
+    comment_problems,
+    docx_comments,
+    loose_text,
+)
 from docgen.records.find import (
     ODT_SUFFIXES,
     Found,
@@ -85,7 +92,8 @@ def _read_parts(path: Path, source: str, comments: list[Comment] | None = None
                 ) -> tuple[Body | None, dict[str, str], list[Problem]]:
     """Return the flattened body, the custom properties and the problems met reading them.
 
-    The body is None for a kind of document read from its properties alone (no sessions).
+    The body is None for a document of a kind without sessions whose parts are still as
+    docgen wrote them: its properties say all the log needs (nothing was typed on it).
     Its comments (``word/comments.xml``) are added to ``comments`` when given.
     A properties part that cannot be read is a problem, not a reason to skip the record: the
     record is then identified by its text. Raises :class:`DocgenError` for a file whose body
@@ -102,8 +110,10 @@ def _read_parts(path: Path, source: str, comments: list[Comment] | None = None
             props = _properties(zf, path, source, problems) if ooxml.CUSTOM_PART in names else {}
             props.update(identity.saved_property(zf, path))  # when it was last saved
             kind = identity.kind_in_properties(props)
-            if kind is not None and not kind.has_sessions:
-                return None, props, problems
+            if kind is not None and not kind.has_sessions and props.get(schema.PROP_CONTENT) == (
+                    content_digest(((i.filename, i.CRC, i.file_size) for i in zf.infolist()),
+                                   ooxml.CUSTOM_PART)):
+                return None, props, problems  # its parts as docgen wrote them: nothing typed
             data = read_member(zf, ooxml.DOCUMENT_PART, path)
             root = parse_xml(data, path, ooxml.DOCUMENT_PART, notes)  # recovers LibreOffice damage
             careful = holds_marks(data)
@@ -135,15 +145,17 @@ def _properties(zf: zipfile.ZipFile, path: Path, source: str, problems: list[Pro
     return ooxml.read_custom_properties(custom)
 
 
-def _not_a_record(body: Body, source: str, problems: list[Problem]) -> Record:
+def _not_a_record(body: Body, source: str, problems: list[Problem],
+                  comments: list[Comment]) -> Record:
     """Return a document without forms, table or properties as the kind its words name.
 
     That is a kind without sessions (a mentor agreement); else the document is not one docgen
     reads, and its problem says so.
     """
     kind = identity.kind_by_text(body)
-    if kind is not None:
-        return Record(source=source, kind=kind.name, problems=tuple(problems))
+    if kind is not None:  # no properties: what docgen wrote is not known, only comments
+        return Record(source=source, kind=kind.name, problems=(
+            *problems, *agreement_problems(body, {}, comments, source)))
     empty = not any(u.text.strip() for u in body.units)
     what = "is empty" if empty else "holds no Record of Coaching form and no COACHING RECORD table"
     return Record(source=source, kind="", problems=(*problems, Problem(
@@ -177,14 +189,21 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     else:
         body, props, problems = _read_parts(path, source, comments)
     kind = identity.kind_in_properties(props)
-    if body is None:  # a kind without sessions: its properties say all the log needs
+    if body is None or (kind is not None and not kind.has_sessions):
+        # a kind without sessions: its properties say all the log needs; what was typed on
+        # it is named (by what docgen recorded it wrote)
+        if body is not None:
+            problems.extend(agreement_problems(body, props, comments, source))
         return Record(source=source, kind=kind.name if kind else "",
                       team_id=props.get(schema.PROP_KEY, ""), problems=tuple(problems)), ""
 
-    record_tables, rows = table_rows(body)
+    in_rows: list[tuple[str, str, str]] = []  # cells merged or under no header, named
+    record_tables, rows = table_rows(body, in_rows)
     finder = FormFinder(body, record_tables)
     forms = finder.run()
     problems.extend(Problem(message, file=source, sheet=where) for where, message in finder.notes)
+    problems.extend(Problem(message, file=source, sheet=where, column=column or None)
+                    for where, column, message in in_rows)
     by_props = kind is not None and bool(props.get(schema.PROP_KEY))
     problems.extend(Problem(odd.message, file=source, sheet=f"table {odd.table + 1}",
                             row=odd.row + 1,
@@ -192,7 +211,7 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
                     for odd in body.odd)
     if not forms and not rows:
         if not by_props:
-            return _not_a_record(body, source, problems), ""
+            return _not_a_record(body, source, problems, comments), ""
         problems.append(Problem(_NO_SESSIONS, file=source))
     first_form = next(
         (i for i, u in enumerate(body.units)

@@ -99,6 +99,13 @@ _HELD_SAYS = re.compile(
                                      "session", "meeting", "went", "ahead", "took", "place",
                                      "and", "on", "at", "a", "to", "but", "so"])
     + r")(?![^\W_])", re.IGNORECASE)
+# What a Mode field may say beside its mode and lose nothing: "by phone", "Teams call".
+_MODE_SAYS = re.compile(
+    r"(?<![^\W_])(?:" + "|".join(["on", "at", "the", "of", "and", "or", "in", "a", "an", "to",
+                                     "by", "via", "over", "using", "through", "with", "call",
+                                     "meeting", "session", "chat", "contact", "coaching",
+                                     "was", "it", "as", "planned"])
+    + r")(?![^\W_])", re.IGNORECASE)
 # Where a coach moves what a field cannot hold: by the form or table it is in.
 _MOVE_TO = {Origin.FORM: "Topic, Issues Arising or Action", Origin.TABLE: "Topic or Comments"}
 
@@ -294,6 +301,7 @@ class _Reading:
         self.ctx, self.plan, self.origin, self.where = ctx, plan, origin, where
         self.values: dict[str, object] = {}
         self.times: dict[str, list[dt.time]] = {}  # every time typed, by attribute
+        self.mode_typed = False  # the Mode field holds words naming no one mode
 
     def problem(self, message: str, field: FormField) -> None:
         self.ctx.problem(message, self.where, self.plan.columns[self.origin][field.name])
@@ -446,6 +454,8 @@ def _settle_mode(reading: _Reading, typed: Mapping[str, str]) -> None:
             reading.problem(f'{where} "{word}" but Mode says {mode}: {mode} is kept; '
                             "correct whichever is wrong", at["mode"])
         return
+    if reading.mode_typed:  # named by _read_mode: left blank, not guessed from elsewhere
+        return
     if in_date:
         values["mode"] = in_date[0][0]
     elif len(said) == 1:
@@ -463,11 +473,33 @@ def _settle_mode(reading: _Reading, typed: Mapping[str, str]) -> None:
 
 
 def _read_mode(reading: _Reading, field: FormField, text: str) -> object:
-    mode = _mode(text) if text else None
-    if text and mode is None:
+    """Read the Mode field: the mode its words name, the rest named ("Phone – Sam joined
+    late" is Telephone, "Sam joined late" named); a field naming two modes ("face to face
+    then phone") or none is named and leaves the mode blank (not taken from elsewhere)."""
+    if not text:
+        return ""
+    if mode := _mode(text):
+        return mode
+    reading.mode_typed = True  # typed, and no one mode: blank, as the problem says
+    found = [(m, match) for match in _mode_pattern().finditer(text)
+             if (m := _mode(match.group())) is not None]
+    modes = dict.fromkeys(m for m, _ in found)
+    if not modes:
         reading.problem(f'"{text}" is not a mode ({", ".join(schema.MODES)}): the mode is '
                         "left blank", field)
-    return mode or ""
+        return ""
+    if len(modes) > 1:
+        words = " and ".join(f'"{w}"' for w in dict.fromkeys(
+            " ".join(match.group().split()) for _, match in found))
+        reading.problem(f'"{" ".join(text.split())}" names more than one mode ({words}): the '
+                        "mode is left blank; type the one the session took, and the rest in "
+                        f"{_MOVE_TO[Origin.FORM]}", field)
+        return ""
+    (mode,) = modes
+    reading.mode_typed = False
+    reading.unread(field, unread_words(text, [match.span() for _, match in found],
+                                       _MODE_SAYS), str(mode))
+    return mode
 
 
 _READERS: dict[Kind, Callable[[_Reading, FormField, str], object]] = {

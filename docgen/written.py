@@ -1,0 +1,76 @@
+"""What docgen wrote in a document the log reads no sessions from (a mentor agreement).
+
+The log reads from a returned agreement only that it came back. So that what a pair typed on
+it (a paragraph added, a field changed, a line typed beside the text) is named rather than
+dropped in silence, docgen records at generation, in the custom property ``docgen.written``,
+a short digest of every line of text it wrote in the document's body (a body paragraph's
+lines, a table cell's lines), each cleaned as the reader cleans typed text: spacing and tabs
+as single spaces, docgen's prompts left out by the reader. A line the returned document holds
+that is none of them was typed. The lines are made from the template's text and the values
+merged (:func:`docgen.documents.render.CompiledTemplate.written_lines`, cheap) when a sample
+shows that is what the document says; otherwise each document is read back.
+
+The property is JSON: ``{"lines": [digest, ...]}``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+
+from docgen.values import clean_text
+
+__all__ = ["decode", "digests", "encode", "holds", "line_key"]
+
+
+def line_key(text: str) -> str:
+    """Return a line as it is compared: cleaned, its spacing and tabs single spaces."""
+    return " ".join(clean_text(text.replace("\t", " ")).split())
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+_KNOWN: dict[str, str] = {}  # line -> its digest ("" when blank): most lines come in every
+_KEPT = 8192  # document made from one template, so each is cleaned and digested once
+
+
+def _line_digest(line: str) -> str:
+    found = _KNOWN.get(line)
+    if found is None:
+        if len(_KNOWN) >= _KEPT:
+            _KNOWN.clear()
+        key = line_key(line)
+        found = _KNOWN[line] = _digest(key) if key else ""
+    return found
+
+
+def digests(lines: Iterable[str]) -> frozenset[str]:
+    """Return the digests of the non-blank ``lines`` (each a line, or text of several)."""
+    found = {_line_digest(line) for text in lines for line in text.split("\n")}
+    found.discard("")
+    return frozenset(found)
+
+
+def encode(lines: Iterable[str]) -> str:
+    """Return the property's value for the ``lines`` docgen wrote."""
+    return json.dumps({"lines": sorted(digests(lines))}, separators=(",", ":"))
+
+
+def decode(text: str) -> frozenset[str] | None:
+    """Return the digests the property holds; None when it is absent or cannot be read."""
+    if not text:
+        return None
+    try:
+        found = json.loads(text)["lines"]
+        return frozenset(str(x) for x in found)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def holds(written: frozenset[str], line: str) -> bool:
+    """Tell whether ``line`` (as the reader found it) is one docgen wrote, or blank."""
+    found = _line_digest(line)
+    return not found or found in written
