@@ -223,3 +223,14 @@ def test_statuses_and_modes_are_the_schema_enums_whether_read_or_typed_as_text()
         schema.Status.HELD, schema.Status.HELD, schema.Status.CANCELLED, schema.Status.PLANNED]
     (t,) = by_enum.teams
     assert (t.sessions_held, t.email_contacts, t.sessions_cancelled) == (1, 1, 1)
+
+
+def test_a_text_too_long_for_an_excel_cell_is_named() -> None:
+    long = "word " * 8_000  # 40,000 characters: Excel holds 32,767 in a cell
+    data = summarise([record(form(D(2026, 4, 3), comments=long, topic="Charts"))], [], TODAY)
+    assert data.sessions[0].comments == long  # the log's writer cuts it short
+    assert [(p.file, p.sheet, p.message) for p in data.problems] == [(
+        "t01.docx", "Record of Coaching form 1",
+        "the Comments of the session of 03/04/2026 is 40,000 characters long; an Excel cell "
+        "holds 32,767, so the log shows its beginning and '…': the whole text is still in the "
+        "record; shorten it there, or keep the rest in a document of its own")]

@@ -14,8 +14,15 @@ from typing import Any
 
 from docgen.errors import Problem
 
-__all__ = ["COACHES", "COHORT", "ICF", "MENTORING", "PROBLEMS", "SESSIONS", "SHEETS", "TEAMS",
-           "Col"]
+__all__ = ["COACHES", "COHORT", "ICF", "MAX_CELL_TEXT", "MENTORING", "PROBLEMS", "SESSIONS",
+           "SHEETS", "TEAMS", "Col", "excel_length"]
+
+MAX_CELL_TEXT = 32_767  # Excel's limit on a cell's text, in UTF-16 units
+
+
+def excel_length(text: str) -> int:
+    """Return the length of ``text`` as Excel counts it: UTF-16 units (an emoji counts two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from docgen.atomic import atomic_file, clear_abandoned, work_folder
 from docgen.errors import DocgenError, Problem, os_problem
-from docgen.log.columns import COHORT, SHEETS, TEAMS, Col
+from docgen.log.columns import COHORT, MAX_CELL_TEXT, SHEETS, TEAMS, Col, excel_length
 from docgen.log.overview import Table, chart_label, overview
 from docgen.log.sink import Sink
 from docgen.models import LogData, TeamStatus
@@ -48,7 +48,6 @@ DATE_FORMAT = "dd/mm/yyyy"
 TIME_FORMAT = "hh:mm"
 HOURS_FORMAT = "0.00"
 INT_FORMAT = "0"
-MAX_CELL_TEXT = 32_767  # Excel's limit, in UTF-16 units; XlsxWriter would cut silently
 _MIN_WIDTH, _MAX_WIDTH, _WRAP_WIDTH = 8, 60, 36
 _TABLE_STYLE = "Table Style Medium 2"
 # Also set directly: LibreOffice does not draw Excel table styles, and a header must stand out.
@@ -183,7 +182,7 @@ def text_value(value: str) -> str:
         text = value  # what clean_text returns for it, about 15 times sooner (most cells)
     else:
         text = clean_text(value)
-    if len(text) > MAX_CELL_TEXT // 2 and _utf16_len(text) > MAX_CELL_TEXT:
+    if len(text) > MAX_CELL_TEXT // 2 and excel_length(text) > MAX_CELL_TEXT:
         # Excel counts UTF-16 units: a character beyond the BMP (an emoji) counts two.
         units = 0
         for i, char in enumerate(text):
@@ -191,10 +190,6 @@ def text_value(value: str) -> str:
             if units > MAX_CELL_TEXT - 1:
                 return text[:i] + "…"
     return text
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 _NUMBER_FORMATS = {"date": DATE_FORMAT, "time": TIME_FORMAT, "hours": HOURS_FORMAT,

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING
 
 from docgen import schema
 from docgen.errors import Problem
+from docgen.log.columns import MAX_CELL_TEXT, SESSIONS, excel_length
 from docgen.models import (
     DEFAULT_COURSE_MONTHS,
     CoachRow,
@@ -471,6 +472,25 @@ def _session_row(team: _Team, m: _Merged) -> SessionRow:
     )
 
 
+_TEXT_COLUMNS = tuple(c for c in SESSIONS if c.kind in ("text", "wrap"))
+
+
+def _cut_short(shown: SessionRow, m: _Merged) -> list[Problem]:
+    """Name each text of a session too long for an Excel cell: the log shows it cut short."""
+    out = []
+    when = "undated" if m.session.date is None else f"of {m.session.date:%d/%m/%Y}"
+    for col in _TEXT_COLUMNS:
+        value = col.get(shown)
+        if (isinstance(value, str) and len(value) > MAX_CELL_TEXT // 2
+                and (units := excel_length(value)) > MAX_CELL_TEXT):
+            out.append(Problem(
+                f"the {col.header} of the session {when} is {units:,} characters "
+                f"long; an Excel cell holds {MAX_CELL_TEXT:,}, so the log shows its beginning "
+                "and '…': the whole text is still in the record; shorten it there, or keep the "
+                "rest in a document of its own", file=m.sources[0], sheet=m.wheres[0]))
+    return out
+
+
 @dataclass(frozen=True)
 class _Pace:
     """What the pace of a team is counted with: the frame's numbers, else the record's."""
@@ -825,7 +845,10 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
                 m.status = Status.PLANNED
             elif m.status == Status.UNCONFIRMED:
                 found.append(_unconfirmed(m.session))
-        session_rows += [_session_row(team, m) for m in team.sessions]
+        for m in team.sessions:
+            shown = _session_row(team, m)
+            found += _cut_short(shown, m)
+            session_rows.append(shown)
     session_rows.sort(key=lambda r: (r.cohort.casefold(), r.team_id.casefold(),
                                      r.date is None, r.date or dt.date.min,
                                      r.start or dt.time.min, r.where))
