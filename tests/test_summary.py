@@ -234,3 +234,15 @@ def test_a_text_too_long_for_an_excel_cell_is_named() -> None:
         "the Comments of the session of 03/04/2026 is 40,000 characters long; an Excel cell "
         "holds 32,767, so the log shows its beginning and '…': the whole text is still in the "
         "record; shorten it there, or keep the rest in a document of its own")]
+
+
+def test_a_text_taller_than_a_row_of_the_sessions_sheet_is_named() -> None:
+    fits = "x" * 35 + "\n" + "y" * 900  # 1 + 25 lines of 36 characters: shown whole
+    tall = "\n".join(["a line"] * 28)  # 28 lines, 195 characters: a row shows 27
+    data = summarise([record(form(D(2026, 4, 3), issues=fits, action=tall))], [], TODAY)
+    assert [(p.sheet, p.message) for p in data.problems] == [(
+        "Record of Coaching form 1",
+        "the Action of the session of 03/04/2026 takes about 28 lines in the Sessions sheet, "
+        "more than its tallest row shows (about 27): on screen and in the PDF its end may be "
+        "cut; the whole text is in the cell (select it to read it in Excel's formula bar) and "
+        "in the record")]

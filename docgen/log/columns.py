@@ -7,6 +7,7 @@ alone. :mod:`docgen.log.logbook` writes these sheets.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
@@ -14,10 +15,25 @@ from typing import Any
 
 from docgen.errors import Problem
 
-__all__ = ["COACHES", "COHORT", "ICF", "MAX_CELL_TEXT", "MENTORING", "PROBLEMS", "SESSIONS",
-           "SHEETS", "TEAMS", "Col", "excel_length"]
+__all__ = ["COACHES", "COHORT", "ICF", "MAX_CELL_TEXT", "MENTORING", "PROBLEMS", "ROW_LINES",
+           "SESSIONS", "SHEETS", "TEAMS", "WRAP_WIDTH", "Col", "excel_length", "row_height",
+           "wrapped_lines"]
 
 MAX_CELL_TEXT = 32_767  # Excel's limit on a cell's text, in UTF-16 units
+WRAP_WIDTH = 36  # characters: the width a wrapped column wraps at, unless its own says
+_LINE_POINTS, _TALLEST_ROW = 15, 409  # a line of 11-point Calibri; Excel's tallest row
+ROW_LINES = (_TALLEST_ROW - 2) // _LINE_POINTS  # the most lines a row shows (27): the rest is cut
+
+
+def wrapped_lines(text: str, per_line: float) -> int:
+    """Return how many lines ``text`` takes wrapped at ``per_line`` characters."""
+    per_line = max(per_line, 1)
+    return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
+
+
+def row_height(lines: int) -> float:
+    """Return the height in points of a row of ``lines`` lines, within Excel's tallest."""
+    return min(_LINE_POINTS * lines + 2, _TALLEST_ROW)
 
 
 def excel_length(text: str) -> int:

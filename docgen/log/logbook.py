@@ -34,7 +34,17 @@ from xlsxwriter.worksheet import Worksheet
 
 from docgen.atomic import atomic_file, clear_abandoned, work_folder
 from docgen.errors import DocgenError, Problem, os_problem
-from docgen.log.columns import COHORT, MAX_CELL_TEXT, SHEETS, TEAMS, Col, excel_length
+from docgen.log.columns import (
+    COHORT,
+    MAX_CELL_TEXT,
+    SHEETS,
+    TEAMS,
+    WRAP_WIDTH,
+    Col,
+    excel_length,
+    row_height,
+    wrapped_lines,
+)
 from docgen.log.overview import Table, chart_label, overview
 from docgen.log.sink import Sink
 from docgen.models import LogData, TeamStatus
@@ -48,7 +58,7 @@ DATE_FORMAT = "dd/mm/yyyy"
 TIME_FORMAT = "hh:mm"
 HOURS_FORMAT = "0.00"
 INT_FORMAT = "0"
-_MIN_WIDTH, _MAX_WIDTH, _WRAP_WIDTH = 8, 60, 36
+_MIN_WIDTH, _MAX_WIDTH = 8, 60
 _TABLE_STYLE = "Table Style Medium 2"
 # Also set directly: LibreOffice does not draw Excel table styles, and a header must stand out.
 _HEADER = {"font_name": "Calibri", "font_size": 11, "bold": True, "font_color": "#FFFFFF",
@@ -278,7 +288,7 @@ def _width(col: Col, values: list[object]) -> float:
             default=0,
         )
         if col.kind == "wrap":
-            longest = min(longest, col.wrap_at or _WRAP_WIDTH)
+            longest = min(longest, col.wrap_at or WRAP_WIDTH)
     header = max(len(word) for word in col.header.split())  # headers wrap between words
     # The filter button takes about 3 characters of the header cell.
     return float(min(max(longest, header + 3, len(col.header) * 0.55 + 3, _MIN_WIDTH),
@@ -287,10 +297,7 @@ def _width(col: Col, values: list[object]) -> float:
 
 def _lines(value: object, width: float) -> int:
     """Return how many lines a text takes in a column of ``width`` characters, wrapped."""
-    if not isinstance(value, str):
-        return 1
-    per_line = max(width - 1.5, 1)
-    return sum(max(1, math.ceil(len(line) / per_line)) for line in value.split("\n"))
+    return wrapped_lines(value, width - 1.5) if isinstance(value, str) else 1
 
 
 def _fit_rows(ws: Worksheet, texts: list[list[tuple[int, str]]], widths: list[float],
@@ -303,7 +310,7 @@ def _fit_rows(ws: Worksheet, texts: list[list[tuple[int, str]]], widths: list[fl
                 lines[r] = max(lines[r], _lines(text, width))
     for r, count in enumerate(lines):
         if count > 1:  # neither XlsxWriter nor LibreOffice's converter sizes wrapped rows
-            ws.set_row(r, min(15 * count + 2, 409))
+            ws.set_row(r, row_height(count))
 
 
 # --- sheets ----------------------------------------------------------------------------------

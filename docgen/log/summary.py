@@ -47,7 +47,14 @@ from typing import TYPE_CHECKING
 
 from docgen import schema
 from docgen.errors import Problem
-from docgen.log.columns import MAX_CELL_TEXT, SESSIONS, excel_length
+from docgen.log.columns import (
+    MAX_CELL_TEXT,
+    ROW_LINES,
+    SESSIONS,
+    WRAP_WIDTH,
+    excel_length,
+    wrapped_lines,
+)
 from docgen.models import (
     DEFAULT_COURSE_MONTHS,
     CoachRow,
@@ -476,18 +483,29 @@ _TEXT_COLUMNS = tuple(c for c in SESSIONS if c.kind in ("text", "wrap"))
 
 
 def _cut_short(shown: SessionRow, m: _Merged) -> list[Problem]:
-    """Name each text of a session too long for an Excel cell: the log shows it cut short."""
+    """Name each text of a session the log cannot show whole: longer than an Excel cell
+    holds, or than the tallest row shows (on screen and in the PDF)."""
     out = []
     when = "undated" if m.session.date is None else f"of {m.session.date:%d/%m/%Y}"
     for col in _TEXT_COLUMNS:
         value = col.get(shown)
-        if (isinstance(value, str) and len(value) > MAX_CELL_TEXT // 2
-                and (units := excel_length(value)) > MAX_CELL_TEXT):
+        if not isinstance(value, str) or len(value) < ROW_LINES:  # fits, whatever its breaks
+            continue
+        if (units := excel_length(value)) > MAX_CELL_TEXT:
             out.append(Problem(
-                f"the {col.header} of the session {when} is {units:,} characters "
-                f"long; an Excel cell holds {MAX_CELL_TEXT:,}, so the log shows its beginning "
-                "and '…': the whole text is still in the record; shorten it there, or keep the "
-                "rest in a document of its own", file=m.sources[0], sheet=m.wheres[0]))
+                f"the {col.header} of the session {when} is {units:,} characters long; an "
+                f"Excel cell holds {MAX_CELL_TEXT:,}, so the log shows its beginning and '…': "
+                "the whole text is still in the record; shorten it there, or keep the rest in a "
+                "document of its own", file=m.sources[0], sheet=m.wheres[0]))
+        elif col.kind == "wrap" and (lines := wrapped_lines(
+                value, col.wrap_at or WRAP_WIDTH)) > ROW_LINES:
+            out.append(Problem(
+                f"the {col.header} of the session {when} takes about {lines} lines in the "
+                f"Sessions sheet, more than its tallest row shows (about {ROW_LINES}): on "
+                "screen and in the PDF its end may be cut; the whole text is in the cell "
+                "(select it to read it in Excel's formula bar) and in the record",
+                file=m.sources[0],
+                sheet=m.wheres[0]))
     return out
 
 
