@@ -6,7 +6,8 @@ formula showing an error as blank. This module reads the stream itself, within b
 file's size, every sector chain checked), for each sheet's extent and its error cells: a
 FORMULA record whose cached result is an error, and a BOOLERR record holding one. It also
 finds the numbers whose number format shows them otherwise than General (000 shows 1 as 001):
-each cell's XF record names its format, a FORMAT record holds the format's code.
+each cell's XF record names its format, a FORMAT record holds the format's code. And the rows
+and columns the sheet hides (ROW and COLINFO records), which calamine reads as any other.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ import struct
 from collections.abc import Iterator
 from pathlib import Path
 
-from docgen.cohort.cells import CellError, Extent, SheetScan, Shown, check_extent, shown_format
+from docgen.cohort.cells import (
+    CellError,
+    Extent,
+    SheetScan,
+    Shown,
+    Spans,
+    check_extent,
+    shown_format,
+)
 from docgen.errors import DocgenError, Problem
 from docgen.safezip import MIB, OLE_MAGIC, PART_SETTING, limits
 
@@ -25,6 +34,7 @@ _ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D
 _BOF, _EOF, _BOUNDSHEET, _FILEPASS = 0x0809, 0x000A, 0x0085, 0x002F
 _FORMULA, _BOOLERR, _MULRK, _DIMENSIONS = 0x0006, 0x0205, 0x00BD, 0x0200
 _NUMBER, _RK, _FORMAT, _XF = 0x0203, 0x027E, 0x041E, 0x00E0
+_ROW, _COLINFO = 0x0208, 0x007D  # a row's and a run of columns' layout: hidden or not
 _CELLS = frozenset({0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, _FORMULA, _BOOLERR})
 
 
@@ -176,12 +186,22 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
         extent, errors = Extent(), {}
         shown: list[Shown] = []
         declared: Extent | None = None
+        hidden_rows: list[tuple[int, int]] = []
+        hidden_columns: list[tuple[int, int]] = []
         for kind, body in _records(stream, offset):
             budget -= 4 + len(body)
             if budget < 0:
                 raise _Damaged("its sheets overlap")
             if kind == _DIMENSIONS:
                 declared = _dimensions(body, biff8)
+            elif kind == _ROW and len(body) >= 14:
+                if struct.unpack_from("<H", body, 12)[0] & 0x20:  # fDyZero: the row is hidden
+                    row = struct.unpack_from("<H", body)[0] + 1
+                    hidden_rows.append((row, row))
+            elif kind == _COLINFO and len(body) >= 10:
+                first, last = struct.unpack_from("<HH", body)
+                if struct.unpack_from("<H", body, 8)[0] & 1 and first <= last:  # fHidden
+                    hidden_columns.append((first, last))
             elif kind in _CELLS and len(body) >= 4:
                 row, column = struct.unpack_from("<HH", body)
                 extent.add(row, column)
@@ -203,7 +223,9 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
         if declared is not None:  # calamine reserves the rectangle a sheet declares
             declared.cells = extent.cells
             check_extent(declared, file, name)
-        scans[name] = SheetScan(errors=errors, shown=sorted(shown, key=lambda c: c[:2]))
+        scans[name] = SheetScan(errors=errors, shown=sorted(shown, key=lambda c: c[:2]),
+                                hidden_rows=Spans(hidden_rows),
+                                hidden_columns=Spans(hidden_columns))
     return scans
 
 

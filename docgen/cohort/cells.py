@@ -14,7 +14,8 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from docgen.errors import DocgenError, Problem
@@ -90,7 +91,9 @@ class SheetScan:
     1-based rows of Excel tables' totals rows; ``extent`` is None when it is known to be small;
     ``merges`` are the merged ranges where calamine does not give them (.ods); ``shown`` the
     cells shown otherwise than calamine reads them, in row order (read lazily: an .xlsx
-    sheet's are streamed from its file alongside calamine's rows).
+    sheet's are streamed from its file alongside calamine's rows); ``hidden_rows`` and
+    ``hidden_columns`` those hidden in the sheet (by hand, or filtered out), which calamine
+    reads like any other.
     """
 
     errors: dict[int, list[tuple[int, CellError]]] = field(default_factory=dict)
@@ -98,6 +101,35 @@ class SheetScan:
     extent: Extent | None = None
     merges: list[Merge] = field(default_factory=list)
     shown: Iterable[Shown] = ()
+    hidden_rows: Spans = field(default_factory=lambda: Spans(()))  # 1-based
+    hidden_columns: Spans = field(default_factory=lambda: Spans(()))  # 0-based
+
+
+class Spans:
+    """Rows or columns hidden in a sheet, as inclusive ranges: one hidden row element of an
+    .ods may stand for a million rows, so they are never listed one by one."""
+
+    __slots__ = ("_ends", "_starts")
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        joined: list[list[int]] = []
+        for first, last in sorted(ranges):
+            if joined and first <= joined[-1][1] + 1:
+                joined[-1][1] = max(joined[-1][1], last)
+            else:
+                joined.append([first, last])
+        self._starts = [first for first, _ in joined]
+        self._ends = [last for _, last in joined]
+
+    def __contains__(self, n: object) -> bool:
+        i = bisect_right(self._starts, n) - 1  # type: ignore[call-overload]
+        return i >= 0 and n <= self._ends[i]  # type: ignore[operator]
+
+    def __bool__(self) -> bool:
+        return bool(self._starts)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self._starts, self._ends, strict=True)
 
 
 class ShownNumber:

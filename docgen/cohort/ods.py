@@ -7,7 +7,8 @@ calamine reads as blank: a formula showing an error (``calcext:value-type="error
 formula no program has calculated (a ``table:formula`` without a value); and the cells it reads
 otherwise than they show: a number whose text (``<text:p>``) is not the number as docgen writes
 it (formatted 000, 1 shows 001; TRUE() is the number 1 showing TRUE), and text holding a tab or
-a line break (``<text:tab/>``, ``<text:line-break/>``), which calamine drops.
+a line break (``<text:tab/>``, ``<text:line-break/>``), which calamine drops. It also notes
+the rows and columns the sheet hides (``table:visibility``), which calamine reads as any other.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from docgen.cohort.cells import (
     Merge,
     SheetScan,
     Shown,
+    Spans,
     Uncalculated,
     check_extent,
 )
@@ -32,13 +34,15 @@ from docgen.errors import DocgenError, Problem
 from docgen.safezip import limits, open_package, read_member, verify_members
 
 # calamine matches these element names literally, prefixes included; so does this scan.
-_TOKEN = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])"
+_TOKEN = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell|table-column)"
+                    rb"(?=[\s/>])"
                     rb"([^>]*?)(/?)>")
 _NAME = re.compile(rb'\btable:name="([^"]*)"')
 _ROWS = re.compile(rb'\btable:number-rows-repeated="([0-9]{1,9})"')
 _COLUMNS = re.compile(rb'\btable:number-columns-repeated="([0-9]{1,9})"')
 _SPANNED = re.compile(rb'\btable:number-(rows|columns)-spanned="([0-9]{1,9})"')
 _ERROR = re.compile(rb'\bcalcext:value-type="error"')
+_HIDDEN = re.compile(rb'\btable:visibility="(?:collapse|filter)"')  # hidden, or filtered out
 _VALUE_TYPE = re.compile(rb"\boffice:value-type=")
 _FORMULA = re.compile(rb'\btable:formula="([^"]*)"')
 _PARAGRAPH = re.compile(rb"\s*<text:p\b[^>]*>(.*?)</text:p>", re.S)
@@ -65,6 +69,10 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
         data = read_member(zf, "content.xml", path, lim)
     sheets: dict[str, tuple[Extent, list[tuple[int, int, int, int, CellError]]]] = {}
     merged: dict[str, list[Merge]] = {}
+    hidden: dict[str, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}  # rows, columns
+    hidden_rows: list[tuple[int, int]] = []
+    hidden_columns: list[tuple[int, int]] = []
+    columns_seen = 0  # the table-column elements' columns so far
     shown: dict[str, list[tuple[int, int, int, int, str]]] = {}  # a _Run's place, its text
     name, row, column, rows = "", 0, 0, 1
     extent, failed, texts = Extent(), [], []
@@ -85,13 +93,23 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
                 name = html.unescape(found.group(1).decode("utf-8", "replace")) if found else ""
                 extent, failed = sheets.setdefault(name, (Extent(), []))
                 texts = shown.setdefault(name, [])
-                row = 0
+                hidden_rows, hidden_columns = hidden.setdefault(name, ([], []))
+                row = columns_seen = 0
+        elif kind == b"table-column":
+            if not end:
+                found = _COLUMNS.search(attrs)
+                columns = max(int(found.group(1)), 1) if found else 1
+                if b"visibility" in attrs and _HIDDEN.search(attrs):
+                    hidden_columns.append((columns_seen, columns_seen + columns - 1))
+                columns_seen += columns
         elif kind == b"table-row":
             if end:
                 row += rows
             else:
                 found = _ROWS.search(attrs)
                 rows, column = int(found.group(1)) if found else 1, 0
+                if b"visibility" in attrs and _HIDDEN.search(attrs):
+                    hidden_rows.append((row + 1, row + rows))
                 if closed:
                     row += rows
         elif not end:  # a cell
@@ -114,8 +132,11 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
     scans = {}
     for sheet, (found_extent, errors) in sheets.items():
         check_extent(found_extent, str(path), sheet)
+        rows_hidden, columns_hidden = hidden[sheet]
         scans[sheet] = SheetScan(errors=_place(errors, str(path), sheet),
-                                 merges=merged.get(sheet, []), shown=_Shown(shown[sheet]))
+                                 merges=merged.get(sheet, []), shown=_Shown(shown[sheet]),
+                                 hidden_rows=Spans(rows_hidden),
+                                 hidden_columns=Spans(columns_hidden))
     return scans
 
 

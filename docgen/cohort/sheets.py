@@ -31,6 +31,7 @@ from docgen.cohort.cells import (
     Merge,
     SheetScan,
     Shown,
+    Spans,
     Uncalculated,
     shown_number,
 )
@@ -51,7 +52,10 @@ class Workbook:
     """An open workbook: its sheet names, and the rows of any sheet, one at a time."""
 
     def __init__(self, path: Path) -> None:
-        from python_calamine import CalamineWorkbook  # a CSV folder never needs it
+        from python_calamine import (  # a CSV folder never needs it
+            CalamineWorkbook,
+            SheetVisibleEnum,
+        )
 
         self.path = path
         suffix = path.suffix.lower()
@@ -67,9 +71,13 @@ class Workbook:
             package.scan if package else lambda name: scans.get(name) or SheetScan())
         self._package = package
         self.merges: dict[str, list[Merge]] = {}  # by sheet, once its rows are asked for
+        self.hidden: dict[str, tuple[Spans, Spans]] = {}  # rows and columns, likewise
         try:
             self._book = CalamineWorkbook.from_path(str(path))
             self.sheet_names: list[str] = list(self._book.sheet_names)
+            self.hidden_sheets = frozenset(  # hidden sheets are read as any other
+                m.name for m in self._book.sheets_metadata
+                if m.visible != SheetVisibleEnum.Visible)
         except BaseException as exc:  # calamine raises several types for a damaged workbook
             if package:
                 package.close()
@@ -86,6 +94,7 @@ class Workbook:
         out.
         """
         scan = self._scan(name)
+        self.hidden[name] = (scan.hidden_rows, scan.hidden_columns)
         if self._package is not None and self._package.is_large(name):
             self.merges[name] = self._package.merges(name)
             return self._values(scan, self._chunks(self._package, name), name, self.merges[name])

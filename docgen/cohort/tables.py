@@ -18,7 +18,7 @@ from pathlib import Path
 
 from docgen import schema
 from docgen.cohort import names
-from docgen.cohort.cells import Merge, column_letters
+from docgen.cohort.cells import Merge, Spans, column_letters
 from docgen.cohort.csvfiles import DELIMITERS, HEAD_ROWS, head, read_csv, records
 from docgen.cohort.sheets import Workbook
 from docgen.errors import DocgenError, Problem
@@ -100,8 +100,13 @@ def workbook_tables(wb: Workbook, path: Path, problems: list[Problem],
         except DocgenError as exc:  # a damaged sheet: the others are still checked
             problems += exc.problems
             continue
+        if name in wb.hidden_sheets:
+            warnings.append(Problem(
+                "the sheet is hidden in the workbook, and is read as any other: unhide it "
+                "(right-click a sheet's tab › Unhide) to see what docgen reads",
+                file=str(path), sheet=name))
         table = find_table(sheet, str(path), name, rows, problems, warnings,
-                           merges=wb.merges.get(name, ()))
+                           merges=wb.merges.get(name, ()), hidden=wb.hidden.get(name))
         if table is not None:
             tables[sheet.name] = table
     return tables
@@ -198,11 +203,13 @@ def csv_tables(folder: Path, problems: list[Problem],
 def find_table(sheet: Sheet, file: str, label: str,
                rows: Iterable[tuple[int, Iterable[object]]],
                problems: list[Problem], warnings: list[Problem] | None = None, *,
-               csv: bool = False, merges: Sequence[Merge] = ()) -> Table | None:
+               csv: bool = False, merges: Sequence[Merge] = (),
+               hidden: tuple[Spans, Spans] | None = None) -> Table | None:
     """Find the header row, map columns to keys, and stream the non-blank data rows.
 
     Returns None, with the problem added, when no header row or a required column is missing.
     ``csv`` rows may be ragged: a row with more cells than the header is a problem.
+    ``hidden``: the sheet's hidden rows and columns, read as any other, and warned of.
     """
     warnings = [] if warnings is None else warnings
     known = sheet.keys
@@ -235,7 +242,11 @@ def find_table(sheet: Sheet, file: str, label: str,
     if missing:
         return None
     unnamed = [i for i, text in enumerate(headers) if not header_key(text)]
-    table.rows = _data(table, it, index, unnamed, len(headers), csv, problems)
+    hidden_rows, hidden_columns = hidden or (None, None)
+    if hidden_columns:
+        _hidden_columns(table, index, hidden_columns)
+    table.rows = _data(table, it, index, unnamed, len(headers), csv, problems,
+                       hidden_rows or None)
     if merges:
         _merged(table, headers, merges)
     return table
@@ -309,14 +320,26 @@ def _columns(table: Table, headers: list[str], csv: bool) -> dict[str, int]:
     return index
 
 
+def _hidden_columns(table: Table, index: dict[str, int], hidden: Spans) -> None:
+    """Warn of each column with a header that the sheet hides: it is read as any other."""
+    for key, i in sorted(index.items(), key=lambda item: item[1]):
+        if i in hidden:
+            table.warn(f"column {column_letters(i)} is hidden in the sheet, and is read as any "
+                       "other: unhide it (select the columns either side, right-click › "
+                       "Unhide) to see what docgen reads; delete it if it should not be read",
+                       row=table.header_row, column=table.headers[key])
+
+
 def _data(table: Table, it: Iterator[tuple[int, Iterable[object]]], index: dict[str, int],
-          unread: list[int], width: int, csv: bool, problems: list[Problem]
-          ) -> Iterator[tuple[int, dict[str, object]]]:
+          unread: list[int], width: int, csv: bool, problems: list[Problem],
+          hidden: Spans | None = None) -> Iterator[tuple[int, dict[str, object]]]:
     """Yield (row number, cells by key) of the non-blank rows; warn of what is not read.
 
-    ``unread`` are the columns with a blank header, ``width`` the header row's length.
+    ``unread`` are the columns with a blank header, ``width`` the header row's length;
+    ``hidden`` the rows the sheet hides, read as any other and warned of.
     """
     stray: dict[int, list[int]] = {}  # column -> rows holding a value under no header
+    hidden_read: list[int] = []
     items = tuple(index.items())
     first_key = next((c.key for c in table.sheet.columns if c.required), "")
     totals = table.sheet is not schema.PROGRAMME
@@ -353,7 +376,17 @@ def _data(table: Table, it: Iterator[tuple[int, Iterable[object]]], index: dict[
             table.warn(f"looks like a totals row ({total}), not data: skipped; if it is "
                        "data, give it its own values", row=n)
             continue
+        if hidden and n in hidden:
+            hidden_read.append(n)
         yield n, row
+    if hidden_read:
+        listed = ", ".join(map(str, hidden_read[:_ROWS_NAMED]))
+        more = (f" and {len(hidden_read) - _ROWS_NAMED:,} more"
+                if len(hidden_read) > _ROWS_NAMED else "")
+        rows = f"rows {listed}{more} are" if len(hidden_read) > 1 else f"row {listed} is"
+        table.warn(f"{rows} hidden in the sheet (by hand or by a filter), and read as any "
+                   "other: docgen does not leave hidden rows out; delete a row that should not "
+                   "be read, or move it to a sheet of its own", row=hidden_read[0])
     for i, found in stray.items():
         listed = ", ".join(map(str, found[:_ROWS_NAMED]))
         more = f" and {len(found) - _ROWS_NAMED:,} more" if len(found) > _ROWS_NAMED else ""

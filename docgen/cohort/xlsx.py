@@ -29,6 +29,7 @@ from docgen.cohort.cells import (
     Merge,
     SheetScan,
     Shown,
+    Spans,
     Uncalculated,
     check_extent,
     column_index,
@@ -116,16 +117,20 @@ class XlsxPackage:
                                       file=str(self.path), sheet=name))
         small, flagged = True, part in self._flagged
         errors: dict[int, list[tuple[int, CellError]]] = {}
+        hidden = _Hidden()
         for n, piece in enumerate(self._pieces(part)):
+            hidden.find(piece)
             small = small and _small(piece, first=not n)
             if flagged:
                 for row, cells in formula_cells(piece).items():
                     errors.setdefault(row, []).extend(cells)
             elif not small:
-                break  # the cells are counted from the start below
-        scan = SheetScan(extent=None if small else count_cells(self._pieces(part)))
+                break  # the cells are counted from the start below (hidden rows found there)
+        scan = SheetScan(extent=None if small else count_cells(
+            hidden.watch(self._pieces(part))))
         check_extent(scan.extent, str(self.path), name)
         scan.errors = errors
+        scan.hidden_rows, scan.hidden_columns = Spans(hidden.rows), Spans(hidden.columns)
         if self._tables:
             scan.skip = _totals_rows(self._zf, part, self.path)
         if self._formats is None:
@@ -235,6 +240,45 @@ class _Formatted:
                     yield int(ref.group(2)), _column(ref.group(1).upper()), code, None
             if last is not None:
                 yield int(last.group(1)), -1, "", None
+
+
+_HIDDEN_ROW = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?row\s([^>]*?\bhidden=[\"'](?:1|true)[\"'][^>]*)>")
+_HIDDEN_COLUMN = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?col\s([^>]*?\bhidden=[\"'](?:1|true)[\"'][^>]*)>")
+_MIN = re.compile(rb"\bmin=[\"']([0-9]{1,5})[\"']")
+_MAX = re.compile(rb"\bmax=[\"']([0-9]{1,5})[\"']")
+
+
+class _Hidden:
+    """The rows and columns a sheet hides (``hidden="1"``: hidden by hand or filtered out),
+    found in the pieces of the sheet as they stream by; most sheets hide none, and a piece
+    without the word is passed over at the speed of a byte search."""
+
+    def __init__(self) -> None:
+        self.rows: set[tuple[int, int]] = set()  # 1-based, as ranges of one row
+        self.columns: set[tuple[int, int]] = set()  # 0-based ranges
+
+    def find(self, piece: bytes) -> None:
+        if b"hidden" not in piece:
+            return
+        for m in _HIDDEN_ROW.finditer(piece):
+            ref = _ROW_REF.search(m.group(1))
+            if ref is not None:
+                row = int(ref.group(1))
+                self.rows.add((row, row))
+        for m in _HIDDEN_COLUMN.finditer(piece):
+            low, high = _MIN.search(m.group(1)), _MAX.search(m.group(1))
+            if low is not None:
+                first = int(low.group(1))
+                last = max(int(high.group(1)), first) if high is not None else first
+                self.columns.add((first - 1, last - 1))
+
+    def watch(self, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        """Yield ``pieces``, finding what they hide on the way."""
+        for piece in pieces:
+            self.find(piece)
+            yield piece
 
 
 _ANY_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*)>")

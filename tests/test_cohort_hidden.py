@@ -1,0 +1,146 @@
+"""Rows, columns and sheets an admin hid (by hand or with a filter) are read as any other, and
+named: a team hidden as "dropped out" still gets its contract, so the admin must hear of it.
+
+The .xls and .ods files are made by LibreOffice from the .xlsx, as an admin's would be
+(skipped without it); an .ods filter and a long run of hidden rows are written by hand.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import small_rows
+from test_cohort_formats import minimal_ods
+
+from docgen.cohort import read_cohort, xlsx
+from docgen.cohort.cells import Spans
+from docgen.cohort.starter import write_cohort_workbook
+
+SOFFICE = shutil.which("soffice")
+HIDDEN = "hidden in the sheet"
+
+
+def read(path: Path) -> tuple[object, list[tuple[str | None, int | None, str | None, str]]]:
+    warnings: list = []
+    cohort, problems = read_cohort(path, warnings)
+    return cohort, [(p.sheet, p.row, p.column, p.message) for p in problems + warnings]
+
+
+def five_teams_some_hidden(path: Path) -> Path:
+    """Teams T1-T5 (rows 2-6) with T2 and T4 hidden, the Venue column hidden, a hidden
+    blank row below them, and a session of T5 hidden on the Sessions sheet."""
+    rows = small_rows()
+    rows["Teams"] = [{"team_id": f"T{n}", "team_name": f"Team {n}", "coach": "Dr Jo",
+                      "team_members": "Ann", "venue": f"Room {n}"} for n in range(1, 6)]
+    rows["Sessions"] = [{"team_id": "T1", "date": "01/05/2026", "topic": "Aims"},
+                        {"team_id": "T5", "date": "08/05/2026", "topic": "Charts"}]
+    write_cohort_workbook(path, rows)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Teams"]
+    venue = [c.value for c in ws[1]].index("Venue") + 1
+    for row in (3, 5, 9):  # T2, T4, and a blank row (nothing to say of it)
+        ws.row_dimensions[row].hidden = True
+    ws.column_dimensions[openpyxl.utils.get_column_letter(venue)].hidden = True
+    wb["Sessions"].row_dimensions[3].hidden = True
+    wb.save(path)
+    return path
+
+
+def assert_hidden_named(path: Path) -> None:
+    cohort, notes = read(path)
+    assert [t.team_id for t in cohort.teams] == ["T1", "T2", "T3", "T4", "T5"]  # all read
+    assert [t.venue for t in cohort.teams] == [f"Room {n}" for n in range(1, 6)]
+    assert len(cohort.sessions) == 2
+    hidden = sorted((sheet, row, column, m) for sheet, row, column, m in notes if HIDDEN in m)
+    assert [(sheet, row, column) for sheet, row, column, _m in hidden] == [
+        ("Sessions", 3, None), ("Teams", 1, "Venue"), ("Teams", 3, None)]
+    sessions, venue, teams = (m for *_w, m in hidden)
+    assert sessions.startswith("row 3 is hidden in the sheet (by hand or by a filter), and read")
+    assert teams.startswith("rows 3, 5 are hidden in the sheet (by hand or by a filter), and "
+                            "read as any other: docgen does not leave hidden rows out")
+    assert "delete a row that should not be read" in teams
+    assert venue.startswith("column ") and "Unhide" in venue
+
+
+def test_hidden_rows_and_columns_are_read_and_named(tmp_path: Path) -> None:
+    assert_hidden_named(five_teams_some_hidden(tmp_path / "cohort.xlsx"))
+
+
+def test_hidden_rows_of_a_sheet_read_in_chunks_are_named_alike(tmp_path: Path,
+                                                               monkeypatch) -> None:
+    path = five_teams_some_hidden(tmp_path / "cohort.xlsx")
+    monkeypatch.setattr(xlsx, "LARGE_SHEET", 0)
+    monkeypatch.setattr(xlsx, "CHUNK_BYTES", 300)  # a row or two a chunk
+    monkeypatch.setattr(xlsx, "STRINGS_TIMES", 0)
+    assert_hidden_named(path)
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_hidden_rows_and_columns_are_named_in_xls_and_ods(tmp_path: Path) -> None:
+    source = five_teams_some_hidden(tmp_path / "cohort.xlsx")
+    for fmt in ("xls", "ods"):
+        with tempfile.TemporaryDirectory() as profile:
+            subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
+                            "--convert-to", fmt, "--outdir", str(tmp_path / fmt), str(source)],
+                           check=True, capture_output=True, timeout=300)
+        assert_hidden_named(tmp_path / fmt / f"cohort.{fmt}")
+
+
+def test_a_hidden_sheet_docgen_reads_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "cohort.xlsx"
+    write_cohort_workbook(path, small_rows())
+    wb = openpyxl.load_workbook(path)
+    wb["Mentoring"].sheet_state = "hidden"
+    wb.save(path)
+    cohort, notes = read(path)
+    assert len(cohort.pairs) == 1
+    assert [(sheet, m) for sheet, _r, _c, m in notes if "hidden" in m] == [(
+        "Mentoring", "the sheet is hidden in the workbook, and is read as any other: unhide it "
+        "(right-click a sheet's tab › Unhide) to see what docgen reads")]
+
+
+def test_rows_filtered_out_in_libreoffice_are_named(tmp_path: Path) -> None:
+    header = ("<table:table-row>" + "".join(
+        f"<table:table-cell office:value-type=\"string\"><text:p>{h}</text:p></table:table-cell>"
+        for h in ("Team ID", "Team name", "Coach")) + "</table:table-row>")
+
+    def team(n: int, visibility: str = "") -> str:
+        shown = f' table:visibility="{visibility}"' if visibility else ""
+        return (f"<table:table-row{shown}>" + "".join(
+            f"<table:table-cell office:value-type=\"string\"><text:p>{v}</text:p>"
+            "</table:table-cell>" for v in (f"T{n}", f"Team {n}", "Dr Jo")) + "</table:table-row>")
+
+    # T2 filtered out, T3 shown, then a million hidden blank rows (LibreOffice writes such runs)
+    rows = (header + team(1) + team(2, "filter") + team(3) +
+            '<table:table-row table:number-rows-repeated="1048000" table:visibility="collapse">'
+            "<table:table-cell/></table:table-row>")
+    path = minimal_ods(tmp_path / "cohort.ods", rows)
+    cohort, notes = read(path)
+    assert [t.team_id for t in cohort.teams] == ["T1", "T2", "T3"]
+    hidden = [(sheet, row, m) for sheet, row, _c, m in notes if HIDDEN in m]
+    assert [(sheet, row) for sheet, row, _m in hidden] == [("Teams", 3)]
+    assert hidden[0][2].startswith("row 3 is hidden in the sheet")
+
+
+def test_a_workbook_hiding_nothing_says_nothing_of_it(tmp_path: Path) -> None:
+    path = tmp_path / "cohort.xlsx"
+    write_cohort_workbook(path, small_rows())
+    with zipfile.ZipFile(path) as zf:
+        assert not any(b'hidden="1"' in zf.read(n) for n in zf.namelist()
+                       if n.startswith("xl/worksheets/"))
+    _cohort, notes = read(path)
+    assert not [m for *_w, m in notes if "hidden" in m]
+
+
+def test_spans_hold_ranges_not_rows() -> None:
+    spans = Spans([(10, 1_000_000), (3, 3), (4, 5), (2, 2)])
+    assert list(spans) == [(2, 5), (10, 1_000_000)]
+    assert [n in spans for n in (1, 2, 5, 6, 9, 10, 999_999, 1_000_000, 1_000_001)] == [
+        False, True, True, False, False, True, True, True, False]
+    assert not Spans([]) and 1 not in Spans([])
