@@ -1,5 +1,6 @@
-"""Rows, columns and sheets an admin hid (by hand or with a filter) are read as any other, and
-named: a team hidden as "dropped out" still gets its contract, so the admin must hear of it.
+"""Rows, columns and sheets an admin hid (by hand or with a filter), and text struck through,
+are read as any other, and named: a team hidden or struck through as "dropped out" still gets
+its contract, so the admin must hear of it. Comments on cells are not read, and named.
 
 The .xls and .ods files are made by LibreOffice from the .xlsx, as an admin's would be
 (skipped without it); an .ods filter and a long run of hidden rows are written by hand.
@@ -16,6 +17,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import small_rows
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
 from test_cohort_formats import minimal_ods
 
 from docgen.cohort import read_cohort, xlsx
@@ -144,3 +149,52 @@ def test_spans_hold_ranges_not_rows() -> None:
     assert [n in spans for n in (1, 2, 5, 6, 9, 10, 999_999, 1_000_000, 1_000_001)] == [
         False, True, True, False, False, True, True, True, False]
     assert not Spans([]) and 1 not in Spans([])
+
+
+def struck_and_noted(path: Path) -> Path:
+    """Teams T1-T4: T2's ID and name struck through (a cell's font), T3's Venue partly struck
+    through (a run of its text), a comment on T4's Team name; the starter's own help."""
+    rows = small_rows()
+    rows["Teams"] = [{"team_id": f"T{n}", "team_name": f"Team {n}", "coach": "Dr Jo",
+                      "team_members": "Ann", "venue": f"Room {n}"} for n in range(1, 5)]
+    write_cohort_workbook(path, rows)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Teams"]
+    venue = [c.value for c in ws[1]].index("Venue") + 1
+    ws.cell(3, 1).font = ws.cell(3, 2).font = Font(strike=True)
+    ws.cell(4, venue).value = CellRichText(["Room 3 ", TextBlock(InlineFont(strike=True),
+                                                                "Room 9")])
+    ws.cell(5, 2).comment = Comment("Withdrew 3 March,\nsee email", "Admin")
+    wb.save(path)
+    return path
+
+
+def assert_struck_and_noted(path: Path, partly: bool = True) -> None:
+    cohort, notes = read(path)
+    assert [t.team_id for t in cohort.teams] == ["T1", "T2", "T3", "T4"]  # all read
+    said = [(sheet, row, column, m) for sheet, row, column, m in notes
+            if "struck" in m or "comment" in m]
+    struck = ("Teams", 3, None, "text struck through (Team ID, Team name) is read as any "
+              "other: striking a value through does not remove it; delete what should not be "
+              "read (the row, if the team or pair has left)")
+    venue = ("Teams", 4, None, struck[3].replace("Team ID, Team name", "Venue"))
+    comment = ("Teams", 5, "Team name", 'cell B5 has a comment, "Withdrew 3 March, see email", '
+               "which docgen does not read: if the documents should say it, type it in a "
+               "column (an extra column becomes a field of the templates)")
+    assert said == ([struck, venue, comment] if partly else [struck, comment])
+
+
+def test_text_struck_through_and_comments_are_named(tmp_path: Path) -> None:
+    assert_struck_and_noted(struck_and_noted(tmp_path / "cohort.xlsx"))
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_text_struck_through_and_comments_are_named_in_xls_and_ods(tmp_path: Path) -> None:
+    source = struck_and_noted(tmp_path / "cohort.xlsx")
+    for fmt in ("xls", "ods"):
+        with tempfile.TemporaryDirectory() as profile:
+            subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
+                            "--convert-to", fmt, "--outdir", str(tmp_path / fmt), str(source)],
+                           check=True, capture_output=True, timeout=300)
+        # an .xls keeps a run's strike-through in its shared strings' runs: not read there
+        assert_struck_and_noted(tmp_path / fmt / f"cohort.{fmt}", partly=fmt == "ods")

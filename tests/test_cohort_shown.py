@@ -176,7 +176,8 @@ def write_ods(path: Path, sheets: dict[str, list[tuple[int, list[str]]]]) -> Pat
 
 def test_an_ods_cells_tabs_spaces_and_line_breaks_are_kept(tmp_path: Path) -> None:
     """calamine drops <text:tab/> and <text:line-break/>: the file's text is read instead.
-    A comment on a cell is not its text; a repeated cell is each cell it stands for."""
+    A comment on a cell is not its text (it is named); a repeated cell is each cell it stands
+    for."""
     header = [text_cell(h) for h in ("Team ID", "Team name", "Team members", "Coach",
                                      "Venue", "Frequency")]
     team = [number_cell("1", "001"), text_cell("Falls<text:tab/>Ward 7"),
@@ -192,7 +193,10 @@ def test_an_ods_cells_tabs_spaces_and_line_breaks_are_kept(tmp_path: Path) -> No
     path = write_ods(tmp_path / "cohort.ods", {"Teams": [(1, header), (1, team)],
                                                "Sessions": [(1, sessions), (2, session)]})
     cohort, notes = read(path)
-    assert notes == []
+    assert [(sheet, row, column) for sheet, row, column, _m in notes] == [
+        ("Teams", 2, "Coach")]
+    assert notes[0][3].startswith('cell D2 has a comment, "agreed in May", which docgen does '
+                                  "not read")
     (team_read,) = cohort.teams
     assert (team_read.team_id, team_read.team_name, team_read.members, team_read.coaches,
             team_read.venue, team_read.frequency) == (

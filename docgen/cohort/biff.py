@@ -7,7 +7,9 @@ file's size, every sector chain checked), for each sheet's extent and its error 
 FORMULA record whose cached result is an error, and a BOOLERR record holding one. It also
 finds the numbers whose number format shows them otherwise than General (000 shows 1 as 001):
 each cell's XF record names its format, a FORMAT record holds the format's code. And the rows
-and columns the sheet hides (ROW and COLINFO records), which calamine reads as any other.
+and columns the sheet hides (ROW and COLINFO records) and the cells struck through (their XF's
+FONT), which calamine reads as any other, and the cells' comments (NOTE records, their text in
+the CONTINUE record after the TXO of their drawing object), which it does not read.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ _BOF, _EOF, _BOUNDSHEET, _FILEPASS = 0x0809, 0x000A, 0x0085, 0x002F
 _FORMULA, _BOOLERR, _MULRK, _DIMENSIONS = 0x0006, 0x0205, 0x00BD, 0x0200
 _NUMBER, _RK, _FORMAT, _XF = 0x0203, 0x027E, 0x041E, 0x00E0
 _ROW, _COLINFO = 0x0208, 0x007D  # a row's and a run of columns' layout: hidden or not
+_FONT, _NOTE, _OBJ, _TXO, _CONTINUE = 0x0031, 0x001C, 0x005D, 0x01B6, 0x003C
 _CELLS = frozenset({0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, _FORMULA, _BOOLERR})
 
 
@@ -165,6 +168,9 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
     biff8 = True
     codes: dict[int, str] = {}  # number format -> its code
     xfs: list[int] = []  # each XF record's number format, in order
+    xf_fonts: list[int] = []  # each XF record's font
+    struck_fonts: set[int] = set()  # fonts struck through (font 4 is never written)
+    fonts = 0
     for kind, body in _records(stream, 0):
         if kind == _BOF:
             biff8 = struct.unpack_from("<H", body)[0] >= 0x0600
@@ -177,9 +183,15 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
         elif kind == _FORMAT and len(body) >= 3:
             codes[struct.unpack_from("<H", body)[0]] = _format_code(body[2:], biff8)
         elif kind == _XF and len(body) >= 4:
+            xf_fonts.append(struct.unpack_from("<H", body)[0])
             xfs.append(struct.unpack_from("<H", body, 2)[0])
+        elif kind == _FONT and len(body) >= 4:
+            if struct.unpack_from("<H", body, 2)[0] & 0x08:  # fStrikeOut
+                struck_fonts.add(fonts if fonts < 4 else fonts + 1)
+            fonts += 1
     formats = {i: code for i, number in enumerate(xfs)
                if (code := shown_format(number, codes.get(number))) is not None}
+    struck_xfs = {i for i, font in enumerate(xf_fonts) if font in struck_fonts}
     scans: dict[str, SheetScan] = {}
     budget = 2 * len(stream)  # honest sheets never overlap: their records are read once
     for name, offset in sheets:
@@ -188,7 +200,15 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
         declared: Extent | None = None
         hidden_rows: list[tuple[int, int]] = []
         hidden_columns: list[tuple[int, int]] = []
+        struck: set[tuple[int, int]] = set()
+        texts: dict[int, str] = {}  # a comment's text by its drawing object's id
+        notes: list[tuple[int, int, int]] = []  # (row, column, object id) of each comment
+        obj, text_follows = -1, False
         for kind, body in _records(stream, offset):
+            if text_follows and kind == _CONTINUE and body:  # a comment's text, after its TXO
+                texts[obj] = (body[1:].decode("utf-16-le", "replace") if body[0] & 1
+                              else body[1:].decode("latin-1"))
+            text_follows = False
             budget -= 4 + len(body)
             if budget < 0:
                 raise _Damaged("its sheets overlap")
@@ -202,9 +222,18 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
                 first, last = struct.unpack_from("<HH", body)
                 if struct.unpack_from("<H", body, 8)[0] & 1 and first <= last:  # fHidden
                     hidden_columns.append((first, last))
+            elif kind == _OBJ and len(body) >= 8 and struct.unpack_from("<H", body)[0] == 0x15:
+                obj = struct.unpack_from("<H", body, 6)[0]  # ftCmo: the object's id
+            elif kind == _TXO:
+                text_follows = True
+            elif kind == _NOTE and len(body) >= 8:
+                notes.append(struct.unpack_from("<HHxxH", body))
             elif kind in _CELLS and len(body) >= 4:
                 row, column = struct.unpack_from("<HH", body)
                 extent.add(row, column)
+                if struck_xfs and len(body) >= 6 and (
+                        struct.unpack_from("<H", body, 4)[0] in struck_xfs):
+                    struck.add((row + 1, column))
                 error = _error(kind, body)
                 if error is not None:
                     errors.setdefault(row + 1, []).append((column, CellError(error)))
@@ -215,6 +244,9 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
                 row, first = struct.unpack_from("<HH", body)
                 (last,) = struct.unpack_from("<H", body, len(body) - 2)
                 extent.add(row, first, row, max(first, last))
+                for i in range(min(last - first + 1, (len(body) - 6) // 6) if struck_xfs else 0):
+                    if struct.unpack_from("<H", body, 4 + 6 * i)[0] in struck_xfs:
+                        struck.add((row + 1, first + i))
                 for i in range(min(last - first + 1, (len(body) - 6) // 6) if formats else 0):
                     code = formats.get(struct.unpack_from("<H", body, 4 + 6 * i)[0])
                     if code is not None:
@@ -225,7 +257,9 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
             check_extent(declared, file, name)
         scans[name] = SheetScan(errors=errors, shown=sorted(shown, key=lambda c: c[:2]),
                                 hidden_rows=Spans(hidden_rows),
-                                hidden_columns=Spans(hidden_columns))
+                                hidden_columns=Spans(hidden_columns), struck=frozenset(struck),
+                                comments=[(row + 1, column, texts.get(obj, ""))
+                                          for row, column, obj in notes])
     return scans
 
 

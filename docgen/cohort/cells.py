@@ -93,7 +93,8 @@ class SheetScan:
     cells shown otherwise than calamine reads them, in row order (read lazily: an .xlsx
     sheet's are streamed from its file alongside calamine's rows); ``hidden_rows`` and
     ``hidden_columns`` those hidden in the sheet (by hand, or filtered out), which calamine
-    reads like any other.
+    reads like any other; ``struck`` the cells whose text is struck through (1-based row,
+    0-based column), read as any other; ``comments`` the cells' comments (notes), not read.
     """
 
     errors: dict[int, list[tuple[int, CellError]]] = field(default_factory=dict)
@@ -103,6 +104,8 @@ class SheetScan:
     shown: Iterable[Shown] = ()
     hidden_rows: Spans = field(default_factory=lambda: Spans(()))  # 1-based
     hidden_columns: Spans = field(default_factory=lambda: Spans(()))  # 0-based
+    struck: frozenset[tuple[int, int]] = frozenset()  # cells struck through: (row, column)
+    comments: list[tuple[int, int, str]] = field(default_factory=list)  # (row, column, text)
 
 
 class Spans:

@@ -8,7 +8,9 @@ formula no program has calculated (a ``table:formula`` without a value); and the
 otherwise than they show: a number whose text (``<text:p>``) is not the number as docgen writes
 it (formatted 000, 1 shows 001; TRUE() is the number 1 showing TRUE), and text holding a tab or
 a line break (``<text:tab/>``, ``<text:line-break/>``), which calamine drops. It also notes
-the rows and columns the sheet hides (``table:visibility``), which calamine reads as any other.
+the rows and columns the sheet hides (``table:visibility``) and the text struck through (by a
+cell's style or a span's), which calamine reads as any other, and the cells' comments
+(``office:annotation``), which it does not read.
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ _COLUMNS = re.compile(rb'\btable:number-columns-repeated="([0-9]{1,9})"')
 _SPANNED = re.compile(rb'\btable:number-(rows|columns)-spanned="([0-9]{1,9})"')
 _ERROR = re.compile(rb'\bcalcext:value-type="error"')
 _HIDDEN = re.compile(rb'\btable:visibility="(?:collapse|filter)"')  # hidden, or filtered out
+_STYLE_BLOCK = re.compile(rb"<style:style\b([^>]*?)(?:/>|>(.*?)</style:style>)", re.S)
+_STYLE_NAME = re.compile(rb'\bstyle:name="([^"]*)"')
+_STRUCK = re.compile(rb'\bstyle:text-line-through-(?:style|type)="(?!none")')
+_CELL_STYLE = re.compile(rb'\btable:style-name="([^"]*)"')
+_SPAN_STYLE = re.compile(rb'<text:span\b[^>]*?\btext:style-name="([^"]*)"')
+_MAX_STRUCK = 10_000  # cells struck through named, at most (a repeated cell stands for many)
 _VALUE_TYPE = re.compile(rb"\boffice:value-type=")
 _FORMULA = re.compile(rb'\btable:formula="([^"]*)"')
 _PARAGRAPH = re.compile(rb"\s*<text:p\b[^>]*>(.*?)</text:p>", re.S)
@@ -78,8 +86,31 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
     extent, failed, texts = Extent(), [], []
     dropped = [m.start() for m in _DROPPED.finditer(data)][::-1]  # next last: none, mostly
     cell: _Run | None = None  # a cell whose text is read at its end tag
+    # Comments (office:annotation) and text struck through (a cell's style, a span's), by
+    # where they are, last first: none in most files
+    struck_styles = {_STYLE_NAME.search(m.group(1)).group(1)  # type: ignore[union-attr]
+                     for m in _STYLE_BLOCK.finditer(data)
+                     if b"line-through" in m.group(0) and _STRUCK.search(m.group(0))
+                     and _STYLE_NAME.search(m.group(1))} if b"line-through" in data else set()
+    notes = [(m.start(), _paragraphs(m.group(0))) for m in _ANNOTATION.finditer(data)][::-1]
+    struck_spans = [m.start() for m in _SPAN_STYLE.finditer(data)
+                    if m.group(1) in struck_styles][::-1] if struck_styles else []
+    comments: dict[str, list[tuple[int, int, str]]] = {}
+    struck: dict[str, set[tuple[int, int]]] = {}
+    opened: tuple[int, int, int] | None = None  # the last cell opened: row, column, content
     for m in _TOKEN.finditer(data):
         end, kind, attrs, closed = m.groups()
+        if opened is not None and (notes or struck_spans):  # what lies between it and this tag
+            r, c, at = opened
+            while notes and notes[-1][0] < m.start():
+                if notes[-1][0] >= at:
+                    comments.setdefault(name, []).append((r + 1, c, notes[-1][1]))
+                notes.pop()
+            while struck_spans and struck_spans[-1] < m.start():
+                if struck_spans[-1] >= at and len(struck.setdefault(name, set())) < _MAX_STRUCK:
+                    struck[name].add((r + 1, c))
+                struck_spans.pop()
+        opened = None
         if end and cell is not None and kind != b"table":  # the end of that cell
             while dropped and dropped[-1] < cell[4]:
                 dropped.pop()
@@ -121,6 +152,14 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
                 if (down > 1 or across > 1) and len(merged.setdefault(name, [])) < MAX_MERGES:
                     merged[name].append((row, column, row + down - 1, column + across - 1))
             empty = closed or data.startswith(b"</table:", m.end())
+            if not empty:
+                opened = (row, column, m.end())
+                if struck_styles and (style := _CELL_STYLE.search(attrs)) and (
+                        style.group(1) in struck_styles):
+                    cells = struck.setdefault(name, set())
+                    cells.update((r + 1, c) for r in range(row, row + min(rows, _MAX_STRUCK))
+                                 for c in range(column, column + min(columns, _MAX_STRUCK))
+                                 if len(cells) < _MAX_STRUCK)
             if not empty or _VALUE_TYPE.search(attrs):
                 extent.add(row, column, row + rows - 1, column + columns - 1)
                 error = _cell_error(attrs, data, m.end(), closed)
@@ -136,7 +175,9 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
         scans[sheet] = SheetScan(errors=_place(errors, str(path), sheet),
                                  merges=merged.get(sheet, []), shown=_Shown(shown[sheet]),
                                  hidden_rows=Spans(rows_hidden),
-                                 hidden_columns=Spans(columns_hidden))
+                                 hidden_columns=Spans(columns_hidden),
+                                 struck=frozenset(struck.get(sheet, ())),
+                                 comments=comments.get(sheet, []))
     return scans
 
 
@@ -171,7 +212,11 @@ def _shown_text(data: bytes, start: int, end: int, dropped: list[int], attrs: by
 def _text(content: bytes) -> str:
     """Return a cell's text as a spreadsheet shows it: its paragraphs on lines of their own,
     its spaces, tabs and line breaks kept, its comment (``office:annotation``) left out."""
-    content = _ANNOTATION.sub(b"", content)
+    return _paragraphs(_ANNOTATION.sub(b"", content))
+
+
+def _paragraphs(content: bytes) -> str:
+    """Return the text of the paragraphs in ``content``, each on a line of its own."""
     lines = []
     for m in _PARAGRAPHS.finditer(content):
         inner = _SPACES.sub(lambda s: b" " * int(s.group(1) or 1), m.group(1) or b"")

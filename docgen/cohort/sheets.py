@@ -31,7 +31,6 @@ from docgen.cohort.cells import (
     Merge,
     SheetScan,
     Shown,
-    Spans,
     Uncalculated,
     shown_number,
 )
@@ -71,7 +70,7 @@ class Workbook:
             package.scan if package else lambda name: scans.get(name) or SheetScan())
         self._package = package
         self.merges: dict[str, list[Merge]] = {}  # by sheet, once its rows are asked for
-        self.hidden: dict[str, tuple[Spans, Spans]] = {}  # rows and columns, likewise
+        self.scans: dict[str, SheetScan] = {}  # likewise: what the file says beyond values
         try:
             self._book = CalamineWorkbook.from_path(str(path))
             self.sheet_names: list[str] = list(self._book.sheet_names)
@@ -94,7 +93,7 @@ class Workbook:
         out.
         """
         scan = self._scan(name)
-        self.hidden[name] = (scan.hidden_rows, scan.hidden_columns)
+        self.scans[name] = scan
         if self._package is not None and self._package.is_large(name):
             self.merges[name] = self._package.merges(name)
             return self._values(scan, self._chunks(self._package, name), name, self.merges[name])

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from docgen import schema
 from docgen.cohort import names
-from docgen.cohort.cells import Merge, Spans, column_letters
+from docgen.cohort.cells import Merge, SheetScan, Spans, column_letters
 from docgen.cohort.csvfiles import DELIMITERS, HEAD_ROWS, head, read_csv, records
 from docgen.cohort.sheets import Workbook
 from docgen.errors import DocgenError, Problem
@@ -106,7 +106,7 @@ def workbook_tables(wb: Workbook, path: Path, problems: list[Problem],
                 "(right-click a sheet's tab › Unhide) to see what docgen reads",
                 file=str(path), sheet=name))
         table = find_table(sheet, str(path), name, rows, problems, warnings,
-                           merges=wb.merges.get(name, ()), hidden=wb.hidden.get(name))
+                           merges=wb.merges.get(name, ()), scan=wb.scans.get(name))
         if table is not None:
             tables[sheet.name] = table
     return tables
@@ -204,12 +204,14 @@ def find_table(sheet: Sheet, file: str, label: str,
                rows: Iterable[tuple[int, Iterable[object]]],
                problems: list[Problem], warnings: list[Problem] | None = None, *,
                csv: bool = False, merges: Sequence[Merge] = (),
-               hidden: tuple[Spans, Spans] | None = None) -> Table | None:
+               scan: SheetScan | None = None) -> Table | None:
     """Find the header row, map columns to keys, and stream the non-blank data rows.
 
     Returns None, with the problem added, when no header row or a required column is missing.
     ``csv`` rows may be ragged: a row with more cells than the header is a problem.
-    ``hidden``: the sheet's hidden rows and columns, read as any other, and warned of.
+    ``scan``: what the workbook's file says of the sheet beyond its values: its hidden rows
+    and columns and its cells struck through (read as any other), its comments (not read);
+    each is warned of.
     """
     warnings = [] if warnings is None else warnings
     known = sheet.keys
@@ -242,11 +244,13 @@ def find_table(sheet: Sheet, file: str, label: str,
     if missing:
         return None
     unnamed = [i for i, text in enumerate(headers) if not header_key(text)]
-    hidden_rows, hidden_columns = hidden or (None, None)
-    if hidden_columns:
-        _hidden_columns(table, index, hidden_columns)
+    scan = scan or SheetScan()
+    if scan.hidden_columns:
+        _hidden_columns(table, index, scan.hidden_columns)
+    if scan.comments:
+        _comments(table, headers, scan.comments)
     table.rows = _data(table, it, index, unnamed, len(headers), csv, problems,
-                       hidden_rows or None)
+                       scan.hidden_rows or None, scan.struck)
     if merges:
         _merged(table, headers, merges)
     return table
@@ -330,16 +334,42 @@ def _hidden_columns(table: Table, index: dict[str, int], hidden: Spans) -> None:
                        row=table.header_row, column=table.headers[key])
 
 
+# The help the starter workbook gives in comments on the Programme sheet's settings
+_STARTER_HELP = frozenset(" ".join(column.help.split())
+                          for column, _default in schema.PROGRAMME_SETTINGS if column.help)
+
+
+def _comments(table: Table, headers: list[str], comments: list[tuple[int, int, str]]) -> None:
+    """Warn of the comments (notes) on the table's cells: docgen does not read them."""
+    found = sorted((row, column, text) for row, column, text in comments
+                   if row > table.header_row and text.strip()  # the header's: its help
+                   and " ".join(text.split()) not in _STARTER_HELP)
+    for row, column, text in found[:_ROWS_NAMED]:
+        header = headers[column] if column < len(headers) and header_key(headers[column]) else None
+        shown = " ".join(text.split())
+        shown = shown if len(shown) <= 80 else f"{shown[:77]}…"
+        table.warn(f'cell {column_letters(column)}{row} has a comment, "{shown}", which docgen '
+                   "does not read: if the documents should say it, type it in a column (an "
+                   "extra column becomes a field of the templates)", row=row, column=header)
+    if len(found) > _ROWS_NAMED:
+        table.warn(f"{len(found) - _ROWS_NAMED:,} more cells have comments, which docgen does "
+                   "not read")
+
+
 def _data(table: Table, it: Iterator[tuple[int, Iterable[object]]], index: dict[str, int],
           unread: list[int], width: int, csv: bool, problems: list[Problem],
-          hidden: Spans | None = None) -> Iterator[tuple[int, dict[str, object]]]:
+          hidden: Spans | None = None, struck: frozenset[tuple[int, int]] = frozenset()
+          ) -> Iterator[tuple[int, dict[str, object]]]:
     """Yield (row number, cells by key) of the non-blank rows; warn of what is not read.
 
     ``unread`` are the columns with a blank header, ``width`` the header row's length;
-    ``hidden`` the rows the sheet hides, read as any other and warned of.
+    ``hidden`` the rows the sheet hides and ``struck`` the cells struck through (row,
+    column), both read as any other and warned of.
     """
     stray: dict[int, list[int]] = {}  # column -> rows holding a value under no header
     hidden_read: list[int] = []
+    struck_rows = {row for row, _column in struck}
+    struck_read: list[tuple[int, list[str]]] = []  # row -> the headers of its cells struck
     items = tuple(index.items())
     first_key = next((c.key for c in table.sheet.columns if c.required), "")
     totals = table.sheet is not schema.PROGRAMME
@@ -378,6 +408,9 @@ def _data(table: Table, it: Iterator[tuple[int, Iterable[object]]], index: dict[
             continue
         if hidden and n in hidden:
             hidden_read.append(n)
+        if struck_rows and n in struck_rows:
+            struck_read.append((n, [table.headers[k] for k, i in items if (n, i) in struck
+                                    and not is_blank(row[k])]))
         yield n, row
     if hidden_read:
         listed = ", ".join(map(str, hidden_read[:_ROWS_NAMED]))
@@ -387,6 +420,14 @@ def _data(table: Table, it: Iterator[tuple[int, Iterable[object]]], index: dict[
         table.warn(f"{rows} hidden in the sheet (by hand or by a filter), and read as any "
                    "other: docgen does not leave hidden rows out; delete a row that should not "
                    "be read, or move it to a sheet of its own", row=hidden_read[0])
+    struck_read = [(n, headers) for n, headers in struck_read if headers]
+    for n, headers in struck_read[:_ROWS_NAMED]:
+        table.warn(f"text struck through ({', '.join(headers)}) is read as any other: striking "
+                   "a value through does not remove it; delete what should not be read (the "
+                   "row, if the team or pair has left)", row=n)
+    if len(struck_read) > _ROWS_NAMED:
+        table.warn(f"{len(struck_read) - _ROWS_NAMED:,} more rows hold text struck through, "
+                   "read as any other")
     for i, found in stray.items():
         listed = ", ".join(map(str, found[:_ROWS_NAMED]))
         more = f" and {len(found) - _ROWS_NAMED:,} more" if len(found) > _ROWS_NAMED else ""

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
 
+from lxml import etree
+
 from docgen.cohort.cells import (
     MAX_MERGES,
     CellError,
@@ -103,7 +105,11 @@ class XlsxPackage:
             raise
         self._tables = any(n.startswith("xl/tables/") for n in self._zf.NameToInfo)
         self.large_sheet = LARGE_SHEET
-        self._formats: dict[bytes, str] | None = None  # read when a sheet is first scanned
+        # read when a sheet is first scanned: the styles whose number format or font (struck
+        # through) matters, and the shared strings with text struck through
+        self._formats: dict[bytes, str] | None = None
+        self._struck: frozenset[bytes] = frozenset()
+        self._struck_strings: frozenset[int] = frozenset()
 
     def scan(self, name: str) -> SheetScan:
         """Return the sheet's failed cells, totals rows and (when not small) its extent.
@@ -117,7 +123,12 @@ class XlsxPackage:
                                       file=str(self.path), sheet=name))
         small, flagged = True, part in self._flagged
         errors: dict[int, list[tuple[int, CellError]]] = {}
-        hidden = _Hidden()
+        if self._formats is None:
+            self._formats, self._struck = _styles(self._zf, self._book.relations.get("styles"),
+                                                  self.path, self._limits)
+            self._struck_strings = _struck_strings(
+                self._zf, self._book.relations.get("sharedStrings"), self.path, self._limits)
+        hidden = _Hidden(self._struck, self._struck_strings)
         for n, piece in enumerate(self._pieces(part)):
             hidden.find(piece)
             small = small and _small(piece, first=not n)
@@ -131,11 +142,10 @@ class XlsxPackage:
         check_extent(scan.extent, str(self.path), name)
         scan.errors = errors
         scan.hidden_rows, scan.hidden_columns = Spans(hidden.rows), Spans(hidden.columns)
+        scan.struck = frozenset(hidden.struck)
+        scan.comments = _comments(self._zf, part, self.path, self._limits)
         if self._tables:
             scan.skip = _totals_rows(self._zf, part, self.path)
-        if self._formats is None:
-            self._formats = _number_formats(self._zf, self._book.relations.get("styles"),
-                                            self.path, self._limits)
         if self._formats:  # most workbooks have none: nothing to stream
             scan.shown = _Formatted(self, part, self._formats)
         return scan
@@ -251,15 +261,21 @@ _MAX = re.compile(rb"\bmax=[\"']([0-9]{1,5})[\"']")
 
 
 class _Hidden:
-    """The rows and columns a sheet hides (``hidden="1"``: hidden by hand or filtered out),
-    found in the pieces of the sheet as they stream by; most sheets hide none, and a piece
-    without the word is passed over at the speed of a byte search."""
+    """The rows and columns a sheet hides (``hidden="1"``: hidden by hand or filtered out), and
+    its cells whose text is struck through (by their style's font, or a shared string's run),
+    found in the pieces of the sheet as they stream by; most sheets have none, and a piece
+    without a word for them is passed over at the speed of a byte search."""
 
-    def __init__(self) -> None:
+    def __init__(self, struck_styles: frozenset[bytes] = frozenset(),
+                 struck_strings: frozenset[int] = frozenset()) -> None:
         self.rows: set[tuple[int, int]] = set()  # 1-based, as ranges of one row
         self.columns: set[tuple[int, int]] = set()  # 0-based ranges
+        self.struck: set[tuple[int, int]] = set()  # cells: 1-based row, 0-based column
+        self._styles, self._strings = struck_styles, struck_strings
 
     def find(self, piece: bytes) -> None:
+        if self._styles or self._strings or b"<strike" in piece:  # inline strings hold runs
+            self._find_struck(piece)
         if b"hidden" not in piece:
             return
         for m in _HIDDEN_ROW.finditer(piece):
@@ -274,6 +290,20 @@ class _Hidden:
                 last = max(int(high.group(1)), first) if high is not None else first
                 self.columns.add((first - 1, last - 1))
 
+    def _find_struck(self, piece: bytes) -> None:
+        for m in _CELL.finditer(piece):
+            attrs, content = m.group(1), m.group(2) or b""
+            style = _STYLE.search(attrs)
+            struck = style is not None and style.group(1) in self._styles
+            if not struck and self._strings and (kind := _TYPE.search(attrs)) is not None and (
+                    kind.group(1) == b"s") and (value := _VALUE.search(content)) is not None:
+                struck = value.group(1).isdigit() and int(value.group(1)) in self._strings
+            if not struck and b"<strike" in content:
+                struck = _STRIKE.search(content) is not None
+            ref = _CELL_REF.search(attrs) if struck and content.strip() else None
+            if ref is not None:
+                self.struck.add((int(ref.group(2)), _column(ref.group(1).upper())))
+
     def watch(self, pieces: Iterable[bytes]) -> Iterator[bytes]:
         """Yield ``pieces``, finding what they hide on the way."""
         for piece in pieces:
@@ -286,14 +316,92 @@ _STYLE = re.compile(rb"\bs=[\"']([0-9]{1,9})[\"']")
 _LAST_ROW = re.compile(rb"row\s[^>]*?\br=[\"']([0-9]{1,9})[\"']")
 
 
-def _number_formats(zf: zipfile.ZipFile, part: str | None, path: Path,
-                    lim: Limits) -> dict[bytes, str]:
+# A cell, whole: its attributes and its content (None for an empty cell, written <c .../>).
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*?)(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)",
+                   re.S)
+# A font's or a run's strike-through (not turned off with val="0" or "false").
+_STRIKE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?strike\b(?![^>]*\bval=[\"'](?:0|false)[\"'])")
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si\b")
+
+
+def _styles(zf: zipfile.ZipFile, part: str | None, path: Path, lim: Limits
+            ) -> tuple[dict[bytes, str], frozenset[bytes]]:
     """Return the styles (``s``, as in the sheet's XML) whose number format shows a number
     otherwise than General does, each with its format ("" for a built-in one whose code the
-    file does not hold); {} for most workbooks."""
+    file does not hold), and those whose font is struck through; both empty for most
+    workbooks."""
     if not part or part not in zf.NameToInfo:
-        return {}
-    styles = parse_xml(read_member(zf, part, path, lim), path, part)
+        return {}, frozenset()
+    data = read_member(zf, part, path, lim)
+    styles = parse_xml(data, path, part)
+    struck: set[bytes] = set()
+    if b"strike" in data:
+        fonts = next(styles.iter(f"{_MAIN}fonts"), None)
+        struck_fonts = {str(i) for i, font in enumerate(fonts if fonts is not None else ())
+                        if any(e.get("val", "1").lower() not in ("0", "false")
+                               for e in font.iter(f"{_MAIN}strike"))}
+        xfs = next(styles.iter(f"{_MAIN}cellXfs"), None)
+        struck = {str(i).encode() for i, xf in enumerate(xfs if xfs is not None else ())
+                  if xf.get("fontId", "0") in struck_fonts}
+    return _number_formats(styles), frozenset(struck)
+
+
+def _struck_strings(zf: zipfile.ZipFile, part: str | None, path: Path, lim: Limits
+                    ) -> frozenset[int]:
+    """Return the shared strings (by index) holding a run struck through; none for most
+    workbooks, where one stream of the part finds no "<strike" and nothing more is done."""
+    if not part or part not in zf.NameToInfo:
+        return frozenset()
+    tail = b""
+    for block in stream_member(zf, part, path, lim):
+        if b"<strike" in tail + block[:8] or b"<strike" in block:
+            break
+        tail = block[-8:]
+    else:
+        return frozenset()
+    found: set[int] = set()
+    index, held = 0, b""
+    for block in stream_member(zf, part, path, lim):
+        data = held + block
+        cut = data.rfind(b"si>")  # the end of the last whole string: </si> (or </x:si>)
+        while cut > 0 and data[cut - 1:cut] not in (b"/", b":"):
+            cut = data.rfind(b"si>", 0, cut)
+        cut = cut + 3 if cut > 0 else 0
+        whole, held = data[:cut], data[cut:]
+        starts = [m.end() for m in _SHARED_STRING.finditer(whole)]
+        for i, at in enumerate(starts):
+            if _STRIKE.search(whole, at, starts[i + 1] if i + 1 < len(starts) else len(whole)):
+                found.add(index + i)
+        index += len(starts)
+    return frozenset(found)
+
+
+def _comments(zf: zipfile.ZipFile, part: str, path: Path, lim: Limits
+              ) -> list[tuple[int, int, str]]:
+    """Return the comments (notes) of the sheet ``part``: (1-based row, 0-based column, text)."""
+    folder, name = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", f"{name}.rels")
+    if rels_name not in zf.NameToInfo:
+        return []
+    found = []
+    for rel in parse_xml(read_member(zf, rels_name, path), path, rels_name):
+        target = _resolve(folder, rel.get("Target", ""))
+        if not rel.get("Type", "").endswith("/comments") or target not in zf.NameToInfo:
+            continue
+        root = parse_xml(read_member(zf, target, path, lim), path, target)
+        for comment in root.iter(f"{_MAIN}comment"):
+            ref = _CELL_REF.fullmatch(f'r="{comment.get("ref", "")}"'.encode())
+            if ref is None:
+                continue
+            text = "".join(t.text or "" for t in comment.iter(f"{_MAIN}t"))
+            if text.startswith("[Threaded comment]"):  # Excel's copy of a threaded comment
+                text = text.partition("Comment:")[2] or text
+            found.append((int(ref.group(2)), _column(ref.group(1).upper()), text))
+    return found
+
+
+def _number_formats(styles: etree._Element) -> dict[bytes, str]:
+    """Return the styles whose number format shows a number otherwise than General does."""
     codes: dict[int, str] = {}
     for fmt in styles.iter(f"{_MAIN}numFmt"):
         with suppress(ValueError):
