@@ -198,3 +198,35 @@ def test_text_struck_through_and_comments_are_named_in_xls_and_ods(tmp_path: Pat
                            check=True, capture_output=True, timeout=300)
         # an .xls keeps a run's strike-through in its shared strings' runs: not read there
         assert_struck_and_noted(tmp_path / fmt / f"cohort.{fmt}", partly=fmt == "ods")
+
+
+def test_a_struck_cell_repeated_over_a_whole_ods_sheet_is_named_within_bounds(
+        tmp_path: Path) -> None:
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    header = "<table:table-row>" + "".join(cell.format(h) for h in (
+        "Team ID", "Team name", "Coach")) + "</table:table-row>"
+    struck = ('<table:table-row table:number-rows-repeated="20000"><table:table-cell '
+              'table:style-name="ce1" table:number-columns-repeated="3" office:value-type='
+              '"string"><text:p>x</text:p></table:table-cell></table:table-row>')
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns}>'
+               '<office:automatic-styles><style:style style:name="ce1" style:family='
+               '"table-cell"><style:text-properties style:text-line-through-style="solid"/>'
+               "</style:style></office:automatic-styles><office:body><office:spreadsheet>"
+               f'<table:table table:name="Teams">{header}{struck}</table:table>'
+               "</office:spreadsheet></office:body></office:document-content>")
+    with zipfile.ZipFile(minimal_ods(tmp_path / "minimal.ods", "")) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    parts["content.xml"] = content.encode()
+    path = tmp_path / "cohort.ods"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    _cohort, notes = read(path)
+    said = sorted(((row or 0), m) for _s, row, _c, m in notes if "struck through" in m)
+    assert [row for row, _m in said] == [0, 2, 3, 4, 5, 6]  # the first five rows, then a count
+    # the scan keeps 10,000 cells struck through (3 a row): the count says "at least"
+    assert said[0][1] == "at least 3,329 more rows hold text struck through, read as any other"

@@ -24,6 +24,7 @@ from docgen.cohort.cells import (
     SheetScan,
     Shown,
     Spans,
+    add_struck,
     check_extent,
     shown_format,
 )
@@ -233,7 +234,7 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
                 extent.add(row, column)
                 if struck_xfs and len(body) >= 6 and (
                         struct.unpack_from("<H", body, 4)[0] in struck_xfs):
-                    struck.add((row + 1, column))
+                    add_struck(struck, range(row + 1, row + 2), range(column, column + 1))
                 error = _error(kind, body)
                 if error is not None:
                     errors.setdefault(row + 1, []).append((column, CellError(error)))
@@ -246,7 +247,7 @@ def _scan(stream: bytes, file: str) -> dict[str, SheetScan]:
                 extent.add(row, first, row, max(first, last))
                 for i in range(min(last - first + 1, (len(body) - 6) // 6) if struck_xfs else 0):
                     if struct.unpack_from("<H", body, 4 + 6 * i)[0] in struck_xfs:
-                        struck.add((row + 1, first + i))
+                        add_struck(struck, range(row + 1, row + 2), range(first + i, first + i + 1))
                 for i in range(min(last - first + 1, (len(body) - 6) // 6) if formats else 0):
                     code = formats.get(struct.unpack_from("<H", body, 4 + 6 * i)[0])
                     if code is not None:

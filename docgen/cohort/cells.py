@@ -108,6 +108,19 @@ class SheetScan:
     comments: list[tuple[int, int, str]] = field(default_factory=list)  # (row, column, text)
 
 
+MAX_STRUCK = 10_000  # cells struck through a sheet's scan keeps; the rest are counted as more
+
+
+def add_struck(cells: set[tuple[int, int]], rows: range, columns: range) -> None:
+    """Add the cells of ``rows`` (1-based) by ``columns`` (0-based) struck through, up to
+    :data:`MAX_STRUCK` in all (one repeated .ods cell may stand for millions)."""
+    for row in rows:
+        for column in columns:
+            if len(cells) >= MAX_STRUCK:
+                return
+            cells.add((row, column))
+
+
 class Spans:
     """Rows or columns hidden in a sheet, as inclusive ranges: one hidden row element of an
     .ods may stand for a million rows, so they are never listed one by one."""

@@ -30,6 +30,7 @@ from docgen.cohort.cells import (
     Shown,
     Spans,
     Uncalculated,
+    add_struck,
     check_extent,
 )
 from docgen.errors import DocgenError, Problem
@@ -50,7 +51,6 @@ _STYLE_NAME = re.compile(rb'\bstyle:name="([^"]*)"')
 _STRUCK = re.compile(rb'\bstyle:text-line-through-(?:style|type)="(?!none")')
 _CELL_STYLE = re.compile(rb'\btable:style-name="([^"]*)"')
 _SPAN_STYLE = re.compile(rb'<text:span\b[^>]*?\btext:style-name="([^"]*)"')
-_MAX_STRUCK = 10_000  # cells struck through named, at most (a repeated cell stands for many)
 _VALUE_TYPE = re.compile(rb"\boffice:value-type=")
 _FORMULA = re.compile(rb'\btable:formula="([^"]*)"')
 _PARAGRAPH = re.compile(rb"\s*<text:p\b[^>]*>(.*?)</text:p>", re.S)
@@ -107,8 +107,8 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
                     comments.setdefault(name, []).append((r + 1, c, notes[-1][1]))
                 notes.pop()
             while struck_spans and struck_spans[-1] < m.start():
-                if struck_spans[-1] >= at and len(struck.setdefault(name, set())) < _MAX_STRUCK:
-                    struck[name].add((r + 1, c))
+                if struck_spans[-1] >= at:
+                    add_struck(struck.setdefault(name, set()), range(r + 1, r + 2), range(c, c + 1))
                 struck_spans.pop()
         opened = None
         if end and cell is not None and kind != b"table":  # the end of that cell
@@ -156,10 +156,8 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
                 opened = (row, column, m.end())
                 if struck_styles and (style := _CELL_STYLE.search(attrs)) and (
                         style.group(1) in struck_styles):
-                    cells = struck.setdefault(name, set())
-                    cells.update((r + 1, c) for r in range(row, row + min(rows, _MAX_STRUCK))
-                                 for c in range(column, column + min(columns, _MAX_STRUCK))
-                                 if len(cells) < _MAX_STRUCK)
+                    add_struck(struck.setdefault(name, set()), range(row + 1, row + rows + 1),
+                               range(column, column + columns))
             if not empty or _VALUE_TYPE.search(attrs):
                 extent.add(row, column, row + rows - 1, column + columns - 1)
                 error = _cell_error(attrs, data, m.end(), closed)

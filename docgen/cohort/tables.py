@@ -18,7 +18,7 @@ from pathlib import Path
 
 from docgen import schema
 from docgen.cohort import names
-from docgen.cohort.cells import Merge, SheetScan, Spans, column_letters
+from docgen.cohort.cells import MAX_STRUCK, Merge, SheetScan, Spans, column_letters
 from docgen.cohort.csvfiles import DELIMITERS, HEAD_ROWS, head, read_csv, records
 from docgen.cohort.sheets import Workbook
 from docgen.errors import DocgenError, Problem
@@ -426,8 +426,9 @@ def _data(table: Table, it: Iterator[tuple[int, Iterable[object]]], index: dict[
                    "a value through does not remove it; delete what should not be read (the "
                    "row, if the team or pair has left)", row=n)
     if len(struck_read) > _ROWS_NAMED:
-        table.warn(f"{len(struck_read) - _ROWS_NAMED:,} more rows hold text struck through, "
-                   "read as any other")
+        least = "at least " if len(struck) >= MAX_STRUCK else ""  # the scan kept no more
+        table.warn(f"{least}{len(struck_read) - _ROWS_NAMED:,} more rows hold text struck "
+                   "through, read as any other")
     for i, found in stray.items():
         listed = ", ".join(map(str, found[:_ROWS_NAMED]))
         more = f" and {len(found) - _ROWS_NAMED:,} more" if len(found) > _ROWS_NAMED else ""

@@ -33,6 +33,7 @@ from docgen.cohort.cells import (
     Shown,
     Spans,
     Uncalculated,
+    add_struck,
     check_extent,
     column_index,
     shown_format,
@@ -302,7 +303,8 @@ class _Hidden:
                 struck = _STRIKE.search(content) is not None
             ref = _CELL_REF.search(attrs) if struck and content.strip() else None
             if ref is not None:
-                self.struck.add((int(ref.group(2)), _column(ref.group(1).upper())))
+                row, column = int(ref.group(2)), _column(ref.group(1).upper())
+                add_struck(self.struck, range(row, row + 1), range(column, column + 1))
 
     def watch(self, pieces: Iterable[bytes]) -> Iterator[bytes]:
         """Yield ``pieces``, finding what they hide on the way."""
