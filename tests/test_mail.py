@@ -498,3 +498,121 @@ def test_addresses_split_as_written(addresses: list[str], separator: str) -> Non
     cell = separator.join(addresses)
     assert split_addresses(f" {cell} {separator}") == addresses
     assert all(valid_address(a) for a in addresses)
+
+
+# --- addresses as admins type them, coaches as they spell them --------------------------------
+
+
+def _to(draft: Path | None) -> list[tuple[str, str]]:
+    assert draft is not None
+    return [(a.display_name, a.addr_spec) for a in parse(draft)["To"].addresses]
+
+
+def test_addresses_with_names_mailto_and_other_separators_used(
+        make_cohort: Callable[..., Path], tmp_path: Path) -> None:
+    rows = mail_rows()
+    rows["Teams"][0]["coach_email"] = "Dr Jo Bloggs <mailto:jo.bloggs@nhs.scot>"
+    # the Coach cell's order is Seán then Alex; names typed with the addresses pair them
+    rows["Teams"][1]["coach_email"] = (f"Second, Alex <alex@example.org>, {SEAN} "
+                                       "<sean@example.org>")
+    rows["Teams"][2]["coach_email"] = "mailto:JO.BLOGGS@NHS.SCOT and ulla@bücher.example;"
+    data = make_cohort(rows)
+    jobs.generate(data, tmp_path / "out", today=TODAY)
+    report = jobs.mail(data, tmp_path / "out")
+    assert report.warnings == [] and report.unaddressed == []
+    mails = by_coach(report)
+    assert _to(mails["Dr Jo Bloggs"].draft) == [("Dr Jo Bloggs", "jo.bloggs@nhs.scot")]
+    assert _to(mails[SEAN].draft) == [(SEAN, "sean@example.org")]
+    assert _to(mails["Alex Second"].draft) == [("Alex Second", "alex@example.org")]
+    assert _to(mails[ULLA].draft) == [(ULLA, "ulla@xn--bcher-kva.example")]
+    assert list(attachments(parse(mails[ULLA].draft))) == ["Théâtre Unit (T3).docx"]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("cell", "why"), [
+    ("jo.bloggs@nhs.scot; Sam", '"Sam" is not an e-mail address (no @)'),
+    ("jo@@nhs.scot", '"jo@@nhs.scot" is not an e-mail address (more than one @)'),
+    ("jo bloggs@nhs.scot", '"jo bloggs@nhs.scot" is not an e-mail address (it has a space)'),
+    ("jo@nhsscot", '"jo@nhsscot" is not an e-mail address (no dot after the @)'),
+    ("Pat Other <pat@example.org>",
+     '"Pat Other <pat@example.org>" names someone who is not a coach of this team '
+     "(Coach: Dr Jo Bloggs)"),
+])
+def test_address_typos_named_with_their_row_never_used(
+        make_cohort: Callable[..., Path], tmp_path: Path, cell: str, why: str) -> None:
+    rows = mail_rows()
+    rows["Teams"][0]["coach_email"] = cell
+    data = make_cohort(rows)
+    jobs.generate(data, tmp_path / "out", today=TODAY)
+    report = jobs.mail(data, tmp_path / "out")
+    [warning] = [w for w in report.warnings if w.row == 2]
+    assert (warning.sheet, warning.column) == ("Teams", "Coach email")
+    assert warning.message.startswith(why)
+    assert "Dr Jo Bloggs" in {u.coach for u in report.unaddressed}
+    assert "Dr Jo Bloggs" not in by_coach(report)
+
+
+def test_coach_spelt_otherwise_on_another_row_named(make_cohort: Callable[..., Path],
+                                                    tmp_path: Path) -> None:
+    rows = mail_rows()
+    rows["Teams"][2]["coach"] = f"jo bloggs; {ULLA}"
+    data = make_cohort(rows)
+    jobs.generate(data, tmp_path / "out", today=TODAY)
+    report = jobs.mail(data, tmp_path / "out")
+    jo = by_coach(report)["Dr Jo Bloggs"]
+    assert [t.team_id for t in jo.teams] == ["T1", "T3"]  # one draft, both contracts
+    assert list(attachments(parse(jo.draft))) == [  # type: ignore[arg-type]
+        "Ward 7 Falls (T1).docx", "Théâtre Unit (T3).docx"]
+    [warning] = [w for w in report.warnings if w.column == "Coach"]
+    assert (warning.sheet, warning.row) == ("Teams", 4)
+    assert warning.message.startswith(
+        '"jo bloggs" is read as the same coach as "Dr Jo Bloggs" (row 2)')
+
+
+def test_team_without_a_coach_named(make_cohort: Callable[..., Path], tmp_path: Path) -> None:
+    rows = mail_rows()
+    rows["Teams"].append({"team_id": "T4", "team_name": "Nobody's", "coach_email":
+                          "who@example.org"})
+    data = make_cohort(rows)
+    jobs.generate(data, tmp_path / "out", today=TODAY)
+    report = jobs.mail(data, tmp_path / "out")
+    mine = [w for w in report.warnings if w.row == 5]
+    assert any(w.column == "Coach" and w.message.startswith(
+        "T4 has no coach, so its contract is in no draft") for w in mine)
+
+
+def test_two_coaches_sharing_an_address_named_and_each_sent_once(
+        make_cohort: Callable[..., Path], tmp_path: Path, smtpd: tuple[Recorder, int]) -> None:
+    handler, port = smtpd
+    rows = mail_rows()
+    rows["Teams"][2].update(coach="Bloggs, Jo", coach_email="jo.bloggs@nhs.scot")
+    data = make_cohort(rows)
+    outdir = tmp_path / "out"
+    jobs.generate(data, outdir, today=TODAY)
+    report = jobs.mail(data, outdir)
+    mails = by_coach(report)
+    assert _to(mails["Bloggs, Jo"].draft) == [("Bloggs, Jo", "jo.bloggs@nhs.scot")]
+    [shared] = [w for w in report.warnings if "is the address of" in w.message]
+    assert shared.message.startswith('jo.bloggs@nhs.scot is the address of "Dr Jo Bloggs" '
+                                     '(row 2) and "Bloggs, Jo" (row 4)')
+    first = jobs.send_mail(report, server(port), None, sender="qi.admin@example.org")
+    assert len(first.sent) == 4
+    again = jobs.mail(data, outdir)
+    assert again.to_send == [] and len(again.already_sent) == 4  # neither sent again
+    assert jobs.send_mail(again, server(port), None, sender="qi.admin@example.org").sent == []
+    assert handler.recipients.count("jo.bloggs@nhs.scot") == 2
+
+
+_NAME = st.from_regex(r"[A-Z][a-z]{1,6}( [A-Z][a-z]{1,8})?", fullmatch=True)
+
+
+@given(st.lists(st.tuples(_ADDRESS, st.one_of(st.just(""), _NAME), st.booleans()),
+                min_size=1, max_size=5),
+       st.sampled_from([";", "; ", ",", ", ", "\n", " ;\n", " and ", " & ", " / "]))
+def test_addresses_read_with_their_names_whatever_joins_them(
+        entries: list[tuple[str, str, bool]], separator: str) -> None:
+    from docgen.mail.addresses import read_address
+
+    typed = [f"{name} <{link}>" if name else link
+             for a, name, mailto in entries for link in [f"mailto:{a}" if mailto else a]]
+    read = [read_address(t) for t in split_addresses(separator.join(typed) + separator)]
+    assert [(w.address, w.name) for w in read] == [(a, name) for a, name, _m in entries]

@@ -2,7 +2,7 @@
 
 Each line holds the coach, the address, the message's digest (of recipient, subject, text and
 attachments), when it was sent, its subject and its attachments' names. A draft whose digest
-was the last one sent to its address is not sent again; a changed one is.
+was the last one sent to its coach at its address is not sent again; a changed one is.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docgen.errors import DocgenError, os_problem
+from docgen.values.people import person_key
 
 if TYPE_CHECKING:
     from docgen.mail.drafts import CoachMail
@@ -52,9 +53,16 @@ def record_sent(folder: Path, mail: CoachMail, when: str) -> None:
 
 
 def mark_sent(mail: CoachMail, sent: list[dict[str, str]]) -> None:
-    """Note whether this message is the one last sent to its address, or another was."""
+    """Note whether this message is the one last sent to its coach at its address, or another
+    was.
+
+    By coach and address both: two coaches sharing one address each get their own message,
+    and one's sending does not make the other's look changed (sent again on every run).
+    """
+    address, coach = mail.address.casefold(), person_key(mail.coach)
     last = next((e for e in reversed(sent)
-                 if str(e.get("address", "")).casefold() == mail.address.casefold()), None)
+                 if str(e.get("address", "")).casefold() == address
+                 and person_key(str(e.get("coach", ""))) == coach), None)
     if last is None:
         return
     if last["digest"] == mail.digest:
