@@ -222,7 +222,9 @@ def test_drafts_of_coaches_no_longer_listed_removed(cohort: Path, outdir: Path,
     own.write_bytes(b"Subject: mine\n\nnot docgen's\n")
     rows = mail_rows()
     rows["Teams"][1].update(coach=SEAN, coach_email="sean@example.org")
-    report = jobs.mail(make_cohort(rows), outdir)
+    changed = make_cohort(rows)
+    jobs.generate(changed, outdir, today=TODAY)
+    report = jobs.mail(changed, outdir)
     assert report.removed == [outdir / "mail" / "Alex Second.eml"]
     assert own.exists()
 
@@ -616,3 +618,77 @@ def test_addresses_read_with_their_names_whatever_joins_them(
              for a, name, mailto in entries for link in [f"mailto:{a}" if mailto else a]]
     read = [read_address(t) for t in split_addresses(separator.join(typed) + separator)]
     assert [(w.address, w.name) for w in read] == [(a, name) for a, name, _m in entries]
+
+
+# --- the contracts on disk, as generate made them from this cohort -----------------------------
+
+
+def test_contract_made_before_the_coach_changed_held_back_not_attached(
+        cohort: Path, outdir: Path, make_cohort: Callable[..., Path]) -> None:
+    rows = mail_rows()
+    rows["Teams"][0].update(coach="Pat New", coach_email="pat.new@nhs.scot")
+    changed = make_cohort(rows, name="changed.xlsx")  # generate has not run on it
+    report = jobs.mail(changed, outdir)
+    pat = by_coach(report)["Pat New"]
+    t1 = outdir / "contracts" / "Ward 7 Falls (T1).docx"
+    [(path, why)] = pat.held
+    assert path == t1 and "made from other data than the cohort now gives T1" in why
+    assert f"run `docgen generate {changed} -o {outdir}`" in why
+    assert pat.draft is None and pat not in report.to_send and pat in report.incomplete
+    sean = by_coach(report)[SEAN]  # T2 is as generate made it: attached
+    assert list(attachments(parse(sean.draft))) == ["A & B -Ltd- -quoted- 🚀 (T2).docx"]  # type: ignore[arg-type]
+    assert sean.held == [] and sean in report.to_send
+
+    jobs.generate(changed, outdir, today=TODAY)
+    pat = by_coach(jobs.mail(changed, outdir))["Pat New"]
+    assert pat.held == [] and list(attachments(parse(pat.draft))) == [t1.name]  # type: ignore[arg-type]
+    assert attachments(parse(pat.draft))[t1.name] == t1.read_bytes()  # type: ignore[arg-type]
+
+
+def test_contract_edited_since_generated_attached_and_named(cohort: Path, outdir: Path) -> None:
+    t1 = outdir / "contracts" / "Ward 7 Falls (T1).docx"
+    edited = t1.read_bytes() + b"\0"  # saved again by Word: other bytes
+    t1.write_bytes(edited)
+    jo = by_coach(jobs.mail(cohort, outdir))["Dr Jo Bloggs"]
+    [(path, why)] = jo.noted
+    assert path == t1 and why.startswith("it was changed since docgen wrote it")
+    assert attachments(parse(jo.draft))[t1.name] == edited  # type: ignore[arg-type]
+    assert jo.complete and jo.held == []
+
+
+def test_contracts_without_the_manifest_attached_and_named(cohort: Path, outdir: Path) -> None:
+    (outdir / ".docgen-manifest.jsonl").unlink()
+    report = jobs.mail(cohort, outdir)
+    noted = [(p.name, why) for m in report.mails for p, why in m.noted]
+    assert len(noted) == 4  # T1 and T3 for Jo, T2 for Seán and for Alex
+    assert all(why.startswith("docgen has no record of writing it") for _n, why in noted)
+
+
+def test_contract_names_that_collided_are_checked_against_their_team(
+        make_cohort: Callable[..., Path], tmp_path: Path) -> None:
+    rows = mail_rows()
+    rows["Teams"][1].update(team_id="T-1", team_name="Ward 7 Falls")
+    rows["Teams"][2].update(team_id="T/1", team_name="Ward 7 Falls",
+                            coach_email="jo.bloggs@nhs.scot; ulla@example.org")
+    data = make_cohort(rows)
+    outdir = tmp_path / "out"
+    jobs.generate(data, outdir, today=TODAY)
+    assert (outdir / "contracts" / "Ward 7 Falls (T-1) (2).docx").is_file()
+    rows["Teams"][1], rows["Teams"][2] = rows["Teams"][2], rows["Teams"][1]  # rows swapped
+    report = jobs.mail(make_cohort(rows, name="swapped.xlsx"), outdir)
+    held = {m.coach: [p.name for p, _why in m.held] for m in report.mails}
+    assert held[ULLA] == ["Ward 7 Falls (T-1).docx"]  # now T/1's name: it holds T-1's
+    assert held[SEAN] == held["Alex Second"] == ["Ward 7 Falls (T-1) (2).docx"]
+
+
+def test_cli_names_contracts_not_attached_and_each_agreement(
+        cohort: Path, outdir: Path, make_cohort: Callable[..., Path]) -> None:
+    rows = mail_rows()
+    rows["Teams"][0].update(coach="Pat New", coach_email="pat.new@nhs.scot")
+    result = invoke(str(make_cohort(rows, name="changed.xlsx")), "-o", str(outdir))
+    assert result.exit_code == 0, result.output
+    t1 = outdir / "contracts" / "Ward 7 Falls (T1).docx"
+    assert f"Not attached: {t1} (for Pat New): it was made from other data" in result.output
+    assert "1 mentor agreement is not e-mailed" in result.output
+    agreement = outdir / "agreements" / "Zofia Dąbrowska and François Béranger.docx"
+    assert agreement.is_file() and f"  {agreement}\n" in result.output

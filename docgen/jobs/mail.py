@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from docgen.models import Cohort
 
 if TYPE_CHECKING:
-    from docgen.mail.drafts import CoachMail, MailReport
+    from docgen.mail.drafts import CoachMail, ContractState, MailReport
     from docgen.mail.smtp import SendReport, SmtpServer
 
 
@@ -55,6 +55,8 @@ def mail(data: Path, outdir: Path, *, templates: Path | None = None,
     folder = outdir / MAIL_FOLDER
     report = MailReport(outdir=outdir, folder=folder, template=f"{path} ({why})",
                         skipped=list(checked.problems), agreements=AGREEMENT.count(cohort))
+    report.agreement_files = [outdir / AGREEMENT.folder / name for name in unique_names(
+        [AGREEMENT.title(pair) for pair in AGREEMENT.rows(cohort)], ".docx")]
     if note:
         report.warnings.append(Problem(note, file=str(path)))
     addressed, report.unaddressed, warnings = coaches_of(cohort)
@@ -64,12 +66,66 @@ def mail(data: Path, outdir: Path, *, templates: Path | None = None,
         raise DocgenError(Problem(
             f"no contract is there yet: run `docgen generate {data} -o {outdir}` first",
             file=str(outdir / CONTRACT.folder)))
+    states, notes = contract_states(cohort, outdir, files, chosen,
+                                    f"docgen generate {data} -o {outdir}")
+    report.warnings += notes
     sent = read_sent(folder)
     names = unique_names([coach for coach, _address, _teams in addressed], ".eml")
     with folder_lock(folder):
         write_drafts(report, cohort, addressed, names, files, render, sender=sender,
-                     sent=sent)
+                     sent=sent, states=states)
     return report
+
+
+def contract_states(cohort: Cohort, outdir: Path, files: dict[str, Path], templates: Path,
+                    command: str) -> tuple[dict[str, ContractState], list[Problem]]:
+    """Say, by Team ID, what is known of each contract on disk that is not as ``generate``
+    makes it now from this cohort, told from the output folder's manifest.
+
+    Made from other data or templates (the team's coach or name changed since generate ran,
+    or a file name now another team's): held back, to be made again with ``command``. Changed
+    since docgen wrote it (an admin's correction, or a coach's returned record saved there),
+    or not in the manifest: attached as it is, and named. Returns those states, and a warning
+    when the contract template (from ``templates``, as generate chooses it) is not there to
+    check against.
+    """
+    from docgen.documents.outputs import Manifest, file_hash
+    from docgen.jobs.generate import source_digest
+    from docgen.mail.drafts import ContractState
+
+    manifest = Manifest.load(outdir)
+    template = templates / CONTRACT.template_file
+    template_digest = file_hash(template) if template.is_file() else None
+    notes = [Problem(
+        "the contracts cannot be checked against the cohort (the contract template is not "
+        "there): they are attached as they are; give the --templates that generate used",
+        file=str(template))] if template_digest is None else []
+    today = dt.date.today()  # the date a document was made is not part of its digest
+    states: dict[str, ContractState] = {}
+    for index, team in enumerate(cohort.teams):
+        path = files[team.team_id]
+        current = file_hash(path)
+        if current is None:
+            continue  # missing: named by the drafts
+        hashes, recorded = manifest.files.get(f"{CONTRACT.folder}/{path.name}", ((), None))
+        if not hashes:
+            states[team.team_id] = ContractState(False, (
+                "docgen has no record of writing it (put there by hand, or the output "
+                "folder's record was lost): attached as it is; run `" + command + "` to "
+                "check it"))
+        elif current not in hashes:
+            states[team.team_id] = ContractState(False, (
+                "it was changed since docgen wrote it (edited, or a returned record saved "
+                "over it): attached as it is now; if that is not meant, move it out and run `"
+                + command + "`"))
+        elif template_digest is not None and (hashes[-1] != current or recorded != (
+                source_digest(template_digest, CONTRACT.plan_row(cohort, index, today)))):
+            states[team.team_id] = ContractState(True, (
+                f"it was made from other data than the cohort now gives {team.team_id} (a "
+                "cell of its row, such as its coach, or its sessions changed since generate "
+                "ran, or the templates did): not attached, and the draft is held back; run `"
+                + command + "` to make it again"))
+    return states, notes
 
 
 def contract_files(cohort: Cohort, outdir: Path) -> dict[str, Path]:

@@ -33,6 +33,15 @@ MAIL_FOLDER = "mail"  # under the output folder
 Render = Callable[[Mapping[str, object]], str]  # the message template, compiled
 
 
+@dataclass(frozen=True)
+class ContractState:
+    """What is known of a contract on disk that is not as generate makes it now: held back
+    (made from other data: not attached), or attached as it is; and why."""
+
+    held: bool
+    why: str
+
+
 @dataclass
 class CoachMail:
     """One coach's message: their teams, the documents attached, and where the draft is."""
@@ -43,6 +52,8 @@ class CoachMail:
     attachments: list[Path] = field(default_factory=list)  # files found, attached
     missing: list[Path] = field(default_factory=list)  # documents expected but not found
     stale_pdfs: list[Path] = field(default_factory=list)  # older than their .docx: left out
+    held: list[tuple[Path, str]] = field(default_factory=list)  # out of date: left out, why
+    noted: list[tuple[Path, str]] = field(default_factory=list)  # attached as they are, why
     draft: Path | None = None
     subject: str = ""
     digest: str = ""  # of recipient, subject, text and attachments (see message_digest)
@@ -51,8 +62,8 @@ class CoachMail:
 
     @property
     def complete(self) -> bool:
-        """Tell whether every document of this coach is attached."""
-        return not self.missing
+        """Tell whether every document of this coach is attached, as generate makes it now."""
+        return not self.missing and not self.held
 
     @property
     def to_send(self) -> bool:
@@ -71,6 +82,7 @@ class MailReport:
     warnings: list[Problem] = field(default_factory=list)  # e.g. an address cell unclear
     skipped: list[Problem] = field(default_factory=list)  # cohort rows left out
     agreements: int = 0  # mentor agreements, never e-mailed
+    agreement_files: list[Path] = field(default_factory=list)  # each one, where generate puts it
     removed: list[Path] = field(default_factory=list)  # drafts of coaches no longer listed
 
     @property
@@ -79,7 +91,8 @@ class MailReport:
 
     @property
     def incomplete(self) -> list[CoachMail]:
-        """Coaches some of whose documents are missing (held back from sending)."""
+        """Coaches some of whose documents are missing or out of date (held back from
+        sending)."""
         return [m for m in self.mails if not m.complete]
 
     @property
@@ -94,16 +107,18 @@ class MailReport:
 
 def write_drafts(report: MailReport, cohort: Cohort, addressed: list[Addressed],
                  names: list[str], files: Mapping[str, Path], render: Render, *,
-                 sender: str | None, sent: list[dict[str, str]]) -> None:
+                 sender: str | None, sent: list[dict[str, str]],
+                 states: Mapping[str, ContractState] | None = None) -> None:
     """Write the draft of each addressed coach with a document found, as ``names`` (one per
     coach), into ``report.folder``; add each coach's mail to the report, and remove the drafts
     of coaches no longer listed.
 
-    ``files`` is where each team's contract is, by Team ID; ``sent`` the sent record.
+    ``files`` is where each team's contract is, by Team ID; ``sent`` the sent record;
+    ``states`` what is known of the contracts not as generate makes them now, by Team ID.
     """
     written = set()
     for (coach, address, teams), name in zip(addressed, names, strict=True):
-        mail = _found(coach, address, teams, files)
+        mail = _found(coach, address, teams, files, states or {})
         if mail.attachments:
             mail.draft = report.folder / name
             _write(mail.draft, _draft_bytes(mail, cohort, files, render, sender))
@@ -113,8 +128,8 @@ def write_drafts(report: MailReport, cohort: Cohort, addressed: list[Addressed],
     report.removed = _remove_stale_drafts(report.folder, written)
 
 
-def _found(coach: str, address: str, teams: list[Team], files: Mapping[str, Path]
-           ) -> CoachMail:
+def _found(coach: str, address: str, teams: list[Team], files: Mapping[str, Path],
+           states: Mapping[str, ContractState]) -> CoachMail:
     """Return one coach's mail with the documents found on disk (the draft not yet written)."""
     mail = CoachMail(coach, address, teams)
     for team in teams:
@@ -122,6 +137,12 @@ def _found(coach: str, address: str, teams: list[Team], files: Mapping[str, Path
         if not docx.is_file():
             mail.missing.append(docx)
             continue
+        state = states.get(team.team_id)
+        if state is not None and state.held:
+            mail.held.append((docx, state.why))
+            continue
+        if state is not None:
+            mail.noted.append((docx, state.why))
         mail.attachments.append(docx)
         pdf = docx.with_suffix(".pdf")
         if pdf.is_file():
