@@ -692,3 +692,45 @@ def test_cli_names_contracts_not_attached_and_each_agreement(
     assert "1 mentor agreement is not e-mailed" in result.output
     agreement = outdir / "agreements" / "Zofia Dąbrowska and François Béranger.docx"
     assert agreement.is_file() and f"  {agreement}\n" in result.output
+
+
+# --- the message template's subject ---------------------------------------------------------------
+
+
+def test_value_with_a_line_break_stays_in_the_subject_on_one_line(
+        make_cohort: Callable[..., Path], tmp_path: Path) -> None:
+    rows = mail_rows()
+    rows["Programme"] = [{"cohort": "Cohort 9\nSpring intake"}]
+    data = make_cohort(rows)
+    outdir = tmp_path / "out"
+    jobs.generate(data, outdir, today=TODAY)
+    report = jobs.mail(data, outdir)
+    msg = parse(by_coach(report)[SEAN].draft)  # type: ignore[arg-type]
+    subject = ("Lothian Quality Improvement Academy (Cohort 9 Spring intake): your coaching "
+               "contract")
+    assert msg["Subject"] == subject
+    assert body(msg).startswith(f"Dear {SEAN},\n")  # the rest of the subject is not text
+    assert [(a.display_name, a.addr_spec) for a in msg["To"].addresses] == [
+        (SEAN, "sean@example.org")]
+    [name] = attachments(msg)
+    assert attachments(msg)[name] == (outdir / "contracts" / name).read_bytes()
+    notes = [w for w in report.warnings if "ran over 2 lines" in w.message]
+    assert len(notes) == 3  # one per draft
+    assert notes[0].file == str(jobs.default_templates() / TEMPLATE_FILE)
+    assert f'it is sent on one, "{subject}' in notes[1].message
+
+
+def test_template_without_a_subject_line_named(cohort: Path, outdir: Path,
+                                               tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / TEMPLATE_FILE).write_text("Dear {{ coach }}\n", encoding="utf-8")
+    report = jobs.mail(cohort, outdir, templates=folder)
+    msg = parse(by_coach(report)[SEAN].draft)  # type: ignore[arg-type]
+    assert msg["Subject"] == "Lothian Quality Improvement Academy: your coaching documents"
+    assert body(msg) == f"Dear {SEAN}\n"
+    [warning] = [w for w in report.warnings if w.file == str(folder / TEMPLATE_FILE)]
+    assert warning.message == (
+        'it has no first line "Subject: …", so each message\'s subject is "Lothian Quality '
+        'Improvement Academy: your coaching documents": add that line to choose it')
+    assert not any("cannot be checked" in w.message for w in report.warnings)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from docgen.models import Cohort
 
 if TYPE_CHECKING:
-    from docgen.mail.drafts import CoachMail, ContractState, MailReport
+    from docgen.mail.drafts import CoachMail, ContractState, MailReport, Render
     from docgen.mail.smtp import SendReport, SmtpServer
 
 
@@ -38,7 +38,7 @@ def mail(data: Path, outdir: Path, *, templates: Path | None = None,
     from docgen.kinds import AGREEMENT
     from docgen.mail.addresses import coaches_of
     from docgen.mail.drafts import MAIL_FOLDER, MailReport, write_drafts
-    from docgen.mail.message import TEMPLATE_FILE
+    from docgen.mail.message import TEMPLATE_FILE, default_subject
     from docgen.mail.sent import read_sent
 
     checked = check(data)
@@ -52,6 +52,7 @@ def mail(data: Path, outdir: Path, *, templates: Path | None = None,
         note = f"{chosen} has no {TEMPLATE_FILE}: docgen's own message is used"
         path = default_templates() / TEMPLATE_FILE
     render = compile_text(path)
+    has_subject, subject = _subject_renderer(path, compile_text)
     folder = outdir / MAIL_FOLDER
     report = MailReport(outdir=outdir, folder=folder, template=f"{path} ({why})",
                         skipped=list(checked.problems), agreements=AGREEMENT.count(cohort))
@@ -59,6 +60,11 @@ def mail(data: Path, outdir: Path, *, templates: Path | None = None,
         [AGREEMENT.title(pair) for pair in AGREEMENT.rows(cohort)], ".docx")]
     if note:
         report.warnings.append(Problem(note, file=str(path)))
+    if not has_subject:
+        report.warnings.append(Problem(
+            f'it has no first line "Subject: …", so each message\'s subject is '
+            f'"{default_subject(cohort.programme.settings)}": add that line to choose it',
+            file=str(path)))
     addressed, report.unaddressed, warnings = coaches_of(cohort)
     report.warnings += warnings
     files = contract_files(cohort, outdir)
@@ -66,6 +72,8 @@ def mail(data: Path, outdir: Path, *, templates: Path | None = None,
         raise DocgenError(Problem(
             f"no contract is there yet: run `docgen generate {data} -o {outdir}` first",
             file=str(outdir / CONTRACT.folder)))
+    if not (chosen / CONTRACT.template_file).is_file():  # a folder of coach_email.txt alone:
+        chosen = choose_templates(data, None)[0]  # generate could not have used it
     states, notes = contract_states(cohort, outdir, files, chosen,
                                     f"docgen generate {data} -o {outdir}")
     report.warnings += notes
@@ -73,8 +81,28 @@ def mail(data: Path, outdir: Path, *, templates: Path | None = None,
     names = unique_names([coach for coach, _address, _teams in addressed], ".eml")
     with folder_lock(folder):
         write_drafts(report, cohort, addressed, names, files, render, sender=sender,
-                     sent=sent, states=states)
+                     sent=sent, states=states, subject=subject, template=path)
     return report
+
+
+def _subject_renderer(path: Path, compile_text: Callable[..., Render]
+                      ) -> tuple[bool, Render | None]:
+    """Tell whether the message template starts with a "Subject:" line, and return that line's
+    renderer alone, to keep in the subject a value with a line break (None when the line
+    cannot be compiled alone, a block it opens ending further down: its first rendered line
+    is then the subject)."""
+    from docgen.mail.message import template_subject
+
+    try:
+        line = template_subject(path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n"))
+    except (OSError, UnicodeDecodeError):
+        return True, None  # compile_text has said so already
+    if line is None:
+        return False, None
+    try:
+        return True, compile_text(path, line)
+    except DocgenError:
+        return True, None
 
 
 def contract_states(cohort: Cohort, outdir: Path, files: dict[str, Path], templates: Path,

@@ -24,6 +24,7 @@ from docgen.mail.message import (
     message_digest,
     message_fields,
     subject_and_text,
+    subject_lines,
 )
 from docgen.mail.sent import SENT_RECORD, mark_sent
 from docgen.models import Cohort, Team
@@ -108,20 +109,29 @@ class MailReport:
 def write_drafts(report: MailReport, cohort: Cohort, addressed: list[Addressed],
                  names: list[str], files: Mapping[str, Path], render: Render, *,
                  sender: str | None, sent: list[dict[str, str]],
-                 states: Mapping[str, ContractState] | None = None) -> None:
+                 states: Mapping[str, ContractState] | None = None,
+                 subject: Render | None = None, template: Path | None = None) -> None:
     """Write the draft of each addressed coach with a document found, as ``names`` (one per
     coach), into ``report.folder``; add each coach's mail to the report, and remove the drafts
     of coaches no longer listed.
 
     ``files`` is where each team's contract is, by Team ID; ``sent`` the sent record;
-    ``states`` what is known of the contracts not as generate makes them now, by Team ID.
+    ``states`` what is known of the contracts not as generate makes them now, by Team ID;
+    ``subject`` the template's Subject line alone, compiled (``template`` is its file).
     """
     written = set()
     for (coach, address, teams), name in zip(addressed, names, strict=True):
         mail = _found(coach, address, teams, files, states or {})
         if mail.attachments:
             mail.draft = report.folder / name
-            _write(mail.draft, _draft_bytes(mail, cohort, files, render, sender))
+            data, lines = _draft_bytes(mail, cohort, files, render, sender, subject)
+            _write(mail.draft, data)
+            if lines > 1:
+                report.warnings.append(Problem(
+                    f"the subject of {mail.coach}'s message ran over {lines} lines (a value "
+                    f'with a line break in it): it is sent on one, "{mail.subject}"; if that '
+                    "is not meant, correct the value or the Subject line",
+                    file=str(template) if template else None))
             written.add(name)
             mark_sent(mail, sent)
         report.mails.append(mail)
@@ -154,18 +164,20 @@ def _found(coach: str, address: str, teams: list[Team], files: Mapping[str, Path
 
 
 def _draft_bytes(mail: CoachMail, cohort: Cohort, files: Mapping[str, Path], render: Render,
-                 sender: str | None) -> bytes:
+                 sender: str | None, subject: Render | None) -> tuple[bytes, int]:
+    """Return the draft's bytes, and how many lines its Subject line rendered into."""
     documents = sum(1 for p in mail.attachments if p.suffix.lower() == ".docx")
     fields = message_fields(cohort, mail.coach, mail.address, mail.teams, files, documents)
     fields["attachments"] = [p.name for p in mail.attachments]
-    mail.subject, text = subject_and_text(render(fields), fields)
+    first = subject(fields) if subject is not None else None
+    mail.subject, text = subject_and_text(render(fields), fields, first)
     try:
         msg = build_message(mail.coach, mail.address, mail.subject, text, mail.attachments,
                             sender)
     except OSError as exc:
         raise DocgenError(os_problem(exc, "cannot be read", exc.filename)) from None
     mail.digest = message_digest(msg)
-    return msg.as_bytes(policy=FILE_POLICY)
+    return msg.as_bytes(policy=FILE_POLICY), subject_lines(first) if first is not None else 1
 
 
 def _write(path: Path, data: bytes) -> None:

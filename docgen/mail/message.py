@@ -24,6 +24,7 @@ from docgen.models import Cohort, Team
 TEMPLATE_FILE = "coach_email.txt"
 DRAFT_HEADER = "X-Docgen-Coach"  # marks a draft as docgen's (stale ones are removed)
 _SUBJECT_LINE = re.compile(r"(?i)\A\s*subject[ \t]*:[ \t]*([^\n]*)\n?")
+_SUBJECT_WHOLE = re.compile(r"(?is)\A\s*subject[ \t]*:(.*)\Z")  # its lines, all of them
 _DOCX = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 _PDF = ("application", "pdf")
 # .eml files are CRLF, as on the wire. Headers are not folded (they are short; RFC 5322
@@ -49,17 +50,40 @@ def message_fields(cohort: Cohort, coach: str, address: str, teams: list[Team],
     return fields
 
 
-def subject_and_text(rendered: str, fields: Mapping[str, object]) -> tuple[str, str]:
-    """Return (subject, text) of a rendered message; its first line may be "Subject: ..."."""
+def subject_and_text(rendered: str, fields: Mapping[str, object],
+                     first: str | None = None) -> tuple[str, str]:
+    """Return (subject, text) of a rendered message; its first line may be "Subject: ...".
+
+    ``first`` is that line rendered alone, when the template has one: a value with a line
+    break in it ("Cohort 9" on a line of its own) then stays in the subject, on one line,
+    instead of running into the text.
+    """
     text, subject = rendered, ""
-    m = _SUBJECT_LINE.match(text)
-    if m:
+    whole = _SUBJECT_WHOLE.match(first) if first is not None else None
+    if first is not None and whole and rendered.startswith(first):
+        subject, text = whole[1], rendered[len(first):]
+    elif m := _SUBJECT_LINE.match(text):
         subject, text = m[1], text[m.end():]
     subject = " ".join(subject.split())
     if not subject:
-        programme = fields.get("programme") or "Coaching"
-        subject = f"{programme}: your coaching documents"
+        subject = default_subject(fields)
     return subject, text.lstrip("\n").rstrip() + "\n"
+
+
+def default_subject(fields: Mapping[str, object]) -> str:
+    """Return the subject of a message whose template gives none."""
+    return f"{fields.get('programme') or 'Coaching'}: your coaching documents"
+
+
+def subject_lines(first: str) -> int:
+    """Return how many lines with text the rendered Subject line ``first`` spans."""
+    return sum(1 for line in first.splitlines() if line.strip())
+
+
+def template_subject(source: str) -> str | None:
+    """Return the template's own first line when it is a "Subject: ..." line, else None."""
+    m = _SUBJECT_LINE.match(source)
+    return m[0].rstrip("\n") if m else None
 
 
 def build_message(coach: str, address: str, subject: str, text: str,
