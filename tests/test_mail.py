@@ -734,3 +734,71 @@ def test_template_without_a_subject_line_named(cohort: Path, outdir: Path,
         'it has no first line "Subject: …", so each message\'s subject is "Lothian Quality '
         'Improvement Academy: your coaching documents": add that line to choose it')
     assert not any("cannot be checked" in w.message for w in report.warnings)
+
+
+# --- sending: every message either recorded as sent or listed as not sent ----------------------
+
+
+def _accounted(report: MailReport, result: object) -> list[str]:
+    """Each message to send, once, as the run left it: sent, refused or not sent."""
+    sent = [m.coach for m in result.sent]  # type: ignore[attr-defined]
+    refused = [m.coach for m, _why in result.refused]  # type: ignore[attr-defined]
+    not_sent = [m.coach for m, _why in result.not_sent]  # type: ignore[attr-defined]
+    return sorted(sent + refused + not_sent)
+
+
+def test_connection_dropped_mid_message_every_message_accounted_for_once(
+        cohort: Path, outdir: Path, smtpd: tuple[Recorder, int]) -> None:
+    handler, port = smtpd
+    keep = handler.handle_DATA
+
+    async def drop_on_sean(server, session, envelope):  # noqa: ANN001, ANN202
+        if "sean@example.org" in envelope.rcpt_tos:
+            server.transport.close()  # cut off before the server answers
+            return None
+        return await keep(server, session, envelope)
+
+    handler.handle_DATA = drop_on_sean  # type: ignore[method-assign]
+    report = jobs.mail(cohort, outdir)
+    result = jobs.send_mail(report, server(port), None, sender="qi.admin@example.org")
+    assert _accounted(report, result) == sorted(m.coach for m in report.mails)
+    assert [m.coach for m in result.sent] == ["Dr Jo Bloggs"]
+    (first, why), (rest, why_rest) = result.not_sent
+    assert (first.coach, rest.coach) == (SEAN, "Alex Second")
+    assert why.startswith("the connection was lost while it was being sent") and (
+        "may have arrived or not" in why)
+    assert "before it was sent" in why_rest
+    assert [e["coach"] for e in sent_record(outdir)] == ["Dr Jo Bloggs"]  # only what was sent
+
+    handler.handle_DATA = keep  # type: ignore[method-assign]
+    again = jobs.mail(cohort, outdir)
+    assert sorted(m.coach for m in again.to_send) == ["Alex Second", SEAN]
+    rerun = jobs.send_mail(again, server(port), None, sender="qi.admin@example.org")
+    assert sorted(m.coach for m in rerun.sent) == ["Alex Second", SEAN]
+    assert sorted(e["coach"] for e in sent_record(outdir)) == ["Alex Second", "Dr Jo Bloggs",
+                                                               SEAN]
+    assert sorted(handler.recipients) == ["alex@example.org", "jo.bloggs@nhs.scot",
+                                          "sean@example.org"]
+
+
+def test_recipient_refused_in_send_messages_answer_listed_not_recorded(
+        cohort: Path, outdir: Path, smtpd: tuple[Recorder, int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import smtplib
+
+    _handler, port = smtpd
+    keep = smtplib.SMTP.send_message
+
+    def answer(self, msg, from_addr=None, to_addrs=None, *args, **kwargs):  # noqa: ANN001, ANN202
+        keep(self, msg, from_addr, to_addrs, *args, **kwargs)
+        if to_addrs == ["alex@example.org"]:
+            return {"alex@example.org": (550, b"5.1.1 mailbox unavailable")}
+        return {}
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", answer)
+    report = jobs.mail(cohort, outdir)
+    result = jobs.send_mail(report, server(port), None, sender="qi.admin@example.org")
+    assert _accounted(report, result) == sorted(m.coach for m in report.mails)
+    [(alex, why)] = result.refused
+    assert alex.coach == "Alex Second" and why == "550 5.1.1 mailbox unavailable"
+    assert "Alex Second" not in {e["coach"] for e in sent_record(outdir)}
