@@ -802,3 +802,17 @@ def test_recipient_refused_in_send_messages_answer_listed_not_recorded(
     [(alex, why)] = result.refused
     assert alex.coach == "Alex Second" and why == "550 5.1.1 mailbox unavailable"
     assert "Alex Second" not in {e["coach"] for e in sent_record(outdir)}
+
+
+def test_damaged_lines_of_the_sent_record_named(cohort: Path, outdir: Path,
+                                                smtpd: tuple[Recorder, int]) -> None:
+    _handler, port = smtpd
+    jobs.send_mail(jobs.mail(cohort, outdir), server(port), None, sender="qi.admin@example.org")
+    record = outdir / "mail" / SENT_RECORD
+    lines = record.read_bytes().split(b"\n")
+    lines[1] = lines[1][:40] + b"\xff" + lines[1][41:]  # a record damaged in the middle
+    record.write_bytes(b"\n".join(lines) + b'{"coach": "cut sh')  # and one cut short
+    report = jobs.mail(cohort, outdir)
+    [note] = [w for w in report.warnings if w.file == str(record)]
+    assert note.message.startswith("line 2 of the record of messages sent cannot be read")
+    assert len(report.to_send) == 1 and len(report.already_sent) == 2

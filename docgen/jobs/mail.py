@@ -77,7 +77,8 @@ def mail(data: Path, outdir: Path, *, templates: Path | None = None,
     states, notes = contract_states(cohort, outdir, files, chosen,
                                     f"docgen generate {data} -o {outdir}")
     report.warnings += notes
-    sent = read_sent(folder)
+    sent, notes = read_sent(folder)
+    report.warnings += notes
     names = unique_names([coach for coach, _address, _teams in addressed], ".eml")
     with folder_lock(folder):
         write_drafts(report, cohort, addressed, names, files, render, sender=sender,

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from docgen.errors import DocgenError, os_problem
+from docgen.errors import DocgenError, Problem, os_problem
 from docgen.values.people import person_key
 
 if TYPE_CHECKING:
@@ -21,24 +21,38 @@ if TYPE_CHECKING:
 SENT_RECORD = "sent.jsonl"
 
 
-def read_sent(folder: Path) -> list[dict[str, str]]:
-    """Return the messages recorded as sent, oldest first (a line cut short is passed over)."""
+def read_sent(folder: Path) -> tuple[list[dict[str, str]], list[Problem]]:
+    """Return the messages recorded as sent, oldest first, and a warning when lines of the
+    record cannot be read (their messages count as not sent, so they would go again).
+
+    The last line cut short by a run stopped while writing it is passed over in silence: its
+    message was never recorded, so it is sent again either way.
+    """
     path = folder / SENT_RECORD
     try:
         lines = path.read_bytes().split(b"\n")
     except FileNotFoundError:
-        return []
+        return [], []
     except OSError as exc:
         raise DocgenError(os_problem(exc, "cannot be read", path)) from None
     entries = []
-    for raw in lines:
+    damaged = []
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
+            continue
         try:
             entry = json.loads(raw.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
-            continue
+            entry = None
         if isinstance(entry, dict) and isinstance(entry.get("digest"), str):
             entries.append(entry)
-    return entries
+        elif number < len(lines):  # a line with its end: damaged, not cut short
+            damaged.append(number)
+    notes = [Problem(
+        f"line{'s' if len(damaged) != 1 else ''} {', '.join(map(str, damaged))} of the record "
+        "of messages sent cannot be read: the messages recorded there count as not sent, so "
+        "they would be sent again; check them before sending", file=str(path))] if damaged else []
+    return entries, notes
 
 
 def record_sent(folder: Path, mail: CoachMail, when: str) -> None:
