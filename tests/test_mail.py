@@ -816,3 +816,28 @@ def test_damaged_lines_of_the_sent_record_named(cohort: Path, outdir: Path,
     [note] = [w for w in report.warnings if w.file == str(record)]
     assert note.message.startswith("line 2 of the record of messages sent cannot be read")
     assert len(report.to_send) == 1 and len(report.already_sent) == 2
+
+
+def test_setting_and_column_the_message_cannot_see_named(
+        make_cohort: Callable[..., Path], tmp_path: Path) -> None:
+    rows = mail_rows()
+    rows["Programme"] = [{"cohort": "Cohort 9", "documents": "Pack A"}]
+    rows["Teams"][0]["file"] = "F-001"
+    data = make_cohort(rows)
+    outdir = tmp_path / "out"
+    jobs.generate(data, outdir, today=TODAY)
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / TEMPLATE_FILE).write_text(
+        "Subject: {{ documents }}\n{% for team in teams %}{{ team.file }}{% endfor %}\n",
+        encoding="utf-8")
+    report = jobs.mail(data, outdir, templates=folder)
+    notes = sorted(w.message for w in report.warnings if w.file == str(folder / TEMPLATE_FILE))
+    assert notes == [
+        "the Programme sheet's setting \"documents\" is not what {{ documents }} shows in the "
+        "message: that is docgen's own (how many contracts are attached); rename the setting "
+        "to use it",
+        "the Teams sheet's column \"file\" is not what team.file shows in the message: that is "
+        "docgen's own (its contract's file name); rename the column to use it"]
+    msg = parse(by_coach(report)["Dr Jo Bloggs"].draft)  # type: ignore[arg-type]
+    assert msg["Subject"] == "2"

@@ -38,7 +38,7 @@ def mail(data: Path, outdir: Path, *, templates: Path | None = None,
     from docgen.kinds import AGREEMENT
     from docgen.mail.addresses import coaches_of
     from docgen.mail.drafts import MAIL_FOLDER, MailReport, write_drafts
-    from docgen.mail.message import TEMPLATE_FILE, default_subject
+    from docgen.mail.message import TEMPLATE_FILE, default_subject, hidden_fields
     from docgen.mail.sent import read_sent
 
     checked = check(data)
@@ -65,6 +65,8 @@ def mail(data: Path, outdir: Path, *, templates: Path | None = None,
             f'it has no first line "Subject: …", so each message\'s subject is '
             f'"{default_subject(cohort.programme.settings)}": add that line to choose it',
             file=str(path)))
+    report.warnings += [Problem(n, file=str(path))
+                        for n in hidden_fields(cohort, _template_text(path) or "")]
     addressed, report.unaddressed, warnings = coaches_of(cohort)
     report.warnings += warnings
     files = contract_files(cohort, outdir)
@@ -94,16 +96,24 @@ def _subject_renderer(path: Path, compile_text: Callable[..., Render]
     is then the subject)."""
     from docgen.mail.message import template_subject
 
-    try:
-        line = template_subject(path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n"))
-    except (OSError, UnicodeDecodeError):
+    text = _template_text(path)
+    if text is None:
         return True, None  # compile_text has said so already
+    line = template_subject(text)
     if line is None:
         return False, None
     try:
         return True, compile_text(path, line)
     except DocgenError:
         return True, None
+
+
+def _template_text(path: Path) -> str | None:
+    """Return the message template's text as compile_text reads it (None if it cannot be)."""
+    try:
+        return path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def contract_states(cohort: Cohort, outdir: Path, files: dict[str, Path], templates: Path,

@@ -50,6 +50,34 @@ def message_fields(cohort: Cohort, coach: str, address: str, teams: list[Team],
     return fields
 
 
+# The fields docgen gives the message of its own, which a Programme setting or a Teams column
+# of the same name cannot take the place of.
+_OWN = {"coach": "the coach's name", "coach_email": "the coach's address",
+        "teams": "the coach's teams", "documents": "how many contracts are attached",
+        "attachments": "their file names"}
+_OWN_TEAM = {"name": "the team's name", "file": "its contract's file name"}
+_TAGS = re.compile(r"(?s)\{\{.*?\}\}|\{%.*?%\}")
+
+
+def hidden_fields(cohort: Cohort, source: str) -> list[str]:
+    """Say which Programme settings and Teams columns the message template ``source`` names
+    but cannot see, docgen's own field of that name being shown in their place."""
+    tags = " ".join(_TAGS.findall(source))
+    notes = []
+    for key, what in _OWN.items():
+        if key in cohort.programme.settings and re.search(rf"\b{key}\b", tags):
+            notes.append(f"the Programme sheet's setting \"{key}\" is not what "
+                         f"{{{{ {key} }}}} shows in the message: that is docgen's own ({what}); "
+                         "rename the setting to use it")
+    extra = {k for team in cohort.teams for k in team.extra}
+    for key, what in _OWN_TEAM.items():
+        if key in extra and re.search(rf"\b{key}\b", tags):
+            notes.append(f"the Teams sheet's column \"{key}\" is not what team.{key} shows "
+                         f"in the message: that is docgen's own ({what}); rename the column to "
+                         "use it")
+    return notes
+
+
 def subject_and_text(rendered: str, fields: Mapping[str, object],
                      first: str | None = None) -> tuple[str, str]:
     """Return (subject, text) of a rendered message; its first line may be "Subject: ...".
