@@ -422,6 +422,13 @@ def _mail_summary(report: jobs.MailReport) -> None:
         elif m.changed_since:
             state = f" [changed since sent {m.changed_since}: sent again]"
         click.echo(f"  {m.coach} <{m.address}>: {files}{state}")
+    bare = [m for m in report.mails if m.draft is None]
+    if bare:
+        n = len(bare)
+        click.echo(f"{n} coach{'es' if n != 1 else ''} with an address but no draft (none of "
+                   "their contracts can be attached, see why below):")
+        for m in bare:
+            click.echo(f"  {m.coach} <{m.address}> ({', '.join(t.team_id for t in m.teams)})")
     for m in report.mails:
         for path in m.missing:
             click.echo(f"Missing: {path} (for {m.coach}): run `docgen generate` first",

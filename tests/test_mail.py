@@ -689,6 +689,8 @@ def test_cli_names_contracts_not_attached_and_each_agreement(
     assert result.exit_code == 0, result.output
     t1 = outdir / "contracts" / "Ward 7 Falls (T1).docx"
     assert f"Not attached: {t1} (for Pat New): it was made from other data" in result.output
+    assert ("1 coach with an address but no draft (none of their contracts can be attached, "
+            "see why below):\n  Pat New <pat.new@nhs.scot> (T1)\n") in result.output
     assert "1 mentor agreement is not e-mailed" in result.output
     agreement = outdir / "agreements" / "Zofia Dąbrowska and François Béranger.docx"
     assert agreement.is_file() and f"  {agreement}\n" in result.output
