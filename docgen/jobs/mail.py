@@ -162,8 +162,8 @@ def contract_states(cohort: Cohort, outdir: Path, files: dict[str, Path], templa
             states[team.team_id] = ContractState(True, (
                 f"it was made from other data than the cohort now gives {team.team_id} (a "
                 "cell of its row, such as its coach, or its sessions changed since generate "
-                "ran, or the templates did): not attached; run `" + command + "` to make it "
-                "again, then docgen mail"))
+                "ran, or the templates or docgen did): not attached; run `" + command + "` to "
+                "make it again, then docgen mail"))
     return states, notes
 
 
