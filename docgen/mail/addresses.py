@@ -1,8 +1,10 @@
 """Who gets what: each coach of the Teams sheet matched to their teams and their address.
 
-A team's Coach email cell holds one address per coach, in the Coach column's order. A cell
-that cannot be read that way, or a coach given two different addresses, is a warning on the
-cell to correct and the coach gets no draft: an address is never guessed.
+A team's Coach email cell holds one address per coach, in the Coach column's order (or each
+with its coach's name, "Jo Bloggs <jo@nhs.scot>"). A cell that cannot be read that way, or a
+coach given two different addresses, is a warning on the cell to correct and the coach gets no
+draft: an address is never guessed. A coach spelt otherwise on another row, an address shared
+by two coaches and a team without a coach are warned of too.
 """
 
 from __future__ import annotations

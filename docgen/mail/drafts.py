@@ -1,9 +1,11 @@
 """The drafts: one .eml per addressed coach in ``OUTDIR/mail``, with their documents attached.
 
 A coach's documents are their teams' contracts as ``docgen generate`` wrote them, and each
-one's .pdf when it is there and not older than the .docx. Drafts of coaches no longer listed
-are removed, so none is sent by mistake; a draft is told apart from the admin's own .eml
-files by its header alone.
+one's .pdf when it is there and not older than the .docx; a contract made from other data than
+the cohort now gives is left out (and the draft held back from sending), one changed since
+docgen wrote it is attached and named (see :func:`docgen.jobs.mail.contract_states`). Drafts
+of coaches no longer listed are removed, so none is sent by mistake; a draft is told apart
+from the admin's own .eml files by its header alone.
 """
 
 from __future__ import annotations
