@@ -604,7 +604,8 @@ def test_two_coaches_sharing_an_address_named_and_each_sent_once(
     assert handler.recipients.count("jo.bloggs@nhs.scot") == 2
 
 
-_NAME = st.from_regex(r"[A-Z][a-z]{1,6}( [A-Z][a-z]{1,8})?", fullmatch=True)
+_NAME = st.one_of(st.from_regex(r"[A-Z][a-z]{1,6}( [A-Z][a-z]{1,8})?", fullmatch=True),
+                  st.from_regex(r"[A-Z][a-z]{1,8}, [A-Z][a-z]{1,6}", fullmatch=True))  # Bloggs, Jo
 
 
 @given(st.lists(st.tuples(_ADDRESS, st.one_of(st.just(""), _NAME), st.booleans()),
