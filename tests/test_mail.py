@@ -844,3 +844,27 @@ def test_setting_and_column_the_message_cannot_see_named(
         "docgen's own (its contract's file name); rename the column to use it"]
     msg = parse(by_coach(report)["Dr Jo Bloggs"].draft)  # type: ignore[arg-type]
     assert msg["Subject"] == "2"
+
+
+def test_earlier_draft_that_cannot_be_removed_named(cohort: Path, outdir: Path,
+                                                    make_cohort: Callable[..., Path],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    jobs.mail(cohort, outdir)
+    rows = mail_rows()
+    rows["Teams"][1].update(coach=SEAN, coach_email="sean@example.org")
+    changed = make_cohort(rows)
+    jobs.generate(changed, outdir, today=TODAY)
+    alex = outdir / "mail" / "Alex Second.eml"
+    unlink = Path.unlink
+
+    def locked(self: Path, missing_ok: bool = False) -> None:
+        if self == alex:
+            raise PermissionError(13, "Permission denied", str(self))
+        unlink(self, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", locked)
+    report = jobs.mail(changed, outdir)
+    assert report.removed == [] and alex.exists()
+    [warning] = [w for w in report.warnings if w.file == str(alex)]
+    assert warning.message.startswith("an earlier draft, for a coach who gets none now, could "
+                                      "not be removed (Permission denied)")

@@ -137,7 +137,8 @@ def write_drafts(report: MailReport, cohort: Cohort, addressed: list[Addressed],
             written.add(name)
             mark_sent(mail, sent)
         report.mails.append(mail)
-    report.removed = _remove_stale_drafts(report.folder, written)
+    report.removed, problems = _remove_stale_drafts(report.folder, written)
+    report.warnings += problems
 
 
 def _found(coach: str, address: str, teams: list[Team], files: Mapping[str, Path],
@@ -189,19 +190,27 @@ def _write(path: Path, data: bytes) -> None:
         raise DocgenError(os_problem(exc, "could not be written", path)) from None
 
 
-def _remove_stale_drafts(folder: Path, kept: set[str]) -> list[Path]:
-    """Remove drafts docgen wrote for coaches no longer listed, so none is sent by mistake."""
-    removed = []
+def _remove_stale_drafts(folder: Path, kept: set[str]) -> tuple[list[Path], list[Problem]]:
+    """Remove drafts docgen wrote for coaches no longer listed, so none is sent by mistake;
+    return those removed, and a warning for each that could not be (open in a mail program)."""
+    removed, problems = [], []
     for path in sorted(folder.glob("*.eml")):
         if path.name in kept:
             continue
         try:
             with open(path, "rb") as fh:
                 headers = BytesParser(policy=FILE_POLICY).parse(fh, headersonly=True)
-            if headers[DRAFT_HEADER] is None:
-                continue  # not one of docgen's
-            path.unlink()
         except (OSError, MessageError, ValueError):
+            continue  # not readable as a message: not known to be docgen's
+        if headers[DRAFT_HEADER] is None:
+            continue  # not one of docgen's
+        try:
+            path.unlink()
+        except OSError as exc:
+            failed = os_problem(exc, "could not be removed", path)
+            problems.append(Problem(
+                f"an earlier draft, for a coach who gets none now, {failed.message}: delete it "
+                "(close it first if it is open), so it is not sent by mistake", file=str(path)))
             continue
         removed.append(path)
-    return removed
+    return removed, problems
