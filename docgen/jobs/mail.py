@@ -141,7 +141,7 @@ def contract_states(cohort: Cohort, outdir: Path, files: dict[str, Path], templa
         file=str(template))] if template_digest is None else []
     today = dt.date.today()  # the date a document was made is not part of its digest
     states: dict[str, ContractState] = {}
-    for index, team in enumerate(cohort.teams):
+    for team in cohort.teams:
         path = files[team.team_id]
         current = file_hash(path)
         if current is None:
@@ -158,7 +158,7 @@ def contract_states(cohort: Cohort, outdir: Path, files: dict[str, Path], templa
                 "over it): attached as it is now; if that is not meant, move it out and run `"
                 + command + "`"))
         elif template_digest is not None and (hashes[-1] != current or recorded != (
-                source_digest(template_digest, CONTRACT.plan_row(cohort, index, today)))):
+                source_digest(template_digest, CONTRACT.plan(cohort, team, today)))):
             states[team.team_id] = ContractState(True, (
                 f"it was made from other data than the cohort now gives {team.team_id} (a "
                 "cell of its row, such as its coach, or its sessions changed since generate "
