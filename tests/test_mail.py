@@ -868,3 +868,24 @@ def test_earlier_draft_that_cannot_be_removed_named(cohort: Path, outdir: Path,
     [warning] = [w for w in report.warnings if w.file == str(alex)]
     assert warning.message.startswith("an earlier draft, for a coach who gets none now, could "
                                       "not be removed (Permission denied)")
+
+
+def test_a_spelling_on_many_rows_and_a_mailbox_shared_by_many_named_once(
+        make_cohort: Callable[..., Path], tmp_path: Path) -> None:
+    rows = mail_rows()
+    for n in range(4, 8):  # T4..T7 on rows 5..8, "jo bloggs"; T8.. share one mailbox
+        rows["Teams"].append({"team_id": f"T{n}", "team_name": f"Team {n}",
+                              "coach": "jo bloggs"})
+    for n in range(8, 15):
+        rows["Teams"].append({"team_id": f"T{n}", "team_name": f"Team {n}",
+                              "coach": f"Coach Number{n}", "coach_email": "qi@example.org"})
+    data = make_cohort(rows)
+    jobs.generate(data, tmp_path / "out", today=TODAY)
+    report = jobs.mail(data, tmp_path / "out")
+    [spelt] = [w for w in report.warnings if w.column == "Coach"]
+    assert spelt.row == 5 and "; this spelling is also on rows 6, 7, 8;" in spelt.message
+    [shared] = [w for w in report.warnings if "is the address of" in w.message]
+    assert shared.message.startswith(
+        'qi@example.org is the address of "Coach Number8" (row 9), "Coach Number9" (row 10), '
+        '"Coach Number10" (row 11), "Coach Number11" (row 12), "Coach Number12" (row 13) and '
+        "2 more coaches: each gets a draft of their own")

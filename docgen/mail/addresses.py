@@ -204,37 +204,49 @@ def _read_team(found: _Found, team: Team, source: str) -> Problem | None:
     return warning
 
 
+def _rows(rows: list[int], most: int = 10) -> str:
+    """Return row numbers as "rows 4, 7, 9", the first ``most`` and how many more."""
+    shown = ", ".join(map(str, rows[:most]))
+    more = f" and {len(rows) - most} more" if len(rows) > most else ""
+    return f"row{'s' if len(rows) > 1 else ''} {shown}{more}"
+
+
 def _spellings(cohort: Cohort, found: _Found, source: str) -> list[Problem]:
-    """Warn of each coach written otherwise on another row ("Jo Bloggs" after "Dr Jo Bloggs"):
-    their teams share one draft, under the first spelling."""
-    warnings = []
+    """Warn of each coach written otherwise on other rows ("Jo Bloggs" after "Dr Jo Bloggs"),
+    once per spelling, on its first row: their teams share one draft, under the first."""
+    others: dict[tuple[str, str], list[int]] = {}
     for team in cohort.teams:
         for coach in team.coaches:
             key = person_key(coach) or coach
-            first = found.names.get(key, coach)
-            if coach != first:
-                warnings.append(Problem(
-                    f'"{coach}" is read as the same coach as "{first}" (row '
-                    f"{found.rows[key]}): one draft, to {first}, has the contracts of both "
-                    "rows; if they are two people, tell them apart, e.g. by an initial",
-                    file=source, sheet=schema.TEAMS.name, row=team.row, column="Coach"))
+            if coach != found.names.get(key, coach):
+                others.setdefault((key, coach), []).append(team.row)
+    warnings = []
+    for (key, coach), rows in others.items():
+        first = found.names[key]
+        also = f"; this spelling is also on {_rows(rows[1:])}" if len(rows) > 1 else ""
+        warnings.append(Problem(
+            f'"{coach}" is read as the same coach as "{first}" (row {found.rows[key]}): one '
+            f"draft, to {first}, has the contracts of both{also}; if they are two people, "
+            "tell them apart, e.g. by an initial",
+            file=source, sheet=schema.TEAMS.name, row=rows[0], column="Coach"))
     return warnings
 
 
 def _shared(addressed: list[Addressed], found: _Found, source: str) -> list[Problem]:
-    """Warn of an address given to two coaches (each gets their own draft to it)."""
-    by_address: dict[str, list[str]] = {}
+    """Warn of an address given to two coaches or more (each gets their own draft to it)."""
+    by_address: dict[str, list[tuple[str, str]]] = {}
     for coach, address, _teams in addressed:
-        by_address.setdefault(address.casefold(), []).append(coach)
+        by_address.setdefault(address.casefold(), []).append((coach, address))
     warnings = []
-    for coaches in by_address.values():
-        if len(coaches) < 2:
+    for sharing in by_address.values():
+        if len(sharing) < 2:
             continue
-        address = next(a for c, a, _t in addressed if c == coaches[0])
-        listed = " and ".join(f'"{c}" (row {found.rows[person_key(c) or c]})' for c in coaches)
+        named = [f'"{c}" (row {found.rows[person_key(c) or c]})' for c, _a in sharing]
+        listed = (", ".join(named[:-1]) + " and " + named[-1] if len(named) <= 5 else
+                  ", ".join(named[:5]) + f" and {len(named) - 5} more coaches")
         warnings.append(Problem(
-            f"{address} is the address of {listed}: each gets a draft of their own to it; "
-            "if they are one person, write their name the same way on every row",
+            f"{sharing[0][1]} is the address of {listed}: each gets a draft of their own to "
+            "it; if they are one person, write their name the same way on every row",
             file=source, sheet=schema.TEAMS.name, column="Coach email"))
     return warnings
 
