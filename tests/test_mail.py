@@ -514,6 +514,8 @@ def test_addresses_with_names_mailto_and_other_separators_used(
         make_cohort: Callable[..., Path], tmp_path: Path) -> None:
     rows = mail_rows()
     rows["Teams"][0]["coach_email"] = "Dr Jo Bloggs <mailto:jo.bloggs@nhs.scot>"
+    rows["Teams"].append({"team_id": "T4", "team_name": "Four", "coach": "Dr Jo Bloggs",
+                          "coach_email": "'jo.bloggs@nhs.scot' <jo.bloggs@nhs.scot>"})
     # the Coach cell's order is Seán then Alex; names typed with the addresses pair them
     rows["Teams"][1]["coach_email"] = (f"Second, Alex <alex@example.org>, {SEAN} "
                                        "<sean@example.org>")
@@ -528,6 +530,8 @@ def test_addresses_with_names_mailto_and_other_separators_used(
     assert _to(mails["Alex Second"].draft) == [("Alex Second", "alex@example.org")]
     assert _to(mails[ULLA].draft) == [(ULLA, "ulla@xn--bcher-kva.example")]
     assert list(attachments(parse(mails[ULLA].draft))) == ["Théâtre Unit (T3).docx"]  # type: ignore[arg-type]
+    assert list(attachments(parse(mails["Dr Jo Bloggs"].draft))) == [  # type: ignore[arg-type]
+        "Ward 7 Falls (T1).docx", "Théâtre Unit (T3).docx", "Four (T4).docx"]
 
 
 @pytest.mark.parametrize(("cell", "why"), [

@@ -83,6 +83,8 @@ def read_address(text: str) -> Written:
     if m:
         name, address = m[1].strip().strip("\"'").strip(), m[2]
     address = _MAILTO.sub("", address, count=1).strip()
+    if name.casefold() == address.casefold():
+        name = ""  # "jo@nhs.scot <jo@nhs.scot>": a mail program's address without a name
     local, at, domain = address.rpartition("@")
     if at and local.isascii() and domain and not domain.isascii():
         with contextlib.suppress(UnicodeError):  # a domain IDNA refuses stays, and is named
