@@ -370,7 +370,7 @@ def mail(data: Path, outdir: Path, templates: Path | None, sender: str | None,
         click.echo(f"{n} already sent as they are now: not sent again.")
     if report.incomplete:
         n = len(report.incomplete)
-        click.echo(f"{n} held back: some of their documents are missing.")
+        click.echo(f"{n} held back: some of their documents are missing or out of date.")
     if not todo:
         click.echo("Nothing to send.")
         sys.exit(1 if report.incomplete else 0)
@@ -415,13 +415,20 @@ def _mail_summary(report: jobs.MailReport) -> None:
     for m in drafts:
         files = ", ".join(p.name for p in m.attachments)
         state = ""
-        if m.missing:
+        if not m.complete:
             state = " [incomplete: held back from sending]"
         elif m.sent_before:
             state = f" [sent {m.sent_before}: not sent again]"
         elif m.changed_since:
             state = f" [changed since sent {m.changed_since}: sent again]"
         click.echo(f"  {m.coach} <{m.address}>: {files}{state}")
+    bare = [m for m in report.mails if m.draft is None]
+    if bare:
+        n = len(bare)
+        click.echo(f"{n} coach{'es' if n != 1 else ''} with an address but no draft (none of "
+                   "their contracts can be attached, see why below):")
+        for m in bare:
+            click.echo(f"  {m.coach} <{m.address}> ({', '.join(t.team_id for t in m.teams)})")
     for m in report.mails:
         for path in m.missing:
             click.echo(f"Missing: {path} (for {m.coach}): run `docgen generate` first",
@@ -429,6 +436,10 @@ def _mail_summary(report: jobs.MailReport) -> None:
         for path in m.stale_pdfs:
             click.echo(f"Not attached: {path} is older than its document: run `docgen "
                        "generate --pdf` to remake it", err=True)
+        for path, why in m.held:
+            click.echo(f"Not attached: {path} (for {m.coach}): {why}", err=True)
+        for path, why in m.noted:
+            click.echo(f"Attached as it is: {path} (for {m.coach}): {why}", err=True)
     if report.unaddressed:
         n = len(report.unaddressed)
         click.echo(f"{n} coach{'es' if n != 1 else ''} without an e-mail address (no draft):")
@@ -438,6 +449,9 @@ def _mail_summary(report: jobs.MailReport) -> None:
     if report.agreements:
         n = report.agreements
         click.echo(f"{n} mentor agreement{'s are' if n != 1 else ' is'} not e-mailed "
-                   "(mentoring pairs have no coach and no address).")
+                   "(mentoring pairs have no coach and no address): give "
+                   f"{'them' if n != 1 else 'it'} to the pairs yourself:")
+        for path in report.agreement_files:
+            click.echo(f"  {path}")
     for path in report.removed:
         click.echo(f"Removed {path} (an earlier draft; its coach gets none now)")

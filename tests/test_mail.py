@@ -222,7 +222,9 @@ def test_drafts_of_coaches_no_longer_listed_removed(cohort: Path, outdir: Path,
     own.write_bytes(b"Subject: mine\n\nnot docgen's\n")
     rows = mail_rows()
     rows["Teams"][1].update(coach=SEAN, coach_email="sean@example.org")
-    report = jobs.mail(make_cohort(rows), outdir)
+    changed = make_cohort(rows)
+    jobs.generate(changed, outdir, today=TODAY)
+    report = jobs.mail(changed, outdir)
     assert report.removed == [outdir / "mail" / "Alex Second.eml"]
     assert own.exists()
 
@@ -498,3 +500,396 @@ def test_addresses_split_as_written(addresses: list[str], separator: str) -> Non
     cell = separator.join(addresses)
     assert split_addresses(f" {cell} {separator}") == addresses
     assert all(valid_address(a) for a in addresses)
+
+
+# --- addresses as admins type them, coaches as they spell them --------------------------------
+
+
+def _to(draft: Path | None) -> list[tuple[str, str]]:
+    assert draft is not None
+    return [(a.display_name, a.addr_spec) for a in parse(draft)["To"].addresses]
+
+
+def test_addresses_with_names_mailto_and_other_separators_used(
+        make_cohort: Callable[..., Path], tmp_path: Path) -> None:
+    rows = mail_rows()
+    rows["Teams"][0]["coach_email"] = "Dr Jo Bloggs <mailto:jo.bloggs@nhs.scot>"
+    rows["Teams"].append({"team_id": "T4", "team_name": "Four", "coach": "Dr Jo Bloggs",
+                          "coach_email": "'jo.bloggs@nhs.scot' <jo.bloggs@nhs.scot>"})
+    # the Coach cell's order is Seán then Alex; names typed with the addresses pair them
+    rows["Teams"][1]["coach_email"] = (f"Second, Alex <alex@example.org>, {SEAN} "
+                                       "<sean@example.org>")
+    rows["Teams"][2]["coach_email"] = "mailto:JO.BLOGGS@NHS.SCOT and ulla@bücher.example;"
+    data = make_cohort(rows)
+    jobs.generate(data, tmp_path / "out", today=TODAY)
+    report = jobs.mail(data, tmp_path / "out")
+    assert report.warnings == [] and report.unaddressed == []
+    mails = by_coach(report)
+    assert _to(mails["Dr Jo Bloggs"].draft) == [("Dr Jo Bloggs", "jo.bloggs@nhs.scot")]
+    assert _to(mails[SEAN].draft) == [(SEAN, "sean@example.org")]
+    assert _to(mails["Alex Second"].draft) == [("Alex Second", "alex@example.org")]
+    assert _to(mails[ULLA].draft) == [(ULLA, "ulla@xn--bcher-kva.example")]
+    assert list(attachments(parse(mails[ULLA].draft))) == ["Théâtre Unit (T3).docx"]  # type: ignore[arg-type]
+    assert list(attachments(parse(mails["Dr Jo Bloggs"].draft))) == [  # type: ignore[arg-type]
+        "Ward 7 Falls (T1).docx", "Théâtre Unit (T3).docx", "Four (T4).docx"]
+
+
+@pytest.mark.parametrize(("cell", "why"), [
+    ("jo.bloggs@nhs.scot; Sam", '"Sam" is not an e-mail address (no @)'),
+    ("jo@@nhs.scot", '"jo@@nhs.scot" is not an e-mail address (more than one @)'),
+    ("jo bloggs@nhs.scot", '"jo bloggs@nhs.scot" is not an e-mail address (it has a space)'),
+    ("jo@nhsscot", '"jo@nhsscot" is not an e-mail address (no dot after the @)'),
+    ("Pat Other <pat@example.org>",
+     '"Pat Other <pat@example.org>" names someone who is not a coach of this team '
+     "(Coach: Dr Jo Bloggs)"),
+])
+def test_address_typos_named_with_their_row_never_used(
+        make_cohort: Callable[..., Path], tmp_path: Path, cell: str, why: str) -> None:
+    rows = mail_rows()
+    rows["Teams"][0]["coach_email"] = cell
+    data = make_cohort(rows)
+    jobs.generate(data, tmp_path / "out", today=TODAY)
+    report = jobs.mail(data, tmp_path / "out")
+    [warning] = [w for w in report.warnings if w.row == 2]
+    assert (warning.sheet, warning.column) == ("Teams", "Coach email")
+    assert warning.message.startswith(why)
+    assert "Dr Jo Bloggs" in {u.coach for u in report.unaddressed}
+    assert "Dr Jo Bloggs" not in by_coach(report)
+
+
+def test_coach_spelt_otherwise_on_another_row_named(make_cohort: Callable[..., Path],
+                                                    tmp_path: Path) -> None:
+    rows = mail_rows()
+    rows["Teams"][2]["coach"] = f"jo bloggs; {ULLA}"
+    data = make_cohort(rows)
+    jobs.generate(data, tmp_path / "out", today=TODAY)
+    report = jobs.mail(data, tmp_path / "out")
+    jo = by_coach(report)["Dr Jo Bloggs"]
+    assert [t.team_id for t in jo.teams] == ["T1", "T3"]  # one draft, both contracts
+    assert list(attachments(parse(jo.draft))) == [  # type: ignore[arg-type]
+        "Ward 7 Falls (T1).docx", "Théâtre Unit (T3).docx"]
+    [warning] = [w for w in report.warnings if w.column == "Coach"]
+    assert (warning.sheet, warning.row) == ("Teams", 4)
+    assert warning.message.startswith(
+        '"jo bloggs" is read as the same coach as "Dr Jo Bloggs" (row 2)')
+
+
+def test_team_without_a_coach_named(make_cohort: Callable[..., Path], tmp_path: Path) -> None:
+    rows = mail_rows()
+    rows["Teams"].append({"team_id": "T4", "team_name": "Nobody's", "coach_email":
+                          "who@example.org"})
+    data = make_cohort(rows)
+    jobs.generate(data, tmp_path / "out", today=TODAY)
+    report = jobs.mail(data, tmp_path / "out")
+    mine = [w for w in report.warnings if w.row == 5]
+    assert any(w.column == "Coach" and w.message.startswith(
+        "T4 has no coach, so its contract is in no draft") for w in mine)
+
+
+def test_two_coaches_sharing_an_address_named_and_each_sent_once(
+        make_cohort: Callable[..., Path], tmp_path: Path, smtpd: tuple[Recorder, int]) -> None:
+    handler, port = smtpd
+    rows = mail_rows()
+    rows["Teams"][2].update(coach="Bloggs, Jo", coach_email="jo.bloggs@nhs.scot")
+    data = make_cohort(rows)
+    outdir = tmp_path / "out"
+    jobs.generate(data, outdir, today=TODAY)
+    report = jobs.mail(data, outdir)
+    mails = by_coach(report)
+    assert _to(mails["Bloggs, Jo"].draft) == [("Bloggs, Jo", "jo.bloggs@nhs.scot")]
+    [shared] = [w for w in report.warnings if "is the address of" in w.message]
+    assert shared.message.startswith('jo.bloggs@nhs.scot is the address of "Dr Jo Bloggs" '
+                                     '(row 2) and "Bloggs, Jo" (row 4)')
+    first = jobs.send_mail(report, server(port), None, sender="qi.admin@example.org")
+    assert len(first.sent) == 4
+    again = jobs.mail(data, outdir)
+    assert again.to_send == [] and len(again.already_sent) == 4  # neither sent again
+    assert jobs.send_mail(again, server(port), None, sender="qi.admin@example.org").sent == []
+    assert handler.recipients.count("jo.bloggs@nhs.scot") == 2
+
+
+_NAME = st.one_of(st.from_regex(r"[A-Z][a-z]{1,6}( [A-Z][a-z]{1,8})?", fullmatch=True),
+                  st.from_regex(r"[A-Z][a-z]{1,8}, [A-Z][a-z]{1,6}", fullmatch=True))  # Bloggs, Jo
+
+
+@given(st.lists(st.tuples(_ADDRESS, st.one_of(st.just(""), _NAME), st.booleans()),
+                min_size=1, max_size=5),
+       st.sampled_from([";", "; ", ",", ", ", "\n", " ;\n", " and ", " & ", " / "]))
+def test_addresses_read_with_their_names_whatever_joins_them(
+        entries: list[tuple[str, str, bool]], separator: str) -> None:
+    from docgen.mail.addresses import read_address
+
+    typed = [f"{name} <{link}>" if name else link
+             for a, name, mailto in entries for link in [f"mailto:{a}" if mailto else a]]
+    read = [read_address(t) for t in split_addresses(separator.join(typed) + separator)]
+    assert [(w.address, w.name) for w in read] == [(a, name) for a, name, _m in entries]
+
+
+# --- the contracts on disk, as generate made them from this cohort -----------------------------
+
+
+def test_contract_made_before_the_coach_changed_held_back_not_attached(
+        cohort: Path, outdir: Path, make_cohort: Callable[..., Path]) -> None:
+    rows = mail_rows()
+    rows["Teams"][0].update(coach="Pat New", coach_email="pat.new@nhs.scot")
+    changed = make_cohort(rows, name="changed.xlsx")  # generate has not run on it
+    report = jobs.mail(changed, outdir)
+    pat = by_coach(report)["Pat New"]
+    t1 = outdir / "contracts" / "Ward 7 Falls (T1).docx"
+    [(path, why)] = pat.held
+    assert path == t1 and "made from other data than the cohort now gives T1" in why
+    assert f"run `docgen generate {changed} -o {outdir}`" in why
+    assert pat.draft is None and pat not in report.to_send and pat in report.incomplete
+    sean = by_coach(report)[SEAN]  # T2 is as generate made it: attached
+    assert list(attachments(parse(sean.draft))) == ["A & B -Ltd- -quoted- 🚀 (T2).docx"]  # type: ignore[arg-type]
+    assert sean.held == [] and sean in report.to_send
+
+    jobs.generate(changed, outdir, today=TODAY)
+    pat = by_coach(jobs.mail(changed, outdir))["Pat New"]
+    assert pat.held == [] and list(attachments(parse(pat.draft))) == [t1.name]  # type: ignore[arg-type]
+    assert attachments(parse(pat.draft))[t1.name] == t1.read_bytes()  # type: ignore[arg-type]
+
+
+def test_contract_edited_since_generated_attached_and_named(cohort: Path, outdir: Path) -> None:
+    t1 = outdir / "contracts" / "Ward 7 Falls (T1).docx"
+    edited = t1.read_bytes() + b"\0"  # saved again by Word: other bytes
+    t1.write_bytes(edited)
+    jo = by_coach(jobs.mail(cohort, outdir))["Dr Jo Bloggs"]
+    [(path, why)] = jo.noted
+    assert path == t1 and why.startswith("it was changed since docgen wrote it")
+    assert attachments(parse(jo.draft))[t1.name] == edited  # type: ignore[arg-type]
+    assert jo.complete and jo.held == []
+
+
+def test_contracts_without_the_manifest_attached_and_named(cohort: Path, outdir: Path) -> None:
+    (outdir / ".docgen-manifest.jsonl").unlink()
+    report = jobs.mail(cohort, outdir)
+    noted = [(p.name, why) for m in report.mails for p, why in m.noted]
+    assert len(noted) == 4  # T1 and T3 for Jo, T2 for Seán and for Alex
+    assert all(why.startswith("docgen has no record of writing it") for _n, why in noted)
+
+
+def test_contract_names_that_collided_are_checked_against_their_team(
+        make_cohort: Callable[..., Path], tmp_path: Path) -> None:
+    rows = mail_rows()
+    rows["Teams"][1].update(team_id="T-1", team_name="Ward 7 Falls")
+    rows["Teams"][2].update(team_id="T/1", team_name="Ward 7 Falls",
+                            coach_email="jo.bloggs@nhs.scot; ulla@example.org")
+    data = make_cohort(rows)
+    outdir = tmp_path / "out"
+    jobs.generate(data, outdir, today=TODAY)
+    assert (outdir / "contracts" / "Ward 7 Falls (T-1) (2).docx").is_file()
+    rows["Teams"][1], rows["Teams"][2] = rows["Teams"][2], rows["Teams"][1]  # rows swapped
+    report = jobs.mail(make_cohort(rows, name="swapped.xlsx"), outdir)
+    held = {m.coach: [p.name for p, _why in m.held] for m in report.mails}
+    assert held[ULLA] == ["Ward 7 Falls (T-1).docx"]  # now T/1's name: it holds T-1's
+    assert held[SEAN] == held["Alex Second"] == ["Ward 7 Falls (T-1) (2).docx"]
+
+
+def test_cli_names_contracts_not_attached_and_each_agreement(
+        cohort: Path, outdir: Path, make_cohort: Callable[..., Path]) -> None:
+    rows = mail_rows()
+    rows["Teams"][0].update(coach="Pat New", coach_email="pat.new@nhs.scot")
+    result = invoke(str(make_cohort(rows, name="changed.xlsx")), "-o", str(outdir))
+    assert result.exit_code == 0, result.output
+    t1 = outdir / "contracts" / "Ward 7 Falls (T1).docx"
+    assert f"Not attached: {t1} (for Pat New): it was made from other data" in result.output
+    assert ("1 coach with an address but no draft (none of their contracts can be attached, "
+            "see why below):\n  Pat New <pat.new@nhs.scot> (T1)\n") in result.output
+    assert "1 mentor agreement is not e-mailed" in result.output
+    agreement = outdir / "agreements" / "Zofia Dąbrowska and François Béranger.docx"
+    assert agreement.is_file() and f"  {agreement}\n" in result.output
+
+
+# --- the message template's subject ---------------------------------------------------------------
+
+
+def test_value_with_a_line_break_stays_in_the_subject_on_one_line(
+        make_cohort: Callable[..., Path], tmp_path: Path) -> None:
+    rows = mail_rows()
+    rows["Programme"] = [{"cohort": "Cohort 9\nSpring intake"}]
+    data = make_cohort(rows)
+    outdir = tmp_path / "out"
+    jobs.generate(data, outdir, today=TODAY)
+    report = jobs.mail(data, outdir)
+    msg = parse(by_coach(report)[SEAN].draft)  # type: ignore[arg-type]
+    subject = ("Lothian Quality Improvement Academy (Cohort 9 Spring intake): your coaching "
+               "contract")
+    assert msg["Subject"] == subject
+    assert body(msg).startswith(f"Dear {SEAN},\n")  # the rest of the subject is not text
+    assert [(a.display_name, a.addr_spec) for a in msg["To"].addresses] == [
+        (SEAN, "sean@example.org")]
+    [name] = attachments(msg)
+    assert attachments(msg)[name] == (outdir / "contracts" / name).read_bytes()
+    notes = [w for w in report.warnings if "ran over 2 lines" in w.message]
+    assert len(notes) == 3  # one per draft
+    assert notes[0].file == str(jobs.default_templates() / TEMPLATE_FILE)
+    assert f'it is sent on one, "{subject}' in notes[1].message
+
+
+def test_template_without_a_subject_line_named(cohort: Path, outdir: Path,
+                                               tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / TEMPLATE_FILE).write_text("Dear {{ coach }}\n", encoding="utf-8")
+    report = jobs.mail(cohort, outdir, templates=folder)
+    msg = parse(by_coach(report)[SEAN].draft)  # type: ignore[arg-type]
+    assert msg["Subject"] == "Lothian Quality Improvement Academy: your coaching documents"
+    assert body(msg) == f"Dear {SEAN}\n"
+    [warning] = [w for w in report.warnings if w.file == str(folder / TEMPLATE_FILE)]
+    assert warning.message == (
+        'it has no first line "Subject: …", so each message\'s subject is "Lothian Quality '
+        'Improvement Academy: your coaching documents": add that line to choose it')
+    assert not any("cannot be checked" in w.message for w in report.warnings)
+
+
+# --- sending: every message either recorded as sent or listed as not sent ----------------------
+
+
+def _accounted(report: MailReport, result: object) -> list[str]:
+    """Each message to send, once, as the run left it: sent, refused or not sent."""
+    sent = [m.coach for m in result.sent]  # type: ignore[attr-defined]
+    refused = [m.coach for m, _why in result.refused]  # type: ignore[attr-defined]
+    not_sent = [m.coach for m, _why in result.not_sent]  # type: ignore[attr-defined]
+    return sorted(sent + refused + not_sent)
+
+
+def test_connection_dropped_mid_message_every_message_accounted_for_once(
+        cohort: Path, outdir: Path, smtpd: tuple[Recorder, int]) -> None:
+    handler, port = smtpd
+    keep = handler.handle_DATA
+
+    async def drop_on_sean(server, session, envelope):  # noqa: ANN001, ANN202
+        if "sean@example.org" in envelope.rcpt_tos:
+            server.transport.close()  # cut off before the server answers
+            return None
+        return await keep(server, session, envelope)
+
+    handler.handle_DATA = drop_on_sean  # type: ignore[method-assign]
+    report = jobs.mail(cohort, outdir)
+    result = jobs.send_mail(report, server(port), None, sender="qi.admin@example.org")
+    assert _accounted(report, result) == sorted(m.coach for m in report.mails)
+    assert [m.coach for m in result.sent] == ["Dr Jo Bloggs"]
+    (first, why), (rest, why_rest) = result.not_sent
+    assert (first.coach, rest.coach) == (SEAN, "Alex Second")
+    assert why.startswith("the connection was lost while it was being sent") and (
+        "may have arrived or not" in why)
+    assert "before it was sent" in why_rest
+    assert [e["coach"] for e in sent_record(outdir)] == ["Dr Jo Bloggs"]  # only what was sent
+
+    handler.handle_DATA = keep  # type: ignore[method-assign]
+    again = jobs.mail(cohort, outdir)
+    assert sorted(m.coach for m in again.to_send) == ["Alex Second", SEAN]
+    rerun = jobs.send_mail(again, server(port), None, sender="qi.admin@example.org")
+    assert sorted(m.coach for m in rerun.sent) == ["Alex Second", SEAN]
+    assert sorted(e["coach"] for e in sent_record(outdir)) == ["Alex Second", "Dr Jo Bloggs",
+                                                               SEAN]
+    assert sorted(handler.recipients) == ["alex@example.org", "jo.bloggs@nhs.scot",
+                                          "sean@example.org"]
+
+
+def test_recipient_refused_in_send_messages_answer_listed_not_recorded(
+        cohort: Path, outdir: Path, smtpd: tuple[Recorder, int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import smtplib
+
+    _handler, port = smtpd
+    keep = smtplib.SMTP.send_message
+
+    def answer(self, msg, from_addr=None, to_addrs=None, *args, **kwargs):  # noqa: ANN001, ANN202
+        keep(self, msg, from_addr, to_addrs, *args, **kwargs)
+        if to_addrs == ["alex@example.org"]:
+            return {"alex@example.org": (550, b"5.1.1 mailbox unavailable")}
+        return {}
+
+    monkeypatch.setattr(smtplib.SMTP, "send_message", answer)
+    report = jobs.mail(cohort, outdir)
+    result = jobs.send_mail(report, server(port), None, sender="qi.admin@example.org")
+    assert _accounted(report, result) == sorted(m.coach for m in report.mails)
+    [(alex, why)] = result.refused
+    assert alex.coach == "Alex Second" and why == "550 5.1.1 mailbox unavailable"
+    assert "Alex Second" not in {e["coach"] for e in sent_record(outdir)}
+
+
+def test_damaged_lines_of_the_sent_record_named(cohort: Path, outdir: Path,
+                                                smtpd: tuple[Recorder, int]) -> None:
+    _handler, port = smtpd
+    jobs.send_mail(jobs.mail(cohort, outdir), server(port), None, sender="qi.admin@example.org")
+    record = outdir / "mail" / SENT_RECORD
+    lines = record.read_bytes().split(b"\n")
+    lines[1] = lines[1][:40] + b"\xff" + lines[1][41:]  # a record damaged in the middle
+    record.write_bytes(b"\n".join(lines) + b'{"coach": "cut sh')  # and one cut short
+    report = jobs.mail(cohort, outdir)
+    [note] = [w for w in report.warnings if w.file == str(record)]
+    assert note.message.startswith("line 2 of the record of messages sent cannot be read")
+    assert len(report.to_send) == 1 and len(report.already_sent) == 2
+
+
+def test_setting_and_column_the_message_cannot_see_named(
+        make_cohort: Callable[..., Path], tmp_path: Path) -> None:
+    rows = mail_rows()
+    rows["Programme"] = [{"cohort": "Cohort 9", "documents": "Pack A"}]
+    rows["Teams"][0]["file"] = "F-001"
+    data = make_cohort(rows)
+    outdir = tmp_path / "out"
+    jobs.generate(data, outdir, today=TODAY)
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / TEMPLATE_FILE).write_text(
+        "Subject: {{ documents }}\n{% for team in teams %}{{ team.file }}{% endfor %}\n",
+        encoding="utf-8")
+    report = jobs.mail(data, outdir, templates=folder)
+    notes = sorted(w.message for w in report.warnings if w.file == str(folder / TEMPLATE_FILE))
+    assert notes == [
+        "the Programme sheet's setting \"documents\" is not what {{ documents }} shows in the "
+        "message: that is docgen's own (how many contracts are attached); rename the setting "
+        "to use it",
+        "the Teams sheet's column \"file\" is not what team.file shows in the message: that is "
+        "docgen's own (its contract's file name); rename the column to use it"]
+    msg = parse(by_coach(report)["Dr Jo Bloggs"].draft)  # type: ignore[arg-type]
+    assert msg["Subject"] == "2"
+
+
+def test_earlier_draft_that_cannot_be_removed_named(cohort: Path, outdir: Path,
+                                                    make_cohort: Callable[..., Path],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    jobs.mail(cohort, outdir)
+    rows = mail_rows()
+    rows["Teams"][1].update(coach=SEAN, coach_email="sean@example.org")
+    changed = make_cohort(rows)
+    jobs.generate(changed, outdir, today=TODAY)
+    alex = outdir / "mail" / "Alex Second.eml"
+    unlink = Path.unlink
+
+    def locked(self: Path, missing_ok: bool = False) -> None:
+        if self == alex:
+            raise PermissionError(13, "Permission denied", str(self))
+        unlink(self, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", locked)
+    report = jobs.mail(changed, outdir)
+    assert report.removed == [] and alex.exists()
+    [warning] = [w for w in report.warnings if w.file == str(alex)]
+    assert warning.message.startswith("an earlier draft, for a coach who gets none now, could "
+                                      "not be removed (Permission denied)")
+
+
+def test_a_spelling_on_many_rows_and_a_mailbox_shared_by_many_named_once(
+        make_cohort: Callable[..., Path], tmp_path: Path) -> None:
+    rows = mail_rows()
+    for n in range(4, 8):  # T4..T7 on rows 5..8, "jo bloggs"; T8.. share one mailbox
+        rows["Teams"].append({"team_id": f"T{n}", "team_name": f"Team {n}",
+                              "coach": "jo bloggs"})
+    for n in range(8, 15):
+        rows["Teams"].append({"team_id": f"T{n}", "team_name": f"Team {n}",
+                              "coach": f"Coach Number{n}", "coach_email": "qi@example.org"})
+    data = make_cohort(rows)
+    jobs.generate(data, tmp_path / "out", today=TODAY)
+    report = jobs.mail(data, tmp_path / "out")
+    [spelt] = [w for w in report.warnings if w.column == "Coach"]
+    assert spelt.row == 5 and "; this spelling is also on rows 6, 7, 8;" in spelt.message
+    [shared] = [w for w in report.warnings if "is the address of" in w.message]
+    assert shared.message.startswith(
+        'qi@example.org is the address of "Coach Number8" (row 9), "Coach Number9" (row 10), '
+        '"Coach Number10" (row 11), "Coach Number11" (row 12), "Coach Number12" (row 13) and '
+        "2 more coaches: each gets a draft of their own")

@@ -473,18 +473,21 @@ def _plain(value: object) -> object:
     return "" if value is None else value
 
 
-def compile_text(path: Path) -> Callable[[Mapping[str, object]], str]:
+def compile_text(path: Path, text: str | None = None) -> Callable[[Mapping[str, object]], str]:
     """Compile the plain-text template at ``path`` (the coaches' message); return its renderer.
 
     It is compiled by the documents' sandboxed environment (same filters, same refusal of
     Python internals, same strict fields), without the escaping XML needs: a message is text.
     Compiled here, once, so a broken template is named before anything is written; reading,
-    compiling or rendering it fails as a :class:`DocgenError` naming the file.
+    compiling or rendering it fails as a :class:`DocgenError` naming the file. ``text``, when
+    given, is compiled instead of the file's (a part of it), named as the file.
     """
     env = make_environment().overlay(autoescape=False, finalize=_plain, trim_blocks=True,
                                      lstrip_blocks=True)
     try:
-        template = env.from_string(path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n"))
+        if text is None:
+            text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+        template = env.from_string(text)
     except UnicodeDecodeError:
         raise DocgenError(Problem("is not UTF-8 text: save it as UTF-8 (plain text) and try "
                                   "again", file=str(path))) from None

@@ -84,10 +84,16 @@ class Layout:
 
 
 def _source_digest(template: CompiledTemplate, plan: DocumentPlan) -> str:
-    """Digest what a document is made from: the template, its values and properties, and
-    docgen's version (a new docgen may make it otherwise), leaving out the date it was made."""
+    """Digest what a document is made from (see :func:`source_digest`)."""
+    return source_digest(template.digest, plan)
+
+
+def source_digest(template_digest: str, plan: DocumentPlan) -> str:
+    """Digest what a document is made from: the template (the sha256 of its file), its values
+    and properties, and docgen's version (a new docgen may make it otherwise), leaving out the
+    date it was made. The manifest records it beside each document written."""
     context = {k: v for k, v in plan.context.items() if k != "generated"}
-    blob = json.dumps([__version__, template.digest, context, plan.properties],
+    blob = json.dumps([__version__, template_digest, context, plan.properties],
                       sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 

@@ -9,7 +9,7 @@ Thunderbird and Apple Mail open it as a message. :mod:`~docgen.mail.smtp` sends 
 :mod:`~docgen.mail.sent` records each one sent, so a re-run sends only what was not sent.
 
 Mentor agreements are not e-mailed: a mentoring pair has no coach, and the Mentoring sheet no
-address; the report counts them so nobody expects them in a coach's mail.
+address; the report names each one so nobody expects them in a coach's mail.
 
 This step reads no cohort and renders no template: :func:`docgen.jobs.mail` reads the cohort,
 compiles the message template and finds the contracts, then hands them in.

@@ -1,12 +1,15 @@
 """Who gets what: each coach of the Teams sheet matched to their teams and their address.
 
-A team's Coach email cell holds one address per coach, in the Coach column's order. A cell
-that cannot be read that way, or a coach given two different addresses, is a warning on the
-cell to correct and the coach gets no draft: an address is never guessed.
+A team's Coach email cell holds one address per coach, in the Coach column's order (or each
+with its coach's name, "Jo Bloggs <jo@nhs.scot>"). A cell that cannot be read that way, or a
+coach given two different addresses, is a warning on the cell to correct and the coach gets no
+draft: an address is never guessed. A coach spelt otherwise on another row, an address shared
+by two coaches and a team without a coach are warned of too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from email.errors import MessageError
@@ -17,7 +20,11 @@ from docgen.errors import Problem
 from docgen.models import Cohort, Team
 from docgen.values.people import person_key
 
-_ADDRESS_SEPARATORS = re.compile(r"[;,\n]+")
+_CELL_SEPARATORS = re.compile(r"[;\n]+")
+# Within one of those: a comma, "and", "&" or "/" between addresses ("a@x.org and b@y.org").
+_LIST_SEPARATORS = re.compile(r"\s*,\s*|\s+(?:and|&)(?:\s+|$)|\s*/\s*", re.IGNORECASE)
+_NAMED = re.compile(r"(?s)(.*?)<([^<>]*)>")  # "Jo Bloggs <jo@nhs.scot>"
+_MAILTO = re.compile(r"(?i)\s*mailto:\s*")
 
 Addressed = tuple[str, str, list[Team]]  # (coach, address, their teams)
 
@@ -31,20 +38,71 @@ class Unaddressed:
     reason: str
 
 
+@dataclass(frozen=True)
+class Written:
+    """One address of a Coach email cell: as typed, the address read, the name typed with it."""
+
+    text: str
+    address: str
+    name: str = ""
+
+
 def split_addresses(cell: str) -> list[str]:
-    """Return the addresses of a Coach email cell, in order (separated by ";", "," or lines)."""
-    return [a.strip() for a in _ADDRESS_SEPARATORS.split(cell or "") if a.strip()]
+    """Return the addresses of a Coach email cell as typed, in order.
+
+    Separated by ";", new lines, ",", "and", "&" or "/"; a name before an address in angle
+    brackets keeps its comma ("Bloggs, Jo <jo@nhs.scot>").
+    """
+    out: list[str] = []
+    for piece in _CELL_SEPARATORS.split(cell or ""):
+        pending = ""
+        for part in _LIST_SEPARATORS.split(piece.strip()):
+            part = part.strip()
+            if not part:
+                continue
+            if pending and _NAMED.fullmatch(part):
+                out.append(f"{pending}, {part}")  # "Bloggs", "Jo <jo@nhs.scot>": one
+                pending = ""
+                continue
+            if pending:
+                out.append(pending)
+            pending = part if "@" not in part and "<" not in part else ""
+            if not pending:
+                out.append(part)
+        if pending:
+            out.append(pending)
+    return out
+
+
+def read_address(text: str) -> Written:
+    """Read one address as typed: "Jo Bloggs <jo@nhs.scot>", "mailto:jo@nhs.scot", or the
+    address alone; a domain with letters beyond ASCII ("bücher.de") is written as mail
+    servers take it ("xn--bcher-kva.de")."""
+    name, address = "", text.strip()
+    m = _NAMED.fullmatch(address)
+    if m:
+        name, address = m[1].strip().strip("\"'").strip(), m[2]
+    address = _MAILTO.sub("", address, count=1).strip()
+    if name.casefold() == address.casefold():
+        name = ""  # "jo@nhs.scot <jo@nhs.scot>": a mail program's address without a name
+    local, at, domain = address.rpartition("@")
+    if at and local.isascii() and domain and not domain.isascii():
+        with contextlib.suppress(UnicodeError):  # a domain IDNA refuses stays, and is named
+            address = f"{local}@{domain.encode('idna').decode('ascii')}"
+    return Written(text.strip(), address, name)
 
 
 def valid_address(address: str) -> bool:
-    """Tell whether ``address`` is one plain address (ASCII: what every mail server takes)."""
+    """Tell whether ``address`` is one plain address (ASCII: what every mail server takes),
+    with a dot in its domain (``jo@nhsscot`` is a typo, not a mail server)."""
     if not address.isascii():
         return False
     try:
         parsed = Address(addr_spec=address)
     except (ValueError, IndexError, TypeError, MessageError):
         return False
-    return bool(parsed.username and parsed.domain) and parsed.addr_spec == address
+    return (bool(parsed.username and parsed.domain) and parsed.addr_spec == address
+            and "." in parsed.domain.strip("."))
 
 
 def _plural(n: int, word: str, plural: str) -> str:
@@ -56,59 +114,163 @@ class _Found:
     """What the Teams sheet says of each coach, by person key."""
 
     names: dict[str, str] = field(default_factory=dict)  # key -> the first spelling met
+    rows: dict[str, int] = field(default_factory=dict)  # key -> the row of that spelling
     teams: dict[str, list[Team]] = field(default_factory=dict)
     # key -> folded address -> (the address as written, its row)
     addresses: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
     unclear: dict[str, str] = field(default_factory=dict)  # key -> why its cell was not used
 
 
+def _why_not(written: Written) -> str:
+    """Say why an address cannot be used, in the admin's words."""
+    text, address = written.text, written.address
+    if address.count("@") == 0:
+        return f'"{text}" is not an e-mail address (no @)'
+    if address.count("@") > 1:
+        return f'"{text}" is not an e-mail address (more than one @)'
+    if any(c.isspace() for c in address):
+        return f'"{text}" is not an e-mail address (it has a space)'
+    if not address.isascii():
+        return (f'"{text}" is not an e-mail address docgen can send to (it has letters '
+                "beyond ASCII)")
+    if "." not in address.rpartition("@")[2].strip("."):
+        return f'"{text}" is not an e-mail address (no dot after the @)'
+    return f'"{text}" is not an e-mail address'
+
+
+def _name_key(name: str, keys: list[str]) -> str:
+    """Return the person key of a name typed with an address, "Bloggs, Jo" read as "Jo Bloggs"
+    when that is one of ``keys``."""
+    if not name:
+        return ""
+    last, comma, first = name.partition(",")
+    if comma and (swapped := person_key(f"{first} {last}")) in keys:
+        return swapped
+    return person_key(name) or name
+
+
+def _matched(written: list[Written], keys: list[str]) -> list[str] | None:
+    """Return the coach key each address goes to, by the name typed with it where there is
+    one (else by its place); None when a name is not one of the team's coaches."""
+    named = [_name_key(w.name, keys) for w in written]
+    if not any(named):
+        return keys
+    if all(n == "" or n == k for n, k in zip(named, keys, strict=True)):
+        return keys
+    if all(named) and sorted(named) == sorted(keys):
+        return named  # every address names its coach, in another order than the Coach cell
+    return None
+
+
 def _read_team(found: _Found, team: Team, source: str) -> Problem | None:
     """Note the coaches of one team and, when its Coach email cell is clear, their addresses;
     return the warning on the cell when it is not."""
-    addresses = split_addresses(team.coach_email)
+    written = [read_address(a) for a in split_addresses(team.coach_email)]
     keys = [person_key(c) or c for c in team.coaches]
     for coach, key in zip(team.coaches, keys, strict=True):
         found.names.setdefault(key, coach)
+        found.rows.setdefault(key, team.row)
         found.teams.setdefault(key, []).append(team)
-    if not addresses:
+    if not written:
         return None
     where = {"file": source, "sheet": schema.TEAMS.name, "row": team.row,
              "column": "Coach email"}
-    bad = [a for a in addresses if not valid_address(a)]
+    bad = [w for w in written if not valid_address(w.address)]
+    matched = _matched(written, keys) if len(written) == len(keys) else keys
     if bad:
-        why = f'"{bad[0]}" is not an e-mail address'
-        if not bad[0].isascii():
-            why += " docgen can send to (it has letters beyond ASCII)"
+        why = "; ".join(_why_not(w) for w in bad)
         warning = Problem(f"{why}: correct it, then run docgen mail again", **where)
-    elif len(addresses) != len(keys):
+    elif len(written) != len(keys):
         why = (f"the Coach email cell of row {team.row} has "
-               f"{_plural(len(addresses), 'address', 'addresses')} for "
+               f"{_plural(len(written), 'address', 'addresses')} for "
                f"{_plural(len(keys), 'coach', 'coaches')}")
         warning = Problem(
-            f"{_plural(len(addresses), 'address', 'addresses')} for "
+            f"{_plural(len(written), 'address', 'addresses')} for "
             f"{_plural(len(keys), 'coach', 'coaches')}: give one address per coach, "
             "separated by ;, in the order of the Coach column", **where)
+    elif matched is None:
+        names = "; ".join(f'"{w.text}"' for w in written if w.name)
+        why = (f"the Coach email cell of row {team.row} names someone who is not a coach "
+               f"of the team ({names}; Coach: {'; '.join(team.coaches)})")
+        warning = Problem(
+            f"{names} names someone who is not a coach of this team (Coach: "
+            f"{'; '.join(team.coaches)}): write each coach's name as in the Coach column, "
+            "or the addresses alone in its order", **where)
     else:
-        for key, address in zip(keys, addresses, strict=True):
-            found.addresses.setdefault(key, {}).setdefault(address.casefold(),
-                                                           (address, team.row))
+        for key, w in zip(matched, written, strict=True):
+            found.addresses.setdefault(key, {}).setdefault(w.address.casefold(),
+                                                           (w.address, team.row))
         return None
     for key in keys:
         found.unclear.setdefault(key, why)
     return warning
 
 
+def _rows(rows: list[int], most: int = 10) -> str:
+    """Return row numbers as "rows 4, 7, 9", the first ``most`` and how many more."""
+    shown = ", ".join(map(str, rows[:most]))
+    more = f" and {len(rows) - most} more" if len(rows) > most else ""
+    return f"row{'s' if len(rows) > 1 else ''} {shown}{more}"
+
+
+def _spellings(cohort: Cohort, found: _Found, source: str) -> list[Problem]:
+    """Warn of each coach written otherwise on other rows ("Jo Bloggs" after "Dr Jo Bloggs"),
+    once per spelling, on its first row: their teams share one draft, under the first."""
+    others: dict[tuple[str, str], list[int]] = {}
+    for team in cohort.teams:
+        for coach in team.coaches:
+            key = person_key(coach) or coach
+            if coach != found.names.get(key, coach):
+                others.setdefault((key, coach), []).append(team.row)
+    warnings = []
+    for (key, coach), rows in others.items():
+        first = found.names[key]
+        also = f"; this spelling is also on {_rows(rows[1:])}" if len(rows) > 1 else ""
+        warnings.append(Problem(
+            f'"{coach}" is read as the same coach as "{first}" (row {found.rows[key]}): one '
+            f"draft, to {first}, has the contracts of both{also}; if they are two people, "
+            "tell them apart, e.g. by an initial",
+            file=source, sheet=schema.TEAMS.name, row=rows[0], column="Coach"))
+    return warnings
+
+
+def _shared(addressed: list[Addressed], found: _Found, source: str) -> list[Problem]:
+    """Warn of an address given to two coaches or more (each gets their own draft to it)."""
+    by_address: dict[str, list[tuple[str, str]]] = {}
+    for coach, address, _teams in addressed:
+        by_address.setdefault(address.casefold(), []).append((coach, address))
+    warnings = []
+    for sharing in by_address.values():
+        if len(sharing) < 2:
+            continue
+        named = [f'"{c}" (row {found.rows[person_key(c) or c]})' for c, _a in sharing]
+        listed = (", ".join(named[:-1]) + " and " + named[-1] if len(named) <= 5 else
+                  ", ".join(named[:5]) + f" and {len(named) - 5} more coaches")
+        warnings.append(Problem(
+            f"{sharing[0][1]} is the address of {listed}: each gets a draft of their own to "
+            "it; if they are one person, write their name the same way on every row",
+            file=source, sheet=schema.TEAMS.name, column="Coach email"))
+    return warnings
+
+
 def coaches_of(cohort: Cohort) -> tuple[list[Addressed], list[Unaddressed], list[Problem]]:
     """Match each coach of the Teams sheet to their teams and their address.
 
-    A coach met on several rows takes the address given on any row where the cell is clear
-    (as many addresses as coaches); two different addresses for one coach are a problem, not
-    a guess. Returns (coach, address, teams) per addressed coach, in the sheet's order, the
+    A coach met on several rows (spelt alike by :func:`person_key`) takes the address given on
+    any row where the cell is clear (as many addresses as coaches, any name typed with one
+    being its coach's); two different addresses for one coach are a problem, not a guess.
+    Warned of: each other spelling of a coach, an address shared by two coaches, a team
+    without a coach. Returns (coach, address, teams) per addressed coach, in the sheet's order, the
     coaches without an address, and warnings located on the cells to correct.
     """
     found = _Found()
     source = str(cohort.source)
     warnings = [w for team in cohort.teams if (w := _read_team(found, team, source))]
+    warnings += [Problem(
+        f"{team.team_id} has no coach, so its contract is in no draft: add its coach (and "
+        "their address), then run docgen mail again", file=source, sheet=schema.TEAMS.name,
+        row=team.row, column="Coach") for team in cohort.teams if not team.coaches]
+    warnings += _spellings(cohort, found, source)
     addressed: list[Addressed] = []
     unaddressed: list[Unaddressed] = []
     for key, coach in found.names.items():
@@ -124,4 +286,5 @@ def coaches_of(cohort: Cohort) -> tuple[list[Addressed], list[Unaddressed], list
         else:
             reason = found.unclear.get(key, "no address in the Coach email column")
         unaddressed.append(Unaddressed(coach, found.teams[key], reason))
+    warnings += _shared(addressed, found, source)
     return addressed, unaddressed, warnings

@@ -24,6 +24,7 @@ from docgen.models import Cohort, Team
 TEMPLATE_FILE = "coach_email.txt"
 DRAFT_HEADER = "X-Docgen-Coach"  # marks a draft as docgen's (stale ones are removed)
 _SUBJECT_LINE = re.compile(r"(?i)\A\s*subject[ \t]*:[ \t]*([^\n]*)\n?")
+_SUBJECT_WHOLE = re.compile(r"(?is)\A\s*subject[ \t]*:(.*)\Z")  # its lines, all of them
 _DOCX = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 _PDF = ("application", "pdf")
 # .eml files are CRLF, as on the wire. Headers are not folded (they are short; RFC 5322
@@ -49,17 +50,68 @@ def message_fields(cohort: Cohort, coach: str, address: str, teams: list[Team],
     return fields
 
 
-def subject_and_text(rendered: str, fields: Mapping[str, object]) -> tuple[str, str]:
-    """Return (subject, text) of a rendered message; its first line may be "Subject: ..."."""
+# The fields docgen gives the message of its own, which a Programme setting or a Teams column
+# of the same name cannot take the place of.
+_OWN = {"coach": "the coach's name", "coach_email": "the coach's address",
+        "teams": "the coach's teams", "documents": "how many contracts are attached",
+        "attachments": "their file names"}
+_OWN_TEAM = {"name": "the team's name", "file": "its contract's file name"}
+_TAGS = re.compile(r"(?s)\{\{.*?\}\}|\{%.*?%\}")
+
+
+def hidden_fields(cohort: Cohort, source: str) -> list[str]:
+    """Say which Programme settings and Teams columns the message template ``source`` names
+    but cannot see, docgen's own field of that name being shown in their place."""
+    tags = " ".join(_TAGS.findall(source))
+    notes = []
+    for key, what in _OWN.items():
+        if key in cohort.programme.settings and re.search(rf"\b{key}\b", tags):
+            notes.append(f"the Programme sheet's setting \"{key}\" is not what "
+                         f"{{{{ {key} }}}} shows in the message: that is docgen's own ({what}); "
+                         "rename the setting to use it")
+    extra = {k for team in cohort.teams for k in team.extra}
+    for key, what in _OWN_TEAM.items():
+        if key in extra and re.search(rf"\b{key}\b", tags):
+            notes.append(f"the Teams sheet's column \"{key}\" is not what team.{key} shows "
+                         f"in the message: that is docgen's own ({what}); rename the column to "
+                         "use it")
+    return notes
+
+
+def subject_and_text(rendered: str, fields: Mapping[str, object],
+                     first: str | None = None) -> tuple[str, str]:
+    """Return (subject, text) of a rendered message; its first line may be "Subject: ...".
+
+    ``first`` is that line rendered alone, when the template has one: a value with a line
+    break in it ("Cohort 9" on a line of its own) then stays in the subject, on one line,
+    instead of running into the text.
+    """
     text, subject = rendered, ""
-    m = _SUBJECT_LINE.match(text)
-    if m:
+    whole = _SUBJECT_WHOLE.match(first) if first is not None else None
+    if first is not None and whole and rendered.startswith(first):
+        subject, text = whole[1], rendered[len(first):]
+    elif m := _SUBJECT_LINE.match(text):
         subject, text = m[1], text[m.end():]
     subject = " ".join(subject.split())
     if not subject:
-        programme = fields.get("programme") or "Coaching"
-        subject = f"{programme}: your coaching documents"
+        subject = default_subject(fields)
     return subject, text.lstrip("\n").rstrip() + "\n"
+
+
+def default_subject(fields: Mapping[str, object]) -> str:
+    """Return the subject of a message whose template gives none."""
+    return f"{fields.get('programme') or 'Coaching'}: your coaching documents"
+
+
+def subject_lines(first: str) -> int:
+    """Return how many lines with text the rendered Subject line ``first`` spans."""
+    return sum(1 for line in first.splitlines() if line.strip())
+
+
+def template_subject(source: str) -> str | None:
+    """Return the template's own first line when it is a "Subject: ..." line, else None."""
+    m = _SUBJECT_LINE.match(source)
+    return m[0].rstrip("\n") if m else None
 
 
 def build_message(coach: str, address: str, subject: str, text: str,

@@ -182,14 +182,26 @@ def send(report: MailReport, server: SmtpServer, password: str | None, *, from_a
                                               "it: run docgen mail again"))
                 continue
             try:
-                smtp.send_message(msg, from_addr=from_addr, to_addrs=[mail.address])
+                refused = smtp.send_message(msg, from_addr=from_addr, to_addrs=[mail.address])
             except (OSError, smtplib.SMTPException) as exc:
                 if not _closing(exc):  # the server refused this one message
                     result.refused.append((mail, _reason(exc)))
                     continue
-                why = f"the connection was lost ({_describe(exc)}): run it again"
-                result.not_sent += [(m, why) for m in todo[n:]]
+                lost = _describe(exc)
+                if isinstance(exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
+                    result.not_sent.append((mail, f"the server closed the connection ({lost}) "
+                                                  "before taking it: run it again"))
+                else:  # cut off: the server may have taken the message before its answer
+                    result.not_sent.append((mail, (
+                        f"the connection was lost while it was being sent ({lost}): it may "
+                        "have arrived or not; run the command again to send it")))
+                why = f"the connection was lost ({lost}) before it was sent: run it again"
+                result.not_sent += [(m, why) for m in todo[n + 1:]]
                 break
+            if refused:  # accepted for nobody: the one recipient is refused
+                result.refused.append((mail, "; ".join(
+                    _reason_of(code, text) for code, text in refused.values())))
+                continue
             _record(report, mail, now().replace(microsecond=0).isoformat())
             result.sent.append(mail)
             if progress is not None:
