@@ -21,8 +21,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
-
-from lxml import etree
+from typing import Any
 
 from docgen.cohort.cells import (
     MAX_MERGES,
@@ -402,7 +401,7 @@ def _comments(zf: zipfile.ZipFile, part: str, path: Path, lim: Limits
     return found
 
 
-def _number_formats(styles: etree._Element) -> dict[bytes, str]:
+def _number_formats(styles: Any) -> dict[bytes, str]:  # the parsed styles part
     """Return the styles whose number format shows a number otherwise than General does."""
     codes: dict[int, str] = {}
     for fmt in styles.iter(f"{_MAIN}numFmt"):
