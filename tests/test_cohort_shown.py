@@ -200,3 +200,100 @@ def test_an_ods_cells_tabs_spaces_and_line_breaks_are_kept(tmp_path: Path) -> No
         "Room   1\t(east\twing)", "Room   1\t(east\twing)")
     assert [(s.team_id, s.topic, s.row) for s in cohort.sessions] == [
         ("001", "PDSA\tcycle & data", 2), ("001", "PDSA\tcycle & data", 3)]
+
+
+# --- numbers of no format: as Excel's General format shows them ------------------------------
+
+def stored_as_excel_stores(path: Path, values: dict[int, str]) -> Path:
+    """Replace each placeholder number written in the workbook's sheets by the text Excel
+    stores for a number (17 significant digits, or its exponent form), which openpyxl does
+    not write: ``values`` maps the placeholder to that text."""
+    with zipfile.ZipFile(path) as zf:
+        parts = {info.filename: zf.read(info) for info in zf.infolist()}
+    for name, data in parts.items():
+        if name.startswith("xl/worksheets/"):
+            for placeholder, text in values.items():
+                data = data.replace(f"<v>{placeholder}</v>".encode(), f"<v>{text}</v>".encode())
+            parts[name] = data
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+def general(path: Path) -> Path:
+    """The small cohort with numbers of no format in its text columns, as Excel stores them:
+    =0.1+0.2 in Team name, phone numbers, an ID of 19 digits, a third."""
+    rows = small_rows()
+    rows["Teams"][0].update(team_name=900001, organisation=447712345678, venue=900002,
+                            ward=12345678901, room=900003)
+    rows["Teams"][1].update(team_name=900004, organisation=1234.5, team_members=900005)
+    rows["Programme"] = [{"cohort": 900006}]
+    write_cohort_workbook(path, rows)
+    return stored_as_excel_stores(path, {
+        900001: "0.30000000000000004", 900002: "1.2345678901234568E+18",
+        900003: "0.33333333333333331", 900004: "1.0000000000000001E-5",
+        900005: "447712345678", 900006: "3.1415926535897931"})
+
+
+def general_read(cohort) -> tuple[object, ...]:
+    t1, t2 = cohort.teams
+    return (t1.team_name, t1.organisation, t1.venue, t1.extra["ward"], t1.extra["room"],
+            t2.team_name, t2.organisation, t2.members, cohort.programme.get("cohort"))
+
+
+KEEP_IT = ("format the column as Text and type it again, or type it starting with an "
+           "apostrophe (')")
+
+
+def too_long(shown: str, held: str) -> str:
+    return (f"is a number too long for Excel's General format, so the cell shows {shown}: "
+            f'docgen read the number it holds, "{held}"; if it is a phone number or an ID, '
+            f"check it (a leading 0 is lost once it is a number), and to keep it as typed, "
+            f"{KEEP_IT}")
+
+
+def rounded(shown: str, held: str) -> str:
+    return (f'is a number that Excel\'s General format shows rounded, as "{shown}", though '
+            f"the cell holds {held}: docgen read what Excel shows; to keep every digit, type "
+            "it as text, starting with an apostrophe (')")
+
+
+FIFTEEN = ('is a number of 19 digits, but a spreadsheet keeps only 15: the digits after the '
+           f'15th read as 0 ("1234567890123460000"), whatever was typed; to keep every digit, '
+           f"{KEEP_IT}")
+
+
+GENERAL = (("0.3", "447712345678", "1234567890123460000", "12345678901", "0.333333333",
+            "0.00001", "1234.5", ("447712345678",), "3.141592654"), [
+    ("Programme", 3, "Value", rounded("3.141592654", "3.14159265358979")),
+    ("Teams", 2, "Organisation", too_long("4.47712E+11", "447712345678")),
+    ("Teams", 2, "Venue", FIFTEEN),
+    ("Teams", 2, "room", rounded("0.333333333", "0.333333333333333")),
+    ("Teams", 3, "Team name", too_long("1E-05", "0.00001")),
+    ("Teams", 3, "Team members", too_long("4.47712E+11", "447712345678"))])
+
+
+def test_a_number_of_no_format_reads_as_excel_shows_it_or_is_named(tmp_path: Path) -> None:
+    """0.1+0.2 is stored as 0.30000000000000004 and shown as 0.3; a phone number of 12
+    digits shows as 4.47712E+11, so its digits are read and it is named; 19 digits are
+    stored as 15; a third shows as 0.333333333."""
+    cohort, notes = read(general(tmp_path / "cohort.xlsx"))
+    assert (general_read(cohort), notes) == GENERAL
+
+
+@needs_soffice
+def test_an_xls_reads_numbers_of_no_format_as_the_xlsx_does(tmp_path: Path) -> None:
+    xls, notes = read(converted(general(tmp_path / "cohort.xlsx"), "xls"))
+    assert (general_read(xls), notes) == GENERAL
+
+
+@needs_soffice
+def test_an_ods_reads_numbers_as_libreoffice_shows_them(tmp_path: Path) -> None:
+    """LibreOffice shows a number of no format with its 15 digits, never rounded to 11: the
+    text its file holds is read, and only the digits past the 15th are named."""
+    cohort, notes = read(converted(general(tmp_path / "cohort.xlsx"), "ods"))
+    assert general_read(cohort) == (
+        "0.3", "447712345678", "1234567890123460000", "12345678901", "0.333333333333333",
+        "0.00001", "1234.5", ("447712345678",), "3.14159265358979")
+    assert notes == [("Teams", 2, "Venue", FIFTEEN)]

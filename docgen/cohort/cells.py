@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from docgen.errors import DocgenError, Problem
+from docgen.values import general_number, typed_number
 
 # A sheet may span at most this many cells whatever it holds: every sheet within A:Z and
 # 40,000 rows passes, which lets the .xlsx scan skip the exact count for ordinary sheets.
@@ -123,11 +124,11 @@ class ShownFloat(ShownNumber, float):
 def shown_number(value: int | float, number_format: str, text: str | None
                  ) -> int | float:
     """Return ``value`` as a :class:`ShownNumber` shown as ``text`` (given by the file) or as
-    its format shows it; ``value`` itself when it is shown as docgen writes it anyway."""
+    its format shows it; ``value`` itself when it is shown as Excel's General format shows it
+    (how docgen reads a number of no format, see :func:`docgen.cohort.rows.number_read`)."""
     shown = text if text is not None else number_shown(value, number_format)
-    plain = str(value)
-    if shown is not None and shown.strip() == plain:
-        return value
+    if shown is not None and shown.strip() == general_number(value):
+        return value  # shown as General shows it: read so anyway
     number: ShownNumber = (ShownInt if type(value) is int else ShownFloat)(value)
     number.shown, number.format = shown, number_format
     return number  # type: ignore[return-value]
@@ -190,7 +191,10 @@ def number_shown(value: int | float, number_format: str) -> str | None:
     if parts is None or value < 0 or (type(value) is not int and not (
             isinstance(value, float) and value.is_integer())):
         return None
-    digits = str(int(value)).zfill(sum(p for p in parts if type(p) is int))
+    digits = typed_number(value)  # the 15 digits a spreadsheet keeps, the rest 0
+    if not digits.isdigit():
+        return None  # beyond 1E+20
+    digits = digits.zfill(sum(p for p in parts if type(p) is int))
     shown: list[str] = []
     first = next(i for i, p in enumerate(parts) if type(p) is int)
     for i in range(len(parts) - 1, -1, -1):  # placeholders fill from the right ...

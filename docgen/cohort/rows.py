@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import MISSING, fields
 from typing import TypeVar
@@ -28,11 +29,14 @@ from docgen.errors import Problem
 from docgen.models import Programme
 from docgen.schema import Column, Kind
 from docgen.values import (
+    EXCEL_DIGITS,
     clean_text,
     day_month,
     format_date,
     format_time,
+    general_number,
     is_blank,
+    lost_digits,
     names_read_as,
     parse_date,
     parse_int,
@@ -40,6 +44,7 @@ from docgen.values import (
     parse_time,
     parse_yes_no,
     time_in_date,
+    typed_number,
 )
 
 T = TypeVar("T")
@@ -61,8 +66,8 @@ def display(value: object) -> str:
         return clean_text(value)
     if type(value) is bool:
         return "TRUE" if value else "FALSE"
-    if isinstance(value, ShownNumber) and value.shown is not None:
-        return clean_text(value.shown)  # a number as its format shows it: 1 as 001
+    if isinstance(value, int | float):  # as its format shows it: 1 as 001, 0.1+0.2 as 0.3
+        return number_read(value)[0]
     if isinstance(value, dt.datetime):
         return format_date(value.date()) if value.time() == dt.time() else (
             f"{format_date(value.date())} {format_time(value.time())}")
@@ -159,16 +164,59 @@ def cell_note(kind: Kind, cell: object) -> str | None:
 
 
 def format_note(cell: object) -> str | None:
-    """Return a warning for a number its cell's format shows otherwise than docgen reads it,
-    where docgen cannot be certain what is shown (1234.5 as 1,234.50, 0.25 as 25%); else None.
-    """
-    if not isinstance(cell, ShownNumber) or cell.shown is not None:
+    """Return a warning for a number in a text column that docgen reads otherwise than the
+    spreadsheet shows it, or that lost digits typed (see :func:`number_read`); else None."""
+    if not isinstance(cell, int | float) or type(cell) is bool:
         return None
-    shown = (f'its number format "{cell.format}"' if cell.format else
-             "one of its own number formats (currency or accounting)")
-    return (f"is a number that Excel shows by {shown}, otherwise than docgen reads it "
-            f'("{clean_text(cell)}"): to keep what Excel shows, type it as text, starting '
-            "with an apostrophe (')")
+    return number_read(cell)[1]
+
+
+_SCIENTIFIC = re.compile(r"-?[0-9](?:\.[0-9]+)?E[-+][0-9]+", re.IGNORECASE)
+_KEEP_IT = ("format the column as Text and type it again, or type it starting with an "
+            "apostrophe (')")
+
+
+def number_read(cell: int | float) -> tuple[str, str | None]:
+    """Return the text a number reads as in a text column, and a warning where that is not
+    what the spreadsheet shows, or not what was typed; None for most numbers.
+
+    - a number of no format reads as Excel's General format shows it (0.1+0.2, stored as
+      0.30000000000000004, as 0.3), and one in a format docgen knows as shown (1 as 001);
+    - one shown in scientific notation (4.47712E+11: General with a whole part of more than
+      11 digits) reads as the digits the cell holds, 447712345678, and is warned of: it is
+      likely a phone number or an ID, which Excel keeps only as typed as text;
+    - a whole number of more than 15 digits is warned of: the spreadsheet kept 15 of them;
+    - one General shows rounded (3.14159265358979 as 3.141592654) reads as shown, warned of;
+    - one in a format docgen cannot be certain of (1,234.50, 25%) reads as the number, warned.
+    """
+    typed = typed_number(cell)
+    if isinstance(cell, ShownNumber):
+        if cell.shown is None:
+            shown = (f'its number format "{cell.format}"' if cell.format else
+                     "one of its own number formats (currency, accounting, or another "
+                     "language's)")
+            return typed, (f"is a number that Excel shows by {shown}, otherwise than docgen "
+                           f'reads it ("{typed}"): to keep what Excel shows, type it as text, '
+                           "starting with an apostrophe (')")
+        shown = clean_text(cell.shown)
+    else:
+        shown = general_number(cell)
+    scientific = _SCIENTIFIC.fullmatch(shown) is not None
+    read = typed if scientific else shown
+    if lost := lost_digits(cell):
+        return read, (f"is a number of {lost + EXCEL_DIGITS} digits, but a spreadsheet keeps "
+                      f"only {EXCEL_DIGITS}: the digits after the {EXCEL_DIGITS}th read as 0 "
+                      f'("{typed}"), whatever was typed; to keep every digit, {_KEEP_IT}')
+    if shown == typed or not (scientific or type(cell) in (int, float)):
+        return read, None  # as typed; or as its format shows it (001, 1,234.50 in an .ods)
+    if scientific:
+        return read, (f"is a number too long for Excel's General format, so the cell shows "
+                      f'{shown}: docgen read the number it holds, "{typed}"; if it is a phone '
+                      "number or an ID, check it (a leading 0 is lost once it is a number), "
+                      f"and to keep it as typed, {_KEEP_IT}")
+    return read, (f'is a number that Excel\'s General format shows rounded, as "{shown}", '
+                  f"though the cell holds {typed}: docgen read what Excel shows; to keep "
+                  "every digit, type it as text, starting with an apostrophe (')")
 
 
 def date_text_note(cell: str) -> str | None:
