@@ -219,6 +219,39 @@ def number_read(cell: int | float) -> tuple[str, str | None]:
                   "every digit, type it as text, starting with an apostrophe (')")
 
 
+# What Excel saves in a CSV file for a number too long for its column (as the cell shows it,
+# in scientific notation) and for a date or number too wide for it (#####)
+_SAVED_AS_SHOWN = re.compile(r"\s*[-+]?[0-9](?:\.[0-9]+)?E[-+]?[0-9]+\s*|\s*#+\s*",
+                             re.IGNORECASE)
+_SAVE_AGAIN = ("in Excel, widen the column or format it as Text, and save the CSV file again; "
+               "or give docgen the workbook (.xlsx) instead")
+
+
+def csv_note(cell: str) -> str | None:
+    """Return a warning for a CSV cell of a text column holding what Excel saves for a value
+    its column was too narrow to show (4.47712E+11, #####): the value was lost before docgen
+    read the file; else None."""
+    last = cell[-1:]
+    if not (last == "#" or "E" in cell or "e" in cell) or not _SAVED_AS_SHOWN.fullmatch(cell):
+        return None
+    if last == "#" or cell.rstrip().endswith("#"):
+        return (f'reads "{cell.strip()}", which Excel shows for a date or number too wide for '
+                "its column, and saves so in a CSV file: the value is lost; " + _SAVE_AGAIN)
+    return (f'reads "{cell.strip()}", a number in scientific notation, as Excel shows a number '
+            "too long for its column and saves it so in a CSV file: its digits (a phone number's, "
+            "an ID's) were lost before docgen read the file; " + _SAVE_AGAIN)
+
+
+def csv_date_problem(cell: str) -> str | None:
+    """Return the problem of a CSV date or time cell holding #####, which Excel saves for a
+    date too wide for its column; else None."""
+    if not cell.rstrip().endswith("#") or not _SAVED_AS_SHOWN.fullmatch(cell):
+        return None
+    return (f'"{cell.strip()}" is what Excel shows for a date or time too wide for its column, '
+            "and saves so in a CSV file: the value is lost; in Excel, widen the column and "
+            "save the CSV file again, or give docgen the workbook (.xlsx) instead")
+
+
 def date_text_note(cell: str) -> str | None:
     """Return a warning for a date typed as text with a time of day ("02/03/2026 14:30"),
     which the date column does not keep, as :func:`cell_note` does for a date cell; else None.
@@ -487,6 +520,7 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
     count = 0
     read_as = _names_notes()
     order = DayOrder()
+    texts = (Kind.TEXT, Kind.NAMES, Kind.EMAIL) if table.csv else ()  # checked for csv_note
     for n, cells in table.rows:
         count += 1
         row = Row(table, n, cells, problems)
@@ -496,7 +530,9 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
             try:
                 values[attr] = read(cell)
             except ValueError as exc:
-                row.problem(key, str(exc))
+                lost = csv_date_problem(cell) if texts and type(cell) is str and kind in (
+                    Kind.DATE, Kind.TIME) else None
+                row.problem(key, lost or str(exc))
                 values[attr] = blank
                 if kind is Kind.DATE and type(cell) is str:
                     order.failed(key, n, cell)
@@ -507,6 +543,8 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                 elif kind is Kind.DATE:
                     note = date_text_note(cell)
                     order.read(key, n, cell, values[attr])
+                elif kind in texts:
+                    note = csv_note(cell)
                 if note:
                     row.warning(key, note)
                 elif kind is Kind.NAMES and cell and (notes := read_as(cell)):
@@ -516,7 +554,10 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                 check(values, row)
         for key in extra_keys:  # text for templates: warned of as a text column's cells are
             cell = cells[key]
-            if type(cell) is not str and cell is not None and (note := format_note(cell)):
+            if type(cell) is str:
+                if texts and (note := csv_note(cell)):
+                    row.warning(key, note)
+            elif cell is not None and (note := format_note(cell)):
                 row.warning(key, note)
         if row.warnings:
             row.done()
