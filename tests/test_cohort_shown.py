@@ -21,6 +21,7 @@ import pytest
 from conftest import small_rows
 
 from docgen.cohort import read_cohort, xlsx
+from docgen.cohort.cells import shown_format
 from docgen.cohort.starter import write_cohort_workbook
 from docgen.cohort.xlsx import XlsxPackage
 
@@ -297,3 +298,103 @@ def test_an_ods_reads_numbers_as_libreoffice_shows_them(tmp_path: Path) -> None:
         "0.3", "447712345678", "1234567890123460000", "12345678901", "0.333333333333333",
         "0.00001", "1234.5", ("447712345678",), "3.14159265358979")
     assert notes == [("Teams", 2, "Venue", FIFTEEN)]
+
+
+# --- a workbook as its XML is -----------------------------------------------------------------
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def write_xlsx(path: Path, sheets: dict[str, str], styles: str = "") -> Path:
+    """Write an .xlsx of ``sheets``, each the XML inside its ``sheetData``, and a styles part
+    of ``styles`` (what ``styleSheet`` holds), as a generator may write it."""
+    related = "".join(f'<Relationship Id="rId{i}" Type="{RELS}/worksheet" '
+                      f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))
+    if styles:
+        related += f'<Relationship Id="rIdS" Type="{RELS}/styles" Target="styles.xml"/>'
+    listed = "".join(f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>'
+                     for i, name in enumerate(sheets, start=1))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("_rels/.rels", f'<Relationships xmlns="{PACKAGE}"><Relationship Id="rId1" '
+                    f'Type="{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        zf.writestr("xl/_rels/workbook.xml.rels",
+                    f'<Relationships xmlns="{PACKAGE}">{related}</Relationships>')
+        zf.writestr("xl/workbook.xml", f'<workbook xmlns="{MAIN}" xmlns:r="{RELS}"><sheets>'
+                    f"{listed}</sheets></workbook>")
+        for i, data in enumerate(sheets.values(), start=1):
+            zf.writestr(f"xl/worksheets/sheet{i}.xml",
+                        f'<worksheet xmlns="{MAIN}"><sheetData>{data}</sheetData></worksheet>')
+        if styles:
+            zf.writestr("xl/styles.xml", f'<styleSheet xmlns="{MAIN}">{styles}</styleSheet>')
+    return path
+
+
+def text(ref: str | None, value: str) -> str:
+    at = f' r="{ref}"' if ref else ""
+    return f'<c{at} t="inlineStr"><is><t>{value}</t></is></c>'
+
+
+def number(ref: str | None, value: str, style: int = 0) -> str:
+    at = f' r="{ref}"' if ref else ""
+    return f'<c{at} s="{style}"><v>{value}</v></c>'
+
+
+def row(n: int | None, *cells: str) -> str:
+    at = f' r="{n}"' if n else ""
+    return f"<row{at}>{''.join(cells)}</row>"
+
+
+TEAMS = ("Team ID", "Team name", "Organisation", "Venue", "Coach", "Team members")
+SESSIONS = row(1, text("A1", "Team ID"), text("B1", "Date"))
+
+
+def test_a_number_formatted_0_shows_every_digit_and_rounds_any_other(tmp_path: Path) -> None:
+    """Built-in format 1 and a format of code 0 show 447712345678 in full (General would show
+    4.47712E+11) and 1234.5 as 1235; a number in a Thai date format, which calamine does not
+    read as a date, is named."""
+    styles = ('<numFmts count="1"><numFmt numFmtId="164" formatCode="0"/></numFmts>'
+              '<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="1"/><xf numFmtId="164"/>'
+              '<xf numFmtId="75"/></cellXfs>')
+    header = row(1, *(text(f"{c}1", h) for c, h in zip("ABCDEF", TEAMS, strict=True)))
+    teams = [row(n, text(f"A{n}", f"T{n}"), number(f"B{n}", name, style),
+                 number(f"C{n}", "447712345678", style), number(f"D{n}", venue, style),
+                 text(f"E{n}", "Jo"), text(f"F{n}", "Ann"))
+             for n, style, name, venue in ((2, 1, "1234.5", "1.2345678901234568E+18"),
+                                           (3, 2, "12", "0.5"), (4, 3, "46000", "2"))]
+    path = write_xlsx(tmp_path / "cohort.xlsx", {"Teams": header + "".join(teams),
+                                                 "Sessions": SESSIONS}, styles)
+    cohort, notes = read(path)
+    assert [(t.team_name, t.organisation, t.venue) for t in cohort.teams] == [
+        ("1234.5", "447712345678", "1234567890123460000"), ("12", "447712345678", "0.5"),
+        ("46000", "447712345678", "2")]
+
+    def shown_by(format_shown: str, read_as: str) -> str:
+        return (f"is a number that Excel shows by {format_shown}, otherwise than docgen reads it "
+                f'("{read_as}"): {TYPE_IT}')
+
+    thai = "one of its own number formats (currency, accounting, or another language's)"
+    assert notes == [("Teams", 2, "Team name", shown_by('its number format "0"', "1234.5")),
+                     ("Teams", 2, "Venue", FIFTEEN),
+                     ("Teams", 3, "Venue", shown_by('its number format "0"', "0.5")),
+                     ("Teams", 4, "Team name", shown_by(thai, "46000")),
+                     ("Teams", 4, "Organisation", shown_by(thai, "447712345678")),
+                     ("Teams", 4, "Venue", shown_by(thai, "2"))]
+
+
+def test_the_built_in_formats_read_as_dates_are_calamines(tmp_path: Path) -> None:
+    """A built-in format docgen takes for a date must be one calamine reads as a date: a
+    number in any other is a number, shown otherwise than General or not."""
+    from python_calamine import CalamineWorkbook
+
+    ids = range(164)
+    styles = (f'<cellXfs count="{len(ids)}">'
+              + "".join(f'<xf numFmtId="{i}"/>' for i in ids) + "</cellXfs>")
+    path = write_xlsx(tmp_path / "ids.xlsx", {"S": "".join(
+        row(i + 1, number(f"A{i + 1}", "46000.5", i)) for i in ids)}, styles)
+    book = CalamineWorkbook.from_path(str(path))
+    dates = {i for i, (value,) in enumerate(book.get_sheet_by_name("S").to_python())
+             if not isinstance(value, float)}
+    book.close()
+    assert {i for i in ids if shown_format(i, None) is None} == dates | {0, 49}

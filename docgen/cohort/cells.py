@@ -134,15 +134,19 @@ def shown_number(value: int | float, number_format: str, text: str | None
     return number  # type: ignore[return-value]
 
 
-# Excel's built-in number formats that are neither General, 0, @ nor a date or time (those
-# calamine reads as dates). Currency and accounting formats (5-8, 41-44) depend on the
-# computer's settings: an .xlsx does not hold their code.
-_BUILT_IN = {2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00",
-             12: "# ?/?", 13: "# ??/??", 37: "#,##0 ;(#,##0)", 38: "#,##0 ;[Red](#,##0)",
-             39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)", 48: "##0.0E+0"}
-_BUILT_IN_DATES = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59),
-                             *range(71, 82)])
-_PLAIN = frozenset({"general", "0", "@"})
+# Excel's built-in number formats that are neither General, @ nor a date or time (those
+# calamine reads as dates). 0 shows a whole number's every digit, where General shows
+# 447712345678 as 4.47712E+11, and rounds any other (1234.5 as 1235). Currency and accounting
+# formats (5-8, 41-44) depend on the computer's settings, and others on its language (Thai
+# 59-81): an .xlsx does not hold their code.
+_BUILT_IN = {1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
+             11: "0.00E+00", 12: "# ?/?", 13: "# ??/??", 37: "#,##0 ;(#,##0)",
+             38: "#,##0 ;[Red](#,##0)", 39: "#,##0.00;(#,##0.00)",
+             40: "#,##0.00;[Red](#,##0.00)", 48: "##0.0E+0"}
+# The built-in date and time formats calamine reads as dates (python-calamine 0.9; a test
+# checks them): a number in another one (the Thai dates, 71-81) is a number, named
+_BUILT_IN_DATES = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
+_PLAIN = frozenset({"general", "@"})
 _NOT_SHOWN = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # text, colours, spacing
 _DATE_PARTS = re.compile(r"[dmyhs]", re.IGNORECASE)
 
@@ -150,12 +154,12 @@ _DATE_PARTS = re.compile(r"[dmyhs]", re.IGNORECASE)
 def shown_format(number: int, code: str | None) -> str | None:
     """Return the number format ``number`` (its ``code``, if the file holds it) if it shows a
     number otherwise than General does: the code, or "" for a built-in one whose code is not
-    known. None for General, 0 and @ (Text), and for a date or time format (calamine reads
-    such a cell as a date)."""
+    known. None for General and @ (Text, which shows a number as General does), and for a
+    date or time format (calamine reads such a cell as a date)."""
     if code is None:
         code = _BUILT_IN.get(number)
         if code is None:
-            return None if number in (0, 1, 49) or number in _BUILT_IN_DATES else ""
+            return None if number in (0, 49) or number in _BUILT_IN_DATES else ""
     if code.strip().lower() in _PLAIN or _DATE_PARTS.search(_NOT_SHOWN.sub("", code)):
         return None
     return code
