@@ -398,3 +398,77 @@ def test_the_built_in_formats_read_as_dates_are_calamines(tmp_path: Path) -> Non
              if not isinstance(value, float)}
     book.close()
     assert {i for i in ids if shown_format(i, None) is None} == dates | {0, 49}
+
+
+# --- cells without a reference, rows out of order ----------------------------------------------
+
+PADDED = ('<numFmts count="1"><numFmt numFmtId="164" formatCode="000"/></numFmts>'
+          '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs>')
+HEADER = row(1, *(text(f"{c}1", h) for c, h in zip("ABCDEF", TEAMS, strict=True)))
+
+
+def team(n: int, name: str, *, refs: bool = True, spelt: str = "") -> str:
+    """A row of the Teams sheet: Team ID Tn, a Team name cell (a number formatted 000, or an
+    error where ``name`` is #N/A), then Organisation, Venue, Coach and Team members; with
+    ``refs``, each cell says where it is; ``spelt`` puts attributes before the row's r."""
+    def at(column: str) -> str | None:
+        return f"{column}{n}" if refs else None
+
+    where = f' r="B{n}"' if refs else ""
+    named = (f'<c{where} t="e"><v>{name}</v></c>' if name.startswith("#") else
+             number(at("B"), name, 1))
+    cells = (text(at("A"), f"T{n}"), named, text(at("C"), f"Org {n}"), text(at("D"), "Room"),
+             text(at("E"), "Jo"), text(at("F"), "Ann"))
+    if spelt:
+        return f'<row {spelt} r="{n}">{"".join(cells)}</row>'
+    return row(n if refs else None, *cells)
+
+
+def teams_read(path: Path) -> tuple[list[tuple[object, ...]], Notes]:
+    cohort, notes = read(path)
+    return [(t.row, t.team_id, t.team_name, t.organisation) for t in cohort.teams], notes
+
+
+def test_cells_without_a_reference_are_placed_as_calamine_places_them(tmp_path: Path) -> None:
+    """A generator may leave out a cell's r (the standard allows it): each cell is then the
+    one after the cell before it, and its number format and its error are its own, as
+    calamine reads its value; before, the number read as 1 and the error as blank."""
+    mixed = ('<row r="4">' + text("A4", "T4") + number(None, "4", 1)
+             + text("C4", "Org 4") + text(None, "Room") + text(None, "Jo")
+             + text(None, "Ann") + "</row>")  # B4 after A4, D4 after C4
+    path = write_xlsx(tmp_path / "cohort.xlsx", {
+        "Teams": HEADER + team(2, "1", refs=False) + team(3, "#N/A", refs=False) + mixed,
+        "Sessions": SESSIONS}, PADDED)
+    assert teams_read(path) == ([(2, "T2", "001", "Org 2"), (4, "T4", "004", "Org 4")], [
+        ("Teams", 3, "Team name", "the cell shows the error #N/A (its formula failed): "
+                                  "correct the formula or type the value")])
+
+
+@pytest.mark.parametrize("spelt", ["", 'spans="1:6"'])
+def test_rows_out_of_order_read_each_its_own_cells(tmp_path: Path, monkeypatch,
+                                                    spelt: str) -> None:
+    """Rows written out of order (row 3 before row 2) are read in order, each number shown
+    as its own format shows it, whole or in chunks; before, row 2's number read as 2."""
+    rows = "".join(team(n, str(n), spelt=spelt) for n in (3, 2, 5, 4))
+    path = write_xlsx(tmp_path / "cohort.xlsx", {"Teams": HEADER + rows,
+                                                 "Sessions": SESSIONS}, PADDED)
+    expected = ([(n, f"T{n}", f"00{n}", f"Org {n}") for n in (2, 3, 4, 5)], [])
+    assert teams_read(path) == expected
+    monkeypatch.setattr(xlsx, "LARGE_SHEET", 0)
+    monkeypatch.setattr(xlsx, "CHUNK_BYTES", 300)  # a row or two a chunk
+    monkeypatch.setattr(xlsx, "STRINGS_TIMES", 0)
+    assert teams_read(path) == expected
+
+
+def test_a_cell_written_twice_is_refused_naming_it(tmp_path: Path) -> None:
+    """calamine keeps the last of two cells at one place: the first team would vanish."""
+    twice = team(2, "2") + team(3, "3") + team(2, "7").replace("T2", "T9")
+    path = write_xlsx(tmp_path / "cohort.xlsx", {"Teams": HEADER + twice,
+                                                 "Sessions": SESSIONS}, PADDED)
+    cohort, notes = read(path)
+    assert list(cohort.teams) == []
+    assert notes == [("Teams", None, None,
+                      "the sheet's file holds cell A2 twice (the program that wrote the workbook "
+                      "wrote its rows or cells out of order), and only one of its values would "
+                      "be read: open the workbook in Excel or LibreOffice, check that row, and "
+                      "save it")]

@@ -57,6 +57,9 @@ class Extent:
     cells: int = 0  # cells the file holds (repeated ones once)
     bottom: tuple[int, int] = (-1, -1)  # the cell with the highest row
     right: tuple[int, int] = (-1, -1)  # the cell with the highest column
+    # an .xlsx sheet's cells written without a reference, or not in order of row and column
+    # (as a program may write them): placed by their position, see docgen.cohort.xlsx
+    unplaced: bool = False
 
     def add(self, row: int, column: int, last_row: int | None = None,
             last_column: int | None = None) -> None:

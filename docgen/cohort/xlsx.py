@@ -30,6 +30,7 @@ from docgen.cohort.cells import (
     SheetScan,
     Shown,
     Uncalculated,
+    cell_name,
     check_extent,
     column_index,
     shown_format,
@@ -103,6 +104,7 @@ class XlsxPackage:
         self._tables = any(n.startswith("xl/tables/") for n in self._zf.NameToInfo)
         self.large_sheet = LARGE_SHEET
         self._formats: dict[bytes, str] | None = None  # read when a sheet is first scanned
+        self._unplaced: set[str] = set()  # sheets whose cells are placed by position
 
     def scan(self, name: str) -> SheetScan:
         """Return the sheet's failed cells, totals rows and (when not small) its extent.
@@ -114,16 +116,21 @@ class XlsxPackage:
             raise DocgenError(Problem("the sheet's part is missing from the workbook: open it "
                                       "in Excel or LibreOffice and save it again",
                                       file=str(self.path), sheet=name))
-        small, flagged = True, part in self._flagged
+        small, flagged, last_row = True, part in self._flagged, 0
         errors: dict[int, list[tuple[int, CellError]]] = {}
         for n, piece in enumerate(self._pieces(part)):
             small = small and _small(piece, first=not n)
+            if small and last_row >= 0:
+                last_row = _rows_in_order(piece, last_row)
             if flagged:
                 for row, cells in formula_cells(piece).items():
                     errors.setdefault(row, []).extend(cells)
             elif not small:
-                break  # the cells are counted from the start below
-        scan = SheetScan(extent=None if small else count_cells(self._pieces(part)))
+                break  # the cells are counted, and their order checked, from the start below
+        # a small sheet whose rows were not plainly in order is counted too: its cells' order
+        # is checked there, however they are written
+        scan = SheetScan(extent=None if small and last_row >= 0 else
+                         count_cells(self._pieces(part)))
         check_extent(scan.extent, str(self.path), name)
         scan.errors = errors
         if self._tables:
@@ -131,7 +138,16 @@ class XlsxPackage:
         if self._formats is None:
             self._formats = _number_formats(self._zf, self._book.relations.get("styles"),
                                             self.path, self._limits)
-        if self._formats:  # most workbooks have none: nothing to stream
+        if scan.extent is not None and scan.extent.unplaced:
+            # cells without a reference, or out of order: calamine places each by its
+            # position, and so must the failed and formatted cells be; the sheet is read
+            # whole, since a chunk of its rows would not say where they are
+            self._unplaced.add(name)
+            scan.errors, shown = _placed_cells(self._pieces(part), self._formats,
+                                               flagged, str(self.path), name)
+            if self._formats:
+                scan.shown = shown
+        elif self._formats:  # most workbooks have none: nothing to stream
             scan.shown = _Formatted(self, part, self._formats)
         return scan
 
@@ -153,7 +169,8 @@ class XlsxPackage:
         """Tell whether the sheet ``name`` is read in chunks (see :meth:`chunks`)."""
         part = self._parts.get(name)
         info = self._zf.NameToInfo.get(part) if part else None
-        return info is not None and info.file_size > self.large_sheet
+        return (info is not None and info.file_size > self.large_sheet
+                and name not in self._unplaced)
 
     def chunks(self, name: str) -> Iterator[io.BytesIO]:
         """Yield the sheet ``name`` as workbooks of one sheet each, holding its rows in turn.
@@ -204,7 +221,8 @@ class _Formatted:
     they are iterated (memory stays a piece of the sheet, however many).
 
     They come in the file's order, which is the rows' order in every workbook Excel,
-    LibreOffice or a library writes; a cell without a reference (``r``) is left as read.
+    LibreOffice or a library writes; a sheet whose cells are not in that order, or written
+    without a reference (``r``), has its cells placed instead (:func:`_placed_cells`).
     """
 
     def __init__(self, package: XlsxPackage, part: str, formats: dict[bytes, str]) -> None:
@@ -316,6 +334,62 @@ def count_cells(pieces: Iterable[bytes]) -> Extent:
     """
     found = Extent()
     row, column = -1, -1
+    unplaced = False  # a cell without a reference, or before or at the one before it
+    for data in pieces:
+        for m in _TAG.finditer(data):
+            kind, attrs, closed = m.groups()
+            if kind == b"row":
+                ref = _ROW_REF.search(attrs)
+                last, row = row, int(ref.group(1)) - 1 if ref else row + 1
+                unplaced = unplaced or row <= last
+                column = -1
+                continue
+            ref = _CELL_REF.search(attrs)
+            if ref:
+                last, last_column = row, column
+                row = int(ref.group(2)) - 1
+                column = _column(ref.group(1))
+                unplaced = unplaced or row < last or (row == last and column <= last_column)
+            else:
+                column += 1
+                unplaced = True
+            if not closed and not data.startswith(b"</", m.end()):  # an empty cell: not read
+                found.add(max(row, 0), column)
+    found.unplaced = unplaced
+    return found
+
+
+_ROW_START = re.compile(rb'<row r="([0-9]{1,9})"')
+
+
+def _rows_in_order(data: bytes, last: int) -> int:
+    """Return the number of the last row of a sheet's piece, its rows being after ``last``
+    and in order, each written ``<row r="N"`` (as Excel and every library write them); -1 if
+    they are not, or are written otherwise (without ``r``: :func:`count_cells` then tells)."""
+    rows = [int(n) for n in _ROW_START.findall(data)]
+    if len(rows) != data.count(b"<row"):
+        return -1
+    if not rows:
+        return last
+    if rows[0] <= last or rows != sorted(set(rows)):
+        return -1
+    return rows[-1]
+
+
+def _placed_cells(pieces: Iterable[bytes], formats: dict[bytes, str] | None, flagged: bool,
+                  file: str, sheet: str) -> tuple[dict[int, list[tuple[int, CellError]]],
+                                                  list[Shown]]:
+    """Return the failed cells and the numbers shown otherwise than read (in row order) of a
+    sheet whose cells are written without a reference or out of order, each cell placed as
+    calamine places it (see :func:`count_cells`).
+
+    Raises :class:`DocgenError` naming a cell the file holds twice: calamine would read only
+    one of its values.
+    """
+    errors: dict[int, list[tuple[int, CellError]]] = {}
+    shown: list[Shown] = []
+    seen: dict[int, set[int]] = {}
+    row, column = -1, -1
     for data in pieces:
         for m in _TAG.finditer(data):
             kind, attrs, closed = m.groups()
@@ -326,13 +400,31 @@ def count_cells(pieces: Iterable[bytes]) -> Extent:
                 continue
             ref = _CELL_REF.search(attrs)
             if ref:
-                row = int(ref.group(2)) - 1
-                column = _column(ref.group(1))
+                row, column = int(ref.group(2)) - 1, _column(ref.group(1))
             else:
                 column += 1
-            if not closed and not data.startswith(b"</", m.end()):  # an empty cell: not read
-                found.add(max(row, 0), column)
-    return found
+            if closed or data.startswith(b"</", m.end()):
+                continue  # an empty cell: nothing is read from it
+            place = max(row, 0)
+            columns = seen.setdefault(place, set())
+            if column in columns:
+                raise DocgenError(Problem(
+                    f"the sheet's file holds cell {cell_name(place, column)} twice (the "
+                    "program that wrote the workbook wrote its rows or cells out of order), "
+                    "and only one of its values would be read: open the workbook in Excel or "
+                    "LibreOffice, check that row, and save it", file=file, sheet=sheet))
+            columns.add(column)
+            cell = data[m.start():data.find(b"</c>", m.end()) + 4]
+            if flagged and (error := _cell_error(cell)) is not None:
+                errors.setdefault(place + 1, []).append((column, error))
+            if formats:
+                style = _STYLE.search(attrs)
+                kind_of = _TYPE.search(attrs)
+                code = formats.get(style.group(1) if style else b"0")
+                if code is not None and (kind_of is None or kind_of.group(1) == b"n"):
+                    shown.append((place + 1, column, code, None))
+    shown.sort(key=lambda c: c[:2])
+    return errors, shown
 
 
 def _column(letters: bytes) -> int:
@@ -456,21 +548,26 @@ def formula_cells(data: bytes) -> dict[int, list[tuple[int, CellError]]]:
             continue
         done = end
         cell = data[start:end]
-        head = cell[:cell.find(b">") + 1]
-        ref, kind = _REF.search(head), _TYPE.search(head)
-        value = _VALUE.search(cell)
+        ref = _REF.search(cell[:cell.find(b">") + 1])
         if ref is None:
-            continue
-        if kind is not None and kind.group(1) == b"e":
-            if value is None:
-                continue
-            error: CellError = CellError(value.group(1).decode("utf-8", "replace"))
-        elif (value is None or not value.group(1)) and (kind is None or kind.group(1) != b"str"
-                                                          ) and _FORMULA_START.search(cell):
-            formula = _FORMULA.search(cell)
-            text = html.unescape(formula.group(1).decode("utf-8", "replace")) if formula else ""
-            error = Uncalculated(f"={text}" if text else "a shared formula")
-        else:
-            continue
-        found.setdefault(int(ref.group(2)), []).append((_column(ref.group(1)), error))
+            continue  # placed by its position instead (see _placed_cells)
+        error = _cell_error(cell)
+        if error is not None:
+            found.setdefault(int(ref.group(2)), []).append((_column(ref.group(1)), error))
     return found
+
+
+def _cell_error(cell: bytes) -> CellError | None:
+    """Return the error a cell's XML (``<c ...>`` to its end) shows, or its formula if it was
+    never calculated; None for a cell with a value to read."""
+    head = cell[:cell.find(b">") + 1]
+    kind = _TYPE.search(head)
+    value = _VALUE.search(cell)
+    if kind is not None and kind.group(1) == b"e":
+        return None if value is None else CellError(value.group(1).decode("utf-8", "replace"))
+    if (value is None or not value.group(1)) and (kind is None or kind.group(1) != b"str"
+                                                  ) and _FORMULA_START.search(cell):
+        formula = _FORMULA.search(cell)
+        text = html.unescape(formula.group(1).decode("utf-8", "replace")) if formula else ""
+        return Uncalculated(f"={text}" if text else "a shared formula")
+    return None
