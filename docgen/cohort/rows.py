@@ -223,6 +223,8 @@ def number_read(cell: int | float) -> tuple[str, str | None]:
 # in scientific notation) and for a date or number too wide for it (#####)
 _SAVED_AS_SHOWN = re.compile(r"\s*[-+]?[0-9](?:\.[0-9]+)?E[-+]?[0-9]+\s*|\s*#+\s*",
                              re.IGNORECASE)
+_LOST_START = frozenset("0123456789+- #")  # how such a cell starts and ends
+_LOST_END = tuple("0123456789#")
 _SAVE_AGAIN = ("in Excel, widen the column or format it as Text, and save the CSV file again; "
                "or give docgen the workbook (.xlsx) instead")
 
@@ -231,10 +233,10 @@ def csv_note(cell: str) -> str | None:
     """Return a warning for a CSV cell of a text column holding what Excel saves for a value
     its column was too narrow to show (4.47712E+11, #####): the value was lost before docgen
     read the file; else None."""
-    last = cell[-1:]
-    if not (last == "#" or "E" in cell or "e" in cell) or not _SAVED_AS_SHOWN.fullmatch(cell):
-        return None
-    if last == "#" or cell.rstrip().endswith("#"):
+    if not (cell[:1] in _LOST_START and cell.endswith(_LOST_END)) or (
+            not _SAVED_AS_SHOWN.fullmatch(cell)):
+        return None  # most cells: text, or a number as typed (T01, 12 High Street)
+    if cell.rstrip().endswith("#"):
         return (f'reads "{cell.strip()}", which Excel shows for a date or number too wide for '
                 "its column, and saves so in a CSV file: the value is lost; " + _SAVE_AGAIN)
     return (f'reads "{cell.strip()}", a number in scientific notation, as Excel shows a number '
@@ -513,24 +515,24 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
     for column in sheet.columns:
         read, blank = _reader(column, programme, shared)
         steps.append((column.key, column.field, read, blank,
-                      _check(column, rules.get(column.field)), column.kind))
+                      _check(column, rules.get(column.field)), column.kind,
+                      table.csv and column.kind in (Kind.TEXT, Kind.NAMES, Kind.EMAIL)))
     extra_keys = tuple(k for k in table.headers if k not in sheet.keys)
     in_order = operator.itemgetter(*(f.name for f in fields(model)))  # type: ignore[arg-type]
     out = Packed(model)
     count = 0
     read_as = _names_notes()
     order = DayOrder()
-    texts = (Kind.TEXT, Kind.NAMES, Kind.EMAIL) if table.csv else ()  # checked for csv_note
     for n, cells in table.rows:
         count += 1
         row = Row(table, n, cells, problems)
         values = unfilled.copy()
-        for key, attr, read, blank, check, kind in steps:
+        for key, attr, read, blank, check, kind, saved_as_shown in steps:
             cell = cells.get(key)
             try:
                 values[attr] = read(cell)
             except ValueError as exc:
-                lost = csv_date_problem(cell) if texts and type(cell) is str and kind in (
+                lost = csv_date_problem(cell) if table.csv and type(cell) is str and kind in (
                     Kind.DATE, Kind.TIME) else None
                 row.problem(key, lost or str(exc))
                 values[attr] = blank
@@ -543,8 +545,8 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                 elif kind is Kind.DATE:
                     note = date_text_note(cell)
                     order.read(key, n, cell, values[attr])
-                elif kind in texts:
-                    note = csv_note(cell)
+                elif saved_as_shown and cell[:1] in _LOST_START and cell.endswith(_LOST_END):
+                    note = csv_note(cell)  # only a cell as 4.47712E+11 or ##### may be one
                 if note:
                     row.warning(key, note)
                 elif kind is Kind.NAMES and cell and (notes := read_as(cell)):
@@ -555,7 +557,7 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
         for key in extra_keys:  # text for templates: warned of as a text column's cells are
             cell = cells[key]
             if type(cell) is str:
-                if texts and (note := csv_note(cell)):
+                if table.csv and (note := csv_note(cell)):
                     row.warning(key, note)
             elif cell is not None and (note := format_note(cell)):
                 row.warning(key, note)

@@ -359,21 +359,23 @@ def count_cells(pieces: Iterable[bytes]) -> Extent:
     return found
 
 
-_ROW_START = re.compile(rb'<row r="([0-9]{1,9})"')
+# A row's start tag: its number where it is written first (as Excel and every library write
+# it), else "" (a row without r, or written otherwise: count_cells then places its cells)
+_ROW_START = re.compile(rb'<row(?: r="([0-9]{1,9})"|[\s>/])')
 
 
 def _rows_in_order(data: bytes, last: int) -> int:
     """Return the number of the last row of a sheet's piece, its rows being after ``last``
-    and in order, each written ``<row r="N"`` (as Excel and every library write them); -1 if
-    they are not, or are written otherwise (without ``r``: :func:`count_cells` then tells)."""
-    rows = [int(n) for n in _ROW_START.findall(data)]
-    if len(rows) != data.count(b"<row"):
+    and in order, each written ``<row r="N"``; -1 if they are not, or are written otherwise.
+
+    One search of the piece (~1 ms a MB: ~10 ms for a cohort of 5,000 teams)."""
+    found = _ROW_START.findall(data)
+    if b"" in found:
         return -1
-    if not rows:
-        return last
-    if rows[0] <= last or rows != sorted(set(rows)):
+    rows = [*map(int, found)]
+    if rows and (rows[0] <= last or rows != sorted(set(rows))):
         return -1
-    return rows[-1]
+    return rows[-1] if rows else last
 
 
 def _placed_cells(pieces: Iterable[bytes], formats: dict[bytes, str] | None, flagged: bool,
