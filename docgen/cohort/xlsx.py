@@ -7,7 +7,9 @@ error, so only those are searched for failed cells. Each sheet docgen reads is t
 as a stream of pieces that each end after a row (memory stays a few MB however large the
 sheet), before calamine loads it: its extent (a regular expression finds any cell beyond A:Z
 or row 39,999; only then are the cells counted one by one, in a second pass), its failed
-formulas, and the totals rows of the Excel tables on it (``xl/tables/tableN.xml``).
+formulas, the totals rows of the Excel tables on it (``xl/tables/tableN.xml``), and whether
+its rows are in order: where they are not, or its cells are written without a reference, the
+failed and formatted cells are placed as calamine places the cells' values.
 """
 
 from __future__ import annotations
@@ -335,21 +337,24 @@ def count_cells(pieces: Iterable[bytes]) -> Extent:
     found = Extent()
     row, column = -1, -1
     unplaced = False  # a cell without a reference, or before or at the one before it
+    at = -1  # where the last cell was, as one number growing along rows and down the sheet
     for data in pieces:
         for m in _TAG.finditer(data):
             kind, attrs, closed = m.groups()
             if kind == b"row":
                 ref = _ROW_REF.search(attrs)
-                last, row = row, int(ref.group(1)) - 1 if ref else row + 1
-                unplaced = unplaced or row <= last
+                row = int(ref.group(1)) - 1 if ref else row + 1
+                if row << 20 <= at:
+                    unplaced = True
                 column = -1
                 continue
             ref = _CELL_REF.search(attrs)
             if ref:
-                last, last_column = row, column
                 row = int(ref.group(2)) - 1
                 column = _column(ref.group(1))
-                unplaced = unplaced or row < last or (row == last and column <= last_column)
+                if (row << 20) + column <= at:
+                    unplaced = True
+                at = (row << 20) + column
             else:
                 column += 1
                 unplaced = True
