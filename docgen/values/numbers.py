@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from docgen.values.text import _is_number, _norm, _shown
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 # A number standing on its own: not part of "1.2.3" or ".5"; a sign only at a word start.
 _NUMBER = re.compile(r"(?<![\d.])(?:(?<![a-z\d])[-+])?\d+(?:\.\d+)?", re.ASCII)
@@ -147,6 +150,8 @@ _PLAIN_INT = 10 ** GENERAL_WIDTH  # a whole number below this is shown as its di
 
 
 def _excel(value: float) -> Decimal:
+    from decimal import Decimal  # only for a number that is not a small whole one: ~2.5 ms
+
     return Decimal(f"{value:.{EXCEL_DIGITS}g}")
 
 
@@ -180,6 +185,8 @@ def general_number(value: int | float) -> str:
         return str(value)
     if not math.isfinite(value):
         return str(value)
+    from decimal import ROUND_HALF_UP, Decimal
+
     number = _excel(value)
     if not number:
         return "0"
