@@ -256,3 +256,52 @@ def test_dates_read_either_way_are_not_named_without_a_month_first_one(tmp_path:
     cohort, problems, warnings = read(folder)
     assert (problems, warnings) == ([], [])
     assert [s.date for s in cohort.sessions] == [dt.date(2026, 4, 3), dt.date(2026, 4, 13)]
+
+
+SAVE_AGAIN = ("in Excel, widen the column or format it as Text, and save the CSV file again; or "
+              "give docgen the workbook (.xlsx) instead")
+
+
+def test_what_excel_saved_for_a_value_its_column_was_too_narrow_for_is_named(
+        tmp_path: Path) -> None:
+    """Excel saves a CSV file's cells as its columns show them: a phone number or an ID in
+    General, in a narrow column, as 4.47712E+11, its digits gone; a date too wide as #####.
+    Text merely holding an E or a # is read as it is."""
+    teams = ("Team ID,Team name,Venue,Coach,Team members,Phone\r\n"
+             "T1,Ward 7,Room 1E,Jo,Ann,4.47712E+11\r\n"
+             "T2,1.23457E+18,#####,Jo,Ann,#3 ACME\r\n"
+             "1E+15,Ward 9,Room 3,Jo,Ann,07700 900123\r\n")
+    sessions = ("Team ID,Date,Start time,Date of next meeting\r\n"
+                "T1,########,14:00,03/04/2026\r\n"
+                "T1,02/03/2026,#####,\r\n"
+                "T1,02/03/2026,14:00,20/03/2026\r\n")
+    folder = folder_with(tmp_path, {"teams.csv": teams.encode(),
+                                    "sessions.csv": sessions.encode(),
+                                    "programme.csv": b"Setting,Value\r\nCohort,1.2E+01\r\n"})
+    cohort, problems, warnings = read(folder)
+    assert [(t.team_id, t.team_name, t.venue, t.extra["phone"]) for t in cohort.teams] == [
+        ("T1", "Ward 7", "Room 1E", "4.47712E+11"), ("T2", "1.23457E+18", "#####", "#3 ACME"),
+        ("1E+15", "Ward 9", "Room 3", "07700 900123")]
+    assert cohort.programme.get("cohort") == "1.2E+01"
+
+    def lost(text: str) -> str:
+        return (f'reads "{text}", a number in scientific notation, as Excel shows a number too '
+                "long for its column and saves it so in a CSV file: its digits (a phone "
+                "number's, an ID's) were lost before docgen read the file; " + SAVE_AGAIN)
+
+    hashes = ('reads "#####", which Excel shows for a date or number too wide for its column, '
+              "and saves so in a CSV file: the value is lost; " + SAVE_AGAIN)
+    assert warnings == [
+        f"programme.csv › Programme › row 2 › Value: {lost('1.2E+01')}",
+        f"teams.csv › Teams › row 2 › Phone: {lost('4.47712E+11')}",
+        f"teams.csv › Teams › row 3 › Team name: {lost('1.23457E+18')}",
+        f"teams.csv › Teams › row 3 › Venue: {hashes}",
+        f"teams.csv › Teams › row 4 › Team ID: {lost('1E+15')}"]
+
+    def wide(text: str) -> str:
+        return (f'"{text}" is what Excel shows for a date or time too wide for its column, and '
+                "saves so in a CSV file: the value is lost; in Excel, widen the column and save "
+                "the CSV file again, or give docgen the workbook (.xlsx) instead")
+
+    assert problems == [f"sessions.csv › Sessions › row 2 › Date: {wide('########')}",
+                        f"sessions.csv › Sessions › row 3 › Start time: {wide('#####')}"]

@@ -21,6 +21,7 @@ import pytest
 from conftest import small_rows
 
 from docgen.cohort import read_cohort, xlsx
+from docgen.cohort.cells import shown_format
 from docgen.cohort.starter import write_cohort_workbook
 from docgen.cohort.xlsx import XlsxPackage
 
@@ -204,3 +205,274 @@ def test_an_ods_cells_tabs_spaces_and_line_breaks_are_kept(tmp_path: Path) -> No
         "Room   1\t(east\twing)", "Room   1\t(east\twing)")
     assert [(s.team_id, s.topic, s.row) for s in cohort.sessions] == [
         ("001", "PDSA\tcycle & data", 2), ("001", "PDSA\tcycle & data", 3)]
+
+
+# --- numbers of no format: as Excel's General format shows them ------------------------------
+
+def stored_as_excel_stores(path: Path, values: dict[int, str]) -> Path:
+    """Replace each placeholder number written in the workbook's sheets by the text Excel
+    stores for a number (17 significant digits, or its exponent form), which openpyxl does
+    not write: ``values`` maps the placeholder to that text."""
+    with zipfile.ZipFile(path) as zf:
+        parts = {info.filename: zf.read(info) for info in zf.infolist()}
+    for name, data in parts.items():
+        if name.startswith("xl/worksheets/"):
+            for placeholder, text in values.items():
+                data = data.replace(f"<v>{placeholder}</v>".encode(), f"<v>{text}</v>".encode())
+            parts[name] = data
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+def general(path: Path) -> Path:
+    """The small cohort with numbers of no format in its text columns, as Excel stores them:
+    =0.1+0.2 in Team name, phone numbers, an ID of 19 digits, a third."""
+    rows = small_rows()
+    rows["Teams"][0].update(team_name=900001, organisation=447712345678, venue=900002,
+                            ward=12345678901, room=900003)
+    rows["Teams"][1].update(team_name=900004, organisation=1234.5, team_members=900005)
+    rows["Programme"] = [{"cohort": 900006}]
+    write_cohort_workbook(path, rows)
+    return stored_as_excel_stores(path, {
+        900001: "0.30000000000000004", 900002: "1.2345678901234568E+18",
+        900003: "0.33333333333333331", 900004: "1.0000000000000001E-5",
+        900005: "447712345678", 900006: "3.1415926535897931"})
+
+
+def general_read(cohort) -> tuple[object, ...]:
+    t1, t2 = cohort.teams
+    return (t1.team_name, t1.organisation, t1.venue, t1.extra["ward"], t1.extra["room"],
+            t2.team_name, t2.organisation, t2.members, cohort.programme.get("cohort"))
+
+
+KEEP_IT = ("format the column as Text and type it again, or type it starting with an "
+           "apostrophe (')")
+
+
+def too_long(shown: str, held: str) -> str:
+    return (f"is a number too long for Excel's General format, so the cell shows {shown}: "
+            f'docgen read the number it holds, "{held}"; if it is a phone number or an ID, '
+            f"check it (a leading 0 is lost once it is a number), and to keep it as typed, "
+            f"{KEEP_IT}")
+
+
+def rounded(shown: str, held: str) -> str:
+    return (f'is a number that Excel\'s General format shows rounded, as "{shown}", though '
+            f"the cell holds {held}: docgen read what Excel shows; to keep every digit, type "
+            "it as text, starting with an apostrophe (')")
+
+
+FIFTEEN = ('is a number of 19 digits, but a spreadsheet keeps only 15: the digits after the '
+           f'15th read as 0 ("1234567890123460000"), whatever was typed; to keep every digit, '
+           f"{KEEP_IT}")
+
+
+GENERAL = (("0.3", "447712345678", "1234567890123460000", "12345678901", "0.333333333",
+            "0.00001", "1234.5", ("447712345678",), "3.141592654"), [
+    ("Programme", 3, "Value", rounded("3.141592654", "3.14159265358979")),
+    ("Teams", 2, "Organisation", too_long("4.47712E+11", "447712345678")),
+    ("Teams", 2, "Venue", FIFTEEN),
+    ("Teams", 2, "room", rounded("0.333333333", "0.333333333333333")),
+    ("Teams", 3, "Team name", too_long("1E-05", "0.00001")),
+    ("Teams", 3, "Team members", too_long("4.47712E+11", "447712345678"))])
+
+
+def test_a_number_of_no_format_reads_as_excel_shows_it_or_is_named(tmp_path: Path) -> None:
+    """0.1+0.2 is stored as 0.30000000000000004 and shown as 0.3; a phone number of 12
+    digits shows as 4.47712E+11, so its digits are read and it is named; 19 digits are
+    stored as 15; a third shows as 0.333333333."""
+    cohort, notes = read(general(tmp_path / "cohort.xlsx"))
+    assert (general_read(cohort), notes) == GENERAL
+
+
+@needs_soffice
+def test_an_xls_reads_numbers_of_no_format_as_the_xlsx_does(tmp_path: Path) -> None:
+    xls, notes = read(converted(general(tmp_path / "cohort.xlsx"), "xls"))
+    assert (general_read(xls), notes) == GENERAL
+
+
+@needs_soffice
+def test_an_ods_reads_numbers_as_libreoffice_shows_them(tmp_path: Path) -> None:
+    """LibreOffice shows a number of no format with its 15 digits, never rounded to 11: the
+    text its file holds is read, and only the digits past the 15th are named."""
+    cohort, notes = read(converted(general(tmp_path / "cohort.xlsx"), "ods"))
+    assert general_read(cohort) == (
+        "0.3", "447712345678", "1234567890123460000", "12345678901", "0.333333333333333",
+        "0.00001", "1234.5", ("447712345678",), "3.14159265358979")
+    assert notes == [("Teams", 2, "Venue", FIFTEEN)]
+
+
+# --- a workbook as its XML is -----------------------------------------------------------------
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def write_xlsx(path: Path, sheets: dict[str, str], styles: str = "") -> Path:
+    """Write an .xlsx of ``sheets``, each the XML inside its ``sheetData``, and a styles part
+    of ``styles`` (what ``styleSheet`` holds), as a generator may write it."""
+    related = "".join(f'<Relationship Id="rId{i}" Type="{RELS}/worksheet" '
+                      f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))
+    if styles:
+        related += f'<Relationship Id="rIdS" Type="{RELS}/styles" Target="styles.xml"/>'
+    listed = "".join(f'<sheet name="{name}" sheetId="{i}" r:id="rId{i}"/>'
+                     for i, name in enumerate(sheets, start=1))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("_rels/.rels", f'<Relationships xmlns="{PACKAGE}"><Relationship Id="rId1" '
+                    f'Type="{RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        zf.writestr("xl/_rels/workbook.xml.rels",
+                    f'<Relationships xmlns="{PACKAGE}">{related}</Relationships>')
+        zf.writestr("xl/workbook.xml", f'<workbook xmlns="{MAIN}" xmlns:r="{RELS}"><sheets>'
+                    f"{listed}</sheets></workbook>")
+        for i, data in enumerate(sheets.values(), start=1):
+            zf.writestr(f"xl/worksheets/sheet{i}.xml",
+                        f'<worksheet xmlns="{MAIN}"><sheetData>{data}</sheetData></worksheet>')
+        if styles:
+            zf.writestr("xl/styles.xml", f'<styleSheet xmlns="{MAIN}">{styles}</styleSheet>')
+    return path
+
+
+def text(ref: str | None, value: str) -> str:
+    at = f' r="{ref}"' if ref else ""
+    return f'<c{at} t="inlineStr"><is><t>{value}</t></is></c>'
+
+
+def number(ref: str | None, value: str, style: int = 0) -> str:
+    at = f' r="{ref}"' if ref else ""
+    return f'<c{at} s="{style}"><v>{value}</v></c>'
+
+
+def row(n: int | None, *cells: str) -> str:
+    at = f' r="{n}"' if n else ""
+    return f"<row{at}>{''.join(cells)}</row>"
+
+
+TEAMS = ("Team ID", "Team name", "Organisation", "Venue", "Coach", "Team members")
+SESSIONS = row(1, text("A1", "Team ID"), text("B1", "Date"))
+
+
+def test_a_number_formatted_0_shows_every_digit_and_rounds_any_other(tmp_path: Path) -> None:
+    """Built-in format 1 and a format of code 0 show 447712345678 in full (General would show
+    4.47712E+11) and 1234.5 as 1235; a number in a Thai date format, which calamine does not
+    read as a date, is named."""
+    styles = ('<numFmts count="1"><numFmt numFmtId="164" formatCode="0"/></numFmts>'
+              '<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="1"/><xf numFmtId="164"/>'
+              '<xf numFmtId="75"/></cellXfs>')
+    header = row(1, *(text(f"{c}1", h) for c, h in zip("ABCDEF", TEAMS, strict=True)))
+    teams = [row(n, text(f"A{n}", f"T{n}"), number(f"B{n}", name, style),
+                 number(f"C{n}", "447712345678", style), number(f"D{n}", venue, style),
+                 text(f"E{n}", "Jo"), text(f"F{n}", "Ann"))
+             for n, style, name, venue in ((2, 1, "1234.5", "1.2345678901234568E+18"),
+                                           (3, 2, "12", "0.5"), (4, 3, "46000", "2"))]
+    path = write_xlsx(tmp_path / "cohort.xlsx", {"Teams": header + "".join(teams),
+                                                 "Sessions": SESSIONS}, styles)
+    cohort, notes = read(path)
+    assert [(t.team_name, t.organisation, t.venue) for t in cohort.teams] == [
+        ("1234.5", "447712345678", "1234567890123460000"), ("12", "447712345678", "0.5"),
+        ("46000", "447712345678", "2")]
+
+    def shown_by(format_shown: str, read_as: str) -> str:
+        return (f"is a number that Excel shows by {format_shown}, otherwise than docgen reads it "
+                f'("{read_as}"): {TYPE_IT}')
+
+    thai = "one of its own number formats (currency, accounting, or another language's)"
+    assert notes == [("Teams", 2, "Team name", shown_by('its number format "0"', "1234.5")),
+                     ("Teams", 2, "Venue", FIFTEEN),
+                     ("Teams", 3, "Venue", shown_by('its number format "0"', "0.5")),
+                     ("Teams", 4, "Team name", shown_by(thai, "46000")),
+                     ("Teams", 4, "Organisation", shown_by(thai, "447712345678")),
+                     ("Teams", 4, "Venue", shown_by(thai, "2"))]
+
+
+def test_the_built_in_formats_read_as_dates_are_calamines(tmp_path: Path) -> None:
+    """A built-in format docgen takes for a date must be one calamine reads as a date: a
+    number in any other is a number, shown otherwise than General or not."""
+    from python_calamine import CalamineWorkbook
+
+    ids = range(164)
+    styles = (f'<cellXfs count="{len(ids)}">'
+              + "".join(f'<xf numFmtId="{i}"/>' for i in ids) + "</cellXfs>")
+    path = write_xlsx(tmp_path / "ids.xlsx", {"S": "".join(
+        row(i + 1, number(f"A{i + 1}", "46000.5", i)) for i in ids)}, styles)
+    book = CalamineWorkbook.from_path(str(path))
+    dates = {i for i, (value,) in enumerate(book.get_sheet_by_name("S").to_python())
+             if not isinstance(value, float)}
+    book.close()
+    assert {i for i in ids if shown_format(i, None) is None} == dates | {0, 49}
+
+
+# --- cells without a reference, rows out of order ----------------------------------------------
+
+PADDED = ('<numFmts count="1"><numFmt numFmtId="164" formatCode="000"/></numFmts>'
+          '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164"/></cellXfs>')
+HEADER = row(1, *(text(f"{c}1", h) for c, h in zip("ABCDEF", TEAMS, strict=True)))
+
+
+def team(n: int, name: str, *, refs: bool = True, spelt: str = "") -> str:
+    """A row of the Teams sheet: Team ID Tn, a Team name cell (a number formatted 000, or an
+    error where ``name`` is #N/A), then Organisation, Venue, Coach and Team members; with
+    ``refs``, each cell says where it is; ``spelt`` puts attributes before the row's r."""
+    def at(column: str) -> str | None:
+        return f"{column}{n}" if refs else None
+
+    where = f' r="B{n}"' if refs else ""
+    named = (f'<c{where} t="e"><v>{name}</v></c>' if name.startswith("#") else
+             number(at("B"), name, 1))
+    cells = (text(at("A"), f"T{n}"), named, text(at("C"), f"Org {n}"), text(at("D"), "Room"),
+             text(at("E"), "Jo"), text(at("F"), "Ann"))
+    if spelt:
+        return f'<row {spelt} r="{n}">{"".join(cells)}</row>'
+    return row(n if refs else None, *cells)
+
+
+def teams_read(path: Path) -> tuple[list[tuple[object, ...]], Notes]:
+    cohort, notes = read(path)
+    return [(t.row, t.team_id, t.team_name, t.organisation) for t in cohort.teams], notes
+
+
+def test_cells_without_a_reference_are_placed_as_calamine_places_them(tmp_path: Path) -> None:
+    """A generator may leave out a cell's r (the standard allows it): each cell is then the
+    one after the cell before it, and its number format and its error are its own, as
+    calamine reads its value; before, the number read as 1 and the error as blank."""
+    mixed = ('<row r="4">' + text("A4", "T4") + number(None, "4", 1)
+             + text("C4", "Org 4") + text(None, "Room") + text(None, "Jo")
+             + text(None, "Ann") + "</row>")  # B4 after A4, D4 after C4
+    path = write_xlsx(tmp_path / "cohort.xlsx", {
+        "Teams": HEADER + team(2, "1", refs=False) + team(3, "#N/A", refs=False) + mixed,
+        "Sessions": SESSIONS}, PADDED)
+    assert teams_read(path) == ([(2, "T2", "001", "Org 2"), (4, "T4", "004", "Org 4")], [
+        ("Teams", 3, "Team name", "the cell shows the error #N/A (its formula failed): "
+                                  "correct the formula or type the value")])
+
+
+@pytest.mark.parametrize("spelt", ["", 'spans="1:6"'])
+def test_rows_out_of_order_read_each_its_own_cells(tmp_path: Path, monkeypatch,
+                                                    spelt: str) -> None:
+    """Rows written out of order (row 3 before row 2) are read in order, each number shown
+    as its own format shows it, whole or in chunks; before, row 2's number read as 2."""
+    rows = "".join(team(n, str(n), spelt=spelt) for n in (3, 2, 5, 4))
+    path = write_xlsx(tmp_path / "cohort.xlsx", {"Teams": HEADER + rows,
+                                                 "Sessions": SESSIONS}, PADDED)
+    expected = ([(n, f"T{n}", f"00{n}", f"Org {n}") for n in (2, 3, 4, 5)], [])
+    assert teams_read(path) == expected
+    monkeypatch.setattr(xlsx, "LARGE_SHEET", 0)
+    monkeypatch.setattr(xlsx, "CHUNK_BYTES", 300)  # a row or two a chunk
+    monkeypatch.setattr(xlsx, "STRINGS_TIMES", 0)
+    assert teams_read(path) == expected
+
+
+def test_a_cell_written_twice_is_refused_naming_it(tmp_path: Path) -> None:
+    """calamine keeps the last of two cells at one place: the first team would vanish."""
+    twice = team(2, "2") + team(3, "3") + team(2, "7").replace("T2", "T9")
+    path = write_xlsx(tmp_path / "cohort.xlsx", {"Teams": HEADER + twice,
+                                                 "Sessions": SESSIONS}, PADDED)
+    cohort, notes = read(path)
+    assert list(cohort.teams) == []
+    assert notes == [("Teams", None, None,
+                      "the sheet's file holds cell A2 twice (the program that wrote the workbook "
+                      "wrote its rows or cells out of order), and only one of its values would "
+                      "be read: open the workbook in Excel or LibreOffice, check that row, and "
+                      "save it")]

@@ -17,10 +17,12 @@ from docgen.values import (
     format_date_short,
     format_hours,
     format_time,
+    general_number,
     guessed_note,
     header_key,
     hours_between,
     is_blank,
+    lost_digits,
     mentions_email,
     parse_date,
     parse_duration_hours,
@@ -35,6 +37,7 @@ from docgen.values import (
     person_key,
     read_typed_times,
     team_key,
+    typed_number,
 )
 
 D = datetime.date
@@ -537,6 +540,58 @@ def test_parse_int_round_trip(n: int) -> None:
     assert parse_int(n) == n
     assert parse_int(str(n)) == n
     assert parse_int(f"every {n} weeks") == n
+
+
+@pytest.mark.parametrize(("value", "typed", "general"), [
+    (0.1 + 0.2, "0.3", "0.3"),  # stored 0.30000000000000004: nobody typed the 4
+    (1234.5, "1234.5", "1234.5"),
+    (12345678901, "12345678901", "12345678901"),  # 11 digits: General's widest
+    (447712345678, "447712345678", "4.47712E+11"),  # a phone number in General
+    (-447712345678, "-447712345678", "-4.47712E+11"),
+    (1e15, "1000000000000000", "1E+15"),
+    (1234567890123456789, "1234567890123460000", "1.23457E+18"),  # Excel keeps 15 digits
+    (1 / 3, "0.333333333333333", "0.333333333"),
+    (3.14159265358979, "3.14159265358979", "3.141592654"),
+    (1234.56789012, "1234.56789012", "1234.56789"),
+    (0.0001234567, "0.0001234567", "0.000123457"),
+    (0.00001, "0.00001", "1E-05"),
+    (99999999999.5, "99999999999.5", "1E+11"),  # rounds to 12 digits: too wide
+    (12345678901.5, "12345678901.5", "12345678902"),
+    (-0.0, "0", "0"),
+    (1e100, "1E+100", "1E+100"),
+])
+def test_a_number_as_a_spreadsheet_holds_and_shows_it(value: float, typed: str,
+                                                       general: str) -> None:
+    assert (typed_number(value), general_number(value)) == (typed, general)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.integers(-10**20, 10**20))
+def test_general_shows_a_number_in_eleven_characters(value: float) -> None:
+    """General fits a number in 11 characters and its sign, or writes it with 6 significant
+    digits and an exponent; either way it is the number the spreadsheet holds, rounded."""
+    held = float(f"{value:.15g}")
+    shown = general_number(value)
+    assert float(typed_number(value)) == held
+    if "E" in shown:
+        mantissa, _, power = shown.lstrip("-").partition("E")
+        assert re.fullmatch(r"[1-9](\.[0-9]{0,4}[1-9])?", mantissa) and len(power) >= 3
+        assert abs(float(shown) - held) <= abs(held) * 5e-6
+    else:
+        digits = shown.lstrip("-")
+        assert len(digits) <= 11 and not digits.endswith(".")
+        if "." in digits:
+            assert not digits.endswith("0")
+        places = len(digits.partition(".")[2])
+        assert abs(float(shown) - held) <= 0.5 * 10 ** -places * (1 + 1e-9)
+    if float(value).is_integer() and abs(value) < 10**11:
+        assert shown == typed_number(value) == str(int(value))
+
+
+@pytest.mark.parametrize(("value", "lost"), [
+    (999999999999999, 0), (1e15, 1), (1234567890123456789, 4), (1e15 + 0.5, 0), (0.25, 0),
+    (True, 0)])
+def test_lost_digits_are_those_past_fifteen(value: float, lost: int) -> None:
+    assert lost_digits(value) == lost
 
 
 @pytest.mark.parametrize("value", ["yes", "Yes", "YES", "y", "Y", "true", "TRUE", "1", "x", "X"])

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from docgen.errors import DocgenError, Problem
+from docgen.values import general_number, typed_number
 
 # A sheet may span at most this many cells whatever it holds: every sheet within A:Z and
 # 40,000 rows passes, which lets the .xlsx scan skip the exact count for ordinary sheets.
@@ -57,6 +58,9 @@ class Extent:
     cells: int = 0  # cells the file holds (repeated ones once)
     bottom: tuple[int, int] = (-1, -1)  # the cell with the highest row
     right: tuple[int, int] = (-1, -1)  # the cell with the highest column
+    # an .xlsx sheet's cells written without a reference, or not in order of row and column
+    # (as a program may write them): placed by their position, see docgen.cohort.xlsx
+    unplaced: bool = False
 
     def add(self, row: int, column: int, last_row: int | None = None,
             last_column: int | None = None) -> None:
@@ -171,25 +175,29 @@ class ShownFloat(ShownNumber, float):
 def shown_number(value: int | float, number_format: str, text: str | None
                  ) -> int | float:
     """Return ``value`` as a :class:`ShownNumber` shown as ``text`` (given by the file) or as
-    its format shows it; ``value`` itself when it is shown as docgen writes it anyway."""
+    its format shows it; ``value`` itself when it is shown as Excel's General format shows it
+    (how docgen reads a number of no format, see :func:`docgen.cohort.rows.number_read`)."""
     shown = text if text is not None else number_shown(value, number_format)
-    plain = str(value)
-    if shown is not None and shown.strip() == plain:
-        return value
+    if shown is not None and shown.strip() == general_number(value):
+        return value  # shown as General shows it: read so anyway
     number: ShownNumber = (ShownInt if type(value) is int else ShownFloat)(value)
     number.shown, number.format = shown, number_format
     return number  # type: ignore[return-value]
 
 
-# Excel's built-in number formats that are neither General, 0, @ nor a date or time (those
-# calamine reads as dates). Currency and accounting formats (5-8, 41-44) depend on the
-# computer's settings: an .xlsx does not hold their code.
-_BUILT_IN = {2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%", 11: "0.00E+00",
-             12: "# ?/?", 13: "# ??/??", 37: "#,##0 ;(#,##0)", 38: "#,##0 ;[Red](#,##0)",
-             39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)", 48: "##0.0E+0"}
-_BUILT_IN_DATES = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59),
-                             *range(71, 82)])
-_PLAIN = frozenset({"general", "0", "@"})
+# Excel's built-in number formats that are neither General, @ nor a date or time (those
+# calamine reads as dates). 0 shows a whole number's every digit, where General shows
+# 447712345678 as 4.47712E+11, and rounds any other (1234.5 as 1235). Currency and accounting
+# formats (5-8, 41-44) depend on the computer's settings, and others on its language (Thai
+# 59-81): an .xlsx does not hold their code.
+_BUILT_IN = {1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%", 10: "0.00%",
+             11: "0.00E+00", 12: "# ?/?", 13: "# ??/??", 37: "#,##0 ;(#,##0)",
+             38: "#,##0 ;[Red](#,##0)", 39: "#,##0.00;(#,##0.00)",
+             40: "#,##0.00;[Red](#,##0.00)", 48: "##0.0E+0"}
+# The built-in date and time formats calamine reads as dates (python-calamine 0.9; a test
+# checks them): a number in another one (the Thai dates, 71-81) is a number, named
+_BUILT_IN_DATES = frozenset([*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)])
+_PLAIN = frozenset({"general", "@"})
 _NOT_SHOWN = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # text, colours, spacing
 _DATE_PARTS = re.compile(r"[dmyhs]", re.IGNORECASE)
 
@@ -197,12 +205,12 @@ _DATE_PARTS = re.compile(r"[dmyhs]", re.IGNORECASE)
 def shown_format(number: int, code: str | None) -> str | None:
     """Return the number format ``number`` (its ``code``, if the file holds it) if it shows a
     number otherwise than General does: the code, or "" for a built-in one whose code is not
-    known. None for General, 0 and @ (Text), and for a date or time format (calamine reads
-    such a cell as a date)."""
+    known. None for General and @ (Text, which shows a number as General does), and for a
+    date or time format (calamine reads such a cell as a date)."""
     if code is None:
         code = _BUILT_IN.get(number)
         if code is None:
-            return None if number in (0, 1, 49) or number in _BUILT_IN_DATES else ""
+            return None if number in (0, 49) or number in _BUILT_IN_DATES else ""
     if code.strip().lower() in _PLAIN or _DATE_PARTS.search(_NOT_SHOWN.sub("", code)):
         return None
     return code
@@ -238,7 +246,10 @@ def number_shown(value: int | float, number_format: str) -> str | None:
     if parts is None or value < 0 or (type(value) is not int and not (
             isinstance(value, float) and value.is_integer())):
         return None
-    digits = str(int(value)).zfill(sum(p for p in parts if type(p) is int))
+    digits = typed_number(value)  # the 15 digits a spreadsheet keeps, the rest 0
+    if not digits.isdigit():
+        return None  # beyond 1E+20
+    digits = digits.zfill(sum(p for p in parts if type(p) is int))
     shown: list[str] = []
     first = next(i for i, p in enumerate(parts) if type(p) is int)
     for i in range(len(parts) - 1, -1, -1):  # placeholders fill from the right ...

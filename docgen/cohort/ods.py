@@ -35,6 +35,7 @@ from docgen.cohort.cells import (
 )
 from docgen.errors import DocgenError, Problem
 from docgen.safezip import limits, open_package, read_member, verify_members
+from docgen.values.numbers import GENERAL_WIDTH, general_number
 
 # calamine matches these element names literally, prefixes included; so does this scan.
 _TOKEN = re.compile(rb"<(/?)table:(table|table-row|table-cell|covered-table-cell|table-column)"
@@ -193,15 +194,17 @@ def _shown_text(data: bytes, start: int, end: int, dropped: list[int], attrs: by
         value = _NUMBER_VALUE.search(attrs)
         number = value.group(1) if value else b""
         plain = b"<text:p>" + number + b"</text:p>"
-        if end - start == len(plain) and data.startswith(plain, start):
-            return None  # shown as written: most numbers
+        if end - start == len(plain) and data.startswith(plain, start) and (
+                len(number) <= GENERAL_WIDTH and number.lstrip(b"-").isdigit()):
+            return None  # a whole number of up to 11 digits shown as written: most numbers
         text = _text(data[start:end])
         try:
-            plain = float(number)
+            value = float(number)
         except ValueError:
             return text
-        written = str(int(plain)) if plain.is_integer() else str(plain)
-        return None if text.strip() == written else text
+        # read as Excel's General format shows it, unless the file shows it otherwise:
+        # LibreOffice shows 447712345678 in full, where General shows 4.47712E+11
+        return None if text.strip() == general_number(value) else text
     if dropped and dropped[-1] < end:
         return _text(data[start:end])
     return None

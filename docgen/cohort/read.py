@@ -204,8 +204,12 @@ def _programme(table: Table | None, problems: list[Problem]) -> Programme:
             except ValueError as exc:
                 row.problem(_VALUE, str(exc))
             else:
-                if type(value) is not str and (
-                        note := rows.cell_note(column.kind if column else Kind.TEXT, value)):
+                kind = column.kind if column else Kind.TEXT
+                if type(value) is not str:
+                    note = rows.cell_note(kind, value)
+                else:
+                    note = rows.csv_note(value) if table.csv and kind is Kind.TEXT else None
+                if note:
                     table.warn(note, row=n, column=table.headers.get(_VALUE, _VALUE))
 
     numbers: dict[str, object] = {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import MISSING, fields
 from typing import TypeVar
@@ -28,11 +29,14 @@ from docgen.errors import Problem
 from docgen.models import Programme
 from docgen.schema import Column, Kind
 from docgen.values import (
+    EXCEL_DIGITS,
     clean_text,
     day_month,
     format_date,
     format_time,
+    general_number,
     is_blank,
+    lost_digits,
     names_read_as,
     parse_date,
     parse_int,
@@ -40,6 +44,7 @@ from docgen.values import (
     parse_time,
     parse_yes_no,
     time_in_date,
+    typed_number,
 )
 
 T = TypeVar("T")
@@ -61,8 +66,8 @@ def display(value: object) -> str:
         return clean_text(value)
     if type(value) is bool:
         return "TRUE" if value else "FALSE"
-    if isinstance(value, ShownNumber) and value.shown is not None:
-        return clean_text(value.shown)  # a number as its format shows it: 1 as 001
+    if isinstance(value, int | float):  # as its format shows it: 1 as 001, 0.1+0.2 as 0.3
+        return number_read(value)[0]
     if isinstance(value, dt.datetime):
         return format_date(value.date()) if value.time() == dt.time() else (
             f"{format_date(value.date())} {format_time(value.time())}")
@@ -159,16 +164,94 @@ def cell_note(kind: Kind, cell: object) -> str | None:
 
 
 def format_note(cell: object) -> str | None:
-    """Return a warning for a number its cell's format shows otherwise than docgen reads it,
-    where docgen cannot be certain what is shown (1234.5 as 1,234.50, 0.25 as 25%); else None.
-    """
-    if not isinstance(cell, ShownNumber) or cell.shown is not None:
+    """Return a warning for a number in a text column that docgen reads otherwise than the
+    spreadsheet shows it, or that lost digits typed (see :func:`number_read`); else None."""
+    if not isinstance(cell, int | float) or type(cell) is bool:
         return None
-    shown = (f'its number format "{cell.format}"' if cell.format else
-             "one of its own number formats (currency or accounting)")
-    return (f"is a number that Excel shows by {shown}, otherwise than docgen reads it "
-            f'("{clean_text(cell)}"): to keep what Excel shows, type it as text, starting '
-            "with an apostrophe (')")
+    return number_read(cell)[1]
+
+
+_SCIENTIFIC = re.compile(r"-?[0-9](?:\.[0-9]+)?E[-+][0-9]+", re.IGNORECASE)
+_KEEP_IT = ("format the column as Text and type it again, or type it starting with an "
+            "apostrophe (')")
+
+
+def number_read(cell: int | float) -> tuple[str, str | None]:
+    """Return the text a number reads as in a text column, and a warning where that is not
+    what the spreadsheet shows, or not what was typed; None for most numbers.
+
+    - a number of no format reads as Excel's General format shows it (0.1+0.2, stored as
+      0.30000000000000004, as 0.3), and one in a format docgen knows as shown (1 as 001);
+    - one shown in scientific notation (4.47712E+11: General with a whole part of more than
+      11 digits) reads as the digits the cell holds, 447712345678, and is warned of: it is
+      likely a phone number or an ID, which Excel keeps only as typed as text;
+    - a whole number of more than 15 digits is warned of: the spreadsheet kept 15 of them;
+    - one General shows rounded (3.14159265358979 as 3.141592654) reads as shown, warned of;
+    - one in a format docgen cannot be certain of (1,234.50, 25%) reads as the number, warned.
+    """
+    typed = typed_number(cell)
+    if isinstance(cell, ShownNumber):
+        if cell.shown is None:
+            shown = (f'its number format "{cell.format}"' if cell.format else
+                     "one of its own number formats (currency, accounting, or another "
+                     "language's)")
+            return typed, (f"is a number that Excel shows by {shown}, otherwise than docgen "
+                           f'reads it ("{typed}"): to keep what Excel shows, type it as text, '
+                           "starting with an apostrophe (')")
+        shown = clean_text(cell.shown)
+    else:
+        shown = general_number(cell)
+    scientific = _SCIENTIFIC.fullmatch(shown) is not None
+    read = typed if scientific else shown
+    if lost := lost_digits(cell):
+        return read, (f"is a number of {lost + EXCEL_DIGITS} digits, but a spreadsheet keeps "
+                      f"only {EXCEL_DIGITS}: the digits after the {EXCEL_DIGITS}th read as 0 "
+                      f'("{typed}"), whatever was typed; to keep every digit, {_KEEP_IT}')
+    if shown == typed or not (scientific or type(cell) in (int, float)):
+        return read, None  # as typed; or as its format shows it (001, 1,234.50 in an .ods)
+    if scientific:
+        return read, (f"is a number too long for Excel's General format, so the cell shows "
+                      f'{shown}: docgen read the number it holds, "{typed}"; if it is a phone '
+                      "number or an ID, check it (a leading 0 is lost once it is a number), "
+                      f"and to keep it as typed, {_KEEP_IT}")
+    return read, (f'is a number that Excel\'s General format shows rounded, as "{shown}", '
+                  f"though the cell holds {typed}: docgen read what Excel shows; to keep "
+                  "every digit, type it as text, starting with an apostrophe (')")
+
+
+# What Excel saves in a CSV file for a number too long for its column (as the cell shows it,
+# in scientific notation) and for a date or number too wide for it (#####)
+_SAVED_AS_SHOWN = re.compile(r"\s*[-+]?[0-9](?:\.[0-9]+)?E[-+]?[0-9]+\s*|\s*#+\s*",
+                             re.IGNORECASE)
+_LOST_START = frozenset("0123456789+- #")  # how such a cell starts and ends
+_LOST_END = tuple("0123456789#")
+_SAVE_AGAIN = ("in Excel, widen the column or format it as Text, and save the CSV file again; "
+               "or give docgen the workbook (.xlsx) instead")
+
+
+def csv_note(cell: str) -> str | None:
+    """Return a warning for a CSV cell of a text column holding what Excel saves for a value
+    its column was too narrow to show (4.47712E+11, #####): the value was lost before docgen
+    read the file; else None."""
+    if not (cell[:1] in _LOST_START and cell.endswith(_LOST_END)) or (
+            not _SAVED_AS_SHOWN.fullmatch(cell)):
+        return None  # most cells: text, or a number as typed (T01, 12 High Street)
+    if cell.rstrip().endswith("#"):
+        return (f'reads "{cell.strip()}", which Excel shows for a date or number too wide for '
+                "its column, and saves so in a CSV file: the value is lost; " + _SAVE_AGAIN)
+    return (f'reads "{cell.strip()}", a number in scientific notation, as Excel shows a number '
+            "too long for its column and saves it so in a CSV file: its digits (a phone number's, "
+            "an ID's) were lost before docgen read the file; " + _SAVE_AGAIN)
+
+
+def csv_date_problem(cell: str) -> str | None:
+    """Return the problem of a CSV date or time cell holding #####, which Excel saves for a
+    date too wide for its column; else None."""
+    if not cell.rstrip().endswith("#") or not _SAVED_AS_SHOWN.fullmatch(cell):
+        return None
+    return (f'"{cell.strip()}" is what Excel shows for a date or time too wide for its column, '
+            "and saves so in a CSV file: the value is lost; in Excel, widen the column and "
+            "save the CSV file again, or give docgen the workbook (.xlsx) instead")
 
 
 def date_text_note(cell: str) -> str | None:
@@ -432,7 +515,8 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
     for column in sheet.columns:
         read, blank = _reader(column, programme, shared)
         steps.append((column.key, column.field, read, blank,
-                      _check(column, rules.get(column.field)), column.kind))
+                      _check(column, rules.get(column.field)), column.kind,
+                      table.csv and column.kind in (Kind.TEXT, Kind.NAMES, Kind.EMAIL)))
     extra_keys = tuple(k for k in table.headers if k not in sheet.keys)
     in_order = operator.itemgetter(*(f.name for f in fields(model)))  # type: ignore[arg-type]
     out = Packed(model)
@@ -443,12 +527,14 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
         count += 1
         row = Row(table, n, cells, problems)
         values = unfilled.copy()
-        for key, attr, read, blank, check, kind in steps:
+        for key, attr, read, blank, check, kind, saved_as_shown in steps:
             cell = cells.get(key)
             try:
                 values[attr] = read(cell)
             except ValueError as exc:
-                row.problem(key, str(exc))
+                lost = csv_date_problem(cell) if table.csv and type(cell) is str and kind in (
+                    Kind.DATE, Kind.TIME) else None
+                row.problem(key, lost or str(exc))
                 values[attr] = blank
                 if kind is Kind.DATE and type(cell) is str:
                     order.failed(key, n, cell)
@@ -459,6 +545,8 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                 elif kind is Kind.DATE:
                     note = date_text_note(cell)
                     order.read(key, n, cell, values[attr])
+                elif saved_as_shown and cell[:1] in _LOST_START and cell.endswith(_LOST_END):
+                    note = csv_note(cell)  # only a cell as 4.47712E+11 or ##### may be one
                 if note:
                     row.warning(key, note)
                 elif kind is Kind.NAMES and cell and (notes := read_as(cell)):
@@ -468,7 +556,10 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                 check(values, row)
         for key in extra_keys:  # text for templates: warned of as a text column's cells are
             cell = cells[key]
-            if type(cell) is not str and cell is not None and (note := format_note(cell)):
+            if type(cell) is str:
+                if table.csv and (note := csv_note(cell)):
+                    row.warning(key, note)
+            elif cell is not None and (note := format_note(cell)):
                 row.warning(key, note)
         if row.warnings:
             row.done()

@@ -50,6 +50,7 @@ class Table:
     headers: dict[str, str]  # key -> header text as typed
     rows: Iterator[tuple[int, dict[str, object]]]  # read lazily: never all rows at once
     warnings: list[Problem] = field(default_factory=list)  # where the rows' warnings go
+    csv: bool = False  # a CSV file's: its cells are the text the spreadsheet showed
 
     def warn(self, message: str, row: int | None = None, column: str | None = None) -> None:
         """Add a warning located on this table's sheet."""
@@ -232,7 +233,7 @@ def find_table(sheet: Sheet, file: str, label: str,
             f"no header row found in the first {HEADER_SEARCH_ROWS} rows (expected columns: "
             f"{', '.join(c.header for c in sheet.columns)})", file=file, sheet=label))
         return None
-    table = Table(sheet, file, label, header_row, {}, iter(()), warnings)
+    table = Table(sheet, file, label, header_row, {}, iter(()), warnings, csv=csv)
     index = _columns(table, headers, csv)
     missing = [c for c in required if c.key not in index]
     for column in missing:

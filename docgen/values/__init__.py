@@ -15,11 +15,15 @@ from docgen.values.dates import (
     time_in_date,
 )
 from docgen.values.numbers import (
+    EXCEL_DIGITS,
     format_hours,
+    general_number,
+    lost_digits,
     parse_duration_hours,
     parse_int,
     parse_number,
     parse_yes_no,
+    typed_number,
 )
 from docgen.values.people import names_read_as, parse_names, person_key, team_key
 from docgen.values.text import clean_text, header_key, is_blank
@@ -35,6 +39,7 @@ from docgen.values.times import (
 from docgen.values.typed import mentions_email, parse_typed_date, parse_typed_dates
 
 __all__ = [
+    "EXCEL_DIGITS",
     "TypedTime",
     "clean_text",
     "day_month",
@@ -42,10 +47,12 @@ __all__ = [
     "format_date_short",
     "format_hours",
     "format_time",
+    "general_number",
     "guessed_note",
     "header_key",
     "hours_between",
     "is_blank",
+    "lost_digits",
     "mentions_email",
     "parse_date",
     "parse_duration_hours",
@@ -62,4 +69,5 @@ __all__ = [
     "read_typed_times",
     "team_key",
     "time_in_date",
+    "typed_number",
 ]

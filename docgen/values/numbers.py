@@ -1,12 +1,17 @@
-"""Parse whole numbers, yes/no answers and durations from cells; format hours."""
+"""Parse whole numbers, yes/no answers and durations from cells; format hours, and numbers as a
+spreadsheet holds and shows them."""
 
 from __future__ import annotations
 
 import datetime
 import math
 import re
+from typing import TYPE_CHECKING
 
 from docgen.values.text import _is_number, _norm, _shown
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 # A number standing on its own: not part of "1.2.3" or ".5"; a sign only at a word start.
 _NUMBER = re.compile(r"(?<![\d.])(?:(?<![a-z\d])[-+])?\d+(?:\.\d+)?", re.ASCII)
@@ -132,3 +137,78 @@ def format_hours(h: float) -> str:
     """Format hours with at most 2 decimals and no trailing zeros: "1", "1.5", "0.75"."""
     text = f"{h:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+# A spreadsheet keeps 15 significant digits of a number (Excel replaces any typed after the
+# 15th with 0; LibreOffice does the same); the double it stores may hold a few more, which
+# nobody typed (=0.1+0.2 is stored as 0.30000000000000004). Excel's General format then shows
+# a number in at most 11 characters (and its sign): rounded to fit, or in scientific notation
+# when its whole part has more than 11 digits or it is below 0.0001 (4.47712E+11, 1E-05).
+EXCEL_DIGITS = 15
+GENERAL_WIDTH = 11
+_PLAIN_INT = 10 ** GENERAL_WIDTH  # a whole number below this is shown as its digits
+
+
+def _excel(value: float) -> Decimal:
+    from decimal import Decimal  # only for a number that is not a small whole one: ~2.5 ms
+
+    return Decimal(f"{value:.{EXCEL_DIGITS}g}")
+
+
+def _plain(number: Decimal) -> str:
+    if number and not -10 <= number.adjusted() <= 20:  # as Excel's formula bar: 1E+100
+        mantissa, _, power = f"{number:.{EXCEL_DIGITS - 1}E}".partition("E")
+        return f"{mantissa.rstrip('0').rstrip('.')}E{int(power):+03d}"
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("0", "-0") else text
+
+
+def typed_number(value: int | float) -> str:
+    """Return a number as a spreadsheet holds it, written out in full: its 15 significant
+    digits, without an exponent from 1E-10 to 1E+20 (0.30000000000000004 as 0.3,
+    1.23456789012346E+18 as 1234567890123460000), as Excel's formula bar shows it."""
+    if type(value) is int and -_PLAIN_INT < value < _PLAIN_INT:
+        return str(value)  # most numbers of a cohort
+    if not math.isfinite(value):
+        return str(value)
+    return _plain(_excel(value))
+
+
+def general_number(value: int | float) -> str:
+    """Return a number as Excel's General format shows it: in at most 11 characters (and a
+    sign), rounded to fit (1/3 as 0.333333333), or in scientific notation with 6 significant
+    digits where its whole part has more than 11 digits or it is below 0.0001
+    (447712345678 as 4.47712E+11, 1E+15, 1E-05)."""
+    if type(value) is int and -_PLAIN_INT < value < _PLAIN_INT:
+        return str(value)
+    if not math.isfinite(value):
+        return str(value)
+    from decimal import ROUND_HALF_UP, Decimal
+
+    number = _excel(value)
+    if not number:
+        return "0"
+    size = abs(number)
+    sign = "-" if number < 0 else ""
+    exponent = size.adjusted()  # the power of ten of its first digit
+    if -5 < exponent < GENERAL_WIDTH:
+        places = GENERAL_WIDTH - 1 - max(exponent + 1, 1)  # what the point and whole part leave
+        text = _plain(size.quantize(Decimal(1).scaleb(-max(places, 0)), ROUND_HALF_UP))
+        if len(text.partition(".")[0]) <= GENERAL_WIDTH and text != "0":
+            return sign + text
+    mantissa = size.scaleb(-exponent).quantize(Decimal("1.00000"), ROUND_HALF_UP)
+    if mantissa >= 10:  # 9.999995 rounds to 10.00000
+        mantissa, exponent = mantissa.scaleb(-1), exponent + 1
+    return f"{sign}{_plain(mantissa)}E{exponent:+03d}"
+
+
+def lost_digits(value: int | float) -> int:
+    """Return how many digits a whole number has beyond the 15 a spreadsheet keeps (each read
+    as 0 whatever was typed); 0 for any other number."""
+    if isinstance(value, bool) or not math.isfinite(value) or abs(value) < 10 ** EXCEL_DIGITS:
+        return 0
+    if type(value) is float and not value.is_integer():
+        return 0
+    return _excel(value).adjusted() + 1 - EXCEL_DIGITS
