@@ -22,6 +22,7 @@ from lxml import etree
 from docgen import ooxml, schema
 from docgen.errors import DocgenError
 from docgen.records import find_records, read_record
+from docgen.records.prefill import written_back
 
 W_NS = ooxml.W_NS
 W = ooxml.W
@@ -137,13 +138,18 @@ def add_record_table(doc, rows: list[tuple[str, str, str, str]], blank: int = 3)
             cell.text = text
 
 
-def save(doc, path: Path, props: dict[str, str] | None = None) -> Path:
-    """Save a python-docx document, with docgen's custom properties when given."""
+def save(doc, path: Path, props: dict[str, str] | None = None, *, written: bool = True
+         ) -> Path:
+    """Save a python-docx document, with docgen's custom properties when given: of a
+    contract, with the lines of its own text recorded as docgen's (``docgen.written``) unless
+    not ``written`` (a contract made by an earlier docgen)."""
     buf = io.BytesIO()
     doc.save(buf)
     if props is None:
         path.write_bytes(buf.getvalue())
         return path
+    if written and props.get(schema.PROP_KIND) == schema.KIND_CONTRACT:
+        props = {schema.PROP_WRITTEN: written_back(buf.getvalue(), contract=True), **props}
     with zipfile.ZipFile(buf) as zin:
         parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
     parts[ooxml.CONTENT_TYPES_PART], parts[ooxml.ROOT_RELS_PART] = ooxml.with_custom_part(

@@ -570,3 +570,76 @@ def test_what_is_typed_on_an_agreement_in_libreoffice_is_named(agreements: dict,
         ('after "Every 2 week/s"', f'"Time Wednesdays 10:00" is not read ({AGREED})'),
         ('after "Location Library"', f'"We may also meet at the hub" is not read ({AGREED})'),
     ]
+
+
+# --- a contract's own text typed on ---------------------------------------------------------------
+
+CONTRACT = ("docgen reads from a contract only its Record of Coaching forms and the COACHING "
+            "RECORD table: type a session's notes into a form or a row of the table; if it "
+            "changes what the contract says (a name, a date, a term), change it in the cohort "
+            "workbook too")
+DONE = ("saved", "signed", "typed")
+
+
+@pytest.fixture(scope="module")
+def contracts(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """Return, by (what was done, format), a folder holding team T1's contract saved by
+    LibreOffice in that format: as it was ("saved"); signed and dated ("signed"); or with a
+    paragraph added under its heading (Enter), its blank Cohort field filled, "Fri " typed
+    before its First session and words typed after its Note-taking term ("typed")."""
+    why = _uno_ready()
+    if why:
+        pytest.skip(why)
+    work = tmp_path_factory.mktemp("contracts")
+    write_cohort_workbook(work / "cohort.xlsx", small_rows())
+    jobs.generate(work / "cohort.xlsx", work / "out", today=TODAY)
+    source = next((work / "out" / "contracts").glob("*(T1).docx"))
+    folders = {(done, fmt): work / f"{done}-{fmt[1:]}" for done in DONE for fmt in FORMATS}
+    for folder in folders.values():
+        folder.mkdir()
+    signed = {"index": 2, "type": {"C2": "J. Bloggs", "D2": "12/03/2026",
+                                   "C3": "Á. Ní Bhriain", "D3": "13/03/2026"}}
+    edits = {"saved": {}, "signed": {"table": signed}, "typed": {
+        "after_text": [{"find": "Contract for coaching", "text": "\nSam will cover in May"},
+                       {"find": "for the sole purpose of the coaching sessions",
+                        "text": " and share them"}],
+        "table": [{"index": 0, "type": {"D1": "Cohort 8", "B5": "Fri "}}]}}
+    documents = [{"source": str(source), **edits[done],
+                  "saves": [{"path": str(folders[done, fmt] / f"T1{fmt}")} for fmt in FORMATS]}
+                 for done in DONE]
+    job = work / "job.json"
+    job.write_text(json.dumps({"documents": documents}), encoding="utf-8")
+    done = subprocess.run([str(PYTHON), str(DRIVER), str(job)], capture_output=True,
+                          text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folders
+
+
+def _contract_said(folder: Path) -> list[tuple[str | None, str]]:
+    """Return what the log names of the contract's own text in the one record of ``folder``
+    (a .doc converted by LibreOffice first, as the log does)."""
+    (record,), problems = read_records([folder], jobs=1)
+    assert problems == [] and record.team_id == "T1"
+    return [(p.sheet, p.message) for p in record.problems
+            if (p.sheet or "").startswith("the contract") or "did not record" in p.message]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_contract_libreoffice_saved_or_signed_names_nothing(contracts: dict,
+                                                              fmt: str) -> None:
+    assert _contract_said(contracts["saved", fmt]) == []
+    assert _contract_said(contracts["signed", fmt]) == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_what_is_typed_in_a_contract_in_libreoffice_is_named(contracts: dict, fmt: str) -> None:
+    assert _contract_said(contracts["typed", fmt]) == [
+        ('the contract, after "Contract for coaching"',
+         f'"Sam will cover in May" is not read ({CONTRACT})'),
+        ('the contract, after "Cohort"', f'"Cohort 8" is not read ({CONTRACT})'),
+        ('the contract, after "First session"', f'"Fri 3 April 2026" is not read ({CONTRACT})'),
+        ('the contract, after "Note-taking"', (
+            '"The Coach will keep brief notes for the sole purpose of the coaching sessions and '
+            f'share them" is not read ({CONTRACT})')),
+    ]
+

@@ -7,15 +7,15 @@ a text box anchored there, a table pasted among the forms), and the contract's T
 typed over with another team (:func:`docgen.records.identity.team_field_problem`). Each is a
 problem quoting what was typed, where, and the way out: type it into a form or a row.
 
-What the template wrote is not flagged: the contract before the first form is the template's
-(its clauses, signatures, the values docgen merged), and after it the template writes only
-the forms' headings, the forms and the table; a paragraph a customised template repeats with
-every form is its own too. Text in a form the reader takes in is not flagged (its problems
-are the form's): what is flagged is only what no reader looked at.
+What the template wrote is not flagged: after the contract's own text the template writes
+only the forms' headings, the forms and the table; a paragraph a customised template repeats
+with every form is its own too. Text in a form the reader takes in is not flagged (its
+problems are the form's): what is flagged is only what no reader looked at.
 
-A mentor agreement tells the log only that it came back: there, every line docgen did not
-write (by the digests it recorded, :mod:`docgen.written`) and every comment is named, but for
-the signatures and the dates beside them.
+The contract's own text, before the first form (its clauses, fields, signatures), and a mentor
+agreement (which tells the log only that it came back) are checked line by line against the
+digests of the lines docgen wrote (:mod:`docgen.written`): every line docgen did not write is
+named, but for the signatures and the dates beside them; on an agreement, every comment too.
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from docgen.ooxml.wordtext import Body
 from docgen.records.forms import FORM_HEADING, FormFinder, line_as_written, typed_value
 from docgen.safezip import parse_xml, read_member
 
-__all__ = ["COMMENTS_PART", "Comment", "agreement_problems", "comment_problems", "docx_comments",
+__all__ = ["COMMENTS_PART", "UNTOUCHED", "Comment", "agreement_problems", "comment_problems",
+           "contract_lines", "contract_problems", "contract_text", "docx_comments",
            "loose_text", "odt_comments", "written_lines"]
 
 COMMENTS_PART = "word/comments.xml"
@@ -321,21 +322,86 @@ _AGREED_COMMENT = ("docgen does not read comments (only that a mentor agreement 
 _SIGNED = frozenset({"signature", "signed", "date"})  # columns of a table of signatures
 
 
-def written_lines(body: Body) -> list[tuple[int, str]]:
+def written_lines(body: Body, stop: int | None = None) -> list[tuple[int, str]]:
     """Return the lines of a document's body as (unit, line), each without docgen's prompts:
-    what :mod:`docgen.written` compares with what docgen wrote. A table of signatures' cells
-    under Signature and Date are left out: signing is what the table is for."""
+    what :mod:`docgen.written` compares with what docgen wrote; only the units before
+    ``stop`` when given. A table of signatures' cells under Signature and Date are left out:
+    signing is what the table is for."""
     out: list[tuple[int, str]] = []
     signed: set[tuple[int, int]] = set()  # (table, grid column) under Signature or Date
     for t, grid in enumerate(body.tables):
         if grid:
             signed |= {(t, body.units[i].col) for i in grid[0]
                        if typed_value(body.units[i].text).casefold() in _SIGNED}
-    for n, unit in enumerate(body.units):
+    units = body.units if stop is None else body.units[:stop]
+    for n, unit in enumerate(units):
         if unit.table >= 0 and unit.row > 0 and (unit.table, unit.col) in signed:
             continue
         out.extend((n, line_as_written(line)) for line in unit.text.split("\n"))
     return out
+
+
+def contract_lines(body: Body, record_tables: set[int]) -> list[tuple[int, str]]:
+    """Return the lines of a contract's own text, before its first Record of Coaching form
+    and its COACHING RECORD table, as :func:`written_lines` returns them."""
+    return written_lines(body, _region(body, record_tables))
+
+
+def contract_text(lines: Iterable[str]) -> list[str]:
+    """Return the lines of a contract's text (each a line, or text of several) that come
+    before its first form's heading or the table's: what :func:`contract_lines` reads of a
+    document made from them."""
+    out: list[str] = []
+    for text in lines:
+        for line in text.split("\n"):
+            if _form_heading(line) or _table_heading(line):
+                return out
+            out.append(line)
+    return out
+
+
+def _typed_passages(lines: Iterable[tuple[int, str]], wrote: frozenset[str],
+                    named: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """Return (after which line docgen wrote, the passage) for each run of lines docgen did
+    not write; a line in ``named`` (a line key: already named otherwise) is passed over."""
+    found: list[tuple[str, str]] = []
+    before, passage, last = "", [], -2
+    for n, line in lines:
+        if written.holds(wrote, line):
+            if written.line_key(line):
+                if passage:
+                    found.append((before, "\n".join(passage)))
+                    passage = []
+                before = written.line_key(line)
+            continue
+        if named and written.line_key(line) in named:
+            continue
+        if passage and n > last + 1:
+            found.append((before, "\n".join(passage)))
+            passage = []
+        passage.append(line)
+        last = n
+    if passage:
+        found.append((before, "\n".join(passage)))
+    return found
+
+
+def _passage_problems(found: list[tuple[str, str]], source: str, way_out: str,
+                      where: str = "") -> list[Problem]:
+    """Return a problem quoting each passage (the first few; the rest in one), placed after
+    the line docgen wrote before it (``where`` put first: "the contract, ")."""
+    problems = [Problem(f"{shown(text)} is not read ({way_out})", file=source,
+                        sheet=where + (f'after "{_opening(before)}"' if before
+                                       else "at the start"))
+                for before, text in found[:_EACH]]
+    rest = found[_EACH:]
+    if rest:
+        quoted = "; ".join(shown(text, 40) for _b, text in rest[:20])
+        more = f" and {len(rest) - 20} more" if len(rest) > 20 else ""
+        problems.append(Problem(
+            f"{len(rest)} more passages docgen did not write are not read: {quoted}{more} "
+            f"({way_out})", file=source, sheet=where.rstrip(", ") or None))
+    return problems
 
 
 def agreement_problems(body: Body, props: dict[str, str], comments: list[Comment],
@@ -356,35 +422,40 @@ def agreement_problems(body: Body, props: dict[str, str], comments: list[Comment
                 "what was typed on it besides comments is not checked; look it over (docgen "
                 "reads only that a mentor agreement came back)", file=source))
         return problems
-    found: list[tuple[str, str]] = []  # (after which line docgen wrote, the passage)
-    before, passage, last = "", [], -2
-    for n, line in written_lines(body):
-        if written.holds(wrote, line):
-            if written.line_key(line):
-                if passage:
-                    found.append((before, "\n".join(passage)))
-                    passage = []
-                before = written.line_key(line)
-            continue
-        if passage and n > last + 1:
-            found.append((before, "\n".join(passage)))
-            passage = []
-        passage.append(line)
-        last = n
-    if passage:
-        found.append((before, "\n".join(passage)))
-    for before, text in found[:_EACH]:
-        problems.append(Problem(
-            f"{shown(text)} is not read ({_AGREED})", file=source,
-            sheet=f'after "{_opening(before)}"' if before else "at the start"))
-    rest = found[_EACH:]
-    if rest:
-        quoted = "; ".join(shown(text, 40) for _b, text in rest[:20])
-        more = f" and {len(rest) - 20} more" if len(rest) > 20 else ""
-        problems.append(Problem(
-            f"{len(rest)} more passages docgen did not write are not read: {quoted}{more} "
-            f"({_AGREED})", file=source))
-    return problems
+    return problems + _passage_problems(_typed_passages(written_lines(body), wrote), source,
+                                        _AGREED)
+
+
+# --- a contract's own text, before its forms ---------------------------------------------------
+
+_CONTRACT = ("docgen reads from a contract only its Record of Coaching forms and the COACHING "
+             "RECORD table: type a session's notes into a form or a row of the table; if it "
+             "changes what the contract says (a name, a date, a term), change it in the cohort "
+             "workbook too")
+UNTOUCHED = "docgen:untouched"  # a reader's mark in a record's properties: parts as written
+
+
+def contract_problems(body: Body, props: dict[str, str], record_tables: set[int], source: str,
+                      named: Iterable[str] = ()) -> list[Problem]:
+    """Return each passage of a contract's own text (before its forms and table) that docgen
+    did not write (by ``docgen.written``), quoted with where it sits: a note typed beside a
+    term, in a blank, a paragraph added under the heading, a field changed. The signatures
+    and the dates beside them are not named, nor lines in ``named`` (the Team field typed
+    over: named already). A contract docgen made before it recorded what it wrote, saved
+    since (``UNTOUCHED`` not in ``props``), is named once; one without docgen's properties
+    is not (what docgen wrote in it is not known, and its team is named from its text)."""
+    wrote = written.decode(props.get(schema.PROP_WRITTEN, ""))
+    if wrote is None:
+        if props.get(schema.PROP_KIND) and not props.get(UNTOUCHED):
+            return [Problem(
+                "was made by a docgen that did not record the text it wrote, and saved since: "
+                "what was typed in the contract before its first Record of Coaching form is "
+                "not checked; look it over (docgen reads from a contract only its forms and "
+                "the COACHING RECORD table)", file=source)]
+        return []
+    keys = frozenset(written.line_key(text) for text in named)
+    return _passage_problems(_typed_passages(contract_lines(body, record_tables), wrote, keys),
+                             source, _CONTRACT, "the contract, ")
 
 
 def _opening(line: str, limit: int = 40) -> str:

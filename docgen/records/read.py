@@ -34,9 +34,11 @@ from docgen.records import identity, programme
 from docgen.records.cache import Entry, Key, RecordCache
 from docgen.records.convert import converted
 from docgen.records.extras import (
+    UNTOUCHED,
     Comment,
     agreement_problems,
     comment_problems,
+    contract_problems,
     docx_comments,
     loose_text,
 )
@@ -110,10 +112,15 @@ def _read_parts(path: Path, source: str, comments: list[Comment] | None = None
             props = _properties(zf, path, source, problems) if ooxml.CUSTOM_PART in names else {}
             props.update(identity.saved_property(zf, path))  # when it was last saved
             kind = identity.kind_in_properties(props)
-            if kind is not None and not kind.has_sessions and props.get(schema.PROP_CONTENT) == (
-                    content_digest(((i.filename, i.CRC, i.file_size) for i in zf.infolist()),
-                                   ooxml.CUSTOM_PART)):
-                return None, props, problems  # its parts as docgen wrote them: nothing typed
+            # an agreement, or a contract by a docgen that did not record what it wrote:
+            # are its parts still as docgen wrote them?
+            if kind is not None and (not kind.has_sessions or schema.PROP_WRITTEN not in props
+                                     ) and props.get(schema.PROP_CONTENT) == content_digest(
+                    ((i.filename, i.CRC, i.file_size) for i in zf.infolist()),
+                    ooxml.CUSTOM_PART):
+                if not kind.has_sessions:
+                    return None, props, problems  # its parts as docgen wrote them: nothing typed
+                props[UNTOUCHED] = "1"  # a contract by an earlier docgen, as it wrote it
             data = read_member(zf, ooxml.DOCUMENT_PART, path)
             root = parse_xml(data, path, ooxml.DOCUMENT_PART, notes)  # recovers LibreOffice damage
             careful = holds_marks(data)
@@ -218,8 +225,12 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
          if FORM_HEADING.match(u.text) or u.table in record_tables), len(body.units))
     if by_props:
         who = identity.from_properties(props)
+        team_typed: list[str] = []  # the Team field typed over: named once, as that
         if (typed := identity.team_field_problem(body, first_form, who, source)) is not None:
             problems.append(typed)
+            team_typed = identity.team_field(body, first_form).split("\n")
+        # the contract's own text: what docgen did not write in it is named
+        problems.extend(contract_problems(body, props, record_tables, source, team_typed))
     else:
         who = identity.from_text(body, first_form, path, source)
     if who.problem is not None:
