@@ -643,3 +643,85 @@ def test_what_is_typed_in_a_contract_in_libreoffice_is_named(contracts: dict, fm
             f'share them" is not read ({CONTRACT})')),
     ]
 
+
+
+# --- the sample cohort's contracts worked on as coaches do -------------------------------------
+
+@pytest.fixture(scope="module")
+def worked_on(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """Return, by (team, format), a folder holding the sample cohort's contract of the team
+    worked on in LibreOffice and saved in that format: T04's first form copied and pasted
+    below the last, then its second form deleted; T01's forms dated "3rd March", "3/3" and
+    "03.03.26" with times "2pm", "14.00" and "1400"-style, its COACHING RECORD table given a
+    row (Tab in the last cell) that is filled in and its second row deleted."""
+    why = _uno_ready()
+    if why:
+        pytest.skip(why)
+    work = tmp_path_factory.mktemp("worked-on")
+    jobs.generate(ROOT / "data" / "cohort.xlsx", work / "out", today=TODAY)
+    folders = {(team, fmt): work / f"{team}-{fmt[1:]}" for team in ("T04", "T01")
+               for fmt in FORMATS}
+    for folder in folders.values():
+        folder.mkdir()
+
+    def saves(team: str) -> list[dict]:
+        return [{"path": str(folders[team, fmt] / f"{team}{fmt}")} for fmt in FORMATS]
+
+    contracts = work / "out" / "contracts"
+    documents = [
+        {"source": str(next(contracts.glob("*(T04).docx"))), "saves": saves("T04"),
+         "copy_forms": [1], "delete_forms": [2]},
+        {"source": str(next(contracts.glob("*(T01).docx"))), "saves": saves("T01"),
+         "edits": [{"label": label, "how": "over", "text": text, "occurrence": form}
+                   for form, values in enumerate((("3rd March", "2pm", "1500"),
+                                                  ("3/3", "14.00", "15.30"),
+                                                  ("03.03.26", "1400", "3pm")), start=1)
+                   for label, text in zip(("Date:", "Start time:", "Finish time:"), values,
+                                          strict=True)],
+         "table": {"add_rows": 1, "remove_rows": [2],
+                   "type": {"A9": "Dr Jo", "B9": "17/03/2026", "C9": "Typed in a new row",
+                            "D9": "by phone"}}}]
+    job = work / "job.json"
+    job.write_text(json.dumps({"documents": documents}), encoding="utf-8")
+    done = subprocess.run([str(PYTHON), str(DRIVER), str(job)], capture_output=True,
+                          text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folders
+
+
+def _worked_on(folder: Path) -> tuple[list[tuple], list[tuple]]:
+    (record,), problems = read_records([folder], jobs=1)
+    assert problems == []
+    return ([(s.where, s.date, s.start, s.finish) for s in record.sessions],
+            [(p.sheet, p.column, p.message) for p in record.problems
+             if "exactly as docgen pre-filled" not in p.message])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_form_copied_below_and_one_deleted_in_libreoffice(worked_on: dict, fmt: str) -> None:
+    sessions, said = _worked_on(worked_on["T04", fmt])
+    D, T = dt.date, dt.time
+    assert [s for s in sessions if s[0].startswith("Record")] == [
+        ("Record of Coaching form 1", D(2026, 2, 19), T(13), T(14)),
+        ("Record of Coaching form 2", D(2026, 3, 19), T(13), T(14)),
+    ]  # the pasted copy, the same session, is named, not read twice
+    assert said == [("Record of Coaching form 3", None, (
+        "repeats Record of Coaching form 1 exactly: counted once; if it was another session, "
+        "change its date"))]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_dates_times_and_rows_typed_in_libreoffice(worked_on: dict, fmt: str) -> None:
+    sessions, said = _worked_on(worked_on["T01", fmt])
+    D, T = dt.date, dt.time
+    assert sessions == [
+        ("Record of Coaching form 1", D(2027, 3, 3), T(14), T(15)),
+        ("Record of Coaching form 2", D(2027, 3, 3), T(14), T(15, 30)),
+        ("Record of Coaching form 3", D(2026, 3, 3), T(14), T(15)),
+        ("COACHING RECORD row 1", D(2026, 2, 10), None, None),
+        ("COACHING RECORD row 2", D(2026, 4, 14), None, None),
+        ("COACHING RECORD row 8", D(2026, 3, 17), None, None),
+    ]
+    assert said == [(f"Record of Coaching form {n}", "Date", (
+        "no year typed: read as Wednesday 03/03/2027; type the year if that is wrong"))
+        for n in (1, 2)]
