@@ -5,12 +5,13 @@ The log reads from a returned agreement only that it came back, and from a contr
 forms and table. So that what is typed there (a paragraph added, a field changed, a line
 typed beside the text) is named rather than dropped in silence, docgen records at generation,
 in the custom property ``docgen.written``, a short digest of every line of text it wrote in
-the document's body (a contract's: before its first form; a body paragraph's lines, a table
-cell's lines), each cleaned as the reader cleans typed text: spacing and tabs
-as single spaces, docgen's prompts left out by the reader. A line the returned document holds
-that is none of them was typed. The lines are made from the template's text and the values
-merged (:func:`docgen.documents.render.CompiledTemplate.written_lines`, cheap) when a sample
-shows that is what the document says; otherwise each document is read back.
+the document's body (a contract's: before its first form, and the headings of its forms and
+table; a body paragraph's lines, a table cell's lines), each cleaned as the reader cleans
+typed text: spacing and tabs as single spaces, docgen's prompts left out by the reader. A
+line the returned document holds that is none of them was typed. The lines are made from the
+template's text and the values merged
+(:func:`docgen.documents.render.CompiledTemplate.written_lines`, cheap) when a sample shows
+that is what the document says; otherwise each document is read back.
 
 The property is JSON: ``{"lines": [digest, ...]}``.
 """

@@ -3,6 +3,7 @@ and the table, a Team field typed over with another team."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from lxml import etree
 
 from docgen import ooxml, schema
 from docgen.models import Record
+from docgen.records.prefill import written_back
 from docgen.records.read import read_record
 
 T1 = "contracts/Ward 7 Falls (T1).docx"
@@ -421,3 +423,25 @@ def test_a_contract_made_before_docgen_recorded_its_text(out: Path, tmp_path: Pa
         "was made by a docgen that did not record the text it wrote, and saved since: what was "
         "typed in the contract before its first Record of Coaching form is not checked; look "
         "it over (docgen reads from a contract only its forms and the COACHING RECORD table)"))]
+
+
+def test_words_typed_beside_a_form_heading_are_named(out: Path, tmp_path: Path) -> None:
+    path = _copy(out, tmp_path)
+    d = docx.Document(str(path))
+    headings = [p for p in d.paragraphs if p.text.startswith("Record of Coaching")]
+    headings[0].add_run(" – wk 1 at the hub")
+    d.save(str(path))
+    (problem,) = _new(read_record(path, path.parent))
+    assert problem.startswith(
+        'heading of Record of Coaching form 1: holds text outside the forms and the table: '
+        '"Record of Coaching (to be retained by team) – wk 1 at the hub"; ')
+
+
+def test_the_lines_recorded_of_a_contract_are_those_read_back(out: Path) -> None:
+    """docgen makes them from the template's text; they are what the log reads of it."""
+    for name in (T1, T2):
+        data = (out / name).read_bytes()
+        with zipfile.ZipFile(out / name) as zf:
+            props = ooxml.read_custom_properties(etree.fromstring(zf.read(ooxml.CUSTOM_PART)))
+        assert props[schema.PROP_WRITTEN] == written_back(data, contract=True)
+        assert len(json.loads(props[schema.PROP_WRITTEN])["lines"]) > 40

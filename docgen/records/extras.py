@@ -16,6 +16,8 @@ The contract's own text, before the first form (its clauses, fields, signatures)
 agreement (which tells the log only that it came back) are checked line by line against the
 digests of the lines docgen wrote (:mod:`docgen.written`): every line docgen did not write is
 named, but for the signatures and the dates beside them; on an agreement, every comment too.
+A contract's headings of its forms and table are among those lines: words typed beside a
+heading are named as text outside the forms.
 """
 
 from __future__ import annotations
@@ -230,9 +232,11 @@ def _region(body: Body, record_tables: set[int]) -> int:
     return len(body.units)
 
 
-def _passages(body: Body, finder: FormFinder, record_tables: set[int]
-              ) -> Iterable[tuple[str, str]]:
-    """Yield (where, text) of each passage typed outside the forms and the table."""
+def _passages(body: Body, finder: FormFinder, record_tables: set[int],
+              wrote: frozenset[str] | None = None) -> Iterable[tuple[str, str]]:
+    """Yield (where, text) of each passage typed outside the forms and the table; with the
+    digests of what docgen ``wrote`` (``docgen.written``), a heading of a form or of the table
+    that docgen did not write so (words typed beside it) too."""
     units = body.units
     start = _region(body, record_tables)
     forms = 0  # form headings passed
@@ -261,6 +265,10 @@ def _passages(body: Body, finder: FormFinder, record_tables: set[int]
                 is_open = False
             else:
                 kept.append(line)
+                continue
+            if wrote is not None and not written.holds(wrote, line):  # typed beside it
+                loose.append((i, f"heading of Record of Coaching form {forms}" if is_open
+                              else "heading of the COACHING RECORD table", line.strip()))
         labels = finder.labels[i] if i < len(finder.labels) else []
         if u.controls or any(lab.name == "coach" and lab.colon for lab in labels):
             is_open = True  # a form begins here
@@ -295,11 +303,12 @@ def _unread_table(body: Body, finder: FormFinder, table: int) -> str:
     return typed_value("\n".join(body.units[i].text for i in cells if body.units[i].text.strip()))
 
 
-def loose_text(body: Body, finder: FormFinder, record_tables: set[int], source: str
-               ) -> list[Problem]:
+def loose_text(body: Body, finder: FormFinder, record_tables: set[int], source: str,
+               wrote: frozenset[str] | None = None) -> list[Problem]:
     """Return a problem for each passage typed outside the forms and the table (the first
-    few; the rest in one), quoting it. ``finder`` has run over ``body``."""
-    found = list(_passages(body, finder, record_tables))
+    few; the rest in one), quoting it. ``finder`` has run over ``body``; ``wrote``: the
+    digests of the lines docgen wrote in it, when it recorded them (headings are checked)."""
+    found = list(_passages(body, finder, record_tables, wrote))
     problems = [Problem(f"holds text outside the forms and the table: {shown(text)}; {_OUTSIDE}",
                         file=source, sheet=where) for where, text in found[:_EACH]]
     rest = found[_EACH:]
@@ -342,21 +351,27 @@ def written_lines(body: Body, stop: int | None = None) -> list[tuple[int, str]]:
 
 
 def contract_lines(body: Body, record_tables: set[int]) -> list[tuple[int, str]]:
-    """Return the lines of a contract's own text, before its first Record of Coaching form
-    and its COACHING RECORD table, as :func:`written_lines` returns them."""
-    return written_lines(body, _region(body, record_tables))
+    """Return the lines docgen records of a contract, as :func:`written_lines` returns them:
+    its own text, before its first Record of Coaching form and its COACHING RECORD table, and
+    the headings of its forms and of the table (words typed beside a heading are named)."""
+    stop = _region(body, record_tables)
+    return written_lines(body, stop) + [
+        (n, line) for n in range(stop, len(body.units)) if body.units[n].table == -1
+        for line in body.units[n].text.split("\n") if _form_heading(line) or _table_heading(line)]
 
 
 def contract_text(lines: Iterable[str]) -> list[str]:
-    """Return the lines of a contract's text (each a line, or text of several) that come
-    before its first form's heading or the table's: what :func:`contract_lines` reads of a
-    document made from them."""
+    """Return, of a contract's text (each a line, or text of several), the lines that come
+    before its first form's heading or the table's, and the headings: what
+    :func:`contract_lines` reads of a document made from them."""
     out: list[str] = []
+    region = True
     for text in lines:
         for line in text.split("\n"):
-            if _form_heading(line) or _table_heading(line):
-                return out
-            out.append(line)
+            heading = _form_heading(line) or _table_heading(line)
+            region = region and not heading
+            if region or heading:
+                out.append(line)
     return out
 
 
@@ -454,8 +469,9 @@ def contract_problems(body: Body, props: dict[str, str], record_tables: set[int]
                 "the COACHING RECORD table)", file=source)]
         return []
     keys = frozenset(written.line_key(text) for text in named)
-    return _passage_problems(_typed_passages(contract_lines(body, record_tables), wrote, keys),
-                             source, _CONTRACT, "the contract, ")
+    lines = written_lines(body, _region(body, record_tables))
+    return _passage_problems(_typed_passages(lines, wrote, keys), source, _CONTRACT,
+                             "the contract, ")
 
 
 def _opening(line: str, limit: int = 40) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from docgen import libreoffice, ooxml, prefill, schema
+from docgen import libreoffice, ooxml, prefill, schema, written
 from docgen.content import content_digest
 from docgen.errors import DocgenError, Problem
 from docgen.models import Record
@@ -244,7 +244,8 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     sessions = form_sessions(ctx, forms) + row_sessions(ctx, rows)
     # what was typed where no reader looks: comments, text outside the forms and the table
     problems.extend(comment_problems(comments, body, record_tables, source))
-    problems.extend(loose_text(body, finder, record_tables, source))
+    problems.extend(loose_text(body, finder, record_tables, source,
+                               written.decode(props.get(schema.PROP_WRITTEN, ""))))
     saved_day = "" if after else reference.isoformat()
     return Record(
         source=source, kind=(kind or identity.SESSIONS_KIND).name, team_id=who.team_id,
