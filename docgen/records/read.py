@@ -204,13 +204,16 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
         return Record(source=source, kind=kind.name if kind else "",
                       team_id=props.get(schema.PROP_KEY, ""), problems=tuple(problems)), ""
 
-    in_rows: list[tuple[str, str, str]] = []  # cells merged or under no header, named
+    in_rows: list[tuple[str, str, str, int]] = []  # cells merged or under no header, named
     record_tables, rows = table_rows(body, in_rows)
     finder = FormFinder(body, record_tables)
     forms = finder.run()
     problems.extend(Problem(message, file=source, sheet=where) for where, message in finder.notes)
-    problems.extend(Problem(message, file=source, sheet=where, column=column or None)
-                    for where, column, message in in_rows)
+    merged: dict[tuple[str, str], tuple[int, int]] = {}  # cells merged across, by place
+    for where, column, message, at in in_rows:
+        if at >= 0:
+            merged[where, column] = len(problems), at
+        problems.append(Problem(message, file=source, sheet=where, column=column or None))
     by_props = kind is not None and bool(props.get(schema.PROP_KEY))
     problems.extend(Problem(odd.message, file=source, sheet=f"table {odd.table + 1}",
                             row=odd.row + 1,
@@ -240,7 +243,7 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     reference, after = programme.reference_day(path, props.get(schema.PROP_GENERATED, ""),
                                                source, problems)
     ctx = SessionContext(source, who.team_id, who.team_name, settings, reference, after,
-                         problems, prefill.decode(props.get(schema.PROP_PREFILLED, "")))
+                         problems, prefill.decode(props.get(schema.PROP_PREFILLED, "")), merged)
     sessions = form_sessions(ctx, forms) + row_sessions(ctx, rows)
     # what was typed where no reader looks: comments, text outside the forms and the table
     problems.extend(comment_problems(comments, body, record_tables, source))

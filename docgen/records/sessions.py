@@ -122,6 +122,10 @@ class SessionContext:
     after: bool  # True when sessions follow the reference (the day of generation)
     problems: list[Problem]
     prefilled: Prefilled = dataclasses.field(default_factory=Prefilled)  # what docgen wrote
+    # (where, column) of a table cell merged across columns -> (its problem's place in
+    # ``problems``, where in its message what is read of the cell goes): words that cell
+    # holds beyond what is read are said there, so the cell is named once
+    merged: dict[tuple[str, str], tuple[int, int]] = dataclasses.field(default_factory=dict)
 
     def problem(self, message: str, where: str, column: str | None = None) -> None:
         """Note a problem found in this record at ``where`` (a form or a row)."""
@@ -317,6 +321,12 @@ def _unread_problem(ctx: SessionContext, where: str, column: str, pieces: list[s
                     kept: str, place: str) -> None:
     """Name ``pieces`` of a field that docgen does not read: they belong in ``place``."""
     quoted = " and ".join(f'"{p}"' for p in pieces)
+    if (found := ctx.merged.get((where, column))) is not None:  # the merged cell's problem
+        n, at = found
+        named = ctx.problems[n]
+        ctx.problems[n] = dataclasses.replace(named, message=(
+            f"{named.message[:at]} ({kept}, and not {quoted}){named.message[at:]}"))
+        return
     one = len(pieces) == 1
     ctx.problem(f"{quoted} {'is' if one else 'are'} not read (only {kept} is): move "
                 f"{'it' if one else 'them'} to {place}", where, column)
