@@ -944,3 +944,18 @@ def test_an_unexpected_failure_on_one_file_is_a_problem_not_a_crash(tmp_path: Pa
     assert [r.team_id for r in found] == ["T02"]
     (problem,) = problems
     assert problem.file == "a.docx" and "RecursionError" in problem.message
+
+
+def test_lines_libreoffice_writes_as_text_after_text_in_a_control_are_lines() -> None:
+    """LibreOffice saves a line typed with Shift+Enter inside a field as a second w:t in the
+    same run, without a break (Word shows the lines run together): read as two lines. Outside
+    a control, two w:t of one run are one text, as python-docx and Word read them."""
+    from docgen.ooxml.wordtext import read_body
+
+    run = "<w:r><w:t>act one</w:t><w:t>act two</w:t></w:r>"
+    xml = (f'<w:document xmlns:w="{W_NS}"><w:body>'
+           f'<w:p><w:r><w:t xml:space="preserve">Action: </w:t></w:r><w:sdt><w:sdtPr>'
+           f'<w:alias w:val="Action"/></w:sdtPr><w:sdtContent>{run}</w:sdtContent></w:sdt></w:p>'
+           f"<w:p>{run}</w:p></w:body></w:document>")
+    body = read_body(etree.fromstring(xml.encode()))
+    assert [u.text for u in body.units] == ["Action: act one\nact two", "act oneact two"]

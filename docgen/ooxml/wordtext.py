@@ -96,7 +96,9 @@ class Body:
 # placeholder, since LibreOffice saves typing into a rich-text control so (its prompt, if one
 # docgen or Word knows, is stripped later like any other) (a unit holding a
 # tracked insertion or deletion says so: ``Unit.tracked``); tabs and breaks become "\t" and
-# "\n". A docgen field (a control with a tag or an alias) keeps its text even while flagged as
+# "\n", and so does a w:t straight after another in one run of a control: LibreOffice writes
+# a line typed with Shift+Enter inside a field (an input field) so, without a break. A
+# docgen field (a control with a tag or an alias) keeps its text even while flagged as
 # showing its placeholder: an editor may keep the flag on text typed after the prompt, so the
 # prompt is stripped from the value later (docgen.records.forms), never the typing with it.
 # Private-use characters typed in the document are dropped (in an attribute copied, replaced)
@@ -126,6 +128,8 @@ _FLATTEN_XSL = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/19
 <xsl:if test="w:tcPr/w:vMerge[not(@w:val) or @w:val='continue']"><xsl:text>{_VMERGED}</xsl:text>\
 </xsl:if><xsl:text>{_TC_TEXT}</xsl:text><xsl:apply-templates/></xsl:template>
 <xsl:template match="w:t"><xsl:value-of select="{{.}}"/></xsl:template>
+<xsl:template match="w:sdtContent//w:t[preceding-sibling::*[1][self::w:t]]" priority="2">\
+<xsl:text>&#10;</xsl:text><xsl:value-of select="{{.}}"/></xsl:template>
 <xsl:template match="w:tab"><xsl:text>&#9;</xsl:text></xsl:template>
 <xsl:template match="w:br|w:cr"><xsl:text>&#10;</xsl:text></xsl:template>
 <xsl:template match="w:noBreakHyphen"><xsl:text>-</xsl:text></xsl:template>
