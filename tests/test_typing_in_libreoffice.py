@@ -725,3 +725,60 @@ def test_dates_times_and_rows_typed_in_libreoffice(worked_on: dict, fmt: str) ->
     assert said == [(f"Record of Coaching form {n}", "Date", (
         "no year typed: read as Wednesday 03/03/2027; type the year if that is wrong"))
         for n in (1, 2)]
+
+
+# --- every field of a blank form typed inside its prompt and after it ---------------------------
+
+EVERY_FIELD = {"Coach/s:": "; Dr Jo Reid", "Team members:": "; Ann Lee; Bo Ray",
+               "Date:": "3rd March 2026", "Start time:": "2pm", "Finish time:": "3.30pm",
+               "Issues Arising:": "staff off sick", "Action:": "audit beds",
+               "Date of Next Meeting:": "7/4/2026", "Held:": "Yes"}
+
+
+@pytest.fixture(scope="module")
+def every_field(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """Return, by (way, format), a folder holding team T2's contract whose blank form had
+    every field typed into ("inside" its grey prompt, or "after" it in the same cell) in
+    LibreOffice, saved in that format."""
+    why = _uno_ready()
+    if why:
+        pytest.skip(why)
+    work = tmp_path_factory.mktemp("every-field")
+    write_cohort_workbook(work / "cohort.xlsx", small_rows())
+    jobs.generate(work / "cohort.xlsx", work / "out", today=TODAY)
+    source = next((work / "out" / "contracts").glob("*(T2).docx"))
+    folders = {(how, fmt): work / f"{how}-{fmt[1:]}" for how in ("inside", "after")
+               for fmt in FORMATS}
+    documents = []
+    for how in ("inside", "after"):
+        for fmt in FORMATS:
+            folders[how, fmt].mkdir()
+        edits = [{"label": label, "how": how, "text": f" {text}"}
+                 for label, text in EVERY_FIELD.items()]
+        edits.append({"placeholder": RECORD_FIELD["topic"].placeholder, "how": how,
+                      "text": " Run chart of falls"})
+        documents.append({"source": str(source), "edits": edits, "saves": [
+            {"path": str(folders[how, fmt] / f"T2{fmt}")} for fmt in FORMATS]})
+    job = work / "job.json"
+    job.write_text(json.dumps({"documents": documents}), encoding="utf-8")
+    done = subprocess.run([str(PYTHON), str(DRIVER), str(job)], capture_output=True,
+                          text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folders
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("how", ["inside", "after"])
+def test_every_field_of_a_form_typed_in_libreoffice_is_read(every_field: dict, how: str,
+                                                            fmt: str) -> None:
+    (record,), problems = read_records([every_field[how, fmt]], jobs=1)
+    assert problems == [] and record.problems == ()
+    (s,) = record.sessions
+    D, T = dt.date, dt.time
+    assert (s.date, s.start, s.finish, s.hours, s.status.value) == (
+        D(2026, 3, 3), T(14), T(15, 30), 1.5, "held")
+    assert (s.topic, s.issues, s.action, s.next_meeting) == (
+        "Run chart of falls", "staff off sick", "audit beds", D(2026, 4, 7))
+    # the names docgen wrote ahead in the blank form, with what was typed inside or after
+    assert s.coach.endswith("; Dr Jo Reid")
+    assert record.members[-2:] == ("Ann Lee", "Bo Ray")
