@@ -24,6 +24,7 @@ The job::
                                             # typed at the end of the paragraph holding it
         "copy_forms": [1],                  # form 1 copied, pasted before COACHING RECORD
         "delete_forms": [2],                # form 2 selected and deleted (after the copies)
+        "then_edits": [...],                # as "edits", typed after the copies and deletions
         "saves": [{"path": "/abs/out.docx", "filter": "MS Word 2007 XML"}]}],
      "reopen": ["/abs/out.docx"]}              # files to open again afterwards (optional)
 
@@ -350,6 +351,9 @@ def run_job(job: dict) -> dict:
                     _copy_form(office, doc, form)
                 for form in sorted(item.get("delete_forms", ()), reverse=True):
                     _delete_form(office, doc, form)
+                later = item.get("then_edits", [])  # typed after the forms are copied
+                seen += [_edit(office, doc, field, edit)
+                         for field, edit in zip(_find_fields(doc, later), later, strict=True)]
                 for place in item.get("after_text", ()):
                     _type_after_text(office, doc, place["find"], place["text"])
                 tables = item.get("table") or []

@@ -959,3 +959,19 @@ def test_lines_libreoffice_writes_as_text_after_text_in_a_control_are_lines() ->
            f"<w:p>{run}</w:p></w:body></w:document>")
     body = read_body(etree.fromstring(xml.encode()))
     assert [u.text for u in body.units] == ["Action: act one\nact two", "act oneact two"]
+
+
+def test_a_form_dated_and_timed_as_another_is_named(folder: Path) -> None:
+    """A form copied for a further session and not re-dated counts the hours twice: named."""
+    copy = {**FORM_1, "topic": "Run charts", "issues": "", "action": ""}
+    doc = contract([FORM_1, FORM_2, copy, {**FORM_1, "start_time": "16:00",
+                                            "finish_time": "17:00"}])
+    record = read_record(save(doc, folder / "T01.docx", PROPS), folder)
+    assert [(s.where, s.hours) for s in record.sessions] == [
+        ("Record of Coaching form 1", 1.5), ("Record of Coaching form 2", 1.0),
+        ("Record of Coaching form 3", 1.5), ("Record of Coaching form 4", 1.0)]
+    assert [(p.sheet, p.message) for p in record.problems] == [(
+        "Record of Coaching form 3",
+        "is dated and timed as Record of Coaching form 1 (03/04/2026 at 14:00): both are "
+        "counted; if it is the same session, delete one of the forms; if it is another, "
+        "correct its date or start time")]

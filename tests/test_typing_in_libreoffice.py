@@ -722,9 +722,14 @@ def test_dates_times_and_rows_typed_in_libreoffice(worked_on: dict, fmt: str) ->
         ("COACHING RECORD row 2", D(2026, 4, 14), None, None),
         ("COACHING RECORD row 8", D(2026, 3, 17), None, None),
     ]
-    assert said == [(f"Record of Coaching form {n}", "Date", (
-        "no year typed: read as Wednesday 03/03/2027; type the year if that is wrong"))
-        for n in (1, 2)]
+    year = "no year typed: read as Wednesday 03/03/2027; type the year if that is wrong"
+    assert said == [
+        ("Record of Coaching form 1", "Date", year), ("Record of Coaching form 2", "Date", year),
+        # "3rd March" and "3/3" at 2pm and 14.00: one session, or a form not re-dated
+        ("Record of Coaching form 2", None, (
+            "is dated and timed as Record of Coaching form 1 (03/03/2027 at 14:00): both are "
+            "counted; if it is the same session, delete one of the forms; if it is another, "
+            "correct its date or start time"))]
 
 
 # --- every field of a blank form typed inside its prompt and after it ---------------------------

@@ -626,13 +626,32 @@ def form_sessions(ctx: SessionContext, forms: Iterable[Mapping[str, str]]
     A form still exactly as docgen pre-filled it is marked so (planned, not confirmed).
     """
     substance = _plan().substance
-    return [
+    sessions = [
         build_session(ctx, form, Origin.FORM, f"Record of Coaching form {n}",
                       untouched=ctx.prefilled.untouched_form(form))
         for n, form in enumerate(forms, start=1)
         # a blank form, maybe with the coach's and team's names typed ahead, is no session
         if any(form.get(name) for name in substance)
     ]
+    _same_time(ctx, sessions)
+    return sessions
+
+
+def _same_time(ctx: SessionContext, sessions: list[RecordedSession]) -> None:
+    """Name a form dated and timed as an earlier one of the record (a form copied for a
+    further session and not re-dated, or one session written up twice): both count, so the
+    hours may be counted twice."""
+    first: dict[tuple[dt.date, dt.time], RecordedSession] = {}
+    for s in sessions:
+        if s.date is None or s.start is None or s.status not in (Status.HELD,
+                                                                  Status.UNCONFIRMED):
+            continue
+        earlier = first.setdefault((s.date, s.start), s)
+        if earlier is not s:
+            ctx.problem(
+                f"is dated and timed as {earlier.where} ({format_date_short(s.date)} at "
+                f"{format_time(s.start)}): both are counted; if it is the same session, delete "
+                "one of the forms; if it is another, correct its date or start time", s.where)
 
 
 def row_sessions(ctx: SessionContext, rows: Iterable[tuple[int, list[str]]]
