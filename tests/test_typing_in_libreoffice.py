@@ -651,15 +651,16 @@ def test_what_is_typed_in_a_contract_in_libreoffice_is_named(contracts: dict, fm
 def worked_on(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
     """Return, by (team, format), a folder holding the sample cohort's contract of the team
     worked on in LibreOffice and saved in that format: T04's first form copied and pasted
-    below the last, then its second form deleted; T01's forms dated "3rd March", "3/3" and
-    "03.03.26" with times "2pm", "14.00" and "1400"-style, its COACHING RECORD table given a
-    row (Tab in the last cell) that is filled in and its second row deleted."""
+    below the last, then its second form deleted; T04's third form copied ("T04 again"), the
+    copy re-dated, its topic typed over and its Held answered; T01's forms dated "3rd March",
+    "3/3" and "03.03.26" with times "2pm", "14.00" and "1400"-style, its COACHING RECORD table
+    given a row (Tab in the last cell) that is filled in and its second row deleted."""
     why = _uno_ready()
     if why:
         pytest.skip(why)
     work = tmp_path_factory.mktemp("worked-on")
     jobs.generate(ROOT / "data" / "cohort.xlsx", work / "out", today=TODAY)
-    folders = {(team, fmt): work / f"{team}-{fmt[1:]}" for team in ("T04", "T01")
+    folders = {(team, fmt): work / f"{team}-{fmt[1:]}" for team in ("T04", "T01", "T04 again")
                for fmt in FORMATS}
     for folder in folders.values():
         folder.mkdir()
@@ -671,6 +672,12 @@ def worked_on(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
     documents = [
         {"source": str(next(contracts.glob("*(T04).docx"))), "saves": saves("T04"),
          "copy_forms": [1], "delete_forms": [2]},
+        {"source": str(next(contracts.glob("*(T04).docx"))), "saves": saves("T04 again"),
+         "copy_forms": [3], "then_edits": [
+             {"label": "Date:", "how": "over", "text": "16/04/2026", "occurrence": 4},
+             {"placeholder": "Text message invitations", "how": "over",
+              "text": "Recall letters", "occurrence": 2},
+             {"label": "Held:", "how": "over", "text": "Yes", "occurrence": 4}]},
         {"source": str(next(contracts.glob("*(T01).docx"))), "saves": saves("T01"),
          "edits": [{"label": label, "how": "over", "text": text, "occurrence": form}
                    for form, values in enumerate((("3rd March", "2pm", "1500"),
@@ -787,3 +794,13 @@ def test_every_field_of_a_form_typed_in_libreoffice_is_read(every_field: dict, h
     # the names docgen wrote ahead in the blank form, with what was typed inside or after
     assert s.coach.endswith("; Dr Jo Reid")
     assert record.members[-2:] == ("Ann Lee", "Bo Ray")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_form_copied_for_a_further_session_in_libreoffice(worked_on: dict, fmt: str) -> None:
+    (record,), problems = read_records([worked_on["T04 again", fmt]], jobs=1)
+    copy = next(s for s in record.sessions if s.where == "Record of Coaching form 4")
+    assert (copy.date, copy.topic, copy.status.value, copy.hours) == (
+        dt.date(2026, 4, 16), "Recall letters", "held", 1.0)
+    assert problems == [] and [p for p in record.problems
+                               if "exactly as docgen pre-filled" not in p.message] == []
