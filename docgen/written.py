@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from docgen.values import clean_text
 
-__all__ = ["decode", "digests", "encode", "holds", "line_key"]
+__all__ = ["decode", "digest", "digests", "encode", "holds", "line_key"]
 
 
 def line_key(text: str) -> str:
@@ -71,6 +71,11 @@ def decode(text: str) -> frozenset[str] | None:
         return frozenset(str(x) for x in found)
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def digest(line: str) -> str:
+    """Return the digest a line (as the reader found it) is compared by; "" when blank."""
+    return _line_digest(line)
 
 
 def holds(written: frozenset[str], line: str) -> bool:

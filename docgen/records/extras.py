@@ -337,17 +337,30 @@ def written_lines(body: Body, stop: int | None = None) -> list[tuple[int, str]]:
     ``stop`` when given. A table of signatures' cells under Signature and Date are left out:
     signing is what the table is for."""
     out: list[tuple[int, str]] = []
+    units = body.units if stop is None else body.units[:stop]
     signed: set[tuple[int, int]] = set()  # (table, grid column) under Signature or Date
     for t, grid in enumerate(body.tables):
-        if grid:
+        if grid and grid[0] and grid[0][0] < len(units):
             signed |= {(t, body.units[i].col) for i in grid[0]
                        if typed_value(body.units[i].text).casefold() in _SIGNED}
-    units = body.units if stop is None else body.units[:stop]
     for n, unit in enumerate(units):
         if unit.table >= 0 and unit.row > 0 and (unit.table, unit.col) in signed:
             continue
-        out.extend((n, line_as_written(line)) for line in unit.text.split("\n"))
+        out.extend((n, _as_written(line)) for line in unit.text.split("\n"))
     return out
+
+
+_AS_WRITTEN: dict[str, str] = {}  # line -> as docgen wrote it: most lines come in every
+_KEPT = 8192  # document made from one template, so each is stripped of prompts once
+
+
+def _as_written(line: str) -> str:
+    found = _AS_WRITTEN.get(line)
+    if found is None:
+        if len(_AS_WRITTEN) >= _KEPT:
+            _AS_WRITTEN.clear()
+        found = _AS_WRITTEN[line] = line_as_written(line)
+    return found
 
 
 def contract_lines(body: Body, record_tables: set[int]) -> list[tuple[int, str]]:
@@ -382,12 +395,14 @@ def _typed_passages(lines: Iterable[tuple[int, str]], wrote: frozenset[str],
     found: list[tuple[str, str]] = []
     before, passage, last = "", [], -2
     for n, line in lines:
-        if written.holds(wrote, line):
-            if written.line_key(line):
-                if passage:
-                    found.append((before, "\n".join(passage)))
-                    passage = []
-                before = written.line_key(line)
+        key = written.digest(line)
+        if not key:
+            continue  # blank
+        if key in wrote:
+            if passage:
+                found.append((before, "\n".join(passage)))
+                passage = []
+            before = line
             continue
         if named and written.line_key(line) in named:
             continue
@@ -406,8 +421,8 @@ def _passage_problems(found: list[tuple[str, str]], source: str, way_out: str,
     """Return a problem quoting each passage (the first few; the rest in one), placed after
     the line docgen wrote before it (``where`` put first: "the contract, ")."""
     problems = [Problem(f"{shown(text)} is not read ({way_out})", file=source,
-                        sheet=where + (f'after "{_opening(before)}"' if before
-                                       else "at the start"))
+                        sheet=where + (f'after "{_opening(written.line_key(before))}"'
+                                       if before else "at the start"))
                 for before, text in found[:_EACH]]
     rest = found[_EACH:]
     if rest:
@@ -450,16 +465,17 @@ _CONTRACT = ("docgen reads from a contract only its Record of Coaching forms and
 UNTOUCHED = "docgen:untouched"  # a reader's mark in a record's properties: parts as written
 
 
-def contract_problems(body: Body, props: dict[str, str], record_tables: set[int], source: str,
-                      named: Iterable[str] = ()) -> list[Problem]:
+def contract_problems(body: Body, wrote: frozenset[str] | None, props: dict[str, str],
+                      record_tables: set[int], source: str, named: Iterable[str] = ()
+                      ) -> list[Problem]:
     """Return each passage of a contract's own text (before its forms and table) that docgen
-    did not write (by ``docgen.written``), quoted with where it sits: a note typed beside a
-    term, in a blank, a paragraph added under the heading, a field changed. The signatures
-    and the dates beside them are not named, nor lines in ``named`` (the Team field typed
-    over: named already). A contract docgen made before it recorded what it wrote, saved
-    since (``UNTOUCHED`` not in ``props``), is named once; one without docgen's properties
-    is not (what docgen wrote in it is not known, and its team is named from its text)."""
-    wrote = written.decode(props.get(schema.PROP_WRITTEN, ""))
+    did not write (``wrote``: the digests ``docgen.written`` holds, None without them),
+    quoted with where it sits: a note typed beside a term, in a blank, a paragraph added
+    under the heading, a field changed. The signatures and the dates beside them are not
+    named, nor lines in ``named`` (the Team field typed over: named already). A contract
+    docgen made before it recorded what it wrote, saved since (``UNTOUCHED`` not in
+    ``props``), is named once; one without docgen's properties is not (what docgen wrote in
+    it is not known, and its team is named from its text)."""
     if wrote is None:
         if props.get(schema.PROP_KIND) and not props.get(UNTOUCHED):
             return [Problem(

@@ -226,6 +226,7 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     first_form = next(
         (i for i, u in enumerate(body.units)
          if FORM_HEADING.match(u.text) or u.table in record_tables), len(body.units))
+    wrote = written.decode(props.get(schema.PROP_WRITTEN, ""))  # the lines docgen wrote
     if by_props:
         who = identity.from_properties(props)
         team_typed: list[str] = []  # the Team field typed over: named once, as that
@@ -233,7 +234,8 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
             problems.append(typed)
             team_typed = identity.team_field(body, first_form).split("\n")
         # the contract's own text: what docgen did not write in it is named
-        problems.extend(contract_problems(body, props, record_tables, source, team_typed))
+        problems.extend(contract_problems(body, wrote, props, record_tables, source,
+                                          team_typed))
     else:
         who = identity.from_text(body, first_form, path, source)
     if who.problem is not None:
@@ -247,8 +249,7 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     sessions = form_sessions(ctx, forms) + row_sessions(ctx, rows)
     # what was typed where no reader looks: comments, text outside the forms and the table
     problems.extend(comment_problems(comments, body, record_tables, source))
-    problems.extend(loose_text(body, finder, record_tables, source,
-                               written.decode(props.get(schema.PROP_WRITTEN, ""))))
+    problems.extend(loose_text(body, finder, record_tables, source, wrote))
     saved_day = "" if after else reference.isoformat()
     return Record(
         source=source, kind=(kind or identity.SESSIONS_KIND).name, team_id=who.team_id,
