@@ -27,7 +27,7 @@ from docgen import libreoffice, ooxml, prefill, schema, written
 from docgen.content import content_digest
 from docgen.errors import DocgenError, Problem
 from docgen.models import Record
-from docgen.ooxml.wordtext import Body, holds_marks, read_body
+from docgen.ooxml.wordtext import LINES_IN_RUNS, Body, holds_marks, read_body
 from docgen.parallel import run_parallel
 from docgen.records import cache as reading
 from docgen.records import identity, programme
@@ -124,6 +124,7 @@ def _read_parts(path: Path, source: str, comments: list[Comment] | None = None
             data = read_member(zf, ooxml.DOCUMENT_PART, path)
             root = parse_xml(data, path, ooxml.DOCUMENT_PART, notes)  # recovers LibreOffice damage
             careful = holds_marks(data)
+            lines = LINES_IN_RUNS in data  # LibreOffice's lines typed inside a field
             if comments is not None:
                 comments.extend(docx_comments(zf, path, root))
     except DocgenError as exc:
@@ -135,7 +136,7 @@ def _read_parts(path: Path, source: str, comments: list[Comment] | None = None
         # a damaged member can fail late, inside the inflater
         raise DocgenError(Problem(f"cannot be read ({exc}): skipped", file=source)) from None
     problems[:0] = [Problem(note, file=source) for note in notes]
-    return read_body(root, careful), props, problems
+    return read_body(root, careful, lines), props, problems
 
 
 def _properties(zf: zipfile.ZipFile, path: Path, source: str, problems: list[Problem]
