@@ -399,6 +399,7 @@ PROP_PREFILLED = "docgen.prefilled"
 # A digest of the document's other parts as docgen wrote them: a document whose parts still
 # match it is untouched, which tells docgen's own files when its manifest was lost.
 PROP_CONTENT = "docgen.content"
-# Digests of the lines of text docgen wrote into a document without sessions (a mentor
-# agreement, see docgen.written): a line not among them was typed, and is named by the log.
+# Digests of the lines of text docgen wrote where the log reads no sessions (a mentor
+# agreement; a contract's own text, before its forms; see docgen.written): a line not among
+# them was typed, and is named by the log.
 PROP_WRITTEN = "docgen.written"

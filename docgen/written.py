@@ -1,14 +1,17 @@
-"""What docgen wrote in a document the log reads no sessions from (a mentor agreement).
+"""What docgen wrote in a document, where the log reads no sessions: a mentor agreement, and
+a contract's own text before its Record of Coaching forms.
 
-The log reads from a returned agreement only that it came back. So that what a pair typed on
-it (a paragraph added, a field changed, a line typed beside the text) is named rather than
-dropped in silence, docgen records at generation, in the custom property ``docgen.written``,
-a short digest of every line of text it wrote in the document's body (a body paragraph's
-lines, a table cell's lines), each cleaned as the reader cleans typed text: spacing and tabs
-as single spaces, docgen's prompts left out by the reader. A line the returned document holds
-that is none of them was typed. The lines are made from the template's text and the values
-merged (:func:`docgen.documents.render.CompiledTemplate.written_lines`, cheap) when a sample
-shows that is what the document says; otherwise each document is read back.
+The log reads from a returned agreement only that it came back, and from a contract only its
+forms and table. So that what is typed there (a paragraph added, a field changed, a line
+typed beside the text) is named rather than dropped in silence, docgen records at generation,
+in the custom property ``docgen.written``, a short digest of every line of text it wrote in
+the document's body (a contract's: before its first form, and the headings of its forms and
+table; a body paragraph's lines, a table cell's lines), each cleaned as the reader cleans
+typed text: spacing and tabs as single spaces, docgen's prompts left out by the reader. A
+line the returned document holds that is none of them was typed. The lines are made from the
+template's text and the values merged
+(:func:`docgen.documents.render.CompiledTemplate.written_lines`, cheap) when a sample shows
+that is what the document says; otherwise each document is read back.
 
 The property is JSON: ``{"lines": [digest, ...]}``.
 """
@@ -21,7 +24,7 @@ from collections.abc import Iterable
 
 from docgen.values import clean_text
 
-__all__ = ["decode", "digests", "encode", "holds", "line_key"]
+__all__ = ["decode", "digest", "digests", "encode", "holds", "line_key"]
 
 
 def line_key(text: str) -> str:
@@ -68,6 +71,11 @@ def decode(text: str) -> frozenset[str] | None:
         return frozenset(str(x) for x in found)
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def digest(line: str) -> str:
+    """Return the digest a line (as the reader found it) is compared by; "" when blank."""
+    return _line_digest(line)
 
 
 def holds(written: frozenset[str], line: str) -> bool:

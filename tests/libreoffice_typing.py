@@ -17,7 +17,14 @@ The job::
         "table": {"type": {"B2": "12/03/2026"},  # the COACHING RECORD table (optional):
                   "merge": [["C2", "D2"]],       # typed into, merged, split, typed into
                   "split": [["D6", 1, false]],   # (XCellRange.splitRange(count, horizontal))
-                  "then": {"E6": "text"}},  # ("index": 2: the third table instead)
+                  "add_rows": 1, "remove_rows": [2],  # (first: Tab in the last cell)
+                  "then": {"E6": "text"}},  # ("index": 2: the third table instead;
+                                            # a list of such: each table in turn)
+        "after_text": [{"find": "Contract for coaching", "text": "\nA note"}],
+                                            # typed at the end of the paragraph holding it
+        "copy_forms": [1],                  # form 1 copied, pasted before COACHING RECORD
+        "delete_forms": [2],                # form 2 selected and deleted (after the copies)
+        "then_edits": [...],                # as "edits", typed after the copies and deletions
         "saves": [{"path": "/abs/out.docx", "filter": "MS Word 2007 XML"}]}],
      "reopen": ["/abs/out.docx"]}              # files to open again afterwards (optional)
 
@@ -224,6 +231,10 @@ def _table_edits(office: Office, doc, table: dict) -> list[str]:
                 found.getCellByName(name).getText().getStart(), False)
             _type(office, doc, text)
 
+    if table.get("add_rows"):  # Tab in the last cell: a row after the last, as many times
+        found.Rows.insertByIndex(found.Rows.Count, table["add_rows"])
+    for index in sorted(table.get("remove_rows", ()), reverse=True):
+        found.Rows.removeByIndex(index, 1)  # Table > Delete > Rows (0: the header row)
     type_cells(table.get("type", {}))
     for first, last in table.get("merge", ()):
         cursor = found.createCursorByCellName(first)
@@ -235,6 +246,56 @@ def _table_edits(office: Office, doc, table: dict) -> list[str]:
             raise RuntimeError(f"could not split {name}")
     type_cells(table.get("then", {}))
     return list(found.CellNames)
+
+
+def _form_range(doc, form: int):
+    """Return a text cursor over Record of Coaching form ``form`` (1 for the first): its
+    heading, its table and the empty paragraph after it, as a drag selects them."""
+    search = doc.createSearchDescriptor()
+    search.SearchString = "Record of Coaching"
+    found = doc.findAll(search)
+    headings = [found.getByIndex(i) for i in range(found.Count)
+                if found.getByIndex(i).Text == doc.Text]  # body paragraphs, not a table's
+    heading = headings[form - 1]
+    cursor = doc.Text.createTextCursorByRange(heading.Start)
+    cursor.gotoStartOfParagraph(False)
+    cursor.gotoNextParagraph(True)  # over the table that follows (it is one step)
+    return cursor
+
+
+def _copy_form(office: Office, doc, form: int) -> None:
+    """Copy form ``form`` (heading and table) and paste it before the COACHING RECORD heading,
+    as a coach does for a further session (Ctrl+C, a click, Ctrl+V)."""
+    controller = doc.CurrentController
+    controller.select(_form_range(doc, form))
+    copied = controller.getTransferable()
+    search = doc.createSearchDescriptor()
+    search.SearchString = "COACHING RECORD"
+    search.SearchCaseSensitive = True
+    target = doc.findFirst(search)
+    controller.ViewCursor.gotoRange(target.Start, False)
+    controller.insertTransferable(copied)
+
+
+def _delete_form(office: Office, doc, form: int) -> None:
+    """Select form ``form`` (heading and table) and delete it, as a coach does."""
+    controller = doc.CurrentController
+    controller.select(_form_range(doc, form))
+    office.dispatcher.executeDispatch(controller.Frame, ".uno:Delete", "", 0, ())
+
+
+def _type_after_text(office: Office, doc, find: str, text: str) -> None:
+    """Type ``text`` at the end of the paragraph holding ``find`` (its first occurrence), as a
+    click after its last word does."""
+    search = doc.createSearchDescriptor()
+    search.SearchString = find
+    found = doc.findFirst(search)
+    if found is None:
+        raise LookupError(f"no text {find!r}")
+    cursor = found.Text.createTextCursorByRange(found.End)
+    cursor.gotoEndOfParagraph(False)
+    doc.CurrentController.ViewCursor.gotoRange(cursor, False)
+    _type(office, doc, text)
 
 
 def _edit(office: Office, doc, field, edit: dict) -> dict:
@@ -286,7 +347,19 @@ def run_job(job: dict) -> dict:
                 edits = item.get("edits", [])
                 seen = [_edit(office, doc, field, edit)
                         for field, edit in zip(_find_fields(doc, edits), edits, strict=True)]
-                cells = _table_edits(office, doc, item["table"]) if item.get("table") else []
+                for form in item.get("copy_forms", ()):
+                    _copy_form(office, doc, form)
+                for form in sorted(item.get("delete_forms", ()), reverse=True):
+                    _delete_form(office, doc, form)
+                later = item.get("then_edits", [])  # typed after the forms are copied
+                seen += [_edit(office, doc, field, edit)
+                         for field, edit in zip(_find_fields(doc, later), later, strict=True)]
+                for place in item.get("after_text", ()):
+                    _type_after_text(office, doc, place["find"], place["text"])
+                tables = item.get("table") or []
+                cells = []
+                for table in tables if isinstance(tables, list) else [tables]:
+                    cells = _table_edits(office, doc, table)
                 for save in item.get("saves", ()):
                     out = Path(save["path"]).resolve()
                     filt = save.get("filter") or FILTERS[out.suffix.lower()]

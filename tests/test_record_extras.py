@@ -3,6 +3,7 @@ and the table, a Team field typed over with another team."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -15,6 +16,7 @@ from lxml import etree
 
 from docgen import ooxml, schema
 from docgen.models import Record
+from docgen.records.prefill import written_back
 from docgen.records.read import read_record
 
 T1 = "contracts/Ward 7 Falls (T1).docx"
@@ -331,3 +333,115 @@ def test_an_agreement_made_before_docgen_recorded_its_text(out: Path, tmp_path: 
         "was made by a docgen that did not record the text it wrote, and saved since: what was "
         "typed on it besides comments is not checked; look it over (docgen reads only that a "
         "mentor agreement came back)"))]
+
+
+# --- a contract's own text, before its forms --------------------------------------------------
+
+_CONTRACT = ("docgen reads from a contract only its Record of Coaching forms and the COACHING "
+             "RECORD table: type a session's notes into a form or a row of the table; if it "
+             "changes what the contract says (a name, a date, a term), change it in the cohort "
+             "workbook too")
+
+
+def _in_contract(record: Record) -> list[tuple[str | None, str]]:
+    """Return the problems naming what was typed in the contract's own text."""
+    assert record.kind == schema.KIND_CONTRACT
+    return [(p.sheet, p.message) for p in record.problems
+            if (p.sheet or "").startswith("the contract") or "Team field" in (p.sheet or "")
+            or "did not record the text" in p.message]
+
+
+def test_a_contract_as_generated_saved_again_or_signed_names_nothing(out: Path,
+                                                                     tmp_path: Path) -> None:
+    for name in (T1, T2):
+        assert _in_contract(read_record(out / name, out)) == []
+    path = _copy(out, tmp_path)
+    docx.Document(str(path)).save(str(path))  # saved again: other bytes, the same text
+    assert _in_contract(read_record(path, path.parent)) == []
+    d = docx.Document(str(path))
+    signatures = next(t for t in d.tables
+                      if [c.text for c in t.rows[0].cells][2:3] == ["Signature"])
+    for row in signatures.rows[1:]:
+        row.cells[2].text = "J. Bloggs"
+        row.cells[3].text = "12/03/2026"
+    d.save(str(path))
+    assert _in_contract(read_record(path, path.parent)) == []
+
+
+def test_text_typed_in_a_contract_is_named_where_it_sits(out: Path, tmp_path: Path) -> None:
+    path = _copy(out, tmp_path)
+    d = docx.Document(str(path))
+    d.paragraphs[0].insert_paragraph_before("Draft v2 – agreed by phone")
+    heading = d.paragraphs[1]
+    note = d.add_paragraph("Sam will cover coaching in May")
+    heading._p.addnext(note._p)  # a new paragraph under the contract's heading
+    d.tables[0].rows[0].cells[3].text = "Cohort 8"  # a blank of the contract filled in
+    terms = d.tables[1]
+    notes = next(r for r in terms.rows if r.cells[0].text == "Note-taking").cells[1]
+    notes.paragraphs[0].add_run(" and share them with the team")  # beside the text
+    d.save(str(path))
+    replace_text(path, "3 April 2026", "10 April 2026")  # a field of the contract changed
+    record = read_record(path, path.parent)
+    assert record.team_id == "T1"
+    assert _in_contract(record) == [
+        ("the contract, at the start", f'"Draft v2 – agreed by phone" is not read ({_CONTRACT})'),
+        ('the contract, after "Contract for coaching"',
+         f'"Sam will cover coaching in May" is not read ({_CONTRACT})'),
+        ('the contract, after "Cohort"', f'"Cohort 8" is not read ({_CONTRACT})'),
+        ('the contract, after "First session"', f'"10 April 2026" is not read ({_CONTRACT})'),
+        ('the contract, after "Note-taking"', (
+            '"The Coach will keep brief notes for the sole purpose of the coaching sessions and '
+            f'share them with the team" is not read ({_CONTRACT})')),
+    ]
+
+
+def test_a_team_field_typed_over_is_named_once(out: Path, tmp_path: Path) -> None:
+    path = _copy(out, tmp_path)
+    _team_cell(path, "Ward 9 Stroke (T9)")
+    (problem,) = _in_contract(read_record(path, path.parent))
+    assert problem[0] == "Team field"
+
+
+def test_a_contract_made_before_docgen_recorded_its_text(out: Path, tmp_path: Path) -> None:
+    """Without docgen.written, a contract saved since is named once; one untouched, not."""
+    path = _copy(out, tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        parts = {i.filename: zf.read(i) for i in zf.infolist()}
+    root = etree.fromstring(parts[ooxml.CUSTOM_PART])
+    for prop in list(root):
+        if prop.get("name") == schema.PROP_WRITTEN:
+            root.remove(prop)
+    parts[ooxml.CUSTOM_PART] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    assert _in_contract(read_record(path, path.parent)) == []  # as docgen wrote it
+    fill(path, {"record.date": "12/3/2026", "record.topic": "Run chart"})
+    record = read_record(path, path.parent)
+    assert any(s.topic == "Run chart" for s in record.sessions)
+    assert _in_contract(record) == [(None, (
+        "was made by a docgen that did not record the text it wrote, and saved since: what was "
+        "typed in the contract before its first Record of Coaching form is not checked; look "
+        "it over (docgen reads from a contract only its forms and the COACHING RECORD table)"))]
+
+
+def test_words_typed_beside_a_form_heading_are_named(out: Path, tmp_path: Path) -> None:
+    path = _copy(out, tmp_path)
+    d = docx.Document(str(path))
+    headings = [p for p in d.paragraphs if p.text.startswith("Record of Coaching")]
+    headings[0].add_run(" – wk 1 at the hub")
+    d.save(str(path))
+    (problem,) = _new(read_record(path, path.parent))
+    assert problem.startswith(
+        'heading of Record of Coaching form 1: holds text outside the forms and the table: '
+        '"Record of Coaching (to be retained by team) – wk 1 at the hub"; ')
+
+
+def test_the_lines_recorded_of_a_contract_are_those_read_back(out: Path) -> None:
+    """docgen makes them from the template's text; they are what the log reads of it."""
+    for name in (T1, T2):
+        data = (out / name).read_bytes()
+        with zipfile.ZipFile(out / name) as zf:
+            props = ooxml.read_custom_properties(etree.fromstring(zf.read(ooxml.CUSTOM_PART)))
+        assert props[schema.PROP_WRITTEN] == written_back(data, contract=True)
+        assert len(json.loads(props[schema.PROP_WRITTEN])["lines"]) > 40

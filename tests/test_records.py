@@ -22,6 +22,7 @@ from lxml import etree
 from docgen import ooxml, schema
 from docgen.errors import DocgenError
 from docgen.records import find_records, read_record
+from docgen.records.prefill import written_back
 
 W_NS = ooxml.W_NS
 W = ooxml.W
@@ -137,13 +138,18 @@ def add_record_table(doc, rows: list[tuple[str, str, str, str]], blank: int = 3)
             cell.text = text
 
 
-def save(doc, path: Path, props: dict[str, str] | None = None) -> Path:
-    """Save a python-docx document, with docgen's custom properties when given."""
+def save(doc, path: Path, props: dict[str, str] | None = None, *, written: bool = True
+         ) -> Path:
+    """Save a python-docx document, with docgen's custom properties when given: of a
+    contract, with the lines of its own text recorded as docgen's (``docgen.written``) unless
+    not ``written`` (a contract made by an earlier docgen)."""
     buf = io.BytesIO()
     doc.save(buf)
     if props is None:
         path.write_bytes(buf.getvalue())
         return path
+    if written and props.get(schema.PROP_KIND) == schema.KIND_CONTRACT:
+        props = {schema.PROP_WRITTEN: written_back(buf.getvalue(), contract=True), **props}
     with zipfile.ZipFile(buf) as zin:
         parts = {i.filename: zin.read(i.filename) for i in zin.infolist()}
     parts[ooxml.CONTENT_TYPES_PART], parts[ooxml.ROOT_RELS_PART] = ooxml.with_custom_part(
@@ -938,3 +944,34 @@ def test_an_unexpected_failure_on_one_file_is_a_problem_not_a_crash(tmp_path: Pa
     assert [r.team_id for r in found] == ["T02"]
     (problem,) = problems
     assert problem.file == "a.docx" and "RecursionError" in problem.message
+
+
+def test_lines_libreoffice_writes_as_text_after_text_in_a_control_are_lines() -> None:
+    """LibreOffice saves a line typed with Shift+Enter inside a field as a second w:t in the
+    same run, without a break (Word shows the lines run together): read as two lines. Outside
+    a control, two w:t of one run are one text, as python-docx and Word read them."""
+    from docgen.ooxml.wordtext import read_body
+
+    run = "<w:r><w:t>act one</w:t><w:t>act two</w:t></w:r>"
+    xml = (f'<w:document xmlns:w="{W_NS}"><w:body>'
+           f'<w:p><w:r><w:t xml:space="preserve">Action: </w:t></w:r><w:sdt><w:sdtPr>'
+           f'<w:alias w:val="Action"/></w:sdtPr><w:sdtContent>{run}</w:sdtContent></w:sdt></w:p>'
+           f"<w:p>{run}</w:p></w:body></w:document>")
+    body = read_body(etree.fromstring(xml.encode()))
+    assert [u.text for u in body.units] == ["Action: act one\nact two", "act oneact two"]
+
+
+def test_a_form_dated_and_timed_as_another_is_named(folder: Path) -> None:
+    """A form copied for a further session and not re-dated counts the hours twice: named."""
+    copy = {**FORM_1, "topic": "Run charts", "issues": "", "action": ""}
+    doc = contract([FORM_1, FORM_2, copy, {**FORM_1, "start_time": "16:00",
+                                            "finish_time": "17:00"}])
+    record = read_record(save(doc, folder / "T01.docx", PROPS), folder)
+    assert [(s.where, s.hours) for s in record.sessions] == [
+        ("Record of Coaching form 1", 1.5), ("Record of Coaching form 2", 1.0),
+        ("Record of Coaching form 3", 1.5), ("Record of Coaching form 4", 1.0)]
+    assert [(p.sheet, p.message) for p in record.problems] == [(
+        "Record of Coaching form 3",
+        "is dated and timed as Record of Coaching form 1 (03/04/2026 at 14:00): both are "
+        "counted; if it is the same session, delete one of the forms; if it is another, "
+        "correct its date or start time")]

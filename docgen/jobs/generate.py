@@ -9,7 +9,7 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import nullcontext, suppress
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
@@ -230,12 +230,12 @@ def _maker(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate], *,
     Only the ``needed`` kinds (those with a document to render) have their template's way of
     showing pre-filled values checked: a re-run that renders nothing renders no sample.
     """
-    reread = {kind for kind, template in templates.items()
-              if kind in needed and not _prefill_as_merged(kind, template, cohort, today)}
-    reread |= {kind for kind, template in templates.items()
-               if kind in needed and not kind.has_sessions
-               and not _written_as_merged(kind, template, cohort, today)}
-    return _Maker(cohort, templates, manifest, today, stamp, force, dry_run, reread)
+    samples: dict[tuple[DocumentKind, int], bytes] = {}  # each rendered once for both checks
+    reread = {kind for kind, template in templates.items() if kind in needed
+              and not _prefill_as_merged(kind, template, cohort, today, samples)}
+    rewritten = {kind for kind, template in templates.items() if kind in needed
+                 and not _written_as_merged(kind, template, cohort, today, samples)}
+    return _Maker(cohort, templates, manifest, today, stamp, force, dry_run, reread, rewritten)
 
 
 @dataclass
@@ -250,9 +250,8 @@ class _Maker:
     stamp: str
     force: bool
     dry_run: bool
-    # kinds whose documents are read back for what they pre-fill, or (without sessions) for
-    # the lines they hold
-    reread: set[DocumentKind]
+    reread: set[DocumentKind]  # kinds whose documents are read back for what they pre-fill
+    rewritten: set[DocumentKind]  # kinds whose documents are read back for the lines they hold
 
     def __call__(self, item: tuple[DocumentKind, int, str]) -> Outcome | Problem:
         kind, row, rel = item
@@ -261,20 +260,20 @@ class _Maker:
         props = {**plan.properties, schema.PROP_TEMPLATE: template.name,
                  schema.PROP_GENERATED: self.stamp}
         try:
-            if kind.has_sessions:
-                data = template.render(plan.context, props)
-                if kind in self.reread and (
-                        found := _read_back(data)) != props.get(schema.PROP_PREFILLED):
-                    data = template.render(plan.context, {**props, schema.PROP_PREFILLED: found})
-            else:  # what it says, so that what is typed on it is known (docgen.written)
-                lines = None if kind in self.reread else template.written_lines(plan.context)
-                if lines is not None:
-                    data = template.render(plan.context, {**props, schema.PROP_WRITTEN:
-                                                          written.encode(lines)})
-                else:
-                    data = template.render(plan.context, props)
-                    data = template.render(plan.context, {**props, schema.PROP_WRITTEN:
-                                                          _written_back(data)})
+            # what it says (a contract: before its forms), so that what is typed on it is
+            # known (docgen.written)
+            lines = None if kind in self.rewritten else _lines(kind, template, plan.context)
+            if lines is not None:
+                props[schema.PROP_WRITTEN] = written.encode(lines)
+            data = template.render(plan.context, props)
+            again = {}
+            if kind in self.reread and (
+                    found := _read_back(data)) != props.get(schema.PROP_PREFILLED):
+                again[schema.PROP_PREFILLED] = found
+            if lines is None:
+                again[schema.PROP_WRITTEN] = _written_back(data, kind.has_sessions)
+            if again:
+                data = template.render(plan.context, {**props, **again})
         except DocgenError as exc:
             where = f"(making {rel}, from {kind.sheet.name} row {plan.row})"
             raise DocgenError([replace(p, message=f"{p.message} {where}")
@@ -292,28 +291,52 @@ def _read_back(data: bytes) -> str:
     return prefill.read_back(data)
 
 
-def _written_back(data: bytes) -> str:
-    """Return the lines a rendered document holds (``docgen.written``), read back."""
+def _written_back(data: bytes, contract: bool) -> str:
+    """Return the lines a rendered document holds (``docgen.written``), read back: of a
+    ``contract``, its own text before the forms."""
     from docgen.records import prefill
 
-    return prefill.written_back(data)
+    return prefill.written_back(data, contract)
+
+
+def _lines(kind: DocumentKind, template: CompiledTemplate, context: Mapping[str, object]
+           ) -> list[str] | None:
+    """Return the lines made from ``template``'s text for ``docgen.written`` (a contract's
+    before its forms); None when they cannot be made so."""
+    lines = template.written_lines(context)
+    if lines is None or not kind.has_sessions:
+        return lines
+    from docgen.records.extras import contract_text
+
+    return contract_text(lines)
+
+
+def _sample(kind: DocumentKind, template: CompiledTemplate, cohort: Cohort, today: dt.date,
+            row: int, samples: dict[tuple[DocumentKind, int], bytes]) -> bytes:
+    """Return the document of ``row`` rendered as a sample, once for every check of it."""
+    if (kind, row) not in samples:
+        plan = kind.plan_row(cohort, row, today)
+        samples[kind, row] = template.render(plan.context, plan.properties)
+    return samples[kind, row]
 
 
 def _written_as_merged(kind: DocumentKind, template: CompiledTemplate, cohort: Cohort,
-                       today: dt.date) -> bool:
+                       today: dt.date, samples: dict[tuple[DocumentKind, int], bytes]) -> bool:
     """Tell whether ``template``'s documents hold the lines made from its text and values.
 
-    Checked on the first document, read back: a template whose text Jinja cannot render as
-    text, or that words its text otherwise once rendered, has each document read back (about
-    three times the cost of rendering it), and the run's notes say so.
+    Checked on one document (one already rendered as a sample, else the first), read back: a
+    template whose text Jinja cannot render as text, or that words its text otherwise once
+    rendered, has each document read back (about three times the cost of rendering it), and
+    the run's notes say so.
     """
     if not kind.count(cohort):
         return True
-    plan = kind.plan_row(cohort, 0, today)
-    lines = template.written_lines(plan.context)
+    row = next((r for k, r in samples if k is kind), 0)
+    plan = kind.plan_row(cohort, row, today)
+    lines = _lines(kind, template, plan.context)
     try:
         same = lines is not None and written.encode(lines) == _written_back(
-            template.render(plan.context, plan.properties))
+            _sample(kind, template, cohort, today, row, samples), kind.has_sessions)
     except DocgenError:
         return True  # the template's error is reported when the document is made
     if not same:
@@ -324,7 +347,7 @@ def _written_as_merged(kind: DocumentKind, template: CompiledTemplate, cohort: C
 
 
 def _prefill_as_merged(kind: DocumentKind, template: CompiledTemplate, cohort: Cohort,
-                       today: dt.date) -> bool:
+                       today: dt.date, samples: dict[tuple[DocumentKind, int], bytes]) -> bool:
     """Tell whether ``template`` shows the pre-filled values as merged (checked on a sample).
 
     The record of what docgen pre-filled (``docgen.prefilled``) is made from the merged
@@ -342,7 +365,8 @@ def _prefill_as_merged(kind: DocumentKind, template: CompiledTemplate, cohort: C
         if not expected:
             continue
         try:
-            forms, rows = prefill.read_forms(template.render(plan.context, plan.properties))
+            forms, rows = prefill.read_forms(_sample(kind, template, cohort, today, row,
+                                                     samples))
         except DocgenError:
             return True  # the template's error is reported when the document is made
         same = prefill.encode(forms, rows) == expected

@@ -17,7 +17,8 @@ from docgen import ooxml, schema
 from docgen.safezip import parse_xml
 from docgen.values import header_key
 
-__all__ = ["MARK_IN_XML", "Body", "Control", "OddValue", "Unit", "holds_marks", "read_body"]
+__all__ = ["LINES_IN_RUNS", "MARK_IN_XML", "Body", "Control", "OddValue", "Unit", "holds_marks",
+           "read_body"]
 
 _BY_TAG = {f.tag: f.name for f in schema.RECORD_FIELDS}
 # LibreOffice drops a control's tag but keeps its alias, which docgen sets to the label.
@@ -96,7 +97,9 @@ class Body:
 # placeholder, since LibreOffice saves typing into a rich-text control so (its prompt, if one
 # docgen or Word knows, is stripped later like any other) (a unit holding a
 # tracked insertion or deletion says so: ``Unit.tracked``); tabs and breaks become "\t" and
-# "\n". A docgen field (a control with a tag or an alias) keeps its text even while flagged as
+# "\n", and so does a w:t straight after another in one run of a control: LibreOffice writes
+# a line typed with Shift+Enter inside a field (an input field) so, without a break. A
+# docgen field (a control with a tag or an alias) keeps its text even while flagged as
 # showing its placeholder: an editor may keep the flag on text typed after the prompt, so the
 # prompt is stripped from the value later (docgen.records.forms), never the typing with it.
 # Private-use characters typed in the document are dropped (in an attribute copied, replaced)
@@ -143,8 +146,18 @@ _FLATTEN_XSL = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/19
 </xsl:stylesheet>"""
 
 
-def _stylesheet(careful: bool) -> etree.XSLT:
-    """Compile the flattening XSLT; ``careful`` keeps marks out of every value it copies out.
+# A w:t straight after another in one run of a control is a line of its own (see above).
+_LINES_IN_RUNS = """<xsl:template match="w:sdtContent//w:t[preceding-sibling::*[1][self::w:t]]" \
+priority="2"><xsl:text>&#10;</xsl:text><xsl:value-of select="{.}"/></xsl:template>
+"""
+# Where a w:t can follow another without anything between (LibreOffice writes no spacing).
+LINES_IN_RUNS = b"</w:t><w:t"
+
+
+def _stylesheet(careful: bool, lines: bool = False) -> etree.XSLT:
+    """Compile the flattening XSLT; ``careful`` keeps marks out of every value it copies out;
+    ``lines`` reads a w:t after another in one run of a control as a new line (a test on
+    every w:t, so only for a part that holds :data:`LINES_IN_RUNS`).
 
     Marks typed in text are dropped; in an attribute copied (a span, a tag) each becomes
     U+FFFD, so that the value is still seen to be odd rather than read as absent.
@@ -154,13 +167,17 @@ def _stylesheet(careful: bool) -> etree.XSLT:
             return m[1]
         return f"translate({m[1]}, '{_PUA}', '{'' if m[1] == '.' else _ODD * len(_PUA)}')"
 
-    xsl = re.sub(r"\{([^{}]+)\}(?=\"/>)", select, _FLATTEN_XSL)
+    xsl = _FLATTEN_XSL
+    if lines:
+        at = xsl.index('<xsl:template match="w:tab">')
+        xsl = xsl[:at] + _LINES_IN_RUNS + xsl[at:]
+    xsl = re.sub(r"\{([^{}]+)\}(?=\"/>)", select, xsl)
     return etree.XSLT(parse_xml(xsl.encode(), None, "the flattening stylesheet"),
                       access_control=etree.XSLTAccessControl.DENY_ALL)
 
 
-_FLATTEN = _stylesheet(careful=False)
-_FLATTEN_CAREFULLY = _stylesheet(careful=True)  # 2.5 times slower
+_FLATTEN = {(careful, lines): _stylesheet(careful, lines)  # careful: 2.5 times slower
+            for careful in (False, True) for lines in (False, True)}
 # A mark typed in the text, raw in UTF-8 or as a character reference.
 MARK_IN_XML = re.compile(rb"\xee\x84[\x80-\x94]|&#(?:[xX]0*[eE]1[01]|0*576[012])")
 _CHARACTER_REFERENCE = re.compile(rb"&#")
@@ -221,13 +238,15 @@ def _grid(body: Body, table: _Table, name: str, text: str) -> int:
     return low
 
 
-def read_body(root: etree._Element, careful: bool = True) -> Body:
+def read_body(root: etree._Element, careful: bool = True, lines: bool = True) -> Body:
     """Flatten the document body into units: body paragraphs and table cells, in order.
 
     ``careful`` drops private-use characters typed in the text, which could pose as marks;
-    pass False when the XML is known not to hold any.
+    pass False when the XML is known not to hold any. ``lines`` reads a w:t straight after
+    another in one run of a control as a new line; pass False when the XML does not hold
+    :data:`LINES_IN_RUNS`.
     """
-    flat = str((_FLATTEN_CAREFULLY if careful else _FLATTEN)(root))
+    flat = str(_FLATTEN[careful, lines](root))
     body = Body()
     units = body.units
     tables: list[_Table] = []  # the tables we are inside, innermost last

@@ -7,15 +7,17 @@ a text box anchored there, a table pasted among the forms), and the contract's T
 typed over with another team (:func:`docgen.records.identity.team_field_problem`). Each is a
 problem quoting what was typed, where, and the way out: type it into a form or a row.
 
-What the template wrote is not flagged: the contract before the first form is the template's
-(its clauses, signatures, the values docgen merged), and after it the template writes only
-the forms' headings, the forms and the table; a paragraph a customised template repeats with
-every form is its own too. Text in a form the reader takes in is not flagged (its problems
-are the form's): what is flagged is only what no reader looked at.
+What the template wrote is not flagged: after the contract's own text the template writes
+only the forms' headings, the forms and the table; a paragraph a customised template repeats
+with every form is its own too. Text in a form the reader takes in is not flagged (its
+problems are the form's): what is flagged is only what no reader looked at.
 
-A mentor agreement tells the log only that it came back: there, every line docgen did not
-write (by the digests it recorded, :mod:`docgen.written`) and every comment is named, but for
-the signatures and the dates beside them.
+The contract's own text, before the first form (its clauses, fields, signatures), and a mentor
+agreement (which tells the log only that it came back) are checked line by line against the
+digests of the lines docgen wrote (:mod:`docgen.written`): every line docgen did not write is
+named, but for the signatures and the dates beside them; on an agreement, every comment too.
+A contract's headings of its forms and table are among those lines: words typed beside a
+heading are named as text outside the forms.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from docgen.ooxml.wordtext import Body
 from docgen.records.forms import FORM_HEADING, FormFinder, line_as_written, typed_value
 from docgen.safezip import parse_xml, read_member
 
-__all__ = ["COMMENTS_PART", "Comment", "agreement_problems", "comment_problems", "docx_comments",
+__all__ = ["COMMENTS_PART", "UNTOUCHED", "Comment", "agreement_problems", "comment_problems",
+           "contract_lines", "contract_problems", "contract_text", "docx_comments",
            "loose_text", "odt_comments", "written_lines"]
 
 COMMENTS_PART = "word/comments.xml"
@@ -229,9 +232,11 @@ def _region(body: Body, record_tables: set[int]) -> int:
     return len(body.units)
 
 
-def _passages(body: Body, finder: FormFinder, record_tables: set[int]
-              ) -> Iterable[tuple[str, str]]:
-    """Yield (where, text) of each passage typed outside the forms and the table."""
+def _passages(body: Body, finder: FormFinder, record_tables: set[int],
+              wrote: frozenset[str] | None = None) -> Iterable[tuple[str, str]]:
+    """Yield (where, text) of each passage typed outside the forms and the table; with the
+    digests of what docgen ``wrote`` (``docgen.written``), a heading of a form or of the table
+    that docgen did not write so (words typed beside it) too."""
     units = body.units
     start = _region(body, record_tables)
     forms = 0  # form headings passed
@@ -260,6 +265,10 @@ def _passages(body: Body, finder: FormFinder, record_tables: set[int]
                 is_open = False
             else:
                 kept.append(line)
+                continue
+            if wrote is not None and not written.holds(wrote, line):  # typed beside it
+                loose.append((i, f"heading of Record of Coaching form {forms}" if is_open
+                              else "heading of the COACHING RECORD table", line.strip()))
         labels = finder.labels[i] if i < len(finder.labels) else []
         if u.controls or any(lab.name == "coach" and lab.colon for lab in labels):
             is_open = True  # a form begins here
@@ -294,11 +303,12 @@ def _unread_table(body: Body, finder: FormFinder, table: int) -> str:
     return typed_value("\n".join(body.units[i].text for i in cells if body.units[i].text.strip()))
 
 
-def loose_text(body: Body, finder: FormFinder, record_tables: set[int], source: str
-               ) -> list[Problem]:
+def loose_text(body: Body, finder: FormFinder, record_tables: set[int], source: str,
+               wrote: frozenset[str] | None = None) -> list[Problem]:
     """Return a problem for each passage typed outside the forms and the table (the first
-    few; the rest in one), quoting it. ``finder`` has run over ``body``."""
-    found = list(_passages(body, finder, record_tables))
+    few; the rest in one), quoting it. ``finder`` has run over ``body``; ``wrote``: the
+    digests of the lines docgen wrote in it, when it recorded them (headings are checked)."""
+    found = list(_passages(body, finder, record_tables, wrote))
     problems = [Problem(f"holds text outside the forms and the table: {shown(text)}; {_OUTSIDE}",
                         file=source, sheet=where) for where, text in found[:_EACH]]
     rest = found[_EACH:]
@@ -321,21 +331,107 @@ _AGREED_COMMENT = ("docgen does not read comments (only that a mentor agreement 
 _SIGNED = frozenset({"signature", "signed", "date"})  # columns of a table of signatures
 
 
-def written_lines(body: Body) -> list[tuple[int, str]]:
+def written_lines(body: Body, stop: int | None = None) -> list[tuple[int, str]]:
     """Return the lines of a document's body as (unit, line), each without docgen's prompts:
-    what :mod:`docgen.written` compares with what docgen wrote. A table of signatures' cells
-    under Signature and Date are left out: signing is what the table is for."""
+    what :mod:`docgen.written` compares with what docgen wrote; only the units before
+    ``stop`` when given. A table of signatures' cells under Signature and Date are left out:
+    signing is what the table is for."""
     out: list[tuple[int, str]] = []
+    units = body.units if stop is None else body.units[:stop]
     signed: set[tuple[int, int]] = set()  # (table, grid column) under Signature or Date
     for t, grid in enumerate(body.tables):
-        if grid:
+        if grid and grid[0] and grid[0][0] < len(units):
             signed |= {(t, body.units[i].col) for i in grid[0]
                        if typed_value(body.units[i].text).casefold() in _SIGNED}
-    for n, unit in enumerate(body.units):
+    for n, unit in enumerate(units):
         if unit.table >= 0 and unit.row > 0 and (unit.table, unit.col) in signed:
             continue
-        out.extend((n, line_as_written(line)) for line in unit.text.split("\n"))
+        out.extend((n, _as_written(line)) for line in unit.text.split("\n"))
     return out
+
+
+_AS_WRITTEN: dict[str, str] = {}  # line -> as docgen wrote it: most lines come in every
+_KEPT = 8192  # document made from one template, so each is stripped of prompts once
+
+
+def _as_written(line: str) -> str:
+    found = _AS_WRITTEN.get(line)
+    if found is None:
+        if len(_AS_WRITTEN) >= _KEPT:
+            _AS_WRITTEN.clear()
+        found = _AS_WRITTEN[line] = line_as_written(line)
+    return found
+
+
+def contract_lines(body: Body, record_tables: set[int]) -> list[tuple[int, str]]:
+    """Return the lines docgen records of a contract, as :func:`written_lines` returns them:
+    its own text, before its first Record of Coaching form and its COACHING RECORD table, and
+    the headings of its forms and of the table (words typed beside a heading are named)."""
+    stop = _region(body, record_tables)
+    return written_lines(body, stop) + [
+        (n, line) for n in range(stop, len(body.units)) if body.units[n].table == -1
+        for line in body.units[n].text.split("\n") if _form_heading(line) or _table_heading(line)]
+
+
+def contract_text(lines: Iterable[str]) -> list[str]:
+    """Return, of a contract's text (each a line, or text of several), the lines that come
+    before its first form's heading or the table's, and the headings: what
+    :func:`contract_lines` reads of a document made from them."""
+    out: list[str] = []
+    region = True
+    for text in lines:
+        for line in text.split("\n"):
+            heading = _form_heading(line) or _table_heading(line)
+            region = region and not heading
+            if region or heading:
+                out.append(line)
+    return out
+
+
+def _typed_passages(lines: Iterable[tuple[int, str]], wrote: frozenset[str],
+                    named: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """Return (after which line docgen wrote, the passage) for each run of lines docgen did
+    not write; a line in ``named`` (a line key: already named otherwise) is passed over."""
+    found: list[tuple[str, str]] = []
+    before, passage, last = "", [], -2
+    for n, line in lines:
+        key = written.digest(line)
+        if not key:
+            continue  # blank
+        if key in wrote:
+            if passage:
+                found.append((before, "\n".join(passage)))
+                passage = []
+            before = line
+            continue
+        if named and written.line_key(line) in named:
+            continue
+        if passage and n > last + 1:
+            found.append((before, "\n".join(passage)))
+            passage = []
+        passage.append(line)
+        last = n
+    if passage:
+        found.append((before, "\n".join(passage)))
+    return found
+
+
+def _passage_problems(found: list[tuple[str, str]], source: str, way_out: str,
+                      where: str = "") -> list[Problem]:
+    """Return a problem quoting each passage (the first few; the rest in one), placed after
+    the line docgen wrote before it (``where`` put first: "the contract, ")."""
+    problems = [Problem(f"{shown(text)} is not read ({way_out})", file=source,
+                        sheet=where + (f'after "{_opening(written.line_key(before))}"'
+                                       if before else "at the start"))
+                for before, text in found[:_EACH]]
+    rest = found[_EACH:]
+    if rest:
+        quoted = "; ".join(shown(text, 40) for _b, text in rest[:20])
+        more = f" and {len(rest) - 20} more" if len(rest) > 20 else ""
+        problems.append(Problem(
+            f"{len(rest)} more passages docgen did not write are not read: {quoted}{more} "
+            f"({way_out})", file=source, sheet=where.rstrip(", ") or None))
+    return problems
 
 
 def agreement_problems(body: Body, props: dict[str, str], comments: list[Comment],
@@ -356,35 +452,42 @@ def agreement_problems(body: Body, props: dict[str, str], comments: list[Comment
                 "what was typed on it besides comments is not checked; look it over (docgen "
                 "reads only that a mentor agreement came back)", file=source))
         return problems
-    found: list[tuple[str, str]] = []  # (after which line docgen wrote, the passage)
-    before, passage, last = "", [], -2
-    for n, line in written_lines(body):
-        if written.holds(wrote, line):
-            if written.line_key(line):
-                if passage:
-                    found.append((before, "\n".join(passage)))
-                    passage = []
-                before = written.line_key(line)
-            continue
-        if passage and n > last + 1:
-            found.append((before, "\n".join(passage)))
-            passage = []
-        passage.append(line)
-        last = n
-    if passage:
-        found.append((before, "\n".join(passage)))
-    for before, text in found[:_EACH]:
-        problems.append(Problem(
-            f"{shown(text)} is not read ({_AGREED})", file=source,
-            sheet=f'after "{_opening(before)}"' if before else "at the start"))
-    rest = found[_EACH:]
-    if rest:
-        quoted = "; ".join(shown(text, 40) for _b, text in rest[:20])
-        more = f" and {len(rest) - 20} more" if len(rest) > 20 else ""
-        problems.append(Problem(
-            f"{len(rest)} more passages docgen did not write are not read: {quoted}{more} "
-            f"({_AGREED})", file=source))
-    return problems
+    return problems + _passage_problems(_typed_passages(written_lines(body), wrote), source,
+                                        _AGREED)
+
+
+# --- a contract's own text, before its forms ---------------------------------------------------
+
+_CONTRACT = ("docgen reads from a contract only its Record of Coaching forms and the COACHING "
+             "RECORD table: type a session's notes into a form or a row of the table; if it "
+             "changes what the contract says (a name, a date, a term), change it in the cohort "
+             "workbook too")
+UNTOUCHED = "docgen:untouched"  # a reader's mark in a record's properties: parts as written
+
+
+def contract_problems(body: Body, wrote: frozenset[str] | None, props: dict[str, str],
+                      record_tables: set[int], source: str, named: Iterable[str] = ()
+                      ) -> list[Problem]:
+    """Return each passage of a contract's own text (before its forms and table) that docgen
+    did not write (``wrote``: the digests ``docgen.written`` holds, None without them),
+    quoted with where it sits: a note typed beside a term, in a blank, a paragraph added
+    under the heading, a field changed. The signatures and the dates beside them are not
+    named, nor lines in ``named`` (the Team field typed over: named already). A contract
+    docgen made before it recorded what it wrote, saved since (``UNTOUCHED`` not in
+    ``props``), is named once; one without docgen's properties is not (what docgen wrote in
+    it is not known, and its team is named from its text)."""
+    if wrote is None:
+        if props.get(schema.PROP_KIND) and not props.get(UNTOUCHED):
+            return [Problem(
+                "was made by a docgen that did not record the text it wrote, and saved since: "
+                "what was typed in the contract before its first Record of Coaching form is "
+                "not checked; look it over (docgen reads from a contract only its forms and "
+                "the COACHING RECORD table)", file=source)]
+        return []
+    keys = frozenset(written.line_key(text) for text in named)
+    lines = written_lines(body, _region(body, record_tables))
+    return _passage_problems(_typed_passages(lines, wrote, keys), source, _CONTRACT,
+                             "the contract, ")
 
 
 def _opening(line: str, limit: int = 40) -> str:

@@ -577,7 +577,7 @@ def next_cell(body: Body, i: int) -> int | None:
     return row[at + 1] if at + 1 < len(row) else None
 
 
-def table_rows(body: Body, notes: list[tuple[str, str, str]] | None = None
+def table_rows(body: Body, notes: list[tuple[str, str, str, int]] | None = None
                ) -> tuple[set[int], list[tuple[int, list[str]]]]:
     """Return the COACHING RECORD tables and their data rows as (row number, 4 cell texts).
 
@@ -585,8 +585,10 @@ def table_rows(body: Body, notes: list[tuple[str, str, str]] | None = None
     a row whose cells a coach merged or split reads right: cells split under one header are
     that column's lines; a cell merged across columns is read as the first of them (the others
     empty), a cell merged down as its value on each row it spans, and either is named in
-    ``notes`` (when given) as (where, column, message) for a row that holds typing of its own;
-    so is a cell under no header docgen reads (not read).
+    ``notes`` (when given) as (where, column, message, at) for a row that holds typing of its
+    own; so is a cell under no header docgen reads (not read). ``at`` is, for a cell merged
+    across, where in the message what is read of its first column goes (see
+    :class:`docgen.records.sessions.SessionContext`), else -1.
     """
     tables: set[int] = set()
     rows: list[tuple[int, list[str]]] = []
@@ -604,7 +606,8 @@ def table_rows(body: Body, notes: list[tuple[str, str, str]] | None = None
                 rows.append((number, cells))
                 if notes is not None:
                     where = f"COACHING RECORD row {number}"
-                    notes.extend((where, column, message) for column, message in said)
+                    notes.extend((where, column, message, at)
+                                 for column, message, at in said)
     return tables, rows
 
 
@@ -628,15 +631,15 @@ def _header_columns(body: Body, header: list[int]) -> list[_Column]:
 
 
 def _row_cells(body: Body, row: list[int], columns: list[_Column], above: dict[int, str]
-               ) -> tuple[list[str], list[tuple[str, str]]]:
+               ) -> tuple[list[str], list[tuple[str, str, int]]]:
     """Return a data row's four cell texts, each cell read under the header of its grid
-    columns, and what to name, as (column, message): nothing for a row with no typing of
-    its own (only a value merged down into it)."""
+    columns, and what to name, as (column, message, at: see :func:`table_rows`): nothing
+    for a row with no typing of its own (only a value merged down into it)."""
     parts: list[list[str]] = [[], [], [], []]
     own = False  # typing of the row's own, not only a value merged down from above
-    merged: list[tuple[str, str]] = []
-    down: list[tuple[str, str]] = []
-    unread: list[tuple[str, str]] = []
+    merged: list[tuple[str, str, int]] = []
+    down: list[tuple[str, str, int]] = []
+    unread: list[tuple[str, str, int]] = []
     for i in row:
         unit = body.units[i]
         text = typed_value(unit.text)
@@ -655,7 +658,8 @@ def _row_cells(body: Body, row: list[int], columns: list[_Column], above: dict[i
             header = under[0].header if under else ""
             where = f'headed "{header}"' if header else "without a header"
             unread.append((header, f'"{_shown(text)}" is not read (it is in a column {where}, '
-                                   "which docgen does not read): move it to Topic or Comments"))
+                                   "which docgen does not read): move it to Topic or Comments",
+                           -1))
             continue
         first = known[0]
         parts[first].append(text)
@@ -664,13 +668,15 @@ def _row_cells(body: Body, row: list[int], columns: list[_Column], above: dict[i
             down.append((column, (
                 f'{_SHORT[first]} is one cell merged down from the row above: its value '
                 f'"{_shown(text)}" is read on this row too; if that is not what is meant, split '
-                "the cell (Table › Split Cells) and type each row's value")))
+                "the cell (Table › Split Cells) and type each row's value"), -1))
         if len(known) > 1:
             others = " and ".join(_SHORT[k] for k in known[1:])
+            read_as = f'{_SHORT[first]} and {others} are one merged cell: "{_shown(text)}" is ' \
+                f"read as {_SHORT[first]} only"
             merged.append((column, (
-                f'{_SHORT[first]} and {others} are one merged cell: "{_shown(text)}" is read as '
-                f"{_SHORT[first]} only, and {others} as empty; if that is not what is meant, "
-                "split the cell (Table › Split Cells) and type each value in its own column")))
+                f"{read_as}, and {others} as empty; if that is not what is meant, "
+                "split the cell (Table › Split Cells) and type each value in its own column"),
+                len(read_as)))
     if not own:
         return ["", "", "", ""], []
     headed = {c.field for c in columns}
@@ -681,7 +687,7 @@ def _row_cells(body: Body, row: list[int], columns: list[_Column], above: dict[i
                 merged.append((schema.COACHING_RECORD_HEADER[k], (
                     f'"{_shown(" ".join(texts))}" is read as {_SHORT[k]}: the table\'s header '
                     f"has no {lacking} column (its header cells are merged); split the header "
-                    "cell (Table › Split Cells) so that each column has its own")))
+                    "cell (Table › Split Cells) so that each column has its own"), -1))
     return ["\n".join(p) for p in parts], merged + down + unread
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "kind_in_properties",
     "members_named",
     "saved_property",
+    "team_field",
     "team_field_problem",
 ]
 
@@ -156,7 +157,7 @@ def team_field_problem(body: Body, stop: int, who: Identity, source: str) -> Pro
     is no problem.
     """
     found = _labelled_lines(body, stop)
-    shown = found.get("team") or found.get("team_name") or found.get("team_id", "")
+    shown = _team_shown(found)
     if not shown:
         return None
     typed_id = found.get("team_id", "")
@@ -178,6 +179,15 @@ def team_field_problem(body: Body, stop: int, who: Identity, source: str) -> Pro
             f'team {who.team_id} "{who.team_name}": the log names it so; to rename the team, '
             "change its name on the cohort's Teams sheet", file=source, sheet="Team field")
     return None
+
+
+def _team_shown(found: Mapping[str, str]) -> str:
+    return found.get("team") or found.get("team_name") or found.get("team_id", "")
+
+
+def team_field(body: Body, stop: int) -> str:
+    """Return what the Team field before unit ``stop`` (the first form) holds, "" if none."""
+    return _team_shown(_labelled_lines(body, stop))
 
 
 def _holds(text: str, part: str, fold: Callable[[str], str]) -> bool:

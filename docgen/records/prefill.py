@@ -14,7 +14,7 @@ from docgen import ooxml
 from docgen.errors import DocgenError
 from docgen.ooxml.wordtext import read_body
 from docgen.prefill import HELD_FIELD, encode
-from docgen.records.extras import written_lines
+from docgen.records.extras import contract_lines, written_lines
 from docgen.records.forms import FormFinder, table_rows
 from docgen.safezip import parse_xml
 from docgen.written import encode as encode_written
@@ -34,16 +34,18 @@ def read_forms(data: bytes) -> tuple[list[dict[str, str]], list[list[str]]]:
     return FormFinder(body, tables).run(), [cells for _n, cells in rows]
 
 
-def written_back(data: bytes) -> str:
+def written_back(data: bytes, contract: bool = False) -> str:
     """Return ``docgen.written`` for a rendered document: its lines, read as the log reads
-    them (see :func:`docgen.records.extras.written_lines`)."""
+    them (see :func:`docgen.records.extras.written_lines`); of a ``contract``, those of its
+    own text, before the forms and the table (:func:`~docgen.records.extras.contract_lines`)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             xml = zf.read(ooxml.DOCUMENT_PART)
         body = read_body(parse_xml(xml, None, ooxml.DOCUMENT_PART), True)
     except (KeyError, OSError, ValueError, zipfile.BadZipFile, DocgenError):
         return ""
-    return encode_written(line for _n, line in written_lines(body))
+    lines = contract_lines(body, table_rows(body)[0]) if contract else written_lines(body)
+    return encode_written(line for _n, line in lines)
 
 
 def read_back(data: bytes) -> str:

@@ -23,20 +23,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from docgen import libreoffice, ooxml, prefill, schema
+from docgen import libreoffice, ooxml, prefill, schema, written
 from docgen.content import content_digest
 from docgen.errors import DocgenError, Problem
 from docgen.models import Record
-from docgen.ooxml.wordtext import Body, holds_marks, read_body
+from docgen.ooxml.wordtext import LINES_IN_RUNS, Body, holds_marks, read_body
 from docgen.parallel import run_parallel
 from docgen.records import cache as reading
 from docgen.records import identity, programme
 from docgen.records.cache import Entry, Key, RecordCache
 from docgen.records.convert import converted
 from docgen.records.extras import (
+    UNTOUCHED,
     Comment,
     agreement_problems,
     comment_problems,
+    contract_problems,
     docx_comments,
     loose_text,
 )
@@ -110,13 +112,19 @@ def _read_parts(path: Path, source: str, comments: list[Comment] | None = None
             props = _properties(zf, path, source, problems) if ooxml.CUSTOM_PART in names else {}
             props.update(identity.saved_property(zf, path))  # when it was last saved
             kind = identity.kind_in_properties(props)
-            if kind is not None and not kind.has_sessions and props.get(schema.PROP_CONTENT) == (
-                    content_digest(((i.filename, i.CRC, i.file_size) for i in zf.infolist()),
-                                   ooxml.CUSTOM_PART)):
-                return None, props, problems  # its parts as docgen wrote them: nothing typed
+            # an agreement, or a contract by a docgen that did not record what it wrote:
+            # are its parts still as docgen wrote them?
+            if kind is not None and (not kind.has_sessions or schema.PROP_WRITTEN not in props
+                                     ) and props.get(schema.PROP_CONTENT) == content_digest(
+                    ((i.filename, i.CRC, i.file_size) for i in zf.infolist()),
+                    ooxml.CUSTOM_PART):
+                if not kind.has_sessions:
+                    return None, props, problems  # its parts as docgen wrote them: nothing typed
+                props[UNTOUCHED] = "1"  # a contract by an earlier docgen, as it wrote it
             data = read_member(zf, ooxml.DOCUMENT_PART, path)
             root = parse_xml(data, path, ooxml.DOCUMENT_PART, notes)  # recovers LibreOffice damage
             careful = holds_marks(data)
+            lines = LINES_IN_RUNS in data  # LibreOffice's lines typed inside a field
             if comments is not None:
                 comments.extend(docx_comments(zf, path, root))
     except DocgenError as exc:
@@ -128,7 +136,7 @@ def _read_parts(path: Path, source: str, comments: list[Comment] | None = None
         # a damaged member can fail late, inside the inflater
         raise DocgenError(Problem(f"cannot be read ({exc}): skipped", file=source)) from None
     problems[:0] = [Problem(note, file=source) for note in notes]
-    return read_body(root, careful), props, problems
+    return read_body(root, careful, lines), props, problems
 
 
 def _properties(zf: zipfile.ZipFile, path: Path, source: str, problems: list[Problem]
@@ -197,13 +205,16 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
         return Record(source=source, kind=kind.name if kind else "",
                       team_id=props.get(schema.PROP_KEY, ""), problems=tuple(problems)), ""
 
-    in_rows: list[tuple[str, str, str]] = []  # cells merged or under no header, named
+    in_rows: list[tuple[str, str, str, int]] = []  # cells merged or under no header, named
     record_tables, rows = table_rows(body, in_rows)
     finder = FormFinder(body, record_tables)
     forms = finder.run()
     problems.extend(Problem(message, file=source, sheet=where) for where, message in finder.notes)
-    problems.extend(Problem(message, file=source, sheet=where, column=column or None)
-                    for where, column, message in in_rows)
+    merged: dict[tuple[str, str], tuple[int, int]] = {}  # cells merged across, by place
+    for where, column, message, at in in_rows:
+        if at >= 0:
+            merged[where, column] = len(problems), at
+        problems.append(Problem(message, file=source, sheet=where, column=column or None))
     by_props = kind is not None and bool(props.get(schema.PROP_KEY))
     problems.extend(Problem(odd.message, file=source, sheet=f"table {odd.table + 1}",
                             row=odd.row + 1,
@@ -216,10 +227,16 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     first_form = next(
         (i for i, u in enumerate(body.units)
          if FORM_HEADING.match(u.text) or u.table in record_tables), len(body.units))
+    wrote = written.decode(props.get(schema.PROP_WRITTEN, ""))  # the lines docgen wrote
     if by_props:
         who = identity.from_properties(props)
+        team_typed: list[str] = []  # the Team field typed over: named once, as that
         if (typed := identity.team_field_problem(body, first_form, who, source)) is not None:
             problems.append(typed)
+            team_typed = identity.team_field(body, first_form).split("\n")
+        # the contract's own text: what docgen did not write in it is named
+        problems.extend(contract_problems(body, wrote, props, record_tables, source,
+                                          team_typed))
     else:
         who = identity.from_text(body, first_form, path, source)
     if who.problem is not None:
@@ -229,11 +246,11 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     reference, after = programme.reference_day(path, props.get(schema.PROP_GENERATED, ""),
                                                source, problems)
     ctx = SessionContext(source, who.team_id, who.team_name, settings, reference, after,
-                         problems, prefill.decode(props.get(schema.PROP_PREFILLED, "")))
+                         problems, prefill.decode(props.get(schema.PROP_PREFILLED, "")), merged)
     sessions = form_sessions(ctx, forms) + row_sessions(ctx, rows)
     # what was typed where no reader looks: comments, text outside the forms and the table
     problems.extend(comment_problems(comments, body, record_tables, source))
-    problems.extend(loose_text(body, finder, record_tables, source))
+    problems.extend(loose_text(body, finder, record_tables, source, wrote))
     saved_day = "" if after else reference.isoformat()
     return Record(
         source=source, kind=(kind or identity.SESSIONS_KIND).name, team_id=who.team_id,

@@ -122,6 +122,10 @@ class SessionContext:
     after: bool  # True when sessions follow the reference (the day of generation)
     problems: list[Problem]
     prefilled: Prefilled = dataclasses.field(default_factory=Prefilled)  # what docgen wrote
+    # (where, column) of a table cell merged across columns -> (its problem's place in
+    # ``problems``, where in its message what is read of the cell goes): words that cell
+    # holds beyond what is read are said there, so the cell is named once
+    merged: dict[tuple[str, str], tuple[int, int]] = dataclasses.field(default_factory=dict)
 
     def problem(self, message: str, where: str, column: str | None = None) -> None:
         """Note a problem found in this record at ``where`` (a form or a row)."""
@@ -317,6 +321,12 @@ def _unread_problem(ctx: SessionContext, where: str, column: str, pieces: list[s
                     kept: str, place: str) -> None:
     """Name ``pieces`` of a field that docgen does not read: they belong in ``place``."""
     quoted = " and ".join(f'"{p}"' for p in pieces)
+    if (found := ctx.merged.get((where, column))) is not None:  # the merged cell's problem
+        n, at = found
+        named = ctx.problems[n]
+        ctx.problems[n] = dataclasses.replace(named, message=(
+            f"{named.message[:at]} ({kept}, and not {quoted}){named.message[at:]}"))
+        return
     one = len(pieces) == 1
     ctx.problem(f"{quoted} {'is' if one else 'are'} not read (only {kept} is): move "
                 f"{'it' if one else 'them'} to {place}", where, column)
@@ -616,13 +626,32 @@ def form_sessions(ctx: SessionContext, forms: Iterable[Mapping[str, str]]
     A form still exactly as docgen pre-filled it is marked so (planned, not confirmed).
     """
     substance = _plan().substance
-    return [
+    sessions = [
         build_session(ctx, form, Origin.FORM, f"Record of Coaching form {n}",
                       untouched=ctx.prefilled.untouched_form(form))
         for n, form in enumerate(forms, start=1)
         # a blank form, maybe with the coach's and team's names typed ahead, is no session
         if any(form.get(name) for name in substance)
     ]
+    _same_time(ctx, sessions)
+    return sessions
+
+
+def _same_time(ctx: SessionContext, sessions: list[RecordedSession]) -> None:
+    """Name a form dated and timed as an earlier one of the record (a form copied for a
+    further session and not re-dated, or one session written up twice): both count, so the
+    hours may be counted twice."""
+    first: dict[tuple[dt.date, dt.time], RecordedSession] = {}
+    for s in sessions:
+        if s.date is None or s.start is None or s.status not in (Status.HELD,
+                                                                  Status.UNCONFIRMED):
+            continue
+        earlier = first.setdefault((s.date, s.start), s)
+        if earlier is not s:
+            ctx.problem(
+                f"is dated and timed as {earlier.where} ({format_date_short(s.date)} at "
+                f"{format_time(s.start)}): both are counted; if it is the same session, delete "
+                "one of the forms; if it is another, correct its date or start time", s.where)
 
 
 def row_sessions(ctx: SessionContext, rows: Iterable[tuple[int, list[str]]]
