@@ -12,12 +12,15 @@ The job::
         "track": true,                      # Edit > Track Changes > Record (.RecordChanges)
         "edits": [{"label": "Date:",        # or "placeholder": the grey text it shows
                    "how": "after" | "inside" | "over" | "replace", "text": "10/02/2026",
-                   "occurrence": 1}],       # the n-th such field: 1 in the first form
+                   "occurrence": 1,         # the n-th such field: 1 in the first form
+                   "strike": [0, 5]}],      # (optional) then characters 0-5 of the typing
+                                            # struck through ("hidden": made hidden)
                                             # ("\n" typed is Enter, U+2028 Shift+Enter)
         "table": {"type": {"B2": "12/03/2026"},  # the COACHING RECORD table (optional):
                   "merge": [["C2", "D2"]],       # typed into, merged, split, typed into
                   "split": [["D6", 1, false]],   # (XCellRange.splitRange(count, horizontal))
-                  "then": {"E6": "text"}},  # ("index": 2: the third table instead)
+                  "then": {"E6": "text"},   # ("index": 2: the third table instead)
+                  "strike": ["C2"]},        # cells whose text is then struck through
         "saves": [{"path": "/abs/out.docx", "filter": "MS Word 2007 XML"}]}],
      "reopen": ["/abs/out.docx"]}              # files to open again afterwards (optional)
 
@@ -77,6 +80,7 @@ from com.sun.star.uno import RuntimeException  # type: ignore[import-not-found]
 INPUT_FIELD = "com.sun.star.text.TextField.Input"
 FILTERS = {".docx": "MS Word 2007 XML", ".odt": "writer8", ".doc": "MS Word 97"}
 START_TIMEOUT = 90.0
+STRIKEOUT_SINGLE = 1  # com.sun.star.awt.FontStrikeout.SINGLE
 
 
 def _prop(name: str, value: object) -> PropertyValue:
@@ -234,6 +238,11 @@ def _table_edits(office: Office, doc, table: dict) -> list[str]:
         if not found.createCursorByCellName(name).splitRange(count, horizontal):
             raise RuntimeError(f"could not split {name}")
     type_cells(table.get("then", {}))
+    for name in table.get("strike", ()):  # the cell's text selected, Format › Strikethrough
+        text = found.getCellByName(name).getText()
+        cursor = text.createTextCursorByRange(text.getStart())
+        cursor.gotoEnd(True)
+        cursor.setPropertyValue("CharStrikeout", STRIKEOUT_SINGLE)
     return list(found.CellNames)
 
 
@@ -258,6 +267,16 @@ def _edit(office: Office, doc, field, edit: dict) -> dict:
     paragraph = anchor.Text.createTextCursorByRange(anchor.Start)
     paragraph.gotoStartOfParagraph(False)
     _type(office, doc, edit["text"])
+    for key, prop, value in (("strike", "CharStrikeout", STRIKEOUT_SINGLE),
+                             ("hidden", "CharHidden", True)):
+        if key in edit:  # characters of the typing selected, then formatted
+            first, last = edit[key]
+            length = len(edit["text"])
+            view.goLeft(length - first, False)
+            view.goRight(last - first, True)
+            view.setPropertyValue(prop, value)
+            view.collapseToEnd()
+            view.goRight(length - last, False)
     paragraph.gotoEndOfParagraph(True)
     seen["paragraph"] = paragraph.String
     try:

@@ -51,6 +51,7 @@ from docgen.records.find import (
 from docgen.records.forms import FORM_HEADING, FormFinder, table_rows
 from docgen.records.odt import read_odt
 from docgen.records.sessions import SessionContext, form_sessions, row_sessions
+from docgen.records.struck import Marked, docx_marked, marked_problems
 from docgen.safezip import open_package, parse_xml, read_member
 from docgen.values import parse_names
 
@@ -88,13 +89,15 @@ def _named_apart(items: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
         depth += 1
 
 
-def _read_parts(path: Path, source: str, comments: list[Comment] | None = None
+def _read_parts(path: Path, source: str, comments: list[Comment] | None = None,
+                marks: list[Marked] | None = None
                 ) -> tuple[Body | None, dict[str, str], list[Problem]]:
     """Return the flattened body, the custom properties and the problems met reading them.
 
     The body is None for a document of a kind without sessions whose parts are still as
     docgen wrote them: its properties say all the log needs (nothing was typed on it).
-    Its comments (``word/comments.xml``) are added to ``comments`` when given.
+    Its comments (``word/comments.xml``) are added to ``comments`` when given, and its text
+    struck through or hidden to ``marks``.
     A properties part that cannot be read is a problem, not a reason to skip the record: the
     record is then identified by its text. Raises :class:`DocgenError` for a file whose body
     cannot be read.
@@ -119,6 +122,8 @@ def _read_parts(path: Path, source: str, comments: list[Comment] | None = None
             careful = holds_marks(data)
             if comments is not None:
                 comments.extend(docx_comments(zf, path, root))
+            if marks is not None:
+                marks.extend(docx_marked(zf, path, data, root, careful))
     except DocgenError as exc:
         raise DocgenError([
             Problem(p.message, file=source, sheet=p.sheet, row=p.row, column=p.column)
@@ -182,12 +187,13 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     path = Path(path)
     source = _source(path, root)
     comments: list[Comment] = []
+    marks: list[Marked] = []  # text struck through or hidden
     if converted is not None:
-        body, props, problems = _read_parts(Path(converted), source, comments)
+        body, props, problems = _read_parts(Path(converted), source, comments, marks)
     elif path.suffix.lower() in ODT_SUFFIXES:
-        body, props, problems = read_odt(path, source, comments)
+        body, props, problems = read_odt(path, source, comments, marks)
     else:
-        body, props, problems = _read_parts(path, source, comments)
+        body, props, problems = _read_parts(path, source, comments, marks)
     kind = identity.kind_in_properties(props)
     if body is None or (kind is not None and not kind.has_sessions):
         # a kind without sessions: its properties say all the log needs; what was typed on
@@ -234,6 +240,7 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     # what was typed where no reader looks: comments, text outside the forms and the table
     problems.extend(comment_problems(comments, body, record_tables, source))
     problems.extend(loose_text(body, finder, record_tables, source))
+    problems.extend(marked_problems(body, finder, record_tables, marks, source))
     saved_day = "" if after else reference.isoformat()
     return Record(
         source=source, kind=(kind or identity.SESSIONS_KIND).name, team_id=who.team_id,
