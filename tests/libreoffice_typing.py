@@ -13,8 +13,12 @@ The job::
         "edits": [{"label": "Date:",        # or "placeholder": the grey text it shows
                    "how": "after" | "inside" | "over" | "replace", "text": "10/02/2026",
                    "occurrence": 1,         # the n-th such field: 1 in the first form
-                   "strike": [0, 5]}],      # (optional) then characters 0-5 of the typing
+                   "strike": [0, 5],        # (optional) then characters 0-5 of the typing
                                             # struck through ("hidden": made hidden)
+                   "footnote": "text"}],    # (optional) then a footnote there (Insert ›
+                                            # Footnote), holding this text
+        "footer": "text", "header": "text", # (optional) typed at the end of the footer, or
+                                            # in the header (turned on), of the first page
                                             # ("\n" typed is Enter, U+2028 Shift+Enter)
         "table": {"type": {"B2": "12/03/2026"},  # the COACHING RECORD table (optional):
                   "merge": [["C2", "D2"]],       # typed into, merged, split, typed into
@@ -277,6 +281,10 @@ def _edit(office: Office, doc, field, edit: dict) -> dict:
             view.setPropertyValue(prop, value)
             view.collapseToEnd()
             view.goRight(length - last, False)
+    if "footnote" in edit:  # Insert › Footnote at the end of the typing
+        note = doc.createInstance("com.sun.star.text.Footnote")
+        view.Text.insertTextContent(view, note, False)
+        note.getText().setString(edit["footnote"])
     paragraph.gotoEndOfParagraph(True)
     seen["paragraph"] = paragraph.String
     try:
@@ -284,6 +292,21 @@ def _edit(office: Office, doc, field, edit: dict) -> dict:
     except RuntimeException:  # Enter typed after the field: 7.4 no longer reaches it
         seen["after"] = None
     return seen
+
+
+def _margins(doc, item: dict) -> None:
+    """Type ``item["footer"]`` at the end of the first page's footer, and ``item["header"]``
+    into its header (turned on first), as a coach clicking there does."""
+    if "footer" not in item and "header" not in item:
+        return
+    start = doc.Text.createTextCursorByRange(doc.Text.getStart())
+    style = doc.StyleFamilies.getByName("PageStyles").getByName(start.PageStyleName)
+    for key in ("footer", "header"):
+        if key in item:
+            name = key.capitalize()
+            style.setPropertyValue(f"{name}IsOn", True)
+            text = style.getPropertyValue(f"{name}Text")
+            text.insertString(text.getEnd(), item[key], False)
 
 
 def run_job(job: dict) -> dict:
@@ -306,6 +329,7 @@ def run_job(job: dict) -> dict:
                 seen = [_edit(office, doc, field, edit)
                         for field, edit in zip(_find_fields(doc, edits), edits, strict=True)]
                 cells = _table_edits(office, doc, item["table"]) if item.get("table") else []
+                _margins(doc, item)
                 for save in item.get("saves", ()):
                     out = Path(save["path"]).resolve()
                     filt = save.get("filter") or FILTERS[out.suffix.lower()]
