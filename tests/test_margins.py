@@ -12,6 +12,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from coach import add_table_row
 from conftest import TODAY, custom_properties, small_rows
 from docx.oxml.ns import qn
 from test_typing_in_libreoffice import DRIVER, PYTHON, _uno_ready
@@ -104,6 +105,23 @@ def test_a_footnote_s_text_is_named_and_word_s_separators_are_not(out: Path,
         ("footnote 1", f'holds text in footnote 1: "Started 14:20, Sam was late"; {MISSED}')]
 
 
+def test_a_footnote_on_a_table_cell_is_named_with_its_row_and_column(out: Path,
+                                                                     tmp_path: Path) -> None:
+    path = _copy(out, tmp_path)
+    add_table_row(path, ("Dr Jo Bloggs", "26/3/2026", "Measures", "by phone"))
+    d = docx.Document(str(path))
+    cell = next(c for t in d.tables for r in t.rows for c in r.cells if c.text == "Measures")
+    run = cell.paragraphs[0].add_run()._r
+    run.append(run.makeelement(qn("w:footnoteReference"), {qn("w:id"): "1"}))
+    d.save(str(path))
+    _footnotes(path, ["and run charts"])
+    ((where, message),) = _margins(read_record(path, path.parent))
+    assert where.startswith("COACHING RECORD row ")
+    assert message == ('holds text in footnote 1, on Topic: "and run charts"; docgen does not '
+                       "read notes: type what it says into Topic (words beside a value into "
+                       "Topic or Comments), then delete the note")
+
+
 def test_the_lines_docgen_wrote_in_the_margins_are_recorded(out: Path) -> None:
     props = custom_properties(out / T1)
     assert len(json.loads(props[schema.PROP_MARGINS])["lines"]) == 1  # its footer's line
@@ -157,7 +175,7 @@ def test_a_page_number_field_is_not_typing(out: Path, tmp_path: Path) -> None:
 def margins_in_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Return, by case, a folder of a document LibreOffice saved in the three formats: team
     T2's contract with a line typed at the end of its footer, one in its header and a
-    footnote on the Start time typed ("typed"), or only opened and saved ("plain"); the
+    footnote inserted after the Start time typed ("typed"), or only opened and saved ("plain"); the
     pair's agreement with words added to its footer ("agreement"), or only saved
     ("agreement plain")."""
     why = _uno_ready()
@@ -202,7 +220,10 @@ def test_typing_in_libreoffice_s_footer_header_and_notes_is_named(
         margins_in_libreoffice: dict[str, Path]) -> None:
     expected = [("the header", f'holds text in its header: "Draft – Sam"; {MISSED}'),
                 ("the footer", f'holds text in its footer: "Call Sam re 12/3 session"; {MISSED}'),
-                ("footnote 1", f'holds text in footnote 1: "started late, 14:20"; {MISSED}')]
+                ("Record of Coaching form 1", (
+                    'holds text in footnote 1, on Start time: "started late, 14:20"; docgen '
+                    "does not read notes: type what it says into Start time (words beside a "
+                    "value into Topic, Issues Arising or Action), then delete the note"))]
     assert _read(margins_in_libreoffice["typed"]) == {f"doc{fmt}": expected for fmt in FORMATS}
     assert _read(margins_in_libreoffice["agreement"]) == {f"doc{fmt}": [(
         "the footer", f'"and Jo" in its footer is not read ({AGREED})')] for fmt in FORMATS}

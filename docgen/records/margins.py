@@ -211,18 +211,26 @@ def _shown(text: str, limit: int = _SHOWN) -> str:
     return f'"{flat}"'
 
 
-def margin_problems(margins: list[Margin], source: str, sessions: bool = True
-                    ) -> list[Problem]:
+def margin_problems(margins: list[Margin], source: str, sessions: bool = True,
+                    places: dict[str, tuple[str, str]] | None = None) -> list[Problem]:
     """Return a problem for each passage typed in a header, footer or note (the first few;
-    the rest in one), quoting it; ``sessions`` False for a mentor agreement."""
+    the rest in one), quoting it; ``sessions`` False for a mentor agreement. A note whose
+    reference sits in a form's field or a table's cell (``places``: the form or row, and the
+    field) is named there, as that field's."""
     problems: list[Problem] = []
     for m in margins[:_EACH]:
-        place = m.where
-        if sessions:
+        where, column = (places or {}).get(m.where, (m.where, ""))
+        if sessions and column:
+            rest = ("Topic or Comments" if where.startswith("COACHING RECORD")
+                    else "Topic, Issues Arising or Action")
+            message = (f"holds text in {m.where}, on {column}: {_shown(m.text)}; docgen does "
+                       f"not read notes: type what it says into {column} (words beside a "
+                       f"value into {rest}), then delete the note")
+        elif sessions:
             message = f"holds text in {_in(m.where)}: {_shown(m.text)}; {_MISSED}"
         else:
             message = f"{_shown(m.text)} in {_in(m.where)} is not read ({_AGREED})"
-        problems.append(Problem(message, file=source, sheet=place))
+        problems.append(Problem(message, file=source, sheet=where, column=column or None))
     rest = margins[_EACH:]
     if rest:
         quoted = "; ".join(f"{_shown(m.text, 40)} in {_in(m.where)}" for m in rest[:20])

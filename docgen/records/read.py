@@ -52,7 +52,7 @@ from docgen.records.forms import FORM_HEADING, FormFinder, table_rows
 from docgen.records.margins import Margin, docx_margins, margin_problems
 from docgen.records.odt import read_odt
 from docgen.records.sessions import SessionContext, form_sessions, row_sessions
-from docgen.records.struck import Marked, docx_marked, marked_problems
+from docgen.records.struck import Marked, docx_marked, marked_problems, note_places
 from docgen.safezip import open_package, parse_xml, read_member
 from docgen.values import parse_names
 
@@ -247,7 +247,8 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     problems.extend(comment_problems(comments, body, record_tables, source))
     problems.extend(loose_text(body, finder, record_tables, source))
     problems.extend(marked_problems(body, finder, record_tables, marks, source))
-    problems.extend(margin_problems(margins, source))
+    problems.extend(margin_problems(margins, source, places=note_places(
+        body, finder, record_tables, marks)))
     saved_day = "" if after else reference.isoformat()
     return Record(
         source=source, kind=(kind or identity.SESSIONS_KIND).name, team_id=who.team_id,

@@ -29,12 +29,13 @@ from docgen.ooxml.wordtext import Body, read_body
 from docgen.records.forms import FORM_HEADING, FormFinder, typed_value
 from docgen.safezip import parse_xml, read_member
 
-__all__ = ["Marked", "docx_marked", "marked_problems", "odt_marked"]
+__all__ = ["Marked", "docx_marked", "marked_problems", "note_places", "odt_marked"]
 
 STRUCK, HIDDEN = "struck", "hidden"
 _OPEN = {STRUCK: "\ue200", HIDDEN: "\ue202"}
 _CLOSE = {STRUCK: "\ue201", HIDDEN: "\ue203"}
-_ANY_MARK = re.compile("[\ue200-\ue203]")
+_NOTE = {"footnote": "\ue204", "endnote": "\ue205"}  # where a note's reference sits
+_ANY_MARK = re.compile("([\ue200-\ue205])")
 _W = ooxml.W
 _STYLES_PART = "word/styles.xml"
 _OFF = frozenset({"0", "false", "off", "none"})
@@ -131,7 +132,8 @@ def docx_marked(zf: zipfile.ZipFile, path: Path, data: bytes, root, careful: boo
     nothing, costs only that.
     """
     styles = _docx_styles(zf, path)
-    if not styles and b"strike" not in data and b"vanish" not in data:
+    notes = b"noteReference" in data
+    if not styles and not notes and b"strike" not in data and b"vanish" not in data:
         return []
     marked = copy.deepcopy(root)
     hits = 0
@@ -143,6 +145,13 @@ def docx_marked(zf: zipfile.ZipFile, path: Path, data: bytes, root, careful: boo
         for t in run.iter(f"{_W}t"):
             if t.text:
                 t.text = f"{_OPEN[how]}{t.text}{_CLOSE[how]}"
+                hits += 1
+    if notes:  # each reference to a footnote or an endnote: a mark where it sits
+        for kind in _NOTE:
+            for ref in marked.iter(f"{_W}{kind}Reference"):
+                t = ref.makeelement(f"{_W}t", {})
+                t.text = _NOTE[kind]
+                ref.addnext(t)
                 hits += 1
     if not hits:
         return []
@@ -168,6 +177,8 @@ def _run_how(run, props, styles: dict[str, dict[str, bool]]) -> str | None:  # n
 def _spans(marked: Body) -> list[Marked]:
     """Return the marked passages of each unit, in the unit's own (unmarked) text."""
     out: list[Marked] = []
+    counts = dict.fromkeys(_NOTE, 0)
+    kinds = {mark: kind for kind, mark in _NOTE.items()}
     for i, unit in enumerate(marked.units):
         text = unit.text
         if _ANY_MARK.search(text) is None:
@@ -176,8 +187,11 @@ def _spans(marked: Body) -> list[Marked]:
         open_at: dict[str, int] = {}
         last: dict[str, Marked] = {}
         clean: list[str] = []
-        for piece in re.split("([\ue200-\ue203])", text):
-            if piece in (_OPEN[STRUCK], _OPEN[HIDDEN]):
+        for piece in _ANY_MARK.split(text):
+            if piece in kinds:
+                counts[kinds[piece]] += 1
+                out.append(Marked(i, pos, pos, f"{kinds[piece]} {counts[kinds[piece]]}"))
+            elif piece in (_OPEN[STRUCK], _OPEN[HIDDEN]):
                 open_at[STRUCK if piece == _OPEN[STRUCK] else HIDDEN] = pos
             elif piece in (_CLOSE[STRUCK], _CLOSE[HIDDEN]):
                 how = STRUCK if piece == _CLOSE[STRUCK] else HIDDEN
@@ -247,12 +261,16 @@ def odt_marked(zf: zipfile.ZipFile, path: Path, data: bytes, root) -> list[Marke
     from docgen.records.odt import read_content  # odt imports this module's neighbours
 
     named = _odt_named(zf, path)
+    notes = b"<text:note " in data
     if not _strikes(named) and b"line-through" not in data and b"text:display" not in data:
-        return []
-    styles = {**named, **_odt_styles(root.find(
-        "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}automatic-styles"))}
+        styles = {}
+    else:
+        styles = {**named, **_odt_styles(root.find(
+            "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}automatic-styles"))}
     if not _strikes(styles):
-        return []
+        styles = {}
+        if not notes:
+            return []
     marked = copy.deepcopy(root)
     hits = [0]
 
@@ -272,6 +290,7 @@ def odt_marked(zf: zipfile.ZipFile, path: Path, data: bytes, root) -> list[Marke
         return f"{_OPEN[how]}{text}{_CLOSE[how]}"
 
     paragraphs = (f"{_TEXT_NS}p", f"{_TEXT_NS}h")
+    note = f"{_TEXT_NS}note"
 
     def walk(el, inherited: dict[str, bool], inside: bool) -> None:  # noqa: ANN001
         now = state(el, inherited)
@@ -284,6 +303,10 @@ def odt_marked(zf: zipfile.ZipFile, path: Path, data: bytes, root) -> list[Marke
             walk(child, now, inside)
             if inside:
                 child.tail = wrap(child.tail, now)
+            if child.tag == note:  # a mark where the note sits (its text is left out)
+                kind = child.get(f"{_TEXT_NS}note-class") or "footnote"
+                child.tail = _NOTE.get(kind, _NOTE["footnote"]) + (child.tail or "")
+                hits[0] += 1
 
     walk(marked, {}, False)
     if not hits[0]:
@@ -379,6 +402,25 @@ def _place(body: Body, finder: FormFinder, record_tables: set[int], i: int
     return None  # outside the forms and the table: named as such already
 
 
+def note_places(body: Body, finder: FormFinder, record_tables: set[int], marks: list[Marked]
+                ) -> dict[str, tuple[str, str]]:
+    """Return, by note ("footnote 1"), the form or row and the field or column its reference
+    sits in, for the notes referred to from inside the forms and the table."""
+    places: dict[str, tuple[str, str]] = {}
+    for m in marks:
+        if m.how in (STRUCK, HIDDEN):
+            continue
+        place = _place(body, finder, record_tables, m.unit)
+        if place is None:
+            continue
+        where, kind, header = place
+        if kind == "form":
+            name = _field_at(body, finder, m.unit, max(m.start - 1, 0))
+            header = schema.RECORD_FIELD[name].label.rstrip(": ") if name else ""
+        places.setdefault(m.how, (where, header))
+    return places
+
+
 def marked_problems(body: Body, finder: FormFinder, record_tables: set[int],
                     marks: list[Marked], source: str) -> list[Problem]:
     """Return a problem for each form field or table cell holding struck or hidden text.
@@ -392,6 +434,8 @@ def marked_problems(body: Body, finder: FormFinder, record_tables: set[int],
     found: dict[tuple[str, str], dict[str, dict[str, list[str]]]] = {}
     headings: set[tuple[str, str]] = set()
     for m in marks:
+        if m.how not in (STRUCK, HIDDEN):
+            continue
         place = _place(body, finder, record_tables, m.unit)
         if place is None:
             continue
