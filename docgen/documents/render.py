@@ -33,7 +33,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from docgen import ooxml, schema, written
+from docgen import ooxml, schema
 from docgen.documents.messages import BLANK_TEST, render_message
 from docgen.documents.package import Member, content_digest, member, write_zip
 from docgen.documents.parts import Part, PartSource, read_template
@@ -274,7 +274,7 @@ class CompiledTemplate:
     _docxtpl: Callable[[Mapping[str, object], Mapping[str, str]], bytes] | None = field(
         default=None, repr=False)
     _lines: jinja2.Template | bool | None = field(default=None, repr=False)  # False: none
-    _static_margins: list[str] | None = field(default=None, repr=False)
+    _static_margins: tuple[list[str], list[str]] | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -377,29 +377,33 @@ class CompiledTemplate:
             raise _failure(self.path, exc, where) from None
         return out
 
-    def _margins(self, rendered: Mapping[str, bytes]) -> list[str]:
-        """Return the lines of text of the headers, footers and notes of a document whose
-        parts that depend on its values are ``rendered`` (the others are the template's own,
-        read once): what the log knows docgen wrote there (``docgen.margins``)."""
-        from docgen.ooxml.margins import margin_lines, part_kind
+    def _margins(self, rendered: Mapping[str, bytes]) -> str:
+        """Return ``docgen.margins`` for a document whose parts that depend on its values
+        are ``rendered`` (the others are the template's own, read once): the lines of text
+        docgen wrote in its headers, footers and notes, and those parts as written."""
+        from docgen.ooxml.margins import margin_lines, margins_property, part_key, part_kind
 
         if self._static_margins is None:
-            self._static_margins = [
-                line for name, m in self._static.items() if part_kind(name)
-                for _w, line in margin_lines(parse_xml(zlib.decompress(m.data, -15),
-                                                       self.path, name))]
-        return [*self._static_margins, *(
-            line for name, data in rendered.items() if part_kind(name)
-            for _w, line in margin_lines(parse_xml(data, self.path, name)))]
+            static = [(name, m) for name, m in self._static.items() if part_kind(name)]
+            self._static_margins = (
+                [line for name, m in static
+                 for _w, line in margin_lines(parse_xml(zlib.decompress(m.data, -15),
+                                                        self.path, name))],
+                [part_key(name, m.crc, m.size) for name, m in static])
+        lines, parts = list(self._static_margins[0]), list(self._static_margins[1])
+        for name, data in rendered.items():
+            if part_kind(name):
+                lines.extend(line for _w, line in margin_lines(parse_xml(data, self.path, name)))
+                parts.append(part_key(name, zlib.crc32(data), len(data)))
+        return margins_property(lines, parts)
 
     def render(self, context: Mapping[str, object], properties: Mapping[str, str]) -> bytes:
         """Return the bytes of one document: ``context`` merged, ``properties`` recorded."""
         if self._docxtpl is not None:  # what its margins say is read from it, then recorded
             from docgen.ooxml.margins import package_margins
 
-            lines = package_margins(self._docxtpl(context, properties), self.path)
-            return self._docxtpl(context, {**properties,
-                                           schema.PROP_MARGINS: written.encode(lines)})
+            margins = package_margins(self._docxtpl(context, properties), self.path)
+            return self._docxtpl(context, {**properties, schema.PROP_MARGINS: margins})
         rendered = self.render_parts(context)
         members: list[Member] = []
         custom = -1
@@ -415,7 +419,7 @@ class CompiledTemplate:
             digest = content_digest(((m.name.decode(), m.crc, m.size) for m in members),
                                     leave_out=ooxml.CUSTOM_PART)
             props = {**self._base_properties, **properties, schema.PROP_CONTENT: digest,
-                     schema.PROP_MARGINS: written.encode(self._margins(rendered))}
+                     schema.PROP_MARGINS: self._margins(rendered)}
             members[custom] = member(ooxml.CUSTOM_PART, ooxml.custom_properties_xml(props),
                                      level=1)
         return write_zip(members)

@@ -12,16 +12,19 @@ field codes and deleted text.
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
 
 from lxml import etree
 
+from docgen import written
 from docgen.ooxml.names import W
 from docgen.safezip import parse_xml
 
-__all__ = ["MARGIN_PART", "margin_lines", "package_margins", "part_kind"]
+__all__ = ["MARGIN_PART", "margin_lines", "margins_property", "package_margins", "part_key",
+           "part_kind", "read_property"]
 
 MARGIN_PART = re.compile(r"word/(header|footer)\d*\.xml|word/(footnotes|endnotes)\.xml")
 _NOTES = {f"{W}footnote": "footnote", f"{W}endnote": "endnote"}
@@ -75,9 +78,36 @@ def margin_lines(root: etree._Element) -> list[tuple[str, str]]:
     return [(w, line) for w, line in lines if line.strip()]
 
 
-def package_margins(data: bytes, path: Path | None = None) -> list[str]:
-    """Return the lines of every header, footer and note of a package given as bytes (a
-    document docgen has just made)."""
+def package_margins(data: bytes, path: Path | None = None) -> str:
+    """Return ``docgen.margins`` for a package given as bytes (a document docgen has just
+    made)."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return [line for name in zf.namelist() if part_kind(name)
-                for _w, line in margin_lines(parse_xml(zf.read(name), path, name))]
+        names = [i for i in zf.infolist() if part_kind(i.filename)]
+        return margins_property(
+            [line for i in names
+             for _w, line in margin_lines(parse_xml(zf.read(i), path, i.filename))],
+            [part_key(i.filename, i.CRC, i.file_size) for i in names])
+
+
+def part_key(name: str, crc: int, size: int) -> str:
+    """Return how a margin part as written is recorded: its name, CRC-32 and size."""
+    return f"{name}:{crc:08x}:{size}"
+
+
+def margins_property(lines: list[str], parts: list[str]) -> str:
+    """Return ``docgen.margins``: the digests of the ``lines`` docgen wrote in the margins
+    (as :mod:`docgen.written` makes them), and the ``parts`` as written (:func:`part_key`),
+    so that a part still as written is not even read back."""
+    found = json.loads(written.encode(lines))
+    found["parts"] = sorted(parts)
+    return json.dumps(found, separators=(",", ":"))
+
+
+def read_property(text: str) -> tuple[frozenset[str] | None, frozenset[str]]:
+    """Return the line digests and the parts ``docgen.margins`` holds (None, {}: absent)."""
+    lines = written.decode(text)
+    try:
+        parts = frozenset(str(p) for p in json.loads(text).get("parts", ())) if lines else None
+    except (ValueError, AttributeError, TypeError):
+        parts = None
+    return lines, parts or frozenset()

@@ -10,8 +10,9 @@ or LibreOffice only saved again names nothing.
 
 .docx: ``word/header*.xml``, ``footer*.xml``, ``footnotes.xml``, ``endnotes.xml``. .odt: the
 master pages' headers and footers in ``styles.xml``, and ``text:note`` in ``content.xml``.
-The common record holds only docgen's footer: its part is read and its lines compared, small
-work; an .odt's styles are parsed only when they hold a header or a footer.
+The common record holds only docgen's footer: a part still as docgen wrote it (the checksum it
+recorded) is not read at all; one saved again by Word or LibreOffice is read and its lines
+compared (small work); an .odt's styles are parsed only when they hold a header or a footer.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from docgen import schema, written
 from docgen.errors import DocgenError, Problem
-from docgen.ooxml.margins import margin_lines, part_kind
+from docgen.ooxml.margins import margin_lines, part_key, part_kind, read_property
 from docgen.safezip import parse_xml, read_member
 
 __all__ = ["Margin", "docx_margins", "margin_problems", "odt_margins"]
@@ -62,7 +63,7 @@ def _passages(lines: list[tuple[str, str]], props: dict[str, str]) -> list[Margi
     """Return the passages of ``lines`` (where, line) docgen did not write, lines of one
     place that follow one another joined. Typing added at the end of docgen's own line (its
     footer, then a note) is quoted without docgen's words."""
-    wrote = written.decode(props.get(schema.PROP_MARGINS, ""))
+    wrote = read_property(props.get(schema.PROP_MARGINS, ""))[0]
 
     def docgen_wrote(line: str) -> bool:
         if wrote is not None:
@@ -132,10 +133,14 @@ def _lines_of(zf: zipfile.ZipFile, path: Path, name: str) -> list[tuple[str, str
 
 
 def docx_margins(zf: zipfile.ZipFile, path: Path, props: dict[str, str]) -> list[Margin]:
-    """Return what was typed in the headers, footers and notes of an open .docx package."""
+    """Return what was typed in the headers, footers and notes of an open .docx package.
+
+    A part still as docgen wrote it (its checksum and size, recorded) is not read."""
     lines: list[tuple[str, str]] = []
-    for name in zf.namelist():
-        if part_kind(name):
+    as_written = read_property(props.get(schema.PROP_MARGINS, ""))[1]
+    for info in zf.infolist():
+        name = info.filename
+        if part_kind(name) and part_key(name, info.CRC, info.file_size) not in as_written:
             try:
                 lines.extend(_lines_of(zf, path, name))
             except (DocgenError, OSError, ValueError, EOFError, zipfile.BadZipFile,

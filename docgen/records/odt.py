@@ -356,7 +356,7 @@ def read_odt(path: Path, source: str, comments: list[Comment] | None = None,
             data = read_member(zf, CONTENT_PART, path)
             root = parse_xml(data, path, CONTENT_PART)
             if marks is not None:
-                marks.extend(odt_marked(zf, path, data, root))
+                marks.extend(odt_marked(zf, path, root))
             if margins is not None:
                 margins.extend(odt_margins(zf, path, root, data, props))
     except DocgenError as exc:

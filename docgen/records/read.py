@@ -125,7 +125,7 @@ def _read_parts(path: Path, source: str, comments: list[Comment] | None = None,
             if comments is not None:
                 comments.extend(docx_comments(zf, path, root))
             if marks is not None:
-                marks.extend(docx_marked(zf, path, data, root, careful))
+                marks.extend(docx_marked(zf, path, root, careful))
             if margins is not None:
                 margins.extend(docx_margins(zf, path, props))
     except DocgenError as exc:
