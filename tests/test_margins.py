@@ -230,3 +230,14 @@ def test_typing_in_libreoffice_s_footer_header_and_notes_is_named(
     # only opened and saved again: docgen's own footer, its page numbers, name nothing
     for case in ("plain", "agreement plain"):
         assert _read(margins_in_libreoffice[case]) == {f"doc{fmt}": [] for fmt in FORMATS}
+
+
+def test_the_recorded_margins_are_what_each_document_s_parts_say(out: Path) -> None:
+    """Made from the template's text after the first document: the same as read back."""
+    from docgen.ooxml.margins import package_margins
+
+    documents = sorted(out.rglob("*.docx"))
+    assert len(documents) > 2
+    for path in documents:
+        assert custom_properties(path)[schema.PROP_MARGINS] == package_margins(
+            path.read_bytes()), path.name

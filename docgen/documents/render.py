@@ -275,6 +275,9 @@ class CompiledTemplate:
         default=None, repr=False)
     _lines: jinja2.Template | bool | None = field(default=None, repr=False)  # False: none
     _static_margins: tuple[list[str], list[str]] | None = field(default=None, repr=False)
+    # per rendered header, footer or notes part: its lines as a text template (checked on the
+    # first document), or False: parsed from each document
+    _margin_texts: dict[str, jinja2.Template | bool] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -377,10 +380,13 @@ class CompiledTemplate:
             raise _failure(self.path, exc, where) from None
         return out
 
-    def _margins(self, rendered: Mapping[str, bytes]) -> str:
+    def _margins(self, rendered: Mapping[str, bytes], context: Mapping[str, object]) -> str:
         """Return ``docgen.margins`` for a document whose parts that depend on its values
-        are ``rendered`` (the others are the template's own, read once): the lines of text
-        docgen wrote in its headers, footers and notes, and those parts as written."""
+        are ``rendered`` from ``context`` (the others are the template's own, read once): the
+        lines of text docgen wrote in its headers, footers and notes, and those parts as
+        written. A part's lines are made from its template's text and the values (about a
+        tenth of the cost of parsing it) once the first document shows that they are what
+        the part says."""
         from docgen.ooxml.margins import margin_lines, margins_property, part_key, part_kind
 
         if self._static_margins is None:
@@ -392,10 +398,37 @@ class CompiledTemplate:
                 [part_key(name, m.crc, m.size) for name, m in static])
         lines, parts = list(self._static_margins[0]), list(self._static_margins[1])
         for name, data in rendered.items():
-            if part_kind(name):
+            if not part_kind(name):
+                continue
+            parts.append(part_key(name, zlib.crc32(data), len(data)))
+            text = self._margin_texts.get(name)
+            if text is None:  # the first document: made both ways, compared
+                read = [line for _w, line in margin_lines(parse_xml(data, self.path, name))]
+                made = self._margin_text(name)
+                same = made is not None and _render_lines(made, context) == read
+                self._margin_texts[name] = made if same and made is not None else False
+                lines.extend(read)
+            elif text is False or (made_lines := _render_lines(text, context)) is None:
                 lines.extend(line for _w, line in margin_lines(parse_xml(data, self.path, name)))
-                parts.append(part_key(name, zlib.crc32(data), len(data)))
+            else:
+                lines.extend(made_lines)
         return margins_property(lines, parts)
+
+    def _margin_text(self, name: str) -> jinja2.Template | None:
+        """Return a margin part's lines, tags and all, as one text template (lines joined
+        by NUL), or None when its XML or its text cannot be read so."""
+        from docgen.ooxml.margins import margin_lines
+
+        part = self._parts.get(name)
+        if part is None or self._env is None:
+            return None
+        try:
+            root = parse_xml(part.typed.encode("utf-8"), self.path, name)
+            text = "\0".join(line for _w, line in margin_lines(root))
+            env = self._env.overlay(autoescape=False, finalize=_plain)
+            return env.from_string(_DOCXTPL_TAGS.sub(lambda m: m[1] + " ", text))
+        except Exception:  # noqa: BLE001 - read from each document instead
+            return None
 
     def render(self, context: Mapping[str, object], properties: Mapping[str, str]) -> bytes:
         """Return the bytes of one document: ``context`` merged, ``properties`` recorded."""
@@ -419,7 +452,7 @@ class CompiledTemplate:
             digest = content_digest(((m.name.decode(), m.crc, m.size) for m in members),
                                     leave_out=ooxml.CUSTOM_PART)
             props = {**self._base_properties, **properties, schema.PROP_CONTENT: digest,
-                     schema.PROP_MARGINS: self._margins(rendered)}
+                     schema.PROP_MARGINS: self._margins(rendered, context)}
             members[custom] = member(ooxml.CUSTOM_PART, ooxml.custom_properties_xml(props),
                                      level=1)
         return write_zip(members)
@@ -492,6 +525,16 @@ def _compile(path: Path, env: SandboxedEnvironment) -> CompiledTemplate:
 
 
 # --- plain text: the message `docgen mail` writes ---------------------------------------------
+
+
+def _render_lines(template: jinja2.Template, context: Mapping[str, object]) -> list[str] | None:
+    """Return the lines a margin part's text template makes for ``context`` (blank ones
+    left out, as the part's own reading leaves them), or None if it cannot be rendered."""
+    try:
+        text = template.render(context)
+    except Exception:  # noqa: BLE001 - the part is parsed instead
+        return None
+    return [line for line in text.split("\0") if line.strip()]
 
 
 def _plain(value: object) -> object:

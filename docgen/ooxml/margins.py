@@ -28,7 +28,8 @@ __all__ = ["MARGIN_PART", "margin_lines", "margins_property", "package_margins",
 
 MARGIN_PART = re.compile(r"word/(header|footer)\d*\.xml|word/(footnotes|endnotes)\.xml")
 _NOTES = {f"{W}footnote": "footnote", f"{W}endnote": "endnote"}
-_TEXT_TAGS = (f"{W}t", f"{W}tab", f"{W}fldChar", f"{W}p", f"{W}footnote", f"{W}endnote")
+_TEXT_TAGS = (f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}fldChar", f"{W}p", f"{W}footnote",
+              f"{W}endnote")
 
 
 def part_kind(name: str) -> str:
@@ -72,7 +73,7 @@ def margin_lines(root: etree._Element) -> list[tuple[str, str]]:
             continue  # a field's result
         if next(el.iterancestors(f"{W}fldSimple", f"{W}del", f"{W}moveFrom"), None) is not None:
             continue
-        text = "\t" if tag == f"{W}tab" else (el.text or "")
+        text = (el.text or "") if tag == f"{W}t" else "\t" if tag == f"{W}tab" else " "
         if text:
             lines[-1] = (lines[-1][0], lines[-1][1] + text)
     return [(w, line) for w, line in lines if line.strip()]
@@ -98,9 +99,8 @@ def margins_property(lines: list[str], parts: list[str]) -> str:
     """Return ``docgen.margins``: the digests of the ``lines`` docgen wrote in the margins
     (as :mod:`docgen.written` makes them), and the ``parts`` as written (:func:`part_key`),
     so that a part still as written is not even read back."""
-    found = json.loads(written.encode(lines))
-    found["parts"] = sorted(parts)
-    return json.dumps(found, separators=(",", ":"))
+    return json.dumps({"lines": sorted(written.digests(lines)), "parts": sorted(parts)},
+                      separators=(",", ":"))
 
 
 def read_property(text: str) -> tuple[frozenset[str] | None, frozenset[str]]:
