@@ -29,6 +29,7 @@ from pathlib import Path
 from docgen import schema, written
 from docgen.errors import DocgenError, Problem
 from docgen.ooxml.margins import margin_lines, part_key, part_kind, read_property
+from docgen.records.struck import odt_styles_bytes
 from docgen.safezip import parse_xml, read_member
 
 __all__ = ["Margin", "docx_margins", "margin_problems", "odt_margins"]
@@ -181,15 +182,13 @@ def odt_margins(zf: zipfile.ZipFile, path: Path, content, data: bytes,  # noqa: 
     lines: list[tuple[str, str]] = []
     if "styles.xml" in zf.namelist():
         try:
-            styles = read_member(zf, "styles.xml", path)
-            if b"<style:header" in styles or b"<style:footer" in styles:
-                root = parse_xml(styles, path, "styles.xml")
-                for page in root.iter(f"{_STYLE}master-page"):
-                    for el in page:
-                        kind = _ODT_MARGINS.get(el.tag)
-                        if kind:
-                            lines.extend((_WHERE[kind], t) for t in _odt_paragraphs(el)
-                                         if t.strip())
+            root = _master_pages(odt_styles_bytes(zf, path), path)
+            for page in () if root is None else root.iter(f"{_STYLE}master-page"):
+                for el in page:
+                    kind = _ODT_MARGINS.get(el.tag)
+                    if kind:
+                        lines.extend((_WHERE[kind], t) for t in _odt_paragraphs(el)
+                                     if t.strip())
         except (DocgenError, OSError, ValueError, EOFError, zipfile.BadZipFile,
                 zlib.error) as exc:
             reason = ("; ".join(p.message for p in exc.problems)
@@ -207,6 +206,27 @@ def odt_margins(zf: zipfile.ZipFile, path: Path, content, data: bytes,  # noqa: 
     # the same footer on every page style: each passage once
     unique = list(dict.fromkeys(lines))
     return _passages(unique, props) if unique else []
+
+
+def _master_pages(styles: bytes, path: Path):  # noqa: ANN202 - an lxml element or None
+    """Return the parsed master pages (``office:master-styles``) of an .odt's styles, or
+    None when they hold no header or footer. Only that part of the file is parsed (its
+    root's start tag kept, for the namespaces): the rest is the styles, many times larger."""
+    start = styles.find(b"<office:master-styles")
+    end = styles.find(b"</office:master-styles>", start)
+    if start < 0 or end < 0:
+        return None
+    part = styles[start:end + len(b"</office:master-styles>")]
+    if b"<style:header" not in part and b"<style:footer" not in part:
+        return None
+    root = styles.find(b"<office:document-styles")
+    opened = styles.find(b">", root)
+    if root < 0 or opened < 0 or opened > start:
+        return parse_xml(styles, path, "styles.xml")  # laid out otherwise: the whole file
+    head = styles[root:opened + 1]
+    if head.endswith(b"/>"):
+        return None
+    return parse_xml(head + part + b"</office:document-styles>", path, "styles.xml")
 
 
 def _shown(text: str, limit: int = _SHOWN) -> str:

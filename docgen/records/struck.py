@@ -31,7 +31,8 @@ from docgen.ooxml.wordtext import Body, read_body
 from docgen.records.forms import FORM_HEADING, FormFinder, typed_value
 from docgen.safezip import parse_xml, read_member
 
-__all__ = ["Marked", "docx_marked", "marked_problems", "note_places", "odt_marked"]
+__all__ = ["Marked", "docx_marked", "marked_problems", "note_places", "odt_marked",
+           "odt_styles_bytes"]
 
 STRUCK, HIDDEN = "struck", "hidden"
 _OPEN = {STRUCK: "\ue200", HIDDEN: "\ue202"}
@@ -264,6 +265,13 @@ def _odt_styles(*roots) -> dict[tuple[str, str], dict[str, bool]]:  # noqa: ANN0
     return out
 
 
+# Any automatic style striking or hiding its text: the cheap test (in C) before each is read.
+_STRIKING = ("boolean(.//style:text-properties[(@style:text-line-through-style and "
+             "@style:text-line-through-style != 'none') or (@style:text-line-through-type and "
+             "@style:text-line-through-type != 'none') or @text:display = 'none'])")
+_ODF_NS = {"style": _STYLE_NS[1:-1], "text": _TEXT_NS[1:-1]}
+
+
 def _strikes(styles: dict[tuple[str, str], dict[str, bool]]) -> bool:
     return any(v for said in styles.values() for v in said.values())
 
@@ -275,8 +283,9 @@ def odt_marked(zf: zipfile.ZipFile, path: Path, root) -> list[Marked]:  # noqa: 
 
     named = _odt_named(zf, path)
     notes = next(root.iter(f"{_TEXT_NS}note"), None) is not None
-    styles = {**named, **_odt_styles(root.find(
-        "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}automatic-styles"))}
+    automatic = root.find("{urn:oasis:names:tc:opendocument:xmlns:office:1.0}automatic-styles")
+    striking = automatic is not None and automatic.xpath(_STRIKING, namespaces=_ODF_NS)
+    styles = {**named, **_odt_styles(automatic)} if striking or _strikes(named) else {}
     if not _strikes(styles):
         styles = {}
         if not notes:
@@ -325,6 +334,19 @@ def odt_marked(zf: zipfile.ZipFile, path: Path, root) -> list[Marked]:  # noqa: 
 
 
 _ODT_NAMED: dict[tuple[int, int], dict[tuple[str, str], dict[str, bool]]] = {}
+_LAST_STYLES: list[tuple[tuple[str, int, int], bytes]] = []  # the last styles.xml read
+
+
+def odt_styles_bytes(zf: zipfile.ZipFile, path: Path) -> bytes:
+    """Return an .odt's ``styles.xml``, read once for the named styles and the master pages
+    of one record (the last one read is kept)."""
+    info = zf.getinfo("styles.xml")
+    key = (str(path), info.CRC, info.file_size)
+    if _LAST_STYLES and _LAST_STYLES[0][0] == key:
+        return _LAST_STYLES[0][1]
+    data = read_member(zf, "styles.xml", path)
+    _LAST_STYLES[:] = [(key, data)]
+    return data
 
 
 def _odt_named(zf: zipfile.ZipFile, path: Path) -> dict[tuple[str, str], dict[str, bool]]:
@@ -338,7 +360,7 @@ def _odt_named(zf: zipfile.ZipFile, path: Path) -> dict[tuple[str, str], dict[st
     found = _ODT_NAMED.get(key)
     if found is None:
         try:
-            data = read_member(zf, "styles.xml", path)
+            data = odt_styles_bytes(zf, path)
             found = _odt_styles(parse_xml(data, path, "styles.xml")) if (
                 b"line-through" in data or b"display" in data) else {}
         except (DocgenError, OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error):
