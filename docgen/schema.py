@@ -403,3 +403,6 @@ PROP_CONTENT = "docgen.content"
 # agreement; a contract's own text, before its forms; see docgen.written): a line not among
 # them was typed, and is named by the log.
 PROP_WRITTEN = "docgen.written"
+# Digests of the lines of text docgen wrote in a document's headers, footers and notes (its
+# template's footer, values merged): a line there not among them was typed, and is named.
+PROP_MARGINS = "docgen.margins"

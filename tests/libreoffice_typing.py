@@ -12,14 +12,21 @@ The job::
         "track": true,                      # Edit > Track Changes > Record (.RecordChanges)
         "edits": [{"label": "Date:",        # or "placeholder": the grey text it shows
                    "how": "after" | "inside" | "over" | "replace", "text": "10/02/2026",
-                   "occurrence": 1}],       # the n-th such field: 1 in the first form
+                   "occurrence": 1,         # the n-th such field: 1 in the first form
+                   "strike": [0, 5],        # (optional) then characters 0-5 of the typing
+                                            # struck through ("hidden": made hidden)
+                   "footnote": "text"}],    # (optional) then a footnote there (Insert ›
+                                            # Footnote), holding this text
+        "footer": "text", "header": "text", # (optional) typed at the end of the footer, or
+                                            # in the header (turned on), of the first page
                                             # ("\n" typed is Enter, U+2028 Shift+Enter)
         "table": {"type": {"B2": "12/03/2026"},  # the COACHING RECORD table (optional):
                   "merge": [["C2", "D2"]],       # typed into, merged, split, typed into
                   "split": [["D6", 1, false]],   # (XCellRange.splitRange(count, horizontal))
                   "add_rows": 1, "remove_rows": [2],  # (first: Tab in the last cell)
-                  "then": {"E6": "text"}},  # ("index": 2: the third table instead;
+                  "then": {"E6": "text"},   # ("index": 2: the third table instead;
                                             # a list of such: each table in turn)
+                  "strike": ["C2"]},        # cells whose text is then struck through
         "after_text": [{"find": "Contract for coaching", "text": "\nA note"}],
                                             # typed at the end of the paragraph holding it
         "copy_forms": [1],                  # form 1 copied, pasted before COACHING RECORD
@@ -84,6 +91,7 @@ from com.sun.star.uno import RuntimeException  # type: ignore[import-not-found]
 INPUT_FIELD = "com.sun.star.text.TextField.Input"
 FILTERS = {".docx": "MS Word 2007 XML", ".odt": "writer8", ".doc": "MS Word 97"}
 START_TIMEOUT = 90.0
+STRIKEOUT_SINGLE = 1  # com.sun.star.awt.FontStrikeout.SINGLE
 
 
 def _prop(name: str, value: object) -> PropertyValue:
@@ -245,6 +253,11 @@ def _table_edits(office: Office, doc, table: dict) -> list[str]:
         if not found.createCursorByCellName(name).splitRange(count, horizontal):
             raise RuntimeError(f"could not split {name}")
     type_cells(table.get("then", {}))
+    for name in table.get("strike", ()):  # the cell's text selected, Format › Strikethrough
+        text = found.getCellByName(name).getText()
+        cursor = text.createTextCursorByRange(text.getStart())
+        cursor.gotoEnd(True)
+        cursor.setPropertyValue("CharStrikeout", STRIKEOUT_SINGLE)
     return list(found.CellNames)
 
 
@@ -319,6 +332,20 @@ def _edit(office: Office, doc, field, edit: dict) -> dict:
     paragraph = anchor.Text.createTextCursorByRange(anchor.Start)
     paragraph.gotoStartOfParagraph(False)
     _type(office, doc, edit["text"])
+    for key, prop, value in (("strike", "CharStrikeout", STRIKEOUT_SINGLE),
+                             ("hidden", "CharHidden", True)):
+        if key in edit:  # characters of the typing selected, then formatted
+            first, last = edit[key]
+            length = len(edit["text"])
+            view.goLeft(length - first, False)
+            view.goRight(last - first, True)
+            view.setPropertyValue(prop, value)
+            view.collapseToEnd()
+            view.goRight(length - last, False)
+    if "footnote" in edit:  # Insert › Footnote at the end of the typing
+        note = doc.createInstance("com.sun.star.text.Footnote")
+        view.Text.insertTextContent(view, note, False)
+        note.getText().setString(edit["footnote"])
     paragraph.gotoEndOfParagraph(True)
     seen["paragraph"] = paragraph.String
     try:
@@ -326,6 +353,21 @@ def _edit(office: Office, doc, field, edit: dict) -> dict:
     except RuntimeException:  # Enter typed after the field: 7.4 no longer reaches it
         seen["after"] = None
     return seen
+
+
+def _margins(doc, item: dict) -> None:
+    """Type ``item["footer"]`` at the end of the first page's footer, and ``item["header"]``
+    into its header (turned on first), as a coach clicking there does."""
+    if "footer" not in item and "header" not in item:
+        return
+    start = doc.Text.createTextCursorByRange(doc.Text.getStart())
+    style = doc.StyleFamilies.getByName("PageStyles").getByName(start.PageStyleName)
+    for key in ("footer", "header"):
+        if key in item:
+            name = key.capitalize()
+            style.setPropertyValue(f"{name}IsOn", True)
+            text = style.getPropertyValue(f"{name}Text")
+            text.insertString(text.getEnd(), item[key], False)
 
 
 def run_job(job: dict) -> dict:
@@ -360,6 +402,7 @@ def run_job(job: dict) -> dict:
                 cells = []
                 for table in tables if isinstance(tables, list) else [tables]:
                     cells = _table_edits(office, doc, table)
+                _margins(doc, item)
                 for save in item.get("saves", ()):
                     out = Path(save["path"]).resolve()
                     filt = save.get("filter") or FILTERS[out.suffix.lower()]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -273,6 +274,10 @@ class CompiledTemplate:
     _docxtpl: Callable[[Mapping[str, object], Mapping[str, str]], bytes] | None = field(
         default=None, repr=False)
     _lines: jinja2.Template | bool | None = field(default=None, repr=False)  # False: none
+    _static_margins: tuple[list[str], list[str]] | None = field(default=None, repr=False)
+    # per rendered header, footer or notes part: its lines as a text template (checked on the
+    # first document), or False: parsed from each document
+    _margin_texts: dict[str, jinja2.Template | bool] = field(default_factory=dict, repr=False)
 
     @property
     def name(self) -> str:
@@ -375,10 +380,63 @@ class CompiledTemplate:
             raise _failure(self.path, exc, where) from None
         return out
 
+    def _margins(self, rendered: Mapping[str, bytes], context: Mapping[str, object]) -> str:
+        """Return ``docgen.margins`` for a document whose parts that depend on its values
+        are ``rendered`` from ``context`` (the others are the template's own, read once): the
+        lines of text docgen wrote in its headers, footers and notes, and those parts as
+        written. A part's lines are made from its template's text and the values (about a
+        tenth of the cost of parsing it) once the first document shows that they are what
+        the part says."""
+        from docgen.ooxml.margins import margin_lines, margins_property, part_key, part_kind
+
+        if self._static_margins is None:
+            static = [(name, m) for name, m in self._static.items() if part_kind(name)]
+            self._static_margins = (
+                [line for name, m in static
+                 for _w, line in margin_lines(parse_xml(zlib.decompress(m.data, -15),
+                                                        self.path, name))],
+                [part_key(name, m.crc, m.size) for name, m in static])
+        lines, parts = list(self._static_margins[0]), list(self._static_margins[1])
+        for name, data in rendered.items():
+            if not part_kind(name):
+                continue
+            parts.append(part_key(name, zlib.crc32(data), len(data)))
+            text = self._margin_texts.get(name)
+            if text is None:  # the first document: made both ways, compared
+                read = [line for _w, line in margin_lines(parse_xml(data, self.path, name))]
+                made = self._margin_text(name)
+                same = made is not None and _render_lines(made, context) == read
+                self._margin_texts[name] = made if same and made is not None else False
+                lines.extend(read)
+            elif text is False or (made_lines := _render_lines(text, context)) is None:
+                lines.extend(line for _w, line in margin_lines(parse_xml(data, self.path, name)))
+            else:
+                lines.extend(made_lines)
+        return margins_property(lines, parts)
+
+    def _margin_text(self, name: str) -> jinja2.Template | None:
+        """Return a margin part's lines, tags and all, as one text template (lines joined
+        by NUL), or None when its XML or its text cannot be read so."""
+        from docgen.ooxml.margins import margin_lines
+
+        part = self._parts.get(name)
+        if part is None or self._env is None:
+            return None
+        try:
+            root = parse_xml(part.typed.encode("utf-8"), self.path, name)
+            text = "\0".join(line for _w, line in margin_lines(root))
+            env = self._env.overlay(autoescape=False, finalize=_plain)
+            return env.from_string(_DOCXTPL_TAGS.sub(lambda m: m[1] + " ", text))
+        except Exception:  # noqa: BLE001 - read from each document instead
+            return None
+
     def render(self, context: Mapping[str, object], properties: Mapping[str, str]) -> bytes:
         """Return the bytes of one document: ``context`` merged, ``properties`` recorded."""
-        if self._docxtpl is not None:
-            return self._docxtpl(context, properties)
+        if self._docxtpl is not None:  # what its margins say is read from it, then recorded
+            from docgen.ooxml.margins import package_margins
+
+            margins = package_margins(self._docxtpl(context, properties), self.path)
+            return self._docxtpl(context, {**properties, schema.PROP_MARGINS: margins})
         rendered = self.render_parts(context)
         members: list[Member] = []
         custom = -1
@@ -393,7 +451,8 @@ class CompiledTemplate:
         if custom >= 0:  # the properties last: they carry a digest of the other parts
             digest = content_digest(((m.name.decode(), m.crc, m.size) for m in members),
                                     leave_out=ooxml.CUSTOM_PART)
-            props = {**self._base_properties, **properties, schema.PROP_CONTENT: digest}
+            props = {**self._base_properties, **properties, schema.PROP_CONTENT: digest,
+                     schema.PROP_MARGINS: self._margins(rendered, context)}
             members[custom] = member(ooxml.CUSTOM_PART, ooxml.custom_properties_xml(props),
                                      level=1)
         return write_zip(members)
@@ -466,6 +525,16 @@ def _compile(path: Path, env: SandboxedEnvironment) -> CompiledTemplate:
 
 
 # --- plain text: the message `docgen mail` writes ---------------------------------------------
+
+
+def _render_lines(template: jinja2.Template, context: Mapping[str, object]) -> list[str] | None:
+    """Return the lines a margin part's text template makes for ``context`` (blank ones
+    left out, as the part's own reading leaves them), or None if it cannot be rendered."""
+    try:
+        text = template.render(context)
+    except Exception:  # noqa: BLE001 - the part is parsed instead
+        return None
+    return [line for line in text.split("\0") if line.strip()]
 
 
 def _plain(value: object) -> object:

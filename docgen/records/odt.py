@@ -26,6 +26,8 @@ from docgen.errors import DocgenError, Problem
 from docgen.ooxml.wordtext import Body, Control, OddValue, Unit
 from docgen.records import identity
 from docgen.records.extras import Comment, odt_comments
+from docgen.records.margins import Margin, odt_margins
+from docgen.records.struck import Marked, odt_marked
 from docgen.safezip import open_package, parse_xml, read_member
 from docgen.values import header_key
 
@@ -319,13 +321,15 @@ def _meta(zf: zipfile.ZipFile, path: Path, source: str, problems: list[Problem]
     return props
 
 
-def read_odt(path: Path, source: str, comments: list[Comment] | None = None
+def read_odt(path: Path, source: str, comments: list[Comment] | None = None,
+             marks: list[Marked] | None = None, margins: list[Margin] | None = None
              ) -> tuple[Body | None, dict[str, str], list[Problem]]:
     """Return the flattened body, the user-defined properties and the problems of an .odt.
 
     The body is read for every kind (what was typed on a mentor agreement is named too).
     Its comments (``office:annotation``), which the body leaves out, are added to
-    ``comments`` when given.
+    ``comments`` when given, its text struck through or hidden to ``marks``, and what was
+    typed in its headers, footers and notes to ``margins``.
     Raises :class:`DocgenError` naming ``source`` for a file whose text cannot be read (not a
     zip, password-protected, not a text document, damaged, unsafe XML).
     """
@@ -349,7 +353,12 @@ def read_odt(path: Path, source: str, comments: list[Comment] | None = None
                 raise DocgenError(Problem(
                     "is password-protected: open it and save it without a password"))
             props = _meta(zf, path, source, problems) if META_PART in names else {}
-            root = parse_xml(read_member(zf, CONTENT_PART, path), path, CONTENT_PART)
+            data = read_member(zf, CONTENT_PART, path)
+            root = parse_xml(data, path, CONTENT_PART)
+            if marks is not None:
+                marks.extend(odt_marked(zf, path, root))
+            if margins is not None:
+                margins.extend(odt_margins(zf, path, root, data, props))
     except DocgenError as exc:
         raise DocgenError([
             Problem(p.message, file=source, sheet=p.sheet, row=p.row, column=p.column)

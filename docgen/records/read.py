@@ -51,8 +51,10 @@ from docgen.records.find import (
     posix_under,
 )
 from docgen.records.forms import FORM_HEADING, FormFinder, table_rows
+from docgen.records.margins import Margin, docx_margins, margin_problems
 from docgen.records.odt import read_odt
 from docgen.records.sessions import SessionContext, form_sessions, row_sessions
+from docgen.records.struck import Marked, docx_marked, marked_problems, note_places
 from docgen.safezip import open_package, parse_xml, read_member
 from docgen.values import parse_names
 
@@ -90,13 +92,16 @@ def _named_apart(items: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
         depth += 1
 
 
-def _read_parts(path: Path, source: str, comments: list[Comment] | None = None
+def _read_parts(path: Path, source: str, comments: list[Comment] | None = None,
+                marks: list[Marked] | None = None, margins: list[Margin] | None = None
                 ) -> tuple[Body | None, dict[str, str], list[Problem]]:
     """Return the flattened body, the custom properties and the problems met reading them.
 
     The body is None for a document of a kind without sessions whose parts are still as
     docgen wrote them: its properties say all the log needs (nothing was typed on it).
-    Its comments (``word/comments.xml``) are added to ``comments`` when given.
+    Its comments (``word/comments.xml``) are added to ``comments`` when given, and its text
+    struck through or hidden to ``marks``, what was typed in its headers, footers and notes
+    to ``margins``.
     A properties part that cannot be read is a problem, not a reason to skip the record: the
     record is then identified by its text. Raises :class:`DocgenError` for a file whose body
     cannot be read.
@@ -127,6 +132,10 @@ def _read_parts(path: Path, source: str, comments: list[Comment] | None = None
             lines = LINES_IN_RUNS in data  # LibreOffice's lines typed inside a field
             if comments is not None:
                 comments.extend(docx_comments(zf, path, root))
+            if marks is not None:
+                marks.extend(docx_marked(zf, path, root, careful))
+            if margins is not None:
+                margins.extend(docx_margins(zf, path, props))
     except DocgenError as exc:
         raise DocgenError([
             Problem(p.message, file=source, sheet=p.sheet, row=p.row, column=p.column)
@@ -190,18 +199,21 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     path = Path(path)
     source = _source(path, root)
     comments: list[Comment] = []
+    marks: list[Marked] = []  # text struck through or hidden
+    margins: list[Margin] = []  # typed in headers, footers, notes
     if converted is not None:
-        body, props, problems = _read_parts(Path(converted), source, comments)
+        body, props, problems = _read_parts(Path(converted), source, comments, marks, margins)
     elif path.suffix.lower() in ODT_SUFFIXES:
-        body, props, problems = read_odt(path, source, comments)
+        body, props, problems = read_odt(path, source, comments, marks, margins)
     else:
-        body, props, problems = _read_parts(path, source, comments)
+        body, props, problems = _read_parts(path, source, comments, marks, margins)
     kind = identity.kind_in_properties(props)
     if body is None or (kind is not None and not kind.has_sessions):
         # a kind without sessions: its properties say all the log needs; what was typed on
         # it is named (by what docgen recorded it wrote)
         if body is not None:
             problems.extend(agreement_problems(body, props, comments, source))
+            problems.extend(margin_problems(margins, source, sessions=False))
         return Record(source=source, kind=kind.name if kind else "",
                       team_id=props.get(schema.PROP_KEY, ""), problems=tuple(problems)), ""
 
@@ -251,6 +263,9 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     # what was typed where no reader looks: comments, text outside the forms and the table
     problems.extend(comment_problems(comments, body, record_tables, source))
     problems.extend(loose_text(body, finder, record_tables, source, wrote))
+    problems.extend(marked_problems(body, finder, record_tables, marks, source))
+    problems.extend(margin_problems(margins, source, places=note_places(
+        body, finder, record_tables, marks)))
     saved_day = "" if after else reference.isoformat()
     return Record(
         source=source, kind=(kind or identity.SESSIONS_KIND).name, team_id=who.team_id,
