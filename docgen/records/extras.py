@@ -379,13 +379,27 @@ def contract_text(lines: Iterable[str]) -> list[str]:
     :func:`contract_lines` reads of a document made from them."""
     out: list[str] = []
     region = True
+    known = _HEADINGS.get
     for text in lines:
-        for line in text.split("\n"):
-            heading = _form_heading(line) or _table_heading(line)
+        for line in text.split("\n") if "\n" in text else (text,):
+            heading = known(line)
+            if heading is None:
+                heading = _heading(line)
             region = region and not heading
             if region or heading:
                 out.append(line)
     return out
+
+
+_HEADINGS: dict[str, bool] = {}  # line -> whether it heads a form or the table: the lines of
+_KEPT_HEADINGS = 8192  # one template recur in every document made from it, so each is judged once
+
+
+def _heading(line: str) -> bool:
+    found = _form_heading(line) or _table_heading(line)
+    if len(_HEADINGS) < _KEPT_HEADINGS:
+        _HEADINGS[line] = found
+    return found
 
 
 def _typed_passages(lines: Iterable[tuple[int, str]], wrote: frozenset[str],
