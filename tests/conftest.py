@@ -151,3 +151,13 @@ def docxtpl_parts(template: Path, context: dict[str, object]) -> dict[str, bytes
         parts = {n: zf.read(n) for n in zf.namelist()}
     parts["word/document.xml"] = fill_placeholders(parts["word/document.xml"], PLACEHOLDERS)
     return parts
+
+
+def saved_by_libreoffice(source: Path, fmt: str) -> Path:
+    """Return ``source`` saved by LibreOffice as ``fmt`` (xls, ods), in a folder beside it
+    named after the format, as an admin's own copy in that format would be."""
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--convert-to", fmt, "--outdir", str(source.parent / fmt), str(source)],
+                       check=True, capture_output=True, timeout=300)
+    return source.parent / fmt / f"{source.stem}.{fmt}"

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import TODAY, small_rows
+from conftest import TODAY, saved_by_libreoffice, small_rows
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -96,11 +94,7 @@ def test_merged_ranges_of_a_sheet_read_in_chunks_are_read_alike(tmp_path: Path,
 def test_merged_ranges_read_alike_in_xls_and_ods(tmp_path: Path) -> None:
     source = three_teams(tmp_path / "cohort.xlsx")
     for fmt in ("xls", "ods"):
-        with tempfile.TemporaryDirectory() as profile:
-            subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
-                            "--convert-to", fmt, "--outdir", str(tmp_path / fmt), str(source)],
-                           check=True, capture_output=True, timeout=300)
-        assert_merges_read(tmp_path / fmt / f"cohort.{fmt}")
+        assert_merges_read(saved_by_libreoffice(source, fmt))
 
 
 def test_a_count_of_zero_is_refused_not_shown_blank(tmp_path: Path) -> None:
@@ -297,16 +291,8 @@ def test_a_true_or_false_cell_reads_as_the_spreadsheet_shows_it(tmp_path: Path) 
     assert_booleans_read(booleans(tmp_path / "cohort.xlsx"))
 
 
-def converted(source: Path, fmt: str) -> Path:
-    """Return ``source`` saved by LibreOffice as ``fmt`` (.xls, .ods), beside it."""
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", fmt, "--outdir", str(source.parent / fmt), str(source)],
-                       check=True, capture_output=True, timeout=300)
-    return source.parent / fmt / f"{source.stem}.{fmt}"
-
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
 @pytest.mark.parametrize("fmt", ["xls", "ods"])
 def test_true_and_false_read_alike_in_xls_and_ods(tmp_path: Path, fmt: str) -> None:
-    assert_booleans_read(converted(booleans(tmp_path / "cohort.xlsx"), fmt))
+    assert_booleans_read(saved_by_libreoffice(booleans(tmp_path / "cohort.xlsx"), fmt))

@@ -11,14 +11,12 @@ without it); the raw .ods by hand, as its XML is.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import tempfile
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import small_rows
+from conftest import saved_by_libreoffice, small_rows
 
 from docgen.cohort import read_cohort, xlsx
 from docgen.cohort.cells import shown_format
@@ -107,18 +105,11 @@ def test_a_workbook_without_such_formats_streams_nothing_more(tmp_path: Path,
         package.close()
 
 
-def converted(source: Path, fmt: str) -> Path:
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", fmt, "--outdir", str(source.parent / fmt), str(source)],
-                       check=True, capture_output=True, timeout=300)
-    return source.parent / fmt / f"{source.stem}.{fmt}"
-
 
 @needs_soffice
 def test_an_xls_shows_its_numbers_as_the_xlsx_does(tmp_path: Path) -> None:
     cohort, notes = read(formatted(tmp_path / "cohort.xlsx"))
-    xls, xls_notes = read(converted(tmp_path / "cohort.xlsx", "xls"))
+    xls, xls_notes = read(saved_by_libreoffice(tmp_path / "cohort.xlsx", "xls"))
     assert (list(xls.teams), list(xls.sessions), xls.programme, xls_notes) == (
         list(cohort.teams), list(cohort.sessions), cohort.programme, notes)
 
@@ -126,7 +117,7 @@ def test_an_xls_shows_its_numbers_as_the_xlsx_does(tmp_path: Path) -> None:
 @needs_soffice
 def test_an_ods_gives_every_number_as_it_shows_it(tmp_path: Path) -> None:
     """The .ods holds the text each number shows: no format is left to name."""
-    cohort, notes = read(converted(formatted(tmp_path / "cohort.xlsx"), "ods"))
+    cohort, notes = read(saved_by_libreoffice(formatted(tmp_path / "cohort.xlsx"), "ods"))
     assert as_read(cohort) == READ
     assert (cohort.teams[0].venue, cohort.teams[1].team_name) == ("1,234.50", "25%")
     assert notes == []
@@ -289,7 +280,7 @@ def test_a_number_of_no_format_reads_as_excel_shows_it_or_is_named(tmp_path: Pat
 
 @needs_soffice
 def test_an_xls_reads_numbers_of_no_format_as_the_xlsx_does(tmp_path: Path) -> None:
-    xls, notes = read(converted(general(tmp_path / "cohort.xlsx"), "xls"))
+    xls, notes = read(saved_by_libreoffice(general(tmp_path / "cohort.xlsx"), "xls"))
     assert (general_read(xls), notes) == GENERAL
 
 
@@ -297,7 +288,7 @@ def test_an_xls_reads_numbers_of_no_format_as_the_xlsx_does(tmp_path: Path) -> N
 def test_an_ods_reads_numbers_as_libreoffice_shows_them(tmp_path: Path) -> None:
     """LibreOffice shows a number of no format with its 15 digits, never rounded to 11: the
     text its file holds is read, and only the digits past the 15th are named."""
-    cohort, notes = read(converted(general(tmp_path / "cohort.xlsx"), "ods"))
+    cohort, notes = read(saved_by_libreoffice(general(tmp_path / "cohort.xlsx"), "ods"))
     assert general_read(cohort) == (
         "0.3", "447712345678", "1234567890123460000", "12345678901", "0.333333333333333",
         "0.00001", "1234.5", ("447712345678",), "3.14159265358979")
