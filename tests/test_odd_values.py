@@ -387,15 +387,29 @@ def _mutate(source: Path, path: Path, changes: list[tuple]) -> None:
 @given(changes=st.lists(mutations, min_size=1, max_size=4))
 def test_a_mutated_record_is_read_or_each_problem_named(tmp_path_factory, generated: Path,
                                                         changes: list[tuple]) -> None:
-    """Whatever is changed, the record is read (its sessions all there) and each odd value is
-    named in a problem of that file; never a traceback, never the whole record dropped."""
+    """Whatever is changed, the record is read (its sessions all there, but a table row moved
+    past the header's columns, whose cells are each named) and each odd value is named in a
+    problem of that file; never a traceback, never the whole record dropped."""
     folder = tmp_path_factory.mktemp("mutated")
     path = folder / "T1.docx"
     _mutate(generated, path, changes)
     records, dropped = read_records([folder], jobs=1)
     assert dropped == []
     (record,) = records
-    assert len(record.sessions) == 4  # two forms, two table rows
+    last_grid: dict[str, str] = {}  # a second change of one element replaces the first
+    for kind, a, b in changes:
+        if kind == "grid":
+            last_grid[a] = b
+    before = last_grid.get("gridBefore", "")
+    if _grid_ok("gridBefore", before) and int(before.strip().removeprefix("+")) >= 4:
+        # the first table row starts past the header's four columns: its cells are under no
+        # header, so not read, and each is named
+        assert len(record.sessions) == 3
+        unread = [p for p in record.problems if p.sheet == "COACHING RECORD row 1"
+                  and "in a column without a header" in p.message]
+        assert len(unread) == 3  # coach, date, topic (its comments are blank)
+    else:
+        assert len(record.sessions) == 4  # two forms, two table rows
     assert team_key(record.team_id) == "t1"
     assert all(p.file == "T1.docx" for p in record.problems)
     assert not any("please report" in p.message for p in record.problems)
@@ -409,10 +423,6 @@ def test_a_mutated_record_is_read_or_each_problem_named(tmp_path_factory, genera
         expected = (not blank or prop != schema.PROP_GENERATED) and (
             blank or not _usable(prop, text))
         assert bool(named) == expected, (prop, text, named)
-    last_grid: dict[str, str] = {}  # a second change of one element replaces the first
-    for kind, a, b in changes:
-        if kind == "grid":
-            last_grid[a] = b
     odd_grids = [p for p in record.problems if (p.sheet or "").startswith("table")]
     assert len(odd_grids) == sum(1 for name, b in last_grid.items()
                                  if b and not _grid_ok(name, b))
@@ -437,3 +447,15 @@ def _grid_ok(name: str, text: str) -> bool:
     digits = text.strip().removeprefix("+")
     low = 1 if name == "gridSpan" else 0
     return digits.isascii() and digits.isdigit() and low <= int(digits) <= 1000
+
+
+def test_a_table_row_moved_past_the_headers_columns_is_named_cell_by_cell(
+        tmp_path: Path, generated: Path) -> None:
+    path = tmp_path / "T1.docx"
+    _mutate(generated, path, [("grid", "gridBefore", "25")])
+    (record,), _dropped = read_records([tmp_path], jobs=1)
+    assert len(record.sessions) == 3  # the row's cells are under no header: not read ...
+    assert [p.message for p in record.problems if p.sheet == "COACHING RECORD row 1"] == [
+        f'"{text}" is not read (it is in a column without a header, which docgen does not '
+        "read): move it to Topic or Comments"
+        for text in ("Dr Jo Bloggs", "3 April 2026", "Driver diagram")]  # ... and named

@@ -602,12 +602,13 @@ def table_rows(body: Body, notes: list[tuple[str, str, str, int]] | None = None
         for row in grid[1:]:
             number += 1
             cells, said = _row_cells(body, row, columns, above)
-            if any(cells) and not _is_header_row(body, row):
+            if _is_header_row(body, row):
+                continue
+            if any(cells):
                 rows.append((number, cells))
-                if notes is not None:
-                    where = f"COACHING RECORD row {number}"
-                    notes.extend((where, column, message, at)
-                                 for column, message, at in said)
+            if notes is not None:  # also for a row typed only outside the header's columns
+                where = f"COACHING RECORD row {number}"
+                notes.extend((where, column, message, at) for column, message, at in said)
     return tables, rows
 
 
