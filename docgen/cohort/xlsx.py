@@ -152,9 +152,10 @@ class XlsxPackage:
         scan.errors = errors
         scan.hidden_rows, scan.hidden_columns = Spans(hidden.rows), Spans(hidden.columns)
         scan.struck = frozenset(hidden.struck)
-        scan.comments = _comments(self._zf, part, self.path, self._limits)
+        related = _related(self._zf, part, self.path)
+        scan.comments = _comments(self._zf, related, self.path, self._limits)
         if self._tables:
-            scan.skip = _totals_rows(self._zf, part, self.path)
+            scan.skip = _totals_rows(self._zf, related, self.path)
         if scan.extent is not None and scan.extent.unplaced:
             # cells without a reference, or out of order: calamine places each by its
             # position, and so must the failed and formatted cells be; the sheet is read
@@ -397,18 +398,24 @@ def _struck_strings(zf: zipfile.ZipFile, part: str | None, path: Path, lim: Limi
     return frozenset(found)
 
 
-def _comments(zf: zipfile.ZipFile, part: str, path: Path, lim: Limits
-              ) -> list[tuple[int, int, str]]:
-    """Return the comments (notes) of the sheet ``part``: (1-based row, 0-based column, text)."""
+def _related(zf: zipfile.ZipFile, part: str, path: Path) -> list[tuple[str, str]]:
+    """Return the parts the sheet ``part`` relates to, as (kind, part name), present ones
+    only: its tables ("table"), its comments ("comments") and the like."""
     folder, name = posixpath.split(part)
     rels_name = posixpath.join(folder, "_rels", f"{name}.rels")
     if rels_name not in zf.NameToInfo:
         return []
+    related = [(rel.get("Type", "").rpartition("/")[2], _resolve(folder, rel.get("Target", "")))
+               for rel in parse_xml(read_member(zf, rels_name, path), path, rels_name)]
+    return [(kind, target) for kind, target in related if target in zf.NameToInfo]
+
+
+def _comments(zf: zipfile.ZipFile, related: list[tuple[str, str]], path: Path, lim: Limits
+              ) -> list[tuple[int, int, str]]:
+    """Return the comments (notes) of a sheet, given its ``related`` parts: (1-based row,
+    0-based column, text)."""
     found = []
-    for rel in parse_xml(read_member(zf, rels_name, path), path, rels_name):
-        target = _resolve(folder, rel.get("Target", ""))
-        if not rel.get("Type", "").endswith("/comments") or target not in zf.NameToInfo:
-            continue
+    for target in (target for kind, target in related if kind == "comments"):
         root = parse_xml(read_member(zf, target, path, lim), path, target)
         for comment in root.iter(f"{_MAIN}comment"):
             ref = _CELL_REF.fullmatch(f'r="{comment.get("ref", "")}"'.encode())
@@ -668,17 +675,12 @@ def _resolve(folder: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(folder, target))
 
 
-def _totals_rows(zf: zipfile.ZipFile, part: str, path: Path) -> frozenset[int]:
-    """Return the 1-based rows of the totals rows of the Excel tables on the sheet ``part``."""
-    folder, name = posixpath.split(part)
-    rels_name = posixpath.join(folder, "_rels", f"{name}.rels")
-    if rels_name not in zf.NameToInfo:
-        return frozenset()
+def _totals_rows(zf: zipfile.ZipFile, related: list[tuple[str, str]], path: Path
+                 ) -> frozenset[int]:
+    """Return the 1-based rows of the totals rows of the Excel tables on a sheet, given its
+    ``related`` parts."""
     rows: set[int] = set()
-    for rel in parse_xml(read_member(zf, rels_name, path), path, rels_name):
-        target = _resolve(folder, rel.get("Target", ""))
-        if not rel.get("Type", "").endswith("/table") or target not in zf.NameToInfo:
-            continue
+    for target in (target for kind, target in related if kind == "table"):
         table = parse_xml(read_member(zf, target, path), path, target)
         ref = _TABLE_REF.fullmatch(table.get("ref", ""))
         try:
