@@ -39,7 +39,7 @@ from docgen.documents.package import Member, content_digest, member, write_zip
 from docgen.documents.parts import Part, PartSource, read_template
 from docgen.errors import DocgenError, Problem, os_problem
 from docgen.ooxml.ids import TakenIds, unique_ids
-from docgen.ooxml.listing import drop_controls, resolve_listing
+from docgen.ooxml.listing import drop_controls, resolve, resolve_listing
 from docgen.ooxml.markup import NEEDS_CARE, clean_markup, paragraphs_joined, value_text
 from docgen.ooxml.properties import CORE_PART, core_xml_with
 from docgen.ooxml.story import DECLARATION
@@ -176,12 +176,6 @@ def _blank(value: object) -> bool:
     if type(value) is str and not _needs_care(value):
         return not value
     return not xml_text(value)
-
-
-def _resolve_listing(xml: str) -> str:
-    from docxtpl import DocxTemplate
-
-    return DocxTemplate.resolve_listing(None, xml)  # type: ignore[arg-type]
 
 
 def _failure(path: Path, exc: Exception, where: str = "") -> DocgenError:
@@ -336,7 +330,7 @@ class CompiledTemplate:
         """Apply docxtpl's after-steps to a rendered part; return the part's bytes."""
         if part.lines:
             xml = paragraphs_joined(xml)
-        xml = drop_controls(resolve_listing(xml, _resolve_listing, part.flat))
+        xml = drop_controls(resolve_listing(xml, resolve, part.flat))
         if part.ids:  # docxtpl leaves a loop's copies sharing ids; Word would repair them
             xml = unique_ids(xml, self._taken)
         parsed = False
