@@ -291,6 +291,22 @@ class CompiledTemplate:
         compiles the template again (compiled Jinja code does not pickle)."""
         return _compiled_again, (self.path, self.digest, list(self.notes), list(self.warnings))
 
+    def prepare(self) -> None:
+        """Do now what the first document would do that needs no values: make the text
+        template of its lines (:meth:`written_lines`) and read the lines of the margins that
+        hold no field. generate does it while the cohort is read in another process."""
+        from docgen.ooxml.margins import margin_lines, part_key, part_kind
+
+        if self._lines is None:
+            self._lines = self._lines_template() or False
+        if self._static_margins is None:
+            static = [(name, m) for name, m in self._static.items() if part_kind(name)]
+            self._static_margins = (
+                [line for name, m in static
+                 for _w, line in margin_lines(parse_xml(zlib.decompress(m.data, -15),
+                                                        self.path, name))],
+                [part_key(name, m.crc, m.size) for name, m in static])
+
     def written_lines(self, context: Mapping[str, object]) -> list[str] | None:
         """Return the lines of text the body of a document holds for ``context`` (see
         :mod:`docgen.written`), made from the template's own text, cheaply; None when they
@@ -302,7 +318,7 @@ class CompiledTemplate:
         its line. A caller checks the lines against a document read back once per template.
         """
         if self._lines is None:
-            self._lines = self._lines_template() or False
+            self.prepare()
         if self._lines is False:
             return None
         try:
@@ -384,12 +400,8 @@ class CompiledTemplate:
         from docgen.ooxml.margins import margin_lines, margins_property, part_key, part_kind
 
         if self._static_margins is None:
-            static = [(name, m) for name, m in self._static.items() if part_kind(name)]
-            self._static_margins = (
-                [line for name, m in static
-                 for _w, line in margin_lines(parse_xml(zlib.decompress(m.data, -15),
-                                                        self.path, name))],
-                [part_key(name, m.crc, m.size) for name, m in static])
+            self.prepare()
+        assert self._static_margins is not None
         lines, parts = list(self._static_margins[0]), list(self._static_margins[1])
         for name, data in rendered.items():
             if not part_kind(name):
