@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +58,44 @@ def test_a_call_no_longer_wanted_is_stopped(monkeypatch: pytest.MonkeyPatch) -> 
 def test_where_workers_are_spawned_nothing_runs_beside(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(parallel.START_METHOD_VARIABLE, "spawn")
     assert parallel.start_beside(os.getpid) is None  # the caller calls it itself
+
+
+def _big(n: int) -> list[str]:
+    return [f"row {i}" for i in range(n)]
+
+
+def _beside_folders() -> set[str]:
+    import tempfile
+
+    return {p.name for p in Path(tempfile.gettempdir()).glob(f"docgen-beside-{os.getpid()}-*")}
+
+
+@needs_fork
+def test_a_result_comes_back_through_a_file_that_is_then_removed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The result is written to a file of this process's own and read from it as a stream
+    (through the pool's pipe it was held twice: bytes and objects); nothing is left behind,
+    whether the result is taken or the call stopped."""
+    monkeypatch.delenv(parallel.START_METHOD_VARIABLE, raising=False)
+    before = _beside_folders()
+    beside = parallel.start_beside(_big, 50_000)
+    assert beside is not None
+    assert len(_beside_folders() - before) == 1
+    assert beside.result() == _big(50_000)
+    assert _beside_folders() == before
+    stopped = parallel.start_beside(_wait_forever)
+    assert stopped is not None
+    stopped.stop()
+    assert _beside_folders() == before
+
+
+@needs_fork
+def test_a_result_that_cannot_be_written_comes_back_through_the_pipe(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk (or a folder removed meanwhile) costs the memory saving, never the
+    result."""
+    monkeypatch.delenv(parallel.START_METHOD_VARIABLE, raising=False)
+    monkeypatch.setattr(parallel, "_RESULT", "no such folder/result.pickle")  # forked: seen
+    beside = parallel.start_beside(_big, 10)
+    assert beside is not None
+    assert beside.result() == _big(10)
