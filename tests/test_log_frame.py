@@ -359,3 +359,27 @@ def test_a_missing_contract_whose_name_does_not_show_its_team_is_named(
     report = jobs.log([out], tmp_path / "log.xlsx", today=TODAY)
     assert any("renamed.docx" in n and "do not show the team" in n for n in report.notes)
     assert issued_in([tmp_path], _manifest_of) is None  # no manifest: nothing known
+
+
+def test_the_log_given_where_the_cohort_belongs_is_refused_in_one_message(
+        issued: tuple[Path, Path], tmp_path: Path) -> None:
+    """The log has Teams and Sessions sheets too: given to generate, check or --cohort, it
+    was read as a cohort, with a warning for each of its cells and contracts made from it.
+    Now one problem says what it is and what to give; so for a copy LibreOffice saved."""
+    from conftest import saved_by_libreoffice
+
+    data, out = issued
+    log = tmp_path / "coaching_log.xlsx"
+    jobs.log([out], log, cohort=data, today=TODAY)
+    for given in (log, saved_by_libreoffice(log, "ods")):
+        report = jobs.check(given)
+        assert [p.message.split(" (")[0] for p in report.problems] == [
+            "is the coaching log `docgen log` writes"]
+        assert not report.warnings
+        result = CliRunner().invoke(main, ["generate", str(given), "-o", str(tmp_path / "o")])
+        assert result.exit_code == 1 and "not a cohort: give the cohort workbook" in (
+            result.output)
+        assert not (tmp_path / "o").exists()
+        again = CliRunner().invoke(main, ["log", str(out), "--cohort", str(given), "-o",
+                                          str(tmp_path / "other.xlsx")])
+        assert again.exit_code == 1 and "is the coaching log" in again.output

@@ -37,6 +37,10 @@ _TOTALS = frozenset({"total", "totals", "grand total", "grand totals", "sub tota
                      "sub-total", "sum", "total:", "totals:"})
 _ROWS_NAMED = 5  # rows listed in a warning about many
 _NUMBER = re.compile(r"-?[0-9][0-9,]*(?:\.[0-9]+)?")
+# Sheets of the coaching log that no cohort has: a workbook with all of them and no
+# Programme sheet is the log, given where the cohort belongs (its Teams and Sessions sheets
+# would otherwise be read as a cohort's, with a warning for each of its hundreds of cells).
+_LOG_SHEETS = frozenset({"summary", "icf_log", "problems"})
 
 
 @dataclass
@@ -62,8 +66,17 @@ def workbook_tables(wb: Workbook, path: Path, problems: list[Problem],
                     warnings: list[Problem]) -> dict[str, Table]:
     """Return the tables of the open workbook by sheet name, adding a problem for each gap.
 
-    The rows stream from ``wb``: read them before it is closed.
+    The rows stream from ``wb``: read them before it is closed. The coaching log docgen
+    writes (it too has Teams and Sessions sheets) is refused, not read as a cohort.
     """
+    if {header_key(n) for n in wb.sheet_names} >= _LOG_SHEETS and not any(
+            header_key(n) == header_key(schema.PROGRAMME.name) for n in wb.sheet_names):
+        problems.append(Problem(
+            "is the coaching log `docgen log` writes (its sheets: "
+            f"{', '.join(wb.sheet_names)}), not a cohort: give the cohort workbook the teams, "
+            "sessions and mentoring pairs are typed in, the one `docgen generate` reads "
+            "(`docgen init` writes a starter)", file=str(path)))
+        return {}
     by_key: dict[str, str] = {}
     for name in wb.sheet_names:
         other = by_key.setdefault(header_key(name), name)
