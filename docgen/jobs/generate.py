@@ -23,7 +23,6 @@ from docgen.documents.outputs import (
     MANIFEST,
     Manifest,
     convert_to_pdf,
-    file_hash,
     folder_lock,
     lock_names,
     place,
@@ -600,7 +599,7 @@ def _unchanged_run(outdir: Path, inputs: str, jobs: int | None,
         try:
             saved = json.loads((outdir / LAST_RUN).read_bytes())
             # the manifest as that run left it: no run (of any docgen) has written here since
-            if saved["inputs"] != inputs or saved["manifest"] != file_hash(outdir / MANIFEST):
+            if saved["inputs"] != inputs or saved["manifest"] != _manifest_hash(outdir):
                 return None
             manifest = Manifest.load(outdir)
             rels = [str(rel) for rel in saved["files"]]
@@ -655,12 +654,22 @@ def _as_written(manifest: Manifest, root: str, rel: str) -> bool:
         return False
 
 
+def _manifest_hash(outdir: Path) -> str | None:
+    """Return the SHA-256 of the folder's manifest, read a piece at a time: ~12 MB at 50,000
+    documents, otherwise held whole at the end of the run, its highest point."""
+    try:
+        with open(outdir / MANIFEST, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except FileNotFoundError:
+        return None
+
+
 def _remember_run(outdir: Path, inputs: str, result: GenerateReport) -> None:
     """Remember, for the next run, that every document of ``result`` is made from ``inputs``
     (only when each is: a document kept because edited or open, or not written, is not)."""
     if result.failed or any(outcome not in _WHOLE for _rel, outcome in result.files):
         return
-    saved = {"inputs": inputs, "manifest": file_hash(outdir / MANIFEST),
+    saved = {"inputs": inputs, "manifest": _manifest_hash(outdir),
              "files": [rel for rel, _outcome in result.files],
              "templates": result.templates,
              "layout": asdict(result.layout) if result.layout else None,
