@@ -246,3 +246,12 @@ def test_a_text_taller_than_a_row_of_the_sessions_sheet_is_named() -> None:
         "more than its tallest row shows (about 27): on screen and in the PDF its end may be "
         "cut; the whole text is in the cell (select it to read it in Excel's formula bar) and "
         "in the record")]
+
+
+def test_a_line_longer_than_the_tallest_row_holds_is_named_from_its_first_character_over(
+        ) -> None:
+    at_most = "x" * (36 * 27)  # one line, wrapped at 36: 27 lines, as many as a row shows
+    over = "y" * (36 * 27 + 1)  # 28 lines
+    data = summarise([record(form(D(2026, 4, 3), topic=at_most, issues=over))], [], TODAY)
+    assert [p.message.split(" takes ")[0] for p in data.problems] == [
+        "the Issues arising of the session of 03/04/2026"]

@@ -479,28 +479,32 @@ def _session_row(team: _Team, m: _Merged) -> SessionRow:
     )
 
 
-_TEXT_COLUMNS = tuple(c for c in SESSIONS if c.kind in ("text", "wrap"))
+# Each text column: header, the width it wraps at (0: it does not wrap), how it is read.
+_TEXT_COLUMNS = tuple((c.header, (c.wrap_at or WRAP_WIDTH) if c.kind == "wrap" else 0, c.get)
+                      for c in SESSIONS if c.kind in ("text", "wrap"))
 
 
 def _cut_short(shown: SessionRow, m: _Merged) -> list[Problem]:
     """Name each text of a session the log cannot show whole: longer than an Excel cell
     holds, or than the tallest row shows (on screen and in the PDF)."""
     out = []
-    when = "undated" if m.session.date is None else f"of {m.session.date:%d/%m/%Y}"
-    for col in _TEXT_COLUMNS:
-        value = col.get(shown)
+    for header, wrap_at, get in _TEXT_COLUMNS:
+        value = get(shown)
         if not isinstance(value, str) or len(value) < ROW_LINES:  # fits, whatever its breaks
             continue
+        if len(value) <= MAX_CELL_TEXT // 2 and (
+                not wrap_at or (len(value) <= wrap_at * ROW_LINES and "\n" not in value)):
+            continue  # within a cell, and within the tallest row (one line a wrap_at)
+        when = "undated" if m.session.date is None else f"of {m.session.date:%d/%m/%Y}"
         if (units := excel_length(value)) > MAX_CELL_TEXT:
             out.append(Problem(
-                f"the {col.header} of the session {when} is {units:,} characters long; an "
+                f"the {header} of the session {when} is {units:,} characters long; an "
                 f"Excel cell holds {MAX_CELL_TEXT:,}, so the log shows its beginning and '…': "
                 "the whole text is still in the record; shorten it there, or keep the rest in a "
                 "document of its own", file=m.sources[0], sheet=m.wheres[0]))
-        elif col.kind == "wrap" and (lines := wrapped_lines(
-                value, col.wrap_at or WRAP_WIDTH)) > ROW_LINES:
+        elif wrap_at and (lines := wrapped_lines(value, wrap_at)) > ROW_LINES:
             out.append(Problem(
-                f"the {col.header} of the session {when} takes about {lines} lines in the "
+                f"the {header} of the session {when} takes about {lines} lines in the "
                 f"Sessions sheet, more than its tallest row shows (about {ROW_LINES}): on "
                 "screen and in the PDF its end may be cut; the whole text is in the cell "
                 "(select it to read it in Excel's formula bar) and in the record",
