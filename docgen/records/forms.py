@@ -65,9 +65,13 @@ class _Fields:
     prompts: re.Pattern[str]  # every placeholder, now and former, and its example, anywhere
     whole_prompts: frozenset[str]  # placeholders without words: prompts only as a whole value
     prompt_hint: re.Pattern[str]  # the first word of each: the cheap test first
-    # The labels of a unit without controls, by its text and whether it is a table cell: the
-    # same boilerplate comes in every record, so most units are found here.
-    known: dict[tuple[str, bool], list[_Label]]
+    # The labels of a unit, by its text, whether it is a table cell and its controls (field,
+    # start, end): the same boilerplate comes in every record, so most units are found here.
+    known: dict[tuple[object, ...], list[_Label]]
+    # Texts without their prompts, and typed values, by text: the same cells, prompts and
+    # headers recur in every record of a template (functions of the text alone).
+    unprompted: dict[str, tuple[str, int]]
+    typed: dict[str, str]
 
 
 def _prompt_pieces(texts: list[str]) -> set[str]:
@@ -117,6 +121,8 @@ def _build(fields: tuple[schema.FormField, ...]) -> _Fields:
         prompt_hint=re.compile("|".join(sorted({re.escape(p.split()[0]) for p in prompts})),
                                re.IGNORECASE),
         known={},
+        unprompted={},
+        typed={},
     )
 
 
@@ -145,8 +151,19 @@ def strip_prompts(text: str) -> str:
 
 
 def _without_prompts(text: str) -> tuple[str, int]:
-    """Return ``text`` without its prompts, and how many there were."""
+    """Return ``text`` without its prompts, and how many there were (kept by text)."""
     fields = _fields()
+    known = fields.unprompted.get(text)
+    if known is None:
+        known = _prompts_out(text, fields)
+        if len(text) <= _KEPT_CHARS:
+            if len(fields.unprompted) >= _KNOWN:
+                fields.unprompted.clear()
+            fields.unprompted[text] = known
+    return known
+
+
+def _prompts_out(text: str, fields: _Fields) -> tuple[str, int]:
     if text.strip() in fields.whole_prompts:
         return "", 1
     if fields.prompt_hint.search(text) is None:
@@ -166,10 +183,21 @@ def line_as_written(line: str) -> str:
 
 
 def typed_value(text: str) -> str:
-    """Return typed text cleaned, without placeholders; "" when nothing but them was typed."""
+    """Return typed text cleaned, without placeholders; "" when nothing but them was typed.
+
+    Kept by text: a template's headers and cells recur in every record made from it.
+    """
     if not text or text.isspace():
         return ""
-    return _cleaned(_without_prompts(text)[0])
+    typed = _fields().typed
+    value = typed.get(text)
+    if value is None:
+        value = _cleaned(_without_prompts(text)[0])
+        if len(text) <= _KEPT_CHARS:
+            if len(typed) >= _KNOWN:
+                typed.clear()
+            typed[text] = value
+    return value
 
 
 def _cleaned(text: str) -> str:
@@ -178,7 +206,7 @@ def _cleaned(text: str) -> str:
     return clean_text(text.replace("\t", " ")).strip(" :-–")
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)  # kept across records (``_Fields.known``): never changed
 class _Label:
     name: str
     start: int
@@ -232,20 +260,20 @@ def _labels(unit: Unit, fields: _Fields) -> list[_Label]:
     label; "Start 10:00 Finish 11:00" are two). Anywhere before a control of its own field, a
     label is one: the control proves it. Words of a placeholder are never labels.
     """
-    text = unit.text
     controls = unit.controls
-    if not controls:
-        key = (text, unit.table >= 0)
-        labels = fields.known.get(key)
-        if labels is None:
-            if len(fields.known) >= _KNOWN:
-                fields.known.clear()
-            labels = fields.known[key] = _find_labels(unit, fields)
-        return labels
-    return _find_labels(unit, fields)
+    # with the controls' fields and bounds: a form's cells come alike in every record
+    key = (unit.text, unit.table >= 0, *[(c.name, c.start, c.end) for c in controls]
+           ) if controls else (unit.text, unit.table >= 0)
+    labels = fields.known.get(key)
+    if labels is None:
+        if len(fields.known) >= _KNOWN:
+            fields.known.clear()
+        labels = fields.known[key] = _find_labels(unit, fields)
+    return labels
 
 
-_KNOWN = 4096  # texts whose labels are kept
+_KNOWN = 4096  # texts whose labels (typed values, texts without prompts) are kept
+_KEPT_CHARS = 2000  # a longer text is rarely seen twice: not kept, so memory stays small
 
 
 def _find_labels(unit: Unit, fields: _Fields) -> list[_Label]:
