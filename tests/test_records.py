@@ -837,6 +837,38 @@ def test_the_one_pass_reader_sees_the_text_python_docx_sees(tmp_path: Path,
     assert ours == theirs and len(ours) > 5
 
 
+def test_a_body_cut_by_its_separator_reads_as_one_read_carefully(tmp_path: Path,
+                                                                 make_cohort) -> None:
+    """A part holding no private-use character is cut at a separator before each mark
+    (str.split), a careful one by a regex: a record reads alike either way, and the separator
+    typed in the text (so read carefully, as holds_marks asks) stays text, as it always was."""
+    from coach import add_table_row, fill
+
+    from docgen import jobs
+    from docgen.ooxml.wordtext import holds_marks, read_body
+    from docgen.safezip import parse_xml
+
+    report = jobs.generate(make_cohort(), tmp_path / "out", only="contracts", jobs=1,
+                           today=dt.date(2026, 3, 1))
+    path = tmp_path / "out" / report.files[0][0]
+    fill(path, {"record.date": "3 March 2026", "record.start_time": "10:00"})
+    add_table_row(path, ("Dr Jo", "3/6/26", "PDSA", "merged"))
+    with zipfile.ZipFile(path) as zf:
+        data = zf.read("word/document.xml")
+
+    def read(xml: bytes, careful: bool) -> tuple[list[object], list[object]]:
+        body = read_body(parse_xml(xml, path, "document"), careful, False)
+        return [(u.text, u.table, u.row, u.col, u.span, u.continued, u.tracked,
+                 [(c.start, c.end, c.name) for c in u.controls]) for u in body.units
+                ], [body.tables, body.odd]
+
+    assert not holds_marks(data)
+    assert read(data, False) == read(data, True)
+    typed = data.replace(b">Date:<", b">Da\xee\x84\x87te:<", 1)
+    assert typed != data and holds_marks(typed)
+    assert any(u[0].startswith("Da\ue107te:") for u in read(typed, True)[0])
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_a_record_saved_again_by_libreoffice_reads_the_same(tmp_path: Path) -> None:
     src = tmp_path / "in"
