@@ -371,15 +371,15 @@ def test_the_log_given_where_the_cohort_belongs_is_refused_in_one_message(
     data, out = issued
     log = tmp_path / "coaching_log.xlsx"
     jobs.log([out], log, cohort=data, today=TODAY)
-    for given in (log, saved_by_libreoffice(log, "ods")):
-        report = jobs.check(given)
+    for workbook in (log, saved_by_libreoffice(log, "ods")):
+        report = jobs.check(workbook)
         assert [p.message.split(" (")[0] for p in report.problems] == [
             "is the coaching log `docgen log` writes"]
         assert not report.warnings
-        result = CliRunner().invoke(main, ["generate", str(given), "-o", str(tmp_path / "o")])
+        result = CliRunner().invoke(main, ["generate", str(workbook), "-o", str(tmp_path / "o")])
         assert result.exit_code == 1 and "not a cohort: give the cohort workbook" in (
             result.output)
         assert not (tmp_path / "o").exists()
-        again = CliRunner().invoke(main, ["log", str(out), "--cohort", str(given), "-o",
+        again = CliRunner().invoke(main, ["log", str(out), "--cohort", str(workbook), "-o",
                                           str(tmp_path / "other.xlsx")])
         assert again.exit_code == 1 and "is the coaching log" in again.output
