@@ -29,6 +29,9 @@ The job::
                   "strike": ["C2"]},        # cells whose text is then struck through
         "after_text": [{"find": "Contract for coaching", "text": "\nA note"}],
                                             # typed at the end of the paragraph holding it
+        "format_text": [{"find": "Approx monthly", "how": "strike"}],
+                                            # that text (its first occurrence) selected,
+                                            # struck through ("hidden": made hidden)
         "copy_forms": [1],                  # form 1 copied, pasted before COACHING RECORD
         "delete_forms": [2],                # form 2 selected and deleted (after the copies)
         "then_edits": [...],                # as "edits", typed after the copies and deletions
@@ -311,6 +314,22 @@ def _type_after_text(office: Office, doc, find: str, text: str) -> None:
     _type(office, doc, text)
 
 
+def _format_text(doc, find: str, how: str) -> None:
+    """Select ``find`` (its first occurrence) and strike it through, or make it hidden, as a
+    coach selecting words and choosing Format › Character does."""
+    search = doc.createSearchDescriptor()
+    search.SearchString = find
+    found = doc.findFirst(search)
+    if found is None:
+        raise LookupError(f"no text {find!r}")
+    if how == "strike":
+        found.setPropertyValue("CharStrikeout", STRIKEOUT_SINGLE)
+    elif how == "hidden":
+        found.setPropertyValue("CharHidden", True)
+    else:
+        raise ValueError(f"unknown formatting {how!r}")
+
+
 def _edit(office: Office, doc, field, edit: dict) -> dict:
     """Put the cursor where the coach clicks and type; return what UNO saw of the field."""
     anchor = field.Anchor
@@ -398,6 +417,8 @@ def run_job(job: dict) -> dict:
                          for field, edit in zip(_find_fields(doc, later), later, strict=True)]
                 for place in item.get("after_text", ()):
                     _type_after_text(office, doc, place["find"], place["text"])
+                for place in item.get("format_text", ()):
+                    _format_text(doc, place["find"], place["how"])
                 tables = item.get("table") or []
                 cells = []
                 for table in tables if isinstance(tables, list) else [tables]:

@@ -232,3 +232,117 @@ def test_struck_and_hidden_text_typed_in_libreoffice_is_named_and_only_that(
     records, _problems = read_records([struck_in_libreoffice["plain"]], jobs=1)
     assert len(records) == 3  # only opened and saved again: nothing named
     assert [_marked(r) for r in records] == [[], [], []]
+
+
+# --- the document's own text: a contract's terms, a mentor agreement ------------------------
+
+OWN_WAY = ("striking text through neither removes it nor changes anything the log shows: "
+           "if the {what} changed, change them in the cohort workbook{sheet} too; if not, "
+           "remove the strikethrough")
+
+
+def _strike_paragraph_text(path: Path, find: str, *names: str) -> None:
+    """Strike through (or set ``names`` on) every run of the first paragraph holding
+    ``find``, wherever it is (the body or a table cell), as python-docx saves it."""
+    d = docx.Document(str(path))
+    paragraphs = [*d.paragraphs, *(p for t in d.tables for row in t.rows for c in row.cells
+                                   for p in c.paragraphs)]
+    paragraph = next(p for p in paragraphs if find in p.text)
+    for run in paragraph._p.iter(qn("w:r")):
+        _format(run, *(names or ("strike",)))
+    d.save(str(path))
+
+
+def _own(record: Record) -> list[tuple[str | None, str]]:
+    return [(p.sheet, p.message) for p in record.problems
+            if p.sheet in ("the contract's own text", "the agreement")
+            and p.message.startswith("holds text")]
+
+
+def test_a_term_of_the_contract_struck_through_is_named(out: Path, tmp_path: Path) -> None:
+    """The log reads only a contract's forms and table: a term struck through (a coach
+    voiding it) changed nothing it shows, in silence."""
+    path = _copy(out, tmp_path)
+    _strike_paragraph_text(path, "We agree to the aims, terms and ground rules")
+    (sheet, message), = _own(read_record(path, path.parent))
+    assert sheet == "the contract's own text"
+    assert message == ('holds text struck through: "We agree to the aims, terms and ground '
+                       'rules of this contract.": '
+                       + OWN_WAY.format(what="contract's terms", sheet=""))
+
+
+def test_a_mentor_agreement_struck_through_or_hidden_is_named(tmp_path: Path,
+                                                             make_cohort) -> None:  # noqa: ANN001
+    """A returned agreement is read only as come back: a line of it struck through or hidden
+    is named, each once; lines typed (struck or not) are named as typed, not twice."""
+    jobs.generate(make_cohort(), tmp_path / "out", today=TODAY)
+    source = next((tmp_path / "out" / "agreements").glob("*.docx"))
+    path = tmp_path / "records" / "agreement.docx"
+    path.parent.mkdir()
+    shutil.copyfile(source, path)
+    _strike_paragraph_text(path, "This stage comprises two elements")
+    _strike_paragraph_text(path, "Finally, this is about closing the session", "vanish")
+    d = docx.Document(str(path))
+    typed = d.add_paragraph("We also agree to meet weekly")
+    _format(typed.runs[0]._r, "strike")
+    d.save(str(path))
+    record = read_record(path, path.parent)
+    own = _own(record)
+    assert [(s, m.split(":")[0]) for s, m in own] == [
+        ("the agreement", "holds text struck through"), ("the agreement", "holds text hidden")]
+    assert own[0][1] == ('holds text struck through: "This stage comprises two elements:": '
+                         + OWN_WAY.format(what="agreement's terms",
+                                          sheet="'s Mentoring sheet"))
+    assert "show it again (Format › Character, untick Hidden)" in own[1][1]
+    typed_named = [p for p in record.problems if "We also agree to meet weekly" in p.message]
+    assert len(typed_named) == 1 and "is not read" in typed_named[0].message
+
+
+def test_generated_documents_name_no_own_text(out: Path) -> None:
+    records, _problems = read_records([out], jobs=1)
+    assert records and all(_own(r) == [] for r in records)
+
+
+@pytest.fixture(scope="module")
+def own_text_in_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a folder of team T1's contract, with a term struck through, and a mentor
+    agreement, with a line struck through and one hidden, each selected and formatted in
+    LibreOffice (Format › Character) and saved in the three formats."""
+    why = _uno_ready()
+    if why:
+        pytest.skip(why)
+    work = tmp_path_factory.mktemp("own")
+    write_cohort_workbook(work / "cohort.xlsx", small_rows())
+    jobs.generate(work / "cohort.xlsx", work / "out", today=TODAY)
+    folder = work / "edited"
+    folder.mkdir()
+    contract = next((work / "out" / "contracts").glob("*(T1).docx"))
+    agreement = next((work / "out" / "agreements").glob("*.docx"))
+    job = {"documents": [
+        {"source": str(contract),
+         "format_text": [{"find": "We agree to the aims, terms", "how": "strike"}],
+         "saves": [{"path": str(folder / f"contract{fmt}")} for fmt in FORMATS]},
+        {"source": str(agreement),
+         "format_text": [{"find": "This stage comprises two elements", "how": "strike"},
+                         {"find": "Finally, this is about closing", "how": "hidden"}],
+         "saves": [{"path": str(folder / f"agreement{fmt}")} for fmt in FORMATS]}]}
+    (work / "job.json").write_text(json.dumps(job), encoding="utf-8")
+    done = subprocess.run([str(PYTHON), str(DRIVER), str(work / "job.json")],
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return folder
+
+
+def test_terms_struck_or_hidden_in_libreoffice_are_named(own_text_in_libreoffice: Path
+                                                         ) -> None:
+    records, _problems = read_records([own_text_in_libreoffice], jobs=1)
+    assert len(records) == 6
+    for record in records:
+        own = _own(record)
+        if record.source.startswith("contract"):
+            assert [m.split('":')[0] for _s, m in own] == [
+                'holds text struck through: "We agree to the aims, terms'], record.source
+        else:
+            assert [m.split('":')[0] for _s, m in own] == [
+                'holds text struck through: "This stage comprises two elements',
+                'holds text hidden: "Finally, this is about closing'], record.source

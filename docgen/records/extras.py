@@ -350,6 +350,15 @@ def written_lines(body: Body, stop: int | None = None) -> list[tuple[int, str]]:
     return out
 
 
+def typed_units(body: Body, wrote: frozenset[str] | None) -> set[int]:
+    """Return the units of the body holding a line docgen did not write (by ``wrote``, the
+    digests ``docgen.written`` holds; none when it is None), as :func:`written_lines` reads
+    them."""
+    if wrote is None:
+        return set()
+    return {n for n, line in written_lines(body) if not written.holds(wrote, line)}
+
+
 _AS_WRITTEN: dict[str, str] = {}  # line -> as docgen wrote it: most lines come in every
 _KEPT = 8192  # document made from one template, so each is stripped of prompts once
 

@@ -41,6 +41,7 @@ from docgen.records.extras import (
     contract_problems,
     docx_comments,
     loose_text,
+    typed_units,
 )
 from docgen.records.find import (
     ODT_SUFFIXES,
@@ -54,7 +55,15 @@ from docgen.records.forms import FORM_HEADING, FormFinder, table_rows
 from docgen.records.margins import Margin, docx_margins, margin_problems
 from docgen.records.odt import read_odt
 from docgen.records.sessions import SessionContext, form_sessions, row_sessions
-from docgen.records.struck import Marked, docx_marked, marked_problems, note_places
+from docgen.records.struck import (
+    AGREEMENT_TEXT,
+    CONTRACT_TEXT,
+    Marked,
+    docx_marked,
+    marked_problems,
+    note_places,
+    own_text_problems,
+)
 from docgen.safezip import open_package, parse_xml, read_member
 from docgen.values import parse_names
 
@@ -213,6 +222,10 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
         # it is named (by what docgen recorded it wrote)
         if body is not None:
             problems.extend(agreement_problems(body, props, comments, source))
+            if marks:
+                problems.extend(own_text_problems(body, marks, source, typed_units(
+                    body, written.decode(props.get(schema.PROP_WRITTEN, ""))),
+                    AGREEMENT_TEXT))
             problems.extend(margin_problems(margins, source, sessions=False))
         return Record(source=source, kind=kind.name if kind else "",
                       team_id=props.get(schema.PROP_KEY, ""), problems=tuple(problems)), ""
@@ -264,6 +277,9 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     problems.extend(comment_problems(comments, body, record_tables, source))
     problems.extend(loose_text(body, finder, record_tables, source, wrote))
     problems.extend(marked_problems(body, finder, record_tables, marks, source))
+    if marks:
+        problems.extend(own_text_problems(body, marks, source, typed_units(body, wrote),
+                                          CONTRACT_TEXT, finder, record_tables))
     problems.extend(margin_problems(margins, source, places=note_places(
         body, finder, record_tables, marks)))
     saved_day = "" if after else reference.isoformat()

@@ -32,7 +32,7 @@ from docgen.records.forms import FORM_HEADING, FormFinder, typed_value
 from docgen.safezip import parse_xml, read_member
 
 __all__ = ["Marked", "docx_marked", "marked_problems", "note_places", "odt_marked",
-           "odt_styles_bytes"]
+           "odt_styles_bytes", "own_text_problems"]
 
 STRUCK, HIDDEN = "struck", "hidden"
 _OPEN = {STRUCK: "\ue200", HIDDEN: "\ue202"}
@@ -521,4 +521,63 @@ def marked_problems(body: Body, finder: FormFinder, record_tables: set[int],
         problems.append(Problem(
             f"holds text struck through or hidden in {len(rest)} more places: {places}{more}: "
             "docgen reads such text as typed; delete it, or show it and keep it", file=source))
+    return problems
+
+
+# --- in the document's own text: a contract's terms, a mentor agreement ------------------------
+
+_OWN_WAY_OUT = {
+    STRUCK: ("striking text through neither removes it nor changes anything the log shows: if "
+             "{what} changed, change {it} too; if not, remove the strikethrough"),
+    HIDDEN: ("hidden text is neither shown nor printed, and hiding it changes nothing the log "
+             "shows: if {what} changed, change {it} too; if not, show it again (Format › "
+             "Character, untick Hidden)"),
+}
+CONTRACT_TEXT = ("the contract's own text", "the contract's terms", "them in the cohort workbook")
+AGREEMENT_TEXT = ("the agreement", "the agreement's terms",
+                  "them in the cohort workbook's Mentoring sheet")
+
+
+def own_text_problems(body: Body, marks: list[Marked], source: str, typed: set[int],
+                      document: tuple[str, str, str],
+                      placed: FormFinder | None = None, record_tables: set[int] | None = None
+                      ) -> list[Problem]:
+    """Return a problem for each line docgen wrote that a coach struck through or hid: a
+    term of a contract (outside its forms and table: ``placed`` and ``record_tables`` say
+    where they are) or of a mentor agreement (``placed`` None: all of it).
+
+    The log reads neither, so striking a term through (or hiding it) would change nothing it
+    shows, in silence. The ``typed`` units (holding a line docgen did not write) are named as
+    typed already, struck or not, and are passed over here. ``document`` is where (for the
+    problem), what may have changed, and how to say "change it".
+    """
+    if not marks:
+        return []
+    found: dict[tuple[int, str], list[str]] = {}
+    for m in marks:
+        if m.how not in (STRUCK, HIDDEN):
+            continue
+        unit = body.units[m.unit]
+        text = unit.text[m.start:m.end]
+        if not text.strip():
+            continue
+        if placed is not None and _place(body, placed, record_tables or set(), m.unit):
+            continue  # in a form or a row: named by marked_problems
+        if m.unit in typed:
+            continue  # typed: named as such
+        found.setdefault((m.unit, m.how), []).append(text)
+    where, what, it = document
+    problems = [
+        Problem(f"holds text {'struck through' if how == STRUCK else 'hidden'}: "
+                f"{_shown(' '.join(texts))}: "
+                f"{_OWN_WAY_OUT[how].format(what=what, it=it)}", file=source, sheet=where)
+        for (_unit, how), texts in sorted(found.items())[:_EACH]]
+    rest = sorted(found.items())[_EACH:]
+    if rest:
+        quoted = "; ".join(_shown(" ".join(texts), 40) for _k, texts in rest[:20])
+        more = f" and {len(rest) - 20} more" if len(rest) > 20 else ""
+        problems.append(Problem(
+            f"holds text struck through or hidden in {len(rest)} more lines: {quoted}{more}: "
+            f"the log shows none of it; if {what} changed, change {it} too", file=source,
+            sheet=where))
     return problems
