@@ -44,6 +44,11 @@ def _errors() -> Iterator[None]:
         _fail([os_problem(exc, "could not be used")])
 
 
+def _count(n: int, word: str) -> str:
+    """Return "1 team", "2 teams": a count and its noun, in the plural unless one."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="docgen")
 def main() -> None:
@@ -208,8 +213,8 @@ def check(data: Path, strict: bool) -> None:
     c = report.cohort
     n = len(report.warnings)
     ok = f"OK, with {n} warning{'s' if n != 1 else ''}" if n else "OK"
-    click.echo(f"{ok}: {len(c.teams)} teams, {len(c.sessions)} sessions, "
-               f"{len(c.pairs)} mentoring pairs")
+    click.echo(f"{ok}: {_count(len(c.teams), 'team')}, {_count(len(c.sessions), 'session')}, "
+               f"{_count(len(c.pairs), 'mentoring pair')}")
 
 
 @main.command()
@@ -295,9 +300,10 @@ def log(folders: tuple[Path, ...], output: Path, cohort: Path | None, no_cache: 
         report = jobs.log(list(folders), output, cohort=cohort, jobs=jobs_, started=started,
                           progress=progress, cache=not no_cache, pdf=pdf)
     unread = f", {report.unreadable} unreadable" if report.unreadable else ""
-    click.echo(f"Read {report.records} coaching records ({report.files} files{unread}): "
-               f"{report.sessions} sessions of {report.teams} teams, "
-               f"{len(report.problems)} problems")
+    click.echo(f"Read {_count(report.records, 'coaching record')} "
+               f"({_count(report.files, 'file')}{unread}): "
+               f"{_count(report.sessions, 'session')} of {_count(report.teams, 'team')}, "
+               f"{_count(len(report.problems), 'problem')}")
     if not report.files and not report.unreadable:
         click.echo(f"No records were found under {', '.join(map(str, folders))}.")
     if report.statuses:

@@ -168,7 +168,7 @@ def _no_coach(make_cohort) -> Path:
 def test_check_prints_warnings_and_says_ok_with_how_many(make_cohort) -> None:
     result = CliRunner().invoke(main, ["check", str(_no_coach(make_cohort))])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "OK, with 1 warning: 2 teams, 2 sessions, 1 mentoring pairs\n"
+    assert result.stdout == "OK, with 1 warning: 2 teams, 2 sessions, 1 mentoring pair\n"
     assert result.stderr.splitlines() == [
         "Warning: cohort.xlsx › Teams › row 2 › Coach: the team has no coach: the contract's "
         "coach and signature lines will be empty; fill in Coach"]
