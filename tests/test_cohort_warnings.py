@@ -175,3 +175,33 @@ def test_a_misspelt_required_header_is_suggested(tmp_path: Path) -> None:
     problems, _warnings = notes(path)
     assert problems == ["cohort.xlsx › Teams › row 1 › Team ID: the required column 'Team ID' "
                         'is missing (did you mean "Team-Id number"? rename it)']
+
+
+def test_characters_that_reorder_text_are_named_where_they_are_left_out(
+        tmp_path: Path) -> None:
+    """A right-to-left override pasted into a cell makes the spreadsheet show "Ward 7 sllaF";
+    docgen leaves such characters out (a document showing text out of order misleads), so
+    the documents say "Ward 7 Falls": named, in a known column and an extra one alike, from a
+    workbook and from a CSV file. Text without them (accents, new lines) is not named."""
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [[*TEAM_HEADER, "Ward"],
+                  ["T1", "Ward 7 \u202eFalls", "Jo", "Zoë Smith\nÉlodie", "\u2066East\u2069"],
+                  ["T2", "Ward 8", "Jo", "Ann", "West"]]})
+    problems, warnings = notes(path)
+    assert problems == []
+    assert warnings == [
+        "cohort.xlsx › Teams › row 2 › Team name: holds invisible characters that change the "
+        'order its text is shown in (U+202E), which docgen leaves out: the documents show '
+        '"Ward 7 Falls", perhaps in another order than the spreadsheet shows it; retype the '
+        "cell if that is not what is meant",
+        "cohort.xlsx › Teams › row 2 › Ward: holds invisible characters that change the order "
+        'its text is shown in (U+2066, U+2069), which docgen leaves out: the documents show '
+        '"East", perhaps in another order than the spreadsheet shows it; retype the cell if '
+        "that is not what is meant"]
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "teams.csv").write_text("Team ID,Team name,Coach,Team members\n"
+                                      "T1,Ward 7 \u202eFalls,Jo,Ann\n", encoding="utf-8")
+    _problems, warnings = notes(folder)
+    assert [w.split(": holds")[0] for w in warnings if "U+202E" in w] == [
+        "teams.csv › Teams › row 2 › Team name"]

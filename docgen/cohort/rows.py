@@ -32,6 +32,7 @@ from docgen.values import (
     EXCEL_DIGITS,
     clean_text,
     day_month,
+    dropped_characters,
     format_date,
     format_time,
     general_number,
@@ -252,6 +253,18 @@ def csv_date_problem(cell: str) -> str | None:
     return (f'"{cell.strip()}" is what Excel shows for a date or time too wide for its column, '
             "and saves so in a CSV file: the value is lost; in Excel, widen the column and "
             "save the CSV file again, or give docgen the workbook (.xlsx) instead")
+
+
+def reordering_note(cell: str) -> str | None:
+    """Return a warning for a text cell holding invisible characters that reorder how it is
+    shown (a right-to-left override pasted in): docgen leaves them out, so the documents
+    may show it otherwise than the spreadsheet does; else None."""
+    odd = dropped_characters(cell)
+    if odd is None:
+        return None
+    return (f'holds {odd}, which docgen leaves out: the documents show "{display(cell)}", '
+            "perhaps in another order than the spreadsheet shows it; retype the cell if that "
+            "is not what is meant")
 
 
 def date_text_note(cell: str) -> str | None:
@@ -552,6 +565,9 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                 elif kind is Kind.NAMES and cell and (notes := read_as(cell)):
                     for note in notes:
                         row.warning(key, note)
+                if type(cell) is str and not cell.isascii() and (
+                        odd := reordering_note(cell)):
+                    row.warning(key, odd)
             if check is not None:
                 check(values, row)
         for key in extra_keys:  # text for templates: warned of as a text column's cells are
@@ -559,6 +575,8 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
             if type(cell) is str:
                 if table.csv and (note := csv_note(cell)):
                     row.warning(key, note)
+                if not cell.isascii() and (odd := reordering_note(cell)):
+                    row.warning(key, odd)
             elif cell is not None and (note := format_note(cell)):
                 row.warning(key, note)
         if row.warnings:

@@ -60,6 +60,25 @@ def clean_text(value: object) -> str:
     return "\n".join(line.rstrip(" \t") for line in text.split("\n")).strip()
 
 
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def dropped_characters(text: str) -> str | None:
+    """Return, for a warning, the invisible characters that reorder how ``text`` is shown
+    (bidi embeddings, overrides and isolates, by code: "U+202E"), which :func:`clean_text`
+    leaves out: the spreadsheet shows the text in one order and the documents in another.
+    None for the common text, which has none. (Control characters a document cannot hold
+    are left out too, without a word: they show as nothing, or as a box, in the spreadsheet.)
+    """
+    if text.isascii():
+        return None
+    found = sorted(set(_BIDI.findall(text)))
+    if not found:
+        return None
+    return ("invisible characters that change the order its text is shown in ("
+            + ", ".join(f"U+{ord(c):04X}" for c in found) + ")")
+
+
 def is_blank(value: object) -> bool:
     """Tell whether a cell is empty for our purposes: ``None`` or only whitespace."""
     return value is None or clean_text(value) == ""
