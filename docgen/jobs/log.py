@@ -121,11 +121,17 @@ def log(
     cannot be done the workbook still stands and the report's ``pdf_problems`` say why.
     """
     from docgen.log.issued import issued_in
-    from docgen.log.logbook import check_output, write_log
+    from docgen.log.logbook import check_output, open_elsewhere, saved_since, set_aside, write_log
     from docgen.log.summary import summarise
     from docgen.records import read_records
     from docgen.records.cache import RecordCache, cache_path
-    from docgen.records.kept_log import Kept, inputs_digest, kept_report, remember
+    from docgen.records.kept_log import (
+        Kept,
+        inputs_digest,
+        kept_report,
+        remember,
+        written_digest,
+    )
 
     check_output(output)
     wrong = [Problem("does not exist: give the folder the coaches' records are in",
@@ -136,6 +142,12 @@ def log(
     if cohort is not None and _same(cohort, output):
         wrong.append(Problem("is the cohort given with --cohort: the log must not replace "
                              "it; give -o another name", file=str(output)))
+    if output.is_file() and (lock := open_elsewhere(output)) is not None:
+        wrong.append(Problem(
+            f'is open in Excel or LibreOffice (its lock file "{lock.name}" is beside it): close '
+            "it, then run docgen log again; replaced now, the log would be put back as it was "
+            "when the program saves it (if it is not open, delete that lock file)",
+            file=str(output)))
     if wrong:
         raise DocgenError(wrong)
     frame, cohort_problems = read_frame(cohort) if cohort is not None else (None, [])
@@ -150,11 +162,14 @@ def log(
     inputs = inputs_digest(records, problems, today, frame, issued, source,
                            kept.checks) if kept else ""
     last = kept_report(cache_path(output), output, inputs) if inputs else None
+    saved_notes: list[str] = []  # a log saved by someone, set aside before it is replaced
     if last is None:
         data = summarise(records, problems, today, frame, issued)
         with_sessions = {k.name for k in KINDS if k.has_sessions}
         contracts = sum(1 for r in records if r.kind in with_sessions or r.sessions)
         del records  # the summary holds what the workbook needs: free the rest before writing
+        aside = (set_aside(output, dt.datetime.now()) if output.is_file() and saved_since(
+            output, written_digest(cache_path(output), output)) else None)
         write_log(data, output, source=source)
         counts = [(str(s), sum(t.status == s for t in data.teams)) for s in TeamStatus]
         last = Kept(files=data.files, records=contracts, sessions=len(data.sessions),
@@ -163,8 +178,15 @@ def log(
                     statuses={s: n for s, n in counts if n},
                     no_record=[t.team_id for t in data.teams
                                if t.status == TeamStatus.NO_RECORD])
-        if inputs:
-            remember(cache_path(output), output, inputs, last)
+        # kept without the cache too (never matching a run's inputs): the next run tells a
+        # log saved by someone since from the one written here
+        remember(cache_path(output), output, inputs, last)
+        if aside is not None:
+            saved_notes.append(
+                f'{output.name} had been saved since docgen wrote it (opened and saved in Excel '
+                "or LibreOffice, perhaps with notes typed into it): it is kept as "
+                f'"{aside.name}" beside the new log; copy across anything typed there (docgen '
+                "writes the log whole, from the records)")
         unchanged = False
     else:
         unchanged = True
@@ -174,7 +196,7 @@ def log(
     return LogReport(output=output, files=last.files, records=last.records,
                      sessions=last.sessions, teams=last.teams, problems=last.problems,
                      unreadable=last.unreadable,
-                     notes=[*(kept.notes if kept else []), *last.notes],
+                     notes=[*saved_notes, *(kept.notes if kept else []), *last.notes],
                      statuses=last.statuses, no_record=last.no_record, unchanged=unchanged,
                      pdf=made, pdf_problems=pdf_problems)
 

@@ -20,8 +20,9 @@ are left out (a blank cell); each column's format is set on the column, so a bla
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
-import re
+import shutil
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,7 +50,8 @@ from docgen.log.overview import Table, chart_label, overview
 from docgen.log.sink import Sink
 from docgen.models import LogData, TeamStatus
 from docgen.ooxml.properties import CORE_PART
-from docgen.safezip import open_package, read_member
+from docgen.records.find import is_coaching_log
+from docgen.safezip import open_package, parse_xml, read_member
 from docgen.values import clean_text
 
 __all__ = ["SHEETS", "write_log"]
@@ -93,9 +95,6 @@ NO_PROBLEMS = "No problems: every file was read in full."
 
 _LOG_TITLE = "Coaching log"
 _LOG_AUTHOR = "docgen"
-_OURS = re.compile(rf"<dc:title>{_LOG_TITLE}</dc:title>.*<dc:creator>{_LOG_AUTHOR}</dc:creator>"
-                   rf"|<dc:creator>{_LOG_AUTHOR}</dc:creator>.*<dc:title>{_LOG_TITLE}</dc:title>",
-                   re.DOTALL)
 
 
 def check_output(path: Path) -> None:
@@ -112,20 +111,63 @@ def check_output(path: Path) -> None:
     if path.is_dir():
         raise DocgenError(Problem("is a folder: give -o the workbook's file name, e.g. "
                                   f"{path / 'coaching_log.xlsx'}", file=str(path)))
-    if path.exists() and not _is_a_log(path):
+    if path.exists() and not is_coaching_log(path):
         raise DocgenError(Problem(
             "is not a coaching log docgen wrote, and writing the log would replace it: choose "
             "another name with -o, or move that file away first", file=str(path)))
 
 
-def _is_a_log(path: Path) -> bool:
-    """Tell whether ``path`` is a workbook docgen wrote as a log (by its title and author)."""
+def open_elsewhere(path: Path) -> Path | None:
+    """Return the lock file Excel or LibreOffice keeps beside ``path`` while it is open, if
+    there is one: replacing the log then, the program would put the old one back on its next
+    save."""
+    for name in (f".~lock.{path.name}#", f"~${path.name}", f"~${path.name[2:]}"):
+        if (path.parent / name).is_file():
+            return path.parent / name
+    return None
+
+
+def saved_since(path: Path, written: str | None) -> bool:
+    """Tell whether the log at ``path`` was saved by someone since docgen wrote it: its digest
+    is not ``written`` (the one docgen recorded), or, with none recorded, its properties say
+    another program saved it (Excel and LibreOffice set who saved it, and when)."""
+    if written is not None:
+        try:
+            with open(path, "rb") as fh:
+                return hashlib.file_digest(fh, "sha256").hexdigest() != written
+        except OSError:
+            return False
+    core = _core_properties(path)
+    if core is None:
+        return False
+    by, created, modified = (core.get(k) for k in ("lastModifiedBy", "created", "modified"))
+    return (by is not None and by.strip() != _LOG_AUTHOR) or (
+        created is not None and modified is not None and created != modified)
+
+
+def _core_properties(path: Path) -> dict[str, str] | None:
+    """Return the workbook's core properties by local name (whatever prefixes the program
+    that saved it chose); None when they cannot be read."""
     try:
         with open_package(path) as zf:
-            core = read_member(zf, CORE_PART, path, limit=1 << 20)
+            root = parse_xml(read_member(zf, CORE_PART, path, limit=1 << 20), path, CORE_PART)
     except (DocgenError, KeyError, OSError, ValueError, zipfile.BadZipFile):
-        return False
-    return bool(_OURS.search(core.decode("utf-8", "replace")))
+        return None
+    return {el.tag.rpartition("}")[2]: (el.text or "") for el in root
+            if isinstance(el.tag, str)}
+
+
+def set_aside(path: Path, when: dt.datetime) -> Path:
+    """Copy the log at ``path`` beside it as "<name> (edited <when>).xlsx", before it is
+    replaced; return the copy's path."""
+    stamp = when.strftime("%Y-%m-%d %H%M")
+    copy = path.with_name(f"{path.stem} (edited {stamp}){path.suffix}")
+    n = 2
+    while copy.exists():
+        copy = path.with_name(f"{path.stem} (edited {stamp} {n}){path.suffix}")
+        n += 1
+    shutil.copy2(path, copy)
+    return copy
 
 
 def write_log(data: LogData, path: Path, source: str = "") -> None:

@@ -32,7 +32,7 @@ from docgen.models import Record
 from docgen.records import cache as reading
 from docgen.records.cache import FORMAT, decode, dumps, encode, file_key
 
-__all__ = ["Kept", "inputs_digest", "kept_report", "remember"]
+__all__ = ["Kept", "inputs_digest", "kept_report", "remember", "written_digest"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS written_logs (
@@ -123,6 +123,24 @@ def kept_report(cache: Path, output: Path, inputs: str) -> Kept | None:
         if not all(type(p) is Problem for p in problems):
             return None
         return Kept(problems=problems, **data)
+    return None
+
+
+def written_digest(cache: Path, output: Path) -> str | None:
+    """Return the digest of the workbook docgen last wrote at ``output`` (as :func:`remember`
+    kept it), whatever it was made from; None when none is kept or it cannot be read."""
+    with contextlib.suppress(sqlite3.Error, OSError):
+        db = _connect(cache)
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT workbook FROM written_logs WHERE output = ?",
+                             (_name(output),)).fetchone()
+        except sqlite3.OperationalError:  # no log kept yet: no table
+            return None
+        finally:
+            db.close()
+        return str(row[0]) if row else None
     return None
 
 
