@@ -23,7 +23,6 @@ import datetime as dt
 import hashlib
 import math
 import shutil
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -49,9 +48,7 @@ from docgen.log.columns import (
 from docgen.log.overview import Table, chart_label, overview
 from docgen.log.sink import Sink
 from docgen.models import LogData, TeamStatus
-from docgen.ooxml.properties import CORE_PART
-from docgen.records.find import is_coaching_log
-from docgen.safezip import open_package, parse_xml, read_member
+from docgen.ooxml.properties import core_properties
 from docgen.values import clean_text
 
 __all__ = ["SHEETS", "write_log"]
@@ -111,10 +108,17 @@ def check_output(path: Path) -> None:
     if path.is_dir():
         raise DocgenError(Problem("is a folder: give -o the workbook's file name, e.g. "
                                   f"{path / 'coaching_log.xlsx'}", file=str(path)))
-    if path.exists() and not is_coaching_log(path):
+    if path.exists() and not _is_a_log(path):
         raise DocgenError(Problem(
             "is not a coaching log docgen wrote, and writing the log would replace it: choose "
             "another name with -o, or move that file away first", file=str(path)))
+
+
+def _is_a_log(path: Path) -> bool:
+    """Tell whether ``path`` is a workbook docgen wrote as a log (by its title and author)."""
+    core = core_properties(path)
+    return core is not None and (core.get("title"), core.get("creator")) == (
+        _LOG_TITLE, _LOG_AUTHOR)
 
 
 def open_elsewhere(path: Path) -> Path | None:
@@ -137,24 +141,12 @@ def saved_since(path: Path, written: str | None) -> bool:
                 return hashlib.file_digest(fh, "sha256").hexdigest() != written
         except OSError:
             return False
-    core = _core_properties(path)
+    core = core_properties(path)
     if core is None:
         return False
     by, created, modified = (core.get(k) for k in ("lastModifiedBy", "created", "modified"))
     return (by is not None and by.strip() != _LOG_AUTHOR) or (
         created is not None and modified is not None and created != modified)
-
-
-def _core_properties(path: Path) -> dict[str, str] | None:
-    """Return the workbook's core properties by local name (whatever prefixes the program
-    that saved it chose); None when they cannot be read."""
-    try:
-        with open_package(path) as zf:
-            root = parse_xml(read_member(zf, CORE_PART, path, limit=1 << 20), path, CORE_PART)
-    except (DocgenError, KeyError, OSError, ValueError, zipfile.BadZipFile):
-        return None
-    return {el.tag.rpartition("}")[2]: (el.text or "") for el in root
-            if isinstance(el.tag, str)}
 
 
 def set_aside(path: Path, when: dt.datetime) -> Path:

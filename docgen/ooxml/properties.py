@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from functools import lru_cache
 from html import escape  # escapes &, <, >, " and ': valid in XML text and attributes
 from pathlib import Path
 
 from lxml import etree
 
+from docgen.errors import DocgenError
 from docgen.ooxml.names import CONTENT_TYPES_PART, CUSTOM_PART, ROOT_RELS_PART
-from docgen.safezip import parse_xml
+from docgen.safezip import open_package, parse_xml, read_member
 
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
@@ -131,3 +133,16 @@ def core_modified(data: bytes, path: Path | None = None) -> str:
     """Return the text of ``dcterms:modified`` (when the document was last saved), or ""."""
     el = parse_xml(data, path, CORE_PART).find(f"{{{DCTERMS_NS}}}modified")
     return (el.text or "").strip() if el is not None else ""
+
+
+def core_properties(path: Path) -> dict[str, str] | None:
+    """Return a package's core properties (title, creator, lastModifiedBy, created,
+    modified, ...) by local name, whatever prefixes the program that saved it chose; None
+    when they cannot be read."""
+    try:
+        with open_package(path) as zf:
+            root = parse_xml(read_member(zf, CORE_PART, path, limit=1 << 20), path, CORE_PART)
+    except (DocgenError, KeyError, OSError, ValueError, zipfile.BadZipFile):
+        return None
+    return {etree.QName(el).localname: (el.text or "") for el in root
+            if isinstance(el.tag, str)}

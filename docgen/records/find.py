@@ -101,7 +101,7 @@ def _how(name: str) -> How | None:
     return None
 
 
-def is_coaching_log(path: Path) -> bool:
+def _is_coaching_log(path: Path) -> bool:
     """Tell whether an .xlsx is a coaching log docgen wrote (its title and author say so)."""
     try:
         with open_package(path) as zf:
@@ -129,7 +129,7 @@ def _is_records_pdf(path: Path, stems: set[str]) -> bool:
 def _is_logs_pdf(path: Path) -> bool:
     """Tell whether a PDF is the one ``docgen log --pdf`` wrote beside its coaching log."""
     beside = path.with_suffix(".xlsx")
-    return beside.is_file() and is_coaching_log(beside)
+    return beside.is_file() and _is_coaching_log(beside)
 
 
 def _unreadable_folder(folder: Path, root: Path, exc: OSError) -> Problem:
@@ -188,7 +188,7 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
         if suffix == ".pdf":
             if not (_is_records_pdf(path, stems) or _is_logs_pdf(path)):
                 out.append(Found(path, root, How.SKIP, PDF_REASON))
-        elif suffix == ".xlsx" and is_coaching_log(path):
+        elif suffix == ".xlsx" and _is_coaching_log(path):
             return
         else:
             out.append(Found(path, root, How.SKIP, NOT_A_RECORD))
