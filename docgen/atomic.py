@@ -8,6 +8,7 @@ document; :func:`docgen.documents.outputs.remove_stale_temporaries` clears those
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -54,6 +55,20 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = False) -> None:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_file`)."""
     with atomic_file(path, durable=durable) as fh:
         fh.write(data)
+
+
+def copy_aside(path: Path, when: dt.datetime) -> Path:
+    """Copy the file at ``path`` beside it as "<name> (edited <when>)<suffix>" (with a number
+    after the time when that name is taken), before docgen replaces a file someone edited;
+    return the copy's path."""
+    stamp = when.strftime("%Y-%m-%d %H%M")
+    copy = path.with_name(f"{path.stem} (edited {stamp}){path.suffix}")
+    n = 2
+    while copy.exists():
+        copy = path.with_name(f"{path.stem} (edited {stamp} {n}){path.suffix}")
+        n += 1
+    shutil.copy2(path, copy)
+    return copy
 
 
 # --- what a killed run leaves behind -----------------------------------------------------------

@@ -14,7 +14,6 @@ import io
 import json
 import os
 import re
-import shutil
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, MutableMapping
@@ -25,7 +24,7 @@ from functools import partial
 from pathlib import Path
 
 from docgen import libreoffice
-from docgen.atomic import atomic_file, atomic_write, clear_abandoned, work_folder
+from docgen.atomic import atomic_file, atomic_write, clear_abandoned, copy_aside, work_folder
 from docgen.documents.package import content_digest
 from docgen.errors import DocgenError, Problem, os_problem
 from docgen.libreoffice import soffice
@@ -450,13 +449,7 @@ def place(manifest: Manifest, rel: str, data: bytes, source: str, *, force: bool
     if dry_run:
         return outcome
     if outcome is Outcome.REPLACED_EDITED:
-        stamp = (today or dt.datetime.now()).strftime("%Y-%m-%d %H%M")
-        backup = path.with_name(f"{path.stem} (edited {stamp}){path.suffix}")
-        n = 2
-        while backup.exists():
-            backup = path.with_name(f"{path.stem} (edited {stamp} {n}){path.suffix}")
-            n += 1
-        shutil.copy2(path, backup)
+        copy_aside(path, today or dt.datetime.now())
     manifest.record(rel, sha256(data), source)
     atomic_write(path, data)
     return outcome

@@ -120,8 +120,9 @@ def log(
     ``pdf``: also write the workbook as a PDF beside it, through LibreOffice; when that
     cannot be done the workbook still stands and the report's ``pdf_problems`` say why.
     """
+    from docgen.atomic import copy_aside
     from docgen.log.issued import issued_in
-    from docgen.log.logbook import check_output, open_elsewhere, saved_since, set_aside, write_log
+    from docgen.log.logbook import check_output, open_elsewhere, saved_since, write_log
     from docgen.log.summary import summarise
     from docgen.records import read_records
     from docgen.records.cache import RecordCache, cache_path
@@ -168,7 +169,7 @@ def log(
         with_sessions = {k.name for k in KINDS if k.has_sessions}
         contracts = sum(1 for r in records if r.kind in with_sessions or r.sessions)
         del records  # the summary holds what the workbook needs: free the rest before writing
-        aside = (set_aside(output, dt.datetime.now()) if output.is_file() and saved_since(
+        aside = (copy_aside(output, dt.datetime.now()) if output.is_file() and saved_since(
             output, written_digest(cache_path(output), output)) else None)
         write_log(data, output, source=source)
         counts = [(str(s), sum(t.status == s for t in data.teams)) for s in TeamStatus]

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -147,19 +146,6 @@ def saved_since(path: Path, written: str | None) -> bool:
     by, created, modified = (core.get(k) for k in ("lastModifiedBy", "created", "modified"))
     return (by is not None and by.strip() != _LOG_AUTHOR) or (
         created is not None and modified is not None and created != modified)
-
-
-def set_aside(path: Path, when: dt.datetime) -> Path:
-    """Copy the log at ``path`` beside it as "<name> (edited <when>).xlsx", before it is
-    replaced; return the copy's path."""
-    stamp = when.strftime("%Y-%m-%d %H%M")
-    copy = path.with_name(f"{path.stem} (edited {stamp}){path.suffix}")
-    n = 2
-    while copy.exists():
-        copy = path.with_name(f"{path.stem} (edited {stamp} {n}){path.suffix}")
-        n += 1
-    shutil.copy2(path, copy)
-    return copy
 
 
 def write_log(data: LogData, path: Path, source: str = "") -> None:
