@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 from coach import add_table_row
 from conftest import TODAY, custom_properties, small_rows
 from docx.oxml.ns import qn
-from test_typing_in_libreoffice import DRIVER, PYTHON, _uno_ready
+from test_typing_in_libreoffice import _uno_ready, run_job
 
 from docgen import jobs, schema
 from docgen.cohort.starter import write_cohort_workbook
@@ -202,11 +201,7 @@ def margins_in_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str
         folder.mkdir()
         documents.append({"source": str(source), **extra,
                           "saves": [{"path": str(folder / f"doc{fmt}")} for fmt in FORMATS]})
-    job = work / "job.json"
-    job.write_text(json.dumps({"documents": documents}), encoding="utf-8")
-    done = subprocess.run([str(PYTHON), str(DRIVER), str(job)], capture_output=True,
-                          text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+    run_job(work, {"documents": documents})
     return folders
 
 

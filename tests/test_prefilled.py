@@ -8,9 +8,7 @@ RECORD row for each. The log is made on TODAY (23 November 2026), after both.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from coach import add_table_row, fill, resave_with_libreoffice
 from conftest import TODAY, custom_properties
 from hypothesis import given
 from hypothesis import strategies as st
+from test_typing_in_libreoffice import FORMATS, WAYS, _uno_ready, run_job
 
 from docgen import jobs, prefill, schema
 from docgen.cli import main
@@ -261,21 +260,6 @@ def test_no_prompt_holds_a_date_or_a_time(field: schema.FormField) -> None:
 
 # --- confirming through a real LibreOffice ------------------------------------------------------
 
-DRIVER = Path(__file__).parent / "libreoffice_typing.py"  # types over UNO (see its docstring)
-PYTHON = Path("/usr/bin/python3")
-WAYS = ("after", "inside", "over", "replace")
-FORMATS = (".docx", ".odt", ".doc")
-
-
-def _uno_ready() -> str | None:
-    if shutil.which("soffice") is None:
-        return "LibreOffice is not installed"
-    if not PYTHON.exists() or subprocess.run([str(PYTHON), "-c", "import uno"],
-                                             capture_output=True, check=False).returncode:
-        return "python3-uno is not installed (/usr/bin/python3 cannot import uno)"
-    return None
-
-
 @pytest.fixture(scope="module")
 def typed_in_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Return folders, by case, each holding T1's contract as LibreOffice saved it.
@@ -308,11 +292,7 @@ def typed_in_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
             "text": (" " if way == "inside" else "") + "Yes"}]
         documents.append({"source": str(source), "track": track, "saves": saves,
                           "edits": edits})
-    job = work / "job.json"
-    job.write_text(json.dumps({"documents": documents}), encoding="utf-8")
-    done = subprocess.run([str(PYTHON), str(DRIVER), str(job)], capture_output=True,
-                          text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+    run_job(work, {"documents": documents})
     return folders
 
 

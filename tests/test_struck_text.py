@@ -5,9 +5,7 @@ again, a topic struck through, a whole form for a session that did not happen)."
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import docx
@@ -15,7 +13,7 @@ import pytest
 from coach import _controls, add_table_row, fill
 from conftest import TODAY, small_rows
 from docx.oxml.ns import qn
-from test_typing_in_libreoffice import DRIVER, PYTHON, _uno_ready
+from test_typing_in_libreoffice import _uno_ready, run_job
 
 from docgen import jobs
 from docgen.cohort.starter import write_cohort_workbook
@@ -209,11 +207,7 @@ def struck_in_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str,
             item["table"] = {"type": {"A2": "Sam Coach", "B2": "12/03/2026",
                                       "C2": "PDSA review"}, "strike": ["C2"]}
         documents.append(item)
-    job = work / "job.json"
-    job.write_text(json.dumps({"documents": documents}), encoding="utf-8")
-    done = subprocess.run([str(PYTHON), str(DRIVER), str(job)], capture_output=True,
-                          text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+    run_job(work, {"documents": documents})
     return folders
 
 
@@ -326,10 +320,7 @@ def own_text_in_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Path:
          "format_text": [{"find": "This stage comprises two elements", "how": "strike"},
                          {"find": "Finally, this is about closing", "how": "hidden"}],
          "saves": [{"path": str(folder / f"agreement{fmt}")} for fmt in FORMATS]}]}
-    (work / "job.json").write_text(json.dumps(job), encoding="utf-8")
-    done = subprocess.run([str(PYTHON), str(DRIVER), str(work / "job.json")],
-                          capture_output=True, text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+    run_job(work, job)
     return folder
 
 

@@ -67,6 +67,17 @@ def _uno_ready() -> str | None:
     return None
 
 
+def run_job(work: Path, job: dict[str, object]) -> dict[str, object]:
+    """Run ``job`` (see libreoffice_typing.py) in one soffice over UNO, from a file in
+    ``work``; return its report. The run must succeed."""
+    path = work / "job.json"
+    path.write_text(json.dumps(job), encoding="utf-8")
+    done = subprocess.run([str(PYTHON), str(DRIVER), str(path)], capture_output=True,
+                          text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
 def _case(way: str, track: bool) -> str:
     return f"{way} {'tracked' if track else 'untracked'}"
 
@@ -100,14 +111,9 @@ def typed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, bool, str
                 "edits": [{"label": RECORD_FIELD[name].label, "how": way,
                            "text": (" " if way == "inside" else "") + text}
                           for name, text in TYPED.items()]})
-    job = work / "job.json"
     reopen = [str(folders[way, True, ".docx"] / f"T2 typed {_case(way, True)}.docx")
               for way in WAYS]
-    job.write_text(json.dumps({"documents": documents, "reopen": reopen}), encoding="utf-8")
-    done = subprocess.run([str(PYTHON), str(DRIVER), str(job)], capture_output=True,
-                          text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    report = json.loads(done.stdout)
+    report = run_job(work, {"documents": documents, "reopen": reopen})
     # What UNO saw: every field an input field, the typing where the coach put it.
     for item in report["documents"]:
         for seen in item["fields"]:
@@ -445,12 +451,7 @@ def laid_out(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "merge": [["C2", "D2"], ["B3", "C3"], ["A4", "A5"]],
             "split": [["D6", 1, False]],
             "then": {"E6": "right half"}}}
-    job = work / "job.json"
-    job.write_text(json.dumps({"documents": [document]}), encoding="utf-8")
-    done = subprocess.run([str(PYTHON), str(DRIVER), str(job)], capture_output=True,
-                          text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    (report,) = json.loads(done.stdout)["documents"]
+    (report,) = run_job(work, {"documents": [document]})["documents"]
     assert "E6" in report["cells"]  # the split made a fifth cell in row 6
     return files
 
@@ -544,11 +545,7 @@ def agreements(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[bool, str
                              "text": "\nWe may also meet at the hub"}],
                   "table": {"index": 2, "type": {"C2": "Z. Dąbrowska", "D2": "12/03/2026",
                                                  "C3": "F. Béranger", "D3": "13/03/2026"}}}]
-    job = work / "job.json"
-    job.write_text(json.dumps({"documents": documents}), encoding="utf-8")
-    done = subprocess.run([str(PYTHON), str(DRIVER), str(job)], capture_output=True,
-                          text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+    run_job(work, {"documents": documents})
     return files
 
 
@@ -607,11 +604,7 @@ def contracts(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
     documents = [{"source": str(source), **edits[done],
                   "saves": [{"path": str(folders[done, fmt] / f"T1{fmt}")} for fmt in FORMATS]}
                  for done in DONE]
-    job = work / "job.json"
-    job.write_text(json.dumps({"documents": documents}), encoding="utf-8")
-    done = subprocess.run([str(PYTHON), str(DRIVER), str(job)], capture_output=True,
-                          text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+    run_job(work, {"documents": documents})
     return folders
 
 
@@ -688,11 +681,7 @@ def worked_on(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
          "table": {"add_rows": 1, "remove_rows": [2],
                    "type": {"A9": "Dr Jo", "B9": "17/03/2026", "C9": "Typed in a new row",
                             "D9": "by phone"}}}]
-    job = work / "job.json"
-    job.write_text(json.dumps({"documents": documents}), encoding="utf-8")
-    done = subprocess.run([str(PYTHON), str(DRIVER), str(job)], capture_output=True,
-                          text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+    run_job(work, {"documents": documents})
     return folders
 
 
@@ -771,11 +760,7 @@ def every_field(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str
                       "text": " Run chart of falls"})
         documents.append({"source": str(source), "edits": edits, "saves": [
             {"path": str(folders[how, fmt] / f"T2{fmt}")} for fmt in FORMATS]})
-    job = work / "job.json"
-    job.write_text(json.dumps({"documents": documents}), encoding="utf-8")
-    done = subprocess.run([str(PYTHON), str(DRIVER), str(job)], capture_output=True,
-                          text=True, timeout=600, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+    run_job(work, {"documents": documents})
     return folders
 
 
