@@ -12,9 +12,11 @@ import docx
 import pytest
 from coach import add_table_row, copy_form, fill, replace_text
 from docx.oxml.ns import qn
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
-from docgen import ooxml, schema
+from docgen import ooxml, schema, written
 from docgen.models import Record
 from docgen.records.prefill import written_back
 from docgen.records.read import read_record
@@ -445,3 +447,15 @@ def test_the_lines_recorded_of_a_contract_are_those_read_back(out: Path) -> None
             props = ooxml.read_custom_properties(etree.fromstring(zf.read(ooxml.CUSTOM_PART)))
         assert props[schema.PROP_WRITTEN] == written_back(data, contract=True)
         assert len(json.loads(props[schema.PROP_WRITTEN])["lines"]) > 40
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text()), st.lists(st.text()))
+def test_the_lines_docgen_wrote_are_recorded_as_json_writes_them(found: list[str],
+                                                                  parts: list[str]) -> None:
+    """docgen.written and docgen.margins are written without the json module (a third of
+    its time a document): the same text, whatever the items hold."""
+    assert written.json_lines(found, parts=parts) == json.dumps(
+        {"lines": sorted(found), "parts": sorted(parts)}, separators=(",", ":"))
+    assert written.json_lines(found) == json.dumps({"lines": sorted(found)},
+                                                    separators=(",", ":"))

@@ -63,6 +63,17 @@ _DOCXTPL_TAGS = re.compile(r"(\{[{%#])(?:p|tr|tc|r)\s")
 _BREAKS = re.compile("[\a\f\v\r]")
 
 
+def _lines_of(text: str) -> list[str]:
+    """Return the lines of a document's text, each of :data:`_BREAKS` ending one too.
+
+    The regex runs only on text holding one of them (rare): testing for each is a few
+    C-level scans, where the regex over an agreement's text took a tenth of making its lines.
+    """
+    if "\r" in text or "\v" in text or "\f" in text or "\a" in text:
+        text = _BREAKS.sub("\n", text)
+    return text.split("\n")
+
+
 def xml_text(value: object) -> Markup:
     """Return ``value`` as escaped text for the XML (Jinja's ``finalize``).
 
@@ -325,7 +336,7 @@ class CompiledTemplate:
             text = self._lines.render(context)  # type: ignore[union-attr]
         except Exception:  # noqa: BLE001 - the document itself says what is wrong
             return None
-        return _BREAKS.sub("\n", text).split("\n")
+        return _lines_of(text)
 
     def _lines_template(self) -> jinja2.Template | None:
         part = self._parts.get(ooxml.DOCUMENT_PART)

@@ -99,8 +99,7 @@ def margins_property(lines: list[str], parts: list[str]) -> str:
     """Return ``docgen.margins``: the digests of the ``lines`` docgen wrote in the margins
     (as :mod:`docgen.written` makes them), and the ``parts`` as written (:func:`part_key`),
     so that a part still as written is not even read back."""
-    return json.dumps({"lines": sorted(written.digests(lines)), "parts": sorted(parts)},
-                      separators=(",", ":"))
+    return written.json_lines(written.digests(lines), parts=parts)
 
 
 def read_property(text: str) -> tuple[frozenset[str] | None, frozenset[str]]:
