@@ -28,7 +28,6 @@ LIBRARIES = {
     "docx": (),  # python-docx: tests only
     "lxml": ("ooxml/", "safezip.py"),
     "pypdf": ("documents/merged.py",),
-    "filelock": ("documents/outputs.py",),
 }
 
 
@@ -119,15 +118,14 @@ def test_the_runtime_dependencies_are_the_libraries_the_package_imports() -> Non
 
 def test_the_log_and_check_commands_do_not_load_what_only_generate_uses() -> None:
     """Each command imports what it uses: pypdf (print files), docxtpl and Jinja (rendering)
-    and filelock (the output folder's lock) are ~0.1–0.2 s of start-up that `docgen log` and
-    `docgen check` never need."""
+    are ~0.1–0.2 s of start-up that `docgen log` and `docgen check` never need."""
     import subprocess
     import sys
 
     code = ("import sys, docgen.cli; from docgen import jobs; "
             "from docgen.records.read import read_records; "
             "from docgen.log.logbook import write_log; "
-            "print(sorted(m for m in ('pypdf', 'docxtpl', 'jinja2', 'filelock') "
+            "print(sorted(m for m in ('pypdf', 'docxtpl', 'jinja2') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=Path(__file__).parent.parent)

@@ -322,6 +322,26 @@ RUNNER = textwrap.dedent('''\
             return None
 
 
+    # Windows's msvcrt byte locking (the output folder's lock), made of the real fcntl's,
+    # taken before it is hidden: a lock one process holds refuses another, as on Windows.
+    # The standard modules that take msvcrt's presence for Windows itself are imported first.
+    import fcntl as _fcntl
+    import getpass
+    import subprocess
+    import types
+
+    msvcrt = types.ModuleType("msvcrt")
+    msvcrt.LK_NBLCK, msvcrt.LK_UNLCK = 2, 0
+
+    def _locking(fd, mode, nbytes):
+        if mode == msvcrt.LK_NBLCK:
+            _fcntl.lockf(fd, _fcntl.LOCK_EX | _fcntl.LOCK_NB, nbytes)
+        else:
+            _fcntl.lockf(fd, _fcntl.LOCK_UN, nbytes)
+
+    msvcrt.locking = _locking
+    sys.modules["msvcrt"] = msvcrt
+
     sys.meta_path.insert(0, Hide())
     for name in HIDDEN:
         sys.modules.pop(name, None)
