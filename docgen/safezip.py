@@ -238,12 +238,51 @@ def _open_any_version(path: Path, exc: NotImplementedError,
     return zf
 
 
+# --- Strict Open XML ------------------------------------------------------------------------
+#
+# Word and Excel can save "Strict Open XML" (Save As > Strict Open XML Document/Spreadsheet):
+# the same elements as the usual (transitional) format, in other namespaces, with other
+# relationship types. Read as they are, a strict record's text was in no namespace docgen
+# looks in ("is empty", every session dropped) and a strict cohort's sheets were "missing".
+# Each XML part read is given the transitional names instead: the namespace declarations and
+# relationship types (only in those attributes, never in text typed), and the conformance
+# class. A template saved so makes documents in the usual format, every part translated.
+_STRICT_URI = re.compile(
+    rb'(\b(?:xmlns(?::[\w.-]+)?|Type)\s*=\s*)(["\'])http://purl\.oclc\.org/ooxml/'
+    rb'(drawingml|officeDocument|presentationml|schemaLibrary|spreadsheetml|'
+    rb'wordprocessingml)/([\w/-]*)\2')
+_STRICT_NAMES = {b"customProperties": b"custom-properties",
+                 b"extendedProperties": b"extended-properties"}
+_STRICT_CONFORMANCE = re.compile(rb'(\bconformance\s*=\s*)(["\'])strict\2')
+STRICT_MARK = b"http://purl.oclc.org/ooxml/"
+
+
+def _transitional_uri(m: re.Match[bytes]) -> bytes:
+    area, rest = m[3], m[4]
+    first, slash, more = rest.partition(b"/")
+    first = _STRICT_NAMES.get(first, first)
+    if area == b"officeDocument" and first == b"relationships" and more:
+        more = _STRICT_NAMES.get(more, more)  # a relationship type
+    return (m[1] + m[2] + b"http://schemas.openxmlformats.org/" + area + b"/2006/" + first
+            + slash + more + m[2])
+
+
+def transitional(data: bytes) -> bytes:
+    """Return an XML part saved as Strict Open XML with the usual (transitional) namespaces,
+    relationship types and conformance class; any other part as it is."""
+    if STRICT_MARK not in data:
+        return data
+    data = _STRICT_URI.sub(_transitional_uri, data)
+    return _STRICT_CONFORMANCE.sub(rb"\1\2transitional\2", data)
+
+
 def read_member(zf: zipfile.ZipFile, name: str, path: Path | None = None,
                 limit: int | Limits | None = None) -> bytes:
     """Return the bytes of member ``name``, reading at most ``limit`` bytes whatever it declares.
 
     ``limit`` is a number of bytes (a part that is always small), or the :class:`Limits` of
     the package (by default a document's), whose refusal names the setting that raises it.
+    An XML part saved as Strict Open XML comes back in the usual names (:func:`transitional`).
     Raises :class:`DocgenError` if the member is missing, damaged, or inflates past the limit.
     """
     where = path or Path(zf.filename or "?")
@@ -263,6 +302,8 @@ def read_member(zf: zipfile.ZipFile, name: str, path: Path | None = None,
             raise _refuse(where, f"part {name} inflates past {most:,} bytes, more than such a "
                                  "part ever holds: refused")
         raise _refuse(where, _too_large(name, most, lim, past=True))
+    if name.endswith((".xml", ".rels")):
+        return transitional(data)
     return data
 
 
