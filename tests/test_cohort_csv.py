@@ -81,6 +81,26 @@ def test_a_windows_1252_file_is_read_so_and_said(tmp_path: Path) -> None:
     assert (cohort.teams[0].team_name, cohort.teams[0].members) == ("Café", ("Élodie Lefèvre",))
 
 
+def test_letters_excel_wrote_as_question_marks_are_named_with_their_row(tmp_path: Path) -> None:
+    """Excel for Windows saving "CSV" writes "?" for a letter Windows-1252 has no room for:
+    "Łukasz Dąbrowska" arrives as "?ukasz D?browska", in every document made from it."""
+    text = (TEAMS + "T1,Any questions? Ask Jo,Room 1,Jo,?ukasz Wójcik; Anna D?browska\r\n"
+            "T2,What next?,Room 2,Jo,Élodie Lefèvre\r\n")
+    cohort, problems, warnings = read(folder_with(tmp_path, {"teams.csv": text.encode("cp1252")}))
+    assert problems == []
+    assert warnings[1:] == [
+        'teams.csv › Teams › row 2: "?ukasz Wójcik; Anna D?browska" holds "?" in a word: '
+        'Excel writes "?" for a letter a "CSV" file (Windows-1252) has no room for, so letters '
+        'were lost; save the sheet as "CSV UTF-8 (Comma delimited)" and run again, or correct '
+        "the cell"]
+    assert cohort.teams[0].members == ("?ukasz Wójcik", "Anna D?browska")  # read, and named
+    # typed in a UTF-8 file, a "?" is what was typed
+    (tmp_path / "utf8").mkdir()
+    _cohort, _problems, warnings = read(folder_with(tmp_path / "utf8", {
+        "teams.csv": text.encode("utf-8")}))
+    assert warnings == []
+
+
 def test_one_stray_byte_does_not_garble_a_utf8_file(tmp_path: Path) -> None:
     """One Windows-1252 byte made the whole file Windows-1252: every accented name garbled."""
     data = (TEAMS + f"T1,Ward 7,Room 1,Jo,{NAMES}\r\nT2,Caf").encode() + b"\xe9" + (

@@ -40,6 +40,10 @@ _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 # Where each line ends, as io.StringIO(newline="") splits them; StringIO itself would copy
 # the text at 4 bytes a character (88 MB for 22 MB of sessions)
 _LINE_END = re.compile(r"\r\n|\r|\n")
+# Excel for Windows saving "CSV" (Windows-1252) writes "?" for every letter that encoding has
+# no room for: "Łukasz Dąbrowska" becomes "?ukasz D?browska". A "?" just before a letter (at
+# the start of a word or inside one) is that, not a question typed.
+_LOST_LETTER = re.compile(r"\?(?=[^\W\d_])")
 _NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32",
           "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "cp1252": "Windows-1252"}
 
@@ -201,9 +205,13 @@ def read_csv(path: Path, sheet: Sheet, problems: list[Problem],
     # A first pass finds what is wrong, row by row, holding no row; the rows are read again
     # when used (csv's reader is C: ~1 s for 300,000 rows), so a large file's rows are never
     # all in memory at once (300,000 sessions held as lists took ~170 MB)
+    lost = decoded.encoding == "Windows-1252" and "?" in text
     try:
-        for n, _cells, stop in records(text, sep):
+        for n, cells, stop in records(text, sep):
             start, end = end, stop  # the row is text[start:end]
+            if lost and (found := [c for c in cells if _LOST_LETTER.search(c)]):
+                warnings.append(Problem(_lost_letters(found), file=file, sheet=sheet.name,
+                                        row=n))
             while marks and marks[-1][0] < end:
                 _mark(marks.pop()[1], Problem("", file=file, sheet=sheet.name, row=n),
                       problems, warnings)
@@ -242,6 +250,16 @@ def _open_quote(last: str, sep: str) -> bool:
     except csv.Error as exc:
         return "unexpected end of data" in str(exc)
     return False
+
+
+def _lost_letters(cells: list[str]) -> str:
+    """Say which cells of a row hold letters Excel wrote as "?" (see :data:`_LOST_LETTER`)."""
+    shown = "; ".join(f'"{c if len(c) <= 60 else c[:57] + "…"}"' for c in cells[:3])
+    more = f" and {len(cells) - 3} more cells" if len(cells) > 3 else ""
+    return (f'{shown}{more} {"holds" if len(cells) == 1 else "hold"} "?" in a word: Excel '
+            'writes "?" for a letter a "CSV" file (Windows-1252) has no room for, so letters '
+            'were lost; save the sheet as "CSV UTF-8 (Comma delimited)" and run again, or '
+            'correct the cell')
 
 
 def _mark(recoded: bool, where: Problem, problems: list[Problem],
