@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from click.testing import CliRunner
 
 from docgen import jobs, schema
 from docgen.cli import main
+from docgen.models import Outcome
 from tests.conftest import TODAY, full_text
 
 
@@ -83,3 +85,50 @@ def test_a_cohort_outside_a_workspace_uses_docgens_templates_and_says_so(
     given = jobs.generate(make_cohort(), tmp_path / "out2", today=TODAY,
                           templates=jobs.default_templates())
     assert given.templates.endswith("(given with --templates)")
+
+
+def _saved_as_odf(template: Path, keep_docx: bool) -> Path:
+    """Do what LibreOffice's "Use ODF Format!" does on saving an edited template: write the
+    template as .odt beside the .docx (its content does not matter to docgen here)."""
+    odt = template.with_suffix(".odt")
+    odt.write_bytes(template.read_bytes())
+    if not keep_docx:
+        template.unlink()
+    return odt
+
+
+def test_a_template_saved_in_another_format_is_named_not_passed_over(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    _add_team(ws / "cohort.xlsx", "T01", "Ward 7 Falls")
+    for template in sorted((ws / "templates").glob("*.docx")):  # both saved as ODF only
+        _saved_as_odf(template, keep_docx=False)
+    result = CliRunner().invoke(main, ["generate", str(ws / "cohort.xlsx"), "-o",
+                                       str(ws / "output")])
+    assert result.exit_code == 1  # not docgen's own templates instead, without a word
+    for name in ("coaching_contract", "mentor_agreement"):
+        assert (f"{name}.docx: template not found: {ws / 'templates'} holds {name}.odt, but a "
+                f"template must be a Word document (.docx): open it and save it as "
+                f"{name}.docx") in " ".join(result.output.split())
+    assert not list((ws / "output").rglob("*.docx"))
+
+
+def test_a_template_saved_in_another_format_after_the_docx_is_a_warning(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    _add_team(ws / "cohort.xlsx", "T01", "Ward 7 Falls")
+    contract = ws / "templates" / "coaching_contract.docx"
+    odt = _saved_as_odf(contract, keep_docx=True)
+    older = contract.stat().st_mtime - 60
+    os.utime(odt, (older, older))  # an old copy: the .docx is the newer, nothing to say
+    report = jobs.generate(ws / "cohort.xlsx", ws / "out1", today=TODAY)
+    assert not [w for w in report.warnings if "odt" in w.message]
+    newer = contract.stat().st_mtime + 60
+    os.utime(odt, (newer, newer))
+    report = jobs.generate(ws / "cohort.xlsx", ws / "out2", today=TODAY)
+    assert [(w.file, w.message) for w in report.warnings if "odt" in w.message] == [(
+        str(contract),
+        "coaching_contract.odt beside it was saved after it, but docgen makes documents only "
+        "from coaching_contract.docx, so what was changed there is not in them: if it is the "
+        "template's new version, open it and save it as coaching_contract.docx (in Word: "
+        "File › Save As, Word Document; in LibreOffice: File › Save As, Word 2007–365, then "
+        "Use Word 2007–365!), and run again")]
+    assert report.counts[Outcome.WRITTEN] == 1  # made from the .docx, as said
