@@ -83,7 +83,12 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
                             "--convert-to", fmt, "--outdir", str(folder), *sources],
                            check=True, capture_output=True, timeout=300)
-    return {p.name: p for p in folder.iterdir()}
+    made: dict[str, Path] = {}
+    for path in list(folder.iterdir()):  # each alone: no copy in another format beside it
+        alone = folder / path.suffix[1:]
+        alone.mkdir(exist_ok=True)
+        made[path.name] = path.rename(alone / path.name)
+    return made
 
 
 def rows_of(path: Path) -> tuple[list[object], list[tuple[int | None, str | None, str]]]:
@@ -113,6 +118,24 @@ def test_a_failed_formula_is_reported_in_every_format(converted: dict[str, Path]
                                      "correct the formula or type the value"),
     ]
     assert [t.team_id for t in teams] == ["T3"]
+
+
+def test_a_copy_saved_in_another_format_after_the_workbook_is_named(
+        converted: dict[str, Path], tmp_path: Path) -> None:
+    """LibreOffice's "Use ODF Format!" saves the edited cohort as cohort.ods beside the
+    cohort.xlsx that docgen is given: its edits are not read, and the warning says so."""
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    for name in ("cohort.xlsx", "cohort.ods"):
+        shutil.copy2(converted[name], folder / name)
+    (folder / "cohort.ods").touch()  # saved after the workbook docgen is given
+    _read, notes = rows_of(folder / "cohort.xlsx")
+    assert notes == [(None, None, "cohort.ods beside it was saved after it, and is not read: "
+                                  "if the cohort was edited there, give that file instead, "
+                                  "or save it as cohort.xlsx")]
+    assert rows_of(folder / "cohort.ods")[1] == []  # the newer one, given: nothing to say
+    checked = jobs.check(folder / "cohort.xlsx")
+    assert [w.file for w in checked.warnings] == [str(folder / "cohort.xlsx")]
 
 
 def test_an_xlsm_workbook_is_read(tmp_path: Path, make_cohort) -> None:

@@ -74,6 +74,8 @@ def read_cohort(path: Path, warnings: list[Problem] | None = None
         _refuse(path)
     if warnings is not None:  # in the sheets' order, then by row, as the admin reads them
         warnings += sorted(found, key=_in_sheet_order)
+        if not path.is_dir() and (newer := _newer_beside(path)) is not None:
+            warnings.insert(0, newer)
     if len(read[0].teams) + len(read[0].sessions) >= _TRIM_ROWS:
         _give_back_freed_memory()
     return read
@@ -95,6 +97,29 @@ def _give_back_freed_memory() -> None:
 
     with suppress(OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         ctypes.CDLL(None).malloc_trim(0)
+
+
+def _newer_beside(path: Path) -> Problem | None:
+    """Name a copy of the workbook saved in another format after it: LibreOffice asked "Use
+    Excel 2007-365!" or "Use ODF Format!", and the edits went to cohort.ods beside the
+    cohort.xlsx given (or the other way round); what they changed is not read."""
+    try:
+        given = path.stat().st_mtime
+        stem = path.stem.casefold()
+        newer = sorted(p.name for p in path.parent.iterdir()
+                       if p.stem.casefold() == stem and p.suffix.lower() in FORMATS
+                       and p.suffix.lower() != path.suffix.lower() and p.is_file()
+                       and p.stat().st_mtime > given)
+    except OSError:
+        return None
+    if not newer:
+        return None
+    one = len(newer) == 1
+    return Problem(
+        f"{' and '.join(newer)} beside it {'was' if one else 'were'} saved after it, and "
+        f"{'is' if one else 'are'} not read: if the cohort was edited there, give "
+        f"{'that file' if one else 'the one edited'} instead, or save it as {path.name}",
+        file=str(path))
 
 
 def _in_sheet_order(p: Problem) -> tuple[int, int]:
