@@ -168,6 +168,45 @@ def test_the_log_names_every_file_it_does_not_read(saved: Path, tmp_path: Path) 
     _nothing_silent(folder, records, found_problems)
 
 
+def test_archives_and_e_mails_of_records_are_named_with_how_to_read_them(
+        out: Path, tmp_path: Path) -> None:
+    """Records e-mailed back as a zip, or an e-mail dragged into the folder: named with the
+    way out, and a zip already extracted beside it (Extract All) is read from there, once."""
+    folder = tmp_path / "records"
+    folder.mkdir()
+    record = out / T1
+    with zipfile.ZipFile(folder / "records.zip", "w") as zf:
+        zf.write(record, "returned/Ward 7 Falls (T1).docx")
+        zf.writestr("notes.txt", "see attached")
+    with zipfile.ZipFile(folder / "photos.zip", "w") as zf:
+        zf.writestr("ward.jpg", b"\xff\xd8")
+    (folder / "reply.eml").write_text("Subject: my record\n\nattached")
+    (folder / "reply.msg").write_bytes(b"\xd0\xcf\x11\xe0")
+    (folder / "records.7z").write_bytes(b"7z\xbc\xaf")
+    records, problems = read_records([folder], jobs=1)
+    assert records == []
+    assert _by_file(problems) == {
+        "records.zip": "is a zip archive holding 1 document (Ward 7 Falls (T1).docx), which "
+                       "docgen does not open: extract it into the folder (Windows: right-click "
+                       "› Extract All) and run again; its documents are then read",
+        "photos.zip": "is a zip archive holding no document docgen reads (.docx, .odt, .doc, "
+                      ".rtf): skipped",
+        "reply.eml": find.MAIL_REASON, "reply.msg": find.MAIL_REASON,
+        "records.7z": "is an archive, which docgen does not open: extract it into the folder "
+                      "(Windows: right-click › Extract All) and run again; its documents are "
+                      "then read"}
+    _nothing_silent(folder, records, problems)
+    extracted = folder / "records" / "returned"  # as Extract All leaves it
+    extracted.mkdir(parents=True)
+    shutil.copyfile(record, extracted / record.name)
+    records, problems = read_records([folder], jobs=1)
+    assert [r.team_id for r in records] == ["T1"]
+    assert "records.zip" not in _by_file(problems)  # its document is read, from the folder
+    (extracted / record.name).write_bytes(record.read_bytes() + b"\0")  # not the same file
+    _records, problems = read_records([folder], jobs=1)
+    assert "records.zip" in _by_file(problems)
+
+
 @needs_soffice
 def test_without_libreoffice_a_doc_is_named_with_install_libreoffice(
         saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

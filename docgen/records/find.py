@@ -16,9 +16,10 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from docgen.copies import COPIES_RECORD, is_own_copy, read_copies
 from docgen.errors import DocgenError, Problem
@@ -47,6 +48,52 @@ PDF_REASON = ("is a PDF, which cannot be read back: ask the coach for the Word f
               "(.docx) it was made from")
 NOT_A_RECORD = ("is not a coaching record docgen can read (it reads .docx, .odt, .doc and "
                 ".rtf files): skipped; if it holds sessions, ask the coach for the Word file")
+
+ARCHIVE_SUFFIXES = frozenset({".zip", ".7z", ".rar", ".tar", ".gz", ".tgz"})
+MAIL_SUFFIXES = frozenset({".eml", ".msg"})
+MAIL_REASON = ("is an e-mail, which docgen does not open: save the record attached to it into "
+               "the folder (in Outlook: open it, then File › Save Attachments) and run again")
+_LISTED = 5  # the names of the records an archive holds, shown at most
+
+
+def archive_reason(path: Path) -> str | None:
+    """Say what an archive (a .zip of records e-mailed back) holds and how to read it; None
+    for a zip whose every document is already beside it, extracted (read from there)."""
+    held: list[str] = []
+    if path.suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(path) as zf:  # its listing only: nothing is inflated
+                members = [i for i in zf.infolist()
+                           if _how(PurePosixPath(i.filename).name) is not None]
+        except (OSError, zipfile.BadZipFile, ValueError):
+            members = []
+        if not members:
+            return ("is a zip archive holding no document docgen reads (.docx, .odt, .doc, "
+                    ".rtf): skipped")
+        if all(_extracted(path, m) for m in members):
+            return None
+        held = [PurePosixPath(m.filename).name for m in members]
+    what = "an archive" if not held else (
+        f"a zip archive holding {len(held)} document{'s' if len(held) != 1 else ''} "
+        f"({', '.join(held[:_LISTED])}{', …' if len(held) > _LISTED else ''})")
+    return (f"is {what}, which docgen does not open: extract it into the folder (Windows: "
+            "right-click › Extract All) and run again; its documents are then read")
+
+
+def _extracted(archive: Path, member: zipfile.ZipInfo) -> bool:
+    """Tell whether ``member`` of ``archive`` lies extracted beside it, as it is in it: in the
+    archive's folder, or in the folder Windows' Extract All makes (named as the archive)."""
+    inner = PurePosixPath(member.filename)
+    for base in (archive.parent, archive.parent / archive.stem):
+        for candidate in (base / inner.name, base.joinpath(*inner.parts)):
+            try:
+                if candidate.stat().st_size == member.file_size and zlib.crc32(
+                        candidate.read_bytes()) == member.CRC:
+                    return True
+            except (OSError, ValueError):
+                continue
+    return False
+
 
 # Files nobody typed a session into: editors' owner and lock files, operating systems' folder
 # files, and what docgen writes into an output folder (manifest, lock, temporary files).
@@ -190,6 +237,11 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
                 out.append(Found(path, root, How.SKIP, PDF_REASON))
         elif suffix == ".xlsx" and _is_coaching_log(path):
             return
+        elif suffix in ARCHIVE_SUFFIXES:
+            if (reason := archive_reason(path)) is not None:
+                out.append(Found(path, root, How.SKIP, reason))
+        elif suffix in MAIL_SUFFIXES:
+            out.append(Found(path, root, How.SKIP, MAIL_REASON))
         else:
             out.append(Found(path, root, How.SKIP, NOT_A_RECORD))
 
