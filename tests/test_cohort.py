@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import small_rows
 
-from docgen import schema
+from docgen import jobs, schema
 from docgen.cli import main
 from docgen.cohort import read_cohort, rows
 from docgen.models import (
@@ -64,6 +64,19 @@ def test_impossible_date(tmp_path: Path, make_cohort) -> None:
         rows["Teams"][0]["first_session"] = "31/02/2026"
     assert_refused(broken(make_cohort, mutate), tmp_path / "out",
                    'Teams › row 2 › First session: "31/02/2026" is not a date')
+
+
+def test_a_weekday_the_date_does_not_fall_on_is_refused(tmp_path: Path, make_cohort) -> None:
+    """"Monday 10 February 2026" was read as 10 February, a Tuesday, without a word: the admin
+    may have meant Monday 9th. Only the admin knows which is wrong."""
+    def mutate(rows):
+        rows["Teams"][0]["first_session"] = "Monday 10 February 2026"
+        rows["Teams"][1]["first_session"] = "Tue 10/02/2026"  # right, with the numbers
+    path = broken(make_cohort, mutate)
+    assert_refused(path, tmp_path / "out",
+                   'Teams › row 2 › First session: "Monday 10 February 2026" says Monday, but '
+                   "10 February 2026 is a Tuesday: correct the weekday or the date")
+    assert [t.first_session for t in jobs.check(path).cohort.teams] == [dt.date(2026, 2, 10)]
 
 
 def test_missing_required_column(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ from docgen.values import (
     team_key,
     typed_number,
 )
+from docgen.values.dates import DAY_NAMES, weekday_mismatch
 
 D = datetime.date
 T = datetime.time
@@ -1133,3 +1134,20 @@ def test_parse_typed_dates_never_raises(text: str, reference: datetime.date, aft
     dates, error = parse_typed_dates(text, reference, after)
     assert not (dates and error)
     assert len(set(dates)) == len(dates)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2099, 12, 31)),
+       st.integers(0, 6), st.sampled_from(["%d/%m/%Y", "%d %B %Y", "%Y-%m-%d", "%d %b %y"]),
+       st.booleans())
+def test_a_weekday_typed_before_a_date_is_checked_never_read_as_the_date(
+        day: datetime.date, weekday: int, fmt: str, short: bool) -> None:
+    """Whatever the date's shape, a weekday before it leaves the date as the numbers and
+    month say, and only a weekday the date does not fall on is a mismatch."""
+    name = DAY_NAMES[weekday][:3] if short else DAY_NAMES[weekday]
+    text = f"{name} {day.strftime(fmt)}"
+    assert parse_date(text) == day
+    mismatch = weekday_mismatch(text, day)
+    assert (mismatch is None) == (weekday == day.weekday())
+    if mismatch is not None:
+        assert f"but {format_date(day)} is a {DAY_NAMES[day.weekday()]}" in mismatch

@@ -47,6 +47,7 @@ from docgen.values import (
     time_in_date,
     typed_number,
 )
+from docgen.values.dates import weekday_mismatch
 
 T = TypeVar("T")
 
@@ -133,6 +134,8 @@ def parse_programme_date(value: object) -> dt.date:
     A small number in a date cell (3.4) is an Excel date in January 1900, never meant.
     """
     day = parse_date(value)
+    if (mismatch := weekday_mismatch(value, day)) is not None:
+        raise ValueError(mismatch)  # the weekday or the day is wrong: only the admin knows
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise ValueError(f"{format_date(day)} is not a date of the programme (from "
                          f"{FIRST_YEAR} to {LAST_YEAR}): type the date as day/month/year")

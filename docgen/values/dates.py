@@ -57,8 +57,29 @@ def _valid_time_tail(match: re.Match[str]) -> bool:
     return int(hour) < 24 and int(minute) < 60 and (second is None or int(second) < 60)
 
 
+# A weekday before a date ("Monday 10/02/2026", "Tues, 10 Feb 2026").
+_LEADING_WEEKDAY = re.compile(r"([a-z]+)\.?,? ", re.ASCII)
+
+
+def weekday_mismatch(value: object, day: datetime.date) -> str | None:
+    """Return why ``value``, read as ``day``, contradicts itself: a weekday typed before the
+    date that the date does not fall on ("Monday 10 February 2026", a Tuesday); else None."""
+    if not isinstance(value, str):
+        return None
+    m = _LEADING_WEEKDAY.match(_norm(value))
+    typed = WEEKDAY_NUMBERS.get(m[1]) if m else None
+    if typed is None or typed == day.weekday():
+        return None
+    return (f"{_shown(value)} says {DAY_NAMES[typed]}, but {format_date(day)} is a "
+            f"{DAY_NAMES[day.weekday()]}: correct the weekday or the date")
+
+
 def _date_parts(text: str) -> tuple[int | None, int, int] | None:
     """Split date text into (year or None, month, day), or None if it has no date shape."""
+    if (m := _LEADING_WEEKDAY.match(text)) and m[1] in _WEEKDAYS:
+        rest = text[m.end():]
+        if _DMY.fullmatch(rest) or _YMD.fullmatch(rest):
+            text = rest  # "Monday 10/02/2026": the numbers, as without the weekday
     if m := _DMY.fullmatch(text):
         if _valid_time_tail(m):
             return _year(m[4]), int(m[3]), int(m[1])
