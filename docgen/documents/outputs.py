@@ -26,6 +26,7 @@ from pathlib import Path
 from docgen import libreoffice
 from docgen.atomic import atomic_file, atomic_write, clear_abandoned, copy_aside, work_folder
 from docgen.documents.package import content_digest
+from docgen.editors import lock_file
 from docgen.errors import DocgenError, Problem, os_problem
 from docgen.libreoffice import soffice
 from docgen.models import Outcome
@@ -185,19 +186,6 @@ def file_hash(path: Path) -> str | None:
         return sha256(path.read_bytes())
     except FileNotFoundError:
         return None
-
-
-def lock_names(name: str) -> tuple[str, str, str]:
-    """Return the names of the lock files LibreOffice and Word keep beside an open document."""
-    return f".~lock.{name}#", f"~${name[2:]}", f"~${name}"
-
-
-def lock_file(path: Path) -> Path | None:
-    """Return the Word or LibreOffice lock file beside ``path``, if the document is open."""
-    for lock in map(path.with_name, lock_names(path.name)):
-        if lock.exists():
-            return lock
-    return None
 
 
 @dataclass

@@ -34,11 +34,11 @@ from docgen import schema
 from docgen.atomic import atomic_write
 from docgen.copies import Copies, file_digest, is_own_copy, read_copies, record_copy, write_copies
 from docgen.documents.outputs import (
-    lock_file,
     remove_stale_temporaries,
     safe_name,
     unique_names,
 )
+from docgen.editors import lock_file
 from docgen.errors import Problem, os_problem
 
 PACKS_FOLDER = "coaches"  # under the output folder

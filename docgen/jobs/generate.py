@@ -24,7 +24,6 @@ from docgen.documents.outputs import (
     Manifest,
     convert_to_pdf,
     folder_lock,
-    lock_names,
     place,
     remove_stale_temporaries,
     soffice,
@@ -32,6 +31,7 @@ from docgen.documents.outputs import (
     unique_names,
 )
 from docgen.documents.packs import PacksReport, write_packs
+from docgen.editors import lock_names
 from docgen.errors import DocgenError, Problem, os_problem
 from docgen.jobs.check import check
 from docgen.jobs.templates import choose_templates, default_templates, load_templates

@@ -121,8 +121,9 @@ def log(
     cannot be done the workbook still stands and the report's ``pdf_problems`` say why.
     """
     from docgen.atomic import copy_aside
+    from docgen.editors import lock_file
     from docgen.log.issued import issued_in
-    from docgen.log.logbook import check_output, open_elsewhere, saved_since, write_log
+    from docgen.log.logbook import check_output, saved_since, write_log
     from docgen.log.summary import summarise
     from docgen.records import read_records
     from docgen.records.cache import RecordCache, cache_path
@@ -143,7 +144,7 @@ def log(
     if cohort is not None and _same(cohort, output):
         wrong.append(Problem("is the cohort given with --cohort: the log must not replace "
                              "it; give -o another name", file=str(output)))
-    if output.is_file() and (lock := open_elsewhere(output)) is not None:
+    if output.is_file() and (lock := lock_file(output)) is not None:
         wrong.append(Problem(
             f'is open in Excel or LibreOffice (its lock file "{lock.name}" is beside it): close '
             "it, then run docgen log again; replaced now, the log would be put back as it was "

@@ -120,16 +120,6 @@ def _is_a_log(path: Path) -> bool:
         _LOG_TITLE, _LOG_AUTHOR)
 
 
-def open_elsewhere(path: Path) -> Path | None:
-    """Return the lock file Excel or LibreOffice keeps beside ``path`` while it is open, if
-    there is one: replacing the log then, the program would put the old one back on its next
-    save."""
-    for name in (f".~lock.{path.name}#", f"~${path.name}", f"~${path.name[2:]}"):
-        if (path.parent / name).is_file():
-            return path.parent / name
-    return None
-
-
 def saved_since(path: Path, written: str | None) -> bool:
     """Tell whether the log at ``path`` was saved by someone since docgen wrote it: its digest
     is not ``written`` (the one docgen recorded), or, with none recorded, its properties say
