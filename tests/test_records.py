@@ -21,7 +21,8 @@ from lxml import etree
 
 from docgen import ooxml, schema
 from docgen.errors import DocgenError
-from docgen.records import find_records, read_record
+from docgen.records import find_records, read_record, read_records
+from docgen.records.cache import RecordCache
 from docgen.records.prefill import written_back
 
 W_NS = ooxml.W_NS
@@ -758,6 +759,42 @@ def test_find_records_lists_docx_recursively_and_skips_owner_and_lock_files(
     assert find_records([root, root / "b"]) == found  # overlapping folders: each file once
     assert find_records([root / "z.docx"]) == [(root / "z.docx", root)]
     assert find_records([tmp_path / "missing"]) == []
+
+
+def test_a_record_open_in_word_or_libreoffice_is_read_and_named(out: Path,
+                                                                 tmp_path: Path) -> None:
+    """A record on a shared drive that a coach has open: the file holds what was last saved,
+    not what is typed now. It is read, and named with the lock file that tells."""
+    folder = tmp_path / "records"
+    folder.mkdir()
+    names = ("Ward 7 Falls (T1).docx", "long name of a record.docx")
+    for name in names:
+        shutil.copyfile(out / "contracts" / "Ward 7 Falls (T1).docx", folder / name)
+    word = folder / "~$rd 7 Falls (T1).docx"  # Word: the name's first two characters replaced
+    word.write_bytes(b"\x0bcoach")
+    libre = folder / ".~lock.long name of a record.docx#"
+    libre.write_text("coach,host,/tmp,07.12.2026 09:00,file:///tmp;")
+    cache = RecordCache(tmp_path / "cache.sqlite")
+    for run in (1, 2):  # read, then taken from the reading cache: named both times
+        records, problems = read_records([folder], jobs=1, cache=cache if run == 1 else
+                                         RecordCache(tmp_path / "cache.sqlite"))
+        assert problems == []
+        named = {r.source: [p.message for p in r.problems if "is open in" in p.message]
+                 for r in records}
+        assert named == {
+            names[0]: [f'is open in Word or LibreOffice (its lock file "{word.name}" is beside '
+                       "it): it was read as last saved, so what is typed in it since is not in "
+                       "the log; ask whoever has it open to save and close it, then run docgen "
+                       "log again (if no one has it open, delete that lock file)"],
+            names[1]: [f'is open in Word or LibreOffice (its lock file "{libre.name}" is beside '
+                       "it): it was read as last saved, so what is typed in it since is not in "
+                       "the log; ask whoever has it open to save and close it, then run docgen "
+                       "log again (if no one has it open, delete that lock file)"]}
+        assert all(r.sessions for r in records)
+    word.unlink()
+    libre.unlink()
+    records, _problems = read_records([folder], jobs=1)
+    assert not [p for r in records for p in r.problems if "is open in" in p.message]
 
 
 # --- the real template, when it is there ------------------------------------------------------

@@ -20,11 +20,12 @@ from __future__ import annotations
 import zipfile
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docgen import libreoffice, ooxml, prefill, schema, written
 from docgen.content import content_digest
+from docgen.editors import lock_file
 from docgen.errors import DocgenError, Problem
 from docgen.models import Record
 from docgen.ooxml.wordtext import LINES_IN_RUNS, Body, holds_marks, read_body
@@ -387,9 +388,20 @@ def read_records(folders: list[Path], jobs: int | None = None,
         if cache is not None:
             cache.close()
     records: list[Record] = []
-    for result in outcome:
+    for f, result in zip(found, outcome, strict=True):
         if isinstance(result, list):
             problems.extend(result)
         elif result is not None:
+            if (lock := lock_file(f.path)) is not None:  # checked each run: never cached
+                result = replace(result, problems=(*result.problems, Problem(
+                    open_now(lock), file=result.source)))
             records.append(result)
     return records, problems
+
+
+def open_now(lock: Path) -> str:
+    """Say that a record open in Word or LibreOffice was read as last saved."""
+    return (f'is open in Word or LibreOffice (its lock file "{lock.name}" is beside it): it '
+            "was read as last saved, so what is typed in it since is not in the log; ask whoever "
+            "has it open to save and close it, then run docgen log again (if no one has it "
+            "open, delete that lock file)")
