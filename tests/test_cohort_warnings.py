@@ -205,3 +205,22 @@ def test_characters_that_reorder_text_are_named_where_they_are_left_out(
     _problems, warnings = notes(folder)
     assert [w.split(": holds")[0] for w in warnings if "U+202E" in w] == [
         "teams.csv › Teams › row 2 › Team name"]
+
+
+def test_a_workbook_open_in_excel_as_it_is_read_is_named(tmp_path: Path, make_cohort) -> None:
+    """The admin edits the cohort in Excel and runs docgen before saving: the file holds the
+    last save. Excel's owner file (LibreOffice's lock file for a CSV file) beside it tells."""
+    path = make_cohort()
+    assert [w.message for w in jobs.check(path).warnings] == []
+    owner = path.with_name(f"~${path.name}")
+    owner.write_bytes(b"\x05admin")
+    assert [(w.file, w.message) for w in jobs.check(path).warnings] == [(
+        str(path), f'is open in Excel or LibreOffice (its lock file "{owner.name}" is beside '
+                   "it): it was read as last saved, so changes not saved yet are not read; save "
+                   "it, then run again (if it is not open, delete that lock file)")]
+    owner.unlink()
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "teams.csv").write_text("Team ID,Team name,Coach,Team members\nT1,Ward 7,Jo,Ann\n")
+    (folder / ".~lock.teams.csv#").write_text("admin,host,/tmp,07.12.2026 09:00,file:///tmp;")
+    assert [w.file for w in jobs.check(folder).warnings] == [str(folder / "teams.csv")]

@@ -20,6 +20,7 @@ from docgen import schema
 from docgen.cohort import names, rows, sheetrows
 from docgen.cohort.sheets import FORMATS, Workbook
 from docgen.cohort.tables import Table, csv_tables, workbook_tables
+from docgen.editors import lock_file
 from docgen.errors import DocgenError, Problem
 from docgen.models import (
     DEFAULT_COACHING_PAID,
@@ -76,6 +77,7 @@ def read_cohort(path: Path, warnings: list[Problem] | None = None
         warnings += sorted(found, key=_in_sheet_order)
         if not path.is_dir() and (newer := _newer_beside(path)) is not None:
             warnings.insert(0, newer)
+        warnings[:0] = _open_now(path)
     if len(read[0].teams) + len(read[0].sessions) >= _TRIM_ROWS:
         _give_back_freed_memory()
     return read
@@ -97,6 +99,16 @@ def _give_back_freed_memory() -> None:
 
     with suppress(OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         ctypes.CDLL(None).malloc_trim(0)
+
+
+def _open_now(path: Path) -> list[Problem]:
+    """Name the workbook (or CSV file) open in Excel or LibreOffice as it is read: what was
+    changed there and not yet saved is not in the file."""
+    files = sorted(path.glob("*.csv")) if path.is_dir() else [path]
+    return [Problem(f'is open in Excel or LibreOffice (its lock file "{lock.name}" is beside '
+                    "it): it was read as last saved, so changes not saved yet are not read; "
+                    "save it, then run again (if it is not open, delete that lock file)",
+                    file=str(f)) for f in files if (lock := lock_file(f)) is not None]
 
 
 def _newer_beside(path: Path) -> Problem | None:
