@@ -132,3 +132,17 @@ def test_a_template_saved_in_another_format_after_the_docx_is_a_warning(tmp_path
         "File › Save As, Word Document; in LibreOffice: File › Save As, Word 2007–365, then "
         "Use Word 2007–365!), and run again")]
     assert report.counts[Outcome.WRITTEN] == 1  # made from the .docx, as said
+
+
+def test_a_template_open_in_word_as_documents_are_made_is_a_warning(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path)
+    _add_team(ws / "cohort.xlsx", "T01", "Ward 7 Falls")
+    contract = ws / "templates" / "coaching_contract.docx"
+    owner = contract.with_name("~$aching_contract.docx")  # Word's, for a long name
+    owner.write_bytes(b"\x05admin")
+    report = jobs.generate(ws / "cohort.xlsx", ws / "out", today=TODAY)
+    assert [(w.file, w.message) for w in report.warnings if "is open in" in w.message] == [(
+        str(contract), 'is open in Word or LibreOffice (its lock file "~$aching_contract.docx" '
+                       "is beside it): the documents are made from it as last saved, so changes "
+                       "not saved yet are not in them; save it, then run again (if it is not "
+                       "open, delete that lock file)")]

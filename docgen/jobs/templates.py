@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from docgen.editors import lock_file
 from docgen.errors import DocgenError, Problem
 from docgen.kinds import CONTRACT, KINDS, DocumentKind
 
@@ -106,6 +107,12 @@ def load_templates(folder: Path, kinds: Iterable[DocumentKind]
             continue
         if (newer := _newer_elsewhere(path, kind)) is not None:
             compiled[kind].warnings.append(newer)
+        if (lock := lock_file(path)) is not None:  # being edited: its last save is used
+            compiled[kind].warnings.append(
+                f'is open in Word or LibreOffice (its lock file "{lock.name}" is beside it): '
+                "the documents are made from it as last saved, so changes not saved yet are "
+                "not in them; save it, then run again (if it is not open, delete that lock "
+                "file)")
     if problems:
         raise DocgenError(problems)
     return compiled
