@@ -29,6 +29,7 @@ from docgen.values import (
     parse_int,
     parse_names,
     parse_number,
+    parse_session_hours,
     parse_time,
     parse_typed_date,
     parse_typed_dates,
@@ -1151,3 +1152,23 @@ def test_a_weekday_typed_before_a_date_is_checked_never_read_as_the_date(
     assert (mismatch is None) == (weekday == day.weekday())
     if mismatch is not None:
         assert f"but {format_date(day)} is a {DAY_NAMES[day.weekday()]}" in mismatch
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 600), st.booleans())
+def test_a_session_length_without_a_unit_is_hours_only_where_a_session_can_be(
+        number: int, as_text: bool) -> None:
+    """"90" in the Session duration setting was read as 90 hours, and every session without
+    times was credited with 90 hours: a bare number is hours only up to 8."""
+    value: object = str(number) if as_text else number
+    if number <= 8:
+        assert parse_session_hours(value) == number
+    else:
+        with pytest.raises(ValueError, match=f'"{number}" has no unit, so it reads as '
+                                             f'{number} hours a session: if it is minutes, '
+                                             f'type "{number} minutes"'):
+            parse_session_hours(value)
+    if number <= 24 * 60:
+        assert parse_session_hours(f"{number} minutes") == pytest.approx(number / 60)
+    with pytest.raises(ValueError, match="longer than a day"):
+        parse_session_hours(f"{number + 24} hours")

@@ -34,8 +34,8 @@ from docgen.schema import Column, Kind
 from docgen.values import (
     header_key,
     is_blank,
-    parse_duration_hours,
     parse_int,
+    parse_session_hours,
     parse_yes_no,
 )
 
@@ -47,7 +47,7 @@ _NUMBERS: tuple[tuple[str, str, Callable[[object], object], object], ...] = (
     ("minimum_hours", "minimum_coaching_hours", lambda v: float(parse_int(v)),
      DEFAULT_MINIMUM_HOURS),
     ("review_after", "review_after_sessions", parse_int, DEFAULT_REVIEW_AFTER),
-    ("session_hours", "session_duration", parse_duration_hours, DEFAULT_SESSION_HOURS),
+    ("session_hours", "session_duration", parse_session_hours, DEFAULT_SESSION_HOURS),
     ("coaching_paid", "coaching_paid", parse_yes_no, DEFAULT_COACHING_PAID),
 )
 

@@ -22,6 +22,7 @@ from docgen.values.numbers import (
     parse_duration_hours,
     parse_int,
     parse_number,
+    parse_session_hours,
     parse_yes_no,
     typed_number,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "mentions_email",
     "parse_date",
     "parse_duration_hours",
+    "parse_session_hours",
     "parse_int",
     "names_read_as",
     "parse_names",

@@ -133,6 +133,32 @@ def parse_duration_hours(value: object) -> float:
     return hours
 
 
+MAX_SESSION_HOURS = 24.0  # a session within a day (as a record's property is read back)
+_BARE_HOURS = 8.0  # a number without a unit above this is minutes meant, not hours
+_BARE_NUMBER = re.compile(r"\s*\d+(?:[.,]\d+)?\s*")
+
+
+def parse_session_hours(value: object) -> float:
+    """Read the length of a coaching session in hours (see :func:`parse_duration_hours`).
+
+    A number without a unit is hours ("1.5"), unless no session is that long: "90" is not
+    90 hours but, most likely, 90 minutes, and read as typed it would credit every session
+    without times with 90 hours. Such a number, and any length over a day, is refused with
+    the way out.
+    """
+    hours = parse_duration_hours(value)
+    bare = isinstance(value, (int, float)) or (
+        isinstance(value, str) and _BARE_NUMBER.fullmatch(value) is not None)
+    if bare and hours > _BARE_HOURS:
+        raise ValueError(f"{_shown(value)} has no unit, so it reads as {format_hours(hours)} "
+                         f'hours a session: if it is minutes, type "{_shown(value)[1:-1]} '
+                         'minutes"; else type the hours with "hours" (e.g. 1.5 hours)')
+    if hours > MAX_SESSION_HOURS:
+        raise ValueError(f"{_shown(value)} is {format_hours(hours)} hours, longer than a day: "
+                         "type the length of one session (e.g. 1 hour or 90 minutes)")
+    return hours
+
+
 def format_hours(h: float) -> str:
     """Format hours with at most 2 decimals and no trailing zeros: "1", "1.5", "0.75"."""
     text = f"{h:.2f}".rstrip("0").rstrip(".")
