@@ -333,11 +333,12 @@ RUNNER = textwrap.dedent('''\
     msvcrt = types.ModuleType("msvcrt")
     msvcrt.LK_NBLCK, msvcrt.LK_UNLCK = 2, 0
 
-    def _locking(fd, mode, nbytes):
-        if mode == msvcrt.LK_NBLCK:
-            _fcntl.lockf(fd, _fcntl.LOCK_EX | _fcntl.LOCK_NB, nbytes)
-        else:
-            _fcntl.lockf(fd, _fcntl.LOCK_UN, nbytes)
+    def _locking(fd, mode, nbytes):  # held elsewhere: OSError(EACCES), as on Windows
+        try:
+            _fcntl.lockf(fd, _fcntl.LOCK_EX | _fcntl.LOCK_NB if mode == msvcrt.LK_NBLCK
+                         else _fcntl.LOCK_UN, nbytes)
+        except BlockingIOError as exc:
+            raise PermissionError(13, "Permission denied") from exc
 
     msvcrt.locking = _locking
     sys.modules["msvcrt"] = msvcrt

@@ -130,6 +130,22 @@ def test_a_deleted_document_is_written_again(first) -> None:
     assert (out / T1).exists()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is the POSIX lock")
+def test_a_folder_whose_file_system_has_no_locks_is_written_unlocked(
+        tmp_path: Path, make_cohort, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A network share that refuses locks (ENOLCK) must not stop a run; only a lock held by
+    another process does."""
+    import errno
+    import fcntl
+
+    def refused(fd: int, how: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", refused)
+    report = jobs.generate(make_cohort(), tmp_path / "out", today=TODAY)
+    assert outcomes(report)[T1] == Outcome.WRITTEN
+
+
 def test_a_second_run_into_the_same_folder_is_refused_while_the_first_writes(
         tmp_path: Path, make_cohort) -> None:
     from docgen.documents.outputs import folder_lock

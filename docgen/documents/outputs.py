@@ -9,6 +9,7 @@ left alone.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import io
 import json
@@ -136,9 +137,14 @@ def folder_lock(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
+_HELD = frozenset({errno.EACCES, errno.EAGAIN, errno.EDEADLK})  # another process has it
+
+
 def _lock(fd: int, take: bool) -> bool:
     """Take (without waiting) or drop the lock on the open file ``fd``; False when another
-    process holds it. A system with neither ``fcntl`` nor ``msvcrt`` runs unlocked."""
+    process holds it. Where the folder's file system or the system has no locks (a network
+    share that refuses them; neither ``fcntl`` nor ``msvcrt``), the run goes on unlocked:
+    the lock only keeps two docgen runs apart."""
     try:
         import fcntl
     except ImportError:  # Windows
@@ -149,14 +155,13 @@ def _lock(fd: int, take: bool) -> bool:
         os.lseek(fd, 0, os.SEEK_SET)  # the lock is on the first byte, from the position
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK if take else msvcrt.LK_UNLCK, 1)
-        except OSError:
-            if take:
-                return False
+        except OSError as exc:
+            return not (take and exc.errno in _HELD)
         return True
     try:
         fcntl.flock(fd, (fcntl.LOCK_EX | fcntl.LOCK_NB) if take else fcntl.LOCK_UN)
-    except BlockingIOError:
-        return False
+    except OSError as exc:
+        return not (take and exc.errno in _HELD)
     return True
 
 
