@@ -24,6 +24,7 @@ from docgen.errors import DocgenError
 from docgen.records import find_records, read_record, read_records
 from docgen.records.cache import RecordCache
 from docgen.records.prefill import written_back
+from docgen.records.read import open_now
 
 W_NS = ooxml.W_NS
 W = ooxml.W
@@ -973,7 +974,11 @@ def test_a_folder_with_good_and_bad_files_makes_a_complete_log(tmp_path: Path) -
     assert t01_rows[1]["Topic"] == "=1+1" and t01_rows[1]["Comments"] == "@SUM(1)"
     problem_files = {r[0] for r in wb["Problems"].iter_rows(min_row=2, values_only=True)
                      if r[0]}  # rows without a file: what the log cannot show (no cohort)
-    assert problem_files == {"notes.docx", "old.docx", "empty.docx", "bomb.docx", "typed.docx"}
+    # the owner and lock files are no records; the record they sit beside is open, and said
+    assert problem_files == {"notes.docx", "old.docx", "empty.docx", "bomb.docx", "typed.docx",
+                             "T02.docx"}
+    assert [r[2] for r in wb["Problems"].iter_rows(min_row=2, values_only=True)
+            if r[0] == "T02.docx"] == [open_now(root / ".~lock.T02.docx#")]
 
 
 def test_reading_in_worker_processes_gives_the_same_records(tmp_path: Path) -> None:
