@@ -25,6 +25,7 @@ from openpyxl.worksheet.table import Table
 from docgen import jobs
 from docgen.cohort import read_cohort
 from docgen.cohort.starter import write_cohort_workbook
+from docgen.cohort.tables import STALE_FORMULAS
 from docgen.errors import DocgenError
 
 SOFFICE = shutil.which("soffice")
@@ -136,6 +137,29 @@ def test_a_copy_saved_in_another_format_after_the_workbook_is_named(
     assert rows_of(folder / "cohort.ods")[1] == []  # the newer one, given: nothing to say
     checked = jobs.check(folder / "cohort.xlsx")
     assert [w.file for w in checked.warnings] == [str(folder / "cohort.xlsx")]
+
+
+@pytest.mark.parametrize("calc", ['calcMode="manual" calcOnSave="0"', 'calcMode="manual"', ""])
+def test_formulas_of_a_workbook_calculated_by_hand_and_not_on_saving_are_named(
+        tmp_path: Path, calc: str) -> None:
+    """Excel set to calculate by hand, with "Recalculate before saving" unticked, saves each
+    formula's last result: one from before its inputs changed reads as if it were current."""
+    path = tmp_path / "cohort.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Teams"
+    ws.append(["Team ID", "Team name", "Coach", "Team members", "Venue"])
+    ws.append(["T1", "Ward 7", "Jo", "Ann", "Room 2"])
+    wb.save(path)
+    edit_part(path, "xl/worksheets/sheet1.xml", lambda xml: re.sub(
+        r'<c r="E2"[^>]*?(/>|>.*?</c>)',
+        '<c r="E2" t="str"><f>"Room "&amp;Sheet2!A1</f><v>Room 2</v></c>', xml))
+    edit_part(path, "xl/workbook.xml", lambda xml: re.sub(  # as Excel writes it
+        r"<calcPr [^>]*/>", f'<calcPr calcId="191029" {calc}/>', xml))
+    _read, notes = rows_of(path)
+    stale = calc == 'calcMode="manual" calcOnSave="0"'  # manual alone recalculates on saving
+    assert notes == ([(None, None, STALE_FORMULAS)] if stale else [])
+    assert _read[0][0].venue == "Room 2"  # read, as the file holds it
 
 
 def test_an_xlsm_workbook_is_read(tmp_path: Path, make_cohort) -> None:

@@ -110,6 +110,7 @@ class SheetScan:
     hidden_columns: Spans = field(default_factory=lambda: Spans(()))  # 0-based
     struck: frozenset[tuple[int, int]] = frozenset()  # cells struck through: (row, column)
     comments: list[tuple[int, int, str]] = field(default_factory=list)  # (row, column, text)
+    stale: bool = False  # formulas whose saved results may be out of date (calculated by hand)
 
 
 MAX_STRUCK = 10_000  # cells struck through a sheet's scan keeps; the rest are counted as more

@@ -263,11 +263,19 @@ def find_table(sheet: Sheet, file: str, label: str,
         _hidden_columns(table, index, scan.hidden_columns)
     if scan.comments:
         _comments(table, headers, scan.comments)
+    if scan.stale:
+        table.warn(STALE_FORMULAS)
     table.rows = _data(table, it, index, unnamed, len(headers), csv, problems,
                        scan.hidden_rows or None, scan.struck)
     if merges:
         _merged(table, headers, merges)
     return table
+
+
+STALE_FORMULAS = (
+    "the sheet's formulas may show results from before their last change: the workbook is set "
+    "to calculate by hand (Formulas › Calculation Options › Manual) and not before saving; in "
+    "Excel press F9 (or choose Automatic), save it, and run again")
 
 
 def _merged(table: Table, headers: list[str], merges: Sequence[Merge]) -> None:

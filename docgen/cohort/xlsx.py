@@ -150,6 +150,7 @@ class XlsxPackage:
                          count_cells(hidden.watch(self._pieces(part))))
         check_extent(scan.extent, str(self.path), name)
         scan.errors = errors
+        scan.stale = self._book.stale and flagged
         scan.hidden_rows, scan.hidden_columns = Spans(hidden.rows), Spans(hidden.columns)
         scan.struck = frozenset(hidden.struck)
         related = _related(self._zf, part, self.path)
@@ -602,11 +603,15 @@ def _column(letters: bytes) -> int:
 
 
 class _Book:
-    """What a workbook.xml says beyond its sheets: its date system, the parts it relates to."""
+    """What a workbook.xml says beyond its sheets: its date system, the parts it relates to,
+    and whether its formulas' saved results can be out of date."""
 
-    def __init__(self, date1904: bool, relations: dict[str, str]) -> None:
+    def __init__(self, date1904: bool, relations: dict[str, str], stale: bool = False) -> None:
         self.date1904 = date1904
         self.relations = relations  # "styles", "sharedStrings" -> part name
+        # calculated by hand (Formulas > Calculation Options > Manual) and not before saving:
+        # a formula's saved result may be from before its inputs last changed
+        self.stale = stale
 
 
 def _workbook_xml(date1904: bool) -> bytes:
@@ -665,7 +670,10 @@ def _sheet_parts(zf: zipfile.ZipFile, path: Path) -> tuple[dict[str, str], _Book
             related.setdefault(kind, _resolve("xl", rel.get("Target", "")))
     system = next(book.iter(f"{_MAIN}workbookPr"), None)
     date1904 = system is not None and system.get("date1904", "").lower() in ("1", "true")
-    return parts, _Book(date1904, related)
+    calc = next(book.iter(f"{_MAIN}calcPr"), None)
+    stale = calc is not None and calc.get("calcMode", "") == "manual" and calc.get(
+        "calcOnSave", "1").lower() in ("0", "false")
+    return parts, _Book(date1904, related, stale)
 
 
 def _resolve(folder: str, target: str) -> str:
