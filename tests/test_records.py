@@ -792,6 +792,8 @@ def test_a_record_open_in_word_or_libreoffice_is_read_and_named(out: Path,
                        "the log; ask whoever has it open to save and close it, then run docgen "
                        "log again (if no one has it open, delete that lock file)"]}
         assert all(r.sessions for r in records)
+    alone, _problems = read_records([folder / names[0]], jobs=1)  # a file given, not a folder
+    assert [p.message for p in alone[0].problems if "is open in" in p.message] == named[names[0]]
     word.unlink()
     libre.unlink()
     records, _problems = read_records([folder], jobs=1)

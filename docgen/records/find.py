@@ -22,6 +22,7 @@ from enum import Enum
 from pathlib import Path, PurePosixPath
 
 from docgen.copies import COPIES_RECORD, is_own_copy, read_copies
+from docgen.editors import lock_file, lock_names
 from docgen.errors import DocgenError, Problem
 from docgen.safezip import open_package, parse_xml, read_member
 
@@ -114,6 +115,7 @@ class Found:
     root: Path
     how: How
     reason: str = ""  # for How.SKIP: the problem's message
+    lock: str = ""  # a record's lock file beside it (open in Word or LibreOffice), if any
 
 
 def posix_under(path: Path, root: Path) -> str:
@@ -220,7 +222,8 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
         except ValueError:
             return str(path)
 
-    def add(path: Path, root: Path, real: Path, stems: set[str]) -> None:
+    def add(path: Path, root: Path, real: Path, stems: set[str],
+            locks: set[str] | None = None) -> None:
         if real in seen:
             return
         seen.add(real)
@@ -229,7 +232,12 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
         name = path.name
         how = _how(name)
         if how is not None:
-            out.append(Found(path, root, how))
+            if locks is None:  # not listed with its folder: asked of the system
+                lock = lock_file(path)
+                held = lock.name if lock is not None else ""
+            else:
+                held = next((n for n in lock_names(name) if n in locks), "")
+            out.append(Found(path, root, how, lock=held))
             return
         suffix = path.suffix.lower()
         if suffix == ".pdf":
@@ -278,8 +286,11 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
             copies.update({real_folder / rel: hashes
                            for rel, (hashes, _source) in read_copies(folder).items()})
         files, links, subfolders = [], [], []
+        locks: set[str] = set()  # the owner and lock files here: which records are open
         for entry in entries:  # a folder's files first, then its subfolders, by name
             if _quiet(entry.name):
+                if entry.name.startswith(("~$", ".~lock.")):
+                    locks.add(entry.name)
                 continue
             try:
                 if entry.is_symlink():
@@ -296,7 +307,7 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
         for entry in files:
             # a plain file under a folder that is not a link: its real path is known
             # without asking the system for each file (a thousand records: ~30 ms)
-            add(Path(entry.path), root, real_folder / entry.name, stems)
+            add(Path(entry.path), root, real_folder / entry.name, stems, locks)
         for entry in links:
             add_link(Path(entry.path), root, inside, stems)
         for entry in subfolders:

@@ -25,7 +25,6 @@ from pathlib import Path
 
 from docgen import libreoffice, ooxml, prefill, schema, written
 from docgen.content import content_digest
-from docgen.editors import lock_file
 from docgen.errors import DocgenError, Problem
 from docgen.models import Record
 from docgen.ooxml.wordtext import LINES_IN_RUNS, Body, holds_marks, read_body
@@ -345,8 +344,8 @@ def read_records(folders: list[Path], jobs: int | None = None,
     """
     found, problems = find_files(folders)
     roots = _named_apart([(f.path, f.root) for f in found])
-    found = [Found(f.path, root, f.how, f.reason) for f, (_p, root) in zip(found, roots,
-                                                                          strict=True)]
+    found = [Found(f.path, root, f.how, f.reason, f.lock)
+             for f, (_p, root) in zip(found, roots, strict=True)]
     outcome: list[Record | list[Problem] | None] = []
     todo: list[tuple[int, Found, Key | None, str]] = []  # (place in outcome, file, key, extra)
     try:
@@ -392,9 +391,9 @@ def read_records(folders: list[Path], jobs: int | None = None,
         if isinstance(result, list):
             problems.extend(result)
         elif result is not None:
-            if (lock := lock_file(f.path)) is not None:  # checked each run: never cached
+            if f.lock:  # found with the folder's files on each run: never cached
                 result = replace(result, problems=(*result.problems, Problem(
-                    open_now(lock), file=result.source)))
+                    open_now(f.path.with_name(f.lock)), file=result.source)))
             records.append(result)
     return records, problems
 
