@@ -224,3 +224,25 @@ def test_a_workbook_open_in_excel_as_it_is_read_is_named(tmp_path: Path, make_co
     (folder / "teams.csv").write_text("Team ID,Team name,Coach,Team members\nT1,Ward 7,Jo,Ann\n")
     (folder / ".~lock.teams.csv#").write_text("admin,host,/tmp,07.12.2026 09:00,file:///tmp;")
     assert [w.file for w in jobs.check(folder).warnings] == [str(folder / "teams.csv")]
+
+
+def test_a_date_years_away_from_the_cohorts_others_is_named(tmp_path: Path) -> None:
+    """A mistyped year (2062 for 2026) is a real date: the contract would show it and the log
+    plan a session decades away. Dates of an older cohort, all alike, say nothing."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "teams.csv").write_text(
+        "Team ID,Team name,Coach,Team members,First session\n"
+        "T1,Ward 7,Jo,Ann,10/02/2026\nT2,Ward 8,Jo,Bob,17/02/2016\n")
+    (folder / "sessions.csv").write_text(
+        "Team ID,Date,Start time,Finish time\n"
+        "T1,10/03/2026,14:00,15:00\nT1,10/03/2062,14:00,15:00\nT2,17/03/2026,14:00,15:00\n")
+    assert [(w.sheet, w.row, w.column, w.message) for w in jobs.check(folder).warnings] == [
+        ("Teams", 3, "First session", "17 February 2016 is years away from the cohort's other "
+                                      "dates (most around 2026): check its year"),
+        ("Sessions", 3, "Date", "10 March 2062 is years away from the cohort's other dates "
+                                "(most around 2026): check its year")]
+    for name in ("teams.csv", "sessions.csv"):  # the same cohort, ten years ago: all alike
+        path = folder / name
+        path.write_text(path.read_text().replace("/2026", "/2016").replace("/2062", "/2016"))
+    assert jobs.check(folder).warnings == []

@@ -163,6 +163,7 @@ def _build(path: Path, tables: dict[str, Table],
     sessions = sheetrows.sessions(tables.get(schema.SESSIONS.name), programme, shared, ids,
                              problems)
     pairs = sheetrows.pairs(tables.get(schema.MENTORING.name), programme, shared, problems)
+    shared.dates.warn()  # a date far from all the others: a year mistyped
     # The Programme's and Sessions' other columns are warned of, never fields of a document.
     columns = tuple((t.sheet.name, t.label, t.header_row, key, header)
                     for t in tables.values() if t.sheet in (schema.TEAMS, schema.MENTORING)

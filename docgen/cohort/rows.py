@@ -17,8 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
+from array import array
 from collections.abc import Callable
 from dataclasses import MISSING, fields
+from statistics import median_low
 from typing import TypeVar
 
 from docgen import schema
@@ -286,6 +288,48 @@ def _time_dropped(time: dt.time) -> str:
 _ROWS_NAMED = 5  # rows listed in a warning about many
 
 
+_FAR_DAYS = 2 * 365  # a date this far from most of its column's is a year mistyped
+
+
+class DateSpread:
+    """The dates read across a cohort's sheets, to name one far from all the others.
+
+    A year mistyped (2062 or 2016 for 2026) reads as a real date: the contract shows it and
+    the log plans a session decades away. Each date column's dates are kept as day numbers
+    (8 bytes each), and once every sheet is read a date over two years from the median of
+    all of them is named. Fewer than three dates say nothing.
+    """
+
+    def __init__(self) -> None:
+        # per sheet and column: the table, the column's key, rows and day numbers
+        self.columns: dict[tuple[int, str], tuple[Table, str, array[int], array[int]]] = {}
+
+    def read(self, table: Table, key: str, n: int, day: object) -> None:
+        if isinstance(day, dt.date):
+            column = self.columns.get((id(table), key))
+            if column is None:
+                column = self.columns[id(table), key] = (table, key, array("l"), array("l"))
+            column[2].append(n)
+            column[3].append(day.toordinal())
+
+    def warn(self) -> None:
+        """Warn of each date far from the cohort's others, on its table."""
+        every = array("l")
+        for _table, _key, _rows, days in self.columns.values():
+            every.extend(days)
+        if len(every) < 3:
+            return
+        middle = median_low(every)
+        del every
+        usual = dt.date.fromordinal(middle).year
+        for table, key, rows, days in self.columns.values():
+            for n, day in zip(rows, days, strict=True):
+                if abs(day - middle) > _FAR_DAYS:
+                    table.warn(f"{format_date(dt.date.fromordinal(day))} is years away from the "
+                               f"cohort's other dates (most around {usual}): check its year",
+                               row=n, column=table.headers.get(key, key))
+
+
 class DayOrder:
     """The dates of a sheet typed as numbers (03/04/2026), by whether they could be month first.
 
@@ -357,6 +401,7 @@ class Shared:
     def __init__(self) -> None:
         self._texts: dict[str, str] = {}
         self._names: dict[str, tuple[str, ...]] = {}
+        self.dates = DateSpread()  # every date read, across the sheets: see DateSpread
 
     def text(self, value: object) -> str:
         """Return the cell as :func:`display` does, one object for all equal values."""
@@ -555,6 +600,8 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                 if kind is Kind.DATE and type(cell) is str:
                     order.failed(key, n, cell)
             else:
+                if kind is Kind.DATE:
+                    shared.dates.read(table, key, n, values[attr])
                 note = None
                 if type(cell) is not str:
                     note = None if cell is None else cell_note(kind, cell)
