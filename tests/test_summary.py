@@ -255,3 +255,19 @@ def test_a_line_longer_than_the_tallest_row_holds_is_named_from_its_first_charac
     data = summarise([record(form(D(2026, 4, 3), topic=at_most, issues=over))], [], TODAY)
     assert [p.message.split(" takes ")[0] for p in data.problems] == [
         "the Issues arising of the session of 03/04/2026"]
+
+
+def test_a_session_dated_over_a_year_ahead_is_named_not_quietly_planned() -> None:
+    """A coach types 03/06/2062 for 03/06/2026 and Held: Yes: the session is after today, so
+    it is planned and not counted, and the mistyped year is named. One a few months ahead is
+    a planned session, as ever, without a word."""
+    data = summarise([record(
+        form(D(2062, 6, 3), topic="Run chart"),
+        form(D(2026, 9, 1), n=2, topic="Next steps"),
+    )], [], TODAY)
+    assert [(s.date, s.hours_from) for s in data.sessions] == [
+        (D(2026, 9, 1), "planned: not counted yet"), (D(2062, 6, 3), "planned: not counted yet")]
+    assert [(p.file, p.sheet, p.message) for p in data.problems] == [(
+        "t01.docx", "Record of Coaching form 1",
+        "the session dated 03/06/2062 is over a year after today (30/06/2026), so it is listed "
+        "as planned and not counted: if it took place, correct its date (is the year right?)")]

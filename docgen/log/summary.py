@@ -71,7 +71,7 @@ from docgen.models import (
     TeamStatus,
 )
 from docgen.schema import Mode, Origin, Status
-from docgen.values import format_time, parse_names, person_key, team_key
+from docgen.values import format_date_short, format_time, parse_names, person_key, team_key
 
 if TYPE_CHECKING:
     from docgen.log.issued import Issued
@@ -433,6 +433,19 @@ def _unconfirmed(s: RecordedSession) -> Problem:
         how = ('write "held" in its Comments if it took place, or "cancelled" if it did not')
     return Problem(f"the planned session {when} of team {s.team_id} is still exactly as "
                    f"docgen pre-filled it: planned, not confirmed, so not counted; {how}",
+                   file=s.source, sheet=s.where)
+
+
+_FAR_AHEAD = dt.timedelta(days=365)  # a session planned further ahead than this is a typo
+
+
+def _far_ahead(s: RecordedSession, today: dt.date) -> Problem:
+    """Name a session dated over a year after today: listed as planned, not counted, though
+    its record may say it took place (a year mistyped: 2062 for 2026)."""
+    assert s.date is not None
+    return Problem(f"the session dated {format_date_short(s.date)} is over a year after today "
+                   f"({format_date_short(today)}), so it is listed as planned and not counted: "
+                   "if it took place, correct its date (is the year right?)",
                    file=s.source, sheet=s.where)
 
 
@@ -864,6 +877,8 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
         for m in team.sessions:
             if (m.status in (Status.HELD, Status.UNCONFIRMED) and m.session.date is not None
                     and m.session.date > today):
+                if m.session.date > today + _FAR_AHEAD:  # a year mistyped, most likely
+                    found.append(_far_ahead(m.session, today))
                 m.status = Status.PLANNED
             elif m.status == Status.UNCONFIRMED:
                 found.append(_unconfirmed(m.session))
