@@ -19,7 +19,7 @@ from pathlib import Path
 
 import coach
 import pytest
-from conftest import TODAY
+from conftest import TODAY, custom_properties
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -257,6 +257,27 @@ def test_a_weekday_no_year_near_has_is_named(blank: Path) -> None:
     assert only(record).date == D(2027, 3, 12)
     assert named(record) == {"Date": [
         "no year typed: read as Friday 12/03/2027, not a Monday as typed; type the full date"]}
+
+
+def test_a_session_over_a_year_before_its_contract_was_made_is_named(blank: Path) -> None:
+    """03/06/2016 for 03/06/2026: a held session counted a decade before the contract was
+    made, and the team's pace measured from it, without a word."""
+    made = dt.date.fromisoformat(custom_properties(blank)[schema.PROP_GENERATED][:10])
+    long_ago = made - dt.timedelta(days=3653)  # ten years before
+    record = typed(blank, date=f"{long_ago:%d/%m/%Y}", start_time="14:00",
+                   finish_time="15:00", held="Yes")
+    assert only(record).date == long_ago
+    assert named(record) == {"Date": [
+        f"{long_ago:%d/%m/%Y} is over a year before this contract was made ({made:%d/%m/%Y}): "
+        "is the year right? The session is counted on that date"]}
+
+
+def test_a_session_months_before_its_contract_was_made_is_not_named(blank: Path) -> None:
+    made = dt.date.fromisoformat(custom_properties(blank)[schema.PROP_GENERATED][:10])
+    earlier = made - dt.timedelta(days=200)  # a session recorded late: no doubt about it
+    record = typed(blank, date=f"{earlier:%d/%m/%Y}", start_time="14:00", finish_time="15:00",
+                   held="Yes")
+    assert only(record).date == earlier and named(record) == {}
 
 
 def test_a_table_row_without_a_year_is_named_once(blank: Path) -> None:

@@ -389,8 +389,16 @@ def _read_date(reading: _Reading, field: FormField, text: str) -> object:
     if date is not None:
         if doubts := _date_doubts(ctx.reference, found):
             reading.problem(doubts, field)
+        elif field.recorded == "date" and ctx.after and date < ctx.reference - _LONG_BEFORE:
+            # a session years before its contract was made: a year mistyped, most likely
+            reading.problem(f"{format_date_short(date)} is over a year before this contract was "
+                            f"made ({format_date_short(ctx.reference)}): is the year right? "
+                            "The session is counted on that date", field)
         reading.unread(field, found.unread, format_date_short(date))
     return date
+
+
+_LONG_BEFORE = dt.timedelta(days=365)  # a session this long before its contract: a typo
 
 
 def _read_times(reading: _Reading, field: FormField, text: str) -> object:
