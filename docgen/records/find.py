@@ -85,8 +85,9 @@ def _extracted(archive: Path, member: zipfile.ZipInfo) -> bool:
     """Tell whether ``member`` of ``archive`` lies extracted beside it, as it is in it: in the
     archive's folder, or in the folder Windows' Extract All makes (named as the archive)."""
     inner = PurePosixPath(member.filename)
+    within = () if inner.is_absolute() or ".." in inner.parts else inner.parts  # never out
     for base in (archive.parent, archive.parent / archive.stem):
-        for candidate in (base / inner.name, base.joinpath(*inner.parts)):
+        for candidate in (base / inner.name, base.joinpath(*within)):
             try:
                 if candidate.stat().st_size == member.file_size and zlib.crc32(
                         candidate.read_bytes()) == member.CRC:
