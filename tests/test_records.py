@@ -23,6 +23,7 @@ from docgen import ooxml, schema
 from docgen.errors import DocgenError
 from docgen.records import find_records, read_record, read_records
 from docgen.records.cache import RecordCache
+from docgen.records.find import How, find_files
 from docgen.records.prefill import written_back
 from docgen.records.read import open_now
 
@@ -798,6 +799,15 @@ def test_a_record_open_in_word_or_libreoffice_is_read_and_named(out: Path,
     libre.unlink()
     records, _problems = read_records([folder], jobs=1)
     assert not [p for r in records for p in r.problems if "is open in" in p.message]
+
+
+def test_the_output_folders_gitkeep_is_no_record_and_not_named(out: Path) -> None:
+    """`docgen log output` on a fresh clone: the empty file that keeps output/ in git is not
+    a coach's file, so it is not listed among the files not read."""
+    (out / ".gitkeep").write_bytes(b"")
+    found, problems = find_files([out])
+    assert problems == [] and ".gitkeep" not in {f.path.name for f in found}
+    assert all(f.how is not How.SKIP for f in found)
 
 
 # --- the real template, when it is there ------------------------------------------------------

@@ -101,7 +101,8 @@ def _extracted(archive: Path, member: zipfile.ZipInfo) -> bool:
 # files, and what docgen writes into an output folder (manifest, lock, temporary files).
 _QUIET_PREFIXES = ("~$", ".~lock.", "._")
 _QUIET_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", ".docgen-manifest.jsonl",
-                          ".docgen.lock", ".docgen-lastrun.json", COPIES_RECORD})
+                          ".docgen.lock", ".docgen-lastrun.json", COPIES_RECORD,
+                          ".gitkeep"})  # what keeps docgen's empty output/ folder in git
 _DOCGEN_TEMPORARY = re.compile(r"^\..+\.\d+\.tmp$")
 # the log's reading cache (docgen.records.cache), and SQLite's journal beside it while written
 _LOG_CACHE = re.compile(r"^\..+\.cache\.sqlite(\.\d+\.tmp)?(-journal|-wal|-shm)?$")
