@@ -240,7 +240,7 @@ def fields(template: Path, data: Path | None) -> None:
         for name, source in report.unshown:
             click.echo(f"{name:<{wide}}  {source}")
     for warning in report.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(f"Warning: {report.template.name}: {warning}", err=True)
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)
     if report.missing:

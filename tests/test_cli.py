@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -12,6 +13,8 @@ from click.testing import CliRunner
 from conftest import ROOT, controls
 
 from docgen.cli import main
+from docgen.jobs import default_templates
+from docgen.kinds import CONTRACT
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -223,6 +226,32 @@ def test_fields_and_generate_warn_when_the_coach_fields_lost_their_tags(
     code, output = run("generate", str(make_cohort()), "-o", str(tmp_path / "out2"),
                        "--templates", str(template.parent), "--only", "contracts", "--strict")
     assert code == 1 and "tagged content controls" in output
+
+
+def test_a_coach_field_an_admin_tagged_that_docgen_does_not_read_is_a_warning(
+        tmp_path: Path, make_cohort) -> None:
+    """An admin adds an "Attendees" control tagged record.attendees to the form: the log has
+    no column for it, and both `fields` and `generate` say so, once, naming the template."""
+    source = default_templates() / CONTRACT.template_file
+    (tmp_path / "tpl").mkdir()
+    target = tmp_path / "tpl" / CONTRACT.template_file
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(
+                    b"</w:sdtContent></w:sdt></w:p></w:tc></w:tr>",
+                    b'</w:sdtContent></w:sdt><w:sdt><w:sdtPr><w:tag w:val="record.attendees"/>'
+                    b"</w:sdtPr><w:sdtContent><w:r><w:t>Who attended</w:t></w:r></w:sdtContent>"
+                    b"</w:sdt></w:p></w:tc></w:tr>", 1)
+            zout.writestr(info, data)
+    said = ("coaching_contract.docx: the content control tagged record.attendees is not a "
+            "field docgen reads, so the coaching log has no column for it")
+    result = CliRunner().invoke(main, ["fields", str(target)])
+    assert result.exit_code == 0 and said in " ".join(result.output.split())
+    code, output = run("generate", str(make_cohort()), "-o", str(tmp_path / "out"),
+                       "--templates", str(target.parent), "--only", "contracts")
+    assert code == 0 and " ".join(output.split()).count(said) == 1
 
 
 def test_log_of_a_folder_whose_only_record_is_unreadable_says_so(tmp_path: Path) -> None:

@@ -262,5 +262,5 @@ def read_template(path: Path, env: SandboxedEnvironment, blank_test: str) -> Par
             if name == CORE_PART:
                 _core(env, path, blob, src)
             src.static[name] = blob
-    src.warnings += coach_field_warnings(body.body, path.name)
+    src.warnings += coach_field_warnings(body.body)
     return src

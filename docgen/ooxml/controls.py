@@ -199,12 +199,30 @@ def untagged_record_fields(body: str) -> list[str]:
             if f.tag not in tags and re.search(r"\{\{[^}<]*\b\w+\." + f.name + r"\b", body)]
 
 
-def coach_field_warnings(body: str, template: str) -> list[str]:
-    """Return a warning when Record of Coaching fields of a template lost their tags."""
+def unknown_record_tags(body: str) -> list[str]:
+    """Return the tags of content controls that look like Record of Coaching fields
+    (``record.…``) but are none docgen reads (an admin's own, such as ``record.attendees``)."""
+    known = {f.tag for f in schema.RECORD_FIELDS}
+    return sorted({t for t in _TAG_VAL.findall(body)
+                   if t.casefold().startswith("record.") and t not in known})
+
+
+def coach_field_warnings(body: str) -> list[str]:
+    """Return a warning when Record of Coaching fields of a template lost their tags, and
+    one for controls tagged as fields docgen does not read (the template's ``body`` XML)."""
+    found: list[str] = []
+    if unknown := unknown_record_tags(body):
+        found.append(
+            f"the content control{'s' if len(unknown) > 1 else ''} tagged "
+            f"{', '.join(unknown)} {'are' if len(unknown) > 1 else 'is'} not a field docgen "
+            "reads, so the coaching log has no column for it: what coaches type there is read "
+            "as part of the field whose box holds it, or named on the Problems sheet as typed "
+            "outside the fields. docgen reads "
+            f"{', '.join(f.tag for f in schema.RECORD_FIELDS)}")
     missing = untagged_record_fields(body)
     if not missing:
-        return []
-    return [f"{template}: the Record of Coaching fields {', '.join(missing)} are not in "
+        return found
+    return [*found, f"the Record of Coaching fields {', '.join(missing)} are not in "
             "tagged content controls (LibreOffice drops the tags when it saves a .docx): the "
             "coaches' forms lose their prompts, and `docgen log` must find each value by its "
             "label. To restore them, open the template in Word, select each field's control, "
