@@ -207,6 +207,21 @@ def test_cli_with_cohort_lists_the_teams_with_no_record(
     assert plain.exit_code == 0 and "cannot be shown" in plain.output
 
 
+def test_a_cohort_open_in_excel_as_the_log_reads_it_is_on_the_problems_sheet(
+        issued: tuple[Path, Path], tmp_path: Path) -> None:
+    """The frame is read from the cohort's last save: the log says so, as check does."""
+    data, out = issued
+    data.with_name(f"~${data.name}").write_bytes(b"\x05admin")
+    log = tmp_path / "log.xlsx"
+    result = CliRunner().invoke(main, ["log", str(out), "--cohort", str(data), "-o", str(log)])
+    assert result.exit_code == 0, result.output
+    assert [(p["File"], p["Problem"]) for p in sheet(log, "Problems")
+            if "is open in" in (p["Problem"] or "")] == [(str(data), (
+                f'is open in Excel or LibreOffice (its lock file "~${data.name}" is beside it): '
+                "it was read as last saved, so changes not saved yet are not read; save it, "
+                "then run again (if it is not open, delete that lock file)"))]
+
+
 def test_the_log_refuses_to_write_over_the_cohort(issued: tuple[Path, Path]) -> None:
     data, out = issued
     result = CliRunner().invoke(main, ["log", str(out), "--cohort", str(data), "-o",

@@ -72,7 +72,8 @@ def read_frame(data: Path) -> tuple[Frame, list[Problem]]:
     """Read the cohort at ``data`` (as ``docgen check`` does) and return its frame.
 
     Its problems (rows left out as invalid) are returned, for the log's Problems sheet: a
-    team on an invalid row is not expected, so the log says so rather than miss it silently.
+    team on an invalid row is not expected, so the log says so rather than miss it silently;
+    so are its warnings about the file as a whole (open in Excel, an edited copy beside it).
     Raises :class:`DocgenError` when the cohort cannot be read at all.
     """
     from docgen.jobs.check import check
@@ -82,7 +83,9 @@ def read_frame(data: Path) -> tuple[Frame, list[Problem]]:
         raise DocgenError(report.fatal)
     left_out = [replace(p, message=f"{p.message} (the log does not expect this row's team "
                         "or pair until it is corrected)") for p in report.problems]
-    return frame_of(report.cohort), left_out
+    # what the cohort's file as a whole is (open in Excel, a copy saved after it) says which
+    # cohort the log was framed by: kept; its cells' warnings are generate's and check's
+    return frame_of(report.cohort), [*left_out, *(w for w in report.warnings if w.sheet is None)]
 
 
 @bulk()  # every record is held until the workbook is written: see docgen.garbage
