@@ -100,8 +100,16 @@ _DURATION_BOTH = re.compile(rf"(\d+) ?{_H},? ?(?:and )?(\d{{1,2}})(?: ?{_M})?", 
 _DURATION_CLOCK = re.compile(r"(\d{1,2}):(\d{2})", re.ASCII)
 
 
+# Fractions as typed ("1½ hours": Word's AutoFormat makes ½ of 1/2) and lengths in words.
+_FRACTIONS = {"½": ".5", "¼": ".25", "¾": ".75"}
+_WORDS = {"half an hour": "0.5 hours", "a half hour": "0.5 hours", "an hour": "1 hour",
+          "one hour": "1 hour", "an hour and a half": "1.5 hours",
+          "one and a half hours": "1.5 hours", "two hours": "2 hours"}
+
+
 def _duration_from_text(text: str) -> float | None:
     """Read hours from folded text such as "1.5 hours", "90 mins" or "1h30"; None if not."""
+    text = _WORDS.get(text, text)
     if m := _DURATION_NUMBER.fullmatch(text) or _DURATION_HOURS.fullmatch(text):
         return float(m[1])
     if m := _DURATION_MINUTES.fullmatch(text):
@@ -127,7 +135,10 @@ def parse_duration_hours(value: object) -> float:
         except OverflowError:
             hours = None
     else:
-        hours = _duration_from_text(_norm(value))
+        text = str(value)
+        for fraction, decimal in _FRACTIONS.items():  # before NFKC makes ½ "1⁄2"
+            text = re.sub(rf"(\d?)\s*{fraction}", lambda m, d=decimal: (m[1] or "0") + d, text)
+        hours = _duration_from_text(_norm(text))
     if hours is None or not math.isfinite(hours) or hours <= 0:
         raise ValueError(f"{_shown(value)} is not a length of time (e.g. 1 hour or 90 minutes)")
     return hours
