@@ -655,7 +655,8 @@ def test_parse_duration_hours(value: object, hours: float) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["", None, "an hour or so", "1 day", "1h90", "0", 0, -1, "hours", "1 hour 1 hour", True, 10**400],
+    ["", None, "an hour or so", "1 day", "1h90", "0", 0, -1, "hours", "1 hour 1 hour", True,
+     10**400],
 )
 def test_parse_duration_hours_errors(value: object) -> None:
     with pytest.raises(ValueError, match=r'^".*" is not a length of time \(e\.g\. 1 hour or 90'):
