@@ -27,7 +27,7 @@ LIBRARIES = {
     "isal": ("documents/package.py",),
     "docx": (),  # python-docx: tests only
     "lxml": ("ooxml/", "safezip.py"),
-    "pypdf": ("documents/merged.py",),
+    "pypdf": ("documents/merged.py", "records/pdf.py"),
 }
 
 

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from coach import fill
 from conftest import TODAY, small_rows
 
-from docgen import jobs, libreoffice
+from docgen import jobs, libreoffice, schema
 from docgen.cli import main
 from docgen.cohort.starter import write_cohort_workbook
 from docgen.errors import Problem
@@ -166,6 +166,38 @@ def test_the_log_names_every_file_it_does_not_read(saved: Path, tmp_path: Path) 
 
     records, found_problems = read_records([folder], jobs=1)
     _nothing_silent(folder, records, found_problems)
+
+
+@needs_soffice
+def test_a_mentor_agreement_sent_back_as_a_pdf_counts_as_returned(tmp_path: Path) -> None:
+    """A pair signs the PDF of their agreement and sends it back: the log shows the pair's
+    agreement as returned (named as read from a PDF). A contract's PDF, a PDF without text
+    and a damaged one are still named, asking for the Word file."""
+    cohort = tmp_path / "cohort.xlsx"
+    write_cohort_workbook(cohort, small_rows())
+    jobs.generate(cohort, tmp_path / "out", today=TODAY)
+    agreement = next((tmp_path / "out" / "agreements").glob("*.docx"))
+    folder = tmp_path / "records"
+    folder.mkdir()
+    _soffice("pdf", [agreement, tmp_path / "out" / T1], folder, tmp_path / "profile")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (folder / "damaged.pdf").write_bytes(b"%PDF-1.7\n" + b"\xff" * 500)
+    records, problems = read_records([folder], jobs=1)
+    (pdf,) = records
+    assert (pdf.kind, pdf.team_id, pdf.sessions) == (
+        schema.KIND_AGREEMENT, "Zofia Dąbrowska – François Béranger", ())
+    assert [p.message for p in pdf.problems] == [
+        "is a PDF of the mentor agreement of Zofia Dąbrowska and François Béranger (a signed "
+        "copy?): counted as returned; a PDF's text is not checked against what docgen wrote, "
+        "so if the pair changed anything agreed, change it on the cohort's Mentoring sheet too"]
+    assert _by_file(problems) == {name: find.PDF_REASON for name in (
+        "Ward 7 Falls (T1).pdf", "scan.pdf", "damaged.pdf")}
+    log = tmp_path / "log.xlsx"
+    jobs.log([folder], log, cohort=cohort)
+    rows = list(openpyxl.load_workbook(log)["Mentoring"].iter_rows(values_only=True))
+    returned = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert [(r["QI practitioner"], r["Agreement returned"], r["Source file(s)"])
+            for r in returned] == [("Zofia Dąbrowska", "Yes", pdf.source)]
 
 
 def test_archives_and_e_mails_of_records_are_named_with_how_to_read_them(

@@ -35,6 +35,7 @@ class How(Enum):
     DOCX = "docx"  # a WordprocessingML package, read natively
     ODT = "odt"  # an OpenDocument text, read natively
     CONVERT = "convert"  # converted to .docx by LibreOffice, then read
+    PDF = "pdf"  # a mentor agreement's text is read; any other PDF is named (its reason)
     SKIP = "skip"  # not read: its problem says why and what to do
 
 
@@ -244,7 +245,7 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
         suffix = path.suffix.lower()
         if suffix == ".pdf":
             if not (_is_records_pdf(path, stems) or _is_logs_pdf(path)):
-                out.append(Found(path, root, How.SKIP, PDF_REASON))
+                out.append(Found(path, root, How.PDF, PDF_REASON))
         elif suffix == ".xlsx" and _is_coaching_log(path):
             return
         elif suffix in ARCHIVE_SUFFIXES:

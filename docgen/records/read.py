@@ -45,6 +45,7 @@ from docgen.records.extras import (
 )
 from docgen.records.find import (
     ODT_SUFFIXES,
+    PDF_REASON,
     Found,
     How,
     find_files,
@@ -210,6 +211,10 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     comments: list[Comment] = []
     marks: list[Marked] = []  # text struck through or hidden
     margins: list[Margin] = []  # typed in headers, footers, notes
+    if path.suffix.lower() == ".pdf":  # a mentor agreement sent back as a PDF, or named
+        from docgen.records.pdf import read_pdf
+
+        return read_pdf(path, source, PDF_REASON), ""
     if converted is not None:
         body, props, problems = _read_parts(Path(converted), source, comments, marks, margins)
     elif path.suffix.lower() in ODT_SUFFIXES:
