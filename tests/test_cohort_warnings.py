@@ -246,3 +246,21 @@ def test_a_date_years_away_from_the_cohorts_others_is_named(tmp_path: Path) -> N
         path = folder / name
         path.write_text(path.read_text().replace("/2026", "/2016").replace("/2062", "/2016"))
     assert jobs.check(folder).warnings == []
+
+
+def test_an_address_no_mail_can_be_sent_to_is_named_where_the_documents_show_it(
+        tmp_path: Path) -> None:
+    """"jo@nhs" has an @, so it passed, and every contract of the team printed it as the
+    coach's address; `docgen mail` alone said it could not be sent to."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "teams.csv").write_text(
+        "Team ID,Team name,Coach,Team members,Coach email,Contact email\n"
+        "T1,Ward 7,Jo,Ann,jo@nhs,ann@nhs.scot\n"
+        'T2,Ward 8,Jo; Sam,Bob,"Jo Bloggs <jo@nhs.scot>; mailto:sam@nhs.scot",bob@nhs..scot\n')
+    assert [(w.row, w.column, w.message) for w in jobs.check(folder).warnings] == [
+        (2, "Coach email", '"jo@nhs" is not an e-mail address (no dot after the @): the '
+                           "documents show it as typed, and no e-mail can be sent to it; "
+                           "correct it"),
+        (3, "Contact email", '"bob@nhs..scot" is not an e-mail address: the documents show it '
+                             "as typed, and no e-mail can be sent to it; correct it")]

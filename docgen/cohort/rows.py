@@ -49,6 +49,7 @@ from docgen.values import (
     time_in_date,
     typed_number,
 )
+from docgen.values.addresses import read_address, split_addresses, valid_address, why_not
 from docgen.values.dates import weekday_mismatch
 
 T = TypeVar("T")
@@ -469,8 +470,18 @@ Rule = Callable[[dict[str, object], Row, Column], None]
 
 def _email(values: dict[str, object], row: Row, column: Column) -> None:
     email = values[column.field]
-    if email and "@" not in email:  # type: ignore[operator]
+    if not email:
+        return
+    if "@" not in email:  # type: ignore[operator]
         row.problem(column.key, f'"{email}" is not an email address')
+        return
+    # each address of the cell, as the mail step reads it: one it could not send to would be
+    # printed in the documents all the same ("jo@nhs", "jo@nhs..scot")
+    for text in split_addresses(str(email)):
+        written = read_address(text)
+        if not valid_address(written.address):
+            row.warning(column.key, f"{why_not(written)}: the documents show it as typed, "
+                                    "and no e-mail can be sent to it; correct it")
 
 
 _KIND_RULES: dict[Kind, Rule] = {Kind.EMAIL: _email}

@@ -9,22 +9,13 @@ by two coaches and a team without a coach are warned of too.
 
 from __future__ import annotations
 
-import contextlib
-import re
 from dataclasses import dataclass, field
-from email.errors import MessageError
-from email.headerregistry import Address
 
 from docgen import schema
 from docgen.errors import Problem
 from docgen.models import Cohort, Team
+from docgen.values.addresses import Written, read_address, split_addresses, valid_address, why_not
 from docgen.values.people import person_key
-
-_CELL_SEPARATORS = re.compile(r"[;\n]+")
-# Within one of those: a comma, "and", "&" or "/" between addresses ("a@x.org and b@y.org").
-_LIST_SEPARATORS = re.compile(r"\s*,\s*|\s+(?:and|&)(?:\s+|$)|\s*/\s*", re.IGNORECASE)
-_NAMED = re.compile(r"(?s)(.*?)<([^<>]*)>")  # "Jo Bloggs <jo@nhs.scot>"
-_MAILTO = re.compile(r"(?i)\s*mailto:\s*")
 
 Addressed = tuple[str, str, list[Team]]  # (coach, address, their teams)
 
@@ -36,73 +27,6 @@ class Unaddressed:
     coach: str
     teams: list[Team]
     reason: str
-
-
-@dataclass(frozen=True)
-class Written:
-    """One address of a Coach email cell: as typed, the address read, the name typed with it."""
-
-    text: str
-    address: str
-    name: str = ""
-
-
-def split_addresses(cell: str) -> list[str]:
-    """Return the addresses of a Coach email cell as typed, in order.
-
-    Separated by ";", new lines, ",", "and", "&" or "/"; a name before an address in angle
-    brackets keeps its comma ("Bloggs, Jo <jo@nhs.scot>").
-    """
-    out: list[str] = []
-    for piece in _CELL_SEPARATORS.split(cell or ""):
-        pending = ""
-        for part in _LIST_SEPARATORS.split(piece.strip()):
-            part = part.strip()
-            if not part:
-                continue
-            if pending and _NAMED.fullmatch(part):
-                out.append(f"{pending}, {part}")  # "Bloggs", "Jo <jo@nhs.scot>": one
-                pending = ""
-                continue
-            if pending:
-                out.append(pending)
-            pending = part if "@" not in part and "<" not in part else ""
-            if not pending:
-                out.append(part)
-        if pending:
-            out.append(pending)
-    return out
-
-
-def read_address(text: str) -> Written:
-    """Read one address as typed: "Jo Bloggs <jo@nhs.scot>", "mailto:jo@nhs.scot", or the
-    address alone; a domain with letters beyond ASCII ("bücher.de") is written as mail
-    servers take it ("xn--bcher-kva.de")."""
-    name, address = "", text.strip()
-    m = _NAMED.fullmatch(address)
-    if m:
-        name, address = m[1].strip().strip("\"'").strip(), m[2]
-    address = _MAILTO.sub("", address, count=1).strip()
-    if name.casefold() == address.casefold():
-        name = ""  # "jo@nhs.scot <jo@nhs.scot>": a mail program's address without a name
-    local, at, domain = address.rpartition("@")
-    if at and local.isascii() and domain and not domain.isascii():
-        with contextlib.suppress(UnicodeError):  # a domain IDNA refuses stays, and is named
-            address = f"{local}@{domain.encode('idna').decode('ascii')}"
-    return Written(text.strip(), address, name)
-
-
-def valid_address(address: str) -> bool:
-    """Tell whether ``address`` is one plain address (ASCII: what every mail server takes),
-    with a dot in its domain (``jo@nhsscot`` is a typo, not a mail server)."""
-    if not address.isascii():
-        return False
-    try:
-        parsed = Address(addr_spec=address)
-    except (ValueError, IndexError, TypeError, MessageError):
-        return False
-    return (bool(parsed.username and parsed.domain) and parsed.addr_spec == address
-            and "." in parsed.domain.strip("."))
 
 
 def _plural(n: int, word: str, plural: str) -> str:
@@ -119,23 +43,6 @@ class _Found:
     # key -> folded address -> (the address as written, its row)
     addresses: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
     unclear: dict[str, str] = field(default_factory=dict)  # key -> why its cell was not used
-
-
-def _why_not(written: Written) -> str:
-    """Say why an address cannot be used, in the admin's words."""
-    text, address = written.text, written.address
-    if address.count("@") == 0:
-        return f'"{text}" is not an e-mail address (no @)'
-    if address.count("@") > 1:
-        return f'"{text}" is not an e-mail address (more than one @)'
-    if any(c.isspace() for c in address):
-        return f'"{text}" is not an e-mail address (it has a space)'
-    if not address.isascii():
-        return (f'"{text}" is not an e-mail address docgen can send to (it has letters '
-                "beyond ASCII)")
-    if "." not in address.rpartition("@")[2].strip("."):
-        return f'"{text}" is not an e-mail address (no dot after the @)'
-    return f'"{text}" is not an e-mail address'
 
 
 def _name_key(name: str, keys: list[str]) -> str:
@@ -178,7 +85,7 @@ def _read_team(found: _Found, team: Team, source: str) -> Problem | None:
     bad = [w for w in written if not valid_address(w.address)]
     matched = _matched(written, keys) if len(written) == len(keys) else keys
     if bad:
-        why = "; ".join(_why_not(w) for w in bad)
+        why = "; ".join(why_not(w) for w in bad)
         warning = Problem(f"{why}: correct it, then run docgen mail again", **where)
     elif len(written) != len(keys):
         why = (f"the Coach email cell of row {team.row} has "
