@@ -12,12 +12,11 @@ from pathlib import Path
 import docx
 import pytest
 from coach import add_table_row
-from conftest import TODAY, custom_properties, small_rows
+from conftest import custom_properties
 from docx.oxml.ns import qn
-from test_typing_in_libreoffice import _uno_ready, run_job
+from test_typing_in_libreoffice import generated_for_typing, run_job
 
-from docgen import jobs, schema
-from docgen.cohort.starter import write_cohort_workbook
+from docgen import schema
 from docgen.models import Record
 from docgen.records.read import read_record, read_records
 
@@ -177,12 +176,7 @@ def margins_in_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str
     footnote inserted after the Start time typed ("typed"), or only opened and saved ("plain"); the
     pair's agreement with words added to its footer ("agreement"), or only saved
     ("agreement plain")."""
-    why = _uno_ready()
-    if why:
-        pytest.skip(why)
-    work = tmp_path_factory.mktemp("margins")
-    write_cohort_workbook(work / "cohort.xlsx", small_rows())
-    jobs.generate(work / "cohort.xlsx", work / "out", today=TODAY)
+    work = generated_for_typing(tmp_path_factory, "margins")
     contract = next((work / "out" / "contracts").glob("*(T2).docx"))
     agreement = next((work / "out" / "agreements").glob("*.docx"))
     cases = {

@@ -11,12 +11,11 @@ from pathlib import Path
 import docx
 import pytest
 from coach import _controls, add_table_row, fill
-from conftest import TODAY, small_rows
+from conftest import TODAY
 from docx.oxml.ns import qn
-from test_typing_in_libreoffice import _uno_ready, run_job
+from test_typing_in_libreoffice import generated_for_typing, run_job
 
 from docgen import jobs
-from docgen.cohort.starter import write_cohort_workbook
 from docgen.models import Record
 from docgen.records.read import read_record, read_records
 
@@ -182,12 +181,7 @@ def struck_in_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     """Return, by "struck" or "plain", a folder of team T2's contract saved by LibreOffice
     in the three formats: with "14:00" struck out before "15:00" in Start time, the topic
     typed as hidden and a COACHING RECORD Topic struck through; or only opened and saved."""
-    why = _uno_ready()
-    if why:
-        pytest.skip(why)
-    work = tmp_path_factory.mktemp("struck")
-    write_cohort_workbook(work / "cohort.xlsx", small_rows())
-    jobs.generate(work / "cohort.xlsx", work / "out", today=TODAY)
+    work = generated_for_typing(tmp_path_factory, "struck")
     source = next((work / "out" / "contracts").glob("*(T2).docx"))
     folders = {name: work / name for name in ("struck", "plain")}
     documents = []
@@ -302,12 +296,7 @@ def own_text_in_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Return a folder of team T1's contract, with a term struck through, and a mentor
     agreement, with a line struck through and one hidden, each selected and formatted in
     LibreOffice (Format › Character) and saved in the three formats."""
-    why = _uno_ready()
-    if why:
-        pytest.skip(why)
-    work = tmp_path_factory.mktemp("own")
-    write_cohort_workbook(work / "cohort.xlsx", small_rows())
-    jobs.generate(work / "cohort.xlsx", work / "out", today=TODAY)
+    work = generated_for_typing(tmp_path_factory, "own")
     folder = work / "edited"
     folder.mkdir()
     contract = next((work / "out" / "contracts").glob("*(T1).docx"))

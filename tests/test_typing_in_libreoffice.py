@@ -78,6 +78,18 @@ def run_job(work: Path, job: dict[str, object]) -> dict[str, object]:
     return json.loads(done.stdout)
 
 
+def generated_for_typing(factory: pytest.TempPathFactory, name: str) -> Path:
+    """Return a new folder ``name`` holding the small cohort and, in ``out``, its documents
+    generated, for LibreOffice to type into; skip the test where LibreOffice cannot be
+    driven over UNO."""
+    if why := _uno_ready():
+        pytest.skip(why)
+    work = factory.mktemp(name)
+    write_cohort_workbook(work / "cohort.xlsx", small_rows())
+    jobs.generate(work / "cohort.xlsx", work / "out", today=TODAY)
+    return work
+
+
 def _case(way: str, track: bool) -> str:
     return f"{way} {'tracked' if track else 'untracked'}"
 
@@ -89,12 +101,7 @@ def typed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, bool, str
     One soffice types every case: the team T2's contract (one blank form) is opened once per
     way of typing and Track Changes setting, typed into and saved in the three formats.
     """
-    why = _uno_ready()
-    if why:
-        pytest.skip(why)
-    work = tmp_path_factory.mktemp("libreoffice")
-    write_cohort_workbook(work / "cohort.xlsx", small_rows())
-    jobs.generate(work / "cohort.xlsx", work / "out", today=TODAY)
+    work = generated_for_typing(tmp_path_factory, "libreoffice")
     source = next((work / "out" / "contracts").glob("*(T2).docx"))
     folders: dict[tuple[str, bool, str], Path] = {}
     documents = []
@@ -421,12 +428,7 @@ def laid_out(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     row 1 merged, Date and Topic of row 2, Coach of rows 3 and 4 (merged down), and row 5's
     Comments split in two, the new half typed into.
     """
-    why = _uno_ready()
-    if why:
-        pytest.skip(why)
-    work = tmp_path_factory.mktemp("laid-out")
-    write_cohort_workbook(work / "cohort.xlsx", small_rows())
-    jobs.generate(work / "cohort.xlsx", work / "out", today=TODAY)
+    work = generated_for_typing(tmp_path_factory, "laid-out")
     source = next((work / "out" / "contracts").glob("*(T2).docx"))
     files = {fmt: work / fmt[1:] / f"T2{fmt}" for fmt in LAID_OUT}
     for path in files.values():
@@ -525,12 +527,7 @@ def agreements(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[bool, str
     it was, or with its Time typed over, a paragraph added after Location (Enter), and both
     signed and dated. (A comment inserted over UNO makes LibreOffice 7.4 crash on saving:
     comments on an agreement are typed by python-docx in tests/test_record_extras.py.)"""
-    why = _uno_ready()
-    if why:
-        pytest.skip(why)
-    work = tmp_path_factory.mktemp("agreements")
-    write_cohort_workbook(work / "cohort.xlsx", small_rows())
-    jobs.generate(work / "cohort.xlsx", work / "out", today=TODAY)
+    work = generated_for_typing(tmp_path_factory, "agreements")
     source = next((work / "out" / "agreements").glob("*.docx"))
     files = {(typed_on, fmt): work / f"{typed_on}-{fmt[1:]}" / f"agreement{fmt}"
              for typed_on in (False, True) for fmt in LAID_OUT}
@@ -584,12 +581,7 @@ def contracts(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
     LibreOffice in that format: as it was ("saved"); signed and dated ("signed"); or with a
     paragraph added under its heading (Enter), its blank Cohort field filled, "Fri " typed
     before its First session and words typed after its Note-taking term ("typed")."""
-    why = _uno_ready()
-    if why:
-        pytest.skip(why)
-    work = tmp_path_factory.mktemp("contracts")
-    write_cohort_workbook(work / "cohort.xlsx", small_rows())
-    jobs.generate(work / "cohort.xlsx", work / "out", today=TODAY)
+    work = generated_for_typing(tmp_path_factory, "contracts")
     source = next((work / "out" / "contracts").glob("*(T1).docx"))
     folders = {(done, fmt): work / f"{done}-{fmt[1:]}" for done in DONE for fmt in FORMATS}
     for folder in folders.values():
@@ -741,12 +733,7 @@ def every_field(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str
     """Return, by (way, format), a folder holding team T2's contract whose blank form had
     every field typed into ("inside" its grey prompt, or "after" it in the same cell) in
     LibreOffice, saved in that format."""
-    why = _uno_ready()
-    if why:
-        pytest.skip(why)
-    work = tmp_path_factory.mktemp("every-field")
-    write_cohort_workbook(work / "cohort.xlsx", small_rows())
-    jobs.generate(work / "cohort.xlsx", work / "out", today=TODAY)
+    work = generated_for_typing(tmp_path_factory, "every-field")
     source = next((work / "out" / "contracts").glob("*(T2).docx"))
     folders = {(how, fmt): work / f"{how}-{fmt[1:]}" for how in ("inside", "after")
                for fmt in FORMATS}
