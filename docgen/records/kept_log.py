@@ -101,10 +101,11 @@ def _connect(cache: Path) -> sqlite3.Connection | None:
     return db
 
 
-def kept_report(cache: Path, output: Path, inputs: str) -> Kept | None:
-    """Return the report of the log at ``output`` if it was written from ``inputs`` and is
-    still the workbook docgen wrote; else None (the log must be written)."""
-    with contextlib.suppress(sqlite3.Error, OSError, ValueError, TypeError, KeyError):
+def _kept(cache: Path, output: Path) -> tuple[str, str, str] | None:
+    """Return what :func:`remember` kept of the log at ``output``: the inputs it was written
+    from, the workbook's digest and its report (JSON); None when nothing is kept or the
+    cache cannot be read (no log kept yet: no table)."""
+    with contextlib.suppress(sqlite3.Error, OSError):
         db = _connect(cache)
         if db is None:
             return None
@@ -113,12 +114,21 @@ def kept_report(cache: Path, output: Path, inputs: str) -> Kept | None:
                              (_name(output),)).fetchone()
         finally:
             db.close()
-        if row is None or row[0] != inputs:
-            return None
+        return (str(row[0]), str(row[1]), str(row[2])) if row else None
+    return None
+
+
+def kept_report(cache: Path, output: Path, inputs: str) -> Kept | None:
+    """Return the report of the log at ``output`` if it was written from ``inputs`` and is
+    still the workbook docgen wrote; else None (the log must be written)."""
+    kept = _kept(cache, output)
+    if kept is None or kept[0] != inputs:
+        return None
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
         now = file_key(output)
-        if now is None or now.digest != row[1]:
+        if now is None or now.digest != kept[1]:
             return None
-        data = json.loads(row[2])
+        data = json.loads(kept[2])
         problems = [decode(p) for p in data.pop("problems")]
         if not all(type(p) is Problem for p in problems):
             return None
@@ -129,19 +139,8 @@ def kept_report(cache: Path, output: Path, inputs: str) -> Kept | None:
 def written_digest(cache: Path, output: Path) -> str | None:
     """Return the digest of the workbook docgen last wrote at ``output`` (as :func:`remember`
     kept it), whatever it was made from; None when none is kept or it cannot be read."""
-    with contextlib.suppress(sqlite3.Error, OSError):
-        db = _connect(cache)
-        if db is None:
-            return None
-        try:
-            row = db.execute("SELECT workbook FROM written_logs WHERE output = ?",
-                             (_name(output),)).fetchone()
-        except sqlite3.OperationalError:  # no log kept yet: no table
-            return None
-        finally:
-            db.close()
-        return str(row[0]) if row else None
-    return None
+    kept = _kept(cache, output)
+    return kept[1] if kept else None
 
 
 def remember(cache: Path, output: Path, inputs: str, report: Kept) -> None:
