@@ -200,6 +200,24 @@ def test_a_mentor_agreement_sent_back_as_a_pdf_counts_as_returned(tmp_path: Path
             for r in returned] == [("Zofia Dąbrowska", "Yes", pdf.source)]
 
 
+@pytest.mark.parametrize("text", [
+    "QI Practitioner name: Zofia Dąbrowska\nOrganisation: NHS Borders\nMentor name: François "
+    "Béranger\nOrganisation: NHS Lothian",  # a cell at a time (LibreOffice's export)
+    "QI Practitioner name: Zofia Dąbrowska   Mentor name: François Béranger\n"
+    "Organisation: NHS Borders Organisation: NHS Lothian",  # the row as one line
+    "QI Practitioner name: Zofia Dąbrowska Organisation: NHS Borders\n"
+    "Mentor name:  François   Béranger Organisation: NHS Lothian"])
+def test_the_pair_is_read_from_an_agreements_text_however_its_row_is_laid_out(
+        text: str) -> None:
+    """A PDF's text may give the agreement's side-by-side cells line by line or as one line:
+    each name ends at the next label, never taking the other name with it."""
+    from docgen.records.pdf import _pair
+
+    assert _pair(f"QI Practitioner and Mentor agreement\n{text}") == (
+        "Zofia Dąbrowska", "François Béranger")
+    assert _pair(text) is None  # without the agreement's title: not one
+
+
 def test_archives_and_e_mails_of_records_are_named_with_how_to_read_them(
         out: Path, tmp_path: Path) -> None:
     """Records e-mailed back as a zip, or an e-mail dragged into the folder: named with the

@@ -26,6 +26,10 @@ _PAGES = 2  # the names are on the first page; a second in case the first is a c
 _TITLE = re.compile(r"QI\s+Practitioner\s+and\s+Mentor\s+agreement", re.IGNORECASE)
 _PRACTITIONER = re.compile(r"QI\s+Practitioner\s+name\s*:[ \t]*([^\n]+)", re.IGNORECASE)
 _MENTOR = re.compile(r"(?<![\w])Mentor\s+name\s*:[ \t]*([^\n]+)", re.IGNORECASE)
+# The two names sit side by side in the agreement's first table: a PDF's text may give the
+# row as one line ("QI Practitioner name: A  Mentor name: B"), so a name ends at a label.
+_NEXT_LABEL = re.compile(r"\s*\b(?:Mentor\s+name|Organisation|QI\s+Practitioner\s+name)\s*:",
+                         re.IGNORECASE)
 
 
 def read_pdf(path: Path, source: str, unreadable: str) -> Record:
@@ -67,6 +71,6 @@ def _pair(text: str) -> tuple[str, str] | None:
     practitioner, mentor = _PRACTITIONER.search(text), _MENTOR.search(text)
     if practitioner is None or mentor is None:
         return None
-    names = (" ".join(clean_text(practitioner[1]).split()),
-             " ".join(clean_text(mentor[1]).split()))
-    return names if all(names) else None
+    names = tuple(" ".join(clean_text(_NEXT_LABEL.split(m[1])[0]).split())
+                  for m in (practitioner, mentor))
+    return (names[0], names[1]) if all(names) else None
