@@ -20,7 +20,6 @@ import re
 from array import array
 from collections.abc import Callable
 from dataclasses import MISSING, fields
-from statistics import median_low
 from typing import TypeVar
 
 from docgen import schema
@@ -320,7 +319,8 @@ class DateSpread:
             every.extend(days)
         if len(every) < 3:
             return
-        middle = median_low(every)
+        every = array("l", sorted(every))  # the lower middle: a day some date really is
+        middle = every[(len(every) - 1) // 2]
         del every
         usual = dt.date.fromordinal(middle).year
         for table, key, rows, days in self.columns.values():
