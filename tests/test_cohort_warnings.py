@@ -264,3 +264,17 @@ def test_an_address_no_mail_can_be_sent_to_is_named_where_the_documents_show_it(
                            "correct it"),
         (3, "Contact email", '"bob@nhs..scot" is not an e-mail address: the documents show it '
                              "as typed, and no e-mail can be sent to it; correct it")]
+
+
+def test_an_address_the_email_parser_fails_on_is_a_warning_not_a_traceback(
+        tmp_path: Path) -> None:
+    """Python's e-mail parser raises AttributeError on "jo@[" (a slip of the finger on the
+    key beside P): the cohort could not be read at all."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "teams.csv").write_text(
+        "Team ID,Team name,Coach,Team members,Coach email\nT1,Ward 7,Jo,Ann,jo@[\n")
+    assert [(w.row, w.column, w.message) for w in jobs.check(folder).warnings] == [
+        (2, "Coach email", '"jo@[" is not an e-mail address (no dot after the @): the '
+                           "documents show it as typed, and no e-mail can be sent to it; "
+                           "correct it")]
