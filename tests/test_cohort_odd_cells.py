@@ -296,3 +296,74 @@ def test_a_true_or_false_cell_reads_as_the_spreadsheet_shows_it(tmp_path: Path) 
 @pytest.mark.parametrize("fmt", ["xls", "ods"])
 def test_true_and_false_read_alike_in_xls_and_ods(tmp_path: Path, fmt: str) -> None:
     assert_booleans_read(saved_by_libreoffice(booleans(tmp_path / "cohort.xlsx"), fmt))
+
+
+# --- any value in any cell: a cohort read, or its problems named; never a traceback ----------
+
+_TRICKY = st.sampled_from([
+    "", " ", "jo@[", "jo@nhs", "a@b.c", "=1+1", "@SUM(A1)", "31/02/2026", "29/02/2025",
+    "Mon 10/02/2026", "10/02", "2026-13-01", "0", "-1", "1e308", "nan", "inf", "½", "1½ hours",
+    "90", "25:00", "9.30am", "noon", "T1", "T1 ", "t1", "T\u200b1", "Yes", "no", "?", "—",
+    "Every member", "Team lead", "#N/A", "\x00", "\ufeff", "\ue100", "a\tb", "a\nb", "\"",
+    "x" * 300,
+])
+_TEXT = st.one_of(_TRICKY, st.text(max_size=12),
+                  st.from_regex(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}", fullmatch=True),
+                  st.from_regex(r"\d{1,2}[:.]\d{1,3}\s?(am|pm)?", fullmatch=True))
+# What an .xlsx cell can hold besides text: numbers, dates, times, true/false.
+_TYPED = st.one_of(
+    st.integers(-10**12, 10**12), st.floats(allow_nan=False, allow_infinity=False),
+    st.datetimes(dt.datetime(1900, 3, 1), dt.datetime(9999, 12, 31)),
+    st.dates(dt.date(1900, 3, 1)), st.times(), st.booleans())
+
+
+@given(fmt=st.sampled_from(["csv", "xlsx"]), data=st.data())
+def test_any_value_in_any_cell_is_read_or_named_never_a_traceback(
+        tmp_path_factory, fmt: str, data: st.DataObject) -> None:
+    """Each sheet of one or two rows whose every cell is odd text (and, in a workbook, odd
+    numbers, dates, times or true/false): reading the cohort and planning every document
+    from it gives a cohort or problems, nothing else. ("jo@[" in a Coach email cell once
+    stopped the whole read with an AttributeError.)"""
+    import csv
+
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from docgen import schema
+    from docgen.context import agreement_plan, contract_plan
+    from docgen.errors import DocgenError
+
+    cell = st.one_of(_TEXT, _TYPED) if fmt == "xlsx" else _TEXT
+    folder = tmp_path_factory.mktemp("cohort")
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for sheet in schema.SHEETS:
+        headers = [c.header for c in sheet.columns]
+        if sheet.name == schema.PROGRAMME:
+            rows = [[c.header, data.draw(cell)] for c, _default in schema.PROGRAMME_SETTINGS
+                    if data.draw(st.booleans())]
+        else:
+            rows = [[data.draw(st.one_of(st.just("T1"), cell)) if h == "Team ID"
+                     else data.draw(cell) for h in headers]
+                    for _ in range(data.draw(st.integers(1, 2)))]
+        if fmt == "csv":
+            with open(folder / sheet.csv_name, "w", newline="", encoding="utf-8") as fh:
+                csv.writer(fh).writerows([headers, *rows])
+        else:
+            ws = wb.create_sheet(sheet.name)
+            for row in [headers, *rows]:
+                # control characters an .xlsx cannot hold (Excel refuses them too)
+                ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+                           for v in row])
+    path = folder if fmt == "csv" else folder / "cohort.xlsx"
+    if fmt == "xlsx":
+        wb.save(path)
+    warnings: list = []
+    try:
+        cohort, _problems = read_cohort(path, warnings)
+    except DocgenError as exc:
+        assert exc.problems
+        return
+    for team in cohort.teams:
+        contract_plan(cohort, team, TODAY)
+    for pair in cohort.pairs:
+        agreement_plan(cohort, pair, TODAY)
