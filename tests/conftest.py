@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import shutil
@@ -12,9 +13,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 from lxml import etree
 
 from docgen.cohort.starter import write_cohort_workbook
+from docgen.schema import PROGRAMME, PROGRAMME_SETTINGS, SHEETS, Sheet
 
 ROOT = Path(__file__).parents[1]
 
@@ -161,3 +164,41 @@ def saved_by_libreoffice(source: Path, fmt: str) -> Path:
                         "--convert-to", fmt, "--outdir", str(source.parent / fmt), str(source)],
                        check=True, capture_output=True, timeout=300)
     return source.parent / fmt / f"{source.stem}.{fmt}"
+
+
+# --- odd values, as admins type them, for property tests ---------------------------------------
+
+_ODD_WORDS = st.sampled_from([
+    "", " ", "jo@[", "jo@nhs", "a@b.c", "=1+1", "@SUM(A1)", "31/02/2026", "29/02/2025",
+    "Mon 10/02/2026", "10/02", "2026-13-01", "0", "-1", "1e308", "nan", "inf", "½", "1½ hours",
+    "90", "25:00", "9.30am", "noon", "T1", "T1 ", "t1", "T\u200b1", "Yes", "no", "?", "—",
+    "Every member", "Team lead", "#N/A", "\x00", "\ufeff", "\ue100", "a\tb", "a\nb", "\"",
+    "x" * 300,
+])
+ODD_TEXT = st.one_of(_ODD_WORDS, st.text(max_size=12),
+                     st.from_regex(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}", fullmatch=True),
+                     st.from_regex(r"\d{1,2}[:.]\d{1,3}\s?(am|pm)?", fullmatch=True))
+
+
+def csv_cohort(folder: Path, sheet: Sheet, headers: list[str], rows: list[list[object]]
+               ) -> None:
+    """Write one sheet of a cohort folder as the CSV file docgen looks for."""
+    with open(folder / sheet.csv_name, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([headers, *rows])
+
+
+def odd_cohort(folder: Path, data: st.DataObject, cell: st.SearchStrategy[object] = ODD_TEXT,
+               write: Callable[[Path, Sheet, list[str], list[list[object]]], None] = csv_cohort
+               ) -> None:
+    """Draw a cohort whose every cell is odd (each sheet one or two rows; Team IDs often
+    "T1") and write each sheet with ``write``."""
+    for sheet in SHEETS:
+        headers = [c.header for c in sheet.columns]
+        if sheet.name == PROGRAMME:
+            rows = [[c.header, data.draw(cell)] for c, _default in PROGRAMME_SETTINGS
+                    if data.draw(st.booleans())]
+        else:
+            rows = [[data.draw(st.one_of(st.just("T1"), cell)) if h == "Team ID"
+                     else data.draw(cell) for h in headers]
+                    for _ in range(data.draw(st.integers(1, 2)))]
+        write(folder, sheet, headers, rows)

@@ -18,12 +18,15 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from coach import fill
-from hypothesis import given
+from conftest import ODD_TEXT, odd_cohort
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docgen import jobs
 from docgen.cli import main
 from docgen.documents.outputs import MANIFEST
+from docgen.errors import DocgenError
+from docgen.kinds import CONTRACT
 from docgen.log.summary import NO_FRAME, summarise
 from docgen.models import ExpectedTeam, Frame, TeamStatus
 from docgen.records import read_records
@@ -398,3 +401,38 @@ def test_the_log_given_where_the_cohort_belongs_is_refused_in_one_message(
         again = CliRunner().invoke(main, ["log", str(out), "--cohort", str(workbook), "-o",
                                           str(tmp_path / "other.xlsx")])
         assert again.exit_code == 1 and "is the coaching log" in again.output
+
+
+# --- any cohort generate accepts: its documents logged, never a traceback ---------------------
+
+
+_PLAIN = st.sampled_from(["Ward 7", "Jo Bloggs", "Ann Bee; Bob Cee", "10/10/2026", "10:00",
+                         "11:30", "Yes", "Face to face", "4"])
+
+
+@settings(max_examples=12, deadline=None)
+@given(data=st.data())
+def test_any_cohort_is_generated_and_logged_or_named_never_a_traceback(
+        tmp_path_factory, data: st.DataObject) -> None:
+    """The whole journey on a cohort whose every cell is odd: generate writes what it can
+    (the rest named), and the log reads it back, with the cohort as its frame and without.
+    Each step gives a report or problems, nothing else."""
+    folder = tmp_path_factory.mktemp("cohort")
+    odd_cohort(folder, data, st.one_of(_PLAIN, ODD_TEXT))  # half plain: rows that are made
+    out = folder.parent / f"{folder.name}-out"
+    try:
+        made = jobs.generate(folder, out, jobs=1, skip_invalid=True, today=TODAY)
+    except DocgenError as exc:
+        assert exc.problems
+        return
+    for frame in (folder, None):
+        try:
+            report = jobs.log([out], out / "log.xlsx", cohort=frame, jobs=1, today=TODAY)
+        except DocgenError as exc:
+            assert exc.problems
+            continue
+        # every contract written comes back as a record, its team on the Teams sheet
+        contracts = sum(1 for rel, _outcome in made.files
+                        if rel.startswith(f"{CONTRACT.folder}/"))
+        assert report.records == contracts
+        assert report.teams >= contracts
