@@ -20,7 +20,7 @@ LIBRARIES = {
     "click": ("cli.py",),
     "openpyxl": ("cohort/starter.py",),
     "python_calamine": ("cohort/sheets.py",),
-    "xlsxwriter": ("log/logbook.py",),
+    "xlsxwriter": ("log/logbook.py", "log/sheetdata.py"),
     "jinja2": ("documents/render.py", "documents/parts.py", "documents/fidelity.py"),
     "markupsafe": ("documents/render.py",),
     "docxtpl": ("documents/render.py", "documents/mending.py", "documents/fidelity.py"),

@@ -12,8 +12,11 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from xlsxwriter.exceptions import FileCreateError
@@ -384,3 +387,72 @@ def test_a_full_disk_is_one_message_and_leaves_nothing_behind(tmp_path: Path, mo
     assert path.read_bytes() == before  # the previous log is unchanged
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log.xlsx", "scratch"]
     assert list(scratch.iterdir()) == []  # no part file of XlsxWriter's is left
+
+
+# --- the rows docgen writes as sheet XML read back as XlsxWriter's own -------------------------
+
+_TEXTS = st.one_of(st.text(max_size=30), st.sampled_from([
+    *HOSTILE, "  leading", "trailing ", "a\nb\nc", "tab\there", "x" * 40000, "_x005F_", "a\x01b",
+    "\ufffe", "word " * 40]))
+# What a column of each kind holds in the log (and text, which any column may show).
+_VALUES = {
+    "text": _TEXTS, "wrap": _TEXTS,
+    "date": st.one_of(st.dates(D(1900, 1, 1)), st.datetimes(dt.datetime(1900, 1, 1)), _TEXTS),
+    "time": st.one_of(st.times(), _TEXTS),
+    "hours": st.one_of(st.floats(-1e6, 1e6), st.floats(allow_nan=True, allow_infinity=True)),
+    "int": st.one_of(st.integers(-10**15, 10**15), st.booleans()),
+    "yesno": st.one_of(st.booleans(), _TEXTS),
+}
+_KINDS = tuple(_VALUES)
+
+
+def _cells(path: Path) -> dict[str, object]:
+    """Every cell's value, type and number format, the rows' heights and the columns'
+    widths, the table and the sheet's size, as openpyxl reads them."""
+    ws = load_workbook(path)["S"]
+    return {"cells": [[(c.value, c.data_type, c.number_format, c.alignment.wrap_text)
+                       for c in row] for row in ws.iter_rows()],
+            "heights": {r: d.height for r, d in ws.row_dimensions.items() if d.height},
+            "widths": {k: d.width for k, d in ws.column_dimensions.items()},
+            "size": (ws.max_row, ws.max_column, ws.dimensions),
+            "tables": [(t.name, t.ref) for t in ws.tables.values()]}
+
+
+@settings(max_examples=40, deadline=None)
+@given(kinds=st.lists(st.sampled_from(_KINDS), min_size=1, max_size=4), data=st.data())
+def test_rows_written_as_sheet_xml_read_back_as_xlsxwriter_writes_them(
+        tmp_path_factory, kinds: list[str], data: st.DataObject) -> None:
+    """The big sheets' rows are written as XML by docgen (docgen.log.sheetdata), not cell by
+    cell through XlsxWriter: any values, of any column kind, read back the same either way."""
+    from xlsxwriter import Workbook
+
+    from docgen.log.columns import Col
+
+    columns = tuple(Col(f"Column {i}", f"c{i}", kind) for i, kind in enumerate(kinds))
+    rows = [SimpleNamespace(**{f"c{i}": data.draw(st.one_of(st.none(), _VALUES[kind]))
+                               for i, kind in enumerate(kinds)})
+            for _ in range(data.draw(st.integers(0, 4)))]
+    folder = tmp_path_factory.mktemp("rows")
+    read = []
+    for fast in (True, False):
+        path = folder / f"{fast}.xlsx"
+        wb = Workbook(str(path), {**logbook._OPTIONS, "tmpdir": str(folder)})
+        sheet = logbook._write_sheet(logbook._Formats(wb), "S", "T", columns, rows,
+                                     folder if fast else None)
+        wb.close()
+        assert isinstance(sheet, logbook.BodySheet) is fast and sheet_was_copied(sheet, fast)
+        read.append(_cells(path))
+    assert read[0] == read[1]
+
+
+def sheet_was_copied(sheet: object, fast: bool) -> bool:
+    return not fast or getattr(sheet, "copied", False)
+
+
+@given(st.one_of(st.dates(D(1900, 1, 1)), st.times(), st.datetimes(dt.datetime(1900, 1, 1))))
+def test_excel_serials_are_xlsxwriters(value: dt.date | dt.time) -> None:
+    from xlsxwriter.utility import _datetime_to_excel_datetime
+
+    from docgen.log.sheetdata import excel_serial
+
+    assert excel_serial(value) == _datetime_to_excel_datetime(value, False, True)

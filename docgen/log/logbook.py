@@ -7,14 +7,17 @@ over it, so a previous log is replaced only by a complete one.
 XlsxWriter writes the log, for speed (workbooks are read by calamine, see ``sheets.py``;
 openpyxl writes the starter workbook). A log of 1,000 records is about 61,000 cells: openpyxl
 spent about 16 µs on each, even write-only, so writing took about 0.9 s and kept ``docgen
-log`` below its target of 500 records a second; XlsxWriter writes the same log in ~0.35 s.
+log`` below its target of 500 records a second; XlsxWriter writes the same log in ~0.35 s,
+and in ~0.2 s with the rows under each table's header written as XML by docgen
+(:mod:`docgen.log.sheetdata`), which also spares holding every cell until the end.
 
 Every text that came from a document is written as literal text, never as a formula, link,
-number or error ("=1+1", "http://…", "#N/A" stay as typed): always with ``write_string``, never
-``write()`` (which guesses), and the workbook's guessing options are off as well. One trap of
-XlsxWriter's is stepped round: it takes a string shaped ``<r>…</r>`` for rich-text XML of its
-own and writes it unescaped, so such a text is written as two plain runs instead. Empty values
-are left out (a blank cell); each column's format is set on the column, so a blank shows it.
+number or error ("=1+1", "http://…", "#N/A" stay as typed): always as a string cell (with
+``write_string``, never ``write()``, which guesses), and the workbook's guessing options are
+off as well. One trap of XlsxWriter's is stepped round: it takes a string shaped
+``<r>…</r>`` for rich-text XML of its own and writes it unescaped, so such a text is written
+as plain runs instead. Empty values are left out (a blank cell); each column's format is set
+on the column, so a blank shows it.
 """
 
 from __future__ import annotations
@@ -22,17 +25,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from xlsxwriter import Workbook
 from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
+from xlsxwriter.sharedstrings import SharedStringTable
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from docgen.atomic import atomic_file, clear_abandoned, work_folder
 from docgen.errors import DocgenError, Problem, os_problem
+from docgen.log import sheetdata
 from docgen.log.columns import (
     COHORT,
     MAX_CELL_TEXT,
@@ -45,6 +50,7 @@ from docgen.log.columns import (
     wrapped_lines,
 )
 from docgen.log.overview import Table, chart_label, overview
+from docgen.log.sheetdata import Body, BodySheet, excel_serial
 from docgen.log.sink import Sink
 from docgen.models import LogData, TeamStatus
 from docgen.ooxml.properties import core_properties
@@ -156,8 +162,9 @@ def write_log(data: LogData, path: Path, source: str = "") -> None:
             sink = Sink(fh)
             try:
                 wb = Workbook(sink, {**_OPTIONS, "tmpdir": parts})
-                _fill(wb, data, source)
+                _fill(wb, data, source, Path(parts))
                 wb.close()  # writes the whole file; FileCreateError wraps an OSError
+                sheetdata.check_copied(wb.worksheets())
             except BaseException:
                 sink.abandon()
                 raise
@@ -170,8 +177,12 @@ def write_log(data: LogData, path: Path, source: str = "") -> None:
                                   "unchanged", file=problem.file)) from None
 
 
-def _fill(wb: Workbook, data: LogData, source: str = "") -> None:
-    """Add every sheet of the log to ``wb``: the Summary first, the Chart last."""
+def _fill(wb: Workbook, data: LogData, source: str = "", folder: Path | None = None) -> None:
+    """Add every sheet of the log to ``wb``: the Summary first, the Chart last.
+
+    With a ``folder``, the rows of the big sheets are written there first (see
+    :mod:`docgen.log.sheetdata`); without, cell by cell through XlsxWriter.
+    """
     wb.set_properties({"title": _LOG_TITLE, "author": _LOG_AUTHOR,
                        "subject": f"Coaching sessions read on {data.today:%d/%m/%Y}"})
     formats = _Formats(wb)
@@ -187,7 +198,7 @@ def _fill(wb: Workbook, data: LogData, source: str = "") -> None:
         if not several:  # one cohort: its name on every row would say nothing
             columns = tuple(c for c in columns if c.attr != COHORT.attr)
         shown[attr] = columns
-        sheets[name] = _write_sheet(formats, name, table_name, columns, rows)
+        sheets[name] = _write_sheet(formats, name, table_name, columns, rows, folder)
     _mark_teams(sheets["Teams"], formats, len(data.teams), shown.get("teams", TEAMS))
     _chart_data(formats, data)
     _summary(formats, summary, data, source)
@@ -310,29 +321,87 @@ def _lines(value: object, width: float) -> int:
     return wrapped_lines(value, width - 1.5) if isinstance(value, str) else 1
 
 
-def _fit_rows(ws: Worksheet, texts: list[list[tuple[int, str]]], widths: list[float],
-              n: int) -> None:
-    """Make each of ``n`` rows tall enough for its wrapped text (``texts``: by column)."""
+def _row_heights(texts: list[list[tuple[int, str]]], widths: list[float], n: int
+                 ) -> dict[int, float]:
+    """Return the height of each of ``n`` rows whose wrapped text takes more than one line
+    (``texts``: by column). Neither XlsxWriter nor LibreOffice's converter sizes them."""
     lines = [1] * (n + 1)
     for column, width in zip(texts, widths, strict=True):
         for r, text in column:
             if len(text) > width - 1.5 or "\n" in text:
                 lines[r] = max(lines[r], _lines(text, width))
-    for r, count in enumerate(lines):
-        if count > 1:  # neither XlsxWriter nor LibreOffice's converter sizes wrapped rows
-            ws.set_row(r, row_height(count))
+    return {r: row_height(count) for r, count in enumerate(lines) if count > 1}
 
 
 # --- sheets ----------------------------------------------------------------------------------
 
 
 def _write_sheet(formats: _Formats, name: str, table_name: str, columns: tuple[Col, ...],
-                 rows: Sequence[object]) -> Worksheet:
-    """Write one sheet as an Excel table: header, rows, formats, widths, frozen header."""
-    ws = formats.wb.add_worksheet(name)
+                 rows: Sequence[object], folder: Path | None = None) -> Worksheet:
+    """Write one sheet as an Excel table: header, rows, formats, widths, frozen header.
+
+    With a ``folder`` (and an XlsxWriter docgen can write rows into, see
+    :mod:`docgen.log.sheetdata`), the rows under the header are written there as XML, not
+    held cell by cell until the workbook is closed.
+    """
+    fast = folder is not None and sheetdata.AVAILABLE
+    ws = formats.wb.add_worksheet(name, BodySheet if fast else None)
+    strings = getattr(ws, "str_table", None)
     cell_formats = [formats.cell(col.kind) for col in columns]
     specs = [(c, col.get, col.kind, cell_formats[c]) for c, col in enumerate(columns)]
-    texts: list[list[tuple[int, str]]] = [[] for _ in columns]  # (row, text) by column
+    if isinstance(ws, BodySheet) and isinstance(strings, SharedStringTable):
+        assert folder is not None
+        ws.body = Body(len(columns), folder / f"rows-{len(formats.wb.worksheets())}.xml",
+                       strings)
+        texts = _body_rows(ws.body, formats, specs, rows)
+        ws.body.close()
+    else:
+        texts = _cell_rows(ws, formats, specs, rows)
+    widths = [_width(col, [text for _r, text in texts[c]]) for c, col in enumerate(columns)]
+    for c, width in enumerate(widths):
+        # In pixels, so that the file holds ``width`` as openpyxl wrote it: XlsxWriter's
+        # set_column() would add the cell padding (about 0.7 of a character) on top. The
+        # column's format is for its empty cells, and for what a user types into them.
+        ws.set_column_pixels(c, c, round(width * _PIXELS_PER_CHARACTER), cell_formats[c])
+    ws.set_row(0, 32)
+    heights = _row_heights(texts, widths, len(rows))
+    if isinstance(ws, BodySheet) and ws.body is not None:
+        ws.heights = heights
+        ws.dim_rowmax = max(ws.dim_rowmax or 0, len(rows))  # the <dimension> of the sheet
+    else:
+        for r, height in heights.items():
+            ws.set_row(r, height)
+    # A table needs a row under its header, even an empty one. The table writes the header.
+    failed = ws.add_table(0, 0, max(len(rows), 1), len(columns) - 1, {
+        "name": table_name, "style": _TABLE_STYLE, "banded_rows": True, "autofilter": True,
+        "columns": [{"header": col.header, "header_format": formats.header}
+                    for col in columns]})
+    if failed:  # XlsxWriter only warns: a log without its table must not pass unseen
+        raise RuntimeError(f"XlsxWriter refused the table {table_name!r} ({failed})")
+    # add_table remembers every cell of the table, only to refuse a later table or merged
+    # range over it (neither happens here): ~100 bytes a cell, 29 MB for 5,000 records.
+    cells_seen = getattr(ws, "table_cells", None)
+    if isinstance(cells_seen, dict):
+        cells_seen.clear()
+    for c, col in enumerate(columns):
+        if col.note:
+            ws.write_comment(0, c, col.note, _NOTE)
+    ws.freeze_panes(1, 0)
+    ws.repeat_rows(0)
+    # the columns that say which team a row is (cohort, ID, name) are on every printed page
+    named = [i for i, col in enumerate(columns) if col.attr == "team_name"]
+    _page_setup(ws, widths, named[0] if named and named[0] < 3 else 0)
+    return ws
+
+
+_Spec = tuple[int, Callable[[object], object], str, Format]  # column, getter, kind, format
+
+
+def _cell_rows(ws: Worksheet, formats: _Formats, specs: list[_Spec], rows: Sequence[object]
+               ) -> list[list[tuple[int, str]]]:
+    """Write the rows under the header cell by cell, through XlsxWriter; return the texts
+    written, by column, as (row, text)."""
+    texts: list[list[tuple[int, str]]] = [[] for _ in specs]
     write_string, write_number = ws.write_string, ws.write_number
     # The hot loop (one pass per cell, ~60,000 for 1,000 records): text, the common case, is
     # written here; blanks are left out (the column's format shows); the rest by _write.
@@ -356,35 +425,46 @@ def _write_sheet(formats: _Formats, name: str, table_name: str, columns: tuple[C
                 if text is None:
                     continue
             texts[c].append((r, text))
-    widths = [_width(col, [text for _r, text in texts[c]]) for c, col in enumerate(columns)]
-    for c, width in enumerate(widths):
-        # In pixels, so that the file holds ``width`` as openpyxl wrote it: XlsxWriter's
-        # set_column() would add the cell padding (about 0.7 of a character) on top. The
-        # column's format is for its empty cells, and for what a user types into them.
-        ws.set_column_pixels(c, c, round(width * _PIXELS_PER_CHARACTER), cell_formats[c])
-    ws.set_row(0, 32)
-    _fit_rows(ws, texts, widths, len(rows))
-    # A table needs a row under its header, even an empty one. The table writes the header.
-    failed = ws.add_table(0, 0, max(len(rows), 1), len(columns) - 1, {
-        "name": table_name, "style": _TABLE_STYLE, "banded_rows": True, "autofilter": True,
-        "columns": [{"header": col.header, "header_format": formats.header}
-                    for col in columns]})
-    if failed:  # XlsxWriter only warns: a log without its table must not pass unseen
-        raise RuntimeError(f"XlsxWriter refused the table {table_name!r} ({failed})")
-    # add_table remembers every cell of the table, only to refuse a later table or merged
-    # range over it (neither happens here): ~100 bytes a cell, 29 MB for 5,000 records.
-    cells_seen = getattr(ws, "table_cells", None)
-    if isinstance(cells_seen, dict):
-        cells_seen.clear()
-    for c, col in enumerate(columns):
-        if col.note:
-            ws.write_comment(0, c, col.note, _NOTE)
-    ws.freeze_panes(1, 0)
-    ws.repeat_rows(0)
-    # the columns that say which team a row is (cohort, ID, name) are on every printed page
-    named = [i for i, col in enumerate(columns) if col.attr == "team_name"]
-    _page_setup(ws, widths, named[0] if named and named[0] < 3 else 0)
-    return ws
+    return texts
+
+
+def _body_rows(body: Body, formats: _Formats, specs: list[_Spec], rows: Sequence[object]
+               ) -> list[list[tuple[int, str]]]:
+    """Add the rows under the header to ``body``, as :func:`_cell_rows` writes them (the
+    same values, formats and texts); return the texts, by column, as (row, text)."""
+    texts: list[list[tuple[int, str]]] = [[] for _ in specs]
+    for r, row in enumerate(rows, start=1):
+        for c, get, kind, fmt in specs:
+            value = get(row)
+            if value is None or value == "":
+                continue
+            if isinstance(value, str):
+                text = text_value(value)
+                body.text(c, text, fmt)
+            elif type(value) is float or type(value) is int:  # not bool, a subclass of int
+                body.number(c, value, fmt)
+                continue
+            elif isinstance(value, dt.date | dt.time):  # a datetime is a date, shown as one
+                number_format = TIME_FORMAT if isinstance(value, dt.time) else DATE_FORMAT
+                if number_format != _NUMBER_FORMATS.get(kind):
+                    fmt = formats.cell(kind, number_format)
+                body.number(c, excel_serial(value), fmt)
+                continue
+            elif isinstance(value, bool):
+                if kind != "yesno":
+                    body.boolean(c, value, fmt)
+                    continue
+                text = "Yes" if value else "No"
+                body.text(c, text, fmt)
+            elif isinstance(value, int | float):
+                body.number(c, value, fmt)
+                continue
+            else:
+                text = text_value(str(value))
+                body.text(c, text, fmt)
+            texts[c].append((r, text))
+        body.end_row()
+    return texts
 
 
 def _page_setup(ws: Worksheet, widths: Sequence[float] = (), repeat: int = 0) -> None:
