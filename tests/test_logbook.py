@@ -456,3 +456,21 @@ def test_excel_serials_are_xlsxwriters(value: dt.date | dt.time) -> None:
     from docgen.log.sheetdata import excel_serial
 
     assert excel_serial(value) == _datetime_to_excel_datetime(value, False, True)
+
+
+def test_a_log_whose_rows_xlsxwriter_did_not_copy_is_refused(tmp_path: Path, monkeypatch
+                                                             ) -> None:
+    """Should a release of XlsxWriter stop calling the hook docgen's rows go in through,
+    the log is not written without them; where the hook is missing, rows go cell by cell."""
+    from docgen.log import sheetdata
+
+    monkeypatch.setattr(sheetdata.BodySheet, "_write_sheet_data",
+                        sheetdata.Worksheet._write_sheet_data)
+    path = tmp_path / "log.xlsx"
+    with pytest.raises(RuntimeError, match="did not write the rows of Sessions"):
+        write_log(data(sessions=(session(),)), path)
+    assert not path.exists()
+    monkeypatch.setattr(sheetdata, "AVAILABLE", False)
+    write_log(data(sessions=(session(),)), path)
+    ws = load_workbook(path)["Sessions"]
+    assert ws.cell(2, headers(ws).index("Topic") + 1).value == "Driver diagram"
