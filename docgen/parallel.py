@@ -20,6 +20,7 @@ the run with a message saying so, never a run waiting for it forever.
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import os
 import pickle
@@ -94,6 +95,25 @@ def start_method() -> str:
     return chosen
 
 
+def chunks(count: int, jobs: int, item_ms: float = ITEM_MS, most: int = 64
+           ) -> list[tuple[int, int]]:
+    """Split ``count`` items into chunks (first, end) for ``jobs`` workers: each an eighth of
+    a worker's share of what is left (at most ``most`` items, at least ~8 ms of work), so
+    they shrink towards the end and no worker idles long while another finishes its last.
+
+    With chunks of one size (1,000 records, two workers: 62 a chunk, ~0.2 s of reading),
+    one worker waited half a chunk on average at the end of every run.
+    """
+    least = min(most, max(1, math.ceil(8 / item_ms))) if item_ms > 0 else most
+    bounds: list[tuple[int, int]] = []
+    first = 0
+    while first < count:
+        size = max(least, min(most, (count - first) // (jobs * 8)))
+        bounds.append((first, min(first + size, count)))
+        first += size
+    return bounds
+
+
 def run_parallel(items: Sequence[X], fn: Callable[[X], T], jobs: int | None = None,
                  progress: Callable[[int], object] | None = None,
                  method: str | None = None, item_ms: float = ITEM_MS) -> list[T]:
@@ -119,10 +139,9 @@ def run_parallel(items: Sequence[X], fn: Callable[[X], T], jobs: int | None = No
         worth = count * item_ms / SPAWN_MS if SPAWN_MS > 0 else count  # workers' worth
         jobs = max(1, min(jobs, int(worth)))
         parallel = jobs > 1
-    chunk = max(1, min(64, count // (jobs * 8) or 1))
     sent = parallel and not forked  # the items travel with their chunks, the function once
-    tasks = [(i, min(i + chunk, count), items[i:i + chunk] if sent else None)
-             for i in range(0, count, chunk)]
+    tasks = [(i, end, items[i:end] if sent else None)
+             for i, end in chunks(count, jobs, item_ms)]
     payload = pickle.dumps(fn) if sent else None
     _FN, _ITEMS = fn, items  # type: ignore[assignment]
     pool: ProcessPoolExecutor | None = None

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
 import multiprocessing as mp
 import os
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from docgen import parallel
 from docgen.errors import DocgenError, Problem
+from docgen.parallel import chunks
 
 needs_fork = pytest.mark.skipif("fork" not in mp.get_all_start_methods(),
                                 reason="only forked processes run beside this one")
@@ -99,3 +103,17 @@ def test_a_result_that_cannot_be_written_comes_back_through_the_pipe(
     beside = parallel.start_beside(_big, 10)
     assert beside is not None
     assert beside.result() == _big(10)
+
+
+@given(st.integers(0, 20_000), st.integers(1, 64), st.sampled_from([0.05, 0.3, 1.0, 3.0, 50.0]))
+def test_chunks_cover_every_item_once_and_shrink_towards_the_end(
+        count: int, jobs: int, item_ms: float) -> None:
+    bounds = chunks(count, jobs, item_ms)
+    assert [i for first, end in bounds for i in range(first, end)] == list(range(count))
+    sizes = [end - first for first, end in bounds]
+    assert all(1 <= size <= 64 for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)
+    if count >= jobs * 8 * 64:  # plenty left: the most a chunk holds
+        assert sizes[0] == 64
+    if count:  # the end comes in chunks of about 8 ms of work, not a worker's last big share
+        assert sizes[-1] <= min(64, max(1, math.ceil(8 / item_ms)))

@@ -70,6 +70,7 @@ from docgen.values import parse_names
 
 __all__ = ["find_records", "read_record", "read_records"]
 
+READ_MS = 3.0  # about what reading one record costs, in milliseconds (see run_parallel)
 _NO_SESSIONS = ("has no Record of Coaching form and no COACHING RECORD table: no sessions read "
                 "(were they deleted?)")
 
@@ -384,7 +385,8 @@ def read_records(folders: list[Path], jobs: int | None = None,
             if started:
                 started(len(items))
             for place, (result, entry) in zip(
-                    places, run_parallel(items, _read_one, jobs, progress), strict=True):
+                    places, run_parallel(items, _read_one, jobs, progress, item_ms=READ_MS),
+                    strict=True):
                 outcome[place] = result
                 if entry is not None and cache is not None:
                     cache.put(entry)
