@@ -295,21 +295,17 @@ def _write(ws: Worksheet, row: int, col: int, value: object, kind: str, fmt: For
     return None
 
 
-def _width(col: Col, values: list[object]) -> float:
-    """Return a width that fits the header and the values; long text wraps instead."""
+def _width(col: Col, longest: int) -> float:
+    """Return a width that fits the header and the column's ``longest`` line of text written
+    (see :class:`_Texts`); long text wraps instead."""
     if col.kind == "date":
         longest = 10
     elif col.kind == "time":
         longest = 5
     elif col.kind in ("hours", "int", "yesno"):
         longest = 6
-    else:
-        longest = max(
-            (len(line) for v in values if isinstance(v, str) for line in v.splitlines()),
-            default=0,
-        )
-        if col.kind == "wrap":
-            longest = min(longest, col.wrap_at or WRAP_WIDTH)
+    elif col.kind == "wrap":
+        longest = min(longest, col.wrap_at or WRAP_WIDTH)
     header = max(len(word) for word in col.header.split())  # headers wrap between words
     # The filter button takes about 3 characters of the header cell.
     return float(min(max(longest, header + 3, len(col.header) * 0.55 + 3, _MIN_WIDTH),
@@ -321,12 +317,36 @@ def _lines(value: object, width: float) -> int:
     return wrapped_lines(value, width - 1.5) if isinstance(value, str) else 1
 
 
-def _row_heights(texts: list[list[tuple[int, str]]], widths: list[float], n: int
-                 ) -> dict[int, float]:
-    """Return the height of each of ``n`` rows whose wrapped text takes more than one line
-    (``texts``: by column). Neither XlsxWriter nor LibreOffice's converter sizes them."""
+class _Texts:
+    """The texts written in a sheet's columns, as widths and heights need them: each
+    column's longest line, and the texts that may wrap (a line break, or longer than the
+    narrowest the column can be), not every text written with its row (~3 MiB of the log's
+    peak at 10,000 records)."""
+
+    def __init__(self, columns: Sequence[Col]) -> None:
+        self.longest = [0] * len(columns)
+        self.wrapping: list[list[tuple[int, str]]] = [[] for _ in columns]
+        self._floors = [_width(col, 0) - 1.5 for col in columns]
+
+    def add(self, c: int, r: int, text: str) -> None:
+        """Take the text written in column ``c`` of row ``r``."""
+        if text.isprintable():  # no line break, whatever splitlines() splits on
+            longest = len(text)
+            wraps = longest > self._floors[c]
+        else:
+            longest = max(map(len, text.splitlines()), default=0)
+            wraps = "\n" in text or len(text) > self._floors[c]
+        if longest > self.longest[c]:
+            self.longest[c] = longest
+        if wraps:
+            self.wrapping[c].append((r, text))
+
+
+def _row_heights(texts: _Texts, widths: list[float], n: int) -> dict[int, float]:
+    """Return the height of each of ``n`` rows whose wrapped text takes more than one line.
+    Neither XlsxWriter nor LibreOffice's converter sizes them."""
     lines = [1] * (n + 1)
-    for column, width in zip(texts, widths, strict=True):
+    for column, width in zip(texts.wrapping, widths, strict=True):
         for r, text in column:
             if len(text) > width - 1.5 or "\n" in text:
                 lines[r] = max(lines[r], _lines(text, width))
@@ -349,15 +369,16 @@ def _write_sheet(formats: _Formats, name: str, table_name: str, columns: tuple[C
     strings = getattr(ws, "str_table", None)
     cell_formats = [formats.cell(col.kind) for col in columns]
     specs = [(c, col.get, col.kind, cell_formats[c]) for c, col in enumerate(columns)]
+    texts = _Texts(columns)
     if isinstance(ws, BodySheet) and isinstance(strings, SharedStringTable):
         assert folder is not None
         ws.body = Body(len(columns), folder / f"rows-{len(formats.wb.worksheets())}.xml",
                        strings)
-        texts = _body_rows(ws.body, formats, specs, rows)
+        _body_rows(ws.body, formats, specs, rows, texts)
         ws.body.close()
     else:
-        texts = _cell_rows(ws, formats, specs, rows)
-    widths = [_width(col, [text for _r, text in texts[c]]) for c, col in enumerate(columns)]
+        _cell_rows(ws, formats, specs, rows, texts)
+    widths = [_width(col, texts.longest[c]) for c, col in enumerate(columns)]
     for c, width in enumerate(widths):
         # In pixels, so that the file holds ``width`` as openpyxl wrote it: XlsxWriter's
         # set_column() would add the cell padding (about 0.7 of a character) on top. The
@@ -397,11 +418,10 @@ def _write_sheet(formats: _Formats, name: str, table_name: str, columns: tuple[C
 _Spec = tuple[int, Callable[[object], object], str, Format]  # column, getter, kind, format
 
 
-def _cell_rows(ws: Worksheet, formats: _Formats, specs: list[_Spec], rows: Sequence[object]
-               ) -> list[list[tuple[int, str]]]:
-    """Write the rows under the header cell by cell, through XlsxWriter; return the texts
-    written, by column, as (row, text)."""
-    texts: list[list[tuple[int, str]]] = [[] for _ in specs]
+def _cell_rows(ws: Worksheet, formats: _Formats, specs: list[_Spec], rows: Sequence[object],
+               texts: _Texts) -> None:
+    """Write the rows under the header cell by cell, through XlsxWriter; the texts written
+    go to ``texts``."""
     write_string, write_number = ws.write_string, ws.write_number
     # The hot loop (one pass per cell, ~60,000 for 1,000 records): text, the common case, is
     # written here; blanks are left out (the column's format shows); the rest by _write.
@@ -424,15 +444,13 @@ def _cell_rows(ws: Worksheet, formats: _Formats, specs: list[_Spec], rows: Seque
                 text = _write(ws, r, c, value, kind, fmt, formats)
                 if text is None:
                     continue
-            texts[c].append((r, text))
-    return texts
+            texts.add(c, r, text)
 
 
-def _body_rows(body: Body, formats: _Formats, specs: list[_Spec], rows: Sequence[object]
-               ) -> list[list[tuple[int, str]]]:
+def _body_rows(body: Body, formats: _Formats, specs: list[_Spec], rows: Sequence[object],
+               texts: _Texts) -> None:
     """Add the rows under the header to ``body``, as :func:`_cell_rows` writes them (the
-    same values, formats and texts); return the texts, by column, as (row, text)."""
-    texts: list[list[tuple[int, str]]] = [[] for _ in specs]
+    same values and formats); the texts written go to ``texts``."""
     for r, row in enumerate(rows, start=1):
         for c, get, kind, fmt in specs:
             value = get(row)
@@ -462,9 +480,8 @@ def _body_rows(body: Body, formats: _Formats, specs: list[_Spec], rows: Sequence
             else:
                 text = text_value(str(value))
                 body.text(c, text, fmt)
-            texts[c].append((r, text))
+            texts.add(c, r, text)
         body.end_row()
-    return texts
 
 
 def _page_setup(ws: Worksheet, widths: Sequence[float] = (), repeat: int = 0) -> None:
