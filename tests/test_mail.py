@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import TODAY, Rows, small_rows
-from hypothesis import given
+from conftest import TODAY, Rows, csv_cohort, small_rows
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from docgen import jobs
@@ -27,6 +27,7 @@ from docgen.mail.drafts import CoachMail, MailReport
 from docgen.mail.message import DRAFT_HEADER, TEMPLATE_FILE
 from docgen.mail.sent import SENT_RECORD
 from docgen.mail.smtp import PASSWORD_VARIABLE, SmtpServer
+from docgen.schema import TEAMS
 
 SEAN = "Seán Ó Súilleabháin"
 ULLA = "Ülla Nó-Mail"
@@ -913,3 +914,43 @@ def test_a_spelling_on_many_rows_and_a_mailbox_shared_by_many_named_once(
         'qi@example.org is the address of "Coach Number8" (row 9), "Coach Number9" (row 10), '
         '"Coach Number10" (row 11), "Coach Number11" (row 12), "Coach Number12" (row 13) and '
         "2 more coaches: each gets a draft of their own")
+
+
+# --- any coach names and addresses: each team's contract mailed, or its coach named ------------
+
+_COACHES = st.one_of(st.text(max_size=15), st.sampled_from([
+    'Jo "Bo" Smith', "Smith, Jo", "Jo\nSam", "Jo; Sam", "=cmd", "Zoë Ó'Brien", "Jo <x@y.org>",
+    "\u202eJo", "Dr. J. O. Smith", "Jo/Sam", "Jo & Sam", "?", "Subject: x"]))
+_ADDRESS_CELLS = st.one_of(st.text(max_size=15), st.sampled_from([
+    "jo@nhs.scot", "Jo <jo@nhs.scot>", "jo@nhs.scot; sam@nhs.scot", "mailto:jo@nhs.scot",
+    "jo@bücher.de", "zoë@example.org", "jo@[", "jo@nhs.scot\nbcc: x@y.org", '"jo"@nhs.scot',
+    "jo@nhs.scot, Smith <s@nhs.scot>", "<>", "@", "jo@-nhs.scot"]))
+
+
+@settings(max_examples=15, deadline=None)
+@given(rows=st.lists(st.tuples(_COACHES, _ADDRESS_CELLS), min_size=1, max_size=3))
+def test_any_coach_cells_give_each_team_a_draft_or_a_named_reason(
+        tmp_path_factory, rows: list[tuple[str, str]]) -> None:
+    """Odd coach names and address cells (typed by hand, pasted from Outlook, a header
+    injection): drafts are written for those who can be sent to, every other coach is
+    named with the reason, and no team of the generated contracts is left out unsaid."""
+    folder = tmp_path_factory.mktemp("mail")
+    csv_cohort(folder, TEAMS, ["Team ID", "Team name", "Coach", "Team members", "Coach email"],
+               [[f"T{i}", f"Team {i}", coach, "Ann Bee", address]
+                for i, (coach, address) in enumerate(rows)])
+    out = folder / "out"
+    try:
+        made = jobs.generate(folder, out, jobs=1, skip_invalid=True, today=TODAY)
+        report = jobs.mail(folder, out, skip_invalid=True)
+    except DocgenError as exc:
+        assert exc.problems
+        return
+    drafted = {t.team_id for mail in report.mails for t in mail.teams}
+    named = {t.team_id for u in report.unaddressed for t in u.teams}
+    for rel, _outcome in made.files:  # each contract: in a draft, or why not is said
+        team = rel.rpartition("(")[2].removesuffix(").docx")
+        assert team in drafted or team in named or any(
+            w.message.startswith(f"{team} has no coach") for w in report.warnings), rel
+    for mail in report.mails:
+        assert mail.draft is not None and mail.draft.is_file()
+        assert valid_address(mail.address)
