@@ -267,32 +267,58 @@ def _write_text(ws: Worksheet, row: int, col: int, text: str, fmt: Format | None
         ws.write_string(row, col, text, fmt)
 
 
-def _write(ws: Worksheet, row: int, col: int, value: object, kind: str, fmt: Format,
-           formats: _Formats) -> str | None:
-    """Write a value that is not text: dates and numbers are real, with their format.
+class _Cells:
+    """Cells written one at a time through XlsxWriter, from ``row`` on, as
+    :class:`docgen.log.sheetdata.Body` writes them into a file: the Summary's, and a table
+    sheet's where XlsxWriter has no hook for rows of docgen's own."""
+
+    def __init__(self, ws: Worksheet, formats: _Formats, row: int = 1) -> None:
+        self.ws, self.formats, self.row = ws, formats, row
+
+    def text(self, col: int, text: str, fmt: Format | None) -> None:
+        _write_text(self.ws, self.row, col, text, fmt, self.formats)
+
+    def number(self, col: int, value: float, fmt: Format | None) -> None:
+        if math.isfinite(value):  # Excel has no NaN or infinity: those stay blank
+            self.ws.write_number(self.row, col, value, fmt)
+
+    def boolean(self, col: int, value: bool, fmt: Format | None) -> None:
+        self.ws.write_boolean(self.row, col, value, fmt)
+
+    def end_row(self) -> None:
+        self.row += 1
+
+
+def _put(out: _Cells | Body, col: int, value: object, kind: str, fmt: Format,
+         formats: _Formats) -> str | None:
+    """Write a value that is not blank: text as literal text, dates and numbers as real ones
+    with their format, a Yes/No as the word.
 
     Returns the text written if the value was written as text, for widths and heights.
     """
-    if isinstance(value, dt.date | dt.time):  # a datetime is a date, shown as one
+    if isinstance(value, str):
+        text = text_value(value)
+    elif type(value) is float or type(value) is int:  # the common case; not bool
+        out.number(col, value, fmt)
+        return None
+    elif isinstance(value, dt.date | dt.time):  # a datetime is a date, shown as one
         number_format = TIME_FORMAT if isinstance(value, dt.time) else DATE_FORMAT
         if number_format != _NUMBER_FORMATS.get(kind):
             fmt = formats.cell(kind, number_format)
-        ws.write_datetime(row, col, value, fmt)
+        out.number(col, excel_serial(value), fmt)
+        return None
     elif isinstance(value, bool):
         if kind != "yesno":
-            ws.write_boolean(row, col, value, fmt)
+            out.boolean(col, value, fmt)
             return None
         text = "Yes" if value else "No"
-        ws.write_string(row, col, text, fmt)
-        return text
     elif isinstance(value, int | float):
-        if math.isfinite(value):  # Excel has no NaN or infinity: those stay blank
-            ws.write_number(row, col, value, fmt)
+        out.number(col, value, fmt)
+        return None
     else:
         text = text_value(str(value))
-        _write_text(ws, row, col, text, fmt, formats)
-        return text
-    return None
+    out.text(col, text, fmt)
+    return text
 
 
 def _width(col: Col, longest: int) -> float:
@@ -374,10 +400,10 @@ def _write_sheet(formats: _Formats, name: str, table_name: str, columns: tuple[C
         assert folder is not None
         ws.body = Body(len(columns), folder / f"rows-{len(formats.wb.worksheets())}.xml",
                        strings)
-        _body_rows(ws.body, formats, specs, rows, texts)
+        _write_rows(ws.body, formats, specs, rows, texts)
         ws.body.close()
     else:
-        _cell_rows(ws, formats, specs, rows, texts)
+        _write_rows(_Cells(ws, formats), formats, specs, rows, texts)
     widths = [_width(col, texts.longest[c]) for c, col in enumerate(columns)]
     for c, width in enumerate(widths):
         # In pixels, so that the file holds ``width`` as openpyxl wrote it: XlsxWriter's
@@ -418,70 +444,19 @@ def _write_sheet(formats: _Formats, name: str, table_name: str, columns: tuple[C
 _Spec = tuple[int, Callable[[object], object], str, Format]  # column, getter, kind, format
 
 
-def _cell_rows(ws: Worksheet, formats: _Formats, specs: list[_Spec], rows: Sequence[object],
-               texts: _Texts) -> None:
-    """Write the rows under the header cell by cell, through XlsxWriter; the texts written
-    go to ``texts``."""
-    write_string, write_number = ws.write_string, ws.write_number
-    # The hot loop (one pass per cell, ~60,000 for 1,000 records): text, the common case, is
-    # written here; blanks are left out (the column's format shows); the rest by _write.
+def _write_rows(out: _Cells | Body, formats: _Formats, specs: list[_Spec],
+                rows: Sequence[object], texts: _Texts) -> None:
+    """Write the rows under the header (blanks left out: the column's format shows); the
+    texts written go to ``texts``. The hot loop: one pass a cell, ~55,000 for 1,000 records."""
     for r, row in enumerate(rows, start=1):
         for c, get, kind, fmt in specs:
             value = get(row)
             if value is None or value == "":
                 continue
-            if isinstance(value, str):
-                text = text_value(value)
-                if text.startswith("<r>"):  # perhaps taken for rich text: see _write_text
-                    _write_text(ws, r, c, text, fmt, formats)
-                else:
-                    write_string(r, c, text, fmt)
-            elif type(value) is float or type(value) is int:  # not bool, a subclass of int
-                if math.isfinite(value):  # Excel has no NaN or infinity: those stay blank
-                    write_number(r, c, value, fmt)
-                continue
-            else:
-                text = _write(ws, r, c, value, kind, fmt, formats)
-                if text is None:
-                    continue
-            texts.add(c, r, text)
-
-
-def _body_rows(body: Body, formats: _Formats, specs: list[_Spec], rows: Sequence[object],
-               texts: _Texts) -> None:
-    """Add the rows under the header to ``body``, as :func:`_cell_rows` writes them (the
-    same values and formats); the texts written go to ``texts``."""
-    for r, row in enumerate(rows, start=1):
-        for c, get, kind, fmt in specs:
-            value = get(row)
-            if value is None or value == "":
-                continue
-            if isinstance(value, str):
-                text = text_value(value)
-                body.text(c, text, fmt)
-            elif type(value) is float or type(value) is int:  # not bool, a subclass of int
-                body.number(c, value, fmt)
-                continue
-            elif isinstance(value, dt.date | dt.time):  # a datetime is a date, shown as one
-                number_format = TIME_FORMAT if isinstance(value, dt.time) else DATE_FORMAT
-                if number_format != _NUMBER_FORMATS.get(kind):
-                    fmt = formats.cell(kind, number_format)
-                body.number(c, excel_serial(value), fmt)
-                continue
-            elif isinstance(value, bool):
-                if kind != "yesno":
-                    body.boolean(c, value, fmt)
-                    continue
-                text = "Yes" if value else "No"
-                body.text(c, text, fmt)
-            elif isinstance(value, int | float):
-                body.number(c, value, fmt)
-                continue
-            else:
-                text = text_value(str(value))
-                body.text(c, text, fmt)
-            texts.add(c, r, text)
-        body.end_row()
+            text = _put(out, c, value, kind, fmt, formats)
+            if text is not None:
+                texts.add(c, r, text)
+        out.end_row()
 
 
 def _page_setup(ws: Worksheet, widths: Sequence[float] = (), repeat: int = 0) -> None:
@@ -776,7 +751,8 @@ def _summary_table(formats: _Formats, ws: Worksheet, r: int, table: Table,
         for c, (value, kind) in enumerate(zip(row, table.kinds, strict=True)):
             if value is None or value == "":
                 continue
-            written = _write(ws, r, c, value, kind, formats.cell(kind), formats)
+            written = _put(_Cells(ws, formats, r), c, value, kind, formats.cell(kind),
+                           formats)
             if written:  # Calibri's letters are narrower than its digits, on which widths count
                 lines = max(lines, _lines(written, _SUMMARY_WIDTHS[c] * _LETTERS))
         if lines > 1:  # a long organisation's name wraps: the row must show it whole
