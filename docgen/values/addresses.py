@@ -11,7 +11,8 @@ import contextlib
 import re
 from dataclasses import dataclass
 
-__all__ = ["Written", "read_address", "split_addresses", "valid_address", "why_not"]
+__all__ = ["Written", "parsed_valid", "read_address", "split_addresses", "valid_address",
+           "why_not"]
 
 _CELL_SEPARATORS = re.compile(r"[;\n]+")
 # Within one of those: a comma, "and", "&" or "/" between addresses ("a@x.org and b@y.org").
@@ -85,8 +86,12 @@ def valid_address(address: str) -> bool:
     with a dot in its domain (``jo@nhsscot`` is a typo, not a mail server)."""
     if _PLAIN_ADDRESS.fullmatch(address):
         return True
-    if not address.isascii():
-        return False
+    return address.isascii() and parsed_valid(address)
+
+
+def parsed_valid(address: str) -> bool:
+    """:func:`valid_address`'s answer from Python's e-mail parser, which it asks only for an
+    address not of the usual shape (a property test holds the two to the same answer)."""
     from email.errors import MessageError
     from email.headerregistry import Address
 
