@@ -173,3 +173,36 @@ def test_a_generate_run_with_nothing_to_do_loads_no_xml_parser_or_renderer(
                          text=True, check=True, cwd=Path(__file__).parent.parent)
     assert "unchanged" in run.stdout
     assert run.stdout.strip().splitlines()[-1] == "[]", run.stdout
+
+
+def test_each_command_imports_its_own_job_module_only(tmp_path: Path) -> None:
+    """`docgen.jobs` imports a command's module when one of its names is first used: `docgen
+    log` does not load the generate, mail and fields jobs (nor what they import), and
+    `docgen generate` not the log's; `jobs.log` stays the function, not its module."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from docgen.cli import main\n"
+            "try: main(sys.argv[1:])\n"
+            "except SystemExit as exc: assert not exc.code, exc.code\n"
+            "print(sorted(m for m in sys.modules if m.startswith('docgen.jobs.')))\n"
+            "from docgen import jobs\n"
+            "import docgen.jobs.log, docgen.jobs.generate\n"
+            "assert callable(jobs.log) and callable(jobs.generate), (jobs.log, jobs.generate)")
+    (tmp_path / "records").mkdir()
+    runs = {
+        "log": ["log", str(tmp_path / "records"), "-o", str(tmp_path / "log.xlsx")],
+        "generate": ["generate", "data/cohort.xlsx", "-o", str(tmp_path / "out"), "-j1"],
+    }
+    loaded = {}
+    for name, args in runs.items():
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                             text=True, check=True, cwd=PACKAGE.parent)
+        loaded[name] = out.stdout.strip().splitlines()[-1]
+    assert loaded["log"] == "['docgen.jobs.log']"
+    from docgen import jobs
+
+    assert sorted(jobs.__all__) == sorted(jobs._HOMES)
+    assert all(callable(getattr(jobs, name)) or name.isupper() for name in jobs.__all__)
+    assert loaded["generate"] == "['docgen.jobs.check', 'docgen.jobs.generate', " \
+        "'docgen.jobs.templates']"
