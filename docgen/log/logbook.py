@@ -426,7 +426,8 @@ def _write_sheet(formats: _Formats, name: str, table_name: str, columns: tuple[C
     if failed:  # XlsxWriter only warns: a log without its table must not pass unseen
         raise RuntimeError(f"XlsxWriter refused the table {table_name!r} ({failed})")
     # add_table remembers every cell of the table, only to refuse a later table or merged
-    # range over it (neither happens here): ~100 bytes a cell, 29 MB for 5,000 records.
+    # range over it (neither happens here): ~100 bytes a cell, 29 MB for 5,000 records. A
+    # BodySheet keeps none (sheetdata._Unkept); a sheet written cell by cell forgets them here.
     cells_seen = getattr(ws, "table_cells", None)
     if isinstance(cells_seen, dict):
         cells_seen.clear()
