@@ -6,9 +6,10 @@ error. Everything else lives in :mod:`docgen.jobs`.
 
 from __future__ import annotations
 
+import codecs
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import click
@@ -54,6 +55,35 @@ def _count(n: int, word: str) -> str:
 def main() -> None:
     """Make QI coaching contracts and mentor agreements from a cohort workbook, and rebuild
     the coaching log from the records coaches fill in."""
+    for stream in (sys.stdout, sys.stderr):
+        _print_any_name(stream)
+
+
+def _print_any_name(stream: object) -> None:
+    """Let ``stream`` print any text: a character its encoding cannot hold is escaped.
+
+    A file named on an older system (on Linux, bytes that are not UTF-8) is text Python
+    cannot encode, and so is "Łukasz" written to a file on Windows (its code page): printing
+    the report would stop the command at its very end. Such a byte is shown as ``\\xe9``,
+    any other such character as ``\\u0141``.
+    """
+    if getattr(stream, "errors", None) != "strict":
+        return  # a terminal or setting that already copes
+    with suppress(AttributeError, ValueError, OSError):
+        stream.reconfigure(errors=_ESCAPED)  # type: ignore[attr-defined]
+
+
+def _escaped(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    text = exc.object[exc.start:exc.end]
+    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF
+                   else c.encode("ascii", "backslashreplace").decode("ascii")
+                   for c in text), exc.end
+
+
+_ESCAPED = "docgen-escaped"
+codecs.register_error(_ESCAPED, _escaped)
 
 
 DATA = click.argument("data", type=click.Path(exists=True, path_type=Path))

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,9 +66,43 @@ def convert(exe: str, files: list[Path], to: str, outdir: Path, timeout: float) 
     """Convert ``files`` into ``outdir`` as format ``to`` ("pdf", "docx") in one run.
 
     One run converts many files far faster than one run each (LibreOffice starts once).
-    LibreOffice exits 0 even when a file failed, so the caller checks each output it expects;
-    the errors it printed (they do not name the file) come back in :class:`Run`.
+    LibreOffice exits 0 even when a file failed, so the caller checks each output it expects
+    (``outdir`` / the file's stem and the format's extension); the errors it printed (they do
+    not name the file) come back in :class:`Run`.
+
+    LibreOffice cannot open a path whose bytes are not UTF-8 (a folder or file named on an
+    older system, on Linux): it writes nothing and says nothing. Such a run works on copies
+    with plain names in a temporary folder, and its outputs are moved where they belong.
     """
+    if all(_utf8(path) for path in (outdir, *files)):
+        return _convert(exe, files, to, outdir, timeout)
+    extension = to.split(":", 1)[0]
+    with work_folder("lo-names") as stage:
+        copies = [Path(stage) / f"{n}{f.suffix}" for n, f in enumerate(files)]
+        made = Path(stage) / "out"
+        made.mkdir()
+        for f, copy in zip(files, copies, strict=True):
+            with suppress(OSError):  # unreadable: LibreOffice makes nothing, as it would
+                shutil.copyfile(f, copy)
+        run = _convert(exe, copies, to, made, timeout)
+        for f, copy in zip(files, copies, strict=True):
+            output = made / f"{copy.stem}.{extension}"
+            if output.exists():
+                shutil.move(output, outdir / f"{f.stem}.{extension}")
+    return run
+
+
+def _utf8(path: Path) -> bool:
+    """Tell whether ``path`` is text LibreOffice can open: no byte that is not UTF-8."""
+    try:
+        os.fspath(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _convert(exe: str, files: list[Path], to: str, outdir: Path, timeout: float) -> Run:
+    """Run LibreOffice once over ``files`` (see :func:`convert`)."""
     with work_folder("lo") as profile, tempfile.TemporaryFile() as err:
         cmd = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
                "--convert-to", to, "--outdir", str(outdir), *map(str, files)]

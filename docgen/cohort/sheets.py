@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docgen.cohort.biff import scan_xls
 from docgen.cohort.cells import (
@@ -38,6 +39,9 @@ from docgen.cohort.ods import scan_ods
 from docgen.cohort.xlsx import XlsxPackage
 from docgen.errors import DocgenError, Problem
 
+if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
+
 FORMATS = (".xlsx", ".xlsm", ".xls", ".ods")
 
 __all__ = ["FORMATS", "CellError", "Uncalculated", "Workbook"]
@@ -45,6 +49,22 @@ __all__ = ["FORMATS", "CellError", "Uncalculated", "Workbook"]
 # A run of a sheet's rows as calamine gives them: the row number of the first, the column of
 # the first cell of each, and the rows' values
 _Block = tuple[int, int, Iterable[list[object]]]
+
+
+def _calamine(opener: type[CalamineWorkbook], path: Path) -> CalamineWorkbook:
+    """Open the workbook at ``path`` with calamine.
+
+    A name holding bytes that are not UTF-8 (a file named on an older system, on Linux)
+    cannot reach calamine's own open, which would say the file does not exist: the file's
+    bytes are given instead.
+    """
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        with open(path, "rb") as fh:
+            return opener.from_filelike(fh)
+    return opener.from_path(name)
 
 
 class Workbook:
@@ -72,7 +92,7 @@ class Workbook:
         self.merges: dict[str, list[Merge]] = {}  # by sheet, once its rows are asked for
         self.scans: dict[str, SheetScan] = {}  # likewise: what the file says beyond values
         try:
-            self._book = CalamineWorkbook.from_path(str(path))
+            self._book = _calamine(CalamineWorkbook, path)
             self.sheet_names: list[str] = list(self._book.sheet_names)
             self.hidden_sheets = frozenset(  # hidden sheets are read as any other
                 m.name for m in self._book.sheets_metadata

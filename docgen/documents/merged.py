@@ -85,9 +85,8 @@ def write_print_file(outdir: Path, name: str, entries: Sequence[tuple[str, str]]
         _remove_old(outdir, name, old, new, result)
         _save(outdir, new, old, result)
         return result
-    source = hashlib.sha256(json.dumps(
-        [digests, [p.message for p in result.missing]], ensure_ascii=False).encode()
-    ).hexdigest()
+    said = json.dumps([digests, [p.message for p in result.missing]], ensure_ascii=False)
+    source = hashlib.sha256(said.encode("utf-8", "surrogatepass")).hexdigest()
     hashes, recorded = old.get(name, ((), ""))
     made_from, _colon, pages = recorded.partition(":")  # "<source digest>:<pages>"
     if made_from == source and pages.isdigit() and hashes and (

@@ -579,8 +579,9 @@ def _inputs_digest(data: Path, templates: Path | None, only: str | None, *,
     try:
         files = sorted(p for p in data.iterdir() if p.is_file()) if data.is_dir() else [data]
         for path in [*files, *(folder / kind.template_file for kind in kinds)]:
-            with open(path, "rb") as fh:
-                digest.update(f"{path}\0".encode() + hashlib.file_digest(fh, "sha256").digest())
+            with open(path, "rb") as fh:  # the name as bytes: it may not be UTF-8 (Linux)
+                digest.update(os.fsencode(path) + b"\0")
+                digest.update(hashlib.file_digest(fh, "sha256").digest())
     except OSError:
         return None
     return digest.hexdigest()
@@ -678,7 +679,7 @@ def _remember_run(outdir: Path, inputs: str, result: GenerateReport) -> None:
     # only a shortcut is lost when it cannot be written: the next run reads everything
     with suppress(OSError), atomic_file(outdir / LAST_RUN) as fh:
         text = io.TextIOWrapper(fh, "utf-8")  # streamed: ~3 MB at 50,000, held twice if whole
-        json.dump(saved, text, ensure_ascii=False)
+        json.dump(saved, text)  # escaped: a folder's name may not be UTF-8 (Linux)
         text.detach()  # flushed; the file itself is atomic_file's to close
 
 

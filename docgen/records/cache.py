@@ -277,9 +277,10 @@ def make_entry(source: str, key: Key, record: Record, saved_day: str, extra: str
     if it cannot be kept (a value the cache does not hold)."""
     try:
         value = dumps(record)
+        check = value_check(value)  # UnicodeEncodeError: a file name that is not UTF-8
     except (TypeError, ValueError, RecursionError):
         return None
-    return Entry(source, key.digest, extra, saved_day, value, value_check(value))
+    return Entry(source, key.digest, extra, saved_day, value, check)
 
 
 # --- the cache --------------------------------------------------------------------------------
@@ -396,6 +397,8 @@ class RecordCache:
         except sqlite3.DatabaseError as exc:
             self._give_up(exc, rebuild=True)
             return None, None
+        except UnicodeEncodeError:  # a file name whose bytes are not UTF-8 (on Linux):
+            return None, None  # never kept (make_entry cannot encode it), read each time
         if row is None or tuple(row[1:4]) != (self._version, self._code, extra):
             return None, None
         key = file_key(path)

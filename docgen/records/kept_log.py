@@ -161,14 +161,19 @@ def remember(cache: Path, output: Path, inputs: str, report: Kept) -> None:
             db.execute(_SCHEMA)
             db.execute("INSERT OR REPLACE INTO written_logs VALUES (?, ?, ?, ?)",
                        (_name(output), inputs, now.digest,
-                        json.dumps(data, ensure_ascii=False)))
+                        json.dumps(data)))  # escaped: a file name may not be UTF-8
         finally:
             db.close()
 
 
 def _name(output: Path) -> str:
-    """Return the key of a log: its absolute path (two logs may share one folder's cache)."""
+    """Return the key of a log: its absolute path (two logs may share one folder's cache).
+
+    A path whose bytes are not UTF-8 (a folder named on an older system, on Linux) holds
+    characters SQLite cannot store (lone surrogates): their bytes are written as escapes.
+    """
     try:
-        return str(output.resolve())
+        name = str(output.resolve())
     except OSError:
-        return str(output.absolute())
+        name = str(output.absolute())
+    return name.encode("utf-8", "surrogatepass").decode("utf-8", "backslashreplace")
