@@ -23,6 +23,7 @@ from docgen import jobs, libreoffice
 from docgen.cli import main
 from docgen.records import cache as reading
 from docgen.records import read_records
+from docgen.values import escaped_name
 
 ODD = os.fsdecode(b"caf\xe9")  # "café" as Latin-1 bytes: not UTF-8
 
@@ -57,9 +58,9 @@ def test_generate_check_and_a_rerun_from_and_into_such_folders(odd: Path) -> Non
 
 
 def test_a_record_named_so_is_logged_and_a_rerun_keeps_the_log(out: Path, odd: Path) -> None:
-    """The reading cache cannot hold that record's name: it is read each time, the others
-    are kept, and an unchanged re-run keeps the log (before, the re-run stopped with a
-    traceback looking the name up in the cache)."""
+    """The record is read, named with its byte escaped, and its reading kept like any
+    other; an unchanged re-run keeps the log (before, the re-run stopped with a traceback
+    looking the name up in the cache)."""
     records = odd / "records"
     shutil.copytree(out, records)
     named = next((records / "contracts").glob("*.docx"))
@@ -75,14 +76,18 @@ def test_a_record_named_so_is_logged_and_a_rerun_keeps_the_log(out: Path, odd: P
     assert (second.records, second.sessions, second.teams) == (
         first.records, first.sessions, first.teams)
     assert second.unchanged
-    source = renamed.relative_to(records).as_posix()
-    assert source not in reading.RecordCache(reading.cache_path(log)).checks
+    # named with the byte's escape: in the log, in its problems, and as the cache's key
+    shown = f"contracts/caf\\xe9 {named.name}"
     fresh, _problems = read_records([records], jobs=1)
-    assert source in {r.source for r in fresh}
+    assert shown in {r.source for r in fresh}
+    assert shown in {str(p.file) for p in first.problems}
+    assert _kept(log, shown)
 
 
 def test_a_reading_whose_name_is_not_utf8_is_not_kept(out: Path) -> None:
-    """Its entry cannot be encoded: none is made (before, the worker stopped the log)."""
+    """A record named with a lone surrogate (the reader escapes them; this is the guard
+    behind it): its entry cannot be encoded, so none is made, where before the worker
+    stopped the log."""
     records, _problems = read_records([out], jobs=1)
     key = reading.file_key(next((out / "contracts").glob("*.docx")))
     assert key is not None
@@ -100,3 +105,19 @@ def test_pdfs_of_documents_in_such_a_folder(odd: Path) -> None:
     made = sorted(p.stem for p in (odd / "out" / "agreements").glob("*.pdf"))
     assert made == sorted(p.stem for p in (odd / "out" / "agreements").glob("*.docx"))
     assert len(made) == 7
+
+
+def _kept(log: Path, source: str) -> bool:
+    """Tell whether the log's reading cache keeps a reading of ``source``."""
+    import sqlite3
+
+    with sqlite3.connect(reading.cache_path(log)) as db:
+        found = db.execute("SELECT 1 FROM readings WHERE source = ?", (source,)).fetchone()
+    db.close()
+    return found is not None
+
+
+def test_escaped_name() -> None:
+    assert escaped_name("café.docx") == "café.docx"
+    assert escaped_name(ODD + ".docx") == "caf\\xe9.docx"
+    assert escaped_name("a\ud800b") == "a\\xed\\xa0\\x80b"  # a lone surrogate of Windows

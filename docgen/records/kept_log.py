@@ -31,6 +31,7 @@ from docgen.errors import Problem
 from docgen.models import Record
 from docgen.records import cache as reading
 from docgen.records.cache import FORMAT, decode, dumps, encode, file_key
+from docgen.values import escaped_name
 
 __all__ = ["Kept", "inputs_digest", "kept_report", "remember", "written_digest"]
 
@@ -170,10 +171,10 @@ def _name(output: Path) -> str:
     """Return the key of a log: its absolute path (two logs may share one folder's cache).
 
     A path whose bytes are not UTF-8 (a folder named on an older system, on Linux) holds
-    characters SQLite cannot store (lone surrogates): their bytes are written as escapes.
+    characters SQLite cannot store: their bytes are written as escapes.
     """
     try:
         name = str(output.resolve())
     except OSError:
         name = str(output.absolute())
-    return name.encode("utf-8", "surrogatepass").decode("utf-8", "backslashreplace")
+    return escaped_name(name)

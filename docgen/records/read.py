@@ -66,7 +66,7 @@ from docgen.records.struck import (
     own_text_problems,
 )
 from docgen.safezip import open_package, parse_xml, read_member
-from docgen.values import parse_names
+from docgen.values import escaped_name, parse_names
 
 __all__ = ["find_records", "read_record", "read_records"]
 
@@ -76,12 +76,13 @@ _NO_SESSIONS = ("has no Record of Coaching form and no COACHING RECORD table: no
 
 
 def _source(path: Path, root: Path) -> str:
-    """Return how problems name a file: its path under ``root``, else its name."""
+    """Return how problems name a file: its path under ``root``, else its name (a byte of
+    it that is not UTF-8 as its escape: :func:`~docgen.values.escaped_name`)."""
     try:
         source = posix_under(path, root)
     except ValueError:
-        return path.name
-    return path.name if source == "." else source
+        return escaped_name(path.name)
+    return escaped_name(path.name if source == "." else source)
 
 
 def _named_apart(items: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:

@@ -27,7 +27,13 @@ from docgen.values.numbers import (
     typed_number,
 )
 from docgen.values.people import names_read_as, parse_names, person_key, team_key
-from docgen.values.text import clean_text, dropped_characters, header_key, is_blank
+from docgen.values.text import (
+    clean_text,
+    dropped_characters,
+    escaped_name,
+    header_key,
+    is_blank,
+)
 from docgen.values.times import (
     TypedTime,
     format_time,
@@ -45,6 +51,7 @@ __all__ = [
     "clean_text",
     "day_month",
     "dropped_characters",
+    "escaped_name",
     "format_date",
     "format_date_short",
     "format_hours",

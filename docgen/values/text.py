@@ -60,6 +60,26 @@ def clean_text(value: object) -> str:
     return "\n".join(line.rstrip(" \t") for line in text.split("\n")).strip()
 
 
+
+def escaped_name(name: str) -> str:
+    """Return a file's name as text any file, workbook or database can hold.
+
+    On Linux a name is bytes, and one made on an older system (a Latin-1 "é") is not UTF-8:
+    Python holds each such byte as a lone surrogate, which UTF-8 cannot encode and
+    :func:`clean_text` would drop (naming a file that does not exist). Each is written as
+    its escape instead, ``caf\\xe9``, as a terminal shows it; a name that is UTF-8 is
+    returned as it is.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            raw = name.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a lone surrogate of another kind (a Windows name)
+            raw = name.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "backslashreplace")
+    return name
+
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
