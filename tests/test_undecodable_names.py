@@ -121,3 +121,16 @@ def test_escaped_name() -> None:
     assert escaped_name("café.docx") == "café.docx"
     assert escaped_name(ODD + ".docx") == "caf\\xe9.docx"
     assert escaped_name("a\ud800b") == "a\\xed\\xa0\\x80b"  # a lone surrogate of Windows
+
+
+def test_the_summary_names_a_cohort_so_named(odd: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    cohort = odd / f"{ODD}.xlsx"
+    shutil.copyfile(SAMPLE, cohort)
+    jobs.generate(cohort, tmp_path / "out", today=TODAY, jobs=1)
+    log = tmp_path / "log.xlsx"
+    jobs.log([tmp_path / "out"], log, cohort=cohort, today=TODAY, jobs=1)
+    said = " ".join(str(c) for row in openpyxl.load_workbook(log)["Summary"].iter_rows(
+        max_row=4, values_only=True) for c in row if c)
+    assert f"caf\\xe9{os.sep}caf\\xe9.xlsx" in said

@@ -12,6 +12,7 @@ from docgen.errors import DocgenError, Problem
 from docgen.garbage import bulk
 from docgen.kinds import KINDS
 from docgen.models import TeamStatus
+from docgen.values import escaped_name
 
 if TYPE_CHECKING:
     from docgen.models import Cohort, Frame
@@ -161,7 +162,7 @@ def log(
     unreadable = len({p.file for p in problems})  # each such problem is a file not read
     issued = issued_in(folders, _manifest_of) if frame is None else None  # generate's manifest
     today = today or dt.date.today()
-    source = str(cohort) if cohort is not None else ""
+    source = escaped_name(str(cohort)) if cohort is not None else ""  # as the Summary shows it
     problems = [*cohort_problems, *problems]
     # With the cache, a log written from these same inputs and untouched since is kept.
     inputs = inputs_digest(records, problems, today, frame, issued, source,
