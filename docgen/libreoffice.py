@@ -11,6 +11,7 @@ can hold gigabytes). Nothing here is POSIX-only: on Windows the process tree is 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -70,26 +71,40 @@ def convert(exe: str, files: list[Path], to: str, outdir: Path, timeout: float) 
     (``outdir`` / the file's stem and the format's extension); the errors it printed (they do
     not name the file) come back in :class:`Run`.
 
-    LibreOffice cannot open a path whose bytes are not UTF-8 (a folder or file named on an
-    older system, on Linux): it writes nothing and says nothing. Such a run works on copies
-    with plain names in a temporary folder, and its outputs are moved where they belong.
+    Two kinds of path LibreOffice 7.4 fails on, writing nothing: a file or folder whose bytes
+    are not UTF-8 (named on an older system, on Linux), where it says nothing; and an output
+    folder whose path holds ``;``, ``|`` or ``%`` and two hex digits ("Cohort%207", as a
+    download names it), which it reads as URL or filter syntax ("no export filter"). Then it
+    is given copies with plain names, or writes into a temporary folder, and the outputs are
+    moved where they belong.
     """
-    if all(_utf8(path) for path in (outdir, *files)):
+    odd_names = not all(_utf8(f) for f in files)
+    if not odd_names and _plain_folder(outdir):
         return _convert(exe, files, to, outdir, timeout)
     extension = to.split(":", 1)[0]
     with work_folder("lo-names") as stage:
-        copies = [Path(stage) / f"{n}{f.suffix}" for n, f in enumerate(files)]
+        given = files
+        if odd_names:
+            given = [Path(stage) / f"{n}{f.suffix}" for n, f in enumerate(files)]
+            for f, copy in zip(files, given, strict=True):
+                with suppress(OSError):  # unreadable: LibreOffice makes nothing, as it would
+                    shutil.copyfile(f, copy)
         made = Path(stage) / "out"
         made.mkdir()
-        for f, copy in zip(files, copies, strict=True):
-            with suppress(OSError):  # unreadable: LibreOffice makes nothing, as it would
-                shutil.copyfile(f, copy)
-        run = _convert(exe, copies, to, made, timeout)
-        for f, copy in zip(files, copies, strict=True):
-            output = made / f"{copy.stem}.{extension}"
+        run = _convert(exe, given, to, made, timeout)
+        for f, g in zip(files, given, strict=True):
+            output = made / f"{g.stem}.{extension}"
             if output.exists():
                 shutil.move(output, outdir / f"{f.stem}.{extension}")
     return run
+
+
+_URL_SYNTAX = re.compile(r"[;|]|%[0-9A-Fa-f]{2}")
+
+
+def _plain_folder(folder: Path) -> bool:
+    """Tell whether LibreOffice can write into ``folder`` (see :func:`convert`)."""
+    return _utf8(folder) and _URL_SYNTAX.search(os.fspath(folder)) is None
 
 
 def _utf8(path: Path) -> bool:

@@ -290,6 +290,25 @@ def test_real_libreoffice_names_a_damaged_document(tmp_path: Path, out: Path) ->
     assert all(pdf_problem(f.with_suffix(".pdf")) is None for f in good)
 
 
+
+@needs_libreoffice
+@pytest.mark.parametrize("folder", ["Cohort%207", "Lothian; Borders", "A|B"])
+def test_pdfs_in_a_folder_whose_name_libreoffice_reads_as_url_syntax(
+        out: Path, tmp_path: Path, folder: str) -> None:
+    """LibreOffice 7.4 writes nothing into an output folder whose path holds ";", "|" or
+    "%" and two hex digits ("no export filter"): docgen's PDFs and the log's are still made
+    (LibreOffice writes into a folder of docgen's, and each PDF is moved beside its
+    document)."""
+    odd = tmp_path / folder
+    shutil.copytree(out, odd)
+    documents = sorted((odd / "contracts").glob("*.docx"))
+    done = convert_to_pdf(documents, jobs=1)
+    assert done.missing == [] and done.made == len(documents) == 2
+    assert all(pdf_problem(f.with_suffix(".pdf")) is None for f in documents)
+    report = jobs.log([odd], odd / "log.xlsx", jobs=1, pdf=True)
+    assert report.pdf_problems == [] and report.pdf == odd / "log.pdf"
+    assert pdf_problem(odd / "log.pdf") is None
+
 @needs_libreoffice
 def test_300_documents_all_become_pdfs(tmp_path: Path, make_cohort) -> None:
     """More than one LibreOffice 7.4 run converts (247): every PDF there, whole."""
