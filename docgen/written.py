@@ -67,9 +67,18 @@ def json_lines(found: Iterable[str], **more: Iterable[str]) -> str:
     spaces, in a third of its time: digests (hexadecimal) need no escaping; anything else
     that might (a part's name) is escaped by json."""
     lists = {"lines": found, **more}
-    return "{" + ",".join(
-        f'"{name}":[' + ",".join(_json_string(item) for item in sorted(items)) + "]"
-        for name, items in lists.items()) + "}"
+    return "{" + ",".join(f'"{name}":[{_json_list(sorted(items))}]'
+                          for name, items in lists.items()) + "}"
+
+
+def _json_list(items: list[str]) -> str:
+    """Return ``items`` as the inside of a JSON list: in one join when none needs escaping
+    (the digests: a fifth of the time), else item by item."""
+    body = '","'.join(items)
+    if (body.isascii() and body.isprintable() and "\\" not in body
+            and body.count('"') == 2 * max(len(items) - 1, 0)):  # no quote but the joins
+        return f'"{body}"' if items else ""
+    return ",".join(_json_string(item) for item in items)
 
 
 def _json_string(text: str) -> str:

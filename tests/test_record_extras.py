@@ -449,8 +449,12 @@ def test_the_lines_recorded_of_a_contract_are_those_read_back(out: Path) -> None
         assert len(json.loads(props[schema.PROP_WRITTEN])["lines"]) > 40
 
 
+# any text, and text made of what JSON escapes, joins on ('","') or sets apart (a tab)
+_JSON_ITEMS = st.lists(st.text() | st.text(alphabet='ab",\\\t\u00e9'))
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.text()), st.lists(st.text()))
+@given(_JSON_ITEMS, _JSON_ITEMS)
 def test_the_lines_docgen_wrote_are_recorded_as_json_writes_them(found: list[str],
                                                                   parts: list[str]) -> None:
     """docgen.written and docgen.margins are written without the json module (a third of
