@@ -98,6 +98,7 @@ class Column:
     fallback: str = ""
     joiner: str = "; "  # how a NAMES column's names are joined in a document
     choices: tuple[str, ...] = ()  # the only values a setting takes (a drop-down), if any
+    most: int | None = None  # the largest whole number a real programme gives (see MOST)
 
     @cached_property
     def key(self) -> str:
@@ -139,17 +140,26 @@ YES_NO = ("Yes", "No")
 # team's lead alone (Teams › Team lead), below a row per coach either way.
 EVERY_MEMBER, TEAM_LEAD = "Every member", "Team lead"
 
+# The largest values a real programme stays far inside: past them a number is a slip (50000
+# for 5) or damage, and counting with it would make every figure of a team wrong (a minimum
+# never met). The cohort refuses them in its cells; the log, in the values a record carries.
+MOST_MINIMUM_HOURS = 1000
+MOST_REVIEW_AFTER = 100
+MOST_COURSE_MONTHS = 120
+
 # Programme settings: Setting | Value rows. Defaults apply when a setting is absent or blank.
 PROGRAMME_SETTINGS: tuple[tuple[Column, str], ...] = (
     (Column("Programme", help="Name of the programme, as printed in the contract"),
      "Lothian Quality Improvement Academy"),
     (Column("Cohort", help="Name or number of this cohort"), ""),
     (Column("Training days", Kind.INT, help="Full training days of the course"), "4"),
-    (Column("Course months", Kind.INT, help="Months the training days are spread over"), "4"),
+    (Column("Course months", Kind.INT, help="Months the training days are spread over",
+            most=MOST_COURSE_MONTHS), "4"),
     (Column("Minimum coaching hours", Kind.INT,
-            help="Hours of individual coaching each team must have"), "5"),
+            help="Hours of individual coaching each team must have",
+            most=MOST_MINIMUM_HOURS), "5"),
     (Column("Review after sessions", Kind.INT,
-            help="Coaching is reviewed after this many sessions"), "4"),
+            help="Coaching is reviewed after this many sessions", most=MOST_REVIEW_AFTER), "4"),
     (Column("Session frequency", help="How often teams meet their coach"), "Approx monthly"),
     (Column("Session duration", help="Length of a session, e.g. 1 hour"), "1 hour"),
     (Column("Default venue", help="Venue used when a team has none"), "TBC"),
@@ -193,7 +203,7 @@ TEAMS = Sheet(
         Column("Duration", help="Blank: the programme's session duration",
                fallback="session_duration"),
         Column("Review after sessions", Kind.INT, help="Blank: the programme's setting",
-               attr="review_after", fallback="review_after_sessions"),
+               attr="review_after", fallback="review_after_sessions", most=MOST_REVIEW_AFTER),
         Column("First session", Kind.DATE, help="dd/mm/yyyy"),
     ),
     help="One row per coached team; each gets one contract.",

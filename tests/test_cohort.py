@@ -376,6 +376,49 @@ def test_unreadable_programme_numbers_take_the_declared_defaults(make_cohort) ->
     assert [t.review_after for t in cohort.teams] == [DEFAULT_REVIEW_AFTER] * 2
 
 
+
+@pytest.mark.parametrize(("sheet", "key", "most"), [
+    ("Programme", "minimum_coaching_hours", schema.MOST_MINIMUM_HOURS),
+    ("Programme", "course_months", schema.MOST_COURSE_MONTHS),
+    ("Programme", "review_after_sessions", schema.MOST_REVIEW_AFTER),
+    ("Teams", "review_after_sessions", schema.MOST_REVIEW_AFTER),
+])
+def test_a_number_past_what_a_programme_has_is_refused_naming_the_cell(
+        make_cohort, sheet: str, key: str, most: int) -> None:
+    """50000 typed for 5: the log would refuse it in every record made with it (and count
+    with the default), so the cohort refuses it first, naming the cell and the bound; the
+    bound itself is taken."""
+    for value, refused in ((most, False), (most + 1, True)):
+        data = small_rows()
+        if sheet == "Programme":
+            data["Programme"] = [{key: value}]
+        else:
+            data["Teams"][0][key] = value
+        _cohort, problems = read_cohort(make_cohort(data))
+        said = [(p.sheet, p.message) for p in problems]
+        if refused:
+            assert len(said) == 1 and said[0][0] == sheet, said
+            assert f"{most + 1:,} is more than a programme has" in said[0][1]
+            assert f"at most {most:,}" in said[0][1] and "leave" in said[0][1]
+        else:
+            assert said == []
+
+
+def test_the_largest_numbers_a_cohort_takes_are_read_back_from_a_record(
+        make_cohort, tmp_path: Path) -> None:
+    """What the cohort takes, the log takes from the contract made with it: no record of a
+    cohort that passed its check has its programme numbers refused."""
+    data = small_rows()
+    data["Programme"] = [{"minimum_coaching_hours": schema.MOST_MINIMUM_HOURS,
+                          "course_months": schema.MOST_COURSE_MONTHS,
+                          "review_after_sessions": schema.MOST_REVIEW_AFTER}]
+    cohort = make_cohort(data)
+    assert read_cohort(cohort)[1] == []
+    jobs.generate(cohort, tmp_path / "out", only="contracts", jobs=1)
+    report = jobs.log([tmp_path / "out"], tmp_path / "log.xlsx", cohort=cohort, jobs=1)
+    assert not [p for p in report.problems if p.sheet == "document properties"], [
+        str(p) for p in report.problems]
+
 def test_a_time_or_datetime_cell_in_a_text_column_reads_as_shown(tmp_path: Path) -> None:
     path = tmp_path / "cohort.xlsx"
     wb = openpyxl.Workbook()

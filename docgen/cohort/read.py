@@ -191,6 +191,8 @@ def _setting(column: Column | None, value: object) -> str:
         if number < 1 and column is not None and column.key in _COUNTS:
             raise ValueError(f"{number} is not a count: type a whole number from 1, or leave "
                              "the value blank for the default")
+        if column is not None:
+            rows.at_most(number, column, "the value blank for the default")
         return str(number)
     if kind is Kind.YESNO:
         yes, no = schema.YES_NO

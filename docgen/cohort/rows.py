@@ -127,6 +127,16 @@ def parse_count(value: object) -> int:
     return count
 
 
+def at_most(number: int, column: Column, blank: str) -> int:
+    """Return ``number`` if ``column`` takes it; raise ValueError past its ``most``: such a
+    value is a slip, and the log would refuse it in every record made with it. ``blank``
+    says what a blank gives instead."""
+    if column.most is not None and number > column.most:
+        raise ValueError(f"{number:,} is more than a programme has for {column.header} (at "
+                         f"most {column.most:,}): a slip? correct it, or leave {blank}")
+    return number
+
+
 FIRST_YEAR, LAST_YEAR = 2000, 2099  # the years a programme's dates fall in (the log's too)
 
 
@@ -518,9 +528,15 @@ def _reader(column: Column, programme: Programme,
         read = shared.text if repeats else display
     else:
         parse = _PARSERS[kind]
+        bounded = column.most is not None
 
         def parsed(value: object) -> object:
-            return blank if is_blank(value) else parse(value)
+            if is_blank(value):
+                return blank
+            read = parse(value)
+            if bounded:
+                at_most(read, column, "the cell blank for the programme's setting")  # type: ignore[arg-type]
+            return read
 
         return parsed, blank
     if blank == _EMPTY[kind]:

@@ -47,8 +47,10 @@ class _Number(NamedTuple):
 # counting with it would make every figure of the team wrong (an infinite minimum is never
 # met; a session of 1,000 hours meets every minimum).
 _NUMBERS = (
-    _Number(schema.PROP_MINIMUM_HOURS, "minimum_hours", 0, 1000, False, False, "hour"),
-    _Number(schema.PROP_REVIEW_AFTER, "review_after", 1, 100, True, False, "session"),
+    _Number(schema.PROP_MINIMUM_HOURS, "minimum_hours", 0, schema.MOST_MINIMUM_HOURS, False,
+            False, "hour"),
+    _Number(schema.PROP_REVIEW_AFTER, "review_after", 1, schema.MOST_REVIEW_AFTER, True, False,
+            "session"),
     _Number(schema.PROP_SESSION_HOURS, "session_hours", 0, 24, False, True, "hour"),
 )
 
@@ -100,7 +102,8 @@ def settings_from(props: Mapping[str, str], source: str, problems: list[Problem]
     months = props.get(schema.PROP_COURSE_MONTHS, "")
     if months.strip():
         try:
-            values["course_months"] = int(parse_number(months, 1, 120, whole=True))
+            values["course_months"] = int(parse_number(months, 1, schema.MOST_COURSE_MONTHS,
+                                                       whole=True))
         except ValueError as exc:
             problems.append(_problem(source, schema.PROP_COURSE_MONTHS, (
                 f"{exc}: the team's pace is counted over the programme default of "
