@@ -307,10 +307,19 @@ def test_a_reading_against_the_saved_day_is_kept_for_that_day_only(
     assert entry is not None
     cache.put(entry)
     cache.close()
-    assert reading.RecordCache(cache.path).get(path, T1)[0] == record
+    assert _kept_reading(cache.path, path) == record
     then = path.stat().st_mtime - 3 * 24 * HOUR  # saved on another day, bytes the same
     os.utime(path, (then, then))
-    assert reading.RecordCache(cache.path).get(path, T1)[0] is None
+    assert _kept_reading(cache.path, path) is None
+
+
+def _kept_reading(cache: Path, path: Path) -> object:
+    """Return the cache's reading of ``path`` (T1), closing the cache after."""
+    kept = reading.RecordCache(cache)
+    try:
+        return kept.get(path, T1)[0]
+    finally:
+        kept.close()
 
 
 def test_a_file_modified_just_now_is_not_kept(out: Path, tmp_path: Path,

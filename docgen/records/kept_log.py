@@ -96,7 +96,12 @@ def _connect(cache: Path) -> sqlite3.Connection | None:
     if not cache.is_file():
         return None
     db = sqlite3.connect(cache, timeout=_TIMEOUT, isolation_level=None)
-    if db.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+    try:
+        ours = db.execute("PRAGMA user_version").fetchone()[0] == FORMAT
+    except BaseException:  # damaged or locked: closed here, not left to the collector
+        db.close()
+        raise
+    if not ours:
         db.close()
         return None
     return db
