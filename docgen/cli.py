@@ -18,6 +18,7 @@ from docgen import __version__, jobs
 from docgen.errors import DocgenError, Problem, os_problem
 from docgen.kinds import KINDS
 from docgen.models import Outcome
+from docgen.values import escaped_name
 
 
 def _fail(problems: list[Problem]) -> None:
@@ -76,10 +77,8 @@ def _print_any_name(stream: object) -> None:
 def _escaped(exc: UnicodeError) -> tuple[str, int]:
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
-    text = exc.object[exc.start:exc.end]
-    return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF
-                   else c.encode("ascii", "backslashreplace").decode("ascii")
-                   for c in text), exc.end
+    text = escaped_name(exc.object[exc.start:exc.end])  # a name's odd byte: \\xe9
+    return text.encode("ascii", "backslashreplace").decode("ascii"), exc.end
 
 
 _ESCAPED = "docgen-escaped"

@@ -60,7 +60,6 @@ def clean_text(value: object) -> str:
     return "\n".join(line.rstrip(" \t") for line in text.split("\n")).strip()
 
 
-
 def escaped_name(name: str) -> str:
     """Return a file's name as text any file, workbook or database can hold.
 
@@ -79,6 +78,7 @@ def escaped_name(name: str) -> str:
             raw = name.encode("utf-8", "surrogatepass")
         return raw.decode("utf-8", "backslashreplace")
     return name
+
 
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
