@@ -76,6 +76,24 @@ def copy_form(path: Path, date: str, start: str, finish: str) -> None:
          form=n)
 
 
+def paste_form_in_last_cell(path: Path, date: str, start: str, finish: str) -> None:
+    """Copy the first Record of Coaching form (heading and table) into the last cell of the
+    COACHING RECORD table, as LibreOffice pastes it at the end of a contract (Ctrl+End lands in
+    that cell), and date and time the copy."""
+    d = docx.Document(str(path))
+    first = _controls(d, "record.date")[0]
+    table = next(a for a in first.iterancestors() if a.tag == qn("w:tbl"))
+    heading = table.getprevious()
+    cell = _record_table(d)._tbl.findall(qn("w:tr"))[-1].findall(qn("w:tc"))[-1]
+    cell.append(copy.deepcopy(heading))
+    cell.append(copy.deepcopy(table))
+    cell.append(cell.makeelement(qn("w:p"), {}))  # a cell ends with a paragraph
+    d.save(str(path))
+    n = len(_controls(docx.Document(str(path)), "record.date")) - 1
+    fill(path, {"record.date": date, "record.start_time": start, "record.finish_time": finish,
+                "record.held": "Yes"}, form=n)
+
+
 def replace_control_with_text(path: Path, tag: str, text: str, form: int = 0) -> None:
     """Delete a content control and type its value in its place, as a coach may."""
     d = docx.Document(str(path))

@@ -118,3 +118,40 @@ def test_header_cells_merged_are_named_on_each_row_they_join(blank: Path) -> Non
         '"PDSA review went well" is read as Topic: the table\'s header has no Comments column '
         "(its header cells are merged); split the header cell (Table › Split Cells) so that "
         "each column has its own"))]
+
+
+# --- rows that hold nothing a coach typed ---------------------------------------------------------
+
+
+def test_a_row_holding_only_invisible_characters_is_no_session(blank: Path) -> None:
+    # LibreOffice fills each cell of a row added with Track Changes on with U+200D (a
+    # zero-width joiner): the row was read as a held session of an hour, with no date
+    coach.type_table_rows(blank, [("\u200d", "\u200d", "\u200d\u200b", "\ufeff\u200d")])
+    record = read_record(blank, blank.parent)
+    assert rows(record) == [] and named(record) == []
+
+
+def test_invisible_characters_around_typing_are_dropped(blank: Path) -> None:
+    coach.type_table_rows(blank, [("\u200dSam Coach", "12/03/2026\u200d", "Charts\u200b", "")])
+    record = read_record(blank, blank.parent)
+    assert rows(record) == [("Sam Coach", D(2026, 3, 12), "Charts", "")]
+
+
+def test_a_form_pasted_into_the_last_cell_is_one_session_not_two(blank: Path) -> None:
+    # LibreOffice's Ctrl+End lands in the table's last cell: a form copied and pasted there is
+    # read as a form; its heading, left in the cell, made the row a second session
+    coach.paste_form_in_last_cell(blank, "24/03/2026", "14:00", "15:30")
+    record = read_record(blank, blank.parent)
+    (session,) = [s for s in record.sessions if s.date == D(2026, 3, 24)]
+    assert (session.where, session.hours) == ("Record of Coaching form 2", 1.5)
+    assert [s for s in record.sessions if s.where.startswith("COACHING RECORD")] == []
+
+
+def test_a_comment_beside_a_pasted_form_is_still_read(blank: Path) -> None:
+    coach.paste_form_in_last_cell(blank, "24/03/2026", "14:00", "15:30")
+    coach.type_table_rows(blank, [("Sam Coach", "12/03/2026", "Charts", "Record of coaching "
+                                   "sent by e-mail")])
+    record = read_record(blank, blank.parent)
+    table = [s for s in record.sessions if s.where.startswith("COACHING RECORD")]
+    assert [(s.date, s.comments) for s in table] == [
+        (D(2026, 3, 12), "Record of coaching sent by e-mail")]

@@ -37,7 +37,7 @@ class Unit:
     """A body paragraph or a table cell: its text, and where the fields in it are."""
 
     __slots__ = ("text", "parts", "length", "controls", "paragraphs", "table", "row", "col",
-                 "span", "continued", "tracked")
+                 "span", "continued", "tracked", "nested")
 
     def __init__(self, table: int = -1, row: int = 0, col: int = 0) -> None:
         self.text = ""
@@ -51,6 +51,7 @@ class Unit:
         self.span = 1  # grid columns the cell spans (cells merged across)
         self.continued = False  # the cell continues the one above it (cells merged down)
         self.tracked = False  # holds changes tracked and not accepted (read as if accepted)
+        self.nested = False  # a cell that holds a table (a form pasted into it), read apart
 
     def paragraph(self) -> None:
         if self.paragraphs:
@@ -312,6 +313,8 @@ def read_body(root: etree._Element, careful: bool = True, lines: bool = True) ->
             if not tables and not group:
                 finish(para)
                 para = None
+            elif tables and tables[-1].cell is not None:
+                tables[-1].cell.nested = True
             tables.append(_Table(len(body.tables)))
             body.tables.append(tables[-1].rows)
             cur = None

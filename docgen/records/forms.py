@@ -200,10 +200,15 @@ def typed_value(text: str) -> str:
     return value
 
 
+# Characters that show nothing: LibreOffice fills each cell of a row added with Track Changes
+# on with a zero-width joiner, which must not make an empty row a session.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+
+
 def _cleaned(text: str) -> str:
     if not text or text.isspace():
         return ""
-    return clean_text(text.replace("\t", " ")).strip(" :-–")
+    return clean_text(text.replace("\t", " ")).strip(" :-–" + _INVISIBLE)
 
 
 @dataclass(frozen=True, slots=True)  # kept across records (``_Fields.known``): never changed
@@ -672,6 +677,9 @@ def _row_cells(body: Body, row: list[int], columns: list[_Column], above: dict[i
     for i in row:
         unit = body.units[i]
         text = typed_value(unit.text)
+        if unit.nested and text:  # a form pasted into the cell: its heading is not the row's
+            text = "\n".join(line for line in text.split("\n")
+                             if not FORM_HEADING.match(line)).strip()
         inherited = unit.continued and not text
         if inherited:
             text = above.get(unit.col, "")
