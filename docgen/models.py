@@ -18,7 +18,7 @@ from pathlib import Path
 
 from docgen import schema
 from docgen.errors import Problem
-from docgen.schema import Mode, Origin, Status
+from docgen.schema import Mode, Origin, Said, Status
 from docgen.values import parse_duration_hours, parse_yes_no, team_key
 
 _DEFAULT = schema.PROGRAMME_DEFAULTS
@@ -196,6 +196,7 @@ class RecordedSession:
     hours_assumed: bool = False  # True when only a table row existed: programme duration used
     mode: Mode | str = ""  # a Mode, or "" when none was given
     status: Status = Status.HELD  # held, cancelled or rescheduled
+    said: Said = Said.NOTHING  # what in the record said the status (its Held field, comments …)
     topic: str = ""
     issues: str = ""
     action: str = ""

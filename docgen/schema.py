@@ -50,6 +50,16 @@ class Status(StrEnum):
     UNCONFIRMED = "planned, not confirmed"
 
 
+class Said(StrEnum):
+    """What in a record said what became of a session: the status's source, so that a form and
+    a table row of one session that say different things are named (``docgen.log.summary``)."""
+
+    NOTHING = ""  # held as nothing says otherwise; or as docgen pre-filled it, from the cohort
+    HELD_FIELD = "Held field"  # the form's Held field: Yes or No
+    COMMENTS = "comments"  # "Cancelled – staff sick", "went ahead"
+    TOPIC = "topic"  # a topic starting "Cancelled", "Rescheduled"
+
+
 class Origin(StrEnum):
     """Where in a record a session was read: a Record of Coaching form or a table row."""
 

@@ -148,13 +148,33 @@ def test_sample_cohort_round_trip(tmp_path: Path, sample: Path) -> None:
     assert all("planned, not confirmed" in p.message for p in report.problems)
     statuses = {r["Status"] for r in sheet(tmp_path / "log.xlsx", "Sessions")}
     assert {"planned, not confirmed", "cancelled"} <= statuses and "held" not in statuses
-    # The coaches answer Held: Yes on every form: the sessions count, nothing is left to chase.
+    # The coaches answer Held on every form: Yes, but No for the session the cohort says was
+    # cancelled (T02's second) and the one it says was moved (T05's third). The sessions
+    # count, nothing is left to chase.
+    said_no = {"T02": 1, "T05": 2}
     for contract in (tmp_path / "out" / "contracts").glob("*.docx"):
-        confirm(contract, forms=sum(tag == "record.held" for tag, _t, _s in controls(contract)))
+        forms = sum(tag == "record.held" for tag, _t, _s in controls(contract))
+        team_id = contract.stem.rsplit("(", 1)[1].rstrip(")")
+        for form in range(forms):
+            fill(contract, {"record.held": "No" if said_no.get(team_id) == form else "Yes"}, form)
     report = jobs.log([tmp_path / "out"], tmp_path / "log.xlsx", today=TODAY)
     assert report.problems == []
-    statuses = {r["Status"] for r in sheet(tmp_path / "log.xlsx", "Sessions")}
-    assert {"held", "cancelled"} <= statuses and "planned, not confirmed" not in statuses
+    rows = sheet(tmp_path / "log.xlsx", "Sessions")
+    statuses = {r["Status"] for r in rows}
+    assert {"held", "cancelled", "rescheduled"} <= statuses
+    assert "planned, not confirmed" not in statuses
+    moved = next(r for r in rows if r["Team ID"] == "T05" and r["Status"] == "rescheduled")
+    assert not moved["Hours"]  # not counted
+    # A Yes against the cohort's "cancelled" is counted, and named: the two disagree.
+    fill(next((tmp_path / "out" / "contracts").glob("*(T02).docx")), {"record.held": "Yes"}, 1)
+    report = jobs.log([tmp_path / "out"], tmp_path / "log.xlsx", today=TODAY)
+    (problem,) = report.problems
+    assert problem.sheet == "Record of Coaching form 2" and problem.message.startswith(
+        "Record of Coaching form 2 and COACHING RECORD row 2 disagree on whether the session "
+        "of 12/03/2026 took place: the form says Yes in its Held field, the row says "
+        'cancelled, as docgen pre-filled it from the cohort ("Cancelled by team')
+    assert problem.message.endswith("counted as held: type No in the form's Held field if it "
+                                    "did not take place, or correct the row")
     assert small_rows  # the small cohort fixture stays importable for the other tests
 
 

@@ -271,3 +271,79 @@ def test_a_session_dated_over_a_year_ahead_is_named_not_quietly_planned() -> Non
         "t01.docx", "Record of Coaching form 1",
         "the session dated 03/06/2062 is over a year after today (30/06/2026), so it is listed "
         "as planned and not counted: if it took place, correct its date (is the year right?)")]
+
+
+# --- a form and the table row of its date that disagree on whether it took place -------------
+
+YES, NO = {"status": "held", "said": "Held field"}, {"status": "cancelled", "said": "Held field"}
+
+
+def _said(*sessions: RecordedSession) -> tuple[list[tuple[str, float | None]], list[str]]:
+    data = summarise([record(*sessions)], [], TODAY)
+    return ([(s.status, s.hours) for s in data.sessions],
+            [f"{p.sheet}: {p.message}" for p in data.problems])
+
+
+def test_a_yes_against_a_row_the_coach_marked_cancelled_is_named() -> None:
+    sessions, said = _said(form(D(2026, 3, 10), **YES),
+                           row(D(2026, 3, 10), comments="Cancelled - staff sick",
+                               status="cancelled", said="comments"))
+    assert sessions == [("cancelled", None)]
+    assert said == [
+        "Record of Coaching form 1: Record of Coaching form 1 and COACHING RECORD row 1 "
+        "disagree on whether the session of 10/03/2026 took place: the form says Yes in its "
+        'Held field, the row says cancelled in its comments ("Cancelled - staff sick"); '
+        "counted as cancelled: type Yes in the form's Held field and correct the row if it "
+        "took place"]
+
+
+def test_a_yes_against_the_row_docgen_prefilled_counts_the_form() -> None:
+    # the cohort said the session moved; the coach's form says it took place, with times
+    sessions, said = _said(form(D(2026, 4, 28), (15, 0), (16, 0), **YES),
+                           row(D(2026, 4, 28), comments="Rescheduled by coach to 14/05/2026",
+                               status="rescheduled"))
+    assert sessions == [("held", 1.0)]
+    assert said == [
+        "Record of Coaching form 1: Record of Coaching form 1 and COACHING RECORD row 1 "
+        "disagree on whether the session of 28/04/2026 took place: the form says Yes in its "
+        "Held field, the row says rescheduled, as docgen pre-filled it from the cohort "
+        '("Rescheduled by coach to 14/05/2026"); counted as held: type No in the form\'s Held '
+        "field if it did not take place, or correct the row"]
+
+
+def test_a_no_against_a_row_that_says_held_is_named() -> None:
+    sessions, said = _said(form(D(2026, 3, 10), **NO),
+                           row(D(2026, 3, 10), comments="Held", said="comments"))
+    assert sessions == [("cancelled", None)]
+    assert len(said) == 1 and "the form says No in its Held field, the row says held in its " \
+        'comments ("Held"); counted as cancelled' in said[0]
+
+
+def test_a_form_typed_without_an_answer_against_a_cancelled_row_is_named() -> None:
+    sessions, said = _said(form(D(2026, 3, 10), topic="PDSA"),
+                           row(D(2026, 3, 10), comments="Cancelled", status="cancelled",
+                               said="comments"))
+    assert sessions == [("cancelled", None)]
+    assert len(said) == 1 and "the form says held (it has times or notes, and no Held " \
+        'answer), the row says cancelled in its comments ("Cancelled")' in said[0]
+
+
+def test_forms_and_rows_that_agree_name_nothing() -> None:
+    # No, and the row says it moved: rescheduled, the more telling of the two
+    assert _said(form(D(2026, 3, 10), **NO),
+                 row(D(2026, 3, 10), comments="Rescheduled to 17/03", status="rescheduled",
+                     said="comments")) == ([("rescheduled", None)], [])
+    # No, and a row that says nothing of the status
+    assert _said(form(D(2026, 3, 10), **NO), row(D(2026, 3, 10), comments="Ward busy")) == (
+        [("cancelled", None)], [])
+    assert _said(form(D(2026, 3, 10), **YES), row(D(2026, 3, 10), comments="Held",
+                                                   said="comments")) == ([("held", 1.0)], [])
+
+
+def test_a_yes_on_a_date_still_to_come_is_named() -> None:
+    sessions, said = _said(form(D(2026, 7, 20), **YES), form(D(2026, 7, 21), n=2))
+    assert sessions == [("planned", None), ("planned", None)]
+    assert said == [
+        "Record of Coaching form 1: says Yes in its Held field, but its date, 20/07/2026, is "
+        "after today (30/06/2026): listed as planned, not counted; if it took place, correct "
+        "its date"]

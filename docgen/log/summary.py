@@ -70,7 +70,7 @@ from docgen.models import (
     TeamRow,
     TeamStatus,
 )
-from docgen.schema import Mode, Origin, Status
+from docgen.schema import Mode, Origin, Said, Status
 from docgen.values import format_date_short, format_time, parse_names, person_key, team_key
 
 if TYPE_CHECKING:
@@ -122,9 +122,15 @@ def _same_row(a: RecordedSession, b: RecordedSession) -> bool:
 def _combine(form: RecordedSession, row: RecordedSession, settings: RecordSettings
              ) -> RecordedSession:
     """Return one session from a form and the table row of the same date (form first)."""
-    status = form.status
+    status, said = form.status, form.said
     if status in (Status.HELD, Status.UNCONFIRMED) and row.status != Status.UNCONFIRMED:
-        status = row.status  # a cancellation noted in the row stands; an edited row confirms
+        # a cancellation noted in the row stands, unless docgen pre-filled the row and the
+        # coach's form says Yes; an edited row confirms an untouched form
+        if not (row.said == Said.NOTHING and said == Said.HELD_FIELD):
+            status, said = row.status, row.said
+    elif status == Status.CANCELLED and said == Said.HELD_FIELD and (
+            row.status == Status.RESCHEDULED):
+        status, said = row.status, row.said  # "No", and the row says it moved: rescheduled
     mode = form.mode or row.mode
     timed = form.start is not None and form.finish is not None and not form.hours_assumed
     if status != Status.HELD:
@@ -142,6 +148,7 @@ def _combine(form: RecordedSession, row: RecordedSession, settings: RecordSettin
         comments=form.comments or row.comments,
         mode=mode,
         status=status,
+        said=said,
         hours=hours,
         hours_assumed=assumed,
     )
@@ -166,6 +173,41 @@ def _disagreements(form: RecordedSession, row: RecordedSession) -> list[Problem]
                 f"{_shown(b)} in {row.where}: the form's is logged; if the row's is right "
                 "(or both are), put it in the form", file=row.source, sheet=row.where))
     return out
+
+
+_GONE = (Status.CANCELLED, Status.RESCHEDULED)
+
+
+def _status_disagreement(form: RecordedSession, row: RecordedSession,
+                         counted: Status) -> Problem | None:
+    """Name a form and the table row of its date that disagree on whether the session took
+    place (one held, the other cancelled or rescheduled), with what is counted: otherwise a
+    coach's Yes, or the hours typed in a form, would be lost to the row without a word."""
+    held = {s.status == Status.HELD for s in (form, row)}
+    if form.status == Status.UNCONFIRMED or row.status == Status.UNCONFIRMED or len(held) < 2:
+        return None
+    if row.status == Status.HELD and row.said == Said.NOTHING:
+        return None  # a row that says nothing of the status (held as nothing says otherwise)
+    way = ("type No in the form's Held field if it did not take place, or correct the row"
+           if counted == Status.HELD else
+           "type Yes in the form's Held field and correct the row if it took place")
+    return Problem(
+        f"{form.where} and {row.where} disagree on whether the session of "
+        f"{form.date:%d/%m/%Y} took place: the form says {_says(form)}, the row says "
+        f"{_says(row)}; counted as {counted}: {way}", file=form.source, sheet=form.where)
+
+
+def _says(s: RecordedSession) -> str:
+    """Return what a form or a row says of its session's status, as the coach sees it."""
+    if s.said == Said.HELD_FIELD:
+        return f'{"Yes" if s.status == Status.HELD else "No"} in its Held field'
+    text = s.comments if s.said == Said.COMMENTS else s.topic
+    if s.said in (Said.COMMENTS, Said.TOPIC):
+        return f"{s.status} in its {s.said} ({_shown(text)})"
+    if s.status == Status.HELD:
+        return "held (it has times or notes, and no Held answer)" if s.origin == Origin.FORM \
+            else "held"
+    return f"{s.status}, as docgen pre-filled it from the cohort ({_shown(s.comments)})"
 
 
 def _dedupe(items: list[RecordedSession],
@@ -201,7 +243,10 @@ def _merge(sessions: list[RecordedSession], settings: RecordSettings,
         rows = _dedupe([s for s in group if s.origin != Origin.FORM], _same_row, problems)
         for form, row in zip(forms, rows, strict=False):
             problems += _disagreements(form.session, row.session)
-            form.session = _combine(form.session, row.session, settings)
+            both = _combine(form.session, row.session, settings)
+            if said := _status_disagreement(form.session, row.session, both.status):
+                problems.append(said)
+            form.session = both
             form.status = form.session.status
             form.sources += [x for x in row.sources if x not in form.sources]
             form.wheres += row.wheres
@@ -447,6 +492,14 @@ def _far_ahead(s: RecordedSession, today: dt.date) -> Problem:
                    f"({format_date_short(today)}), so it is listed as planned and not counted: "
                    "if it took place, correct its date (is the year right?)",
                    file=s.source, sheet=s.where)
+
+
+def _held_ahead(s: RecordedSession, today: dt.date) -> Problem:
+    """Name a session whose Held field says Yes while its date is still to come."""
+    assert s.date is not None
+    return Problem(f"says Yes in its Held field, but its date, {format_date_short(s.date)}, "
+                   f"is after today ({format_date_short(today)}): listed as planned, not "
+                   "counted; if it took place, correct its date", file=s.source, sheet=s.where)
 
 
 def _coaches_of(text: str, fallback: Iterable[str]) -> tuple[str, ...]:
@@ -879,6 +932,8 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
                     and m.session.date > today):
                 if m.session.date > today + _FAR_AHEAD:  # a year mistyped, most likely
                     found.append(_far_ahead(m.session, today))
+                elif m.session.said == Said.HELD_FIELD and m.status == Status.HELD:
+                    found.append(_held_ahead(m.session, today))
                 m.status = Status.PLANNED
             elif m.status == Status.UNCONFIRMED:
                 found.append(_unconfirmed(m.session))

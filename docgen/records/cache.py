@@ -36,7 +36,7 @@ import docgen
 from docgen import safezip
 from docgen.errors import DocgenError, Problem
 from docgen.models import Record, RecordedSession, RecordSettings
-from docgen.schema import Mode, Origin, Status
+from docgen.schema import Mode, Origin, Said, Status
 
 __all__ = ["CACHE_SUFFIX", "Entry", "Key", "RecordCache", "cache_path", "decode", "encode",
            "file_key", "make_entry", "unchanged_since"]
@@ -48,7 +48,7 @@ _TIMEOUT = 2.0  # seconds to wait for another docgen run holding the cache
 
 _CLASSES: dict[str, type] = {c.__name__: c for c in (Record, RecordSettings, RecordedSession,
                                                       Problem)}
-_ENUMS: dict[str, type] = {e.__name__: e for e in (Mode, Status, Origin)}
+_ENUMS: dict[str, type] = {e.__name__: e for e in (Mode, Status, Origin, Said)}
 _CLASS_FIELDS = {name: tuple(f.name for f in fields(c)) for name, c in _CLASSES.items()}
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 _ENUM_MEMBERS = {(name, m.value): m for name, e in _ENUMS.items() for m in e}  # type: ignore

@@ -43,7 +43,7 @@ from docgen.errors import Problem
 from docgen.models import RecordedSession, RecordSettings
 from docgen.prefill import HELD_FIELD, Prefilled
 from docgen.records.programme import FIRST_DAY, LAST_DAY
-from docgen.schema import FormField, Kind, Mode, Origin, Status
+from docgen.schema import FormField, Kind, Mode, Origin, Said, Status
 from docgen.values import (
     format_date_short,
     format_time,
@@ -67,15 +67,16 @@ _COMMENTS = FormField("comments", "Comments:", "", "", recorded="comments")
 _EMAIL_IN = ("date", "start", "finish", "comments")
 # What build_session sets itself, not from one field.
 _SET_HERE = frozenset({"source", "team_id", "team_name", "hours", "hours_assumed", "status",
-                       "origin", "where"})
+                       "said", "origin", "where"})
 # What became of a session, in the words of its comments (see _status_reading).
 _STATUS_WORDS = re.compile(
     r"(?P<held>\bheld\b|\bwent\s+ahead\b|\btook\s+place\b|\bdid\s+go\s+ahead\b)"
-    r"|(?P<cancelled>\bcancel\w*|\b(?:not|never|wasn[’']t)\s+(?:held|happened)\b"
+    # the verb, not every word it begins: "Cancellations audit" is what was discussed
+    r"|(?P<cancelled>\bcancel(?:s|l?ed)?\b|\b(?:not|never|wasn[’']t)\s+(?:held|happened)\b"
     r"|\bcalled\s+off\b|\bno[- ]show\b"
     r"|\bdid(?:\s+not|n[’']t)\s+(?:go\s+ahead|take\s+place|happen)\b)"
     # "rearranged from 10/03" says this session is the one moved here: not a status word
-    r"|(?P<rescheduled>(?:\bre-?schedul|\bre-?arrang|\bpostpon)\w*+(?!\s+from\b)"
+    r"|(?P<rescheduled>\b(?:re-?schedul|re-?arrang|postpon)(?:e|es|ed)\b(?!\s+from\b)"
     r"|\bmoved\s+(?:to|till?|until)\s+(?=\d|(?:mon|tue|wed|thu|fri|sat|sun|next|another|later)))",
     re.IGNORECASE)
 # Words just before a status word that make it no plain statement ("nearly cancelled").
@@ -83,8 +84,15 @@ _QUALIFIED = re.compile(
     r"(?:\b(?:nearly|almost|not|never|no|nor|may|might|could|would|should|if|whether|"
     r"possibly|perhaps|maybe|probably|likely|to\s+be|in\s+case|last|previous|next|other|"
     r"threatened|about\s+to)|n[’']t)\W*(?:\w+\W+){0,2}$", re.IGNORECASE)
-_TOPIC_CANCELLED = re.compile(r"\W*cancel", re.IGNORECASE)
-_TOPIC_RESCHEDULED = re.compile(r"\W*re-?schedul", re.IGNORECASE)
+# The same stems in other words ("Cancellation rate", "Rearranging the clinic", "Postponement
+# letters"): what was discussed as often as what became of the session, so never decisive.
+_STATUS_STEMS = re.compile(
+    r"\b(?:(?P<cancelled>cancel)|(?P<rescheduled>re-?schedul|re-?arrang|postpon))\w*+"
+    r"(?!\s+from\b)",
+    re.IGNORECASE)
+_TOPIC_CANCELLED = re.compile(r"\W*cancel(?:l?ed)?\b", re.IGNORECASE)
+_TOPIC_RESCHEDULED = re.compile(r"\W*(?:(?:re-?schedul|re-?arrang)ed|postponed)\b",
+                                re.IGNORECASE)
 _STATUS_FIRST = {"cancelled": "Cancelled", "rescheduled": "Rescheduled"}
 # Words in prose that name a mode only with a word before them: "by phone", "on Teams".
 _MODE_BY = r"(?:by|via|over|on|using|through)\s+(?:the\s+|a\s+|an\s+)?"
@@ -260,13 +268,9 @@ def _modes_in(text: str, prose: bool) -> list[tuple[Mode, str]]:
     return found
 
 
-def _status(comments: str, topic: str) -> Status:
-    """Return what became of a session: see :func:`_status_reading`."""
-    return _status_reading(comments, topic)[0]
-
-
-def _status_reading(comments: str, topic: str) -> tuple[Status, str]:
-    """Return what became of a session from its comments or topic, and a doubt to name.
+def _status_reading(comments: str, topic: str) -> tuple[Status, str, Said]:
+    """Return what became of a session from its comments or topic, a doubt to name, and
+    which of the two said it (:class:`docgen.models.Said`; NOTHING when neither did).
 
     A status word counts when it is plainly the comments' point: they start with it ("Held –
     rearranged from 10/03", "Cancelled – staff sick", "Rescheduled to 17/03"), or it is their
@@ -275,27 +279,33 @@ def _status_reading(comments: str, topic: str) -> tuple[Status, str]:
     A status word that is not plain leaves the session held, and the doubt is returned for
     the Problems sheet. A topic counts only when it starts with the word ("Cancelled – staff
     sick"): "Moved to the new ward" is what was discussed, not what became of the session.
+    Only the verbs count ("cancelled", "rescheduled", "postponed"): another word of theirs
+    ("Cancellation rate down", "Rearranging the clinic") leaves the session held, and named.
     """
     words = [(m.lastgroup or "", m) for m in _STATUS_WORDS.finditer(comments)]
     if words and not comments[:words[0][1].start()].strip(" \t\n-–—:;,.!*()[]\"'"):
-        return Status(words[0][0]), ""  # the comments start with it
+        return Status(words[0][0]), "", Said.COMMENTS  # the comments start with it
     plain = [(kind, m) for kind, m in words
              if not _QUALIFIED.search(comments[max(0, m.start() - 40):m.start()])]
     if any(kind == "held" for kind, _ in plain):  # "Nearly cancelled (snow) but went ahead"
-        return Status.HELD, ""
+        return Status.HELD, "", Said.COMMENTS
     if plain and len(plain) == len(words):
-        return Status(plain[0][0]), ""  # "Coach cancelled", "staff sick so rescheduled"
+        # "Coach cancelled", "staff sick so rescheduled"
+        return Status(plain[0][0]), "", Said.COMMENTS
     if _TOPIC_CANCELLED.match(topic):
-        return Status.CANCELLED, ""
+        return Status.CANCELLED, "", Said.TOPIC
     if _TOPIC_RESCHEDULED.match(topic):
-        return Status.RESCHEDULED, ""
+        return Status.RESCHEDULED, "", Said.TOPIC
     doubtful = [(kind, m) for kind, m in words if kind != "held"]
+    if not doubtful and not any(kind == "held" for kind, _ in words):
+        # "Cancellation – staff sick" or "Cancellation rate down": said, but not plainly
+        doubtful = [(m.lastgroup or "", m) for m in _STATUS_STEMS.finditer(comments)]
     if not doubtful:  # no status word, or only "to be held": held, as nothing says otherwise
-        return Status.HELD, ""
+        return Status.HELD, "", Said.NOTHING
     kind, m = doubtful[0]
     return Status.HELD, (f'comments mention "{m.group()}" but do not plainly say the session '
                          f"was {kind}: counted as held; write \"{_STATUS_FIRST[kind]}\" first "
-                         "if it was")
+                         "if it was"), Said.NOTHING
 
 
 class _Reading:
@@ -548,8 +558,9 @@ def _held(text: str) -> bool | None:
 
 
 def _confirmed(ctx: SessionContext, texts: Mapping[str, str], where: str, status: Status,
-               untouched: bool) -> Status:
-    """Return a session's status once its Held field and docgen's pre-fill are weighed."""
+               untouched: bool) -> tuple[Status, bool | None]:
+    """Return a session's status once its Held field and docgen's pre-fill are weighed, and
+    the Held field's answer (None: none)."""
     text = texts.get(HELD_FIELD, "")
     held = _held(text) if text else None
     column = schema.RECORD_FIELD[HELD_FIELD].label.rstrip(": ") if (
@@ -564,13 +575,13 @@ def _confirmed(ctx: SessionContext, texts: Mapping[str, str], where: str, status
                         _MOVE_TO[Origin.FORM] + ("; a new date to Date of Next Meeting"
                                                  if dated else ""))
     if held is False:
-        return Status.CANCELLED
+        return Status.CANCELLED, held
     if held is True and status != Status.HELD:
         ctx.problem(f"says Yes, but the form says the session was {status}: counted as "
                     f"{status}; correct whichever is wrong", where, column)
     if held is None and untouched and status == Status.HELD:
-        return Status.UNCONFIRMED
-    return status
+        return Status.UNCONFIRMED, held
+    return status, held
 
 
 def _hours(reading: _Reading, status: Status, email: bool) -> tuple[float, bool]:
@@ -612,10 +623,14 @@ def build_session(ctx: SessionContext, texts: Mapping[str, str], origin: Origin,
             values[field.recorded] = blank
     _settle_times(reading, typed)
     _settle_mode(reading, typed)
-    if doubt := _status_reading(typed["comments"], typed.get("topic", ""))[1]:
+    said_status, doubt, said = _status_reading(typed["comments"], typed.get("topic", ""))
+    if doubt:
         reading.problem(doubt, next(f for f in plan.fields if f.recorded == "comments"))
-    status = _confirmed(ctx, texts, where, _status(typed["comments"], typed.get("topic", "")),
-                        untouched)
+    status, held = _confirmed(ctx, texts, where, said_status, untouched)
+    if held is not None:
+        said = Said.HELD_FIELD
+    elif untouched:  # docgen's pre-fill, from the cohort: the plan, not the coach's word
+        said = Said.NOTHING
     # a session planned, not confirmed keeps the hours it would count: a table row of the
     # same date that a coach did edit confirms it (docgen.log.summary), and they count then
     hours, assumed = _hours(reading, Status.HELD if status == Status.UNCONFIRMED else status,
@@ -623,7 +638,7 @@ def build_session(ctx: SessionContext, texts: Mapping[str, str], origin: Origin,
     return RecordedSession(
         **values,  # type: ignore[arg-type]  # by the schema: checked in _make_plan
         source=ctx.source, team_id=ctx.team_id, team_name=ctx.team_name, hours=hours,
-        hours_assumed=assumed, status=status, origin=origin, where=where,
+        hours_assumed=assumed, status=status, said=said, origin=origin, where=where,
     )
 
 
