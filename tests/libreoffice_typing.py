@@ -33,6 +33,7 @@ The job::
                                             # that text (its first occurrence) selected,
                                             # struck through ("hidden": made hidden)
         "copy_forms": [1],                  # form 1 copied, pasted before COACHING RECORD
+        "copy_forms_end": [1],              # form 1 copied, pasted at the end (Ctrl+End, Enter)
         "delete_forms": [2],                # form 2 selected and deleted (after the copies)
         "then_edits": [...],                # as "edits", typed after the copies and deletions
         "saves": [{"path": "/abs/out.docx", "filter": "MS Word 2007 XML"}]}],
@@ -293,6 +294,18 @@ def _copy_form(office: Office, doc, form: int) -> None:
     controller.insertTransferable(copied)
 
 
+def _copy_form_to_end(office: Office, doc, form: int) -> None:
+    """Copy form ``form`` and paste it at the end of the document, as a coach does: Ctrl+C,
+    Ctrl+End, Enter, Ctrl+V (in a contract that ends with a table, Ctrl+End lands in its last
+    cell)."""
+    controller = doc.CurrentController
+    controller.select(_form_range(doc, form))
+    copied = controller.getTransferable()
+    controller.ViewCursor.gotoEnd(False)
+    _type(office, doc, "\n")
+    controller.insertTransferable(copied)
+
+
 def _delete_form(office: Office, doc, form: int) -> None:
     """Select form ``form`` (heading and table) and delete it, as a coach does."""
     controller = doc.CurrentController
@@ -410,6 +423,8 @@ def run_job(job: dict) -> dict:
                         for field, edit in zip(_find_fields(doc, edits), edits, strict=True)]
                 for form in item.get("copy_forms", ()):
                     _copy_form(office, doc, form)
+                for form in item.get("copy_forms_end", ()):
+                    _copy_form_to_end(office, doc, form)
                 for form in sorted(item.get("delete_forms", ()), reverse=True):
                     _delete_form(office, doc, form)
                 later = item.get("then_edits", [])  # typed after the forms are copied

@@ -776,3 +776,89 @@ def test_a_form_copied_for_a_further_session_in_libreoffice(worked_on: dict, fmt
         dt.date(2026, 4, 16), "Recall letters", "held", 1.0)
     assert problems == [] and [p for p in record.problems
                                if "exactly as docgen pre-filled" not in p.message] == []
+
+
+# --- slips coaches make in LibreOffice that once counted sessions wrongly ------------------------
+
+@pytest.fixture(scope="module")
+def slips(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """Return, by (case, format), a folder holding a sample contract worked on in LibreOffice:
+
+    - "tracked row": T01's COACHING RECORD given a row (Tab in the last cell) with Track
+      Changes on, nothing typed in it (LibreOffice fills its cells with U+200D);
+    - "pasted at end": T09's form copied and pasted at the end (Ctrl+End, Enter, Ctrl+V), the
+      copy dated, timed and answered Yes;
+    - "disagree": T01's first form answered Yes, its table row (same date) "Cancelled - staff
+      sick"; its second form's topic "Cancellations and DNAs", its row "Cancellation rate down".
+    """
+    why = _uno_ready()
+    if why:
+        pytest.skip(why)
+    work = tmp_path_factory.mktemp("slips")
+    jobs.generate(ROOT / "data" / "cohort.xlsx", work / "out", today=TODAY)
+    cases = ("tracked row", "pasted at end", "disagree")
+    formats = (".docx", ".odt")
+    folders = {(case, fmt): work / f"{case}-{fmt[1:]}" for case in cases for fmt in formats}
+    for folder in folders.values():
+        folder.mkdir()
+
+    def saves(case: str) -> list[dict]:
+        return [{"path": str(folders[case, fmt] / f"record{fmt}")} for fmt in formats]
+
+    contracts = work / "out" / "contracts"
+    t01, t09 = (str(next(contracts.glob(f"*({team}).docx"))) for team in ("T01", "T09"))
+    documents = [
+        {"source": t01, "track": True, "table": {"add_rows": 1}, "saves": saves("tracked row")},
+        {"source": t09, "copy_forms_end": [1], "then_edits": [
+            {"label": label, "how": "over", "text": text, "occurrence": 2}
+            for label, text in (("Date:", "24/03/2026"), ("Start time:", "14:00"),
+                                ("Finish time:", "15:30"), ("Held:", "Yes"))],
+         "saves": saves("pasted at end")},
+        {"source": t01, "edits": [
+            {"label": "Held:", "how": "over", "text": "Yes", "occurrence": 1},
+            {"placeholder": "Driver diagram", "how": "over", "text": "Cancellations and DNAs",
+             "occurrence": 1}],
+         "table": {"type": {"D2": "Cancelled - staff sick", "D3": "Cancellation rate down"}},
+         "saves": saves("disagree")}]
+    run_job(work, {"documents": documents})
+    return folders
+
+
+def _slip(folder: Path) -> tuple[dict[str, tuple], list[str]]:
+    (record,), problems = read_records([folder], jobs=1)
+    assert problems == []
+    data = summarise([record], [], TODAY)
+    return ({row.where: (row.date, row.status, row.hours) for row in data.sessions},
+            [p.message for p in data.problems if "exactly as docgen pre-filled" not in p.message])
+
+
+@pytest.mark.parametrize("fmt", [".docx", ".odt"])
+def test_a_row_added_with_track_changes_on_and_left_empty_is_no_session(slips: dict,
+                                                                         fmt: str) -> None:
+    sessions, said = _slip(slips["tracked row", fmt])
+    assert not [w for w in sessions if "row 9" in w or "row 8" in w] and said == []
+
+
+@pytest.mark.parametrize("fmt", [".docx", ".odt"])
+def test_a_form_pasted_at_the_end_in_libreoffice_is_one_session(slips: dict, fmt: str) -> None:
+    sessions, said = _slip(slips["pasted at end", fmt])
+    on_the_day = {w: v for w, v in sessions.items() if v[0] == dt.date(2026, 3, 24)}
+    assert list(on_the_day.values()) == [(dt.date(2026, 3, 24), "held", 1.5)]
+    # the first form, with the row docgen pre-filled of its date; no row of the pasted form
+    assert list(sessions) == ["Record of Coaching form 1; COACHING RECORD row 1",
+                              "Record of Coaching form 2"]
+    assert said == []
+
+
+@pytest.mark.parametrize("fmt", [".docx", ".odt"])
+def test_a_form_and_its_row_that_disagree_in_libreoffice_are_named(slips: dict,
+                                                                    fmt: str) -> None:
+    sessions, said = _slip(slips["disagree", fmt])
+    first = sessions["Record of Coaching form 1; COACHING RECORD row 1"]
+    assert first == (dt.date(2026, 2, 10), "cancelled", None)
+    second = sessions["Record of Coaching form 2; COACHING RECORD row 2"]
+    assert second[1] != "cancelled"  # a topic and comments about cancellations
+    assert any(m.startswith("Record of Coaching form 1 and COACHING RECORD row 1 disagree on "
+                            "whether the session of 10/02/2026 took place: the form says Yes")
+               for m in said), said
+    assert any('comments mention "Cancellation" but do not plainly say' in m for m in said)

@@ -713,6 +713,9 @@ def build_contract() -> object:
     for cell in row.cells:
         cell_paragraph(cell)
     jinja_row(record, "{%tr endfor %}")
+    # A paragraph after the table, as Word keeps one: without it LibreOffice's Ctrl+End lands
+    # in the table's last cell, and a form pasted at the end of the contract goes into it.
+    paragraph(doc, "", style="Table Text").paragraph_format.space_after = Pt(0)
     return doc
 
 
