@@ -233,12 +233,15 @@ def find_table(sheet: Sheet, file: str, label: str,
     it: Iterator[tuple[int, Iterable[object]]] = iter(rows)
     header_row = 0
     headers: list[str] = []
+    above: list[tuple[int, list[object]]] = []  # the rows before the header: a title, or not
     for n, cells in it:
-        texts = [clean_text(c) for c in cells]
+        values = list(cells)
+        texts = [clean_text(c) for c in values]
         keys = {header_key(t) for t in texts}
         if keys & {c.key for c in required} or len(keys & known) >= 2:
             header_row, headers = n, texts
             break
+        above.append((n, values))
         if n >= HEADER_SEARCH_ROWS:
             break
     if not header_row:
@@ -257,6 +260,7 @@ def find_table(sheet: Sheet, file: str, label: str,
             row=header_row, column=column.header))
     if missing:
         return None
+    _above_header(table, above, index)
     unnamed = [i for i, text in enumerate(headers) if not header_key(text)]
     scan = scan or SheetScan()
     if scan.hidden_columns:
@@ -270,6 +274,26 @@ def find_table(sheet: Sheet, file: str, label: str,
     if merges:
         _merged(table, headers, merges)
     return table
+
+
+def _above_header(table: Table, above: list[tuple[int, list[object]]],
+                  index: dict[str, int]) -> None:
+    """Warn of each row above the header row holding values like a data row: it is not read.
+
+    A title (one cell of text, however wide it is merged) is fine; a row with values in two or
+    more of the header's columns is a row typed above the header, or one a sort put there.
+    """
+    for n, values in above:
+        filled = [key for key, i in index.items()
+                  if i < len(values) and not is_blank(values[i])]
+        if len(filled) < 2:
+            continue
+        shown = ", ".join(table.headers[key] for key in filled[:3])
+        more = f" and {len(filled) - 3} more" if len(filled) > 3 else ""
+        table.warn(f"the row is above the header row (row {table.header_row}), so it is not "
+                   f"read, though it holds values under {shown}{more}: move it below the "
+                   "header row; if the sheet was sorted, sort it again with the header row "
+                   "left out (Data › Sort, \"My data has headers\")", row=n)
 
 
 STALE_FORMULAS = (
