@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import openpyxl
+from conftest import ROOT, TODAY, full_text
 
 from docgen import jobs
 
@@ -71,3 +73,83 @@ def test_a_title_row_above_the_header_is_fine(tmp_path: Path) -> None:
                   ["T1", "Ward 7 Falls", "Jo", "Ann"]],
     })
     assert notes(path) == ([], [])
+
+
+# Programme settings docgen does not know
+
+def test_a_setting_said_otherwise_names_the_setting_and_default_used(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Programme": [["Setting", "Value"], ["Min. coaching hours (total)", 10],
+                      ["Length of session", "2 hours"]],
+        "Teams": [TEAM_HEADER, ["T1", "Ward 7", "Jo", "Ann"]],
+    })
+    problems, warnings = notes(path)
+    assert problems == []
+    assert warnings == [
+        "cohort.xlsx › Programme › row 2 › Setting: unknown setting, kept as the field "
+        '{{ min_coaching_hours_total }}; did you mean "Minimum coaching hours"? The sheet has '
+        "none, so docgen uses its default, 5, instead of this value; if so, rename it",
+        "cohort.xlsx › Programme › row 3 › Setting: unknown setting, kept as the field "
+        '{{ length_of_session }}; did you mean "Session duration"? The sheet has none, so '
+        "docgen uses its default, 1 hour, instead of this value; if so, rename it"]
+
+
+def test_a_setting_no_template_uses_is_named_by_generate(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Programme": [["Setting", "Value"], ["Poster deadline", "At the Summer Event"],
+                      ["Minimum coaching hours", 6]],
+        "Teams": [TEAM_HEADER, ["T1", "Ward 7", "Jo", "Ann"]],
+    })
+    assert notes(path) == ([], [])  # check cannot know which templates will be used
+    report = jobs.generate(path, tmp_path / "out", today=TODAY)
+    assert [str(w) for w in report.warnings] == [
+        'cohort.xlsx › Programme › row 2 › Setting: the setting "Poster deadline" is in no '
+        "document: docgen does not know it, and neither coaching_contract.docx nor "
+        "mentor_agreement.docx uses the field {{ poster_deadline }}; if it is one of docgen's "
+        "settings, rename it (`docgen fields` lists them; until then docgen uses its default), "
+        "else add {{ poster_deadline }} to the template"]
+    listed = jobs.fields(ROOT / "templates" / "coaching_contract.docx", path).unshown
+    assert ("poster_deadline", 'Programme › setting "Poster deadline"') in listed
+
+
+def test_a_setting_a_template_uses_is_not_named(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Programme": [["Setting", "Value"], ["Poster deadline", "At the Summer Event"]],
+        "Teams": [TEAM_HEADER, ["T1", "Ward 7", "Jo", "Ann"]],
+    })
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    doc = docx.Document(ROOT / "templates" / "coaching_contract.docx")
+    doc.add_paragraph("Poster: {{ poster_deadline }}")
+    doc.save(templates / "coaching_contract.docx")
+    report = jobs.generate(path, tmp_path / "out", templates=templates, only="contracts",
+                           today=TODAY)
+    assert not [w for w in report.warnings if "poster" in str(w).lower()]
+    (contract,) = (tmp_path / "out" / "contracts").glob("*.docx")
+    assert "Poster: At the Summer Event" in full_text(contract)
+
+
+# Extra columns named as docgen's own fields
+
+def test_an_extra_column_named_as_docgens_own_field_is_named(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [[*TEAM_HEADER, "Sessions", "Ward"], ["T1", "Ward 7", "Jo", "Ann",
+                                                       "6 sessions agreed", "7B"]],
+    })
+    problems, warnings = notes(path)
+    assert problems == []
+    assert warnings == [
+        "cohort.xlsx › Teams › row 1 › Sessions: the column is in no document: {{ sessions }} "
+        "is docgen's own field in coaching_contract.docx (Sessions: one COACHING RECORD row "
+        "each), shown there instead of this column; to show the column's values, rename its "
+        "header to a name docgen does not use (`docgen fields` lists them) and use that field "
+        "in the template"]
+    report = jobs.generate(path, tmp_path / "out", only="contracts", today=TODAY)
+    said = [str(w) for w in report.warnings]
+    assert said[0] == warnings[0] and len(said) == 2  # once, and Ward as before
+    assert said[1].startswith("cohort.xlsx › Teams › row 1 › Ward: the column is in no document")
+    (contract,) = (tmp_path / "out" / "contracts").glob("*.docx")
+    assert "6 sessions agreed" not in full_text(contract)
+    listed = dict(jobs.fields(ROOT / "templates" / "coaching_contract.docx", path).unshown)
+    assert listed["sessions"] == (
+        "Teams › Sessions (hidden by docgen's own {{ sessions }}: rename the column)")

@@ -163,7 +163,8 @@ def test_programme_settings_misspelt_or_given_twice(tmp_path: Path) -> None:
     assert problems == []
     assert warnings == [
         "cohort.xlsx › Programme › row 3 › Setting: unknown setting, kept as the field "
-        '{{ minimum_hours }}; did you mean "Minimum coaching hours"? If so, rename it',
+        '{{ minimum_hours }}; did you mean "Minimum coaching hours"? The sheet has none, so '
+        "docgen uses its default, 5, instead of this value; if so, rename it",
         "cohort.xlsx › Programme › row 4 › Setting: the setting is also on row 2: the last "
         "filled-in value is used; delete the other row"]
     assert jobs.check(path).cohort.programme.get("training_days") == "6"

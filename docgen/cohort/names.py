@@ -71,6 +71,32 @@ def nearest(key: str, known: Iterable[str]) -> str | None:
     return best[1] if best[0] > 0 else None
 
 
+# Words of a setting's name, shortened or put otherwise ("Min. coaching hours", "Length of
+# session"), and words that add nothing to what a setting is ("total", "of").
+_SETTING_WORDS = {"min": "minimum", "mins": "minutes", "hrs": "hours", "hr": "hours",
+                  "length": "duration", "freq": "frequency", "sessions": "session",
+                  "months": "month", "days": "day", "no": "number"}
+_FILLER = frozenset({"of", "the", "a", "per", "in", "for", "total", "each", "every"})
+
+
+def _setting_words(key: str) -> frozenset[str]:
+    return frozenset(_SETTING_WORDS.get(w, w) for w in key.split("_") if w not in _FILLER)
+
+
+def resembled_setting(key: str, known: Iterable[str]) -> str | None:
+    """Return the known setting (key) a setting's ``key`` resembles, or None: as
+    :func:`nearest`, or when every word of one known setting is among its words, shortened
+    or said otherwise ("Min. coaching hours (total)", "Length of session"), and of no other.
+    """
+    known = set(known)
+    found = nearest(key, known)
+    if found is not None:
+        return found
+    words = _setting_words(key)
+    within = [k for k in known if _setting_words(k) <= words]
+    return within[0] if len(within) == 1 else None
+
+
 def sheet_of_file(path: Path, sheets: Iterable[Sheet]) -> Sheet | None:
     """Return the sheet a CSV file holds by its name: ``teams.csv``, ``Teams.csv`` (as Excel
     names a sheet saved as CSV) or ``cohort - Teams.csv`` (as Google Sheets names it)."""

@@ -22,6 +22,7 @@ from docgen.cohort.sheets import FORMATS, Workbook
 from docgen.cohort.tables import Table, csv_tables, workbook_tables
 from docgen.editors import lock_file
 from docgen.errors import DocgenError, Problem
+from docgen.kinds import KINDS
 from docgen.models import (
     DEFAULT_COACHING_PAID,
     DEFAULT_MINIMUM_HOURS,
@@ -154,7 +155,7 @@ def _refuse(path: Path) -> NoReturn:
 
 def _build(path: Path, tables: dict[str, Table],
            problems: list[Problem]) -> tuple[Cohort, list[Problem]]:
-    programme = _programme(tables.get(schema.PROGRAMME.name), problems)
+    programme, settings = _programme(tables.get(schema.PROGRAMME.name), problems)
     shared = rows.Shared()  # dropped with this call: the cohort keeps what it uses
     # Without a readable Teams sheet (already reported), no session could match a team:
     # saying so for every session would bury the one problem that matters.
@@ -163,13 +164,35 @@ def _build(path: Path, tables: dict[str, Table],
     sessions = sheetrows.sessions(tables.get(schema.SESSIONS.name), programme, shared, ids,
                              problems)
     pairs = sheetrows.pairs(tables.get(schema.MENTORING.name), programme, shared, problems)
+    for table in tables.values():
+        _own_named(table)
     shared.dates.warn()  # a date far from all the others: a year mistyped
     # The Programme's and Sessions' other columns are warned of, never fields of a document.
     columns = tuple((t.sheet.name, t.label, t.header_row, key, header)
                     for t in tables.values() if t.sheet in (schema.TEAMS, schema.MENTORING)
                     for key, header in t.headers.items() if key not in t.sheet.keys)
+    # Settings docgen does not know are fields too (of every document), named by `generate`
+    # where no template uses them; they are the Programme's, not extra columns.
     return Cohort(path, programme, teams, sessions, pairs,
-                  frozenset(key for *_where, key, _h in columns), columns), problems
+                  frozenset(key for *_where, key, _h in columns),
+                  columns + tuple(settings)), problems
+
+
+def _own_named(table: Table) -> None:
+    """Warn of each extra column named as a field docgen fills itself in the documents made
+    from the sheet (``sessions``, ``signatures`` in a contract): docgen's value is shown, never
+    the column's."""
+    for kind in KINDS:
+        if kind.sheet is not table.sheet:
+            continue
+        for key, header in table.headers.items():
+            if key in kind.own_fields and key not in table.sheet.keys:
+                table.warn(
+                    f"the column is in no document: {{{{ {key} }}}} is docgen's own field in "
+                    f"{kind.template_file} ({kind.own_fields[key]}), shown there instead of "
+                    "this column; to show the column's values, rename its header to a name "
+                    "docgen does not use (`docgen fields` lists them) and use that field in "
+                    "the template", row=table.header_row, column=header)
 
 
 # Settings that count sessions or months: 0 would be replaced by the default without a word.
@@ -201,23 +224,42 @@ def _setting(column: Column | None, value: object) -> str:
 
 
 def _check_setting(table: Table, n: int, setting: str, read: dict[str, rows.Row]) -> None:
-    """Warn of a setting given twice, or not known but resembling one that is."""
-    column = table.headers.get(_SETTING)
+    """Warn of a setting given twice."""
     if setting in read:
         table.warn(f"the setting is also on row {read[setting].n}: the last filled-in value is "
-                   "used; delete the other row", row=n, column=column)
-    elif setting not in schema.PROGRAMME_SETTING:
-        like = names.nearest(setting, set(schema.PROGRAMME_SETTING) - set(read))
-        if like is not None:
-            table.warn(f"unknown setting, kept as the field {{{{ {setting} }}}}; did you mean "
-                       f'"{schema.PROGRAMME_SETTING[like].header}"? If so, rename it',
-                       row=n, column=column)
+                   "used; delete the other row", row=n, column=table.headers.get(_SETTING))
 
 
-def _programme(table: Table | None, problems: list[Problem]) -> Programme:
-    """Read the Programme sheet's settings over the defaults, and the numbers computed with."""
+def _unknown_settings(table: Table, unknown: dict[str, tuple[int, str]],
+                      read: dict[str, rows.Row]) -> list[tuple[str, str, int, str, str]]:
+    """Warn of each setting docgen does not know that resembles one the sheet lacks (docgen
+    uses that one's default instead); return the others, as extra columns are kept, for
+    `generate` to name those no template uses."""
+    others: list[tuple[str, str, int, str, str]] = []
+    lacking = set(schema.PROGRAMME_SETTING) - set(read)
+    for setting, (n, typed) in unknown.items():
+        like = names.resembled_setting(setting, lacking)
+        if like is None:
+            others.append((schema.PROGRAMME.name, table.label, n, setting, typed))
+            continue
+        meant = schema.PROGRAMME_SETTING[like].header
+        default = schema.PROGRAMME_DEFAULTS[like]
+        uses = (f"docgen uses its default, {default}," if default else
+                "the documents leave it blank")
+        table.warn(f"unknown setting, kept as the field {{{{ {setting} }}}}; did you mean "
+                   f'"{meant}"? The sheet has none, so {uses} instead of this value; if so, '
+                   "rename it",
+                   row=n, column=table.headers.get(_SETTING))
+    return others
+
+
+def _programme(table: Table | None, problems: list[Problem]
+               ) -> tuple[Programme, list[tuple[str, str, int, str, str]]]:
+    """Read the Programme sheet's settings over the defaults, and the numbers computed with;
+    return it with the settings docgen does not know (as :attr:`Cohort.extra_columns` are)."""
     values = dict(schema.PROGRAMME_DEFAULTS)
     read: dict[str, rows.Row] = {}
+    unknown: dict[str, tuple[int, str]] = {}  # setting -> its first row, its name as typed
     if table is not None:
         for key, header in table.headers.items():
             if key not in schema.PROGRAMME.keys:
@@ -235,6 +277,8 @@ def _programme(table: Table | None, problems: list[Problem]) -> Programme:
                 continue
             value = cells.get(_VALUE)
             _check_setting(table, n, setting, read)
+            if setting not in schema.PROGRAMME_SETTING:
+                unknown.setdefault(setting, (n, rows.display(cells.get(_SETTING))))
             row = read[setting] = rows.Row(table, n, {_VALUE: value}, problems)
             if is_blank(value):
                 continue
@@ -260,4 +304,5 @@ def _programme(table: Table | None, problems: list[Problem]) -> Programme:
             if setting in read:
                 read[setting].problem(_VALUE, str(exc))
             numbers[attr] = default
-    return Programme(settings=values, **numbers)  # type: ignore[arg-type]
+    others = _unknown_settings(table, unknown, read) if table is not None else []
+    return Programme(settings=values, **numbers), others  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ from docgen.cohort.cells import MAX_STRUCK, Merge, SheetScan, Spans, column_lett
 from docgen.cohort.csvfiles import DELIMITERS, HEAD_ROWS, head, read_csv, records
 from docgen.cohort.sheets import Workbook
 from docgen.errors import DocgenError, Problem
+from docgen.kinds import KINDS
 from docgen.schema import Kind, Sheet
 from docgen.values import (
     clean_text,
@@ -41,6 +42,9 @@ _NUMBER = re.compile(r"-?[0-9][0-9,]*(?:\.[0-9]+)?")
 # Programme sheet is the log, given where the cohort belongs (its Teams and Sessions sheets
 # would otherwise be read as a cohort's, with a warning for each of its hundreds of cells).
 _LOG_SHEETS = frozenset({"summary", "icf_log", "problems"})
+# Fields docgen fills itself in the documents made from a sheet (a contract's ``sessions``):
+# a column of that name is warned of as such (docgen.cohort.read), not as a misspelling.
+_OWN: dict[str, frozenset[str]] = {k.sheet.name: frozenset(k.own_fields) for k in KINDS}
 
 
 @dataclass
@@ -355,7 +359,8 @@ def _columns(table: Table, headers: list[str], csv: bool) -> dict[str, int]:
             continue
         index[key] = i
         table.headers[key] = text
-        like = None if key in sheet.keys else names.nearest(key, sheet.keys - present)
+        like = None if key in sheet.keys or key in _OWN.get(sheet.name, ()) else (
+            names.nearest(key, sheet.keys - present))
         meant = f'did you mean "{sheet.column(like).header}"? If so, rename the header' if (
             like is not None) else ""
         if sheet is schema.SESSIONS and key not in sheet.keys:

@@ -57,9 +57,15 @@ def fields(template: Path, data: Path | None = None) -> FieldsReport:
     if data is not None:
         report = check(data)
         extra = report.cohort.extra_fields
-        unshown = [(key, f"{label} › {header}")
+        own = set(kind.own_fields)  # a column of that name is hidden by docgen's own field
+        unshown = [(key, f"{label} › {header}" + (
+                        f" (hidden by docgen's own {{{{ {key} }}}}: rename the column)"
+                        if key in own else ""))
                    for sheet, label, _row, key, header in report.cohort.extra_columns
-                   if sheet == kind.sheet.name and key not in compiled.variables]
+                   if sheet == kind.sheet.name and (key not in compiled.variables or key in own)]
+        unshown += [(key, f'{label} › setting "{header}"')
+                    for sheet, label, _row, key, header in report.cohort.extra_columns
+                    if sheet == schema.PROGRAMME.name and key not in compiled.variables]
     available = kind.available_fields(extra)
     rows = [(name, available.get(name)) for name in sorted(compiled.variables)]
     return FieldsReport(template, kind.name, rows, list(compiled.warnings), list(compiled.notes),

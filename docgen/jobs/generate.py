@@ -143,19 +143,39 @@ def _check_fields(templates: dict[DocumentKind, CompiledTemplate], cohort: Cohor
 def _unshown_columns(cohort: Cohort, templates: dict[DocumentKind, CompiledTemplate],
                      warned: list[Problem]) -> list[Problem]:
     """Warn of each extra column of the cohort that no template made from its sheet shows
-    (its values would reach no document), unless already ``warned`` of (a misspelt header)."""
+    (its values would reach no document), and of each Programme setting docgen does not know
+    that no template shows, unless already ``warned`` of (a misspelt header or setting)."""
     used: dict[str, tuple[set[str], list[str]]] = {}
+    for kind in templates:  # docgen's own fields hide a column of the same name
+        used.setdefault(kind.sheet.name, (set(), []))
     for kind, template in templates.items():
-        names, files = used.setdefault(kind.sheet.name, (set(), []))
-        names.update(template.variables)
+        names, files = used[kind.sheet.name]
+        names.update(template.variables - kind.sheet.keys - set(kind.own_fields))
         files.append(template.path.name)
+    # a setting is shown where a template uses it and no field of the row hides it
+    settings = {v for kind, template in templates.items()
+                for v in template.variables - kind.sheet.keys - set(kind.own_fields)}
+    *others, last = [t.path.name for t in templates.values()] or [""]
+    files = f"neither {', '.join(others)} nor {last} uses" if others else f"{last} does not use"
     said = {(p.sheet, p.row, p.column) for p in warned}
-    return [Problem(f'the column is in no document: {" or ".join(used[sheet][1])} does not use '
-                    f"the field {{{{ {key} }}}}; if the column is one of docgen's, rename it "
-                    f"(`docgen fields` lists them), else add {{{{ {key} }}}} to the template",
-                    file=str(cohort.source), sheet=label, row=row, column=header)
-            for sheet, label, row, key, header in cohort.extra_columns
-            if sheet in used and key not in used[sheet][0] and (label, row, header) not in said]
+    found: list[Problem] = []
+    for sheet, label, row, key, header in cohort.extra_columns:
+        if sheet == schema.PROGRAMME.name:
+            column = schema.PROGRAMME.columns[0].header
+            if templates and key not in settings and (label, row, column) not in said:
+                found.append(Problem(
+                    f'the setting "{header}" is in no document: docgen does not know it, and '
+                    f"{files} the field {{{{ {key} }}}}; if it is one of "
+                    "docgen's settings, rename it (`docgen fields` lists them; until then "
+                    "docgen uses its default), else add {{ " + key + " }} to the template",
+                    file=str(cohort.source), sheet=label, row=row, column=column))
+        elif sheet in used and key not in used[sheet][0] and (label, row, header) not in said:
+            found.append(Problem(
+                f'the column is in no document: {" or ".join(used[sheet][1])} does not use '
+                f"the field {{{{ {key} }}}}; if the column is one of docgen's, rename it "
+                f"(`docgen fields` lists them), else add {{{{ {key} }}}} to the template",
+                file=str(cohort.source), sheet=label, row=row, column=header))
+    return found
 
 
 # Fields of docgen's own templates that hold no value from the cohort, or one another field
