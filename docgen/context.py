@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from docgen import prefill, schema
-from docgen.models import Cohort, Pair, Session, Team
+from docgen.models import Cohort, Pair, Programme, Session, Team
 from docgen.schema import Kind, Mode
-from docgen.values import format_date, format_hours, format_time, team_key
+from docgen.values import (
+    format_date,
+    format_hours,
+    format_time,
+    parse_int,
+    parse_session_hours,
+    parse_yes_no,
+    team_key,
+)
 
 BLANK_TABLE_ROWS = 8  # rows to write in under the pre-filled ones; never fewer than 3
 # The namespace of docgen's document ids (``docgen.document_id``): fixed, so ids are stable.
@@ -49,6 +59,14 @@ def _programme_fields(cohort: Cohort, today: dt.date) -> dict[str, object]:
     ctx["generated"] = format_date(today)
     # No generated_date value yet: jobs' "unchanged" digest leaves out only "generated".
     return ctx
+
+
+def _own_values(extra: dict[str, str]) -> dict[str, str]:
+    """Return a row's extra columns as fields: a blank cell of a column named as a Programme
+    setting takes the Programme's value, as a blank Venue does, never a blank in its place."""
+    if not extra or all(extra.values()):
+        return extra
+    return {k: v for k, v in extra.items() if v or k not in schema.PROGRAMME_SETTING}
 
 
 def _with_values(fields: dict[str, object], values: dict[str, object]) -> None:
@@ -153,11 +171,55 @@ def document_id(programme: str, cohort: str, kind: str, key: str) -> str:
     return str(uuid.uuid5(_DOCUMENT_IDS, name))
 
 
+# The Programme settings a team's row may give its own value of, in a Teams column of the
+# setting's name (which the contract's text then shows), that a contract's properties carry
+# for the coaching log: how each is read, as the Programme sheet's is (the cohort is read
+# with these, so a value that cannot be read is a problem there, never here).
+TEAM_SETTINGS: dict[str, Callable[[object], object]] = {
+    "minimum_coaching_hours": lambda v: float(parse_int(v)),
+    "session_duration": parse_session_hours,
+    "coaching_paid": parse_yes_no,
+    "course_months": parse_int,
+}
+
+
+def _team_setting(team: Team, key: str, programme: object) -> object:
+    """Return the team's own value of the setting ``key`` (its Teams column), read as the
+    Programme's is; else ``programme``'s."""
+    typed = team.extra.get(key)
+    if not typed:
+        return programme
+    try:
+        return TEAM_SETTINGS[key](typed)
+    except ValueError:  # reported as the cohort was read: the row is not made
+        return programme
+
+
+def team_numbers(team: Team, p: Programme) -> dict[str, object]:
+    """Return the numbers a team's contract is judged by: the team's own where its row gives
+    them (Duration, Review after sessions, a Teams column named as one of
+    :data:`TEAM_SETTINGS`), as its contract's text shows them; else the Programme's."""
+    duration = team.duration if team.duration != p.get("session_duration") else ""
+    hours = p.session_hours
+    if duration:
+        with suppress(ValueError):  # reported as the cohort was read: the row is not made
+            hours = parse_session_hours(duration)
+    else:
+        hours = _team_setting(team, "session_duration", hours)  # type: ignore[assignment]
+    return {
+        "minimum_hours": _team_setting(team, "minimum_coaching_hours", p.minimum_hours),
+        "review_after": team.review_after or p.review_after,
+        "session_hours": hours,
+        "coaching_paid": _team_setting(team, "coaching_paid", p.coaching_paid),
+        "course_months": str(_team_setting(team, "course_months", p.get("course_months"))),
+    }
+
+
 def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
     """Return the contract of ``team``: one Record of Coaching form per known session."""
     sessions = cohort.sessions_of(team.team_id)
     ctx = _programme_fields(cohort, today)
-    ctx.update(team.extra)
+    ctx.update(_own_values(team.extra))
     ctx.update(_row_fields(schema.TEAMS, team))
     _with_values(ctx, _row_values(schema.TEAMS, team))
     ctx.update(
@@ -167,6 +229,7 @@ def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
         signatures=_signatures(team, cohort.programme.get("team_signatories")),
     )
     p = cohort.programme
+    own = team_numbers(team, p)
     props = {
         schema.PROP_KIND: schema.KIND_CONTRACT,
         schema.PROP_KEY: team.team_id,
@@ -177,11 +240,11 @@ def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
         schema.PROP_COHORT: p.get("cohort"),
         schema.PROP_DOCUMENT_ID: document_id(p.get("programme"), p.get("cohort"),
                                              schema.KIND_CONTRACT, team.team_id),
-        schema.PROP_MINIMUM_HOURS: format_hours(p.minimum_hours),
-        schema.PROP_REVIEW_AFTER: str(team.review_after or p.review_after),
-        schema.PROP_SESSION_HOURS: format_hours(p.session_hours),
-        schema.PROP_COACHING_PAID: "Yes" if p.coaching_paid else "No",
-        schema.PROP_COURSE_MONTHS: p.get("course_months"),
+        schema.PROP_MINIMUM_HOURS: format_hours(own["minimum_hours"]),  # type: ignore[arg-type]
+        schema.PROP_REVIEW_AFTER: str(own["review_after"]),
+        schema.PROP_SESSION_HOURS: format_hours(own["session_hours"]),  # type: ignore[arg-type]
+        schema.PROP_COACHING_PAID: "Yes" if own["coaching_paid"] else "No",
+        schema.PROP_COURSE_MONTHS: own["course_months"],
         # what the forms and rows say as docgen fills them (re-read from the document
         # itself where the template words them otherwise: see docgen.jobs)
         schema.PROP_PREFILLED: prefill.from_context(ctx),
@@ -193,7 +256,7 @@ def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
 def agreement_plan(cohort: Cohort, pair: Pair, today: dt.date) -> DocumentPlan:
     """Return the mentor agreement of one QI practitioner and mentor pair."""
     ctx = _programme_fields(cohort, today)
-    ctx.update(pair.extra)
+    ctx.update(_own_values(pair.extra))
     ctx.update(_row_fields(schema.MENTORING, pair))
     _with_values(ctx, _row_values(schema.MENTORING, pair))
     props = {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import docx
 import openpyxl
-from conftest import ROOT, TODAY, full_text
+from conftest import ROOT, TODAY, custom_properties, full_text
 
 from docgen import jobs
 
@@ -153,3 +153,46 @@ def test_an_extra_column_named_as_docgens_own_field_is_named(tmp_path: Path) -> 
     listed = dict(jobs.fields(ROOT / "templates" / "coaching_contract.docx", path).unshown)
     assert listed["sessions"] == (
         "Teams › Sessions (hidden by docgen's own {{ sessions }}: rename the column)")
+
+
+# A team's own settings: what its contract says is what its properties tell the log
+
+def test_a_teams_own_minimum_and_duration_reach_the_properties(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Programme": [["Setting", "Value"], ["Minimum coaching hours", 5],
+                      ["Session duration", "1 hour"]],
+        "Teams": [[*TEAM_HEADER, "Duration", "Minimum coaching hours"],
+                  ["T1", "Falls", "Jo", "Ann", "2 hours", 10],
+                  ["T2", "Flow", "Jo", "Bea", None, None]],
+    })
+    assert notes(path) == ([], [])
+    jobs.generate(path, tmp_path / "out", only="contracts", today=TODAY)
+    folder = tmp_path / "out" / "contracts"
+    one, two = folder / "Falls (T1).docx", folder / "Flow (T2).docx"
+    assert "minimum of 10 hours" in full_text(one)
+    assert "minimum of 5 hours" in full_text(two)
+    assert [(custom_properties(d)["docgen.minimum_hours"],
+             custom_properties(d)["docgen.session_hours"]) for d in (one, two)] == [
+        ("10", "2"), ("5", "1")]
+
+
+def test_a_teams_own_settings_are_read_as_the_programmes(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [[*TEAM_HEADER, "Duration", "Minimum coaching hours"],
+                  ["T1", "Falls", "Jo", "Ann", 90, None],
+                  ["T2", "Flow", "Jo", "Bea", None, 50000],
+                  ["T3", "Fine", "Jo", "Cy", "90 minutes", 8]],
+    })
+    problems, _warnings = notes(path)
+    assert problems == [
+        'cohort.xlsx › Teams › row 2 › Duration: "90" has no unit, so it reads as 90 hours a '
+        'session: if it is minutes, type "90 minutes"; else type the hours with "hours" '
+        "(e.g. 1.5 hours)",
+        "cohort.xlsx › Teams › row 3 › Minimum coaching hours: 50,000 is more than a "
+        "programme has for Minimum coaching hours (at most 1,000): a slip? correct it, or "
+        "leave the value blank for the default"]
+    programme = workbook(tmp_path / "programme.xlsx", {
+        "Programme": [["Setting", "Value"], ["Session duration", 90]],
+        "Teams": [TEAM_HEADER, ["T1", "Falls", "Jo", "Ann"]]})
+    (same,) = notes(programme)[0]
+    assert same.split(": ", 1)[1] == problems[0].split(": ", 1)[1]

@@ -20,6 +20,7 @@ from docgen import schema
 from docgen.cohort import names, rows, sheetrows
 from docgen.cohort.sheets import FORMATS, Workbook
 from docgen.cohort.tables import Table, csv_tables, workbook_tables
+from docgen.context import TEAM_SETTINGS
 from docgen.editors import lock_file
 from docgen.errors import DocgenError, Problem
 from docgen.kinds import KINDS
@@ -160,7 +161,8 @@ def _build(path: Path, tables: dict[str, Table],
     # Without a readable Teams sheet (already reported), no session could match a team:
     # saying so for every session would bury the one problem that matters.
     ids = sheetrows.TeamIds() if schema.TEAMS.name in tables else None
-    teams = sheetrows.teams(tables.get(schema.TEAMS.name), programme, shared, problems, ids)
+    teams = sheetrows.teams(tables.get(schema.TEAMS.name), programme, shared, problems, ids,
+                            _team_settings(tables.get(schema.TEAMS.name)))
     sessions = sheetrows.sessions(tables.get(schema.SESSIONS.name), programme, shared, ids,
                              problems)
     pairs = sheetrows.pairs(tables.get(schema.MENTORING.name), programme, shared, problems)
@@ -176,6 +178,28 @@ def _build(path: Path, tables: dict[str, Table],
     return Cohort(path, programme, teams, sessions, pairs,
                   frozenset(key for *_where, key, _h in columns),
                   columns + tuple(settings)), problems
+
+
+def _team_settings(table: Table | None) -> dict[str, rows.ExtraRule]:
+    """Return the rules of the Teams sheet's extra columns named as a Programme setting whose
+    value a contract's properties carry (see :data:`docgen.context.TEAM_SETTINGS`): each cell
+    is read as the Programme sheet's value is, with its bounds and messages."""
+    if table is None:
+        return {}
+    found: dict[str, rows.ExtraRule] = {}
+    for key in table.headers:
+        if key in TEAM_SETTINGS and key not in table.sheet.keys:
+            column, parse = schema.PROGRAMME_SETTING[key], TEAM_SETTINGS[key]
+
+            def rule(cell: object, row: rows.Row, key: str = key, column: Column = column,
+                     parse: Callable[[object], object] = parse) -> None:
+                try:
+                    parse(_setting(column, cell))
+                except ValueError as exc:
+                    row.problem(key, str(exc))
+
+            found[key] = rule
+    return found
 
 
 def _own_named(table: Table) -> None:

@@ -476,6 +476,8 @@ class Row:
 # A rule runs right after the column it follows has been read into the row's values (so after
 # the columns before it too); it may report a problem against that column or change the values.
 Rule = Callable[[dict[str, object], Row, Column], None]
+# An extra column's rule: run on each of its filled-in cells, as typed.
+ExtraRule = Callable[[object, Row], None]
 
 
 def _email(values: dict[str, object], row: Row, column: Column) -> None:
@@ -589,11 +591,14 @@ def _unfilled(model: type, sheet: schema.Sheet) -> dict[str, object]:
 
 def build_rows(model: type[T], table: Table, programme: Programme, shared: Shared,
                problems: list[Problem],
-               rules: dict[str, Rule] | None = None) -> tuple[Packed[T], int]:
+               rules: dict[str, Rule] | None = None,
+               extra_rules: dict[str, ExtraRule] | None = None) -> tuple[Packed[T], int]:
     """Read every row of ``table`` into ``model`` rows; return the valid ones and the count.
 
-    ``rules`` maps a field to the rule run after its column. Rows with a problem are left out.
+    ``rules`` maps a field to the rule run after its column, ``extra_rules`` an extra
+    column's key to the rule run on its filled-in cells. Rows with a problem are left out.
     """
+    extra_rules = extra_rules or {}
     rules = rules or {}
     sheet = table.sheet
     unfilled = _unfilled(model, sheet)
@@ -656,6 +661,8 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                     row.warning(key, odd)
             elif cell is not None and (note := format_note(cell)):
                 row.warning(key, note)
+            if extra_rules and key in extra_rules and not is_blank(cell):
+                extra_rules[key](cell, row)
         if row.warnings:
             row.done()
         if not row.ok:

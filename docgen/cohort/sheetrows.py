@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 
 from docgen import schema
 from docgen.cohort.packed import Packed
-from docgen.cohort.rows import Row, Rule, Shared, build_rows
+from docgen.cohort.rows import ExtraRule, Row, Rule, Shared, build_rows
 from docgen.cohort.tables import Table
 from docgen.errors import Problem
 from docgen.models import Pair, Programme, Session, Team
 from docgen.schema import Column
-from docgen.values import format_time, team_key
+from docgen.values import format_time, parse_session_hours, team_key
 
 
 def _folded(values: dict[str, object], column: Column) -> str:
@@ -45,11 +45,13 @@ _EXPECTED = (("coaches", "no coach: the contract's coach and signature lines wil
 
 
 def teams(table: Table | None, programme: Programme, shared: Shared,
-          problems: list[Problem], ids: TeamIds | None = None) -> Packed[Team]:
+          problems: list[Problem], ids: TeamIds | None = None,
+          extra_rules: dict[str, ExtraRule] | None = None) -> Packed[Team]:
     """Return the valid teams of the Teams sheet (if read); add a problem for every bad row.
 
     ``ids`` is filled with every Team ID read, so that sessions of a team whose row has a
-    problem are not said to be of an unknown team too.
+    problem are not said to be of an unknown team too. ``extra_rules`` check the extra
+    columns named as Programme settings (the team's own value of one).
     """
     if table is None:
         return Packed(Team)
@@ -70,7 +72,18 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
     def name_or_id(values: dict[str, object], row: Row, column: Column) -> None:
         values[column.field] = values[column.field] or values["team_id"]
 
-    rules: dict[str, Rule] = {"team_id": unique, "team_name": name_or_id}
+    def session_length(values: dict[str, object], row: Row, column: Column) -> None:
+        """The team's Duration is the length the log credits its sessions without times:
+        read as the Programme's Session duration is (a blank takes that, read there)."""
+        typed = values[column.field]
+        if typed and typed != programme.get(column.fallback):
+            try:
+                parse_session_hours(typed)
+            except ValueError as exc:
+                row.problem(column.key, str(exc))
+
+    rules: dict[str, Rule] = {"team_id": unique, "team_name": name_or_id,
+                              "duration": session_length}
     if programme.get("team_signatories") == schema.TEAM_LEAD:
         _lead_signs(table, rules, problems)
     for field_name, lacking in _EXPECTED:
@@ -80,7 +93,7 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
         else:
             table.warn(f'there is no "{column.header}" column, so every team has {lacking}; '
                        "add the column", row=table.header_row)
-    found, count = build_rows(Team, table, programme, shared, problems, rules)
+    found, count = build_rows(Team, table, programme, shared, problems, rules, extra_rules)
     ids.keys |= set(seen)
     if not count:
         problems.append(Problem("the sheet has no teams below its header", file=table.file,
