@@ -11,9 +11,10 @@ from pathlib import Path
 
 import docx
 import openpyxl
-from conftest import ROOT, TODAY, custom_properties, full_text
+from conftest import ROOT, TODAY, csv_cohort, custom_properties, full_text
 
 from docgen import jobs
+from docgen.schema import SESSIONS, TEAMS
 
 
 def workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
@@ -196,3 +197,38 @@ def test_a_teams_own_settings_are_read_as_the_programmes(tmp_path: Path) -> None
         "Teams": [TEAM_HEADER, ["T1", "Falls", "Jo", "Ann"]]})
     (same,) = notes(programme)[0]
     assert same.split(": ", 1)[1] == problems[0].split(": ", 1)[1]
+
+
+# Times typed as text before 8:00
+
+def test_a_time_typed_as_text_before_8_without_am_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    csv_cohort(folder, TEAMS, TEAM_HEADER, [["T1", "Falls", "Jo", "Ann"]])
+    csv_cohort(folder, SESSIONS, ["Team ID", "Date", "Start time", "Finish time"], [
+        ["T1", "03/03/2026", "2.30", "3:30"],
+        ["T1", "10/03/2026", "07:30", "08:30"],  # a leading zero: the 24-hour time meant
+        ["T1", "17/03/2026", "2.30am", "3.30 a.m."],
+        ["T1", "24/03/2026", "14:30", "15:30"]])
+    problems, warnings = notes(folder)
+    assert problems == []
+    where = "sessions.csv"
+    assert warnings == [
+        f'{where} › Sessions › row 2 › Start time: "2.30" is read as 02:30: if the afternoon '
+        "was meant, type the time as 14:30; if the morning was, type 02:30 (or add am)",
+        f'{where} › Sessions › row 2 › Finish time: "3:30" is read as 03:30: if the afternoon '
+        "was meant, type the time as 15:30; if the morning was, type 03:30 (or add am)"]
+
+
+def test_a_time_typed_in_a_text_cell_is_named_as_the_number_is(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER, ["T1", "Falls", "Jo", "Ann"]],
+        "Sessions": [["Team ID", "Date", "Start time"], ["T1", "03/03/2026", 2.3],
+                     ["T1", "10/03/2026", "2.30"]],
+    })
+    problems, warnings = notes(path)
+    assert problems == []
+    assert [w.split(": ", 1)[0] for w in warnings] == [
+        "cohort.xlsx › Sessions › row 2 › Start time",
+        "cohort.xlsx › Sessions › row 3 › Start time"]
+    assert "if the afternoon was meant" in warnings[1]

@@ -179,6 +179,24 @@ def cell_note(kind: Kind, cell: object) -> str | None:
     return None
 
 
+_MORNING_SAID = re.compile(r"[ap]\.?\s*m\b\.?|noon|midnight", re.IGNORECASE)
+
+
+def time_text_note(cell: str, time: object) -> str | None:
+    """Return a warning for a time typed as text before 8:00 without "am" ("2.30", "3:30"),
+    as :func:`cell_note` gives for the number 2.3: read as a morning time, where the afternoon
+    was likely meant; None otherwise. A time written with a leading zero ("07:30", "0730")
+    is taken as the 24-hour time it looks like."""
+    if not isinstance(time, dt.time) or not 1 <= time.hour < 8:
+        return None
+    text = cell.strip()
+    if text.startswith("0") or _MORNING_SAID.search(text):
+        return None
+    afternoon = format_time(time.replace(hour=time.hour + 12))
+    return (f'"{text}" is read as {format_time(time)}: if the afternoon was meant, type the '
+            f"time as {afternoon}; if the morning was, type {format_time(time)} (or add am)")
+
+
 def format_note(cell: object) -> str | None:
     """Return a warning for a number in a text column that docgen reads otherwise than the
     spreadsheet shows it, or that lost digits typed (see :func:`number_read`); else None."""
@@ -640,6 +658,8 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                 elif kind is Kind.DATE:
                     note = date_text_note(cell)
                     order.read(key, n, cell, values[attr])
+                elif kind is Kind.TIME:
+                    note = time_text_note(cell, values[attr])
                 elif saved_as_shown and cell[:1] in _LOST_START and cell.endswith(_LOST_END):
                     note = csv_note(cell)  # only a cell as 4.47712E+11 or ##### may be one
                 if note:
