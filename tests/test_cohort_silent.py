@@ -232,3 +232,22 @@ def test_a_time_typed_in_a_text_cell_is_named_as_the_number_is(tmp_path: Path) -
         "cohort.xlsx › Sessions › row 2 › Start time",
         "cohort.xlsx › Sessions › row 3 › Start time"]
     assert "if the afternoon was meant" in warnings[1]
+
+
+# A letter Excel's Windows-1252 CSV lost at the end of a name
+
+def test_a_letter_lost_at_the_end_of_a_name_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "cohort"
+    folder.mkdir()
+    (folder / "teams.csv").write_bytes(
+        "Team ID,Team name,Team members,Coach\r\n"
+        "T01,Falls,Paweł Nowak; Ana Nowak,Jo Bloggs\r\n"
+        "T02,Ready?,Ann One,Michał Nowak\r\n"
+        "T03,Flow,Zoë Smith,Jo Bloggs\r\n".encode("cp1252", errors="replace"))
+    problems, warnings = notes(folder)
+    assert problems == []
+    lost = [w for w in warnings if "in a word" in w]
+    assert [w.split(": ", 1)[0] for w in lost] == ["teams.csv › Teams › row 2",
+                                                   "teams.csv › Teams › row 3"]
+    assert lost[0].split(": ", 1)[1].startswith('"Pawe? Nowak; Ana Nowak" holds "?" in a word')
+    assert lost[1].split(": ", 1)[1].startswith('"Micha? Nowak" holds "?"')  # not "Ready?"

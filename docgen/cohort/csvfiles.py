@@ -44,6 +44,10 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 # no room for: "Łukasz Dąbrowska" becomes "?ukasz D?browska". A "?" just before a letter (at
 # the start of a word or inside one) is that, not a question typed.
 _LOST_LETTER = re.compile(r"\?(?=[^\W\d_])")
+# In a column of people's names, where no question is typed, a "?" ending a word after a
+# letter is one too: "Paweł" written "Pawe?", "Petrović" "Petrovi?".
+_LOST_AT_END = re.compile(r"(?<=[^\W\d_])\?(?![^\W\d_])")
+_PEOPLE = frozenset({"team_members", "coach", "team_lead", "qi_practitioner", "mentor"})
 _NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32",
           "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "cp1252": "Windows-1252"}
 
@@ -206,10 +210,14 @@ def read_csv(path: Path, sheet: Sheet, problems: list[Problem],
     # when used (csv's reader is C: ~1 s for 300,000 rows), so a large file's rows are never
     # all in memory at once (300,000 sessions held as lists took ~170 MB)
     lost = decoded.encoding == "Windows-1252" and "?" in text
+    people: frozenset[int] = frozenset()  # the columns of names, once the header is found
     try:
         for n, cells, stop in records(text, sep):
             start, end = end, stop  # the row is text[start:end]
-            if lost and (found := [c for c in cells if _LOST_LETTER.search(c)]):
+            if lost and not people and n <= HEAD_ROWS:
+                people = frozenset(i for i, c in enumerate(cells) if header_key(c) in _PEOPLE)
+            if lost and (found := [c for i, c in enumerate(cells) if _LOST_LETTER.search(c)
+                                   or i in people and _LOST_AT_END.search(c)]):
                 warnings.append(Problem(_lost_letters(found), file=file, sheet=sheet.name,
                                         row=n))
             while marks and marks[-1][0] < end:
