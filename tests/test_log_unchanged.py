@@ -53,15 +53,22 @@ def test_an_unchanged_rerun_keeps_the_log_and_says_what_it_said(
 
 
 @pytest.mark.parametrize("change", ["edited record", "touched record", "new record",
-                                    "removed record",
+                                    "removed record", "record opened", "record closed",
                                     "another day", "another version", "another code",
                                     "log replaced", "log removed", "no cache"])
 def test_every_change_writes_the_log_again(records: Path, tmp_path: Path, change: str,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     log = tmp_path / "log.xlsx"
+    lock = (records / T1).with_name("~$" + (records / T1).name[2:])  # as Word names it
+    if change == "record closed":  # open in Word at the first run, closed since
+        lock.write_bytes(b"owner" * 30)
     run(records, log)
     options: dict[str, object] = {}
-    if change == "edited record":
+    if change == "record opened":  # in Word since: the log must say so, not be kept
+        lock.write_bytes(b"owner" * 30)
+    elif change == "record closed":
+        lock.unlink()
+    elif change == "edited record":
         path = records / T1
         before = path.stat()
         fill(path, {"record.held": "Yes", "record.topic": "Run chart of falls"})
@@ -97,6 +104,8 @@ def test_every_change_writes_the_log_again(records: Path, tmp_path: Path, change
     assert workbook(log) == workbook(plain)
     if change == "edited record":
         assert "Run chart of falls" in {c for row in workbook(log)["Sessions"] for c in row}
+    opened = [p for p in report.problems if p.message.startswith("is open in Word")]
+    assert len(opened) == (change == "record opened")
 
 
 def test_a_changed_cohort_writes_the_log_again(records: Path, tmp_path: Path,

@@ -31,6 +31,7 @@ from docgen.errors import Problem
 from docgen.models import Record
 from docgen.records import cache as reading
 from docgen.records.cache import FORMAT, decode, dumps, encode, file_key
+from docgen.records.read import OPEN_NOW
 from docgen.values import escaped_name
 
 __all__ = ["Kept", "inputs_digest", "kept_report", "remember", "written_digest"]
@@ -81,7 +82,10 @@ def inputs_digest(records: Iterable[Record], problems: Iterable[Problem], today:
     for record in records:
         check = checks.get(record.source)
         if check is not None:
-            h.update(f"kept {check} {record.modified!r}".encode())
+            # and what is said of the file on this run alone (open in Word: its lock file)
+            said = [p.message for p in record.problems if p.message.startswith(OPEN_NOW)]
+            h.update(f"kept {check} {record.modified!r} {said!r}".encode("utf-8",
+                                                                        "surrogatepass"))
         else:
             h.update(dumps(record).encode("utf-8", "surrogatepass"))
         h.update(b"\1")

@@ -406,9 +406,12 @@ def read_records(folders: list[Path], jobs: int | None = None,
     return records, problems
 
 
+OPEN_NOW = "is open in Word or LibreOffice"  # how open_now's message begins
+
+
 def open_now(lock: Path) -> str:
     """Say that a record open in Word or LibreOffice was read as last saved."""
-    return (f'is open in Word or LibreOffice (its lock file "{lock.name}" is beside it): it '
+    return (f'{OPEN_NOW} (its lock file "{lock.name}" is beside it): it '
             "was read as last saved, so what is typed in it since is not in the log; ask whoever "
             "has it open to save and close it, then run docgen log again (if no one has it "
             "open, delete that lock file)")
