@@ -347,3 +347,40 @@ def test_a_yes_on_a_date_still_to_come_is_named() -> None:
         "Record of Coaching form 1: says Yes in its Held field, but its date, 20/07/2026, is "
         "after today (30/06/2026): listed as planned, not counted; if it took place, correct "
         "its date"]
+
+
+# --- two documents of one team: a contract made again beside the coach's copy ------------------
+
+def _two_documents(newer: RecordedSession, older: RecordedSession
+                   ) -> tuple[list[tuple[str, float | None, str]], list[str]]:
+    at = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    data = summarise([
+        record(newer, source="new.docx", document_id="made-again", saved=at),
+        record(older, source="coach.docx", document_id="first-made",
+               saved=at - dt.timedelta(days=30)),
+    ], [], TODAY)
+    return ([(s.status, s.hours, s.source) for s in data.sessions],
+            [f"{p.file}: {p.message}" for p in data.problems if "is another record" not in
+             p.message])
+
+
+def test_the_coachs_yes_in_another_document_wins_over_docgens_prefill() -> None:
+    # the newer contract, made again after the cohort changed, holds the session pre-filled;
+    # the coach's copy beside it says it took place, and ended later than planned
+    sessions, said = _two_documents(
+        form(D(2026, 2, 10), source="new.docx", status="planned, not confirmed"),
+        form(D(2026, 2, 10), (14, 0), (15, 30), source="coach.docx", **YES))
+    assert sessions == [("held", 1.5, "coach.docx; new.docx")]
+    assert said == [
+        "new.docx: still holds the session of team T01 on 10/02/2026 as docgen pre-filled it, "
+        "which coach.docx confirms or corrects: coach.docx's values kept"]
+
+
+def test_two_documents_that_disagree_on_a_session_are_named() -> None:
+    sessions, said = _two_documents(form(D(2026, 2, 10), source="new.docx", **NO),
+                                    form(D(2026, 2, 10), source="coach.docx", **YES))
+    assert sessions == [("cancelled", None, "new.docx; coach.docx")]
+    assert said == [
+        "coach.docx: says the session of team T01 on 10/02/2026 was held, but new.docx says "
+        "it was cancelled: counted as cancelled, from new.docx; correct the record that is "
+        "wrong"]

@@ -426,20 +426,50 @@ def _one_session(k: _Merged, o: _Merged, settings: RecordSettings,
 
 
 def _join(kept: list[_Merged], other: list[_Merged], problems: list[Problem]) -> None:
-    """Add a second document's sessions of the team: one already read is counted once."""
+    """Add a second document's sessions of the team: one already read is counted once.
+
+    A session one document still holds as docgen pre-filled it is the one the other document
+    confirms or corrects (a contract made again after the cohort changed, beside the coach's
+    copy): what the coach wrote is kept, whichever document is newer. Two documents that
+    disagree on whether a session took place are named.
+    """
     for o in other:
         s = o.session
         same = _same_form if s.origin == Origin.FORM else _same_row
-        twin = next((k for k in kept if k.session.date == s.date and s.date is not None
-                     and k.session.origin == s.origin and same(k.session, s)), None)
+        on_the_day = [k for k in kept if k.session.date == s.date and s.date is not None
+                      and k.session.origin == s.origin]
+        twin = next((k for k in on_the_day if same(k.session, s)), None) or next(
+            (k for k in on_the_day if Status.UNCONFIRMED in (k.status, o.status)), None)
         if twin is None:
             kept.append(o)
             continue
+        first, where = twin.sources[0], twin.wheres[0]
         twin.sources += [x for x in o.sources if x not in twin.sources]
         twin.wheres += o.wheres
-        problems.append(Problem(
-            f"repeats a session of team {s.team_id} on {s.date:%d/%m/%Y} already read from "
-            f"{twin.sources[0]}: counted once", file=s.source, sheet=s.where))
+        when = f"on {s.date:%d/%m/%Y}"
+        if twin.status == Status.UNCONFIRMED and o.status != Status.UNCONFIRMED:
+            twin.session, twin.status = s, o.status
+            twin.sources = [s.source, *(x for x in twin.sources if x != s.source)]
+            problems.append(_prefilled_here(first, where, s.team_id, when, s.source))
+        elif o.status == Status.UNCONFIRMED and twin.status != Status.UNCONFIRMED:
+            problems.append(_prefilled_here(s.source, s.where, s.team_id, when, first))
+        elif (twin.status == Status.HELD) != (o.status == Status.HELD):
+            problems.append(Problem(
+                f"says the session of team {s.team_id} {when} was {o.status}, but {first} "
+                f"says it was {twin.status}: counted as {twin.status}, from {first}; correct "
+                "the record that is wrong", file=s.source, sheet=s.where))
+        else:
+            problems.append(Problem(
+                f"repeats a session of team {s.team_id} {when} already read from {first}: "
+                "counted once", file=s.source, sheet=s.where))
+
+
+def _prefilled_here(source: str, where: str, team_id: str, when: str, other: str) -> Problem:
+    """Name a record still holding a session as docgen pre-filled it, which ``other``
+    confirms or corrects: ``other``'s values are kept."""
+    return Problem(f"still holds the session of team {team_id} {when} as docgen pre-filled "
+                   f"it, which {other} confirms or corrects: {other}'s values kept",
+                   file=source, sheet=where)
 
 
 def _team_sessions(team: _Team, problems: list[Problem]) -> list[_Merged]:
