@@ -336,7 +336,7 @@ def test_docgens_own_files_in_an_output_folder_are_not_problems(out: Path,
                                                                  tmp_path: Path) -> None:
     """The manifest, the lock, a PDF ``--pdf`` made beside its document and the log itself."""
     contract = out / T1
-    contract.with_suffix(".pdf").write_bytes(b"%PDF-1.7 made by --pdf")
+    contract.with_suffix(".pdf").write_bytes(DOCGENS_PDF)
     log = out / "coaching_log.xlsx"
     for _ in range(2):  # the second run finds the first one's log in the folder
         result = CliRunner().invoke(main, ["log", str(out), "-o", str(log)])
@@ -353,6 +353,30 @@ def test_docgens_own_files_in_an_output_folder_are_not_problems(out: Path,
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert files - {r.source for r in records} == ours
     assert not ours & {p.file for p in problems}
+
+
+# The end of a PDF LibreOffice made of a docgen document (its Info names docgen the author).
+DOCGENS_PDF = (b"%PDF-1.6\n% made by --pdf\n5 0 obj\n<</Title<FEFF0043>\n/Author<FEFF0064006F"
+               b"006300670065006E>\n/Creator<FEFF0057>\n/Producer<FEFF004C>>>\nendobj\ntrailer"
+               b"\n<</Size 6/Root 1 0 R\n/Info 5 0 R>>\nstartxref\n9\n%%EOF\n")
+
+
+@pytest.mark.parametrize(("pdf", "named"), [
+    (DOCGENS_PDF, False),
+    (DOCGENS_PDF.replace(b"<FEFF0064006F006300670065006E>", b"(docgen)"), False),
+    (b"%PDF-1.4\n% a scan of the signed print\n<</Author(Canon MF)>>\n%%EOF\n", True),
+    # docgen's, then signed or annotated: saved again with a trailer pointing back
+    (DOCGENS_PDF + b"6 0 obj\n<</Annots[]>>\nendobj\ntrailer\n<</Size 7/Prev 9/Root 1 0 R"
+     b"/Info 5 0 R>>\nstartxref\n99\n%%EOF\n", True),
+])
+def test_a_pdf_beside_a_record_is_passed_over_only_when_docgen_made_it(
+        out: Path, pdf: bytes, named: bool) -> None:
+    """A signed scan of a printed record, returned beside the record with its name, may hold
+    what the record does not (handwriting, a signature): it is named, not passed over."""
+    (out / T1).with_suffix(".pdf").write_bytes(pdf)
+    _records, problems = read_records([out], jobs=1)
+    said = [p.message for p in problems if p.file == "contracts/Ward 7 Falls (T1).pdf"]
+    assert said == ([find.OTHER_PDF_REASON] if named else [])
 
 
 def test_a_workbook_that_only_looks_like_the_log_is_named(tmp_path: Path) -> None:

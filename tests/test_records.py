@@ -1020,10 +1020,10 @@ def test_an_unexpected_failure_on_one_file_is_a_problem_not_a_crash(tmp_path: Pa
     save(contract([FORM_1]), root / "b.docx", {**PROPS, schema.PROP_KEY: "T02"})
     real = records._read  # what read_records calls for each file
 
-    def flaky(path: Path, base: Path, converted: Path | None = None):
+    def flaky(path: Path, base: Path, *args: object):
         if path.name == "a.docx":
             raise RecursionError("maximum recursion depth exceeded")
-        return real(path, base, converted)
+        return real(path, base, *args)
 
     monkeypatch.setattr(records, "_read", flaky)
     found, problems = read_records([root], jobs=1)

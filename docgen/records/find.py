@@ -172,10 +172,34 @@ def _is_coaching_log(path: Path) -> bool:
             and creator is not None and creator.text == "docgen")
 
 
+# The end of a PDF made from a docgen document (``--pdf``, or a coach's own export of the
+# record): its Info names docgen as the author, as LibreOffice and Word write it; and no
+# later revision (a PDF signed or annotated since is saved with a trailer pointing back).
+_DOCGEN_AUTHOR = re.compile(rb"/Author\s*(?:\(docgen\)|<FEFF0064006F006300670065006E>)",
+                            re.IGNORECASE)
+_REVISED = re.compile(rb"/Prev\s+\d")
+_PDF_TAIL = 16 * 1024
+OTHER_PDF_REASON = (
+    "is a PDF beside the record of the same name, but not one made from it as docgen wrote it "
+    "(a scan of a printed copy, or a PDF signed or annotated since): docgen reads the record, "
+    "not the PDF; if the PDF holds anything more (handwriting, a signature, notes), type it "
+    "into the record")
+
+
 def _is_records_pdf(path: Path, stems: set[str]) -> bool:
-    """Tell whether a PDF sits beside a record of the same name (``--pdf`` made it, or the
-    coach exported it): the record beside it is read, so nothing in the PDF is lost."""
-    return path.stem.casefold() in stems
+    """Tell whether a PDF sits beside a record of the same name and was made from a docgen
+    document, unchanged since (``--pdf`` made it, or the coach exported the record): the
+    record beside it is read, so nothing in the PDF is lost. Another PDF there (a signed
+    scan) may hold what the record does not, so it is named."""
+    if path.stem.casefold() not in stems:
+        return False
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(max(0, fh.seek(0, os.SEEK_END) - _PDF_TAIL))
+            tail = fh.read()
+    except OSError:
+        return False
+    return _DOCGEN_AUTHOR.search(tail) is not None and _REVISED.search(tail) is None
 
 
 def _is_logs_pdf(path: Path) -> bool:
@@ -245,7 +269,9 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
         suffix = path.suffix.lower()
         if suffix == ".pdf":
             if not (_is_records_pdf(path, stems) or _is_logs_pdf(path)):
-                out.append(Found(path, root, How.PDF, PDF_REASON))
+                beside = path.stem.casefold() in stems
+                out.append(Found(path, root, How.PDF,
+                                 OTHER_PDF_REASON if beside else PDF_REASON))
         elif suffix == ".xlsx" and _is_coaching_log(path):
             return
         elif suffix in ARCHIVE_SUFFIXES:

@@ -204,7 +204,8 @@ def read_record(path: Path, root: Path, converted: Path | None = None) -> Record
     return _read(path, root, converted)[0]
 
 
-def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record, str]:
+def _read(path: Path, root: Path, converted: Path | None = None,
+          pdf_reason: str = PDF_REASON) -> tuple[Record, str]:
     """Return :func:`read_record`'s record, and the day of the file's last save (ISO) its
     year-less dates were read against, or "" when the record says when it was made (what
     the reading cache must check besides the bytes)."""
@@ -216,7 +217,7 @@ def _read(path: Path, root: Path, converted: Path | None = None) -> tuple[Record
     if path.suffix.lower() == ".pdf":  # a mentor agreement sent back as a PDF, or named
         from docgen.records.pdf import read_pdf
 
-        return read_pdf(path, source, PDF_REASON), ""
+        return read_pdf(path, source, pdf_reason), ""
     if converted is not None:
         body, props, problems = _read_parts(Path(converted), source, comments, marks, margins)
     elif path.suffix.lower() in ODT_SUFFIXES:
@@ -312,6 +313,7 @@ class _Item:
     keep: bool = False
     key: Key | None = None
     extra: str = ""
+    reason: str = ""  # for a PDF: why it is named when it is not a mentor agreement
 
 
 def _read_one(item: _Item) -> tuple[Record | list[Problem], Entry | None]:
@@ -320,7 +322,7 @@ def _read_one(item: _Item) -> tuple[Record | list[Problem], Entry | None]:
     path, root = item.path, item.root
     key = item.key if item.key is not None or not item.keep else reading.file_key(path)
     try:
-        record, saved_day = _read(path, root, item.converted)
+        record, saved_day = _read(path, root, item.converted, item.reason or PDF_REASON)
     except DocgenError as exc:
         return exc.problems, None
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the whole log
@@ -363,7 +365,9 @@ def read_records(folders: list[Path], jobs: int | None = None,
             if f.how is How.SKIP:
                 outcome.append([Problem(f.reason, file=_source(f.path, f.root))])
                 continue
-            extra = through_soffice if f.how is How.CONVERT else ""
+            # a PDF's reading depends on whether a record of its name sits beside it
+            extra = through_soffice if f.how is How.CONVERT else (
+                f.reason if f.how is How.PDF else "")
             kept, key = (None, None) if cache is None else cache.get(
                 f.path, _source(f.path, f.root), extra)
             if kept is not None:
@@ -382,7 +386,7 @@ def read_records(folders: list[Path], jobs: int | None = None,
                     continue
                 places.append(place)
                 items.append(_Item(f.path, f.root, made.made.get(f.path), cache is not None,
-                                   key, extra))
+                                   key, extra, f.reason if f.how is How.PDF else ""))
             if started:
                 started(len(items))
             for place, (result, entry) in zip(
