@@ -274,6 +274,11 @@ def test_generate_pdf_writes_a_pdf_beside_each_contract(tmp_path: Path, make_coh
     assert "COACHING RECORD" in text
     hostile = out / "contracts" / "A & B -Ltd- -quoted- 🚀 (T2).pdf"
     assert 'A & B <Ltd> "quoted"' in pdf_text(hostile)
+    # the log knows these PDFs for docgen's own: read beside their records, never named
+    from docgen.records import read_records
+
+    records, problems = read_records([out], jobs=1)
+    assert len(records) == 2 and problems == []
 
 
 @needs_libreoffice

@@ -368,6 +368,9 @@ DOCGENS_PDF = (b"%PDF-1.6\n% made by --pdf\n5 0 obj\n<</Title<FEFF0043>\n/Author
     # docgen's, then signed or annotated: saved again with a trailer pointing back
     (DOCGENS_PDF + b"6 0 obj\n<</Annots[]>>\nendobj\ntrailer\n<</Size 7/Prev 9/Root 1 0 R"
      b"/Info 5 0 R>>\nstartxref\n99\n%%EOF\n", True),
+    # bookmarks point back and forth (/Prev, /Next): not a revision
+    (DOCGENS_PDF.replace(b"5 0 obj", b"4 0 obj\n<</Title<FEFF0043>/Prev 3 0 R>>\nendobj\n"
+                                     b"5 0 obj"), False),
 ])
 def test_a_pdf_beside_a_record_is_passed_over_only_when_docgen_made_it(
         out: Path, pdf: bytes, named: bool) -> None:

@@ -172,13 +172,14 @@ def _is_coaching_log(path: Path) -> bool:
             and creator is not None and creator.text == "docgen")
 
 
-# The end of a PDF made from a docgen document (``--pdf``, or a coach's own export of the
-# record): its Info names docgen as the author, as LibreOffice and Word write it; and no
-# later revision (a PDF signed or annotated since is saved with a trailer pointing back).
+# A PDF made from a docgen document (``--pdf``, or a coach's own export of the record): its
+# Info, at its end, names docgen as the author, as LibreOffice and Word write it; and it has
+# no later revision (a PDF signed or annotated since is saved with a second cross-reference
+# section appended, each ending in its own "startxref").
 _DOCGEN_AUTHOR = re.compile(rb"/Author\s*(?:\(docgen\)|<FEFF0064006F006300670065006E>)",
                             re.IGNORECASE)
-_REVISED = re.compile(rb"/Prev\s+\d")
 _PDF_TAIL = 16 * 1024
+_PDF_MOST = 64 * 1024 * 1024  # a bigger one is no PDF docgen made of a record
 OTHER_PDF_REASON = (
     "is a PDF beside the record of the same name, but not one made from it as docgen wrote it "
     "(a scan of a printed copy, or a PDF signed or annotated since): docgen reads the record, "
@@ -195,11 +196,11 @@ def _is_records_pdf(path: Path, stems: set[str]) -> bool:
         return False
     try:
         with open(path, "rb") as fh:
-            fh.seek(max(0, fh.seek(0, os.SEEK_END) - _PDF_TAIL))
-            tail = fh.read()
+            data = fh.read(_PDF_MOST + 1)
     except OSError:
         return False
-    return _DOCGEN_AUTHOR.search(tail) is not None and _REVISED.search(tail) is None
+    return (len(data) <= _PDF_MOST and _DOCGEN_AUTHOR.search(data, len(data) - _PDF_TAIL)
+            is not None and data.count(b"startxref") == 1)
 
 
 def _is_logs_pdf(path: Path) -> bool:
