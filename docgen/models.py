@@ -263,6 +263,10 @@ class ExpectedTeam:
     first_session: dt.date | None = None  # the Teams sheet's, else its first planned session
     review_after: int | None = None  # the team's own; None: the programme's
     contact_email: str = ""  # the Teams sheet's Contact email: the ICF log's contact
+    # the team's own numbers, as its contract states them (a Teams column named as the
+    # Programme setting); None: the programme's
+    minimum_hours: float | None = None
+    course_months: int | None = None
 
 
 @dataclass(frozen=True)

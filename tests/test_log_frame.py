@@ -436,3 +436,28 @@ def test_any_cohort_is_generated_and_logged_or_named_never_a_traceback(
                         if rel.startswith(f"{CONTRACT.folder}/"))
         assert report.records == contracts
         assert report.teams >= contracts
+
+
+def test_a_teams_own_minimum_frames_its_row_whether_its_record_came_back_or_not(
+        tmp_path: Path, make_cohort) -> None:  # type: ignore[no-untyped-def]
+    """A Teams column "Minimum coaching hours" gives a team its own minimum (its contract says
+    so): the log judges the team by it, with its record (the contract's properties) and
+    without (the cohort's row)."""
+    rows = cohort_rows()
+    for team in rows["Teams"]:
+        team["minimum_coaching_hours"] = 10 if team["team_id"] in ("B", "F") else None
+    data = make_cohort(rows)
+    out = tmp_path / "out"
+    jobs.generate(data, out, today=START)
+    for form in range(2):
+        fill(contract(out, "B"), {"record.held": "Yes"}, form=form)
+    contract(out, "F").unlink()  # F's record never came back
+    log = tmp_path / "log.xlsx"
+    jobs.log([out], log, cohort=data, today=TODAY)
+    teams = {t["Team ID"]: t for t in sheet(log, "Teams")}
+    ten = round(10 * (TODAY - START).days / COURSE_DAYS, 2)
+    assert (teams["B"]["Minimum hours"], teams["B"]["Hours still needed"],
+            teams["B"]["Expected by today"]) == (10, 7, ten)
+    assert (teams["F"]["Minimum hours"], teams["F"]["Hours still needed"],
+            teams["F"]["Expected by today"]) == (10, 10, ten)
+    assert (teams["A"]["Minimum hours"], teams["A"]["Expected by today"]) == (5, expected(START))

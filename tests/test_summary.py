@@ -57,7 +57,7 @@ def test_a_form_and_a_table_row_of_the_same_date_are_one_session() -> None:
     assert (first.date, first.hours, first.topic, first.comments, first.hours_from) == (
         D(2026, 4, 3), 1.5, "Driver diagram", "Room changed", "start and finish times")
     assert first.where == "Record of Coaching form 1; COACHING RECORD row 1"
-    assert (second.hours, second.hours_from) == (1.0, "assumed: programme session length")
+    assert (second.hours, second.hours_from) == (1.0, "assumed: the contract's session length")
     (team,) = data.teams
     assert (team.sessions_held, team.hours) == (2, 2.5)
 

@@ -44,15 +44,23 @@ def frame_of(cohort: Cohort) -> Frame:
     A team's pace starts at its first session: the Teams sheet's First session, else its
     first dated session on the Sessions sheet. The programme's start is the earliest of those.
     """
+    from docgen.context import team_numbers
     from docgen.models import DEFAULT_COURSE_MONTHS, ExpectedPair, ExpectedTeam, Frame
 
     teams = []
     for t in cohort.teams:
         planned = [s.date for s in cohort.sessions_of(t.team_id) if s.date is not None]
+        own = team_numbers(t, cohort.programme)  # a team's own minimum, as its contract says
+        try:
+            own_months: int | None = int(str(own["course_months"]))
+        except ValueError:
+            own_months = None
         teams.append(ExpectedTeam(
             team_id=t.team_id, team_name=t.team_name, organisation=t.organisation,
             coaches=tuple(t.coaches), first_session=t.first_session or min(planned, default=None),
-            review_after=t.review_after, contact_email=t.contact_email))
+            review_after=t.review_after, contact_email=t.contact_email,
+            minimum_hours=float(own["minimum_hours"]),  # type: ignore[arg-type]
+            course_months=own_months if own_months and own_months >= 1 else None))
     firsts = [t.first_session for t in teams if t.first_session is not None]
     programme = cohort.programme
     try:  # validated as a whole number when the cohort was read; blank: the default

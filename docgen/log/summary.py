@@ -550,7 +550,7 @@ def _hours_from(s: RecordedSession, status: str) -> str:
     if status != Status.HELD:
         return f"{status}: not counted"
     if s.hours_assumed:
-        return "assumed: programme session length"
+        return "assumed: the contract's session length"
     if s.start is not None and s.finish is not None:
         return "start and finish times"
     if s.mode == Mode.EMAIL:
@@ -696,7 +696,9 @@ def _team_row(team: _Team, pace: _Pace, expected: ExpectedTeam | None = None) ->
 def _pace_columns(hours: float, dates: list[dt.date], settings: RecordSettings, pace: _Pace,
                   expected: ExpectedTeam | None) -> dict[str, object]:
     start = dates[0] if dates else (expected.first_session if expected else None) or pace.start
-    if not pace.framed and settings.course_months:  # the course the record was made for
+    if expected is not None and expected.course_months:  # the team's own course, by the cohort
+        pace = replace(pace, course_months=expected.course_months)
+    elif not pace.framed and settings.course_months:  # the course the record was made for
         pace = replace(pace, course_months=settings.course_months)
     should, behind = _pace(hours, start, settings.minimum_hours, pace)
     return {"pace_from": start, "expected_hours": should, "behind_by": behind,
@@ -707,12 +709,15 @@ def _pace_columns(hours: float, dates: list[dt.date], settings: RecordSettings, 
 def _absent_row(team: ExpectedTeam, frame: Frame, pace: _Pace) -> TeamRow:
     """Return the row of a team the cohort has whose record did not come back."""
     start = team.first_session or frame.start
-    should, behind = _pace(0.0, start, frame.minimum_hours, pace)
+    minimum = frame.minimum_hours if team.minimum_hours is None else team.minimum_hours
+    if team.course_months:
+        pace = replace(pace, course_months=team.course_months)
+    should, behind = _pace(0.0, start, minimum, pace)
     return TeamRow(
         team_id=team.team_id, team_name=team.team_name, organisation=team.organisation,
         coaches="; ".join(team.coaches), sessions_held=0, email_contacts=0, hours=0.0,
-        minimum_hours=frame.minimum_hours, met=frame.minimum_hours <= 0,
-        hours_needed=frame.minimum_hours, sessions_cancelled=0, first_session=None,
+        minimum_hours=minimum, met=minimum <= 0,
+        hours_needed=minimum, sessions_cancelled=0, first_session=None,
         last_session=None, next_meeting=None,
         review_after=team.review_after or frame.review_after, review_due=False,
         days_since_contact=None, sources="", cohort=frame.cohort,
