@@ -670,6 +670,25 @@ def test_contract_edited_since_generated_attached_and_named(cohort: Path, outdir
     assert jo.complete and jo.held == []
 
 
+def test_contract_edited_and_made_before_the_coach_changed_held_back(
+        cohort: Path, outdir: Path, make_cohort: Callable[..., Path]) -> None:
+    # an admin's correction saved over T1's contract; then the team is given to another
+    # coach: the edited contract still names the old coach, so it must not go to the new one
+    t1 = outdir / "contracts" / "Ward 7 Falls (T1).docx"
+    t1.write_bytes(t1.read_bytes() + b"\0")
+    rows = mail_rows()
+    rows["Teams"][0].update(coach="Pat New", coach_email="pat.new@nhs.scot")
+    changed = make_cohort(rows, name="changed.xlsx")
+    jobs.generate(changed, outdir, today=TODAY)  # keeps T1: edited
+    pat = by_coach(jobs.mail(changed, outdir))["Pat New"]
+    [(path, why)] = pat.held
+    assert path == t1 and why.startswith("it was changed since docgen wrote it (edited, or a "
+                                         "returned record saved over it), and made from other "
+                                         "data than the cohort now gives T1")
+    assert f"run `docgen generate {changed} -o {outdir} --force`" in why
+    assert pat.draft is None and pat in jobs.mail(changed, outdir).incomplete
+
+
 def test_contracts_without_the_manifest_attached_and_named(cohort: Path, outdir: Path) -> None:
     (outdir / ".docgen-manifest.jsonl").unlink()
     report = jobs.mail(cohort, outdir)

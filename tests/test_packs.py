@@ -54,6 +54,7 @@ def fake_pdf(stem: str) -> bytes:
     writer = PdfWriter()
     for _ in range(page_count(stem)):
         writer.add_blank_page(page_width(stem), 800)
+    writer.add_metadata({"/Author": "docgen"})  # as LibreOffice writes a docgen document's
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

@@ -153,6 +153,18 @@ def contract_states(cohort: Cohort, outdir: Path, files: dict[str, Path], templa
                 "folder's record was lost): attached as it is; run `" + command + "` to "
                 "check it"))
         elif current not in hashes:
+            if template_digest is not None and recorded != source_digest(
+                    template_digest, CONTRACT.plan(cohort, team, today)):
+                # edited, and made from what the cohort no longer says: its coach may be
+                # another now, so it must not go out as it stands
+                states[team.team_id] = ContractState(True, (
+                    "it was changed since docgen wrote it (edited, or a returned record saved "
+                    f"over it), and made from other data than the cohort now gives "
+                    f"{team.team_id} (a cell of its row, such as its coach, or its sessions "
+                    "changed since generate ran, or the templates or docgen did): not attached; "
+                    "run `" + command + " --force` to make it again (the edited file is kept "
+                    "beside it: copy its changes across), then docgen mail"))
+                continue
             states[team.team_id] = ContractState(False, (
                 "it was changed since docgen wrote it (edited, or a returned record saved "
                 "over it): attached as it is now; if that is not meant, move it out and run `"
