@@ -218,6 +218,24 @@ def test_the_pair_is_read_from_an_agreements_text_however_its_row_is_laid_out(
     assert _pair(text) is None  # without the agreement's title: not one
 
 
+@pytest.mark.parametrize(("text", "pair"), [
+    # LibreOffice's PDF of the sample cohort's agreement: the name wraps at its hyphen
+    ("QI Practitioner name: Zofia Dąbrowska-\nKowalczyk\nOrganisation: West Lothian Health "
+     "and Social\nCare Partnership\nMentor name: Dr Eilidh Mackenzie\nOrganisation: "
+     "Healthcare Improvement \nScotland\nWe agree to meet up",
+     ("Zofia Dąbrowska-Kowalczyk", "Dr Eilidh Mackenzie")),
+    ("QI Practitioner name: Ann\nOrganisation: NHS\nMentor name: Dr Eilidh Catriona\n"
+     "Mackenzie-Smith\nOrganisation: HIS\nWe agree", ("Ann", "Dr Eilidh Catriona Mackenzie-Smith")),
+])
+def test_a_name_wrapped_in_its_cell_is_read_whole(text: str, pair: tuple[str, str]) -> None:
+    """A long name wraps in its table cell; in the PDF's text it runs on over the next line.
+    Read as its first line, the pair was one the cohort does not have, and its agreement was
+    shown as not returned."""
+    from docgen.records.pdf import _pair
+
+    assert _pair(f"QI Practitioner and Mentor agreement\n{text}") == pair
+
+
 def test_archives_and_e_mails_of_records_are_named_with_how_to_read_them(
         out: Path, tmp_path: Path) -> None:
     """Records e-mailed back as a zip, or an e-mail dragged into the folder: named with the

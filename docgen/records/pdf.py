@@ -71,6 +71,23 @@ def _pair(text: str) -> tuple[str, str] | None:
     practitioner, mentor = _PRACTITIONER.search(text), _MENTOR.search(text)
     if practitioner is None or mentor is None:
         return None
-    names = tuple(" ".join(clean_text(_NEXT_LABEL.split(m[1])[0]).split())
-                  for m in (practitioner, mentor))
+    names = tuple(_name_at(text, m) for m in (practitioner, mentor))
     return (names[0], names[1]) if all(names) else None
+
+
+_WRAPPED_LINES = 3  # a name wrapped in its cell runs on over at most this many lines
+
+
+def _name_at(text: str, label: re.Match[str]) -> str:
+    """Return the name after a label: up to the next label, over the lines a name wrapped in
+    its table cell takes ("Zofia Dąbrowska-" then "Kowalczyk"), else its own line."""
+    start = label.start(1)
+    after = _NEXT_LABEL.search(text, start)
+    name = label[1]
+    if after is not None:
+        span = text[start:after.start()]
+        if span.count("\n") < _WRAPPED_LINES and len(span) <= 200:
+            name = ""
+            for line in filter(None, (line.strip() for line in span.split("\n"))):
+                name = f"{name}{line}" if name.endswith("-") else f"{name} {line}"
+    return " ".join(clean_text(_NEXT_LABEL.split(name)[0]).split())
