@@ -266,6 +266,48 @@ def test_a_field_an_admin_s_template_left_out_is_named_where_the_cohort_has_valu
     assert texts and not any("Room 1" in t for t in texts)  # what the warning is about
 
 
+def _contract_xml_without(tmp_path: Path, *tags: str) -> Path:
+    """Return a templates folder holding docgen's contract with each of ``tags`` deleted
+    from its XML (a field of a form or of a table row, inside its loop)."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    with zipfile.ZipFile(ROOT / "templates" / "coaching_contract.docx") as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["word/document.xml"].decode()
+    for tag in tags:
+        assert tag in xml
+        xml = xml.replace(tag, "")
+    parts["word/document.xml"] = xml.encode()
+    with zipfile.ZipFile(folder / "coaching_contract.docx", "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return folder
+
+
+def test_a_field_left_out_of_a_form_or_a_table_row_is_named(tmp_path: Path, make_cohort) -> None:
+    # deleted from the Record of Coaching form and the COACHING RECORD row while rewording:
+    # the Sessions sheet's Action and Comments reached no document without a word
+    rows = small_rows()
+    rows["Sessions"][0]["comments"] = "Room changed"
+    folder = _contract_xml_without(tmp_path, "{{ r.action }}", "{{ s.comments }}",
+                                   "{{ r.issues }}")
+    report = jobs.generate(make_cohort(rows), tmp_path / "out", templates=folder,
+                           only="contracts", today=TODAY)
+    said = sorted(w.message for w in report.warnings if "does not show" in w.message)
+    assert [m.split(" in its ")[0] for m in said] == [
+        "does not show {{ r.action }}", "does not show {{ r.issues }}",
+        "does not show {{ s.comments }}"]
+    assert said[0] == (
+        "does not show {{ r.action }} in its {% for r in records %} loop, which docgen's own "
+        'coaching_contract.docx shows: its values (the first in "Ward 7 Falls (T1)") reach no '
+        "document; add {{ r.action }} inside the loop (`docgen fields` lists every field), or "
+        "ignore this if it is left out on purpose")
+    rows["Sessions"][0].pop("issues_arising")  # no value left for it: nothing to say
+    report = jobs.generate(make_cohort(rows, name="fewer.xlsx"), tmp_path / "out2",
+                           templates=folder, only="contracts", today=TODAY)
+    assert "{{ r.issues }}" not in " ".join(w.message for w in report.warnings)
+
+
 def test_no_field_is_named_when_the_cohort_has_no_value_for_it_or_the_template_shows_it(
         tmp_path: Path, make_cohort) -> None:
     rows = small_rows()

@@ -80,6 +80,7 @@ class PartSource:
     core_sources: dict[str, str] = field(default_factory=dict)
     taken: TakenIds = field(default_factory=TakenIds)  # ids the template's parts use
     loops: dict[str, set[str]] = field(default_factory=dict)  # field -> its loop variables
+    items: dict[str, set[str]] = field(default_factory=dict)  # field -> its items' fields used
     base_properties: dict[str, str] = field(default_factory=dict)
     variables: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
@@ -100,9 +101,11 @@ def _check_no_escape_off(env: SandboxedEnvironment, ast: nodes.Template, path: P
 
 def _parse(env: SandboxedEnvironment, path: Path, name: str, source: str,
            variables: set[str] | None = None, typed: str = "",
-           loops: dict[str, set[str]] | None = None, laid: str = "") -> nodes.Template:
-    """Parse a part's source; add the fields it uses to ``variables``, and to ``loops`` the
-    names it gives the items of the fields it loops over (``r`` in ``for r in records``).
+           loops: dict[str, set[str]] | None = None, laid: str = "",
+           items: dict[str, set[str]] | None = None) -> nodes.Template:
+    """Parse a part's source; add the fields it uses to ``variables``, to ``loops`` the
+    names it gives the items of the fields it loops over (``r`` in ``for r in records``), and
+    to ``items`` the fields of those items it shows (``action`` of ``{{ r.action }}``).
 
     ``typed`` is the part as saved, so that a refusal quotes the tag as the admin typed it;
     ``laid`` the source a paragraph a line, parsed only to word an error by its line.
@@ -125,11 +128,27 @@ def _parse(env: SandboxedEnvironment, path: Path, name: str, source: str,
                 for node in ast.find_all(nodes.For):
                     if isinstance(node.iter, nodes.Name) and isinstance(node.target, nodes.Name):
                         loops.setdefault(node.iter.name, set()).add(node.target.name)
+                        if items is not None:
+                            items.setdefault(node.iter.name, set()).update(
+                                _item_fields(node, node.target.name))
     except jinja2.TemplateSyntaxError as exc:
         raise DocgenError(Problem(syntax_message(name, source, exc.lineno, exc.message or "",
                                                  typed, env), file=str(path))) from None
     _check_no_escape_off(env, ast, path, name, source, typed)
     return ast
+
+
+def _item_fields(loop: nodes.For, item: str) -> set[str]:
+    """Return the fields of a loop's item its body shows (``r.action``, ``r["action"]``)."""
+    used: set[str] = set()
+    for body in loop.body:
+        for node in body.find_all((nodes.Getattr, nodes.Getitem)):
+            if isinstance(node.node, nodes.Name) and node.node.name == item:
+                if isinstance(node, nodes.Getattr):
+                    used.add(node.attr)
+                elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                    used.add(node.arg.value)
+    return used
 
 
 def _template(env: SandboxedEnvironment, path: Path, name: str, source: str,
@@ -196,7 +215,7 @@ def _compile_part(r: _Reading, name: str, text: str, body: Body | None = None,
     # Parsed once: laid out if a tag trims whitespace, else as it is (and laid out again only
     # to word an error by its paragraph).
     rendered = _parse(env, path, name, laid if lines else source, src.variables, typed,
-                      src.loops, laid=laid)
+                      src.loops, laid=laid, items=src.items)
     source = laid
     proven, unbalanced = check_blocks(source)
     if unbalanced is not None:

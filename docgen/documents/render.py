@@ -266,6 +266,7 @@ class CompiledTemplate:
     variables: frozenset[str]
     notes: list[str] = field(default_factory=list)
     loops: dict[str, set[str]] = field(default_factory=dict)  # field -> its items' names
+    items: dict[str, set[str]] = field(default_factory=dict)  # field -> its items' fields shown
     warnings: list[str] = field(default_factory=list)
     _order: list[str] = field(default_factory=list, repr=False)
     _static: dict[str, Member] = field(default_factory=dict, repr=False)
@@ -514,6 +515,7 @@ def _compile(path: Path, env: SandboxedEnvironment) -> CompiledTemplate:
         digest=hashlib.sha256(path.read_bytes()).hexdigest(),
         variables=frozenset(source.variables),
         loops=source.loops,
+        items=source.items,
         notes=list(source.notes),
         warnings=list(source.warnings),
         _order=source.order,

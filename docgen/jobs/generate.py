@@ -209,7 +209,48 @@ def _left_out_fields(cohort: Cohort, templates: dict[DocumentKind, CompiledTempl
                     f"shows: {where} reach no document; add {{{{ {name} }}}} to the template "
                     "(`docgen fields` lists every field), or ignore this if it is left out on "
                     "purpose", file=str(template.path)))
+        found += _left_out_item_fields(cohort, kind, template, shipped[kind], today)
     return found
+
+
+def _left_out_item_fields(cohort: Cohort, kind: DocumentKind, template: CompiledTemplate,
+                          shipped: CompiledTemplate, today: dt.date) -> list[Problem]:
+    """Warn of each field of a list's items (a form's Action, a table row's Comments) that
+    docgen's own template shows in its loop and the template used does not, where a document
+    would hold a value for it: deleted from a Record of Coaching form while rewording it,
+    the Sessions sheet's values of it reached no document without a word."""
+    found: list[Problem] = []
+    for listed, fields in sorted(shipped.items.items()):
+        if listed not in template.variables:
+            continue  # the list itself is left out: warned of as a field
+        used = template.items.get(listed, set())
+        item = min(template.loops.get(listed, ()) or shipped.loops.get(listed, ()) or {"x"})
+        for name in sorted(fields - used):
+            if used & {f"{name}_date", f"{name}_value"}:
+                continue
+            where = _item_value(cohort, kind, listed, name, today)
+            if where is not None:
+                found.append(Problem(
+                    f"does not show {{{{ {item}.{name} }}}} in its {{% for {item} in {listed} "
+                    f"%}} loop, which docgen's own {kind.template_file} shows: its values "
+                    f"({where}) reach no document; add {{{{ {item}.{name} }}}} inside the loop "
+                    "(`docgen fields` lists every field), or ignore this if it is left out on "
+                    "purpose", file=str(template.path)))
+    return found
+
+
+def _item_value(cohort: Cohort, kind: DocumentKind, listed: str, name: str,
+                today: dt.date) -> str | None:
+    """Say where the first value of field ``name`` of list ``listed``'s items is (its row's
+    document), or None when no document's list holds one."""
+    rows = kind.rows(cohort)
+    for i, row in enumerate(rows):
+        items = kind.plan_row(cohort, i, today).context.get(listed) or ()
+        for it in items:  # type: ignore[attr-defined]
+            value = it.get(name) if isinstance(it, Mapping) else None
+            if value not in (None, "") and str(value).strip():
+                return f'the first in "{kind.title(row)}"'
+    return None
 
 
 def _value_of(cohort: Cohort, kind: DocumentKind, name: str, today: dt.date) -> str | None:
