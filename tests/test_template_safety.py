@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import ROOT, TODAY
 from test_template_fidelity import (
     VALUES,
     assert_same,
@@ -263,3 +264,39 @@ def test_an_ampersand_in_a_tag_is_noted_quoting_the_tag_as_typed(tmp_path: Path)
     assert "the document's text" in note
     parts = compiled.render_parts({"organisation": "Leeds"})
     assert b"R&amp;D Leeds" in parts["word/document.xml"]
+
+
+def test_tags_docgen_leaves_as_typed_are_named(tmp_path: Path, make_cohort) -> None:
+    """A tag in a link's address, in a property docgen does not fill in or in the endnotes
+    is copied as typed into every document (docxtpl does the same): each is named."""
+    import zipfile
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    shutil.copy(ROOT / "templates" / "mentor_agreement.docx", folder)
+    with zipfile.ZipFile(ROOT / "templates" / "coaching_contract.docx") as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    rels = parts["word/_rels/document.xml.rels"].decode()
+    parts["word/_rels/document.xml.rels"] = rels.replace("</Relationships>", (
+        '<Relationship Id="rIdLink" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/hyperlink" Target="mailto:{{ coach_email }}" '
+        'TargetMode="External"/></Relationships>')).encode()
+    core = parts["docProps/core.xml"].decode()
+    parts["docProps/core.xml"] = core.replace("</cp:coreProperties>", (
+        "<cp:keywords>{{ team_id }}</cp:keywords></cp:coreProperties>")).encode()
+    with zipfile.ZipFile(folder / "coaching_contract.docx", "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    warnings = sorted(compile_template(folder / "coaching_contract.docx").warnings)
+    assert warnings == [
+        'coaching_contract.docx: a link\'s address holds the tag "{{ coach_email }}", which '
+        "docgen leaves as typed (as docxtpl does): every document shows it so; type the address "
+        "in the text instead (a mailto: or web address in the text is still a link in Word), or "
+        "make the link in each document",
+        'coaching_contract.docx: the document\'s "keywords" property holds the tag "{{ team_id '
+        '}}", which docgen leaves as typed (as docxtpl does): every document shows it so; put it '
+        "in the Title, Subject or Comments property, which are filled in, or remove it"]
+    report = jobs.generate(make_cohort(), tmp_path / "out", templates=folder,
+                           only="contracts", today=TODAY)
+    assert sorted(w.message for w in report.warnings if "leaves as typed" in w.message) == (
+        warnings)

@@ -8,6 +8,8 @@ rendering (listing, grids, drawing ids, a well-formedness check) to come out as 
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +32,7 @@ from docgen.ooxml.ids import TakenIds, has_ids
 from docgen.ooxml.listing import is_flat
 from docgen.ooxml.markup import paragraphs_on_lines
 from docgen.ooxml.names import is_story_part, is_xml_part
-from docgen.ooxml.properties import CORE_PART, core_templates
+from docgen.ooxml.properties import CORE_PART, RENDERED_CORE, core_templates
 from docgen.ooxml.story import (
     DOCUMENT_RELS_PART,
     Body,
@@ -282,4 +284,45 @@ def read_template(path: Path, env: SandboxedEnvironment, blank_test: str) -> Par
                 _core(env, path, blob, src)
             src.static[name] = blob
     src.warnings += coach_field_warnings(body.body)
+    src.warnings += [f"{path.name}: {w}" for w in left_as_typed(
+        {n: b for n, b in src.static.items() if n not in notes})]  # footnotes: see above
     return src
+
+
+# A tag as typed, in a part docgen does not render (XML text: its entities still written).
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+_CORE_ELEMENT = re.compile(r"<(?:\w+:)?(\w+)[^>]*>([^<]*)<")
+_WHERE = {"word/endnotes.xml": "the endnotes", "word/comments.xml": "a comment"}
+_INSTEAD = {
+    "link": "type the address in the text instead (a mailto: or web address in the text is "
+            "still a link in Word), or make the link in each document",
+    "property": "put it in the Title, Subject or Comments property, which are filled in, or "
+                "remove it",
+    "part": "move it into the document's text, or remove it",
+}
+
+
+def left_as_typed(static: dict[str, bytes]) -> list[str]:
+    """Return a warning for each tag in a part docgen copies as it is (as docxtpl does): a
+    link's address, a document property other than those filled in, the endnotes, a
+    comment. Every document would show it as typed, so it is named."""
+    out: list[str] = []
+    for name, blob in static.items():
+        if b"{{" not in blob and b"{%" not in blob:
+            continue
+        text = blob.decode("utf-8", "replace")
+        if name.endswith(".rels"):
+            found = [("a link's address", t, "link") for t in _TAG.findall(text)]
+        elif name.startswith("docProps/"):
+            found = [(f'the document\'s "{prop}" property', t, "property")
+                     for prop, value in _CORE_ELEMENT.findall(text)
+                     if not (name == CORE_PART and prop in RENDERED_CORE)
+                     for t in _TAG.findall(value)]
+        elif is_xml_part(name):
+            found = [(_WHERE.get(name, f"part {name}"), t, "part") for t in _TAG.findall(text)]
+        else:
+            continue
+        out += [f'{where} holds the tag "{html.unescape(tag)}", which docgen leaves as typed '
+                f"(as docxtpl does): every document shows it so; {_INSTEAD[how]}"
+                for where, tag, how in dict.fromkeys(found)]
+    return out
