@@ -237,6 +237,9 @@ class Record:
     cohort: str = ""  # docgen.cohort
     saved: dt.datetime | None = None  # when the document was last saved (UTC), if it says
     modified: dt.datetime | None = None  # the file's modification time (UTC)
+    # its parts exactly as docgen wrote them: nothing typed, signed or saved since (checked
+    # for a kind without sessions, a mentor agreement: such a file has not come back yet)
+    as_written: bool = False
 
 
 # --- the coaching log's rows ------------------------------------------------------------------

@@ -14,6 +14,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -96,6 +97,8 @@ def issued(tmp_path: Path, make_cohort) -> tuple[Path, Path]:
     contract(out, "F").unlink()  # F's record never came back
     (agreement,) = [p for p in (out / "agreements").glob("*.docx") if "Pat" in p.name]
     agreement.unlink()
+    for signed in (out / "agreements").glob("*.docx"):  # saved by the pair: come back
+        docx.Document(str(signed)).save(str(signed))
     # a record of a team this cohort does not have (another cohort's, in the same folder)
     stray = make_cohort({"Programme": [{"cohort": COHORT}],
                          "Teams": [{"team_id": "X9", "team_name": "Stray team",
@@ -106,7 +109,7 @@ def issued(tmp_path: Path, make_cohort) -> tuple[Path, Path]:
     jobs.generate(stray, other, today=START)
     shutil.copy(contract(other, "X9"), out / "contracts")
     for path in (other / "agreements").glob("*.docx"):
-        shutil.copy(path, out / "agreements")
+        docx.Document(str(path)).save(str(out / "agreements" / path.name))  # saved: come back
     return data, out
 
 

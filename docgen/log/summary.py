@@ -837,18 +837,24 @@ def _mentoring(records: list[Record], frame: Frame | None,
             agreements.setdefault(_fold(r.team_id or r.source), []).append(r)
     rows = []
     for pair in frame.pairs if frame else ():
-        returned = agreements.pop(_fold(pair.key), [])
+        read = agreements.pop(_fold(pair.key), [])
+        returned = [r for r in read if not r.as_written]
+        if read and not returned:
+            found.append(_not_back(read[0], pair.practitioner, pair.mentor))
         rows.append(MentoringRow(
             practitioner=pair.practitioner, mentor=pair.mentor,
             practitioner_organisation=pair.practitioner_organisation,
             mentor_organisation=pair.mentor_organisation, agreement_returned=bool(returned),
             expected=True, sources="; ".join(sorted(r.source for r in returned)),
             cohort=frame.cohort if frame else ""))
-    for group in agreements.values():
-        key = group[0].team_id
+    for read in agreements.values():
+        group = [r for r in read if not r.as_written]
+        key = read[0].team_id
         practitioner, _dash, mentor = key.partition(" – ")
         sources = sorted(r.source for r in group)
-        if frame is not None:
+        if not group:  # still as docgen wrote it: not back yet
+            found.append(_not_back(read[0], practitioner, mentor))
+        elif frame is not None:
             found.append(Problem(
                 f"is the mentor agreement of {key or 'a pair it does not name'}, a pair the "
                 f"cohort ({frame.source}) does not have: shown on the Mentoring sheet as read; "
@@ -856,9 +862,19 @@ def _mentoring(records: list[Record], frame: Frame | None,
                 "cohort", file=sources[0]))
         rows.append(MentoringRow(
             practitioner=practitioner, mentor=mentor, practitioner_organisation="",
-            mentor_organisation="", agreement_returned=True, expected=False,
-            sources="; ".join(sources), cohort=group[0].cohort))
+            mentor_organisation="", agreement_returned=bool(group), expected=False,
+            sources="; ".join(sources), cohort=read[0].cohort))
     return tuple(rows)
+
+
+def _not_back(record: Record, practitioner: str, mentor: str) -> Problem:
+    """Name a mentor agreement read still exactly as docgen wrote it: not counted as returned
+    (the file generate wrote, or a copy of it: nothing typed, signed or saved in it)."""
+    pair = f"{practitioner} and {mentor}" if mentor else (practitioner or "a pair")
+    return Problem(f"is the mentor agreement of {pair} still exactly as docgen wrote it "
+                   "(nothing typed, signed or saved in it since): not counted as returned; "
+                   "when the pair's signed agreement comes back (the file saved, or a scan or "
+                   "PDF of it), put it among the records", file=record.source)
 
 
 def _unknown_team(team: _Team, frame: Frame) -> Problem:

@@ -236,7 +236,8 @@ def _read(path: Path, root: Path, converted: Path | None = None,
                     AGREEMENT_TEXT))
             problems.extend(margin_problems(margins, source, sessions=False))
         return Record(source=source, kind=kind.name if kind else "",
-                      team_id=props.get(schema.PROP_KEY, ""), problems=tuple(problems)), ""
+                      team_id=props.get(schema.PROP_KEY, ""), problems=tuple(problems),
+                      as_written=body is None), ""
 
     in_rows: list[tuple[str, str, str, int]] = []  # cells merged or under no header, named
     record_tables, rows = table_rows(body, in_rows)
