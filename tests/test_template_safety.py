@@ -300,3 +300,37 @@ def test_tags_docgen_leaves_as_typed_are_named(tmp_path: Path, make_cohort) -> N
                            only="contracts", today=TODAY)
     assert sorted(w.message for w in report.warnings if "leaves as typed" in w.message) == (
         warnings)
+
+
+def _contract_with(tmp_path: Path, old: str, new: str) -> Path:
+    import zipfile
+
+    path = tmp_path / "coaching_contract.docx"
+    with zipfile.ZipFile(ROOT / "templates" / "coaching_contract.docx") as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["word/document.xml"].decode()
+    assert old in xml
+    parts["word/document.xml"] = xml.replace(old, new).encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_a_trimming_tag_that_cuts_a_cell_apart_is_refused_naming_it(tmp_path: Path) -> None:
+    """docxtpl joins "-%}" to the text after it, taking the markup between: at the end of a
+    table cell that is the cell's end, and docxtpl writes a document Word cannot open."""
+    path = _contract_with(tmp_path, "{{ venue }}", "{% if venue %}{{ venue }}{% endif -%}")
+    with pytest.raises(DocgenError) as err:
+        compile_template(path)
+    assert str(err.value.problems[0].message).startswith(
+        'template error in word/document.xml: the tag "{% endif -%}" in the document\'s text '
+        'trims whitespace ("-"), which docxtpl reads as "join this tag to the text before or '
+        'after it"')
+    assert 'remove the "-" from the tag' in err.value.problems[0].message
+
+
+@pytest.mark.parametrize("tag", ["{%- if venue %}{{ venue }}{% endif %}", "{{- venue -}}",
+                                 "At {%- if venue %} {{ venue }}{% endif %}"])
+def test_a_trimming_tag_inside_its_text_renders(tmp_path: Path, tag: str) -> None:
+    compile_template(_contract_with(tmp_path, "{{ venue }}", tag))  # no refusal

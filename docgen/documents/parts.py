@@ -140,6 +140,33 @@ def _parse(env: SandboxedEnvironment, path: Path, name: str, source: str,
     return ast
 
 
+_TRIMMING = ("{%-", "-%}")
+# a tag trimming what follows it ("-%}") first: the one that takes a cell's end with it
+_TRIMMING_TAGS = (re.compile(r"\{%[^%]*?-%\}", re.DOTALL), re.compile(r"\{%-.*?%\}", re.DOTALL))
+_ANY_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.DOTALL)
+
+
+def _cut_by_trimming(source: str, typed: str) -> str:
+    """Return the first whitespace-trimming tag (``{%-``, ``-%}``) of a part, as typed, when
+    docxtpl's mending of such tags left the part's markup unbalanced; else "".
+
+    docxtpl joins a trimming tag to the text before (``{%-``) or after (``-%}``) it,
+    dropping the markup between: inside one run that is nothing, but at the edge of a table
+    cell it takes the cell's end with it. The part with its tags taken out must still parse.
+    """
+    if not any(t in typed for t in _TRIMMING):  # (the mended source has lost the "-")
+        return ""
+    try:
+        parse_xml(_ANY_TAG.sub("", source).replace("\n<w:p", "<w:p").encode("utf-8"), None,
+                  "a part")
+    except DocgenError:
+        for pattern in _TRIMMING_TAGS:
+            if found := pattern.search(typed):
+                return " ".join(found.group().split())
+        return "-%}"
+    return ""
+
+
 def _item_fields(loop: nodes.For, item: str) -> set[str]:
     """Return the fields of a loop's item its body shows (``r.action``, ``r["action"]``)."""
     used: set[str] = set()
@@ -219,6 +246,14 @@ def _compile_part(r: _Reading, name: str, text: str, body: Body | None = None,
     rendered = _parse(env, path, name, laid if lines else source, src.variables, typed,
                       src.loops, laid=laid, items=src.items)
     source = laid
+    if cut := _cut_by_trimming(source, typed):
+        raise DocgenError(Problem(
+            f'template error in {name}: the tag "{cut}" in {part_place(name)} trims '
+            'whitespace ("-"), which docxtpl reads as "join this tag to the text before or '
+            'after it", taking the document\'s markup between with it: here that cuts a '
+            'paragraph or a table cell apart, which would write a broken document; remove '
+            'the "-" from the tag (the spaces around a tag in Word stay as typed)',
+            file=str(path)))
     proven, unbalanced = check_blocks(source)
     if unbalanced is not None:
         raise DocgenError(Problem(unbalanced_message(name, source, unbalanced, typed),
