@@ -10,33 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
-import openpyxl
 from conftest import ROOT, TODAY, csv_cohort, custom_properties, full_text
+from test_cohort_warnings import TEAM_HEADER, notes, workbook
 
 from docgen import jobs
 from docgen.schema import SESSIONS, TEAMS
-
-
-def workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    """Write a workbook of ``sheets`` (rows as typed, header included) and return its path."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
-
-
-def notes(path: Path) -> tuple[list[str], list[str]]:
-    """Return the problems and warnings `docgen check` gives for ``path``, as printed."""
-    report = jobs.check(path)
-    return [str(p) for p in report.problems], [str(w) for w in report.warnings]
-
-
-TEAM_HEADER = ["Team ID", "Team name", "Coach", "Team members"]
-
 
 # Rows above the header row
 
