@@ -174,8 +174,8 @@ def _is_coaching_log(path: Path) -> bool:
 
 # A PDF made from a docgen document (``--pdf``, or a coach's own export of the record): its
 # Info, at its end, names docgen as the author, as LibreOffice and Word write it; and it has
-# no later revision (a PDF signed or annotated since is saved with a second cross-reference
-# section appended, each ending in its own "startxref").
+# no later revision (a PDF signed or annotated since is saved with a section appended whose
+# trailer points back, /Prev, to the one before: each section ends in its own "startxref").
 _DOCGEN_AUTHOR = re.compile(rb"/Author\s*(?:\(docgen\)|<FEFF0064006F006300670065006E>)",
                             re.IGNORECASE)
 _PDF_TAIL = 16 * 1024
@@ -196,11 +196,20 @@ def _is_records_pdf(path: Path, stems: set[str]) -> bool:
         return False
     try:
         with open(path, "rb") as fh:
-            data = fh.read(_PDF_MOST + 1)
+            size = fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, size - _PDF_TAIL))
+            tail = fh.read()
+            if _DOCGEN_AUTHOR.search(tail) is None:
+                return False
+            trailer = tail.rfind(b"trailer")
+            if trailer >= 0:  # the last trailer points back to an earlier one: revised
+                return b"/Prev" not in tail[trailer:]
+            if size > _PDF_MOST:  # cross-reference streams: counted over the whole file
+                return False
+            fh.seek(0)
+            return fh.read().count(b"startxref") == 1
     except OSError:
         return False
-    return (len(data) <= _PDF_MOST and _DOCGEN_AUTHOR.search(data, len(data) - _PDF_TAIL)
-            is not None and data.count(b"startxref") == 1)
 
 
 def _is_logs_pdf(path: Path) -> bool:
