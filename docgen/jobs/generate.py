@@ -219,38 +219,44 @@ def _left_out_item_fields(cohort: Cohort, kind: DocumentKind, template: Compiled
     docgen's own template shows in its loop and the template used does not, where a document
     would hold a value for it: deleted from a Record of Coaching form while rewording it,
     the Sessions sheet's values of it reached no document without a word."""
-    found: list[Problem] = []
+    lost: dict[tuple[str, str], str] = {}  # (list, field) -> the name the loop gives an item
     for listed, fields in sorted(shipped.items.items()):
         if listed not in template.variables:
             continue  # the list itself is left out: warned of as a field
         used = template.items.get(listed, set())
         item = min(template.loops.get(listed, ()) or shipped.loops.get(listed, ()) or {"x"})
-        for name in sorted(fields - used):
-            if used & {f"{name}_date", f"{name}_value"}:
-                continue
-            where = _item_value(cohort, kind, listed, name, today)
-            if where is not None:
-                found.append(Problem(
-                    f"does not show {{{{ {item}.{name} }}}} in its {{% for {item} in {listed} "
-                    f"%}} loop, which docgen's own {kind.template_file} shows: its values "
-                    f"({where}) reach no document; add {{{{ {item}.{name} }}}} inside the loop "
-                    "(`docgen fields` lists every field), or ignore this if it is left out on "
-                    "purpose", file=str(template.path)))
+        lost.update(((listed, name), item) for name in sorted(fields - used)
+                    if not used & {f"{name}_date", f"{name}_value"})
+    found: list[Problem] = []
+    for (listed, name), where in _first_values(cohort, kind, set(lost), today).items():
+        item = lost[listed, name]
+        found.append(Problem(
+            f"does not show {{{{ {item}.{name} }}}} in its {{% for {item} in {listed} %}} "
+            f"loop, which docgen's own {kind.template_file} shows: its values ({where}) reach "
+            f"no document; add {{{{ {item}.{name} }}}} inside the loop (`docgen fields` lists "
+            "every field), or ignore this if it is left out on purpose",
+            file=str(template.path)))
     return found
 
 
-def _item_value(cohort: Cohort, kind: DocumentKind, listed: str, name: str,
-                today: dt.date) -> str | None:
-    """Say where the first value of field ``name`` of list ``listed``'s items is (its row's
-    document), or None when no document's list holds one."""
-    rows = kind.rows(cohort)
-    for i, row in enumerate(rows):
-        items = kind.plan_row(cohort, i, today).context.get(listed) or ()
-        for it in items:  # type: ignore[attr-defined]
-            value = it.get(name) if isinstance(it, Mapping) else None
-            if value not in (None, "") and str(value).strip():
-                return f'the first in "{kind.title(row)}"'
-    return None
+def _first_values(cohort: Cohort, kind: DocumentKind, wanted: set[tuple[str, str]],
+                  today: dt.date) -> dict[tuple[str, str], str]:
+    """Say, for each (list, field) of ``wanted`` some document's list holds a value of, where
+    the first is; each document planned once, until all are found."""
+    found: dict[tuple[str, str], str] = {}
+    if not wanted:
+        return found
+    for i, row in enumerate(kind.rows(cohort)):
+        context = kind.plan_row(cohort, i, today).context
+        for listed, name in wanted - found.keys():
+            for it in context.get(listed) or ():  # type: ignore[attr-defined]
+                value = it.get(name) if isinstance(it, Mapping) else None
+                if value not in (None, "") and str(value).strip():
+                    found[listed, name] = f'the first in "{kind.title(row)}"'
+                    break
+        if len(found) == len(wanted):
+            break
+    return {key: found[key] for key in sorted(found)}
 
 
 def _value_of(cohort: Cohort, kind: DocumentKind, name: str, today: dt.date) -> str | None:
