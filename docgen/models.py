@@ -206,6 +206,23 @@ class RecordedSession:
     where: str = ""  # e.g. "Record of Coaching form 2" or "COACHING RECORD row 3"
 
 
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """One row of a document's signature table (Name | Signature | Date), as typed."""
+
+    role: str  # the row's first cell: "Coach", "Team member", "QI Practitioner" ...
+    name: str
+    signature: str  # what was typed under Signature ("" : nothing, or only a picture)
+    date: dt.date | None = None
+    typed_date: str = ""  # the Date as typed, when it could not be read as one day
+    row: int = 0  # the row of the table, the header being row 1
+
+    @property
+    def signed(self) -> bool:
+        """A signature typed, or a date beside it (a signature pasted as a picture has none)."""
+        return bool(self.signature or self.date or self.typed_date)
+
+
 @dataclass(frozen=True)
 class RecordSettings:
     """The programme numbers a record was generated with (from its custom properties)."""
@@ -240,6 +257,7 @@ class Record:
     # its parts exactly as docgen wrote them: nothing typed, signed or saved since (checked
     # for a kind without sessions, a mentor agreement: such a file has not come back yet)
     as_written: bool = False
+    signatures: tuple[Signature, ...] = ()  # its signature table's rows, as typed
 
 
 # --- the coaching log's rows ------------------------------------------------------------------
@@ -359,6 +377,8 @@ class TeamRow:
     expected_hours: float | None = None  # the minimum × the share of the course elapsed
     behind_by: float | None = None  # hours short of the pace (0 when on or ahead of it)
     meeting_overdue: dt.date | None = None  # a next meeting passed with no session since
+    signed: str = ""  # of the contract's signatories, how many signed: "2 of 4"
+    to_sign: str = ""  # those who have not
 
 
 @dataclass(frozen=True)
@@ -372,6 +392,23 @@ class MentoringRow:
     agreement_returned: bool
     expected: bool  # the cohort has the pair (False: only its agreement was found)
     sources: str
+    cohort: str = ""
+    signed: str = ""  # of the agreement's signatories, how many signed: "1 of 2"
+    to_sign: str = ""  # those who have not
+
+
+@dataclass(frozen=True)
+class SignatureRow:
+    """One signature table row of a document read, for the Signatures sheet."""
+
+    team_id: str  # the team, or the mentoring pair ("practitioner – mentor")
+    document: str  # "Contract" or "Mentor agreement"
+    role: str
+    name: str
+    signature: str
+    date: dt.date | None
+    typed_date: str
+    source: str
     cohort: str = ""
 
 
@@ -416,6 +453,7 @@ class LogData:
     today: dt.date
     files: int = 0  # records read (of any kind)
     mentoring: tuple[MentoringRow, ...] = ()
+    signatures: tuple[SignatureRow, ...] = ()
     framed: bool = False  # the teams issued were known (``--cohort``): absent ones are shown
     course_months: int = DEFAULT_COURSE_MONTHS  # the pace is counted over these
     notes: tuple[str, ...] = ()  # what the reader must know of the log's reach, said plainly

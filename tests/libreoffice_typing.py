@@ -24,7 +24,8 @@ The job::
                   "merge": [["C2", "D2"]],       # typed into, merged, split, typed into
                   "split": [["D6", 1, false]],   # (XCellRange.splitRange(count, horizontal))
                   "add_rows": 1, "remove_rows": [2],  # (first: Tab in the last cell)
-                  "then": {"E6": "text"},   # ("index": 2: the third table instead;
+                  "then": {"E6": "text"},   # ("index": 2: the third table instead,
+                                            # -1 the last;
                                             # a list of such: each table in turn)
                   "strike": ["C2"]},        # cells whose text is then struck through
         "after_text": [{"find": "Contract for coaching", "text": "\nA note"}],
@@ -233,9 +234,11 @@ def _table_edits(office: Office, doc, table: dict) -> list[str]:
     """Type into the COACHING RECORD table's cells (by name: "B2"), merge ranges ("C2",
     "D2"), split cells ([name, count, horizontal]), then type into cells named after the
     splits; return the table's cell names at the end. ``"index": n`` picks the document's
-    n-th table instead (0 for the first)."""
-    found = (_record_table(doc) if "index" not in table
-             else doc.TextTables.getByIndex(table["index"]))
+    n-th table instead (0 for the first, -1 for the last)."""
+    tables = doc.TextTables
+    index = table.get("index")
+    found = (_record_table(doc) if index is None
+             else tables.getByIndex(index if index >= 0 else tables.Count + index))
 
     def type_cells(cells: dict) -> None:
         for name, text in cells.items():

@@ -24,7 +24,15 @@ from xlsxwriter.exceptions import FileCreateError
 from docgen.errors import DocgenError, Problem
 from docgen.log import logbook
 from docgen.log.logbook import write_log
-from docgen.models import CoachRow, IcfRow, LogData, MentoringRow, SessionRow, TeamRow
+from docgen.models import (
+    CoachRow,
+    IcfRow,
+    LogData,
+    MentoringRow,
+    SessionRow,
+    SignatureRow,
+    TeamRow,
+)
 from docgen.values import clean_text
 
 D = dt.date
@@ -85,7 +93,7 @@ def test_sheets_tables_headers_and_frozen_panes(tmp_path: Path) -> None:
     write_log(data(), path)
     wb = load_workbook(path)
     assert wb.sheetnames == ["Summary", "Sessions", "Teams", "Coaches", "ICF log", "Mentoring",
-                             "Problems", "Chart"]
+                             "Signatures", "Problems", "Chart"]
     for name, table_name, all_columns, _attr in logbook.SHEETS:
         columns = [c for c in all_columns if c.attr != "cohort"]  # one cohort: no column
         ws = wb[name]
@@ -269,7 +277,7 @@ def test_columns_are_found_by_attribute_so_headers_can_be_reworded(tmp_path: Pat
 
 def test_every_column_shows_an_attribute_of_its_rows() -> None:
     rows = {"sessions": SessionRow, "teams": TeamRow, "coaches": CoachRow, "icf": IcfRow,
-            "problems": Problem, "mentoring": MentoringRow}
+            "problems": Problem, "mentoring": MentoringRow, "signatures": SignatureRow}
     for _name, _table, columns, attr in logbook.SHEETS:
         fields = {f.name for f in dataclasses.fields(rows[attr])}
         assert [c.attr for c in columns if c.compute is None and c.attr not in fields] == []

@@ -16,8 +16,8 @@ from typing import Any
 from docgen.errors import Problem
 
 __all__ = ["COACHES", "COHORT", "ICF", "MAX_CELL_TEXT", "MENTORING", "PROBLEMS", "ROW_LINES",
-           "SESSIONS", "SHEETS", "TEAMS", "WRAP_WIDTH", "Col", "excel_length", "row_height",
-           "wrapped_lines"]
+           "SESSIONS", "SHEETS", "SIGNATURES", "TEAMS", "WRAP_WIDTH", "Col", "excel_length",
+           "row_height", "wrapped_lines"]
 
 MAX_CELL_TEXT = 32_767  # Excel's limit on a cell's text, in UTF-16 units
 WRAP_WIDTH = 36  # characters: the width a wrapped column wraps at, unless its own says
@@ -125,6 +125,10 @@ TEAMS = (
         "first session planned in the cohort; else the programme's start (the earliest "
         "first session planned)"),
     Col("First session", "first_session", "date"),
+    Col("Contract signed", "signed", note="Of the people the contract's signature table names, "
+        "how many signed (a signature or a date typed beside their name): see the Signatures "
+        "sheet"),
+    Col("Still to sign", "to_sign", "wrap"),
     Col("Source file(s)", "sources"),
 )
 COACHES = (
@@ -160,7 +164,23 @@ MENTORING = (
         note="Yes when the pair's mentor agreement was among the files read"),
     Col("In the cohort", "expected", "yesno",
         note="No: only its agreement names the pair (see the Problems sheet)"),
+    Col("Agreement signed", "signed", note="Of the two who sign the agreement, how many "
+        "signed (a signature or a date typed beside their name): see the Signatures sheet"),
+    Col("Still to sign", "to_sign", "wrap"),
     Col("Source file(s)", "sources"),
+)
+SIGNATURES = (
+    COHORT,
+    Col("Team or pair", "team_id"),
+    Col("Document", "document"),
+    Col("Role", "role"),
+    Col("Name", "name"),
+    Col("Signature", "signature", "wrap", note="As typed under Signature (a signature pasted "
+        "as a picture is not read: blank here)"),
+    Col("Date", "date", "date"),
+    Col("Date as typed", "typed_date", note="The date typed beside the signature, when it "
+        "could not be read as one day (see the Problems sheet)"),
+    Col("Source file", "source"),
 )
 PROBLEMS = (
     Col("File", "file"),
@@ -175,5 +195,6 @@ SHEETS: tuple[tuple[str, str, tuple[Col, ...], str], ...] = (
     ("Coaches", "Coaches", COACHES, "coaches"),
     ("ICF log", "ICF_log", ICF, "icf"),
     ("Mentoring", "Mentoring", MENTORING, "mentoring"),
+    ("Signatures", "Signatures", SIGNATURES, "signatures"),
     ("Problems", "Problems", PROBLEMS, "problems"),
 )

@@ -67,6 +67,7 @@ from docgen.models import (
     RecordedSession,
     RecordSettings,
     SessionRow,
+    SignatureRow,
     TeamRow,
     TeamStatus,
 )
@@ -690,6 +691,7 @@ def _team_row(team: _Team, pace: _Pace, expected: ExpectedTeam | None = None) ->
         cohort=team.cohort,
         **_pace_columns(hours, dates, settings, pace, expected),
         meeting_overdue=_overdue(team.sessions, today),
+        **_signed_columns(team.records),
     )
 
 
@@ -723,6 +725,43 @@ def _absent_row(team: ExpectedTeam, frame: Frame, pace: _Pace) -> TeamRow:
         days_since_contact=None, sources="", cohort=frame.cohort,
         status=TeamStatus.NO_RECORD, pace_from=start, expected_hours=should, behind_by=behind,
     )
+
+
+def _signed_columns(records: list[Record]) -> dict[str, str]:
+    """Return how many of a document's signatories signed ("2 of 4") and who has not.
+
+    Each person counts once across the copies of the document read, signed if any copy is.
+    A document returned as a PDF is not read for signatures, and says so.
+    """
+    people: dict[tuple[str, str], bool] = {}
+    shown: dict[tuple[str, str], str] = {}  # as the first copy names them
+    for r in records:
+        for sig in r.signatures:
+            key = (" ".join(sig.role.split()).casefold(), person_key(sig.name))
+            people[key] = people.get(key, False) or sig.signed
+            shown.setdefault(key, f"{sig.name} ({sig.role})" if sig.name and sig.role
+                             else sig.name or sig.role)
+    pdf = any(r.source.lower().endswith(".pdf") for r in records)
+    if not people:
+        return {"signed": "a PDF: not read" if pdf else "", "to_sign": ""}
+    signed = sum(people.values())
+    return {"signed": f"{signed} of {len(people)}",
+            "to_sign": "; ".join(shown[k] for k, done in people.items() if not done)}
+
+
+def _signature_rows(records: list[Record]) -> tuple[SignatureRow, ...]:
+    """Return every signature read (a signature or a date typed in a signature table),
+    document by document, for the Signatures sheet: each as typed, so nothing signed or
+    dated is lost. Those still to sign are on the Teams and Mentoring sheets."""
+    rows = [SignatureRow(team_id=r.team_id, document=_DOCUMENT_NAMES.get(r.kind, r.kind),
+                         role=sig.role, name=sig.name, signature=sig.signature, date=sig.date,
+                         typed_date=sig.typed_date, source=r.source, cohort=r.cohort)
+            for r in records for sig in r.signatures if sig.signed]
+    rows.sort(key=lambda x: (x.cohort.casefold(), x.document, x.team_id.casefold(), x.source))
+    return tuple(rows)
+
+
+_DOCUMENT_NAMES = {schema.KIND_CONTRACT: "Contract", schema.KIND_AGREEMENT: "Mentor agreement"}
 
 
 def _members(team: _Team) -> list[str]:
@@ -846,7 +885,7 @@ def _mentoring(records: list[Record], frame: Frame | None,
             practitioner_organisation=pair.practitioner_organisation,
             mentor_organisation=pair.mentor_organisation, agreement_returned=bool(returned),
             expected=True, sources="; ".join(sorted(r.source for r in returned)),
-            cohort=frame.cohort if frame else ""))
+            cohort=frame.cohort if frame else "", **_signed_columns(returned)))
     for read in agreements.values():
         group = [r for r in read if not r.as_written]
         key = read[0].team_id
@@ -863,7 +902,7 @@ def _mentoring(records: list[Record], frame: Frame | None,
         rows.append(MentoringRow(
             practitioner=practitioner, mentor=mentor, practitioner_organisation="",
             mentor_organisation="", agreement_returned=bool(group), expected=False,
-            sources="; ".join(sources), cohort=read[0].cohort))
+            sources="; ".join(sources), cohort=read[0].cohort, **_signed_columns(group)))
     return tuple(rows)
 
 
@@ -1041,6 +1080,7 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
         today=today,
         files=len(records),
         mentoring=mentoring,
+        signatures=_signature_rows(records),
         framed=frame is not None or known,
         course_months=pace.course_months,
         notes=tuple(notes),

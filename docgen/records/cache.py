@@ -35,7 +35,7 @@ from pathlib import Path
 import docgen
 from docgen import safezip
 from docgen.errors import DocgenError, Problem
-from docgen.models import Record, RecordedSession, RecordSettings
+from docgen.models import Record, RecordedSession, RecordSettings, Signature
 from docgen.schema import Mode, Origin, Said, Status
 
 __all__ = ["CACHE_SUFFIX", "Entry", "Key", "RecordCache", "cache_path", "decode", "encode",
@@ -47,7 +47,7 @@ RACY_NS = 2_000_000_000  # a file modified this close to when it was read may ch
 _TIMEOUT = 2.0  # seconds to wait for another docgen run holding the cache
 
 _CLASSES: dict[str, type] = {c.__name__: c for c in (Record, RecordSettings, RecordedSession,
-                                                      Problem)}
+                                                      Signature, Problem)}
 _ENUMS: dict[str, type] = {e.__name__: e for e in (Mode, Status, Origin, Said)}
 _CLASS_FIELDS = {name: tuple(f.name for f in fields(c)) for name, c in _CLASSES.items()}
 _PLAIN = frozenset({str, int, float, bool, type(None)})

@@ -17,6 +17,7 @@ skipped.
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from pathlib import Path
 from docgen import libreoffice, ooxml, prefill, schema, written
 from docgen.content import content_digest
 from docgen.errors import DocgenError, Problem
-from docgen.models import Record
+from docgen.models import Record, Signature
 from docgen.ooxml.wordtext import LINES_IN_RUNS, Body, holds_marks, read_body
 from docgen.parallel import run_parallel
 from docgen.records import cache as reading
@@ -56,6 +57,7 @@ from docgen.records.forms import FORM_HEADING, FormFinder, table_rows
 from docgen.records.margins import Margin, docx_margins, margin_problems
 from docgen.records.odt import read_odt
 from docgen.records.sessions import SessionContext, form_sessions, row_sessions
+from docgen.records.signatures import read_signatures
 from docgen.records.struck import (
     AGREEMENT_TEXT,
     CONTRACT_TEXT,
@@ -225,10 +227,21 @@ def _read(path: Path, root: Path, converted: Path | None = None,
     else:
         body, props, problems = _read_parts(path, source, comments, marks, margins)
     kind = identity.kind_in_properties(props)
+
+    asked: list[tuple[dt.date, bool]] = []  # the day year-less dates are read against, once
+
+    def reference() -> tuple[dt.date, bool]:
+        if not asked:
+            asked.append(programme.reference_day(path, props.get(schema.PROP_GENERATED, ""),
+                                                 source, problems))
+        return asked[0]
+
     if body is None or (kind is not None and not kind.has_sessions):
         # a kind without sessions: its properties say all the log needs; what was typed on
-        # it is named (by what docgen recorded it wrote)
+        # it is named (by what docgen recorded it wrote), and who signed it is read
+        signatures: tuple[Signature, ...] = ()
         if body is not None:
+            signatures = read_signatures(body, source, problems, reference)
             problems.extend(agreement_problems(body, props, comments, source))
             if marks:
                 problems.extend(own_text_problems(body, marks, source, typed_units(
@@ -237,7 +250,7 @@ def _read(path: Path, root: Path, converted: Path | None = None,
             problems.extend(margin_problems(margins, source, sessions=False))
         return Record(source=source, kind=kind.name if kind else "",
                       team_id=props.get(schema.PROP_KEY, ""), problems=tuple(problems),
-                      as_written=body is None), ""
+                      as_written=body is None, signatures=signatures), _saved_day(asked)
 
     in_rows: list[tuple[str, str, str, int]] = []  # cells merged or under no header, named
     record_tables, rows = table_rows(body, in_rows)
@@ -277,9 +290,8 @@ def _read(path: Path, root: Path, converted: Path | None = None,
         problems.append(who.problem)
 
     settings = programme.settings_from(props, source, problems, expected=by_props)
-    reference, after = programme.reference_day(path, props.get(schema.PROP_GENERATED, ""),
-                                               source, problems)
-    ctx = SessionContext(source, who.team_id, who.team_name, settings, reference, after,
+    reference_day, after = reference()
+    ctx = SessionContext(source, who.team_id, who.team_name, settings, reference_day, after,
                          problems, prefill.decode(props.get(schema.PROP_PREFILLED, "")), merged)
     sessions = form_sessions(ctx, forms) + row_sessions(ctx, rows)
     # what was typed where no reader looks: comments, text outside the forms and the table
@@ -291,15 +303,22 @@ def _read(path: Path, root: Path, converted: Path | None = None,
                                           CONTRACT_TEXT, finder, record_tables))
     problems.extend(margin_problems(margins, source, places=note_places(
         body, finder, record_tables, marks)))
-    saved_day = "" if after else reference.isoformat()
+    signatures = read_signatures(body, source, problems, reference)
     return Record(
         source=source, kind=(kind or identity.SESSIONS_KIND).name, team_id=who.team_id,
         team_name=who.team_name, organisation=who.organisation,
         coaches=who.coaches or parse_names("\n".join(s.coach for s in sessions)),
         identified_by=who.identified_by, settings=settings, sessions=tuple(sessions),
         problems=tuple(problems), members=identity.members_named(forms, who.members),
+        signatures=signatures,
         **identity.document(props, path),
-    ), saved_day
+    ), _saved_day(asked)
+
+
+def _saved_day(asked: list[tuple[dt.date, bool]]) -> str:
+    """Return the day of the file's last save that year-less dates were read against (ISO),
+    or "" when none were, or the record says when it was made."""
+    return asked[0][0].isoformat() if asked and not asked[0][1] else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,96 @@
+"""Read the signature table of a contract or a mentor agreement: who signed, and when.
+
+A contract ends its terms with *Agreed and signed*, and a mentor agreement with a table to
+sign: a header row of Name | Signature | Date (after a column of roles), then a row for each
+person. What is typed under Signature and Date is what the table is for, so the readers of a
+document's own text pass over it (:mod:`docgen.records.extras`); this module carries it to the
+log instead, so a signature or a date typed there is never lost without a word. A date that
+cannot be read is named and kept as typed. A signature inserted as a picture has no text: it
+is not seen, but the date typed beside it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from docgen.errors import Problem
+from docgen.models import Signature
+from docgen.ooxml.wordtext import Body
+from docgen.records.forms import typed_value
+from docgen.records.programme import FIRST_DAY, LAST_DAY
+from docgen.values import format_date_short
+from docgen.values.typed import read_typed_dates
+
+__all__ = ["SIGNED_HEADERS", "read_signatures", "signature_columns"]
+
+_NAME, _SIGNATURE, _DATE = "name", "signature", "date"
+SIGNED_HEADERS = {"name": _NAME, "signature": _SIGNATURE, "signed": _SIGNATURE, "date": _DATE}
+
+
+def signature_columns(body: Body, table: int) -> dict[str, int] | None:
+    """Return the grid columns of a signature table's Name, Signature and Date (and "role":
+    the first column, when it is none of them), or None if ``table`` is not a signature
+    table: its first row must have a Signature (or Signed) header."""
+    rows = body.tables[table]
+    if not rows or not rows[0]:
+        return None
+    columns: dict[str, int] = {}
+    for i in rows[0]:
+        unit = body.units[i]
+        what = SIGNED_HEADERS.get(typed_value(unit.text).casefold())
+        if what is not None and what not in columns:
+            columns[what] = unit.col
+    if _SIGNATURE not in columns:
+        return None
+    first = body.units[rows[0][0]].col
+    if first not in columns.values():
+        columns["role"] = first
+    return columns
+
+
+def read_signatures(body: Body, source: str, problems: list[Problem],
+                    reference: Callable[[], tuple[dt.date, bool]]) -> tuple[Signature, ...]:
+    """Return every row of the document's signature tables that names someone or holds a
+    signature or a date; a date that cannot be read adds a problem and is kept as typed.
+
+    ``reference`` gives the day year-less dates are read against (asked only when a date was
+    typed).
+    """
+    found: list[Signature] = []
+    for t, rows in enumerate(body.tables):
+        columns = signature_columns(body, t)
+        if columns is None:
+            continue
+        for r, row in enumerate(rows[1:], start=2):
+            cells = {body.units[i].col: typed_value(body.units[i].text) for i in row}
+            texts = {what: cells.get(col, "") for what, col in columns.items()}
+            name, signature, typed = texts.get(_NAME, ""), texts[_SIGNATURE], texts.get(_DATE, "")
+            if not (name or signature or typed):
+                continue  # a row left blank: nobody to sign there
+            date, shown = _date(typed, reference, source, t, r, problems)
+            found.append(Signature(role=texts.get("role", ""), name=name, signature=signature,
+                                   date=date, typed_date=shown, row=r))
+    return tuple(found)
+
+
+def _date(typed: str, reference: Callable[[], tuple[dt.date, bool]], source: str, table: int,
+          row: int, problems: list[Problem]) -> tuple[dt.date | None, str]:
+    """Return the date typed beside a signature, or None and the text as typed (named)."""
+    if not typed:
+        return None, ""
+    day, after = reference()
+    found = read_typed_dates(typed, day, after)
+    dates = [d.date for d in found.dates]
+    if len(dates) == 1 and not found.error and FIRST_DAY <= dates[0] <= LAST_DAY:
+        return dates[0], ""
+    if len(dates) > 1:
+        why = ("holds " + ", ".join(format_date_short(d) for d in dates)
+               + ": more than one date")
+    else:
+        why = found.error or f'"{typed}" is not a date'
+    problems.append(Problem(
+        f"{why}: shown as typed on the Signatures sheet; type the one day it was signed "
+        "(e.g. 03/04/2026)", file=source, sheet=f"signature table (table {table + 1})",
+        row=row, column="Date"))
+    return None, typed

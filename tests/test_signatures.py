@@ -1,0 +1,136 @@
+"""Who signed a contract or a mentor agreement reaches the log: what is typed in a signature
+table (a signature, a date) arrives on the Signatures sheet, each document says how many of
+its people signed and who has not, and a date that cannot be read is named, kept as typed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from conftest import TODAY
+from test_typing_in_libreoffice import generated_for_typing, run_job
+
+from docgen import jobs
+from docgen.records.read import read_record
+
+
+def _contract(out: Path) -> Path:
+    return next((out / "contracts").glob("*(T1).docx"))
+
+
+def _agreement(out: Path) -> Path:
+    return next((out / "agreements").glob("*.docx"))
+
+
+def _sign(path: Path, table: int, rows: dict[int, tuple[str, str]]) -> None:
+    """Type (signature, date) into rows of a document's ``table`` (-1: the last), as Word
+    saves a cell typed into."""
+    d = docx.Document(str(path))
+    t = d.tables[table]
+    for row, (signature, date) in rows.items():
+        t.cell(row, 2).text = signature
+        t.cell(row, 3).text = date
+    d.save(str(path))
+
+
+def _sheet(log: Path, name: str) -> list[dict[str, object]]:
+    ws = openpyxl.load_workbook(log)[name]
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:] if any(v is not None for v in r)]
+
+
+def _log(out: Path, cohort: Path | None = None) -> tuple[Path, object]:
+    log = out.parent / "log.xlsx"
+    report = jobs.log([out], log, cohort=cohort, today=TODAY)
+    return log, report
+
+
+def test_a_signed_contract_is_counted_and_each_signature_arrives(out: Path) -> None:
+    contract = _contract(out)
+    # the signature table: Coach, then each team member (Áine Ní Bhriain, Łukasz Wójcik);
+    # a date without its year is the first such day after the contract was made (TODAY)
+    _sign(contract, 2, {1: ("Jo Bloggs", "12/03/2026"), 2: ("Á. Ní Bhriain", "1st December")})
+    record = read_record(contract, out)
+    signed = [(s.role, s.name, s.signature, s.date) for s in record.signatures if s.signed]
+    assert signed == [("Coach", "Dr Jo Bloggs", "Jo Bloggs", dt.date(2026, 3, 12)),
+                      ("Team member", "Áine Ní Bhriain", "Á. Ní Bhriain", dt.date(2026, 12, 1))]
+    log, _report = _log(out)
+    team = next(r for r in _sheet(log, "Teams") if r["Team ID"] == "T1")
+    assert team["Contract signed"] == "2 of 3"
+    assert team["Still to sign"] == "Łukasz Wójcik (Team member)"
+    rows = [(r["Name"], r["Signature"], r["Date"]) for r in _sheet(log, "Signatures")]
+    assert rows == [("Dr Jo Bloggs", "Jo Bloggs", dt.datetime(2026, 3, 12)),
+                    ("Áine Ní Bhriain", "Á. Ní Bhriain", dt.datetime(2026, 12, 1))]
+    # nothing typed in a signature table is named as text docgen does not read
+    problems = _sheet(log, "Problems")
+    assert not any("Bloggs" in str(p["Problem"]) or "December" in str(p["Problem"])
+                   for p in problems if "T1" in str(p["File"]))
+
+
+def test_a_date_that_is_no_date_is_named_and_kept_as_typed(out: Path) -> None:
+    contract = _contract(out)
+    _sign(contract, 2, {1: ("Jo Bloggs", "after the training day")})
+    log, _report = _log(out)
+    rows = _sheet(log, "Signatures")
+    assert [(r["Name"], r["Date"], r["Date as typed"]) for r in rows] == [
+        ("Dr Jo Bloggs", None, "after the training day")]
+    named = [p for p in _sheet(log, "Problems") if "signature table" in str(p["Where"])]
+    assert len(named) == 1
+    assert "row 2" in str(named[0]["Where"]) and "Date" in str(named[0]["Where"])
+    assert "after the training day" in str(named[0]["Problem"])
+    assert "Signatures sheet" in str(named[0]["Problem"])
+
+
+def test_a_date_alone_counts_as_signed(out: Path) -> None:
+    """A signature pasted as a picture has no text: the date typed beside it still counts."""
+    contract = _contract(out)
+    _sign(contract, 2, {1: ("", "12/03/2026")})
+    log, _report = _log(out)
+    team = next(r for r in _sheet(log, "Teams") if r["Team ID"] == "T1")
+    assert team["Contract signed"] == "1 of 3"
+
+
+def test_the_mentoring_sheet_says_who_has_not_signed_the_agreement(out: Path,
+                                                                     make_cohort) -> None:
+    agreement = _agreement(out)
+    _sign(agreement, -1, {1: ("Zofia Dąbrowska", "3 April 2026")})
+    log, _report = _log(out, make_cohort())
+    pair = _sheet(log, "Mentoring")[0]
+    assert pair["Agreement returned"] == "Yes"
+    assert pair["Agreement signed"] == "1 of 2"
+    assert pair["Still to sign"] == "François Béranger (Mentor)"
+    row = next(r for r in _sheet(log, "Signatures") if r["Document"] == "Mentor agreement")
+    assert (row["Role"], row["Name"], row["Date"]) == (
+        "QI Practitioner", "Zofia Dąbrowska", dt.datetime(2026, 4, 3))
+
+
+def test_signatures_are_kept_by_the_reading_cache(out: Path) -> None:
+    _sign(_contract(out), 2, {1: ("Jo Bloggs", "12/03/2026")})
+    log, _report = _log(out)
+    first = _sheet(log, "Signatures")
+    log.unlink()  # the workbook made again, the records' readings taken from the cache
+    log, _report = _log(out)
+    assert _sheet(log, "Signatures") == first != []
+
+
+def test_signatures_typed_in_libreoffice_reach_the_log(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The mentor and the practitioner sign the agreement in LibreOffice, saved as .docx and
+    as .odt: both signatures and dates are on the log."""
+    work = generated_for_typing(tmp_path_factory, "signed")
+    source = _agreement(work / "out")
+    saved = {fmt: work / "back" / f"agreement{fmt}" for fmt in (".docx", ".odt")}
+    run_job(work, {"documents": [{
+        "source": str(source),
+        "table": {"index": -1, "type": {"C2": "Zofia D", "D2": "03/04/2026",
+                                        "C3": "F Béranger", "D3": "04/04/2026"}},
+        "saves": [{"path": str(saved[".docx"]), "filter": "MS Word 2007 XML"},
+                  {"path": str(saved[".odt"]), "filter": "writer8"}]}]})
+    for fmt, path in saved.items():
+        record = read_record(path, path.parent)
+        got = [(s.role, s.signature, s.date) for s in record.signatures if s.signed]
+        assert got == [("QI Practitioner", "Zofia D", dt.date(2026, 4, 3)),
+                       ("Mentor", "F Béranger", dt.date(2026, 4, 4))], fmt
