@@ -29,7 +29,7 @@ from docgen.documents.outputs import MANIFEST
 from docgen.errors import DocgenError
 from docgen.kinds import CONTRACT
 from docgen.log.summary import NO_FRAME, summarise
-from docgen.models import ExpectedTeam, Frame, TeamStatus
+from docgen.models import ExpectedTeam, Frame, Outcome, TeamStatus
 from docgen.records import read_records
 
 START = dt.date(2026, 9, 1)
@@ -464,3 +464,43 @@ def test_a_teams_own_minimum_frames_its_row_whether_its_record_came_back_or_not(
     assert (teams["F"]["Minimum hours"], teams["F"]["Hours still needed"],
             teams["F"]["Expected by today"]) == (10, 10, ten)
     assert (teams["A"]["Minimum hours"], teams["A"]["Expected by today"]) == (5, expected(START))
+
+
+def test_a_team_the_cohort_changed_since_its_record_was_made_is_shown_as_the_cohort_says(
+        tmp_path: Path, make_cohort) -> None:
+    """Month 1 the contract is made and filled in; month 2 the admin hands the team to
+    another coach and corrects its organisation, and the edited contract is kept as it was
+    (generate never overwrites an edited one): the log shows the team with the cohort's
+    coach and organisation, keeps each session with the coach its form names, and names
+    what the record still says."""
+    rows = {"Programme": [{"cohort": COHORT}],
+            "Teams": [{"team_id": "T1", "team_name": "Team T1", "organisation": "NHS Lothian",
+                       "team_members": "Ann Member", "coach": "Dr Jo Bloggs",
+                       "first_session": START}],
+            "Sessions": [_session("T1", START, 14, 15)]}
+    data = make_cohort(rows)
+    out = tmp_path / "out"
+    jobs.generate(data, out, today=START)
+    fill(contract(out, "T1"), {"record.held": "Yes"})
+    rows["Teams"][0].update(coach="Sam Coach", organisation="NHS Borders")
+    later = make_cohort(rows, name="month2.xlsx")
+    report = jobs.generate(later, out, today=OCTOBER)
+    assert report.counts[Outcome.KEPT_EDITED] == 1
+    log = tmp_path / "log.xlsx"
+    jobs.log([out], log, cohort=later, today=TODAY)
+    (team,) = sheet(log, "Teams")
+    assert team["Organisation"] == "NHS Borders"
+    assert team["Coach(es)"] == "Sam Coach; Dr Jo Bloggs"
+    (session,) = sheet(log, "Sessions")
+    assert (session["Coach"], session["Hours"]) == ("Dr Jo Bloggs", 1)
+    coaches = {r["Coach"]: r for r in sheet(log, "Coaches")}
+    assert coaches["Sam Coach"]["Teams"] == 1 and coaches["Sam Coach"]["Hours"] == 0
+    assert coaches["Dr Jo Bloggs"]["Hours"] == 1
+    named = [r["Problem"] for r in sheet(log, "Problems")
+             if r["File"] and r["File"].endswith("(T1).docx")]
+    assert any("NHS Lothian" in m and "NHS Borders" in m for m in named), named
+    assert any("Dr Jo Bloggs" in m and "Sam Coach" in m for m in named), named
+    # the same cohort as the record: nothing to name
+    jobs.log([out], log, cohort=data, today=TODAY)
+    assert not any("Teams sheet" in str(r["Problem"]) for r in sheet(log, "Problems")
+                   if r["File"] and r["File"].endswith("(T1).docx"))

@@ -94,12 +94,27 @@ class _Team:
     records: list[Record]
     sessions: list[_Merged]
     cohort: str = ""
+    expected: ExpectedTeam | None = None  # the team as the cohort given with --cohort has it
 
     @property
     def main(self) -> Record:
         """Return the record that names the team best: one identified by its properties."""
         return next((r for r in self.records if r.identified_by == "properties"),
                     self.records[0])
+
+    @property
+    def name(self) -> str:
+        """The team's name: the cohort's (its word is the latest), else its record's."""
+        return (self.expected and self.expected.team_name) or self.main.team_name
+
+    @property
+    def organisation(self) -> str:
+        return (self.expected and self.expected.organisation) or self.main.organisation
+
+    @property
+    def coaches(self) -> list[str]:
+        """The team's coaches: the cohort's, then those its record names (who coached it)."""
+        return _unique([*(self.expected.coaches if self.expected else ()), *self.main.coaches])
 
 
 @dataclass
@@ -565,7 +580,7 @@ def _session_row(team: _Team, m: _Merged) -> SessionRow:
     counted = m.status == Status.HELD  # other rows show no hours: they count none
     return SessionRow(
         team_id=main.team_id or s.team_id,
-        team_name=main.team_name or s.team_name,
+        team_name=team.name or s.team_name,
         coach=s.coach or "; ".join(main.coaches),
         date=s.date, start=s.start, finish=s.finish,
         hours=round(s.hours, 2) if counted and s.hours is not None else None,
@@ -670,11 +685,11 @@ def _team_row(team: _Team, pace: _Pace, expected: ExpectedTeam | None = None) ->
     upcoming = [m.session.next_meeting for m in team.sessions
                 if m.session.next_meeting is not None and m.session.next_meeting >= today]
     upcoming += [m.session.date for m in team.sessions if m.status == Status.PLANNED]
-    coaches = _unique([*(c for r in team.records for c in r.coaches),
+    coaches = _unique([*team.coaches, *(c for r in team.records for c in r.coaches),
                        *(c for m in team.sessions for c in parse_names(m.session.coach))])
     sources = sorted({r.source for r in team.records})
     return TeamRow(
-        team_id=main.team_id, team_name=main.team_name, organisation=main.organisation,
+        team_id=main.team_id, team_name=team.name, organisation=team.organisation,
         coaches="; ".join(coaches),
         sessions_held=len(meetings), email_contacts=len(emails), hours=hours,
         minimum_hours=settings.minimum_hours, met=hours >= settings.minimum_hours,
@@ -797,7 +812,7 @@ def _coach_rows(by_coach: dict[str, list[tuple[_Team, RecordedSession]]],
         return key
 
     def add_team(key: str, team: _Team) -> None:
-        name = team.main.team_name or team.main.team_id
+        name = team.name or team.main.team_id
         if name not in team_names[key]:
             team_names[key].append(name)
 
@@ -807,7 +822,7 @@ def _coach_rows(by_coach: dict[str, list[tuple[_Team, RecordedSession]]],
         for team, _s in pairs:
             add_team(key, team)
     for team in teams:
-        for coach in team.main.coaches:
+        for coach in team.coaches:
             add_team(key_of(coach), team)
     rows = []
     for key, coach in names.items():
@@ -841,7 +856,7 @@ def _icf_rows(by_coach: dict[str, list[tuple[_Team, RecordedSession]]],
             dates = sorted(s.date for _t, s in pairs if s.date is not None)
             size = len(members) or None
             kind = "" if size is None else ("Group" if size > 1 else "Individual")
-            client = ", ".join(x for x in (main.team_name or main.team_id, main.organisation)
+            client = ", ".join(x for x in (team.name or main.team_id, team.organisation)
                                if x)
             paid = main.settings.coaching_paid
             rows.append(IcfRow(
@@ -925,6 +940,33 @@ def _unknown_team(team: _Team, frame: Frame) -> Problem:
         f"cohort ({frame.source}) does not have: shown on the Teams sheet as read; check its "
         "Team ID against the cohort's Teams sheet, or log it with its own cohort",
         file=main.source)
+
+
+def _changed_since(team: _Team, want: ExpectedTeam, frame: Frame) -> list[Problem]:
+    """Name what a team's record says of it (its name, organisation, coaches) that the cohort
+    now says otherwise: the contract was made before the cohort changed, and kept since (an
+    edited one is never overwritten). The log shows the cohort's; each session keeps the coach
+    its form names."""
+    main = team.main
+    if main.identified_by != "properties":  # identified from its text: its names are guesses
+        return []
+    differ = []
+    for field, theirs, ours in (("name", main.team_name, want.team_name),
+                                ("organisation", main.organisation, want.organisation)):
+        if theirs and ours and _fold(theirs) != _fold(ours):
+            differ.append(f"its {field} \"{theirs}\", the cohort's Teams sheet \"{ours}\"")
+    if want.coaches and ({person_key(c) for c in main.coaches}
+                         != {person_key(c) for c in want.coaches}):
+        differ.append(f"its coach(es) \"{'; '.join(main.coaches) or '(none)'}\", the "
+                      f"cohort's Teams sheet \"{'; '.join(want.coaches)}\"")
+    if not differ:
+        return []
+    return [Problem(
+        f"was made before the cohort ({frame.source}) changed team {main.team_id}: the record "
+        f"gives {'; '.join(differ)}. The log shows the cohort's (and, for the coaches, those "
+        "the record names too: each session stays with the coach its form names); to bring "
+        "the contract up to date, run docgen generate --force (the edited one is kept beside "
+        "it, and both are read)", file=main.source)]
 
 
 def _issued_rows(issued: Issued, read: set[str], ordered: list[_Team]
@@ -1011,8 +1053,11 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
         cohort, key = _team_of(record, cohorts)
         team = teams.setdefault((cohort, key), _Team(f"{cohort}\n{key}", [], [], cohort))
         team.records.append(record)
-    for team in teams.values():  # the newest names the team
+    for (cohort, key), team in teams.items():  # the newest names the team, else the cohort
         team.records = _newest_first(team.records)
+        team.expected = expected.get((cohort, key))
+        if team.expected is not None and frame is not None:
+            found += _changed_since(team, team.expected, frame)
 
     session_rows: list[SessionRow] = []
     for team in teams.values():
