@@ -401,3 +401,37 @@ def test_a_record_of_the_last_run_naming_files_outside_the_folder_is_not_followe
     assert sorted(outcomes(report)) == sorted(p.relative_to(out).as_posix()
                                               for p in out.rglob("*.docx"))
     assert set(outcomes(report).values()) == {Outcome.UNCHANGED}
+
+
+def test_a_document_the_cohort_no_longer_makes_is_named_on_every_run(first, make_cohort
+                                                                      ) -> None:
+    """Month 2: the admin removes team T2 and corrects T1's Team ID. The documents made in
+    month 1 stay where coaches may be filling them in, and each run names them, until they
+    are deleted."""
+    _data, out = first
+    edit(out / T1, "Held 03/04 as planned")  # a coach is filling in T1's month-1 contract
+    rows = small_rows()
+    del rows["Teams"][1]
+    rows["Teams"][0]["team_id"] = "T01"
+    for session in rows["Sessions"]:
+        session["team_id"] = "T01"
+    data = make_cohort(rows, "month2.xlsx")
+    old = sorted(rel for rel in manifest_paths(out) if rel.startswith("contracts/"))
+    assert len(old) == 2 and T1 in old
+    for _run in range(2):  # the second run: nothing else changed, and still named
+        report = jobs.generate(data, out, jobs=1, today=TODAY)
+        named = {n.file for n in report.notes if "no longer makes it" in n.message}
+        assert named == set(old)
+        assert all((out / rel).is_file() for rel in old)  # nothing is deleted
+        assert "contracts/Ward 7 Falls (T01).docx" in outcomes(report)
+    for rel in old:
+        (out / rel).unlink()
+    report = jobs.generate(data, out, jobs=1, today=TODAY)
+    assert not [n for n in report.notes if "no longer makes it" in n.message]
+    # --only agreements names no contract
+    assert not [n for n in jobs.generate(data, out, only="agreements", today=TODAY).notes
+                if "no longer makes it" in n.message]
+
+
+def manifest_paths(out: Path) -> list[str]:
+    return [json.loads(line)["path"] for line in (out / MANIFEST).read_text().splitlines()]

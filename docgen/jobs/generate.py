@@ -583,8 +583,10 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
                             templates=f"{folder} ({why})",
                             layout=_layout(cohort, kinds, items) if layout else None)
 
-    def finish(outcomes: list[Outcome | Problem], folder_notes: list[Problem]) -> None:
-        """Complete the report (and, under the folder's lock, remember the run)."""
+    def finish(outcomes: list[Outcome | Problem], folder_notes: list[Problem],
+               left: list[str]) -> None:
+        """Complete the report (and, under the folder's lock, remember the run, unless an
+        earlier run's document it does not make is still there: each run names it)."""
         for (_k, _i, rel), outcome in zip(items, outcomes, strict=True):
             if isinstance(outcome, Problem):
                 result.failed.append(outcome)
@@ -592,9 +594,16 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
             result.files.append((rel, outcome))
         result.notes = [Problem(n, file=str(t.path)) for t in compiled.values()
                         for n in t.notes]
-        if inputs and not dry_run and not folder_notes:
+        if inputs and not dry_run and not folder_notes and not left:
             _remember_run(outdir, inputs, result)
         result.notes += folder_notes
+        why = ("its team or pair was removed from the cohort, renamed or given another Team "
+               "ID" + (", or its row is skipped as invalid" if result.skipped else ""))
+        result.notes += [Problem(
+            f"made by an earlier docgen generate; the cohort ({data.name}) no longer makes it "
+            f"({why}): left as it is, and still read by docgen log as a record. If a coach is "
+            "filling it in, have them move what they typed into the current document; if "
+            "nobody is, delete it", file=rel) for rel in left]
 
     result.rendered = _make_all(outdir, kinds, items, make, settle, jobs, progress, dry_run,
                                 finish)
@@ -769,13 +778,16 @@ def _make_all(outdir: Path, kinds: list[DocumentKind],
               settler: Callable[..., Callable[[tuple[DocumentKind, int, str]], bool]],
               jobs: int | None, progress: Callable[[int], object] | None,
               dry_run: bool,
-              finish: Callable[[list[Outcome | Problem], list[Problem]], None]) -> int:
+              finish: Callable[[list[Outcome | Problem], list[Problem], list[str]], None]
+              ) -> int:
     """Make every document under the output folder's lock.
 
     First each document's inputs and file are checked against the manifest (cheap, before
     any rendering); only the others are rendered. ``finish`` is given, still under the lock,
-    what became of each and notes on the folder's own files (a damaged manifest, a manifest
-    that could not be tidied). Returns how many documents were rendered.
+    what became of each, notes on the folder's own files (a damaged manifest, a manifest
+    that could not be tidied) and the documents an earlier run made that this one does not
+    make and that are still there (:func:`_left_behind`). Returns how many documents were
+    rendered.
     """
     lock = nullcontext() if dry_run else folder_lock(outdir)
     with lock:
@@ -813,8 +825,21 @@ def _make_all(outdir: Path, kinds: list[DocumentKind],
                 manifest.compact()
             except OSError as exc:  # the journal as it stands is whole: the next run reads it
                 notes.append(os_problem(exc, "could not be tidied", outdir / MANIFEST))
-        finish(outcomes, notes)
+        finish(outcomes, notes, _left_behind(outdir, manifest, kinds, items))
     return len(todo)
+
+
+def _left_behind(outdir: Path, manifest: Manifest, kinds: list[DocumentKind],
+                 items: list[tuple[DocumentKind, int, str]]) -> list[str]:
+    """Return the documents of ``kinds`` an earlier run wrote (the manifest lists them) that
+    this run does not make, still in the folder: a team or pair since removed from the cohort,
+    renamed, or given another Team ID. They are left as they are (a coach may be filling one
+    in), and named, since `docgen log` still reads each as a record."""
+    folders = {kind.folder for kind in kinds}
+    made = {rel.casefold() for _k, _i, rel in items}
+    return sorted(rel for rel in manifest.files
+                  if rel.partition("/")[0] in folders and rel.casefold() not in made
+                  and rel.lower().endswith(".docx") and (outdir / rel).is_file())
 
 
 def _pdfs(outdir: Path, files: list[tuple[str, Outcome]],
