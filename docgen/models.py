@@ -288,6 +288,7 @@ class ExpectedTeam:
     # Programme setting); None: the programme's
     minimum_hours: float | None = None
     course_months: int | None = None
+    session_hours: float | None = None  # the team's Duration, else the programme's
 
 
 @dataclass(frozen=True)

@@ -504,3 +504,34 @@ def test_a_team_the_cohort_changed_since_its_record_was_made_is_shown_as_the_coh
     jobs.log([out], log, cohort=data, today=TODAY)
     assert not any("Teams sheet" in str(r["Problem"]) for r in sheet(log, "Problems")
                    if r["File"] and r["File"].endswith("(T1).docx"))
+
+
+def test_a_programme_number_the_cohort_changed_since_the_contract_was_made_is_named(
+        tmp_path: Path, make_cohort) -> None:
+    """Month 2 the admin lowers the minimum to 3 hours, reviews after 2 sessions and makes
+    sessions 2 hours long, after the coach has filled in the month-1 contract (kept as it
+    was): the log judges the team by its contract, as the team signed it, and names each
+    number the cohort now gives otherwise."""
+    rows = {"Programme": [{"cohort": COHORT, "minimum_coaching_hours": 5,
+                           "review_after_sessions": 4, "session_duration": "1 hour"}],
+            "Teams": [{"team_id": "T1", "team_name": "Team T1", "team_members": "Ann Member",
+                       "coach": "Dr Jo Bloggs", "first_session": START}],
+            "Sessions": [_session("T1", START, 14, 15)]}
+    data = make_cohort(rows)
+    out = tmp_path / "out"
+    jobs.generate(data, out, today=START)
+    fill(contract(out, "T1"), {"record.held": "Yes"})
+    rows["Programme"][0].update(minimum_coaching_hours=3, review_after_sessions=2,
+                                session_duration="2 hours")
+    later = make_cohort(rows, name="month2.xlsx")
+    log = tmp_path / "log.xlsx"
+    jobs.log([out], log, cohort=later, today=TODAY)
+    (team,) = sheet(log, "Teams")
+    assert (team["Minimum hours"], team["Review after (sessions)"]) == (5, 4)
+    (named,) = [r["Problem"] for r in sheet(log, "Problems")
+                if r["File"] and r["File"].endswith("(T1).docx") and "cohort" in r["Problem"]]
+    for said in ("minimum", "review", "session", "3", "2 hours"):
+        assert said in named.lower(), named
+    jobs.log([out], log, cohort=data, today=TODAY)  # the cohort it was made from: nothing
+    assert not [r for r in sheet(log, "Problems")
+                if r["File"] and r["File"].endswith("(T1).docx") and "cohort" in r["Problem"]]

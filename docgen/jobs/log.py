@@ -60,6 +60,7 @@ def frame_of(cohort: Cohort) -> Frame:
             coaches=tuple(t.coaches), first_session=t.first_session or min(planned, default=None),
             review_after=t.review_after, contact_email=t.contact_email,
             minimum_hours=float(own["minimum_hours"]),  # type: ignore[arg-type]
+            session_hours=float(own["session_hours"]),  # type: ignore[arg-type]
             course_months=own_months if own_months and own_months >= 1 else None))
     firsts = [t.first_session for t in teams if t.first_session is not None]
     programme = cohort.programme

@@ -72,7 +72,14 @@ from docgen.models import (
     TeamStatus,
 )
 from docgen.schema import Mode, Origin, Said, Status
-from docgen.values import format_date_short, format_time, parse_names, person_key, team_key
+from docgen.values import (
+    format_date_short,
+    format_hours,
+    format_time,
+    parse_names,
+    person_key,
+    team_key,
+)
 
 if TYPE_CHECKING:
     from docgen.log.issued import Issued
@@ -943,14 +950,14 @@ def _unknown_team(team: _Team, frame: Frame) -> Problem:
 
 
 def _changed_since(team: _Team, want: ExpectedTeam, frame: Frame) -> list[Problem]:
-    """Name what a team's record says of it (its name, organisation, coaches) that the cohort
-    now says otherwise: the contract was made before the cohort changed, and kept since (an
-    edited one is never overwritten). The log shows the cohort's; each session keeps the coach
-    its form names."""
+    """Name what a team's record says of it (its name, organisation, coaches; its programme
+    numbers) that the cohort now says otherwise: the contract was made before the cohort
+    changed, and kept since (an edited one is never overwritten). The log shows the cohort's
+    names (each session keeps the coach its form names) and the contract's numbers."""
     main = team.main
     if main.identified_by != "properties":  # identified from its text: its names are guesses
         return []
-    differ = []
+    differ: list[str] = []
     for field, theirs, ours in (("name", main.team_name, want.team_name),
                                 ("organisation", main.organisation, want.organisation)):
         if theirs and ours and _fold(theirs) != _fold(ours):
@@ -959,14 +966,43 @@ def _changed_since(team: _Team, want: ExpectedTeam, frame: Frame) -> list[Proble
                          != {person_key(c) for c in want.coaches}):
         differ.append(f"its coach(es) \"{'; '.join(main.coaches) or '(none)'}\", the "
                       f"cohort's Teams sheet \"{'; '.join(want.coaches)}\"")
-    if not differ:
-        return []
-    return [Problem(
+    named = [Problem(
         f"was made before the cohort ({frame.source}) changed team {main.team_id}: the record "
         f"gives {'; '.join(differ)}. The log shows the cohort's (and, for the coaches, those "
         "the record names too: each session stays with the coach its form names); to bring "
         "the contract up to date, run docgen generate --force (the edited one is kept beside "
-        "it, and both are read)", file=main.source)]
+        "it, and both are read)", file=main.source)] if differ else []
+    return named + _numbers_changed(main, want, frame)
+
+
+def _numbers_changed(main: Record, want: ExpectedTeam, frame: Frame) -> list[Problem]:
+    """Name the programme numbers (minimum hours, review after, session length) a team's
+    contract states that the cohort now gives otherwise: the team is judged by its contract,
+    as it signed it."""
+    settings = main.settings
+    if settings.course_months is None:  # made before docgen wrote every number: defaults
+        return []
+    cohorts = (want.minimum_hours, want.review_after or frame.review_after,
+               want.session_hours)
+    differ = [f"{label} {shown(theirs)}, the cohort now {shown(ours)}"
+              for label, theirs, ours, shown in (
+                  ("Minimum coaching hours", settings.minimum_hours, cohorts[0], format_hours),
+                  ("Review after sessions", settings.review_after, cohorts[1], str),
+                  ("Session duration", settings.session_hours, cohorts[2], _hours_text))
+              if ours is not None and abs(float(theirs) - float(ours)) > 1e-9]
+    if not differ:
+        return []
+    return [Problem(
+        f"was made before the cohort ({frame.source}) changed team {main.team_id}'s numbers: "
+        f"the contract states {'; '.join(differ)}. The team is judged by its contract's, as it "
+        "signed it. If "
+        "the cohort's are meant, run docgen generate --force (the edited contract is kept "
+        "beside the new one, and both are read) and have the team agree the new contract",
+        file=main.source)]
+
+
+def _hours_text(hours: float) -> str:
+    return f"{format_hours(hours)} hour{'' if hours == 1 else 's'}"
 
 
 def _issued_rows(issued: Issued, read: set[str], ordered: list[_Team]
