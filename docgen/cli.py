@@ -157,7 +157,8 @@ def generate(data: Path, outdir: Path, templates: Path | None, only: str | None,
     for problem in report.skipped:
         click.echo(f"Skipped: {problem}", err=True)
     for rel, outcome in report.files:
-        if outcome in (Outcome.KEPT_EDITED, Outcome.KEPT_OPEN, Outcome.REPLACED_EDITED):
+        if outcome in (Outcome.KEPT_EDITED, Outcome.KEPT_EDITED_OUTDATED, Outcome.KEPT_OPEN,
+                       Outcome.REPLACED_EDITED):
             click.echo(f"{outcome.capitalize()}: {rel}")
     for note in report.notes:
         click.echo(f"Note: {note}", err=True)
@@ -167,7 +168,9 @@ def generate(data: Path, outdir: Path, templates: Path | None, only: str | None,
     parts = [
         f"{c[Outcome.WRITTEN] + c[Outcome.UPDATED] + c[Outcome.REPLACED_EDITED]} {verb} written",
         f"{c[Outcome.UNCHANGED]} unchanged",
-        f"{c[Outcome.KEPT_EDITED]} kept because edited",
+        f"{c[Outcome.KEPT_EDITED] + c[Outcome.KEPT_EDITED_OUTDATED]} kept because edited"
+        + (f" ({c[Outcome.KEPT_EDITED_OUTDATED]} without what changed since)"
+           if c[Outcome.KEPT_EDITED_OUTDATED] else ""),
     ]
     if c[Outcome.KEPT_OPEN]:
         parts.append(f"{c[Outcome.KEPT_OPEN]} kept because open")
@@ -180,9 +183,14 @@ def generate(data: Path, outdir: Path, templates: Path | None, only: str | None,
     if report.pdfs or report.pdf_missing:
         _report_pdfs(report.pdfs, report.pdf_missing)
     _report_copies(report)
-    if c[Outcome.KEPT_EDITED]:
+    if c[Outcome.KEPT_EDITED] or c[Outcome.KEPT_EDITED_OUTDATED]:
         click.echo("Edited documents were not overwritten; use --force to replace them "
                    "(the edited copy is kept as a dated backup).")
+    if c[Outcome.KEPT_EDITED_OUTDATED]:
+        click.echo("A document kept \"without what changed since\" was made from other values "
+                   "(or another template or docgen) than the cohort's now: a session, coach, "
+                   "name or number changed since is not in it. --force writes them in, keeping "
+                   "the edited copy beside it (docgen log reads both).")
     if report.failed or report.pdf_missing or report.incomplete:
         sys.exit(1)
 

@@ -175,6 +175,9 @@ class Outcome(StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     KEPT_EDITED = "kept because edited"
+    # kept because edited, and made from other values, template or docgen than this run's:
+    # what changed since (a session added, a coach changed) is not in it
+    KEPT_EDITED_OUTDATED = "kept because edited, without what changed since"
     KEPT_OPEN = "kept because open"
     REPLACED_EDITED = "written, edited copy backed up"
     SKIPPED = "skipped"

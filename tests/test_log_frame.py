@@ -485,7 +485,7 @@ def test_a_team_the_cohort_changed_since_its_record_was_made_is_shown_as_the_coh
     rows["Teams"][0].update(coach="Sam Coach", organisation="NHS Borders")
     later = make_cohort(rows, name="month2.xlsx")
     report = jobs.generate(later, out, today=OCTOBER)
-    assert report.counts[Outcome.KEPT_EDITED] == 1
+    assert report.counts[Outcome.KEPT_EDITED_OUTDATED] == 1
     log = tmp_path / "log.xlsx"
     jobs.log([out], log, cohort=later, today=TODAY)
     (team,) = sheet(log, "Teams")

@@ -65,9 +65,35 @@ def test_an_edited_document_is_kept_and_reported(first, make_cohort) -> None:
     rows = small_rows()
     rows["Sessions"][0]["topic"] = "Run chart"
     report = jobs.generate(make_cohort(rows, "cohort2.xlsx"), out, today=TODAY)
-    assert outcomes(report)[T1] == Outcome.KEPT_EDITED
+    # kept, and said to be without the change: the new topic is not in it
+    assert outcomes(report)[T1] == Outcome.KEPT_EDITED_OUTDATED
     text = full_text(out / T1)
     assert "Coach's own note" in text and "Run chart" not in text
+
+
+def test_the_command_tells_an_edited_document_kept_without_a_change_from_one_kept_as_is(
+        first, make_cohort) -> None:
+    """Month 2: T1's coach has typed into its contract, and the admin adds a session to T1 on
+    the cohort; T2's coach has typed into T2's, which nothing changed. Both are kept; the run
+    says which one lacks the cohort's change."""
+    from click.testing import CliRunner
+
+    from docgen.cli import main
+
+    _data, out = first
+    t2 = "contracts/A & B -Ltd- -quoted- 🚀 (T2).docx"
+    assert (out / t2).is_file()
+    edit(out / T1, "Coach's own note")
+    edit(out / t2, "Coach's own note")
+    rows = small_rows()
+    rows["Sessions"].append({"team_id": "T1", "date": dt.date(2026, 6, 5), "topic": "Spread"})
+    result = CliRunner().invoke(main, ["generate", str(make_cohort(rows, "month2.xlsx")),
+                                       "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert f"Kept because edited, without what changed since: {T1}" in lines
+    assert f"Kept because edited: {t2}" in lines
+    assert "2 kept because edited (1 without what changed since)" in result.output
 
 
 def test_force_writes_the_new_version_and_keeps_the_edit_as_a_dated_backup(first) -> None:

@@ -460,8 +460,10 @@ def place(manifest: Manifest, rel: str, data: bytes, source: str, *, force: bool
                 manifest.record(rel, current, source)
             return known
         outcome = known
-    elif not force:
-        return Outcome.KEPT_EDITED
+    elif not force:  # made from other inputs than this run's: what changed is not in it
+        recorded = manifest.source_of(rel)
+        return (Outcome.KEPT_EDITED_OUTDATED if recorded is not None and recorded != source
+                else Outcome.KEPT_EDITED)
     else:
         outcome = Outcome.REPLACED_EDITED
     if dry_run:
