@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -382,3 +383,30 @@ def test_a_newer_copy_still_as_pre_filled_does_not_undo_an_older_confirmation() 
     assert data.teams[0].hours == 2.5
     (note,) = [p for p in data.problems if "pre-filled" in p.message]
     assert note.file == "alex.docx" and "sam.docx's values kept" in note.message
+
+
+@pytest.mark.parametrize("same_document", [True, False])
+def test_a_team_id_given_again_to_another_team_is_named_with_both_names(
+        same_document: bool) -> None:
+    """Month 1 team T01 "Ward 5" is coached; month 2 it leaves and the admin gives T01 to a
+    new team, "Sepsis in ED". Its contract is the same document (same programme, cohort and
+    Team ID) or, the programme renamed, another one. The old team's sessions would be counted
+    as the new team's: the record says the two name the team differently."""
+    old = record("Ward 5 (T01).docx", form("Ward 5 (T01).docx", D1, (10, 0), (11, 0)),
+                 document_id="doc-1", saved=at(1), organisation="NHS Lothian")
+    new = record("Sepsis in ED (T01).docx", form("Sepsis in ED (T01).docx", D2, (9, 0),
+                                                 (10, 0)),
+                 document_id="doc-1" if same_document else "doc-2", saved=at(2),
+                 organisation="NHS Fife")
+    new = replace(new, team_name="Sepsis in ED")
+    data = summarise([old, new], [], TODAY)
+    (named,) = [p for p in data.problems if "another record" in p.message]
+    assert named.file == "Ward 5 (T01).docx"
+    assert '"Ward 5"' in named.message and '"Sepsis in ED"' in named.message
+    assert "Team ID of its own" in named.message
+    # a copy naming the team as the newer does: nothing more said
+    same = record("copy.docx", form("copy.docx", D1, (10, 0), (11, 0)), document_id="doc-1",
+                  saved=at(1))
+    data = summarise([same, record("T01.docx", form("T01.docx", D1, (10, 0), (11, 0)),
+                                   document_id="doc-1", saved=at(2))], [], TODAY)
+    assert not any("Team ID of its own" in p.message for p in data.problems)

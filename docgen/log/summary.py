@@ -388,7 +388,8 @@ def _take_versions(versions: list[Record], settings: RecordSettings,
         problems.append(Problem(
             f"is another record of team {older.team_id}, a copy or version of the same "
             f"document as {newest.source}: each session is taken once, from the newest "
-            "version, and what differs is listed here", file=older.source))
+            f"version, and what differs is listed here{_named_apart(older, newest)}",
+            file=older.source))
         matched = set()
         for k, o in _pairs(kept, theirs):
             matched.add(id(o))
@@ -405,6 +406,20 @@ def _take_versions(versions: list[Record], settings: RecordSettings,
                 "because it did not happen, delete it here too", file=s.source, sheet=s.where))
             kept.append(o)
     return kept
+
+
+def _named_apart(record: Record, other: Record) -> str:
+    """Say, for the message joining two records of one Team ID, that they name the team
+    differently: a team renamed, or a Team ID given again to another team, whose sessions
+    would otherwise be counted as this one's without a word. "" when they agree."""
+    if not (record.team_name and other.team_name) or (
+            _fold(record.team_name) == _fold(other.team_name)):
+        return ""
+    return (f". It names the team \"{record.team_name}\", {other.source} \"{other.team_name}"
+            f"\": if the team was renamed, nothing is wrong; if Team ID {record.team_id} was "
+            "given again to another team, the two teams' sessions are counted together here: "
+            "give the new team a Team ID of its own on the cohort's Teams sheet and generate "
+            "its contract again")
 
 
 def _one_session(k: _Merged, o: _Merged, settings: RecordSettings,
@@ -504,7 +519,8 @@ def _team_sessions(team: _Team, problems: list[Problem]) -> list[_Merged]:
         problems.append(Problem(
             f"is another record of team {versions[0].team_id} (also in "
             f"{documents[0][0].source}), not the same document: sessions recorded in both "
-            "are counted once", file=versions[0].source))
+            f"are counted once{_named_apart(versions[0], documents[0][0])}",
+            file=versions[0].source))
         _join(kept, _take_versions(versions, settings, problems), problems)
     return kept
 
