@@ -535,3 +535,35 @@ def test_a_programme_number_the_cohort_changed_since_the_contract_was_made_is_na
     jobs.log([out], log, cohort=data, today=TODAY)  # the cohort it was made from: nothing
     assert not [r for r in sheet(log, "Problems")
                 if r["File"] and r["File"].endswith("(T1).docx") and "cohort" in r["Problem"]]
+
+
+def test_a_cohort_renamed_since_its_contracts_were_made_is_said_once_with_the_way_out(
+        tmp_path: Path, make_cohort) -> None:
+    """Month 2 the admin renames the cohort on the Programme sheet ("Cohort 9" to "Cohort 9
+    (2026)") after the coaches filled in their contracts: teams of two cohorts are never
+    merged, so the coaches' sessions are counted apart from the cohort's teams, which show
+    as not returned. The log says why, once, and how to put it right."""
+    rows = {"Programme": [{"cohort": COHORT}],
+            "Teams": [{"team_id": t, "team_name": f"Team {t}", "team_members": "Ann Member",
+                       "coach": "Dr Jo Bloggs", "first_session": START} for t in ("T1", "T2")],
+            "Sessions": [_session("T1", START, 14, 15), _session("T2", START, 14, 15)]}
+    out = tmp_path / "out"
+    jobs.generate(make_cohort(rows), out, today=START)
+    for team in ("T1", "T2"):
+        fill(contract(out, team), {"record.held": "Yes"})
+    rows["Programme"][0]["cohort"] = f"{COHORT} (2026)"
+    renamed = make_cohort(rows, name="month2.xlsx")
+    log = tmp_path / "log.xlsx"
+    report = jobs.log([out], log, cohort=renamed, today=TODAY)
+    said = [n for n in report.notes if "renamed" in n]
+    assert len(said) == 1, report.notes
+    assert f'"{COHORT}"' in said[0] and f'"{COHORT} (2026)"' in said[0]
+    assert "T1" in said[0] and "T2" in said[0] and "Programme sheet" in said[0]
+    assert any(said[0] in str(r["Problem"]) for r in sheet(log, "Problems"))
+    # another cohort's teams, with other names, logged beside: no such note
+    rows["Programme"][0]["cohort"] = COHORT
+    for team in rows["Teams"]:
+        team["team_name"] = f"Other {team['team_id']}"
+    other = make_cohort({**rows, "Programme": [{"cohort": "Cohort 10"}]}, name="next.xlsx")
+    report = jobs.log([out], log, cohort=other, today=TODAY)
+    assert not [n for n in report.notes if "renamed" in n]

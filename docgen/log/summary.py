@@ -1021,6 +1021,31 @@ def _hours_text(hours: float) -> str:
     return f"{format_hours(hours)} hour{'' if hours == 1 else 's'}"
 
 
+def _renamed_cohorts(ordered: list[_Team], expected: dict[tuple[str, str], ExpectedTeam],
+                     frame: Frame) -> list[str]:
+    """Say, once for each other cohort name the records carry, that its teams are the
+    cohort's own by Team ID and name: the cohort renamed on the Programme sheet after their
+    contracts were made, most likely. Teams of two cohorts are never merged (a cohort of
+    another year may have a team of the same ID and name), so their sessions are counted
+    apart from the cohort's teams, which show as not returned or not started."""
+    alike: dict[str, list[str]] = {}
+    for t in ordered:
+        key = t.key.partition("\n")[2]
+        want = expected.get((frame.cohort, key))
+        if (t.cohort and t.cohort != frame.cohort and want is not None
+                and _fold(t.main.team_name) == _fold(want.team_name)):
+            alike.setdefault(t.cohort, []).append(t.main.team_id)
+    return [
+        f"The records of {_few(ids)} are of cohort \"{name}\", and the cohort given "
+        f"({frame.source}) is \"{frame.cohort}\" with the same Team IDs and team names: if "
+        "the cohort was renamed on its Programme sheet after these contracts were made, "
+        "their sessions are counted apart from the cohort's teams (which show as not "
+        f"returned or not started). Put the Programme sheet's Cohort back to \"{name}\" "
+        "and run docgen log again (docgen generate --force would not help: the coaches' "
+        "edited copies keep the old name)."
+        for name, ids in alike.items()]
+
+
 def _issued_rows(issued: Issued, read: set[str], ordered: list[_Team]
                  ) -> tuple[list[TeamRow], list[str]]:
     """Return the rows of the teams generate issued whose record was not read, and notes.
@@ -1160,6 +1185,7 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
         for t in ordered:
             if (t.cohort, t.key.partition("\n")[2]) not in expected:
                 found.append(_unknown_team(t, frame))
+        notes += _renamed_cohorts(ordered, expected, frame)
         absent = [want for (cohort, key), want in expected.items()
                   if (cohort, key) not in teams]
         team_rows += [_absent_row(want, frame, pace) for want in absent]
