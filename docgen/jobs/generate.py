@@ -603,7 +603,8 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
             f"made by an earlier docgen generate; the cohort ({data.name}) no longer makes it "
             f"({why}): left as it is, and still read by docgen log as a record. If a coach is "
             "filling it in, have them move what they typed into the current document; if "
-            "nobody is, delete it", file=rel) for rel in left]
+            "nobody is, delete it and run docgen generate again (until then, docgen log "
+            "without --cohort counts it as issued)", file=rel) for rel in left]
 
     result.rendered = _make_all(outdir, kinds, items, make, settle, jobs, progress, dry_run,
                                 finish)
