@@ -325,3 +325,21 @@ def test_what_excel_saved_for_a_value_its_column_was_too_narrow_for_is_named(
 
     assert problems == [f"sessions.csv › Sessions › row 2 › Date: {wide('########')}",
                         f"sessions.csv › Sessions › row 3 › Start time: {wide('#####')}"]
+
+
+def test_a_sheet_saved_as_excels_unicode_text_is_read_as_its_txt_file(tmp_path: Path) -> None:
+    """Excel saves "Unicode Text" and "Text (Tab delimited)" as Sessions.txt: beside a
+    teams.csv, its sessions were left out without a word, and every form came out blank."""
+    teams = (TEAMS + "T1,Ward 7,Room 1,Jo,Ann\r\n").encode()
+    sessions = "Team ID\tDate\tTopic\r\nT1\t03/04/2026\tCafé\r\n".encode("utf-16")
+    folder = folder_with(tmp_path, {"teams.csv": teams, "Sessions.txt": sessions,
+                                    "mentoring.tsv": b"QI practitioner\tMentor\r\nAnn\tJo\r\n",
+                                    "notes.txt": b"Cohort 7: ask Jo about the venue\r\n"})
+    cohort, problems, warnings = read(folder)
+    assert (problems, warnings) == ([], [])  # notes.txt is no sheet's: left alone
+    assert [(s.date, s.topic) for s in cohort.sessions] == [(dt.date(2026, 4, 3), "Café")]
+    assert [(p.practitioner, p.mentor) for p in cohort.pairs] == [("Ann", "Jo")]
+    (folder / "sessions.csv").write_bytes(b"Team ID,Date\r\nT1,03/04/2026\r\n")
+    _cohort, problems, _warnings = read(folder)
+    assert problems == ["cohort › Sessions: 2 files hold the Sessions sheet (Sessions.txt, "
+                        "sessions.csv): keep one"]

@@ -30,6 +30,9 @@ from docgen.schema import Sheet
 from docgen.values import header_key
 
 DELIMITERS = (",", ";", "\t")
+# What a sheet saved as text is named: .csv, and .txt, as Excel names "Unicode Text" and
+# "Text (Tab delimited)" (and LibreOffice "Text CSV" saved as .txt), or .tsv
+SUFFIXES = (".csv", ".txt", ".tsv")
 HEAD_ROWS = 10  # rows searched for the header (a title row or two above it is common)
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),

@@ -18,6 +18,7 @@ from typing import NoReturn
 
 from docgen import schema
 from docgen.cohort import names, rows, sheetrows
+from docgen.cohort.csvfiles import SUFFIXES
 from docgen.cohort.sheets import FORMATS, Workbook
 from docgen.cohort.tables import Table, csv_tables, workbook_tables
 from docgen.context import TEAM_SETTINGS
@@ -106,7 +107,8 @@ def _give_back_freed_memory() -> None:
 def _open_now(path: Path) -> list[Problem]:
     """Name the workbook (or CSV file) open in Excel or LibreOffice as it is read: what was
     changed there and not yet saved is not in the file."""
-    files = sorted(path.glob("*.csv")) if path.is_dir() else [path]
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES) if (
+        path.is_dir()) else [path]
     return [Problem(f'is open in Excel or LibreOffice (its lock file "{lock.name}" is beside '
                     "it): it was read as last saved, so changes not saved yet are not read; "
                     "save it, then run again (if it is not open, delete that lock file)",

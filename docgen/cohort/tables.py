@@ -19,7 +19,7 @@ from pathlib import Path
 from docgen import schema
 from docgen.cohort import names
 from docgen.cohort.cells import MAX_STRUCK, Merge, SheetScan, Spans, column_letters
-from docgen.cohort.csvfiles import DELIMITERS, HEAD_ROWS, head, read_csv, records
+from docgen.cohort.csvfiles import DELIMITERS, HEAD_ROWS, SUFFIXES, head, read_csv, records
 from docgen.cohort.sheets import Workbook
 from docgen.errors import DocgenError, Problem
 from docgen.kinds import KINDS
@@ -173,7 +173,7 @@ def csv_tables(folder: Path, problems: list[Problem],
     """
     files: dict[str, list[Path]] = {}
     for p in sorted(folder.iterdir()):
-        if p.suffix.lower() != ".csv" or p.name.startswith((".~lock", "~$")):
+        if p.suffix.lower() not in SUFFIXES or p.name.startswith((".~lock", "~$")):
             continue
         sheet = names.sheet_of_file(p, schema.SHEETS)
         if sheet is not None:
@@ -188,7 +188,7 @@ def csv_tables(folder: Path, problems: list[Problem],
                 f"reads the {like.name.lower()} from {like.csv_name} only; if docgen should "
                 f"read this file, rename it {like.csv_name} (or move its rows there)",
                 file=str(p)))
-        else:
+        elif p.suffix.lower() == ".csv":  # a .txt file of no sheet's is a note, not data
             *others, last = (sheet.csv_name for sheet in schema.SHEETS)
             warnings.append(Problem(
                 "is not read: neither its name nor its header row is that of a sheet docgen "
