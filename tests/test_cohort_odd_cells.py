@@ -24,6 +24,7 @@ from conftest import (
 )
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl.worksheet.merge import MergedCellRange
 
 from docgen import jobs
 from docgen.cohort import read_cohort, xlsx
@@ -102,6 +103,53 @@ def test_merged_ranges_read_alike_in_xls_and_ods(tmp_path: Path) -> None:
     source = three_teams(tmp_path / "cohort.xlsx")
     for fmt in ("xls", "ods"):
         assert_merges_read(saved_by_libreoffice(source, fmt))
+
+
+def merged_over_values(path: Path) -> Path:
+    """Three teams, each with its own Organisation and Venue, then Organisation merged down
+    over T1-T2 and T3's Team name across into Organisation, LibreOffice's way when asked to
+    "Keep the contents of the hidden cells": T2's and T3's values stay in the file, hidden."""
+    rows = small_rows()
+    rows["Teams"] = [{"team_id": f"T{n}", "team_name": f"Team {n}", "coach": "Dr Jo",
+                      "team_members": "Ann", "organisation": f"NHS Board {n}",
+                      "venue": f"Room {n}"} for n in (1, 2, 3)]
+    rows["Sessions"] = []
+    write_cohort_workbook(path, rows)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Teams"]
+    org = [c.value for c in ws[1]].index("Organisation") + 1
+    letter = openpyxl.utils.get_column_letter(org)
+    for ref in (f"{letter}2:{letter}3", f"B4:{letter}4"):
+        # added as a range only: openpyxl's merge_cells would empty the hidden cells
+        ws.merged_cells.add(MergedCellRange(ws, ref))
+    wb.save(path)
+    return path
+
+
+def assert_hidden_under_merges_named(path: Path) -> None:
+    cohort, notes = read(path)
+    assert [(t.team_id, t.team_name, t.organisation) for t in cohort.teams] == [
+        ("T1", "Team 1", "NHS Board 1"), ("T2", "Team 2", "NHS Board 1"), ("T3", "Team 3", "")]
+    hidden = [(row, column, m) for _s, row, column, m in notes if "hidden under" in m]
+    assert [(row, column) for row, column, _m in hidden] == [
+        (3, "Organisation"), (4, "Organisation")]
+    assert '"NHS Board 2", hidden under the merged cells' in hidden[0][2]
+    assert "the sheet shows the range's value there" in hidden[0][2]
+    assert '"NHS Board 3", hidden under the merged cells B4:' in hidden[1][2]
+    assert "the sheet shows nothing there" in hidden[1][2]
+
+
+def test_a_value_hidden_under_a_merged_range_is_named_not_read_unseen(tmp_path: Path) -> None:
+    """T2's contract said "NHS Board 2", which the sheet hid under the merged "NHS Board 1",
+    while the warning said the merged value was read on T2's row."""
+    assert_hidden_under_merges_named(merged_over_values(tmp_path / "cohort.xlsx"))
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_values_hidden_under_merged_ranges_are_named_in_xls_and_ods(tmp_path: Path) -> None:
+    source = merged_over_values(tmp_path / "cohort.xlsx")
+    for fmt in ("xls", "ods"):
+        assert_hidden_under_merges_named(saved_by_libreoffice(source, fmt))
 
 
 def test_a_count_of_zero_is_refused_not_shown_blank(tmp_path: Path) -> None:

@@ -91,6 +91,9 @@ class Workbook:
         self._package = package
         self.merges: dict[str, list[Merge]] = {}  # by sheet, once its rows are asked for
         self.scans: dict[str, SheetScan] = {}  # likewise: what the file says beyond values
+        # by sheet, as its rows are read: (row, column, value) of each cell holding a value
+        # under a merged range's first cell, which shows instead (see _filled_down)
+        self.covered: dict[str, list[tuple[int, int, object]]] = {}
         try:
             self._book = _calamine(CalamineWorkbook, path)
             self.sheet_names: list[str] = list(self._book.sheet_names)
@@ -116,7 +119,8 @@ class Workbook:
         self.scans[name] = scan
         if self._package is not None and self._package.is_large(name):
             self.merges[name] = self._package.merges(name)
-            return self._values(scan, self._chunks(self._package, name), name, self.merges[name])
+            return self._values(scan, self._chunks(self._package, name), name, self.merges[name],
+                                self.covered.setdefault(name, []))
         try:
             sheet = self._book.get_sheet_by_name(name)
         except BaseException as exc:  # calamine's XmlError and kin: the sheet's XML is damaged
@@ -130,7 +134,7 @@ class Workbook:
         self.merges[name] = merges
         # iter_rows gives every row from row 1, each from the first used column on
         return self._values(scan, [(1, start[1] if start else 0, sheet.iter_rows())], name,
-                            merges)
+                            merges, self.covered.setdefault(name, []))
 
     @staticmethod
     def _chunks(package: XlsxPackage, name: str) -> Iterator[_Block]:
@@ -151,10 +155,11 @@ class Workbook:
                 yield start[0] + 1, start[1], rows
 
     def _values(self, scan: SheetScan, blocks: Iterable[_Block], name: str,
-                merges: list[Merge]) -> Iterator[tuple[int, list[object]]]:
+                merges: list[Merge], covered: list[tuple[int, int, object]]
+                ) -> Iterator[tuple[int, list[object]]]:
         try:
             cells = self._cells(scan, blocks)
-            yield from _filled_down(cells, merges) if merges else cells
+            yield from _filled_down(cells, merges, covered) if merges else cells
         except BaseException as exc:
             if not _failed(exc):
                 raise
@@ -203,32 +208,48 @@ class Workbook:
         self.close()
 
 
-def _filled_down(rows: Iterable[tuple[int, list[object]]], merges: list[Merge]
-                 ) -> Iterator[tuple[int, list[object]]]:
+def _filled_down(rows: Iterable[tuple[int, list[object]]], merges: list[Merge],
+                 covered: list[tuple[int, int, object]]) -> Iterator[tuple[int, list[object]]]:
     """Give each row a merged range spans down the value of the range's first cell.
 
     Excel and LibreOffice keep a merged range's value in its first cell and show it across
     the range: an organisation merged over three teams' rows is each team's. Only the first
     column is filled: a range merged across columns shows one value, the first column's
-    (the tables say so, see :mod:`docgen.cohort.tables`).
+    (the tables say so, see :mod:`docgen.cohort.tables`). The range's other cells read as
+    it shows them: LibreOffice may keep what they held before the merge ("Keep the contents
+    of the hidden cells"), hidden under it; each such value is added to ``covered`` as (row,
+    column, value), to be named, and is not read.
     """
-    starts: dict[int, list[tuple[int, int]]] = {}  # 1-based first row -> (column, last row)
-    for r1, c1, r2, _c2 in merges:
-        if r2 > r1:
-            starts.setdefault(r1 + 1, []).append((c1, r2 + 1))
-    active: list[tuple[int, int, object]] = []  # (column, last row, value) spanning down
+    starts: dict[int, list[Merge]] = {}  # 1-based first row -> the ranges starting there
+    for merge in merges:
+        if merge[2] > merge[0] or merge[3] > merge[1]:
+            starts.setdefault(merge[0] + 1, []).append(merge)
+    active: list[tuple[int, int, int, object]] = []  # (column, last column, last row, value)
     for n, values in rows:
         if active:
-            active = [a for a in active if a[1] >= n]
-            for column, _last, value in active:
-                values.extend([None] * (column + 1 - len(values)))
-                if values[column] is None:
+            active = [a for a in active if a[2] >= n]
+            for column, last_column, _last, value in active:  # a row below a range's first
+                _cover(values, n, column, last_column, covered)
+                if value is not None:
                     values[column] = value
-        for column, last in starts.pop(n, ()):
-            value = values[column] if column < len(values) else None
-            if value is not None:
-                active.append((column, last, value))
+        for r1, c1, r2, c2 in starts.pop(n, ()):
+            value = values[c1] if c1 < len(values) else None
+            if c2 > c1:
+                _cover(values, n, c1 + 1, c2, covered)
+            if r2 > r1:
+                active.append((c1, c2, r2 + 1, value))
         yield n, values
+
+
+def _cover(values: list[object], n: int, first: int, last: int,
+           covered: list[tuple[int, int, object]]) -> None:
+    """Empty row ``n``'s cells ``first`` to ``last`` (0-based), under a merged range, adding
+    each value one held to ``covered``."""
+    values.extend([None] * (last + 1 - len(values)))
+    for column in range(first, last + 1):
+        if values[column] is not None and values[column] != "":
+            covered.append((n, column, values[column]))
+        values[column] = None
 
 
 def _show(values: list[object], n: int, cell: Shown, rest: Iterator[Shown]) -> Shown | None:

@@ -124,7 +124,8 @@ def workbook_tables(wb: Workbook, path: Path, problems: list[Problem],
                 "(right-click a sheet's tab › Unhide) to see what docgen reads",
                 file=str(path), sheet=name))
         table = find_table(sheet, str(path), name, rows, problems, warnings,
-                           merges=wb.merges.get(name, ()), scan=wb.scans.get(name))
+                           merges=wb.merges.get(name, ()), scan=wb.scans.get(name),
+                           covered=wb.covered.get(name))
         if table is not None:
             tables[sheet.name] = table
     return tables
@@ -222,14 +223,16 @@ def find_table(sheet: Sheet, file: str, label: str,
                rows: Iterable[tuple[int, Iterable[object]]],
                problems: list[Problem], warnings: list[Problem] | None = None, *,
                csv: bool = False, merges: Sequence[Merge] = (),
-               scan: SheetScan | None = None) -> Table | None:
+               scan: SheetScan | None = None,
+               covered: list[tuple[int, int, object]] | None = None) -> Table | None:
     """Find the header row, map columns to keys, and stream the non-blank data rows.
 
     Returns None, with the problem added, when no header row or a required column is missing.
     ``csv`` rows may be ragged: a row with more cells than the header is a problem.
     ``scan``: what the workbook's file says of the sheet beyond its values: its hidden rows
     and columns and its cells struck through (read as any other), its comments (not read);
-    each is warned of.
+    each is warned of. ``covered``: the values hidden under merged ranges, filled in as the
+    rows are read (see :mod:`docgen.cohort.sheets`); each is named once they are.
     """
     warnings = [] if warnings is None else warnings
     known = sheet.keys
@@ -277,6 +280,8 @@ def find_table(sheet: Sheet, file: str, label: str,
                        scan.hidden_rows or None, scan.struck)
     if merges:
         _merged(table, headers, merges)
+        if covered is not None:
+            table.rows = _then_covered(table, table.rows, headers, merges, covered)
     return table
 
 
@@ -333,6 +338,35 @@ def _merged(table: Table, headers: list[str], merges: Sequence[Merge]) -> None:
     if len(found) > _ROWS_NAMED:
         table.warn(f"{len(found) - _ROWS_NAMED:,} more merged ranges are read the same way: "
                    "each range's value on every row it spans, in its first column only")
+
+
+def _then_covered(table: Table, rows: Iterator[tuple[int, dict[str, object]]],
+                  headers: list[str], merges: Sequence[Merge],
+                  covered: list[tuple[int, int, object]]
+                  ) -> Iterator[tuple[int, dict[str, object]]]:
+    """Yield ``rows``, then name each value found hidden under a merged range as they were
+    read: the range shows its first cell's value there, and that is what is read.
+
+    LibreOffice asks, as it merges cells holding values, whether to keep them; kept, they
+    are in the file but not on screen, and would reach the documents unseen.
+    """
+    yield from rows
+    hidden = [(n, c, v) for n, c, v in covered if n > table.header_row]
+    for n, column, value in hidden[:_ROWS_NAMED]:
+        r1, c1, r2, c2 = next((m for m in merges if m[0] < n <= m[2] + 1
+                               and m[1] <= column <= m[3]), (n - 1, column, n - 1, column))
+        ref = f"{column_letters(c1)}{r1 + 1}:{column_letters(c2)}{r2 + 1}"
+        shows = "the range's value" if column == c1 else "nothing"
+        text = clean_text(str(value))
+        text = text if len(text) <= 60 else text[:57] + "…"
+        table.warn(f'{column_letters(column)}{n} holds "{text}", hidden under the merged '
+                   f"cells {ref}: it is not read, as the sheet shows {shows} there; if it "
+                   "belongs to this row, unmerge the cells (it shows again) and keep it there",
+                   row=n, column=headers[column] if column < len(headers)
+                   and header_key(headers[column]) else None)
+    if len(hidden) > _ROWS_NAMED:
+        table.warn(f"{len(hidden) - _ROWS_NAMED:,} more cells hold values hidden under merged "
+                   "cells, not read")
 
 
 def _header(headers: list[str], key: str) -> str:
