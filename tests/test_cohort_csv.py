@@ -343,3 +343,36 @@ def test_a_sheet_saved_as_excels_unicode_text_is_read_as_its_txt_file(tmp_path: 
     _cohort, problems, _warnings = read(folder)
     assert problems == ["cohort › Sessions: 2 files hold the Sessions sheet (Sessions.txt, "
                         "sessions.csv): keep one"]
+
+
+def test_excels_csv_macintosh_is_read_as_mac_roman_and_said(tmp_path: Path) -> None:
+    """Excel's "CSV (Macintosh)" is Mac Roman: read as Windows-1252, "Élodie Lefèvre" came out
+    as "ƒlodie Lef\\x8fvre" and "Wójcik" as "W—jcik" in every document made from it."""
+    teams = (TEAMS + "T1,Café “Ward 7” – 2–4,Room 1,Jo,Élodie Lefèvre; Seán Wójcik\r"
+             "T2,Ward 8,Room 2,Jo,Eòghann Béranger\r")
+    folder = folder_with(tmp_path, {"teams.csv": teams.encode("mac_roman")})
+    cohort, problems, warnings = read(folder)
+    assert problems == []
+    assert warnings == ['teams.csv: is not UTF-8: read as Mac Roman, as Excel writes "CSV '
+                        '(Macintosh)"; if accented letters look wrong, save it as "CSV UTF-8" '
+                        "and run again"]
+    assert [(t.team_name, t.members) for t in cohort.teams] == [
+        ("Café “Ward 7” – 2–4", ("Élodie Lefèvre", "Seán Wójcik")),
+        ("Ward 8", ("Eòghann Béranger",))]
+    # the same letters from Excel for Windows are still Windows-1252, whatever the line ends
+    for newline in ("\r\n", "\r"):
+        text = teams.replace("\r", newline).replace(" – 2–4", "")
+        assert decode(text.encode("cp1252")).text == text
+        assert decode(text.encode("mac_roman")).text == text
+
+
+def test_a_mac_file_is_told_by_one_letter_or_by_its_line_ends() -> None:
+    """One "é" is enough ("cafŽ" read as Windows-1252); where both readings look alike
+    ("Zo‘" or "Zoë"), lines ending in CR alone, as Excel for Mac ends them, tell a Mac's."""
+    assert decode("Team ID,Team name\r\nT1,Café\r\n".encode("mac_roman")).text == (
+        "Team ID,Team name\r\nT1,Café\r\n")
+    text = "Team ID,Team members\rT1,Zoë\r"
+    assert (decode(text.encode("mac_roman")).text, decode(text.encode("mac_roman")).encoding
+            ) == (text, "Mac Roman")
+    windows = text.replace("\r", "\r\n").replace("ë", "’")
+    assert decode(windows.encode("cp1252")).encoding == "Windows-1252"

@@ -3,7 +3,8 @@
 - **Encoding, per file**: a byte-order mark decides (UTF-8, UTF-16, UTF-32); else UTF-8 if the
   whole file is UTF-8. A UTF-8 file with a few stray bytes is read as UTF-8, the stray bytes as
   Windows-1252, and each row holding one is named; a file with no UTF-8 in it at all is
-  Windows-1252 (what Excel for Windows writes as "CSV"), and a warning says so.
+  Windows-1252 (what Excel for Windows writes as "CSV"), or Mac Roman (Excel's "CSV
+  (Macintosh)") when its accented letters read as letters only so, and a warning says which.
 - **Delimiter**: comma, semicolon (Excel where the decimal mark is a comma) or tab, whichever
   makes the sheet's header row appear in the first rows, else the one the first line holds
   most of outside quotes. Never guessed from arbitrary text, where a comma in a quoted
@@ -40,6 +41,9 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
                              rb"|[\xf0-\xf4][\x80-\xbf]{3}")
 _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+# Mac Roman's accented letters (ÄÅÇÉÑÖÜ áàâäãåçéèêëíìîïñóòôöõúùûü) are the bytes Windows-1252
+# gives to signs (“ ” – — € ™ …): a file without one is not told from Windows-1252
+_MAC_LETTER = re.compile(rb"[\x80-\x9f]")
 # Where each line ends, as io.StringIO(newline="") splits them; StringIO itself would copy
 # the text at 4 bytes a character (88 MB for 22 MB of sessions)
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -52,7 +56,13 @@ _LOST_LETTER = re.compile(r"\?(?=[^\W\d_])")
 _LOST_AT_END = re.compile(r"(?<=[^\W\d_])\?(?![^\W\d_])")
 _PEOPLE = frozenset({"team_members", "coach", "team_lead", "qi_practitioner", "mentor"})
 _NAMES = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32",
-          "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "cp1252": "Windows-1252"}
+          "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "cp1252": "Windows-1252",
+          "mac_roman": "Mac Roman"}
+# What writes a CSV file in each one-byte encoding, as said when a file is read so
+_WRITER = {"Windows-1252": ("Excel for Windows writes CSV", '"CSV" file (Windows-1252)'),
+           "Mac Roman": ('Excel writes "CSV (Macintosh)"',
+                         '"CSV (Macintosh)" file (Mac Roman)')}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 @dataclass
@@ -91,8 +101,14 @@ def decode(data: bytes) -> Text:
     except UnicodeDecodeError:
         pass
     if _UTF8_MULTIBYTE.search(data) is None:  # no UTF-8 in it at all: a Windows file
+        text = data.decode("cp1252", "docgen.cp1252")
+        if _MAC_LETTER.search(data):  # where Mac Roman keeps é, è, á, ü: Windows, signs
+            mac = data.decode("mac_roman")
+            odd, odd_mac = _misread(text), _misread(mac)  # "Élodie" as "ƒlodie", "é" as "Ž"
+            if odd_mac < odd or odd_mac == odd and b"\n" not in data and b"\r" in data:
+                return Text(mac, "Mac Roman")  # a tie: lines ending in CR alone are a Mac's
         undefined = [m.start() for m in _CP1252_UNDEFINED.finditer(data)]  # one byte a char
-        return Text(data.decode("cp1252", "docgen.cp1252"), "Windows-1252", undefined=undefined)
+        return Text(text, "Windows-1252", undefined=undefined)
     lines, recoded, at = [], [], 0
     for raw in data.split(b"\n"):  # a new line is never part of a UTF-8 character
         try:
@@ -103,6 +119,27 @@ def decode(data: bytes) -> Text:
         lines.append(line)
         at += len(line) + 1
     return Text("\n".join(lines), "UTF-8", recoded=recoded)
+
+
+def _misread(text: str) -> int:
+    """Count the characters of ``text`` that no one types as they stand, as a one-byte file
+    read in the wrong encoding gives them: a byte no character (kept as a control
+    character), a capital letter after a small one ("cafŽ", Mac Roman's é as Windows-1252;
+    "LefËvre", Windows-1252's è as Mac Roman), a sign inside a word ("W—jcik", "NicLe˜id"),
+    a letter between digits ("2Ð4", Mac Roman's en dash as Windows-1252)."""
+    count = 0
+    for found in _NON_ASCII.finditer(text):
+        char, at = found.group(), found.start()
+        before = text[at - 1] if at else " "
+        after = text[at + 1] if at + 1 < len(text) else " "
+        if "\x80" <= char <= "\x9f":
+            count += 1
+        elif char.isalpha():
+            count += (char.isupper() and before.isalpha() and before.islower()
+                      or before.isdigit() and after.isdigit())
+        elif before.isalpha() and after.isalpha() and char not in "’‘·":
+            count += 1
+    return count
 
 
 _HEAD_BYTES = 1 << 16  # enough for a header row below a title or two
@@ -200,9 +237,10 @@ def read_csv(path: Path, sheet: Sheet, problems: list[Problem],
                                 f"it begins as such a file does (byte {exc.start:,}): save it "
                                 "again as CSV UTF-8", file=file))
         return None
-    if decoded.encoding == "Windows-1252":
+    writer = _WRITER.get(decoded.encoding)
+    if writer is not None:
         warnings.append(Problem(
-            "is not UTF-8: read as Windows-1252, as Excel for Windows writes CSV; if accented "
+            f"is not UTF-8: read as {decoded.encoding}, as {writer[0]}; if accented "
             "letters look wrong, save it as \"CSV UTF-8\" and run again", file=file))
     text = decoded.text
     marks = sorted([(at, True) for at in decoded.recoded]
@@ -212,7 +250,7 @@ def read_csv(path: Path, sheet: Sheet, problems: list[Problem],
     # A first pass finds what is wrong, row by row, holding no row; the rows are read again
     # when used (csv's reader is C: ~1 s for 300,000 rows), so a large file's rows are never
     # all in memory at once (300,000 sessions held as lists took ~170 MB)
-    lost = decoded.encoding == "Windows-1252" and "?" in text
+    lost = writer is not None and "?" in text
     people: frozenset[int] = frozenset()  # the columns of names, once the header is found
     try:
         for n, cells, stop in records(text, sep):
@@ -221,7 +259,8 @@ def read_csv(path: Path, sheet: Sheet, problems: list[Problem],
                 people = frozenset(i for i, c in enumerate(cells) if header_key(c) in _PEOPLE)
             if lost and (found := [c for i, c in enumerate(cells) if _LOST_LETTER.search(c)
                                    or i in people and _LOST_AT_END.search(c)]):
-                warnings.append(Problem(_lost_letters(found), file=file, sheet=sheet.name,
+                warnings.append(Problem(_lost_letters(found, writer[1]), file=file,
+                                        sheet=sheet.name,
                                         row=n))
             while marks and marks[-1][0] < end:
                 _mark(marks.pop()[1], Problem("", file=file, sheet=sheet.name, row=n),
@@ -263,12 +302,12 @@ def _open_quote(last: str, sep: str) -> bool:
     return False
 
 
-def _lost_letters(cells: list[str]) -> str:
+def _lost_letters(cells: list[str], kind: str) -> str:
     """Say which cells of a row hold letters Excel wrote as "?" (see :data:`_LOST_LETTER`)."""
     shown = "; ".join(f'"{c if len(c) <= 60 else c[:57] + "…"}"' for c in cells[:3])
     more = f" and {len(cells) - 3} more cells" if len(cells) > 3 else ""
     return (f'{shown}{more} {"holds" if len(cells) == 1 else "hold"} "?" in a word: Excel '
-            'writes "?" for a letter a "CSV" file (Windows-1252) has no room for, so letters '
+            f'writes "?" for a letter a {kind} has no room for, so letters '
             'were lost; save the sheet as "CSV UTF-8 (Comma delimited)" and run again, or '
             'correct the cell')
 
