@@ -376,3 +376,17 @@ def test_a_mac_file_is_told_by_one_letter_or_by_its_line_ends() -> None:
             ) == (text, "Mac Roman")
     windows = text.replace("\r", "\r\n").replace("ë", "’")
     assert decode(windows.encode("cp1252")).encoding == "Windows-1252"
+
+
+def test_times_as_a_us_set_excel_or_libreoffice_saves_them_are_read(tmp_path: Path) -> None:
+    """Excel set for the US writes a time cell as "2:30:00 PM" in a CSV file (LibreOffice,
+    not saving cells as shown, "02:30:00 PM"): each was a problem though it reads one way."""
+    teams = (TEAMS + "T1,Ward 7,Room 1,Jo,Ann\r\n").encode()
+    sessions = (b"Team ID,Date,Start time,Finish time\r\n"
+                b"T1,03/04/2026,2:30:00 PM,03:45:00 PM\r\n"
+                b"T1,04/04/2026,9:00:00 AM,12:00:00 PM\r\n")
+    cohort, problems, warnings = read(folder_with(tmp_path, {"teams.csv": teams,
+                                                             "sessions.csv": sessions}))
+    assert (problems, warnings) == ([], [])
+    assert [(s.start, s.finish) for s in cohort.sessions] == [
+        (dt.time(14, 30), dt.time(15, 45)), (dt.time(9, 0), dt.time(12, 0))]

@@ -13,7 +13,8 @@ from docgen.values.text import _norm, _shown
 _NOON = frozenset({"noon", "midday", "12 noon", "12noon", "12 midday", "12midday"})
 _MIDNIGHT = frozenset({"midnight", "12 midnight", "12midnight"})
 _HOURS_SUFFIX = r"(?: ?(?:h|hrs?))?"  # "1400hrs", "14:00 h"
-_H12 = re.compile(r"(\d{1,2})(?:[:.](\d{2}))? ?([ap])\.? ?m\.?", re.ASCII)
+# with seconds too: "2:30:00 PM", as Excel set for the US saves a time in a CSV file
+_H12 = re.compile(r"(\d{1,2})(?:[:.](\d{2})(?:[:.](\d{2}))?)? ?([ap])\.? ?m\.?", re.ASCII)
 _H24 = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?" + _HOURS_SUFFIX, re.ASCII)
 _COMPACT = re.compile(r"(\d{3,4})" + _HOURS_SUFFIX, re.ASCII)
 
@@ -30,10 +31,10 @@ def _time_from_text(text: str) -> datetime.time | None:
         return datetime.time(0, 0)
     second = 0
     if m := _H12.fullmatch(text):
-        hour, minute = int(m[1]), int(m[2] or 0)
+        hour, minute, second = int(m[1]), int(m[2] or 0), int(m[3] or 0)
         if not 1 <= hour <= 12:
             return None
-        hour = hour % 12 + (12 if m[3] == "p" else 0)
+        hour = hour % 12 + (12 if m[4] == "p" else 0)
     elif m := _H24.fullmatch(text):
         hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
     elif m := _COMPACT.fullmatch(text):
