@@ -390,3 +390,22 @@ def test_times_as_a_us_set_excel_or_libreoffice_saves_them_are_read(tmp_path: Pa
     assert (problems, warnings) == ([], [])
     assert [(s.start, s.finish) for s in cohort.sessions] == [
         (dt.time(14, 30), dt.time(15, 45)), (dt.time(9, 0), dt.time(12, 0))]
+
+
+def test_a_formula_error_saved_in_a_csv_file_is_a_problem_not_a_value(tmp_path: Path) -> None:
+    """Excel and LibreOffice save a failed formula's error as its cell shows it: the contract
+    named the team "#N/A", its coach "#NAME?", its venue LibreOffice's "Err:502"."""
+    teams = (TEAMS + "T1,#N/A,Err:502,#NAME?,Ann\r\nT2,Ward #2,Room #REF,Jo,Ann\r\n").encode()
+    sessions = b"Team ID,Date,Topic\r\n#REF!,03/04/2026,Aim\r\nT2,04/04/2026, #DIV/0! \r\n"
+    cohort, problems, _warnings = read(folder_with(tmp_path, {"teams.csv": teams,
+                                                              "sessions.csv": sessions}))
+    said = "the error a spreadsheet shows for a formula that failed, saved so in the CSV file"
+    assert [p.split(": the cell reads ")[0] for p in problems] == [
+        "teams.csv › Teams › row 2 › Team name", "teams.csv › Teams › row 2 › Venue",
+        "teams.csv › Teams › row 2 › Coach", "sessions.csv › Sessions › row 2 › Team ID",
+        "sessions.csv › Sessions › row 3 › Topic"]
+    assert all(said in p for p in problems)
+    assert 'the cell reads Err:502' in problems[1]
+    # text that merely holds a "#" is text
+    assert [(t.team_id, t.team_name, t.venue) for t in cohort.teams] == [
+        ("T2", "Ward #2", "Room #REF")]

@@ -40,6 +40,25 @@ class CellError(str):
                 "or type the value")
 
 
+class SavedError(CellError):
+    """A CSV file's cell holding the text of a formula error (``#N/A``, LibreOffice's
+    ``Err:502``): Excel and LibreOffice save the error a cell shows, as they save any cell."""
+
+    __slots__ = ()
+
+    @property
+    def problem(self) -> str:
+        return (f"the cell reads {self}, the error a spreadsheet shows for a formula that "
+                "failed, saved so in the CSV file: correct the formula or type the value, "
+                "and save the CSV file again")
+
+
+# The errors Excel and LibreOffice show for a formula that failed, as they save them in a
+# CSV file. Typed into Excel, "#N/A" is the error itself, so no cell holds it as text.
+SAVED_ERROR = re.compile(r"#(?:NULL!|DIV/0!|VALUE!|REF!|NAME\?|NUM!|N/A|GETTING_DATA|SPILL!"
+                         r"|CALC!|FIELD!|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)|Err:[0-9]{3}")
+
+
 class Uncalculated(CellError):
     """The formula of a cell that no spreadsheet program has calculated: it has no value yet."""
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
+from docgen.cohort.cells import SAVED_ERROR, SavedError
 from docgen.errors import Problem
 from docgen.safezip import MIB, PART_SETTING, limits
 from docgen.schema import Sheet
@@ -289,8 +290,12 @@ class Rows:
         return self.count
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        return ((n, cells) for n, cells, _stop in islice(records(self.text, self.sep),
-                                                         self.count))
+        errors = "#" in self.text or "Err:" in self.text  # a formula error, saved as shown
+        for n, cells, _stop in islice(records(self.text, self.sep), self.count):
+            if errors:
+                cells = [SavedError(c.strip()) if c and c[0] in "#E " and SAVED_ERROR.fullmatch(
+                    c.strip()) else c for c in cells]
+            yield n, cells
 
 
 def _open_quote(last: str, sep: str) -> bool:
