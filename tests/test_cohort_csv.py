@@ -409,3 +409,17 @@ def test_a_formula_error_saved_in_a_csv_file_is_a_problem_not_a_value(tmp_path: 
     # text that merely holds a "#" is text
     assert [(t.team_id, t.team_name, t.venue) for t in cohort.teams] == [
         ("T2", "Ward #2", "Room #REF")]
+
+
+def test_a_date_excel_made_of_text_and_saved_in_a_csv_file_is_named(tmp_path: Path) -> None:
+    """Excel turns "1-2" typed in a General cell into 1 February and saves "1-Feb" in a CSV
+    file: in a workbook the date cell is named, but the CSV file's "1-Feb" reached the
+    contract as the team's name without a word."""
+    text = (TEAMS + "1-Feb,01-Feb,Room 1,Jo,Ann\r\nT2,Sep-26,Room 2,Jo,Ann\r\n"
+            "T3,Ward 1-Feb,Feb-2026,Jo,Ann\r\n")
+    _cohort, problems, warnings = read(folder_with(tmp_path, {"teams.csv": text.encode()}))
+    assert problems == []
+    assert [w.split(": reads ")[0] for w in warnings] == [
+        "teams.csv › Teams › row 2 › Team ID", "teams.csv › Teams › row 2 › Team name",
+        "teams.csv › Teams › row 3 › Team name"]
+    assert 'reads "Sep-26", as Excel shows a date it made of what was typed' in warnings[2]

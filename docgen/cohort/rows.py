@@ -261,12 +261,28 @@ _LOST_START = frozenset("0123456789+- #")  # how such a cell starts and ends
 _LOST_END = tuple("0123456789#")
 _SAVE_AGAIN = ("in Excel, widen the column or format it as Text, and save the CSV file again; "
                "or give docgen the workbook (.xlsx) instead")
+# What Excel saves in a CSV file for a date it made of text typed in a General cell, as the
+# cell shows it: "1-2" and "1/2" as 1-Feb (d-mmm), "Sep-26" as Sep-26 (mmm-yy)
+_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_SAVED_DATE = re.compile(rf"\s*(?:[0-9]{{1,2}}-(?:{_MONTHS})|(?:{_MONTHS})-[0-9]{{2}})\s*")
+
+
+def may_be_saved_as_shown(cell: str) -> bool:
+    """Tell whether a CSV cell may be what Excel saved for a value it showed otherwise than
+    typed (see :func:`csv_note`): most cells are not, told at a glance."""
+    return (cell[:1] in _LOST_START and cell.endswith(_LOST_END)
+            or len(cell) <= 8 and "-" in cell)
 
 
 def csv_note(cell: str) -> str | None:
     """Return a warning for a CSV cell of a text column holding what Excel saves for a value
     its column was too narrow to show (4.47712E+11, #####): the value was lost before docgen
     read the file; else None."""
+    if _SAVED_DATE.fullmatch(cell):
+        return (f'reads "{cell.strip()}", as Excel shows a date it made of what was typed '
+                '("1-2" or "1/2" as 1-Feb, "Sep-26" as 1 September), and saves so in a CSV '
+                "file: if something else was typed, type it again in Excel starting with an "
+                "apostrophe ('), and save the CSV file again")
     if not (cell[:1] in _LOST_START and cell.endswith(_LOST_END)) or (
             not _SAVED_AS_SHOWN.fullmatch(cell)):
         return None  # most cells: text, or a number as typed (T01, 12 High Street)
@@ -660,8 +676,8 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                     order.read(key, n, cell, values[attr])
                 elif kind is Kind.TIME:
                     note = time_text_note(cell, values[attr])
-                elif saved_as_shown and cell[:1] in _LOST_START and cell.endswith(_LOST_END):
-                    note = csv_note(cell)  # only a cell as 4.47712E+11 or ##### may be one
+                elif saved_as_shown and may_be_saved_as_shown(cell):
+                    note = csv_note(cell)  # only a cell as 4.47712E+11, ##### or 1-Feb may be
                 if note:
                     row.warning(key, note)
                 elif kind is Kind.NAMES and cell and (notes := read_as(cell)):
