@@ -423,3 +423,17 @@ def test_a_date_excel_made_of_text_and_saved_in_a_csv_file_is_named(tmp_path: Pa
         "teams.csv › Teams › row 2 › Team ID", "teams.csv › Teams › row 2 › Team name",
         "teams.csv › Teams › row 3 › Team name"]
     assert 'reads "Sep-26", as Excel shows a date it made of what was typed' in warnings[2]
+
+
+def test_the_files_libreoffice_saves_for_each_sheet_are_read(tmp_path: Path) -> None:
+    """LibreOffice saving every sheet as CSV names them cohort-Teams.csv, cohort-Sessions.csv
+    (and cohort-Instructions.csv for the starter's Instructions): each was "not read", and
+    the folder had "no teams.csv"."""
+    folder = folder_with(tmp_path, {
+        "cohort-Teams.csv": (TEAMS + "T1,Ward 7,Room 1,Jo,Ann\r\n").encode(),
+        "cohort-Sessions.csv": b"Team ID,Date\r\nT1,03/04/2026\r\n",
+        "cohort-Instructions.csv": b"Setting,Default,What it means\r\nProgramme,,Its name\r\n"})
+    cohort, problems, warnings = read(folder)
+    assert (problems, warnings) == ([], [])
+    assert ([t.team_id for t in cohort.teams], [s.date for s in cohort.sessions]) == (
+        ["T1"], [dt.date(2026, 4, 3)])

@@ -99,13 +99,26 @@ def resembled_setting(key: str, known: Iterable[str]) -> str | None:
 
 def sheet_of_file(path: Path, sheets: Iterable[Sheet]) -> Sheet | None:
     """Return the sheet a CSV file holds by its name: ``teams.csv``, ``Teams.csv`` (as Excel
-    names a sheet saved as CSV) or ``cohort - Teams.csv`` (as Google Sheets names it)."""
-    stem = path.stem
-    candidates = {header_key(stem)}
-    if " - " in stem:
-        candidates.add(header_key(stem.rsplit(" - ", 1)[1]))
+    names a sheet saved as CSV), ``cohort - Teams.csv`` (as Google Sheets names it) or
+    ``cohort-Teams.csv`` (as LibreOffice names each sheet it saves as CSV)."""
+    candidates = _sheet_keys(path)
     return next((s for s in sheets if header_key(s.name) in candidates
                  or path.name.lower() == s.csv_name), None)
+
+
+def file_named(path: Path, sheet: str) -> bool:
+    """Tell whether a CSV file is named after the sheet ``sheet``, as :func:`sheet_of_file`
+    reads a name."""
+    return header_key(sheet) in _sheet_keys(path)
+
+
+def _sheet_keys(path: Path) -> set[str]:
+    stem = path.stem
+    candidates = {header_key(stem)}
+    for between in (" - ", "-"):
+        if between in stem:
+            candidates.add(header_key(stem.rsplit(between, 1)[1]))
+    return candidates
 
 
 def resembled_sheet(name: str, sheets: Iterable[Sheet]) -> Sheet | None:

@@ -179,6 +179,8 @@ def csv_tables(folder: Path, problems: list[Problem],
         sheet = names.sheet_of_file(p, schema.SHEETS)
         if sheet is not None:
             files.setdefault(sheet.name, []).append(p)
+        elif names.file_named(p, schema.INSTRUCTIONS):  # saved with the others: not data
+            continue
         elif (like := names.resembled_sheet(p.stem, schema.SHEETS)) is not None:
             warnings.append(Problem(
                 f"is not read: docgen reads the {like.name} from {like.csv_name}; if this "
