@@ -437,3 +437,23 @@ def test_the_files_libreoffice_saves_for_each_sheet_are_read(tmp_path: Path) -> 
     assert (problems, warnings) == ([], [])
     assert ([t.team_id for t in cohort.teams], [s.date for s in cohort.sessions]) == (
         ["T1"], [dt.date(2026, 4, 3)])
+
+
+def test_a_sheet_saved_as_a_workbook_of_its_own_in_the_folder_is_named(tmp_path: Path) -> None:
+    """Sessions.xlsx beside teams.csv was passed over: "OK", and every form blank."""
+    teams = (TEAMS + "T1,Ward 7,Room 1,Jo,Ann\r\n").encode()
+    workbook = (Path(__file__).parent.parent / "data" / "cohort.xlsx").read_bytes()
+    folder = folder_with(tmp_path, {"teams.csv": teams, "Sessions.xlsx": workbook,
+                                    "cohort.xlsx": workbook})
+    _cohort, problems, warnings = read(folder)
+    assert problems == []
+    assert warnings == ["Sessions.xlsx: is not read: a folder's sheets are read from CSV files "
+                        "only; if this workbook holds the sessions, save that sheet as "
+                        "sessions.csv (or give docgen a workbook with every sheet)"]
+    # a workbook renamed .csv is one problem, not a warning for each of its "rows"
+    (folder / "Sessions.xlsx").rename(folder / "sessions.csv")
+    _cohort, problems, warnings = read(folder)
+    assert (problems, warnings) == ([
+        "sessions.csv: is a workbook (.xlsx, .xls or .ods) named as a CSV file, not a CSV "
+        "file: save the sheet as CSV (File › Save As), or give docgen the workbook itself "
+        "under its own name"], [])

@@ -229,7 +229,14 @@ def read_csv(path: Path, sheet: Sheet, problems: list[Problem],
                 f"CSV file (as for a workbook's part): if it is right, set the environment "
                 f"variable {PART_SETTING} to more megabytes and run again", file=file))
             return None
-        decoded = decode(path.read_bytes())
+        data = path.read_bytes()
+        if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):  # a zip, an OLE file
+            problems.append(Problem(
+                "is a workbook (.xlsx, .xls or .ods) named as a CSV file, not a CSV file: "
+                "save the sheet as CSV (File › Save As), or give docgen the workbook itself "
+                "under its own name", file=file))
+            return None
+        decoded = decode(data)
     except OSError as exc:
         problems.append(Problem(f"cannot be read ({exc.strerror})", file=file))
         return None

@@ -20,7 +20,7 @@ from docgen import schema
 from docgen.cohort import names
 from docgen.cohort.cells import MAX_STRUCK, Merge, SheetScan, Spans, column_letters
 from docgen.cohort.csvfiles import DELIMITERS, HEAD_ROWS, SUFFIXES, head, read_csv, records
-from docgen.cohort.sheets import Workbook
+from docgen.cohort.sheets import FORMATS, Workbook
 from docgen.errors import DocgenError, Problem
 from docgen.kinds import KINDS
 from docgen.schema import Kind, Sheet
@@ -174,7 +174,19 @@ def csv_tables(folder: Path, problems: list[Problem],
     """
     files: dict[str, list[Path]] = {}
     for p in sorted(folder.iterdir()):
-        if p.suffix.lower() not in SUFFIXES or p.name.startswith((".~lock", "~$")):
+        if p.name.startswith((".~lock", "~$")):
+            continue
+        if p.suffix.lower() in FORMATS:  # one sheet saved as a workbook of its own
+            like = names.sheet_of_file(p, schema.SHEETS) or names.resembled_sheet(
+                p.stem, schema.SHEETS)
+            if like is not None:
+                warnings.append(Problem(
+                    f"is not read: a folder's sheets are read from CSV files only; if this "
+                    f"workbook holds the {like.name.lower()}, save that sheet as "
+                    f"{like.csv_name} (or give docgen a workbook with every sheet)",
+                    file=str(p)))
+            continue
+        if p.suffix.lower() not in SUFFIXES:
             continue
         sheet = names.sheet_of_file(p, schema.SHEETS)
         if sheet is not None:
