@@ -457,3 +457,18 @@ def test_a_sheet_saved_as_a_workbook_of_its_own_in_the_folder_is_named(tmp_path:
         "sessions.csv: is a workbook (.xlsx, .xls or .ods) named as a CSV file, not a CSV "
         "file: save the sheet as CSV (File › Save As), or give docgen the workbook itself "
         "under its own name"], [])
+
+
+def test_a_mac_file_with_only_a_dash_is_read_as_the_mac_files_beside_it(tmp_path: Path) -> None:
+    """LibreOffice saving every sheet as Mac Roman: programme.csv, whose only sign was the
+    en dash of "2–4 Waterloo Place", read as Windows-1252, and every contract printed the
+    default venue as "2Ð4 Waterloo Place"."""
+    programme = "Setting,Value\nDefault venue,2–4 Waterloo Place\n".encode("mac_roman")
+    teams = (TEAMS + "T1,Ward 7,,Jo,Élodie Lefèvre\n").encode("mac_roman")
+    cohort, problems, warnings = read(folder_with(tmp_path, {"programme.csv": programme,
+                                                             "teams.csv": teams}))
+    assert problems == [] and all("read as Mac Roman" in w for w in warnings)
+    assert (cohort.teams[0].venue, cohort.teams[0].members) == (
+        "2–4 Waterloo Place", ("Élodie Lefèvre",))
+    # alone, or beside Windows files, it is not told from Windows-1252 (and is named so)
+    assert decode(programme).encoding == "Windows-1252"

@@ -85,8 +85,11 @@ def _mixed(error: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error("docgen.cp1252", _mixed)
 
 
-def decode(data: bytes) -> Text:
+def decode(data: bytes, mac: bool = False) -> Text:
     """Return a CSV file's text, its encoding decided as the module describes.
+
+    ``mac``: another file of the folder is Mac Roman, so this one, saved with it, is too
+    where its few signs read as well so ("2–4", which Windows-1252 reads as "2Ð4").
 
     Raises UnicodeDecodeError for a file that is not the UTF-16 or UTF-32 its start says.
     """
@@ -103,11 +106,11 @@ def decode(data: bytes) -> Text:
         pass
     if _UTF8_MULTIBYTE.search(data) is None:  # no UTF-8 in it at all: a Windows file
         text = data.decode("cp1252", "docgen.cp1252")
-        if _MAC_LETTER.search(data):  # where Mac Roman keeps é, è, á, ü: Windows, signs
-            mac = data.decode("mac_roman")
-            odd, odd_mac = _misread(text), _misread(mac)  # "Élodie" as "ƒlodie", "é" as "Ž"
-            if odd_mac < odd or odd_mac == odd and b"\n" not in data and b"\r" in data:
-                return Text(mac, "Mac Roman")  # a tie: lines ending in CR alone are a Mac's
+        if mac or _MAC_LETTER.search(data):  # where Mac Roman keeps é, è, á: Windows, signs
+            roman = data.decode("mac_roman")
+            odd, odd_mac = _misread(text), _misread(roman)  # "Élodie" as "ƒlodie", "é" as "Ž"
+            if odd_mac < odd or odd_mac == odd and (mac or b"\n" not in data and b"\r" in data):
+                return Text(roman, "Mac Roman")  # a tie: lines ending in CR alone are a Mac's
         undefined = [m.start() for m in _CP1252_UNDEFINED.finditer(data)]  # one byte a char
         return Text(text, "Windows-1252", undefined=undefined)
     lines, recoded, at = [], [], 0
@@ -144,6 +147,15 @@ def _misread(text: str) -> int:
 
 
 _HEAD_BYTES = 1 << 16  # enough for a header row below a title or two
+
+
+def is_mac(path: Path) -> bool:
+    """Tell whether a CSV file's start reads as Mac Roman (see :func:`decode`)."""
+    try:
+        with path.open("rb") as fh:
+            return decode(fh.read(_HEAD_BYTES)).encoding == "Mac Roman"
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def head(path: Path) -> str:
@@ -212,7 +224,7 @@ def _outside_quotes(line: str, d: str) -> int:
 
 
 def read_csv(path: Path, sheet: Sheet, problems: list[Problem],
-             warnings: list[Problem]) -> Rows | None:
+             warnings: list[Problem], mac: bool = False) -> Rows | None:
     """Return the rows of the CSV file of ``sheet``, or None (with a problem) if it is unreadable.
 
     A file read as Windows-1252 and rows holding bytes read so are warned of; bytes no
@@ -236,7 +248,7 @@ def read_csv(path: Path, sheet: Sheet, problems: list[Problem],
                 "save the sheet as CSV (File › Save As), or give docgen the workbook itself "
                 "under its own name", file=file))
             return None
-        decoded = decode(data)
+        decoded = decode(data, mac)
     except OSError as exc:
         problems.append(Problem(f"cannot be read ({exc.strerror})", file=file))
         return None

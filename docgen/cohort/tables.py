@@ -19,7 +19,15 @@ from pathlib import Path
 from docgen import schema
 from docgen.cohort import names
 from docgen.cohort.cells import MAX_STRUCK, Merge, SheetScan, Spans, column_letters
-from docgen.cohort.csvfiles import DELIMITERS, HEAD_ROWS, SUFFIXES, head, read_csv, records
+from docgen.cohort.csvfiles import (
+    DELIMITERS,
+    HEAD_ROWS,
+    SUFFIXES,
+    head,
+    is_mac,
+    read_csv,
+    records,
+)
 from docgen.cohort.sheets import FORMATS, Workbook
 from docgen.errors import DocgenError, Problem
 from docgen.kinds import KINDS
@@ -210,6 +218,8 @@ def csv_tables(folder: Path, problems: list[Problem],
                 f"reads ({', '.join(others)} or {last}); if it holds one of them, rename it so",
                 file=str(p)))
     tables: dict[str, Table] = {}
+    # files saved together in Mac Roman: one with few accents is read so too ("2–4")
+    mac = any(is_mac(p) for found in files.values() for p in found)
     for sheet in schema.SHEETS:
         found = files.get(sheet.name, [])
         if len(found) > 1:
@@ -223,7 +233,7 @@ def csv_tables(folder: Path, problems: list[Problem],
                 problems.append(Problem(
                     f"the folder has no {sheet.csv_name}", file=str(folder), sheet=sheet.name))
             continue
-        rows = read_csv(found[0], sheet, problems, warnings)
+        rows = read_csv(found[0], sheet, problems, warnings, mac)
         if rows is None:
             continue
         table = find_table(sheet, str(found[0]), sheet.name, rows, problems, warnings,
