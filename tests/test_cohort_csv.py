@@ -472,3 +472,22 @@ def test_a_mac_file_with_only_a_dash_is_read_as_the_mac_files_beside_it(tmp_path
         "2–4 Waterloo Place", ("Élodie Lefèvre",))
     # alone, or beside Windows files, it is not told from Windows-1252 (and is named so)
     assert decode(programme).encoding == "Windows-1252"
+
+
+def test_letters_of_excels_csv_ms_dos_read_as_windows_1252_are_named(tmp_path: Path) -> None:
+    """Excel's "CSV (MS-DOS)" writes code page 850: read as Windows-1252, "Seán" was "Se n"
+    (a no-break space) and "Lefèvre" "LefŠvre" in the documents, and only the file was named."""
+    text = (TEAMS + "T1,Ward 7,Room 1,Jo,Seán Kelly; Élodie Lefèvre\r\n"
+            "T2,Ward 8,Room 2,Jo,Ann Smith–Jones; Niamh O’Neill\r\n")
+    data = text.replace("’", "'").replace("–", "-").encode("cp850")
+    _cohort, problems, warnings = read(folder_with(tmp_path, {"teams.csv": data}))
+    assert [w.split(": ")[0] for w in warnings] == ["teams.csv", "teams.csv › Teams › row 2"]
+    assert warnings[1].startswith('teams.csv › Teams › row 2: "Se\xa0n Kelly; \x90lodie '
+                                  'LefŠvre" (U+00A0) holds a character no word has there')
+    # "É" is no character of Windows-1252: neither is it taken for Mac Roman's "ê"
+    assert [p.split(": ")[0] for p in problems] == ["teams.csv › Teams › row 2"]
+    # the same names saved by Excel for Windows are not named
+    (tmp_path / "windows").mkdir()
+    _cohort, problems, warnings = read(folder_with(tmp_path / "windows", {
+        "teams.csv": text.encode("cp1252")}))
+    assert (problems, warnings[1:]) == ([], [])

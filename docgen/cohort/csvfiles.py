@@ -109,8 +109,13 @@ def decode(data: bytes, mac: bool = False) -> Text:
         if mac or _MAC_LETTER.search(data):  # where Mac Roman keeps é, è, á: Windows, signs
             roman = data.decode("mac_roman")
             odd, odd_mac = _misread(text), _misread(roman)  # "Élodie" as "ƒlodie", "é" as "Ž"
-            if odd_mac < odd or odd_mac == odd and (mac or b"\n" not in data and b"\r" in data):
-                return Text(roman, "Mac Roman")  # a tie: lines ending in CR alone are a Mac's
+            # a tie: lines ending in CR alone are a Mac's, never Windows' or DOS's
+            told = mac or b"\n" not in data and b"\r" in data
+            # Excel's "CSV (MS-DOS)" (code page 850) keeps its letters in the same bytes: a
+            # file that reads as well so is not told to be a Mac's ("Müller" either way)
+            if (odd_mac < odd or odd_mac == odd and told) and (
+                    told or odd_mac < _misread(data.decode("cp850"))):
+                return Text(roman, "Mac Roman")
         undefined = [m.start() for m in _CP1252_UNDEFINED.finditer(data)]  # one byte a char
         return Text(text, "Windows-1252", undefined=undefined)
     lines, recoded, at = [], [], 0
@@ -131,19 +136,45 @@ def _misread(text: str) -> int:
     character), a capital letter after a small one ("cafŽ", Mac Roman's é as Windows-1252;
     "LefËvre", Windows-1252's è as Mac Roman), a sign inside a word ("W—jcik", "NicLe˜id"),
     a letter between digits ("2Ð4", Mac Roman's en dash as Windows-1252)."""
-    count = 0
+    return sum(1 for _char in _odd(text, "’‘·"))
+
+
+def _odd(text: str, fine: str) -> Iterator[str]:
+    """Yield the characters :func:`_misread` counts, taking the signs in ``fine`` as typed."""
     for found in _NON_ASCII.finditer(text):
         char, at = found.group(), found.start()
         before = text[at - 1] if at else " "
         after = text[at + 1] if at + 1 < len(text) else " "
         if "\x80" <= char <= "\x9f":
-            count += 1
+            yield char
         elif char.isalpha():
-            count += (char.isupper() and before.isalpha() and before.islower()
-                      or before.isdigit() and after.isdigit())
-        elif before.isalpha() and after.isalpha() and char not in "’‘·":
-            count += 1
-    return count
+            if (char.isupper() and before.isalpha() and before.islower()
+                    or before.isdigit() and after.isdigit()):
+                yield char
+        elif before.isalpha() and after.isalpha() and char not in fine:
+            yield char
+
+
+# Signs typed inside a word in Windows-1252 text: an apostrophe, a dash ("Smith–Jones")
+_FINE_IN_WORDS = "’‘·–—"
+
+
+def _garbled(cells: list[str], encoding: str) -> str | None:
+    """Say which cells of a row read as ``encoding`` hold characters no one types there
+    (:func:`_odd`), as letters of a file Excel saved as "CSV (MS-DOS)" read ("Seán" as
+    "Se n", "Wójcik" as "W¢jcik", "Lefèvre" as "LefŠvre"); None for most rows."""
+    found = [(c, odd) for c in cells if not c.isascii()
+             and (odd := next((o for o in _odd(c, _FINE_IN_WORDS) if o > "\x9f"), None))]
+    if not found:
+        return None
+    shown = "; ".join(f'"{c if len(c) <= 60 else c[:57] + "…"}" ('
+                      + (f'"{odd}"' if odd.isprintable() and not odd.isspace()
+                         else f"U+{ord(odd):04X}") + ")" for c, odd in found[:3])
+    more = f" and {len(found) - 3} more cells" if len(found) > 3 else ""
+    return (f"{shown}{more} {'holds' if len(found) == 1 else 'hold'} a character no word has "
+            f"there, as letters of another encoding read as {encoding} do (Excel's \"CSV "
+            '(MS-DOS)" writes "Seán" so that it reads "Se n"): letters may be garbled; save '
+            'the sheet as "CSV UTF-8 (Comma delimited)" and run again, or correct the cell')
 
 
 _HEAD_BYTES = 1 << 16  # enough for a header row below a title or two
@@ -271,6 +302,7 @@ def read_csv(path: Path, sheet: Sheet, problems: list[Problem],
     # when used (csv's reader is C: ~1 s for 300,000 rows), so a large file's rows are never
     # all in memory at once (300,000 sessions held as lists took ~170 MB)
     lost = writer is not None and "?" in text
+    windows = writer is not None
     people: frozenset[int] = frozenset()  # the columns of names, once the header is found
     try:
         for n, cells, stop in records(text, sep):
@@ -282,6 +314,8 @@ def read_csv(path: Path, sheet: Sheet, problems: list[Problem],
                 warnings.append(Problem(_lost_letters(found, writer[1]), file=file,
                                         sheet=sheet.name,
                                         row=n))
+            if windows and (said := _garbled(cells, decoded.encoding)):
+                warnings.append(Problem(said, file=file, sheet=sheet.name, row=n))
             while marks and marks[-1][0] < end:
                 _mark(marks.pop()[1], Problem("", file=file, sheet=sheet.name, row=n),
                       problems, warnings)
