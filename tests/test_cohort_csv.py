@@ -491,3 +491,25 @@ def test_letters_of_excels_csv_ms_dos_read_as_windows_1252_are_named(tmp_path: P
     _cohort, problems, warnings = read(folder_with(tmp_path / "windows", {
         "teams.csv": text.encode("cp1252")}))
     assert (problems, warnings[1:]) == ([], [])
+
+
+def test_a_month_first_date_in_one_csv_file_names_the_dates_of_another(tmp_path: Path) -> None:
+    """A US-set Excel saved teams.csv and sessions.csv alike: the First session "2/17/2026"
+    was refused, but the sessions' "3/4/2026" and "4/2/2026" (4 March, 2 February) were read
+    as 3 April and 4 February without a word, and still were once the one date was retyped."""
+    teams = (TEAMS.replace("\r\n", ",First session\r\n") + "T1,Ward 7,Room 1,Jo,Ann,{}\r\n")
+    sessions = b"Team ID,Date\r\nT1,3/4/2026\r\nT1,4/2/2026\r\nT1,13/04/2026\r\n"
+    folder = folder_with(tmp_path, {"teams.csv": teams.format("2/17/2026").encode(),
+                                    "sessions.csv": sessions})
+    _cohort, problems, warnings = read(folder)
+    assert [p.split(":")[0] for p in problems] == ["teams.csv › Teams › row 2 › First session"]
+    assert warnings == [
+        'sessions.csv › Sessions › Date: First session on row 2 of teams.csv ("2/17/2026") can '
+        "only be month first, as a US-set Excel writes dates, so this column's dates that read "
+        'either way may be month first too, though they were read day first: row 2 "3/4/2026" '
+        'as 3 April 2026, row 3 "4/2/2026" as 4 February 2026; check them, and type dates day '
+        "first (day/month/year)"]
+    # retyped day first, as the problem says, no date of the folder tells month first
+    (folder / "teams.csv").write_bytes(teams.format("17/02/2026").encode())
+    _cohort, problems, warnings = read(folder)
+    assert (problems, warnings) == ([], [])

@@ -168,6 +168,7 @@ def _build(path: Path, tables: dict[str, Table],
     sessions = sheetrows.sessions(tables.get(schema.SESSIONS.name), programme, shared, ids,
                              problems)
     pairs = sheetrows.pairs(tables.get(schema.MENTORING.name), programme, shared, problems)
+    shared.warn_day_order()  # dates that may be month first, in any sheet's evidence
     for table in tables.values():
         _own_named(table)
     shared.dates.warn()  # a date far from all the others: a year mistyped

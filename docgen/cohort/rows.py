@@ -20,6 +20,7 @@ import re
 from array import array
 from collections.abc import Callable
 from dataclasses import MISSING, fields
+from pathlib import Path
 from typing import TypeVar
 
 from docgen import schema
@@ -406,15 +407,18 @@ class DayOrder:
             if len(kept) < _ROWS_NAMED and isinstance(day, dt.date):
                 kept.append((n, clean_text(cell), day))
 
-    def warn(self, table: Table) -> None:
+    def warn(self, table: Table, other: tuple[Table, DayOrder] | None = None) -> None:
         """Warn of each column's dates read either way, if any date of the sheet can only be
-        month first."""
-        if not self.month_first:
+        month first, or else of ``other``, another CSV file of the folder (saved by the same
+        program, in the same way)."""
+        source, order = (table, self) if self.month_first else other or (table, self)
+        if not order.month_first:
             return
-        key, found = next(iter(self.month_first.items()))
+        key, found = next(iter(order.month_first.items()))
         rows = ", ".join(str(n) for n, _text in found)
-        evidence = (f'{table.headers.get(key, key)} on row{"s" if len(found) > 1 else ""} '
-                    f'{rows} ("{found[0][1]}"{", …" if len(found) > 1 else ""})')
+        evidence = (f'{source.headers.get(key, key)} on row{"s" if len(found) > 1 else ""} '
+                    f'{rows}{"" if source is table else " of " + Path(source.file).name} '
+                    f'("{found[0][1]}"{", …" if len(found) > 1 else ""})')
         for key in (c.key for c in table.sheet.columns if c.key in self.either):
             either = self.either[key]
             listed = ", ".join(f'row {n} "{text}" as {format_date(day)}'
@@ -447,6 +451,15 @@ class Shared:
         self._texts: dict[str, str] = {}
         self._names: dict[str, tuple[str, ...]] = {}
         self.dates = DateSpread()  # every date read, across the sheets: see DateSpread
+        self.orders: list[tuple[Table, DayOrder]] = []  # each sheet's dates typed as numbers
+
+    def warn_day_order(self) -> None:
+        """Warn of the dates read either way, as :meth:`DayOrder.warn` does, once every sheet
+        is read: in a folder of CSV files, saved by one program in one way, a date that can
+        only be month first in one file tells that another's may be month first too."""
+        other = next(((t, o) for t, o in self.orders if t.csv and o.month_first), None)
+        for table, order in self.orders:
+            order.warn(table, other if table.csv else None)
 
     def text(self, value: object) -> str:
         """Return the cell as :func:`display` does, one object for all equal values."""
@@ -706,5 +719,5 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
         values["extra"] = {k: display(cells[k]) for k in extra_keys} if extra_keys else _NO_EXTRA
         values["row"] = n
         out.append_values(in_order(values))  # as model(**values), without the instance
-    order.warn(table)
+    shared.orders.append((table, order))  # warned of once every sheet is read
     return out, count
