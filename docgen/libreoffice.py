@@ -20,6 +20,7 @@ import tempfile
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docgen.atomic import work_folder
 
@@ -63,8 +64,14 @@ class Run:
     errors: tuple[str, ...]  # its "Error: ..." lines, without the prefix, each once
 
 
-def convert(exe: str, files: list[Path], to: str, outdir: Path, timeout: float) -> Run:
+def convert(exe: str, files: list[Path], to: str, outdir: Path, timeout: float,
+            locale: str | None = None) -> Run:
     """Convert ``files`` into ``outdir`` as format ``to`` ("pdf", "docx") in one run.
+
+    ``locale`` ("en-GB") is the locale LibreOffice runs in, whatever the machine's: it decides
+    how a value kept with a format that follows the locale is written out (a date a coach's
+    LibreOffice recognised in a table cell, kept in an .fodt as 2026-03-12 with its day and
+    month "in the locale's order", comes out as "12/03/26" in en-GB, "03/12/26" in en-US).
 
     One run converts many files far faster than one run each (LibreOffice starts once).
     LibreOffice exits 0 even when a file failed, so the caller checks each output it expects
@@ -80,7 +87,7 @@ def convert(exe: str, files: list[Path], to: str, outdir: Path, timeout: float) 
     """
     odd_names = not all(_utf8(f) for f in files)
     if not odd_names and _plain_folder(outdir):
-        return _convert(exe, files, to, outdir, timeout)
+        return _convert(exe, files, to, outdir, timeout, locale)
     extension = to.split(":", 1)[0]
     with work_folder("lo-names") as stage:
         given = files
@@ -91,7 +98,7 @@ def convert(exe: str, files: list[Path], to: str, outdir: Path, timeout: float) 
                     shutil.copyfile(f, copy)
         made = Path(stage) / "out"
         made.mkdir()
-        run = _convert(exe, given, to, made, timeout)
+        run = _convert(exe, given, to, made, timeout, locale)
         for f, g in zip(files, given, strict=True):
             output = made / f"{g.stem}.{extension}"
             if output.exists():
@@ -116,9 +123,12 @@ def _utf8(path: Path) -> bool:
     return True
 
 
-def _convert(exe: str, files: list[Path], to: str, outdir: Path, timeout: float) -> Run:
+def _convert(exe: str, files: list[Path], to: str, outdir: Path, timeout: float,
+             locale: str | None = None) -> Run:
     """Run LibreOffice once over ``files`` (see :func:`convert`)."""
     with work_folder("lo") as profile, tempfile.TemporaryFile() as err:
+        if locale is not None:
+            _set_locale(Path(profile), locale)
         cmd = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
                "--convert-to", to, "--outdir", str(outdir), *map(str, files)]
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -134,6 +144,21 @@ def _convert(exe: str, files: list[Path], to: str, outdir: Path, timeout: float)
     errors = dict.fromkeys(line.split(":", 1)[1].strip() for line in text.splitlines()
                            if line.startswith("Error:"))
     return Run(timed_out, tuple(e for e in errors if e))
+
+
+def _set_locale(profile: Path, locale: str) -> None:
+    """Start the fresh LibreOffice profile ``profile`` with its locale setting (Tools ›
+    Options › Language Settings › Languages › Locale setting) at ``locale``."""
+    user = profile / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        '<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" '
+        f'oor:op="fuse"><value>{escape(locale)}</value></prop></item>\n'
+        "</oor:items>\n", encoding="utf-8")
 
 
 def _own_group() -> dict[str, object]:

@@ -38,7 +38,13 @@ The job::
         "delete_forms": [2],                # form 2 selected and deleted (after the copies)
         "then_edits": [...],                # as "edits", typed after the copies and deletions
         "saves": [{"path": "/abs/out.docx", "filter": "MS Word 2007 XML"}]}],
-     "reopen": ["/abs/out.docx"]}              # files to open again afterwards (optional)
+     "reopen": ["/abs/out.docx"],              # files to open again afterwards (optional)
+     "settings": {"locale": "en-US",           # (optional) the language typed in: the
+                                               # office's locale and each typing's language
+                  "number_recognition": true}} # Tools › Options › Writer › Table › Number
+                                               # recognition: a date or time typed in a
+                                               # table cell becomes a number with a format
+                                               # when the cursor leaves the cell
 
 What LibreOffice 7.4 makes of docgen's content controls (found with 7.4.7.2 over UNO): an
 inline plain-text control (``w:sdt`` with ``w:text``) is imported as an **input field**, a
@@ -109,8 +115,10 @@ def _prop(name: str, value: object) -> PropertyValue:
 class Office:
     """One headless soffice with its own profile, reached over a named pipe."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: dict | None = None) -> None:
+        self.settings = settings or {}
         self.profile = tempfile.mkdtemp(prefix="docgen-lo-profile-")
+        self._configure()
         self.pipe = f"docgen_typing_{uuid.uuid4().hex}"
         self.proc = subprocess.Popen(
             ["soffice", "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
@@ -135,6 +143,39 @@ class Office:
         self.desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", self.ctx)
         self.dispatcher = smgr.createInstanceWithContext(
             "com.sun.star.frame.DispatchHelper", self.ctx)
+
+    def _configure(self) -> None:
+        """Write the options of ``settings`` into the new profile, as Tools › Options leaves
+        them, so that soffice starts with them."""
+        items = []
+        if "locale" in self.settings:  # Language Settings › Languages › Locale setting
+            items.append(("/org.openoffice.Setup/L10N", "ooSetupSystemLocale", "string",
+                          self.settings["locale"]))
+        if "number_recognition" in self.settings:
+            on = "true" if self.settings["number_recognition"] else "false"
+            for name in ("NumberRecognition", "NumberFormatRecognition"):
+                items.append(("/org.openoffice.Office.Writer/Table/Input", name, "boolean", on))
+        if not items:
+            return
+        lines = "".join(
+            f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
+            f'<value>{value}</value></prop></item>' for path, name, _, value in items)
+        user = Path(self.profile) / "user"
+        user.mkdir(parents=True, exist_ok=True)
+        (user / "registrymodifications.xcu").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?><oor:items '
+            'xmlns:oor="http://openoffice.org/2001/registry" '
+            'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"{lines}</oor:items>", encoding="utf-8")
+
+    def locale(self):
+        """Return the com.sun.star.lang.Locale of ``settings["locale"]``, or None."""
+        tag = self.settings.get("locale")
+        if not tag:
+            return None
+        language, _, country = tag.partition("-")
+        return uno.createUnoStruct("com.sun.star.lang.Locale", language, country, "")
 
     def close(self) -> None:
         """Stop soffice (politely, then for good) and remove its profile."""
@@ -207,8 +248,10 @@ KEYS = {"\n": ".uno:InsertPara", "\u2028": ".uno:InsertLinebreak"}
 
 def _type(office: Office, doc, text: str) -> None:
     """Type ``text`` at the view cursor, one key press (one character) at a time; "\n" is
-    Enter and U+2028 Shift+Enter."""
+    Enter and U+2028 Shift+Enter. With a locale set, the typing is in its language."""
     frame = doc.CurrentController.Frame
+    if (locale := office.locale()) is not None:
+        doc.CurrentController.ViewCursor.setPropertyValue("CharLocale", locale)
     for char in text:
         if char in KEYS:
             office.dispatcher.executeDispatch(frame, KEYS[char], "", 0, ())
@@ -266,6 +309,20 @@ def _table_edits(office: Office, doc, table: dict) -> list[str]:
         cursor.gotoEnd(True)
         cursor.setPropertyValue("CharStrikeout", STRIKEOUT_SINGLE)
     return list(found.CellNames)
+
+
+def _cell_texts(doc, tables: list[dict]) -> dict:
+    """Return, for each cell typed into that is still there, the text it shows once typed
+    (with number recognition on, a date typed may show otherwise)."""
+    shown = {}
+    for table in tables:
+        found = (_record_table(doc) if "index" not in table
+                 else doc.TextTables.getByIndex(table["index"]))
+        for name in [*table.get("type", {}), *table.get("then", {})]:
+            cell = found.getCellByName(name)  # None: merged into another since
+            if cell is not None:
+                shown[name] = cell.getString()
+    return shown
 
 
 def _form_range(doc, form: int):
@@ -411,7 +468,7 @@ def run_job(job: dict) -> dict:
     Then, in the same soffice, try opening again each file of ``job["reopen"]``: the report's
     "reopened" says "opened", or the error LibreOffice gave.
     """
-    office = Office()
+    office = Office(job.get("settings"))
     report = []
     try:
         for item in job["documents"]:
@@ -442,12 +499,16 @@ def run_job(job: dict) -> dict:
                 for table in tables if isinstance(tables, list) else [tables]:
                     cells = _table_edits(office, doc, table)
                 _margins(doc, item)
+                if office.settings.get("number_recognition"):  # the cursor leaves the cell
+                    doc.CurrentController.ViewCursor.gotoRange(doc.Text.getEnd(), False)
                 for save in item.get("saves", ()):
                     out = Path(save["path"]).resolve()
                     filt = save.get("filter") or FILTERS[out.suffix.lower()]
                     doc.storeToURL(out.as_uri(), (_prop("FilterName", filt),
                                                   _prop("Overwrite", True)))
-                report.append({"source": item["source"], "fields": seen, "cells": cells})
+                shown = _cell_texts(doc, tables if isinstance(tables, list) else [tables])
+                report.append({"source": item["source"], "fields": seen, "cells": cells,
+                               "shown": shown})
             finally:
                 doc.close(True)
         reopened = _reopen(office, job.get("reopen", ()))

@@ -22,6 +22,10 @@ from docgen.safezip import MAX_TOTAL_BYTES
 
 __all__ = ["Converted", "converted"]
 
+# LibreOffice converts in the UK locale, the one docgen reads dates in (day first): a date
+# kept with a format in "the locale's order" (a date a coach's LibreOffice recognised in a
+# table cell, in an .fodt) is written out day first whatever the machine's locale is.
+LOCALE = "en-GB"
 BASE_TIMEOUT = 120.0  # seconds: LibreOffice's start, plus
 PER_FILE_TIMEOUT = 10.0  # seconds for each file (a contract takes well under one)
 
@@ -89,7 +93,7 @@ def converted(files: list[Path], timeout: float | None = None) -> Iterator[Conve
                 continue
             copies[original] = copy
         run = libreoffice.convert(exe, list(copies.values()), "docx:MS Word 2007 XML", outbox,
-                                  limit) if copies else libreoffice.Run(False, ())
+                                  limit, LOCALE) if copies else libreoffice.Run(False, ())
         for original, copy in copies.items():
             made = outbox / f"{copy.stem}.docx"
             if made.is_file() and made.stat().st_size > 0:
