@@ -154,6 +154,14 @@ def test_two_dates_in_one_date_field_are_named_and_the_first_counted(blank: Path
                        "counted; one form per session: copy the form for the second")
 
 
+def test_a_month_and_year_typed_in_a_date_field_is_no_day_of_it(blank: Path) -> None:
+    # "March 2026" is not 20 March (the first digits of the year read as a day)
+    record = typed(blank, date="March 2026", start_time="10:00", finish_time="11:00")
+    assert only(record).date is None
+    (message,) = named(record)["Date"]
+    assert message.startswith('"March 2026" is not a date (day/month/year)')
+
+
 def test_two_dates_in_the_next_meeting_field_are_named(blank: Path) -> None:
     record = typed(blank, date="10/02/2026", next_meeting="17/02/2026 or 24/02/2026")
     assert only(record).next_meeting == D(2026, 2, 17)

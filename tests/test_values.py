@@ -827,6 +827,10 @@ def test_parse_typed_date_no_date_yet_is_no_error(text: str) -> None:
 
 @pytest.mark.parametrize(("text", "message"), [
     ("31/02/2026", '"31/02/2026" is not a date'),
+    # a month and its year: no day was typed ("March 20" is not in "March 2026")
+    ("March 2026", '"March 2026" is not a date'),
+    ("held Mar. 2026", '"held Mar. 2026" is not a date'),
+    ("w/c Sept 2026", '"w/c Sept 2026" is not a date'),
     ("next week", '"next week" is not a date'),
     ("31/02 by email", '"31/02 by email" is not a date'),  # the error quotes all that was typed
 ])

@@ -24,7 +24,8 @@ _DATE_IN_TEXT = re.compile(
     r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
     r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?[a-z]{3,9}\.?(?:,?\s+\d{4}|\s+\d{2}\b)?"
     r"|\d{1,2}/\d{1,2}(?![/\d])"  # "03/04": a day and month, the year left out
-    r"|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+\d{4})?",
+    # (a day is not the start of a longer number: "March 2026" is no date, not 20 March)
+    r"|[a-z]{3,9}\.?\s+\d{1,2}(?!\d)(?:st|nd|rd|th)?(?:,?\s+\d{4})?",
     re.IGNORECASE,
 )
 _DAY_SLASH_MONTH = re.compile(r"(\d{1,2})/(\d{1,2})")
