@@ -124,6 +124,21 @@ def test_a_range_in_start_that_disagrees_with_finish_is_named(blank: Path) -> No
     assert 'Start time holds the range "14:00-15:00" but Finish time says 15:30' in message
 
 
+@pytest.mark.parametrize(("start", "finish"), [("14,3", ""), ("14,30", "16,00"),
+                                               ("2,30pm", "4pm")])
+def test_digits_joined_by_a_comma_are_no_time_and_named(blank: Path, start: str,
+                                                        finish: str) -> None:
+    # "14,3" (a typo, or 14.30 made a number by LibreOffice in a decimal-comma locale) was
+    # read as the range 14:00-15:00, silently; "16,00" as 16:00 to 00:00
+    record = typed(blank, date="10/02/2026", start_time=start, finish_time=finish)
+    assert only(record).start is None
+    said = named(record)
+    assert said["Start time"] == [f'"{start}" is not a time (e.g. 14:00 or 2pm)']
+    if "," in finish:
+        assert only(record).finish is None
+        assert said["Finish time"] == [f'"{finish}" is not a time (e.g. 14:00 or 2pm)']
+
+
 def test_a_time_that_is_no_time_gives_a_time_example_without_the_placeholder(
         blank: Path) -> None:
     record = typed(blank, date="10/02/2026", start_time="after lunch")

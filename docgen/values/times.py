@@ -102,14 +102,16 @@ def hours_between(start: datetime.time, finish: datetime.time) -> float:
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63",
                                       "-"))
 # One time in typed text. "12 noon" before "12"; am/pm before 24-hour; a lone hour last.
+# Digits joined by a comma ("14,30", or "14,3" where a LibreOffice in a decimal-comma locale
+# made a number of "14.30") are no time, nor two: not 14:00 to 15:00.
 _TOKEN = re.compile(
-    r"(?<![\w:./])(?:"
+    r"(?<![\w:./])(?<!\d,)(?:"
     r"(?P<word>(?:12 ?)?(?:noon|midday|midnight))"
     r"|(?P<h>\d{1,2})(?:[:.](?P<m>\d{2})(?:[:.]\d{2})?)? ?(?P<ap>[ap])\.? ?m\b\.?"
     r"|(?P<h24>\d{1,2})[:.](?P<m24>\d{2})(?:[:.](?P<s24>\d{2}))?(?: ?(?:h|hrs?)\b)?"
     r"|(?P<compact>\d{3,4})(?: ?(?:h|hrs?)\b)?"
     r"|(?P<bare>\d{1,2})(?= ?(?:-|to|till?|until|and|$|[,;)]))"
-    r")(?![\w:/]|\.\d)",
+    r")(?![\w:/]|\.\d|(?<=\d),\d)",
     re.ASCII,
 )
 # What may sit around times in a text that is only times: "from 2 to 3", "10 - 11 (approx)".
