@@ -22,36 +22,43 @@ TYPED_DATE = "12/03/2026"  # 12 March, typed as a UK coach does
 FORMATS = (".docx", ".odt", ".fodt", ".doc", ".rtf")
 
 
+LOCALES = ("en-GB", "en-US")  # en-US takes 12/03/2026 for 3 December, and shows "12/03/26"
+
+
 @pytest.fixture(scope="module")
-def recognised(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Return, by format, a folder holding T2's record with a COACHING RECORD row typed in an
-    en-GB LibreOffice with number recognition on."""
+def recognised(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """Return, by (locale, format), a folder holding T2's record with a COACHING RECORD row
+    typed in a LibreOffice of that locale with number recognition on."""
     work = generated_for_typing(tmp_path_factory, "locales")
     source = next((work / "out" / "contracts").glob("*(T2).docx"))
-    folders = {fmt: work / "logs" / fmt[1:] for fmt in FORMATS}
-    for folder in folders.values():
-        folder.mkdir(parents=True)
     filters = {".fodt": "OpenDocument Text Flat XML", ".rtf": "Rich Text Format"}
-    report = run_job(work, {
-        "settings": {"locale": "en-GB", "number_recognition": True},
-        "documents": [{
-            "source": str(source),
-            "table": {"add_rows": 1, "type": {"B2": TYPED_DATE, "C2": "Run charts"}},
-            "saves": [{"path": str(folders[fmt] / f"T2{fmt}"),
-                       **({"filter": filters[fmt]} if fmt in filters else {})}
-                      for fmt in FORMATS]}]})
-    # LibreOffice recognised the date: the cell now shows it in en-GB's short form
-    assert report["documents"][0]["shown"]["B2"] == "12/03/26"
+    folders = {}
+    for locale in LOCALES:
+        for fmt in FORMATS:
+            folders[locale, fmt] = work / "logs" / locale / fmt[1:]
+            folders[locale, fmt].mkdir(parents=True)
+        report = run_job(work, {
+            "settings": {"locale": locale, "number_recognition": True},
+            "documents": [{
+                "source": str(source),
+                "table": {"add_rows": 1, "type": {"B2": TYPED_DATE, "C2": "Run charts"}},
+                "saves": [{"path": str(folders[locale, fmt] / f"T2{fmt}"),
+                           **({"filter": filters[fmt]} if fmt in filters else {})}
+                          for fmt in FORMATS]}]})
+        # LibreOffice recognised the date: the cell now shows it in the locale's short form
+        assert report["documents"][0]["shown"]["B2"] == "12/03/26"
     return folders
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("locale", LOCALES)
 def test_a_date_libreoffice_recognised_in_a_cell_is_read_as_typed(
-        recognised: dict[str, Path], fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        recognised: dict[tuple[str, str], Path], locale: str, fmt: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     # docgen log run where the machine's locale is en-US (month first): the .fodt, .doc and
     # .rtf go through LibreOffice, which must not write the date out month first
     monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
     monkeypatch.setenv("LANG", "en_US.UTF-8")
-    (record,), _ = read_records([recognised[fmt]], jobs=1)
+    (record,), _ = read_records([recognised[locale, fmt]], jobs=1)
     rows = [s for s in record.sessions if s.topic == "Run charts"]
     assert [s.date for s in rows] == [dt.date(2026, 3, 12)]

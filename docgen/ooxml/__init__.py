@@ -8,7 +8,8 @@ Everything above this package speaks in tags, texts, templates and parts; XML na
 * :mod:`~docgen.ooxml.markup`: text as run markup, paragraphs laid out for Jinja;
 * :mod:`~docgen.ooxml.tables`: table grids fitted to rendered rows;
 * :mod:`~docgen.ooxml.ids`: paragraph, bookmark and comment ids made unique after loops;
-* :mod:`~docgen.ooxml.wordtext`: a body flattened into units of text.
+* :mod:`~docgen.ooxml.wordtext`: a body flattened into units of text;
+* :mod:`~docgen.ooxml.odfcells`: a flat OpenDocument text's table cells as they showed.
 
 Every XML part is parsed by :func:`docgen.safezip.parse_xml`, which refuses DTDs and entities.
 """

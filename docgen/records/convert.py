@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen import libreoffice
 from docgen.atomic import work_folder
+from docgen.errors import DocgenError
+from docgen.ooxml.odfcells import cells_as_shown
 from docgen.safezip import MAX_TOTAL_BYTES
 
 __all__ = ["Converted", "converted"]
@@ -56,6 +58,17 @@ def _failure(errors: tuple[str, ...], timed_out: bool, timeout: float) -> str:
             "not a document; open it and save it as .docx, or ask the coach for the Word file")
 
 
+def _copy_as_shown(original: Path, copy: Path) -> None:
+    """Copy a flat OpenDocument text with its table cells' values left out, so that each cell
+    is converted as the text it showed the coach (see :mod:`docgen.ooxml.odfcells`). A file
+    docgen cannot parse is copied as it is (LibreOffice names it if it cannot open it either).
+    """
+    data = original.read_bytes()
+    with suppress(DocgenError):
+        data = cells_as_shown(data, original)
+    copy.write_bytes(data)
+
+
 @contextmanager
 def converted(files: list[Path], timeout: float | None = None) -> Iterator[Converted]:
     """Convert ``files`` to .docx in one LibreOffice run; yield where each one is.
@@ -87,7 +100,10 @@ def converted(files: list[Path], timeout: float | None = None) -> Iterator[Conve
                         f"is larger than {MAX_TOTAL_BYTES // (1024 * 1024)} MB, more than a "
                         "record can be: not converted; ask the coach to save it as .docx")
                     continue
-                shutil.copyfile(original, copy)
+                if copy.suffix == ".fodt":
+                    _copy_as_shown(original, copy)
+                else:
+                    shutil.copyfile(original, copy)
             except OSError as exc:
                 result.failed[original] = f"cannot be read ({exc.strerror or exc}): skipped"
                 continue
