@@ -79,6 +79,9 @@ def named(record: Record, where: str = FORM) -> dict[str, list[str]]:
     ("09:00", "10:00", (T(9), T(10)), 1.0),
     ("2pm", "3.30", (T(14), T(15, 30)), 1.5),  # the start's pm decides the finish's
     ("11:00", "1:00", (T(11), T(13)), 2.0),  # a finish follows its start
+    ("10 \u2192 11am", "", (T(10), T(11)), 1.0),  # "->" as AutoCorrect makes it an arrow
+    ("10->11am", "", (T(10), T(11)), 1.0),
+    ("2pm\u21d23.30", "", (T(14), T(15, 30)), 1.5),
 ])
 def test_times_and_ranges_are_read_without_a_problem(blank: Path, start: str, finish: str,
                                                     expected: tuple[dt.time, dt.time],

@@ -99,8 +99,9 @@ def hours_between(start: datetime.time, finish: datetime.time) -> float:
 
 # --- times typed in a record's Start and Finish fields -----------------------------------------
 
-_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63",
-                                      "-"))
+# Dashes, and arrows (LibreOffice's and Word's AutoCorrect make "->" an arrow): "10 → 11am".
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63"
+                                      "\u2192\u21d2\u2794\u27f6\u27f9", "-"))
 # One time in typed text. "12 noon" before "12"; am/pm before 24-hour; a lone hour last.
 # Digits joined by a comma ("14,30", or "14,3" where a LibreOffice in a decimal-comma locale
 # made a number of "14.30") are no time, nor two: not 14:00 to 15:00.
@@ -114,8 +115,9 @@ _TOKEN = re.compile(
     r")(?![\w:/]|\.\d|(?<=\d),\d)",
     re.ASCII,
 )
-# What may sit around times in a text that is only times: "from 2 to 3", "10 - 11 (approx)".
-_FILLER = re.compile(r"(?:[\s,;:()~\-]|\b(?:from|to|till?|until|and|approx|about|around|ish|at|"
+# What may sit around times in a text that is only times: "from 2 to 3", "10 - 11 (approx)",
+# "10->11am".
+_FILLER = re.compile(r"(?:[\s,;:()~]|-+>?|\b(?:from|to|till?|until|and|approx|about|around|ish|at|"
                      r"start|finish|end|c)\b\.?)*")
 
 
