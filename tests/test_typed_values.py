@@ -180,6 +180,17 @@ def test_a_month_and_year_typed_in_a_date_field_is_no_day_of_it(blank: Path) -> 
     assert message.startswith('"March 2026" is not a date (day/month/year)')
 
 
+@pytest.mark.parametrize(("typed_as", "day_month"), [("\u00be", (3, 4)), ("\u00bd", (1, 2)),
+                                                  ("\u00bc by phone", (1, 4))])
+def test_a_day_and_month_autocorrect_made_a_fraction_is_read_as_typed(
+        blank: Path, typed_as: str, day_month: tuple[int, int]) -> None:
+    # "3/4" typed, then a space: AutoCorrect makes it "¾", which was "not a date"
+    record = typed(blank, date="10/02/2026", next_meeting=typed_as)
+    meeting = only(record).next_meeting
+    assert meeting is not None and (meeting.day, meeting.month) == day_month
+    assert not any("is not a date" in m for m in named(record).get("Date of Next Meeting", []))
+
+
 def test_two_dates_in_the_next_meeting_field_are_named(blank: Path) -> None:
     record = typed(blank, date="10/02/2026", next_meeting="17/02/2026 or 24/02/2026")
     assert only(record).next_meeting == D(2026, 2, 17)

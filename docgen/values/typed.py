@@ -139,9 +139,23 @@ def read_typed_dates(text: str, reference: datetime.date, after: bool = False,
     return _typed_dates(text, reference, after, also)
 
 
+# A fraction AutoCorrect made of a day and month typed without a year ("1/2", "3/4"),
+# standing alone (not "1½").
+_FRACTION = re.compile("(?<![0-9])[\u00bc-\u00be\u2150-\u215e](?![0-9])")
+
+
+def _fractions_as_typed(text: str) -> str:
+    """Return ``text`` with each fraction AutoCorrect made ("½" of "1/2") as it was typed."""
+    return _FRACTION.sub(
+        lambda m: unicodedata.normalize("NFKC", m.group()).replace("\u2044", "/"), text)
+
+
 @functools.lru_cache(maxsize=4096)  # a log reads the same few dates in many records
 def _typed_dates(text: str, reference: datetime.date, after: bool,
                  also: re.Pattern[str] | None) -> TypedDates:
+    # LibreOffice's and Word's AutoCorrect replace "1/2", "1/4" and "3/4" typed and followed
+    # by a space with "½", "¼" and "¾": in a date field they are 1 February, 1 and 3 April
+    text = _fractions_as_typed(text)
     found, error = _find_dates(text, reference, after)
     # ("frİday" matches the pattern, ignoring case, but is no weekday docgen knows)
     weekdays = [m for m in _WEEKDAY.finditer(text) if m.group().casefold() in WEEKDAY_NUMBERS]
