@@ -491,3 +491,37 @@ def test_changes_tracked_and_not_accepted_are_read_as_accepted_and_named(blank: 
     (named,) = [p for p in record.problems if p.sheet == "Record of Coaching form 1"]
     assert named.message.startswith("Topic/subject brought to coach: written with Track")
     assert "accept or reject the changes" in named.message
+
+
+def _type_over_cell(path: Path, label: str, text: str) -> None:
+    """Select the whole cell that starts with ``label`` (label and field) and type ``text``
+    over it, as a coach correcting "Date: 10 February 2026" with a triple-click does."""
+    d = docx.Document(str(path))
+    cell = next(c for t in d.tables for r in t.rows for c in r.cells
+                if c.text.startswith(label))
+    paragraph = cell.paragraphs[0]
+    for child in list(paragraph._p):
+        if child.tag != qn("w:pPr"):
+            paragraph._p.remove(child)
+    for extra in cell.paragraphs[1:]:
+        extra._p.getparent().remove(extra._p)
+    paragraph.add_run(text)
+    d.save(str(path))
+
+
+def test_a_cell_typed_over_with_its_label_is_named_with_what_it_holds(blank: Path) -> None:
+    """Label and field typed over: what the cell holds is in no field, and is named, quoted.
+    (LibreOffice's Number recognition then shows a time typed there as "14:30:00".)"""
+    coach.type_at_control(blank, "record.date", "10/02/2026", "over")
+    _type_over_cell(blank, "Start time", "14:30:00")
+    _type_over_cell(blank, "Finish time", "3:30 pm")
+    record = read(blank)
+    assert only_session(record).start is None
+    named = [(p.sheet, p.message.split(";")[0]) for p in record.problems
+             if "in no field" in p.message]
+    assert named == [("Record of Coaching form 1", 'holds text in no field: "14:30:00"'),
+                     ("Record of Coaching form 1", 'holds text in no field: "3:30 pm"')]
+
+
+def test_a_generated_contract_names_no_cell_in_no_field(blank: Path) -> None:
+    assert not [p for p in read(blank).problems if "in no field" in p.message]

@@ -303,14 +303,59 @@ def _unread_table(body: Body, finder: FormFinder, table: int) -> str:
     return typed_value("\n".join(body.units[i].text for i in cells if body.units[i].text.strip()))
 
 
+def _cells_in_no_field(body: Body, finder: FormFinder, record_tables: set[int]
+                       ) -> list[tuple[str, str]]:
+    """Return (where, text) of each cell of a form's table that holds typing no field reads:
+    no label, no field's control, not taken as the value of a label beside it. A coach who
+    selects a whole cell ("Date: 10 February 2026") and types the date over it leaves one."""
+    found: list[tuple[int, str]] = []  # (table, text)
+    forms: dict[int, int] = {}  # table -> the form it belongs to
+    count = 0  # form headings passed
+    for i in range(_region(body, record_tables), len(body.units)):  # the contract's before
+        u = body.units[i]
+        if u.table == -1:
+            count += sum(1 for line in u.text.split("\n") if _form_heading(line))
+            continue
+        if u.table in record_tables or i >= len(finder.labels):
+            continue
+        if u.table not in forms:
+            cells = [j for row in body.tables[u.table] for j in row]
+            if not any(body.units[j].controls or any(lab.colon for lab in finder.labels[j])
+                       for j in cells):
+                forms[u.table] = 0  # no field in it: named whole, as text outside the forms
+                continue
+            forms[u.table] = max(count, 1)
+        if not forms[u.table] or u.controls or finder.labels[i] or i in finder.used:
+            continue
+        text = typed_value(u.text)
+        if text:
+            found.append((u.table, text))
+    # a cell a customised template repeats in every form's table is the template's
+    tables = len({t for t, n in forms.items() if n})
+    counts: dict[str, int] = {}
+    for _t, text in found:
+        counts[text] = counts.get(text, 0) + 1
+    return [(f"Record of Coaching form {forms[t]}", text) for t, text in found
+            if tables < 2 or counts[text] < tables]
+
+
+_NO_FIELD = ("docgen reads a form's fields by their labels (Date:, Start time:, …): was the "
+             "label typed over? Type the label back before it (or the value into its field)")
+
+
 def loose_text(body: Body, finder: FormFinder, record_tables: set[int], source: str,
                wrote: frozenset[str] | None = None) -> list[Problem]:
     """Return a problem for each passage typed outside the forms and the table (the first
-    few; the rest in one), quoting it. ``finder`` has run over ``body``; ``wrote``: the
+    few; the rest in one), quoting it, and for each cell of a form typed in no field (see
+    :func:`_cells_in_no_field`). ``finder`` has run over ``body``; ``wrote``: the
     digests of the lines docgen wrote in it, when it recorded them (headings are checked)."""
     found = list(_passages(body, finder, record_tables, wrote))
-    problems = [Problem(f"holds text outside the forms and the table: {shown(text)}; {_OUTSIDE}",
-                        file=source, sheet=where) for where, text in found[:_EACH]]
+    problems = [Problem(f"holds text in no field: {shown(text)}; {_NO_FIELD}", file=source,
+                        sheet=where) for where, text in _cells_in_no_field(
+                            body, finder, record_tables)]
+    problems += [Problem(f"holds text outside the forms and the table: {shown(text)}; "
+                         f"{_OUTSIDE}", file=source, sheet=where)
+                 for where, text in found[:_EACH]]
     rest = found[_EACH:]
     if rest:
         quoted = "; ".join(shown(text, 40) for _w, text in rest[:20])
