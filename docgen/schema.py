@@ -419,6 +419,10 @@ PROP_PREFILLED = "docgen.prefilled"
 # A digest of the document's other parts as docgen wrote them: a document whose parts still
 # match it is untouched, which tells docgen's own files when its manifest was lost.
 PROP_CONTENT = "docgen.content"
+# In the keywords of the PDFs `generate --pdf` makes (LibreOffice carries a document's keywords
+# into its PDF): tells them from a PDF a coach exported from the record, which may hold typing
+# never saved into it.
+PDF_MARK = "docgen-pdf"
 # Digests of the lines of text docgen wrote where the log reads no sessions (a mentor
 # agreement; a contract's own text, before its forms; see docgen.written): a line not among
 # them was typed, and is named by the log.

@@ -18,8 +18,10 @@ from docgen.cohort.starter import write_cohort_workbook
 from docgen.documents.printcopy import print_copies, print_copy
 from docgen.ooxml.controls import showing_prompt
 from docgen.ooxml.printing import RULE_COLOR, print_part
+from docgen.ooxml.properties import CORE_PART, CP_NS
 from docgen.records import read_record
 from docgen.records.find import How, find_files
+from docgen.schema import PDF_MARK
 
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None,
                                        reason="LibreOffice is not installed (CI installs it)")
@@ -161,10 +163,16 @@ def test_entries_are_printed_as_they_are(made: Path) -> None:
     assert kept == tags  # every filled control is still there, with its text
 
 
-def test_a_document_without_prompts_prints_as_it_is(made: Path) -> None:
+def test_a_document_without_prompts_prints_as_it_is_with_docgens_mark(made: Path) -> None:
     filled = next(p for p in (made / "agreements").glob("*.docx")
                   if p.name.startswith("Zofia"))
-    assert print_copy(filled) is None
+    copy = zipfile.ZipFile(io.BytesIO(print_copy(filled)))
+    with zipfile.ZipFile(filled) as original:
+        for info in original.infolist():
+            if info.filename != CORE_PART:
+                assert copy.read(info.filename) == original.read(info.filename)
+    keywords = etree.fromstring(copy.read(CORE_PART)).find(f"{{{CP_NS}}}keywords")
+    assert keywords is not None and PDF_MARK in keywords.text
 
 
 @pytest.mark.parametrize("prompt", [*schema.FORMER_PLACEHOLDERS[:3],
@@ -203,10 +211,10 @@ def test_print_copies_are_named_as_the_documents_and_kept_out_of_the_output_fold
     broken.write_bytes(b"PK not a zip")
     with print_copies([blank, filled, pair, broken]) as printed:
         assert [p.name for p in printed] == [blank.name, filled.name, pair.name, broken.name]
-        assert printed[2:] == [pair, broken]  # nothing to leave out / not readable: as it is
-        copies = printed[:2]
+        assert printed[3] == broken  # not readable: given as it is
+        copies = printed[:3]  # each marked as docgen's, the agreement with nothing to leave out
         assert all(not p.is_relative_to(made) and p.is_file() for p in copies)
-        assert len({p.parent for p in copies}) == 2
+        assert len({p.parent for p in copies}) == 3
     assert not any(p.exists() for p in copies)  # removed afterwards
     assert sorted(p.name for p in made.rglob("*.docx")) == sorted(
         p.name for p in (*made.glob("contracts/*.docx"), *made.glob("agreements/*.docx")))

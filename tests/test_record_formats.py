@@ -27,7 +27,7 @@ from docgen.cli import main
 from docgen.cohort.starter import write_cohort_workbook
 from docgen.errors import Problem
 from docgen.models import Record
-from docgen.records import find, read_record, read_records
+from docgen.records import find, read, read_record, read_records
 from docgen.records.find import How, find_files
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None,
@@ -398,6 +398,45 @@ def test_a_pdf_beside_a_record_is_passed_over_only_when_docgen_made_it(
     _records, problems = read_records([out], jobs=1)
     said = [p.message for p in problems if p.file == "contracts/Ward 7 Falls (T1).pdf"]
     assert said == ([find.OTHER_PDF_REASON] if named else [])
+
+
+MARKED = b"/Keywords<FEFF" + schema.PDF_MARK.encode("utf-16-be").hex().upper().encode() + b">\n"
+
+
+@pytest.mark.parametrize(("pdf", "saved", "named"), [
+    (DOCGENS_PDF, False, True),  # exported from the record, which was never saved: named
+    (DOCGENS_PDF, True, False),  # exported from the record as saved
+    (DOCGENS_PDF.replace(b"/Creator", MARKED + b"/Creator"), False, False),  # --pdf's own
+    (DOCGENS_PDF.replace(b"/Creator", b"/Keywords(QI; docgen-pdf)/Creator"), False, False),
+])
+def test_a_pdf_exported_from_a_record_never_saved_is_named(
+        out: Path, pdf: bytes, saved: bool, named: bool) -> None:
+    """A coach who types into the record, exports a PDF and closes without saving leaves the
+    typing only in the PDF: the record, still as docgen wrote it, says so."""
+    record = out / T1
+    if saved:
+        fill(record, {"record.date": "03/06/2026"})
+    record.with_suffix(".pdf").write_bytes(pdf)
+    _records, problems = read_records([out], jobs=1)
+    said = [p.message for p in problems if p.file == "contracts/Ward 7 Falls (T1).docx"]
+    assert said == ([read.exported_unsaved("Ward 7 Falls (T1).pdf")] if named else [])
+    assert not [p for p in problems if p.file == "contracts/Ward 7 Falls (T1).pdf"]
+
+
+def test_the_pdfs_generate_makes_are_known_as_its_own(tmp_path: Path) -> None:
+    """Through the real LibreOffice: the PDFs `generate --pdf` writes carry docgen's mark, so
+    beside their untouched records they are passed over without a word."""
+    if libreoffice.soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    write_cohort_workbook(tmp_path / "cohort.xlsx", small_rows())
+    out = tmp_path / "out"
+    jobs.generate(tmp_path / "cohort.xlsx", out, today=TODAY, pdf=True)
+    pdfs = sorted(out.rglob("*.pdf"))
+    assert len(pdfs) == 3
+    stems = {p.stem.casefold() for p in out.rglob("*.docx")}
+    assert {find._records_pdf(p, stems) for p in pdfs} == {find.OWN}
+    _records, problems = read_records([out], jobs=1)
+    assert not [p for p in problems if "PDF" in p.message]
 
 
 def test_a_workbook_that_only_looks_like_the_log_is_named(tmp_path: Path) -> None:

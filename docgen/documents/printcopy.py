@@ -1,4 +1,5 @@
-"""The print copy of a document: what LibreOffice turns into its PDF, prompts left out.
+"""The print copy of a document: what LibreOffice turns into its PDF, prompts left out and
+docgen's mark in its keywords.
 
 LibreOffice 7.4 prints the grey prompts of docgen's empty fields black, like entries (it opens
 a plain-text content control as an input field, which drops the prompt's style). So the PDF
@@ -6,6 +7,10 @@ is made from a copy in which each field still showing its prompt is writing spac
 (:mod:`docgen.ooxml.printing`: the blank cell, or a light grey rule). Fields holding an entry
 print as they are. The .docx the coach fills keeps its controls and prompts; the copy is
 written into a temporary folder outside the output folder, so ``docgen log`` never meets it.
+
+The copy's keywords hold ``docgen.schema.PDF_MARK``, which LibreOffice carries into the PDF:
+so ``docgen log`` tells a PDF ``--pdf`` made beside a record from one a coach exported from it
+(which may hold typing never saved into the record).
 """
 
 from __future__ import annotations
@@ -20,16 +25,18 @@ from docgen.atomic import work_folder
 from docgen.errors import DocgenError
 from docgen.ooxml.names import is_story_part
 from docgen.ooxml.printing import STYLES_PART, FontSizes, print_part
+from docgen.ooxml.properties import CORE_PART, core_xml_keyword
 from docgen.safezip import open_package, read_member
+from docgen.schema import PDF_MARK
 
 __all__ = ["print_copies", "print_copy"]
 
 _WORD_SUFFIXES = (".docx", ".docm")  # what has prompts to leave out (a log .xlsx has none)
 
 
-def print_copy(path: Path) -> bytes | None:
+def print_copy(path: Path) -> bytes:
     """Return the .docx at ``path`` with each field still showing its prompt made writing
-    space; None when it has no such field (it prints as it is).
+    space, and ``docgen.schema.PDF_MARK`` in its keywords.
 
     Raises :class:`~docgen.errors.DocgenError` naming ``path`` when it is not a package
     docgen can read.
@@ -44,8 +51,8 @@ def print_copy(path: Path) -> bytes | None:
             new = print_part(xml, sizes, path, name)
             if new is not xml:
                 changed[name] = new
-    if not changed:
-        return None
+    if CORE_PART in parts:
+        changed[CORE_PART] = core_xml_keyword(parts[CORE_PART], PDF_MARK, path)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for info in infos:

@@ -127,6 +127,18 @@ def core_xml_with(data: bytes, values: dict[str, str], path: Path | None = None)
 
 
 DCTERMS_NS = "http://purl.org/dc/terms/"
+CP_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+
+
+def core_xml_keyword(data: bytes, keyword: str, path: Path | None = None) -> bytes:
+    """Return ``docProps/core.xml`` with ``keyword`` added to its keywords (``cp:keywords``,
+    made if absent), which Word and LibreOffice carry into a PDF's /Keywords."""
+    root = parse_xml(data, path, CORE_PART)
+    el = root.find(f"{{{CP_NS}}}keywords")
+    if el is None:
+        el = etree.SubElement(root, f"{{{CP_NS}}}keywords")
+    el.text = f"{el.text}; {keyword}" if el.text and el.text.strip() else keyword
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def core_modified(data: bytes, path: Path | None = None) -> str:

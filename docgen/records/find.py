@@ -17,7 +17,7 @@ import os
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path, PurePosixPath
 
@@ -25,6 +25,7 @@ from docgen.copies import COPIES_RECORD, is_own_copy, read_copies
 from docgen.editors import lock_file, lock_names
 from docgen.errors import DocgenError, Problem
 from docgen.safezip import open_package, parse_xml, read_member
+from docgen.schema import PDF_MARK
 
 __all__ = ["Found", "How", "find_files", "find_records", "posix_under"]
 
@@ -119,6 +120,7 @@ class Found:
     how: How
     reason: str = ""  # for How.SKIP: the problem's message
     lock: str = ""  # a record's lock file beside it (open in Word or LibreOffice), if any
+    exported: str = ""  # a PDF exported from the record beside it (not --pdf's), if any
 
 
 def posix_under(path: Path, root: Path) -> str:
@@ -187,29 +189,43 @@ OTHER_PDF_REASON = (
     "into the record")
 
 
-def _is_records_pdf(path: Path, stems: set[str]) -> bool:
+# docgen.schema.PDF_MARK in a PDF's keywords, as a literal string or as LibreOffice writes it
+# (UTF-16 in hex): a PDF `generate --pdf` made.
+_PDF_MARK = re.compile(
+    rb"/Keywords\s*(?:\([^)]*" + re.escape(PDF_MARK.encode()) + rb"|<FEFF(?:[0-9A-F]{4})*"
+    + PDF_MARK.encode("utf-16-be").hex().upper().encode() + rb")", re.IGNORECASE)
+OWN, EXPORTED = "own", "exported"  # a PDF beside its record: --pdf's, or a coach's export
+
+
+def _records_pdf(path: Path, stems: set[str]) -> str | None:
     """Tell whether a PDF sits beside a record of the same name and was made from a docgen
-    document, unchanged since (``--pdf`` made it, or the coach exported the record): the
-    record beside it is read, so nothing in the PDF is lost. Another PDF there (a signed
-    scan) may hold what the record does not, so it is named."""
+    document, unchanged since: :data:`OWN` when ``--pdf`` made it (its keywords hold docgen's
+    mark), :data:`EXPORTED` when someone exported it from the record in Word or LibreOffice;
+    None for any other PDF. The record beside it is read, so nothing in either is lost unless
+    the export was made from typing never saved (see :func:`find_files`). Another PDF there (a
+    signed scan) may hold what the record does not, so it is named."""
     if path.stem.casefold() not in stems:
-        return False
+        return None
     try:
         with open(path, "rb") as fh:
             size = fh.seek(0, os.SEEK_END)
             fh.seek(max(0, size - _PDF_TAIL))
             tail = fh.read()
             if _DOCGEN_AUTHOR.search(tail) is None:
-                return False
+                return None
             trailer = tail.rfind(b"trailer")
             if trailer >= 0:  # the last trailer points back to an earlier one: revised
-                return b"/Prev" not in tail[trailer:]
-            if size > _PDF_MOST:  # cross-reference streams: counted over the whole file
-                return False
-            fh.seek(0)
-            return fh.read().count(b"startxref") == 1
+                unrevised = b"/Prev" not in tail[trailer:]
+            elif size > _PDF_MOST:  # cross-reference streams: counted over the whole file
+                unrevised = False
+            else:
+                fh.seek(0)
+                unrevised = fh.read().count(b"startxref") == 1
     except OSError:
-        return False
+        return None
+    if not unrevised:
+        return None
+    return OWN if _PDF_MARK.search(tail) is not None else EXPORTED
 
 
 def _is_logs_pdf(path: Path) -> bool:
@@ -252,6 +268,7 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
     problems: list[Problem] = []
     seen: set[Path] = set()
     copies: dict[Path, tuple[str, ...]] = {}  # docgen's own copies met so far: their hashes
+    exported: dict[tuple[str, str], str] = {}  # (folder, record's stem) -> PDF exported from it
 
     def rel(path: Path, root: Path) -> str:
         try:
@@ -278,7 +295,10 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
             return
         suffix = path.suffix.lower()
         if suffix == ".pdf":
-            if not (_is_records_pdf(path, stems) or _is_logs_pdf(path)):
+            made = _records_pdf(path, stems)
+            if made == EXPORTED:
+                exported[(str(path.parent), path.stem.casefold())] = path.name
+            elif made is None and not _is_logs_pdf(path):
                 beside = path.stem.casefold() in stems
                 out.append(Found(path, root, How.PDF,
                                  OTHER_PDF_REASON if beside else PDF_REASON))
@@ -374,6 +394,10 @@ def find_files(folders: list[Path]) -> tuple[list[Found], list[Problem]]:
             problems.append(_unreadable_folder(folder, folder, exc))
             continue
         walk(folder, inside, folder, inside)
+    if exported:  # each record a PDF was exported from knows it
+        out = [replace(f, exported=exported.get((str(f.path.parent), f.path.stem.casefold()),
+                                                "")) if f.how not in (How.SKIP, How.PDF) else f
+               for f in out]
     out.sort(key=lambda f: (str(f.root), posix_under(f.path, f.root)))
     return out, problems
 

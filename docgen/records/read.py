@@ -373,8 +373,7 @@ def read_records(folders: list[Path], jobs: int | None = None,
     """
     found, problems = find_files(folders)
     roots = _named_apart([(f.path, f.root) for f in found])
-    found = [Found(f.path, root, f.how, f.reason, f.lock)
-             for f, (_p, root) in zip(found, roots, strict=True)]
+    found = [replace(f, root=root) for f, (_p, root) in zip(found, roots, strict=True)]
     outcome: list[Record | list[Problem] | None] = []
     todo: list[tuple[int, Found, Key | None, str]] = []  # (place in outcome, file, key, extra)
     try:
@@ -426,8 +425,34 @@ def read_records(folders: list[Path], jobs: int | None = None,
             if f.lock:  # found with the folder's files on each run: never cached
                 result = replace(result, problems=(*result.problems, Problem(
                     open_now(f.path.with_name(f.lock)), file=result.source)))
+            if f.exported and _as_docgen_wrote(f.path):
+                problems.append(Problem(exported_unsaved(f.exported), file=result.source))
             records.append(result)
     return records, problems
+
+
+def exported_unsaved(pdf: str) -> str:
+    """Say that a PDF was exported from a record still exactly as docgen wrote it."""
+    return (f'has a PDF exported from it beside it ("{pdf}"), but is itself still exactly as '
+            "docgen wrote it (never saved since): if the coach typed into it and exported the "
+            "PDF without saving, what they typed is only in the PDF and not in the log; ask "
+            "them for the saved record, or type it in from the PDF and save it")
+
+
+def _as_docgen_wrote(path: Path) -> bool:
+    """Tell whether a .docx's parts are still exactly as docgen wrote them (its
+    ``docgen.content`` digest still matches); False when that cannot be told."""
+    try:
+        with open_package(path) as zf:
+            if ooxml.CUSTOM_PART not in zf.namelist():
+                return False
+            props = ooxml.read_custom_properties(parse_xml(
+                read_member(zf, ooxml.CUSTOM_PART, path), path, ooxml.CUSTOM_PART))
+            written = props.get(schema.PROP_CONTENT)
+            return written is not None and written == content_digest(
+                ((i.filename, i.CRC, i.file_size) for i in zf.infolist()), ooxml.CUSTOM_PART)
+    except (DocgenError, OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return False
 
 
 OPEN_NOW = "is open in Word or LibreOffice"  # how open_now's message begins
