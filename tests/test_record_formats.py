@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from coach import fill
-from conftest import TODAY, small_rows
+from conftest import TODAY, custom_properties, small_rows
 
 from docgen import jobs, libreoffice, schema
 from docgen.cli import main
@@ -421,6 +421,21 @@ def test_a_pdf_exported_from_a_record_never_saved_is_named(
     said = [p.message for p in problems if p.file == "contracts/Ward 7 Falls (T1).docx"]
     assert said == ([read.exported_unsaved("Ward 7 Falls (T1).pdf")] if named else [])
     assert not [p for p in problems if p.file == "contracts/Ward 7 Falls (T1).pdf"]
+
+
+@pytest.mark.parametrize(("after", "named"), [
+    (dt.timedelta(minutes=2), False),  # an earlier docgen's --pdf, in the same run: its own
+    (dt.timedelta(days=3), True),  # exported days later, when the coach had it
+])
+def test_an_unmarked_pdf_made_with_its_record_is_an_earlier_docgens(
+        out: Path, after: dt.timedelta, named: bool) -> None:
+    record = out / T1
+    generated = dt.datetime.fromisoformat(custom_properties(record)[schema.PROP_GENERATED])
+    stamp = f"/CreationDate(D:{generated + after:%Y%m%d%H%M%S}+00'00')".encode()
+    record.with_suffix(".pdf").write_bytes(DOCGENS_PDF.replace(b"/Creator", stamp + b"/Creator"))
+    _records, problems = read_records([out], jobs=1)
+    said = [p.message for p in problems if p.file == T1]
+    assert said == ([read.exported_unsaved("Ward 7 Falls (T1).pdf")] if named else [])
 
 
 def test_the_pdfs_generate_makes_are_known_as_its_own(tmp_path: Path) -> None:

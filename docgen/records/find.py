@@ -13,6 +13,7 @@ its reading cache).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import zipfile
@@ -195,6 +196,20 @@ _PDF_MARK = re.compile(
     rb"/Keywords\s*(?:\([^)]*" + re.escape(PDF_MARK.encode()) + rb"|<FEFF(?:[0-9A-F]{4})*"
     + PDF_MARK.encode("utf-16-be").hex().upper().encode() + rb")", re.IGNORECASE)
 OWN, EXPORTED = "own", "exported"  # a PDF beside its record: --pdf's, or a coach's export
+
+
+_CREATED = re.compile(rb"/CreationDate\s*\(D:(\d{14})")
+
+
+def pdf_created(path: Path) -> dt.datetime | None:
+    """Return when a PDF says it was made (its Info's /CreationDate, local time), if it says."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(max(0, fh.seek(0, os.SEEK_END) - _PDF_TAIL))
+            found = _CREATED.search(fh.read())
+        return dt.datetime.strptime(found[1].decode(), "%Y%m%d%H%M%S") if found else None
+    except (OSError, ValueError):
+        return None
 
 
 def _records_pdf(path: Path, stems: set[str]) -> str | None:

@@ -51,6 +51,7 @@ from docgen.records.find import (
     How,
     find_files,
     find_records,
+    pdf_created,
     posix_under,
 )
 from docgen.records.forms import FORM_HEADING, FormFinder, table_rows
@@ -425,7 +426,7 @@ def read_records(folders: list[Path], jobs: int | None = None,
             if f.lock:  # found with the folder's files on each run: never cached
                 result = replace(result, problems=(*result.problems, Problem(
                     open_now(f.path.with_name(f.lock)), file=result.source)))
-            if f.exported and _as_docgen_wrote(f.path):
+            if f.exported and _exported_unsaved(f.path, f.path.with_name(f.exported)):
                 problems.append(Problem(exported_unsaved(f.exported), file=result.source))
             records.append(result)
     return records, problems
@@ -439,20 +440,35 @@ def exported_unsaved(pdf: str) -> str:
             "them for the saved record, or type it in from the PDF and save it")
 
 
-def _as_docgen_wrote(path: Path) -> bool:
-    """Tell whether a .docx's parts are still exactly as docgen wrote them (its
-    ``docgen.content`` digest still matches); False when that cannot be told."""
+# A PDF made within this long of its document by `generate --pdf` before docgen marked its own
+# PDFs: its --pdf's, not a coach's export (made when the coach had the record, long after).
+_MADE_WITH = dt.timedelta(minutes=15)
+
+
+def _exported_unsaved(record: Path, pdf: Path) -> bool:
+    """Tell whether a PDF exported from ``record`` may hold typing never saved into it: the
+    record is still exactly as docgen wrote it (its ``docgen.content`` digest still matches),
+    and the PDF was not made with it (an earlier docgen's ``--pdf``, in the same run)."""
     try:
-        with open_package(path) as zf:
+        with open_package(record) as zf:
             if ooxml.CUSTOM_PART not in zf.namelist():
                 return False
             props = ooxml.read_custom_properties(parse_xml(
-                read_member(zf, ooxml.CUSTOM_PART, path), path, ooxml.CUSTOM_PART))
+                read_member(zf, ooxml.CUSTOM_PART, record), record, ooxml.CUSTOM_PART))
             written = props.get(schema.PROP_CONTENT)
-            return written is not None and written == content_digest(
-                ((i.filename, i.CRC, i.file_size) for i in zf.infolist()), ooxml.CUSTOM_PART)
+            if written is None or written != content_digest(
+                    ((i.filename, i.CRC, i.file_size) for i in zf.infolist()),
+                    ooxml.CUSTOM_PART):
+                return False  # saved since: the PDF was exported from what was saved
     except (DocgenError, OSError, ValueError, KeyError, zipfile.BadZipFile):
         return False
+    created = pdf_created(pdf)
+    try:
+        generated = dt.datetime.fromisoformat(props.get(schema.PROP_GENERATED, "")[:19])
+    except ValueError:
+        return True
+    return created is None or not (
+        -dt.timedelta(minutes=1) <= created - generated <= _MADE_WITH)
 
 
 OPEN_NOW = "is open in Word or LibreOffice"  # how open_now's message begins
