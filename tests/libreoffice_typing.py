@@ -273,15 +273,22 @@ def _record_table(doc):
     raise LookupError("no COACHING RECORD table")
 
 
+def _table_of(doc, table: dict):
+    """Return the table a job's "table" names: the COACHING RECORD table, or by "index" the
+    document's n-th (0 for the first, -1 for the last)."""
+    index = table.get("index")
+    if index is None:
+        return _record_table(doc)
+    tables = doc.TextTables
+    return tables.getByIndex(index if index >= 0 else tables.Count + index)
+
+
 def _table_edits(office: Office, doc, table: dict) -> list[str]:
     """Type into the COACHING RECORD table's cells (by name: "B2"), merge ranges ("C2",
     "D2"), split cells ([name, count, horizontal]), then type into cells named after the
     splits; return the table's cell names at the end. ``"index": n`` picks the document's
     n-th table instead (0 for the first, -1 for the last)."""
-    tables = doc.TextTables
-    index = table.get("index")
-    found = (_record_table(doc) if index is None
-             else tables.getByIndex(index if index >= 0 else tables.Count + index))
+    found = _table_of(doc, table)
 
     def type_cells(cells: dict) -> None:
         for name, text in cells.items():
@@ -316,8 +323,7 @@ def _cell_texts(doc, tables: list[dict]) -> dict:
     (with number recognition on, a date typed may show otherwise)."""
     shown = {}
     for table in tables:
-        found = (_record_table(doc) if "index" not in table
-                 else doc.TextTables.getByIndex(table["index"]))
+        found = _table_of(doc, table)
         for name in [*table.get("type", {}), *table.get("then", {})]:
             cell = found.getCellByName(name)  # None: merged into another since
             if cell is not None:
