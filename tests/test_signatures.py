@@ -105,6 +105,25 @@ def test_the_mentoring_sheet_says_who_has_not_signed_the_agreement(out: Path,
     row = next(r for r in _sheet(log, "Signatures") if r["Document"] == "Mentor agreement")
     assert (row["Role"], row["Name"], row["Date"]) == (
         "QI Practitioner", "Zofia Dąbrowska", dt.datetime(2026, 4, 3))
+    assert _totals(log)["Mentor agreements signed by both"] == 0
+    _sign(agreement, -1, {2: ("F. Béranger", "4 April 2026")})
+    _sign(_contract(out), 2, {1: ("Jo", "1/12/2026"), 2: ("Áine", "1/12/2026"),
+                              3: ("Łukasz", "2/12/2026")})
+    log, _report = _log(out, make_cohort())
+    totals = _totals(log)
+    assert (totals["Mentor agreements returned"], totals["Mentor agreements signed by both"],
+            totals["Contracts signed by everyone"]) == (1, 1, 1)
+
+
+def _totals(log: Path) -> dict[str, object]:
+    """Return the Summary sheet's totals, by label."""
+    totals: dict[str, object] = {}
+    for row in openpyxl.load_workbook(log)["Summary"].iter_rows(values_only=True):
+        cells = [v for v in row if v is not None]  # a label, then its value (label cells merge)
+        for label, value in zip(cells, cells[1:], strict=False):
+            if isinstance(label, str) and isinstance(value, int | float):
+                totals.setdefault(label, value)
+    return totals
 
 
 def test_signatures_are_kept_by_the_reading_cache(out: Path) -> None:

@@ -84,9 +84,21 @@ def _totals(data: LogData) -> tuple[tuple[str, object, str], ...]:
         ("Sessions held", sum(t.sessions_held for t in teams), "int"),
         ("Sessions cancelled or rescheduled", sum(t.sessions_cancelled for t in teams), "int"),
         ("E-mail contacts", sum(t.email_contacts for t in teams), "int"),
+        ("Contracts signed by everyone", sum(_all_signed(t.signed) for t in teams), "int"),
+        *((("Mentor agreements returned", sum(m.agreement_returned for m in data.mentoring),
+            "int"),
+           ("Mentor agreements signed by both",
+            sum(_all_signed(m.signed) for m in data.mentoring), "int"))
+          if data.mentoring else ()),
         ("Files read", data.files, "int"),
         ("Problems (Problems sheet)", len(data.problems), "int"),
     )
+
+
+def _all_signed(signed: str) -> bool:
+    """Tell whether a Signed column ("3 of 3") says everyone signed."""
+    done, _of, of = signed.partition(" of ")
+    return bool(_of) and done == of != "0"
 
 
 def _organisations(teams: tuple[TeamRow, ...]) -> Table:
