@@ -24,7 +24,8 @@ from collections.abc import Iterable
 
 from docgen.values import clean_text
 
-__all__ = ["decode", "digest", "digests", "encode", "holds", "json_lines", "line_key"]
+__all__ = ["decode", "digest", "digests", "encode", "holds", "json_lines", "key_digest",
+           "line_key"]
 
 
 def line_key(text: str) -> str:
@@ -101,6 +102,12 @@ def decode(text: str) -> frozenset[str] | None:
 def digest(line: str) -> str:
     """Return the digest a line (as the reader found it) is compared by; "" when blank."""
     return _line_digest(line)
+
+
+def key_digest(key: str) -> str:
+    """Return the digest of a line already as it is compared (:func:`line_key`), not kept
+    among the lines seen: for the many pieces of one line tried against what docgen wrote."""
+    return _digest(key) if key else ""
 
 
 def holds(written: frozenset[str], line: str) -> bool:

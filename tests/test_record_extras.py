@@ -305,6 +305,59 @@ def test_text_typed_on_an_agreement_is_named(out: Path, tmp_path: Path) -> None:
     ]
 
 
+def _typed_in(path: Path, starts: str, typed: str, at: str, tracked: bool = False) -> None:
+    """Type ``typed`` into the body paragraph whose text starts with ``starts``: at its
+    "start", in the "middle" (after its first run) or at its "end", joined to the word
+    before it (no space) at its "end-joined"; with Track Changes on when ``tracked``."""
+    d = docx.Document(str(path))
+    para = next(docx.text.paragraph.Paragraph(p, None) for p in d.element.body.iter(qn("w:p"))
+                if docx.text.paragraph.Paragraph(p, None).text.startswith(starts))
+    text = typed if at == "end-joined" else f" {typed} "
+    run = para._p.makeelement(qn("w:r"), {})
+    t = etree.SubElement(run, qn("w:t"))
+    t.text = text
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    if tracked:
+        ins = para._p.makeelement(qn("w:ins"), {qn("w:id"): "901", qn("w:author"): "Coach",
+                                                qn("w:date"): "2026-11-20T10:00:00Z"})
+        ins.append(run)
+        run = ins
+    runs = para._p.findall(qn("w:r"))
+    if at == "start":
+        runs[0].addprevious(run)
+    elif at == "middle":
+        runs[0].addnext(run)
+    else:
+        runs[-1].addnext(run)
+    d.save(str(path))
+
+
+_HERE = "Here you are not only helping your QI Practitioner establish what outcomes"
+
+
+@pytest.mark.parametrize(("at", "tracked"), [
+    ("end", True), ("end", False), ("start", False), ("end-joined", False)])
+def test_words_typed_into_a_long_line_of_an_agreement_are_quoted(
+        out: Path, tmp_path: Path, at: str, tracked: bool) -> None:
+    """A line too long to be quoted whole (its quote would show only docgen's opening words,
+    cut short) with words typed into it quotes the words typed."""
+    path = _copy(out, tmp_path, AGREEMENT)
+    _typed_in(path, _HERE, "Sam to send the charter", at, tracked)
+    assert _said(read_record(path, path.parent)) == [(
+        'after "Contracting"', '"Sam to send the charter", typed into the line "Here you are '
+        f'not only helping your QI P…", is not read ({_AGREED})')]
+
+
+def test_words_typed_into_a_long_line_of_a_contract_are_quoted(out: Path,
+                                                               tmp_path: Path) -> None:
+    path = _copy(out, tmp_path)
+    _typed_in(path, "Provide ideas and advice", "(not Fridays)", "middle")
+    (said,) = _in_contract(read_record(path, path.parent))
+    assert said[1].startswith(
+        '"(not Fridays)", typed into the line "Provide ideas and advice about applicat…", is '
+        "not read (")
+
+
 def test_a_comment_on_an_agreement_is_named(out: Path, tmp_path: Path) -> None:
     path = _copy(out, tmp_path, AGREEMENT)
     d = docx.Document(str(path))

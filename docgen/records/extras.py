@@ -484,11 +484,60 @@ def _typed_passages(lines: Iterable[tuple[int, str]], wrote: frozenset[str],
     return found
 
 
+_LONGEST = 120  # words of a line searched for words typed into a line docgen wrote
+
+
+def _typed_into(line: str, wrote: frozenset[str]) -> tuple[str, str] | None:
+    """Return (the words typed, the line docgen wrote they were typed into) when ``line`` is
+    a line docgen wrote with a run of words typed into it (at its start, inside or at its
+    end, also joined to its first or last word); None when it is not (a new line, a word
+    changed, typing joined to a word inside it).
+
+    The shortest run is taken; the line docgen wrote must keep more words than were typed,
+    and three at least, so that a short line typed anew is not read as typing beside a word
+    docgen wrote ("Review").
+    """
+    words = written.line_key(line).split()
+    n = len(words)
+    if n > _LONGEST:
+        return None
+    for length in range(1, (n - 1) // 2 + 1):
+        if n - length < 3:
+            break
+        for at in range(n - length + 1):
+            rest = " ".join(words[:at] + words[at + length:])
+            if written.key_digest(rest) in wrote:
+                return " ".join(words[at:at + length]), rest
+    # typing joined to docgen's first or last word ("learning.Sam to send"): by characters
+    flat = " ".join(words)
+    for k in range(len(flat) - 1, len(flat) // 2, -1):
+        for kept, typed in ((flat[:k], flat[k:]), (flat[-k:], flat[:-k])):
+            if (len(kept.split()) >= 3 and typed.strip()
+                    and written.key_digest(kept.strip()) in wrote):
+                return typed.strip(), kept
+    return None
+
+
+def _quoted(text: str, wrote: frozenset[str] | None) -> str:
+    """Return a passage quoted: a line too long to be quoted whole, docgen's with words
+    typed into it, as those words and the opening of its line (a long line's quote would
+    show only docgen's opening words, and the typing not at all)."""
+    if wrote is None or "\n" in text or len(" ".join(text.split())) <= _SHOWN:
+        return shown(text)
+    found = _typed_into(text, wrote)
+    if found is None:
+        return shown(text)
+    typed, line = found
+    return f'{shown(typed)}, typed into the line "{_opening(line)}",'
+
+
 def _passage_problems(found: list[tuple[str, str]], source: str, way_out: str,
-                      where: str = "") -> list[Problem]:
+                      where: str = "", wrote: frozenset[str] | None = None) -> list[Problem]:
     """Return a problem quoting each passage (the first few; the rest in one), placed after
-    the line docgen wrote before it (``where`` put first: "the contract, ")."""
-    problems = [Problem(f"{shown(text)} is not read ({way_out})", file=source,
+    the line docgen wrote before it (``where`` put first: "the contract, "); with the
+    digests of what docgen ``wrote``, words typed into a long line of its own are quoted
+    alone (see :func:`_quoted`)."""
+    problems = [Problem(f"{_quoted(text, wrote)} is not read ({way_out})", file=source,
                         sheet=where + (f'after "{_opening(written.line_key(before))}"'
                                        if before else "at the start"))
                 for before, text in found[:_EACH]]
@@ -521,7 +570,7 @@ def agreement_problems(body: Body, props: dict[str, str], comments: list[Comment
                 "reads only that a mentor agreement came back)", file=source))
         return problems
     return problems + _passage_problems(_typed_passages(written_lines(body), wrote), source,
-                                        _AGREED)
+                                        _AGREED, wrote=wrote)
 
 
 # --- a contract's own text, before its forms ---------------------------------------------------
@@ -555,7 +604,7 @@ def contract_problems(body: Body, wrote: frozenset[str] | None, props: dict[str,
     keys = frozenset(written.line_key(text) for text in named)
     lines = written_lines(body, _region(body, record_tables))
     return _passage_problems(_typed_passages(lines, wrote, keys), source, _CONTRACT,
-                             "the contract, ")
+                             "the contract, ", wrote)
 
 
 def _opening(line: str, limit: int = 40) -> str:
