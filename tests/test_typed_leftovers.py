@@ -418,3 +418,26 @@ def test_date_words_alone_say_nothing(text: str) -> None:
     """A piece of nothing but punctuation, weekdays and connectives is never named."""
     words = " ".join(w for w in text.split() if DATE_WORDS.fullmatch(w))
     assert unread_words(words, (), DATE_WORDS) == ()
+
+
+# --- a form without a session value ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("field", "column", "text"), [
+    ("mode", "Mode", "Teams"),
+    ("next_meeting", "Date of Next Meeting", "9/4/26"),
+    ("held", "Held", "No"),
+])
+def test_a_value_typed_in_a_form_with_no_session_value_is_named(
+        blank: Path, field: str, column: str, text: str) -> None:
+    """A form holding no date, time, topic, issues or action is no session: a mode, a next
+    meeting or a Held answer typed in it reaches no session, so it is named, quoted."""
+    record = typed(blank, coach="Sam Coach", **{field: text})
+    assert record.sessions == ()
+    (message,) = named(record)[column]
+    assert message.startswith(f'"{text}" is not read: the form holds no date, time, topic')
+
+
+def test_names_typed_ahead_on_a_blank_form_name_nothing(blank: Path) -> None:
+    record = typed(blank, coach="Sam Coach", team_members="Zoë Smith")
+    assert (record.sessions, named(record)) == ((), {})

@@ -648,16 +648,36 @@ def form_sessions(ctx: SessionContext, forms: Iterable[Mapping[str, str]]
 
     A form still exactly as docgen pre-filled it is marked so (planned, not confirmed).
     """
-    substance = _plan().substance
-    sessions = [
-        build_session(ctx, form, Origin.FORM, f"Record of Coaching form {n}",
-                      untouched=ctx.prefilled.untouched_form(form))
-        for n, form in enumerate(forms, start=1)
-        # a blank form, maybe with the coach's and team's names typed ahead, is no session
-        if any(form.get(name) for name in substance)
-    ]
+    plan = _plan()
+    sessions = []
+    for n, form in enumerate(forms, start=1):
+        where = f"Record of Coaching form {n}"
+        if any(form.get(name) for name in plan.substance):
+            sessions.append(build_session(ctx, form, Origin.FORM, where,
+                                          untouched=ctx.prefilled.untouched_form(form)))
+        else:  # a blank form, maybe with the coach's and team's names typed ahead: no session
+            _blank_form(ctx, plan, form, where)
     _same_time(ctx, sessions)
     return sessions
+
+
+_AHEAD = frozenset({"coach", "team_members"})  # names typed ahead on a blank form: not named
+
+
+def _blank_form(ctx: SessionContext, plan: _Plan, form: Mapping[str, str], where: str) -> None:
+    """Name what a form without a session value (no date, time, topic, issues or action)
+    holds besides the people's names: a mode, a Held answer, a next meeting typed there is
+    in no session, so it would reach the log nowhere."""
+    columns = plan.columns[Origin.FORM]
+    for name, value in form.items():
+        if name in _AHEAD or name in plan.substance or not value.strip():
+            continue
+        field = schema.RECORD_FIELD.get(name)
+        column = columns.get(name) or (field.label.rstrip(": ") if field else name)
+        ctx.problem(
+            f'"{" ".join(value.split())}" is not read: the form holds no date, time, topic, '
+            "issues or action, so it is no session; if a session took place, type its date "
+            "and what happened into the form; if not, delete it", where, column)
 
 
 def _same_time(ctx: SessionContext, sessions: list[RecordedSession]) -> None:
