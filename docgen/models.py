@@ -192,6 +192,7 @@ class RecordedSession:
     team_id: str
     team_name: str = ""
     coach: str = ""
+    members: str = ""  # the team members a form names (present), as typed
     date: dt.date | None = None
     start: dt.time | None = None
     finish: dt.time | None = None
@@ -350,6 +351,7 @@ class SessionRow:
     source: str
     where: str
     cohort: str = ""
+    members: str = ""  # the team members the form names, as typed
 
 
 @dataclass(frozen=True)

@@ -321,7 +321,7 @@ RECORD_FIELDS: tuple[FormField, ...] = (
               session="coaches", team="coaches", recorded="coach"),
     FormField("team_members", "Team members:", "Type the names of the team members present",
               r"team\s+members?(?:\s+present)?" + _LABEL_END, Kind.NAMES,
-              team="members"),
+              team="members", recorded="members"),
     FormField("date", "Date:", "Type the date (day/month/year)",
               r"date(?:\s+of\s+(?:session|coaching|meeting))?(?!\s+of\s+(?:the\s+)?next\b)"
               + _LABEL_END, Kind.DATE,

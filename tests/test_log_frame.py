@@ -338,6 +338,26 @@ def test_the_icf_contact_is_the_cohorts_contact_email_where_it_has_one(
     assert contacts == {"Team T1": "Ann Member", "Team T2": "Ann Member"}
 
 
+def test_the_team_members_a_form_names_are_on_the_sessions_sheet(tmp_path: Path,
+                                                                  make_cohort) -> None:
+    """Who was present, typed in each form, reaches the log even when the ICF contact is the
+    cohort's Contact email (the members named in the forms then show nowhere else)."""
+    rows = {"Programme": [{"cohort": COHORT}],
+            "Teams": [{"team_id": "T1", "team_name": "Team T1", "team_members": "Ann Member",
+                       "coach": "Dr Jo Bloggs", "first_session": START,
+                       "contact_email": "ward7@nhs.scot"}],
+            "Sessions": [_session("T1", START, 14, 15)]}
+    data = make_cohort(rows)
+    jobs.generate(data, tmp_path / "out", today=START)
+    fill(contract(tmp_path / "out", "T1"),
+         {"record.held": "Yes", "record.team_members": "Ann Member; Bob Visitor (pharmacy)"})
+    log = tmp_path / "log.xlsx"
+    jobs.log([tmp_path / "out"], log, cohort=data, today=TODAY)
+    (session,) = sheet(log, "Sessions")
+    assert session["Team members"] == "Ann Member; Bob Visitor (pharmacy)"
+    assert [r["Contact information"] for r in sheet(log, "ICF log")] == ["ward7@nhs.scot"]
+
+
 def test_without_the_cohort_generates_manifest_names_the_teams_with_no_record(
         issued: tuple[Path, Path], tmp_path: Path) -> None:
     _data, out = issued  # F's contract was removed: its record never came back

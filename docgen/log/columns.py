@@ -71,6 +71,8 @@ SESSIONS = (
     Col("Team ID", "team_id"),
     Col("Team name", "team_name", "wrap", wrap_at=34),
     Col("Coach", "coach"),
+    Col("Team members", "members", "wrap", note="The team members a Record of Coaching form "
+        "names, as typed (a COACHING RECORD row names none)"),
     Col("Date", "date", "date"),
     Col("Start", "start", "time"),
     Col("Finish", "finish", "time"),

@@ -604,7 +604,7 @@ def _session_row(team: _Team, m: _Merged) -> SessionRow:
     return SessionRow(
         team_id=main.team_id or s.team_id,
         team_name=team.name or s.team_name,
-        coach=s.coach or "; ".join(main.coaches),
+        coach=s.coach or "; ".join(main.coaches), members=s.members,
         date=s.date, start=s.start, finish=s.finish,
         hours=round(s.hours, 2) if counted and s.hours is not None else None,
         hours_from=_hours_from(s, m.status),

@@ -42,7 +42,7 @@ __all__ = ["CACHE_SUFFIX", "Entry", "Key", "RecordCache", "cache_path", "decode"
            "file_key", "make_entry", "unchanged_since"]
 
 CACHE_SUFFIX = ".cache.sqlite"
-FORMAT = 1  # the table's layout and the values' encoding; another number: the cache is rebuilt
+FORMAT = 2  # the table's layout and the values' encoding; another number: the cache is rebuilt
 RACY_NS = 2_000_000_000  # a file modified this close to when it was read may change unseen
 _TIMEOUT = 2.0  # seconds to wait for another docgen run holding the cache
 
