@@ -153,3 +153,22 @@ def test_signatures_typed_in_libreoffice_reach_the_log(
         got = [(s.role, s.signature, s.date) for s in record.signatures if s.signed]
         assert got == [("QI Practitioner", "Zofia D", dt.date(2026, 4, 3)),
                        ("Mentor", "F Béranger", dt.date(2026, 4, 4))], fmt
+
+
+def test_a_reworded_header_still_reads_the_table(out: Path) -> None:
+    """Headers reworded as people do ("Print name", "Signed", "Date signed"): every name,
+    signature and date still arrives, and the reworded headers are not named as text."""
+    contract = _contract(out)
+    d = docx.Document(str(contract))
+    table = d.tables[2]
+    for col, header in ((1, "Print name"), (2, "Signed"), (3, "Date signed")):
+        table.cell(0, col).text = header
+    d.save(str(contract))
+    _sign(contract, 2, {1: ("Jo Bloggs", "12/03/2026")})
+    log, _report = _log(out)
+    rows = [(r["Name"], r["Signature"], r["Date"]) for r in _sheet(log, "Signatures")]
+    assert rows == [("Dr Jo Bloggs", "Jo Bloggs", dt.datetime(2026, 3, 12))]
+    team = next(r for r in _sheet(log, "Teams") if r["Team ID"] == "T1")
+    assert team["Contract signed"] == "1 of 3"
+    assert not [p for p in _sheet(log, "Problems")
+                if "T1" in str(p["File"]) and "not read" in str(p["Problem"])]

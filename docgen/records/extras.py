@@ -33,6 +33,7 @@ from docgen import ooxml, schema, written
 from docgen.errors import DocgenError, Problem
 from docgen.ooxml.wordtext import Body
 from docgen.records.forms import FORM_HEADING, FormFinder, line_as_written, typed_value
+from docgen.records.signatures import header_kind, signature_columns
 from docgen.safezip import parse_xml, read_member
 
 __all__ = ["COMMENTS_PART", "UNTOUCHED", "Comment", "agreement_problems", "comment_problems",
@@ -373,23 +374,31 @@ _AGREED = ("docgen reads only that a mentor agreement came back: if it changes w
 _AGREED_COMMENT = ("docgen does not read comments (only that a mentor agreement came back): if "
                    "it changes what the pair agreed, change it on the cohort's Mentoring sheet "
                    "too")
-_SIGNED = frozenset({"signature", "signed", "date"})  # columns of a table of signatures
+
+
+_OWN = frozenset({"name", "signature", "date"})  # a signature table's headers as docgen makes them
 
 
 def written_lines(body: Body, stop: int | None = None) -> list[tuple[int, str]]:
     """Return the lines of a document's body as (unit, line), each without docgen's prompts:
     what :mod:`docgen.written` compares with what docgen wrote; only the units before
     ``stop`` when given. A table of signatures' cells under Signature and Date are left out:
-    signing is what the table is for."""
+    signing is what the table is for; so are its headers once reworded ("Date signed"),
+    since the table is still read by them."""
     out: list[tuple[int, str]] = []
     units = body.units if stop is None else body.units[:stop]
     signed: set[tuple[int, int]] = set()  # (table, grid column) under Signature or Date
+    headers: set[int] = set()  # a signature table's headers read as such, however worded
     for t, grid in enumerate(body.tables):
         if grid and grid[0] and grid[0][0] < len(units):
-            signed |= {(t, body.units[i].col) for i in grid[0]
-                       if typed_value(body.units[i].text).casefold() in _SIGNED}
+            columns = signature_columns(body, t) or {}
+            signed |= {(t, col) for what, col in columns.items()
+                       if what in ("signature", "date")}
+            if columns:  # docgen's own words stay lines, as the template's text has them
+                headers.update(i for i in grid[0] if header_kind(body.units[i].text)
+                               and body.units[i].text.strip().casefold() not in _OWN)
     for n, unit in enumerate(units):
-        if unit.table >= 0 and unit.row > 0 and (unit.table, unit.col) in signed:
+        if n in headers or (unit.table >= 0 and unit.row > 0 and (unit.table, unit.col) in signed):
             continue
         out.extend((n, _as_written(line)) for line in unit.text.split("\n"))
     return out

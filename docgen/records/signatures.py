@@ -12,6 +12,7 @@ is not seen, but the date typed beside it is.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from docgen.errors import Problem
@@ -22,23 +23,43 @@ from docgen.records.programme import FIRST_DAY, LAST_DAY
 from docgen.values import format_date_short
 from docgen.values.typed import read_typed_dates
 
-__all__ = ["SIGNED_HEADERS", "read_signatures", "signature_columns"]
+__all__ = ["header_kind", "read_signatures", "signature_columns"]
 
 _NAME, _SIGNATURE, _DATE = "name", "signature", "date"
-SIGNED_HEADERS = {"name": _NAME, "signature": _SIGNATURE, "signed": _SIGNATURE, "date": _DATE}
+_WORDS = re.compile(r"[^\W\d_]+")
+_NAMES = frozenset({"name", "signatory", "signatories"})  # "Print name", "Name of signatory"
+_LONGEST = 4  # words: a header longer than this is a sentence, not a column's heading
+
+
+def header_kind(text: str) -> str | None:
+    """Return what a signature table's header cell heads ("name", "signature", "date"), or
+    None: a header people reword is still read ("Signed", "Signature:", "Date signed",
+    "Dated", "Print name"); its first such word tells ("Date signed" heads the dates,
+    "Signature and date" the signatures)."""
+    words = [w.casefold() for w in _WORDS.findall(typed_value(text))]
+    if len(words) > _LONGEST:
+        return None
+    for word in words:
+        if word in ("date", "dated"):
+            return _DATE
+        if word in _NAMES:
+            return _NAME
+        if word.startswith("sign"):  # sign, signed, signature(s), sign here
+            return _SIGNATURE
+    return None
 
 
 def signature_columns(body: Body, table: int) -> dict[str, int] | None:
     """Return the grid columns of a signature table's Name, Signature and Date (and "role":
     the first column, when it is none of them), or None if ``table`` is not a signature
-    table: its first row must have a Signature (or Signed) header."""
+    table: its first row must have a Signature header (as :func:`header_kind` reads it)."""
     rows = body.tables[table]
     if not rows or not rows[0]:
         return None
     columns: dict[str, int] = {}
     for i in rows[0]:
         unit = body.units[i]
-        what = SIGNED_HEADERS.get(typed_value(unit.text).casefold())
+        what = header_kind(unit.text)
         if what is not None and what not in columns:
             columns[what] = unit.col
     if _SIGNATURE not in columns:
