@@ -220,11 +220,12 @@ class Signature:
     date: dt.date | None = None
     typed_date: str = ""  # the Date as typed, when it could not be read as one day
     row: int = 0  # the row of the table, the header being row 1
+    picture: bool = False  # a picture under Signature (a signature pasted or drawn as one)
 
     @property
     def signed(self) -> bool:
-        """A signature typed, or a date beside it (a signature pasted as a picture has none)."""
-        return bool(self.signature or self.date or self.typed_date)
+        """A signature typed or pasted as a picture, or a date beside it."""
+        return bool(self.signature or self.picture or self.date or self.typed_date)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,9 @@ The job::
         "format_text": [{"find": "Approx monthly", "how": "strike"}],
                                             # that text (its first occurrence) selected,
                                             # struck through ("hidden": made hidden)
+        "pictures": [{"table": -1, "cell": "C2", "path": "/abs/sig.png"}],
+                                            # Insert > Image into that table's cell (after
+                                            # the table's typing)
         "copy_forms": [1],                  # form 1 copied, pasted before COACHING RECORD
         "copy_forms_end": [1],              # form 1 copied, pasted at the end (Ctrl+End, Enter)
         "delete_forms": [2],                # form 2 selected and deleted (after the copies)
@@ -318,6 +321,22 @@ def _table_edits(office: Office, doc, table: dict) -> list[str]:
     return list(found.CellNames)
 
 
+def _insert_picture(office: Office, doc, picture: dict) -> None:
+    """Insert > Image into a table's cell: the picture at ``path``, anchored as a character
+    at the end of the cell's text (as a click in the cell, then Insert > Image, puts it)."""
+    tables = doc.TextTables
+    index = picture.get("table", -1)
+    found = tables.getByIndex(index if index >= 0 else tables.Count + index)
+    text = found.getCellByName(picture["cell"]).getText()
+    provider = office.ctx.ServiceManager.createInstanceWithContext(
+        "com.sun.star.graphic.GraphicProvider", office.ctx)
+    graphic = provider.queryGraphic((_prop("URL", Path(picture["path"]).resolve().as_uri()),))
+    shape = doc.createInstance("com.sun.star.text.TextGraphicObject")
+    shape.Graphic = graphic
+    shape.AnchorType = uno.Enum("com.sun.star.text.TextContentAnchorType", "AS_CHARACTER")
+    text.insertTextContent(text.getEnd(), shape, False)
+
+
 def _cell_texts(doc, tables: list[dict]) -> dict:
     """Return, for each cell typed into that is still there, the text it shows once typed
     (with number recognition on, a date typed may show otherwise)."""
@@ -504,6 +523,8 @@ def run_job(job: dict) -> dict:
                 cells = []
                 for table in tables if isinstance(tables, list) else [tables]:
                     cells = _table_edits(office, doc, table)
+                for picture in item.get("pictures", ()):
+                    _insert_picture(office, doc, picture)
                 _margins(doc, item)
                 if office.settings.get("number_recognition"):  # the cursor leaves the cell
                     doc.CurrentController.ViewCursor.gotoRange(doc.Text.getEnd(), False)

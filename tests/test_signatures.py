@@ -11,6 +11,7 @@ import docx
 import openpyxl
 import pytest
 from conftest import TODAY
+from test_template_fidelity import _png
 from test_typing_in_libreoffice import generated_for_typing, run_job
 
 from docgen import jobs
@@ -93,6 +94,26 @@ def test_a_date_alone_counts_as_signed(out: Path) -> None:
     assert team["Contract signed"] == "1 of 3"
 
 
+def test_a_signature_pasted_as_a_picture_counts_as_signed(out: Path) -> None:
+    """Insert > Image into the Signature cell, with no date beside it (the coach), and with
+    one (a team member): both signed; the Signatures sheet shows each as a picture."""
+    png = out.parent / "signature.png"
+    png.write_bytes(_png())
+    contract = _contract(out)
+    d = docx.Document(str(contract))
+    for row in (1, 2):
+        d.tables[2].cell(row, 2).paragraphs[0].add_run().add_picture(str(png))
+    d.tables[2].cell(2, 3).text = "12/03/2026"
+    d.save(str(contract))
+    log, _report = _log(out)
+    team = next(r for r in _sheet(log, "Teams") if r["Team ID"] == "T1")
+    assert team["Contract signed"] == "2 of 3"
+    assert team["Still to sign"] == "Łukasz Wójcik (Team member)"
+    rows = [(r["Name"], r["Signature"], r["Date"]) for r in _sheet(log, "Signatures")]
+    assert rows == [("Dr Jo Bloggs", "(a picture)", None),
+                    ("Áine Ní Bhriain", "(a picture)", dt.datetime(2026, 3, 12))]
+
+
 def test_the_mentoring_sheet_says_who_has_not_signed_the_agreement(out: Path,
                                                                      make_cohort) -> None:
     agreement = _agreement(out)
@@ -172,3 +193,24 @@ def test_a_reworded_header_still_reads_the_table(out: Path) -> None:
     assert team["Contract signed"] == "1 of 3"
     assert not [p for p in _sheet(log, "Problems")
                 if "T1" in str(p["File"]) and "not read" in str(p["Problem"])]
+
+
+def test_signatures_pasted_as_pictures_in_libreoffice_count(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each signs the agreement by Insert > Image into their Signature cell in LibreOffice,
+    Track Changes on, one dating it: saved as .docx and .odt, both count as signed."""
+    work = generated_for_typing(tmp_path_factory, "pictures")
+    png = work / "signature.png"
+    png.write_bytes(_png())
+    saved = {fmt: work / "back" / f"agreement{fmt}" for fmt in (".docx", ".odt")}
+    run_job(work, {"documents": [{
+        "source": str(_agreement(work / "out")), "track": True,
+        "table": {"index": -1, "type": {"D2": "03/04/2026"}},
+        "pictures": [{"table": -1, "cell": cell, "path": str(png)} for cell in ("C2", "C3")],
+        "saves": [{"path": str(saved[".docx"]), "filter": "MS Word 2007 XML"},
+                  {"path": str(saved[".odt"]), "filter": "writer8"}]}]})
+    for fmt, path in saved.items():
+        record = read_record(path, path.parent)
+        got = [(s.role, s.picture, s.date) for s in record.signatures if s.signed]
+        assert got == [("QI Practitioner", True, dt.date(2026, 4, 3)),
+                       ("Mentor", True, None)], fmt

@@ -178,7 +178,7 @@ SIGNATURES = (
     Col("Role", "role"),
     Col("Name", "name"),
     Col("Signature", "signature", "wrap", note="As typed under Signature (a signature pasted "
-        "as a picture is not read: blank here)"),
+        "as a picture, with nothing typed: \"(a picture)\")"),
     Col("Date", "date", "date"),
     Col("Date as typed", "typed_date", note="The date typed beside the signature, when it "
         "could not be read as one day (see the Problems sheet)"),

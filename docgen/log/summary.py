@@ -792,13 +792,15 @@ def _signature_rows(records: list[Record]) -> tuple[SignatureRow, ...]:
     document by document, for the Signatures sheet: each as typed, so nothing signed or
     dated is lost. Those still to sign are on the Teams and Mentoring sheets."""
     rows = [SignatureRow(team_id=r.team_id, document=_DOCUMENT_NAMES.get(r.kind, r.kind),
-                         role=sig.role, name=sig.name, signature=sig.signature, date=sig.date,
+                         role=sig.role, name=sig.name,
+                         signature=sig.signature or (PICTURE if sig.picture else ""), date=sig.date,
                          typed_date=sig.typed_date, source=r.source, cohort=r.cohort)
             for r in records for sig in r.signatures if sig.signed]
     rows.sort(key=lambda x: (x.cohort.casefold(), x.document, x.team_id.casefold(), x.source))
     return tuple(rows)
 
 
+PICTURE = "(a picture)"  # the Signatures sheet's Signature of one pasted as a picture
 _DOCUMENT_NAMES = {schema.KIND_CONTRACT: "Contract", schema.KIND_AGREEMENT: "Mentor agreement"}
 
 

@@ -37,7 +37,7 @@ class Unit:
     """A body paragraph or a table cell: its text, and where the fields in it are."""
 
     __slots__ = ("text", "parts", "length", "controls", "paragraphs", "table", "row", "col",
-                 "span", "continued", "tracked", "nested")
+                 "span", "continued", "tracked", "nested", "picture")
 
     def __init__(self, table: int = -1, row: int = 0, col: int = 0) -> None:
         self.text = ""
@@ -52,6 +52,7 @@ class Unit:
         self.continued = False  # the cell continues the one above it (cells merged down)
         self.tracked = False  # holds changes tracked and not accepted (read as if accepted)
         self.nested = False  # a cell that holds a table (a form pasted into it), read apart
+        self.picture = False  # holds a picture, shape or object (a signature pasted as one)
 
     def paragraph(self) -> None:
         if self.paragraphs:
@@ -97,9 +98,10 @@ class Body:
 # are left out; an untagged control is read as plain text even when flagged as showing its
 # placeholder, since LibreOffice saves typing into a rich-text control so (its prompt, if one
 # docgen or Word knows, is stripped later like any other) (a unit holding a
-# tracked insertion or deletion says so: ``Unit.tracked``); tabs and breaks become "\t" and
-# "\n", and so does a w:t straight after another in one run of a control: LibreOffice writes
-# a line typed with Shift+Enter inside a field (an input field) so, without a break. A
+# tracked insertion or deletion says so: ``Unit.tracked``; one holding a picture, shape or
+# object, ``Unit.picture``); tabs and breaks become "\t" and "\n", and so does a w:t straight
+# after another in one run of a control: LibreOffice writes a line typed with Shift+Enter
+# inside a field (an input field) so, without a break. A
 # docgen field (a control with a tag or an alias) keeps its text even while flagged as
 # showing its placeholder: an editor may keep the flag on text typed after the prompt, so the
 # prompt is stripped from the value later (docgen.records.forms), never the typing with it.
@@ -108,10 +110,11 @@ class Body:
 _P_MARK, _TBL_MARK, _TBL_END, _TR_MARK, _TC_MARK, _TC_TEXT = (chr(c) for c in range(0xE100, 0xE106))
 _SDT_MARK, _SDT_ALIAS, _SDT_CONTENT_MARK, _SDT_END = (chr(c) for c in range(0xE110, 0xE114))
 _TRACK = chr(0xE114)  # a tracked insertion or deletion
+_PICTURE = chr(0xE115)  # a drawing, VML picture or embedded object: ``Unit.picture``
 _VMERGED = chr(0xE106)  # after a cell's span: the cell continues the one above (w:vMerge)
-_MARKS = re.compile("[\uE100-\uE105\uE110-\uE114]")
-_BEFORE_MARK = re.compile("(?=[\uE100-\uE105\uE110-\uE114])")
-_PUA = "".join(chr(c) for c in (*range(0xE100, 0xE107), *range(0xE110, 0xE115)))
+_MARKS = re.compile("[\uE100-\uE105\uE110-\uE115]")
+_BEFORE_MARK = re.compile("(?=[\uE100-\uE105\uE110-\uE115])")
+_PUA = "".join(chr(c) for c in (*range(0xE100, 0xE107), *range(0xE110, 0xE116)))
 # A part known to hold no private-use character (not read ``careful``) is flattened with
 # _SPLIT before each mark, so that str.split cuts it in C: the regex split, a match object a
 # mark, took a third of the Python part of read_body. A careful reading keeps the regex.
@@ -143,6 +146,8 @@ _FLATTEN_XSL = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/19
 <xsl:text>{_SDT_ALIAS}</xsl:text><xsl:value-of select="{{w:sdtPr/w:alias/@w:val}}"/>\
 <xsl:text>{_SDT_CONTENT_MARK}</xsl:text><xsl:apply-templates select="w:sdtContent"/>\
 <xsl:text>{_SDT_END}</xsl:text></xsl:template>
+<xsl:template match="w:drawing|w:pict|w:object"><xsl:text>{_PICTURE}</xsl:text>\
+<xsl:apply-templates/></xsl:template>
 <xsl:template match="w:del|w:moveFrom"><xsl:text>{_TRACK}</xsl:text></xsl:template>
 <xsl:template match="w:ins|w:moveTo"><xsl:text>{_TRACK}</xsl:text><xsl:apply-templates/>\
 </xsl:template>
@@ -186,7 +191,7 @@ def _stylesheet(careful: bool, lines: bool = False) -> etree.XSLT:
 _FLATTEN = {(careful, lines): _stylesheet(careful, lines)  # careful: 2.5 times slower
             for careful in (False, True) for lines in (False, True)}
 # A mark typed in the text, raw in UTF-8 or as a character reference.
-MARK_IN_XML = re.compile(rb"\xee\x84[\x80-\x94]|&#(?:[xX]0*[eE]1[01]|0*576[012])")
+MARK_IN_XML = re.compile(rb"\xee\x84[\x80-\x95]|&#(?:[xX]0*[eE]1[01]|0*576[012])")
 _CHARACTER_REFERENCE = re.compile(rb"&#")
 
 
@@ -341,6 +346,9 @@ def read_body(root: etree._Element, careful: bool = True, lines: bool = True) ->
         elif mark == _TRACK:
             if cur is not None:
                 cur.tracked = True
+        elif mark == _PICTURE:
+            if cur is not None:
+                cur.picture = True
         elif mark == _SDT_END and sdts:
             unit, control, block = sdts.pop()
             if control is not None and control.end < 0 and unit is cur and cur is not None:

@@ -54,6 +54,7 @@ _TBL, _ROW, _CELL, _COVERED = (f"{_TABLE}table", f"{_TABLE}table-row", f"{_TABLE
 _ROW_GROUPS = frozenset(f"{_TABLE}{n}" for n in (
     "table-header-rows", "table-rows", "table-row-group"))
 _FRAME, _TEXT_BOX = f"{_DRAW}frame", f"{_DRAW}text-box"
+_IMAGE, _OBJECT, _OLE = f"{_DRAW}image", f"{_DRAW}object", f"{_DRAW}object-ole"
 # Where Track Changes marks a change in the text (the changes themselves are listed apart).
 _CHANGE_MARKS = frozenset(f"{_TEXT}{n}" for n in ("change", "change-start", "change-end"))
 # Elements whose content is not the document's text: deletions kept for Track Changes, notes
@@ -242,6 +243,9 @@ class _Flattener:
             if self.cur is not None:  # and the unit says so (its form is named for checking)
                 self.cur.tracked = True
         elif tag == _FRAME:
+            if self.cur is not None and any(
+                    True for _ in el.iter(_IMAGE, _OBJECT, _OLE)):  # a picture, not a text box
+                self.cur.picture = True
             if el.get(f"{_TEXT}anchor-type") == "paragraph":
                 self.frames.append(el)  # LibreOffice writes it first, wherever it was put
             else:

@@ -5,8 +5,8 @@ sign: a header row of Name | Signature | Date (after a column of roles), then a 
 person. What is typed under Signature and Date is what the table is for, so the readers of a
 document's own text pass over it (:mod:`docgen.records.extras`); this module carries it to the
 log instead, so a signature or a date typed there is never lost without a word. A date that
-cannot be read is named and kept as typed. A signature inserted as a picture has no text: it
-is not seen, but the date typed beside it is.
+cannot be read is named and kept as typed. A signature inserted as a picture has no text: the
+picture itself is seen, and counts as signed.
 """
 
 from __future__ import annotations
@@ -87,11 +87,13 @@ def read_signatures(body: Body, source: str, problems: list[Problem],
             cells = {body.units[i].col: typed_value(body.units[i].text) for i in row}
             texts = {what: cells.get(col, "") for what, col in columns.items()}
             name, signature, typed = texts.get(_NAME, ""), texts[_SIGNATURE], texts.get(_DATE, "")
-            if not (name or signature or typed):
+            picture = any(body.units[i].picture and body.units[i].col == columns[_SIGNATURE]
+                          for i in row)
+            if not (name or signature or typed or picture):
                 continue  # a row left blank: nobody to sign there
             date, shown = _date(typed, reference, source, t, r, problems)
             found.append(Signature(role=texts.get("role", ""), name=name, signature=signature,
-                                   date=date, typed_date=shown, row=r))
+                                   date=date, typed_date=shown, row=r, picture=picture))
     return tuple(found)
 
 
