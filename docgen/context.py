@@ -222,12 +222,14 @@ def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
     ctx.update(_own_values(team.extra))
     ctx.update(_row_fields(schema.TEAMS, team))
     _with_values(ctx, _row_values(schema.TEAMS, team))
+    signatures = _signatures(team, cohort.programme.get("team_signatories"))
     ctx.update(
         records=[_form(team, s) for s in sessions] or [_form(team, None)],
         sessions=[_table_row(team, s) for s in sessions],
         blank_rows=list(range(max(3, BLANK_TABLE_ROWS - len(sessions)))),
-        signatures=_signatures(team, cohort.programme.get("team_signatories")),
+        signatures=signatures,
     )
+    signatories = "; ".join(f"{s['role']}: {s['name']}" for s in signatures if s["name"])
     p = cohort.programme
     own = team_numbers(team, p)
     props = {
@@ -236,6 +238,7 @@ def contract_plan(cohort: Cohort, team: Team, today: dt.date) -> DocumentPlan:
         schema.PROP_TEAM_NAME: team.team_name,
         schema.PROP_ORGANISATION: team.organisation,
         schema.PROP_COACHES: "; ".join(team.coaches),
+        schema.PROP_SIGNATORIES: signatories,
         schema.PROP_PROGRAMME: p.get("programme"),
         schema.PROP_COHORT: p.get("cohort"),
         schema.PROP_DOCUMENT_ID: document_id(p.get("programme"), p.get("cohort"),

@@ -214,3 +214,22 @@ def test_signatures_pasted_as_pictures_in_libreoffice_count(
         got = [(s.role, s.picture, s.date) for s in record.signatures if s.signed]
         assert got == [("QI Practitioner", True, dt.date(2026, 4, 3)),
                        ("Mentor", True, None)], fmt
+
+
+def test_a_deleted_signature_row_is_not_counted_as_signed(out: Path) -> None:
+    """The last team member's row deleted, the others signed: "2 of 3", not "2 of 2", and the
+    missing row is named; a name corrected in its row is not taken for a row deleted."""
+    contract = _contract(out)
+    d = docx.Document(str(contract))
+    table = d.tables[2]
+    table._tbl.remove(table.rows[3]._tr)
+    table.cell(2, 1).text = "Aine Ni Bhriain-Smith"  # her name corrected in its row
+    d.save(str(contract))
+    _sign(contract, 2, {1: ("Jo Bloggs", "12/03/2026"), 2: ("A N B-S", "12/03/2026")})
+    log, _report = _log(out)
+    team = next(r for r in _sheet(log, "Teams") if r["Team ID"] == "T1")
+    assert team["Contract signed"] == "2 of 3"
+    assert team["Still to sign"] == "Łukasz Wójcik (Team member)"
+    named = [str(p["Problem"]) for p in _sheet(log, "Problems")
+             if p["Where"] == "signature table"]
+    assert len(named) == 1 and named[0].startswith("has no row for Łukasz Wójcik (Team member)")

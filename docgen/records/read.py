@@ -58,7 +58,7 @@ from docgen.records.forms import FORM_HEADING, FormFinder, table_rows
 from docgen.records.margins import Margin, docx_margins, margin_problems
 from docgen.records.odt import read_odt
 from docgen.records.sessions import SessionContext, form_sessions, row_sessions
-from docgen.records.signatures import read_signatures
+from docgen.records.signatures import read_signatures, with_rows_deleted
 from docgen.records.struck import (
     AGREEMENT_TEXT,
     CONTRACT_TEXT,
@@ -305,6 +305,9 @@ def _read(path: Path, root: Path, converted: Path | None = None,
     problems.extend(margin_problems(margins, source, places=note_places(
         body, finder, record_tables, marks)))
     signatures = read_signatures(body, source, problems, reference)
+    if by_props:
+        signatures = with_rows_deleted(signatures, props.get(schema.PROP_SIGNATORIES, ""),
+                                       source, problems)
     return Record(
         source=source, kind=(kind or identity.SESSIONS_KIND).name, team_id=who.team_id,
         team_name=who.team_name, organisation=who.organisation,

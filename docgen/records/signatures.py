@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from docgen.errors import Problem
@@ -20,10 +21,10 @@ from docgen.models import Signature
 from docgen.ooxml.wordtext import Body
 from docgen.records.forms import typed_value
 from docgen.records.programme import FIRST_DAY, LAST_DAY
-from docgen.values import format_date_short
+from docgen.values import format_date_short, person_key
 from docgen.values.typed import read_typed_dates
 
-__all__ = ["header_kind", "read_signatures", "signature_columns"]
+__all__ = ["header_kind", "read_signatures", "signature_columns", "with_rows_deleted"]
 
 _NAME, _SIGNATURE, _DATE = "name", "signature", "date"
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -95,6 +96,43 @@ def read_signatures(body: Body, source: str, problems: list[Problem],
             found.append(Signature(role=texts.get("role", ""), name=name, signature=signature,
                                    date=date, typed_date=shown, row=r, picture=picture))
     return tuple(found)
+
+
+def with_rows_deleted(signatures: tuple[Signature, ...], signatories: str, source: str,
+                      problems: list[Problem]) -> tuple[Signature, ...]:
+    """Return ``signatures`` with each person the contract's table was made for (its
+    ``docgen.signatories``: "Role: Name; ...") whose row is gone added as not signed, and
+    named: a row deleted must not make "2 of 2" of a contract one person never signed.
+
+    A row whose name was corrected (a name the table was not made with, in a row of the same
+    role) stands for one such person, and is not counted twice. A role the table holds no row
+    of at all is left alone: the template was made without it."""
+    if not signatures or not signatories:
+        return signatures  # no signature table, or a contract made before docgen listed them
+    expected = []
+    for part in signatories.split(";"):
+        role, sep, name = part.strip().partition(": ")
+        if sep and name.strip():
+            expected.append((role.strip(), name.strip()))
+    named = {person_key(s.name) for s in signatures}
+    known = {person_key(name) for _role, name in expected}
+    renamed = Counter(s.role.casefold() for s in signatures if person_key(s.name) not in known)
+    roles = {s.role.casefold() for s in signatures}
+    missing: list[Signature] = []
+    for role, name in expected:
+        if person_key(name) in named or role.casefold() not in roles:
+            continue
+        if renamed[role.casefold()]:
+            renamed[role.casefold()] -= 1
+            continue
+        missing.append(Signature(role=role, name=name, signature=""))
+        problems.append(Problem(
+            f"has no row for {name} ({role}), whom the contract was made for to sign: counted "
+            "as still to sign; if the row was deleted by mistake, add it back for them to sign "
+            "and date; if they are no longer on the team, correct the cohort's Teams sheet and "
+            "make the contract again (docgen generate --force)",
+            file=source, sheet="signature table"))
+    return (*signatures, *missing)
 
 
 def _date(typed: str, reference: Callable[[], tuple[dt.date, bool]], source: str, table: int,
