@@ -233,3 +233,25 @@ def test_a_deleted_signature_row_is_not_counted_as_signed(out: Path) -> None:
     named = [str(p["Problem"]) for p in _sheet(log, "Problems")
              if p["Where"] == "signature table"]
     assert len(named) == 1 and named[0].startswith("has no row for Łukasz Wójcik (Team member)")
+
+
+def test_a_signature_in_two_copies_is_one_row(out: Path) -> None:
+    """The signed agreement sent back twice (a copy beside it): each signature is one row of
+    the Signatures sheet, both copies named as its source; a date differing between the
+    copies stays a row of its own."""
+    agreement = _agreement(out)
+    _sign(agreement, -1, {1: ("Zofia D", "03/04/2026"), 2: ("F B", "04/04/2026")})
+    copy = agreement.with_name("agreement copy.docx")
+    copy.write_bytes(agreement.read_bytes())
+    _sign(copy, -1, {2: ("F B", "05/04/2026")})
+    log, _report = _log(out)
+    rows = sorted((r["Role"], r["Date"], r["Source file"]) for r in _sheet(log, "Signatures"))
+    both = "; ".join(sorted([_source(out, agreement), _source(out, copy)]))
+    assert rows == sorted([
+        ("QI Practitioner", dt.datetime(2026, 4, 3), both),
+        ("Mentor", dt.datetime(2026, 4, 4), _source(out, agreement)),
+        ("Mentor", dt.datetime(2026, 4, 5), _source(out, copy))]), rows
+
+
+def _source(out: Path, path: Path) -> str:
+    return path.relative_to(out).as_posix()

@@ -182,7 +182,9 @@ SIGNATURES = (
     Col("Date", "date", "date"),
     Col("Date as typed", "typed_date", note="The date typed beside the signature, when it "
         "could not be read as one day (see the Problems sheet)"),
-    Col("Source file", "source"),
+    Col("Source file", "source", note="The file it was read from: a signature found alike in "
+        "several copies of the document (saved as .docx and .odt, sent back twice) is one row, "
+        "each copy listed"),
 )
 PROBLEMS = (
     Col("File", "file"),

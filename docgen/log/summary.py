@@ -790,14 +790,30 @@ def _signed_columns(records: list[Record]) -> dict[str, str]:
 def _signature_rows(records: list[Record]) -> tuple[SignatureRow, ...]:
     """Return every signature read (a signature or a date typed in a signature table),
     document by document, for the Signatures sheet: each as typed, so nothing signed or
-    dated is lost. Those still to sign are on the Teams and Mentoring sheets."""
-    rows = [SignatureRow(team_id=r.team_id, document=_DOCUMENT_NAMES.get(r.kind, r.kind),
-                         role=sig.role, name=sig.name,
-                         signature=sig.signature or (PICTURE if sig.picture else ""), date=sig.date,
-                         typed_date=sig.typed_date, source=r.source, cohort=r.cohort)
-            for r in records for sig in r.signatures if sig.signed]
-    rows.sort(key=lambda x: (x.cohort.casefold(), x.document, x.team_id.casefold(), x.source))
-    return tuple(rows)
+    dated is lost. Those still to sign are on the Teams and Mentoring sheets.
+
+    One signature found alike in several copies of a document (saved as .docx and .odt,
+    a copy sent back twice) is one row, its source files listed: not one signature per copy.
+    """
+    rows: dict[tuple[object, ...], SignatureRow] = {}
+    for r in records:
+        for sig in r.signatures:
+            if not sig.signed:
+                continue
+            row = SignatureRow(team_id=r.team_id, document=_DOCUMENT_NAMES.get(r.kind, r.kind),
+                               role=sig.role, name=sig.name,
+                               signature=sig.signature or (PICTURE if sig.picture else ""),
+                               date=sig.date, typed_date=sig.typed_date, source=r.source,
+                               cohort=r.cohort)
+            key = (row.cohort.casefold(), row.document, team_key(row.team_id),
+                   " ".join(row.role.split()).casefold(), person_key(row.name), row.signature,
+                   row.date, row.typed_date)
+            if (same := rows.get(key)) is None:
+                rows[key] = row
+            elif row.source not in (sources := same.source.split("; ")):
+                rows[key] = replace(same, source="; ".join(sorted([*sources, row.source])))
+    return tuple(sorted(rows.values(), key=lambda x: (
+        x.cohort.casefold(), x.document, x.team_id.casefold(), x.source)))
 
 
 PICTURE = "(a picture)"  # the Signatures sheet's Signature of one pasted as a picture
