@@ -255,3 +255,22 @@ def test_a_signature_in_two_copies_is_one_row(out: Path) -> None:
 
 def _source(out: Path, path: Path) -> str:
     return path.relative_to(out).as_posix()
+
+
+def test_a_signature_cell_split_in_libreoffice_keeps_both_halves(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The coach's Signature cell split in two (Table > Split Cells), signed in one half and
+    dated in the other: both reach the Signatures sheet, and neither is named as text."""
+    work = generated_for_typing(tmp_path_factory, "split")
+    saved = {fmt: work / "back" / f"contract{fmt}" for fmt in (".docx", ".odt")}
+    run_job(work, {"documents": [{
+        "source": str(_contract(work / "out")),
+        "table": {"index": 2, "split": [["C2", 1, False]],
+                  "then": {"C2": "Jo Bloggs", "D2": "12/03/2026"}},
+        "saves": [{"path": str(saved[".docx"]), "filter": "MS Word 2007 XML"},
+                  {"path": str(saved[".odt"]), "filter": "writer8"}]}]})
+    for fmt, path in saved.items():
+        record = read_record(path, path.parent)
+        got = [(s.role, s.signature) for s in record.signatures if s.signed]
+        assert got == [("Coach", "Jo Bloggs\n12/03/2026")], fmt
+        assert not [p for p in record.problems if "12/03/2026" in p.message], fmt

@@ -33,7 +33,7 @@ from docgen import ooxml, schema, written
 from docgen.errors import DocgenError, Problem
 from docgen.ooxml.wordtext import Body
 from docgen.records.forms import FORM_HEADING, FormFinder, line_as_written, typed_value
-from docgen.records.signatures import header_kind, signature_columns
+from docgen.records.signatures import column_of, header_kind, signature_columns
 from docgen.safezip import parse_xml, read_member
 
 __all__ = ["COMMENTS_PART", "UNTOUCHED", "Comment", "agreement_problems", "comment_problems",
@@ -387,18 +387,18 @@ def written_lines(body: Body, stop: int | None = None) -> list[tuple[int, str]]:
     since the table is still read by them."""
     out: list[tuple[int, str]] = []
     units = body.units if stop is None else body.units[:stop]
-    signed: set[tuple[int, int]] = set()  # (table, grid column) under Signature or Date
+    signed: dict[int, dict[str, range]] = {}  # a table of signatures' headings, by table
     headers: set[int] = set()  # a signature table's headers read as such, however worded
     for t, grid in enumerate(body.tables):
         if grid and grid[0] and grid[0][0] < len(units):
-            columns = signature_columns(body, t) or {}
-            signed |= {(t, col) for what, col in columns.items()
-                       if what in ("signature", "date")}
+            columns = signature_columns(body, t)
             if columns:  # docgen's own words stay lines, as the template's text has them
+                signed[t] = columns
                 headers.update(i for i in grid[0] if header_kind(body.units[i].text)
                                and body.units[i].text.strip().casefold() not in _OWN)
     for n, unit in enumerate(units):
-        if n in headers or (unit.table >= 0 and unit.row > 0 and (unit.table, unit.col) in signed):
+        if n in headers or (unit.table in signed and unit.row > 0 and column_of(
+                signed[unit.table], unit.col) in ("signature", "date")):
             continue
         out.extend((n, _as_written(line)) for line in unit.text.split("\n"))
     return out

@@ -24,7 +24,8 @@ from docgen.records.programme import FIRST_DAY, LAST_DAY
 from docgen.values import format_date_short, person_key
 from docgen.values.typed import read_typed_dates
 
-__all__ = ["header_kind", "read_signatures", "signature_columns", "with_rows_deleted"]
+__all__ = ["column_of", "header_kind", "read_signatures", "signature_columns",
+           "with_rows_deleted"]
 
 _NAME, _SIGNATURE, _DATE = "name", "signature", "date"
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -50,31 +51,40 @@ def header_kind(text: str) -> str | None:
     return None
 
 
-def signature_columns(body: Body, table: int) -> dict[str, int] | None:
-    """Return the grid columns of a signature table's Name, Signature and Date (and "role":
-    the first column, when it is none of them), or None if ``table`` is not a signature
-    table: its first row must have a Signature header (as :func:`header_kind` reads it)."""
+def signature_columns(body: Body, table: int) -> dict[str, range] | None:
+    """Return the grid columns under a signature table's Name, Signature and Date headers
+    (and "role": the first column, when it is none of them), each as the columns its header
+    spans: a cell split under one (a Signature cell split in two) is still under it. None if
+    ``table`` is not a signature table: its first row must have a Signature header (as
+    :func:`header_kind` reads it)."""
     rows = body.tables[table]
     if not rows or not rows[0]:
         return None
-    columns: dict[str, int] = {}
+    columns: dict[str, range] = {}
     for i in rows[0]:
         unit = body.units[i]
         what = header_kind(unit.text)
         if what is not None and what not in columns:
-            columns[what] = unit.col
+            columns[what] = range(unit.col, unit.col + unit.span)
     if _SIGNATURE not in columns:
         return None
-    first = body.units[rows[0][0]].col
-    if first not in columns.values():
-        columns["role"] = first
+    first = body.units[rows[0][0]]
+    if not any(first.col in cols for cols in columns.values()):
+        columns["role"] = range(first.col, first.col + first.span)
     return columns
+
+
+def column_of(columns: dict[str, range], col: int) -> str | None:
+    """Return which heading of a signature table (see :func:`signature_columns`) grid
+    column ``col`` is under, or None."""
+    return next((what for what, cols in columns.items() if col in cols), None)
 
 
 def read_signatures(body: Body, source: str, problems: list[Problem],
                     reference: Callable[[], tuple[dt.date, bool]]) -> tuple[Signature, ...]:
     """Return every row of the document's signature tables that names someone or holds a
     signature or a date; a date that cannot be read adds a problem and is kept as typed.
+    Cells split under one heading are read together, a line each.
 
     ``reference`` gives the day year-less dates are read against (asked only when a date was
     typed).
@@ -85,11 +95,19 @@ def read_signatures(body: Body, source: str, problems: list[Problem],
         if columns is None:
             continue
         for r, row in enumerate(rows[1:], start=2):
-            cells = {body.units[i].col: typed_value(body.units[i].text) for i in row}
-            texts = {what: cells.get(col, "") for what, col in columns.items()}
-            name, signature, typed = texts.get(_NAME, ""), texts[_SIGNATURE], texts.get(_DATE, "")
-            picture = any(body.units[i].picture and body.units[i].col == columns[_SIGNATURE]
-                          for i in row)
+            parts: dict[str, list[str]] = {}
+            picture = False
+            for i in row:
+                unit = body.units[i]
+                what = column_of(columns, unit.col)
+                if what is None:
+                    continue
+                if text := typed_value(unit.text):
+                    parts.setdefault(what, []).append(text)
+                picture = picture or (what == _SIGNATURE and unit.picture)
+            texts = {what: "\n".join(lines) for what, lines in parts.items()}
+            name, signature = texts.get(_NAME, ""), texts.get(_SIGNATURE, "")
+            typed = texts.get(_DATE, "")
             if not (name or signature or typed or picture):
                 continue  # a row left blank: nobody to sign there
             date, shown = _date(typed, reference, source, t, r, problems)
