@@ -4,6 +4,7 @@ its people signed and who has not, and a date that cannot be read is named, kept
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import Path
 
@@ -178,7 +179,9 @@ def test_signatures_typed_in_libreoffice_reach_the_log(
 
 def test_a_reworded_header_still_reads_the_table(out: Path) -> None:
     """Headers reworded as people do ("Print name", "Signed", "Date signed"): every name,
-    signature and date still arrives, and the reworded headers are not named as text."""
+    signature and date still arrives. Reworded in the record (not in the template, whose words
+    docgen records), each header is named, as anything typed in the header row is: a header
+    cell may hold typing, which must not pass in silence."""
     contract = _contract(out)
     d = docx.Document(str(contract))
     table = d.tables[2]
@@ -191,8 +194,10 @@ def test_a_reworded_header_still_reads_the_table(out: Path) -> None:
     assert rows == [("Dr Jo Bloggs", "Jo Bloggs", dt.datetime(2026, 3, 12))]
     team = next(r for r in _sheet(log, "Teams") if r["Team ID"] == "T1")
     assert team["Contract signed"] == "1 of 3"
-    assert not [p for p in _sheet(log, "Problems")
-                if "T1" in str(p["File"]) and "not read" in str(p["Problem"])]
+    named = [str(p["Problem"]) for p in _sheet(log, "Problems")
+             if "T1" in str(p["File"]) and "not read" in str(p["Problem"])]
+    assert len(named) == 1  # one passage: the header row's typed words, quoted
+    assert all(h in named[0] for h in ("Print name", "Signed", "Date signed"))
 
 
 def test_signatures_pasted_as_pictures_in_libreoffice_count(
@@ -274,3 +279,23 @@ def test_a_signature_cell_split_in_libreoffice_keeps_both_halves(
         got = [(s.role, s.signature) for s in record.signatures if s.signed]
         assert got == [("Coach", "Jo Bloggs\n12/03/2026")], fmt
         assert not [p for p in record.problems if "12/03/2026" in p.message], fmt
+
+
+def test_a_name_typed_in_the_signature_table_is_named_as_read(out: Path) -> None:
+    """A row added for another signatory, signed: the name typed is named as who signs in
+    that row (it is read and counted), not as text docgen passes over."""
+    contract = _contract(out)
+    d = docx.Document(str(contract))
+    table = d.tables[2]
+    table._tbl.append(copy.deepcopy(table.rows[3]._tr))
+    table.cell(4, 1).text = "New Person"
+    d.save(str(contract))
+    _sign(contract, 2, {4: ("NP", "12/03/2026")})
+    log, _report = _log(out)
+    team = next(r for r in _sheet(log, "Teams") if r["Team ID"] == "T1")
+    assert team["Contract signed"] == "1 of 4"
+    named = [p for p in _sheet(log, "Problems") if "New Person" in str(p["Problem"])]
+    assert len(named) == 1
+    assert named[0]["Where"] == "signature table (table 3) › row 5 › Name"
+    assert "is not read" not in str(named[0]["Problem"])
+    assert "Signatures sheet" in str(named[0]["Problem"])

@@ -33,7 +33,7 @@ from docgen import ooxml, schema, written
 from docgen.errors import DocgenError, Problem
 from docgen.ooxml.wordtext import Body
 from docgen.records.forms import FORM_HEADING, FormFinder, line_as_written, typed_value
-from docgen.records.signatures import column_of, header_kind, signature_columns
+from docgen.records.signatures import column_of, signature_columns
 from docgen.safezip import parse_xml, read_member
 
 __all__ = ["COMMENTS_PART", "UNTOUCHED", "Comment", "agreement_problems", "comment_problems",
@@ -383,22 +383,19 @@ def written_lines(body: Body, stop: int | None = None) -> list[tuple[int, str]]:
     """Return the lines of a document's body as (unit, line), each without docgen's prompts:
     what :mod:`docgen.written` compares with what docgen wrote; only the units before
     ``stop`` when given. A table of signatures' cells under Signature and Date are left out:
-    signing is what the table is for; so are its headers once reworded ("Date signed"),
-    since the table is still read by them."""
+    signing is what the table is for. Its header row is not: a header as the template words
+    it is among the lines docgen wrote, and anything typed there is named."""
     out: list[tuple[int, str]] = []
     units = body.units if stop is None else body.units[:stop]
     signed: dict[int, dict[str, range]] = {}  # a table of signatures' headings, by table
-    headers: set[int] = set()  # a signature table's headers read as such, however worded
     for t, grid in enumerate(body.tables):
         if grid and grid[0] and grid[0][0] < len(units):
             columns = signature_columns(body, t)
-            if columns:  # docgen's own words stay lines, as the template's text has them
+            if columns:
                 signed[t] = columns
-                headers.update(i for i in grid[0] if header_kind(body.units[i].text)
-                               and body.units[i].text.strip().casefold() not in _OWN)
     for n, unit in enumerate(units):
-        if n in headers or (unit.table in signed and unit.row > 0 and column_of(
-                signed[unit.table], unit.col) in ("signature", "date")):
+        if unit.table in signed and unit.row > 0 and column_of(
+                signed[unit.table], unit.col) in ("signature", "date"):
             continue
         out.extend((n, _as_written(line)) for line in unit.text.split("\n"))
     return out
@@ -578,8 +575,9 @@ def agreement_problems(body: Body, props: dict[str, str], comments: list[Comment
                 "what was typed on it besides comments is not checked; look it over (docgen "
                 "reads only that a mentor agreement came back)", file=source))
         return problems
-    return problems + _passage_problems(_typed_passages(written_lines(body), wrote), source,
-                                        _AGREED, wrote=wrote)
+    lines, signers = _signatory_lines(body, written_lines(body), wrote, source)
+    return (problems + signers
+            + _passage_problems(_typed_passages(lines, wrote), source, _AGREED, wrote=wrote))
 
 
 # --- a contract's own text, before its forms ---------------------------------------------------
@@ -611,9 +609,45 @@ def contract_problems(body: Body, wrote: frozenset[str] | None, props: dict[str,
                 "the COACHING RECORD table)", file=source)]
         return []
     keys = frozenset(written.line_key(text) for text in named)
-    lines = written_lines(body, _region(body, record_tables))
-    return _passage_problems(_typed_passages(lines, wrote, keys), source, _CONTRACT,
-                             "the contract, ", wrote)
+    lines, signers = _signatory_lines(body, written_lines(body, _region(body, record_tables)),
+                                      wrote, source)
+    return signers + _passage_problems(_typed_passages(lines, wrote, keys), source, _CONTRACT,
+                                       "the contract, ", wrote)
+
+
+_SIGNATORY = ("read as who signs in that row: on the Signatures sheet once signed, and counted "
+              "among the document's signatories on the Teams or Mentoring sheet; if it changes "
+              "who is on the team or in the pair, change it in the cohort workbook too")
+
+
+def _signatory_lines(body: Body, lines: list[tuple[int, str]], wrote: frozenset[str],
+                     source: str) -> tuple[list[tuple[int, str]], list[Problem]]:
+    """Return ``lines`` without those typed in a signature table's Name or role column (a
+    name corrected, a row added for another signatory), and those named as what they are:
+    read, as who signs there, not text docgen passes over."""
+    tables: dict[int, dict[str, range]] = {}
+    kept: list[tuple[int, str]] = []
+    typed: dict[int, list[str]] = {}
+    for n, line in lines:
+        unit = body.units[n]
+        if unit.table >= 0 and unit.row > 0 and unit.table not in tables:
+            tables[unit.table] = signature_columns(body, unit.table) or {}
+        what = column_of(tables[unit.table], unit.col) if unit.row > 0 and (
+            unit.table >= 0) else None
+        key = written.digest(line)
+        if what in ("name", "role") and key and key not in wrote:
+            typed.setdefault(n, []).append(line)
+        else:
+            kept.append((n, line))
+    problems = []
+    for n, typed_lines in typed.items():
+        unit = body.units[n]
+        heading = "Name" if column_of(tables[unit.table], unit.col) == "name" else "Role"
+        problems.append(Problem(
+            f'{shown(" ".join(typed_lines), 60)} is typed in the signature table: '
+            f"{_SIGNATORY}", file=source, sheet=f"signature table (table {unit.table + 1})",
+            row=unit.row + 1, column=heading))
+    return kept, problems
 
 
 def _opening(line: str, limit: int = 40) -> str:
