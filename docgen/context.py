@@ -119,6 +119,7 @@ def _form(team: Team, s: Session | None) -> dict[str, object]:
 
 
 COACH_ROLE, MEMBER_ROLE, LEAD_ROLE = "Coach", "Team member", "Team lead"  # rows' labels
+PRACTITIONER_ROLE, MENTOR_ROLE = "QI Practitioner", "Mentor"  # the agreement template's rows
 
 
 def _signatures(team: Team, signatories: str) -> list[dict[str, str]]:
@@ -265,6 +266,8 @@ def agreement_plan(cohort: Cohort, pair: Pair, today: dt.date) -> DocumentPlan:
     props = {
         schema.PROP_KIND: schema.KIND_AGREEMENT,
         schema.PROP_KEY: pair.key,
+        schema.PROP_SIGNATORIES: f"{PRACTITIONER_ROLE}: {pair.practitioner}; "
+                                 f"{MENTOR_ROLE}: {pair.mentor}",
         schema.PROP_PROGRAMME: cohort.programme.get("programme"),
         schema.PROP_COHORT: cohort.programme.get("cohort"),
         schema.PROP_DOCUMENT_ID: document_id(cohort.programme.get("programme"),

@@ -405,7 +405,7 @@ KIND_AGREEMENT = "mentor_agreement"
 PROP_TEAM_NAME = "docgen.team_name"
 PROP_ORGANISATION = "docgen.organisation"
 PROP_COACHES = "docgen.coaches"  # joined with "; "
-# Who the contract's signature table asks to sign, as made: "Role: Name" joined with "; "
+# Who a document's signature table asks to sign, as made: "Role: Name" joined with "; "
 # (a row whose name was left blank is not listed): a row deleted since is missed, not dropped.
 PROP_SIGNATORIES = "docgen.signatories"
 PROP_PROGRAMME = "docgen.programme"

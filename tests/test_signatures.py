@@ -299,3 +299,19 @@ def test_a_name_typed_in_the_signature_table_is_named_as_read(out: Path) -> None
     assert named[0]["Where"] == "signature table (table 3) › row 5 › Name"
     assert "is not read" not in str(named[0]["Problem"])
     assert "Signatures sheet" in str(named[0]["Problem"])
+
+
+def test_an_agreement_whose_mentor_row_is_deleted_is_not_all_signed(out: Path,
+                                                                     make_cohort) -> None:
+    agreement = _agreement(out)
+    d = docx.Document(str(agreement))
+    table = d.tables[-1]
+    table._tbl.remove(table.rows[2]._tr)
+    d.save(str(agreement))
+    _sign(agreement, -1, {1: ("Zofia D", "03/04/2026")})
+    log, _report = _log(out, make_cohort())
+    pair = _sheet(log, "Mentoring")[0]
+    assert (pair["Agreement signed"], pair["Still to sign"]) == (
+        "1 of 2", "François Béranger (Mentor)")
+    assert [p for p in _sheet(log, "Problems") if p["Where"] == "signature table"
+            and "has no row for François Béranger (Mentor)" in str(p["Problem"])]

@@ -242,7 +242,9 @@ def _read(path: Path, root: Path, converted: Path | None = None,
         # it is named (by what docgen recorded it wrote), and who signed it is read
         signatures: tuple[Signature, ...] = ()
         if body is not None:
-            signatures = read_signatures(body, source, problems, reference)
+            signatures = with_rows_deleted(
+                read_signatures(body, source, problems, reference),
+                props.get(schema.PROP_SIGNATORIES, ""), source, problems)
             problems.extend(agreement_problems(body, props, comments, source))
             if marks:
                 problems.extend(own_text_problems(body, marks, source, typed_units(

@@ -118,13 +118,13 @@ def read_signatures(body: Body, source: str, problems: list[Problem],
 
 def with_rows_deleted(signatures: tuple[Signature, ...], signatories: str, source: str,
                       problems: list[Problem]) -> tuple[Signature, ...]:
-    """Return ``signatures`` with each person the contract's table was made for (its
-    ``docgen.signatories``: "Role: Name; ...") whose row is gone added as not signed, and
-    named: a row deleted must not make "2 of 2" of a contract one person never signed.
+    """Return ``signatures`` with each person a contract's or an agreement's table was made
+    for (its ``docgen.signatories``: "Role: Name; ...") whose row is gone added as not signed,
+    and named: a row deleted must not make "2 of 2" of a contract one person never signed.
 
     A row whose name was corrected (a name the table was not made with, in a row of the same
-    role) stands for one such person, and is not counted twice. A role the table holds no row
-    of at all is left alone: the template was made without it."""
+    role) stands for one such person, and is not counted twice. A table holding none of the
+    roles listed is left alone: its template words its rows otherwise."""
     if not signatures or not signatories:
         return signatures  # no signature table, or a contract made before docgen listed them
     expected = []
@@ -136,19 +136,21 @@ def with_rows_deleted(signatures: tuple[Signature, ...], signatories: str, sourc
     known = {person_key(name) for _role, name in expected}
     renamed = Counter(s.role.casefold() for s in signatures if person_key(s.name) not in known)
     roles = {s.role.casefold() for s in signatures}
+    if not any(role.casefold() in roles for role, _name in expected):
+        return signatures  # a table the template words otherwise: not the one docgen listed
     missing: list[Signature] = []
     for role, name in expected:
-        if person_key(name) in named or role.casefold() not in roles:
+        if person_key(name) in named:
             continue
         if renamed[role.casefold()]:
             renamed[role.casefold()] -= 1
             continue
         missing.append(Signature(role=role, name=name, signature=""))
         problems.append(Problem(
-            f"has no row for {name} ({role}), whom the contract was made for to sign: counted "
+            f"has no row for {name} ({role}), whom the document was made for to sign: counted "
             "as still to sign; if the row was deleted by mistake, add it back for them to sign "
-            "and date; if they are no longer on the team, correct the cohort's Teams sheet and "
-            "make the contract again (docgen generate --force)",
+            "and date; if they are no longer on the team (or in the pair), correct the cohort "
+            "and make the document again (docgen generate --force)",
             file=source, sheet="signature table"))
     return (*signatures, *missing)
 
