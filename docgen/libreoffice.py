@@ -149,6 +149,15 @@ def _convert(exe: str, files: list[Path], to: str, outdir: Path, timeout: float,
 def _set_locale(profile: Path, locale: str) -> None:
     """Start the fresh LibreOffice profile ``profile`` with its locale setting (Tools ›
     Options › Language Settings › Languages › Locale setting) at ``locale``."""
+    write_options(profile, [("/org.openoffice.Setup/L10N", "ooSetupSystemLocale", locale)])
+
+
+def write_options(profile: Path, options: list[tuple[str, str, str]]) -> None:
+    """Write ``options`` (configuration path, property, value) into the fresh LibreOffice
+    profile ``profile``, as Tools › Options leaves them, so that soffice starts with them."""
+    items = "".join(
+        f'<item oor:path="{escape(path)}"><prop oor:name="{escape(name)}" oor:op="fuse">'
+        f"<value>{escape(value)}</value></prop></item>\n" for path, name, value in options)
     user = profile / "user"
     user.mkdir(parents=True, exist_ok=True)
     (user / "registrymodifications.xcu").write_text(
@@ -156,9 +165,7 @@ def _set_locale(profile: Path, locale: str) -> None:
         '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
         'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
-        '<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" '
-        f'oor:op="fuse"><value>{escape(locale)}</value></prop></item>\n'
-        "</oor:items>\n", encoding="utf-8")
+        f"{items}</oor:items>\n", encoding="utf-8")
 
 
 def _own_group() -> dict[str, object]:

@@ -97,10 +97,14 @@ import time
 import uuid
 from pathlib import Path
 
+# docgen's own LibreOffice helpers need nothing beyond the standard library
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import uno  # type: ignore[import-not-found]  # Debian's python3-uno
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
 from com.sun.star.uno import RuntimeException  # type: ignore[import-not-found]
+
+from docgen.libreoffice import write_options  # noqa: E402
 
 INPUT_FIELD = "com.sun.star.text.TextField.Input"
 FILTERS = {".docx": "MS Word 2007 XML", ".odt": "writer8", ".doc": "MS Word 97"}
@@ -152,25 +156,14 @@ class Office:
         them, so that soffice starts with them."""
         items = []
         if "locale" in self.settings:  # Language Settings › Languages › Locale setting
-            items.append(("/org.openoffice.Setup/L10N", "ooSetupSystemLocale", "string",
+            items.append(("/org.openoffice.Setup/L10N", "ooSetupSystemLocale",
                           self.settings["locale"]))
         if "number_recognition" in self.settings:
             on = "true" if self.settings["number_recognition"] else "false"
             for name in ("NumberRecognition", "NumberFormatRecognition"):
-                items.append(("/org.openoffice.Office.Writer/Table/Input", name, "boolean", on))
-        if not items:
-            return
-        lines = "".join(
-            f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse">'
-            f'<value>{value}</value></prop></item>' for path, name, _, value in items)
-        user = Path(self.profile) / "user"
-        user.mkdir(parents=True, exist_ok=True)
-        (user / "registrymodifications.xcu").write_text(
-            '<?xml version="1.0" encoding="UTF-8"?><oor:items '
-            'xmlns:oor="http://openoffice.org/2001/registry" '
-            'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            f"{lines}</oor:items>", encoding="utf-8")
+                items.append(("/org.openoffice.Office.Writer/Table/Input", name, on))
+        if items:
+            write_options(Path(self.profile), items)
 
     def locale(self):
         """Return the com.sun.star.lang.Locale of ``settings["locale"]``, or None."""
