@@ -12,6 +12,7 @@ picture itself is seen, and counts as signed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -33,6 +34,7 @@ _NAMES = frozenset({"name", "signatory", "signatories"})  # "Print name", "Name 
 _LONGEST = 4  # words: a header longer than this is a sentence, not a column's heading
 
 
+@functools.lru_cache(maxsize=1024)  # the same headers come in every record
 def header_kind(text: str) -> str | None:
     """Return what a signature table's header cell heads ("name", "signature", "date"), or
     None: a header people reword is still read ("Signed", "Signature:", "Date signed",
