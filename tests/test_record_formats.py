@@ -28,7 +28,9 @@ from docgen.cohort.starter import write_cohort_workbook
 from docgen.errors import Problem
 from docgen.models import Record
 from docgen.records import find, read, read_record, read_records
+from docgen.records.cache import RecordCache, cache_path
 from docgen.records.find import How, find_files
+from docgen.records.pdf import only_in_pdf
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None,
                                    reason="LibreOffice is not installed")
@@ -421,6 +423,75 @@ def test_a_pdf_exported_from_a_record_never_saved_is_named(
     said = [p.message for p in problems if p.file == "contracts/Ward 7 Falls (T1).docx"]
     assert said == ([read.exported_unsaved("Ward 7 Falls (T1).pdf")] if named else [])
     assert not [p for p in problems if p.file == "contracts/Ward 7 Falls (T1).pdf"]
+
+
+def exported_pdf(*lines: str) -> bytes:
+    """Return a one-page PDF holding ``lines`` of text, as exported from a docgen record (its
+    Info names docgen the author)."""
+    text = "".join(f"({line}) Tj 0 -14 Td " for line in lines)
+    stream = f"BT /F1 12 Tf 72 720 Td {text}ET".encode()
+    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+               b"/Resources<</Font<</F1 5 0 R>>>>>>",
+               b"<</Length %d>>stream\n%s\nendstream" % (len(stream), stream),
+               b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+               b"<</Author(docgen)/Producer(LibreOffice 7.4)>>"]
+    out = bytearray(b"%PDF-1.6\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (n, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R/Info 6 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.mark.parametrize(("lines", "words"), [
+    # exported after more was typed than was saved: the words only the PDF holds are named
+    (("Contract for coaching", "Issues Arising: Huddle boards missing"),
+     ["Huddle", "boards", "missing"]),
+    (("Contract for coaching", "Topic/subject brought to coach"), []),  # as saved
+    # list and page numbers are printed, not typed: never taken for typing
+    (("iv. Contract for coaching", "a) Page 2 of 3"), []),
+])
+def test_a_pdf_exported_from_a_saved_record_is_compared_with_it(
+        out: Path, lines: tuple[str, ...], words: list[str]) -> None:
+    """A coach saves the record, types more, exports a PDF and closes without saving: what
+    is only in the PDF is named on the record, with the words."""
+    record = out / T1
+    fill(record, {"record.date": "03/06/2026"})
+    record.with_suffix(".pdf").write_bytes(exported_pdf(*lines))
+    records, problems = read_records([out], jobs=1)
+    said = [p.message for r in records if r.source == T1 for p in r.problems
+            if "PDF" in p.message]
+    assert said == ([only_in_pdf("Ward 7 Falls (T1).pdf", words)] if words else [])
+    assert not [p for p in problems if p.file in (T1, T1.replace(".docx", ".pdf"))]
+
+
+def test_the_pdfs_comparison_is_kept_while_the_pdf_is_alike(out: Path, tmp_path: Path) -> None:
+    """With the reading cache, a record's comparison with its PDF is read again when the PDF
+    changes (exported again), and not otherwise."""
+    record = out / T1
+    fill(record, {"record.date": "03/06/2026"})
+    pdf = record.with_suffix(".pdf")
+    pdf.write_bytes(exported_pdf("Contract for coaching"))
+    old = dt.datetime.now().timestamp() - 60  # not "just saved": its reading may be kept
+    for path in (record, pdf):
+        os.utime(path, (old, old))
+    log = tmp_path / "log.xlsx"
+
+    def said() -> list[str]:
+        records, _problems = read_records([out], jobs=1, cache=RecordCache(cache_path(log)))
+        return [p.message for r in records if r.source == T1 for p in r.problems
+                if "PDF" in p.message]
+
+    assert said() == said() == []
+    pdf.write_bytes(exported_pdf("Contract for coaching", "Huddle"))
+    os.utime(pdf, (old + 1, old + 1))
+    assert said() == [only_in_pdf("Ward 7 Falls (T1).pdf", ["Huddle"])]
 
 
 @pytest.mark.parametrize(("after", "named"), [

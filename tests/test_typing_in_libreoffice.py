@@ -33,6 +33,7 @@ from docgen.cohort.starter import write_cohort_workbook
 from docgen.errors import DocgenError, Problem
 from docgen.log.summary import summarise
 from docgen.models import SessionRow
+from docgen.records.pdf import only_in_pdf
 from docgen.records.read import read_record, read_records
 from docgen.safezip import MAX_RECOVER_BYTES, parse_xml
 from docgen.schema import RECORD_FIELD, Mode
@@ -862,3 +863,36 @@ def test_a_form_and_its_row_that_disagree_in_libreoffice_are_named(slips: dict,
                             "whether the session of 10/02/2026 took place: the form says Yes")
                for m in said), said
     assert any('comments mention "Cancellation" but do not plainly say' in m for m in said)
+
+
+@pytest.mark.parametrize("fmt", [".docx", ".odt"])
+def test_a_pdf_exported_with_more_than_the_record_saved_is_named(
+        tmp_path_factory: pytest.TempPathFactory, fmt: str) -> None:
+    """A coach types a session and saves the record, then types more, exports a PDF and
+    closes without saving: the later typing is only in the PDF, and the record says so. A PDF
+    exported from the record as saved is passed over: it holds nothing the record lacks."""
+    work = generated_for_typing(tmp_path_factory, "exported")
+    source = next((work / "out" / "contracts").glob("*(T2).docx"))
+    returned = work / "returned"
+    returned.mkdir()
+    record, pdf = returned / f"T2{fmt}", returned / "T2.pdf"
+    export = {"path": str(pdf), "filter": "writer_pdf_Export"}
+    run_job(work, {"documents": [{
+        "source": str(source), "saves": [{"path": str(record)}, export],
+        "edits": [{"label": RECORD_FIELD[name].label, "how": "replace", "text": text}
+                  for name, text in (("date", "10/02/2026"), ("topic", "Run chart of falls"))],
+    }]})
+    records, problems = read_records([returned], jobs=1)
+    assert [s.topic for r in records for s in r.sessions] == ["Run chart of falls"]
+    assert not [p for r in records for p in r.problems if "PDF" in p.message]
+    assert not [p for p in problems if "PDF" in p.message]
+
+    run_job(work, {"documents": [{  # typed again, exported, closed without saving
+        "source": str(record), "saves": [export],
+        "edits": [{"label": RECORD_FIELD["issues"].label, "how": "replace",
+                   "text": "Huddle boards missing"}],
+    }]})
+    records, problems = read_records([returned], jobs=1)
+    said = [p.message for r in records for p in r.problems if "PDF" in p.message]
+    assert said == [only_in_pdf("T2.pdf", ["Huddle", "boards", "missing"])]
+    assert not [p for p in problems if "PDF" in p.message]

@@ -19,7 +19,7 @@ from docgen.errors import DocgenError, Problem
 from docgen.models import Record
 from docgen.values import clean_text
 
-__all__ = ["MAX_PDF_BYTES", "read_pdf"]
+__all__ = ["MAX_PDF_BYTES", "read_pdf", "words_only_in_pdf"]
 
 MAX_PDF_BYTES = 20 * 1024 * 1024  # a two-page agreement is ~50 KB; a scan a few MB
 _PAGES = 2  # the names are on the first page; a second in case the first is a cover
@@ -51,17 +51,123 @@ def read_pdf(path: Path, source: str, unreadable: str) -> Record:
                       "change it on the cohort's Mentoring sheet too", file=source),))
 
 
-def _text(path: Path) -> str:
-    """Return the text of the PDF's first pages; "" when it has none or cannot be read."""
+def _text(path: Path, pages: int | None = _PAGES) -> str:
+    """Return the text of the PDF's first ``pages`` (None: all); "" when it has none or
+    cannot be read."""
     try:
         if path.stat().st_size > MAX_PDF_BYTES:
             return ""
         from pypdf import PdfReader  # only when a PDF is met: ~60 ms to import
 
         reader = PdfReader(path, strict=False)
-        return "\n".join(page.extract_text() or "" for page in reader.pages[:_PAGES])
+        return "\n".join(page.extract_text() or "" for page in reader.pages[:pages])
     except Exception:  # noqa: BLE001 - a damaged or hostile PDF is named, never a traceback
         return ""
+
+
+# --- a PDF exported from a record: does it hold what the record does not? ---------------------
+#
+# A coach who saves the record, types more, exports a PDF and closes without saving leaves the
+# later typing in the PDF only. The words of the PDF's text are compared with the words of the
+# record's own text (body, headers, footers, notes, deleted text too): an export of the record
+# as saved holds none the record lacks (LibreOffice's export, read back, gives the same words).
+# Words of one or two characters and Roman numerals are left out of the comparison: list
+# numbers ("a)", "iv.") and page numbers are printed without being in the text.
+
+_WORD = re.compile(r"\w+")
+_ROMAN = re.compile(r"[ivxlc]+")
+_SHOWN = 6  # words quoted at most
+_DOCX_TEXT = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TEXTS = (f"{_W}t", f"{_W}delText")
+_TEXT_TAGS = (*_TEXTS, f"{_W}br", f"{_W}cr", f"{_W}tab")
+
+
+def _words(text: str) -> list[str]:
+    """Return the words of ``text`` compared (as written: compare them casefolded)."""
+    return [w for w in _WORD.findall(text)
+            if len(w) > 2 and not _ROMAN.fullmatch(w.casefold())]
+
+
+def _record_text(path: Path) -> str | None:
+    """Return the text a record prints (paragraph by paragraph), or None if it cannot be read
+    (not a .docx or .odt, damaged: then nothing is compared)."""
+    from lxml import etree
+
+    from docgen.safezip import open_package, parse_xml, read_member
+
+    paragraphs: list[str] = []
+    try:
+        with open_package(path) as zf:
+            names = zf.namelist()
+            odf = "content.xml" in names
+            for name in names:
+                if odf and name not in ("content.xml", "styles.xml"):
+                    continue
+                if not odf and not _DOCX_TEXT.fullmatch(name):
+                    continue
+                root = parse_xml(read_member(zf, name, path), path, name)
+                if odf:
+                    paragraphs.extend(_odf_paragraphs(root))
+                    continue
+                by_paragraph: dict[etree._Element, list[str]] = {}
+                for t in root.iter(*_TEXT_TAGS):  # a break or a tab parts two words
+                    p = next(t.iterancestors(f"{_W}p"), root)
+                    by_paragraph.setdefault(p, []).append(
+                        t.text or "" if t.tag in _TEXTS else " ")
+                paragraphs.extend("".join(parts) for parts in by_paragraph.values())
+    except (DocgenError, OSError, ValueError, KeyError, EOFError):
+        return None
+    except Exception:  # noqa: BLE001 - zipfile and zlib errors of a damaged file: no compare
+        return None
+    return "\n".join(paragraphs)
+
+
+_ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_ODF_PARAGRAPHS = (f"{{{_ODF_TEXT}}}p", f"{{{_ODF_TEXT}}}h")
+_ODF_SPACES = frozenset(f"{{{_ODF_TEXT}}}{name}" for name in ("s", "tab", "line-break"))
+
+
+def _odf_paragraphs(root: object) -> list[str]:
+    """Return the text of each paragraph and heading of an OpenDocument part: spans joined
+    (a word may be split across two), spaces, tabs and line breaks as spaces; a paragraph
+    inside another (a frame's) on its own."""
+    out: list[str] = []
+
+    def walk(el: object, parts: list[str]) -> None:
+        for child in el:  # type: ignore[attr-defined]
+            if child.tag in _ODF_PARAGRAPHS:
+                inner: list[str] = [child.text or ""]
+                walk(child, inner)
+                out.append("".join(inner))
+            else:
+                parts.append(" " if child.tag in _ODF_SPACES else child.text or "")
+                walk(child, parts)
+            parts.append(child.tail or "")
+
+    walk(root, [])
+    return out
+
+
+def words_only_in_pdf(pdf: Path, record: Path) -> list[str]:
+    """Return the words (in the PDF's order, each once) that a PDF exported from ``record``
+    holds and the record's own text does not: typed after the record was last saved, and
+    exported without saving. [] when there are none, or either file cannot be read."""
+    text = _record_text(record)
+    printed = _text(pdf, None) if text is not None else ""
+    if not printed:
+        return []
+    known = {w.casefold() for w in _words(text or "")}
+    return list(dict.fromkeys(w for w in _words(printed) if w.casefold() not in known))
+
+
+def only_in_pdf(pdf: str, words: list[str]) -> str:
+    """Say that a PDF exported from a record holds words the record does not."""
+    shown = ", ".join(f'"{w}"' for w in words[:_SHOWN]) + (", …" if len(words) > _SHOWN else "")
+    return (f'has a PDF exported from it beside it ("{pdf}") that holds words the record does '
+            f"not ({shown}): typed after the record was last saved, and exported without "
+            "saving? What is only in the PDF is not in the log: ask the coach for the record "
+            "saved with it, or type it in from the PDF and save the record")
 
 
 def _pair(text: str) -> tuple[str, str] | None:

@@ -88,6 +88,30 @@ def _source(path: Path, root: Path) -> str:
     return escaped_name(path.name if source == "." else source)
 
 
+def _saved_then_exported(record: Record, path: Path, pdf: Path) -> Record:
+    """Return ``record`` with a problem when the PDF exported from it holds words it does
+    not: typed after it was last saved, and exported without saving. (A record never saved
+    since docgen wrote it is named as such in :func:`read_records`.)"""
+    if _never_saved(path) is not None:
+        return record
+    from docgen.records.pdf import only_in_pdf, words_only_in_pdf
+
+    words = words_only_in_pdf(pdf, path)
+    if not words:
+        return record
+    return replace(record, problems=(*record.problems, Problem(
+        only_in_pdf(pdf.name, words), file=record.source)))
+
+
+def _export_stamp(pdf: Path) -> str:
+    """Return what the reading of a record depends on of the PDF exported from it."""
+    try:
+        st = pdf.stat()
+    except OSError:
+        return f"exported {pdf.name}"
+    return f"exported {pdf.name} {st.st_size} {st.st_mtime_ns}"
+
+
 def _named_apart(items: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
     """Return ``items`` (path, root) with roots raised until no two files are named alike.
 
@@ -340,6 +364,7 @@ class _Item:
     key: Key | None = None
     extra: str = ""
     reason: str = ""  # for a PDF: why it is named when it is not a mentor agreement
+    exported: str = ""  # a PDF exported from the record, beside it: compared with it
 
 
 def _read_one(item: _Item) -> tuple[Record | list[Problem], Entry | None]:
@@ -349,6 +374,9 @@ def _read_one(item: _Item) -> tuple[Record | list[Problem], Entry | None]:
     key = item.key if item.key is not None or not item.keep else reading.file_key(path)
     try:
         record, saved_day = _read(path, root, item.converted, item.reason or PDF_REASON)
+        if item.exported:
+            record = _saved_then_exported(record, item.converted or path,
+                                          path.with_name(item.exported))
     except DocgenError as exc:
         return exc.problems, None
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop the whole log
@@ -393,6 +421,8 @@ def read_records(folders: list[Path], jobs: int | None = None,
             # a PDF's reading depends on whether a record of its name sits beside it
             extra = through_soffice if f.how is How.CONVERT else (
                 f.reason if f.how is How.PDF else "")
+            if f.exported:  # its reading holds the PDF's comparison: kept while it is alike
+                extra = f"{extra}\n{_export_stamp(f.path.with_name(f.exported))}"
             kept, key = (None, None) if cache is None else cache.get(
                 f.path, _source(f.path, f.root), extra)
             if kept is not None:
@@ -411,7 +441,8 @@ def read_records(folders: list[Path], jobs: int | None = None,
                     continue
                 places.append(place)
                 items.append(_Item(f.path, f.root, made.made.get(f.path), cache is not None,
-                                   key, extra, f.reason if f.how is How.PDF else ""))
+                                   key, extra, f.reason if f.how is How.PDF else "",
+                                   f.exported))
             if started:
                 started(len(items))
             for place, (result, entry) in zip(
@@ -450,23 +481,33 @@ def exported_unsaved(pdf: str) -> str:
 _MADE_WITH = dt.timedelta(minutes=15)
 
 
-def _exported_unsaved(record: Path, pdf: Path) -> bool:
-    """Tell whether a PDF exported from ``record`` may hold typing never saved into it: the
-    record is still exactly as docgen wrote it (its ``docgen.content`` digest still matches),
-    and the PDF was not made with it (an earlier docgen's ``--pdf``, in the same run)."""
+def _never_saved(record: Path) -> dict[str, str] | None:
+    """Return the docgen properties of a record still exactly as docgen wrote it (its
+    ``docgen.content`` digest still matches); None for one saved since, or not docgen's."""
     try:
         with open_package(record) as zf:
             if ooxml.CUSTOM_PART not in zf.namelist():
-                return False
+                return None
             props = ooxml.read_custom_properties(parse_xml(
                 read_member(zf, ooxml.CUSTOM_PART, record), record, ooxml.CUSTOM_PART))
             written = props.get(schema.PROP_CONTENT)
             if written is None or written != content_digest(
                     ((i.filename, i.CRC, i.file_size) for i in zf.infolist()),
                     ooxml.CUSTOM_PART):
-                return False  # saved since: the PDF was exported from what was saved
+                return None
     except (DocgenError, OSError, ValueError, KeyError, zipfile.BadZipFile):
-        return False
+        return None
+    return props
+
+
+def _exported_unsaved(record: Path, pdf: Path) -> bool:
+    """Tell whether a PDF exported from ``record`` may hold typing never saved into it: the
+    record is still exactly as docgen wrote it, and the PDF was not made with it (an earlier
+    docgen's ``--pdf``, in the same run). (One saved since is compared with the PDF word by
+    word when it is read: see :func:`_saved_then_exported`.)"""
+    props = _never_saved(record)
+    if props is None:
+        return False  # saved since, or not docgen's
     created = pdf_created(pdf)
     try:
         generated = dt.datetime.fromisoformat(props.get(schema.PROP_GENERATED, "")[:19])
