@@ -30,7 +30,7 @@ from docgen.models import Record
 from docgen.records import find, read, read_record, read_records
 from docgen.records.cache import RecordCache, cache_path
 from docgen.records.find import How, find_files
-from docgen.records.pdf import only_in_pdf
+from docgen.records.pdf import only_in_pdf, words_only_in_pdf
 
 needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None,
                                    reason="LibreOffice is not installed")
@@ -639,3 +639,20 @@ def test_odt_properties_are_the_docx_custom_properties(tmp_path: Path) -> None:
         "T5", "Ward 5", "properties")
     assert len(record.sessions) == 1
     assert record.saved == dt.datetime(2026, 4, 3, 10, 15, tzinfo=dt.UTC)  # meta.xml's dc:date
+
+
+@pytest.mark.parametrize(("printed", "words"), [
+    ("Issues Arising: Type the issuesarising", []),  # a space lost in the PDF's text
+    ("Iss ues Arising: Type the issues arising", []),  # a word parted in two
+    ("Issues Arising: Huddle boards", ["Huddle", "boards"]),
+])
+def test_a_pdfs_text_laid_out_otherwise_is_not_taken_for_typing(
+        tmp_path: Path, printed: str, words: list[str]) -> None:
+    """A PDF's text depends on how the exporting program placed its words: two run together
+    or one parted in two are the record's words, not typing."""
+    out = tmp_path / "out"
+    write_cohort_workbook(tmp_path / "cohort.xlsx", small_rows())
+    jobs.generate(tmp_path / "cohort.xlsx", out, today=TODAY)
+    pdf = tmp_path / "exported.pdf"
+    pdf.write_bytes(exported_pdf(printed))
+    assert words_only_in_pdf(pdf, out / T1) == words

@@ -83,12 +83,6 @@ _TEXTS = (f"{_W}t", f"{_W}delText")
 _TEXT_TAGS = (*_TEXTS, f"{_W}br", f"{_W}cr", f"{_W}tab")
 
 
-def _words(text: str) -> list[str]:
-    """Return the words of ``text`` compared (as written: compare them casefolded)."""
-    return [w for w in _WORD.findall(text)
-            if len(w) > 2 and not _ROMAN.fullmatch(w.casefold())]
-
-
 def _record_text(path: Path) -> str | None:
     """Return the text a record prints (paragraph by paragraph), or None if it cannot be read
     (not a .docx or .odt, damaged: then nothing is compared)."""
@@ -157,8 +151,31 @@ def words_only_in_pdf(pdf: Path, record: Path) -> list[str]:
     printed = _text(pdf, None) if text is not None else ""
     if not printed:
         return []
-    known = {w.casefold() for w in _words(text or "")}
-    return list(dict.fromkeys(w for w in _words(printed) if w.casefold() not in known))
+    known = {w.casefold() for w in _WORD.findall(text or "")}
+    words = _WORD.findall(printed)
+    folded = [w.casefold() for w in words]
+    new: list[str] = []
+    for i, (word, low) in enumerate(zip(words, folded, strict=True)):
+        if low in known or len(word) <= 2 or _ROMAN.fullmatch(low):
+            continue
+        # a PDF's text may lose the space between two words, or part one word in two,
+        # depending on how the program that exported it placed them: not typing
+        if _joined(low, known) or (i and folded[i - 1] + low in known) or (
+                i + 1 < len(folded) and low + folded[i + 1] in known):
+            continue
+        new.append(word)
+    return list(dict.fromkeys(new))
+
+
+def _joined(word: str, known: set[str]) -> bool:
+    """Tell whether ``word`` is two or three known words of two letters or more run
+    together."""
+    for i in range(2, len(word) - 1):
+        head, rest = word[:i], word[i:]
+        if head in known and (rest in known or any(
+                rest[:j] in known and rest[j:] in known for j in range(2, len(rest) - 1))):
+            return True
+    return False
 
 
 def only_in_pdf(pdf: str, words: list[str]) -> str:
