@@ -80,7 +80,7 @@ _SHOWN = 6  # words quoted at most
 _DOCX_TEXT = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TEXTS = (f"{_W}t", f"{_W}delText")
-_TEXT_TAGS = (*_TEXTS, f"{_W}br", f"{_W}cr", f"{_W}tab")
+_TEXT_TAGS = (*_TEXTS, f"{_W}br", f"{_W}cr", f"{_W}tab", f"{_W}noBreakHyphen")
 
 
 def _record_text(path: Path) -> str | None:
@@ -105,7 +105,7 @@ def _record_text(path: Path) -> str | None:
                     paragraphs.extend(_odf_paragraphs(root))
                     continue
                 by_paragraph: dict[etree._Element, list[str]] = {}
-                for t in root.iter(*_TEXT_TAGS):  # a break or a tab parts two words
+                for t in root.iter(*_TEXT_TAGS):  # a break, a tab or a hyphen parts two words
                     p = next(t.iterancestors(f"{_W}p"), root)
                     by_paragraph.setdefault(p, []).append(
                         t.text or "" if t.tag in _TEXTS else " ")
