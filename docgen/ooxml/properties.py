@@ -57,7 +57,13 @@ def read_custom_properties(root: etree._Element) -> dict[str, str]:
     out: dict[str, str] = {}
     for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
         name = prop.get("name")
-        if name:
+        if not name:
+            continue
+        if len(prop) == 1 and isinstance((value := prop[0]).tag, str) and not len(value) \
+                and not (prop.text or "").strip() and not (value.tail or "").strip():
+            # the usual <vt:lpwstr>text</vt:lpwstr>: its text, without walking the tree
+            out[name] = (value.text or "").strip()
+        else:
             out[name] = "".join(prop.itertext()).strip()
     return out
 
