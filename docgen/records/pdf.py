@@ -17,6 +17,7 @@ from pathlib import Path
 from docgen import schema
 from docgen.errors import DocgenError, Problem
 from docgen.models import Record
+from docgen.ooxml.printed import printed_paragraphs
 from docgen.values import clean_text
 
 __all__ = ["MAX_PDF_BYTES", "read_pdf", "words_only_in_pdf"]
@@ -77,77 +78,12 @@ def _text(path: Path, pages: int | None = _PAGES) -> str:
 _WORD = re.compile(r"\w+")
 _ROMAN = re.compile(r"[ivxlc]+")
 _SHOWN = 6  # words quoted at most
-_DOCX_TEXT = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_TEXTS = (f"{_W}t", f"{_W}delText")
-_TEXT_TAGS = (*_TEXTS, f"{_W}br", f"{_W}cr", f"{_W}tab", f"{_W}noBreakHyphen")
-
-
-def _record_text(path: Path) -> str | None:
-    """Return the text a record prints (paragraph by paragraph), or None if it cannot be read
-    (not a .docx or .odt, damaged: then nothing is compared)."""
-    from lxml import etree
-
-    from docgen.safezip import open_package, parse_xml, read_member
-
-    paragraphs: list[str] = []
-    try:
-        with open_package(path) as zf:
-            names = zf.namelist()
-            odf = "content.xml" in names
-            for name in names:
-                if odf and name not in ("content.xml", "styles.xml"):
-                    continue
-                if not odf and not _DOCX_TEXT.fullmatch(name):
-                    continue
-                root = parse_xml(read_member(zf, name, path), path, name)
-                if odf:
-                    paragraphs.extend(_odf_paragraphs(root))
-                    continue
-                by_paragraph: dict[etree._Element, list[str]] = {}
-                for t in root.iter(*_TEXT_TAGS):  # a break, a tab or a hyphen parts two words
-                    p = next(t.iterancestors(f"{_W}p"), root)
-                    by_paragraph.setdefault(p, []).append(
-                        t.text or "" if t.tag in _TEXTS else " ")
-                paragraphs.extend("".join(parts) for parts in by_paragraph.values())
-    except (DocgenError, OSError, ValueError, KeyError, EOFError):
-        return None
-    except Exception:  # noqa: BLE001 - zipfile and zlib errors of a damaged file: no compare
-        return None
-    return "\n".join(paragraphs)
-
-
-_ODF_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-_ODF_PARAGRAPHS = (f"{{{_ODF_TEXT}}}p", f"{{{_ODF_TEXT}}}h")
-_ODF_SPACES = frozenset(f"{{{_ODF_TEXT}}}{name}" for name in ("s", "tab", "line-break"))
-
-
-def _odf_paragraphs(root: object) -> list[str]:
-    """Return the text of each paragraph and heading of an OpenDocument part: spans joined
-    (a word may be split across two), spaces, tabs and line breaks as spaces; a paragraph
-    inside another (a frame's) on its own."""
-    out: list[str] = []
-
-    def walk(el: object, parts: list[str]) -> None:
-        for child in el:  # type: ignore[attr-defined]
-            if child.tag in _ODF_PARAGRAPHS:
-                inner: list[str] = [child.text or ""]
-                walk(child, inner)
-                out.append("".join(inner))
-            else:
-                parts.append(" " if child.tag in _ODF_SPACES else child.text or "")
-                walk(child, parts)
-            parts.append(child.tail or "")
-
-    walk(root, [])
-    return out
-
-
 def words_only_in_pdf(pdf: Path, record: Path) -> list[str]:
     """Return the words (in the PDF's order, each once) that a PDF exported from ``record``
     holds and the record's own text does not: typed after the record was last saved, and
     exported without saving. [] when there are none, or either file cannot be read."""
-    text = _record_text(record)
+    paragraphs = printed_paragraphs(record)
+    text = "\n".join(paragraphs) if paragraphs is not None else None
     printed = _text(pdf, None) if text is not None else ""
     if not printed:
         return []
