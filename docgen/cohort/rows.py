@@ -173,11 +173,27 @@ def cell_note(kind: Kind, cell: object) -> str | None:
         return format_note(cell)
     if kind is Kind.DATE and isinstance(cell, dt.datetime) and cell.time() != dt.time():
         return _time_dropped(cell.time())
-    if (kind is Kind.TIME and isinstance(cell, int | float) and not isinstance(cell, bool)
-            and 1 <= cell < 8):
-        return (f"the number {cell:g} is read as {format_time(parse_time(cell))}: if the "
-                "afternoon was meant, type the time as 14:00")
+    if kind is Kind.TIME and isinstance(cell, int | float) and not isinstance(cell, bool):
+        return _time_number_note(cell)
     return None
+
+
+def _time_number_note(cell: float) -> str | None:
+    """Return a warning for a number in a time column: one with a fraction (10.3) is a time
+    typed with a full stop, whose last 0 the spreadsheet dropped (10.30); one before 8 (2,
+    2.3) is a morning time, where the afternoon was likely meant; else None."""
+    if not 1 <= cell < 24:
+        return None
+    time = format_time(parse_time(cell))
+    if cell == int(cell):
+        return None if cell >= 8 else (f"the number {cell:g} is read as {time}: if the "
+                                       "afternoon was meant, type the time as 14:00")
+    later = (f"; if the afternoon was meant, type "
+             f"{format_time(dt.time(parse_time(cell).hour + 12, parse_time(cell).minute))}"
+             if cell < 8 else "")
+    return (f"is the number {cell:g}, not a time, read as {time} (as {cell:.2f} typed): a "
+            "time typed with a full stop is a number to a spreadsheet, which drops a last 0 "
+            f"(10.30 is 10.3); check it, and type times as 14:00{later}")
 
 
 _MORNING_SAID = re.compile(r"[ap]\.?\s*m\b\.?|noon|midnight", re.IGNORECASE)
@@ -389,6 +405,11 @@ class DayOrder:
         self.month_first: dict[str, list[tuple[int, str]]] = {}  # key -> (row, text), first few
         self.either: dict[str, list[tuple[int, str, dt.date]]] = {}  # the same, read day first
         self.counts: dict[str, int] = {}  # key -> dates read either way, all of them
+        # text a month-first spreadsheet left as text ("13/04/2026"): key -> (row, text)
+        self.day_first: dict[str, list[tuple[int, str]]] = {}
+        # date cells (the spreadsheet's own dates) whose day and month could be swapped
+        self.cells: dict[str, list[tuple[int, dt.date]]] = {}
+        self.cell_counts: dict[str, int] = {}
 
     def failed(self, key: str, n: int, cell: str) -> None:
         """Note a date of column ``key`` that could not be read day first."""
@@ -399,13 +420,55 @@ class DayOrder:
                 kept.append((n, clean_text(cell)))
 
     def read(self, key: str, n: int, cell: str, day: object) -> None:
-        """Note a date of column ``key`` read day first, which may read month first too."""
+        """Note a date of column ``key`` read day first, which may read month first too, or
+        which can only be day first (a month-first spreadsheet leaves "13/04/2026" text)."""
         found = day_month(cell)
         if found is not None and found[0] <= 12 and found[1] <= 12 and found[0] != found[1]:
             self.counts[key] = self.counts.get(key, 0) + 1
             kept = self.either.setdefault(key, [])
             if len(kept) < _ROWS_NAMED and isinstance(day, dt.date):
                 kept.append((n, clean_text(cell), day))
+        elif found is not None and 12 < found[0] <= 31 and found[1] <= 12:
+            kept = self.day_first.setdefault(key, [])
+            if len(kept) < _ROWS_NAMED:
+                kept.append((n, clean_text(cell)))
+
+    def cell(self, key: str, n: int, day: object) -> None:
+        """Note a date cell of column ``key`` (a date the spreadsheet made of what was
+        typed) whose day and month could be swapped: 4 March, not 13 April."""
+        if isinstance(day, dt.date) and day.day <= 12 and day.day != day.month:
+            self.cell_counts[key] = self.cell_counts.get(key, 0) + 1
+            kept = self.cells.setdefault(key, [])
+            if len(kept) < _ROWS_NAMED:
+                kept.append((n, day))
+
+    def warn_cells(self, table: Table, evidence: tuple[Table, DayOrder]) -> None:
+        """Warn of each column's date cells that could be swapped, given ``evidence``: a
+        sheet of the workbook holding dates as text that can only be day first, which a
+        spreadsheet set to a month-first language (English (USA)) leaves as text, having
+        read the dates it could month first."""
+        source, order = evidence
+        key, found = next(iter(order.day_first.items()))
+        rows = ", ".join(str(n) for n, _text in found)
+        where = "" if source is table else f" of the {source.label} sheet"
+        said = (f'{source.headers.get(key, key)} on row{"s" if len(found) > 1 else ""} {rows}'
+                f'{where} ("{found[0][1]}"{", …" if len(found) > 1 else ""}) is text, not a '
+                "date, as a spreadsheet set to a month-first language (English (USA)) leaves "
+                "a date it cannot read month first")
+        for key in (c.key for c in table.sheet.columns if c.key in self.cells):
+            cells = self.cells[key]
+            listed = ", ".join(f"row {n} as {format_date(day)} ({format_date(_swapped(day))} "
+                               "if swapped)" for n, day in cells)
+            more = self.cell_counts[key] - len(cells)
+            table.warn(
+                f"{said}: so this column's dates that the spreadsheet read when they were "
+                f"typed may have their day and month swapped: {listed}"
+                f"{f' (and {more:,} more)' if more else ''}; check them, and set the "
+                "spreadsheet's language to English (UK) (in LibreOffice: Tools › Options › "
+                "Language Settings › Languages › Locale setting) before typing dates, or "
+                "format the column as Text",
+                column=table.headers.get(key, key))
+
 
     def warn(self, table: Table, other: tuple[Table, DayOrder] | None = None) -> None:
         """Warn of each column's dates read either way, if any date of the sheet can only be
@@ -432,8 +495,56 @@ class DayOrder:
                 column=table.headers.get(key, key))
 
 
+def _swapped(day: dt.date) -> dt.date:
+    """Return ``day`` with its day and month swapped (both at most 12)."""
+    return day.replace(day=day.month, month=day.day)
+
+
+# A number of days in a time format, as an .xlsx holds it (calamine gives it as a date or
+# date-time: 10.3 as 1900-01-10 07:12, 1430 as 1903-11-30; Excel's day 60 is 29 February
+# 1900, which was no day, so its days count from 31 December 1899 before March 1900 and from
+# the 30th after), or an .ods (a duration of a day or more: 10.3 as PT247H12M00S). No session
+# starts at a date-time before 1950.
+_DAY_ZERO = (dt.datetime(1899, 12, 31), dt.datetime(1899, 12, 30))
+_MARCH_1900, _NO_SESSION_BEFORE = dt.datetime(1900, 3, 1), dt.datetime(1950, 1, 1)
+_DURATION = re.compile(r"PT([0-9]+)H([0-9]{1,2})M([0-9]{1,2}(?:\.[0-9]+)?)S")
+
+
+def days_in_time_cell(value: object) -> float | None:
+    """Return the number of days a time cell holds, where it is a day or more (a number
+    typed in a time-formatted cell: "10.30" is 10.3 days, shown as 07:12); else None."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    if isinstance(value, dt.datetime) and _DAY_ZERO[0] <= value < _NO_SESSION_BEFORE:
+        days = (value - _DAY_ZERO[value >= _MARCH_1900]).total_seconds() / 86400
+    elif type(value) is str and (found := _DURATION.fullmatch(value.strip())):
+        days = (int(found[1]) + int(found[2]) / 60 + float(found[3]) / 3600) / 24
+    else:
+        return None
+    return round(days, 6) if days >= 1 else None
+
+
+def parse_sheet_time(value: object) -> dt.time:
+    """Read a time cell as :func:`parse_time` does, refusing a time-formatted cell that holds
+    a day or more: the spreadsheet shows only its time (10.3 days as 07:12), where a time
+    typed with a full stop was surely meant (10.30, which a spreadsheet makes the number
+    10.3)."""
+    days = days_in_time_cell(value)
+    if days is None:
+        return parse_time(value)
+    shown = format_time((dt.datetime(1900, 1, 1) + dt.timedelta(days=days % 1)).time())
+    try:
+        meant = f"if {format_time(parse_time(days))} was meant, type it so"
+    except ValueError:
+        meant = "type the time as 14:00"
+    raise ValueError(
+        f"holds the number {days:g}, not a time: its time format shows only {shown}, the time "
+        f"of {days:g} days; a time typed with a full stop (10.30) is a number to a "
+        f"spreadsheet; {meant}")
+
+
 _PARSERS: dict[Kind, Callable[[object], object]] = {
-    Kind.DATE: parse_programme_date, Kind.TIME: parse_time, Kind.INT: parse_count,
+    Kind.DATE: parse_programme_date, Kind.TIME: parse_sheet_time, Kind.INT: parse_count,
     Kind.MODE: parse_mode,
     Kind.YESNO: parse_yes_no,
 }
@@ -460,6 +571,13 @@ class Shared:
         other = next(((t, o) for t, o in self.orders if t.csv and o.month_first), None)
         for table, order in self.orders:
             order.warn(table, other if table.csv else None)
+        # a workbook typed in a month-first language: its text dates that can only be day
+        # first tell that its date cells may be swapped, in any of its sheets
+        evidence = next(((t, o) for t, o in self.orders if o.day_first and not t.csv), None)
+        if evidence is not None:
+            for table, order in self.orders:
+                if order.cells:
+                    order.warn_cells(table, (table, order) if order.day_first else evidence)
 
     def text(self, value: object) -> str:
         """Return the cell as :func:`display` does, one object for all equal values."""
@@ -663,6 +781,7 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
     count = 0
     read_as = _names_notes()
     order = DayOrder()
+    numbered: list[tuple[str, int, str]] = []  # codes held as numbers: (key, row, as read)
     for n, cells in table.rows:
         count += 1
         row = Row(table, n, cells, problems)
@@ -684,6 +803,12 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                 note = None
                 if type(cell) is not str:
                     note = None if cell is None else cell_note(kind, cell)
+                    if kind is Kind.DATE and isinstance(cell, dt.date):
+                        order.cell(key, n, values[attr])
+                    elif key in _ID_COLUMNS and type(cell) in (int, float):
+                        numbered.append((key, n, display(cell)))
+                    elif key in _TIME_TEXT_COLUMNS and type(cell) is float and not note:
+                        note = _time_text_number(cell)
                 elif kind is Kind.DATE:
                     note = date_text_note(cell)
                     order.read(key, n, cell, values[attr])
@@ -720,4 +845,40 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
         values["row"] = n
         out.append_values(in_order(values))  # as model(**values), without the instance
     shared.orders.append((table, order))  # warned of once every sheet is read
+    if numbered:
+        _numbered_ids(table, numbered)
     return out, count
+
+
+# Columns of codes, which may begin with zeros (Team ID 007): a number there has lost them
+_ID_COLUMNS = frozenset({schema.TEAMS.columns[0].key})
+# Text columns that say when (Mentoring's Time, "Tuesdays 12:30"): a number with a fraction
+# there is a time typed with a full stop, whose last 0 the spreadsheet dropped
+_TIME_TEXT_COLUMNS = frozenset({schema.MENTORING.column("time").key})
+
+
+def _time_text_number(cell: float) -> str | None:
+    """Return a warning for a number with a fraction in a text column of times: "12.30"
+    typed is the number 12.3 to a spreadsheet, and reads "12.3"; else None."""
+    if not 0 < cell < 24 or cell == int(cell) or round(cell, 2) != cell:
+        return None
+    return (f'is the number {cell:g}, not text, so it reads "{display(cell)}": a time typed '
+            f"with a full stop ({cell:.2f}) is a number to a spreadsheet, which drops a last "
+            "0; type it as 12:30, or format the column as Text and type it again")
+
+
+def _numbered_ids(table: Table, numbered: list[tuple[str, int, str]]) -> None:
+    """Warn, once a column, of the codes (Team IDs) the sheet holds as numbers of no format:
+    a spreadsheet makes a number of "007" typed, and shows and keeps it as 7."""
+    for key in dict.fromkeys(key for key, _n, _text in numbered):
+        found = [(n, text) for k, n, text in numbered if k == key]
+        listed = ", ".join(f'row {n} "{text}"' for n, text in found[:_ROWS_NAMED])
+        more = f" (and {len(found) - _ROWS_NAMED:,} more)" if len(found) > _ROWS_NAMED else ""
+        header = table.headers.get(key, key)
+        table.warn(
+            f"{len(found)} {header}{'s are' if len(found) > 1 else ' is a'} number"
+            f"{'s' if len(found) > 1 else ''}, not text: {listed}{more}; a spreadsheet makes "
+            f'a number of an ID typed as digits, and drops its leading zeros ("007" becomes '
+            f"7), so an ID typed with them reads without them; if so, format the column as "
+            "Text (Format › Cells › Text) and type those IDs again, or type each starting "
+            "with an apostrophe ('007)", row=found[0][0], column=header)
