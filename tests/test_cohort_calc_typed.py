@@ -98,13 +98,29 @@ def test_date_cells_beside_text_only_day_first_are_named_as_maybe_swapped(
         'cohort.xlsx › Teams › First session: First session on row 2 ("13/04/2026") is text, '
         "not a date, as a spreadsheet set to a month-first language (English (USA)) leaves a "
         "date it cannot read month first: so this column's dates that the spreadsheet read "
-        "when they were typed may have their day and month swapped: row 3 as 4 March 2026 "
+        "when they were typed may have their day and month swapped (row 3): row 3 as 4 March 2026 "
         "(3 April 2026 if swapped); check them")
     assert sessions.startswith(
         'cohort.xlsx › Sessions › Date: Date on row 3 ("14/04/2026") is text, not a date')
-    assert "row 2 as 5 April 2026 (4 May 2026 if swapped); check them" in sessions
+    assert "swapped (row 2): row 2 as 5 April 2026 (4 May 2026 if swapped); check them" in (
+        sessions)
     assert "row 4" not in sessions and "row 5" not in sessions
     assert "Tools › Options › Language Settings › Languages › Locale setting" in sessions
+
+
+def test_every_date_cell_that_may_be_swapped_is_named_by_its_row(tmp_path: Path) -> None:
+    """Five are shown with their dates; every row is named, in runs."""
+    days = [dt.datetime(2026, 3, d) for d in (1, 2, 4, 5, 6, 7, 8, 9, 10)]
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER, ["T01", "Falls", "Jo", "Ann"]],
+        "Sessions": [SESSION_HEADER, *(["T01", day, "14:00", "15:00"] for day in days[:7]),
+                     ["T01", "14/04/2026", "14:00", "15:00"],
+                     *(["T01", day, "14:00", "15:00"] for day in days[7:])],
+    })
+    (warning,) = notes(path)[1]
+    assert "may have their day and month swapped (rows 2–8 and 10–11): row 2 as 1 March " \
+        "2026 (3 January 2026 if swapped), row 3 as 2 March 2026" in warning
+    assert "(and 4 more); check them" in warning
 
 
 def test_evidence_on_one_sheet_names_the_date_cells_of_another(tmp_path: Path) -> None:
@@ -119,7 +135,7 @@ def test_evidence_on_one_sheet_names_the_date_cells_of_another(tmp_path: Path) -
         '("13/04/2026") is text, not a date, as a spreadsheet set to a month-first language '
         "(English (USA)) leaves a date it cannot read month first: so this column's dates "
         "that the spreadsheet read when they were typed may have their day and month "
-        "swapped: row 2 as 4 March 2026 (3 April 2026 if swapped); check them, and set the "
+        "swapped (row 2): row 2 as 4 March 2026 (3 April 2026 if swapped); check them, and set the "
         "spreadsheet's language to English (UK) (in LibreOffice: Tools › Options › Language "
         "Settings › Languages › Locale setting) before typing dates, or format the column "
         "as Text"]

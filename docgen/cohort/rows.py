@@ -409,7 +409,7 @@ class DayOrder:
         self.day_first: dict[str, list[tuple[int, str]]] = {}
         # date cells (the spreadsheet's own dates) whose day and month could be swapped
         self.cells: dict[str, list[tuple[int, dt.date]]] = {}
-        self.cell_counts: dict[str, int] = {}
+        self.cell_rows: dict[str, array[int]] = {}  # every such cell's row, 8 bytes each
 
     def failed(self, key: str, n: int, cell: str) -> None:
         """Note a date of column ``key`` that could not be read day first."""
@@ -437,7 +437,7 @@ class DayOrder:
         """Note a date cell of column ``key`` (a date the spreadsheet made of what was
         typed) whose day and month could be swapped: 4 March, not 13 April."""
         if isinstance(day, dt.date) and day.day <= 12 and day.day != day.month:
-            self.cell_counts[key] = self.cell_counts.get(key, 0) + 1
+            self.cell_rows.setdefault(key, array("l")).append(n)
             kept = self.cells.setdefault(key, [])
             if len(kept) < _ROWS_NAMED:
                 kept.append((n, day))
@@ -459,10 +459,11 @@ class DayOrder:
             cells = self.cells[key]
             listed = ", ".join(f"row {n} as {format_date(day)} ({format_date(_swapped(day))} "
                                "if swapped)" for n, day in cells)
-            more = self.cell_counts[key] - len(cells)
+            every = self.cell_rows[key]
+            more = len(every) - len(cells)
             table.warn(
                 f"{said}: so this column's dates that the spreadsheet read when they were "
-                f"typed may have their day and month swapped: {listed}"
+                f"typed may have their day and month swapped ({_rows_said(every)}): {listed}"
                 f"{f' (and {more:,} more)' if more else ''}; check them, and set the "
                 "spreadsheet's language to English (UK) (in LibreOffice: Tools › Options › "
                 "Language Settings › Languages › Locale setting) before typing dates, or "
@@ -493,6 +494,20 @@ class DayOrder:
                 f"read day first: {listed}{f' (and {more:,} more)' if more else ''}; check "
                 "them, and type dates day first (day/month/year)",
                 column=table.headers.get(key, key))
+
+
+def _rows_said(rows: array[int]) -> str:
+    """Return rows in order as runs: "row 3", "rows 2–24, 26 and 27"."""
+    runs: list[list[int]] = []
+    for n in sorted(rows):
+        if runs and n <= runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    said = [f"{a}–{b}" if b > a else str(a) for a, b in runs]
+    if len(said) == 1 and "–" not in said[0]:
+        return f"row {said[0]}"
+    return "rows " + (said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}")
 
 
 def _swapped(day: dt.date) -> dt.date:
