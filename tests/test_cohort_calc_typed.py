@@ -12,6 +12,7 @@ its sheet, row and column, and an ordinary workbook must stay quiet.
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from pathlib import Path
 
 import openpyxl
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 from test_cohort_warnings import TEAM_HEADER, notes, workbook
 
 from docgen.cohort.read import read_cohort
-from docgen.cohort.rows import days_in_time_cell
+from docgen.cohort.rows import _rows_said, days_in_time_cell
 
 SESSION_HEADER = ["Team ID", "Date", "Start time", "Finish time"]
 
@@ -47,12 +48,13 @@ def test_team_ids_a_spreadsheet_made_numbers_are_named_once_a_sheet(tmp_path: Pa
     problems, warnings = notes(path)
     assert problems == []
     assert warnings == [
-        'cohort.xlsx › Teams › row 2 › Team ID: 2 Team IDs are numbers, not text: row 2 "7", '
-        'row 4 "12"; a spreadsheet makes a number of an ID typed as digits, and drops its '
-        'leading zeros ("007" becomes 7), so an ID typed with them reads without them; if '
-        "so, format the column as Text (Format › Cells › Text) and type those IDs again, or "
-        "type each starting with an apostrophe ('007)",
-        'cohort.xlsx › Sessions › row 2 › Team ID: 1 Team ID is a number, not text: row 2 "7"; '
+        'cohort.xlsx › Teams › row 2 › Team ID: 2 Team IDs are numbers, not text (rows 2 and '
+        '4): row 2 "7", row 4 "12"; a spreadsheet makes a number of an ID typed as digits, '
+        'and drops its leading zeros ("007" becomes 7), so an ID typed with them reads '
+        "without them; if so, format the column as Text (Format › Cells › Text) and type "
+        "those IDs again, or type each starting with an apostrophe ('007)",
+        'cohort.xlsx › Sessions › row 2 › Team ID: 1 Team ID is a number, not text (row 2): '
+        'row 2 "7"; '
         'a spreadsheet makes a number of an ID typed as digits, and drops its leading zeros '
         '("007" becomes 7), so an ID typed with them reads without them; if so, format the '
         "column as Text (Format › Cells › Text) and type those IDs again, or type each "
@@ -227,6 +229,18 @@ def test_a_mentoring_time_typed_with_a_full_stop_is_named(tmp_path: Path) -> Non
         'cohort.xlsx › Mentoring › row 2 › Time: is the number 12.3, not text, so it reads '
         '"12.3": a time typed with a full stop (12.30) is a number to a spreadsheet, which '
         "drops a last 0; type it as 12:30, or format the column as Text and type it again"]
+
+
+@given(st.sets(st.integers(1, 2000), min_size=1, max_size=60))
+def test_rows_said_in_runs_name_every_row(rows: set[int]) -> None:
+    said = _rows_said(array("l", sorted(rows, reverse=True)))
+    named: set[int] = set()
+    for part in said.removeprefix("rows ").removeprefix("row ").replace(" and ", ", ").split(", "):
+        first, _, last = part.partition("–")
+        assert not last or int(last) > int(first)  # a run is of two rows or more
+        named.update(range(int(first), int(last or first) + 1))
+    assert named == rows
+    assert said.startswith("row " if len(rows) == 1 else "rows ")
 
 
 # The number of days a time-formatted cell holds

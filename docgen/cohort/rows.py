@@ -796,7 +796,8 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
     count = 0
     read_as = _names_notes()
     order = DayOrder()
-    numbered: list[tuple[str, int, str]] = []  # codes held as numbers: (key, row, as read)
+    # codes held as numbers, by column: every row, and the first few as read
+    numbered: dict[str, tuple[array[int], list[tuple[int, str]]]] = {}
     for n, cells in table.rows:
         count += 1
         row = Row(table, n, cells, problems)
@@ -821,7 +822,10 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                     if kind is Kind.DATE and isinstance(cell, dt.date):
                         order.cell(key, n, values[attr])
                     elif key in _ID_COLUMNS and type(cell) in (int, float):
-                        numbered.append((key, n, display(cell)))
+                        rows, shown = numbered.setdefault(key, (array("l"), []))
+                        rows.append(n)
+                        if len(shown) < _ROWS_NAMED:
+                            shown.append((n, display(cell)))
                     elif key in _TIME_TEXT_COLUMNS and type(cell) is float and not note:
                         note = _time_text_number(cell)
                 elif kind is Kind.DATE:
@@ -882,18 +886,19 @@ def _time_text_number(cell: float) -> str | None:
             "0; type it as 12:30, or format the column as Text and type it again")
 
 
-def _numbered_ids(table: Table, numbered: list[tuple[str, int, str]]) -> None:
-    """Warn, once a column, of the codes (Team IDs) the sheet holds as numbers of no format:
-    a spreadsheet makes a number of "007" typed, and shows and keeps it as 7."""
-    for key in dict.fromkeys(key for key, _n, _text in numbered):
-        found = [(n, text) for k, n, text in numbered if k == key]
-        listed = ", ".join(f'row {n} "{text}"' for n, text in found[:_ROWS_NAMED])
-        more = f" (and {len(found) - _ROWS_NAMED:,} more)" if len(found) > _ROWS_NAMED else ""
+def _numbered_ids(table: Table,
+                  numbered: dict[str, tuple[array[int], list[tuple[int, str]]]]) -> None:
+    """Warn, once a column, of the codes (Team IDs) the sheet holds as numbers of no format,
+    naming every row: a spreadsheet makes a number of "007" typed, and keeps it as 7."""
+    for key, (rows, shown) in numbered.items():
+        listed = ", ".join(f'row {n} "{text}"' for n, text in shown)
+        more = f" (and {len(rows) - len(shown):,} more)" if len(rows) > len(shown) else ""
         header = table.headers.get(key, key)
+        many = len(rows) > 1
         table.warn(
-            f"{len(found)} {header}{'s are' if len(found) > 1 else ' is a'} number"
-            f"{'s' if len(found) > 1 else ''}, not text: {listed}{more}; a spreadsheet makes "
-            f'a number of an ID typed as digits, and drops its leading zeros ("007" becomes '
-            f"7), so an ID typed with them reads without them; if so, format the column as "
-            "Text (Format › Cells › Text) and type those IDs again, or type each starting "
-            "with an apostrophe ('007)", row=found[0][0], column=header)
+            f"{len(rows):,} {header}{'s are' if many else ' is a'} number{'s' if many else ''}"
+            f", not text ({_rows_said(rows)}): {listed}{more}; a spreadsheet makes a number of "
+            'an ID typed as digits, and drops its leading zeros ("007" becomes 7), so an ID '
+            "typed with them reads without them; if so, format the column as Text (Format › "
+            "Cells › Text) and type those IDs again, or type each starting with an apostrophe "
+            "('007)", row=rows[0], column=header)
