@@ -48,17 +48,26 @@ def test_team_ids_a_spreadsheet_made_numbers_are_named_once_a_sheet(tmp_path: Pa
     problems, warnings = notes(path)
     assert problems == []
     assert warnings == [
-        'cohort.xlsx › Teams › row 2 › Team ID: 2 Team IDs are numbers, not text (rows 2 and '
-        '4): row 2 "7", row 4 "12"; a spreadsheet makes a number of an ID typed as digits, '
-        'and drops its leading zeros ("007" becomes 7), so an ID typed with them reads '
-        "without them; if so, format the column as Text (Format › Cells › Text) and type "
+        'cohort.xlsx › Teams › row 2 › Team ID: 2 Team IDs are numbers, not text: row 2 "7", '
+        'row 4 "12"; a spreadsheet makes a number of an ID typed as digits, and drops its '
+        'leading zeros ("007" becomes 7), so an ID typed with them reads without them; if '
+        "so, format the column as Text (Format › Cells › Text) and type "
         "those IDs again, or type each starting with an apostrophe ('007)",
-        'cohort.xlsx › Sessions › row 2 › Team ID: 1 Team ID is a number, not text (row 2): '
-        'row 2 "7"; '
+        'cohort.xlsx › Sessions › row 2 › Team ID: 1 Team ID is a number, not text: row 2 "7"; '
         'a spreadsheet makes a number of an ID typed as digits, and drops its leading zeros '
         '("007" becomes 7), so an ID typed with them reads without them; if so, format the '
         "column as Text (Format › Cells › Text) and type those IDs again, or type each "
         "starting with an apostrophe ('007)"]
+
+
+def test_many_team_ids_held_as_numbers_are_named_by_every_row(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER, *([n, "Falls", "Jo", "Ann"] for n in range(1, 8)),
+                  ["T08", "Flow", "Jo", "Raj"], [9, "Sepsis", "Jo", "Bea"]]})
+    (warning,) = notes(path)[1]
+    assert warning.startswith(
+        'cohort.xlsx › Teams › row 2 › Team ID: 8 Team IDs are numbers, not text (rows 2–8 '
+        'and 10): row 2 "1", row 3 "2", row 4 "3", row 5 "4", row 6 "5" (and 3 more); ')
 
 
 def test_team_ids_typed_as_text_keep_their_zeros_quietly(tmp_path: Path) -> None:
@@ -100,11 +109,11 @@ def test_date_cells_beside_text_only_day_first_are_named_as_maybe_swapped(
         'cohort.xlsx › Teams › First session: First session on row 2 ("13/04/2026") is text, '
         "not a date, as a spreadsheet set to a month-first language (English (USA)) leaves a "
         "date it cannot read month first: so this column's dates that the spreadsheet read "
-        "when they were typed may have their day and month swapped (row 3): row 3 as 4 March 2026 "
+        "when they were typed may have their day and month swapped: row 3 as 4 March 2026 "
         "(3 April 2026 if swapped); check them")
     assert sessions.startswith(
         'cohort.xlsx › Sessions › Date: Date on row 3 ("14/04/2026") is text, not a date')
-    assert "swapped (row 2): row 2 as 5 April 2026 (4 May 2026 if swapped); check them" in (
+    assert "swapped: row 2 as 5 April 2026 (4 May 2026 if swapped); check them" in (
         sessions)
     assert "row 4" not in sessions and "row 5" not in sessions
     assert "Tools › Options › Language Settings › Languages › Locale setting" in sessions
@@ -137,7 +146,7 @@ def test_evidence_on_one_sheet_names_the_date_cells_of_another(tmp_path: Path) -
         '("13/04/2026") is text, not a date, as a spreadsheet set to a month-first language '
         "(English (USA)) leaves a date it cannot read month first: so this column's dates "
         "that the spreadsheet read when they were typed may have their day and month "
-        "swapped (row 2): row 2 as 4 March 2026 (3 April 2026 if swapped); check them, and set the "
+        "swapped: row 2 as 4 March 2026 (3 April 2026 if swapped); check them, and set the "
         "spreadsheet's language to English (UK) (in LibreOffice: Tools › Options › Language "
         "Settings › Languages › Locale setting) before typing dates, or format the column "
         "as Text"]

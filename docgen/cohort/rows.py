@@ -463,7 +463,8 @@ class DayOrder:
             more = len(every) - len(cells)
             table.warn(
                 f"{said}: so this column's dates that the spreadsheet read when they were "
-                f"typed may have their day and month swapped ({_rows_said(every)}): {listed}"
+                f"typed may have their day and month swapped"
+                f"{f' ({_rows_said(every)})' if more else ''}: {listed}"
                 f"{f' (and {more:,} more)' if more else ''}; check them, and set the "
                 "spreadsheet's language to English (UK) (in LibreOffice: Tools › Options › "
                 "Language Settings › Languages › Locale setting) before typing dates, or "
@@ -892,12 +893,14 @@ def _numbered_ids(table: Table,
     naming every row: a spreadsheet makes a number of "007" typed, and keeps it as 7."""
     for key, (rows, shown) in numbered.items():
         listed = ", ".join(f'row {n} "{text}"' for n, text in shown)
-        more = f" (and {len(rows) - len(shown):,} more)" if len(rows) > len(shown) else ""
+        more = len(rows) - len(shown)
+        runs = f" ({_rows_said(rows)})" if more else ""
         header = table.headers.get(key, key)
         many = len(rows) > 1
         table.warn(
             f"{len(rows):,} {header}{'s are' if many else ' is a'} number{'s' if many else ''}"
-            f", not text ({_rows_said(rows)}): {listed}{more}; a spreadsheet makes a number of "
+            f", not text{runs}: {listed}{f' (and {more:,} more)' if more else ''}; a "
+            "spreadsheet makes a number of "
             'an ID typed as digits, and drops its leading zeros ("007" becomes 7), so an ID '
             "typed with them reads without them; if so, format the column as Text (Format › "
             "Cells › Text) and type those IDs again, or type each starting with an apostrophe "
