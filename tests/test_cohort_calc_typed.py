@@ -49,15 +49,17 @@ def test_team_ids_a_spreadsheet_made_numbers_are_named_once_a_sheet(tmp_path: Pa
     assert problems == []
     assert warnings == [
         'cohort.xlsx › Teams › row 2 › Team ID: 2 Team IDs are numbers, not text: row 2 "7", '
-        'row 4 "12"; a spreadsheet makes a number of an ID typed as digits, and drops its '
-        'leading zeros ("007" becomes 7), so an ID typed with them reads without them; if '
-        "so, format the column as Text (Format › Cells › Text) and type "
-        "those IDs again, or type each starting with an apostrophe ('007)",
-        'cohort.xlsx › Sessions › row 2 › Team ID: 1 Team ID is a number, not text: row 2 "7"; '
-        'a spreadsheet makes a number of an ID typed as digits, and drops its leading zeros '
-        '("007" becomes 7), so an ID typed with them reads without them; if so, format the '
-        "column as Text (Format › Cells › Text) and type those IDs again, or type each "
-        "starting with an apostrophe ('007)"]
+        f'row 4 "12"; {NUMBERED}',
+        'cohort.xlsx › Sessions › row 2 › Team ID: 1 Team ID is a number, not text: row 2 '
+        f'"7"; {NUMBERED}']
+
+
+NUMBERED = (
+    'a spreadsheet makes a number of an ID typed as digits ("1,234" too, and "(12)" is -12), '
+    'and drops its leading zeros ("007" becomes 7) and the last zeros of a decimal ("10.10" '
+    "becomes 10.1), so an ID typed with them reads without them; if so, format the column as "
+    "Text (Format › Cells › Text) and type those IDs again, or type each starting with an "
+    "apostrophe ('007)")
 
 
 def test_many_team_ids_held_as_numbers_are_named_by_every_row(tmp_path: Path) -> None:

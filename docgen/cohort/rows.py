@@ -899,9 +899,13 @@ def _numbered_ids(table: Table,
         many = len(rows) > 1
         table.warn(
             f"{len(rows):,} {header}{'s are' if many else ' is a'} number{'s' if many else ''}"
-            f", not text{runs}: {listed}{f' (and {more:,} more)' if more else ''}; a "
-            "spreadsheet makes a number of "
-            'an ID typed as digits, and drops its leading zeros ("007" becomes 7), so an ID '
-            "typed with them reads without them; if so, format the column as Text (Format › "
-            "Cells › Text) and type those IDs again, or type each starting with an apostrophe "
-            "('007)", row=rows[0], column=header)
+            f", not text{runs}: {listed}{f' (and {more:,} more)' if more else ''}; "
+            f"{_NUMBERED}", row=rows[0], column=header)
+
+
+_NUMBERED = (
+    'a spreadsheet makes a number of an ID typed as digits ("1,234" too, and "(12)" is -12), '
+    'and drops its leading zeros ("007" becomes 7) and the last zeros of a decimal ("10.10" '
+    "becomes 10.1), so an ID typed with them reads without them; if so, format the column as "
+    "Text (Format › Cells › Text) and type those IDs again, or type each starting with an "
+    "apostrophe ('007)")
