@@ -24,9 +24,10 @@ cell is typed, found with LibreOffice 7.4.7.2:
   reads as text typed in the office's language (``ScDocFunc::SetCellText``, not in English):
   numbers, dates (month first in en-US), times, percentages, currency and TRUE/FALSE are
   recognised, with the cell's own number format where it has one, a leading ``'`` keeps
-  text and a leading ``=`` makes a formula. For every text tried (007, 1/3, 03/04/2026,
-  13/04/2026, 10.30, 1e5, 2-3, 14:00, TRUE, 50%, £1,000, '007, =1+1, Apr 4, 1,5 ...) in a
-  date, a time and a General column, in en-GB, it gives the cell Enter after typing gives.
+  text and a leading ``=`` makes a formula. It gives the cell ``.uno:EnterString`` gives for
+  every text compared, in en-GB: in a General cell 007, 1/3, 10.30, 1e5, 2-3, TRUE, 50%,
+  £1,000, $1,000, '007, =1+1, 1,5, 02/03/2026 14:30, 2.30 pm, Apr 4 and 1-Feb; in the
+  starter's dd/mm/yyyy and hh:mm cells 007, 03/04/2026, 13/04/2026, 3/4/26 and 10.30.
 - ``"enter"``: the cell selected and the text entered with the dispatcher's
   ``.uno:EnterString`` (``ScViewFunc::EnterData``, what Enter does after typing). Headless
   7.4 ends after a few dozen cells (an asynchronous dialog it cannot show, in a thread of
