@@ -13,7 +13,13 @@ template's text and the values merged
 (:func:`docgen.documents.render.CompiledTemplate.written_lines`, cheap) when a sample shows
 that is what the document says; otherwise each document is read back.
 
-The property is JSON: ``{"lines": [digest, ...]}``.
+A contract's record also holds, apart, the lines of the header row of its COACHING RECORD
+table (the column headings, as its template words them), so that text typed into a heading
+is named and a heading an admin reworded in the template is not: the header row sits among
+the forms, where the lines of the contract's own text are not compared.
+
+The property is JSON: ``{"lines": [digest, ...]}``; a contract's, ``{"lines": [...],
+"headers": [...]}`` (a contract made before docgen recorded its headings has no "headers").
 """
 
 from __future__ import annotations
@@ -24,8 +30,8 @@ from collections.abc import Iterable
 
 from docgen.values import clean_text
 
-__all__ = ["decode", "digest", "digests", "encode", "holds", "json_lines", "key_digest",
-           "line_key"]
+__all__ = ["decode", "decode_headers", "digest", "digests", "encode", "holds", "json_lines",
+           "key_digest", "line_key"]
 
 
 def line_key(text: str) -> str:
@@ -58,9 +64,12 @@ def digests(lines: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def encode(lines: Iterable[str]) -> str:
-    """Return the property's value for the ``lines`` docgen wrote."""
-    return json_lines(digests(lines))
+def encode(lines: Iterable[str], headers: Iterable[str] | None = None) -> str:
+    """Return the property's value for the ``lines`` docgen wrote, and a contract's
+    ``headers``: the lines of its COACHING RECORD table's header row (none: not recorded)."""
+    if headers is None:
+        return json_lines(digests(lines))
+    return json_lines(digests(lines), headers=digests(headers))
 
 
 def json_lines(found: Iterable[str], **more: Iterable[str]) -> str:
@@ -94,6 +103,18 @@ def decode(text: str) -> frozenset[str] | None:
         return None
     try:
         found = json.loads(text)["lines"]
+        return frozenset(str(x) for x in found)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def decode_headers(text: str) -> frozenset[str] | None:
+    """Return the digests of the header row's lines the property holds (see :func:`encode`);
+    None when it holds none: a contract made before docgen recorded them, or no property."""
+    if not text or '"headers"' not in text:
+        return None
+    try:
+        found = json.loads(text)["headers"]
         return frozenset(str(x) for x in found)
     except (ValueError, KeyError, TypeError):
         return None

@@ -280,6 +280,8 @@ class CompiledTemplate:
     _docxtpl: Callable[[Mapping[str, object], Mapping[str, str]], bytes] | None = field(
         default=None, repr=False)
     _lines: jinja2.Template | bool | None = field(default=None, repr=False)  # False: none
+    # the lines of its COACHING RECORD table's header row, as a text template (False: none)
+    _headers: jinja2.Template | bool | None = field(default=None, repr=False)
     _static_margins: tuple[list[str], list[str]] | None = field(default=None, repr=False)
     # per rendered header, footer or notes part: its lines as a text template (checked on the
     # first document), or False: parsed from each document
@@ -310,7 +312,8 @@ class CompiledTemplate:
         from docgen.ooxml.margins import margin_lines, part_key, part_kind
 
         if self._lines is None:
-            self._lines = self._lines_template() or False
+            lines, headers = self._lines_templates()
+            self._lines, self._headers = lines or False, headers or False
         if self._static_margins is None:
             static = [(name, m) for name, m in self._static.items() if part_kind(name)]
             self._static_margins = (
@@ -339,20 +342,47 @@ class CompiledTemplate:
             return None
         return _lines_of(text)
 
-    def _lines_template(self) -> jinja2.Template | None:
+    def header_lines(self, context: Mapping[str, object]) -> list[str] | None:
+        """Return the lines of the header row of a document's COACHING RECORD table (the
+        column headings: :mod:`docgen.written` records them apart) for ``context``, made from
+        the template's own text like :meth:`written_lines`; None when they cannot be made so.
+        """
+        if self._headers is None:
+            self.prepare()
+        if self._headers is False:
+            return None
+        try:
+            text = self._headers.render(context)  # type: ignore[union-attr]
+        except Exception:  # noqa: BLE001 - the document itself says what is wrong
+            return None
+        return _lines_of(text) if text else []
+
+    def _lines_templates(self) -> tuple[jinja2.Template | None, jinja2.Template | None]:
+        """Return the text templates of the body's lines and of its COACHING RECORD header
+        row's lines (each None when Jinja cannot read it as text)."""
         part = self._parts.get(ooxml.DOCUMENT_PART)
         if self._env is None or part is None or part.body is None:
-            return None
+            return None, None
         from docgen.ooxml.wordtext import read_body  # only agreements need it, once
+        from docgen.records.forms import table_rows
 
         try:
             root = parse_xml((part.body.head + part.typed + part.body.tail).encode("utf-8"),
                              self.path, ooxml.DOCUMENT_PART)
-            text = "\n".join(u.text for u in read_body(root).units)
+            body = read_body(root)
             env = self._env.overlay(autoescape=False, finalize=_plain)
-            return env.from_string(_DOCXTPL_TAGS.sub(lambda m: m[1] + " ", text))
+            lines = env.from_string(_DOCXTPL_TAGS.sub(
+                lambda m: m[1] + " ", "\n".join(u.text for u in body.units)))
         except Exception:  # noqa: BLE001 - a template Jinja cannot read as text: read back
-            return None
+            return None, None
+        try:
+            rows: list[list[int]] = []
+            table_rows(body, headers=rows)
+            headers = env.from_string(_DOCXTPL_TAGS.sub(lambda m: m[1] + " ", "\n".join(
+                body.units[i].text for row in rows for i in row)))
+        except Exception:  # noqa: BLE001 - as above
+            return lines, None
+        return lines, headers
 
     def _finish(self, name: str, part: Part, xml: str) -> bytes:
         """Apply docxtpl's after-steps to a rendered part; return the part's bytes."""

@@ -328,9 +328,10 @@ class _Maker:
         try:
             # what it says (a contract: before its forms), so that what is typed on it is
             # known (docgen.written)
-            lines = None if kind in self.rewritten else _lines(kind, template, plan.context)
+            lines = None if kind in self.rewritten else _written(kind, template,
+                                                                 plan.context)
             if lines is not None:
-                props[schema.PROP_WRITTEN] = written.encode(lines)
+                props[schema.PROP_WRITTEN] = lines
             data = template.render(plan.context, props)
             again = {}
             if kind in self.reread and (
@@ -365,16 +366,20 @@ def _written_back(data: bytes, contract: bool) -> str:
     return prefill.written_back(data, contract)
 
 
-def _lines(kind: DocumentKind, template: CompiledTemplate, context: Mapping[str, object]
-           ) -> list[str] | None:
-    """Return the lines made from ``template``'s text for ``docgen.written`` (a contract's
-    before its forms); None when they cannot be made so."""
+def _written(kind: DocumentKind, template: CompiledTemplate, context: Mapping[str, object]
+             ) -> str | None:
+    """Return ``docgen.written`` made from ``template``'s text: its lines (a contract's
+    before its forms, and the header row of its COACHING RECORD table apart); None when they
+    cannot be made so."""
     lines = template.written_lines(context)
     if lines is None or not kind.has_sessions:
-        return lines
+        return None if lines is None else written.encode(lines)
+    headers = template.header_lines(context)
+    if headers is None:
+        return None
     from docgen.records.extras import contract_text
 
-    return contract_text(lines)
+    return written.encode(contract_text(lines), headers)
 
 
 def _sample(kind: DocumentKind, template: CompiledTemplate, cohort: Cohort, today: dt.date,
@@ -399,9 +404,9 @@ def _written_as_merged(kind: DocumentKind, template: CompiledTemplate, cohort: C
         return True
     row = next((r for k, r in samples if k is kind), 0)
     plan = kind.plan_row(cohort, row, today)
-    lines = _lines(kind, template, plan.context)
+    lines = _written(kind, template, plan.context)
     try:
-        same = lines is not None and written.encode(lines) == _written_back(
+        same = lines is not None and lines == _written_back(
             _sample(kind, template, cohort, today, row, samples), kind.has_sessions)
     except DocgenError:
         return True  # the template's error is reported when the document is made

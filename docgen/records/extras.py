@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +38,7 @@ from docgen.safezip import parse_xml, read_member
 
 __all__ = ["COMMENTS_PART", "UNTOUCHED", "Comment", "agreement_problems", "comment_problems",
            "contract_lines", "contract_problems", "contract_text", "docx_comments",
-           "loose_text", "odt_comments", "written_lines"]
+           "header_lines", "header_problems", "loose_text", "odt_comments", "written_lines"]
 
 COMMENTS_PART = "word/comments.xml"
 _TABLE_HEADING = re.compile(r"\s*coaching\s+record\s*:?\s*", re.IGNORECASE)
@@ -365,6 +365,76 @@ def loose_text(body: Body, finder: FormFinder, record_tables: set[int], source: 
             f"holds {len(rest)} more passages outside the forms and the table: {quoted}{more}; "
             f"{_OUTSIDE}", file=source))
     return problems
+
+
+# --- the COACHING RECORD table's header row -------------------------------------------------
+
+# The header row's lines as docgen's own template words them (the paper form's too): what a
+# header row is compared with when the document does not record the headings it was made with.
+_HEADINGS = frozenset(written.line_key(h) for h in (
+    *schema.COACHING_RECORD_HEADER, "e.g.: cancellations rescheduled by whom:"))
+_HEADER_WAY_OUT = ("docgen reads sessions only from the rows below the headings: type it into "
+                   "a row below (one session a row), then delete it from the heading")
+_NOT_RECORDED = (" (this document does not record the headings it was made with, so they are "
+                 "compared with docgen's own: if the heading was worded so, nothing was lost)")
+
+
+def header_lines(body: Body, rows: list[list[int]]) -> list[str]:
+    """Return the lines of the COACHING RECORD header ``rows`` (as
+    :func:`docgen.records.forms.table_rows` gives them): what ``docgen.written`` records of a
+    contract's headings, and what is compared with it."""
+    return [line for row in rows for i in row for line in body.units[i].text.split("\n")]
+
+
+def header_problems(body: Body, rows: list[list[int]], headers: frozenset[str] | None,
+                    source: str, named: Iterable[str] = ()) -> list[Problem]:
+    """Return a problem for each line of the COACHING RECORD header ``rows`` that is not a
+    heading docgen wrote, quoting what was typed, with its column.
+
+    ``headers`` are the digests of the header lines docgen recorded (``docgen.written``), so
+    a heading an admin reworded in the template is no alarm; None (a document made before
+    docgen recorded them, or not by docgen) compares with docgen's own headings. A heading
+    with words typed before or after it quotes those words alone. The cells of the header
+    row are docgen's, as the signature tables' are (:func:`written_lines`): typing there is
+    named, never passed over. A column added to the table whose values are named already
+    (``named``: the headings they are named under) is not named again for its heading.
+    """
+    shown_under = set(named)
+    def known(key: str) -> bool:
+        return (key in _HEADINGS) if headers is None else written.key_digest(key) in headers
+
+    problems: list[Problem] = []
+    for row in rows:
+        for k, i in enumerate(row):
+            if k < len(schema.COACHING_RECORD_HEADER):
+                column = schema.COACHING_RECORD_HEADER[k]
+            elif typed_value(body.units[i].text.split("\n", 1)[0]) in shown_under:
+                continue  # an added column: its values are named with its heading
+            else:
+                column = f"column {k + 1}"
+            for line in body.units[i].text.split("\n"):
+                key = written.line_key(line)
+                if not key or known(key):
+                    continue
+                typed = _beside_heading(key, known) or key
+                problems.append(Problem(
+                    f"{shown(typed)} is typed in the heading of the COACHING RECORD table's "
+                    f"{column.split(',', 1)[0]} column, which is not read: {_HEADER_WAY_OUT}"
+                    + ("" if headers is not None else _NOT_RECORDED),
+                    file=source, sheet="COACHING RECORD header row", column=column))
+    return problems
+
+
+def _beside_heading(key: str, known: Callable[[str], bool]) -> str:
+    """Return the words typed before or after a heading on its line ("Coach Sam Jones":
+    "Sam Jones"), or "" when the line holds no whole heading at its start or end."""
+    words = key.split()
+    for k in range(len(words) - 1, 0, -1):
+        if known(" ".join(words[:k])):
+            return " ".join(words[k:])
+        if known(" ".join(words[len(words) - k:])):
+            return " ".join(words[:len(words) - k])
+    return ""
 
 
 # --- a document without sessions: a mentor agreement ------------------------------------------

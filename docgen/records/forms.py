@@ -325,15 +325,28 @@ def _find_labels(unit: Unit, fields: _Fields) -> list[_Label]:
     return found
 
 
-def _is_header_row(body: Body, row: list[int]) -> bool:
-    """Tell whether a row is the COACHING RECORD header: Coach | Date… | Topic | Comments."""
-    if len(row) < 3 or body.units[row[0]].text.lstrip()[:5].lower() != "coach":
+def _is_header_row(body: Body, row: list[int], typed: bool = False) -> bool:
+    """Tell whether a row is the COACHING RECORD header: Coach | Date… | Topic | Comments.
+
+    With ``typed`` (a table's first row, which a coach may have typed into), each heading's
+    first word may stand anywhere in its cell: after words typed before it on its line, or
+    under a line typed above it ("12/03 Date of coaching…"); and one heading of four may be
+    typed over. So the table is still read, and what was typed there is named
+    (:func:`docgen.records.extras.header_problems`), not its rows dropped unread.
+    """
+    if len(row) < 3:
         return False
-    keys = [header_key(body.units[i].text.split("\n", 1)[0]) for i in row[:4]]
-    if len(keys) < 3:
+    if body.units[row[0]].text.lstrip()[:5].lower() == "coach":
+        keys = [header_key(body.units[i].text.split("\n", 1)[0]) for i in row[:4]]
+        pairs = zip(keys, _HEADER_KEYS, strict=False)
+        if all(k.startswith(want.split("_", 1)[0]) for k, want in pairs):
+            return True
+    if not typed:
         return False
-    pairs = zip(keys, _HEADER_KEYS, strict=False)
-    return all(k.startswith(want.split("_", 1)[0]) for k, want in pairs)
+    pairs = zip((header_key(body.units[i].text).split("_") for i in row[:4]), _HEADER_KEYS,
+                strict=False)
+    found = [any(w.startswith(want.split("_", 1)[0]) for w in words) for words, want in pairs]
+    return sum(found) >= 3 and (len(found) == 4 or all(found))
 
 
 class FormFinder:
@@ -610,7 +623,8 @@ def next_cell(body: Body, i: int) -> int | None:
     return row[at + 1] if at + 1 < len(row) else None
 
 
-def table_rows(body: Body, notes: list[tuple[str, str, str, int]] | None = None
+def table_rows(body: Body, notes: list[tuple[str, str, str, int]] | None = None,
+               headers: list[list[int]] | None = None
                ) -> tuple[set[int], list[tuple[int, list[str]]]]:
     """Return the COACHING RECORD tables and their data rows as (row number, 4 cell texts).
 
@@ -621,21 +635,27 @@ def table_rows(body: Body, notes: list[tuple[str, str, str, int]] | None = None
     ``notes`` (when given) as (where, column, message, at) for a row that holds typing of its
     own; so is a cell under no header docgen reads (not read). ``at`` is, for a cell merged
     across, where in the message what is read of its first column goes (see
-    :class:`docgen.records.sessions.SessionContext`), else -1.
+    :class:`docgen.records.sessions.SessionContext`), else -1. ``headers`` (when given)
+    gets each header row's units: each table's first, and any repeated below it (not read
+    as a session), so that what is typed in them can be checked.
     """
     tables: set[int] = set()
     rows: list[tuple[int, list[str]]] = []
     number = 0
     for t, grid in enumerate(body.tables):
-        if not grid or not _is_header_row(body, grid[0]):
+        if not grid or not _is_header_row(body, grid[0], typed=True):
             continue
         tables.add(t)
+        if headers is not None:
+            headers.append(grid[0])
         columns = _header_columns(body, grid[0])
         above: dict[int, str] = {}  # by grid column: the text of a cell that may be merged down
         for row in grid[1:]:
             number += 1
             cells, said = _row_cells(body, row, columns, above)
             if _is_header_row(body, row):
+                if headers is not None:
+                    headers.append(row)
                 continue
             if any(cells):
                 rows.append((number, cells))

@@ -14,7 +14,7 @@ from docgen import ooxml
 from docgen.errors import DocgenError
 from docgen.ooxml.wordtext import read_body
 from docgen.prefill import HELD_FIELD, encode
-from docgen.records.extras import contract_lines, written_lines
+from docgen.records.extras import contract_lines, header_lines, written_lines
 from docgen.records.forms import FormFinder, table_rows
 from docgen.safezip import parse_xml
 from docgen.written import encode as encode_written
@@ -37,15 +37,20 @@ def read_forms(data: bytes) -> tuple[list[dict[str, str]], list[list[str]]]:
 def written_back(data: bytes, contract: bool = False) -> str:
     """Return ``docgen.written`` for a rendered document: its lines, read as the log reads
     them (see :func:`docgen.records.extras.written_lines`); of a ``contract``, those of its
-    own text, before the forms and the table (:func:`~docgen.records.extras.contract_lines`)."""
+    own text, before the forms and the table (:func:`~docgen.records.extras.contract_lines`),
+    and apart the lines of its COACHING RECORD table's header row."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             xml = zf.read(ooxml.DOCUMENT_PART)
         body = read_body(parse_xml(xml, None, ooxml.DOCUMENT_PART), True)
     except (KeyError, OSError, ValueError, zipfile.BadZipFile, DocgenError):
         return ""
-    lines = contract_lines(body, table_rows(body)[0]) if contract else written_lines(body)
-    return encode_written(line for _n, line in lines)
+    if not contract:
+        return encode_written(line for _n, line in written_lines(body))
+    rows: list[list[int]] = []
+    tables = table_rows(body, headers=rows)[0]
+    return encode_written((line for _n, line in contract_lines(body, tables)),
+                          header_lines(body, rows))
 
 
 def read_back(data: bytes) -> str:

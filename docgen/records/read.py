@@ -41,6 +41,7 @@ from docgen.records.extras import (
     comment_problems,
     contract_problems,
     docx_comments,
+    header_problems,
     loose_text,
     typed_units,
 )
@@ -280,7 +281,8 @@ def _read(path: Path, root: Path, converted: Path | None = None,
                       as_written=body is None, signatures=signatures), _saved_day(asked)
 
     in_rows: list[tuple[str, str, str, int]] = []  # cells merged or under no header, named
-    record_tables, rows = table_rows(body, in_rows)
+    header_rows: list[list[int]] = []  # the COACHING RECORD table's headings: typing named
+    record_tables, rows = table_rows(body, in_rows, header_rows)
     finder = FormFinder(body, record_tables)
     forms = finder.run()
     problems.extend(Problem(message, file=source, sheet=where) for where, message in finder.notes)
@@ -324,6 +326,8 @@ def _read(path: Path, root: Path, converted: Path | None = None,
     # what was typed where no reader looks: comments, text outside the forms and the table
     problems.extend(comment_problems(comments, body, record_tables, source))
     problems.extend(loose_text(body, finder, record_tables, source, wrote))
+    problems.extend(header_problems(body, header_rows, written.decode_headers(
+        props.get(schema.PROP_WRITTEN, "")), source, (column for _w, column, _m, _a in in_rows)))
     problems.extend(marked_problems(body, finder, record_tables, marks, source))
     if marks:
         problems.extend(own_text_problems(body, marks, source, typed_units(body, wrote),
