@@ -40,7 +40,9 @@ __all__ = [
     "from_text",
     "kind_by_text",
     "kind_in_properties",
+    "member_names",
     "members_named",
+    "people_known",
     "saved_property",
     "team_field",
     "team_field_problem",
@@ -204,6 +206,24 @@ def _member_names(text: str) -> tuple[str, ...]:
     """Split a typed list of team members on ";", new lines, commas and "and"."""
     parts = re.split(r"\s*(?:,|&|\band\b|\+)\s*", "\n".join(parse_names(text)))
     return parse_names("\n".join(parts))
+
+
+def people_known(body: Body, stop: int, who: Identity, signatories: str = "") -> frozenset[str]:
+    """Return the people a record names outside its forms, as :func:`~docgen.values.person_key`
+    folds them: its coaches and members (``who``), the team members the lines before unit
+    ``stop`` (the first form) name, and the document's signatories (``docgen.signatories``:
+    "Role: Name; ..."). Names a coach types ahead on a blank form are checked against them."""
+    names = [*who.coaches, *who.members,
+             *_member_names(_labelled_lines(body, stop).get("team_members", ""))]
+    names += [name for part in signatories.split(";")
+              for name in (part.partition(": ")[2].strip(),) if name]
+    return frozenset(filter(None, (person_key(n) for n in names)))
+
+
+def member_names(text: str) -> tuple[str, ...]:
+    """Return the people a typed list names: split on ";", new lines, commas, "&", "+" and
+    "and" (as a form's Team members are read)."""
+    return _member_names(text)
 
 
 def members_named(forms: Iterable[Mapping[str, str]], before: Iterable[str] = ()

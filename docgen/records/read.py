@@ -321,7 +321,9 @@ def _read(path: Path, root: Path, converted: Path | None = None,
     settings = programme.settings_from(props, source, problems, expected=by_props)
     reference_day, after = reference()
     ctx = SessionContext(source, who.team_id, who.team_name, settings, reference_day, after,
-                         problems, prefill.decode(props.get(schema.PROP_PREFILLED, "")), merged)
+                         problems, prefill.decode(props.get(schema.PROP_PREFILLED, "")), merged,
+                         identity.people_known(body, first_form, who,
+                                               props.get(schema.PROP_SIGNATORIES, "")))
     sessions = form_sessions(ctx, forms) + row_sessions(ctx, rows)
     # what was typed where no reader looks: comments, text outside the forms and the table
     problems.extend(comment_problems(comments, body, record_tables, source))

@@ -42,6 +42,7 @@ from docgen import schema
 from docgen.errors import Problem
 from docgen.models import RecordedSession, RecordSettings
 from docgen.prefill import HELD_FIELD, Prefilled
+from docgen.records.identity import member_names
 from docgen.records.programme import FIRST_DAY, LAST_DAY
 from docgen.schema import FormField, Kind, Mode, Origin, Said, Status
 from docgen.values import (
@@ -52,6 +53,7 @@ from docgen.values import (
     mentions_email,
     parse_typed_dates,
     parse_typed_times,
+    person_key,
     read_typed_times,
 )
 from docgen.values.dates import weekday_name
@@ -134,6 +136,9 @@ class SessionContext:
     # ``problems``, where in its message what is read of the cell goes): words that cell
     # holds beyond what is read are said there, so the cell is named once
     merged: dict[tuple[str, str], tuple[int, int]] = dataclasses.field(default_factory=dict)
+    # the people the record names outside its forms (person keys): names typed ahead on a
+    # blank form that are all among them (or in the record's sessions) are not named
+    people: frozenset[str] = frozenset()
 
     def problem(self, message: str, where: str, column: str | None = None) -> None:
         """Note a problem found in this record at ``where`` (a form or a row)."""
@@ -650,34 +655,66 @@ def form_sessions(ctx: SessionContext, forms: Iterable[Mapping[str, str]]
     """
     plan = _plan()
     sessions = []
-    for n, form in enumerate(forms, start=1):
+    forms = list(forms)
+    blank = [not any(form.get(name) for name in plan.substance) for form in forms]
+    known = ctx.people | {  # the people the record's sessions name
+        key for form, empty in zip(forms, blank, strict=True) if not empty
+        for name in _AHEAD for key in _people(form.get(name, ""))}
+    for n, (form, empty) in enumerate(zip(forms, blank, strict=True), start=1):
         where = f"Record of Coaching form {n}"
-        if any(form.get(name) for name in plan.substance):
+        if not empty:
             sessions.append(build_session(ctx, form, Origin.FORM, where,
                                           untouched=ctx.prefilled.untouched_form(form)))
         else:  # a blank form, maybe with the coach's and team's names typed ahead: no session
-            _blank_form(ctx, plan, form, where)
+            _blank_form(ctx, plan, form, where, known)
     _same_time(ctx, sessions)
     return sessions
 
 
-_AHEAD = frozenset({"coach", "team_members"})  # names typed ahead on a blank form: not named
+_AHEAD = frozenset({"coach", "team_members"})  # names typed ahead on a blank form
+_NO_SESSION = ("the form holds no date, time, topic, issues or action, so it is no session")
 
 
-def _blank_form(ctx: SessionContext, plan: _Plan, form: Mapping[str, str], where: str) -> None:
+def _people(text: str) -> set[str]:
+    """Return the people a Coach/s or Team members field names, as person keys."""
+    return {key for name in member_names(text) if (key := person_key(name))} if text else set()
+
+
+def _blank_form(ctx: SessionContext, plan: _Plan, form: Mapping[str, str], where: str,
+                known: frozenset[str] | set[str] = frozenset()) -> None:
     """Name what a form without a session value (no date, time, topic, issues or action)
-    holds besides the people's names: a mode, a Held answer, a next meeting typed there is
-    in no session, so it would reach the log nowhere."""
+    holds: a mode, a Held answer, a next meeting typed there is in no session, so it would
+    reach the log nowhere. The coach's and team's names typed ahead (or pre-filled by
+    docgen) are not named while they are people the record names elsewhere (``known``:
+    the document's coaches, team and signatories, the people of its sessions); a name
+    that is not is information the log would lose: named, asking whether a session was
+    left out."""
     columns = plan.columns[Origin.FORM]
     for name, value in form.items():
-        if name in _AHEAD or name in plan.substance or not value.strip():
+        if not value.strip() or name in plan.substance:
             continue
         field = schema.RECORD_FIELD.get(name)
         column = columns.get(name) or (field.label.rstrip(": ") if field else name)
+        if name in _AHEAD:
+            others = [n for n in member_names(value) if person_key(n) not in known]
+            if others:
+                ctx.problem(
+                    f'"{" ".join(value.split())}" names {_listed(others)}, whom the record '
+                    f"names nowhere else, but {_NO_SESSION}: was a session left out? If one "
+                    "took place, type its date and what happened into the form; if the names "
+                    "are typed ahead for a session to come, date the form once it is held; if "
+                    "the team's coaches or members changed, change the cohort's Teams sheet "
+                    "too", where, column)
+            continue
         ctx.problem(
             f'"{" ".join(value.split())}" is not read: the form holds no date, time, topic, '
             "issues or action, so it is no session; if a session took place, type its date "
             "and what happened into the form; if not, delete it", where, column)
+
+
+def _listed(names: list[str]) -> str:
+    shown = [f'"{n}"' for n in names]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def _same_time(ctx: SessionContext, sessions: list[RecordedSession]) -> None:
