@@ -7,9 +7,9 @@ agreement) gets a unique token the way an editor adds one: a run at the start of
 paragraph, a run at its end, or a run inserted with Track Changes on, in turn; so does every
 content control. The record is read back and the token looked for in all it holds.
 
-Left out, as the README says: the names typed ahead on a form that holds no session value
-(T2's blank form), and the header row of the COACHING RECORD table (its cells are docgen's
-headings, which it does not record).
+That covers the header row of the COACHING RECORD table (its headings are docgen's, recorded
+in ``docgen.written``) and the names on a form that holds no session value (T2's blank form,
+which docgen pre-filled with the team's coaches and members).
 """
 
 from __future__ import annotations
@@ -23,13 +23,11 @@ import pytest
 from conftest import W
 from lxml import etree
 
-from docgen import schema
 from docgen.records.read import read_record
 
 _DOCUMENTS = ("contracts/Ward 7 Falls (T1).docx", "contracts/A & B -Ltd- -quoted- 🚀 (T2).docx",
               "agreements/Zofia Dąbrowska and François Béranger.docx")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_AHEAD = ("Coach/s:", "Team members:")  # typed ahead on a blank form: no session, not named
 
 
 def _run(text: str) -> etree._Element:
@@ -44,33 +42,19 @@ def _text(el: etree._Element) -> str:
     return "".join(t.text or "" for t in el.iter(f"{W}t"))
 
 
-def _in_header_row(p: etree._Element) -> bool:
-    """Tell whether a paragraph is in the COACHING RECORD table's header row."""
-    row = next(p.iterancestors(f"{W}tr"), None)
-    if row is None:
-        return False
-    cells = [_text(c).strip() for c in row.iter(f"{W}tc")]
-    return cells[:1] == [schema.COACHING_RECORD_HEADER[0]] and len(cells) >= 4
-
-
-def _places(root: etree._Element, blank: bool) -> list[tuple[str, etree._Element]]:
+def _places(root: etree._Element) -> list[tuple[str, etree._Element]]:
     """Return where tokens go, as (how, element): each paragraph with a run, each control."""
     body = root.find(f"{W}body")
     places: list[tuple[str, etree._Element]] = []
     for p in body.iter(f"{W}p"):
-        if p.find(f"{W}r") is None or _in_header_row(p) or next(
+        if p.find(f"{W}r") is None or next(
                 p.iterancestors(f"{W}sdtContent"), None) is not None:
-            continue
-        if blank and _text(p).startswith(_AHEAD):
             continue
         places.append((("start", "end", "tracked")[len(places) % 3], p))
     for sdt in body.iter(f"{W}sdt"):
         content = sdt.find(f"{W}sdtContent")
         if content is not None and content.find(f".//{W}r") is not None:
-            tag = sdt.find(f"{W}sdtPr/{W}tag")
-            field = "" if tag is None else tag.get(f"{W}val") or ""
-            if not (blank and field in ("record.coach", "record.team_members")):
-                places.append(("control", sdt))
+            places.append(("control", sdt))
     return places
 
 
@@ -95,11 +79,10 @@ def _variants(source: Path, folder: Path) -> Iterator[tuple[str, str, Path]]:
     """Yield (token, where it was typed, the record holding it) for each place of ``source``."""
     with zipfile.ZipFile(source) as zf:
         parts = {name: zf.read(name) for name in zf.namelist()}
-    blank = "(T2)" in source.name
-    count = len(_places(etree.fromstring(parts["word/document.xml"]), blank))
+    count = len(_places(etree.fromstring(parts["word/document.xml"])))
     for n in range(count):
         root = etree.fromstring(parts["word/document.xml"])
-        how, el = _places(root, blank)[n]
+        how, el = _places(root)[n]
         token = f"QZX{n:04d}"
         _type(how, el, token)
         path = folder / f"{n}" / source.name
