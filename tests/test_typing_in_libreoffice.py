@@ -896,3 +896,65 @@ def test_a_pdf_exported_with_more_than_the_record_saved_is_named(
     said = [p.message for r in records for p in r.problems if "PDF" in p.message]
     assert said == [only_in_pdf("T2.pdf", ["Huddle", "boards", "missing"])]
     assert not [p for p in problems if "PDF" in p.message]
+
+
+# --- the COACHING RECORD table's headings, and names on a blank form ------------------------------
+
+HEADINGS = ("docgen reads sessions only from the rows below the headings: type it into a row "
+            "below (one session a row), then delete it from the heading")
+AHEAD = ("whom the record names nowhere else, but the form holds no date, time, topic, issues "
+         "or action, so it is no session: was a session left out?")
+
+
+@pytest.fixture(scope="module")
+def headings(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[bool, str], Path]:
+    """Return, by (typed in, format), team T2's contract saved by LibreOffice in that format:
+    as it was, or with a date typed before the Date of coaching heading, a word before the
+    Comments heading, and a coach's name typed after the names docgen pre-filled on its
+    blank form."""
+    work = generated_for_typing(tmp_path_factory, "headings")
+    source = next((work / "out" / "contracts").glob("*(T2).docx"))
+    files = {(typed, fmt): work / f"{'typed' if typed else 'saved'}-{fmt[1:]}" / f"T2{fmt}"
+             for typed in (False, True) for fmt in FORMATS}
+    for path in files.values():
+        path.parent.mkdir()
+    documents = [{"source": str(source), "saves": [{"path": str(files[False, fmt])}
+                                                   for fmt in FORMATS]},
+                 {"source": str(source), "saves": [{"path": str(files[True, fmt])}
+                                                   for fmt in FORMATS],
+                  "edits": [{"label": "Coach/s:", "how": "after", "text": "; Pat New"}],
+                  "table": {"type": {"B1": "12/03/2026 ", "D1": "Late "}}}]
+    run_job(work, {"documents": documents})
+    return files
+
+
+def _headings_said(path: Path) -> list[tuple[str | None, str | None, str]]:
+    (record,), problems = read_records([path.parent], jobs=1)
+    assert problems == [] and record.team_id == "T2"
+    return [(p.sheet, p.column, p.message) for p in record.problems
+            if p.sheet in ("COACHING RECORD header row", "Record of Coaching form 1")]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_headings_and_names_libreoffice_saved_as_they_were_name_nothing(headings: dict,
+                                                                        fmt: str) -> None:
+    assert _headings_said(headings[False, fmt]) == []
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_typing_in_the_headings_and_names_on_a_blank_form_in_libreoffice_is_named(
+        headings: dict, fmt: str) -> None:
+    said = _headings_said(headings[True, fmt])
+    assert said == [
+        ("Record of Coaching form 1", "Coach/s",
+         f'"Sam Coach; Alex Second; Pat New" names "Pat New", {AHEAD} If one took place, type '
+         "its date and what happened into the form; if the names are typed ahead for a "
+         "session to come, date the form once it is held; if the team's coaches or members "
+         "changed, change the cohort's Teams sheet too"),
+        ("COACHING RECORD header row", "Date of coaching, includes email coaching",
+         '"12/03/2026" is typed in the heading of the COACHING RECORD table\'s Date of coaching '
+         f"column, which is not read: {HEADINGS}"),
+        ("COACHING RECORD header row", "Comments",
+         f'"Late" is typed in the heading of the COACHING RECORD table\'s Comments column, '
+         f"which is not read: {HEADINGS}"),
+    ]
