@@ -142,7 +142,7 @@ def from_text(body: Body, stop: int, path: Path, source: str) -> Identity:
         team_id=team_id or team_name,
         team_name=team_name,
         organisation=found.get("organisation", ""),
-        members=_member_names(found.get("team_members", "")),
+        members=member_names(found.get("team_members", "")),
         identified_by="text",
         problem=Problem(f"has no docgen properties: the team was identified {how}; check it "
                         "is the right team", file=source),
@@ -202,7 +202,7 @@ def _holds(text: str, part: str, fold: Callable[[str], str]) -> bool:
 _WORDS = re.compile(r"[^\W_]+")
 
 
-def _member_names(text: str) -> tuple[str, ...]:
+def member_names(text: str) -> tuple[str, ...]:
     """Split a typed list of team members on ";", new lines, commas and "and"."""
     parts = re.split(r"\s*(?:,|&|\band\b|\+)\s*", "\n".join(parse_names(text)))
     return parse_names("\n".join(parts))
@@ -214,16 +214,10 @@ def people_known(body: Body, stop: int, who: Identity, signatories: str = "") ->
     ``stop`` (the first form) name, and the document's signatories (``docgen.signatories``:
     "Role: Name; ..."). Names a coach types ahead on a blank form are checked against them."""
     names = [*who.coaches, *who.members,
-             *_member_names(_labelled_lines(body, stop).get("team_members", ""))]
+             *member_names(_labelled_lines(body, stop).get("team_members", ""))]
     names += [name for part in signatories.split(";")
               for name in (part.partition(": ")[2].strip(),) if name]
     return frozenset(filter(None, (person_key(n) for n in names)))
-
-
-def member_names(text: str) -> tuple[str, ...]:
-    """Return the people a typed list names: split on ";", new lines, commas, "&", "+" and
-    "and" (as a form's Team members are read)."""
-    return _member_names(text)
 
 
 def members_named(forms: Iterable[Mapping[str, str]], before: Iterable[str] = ()
@@ -235,7 +229,7 @@ def members_named(forms: Iterable[Mapping[str, str]], before: Iterable[str] = ()
     for form in forms:
         typed = form.get(field, "")
         if typed not in named:
-            named[typed] = _member_names(typed)
+            named[typed] = member_names(typed)
         members.extend(named[typed])
     unique: dict[str, str] = {}
     for name in members or before:

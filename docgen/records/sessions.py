@@ -672,7 +672,7 @@ def form_sessions(ctx: SessionContext, forms: Iterable[Mapping[str, str]]
 
 
 _AHEAD = frozenset({"coach", "team_members"})  # names typed ahead on a blank form
-_NO_SESSION = ("the form holds no date, time, topic, issues or action, so it is no session")
+_NO_SESSION = "the form holds no date, time, topic, issues or action, so it is no session"
 
 
 def _people(text: str) -> set[str]:
@@ -707,9 +707,8 @@ def _blank_form(ctx: SessionContext, plan: _Plan, form: Mapping[str, str], where
                     "too", where, column)
             continue
         ctx.problem(
-            f'"{" ".join(value.split())}" is not read: the form holds no date, time, topic, '
-            "issues or action, so it is no session; if a session took place, type its date "
-            "and what happened into the form; if not, delete it", where, column)
+            f'"{" ".join(value.split())}" is not read: {_NO_SESSION}; if a session took place, '
+            "type its date and what happened into the form; if not, delete it", where, column)
 
 
 def _listed(names: list[str]) -> str:
