@@ -22,10 +22,10 @@ import datetime as dt
 import hashlib
 import re
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2 import nodes
@@ -46,6 +46,9 @@ from docgen.ooxml.story import DECLARATION
 from docgen.ooxml.tables import fit_table_grids
 from docgen.safezip import parse_xml
 from docgen.values import format_date, format_date_short, format_time
+
+if TYPE_CHECKING:
+    from docgen.ooxml.wordtext import Body
 
 _needs_care = NEEDS_CARE.search  # bound once: xml_text runs for every field of every document
 # Markup made from text known to be escaped, without Markup's own __new__ (which checks for
@@ -280,8 +283,8 @@ class CompiledTemplate:
     _docxtpl: Callable[[Mapping[str, object], Mapping[str, str]], bytes] | None = field(
         default=None, repr=False)
     _lines: jinja2.Template | bool | None = field(default=None, repr=False)  # False: none
-    # the lines of its COACHING RECORD table's header row, as a text template (False: none)
-    _headers: jinja2.Template | bool | None = field(default=None, repr=False)
+    # by the function that picks them: some units' lines as a text template (False: none)
+    _picked: dict[object, jinja2.Template | bool] = field(default_factory=dict, repr=False)
     _static_margins: tuple[list[str], list[str]] | None = field(default=None, repr=False)
     # per rendered header, footer or notes part: its lines as a text template (checked on the
     # first document), or False: parsed from each document
@@ -312,8 +315,7 @@ class CompiledTemplate:
         from docgen.ooxml.margins import margin_lines, part_key, part_kind
 
         if self._lines is None:
-            lines, headers = self._lines_templates()
-            self._lines, self._headers = lines or False, headers or False
+            self._lines = self._lines_template() or False
         if self._static_margins is None:
             static = [(name, m) for name, m in self._static.items() if part_kind(name)]
             self._static_margins = (
@@ -342,47 +344,41 @@ class CompiledTemplate:
             return None
         return _lines_of(text)
 
-    def header_lines(self, context: Mapping[str, object]) -> list[str] | None:
-        """Return the lines of the header row of a document's COACHING RECORD table (the
-        column headings: :mod:`docgen.written` records them apart) for ``context``, made from
-        the template's own text like :meth:`written_lines`; None when they cannot be made so.
-        """
-        if self._headers is None:
-            self.prepare()
-        if self._headers is False:
+    def picked_lines(self, context: Mapping[str, object],
+                     pick: Callable[[Body], Iterable[int]]) -> list[str] | None:
+        """Return the lines of the body's units that ``pick`` chooses (given the template's
+        body as the log reads it: the header row of its COACHING RECORD table, whose lines
+        :mod:`docgen.written` records apart) for ``context``, made from the template's own
+        text as :meth:`written_lines` makes them; None when they cannot be made so. The
+        units are picked once per template."""
+        made = self._picked.get(pick)
+        if made is None:
+            made = self._picked[pick] = self._lines_template(pick) or False
+        if made is False:
             return None
         try:
-            text = self._headers.render(context)  # type: ignore[union-attr]
+            text = made.render(context)  # type: ignore[union-attr]
         except Exception:  # noqa: BLE001 - the document itself says what is wrong
             return None
         return _lines_of(text) if text else []
 
-    def _lines_templates(self) -> tuple[jinja2.Template | None, jinja2.Template | None]:
-        """Return the text templates of the body's lines and of its COACHING RECORD header
-        row's lines (each None when Jinja cannot read it as text)."""
+    def _lines_template(self, pick: Callable[[Body], Iterable[int]] | None = None
+                        ) -> jinja2.Template | None:
         part = self._parts.get(ooxml.DOCUMENT_PART)
         if self._env is None or part is None or part.body is None:
-            return None, None
+            return None
         from docgen.ooxml.wordtext import read_body  # only agreements need it, once
-        from docgen.records.forms import table_rows
 
         try:
             root = parse_xml((part.body.head + part.typed + part.body.tail).encode("utf-8"),
                              self.path, ooxml.DOCUMENT_PART)
             body = read_body(root)
+            units = body.units if pick is None else [body.units[i] for i in pick(body)]
+            text = "\n".join(u.text for u in units)
             env = self._env.overlay(autoescape=False, finalize=_plain)
-            lines = env.from_string(_DOCXTPL_TAGS.sub(
-                lambda m: m[1] + " ", "\n".join(u.text for u in body.units)))
+            return env.from_string(_DOCXTPL_TAGS.sub(lambda m: m[1] + " ", text))
         except Exception:  # noqa: BLE001 - a template Jinja cannot read as text: read back
-            return None, None
-        try:
-            rows: list[list[int]] = []
-            table_rows(body, headers=rows)
-            headers = env.from_string(_DOCXTPL_TAGS.sub(lambda m: m[1] + " ", "\n".join(
-                body.units[i].text for row in rows for i in row)))
-        except Exception:  # noqa: BLE001 - as above
-            return lines, None
-        return lines, headers
+            return None
 
     def _finish(self, name: str, part: Part, xml: str) -> bytes:
         """Apply docxtpl's after-steps to a rendered part; return the part's bytes."""

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from docgen.documents.merged import PrintFile
     from docgen.documents.render import CompiledTemplate
     from docgen.models import Cohort
+    from docgen.ooxml.wordtext import Body
 
 @dataclass
 class GenerateReport:
@@ -374,12 +375,21 @@ def _written(kind: DocumentKind, template: CompiledTemplate, context: Mapping[st
     lines = template.written_lines(context)
     if lines is None or not kind.has_sessions:
         return None if lines is None else written.encode(lines)
-    headers = template.header_lines(context)
+    headers = template.picked_lines(context, _header_units)
     if headers is None:
         return None
     from docgen.records.extras import contract_text
 
     return written.encode(contract_text(lines), headers)
+
+
+def _header_units(body: Body) -> list[int]:
+    """Return the units of a body's COACHING RECORD header rows, as the log finds them."""
+    from docgen.records.forms import table_rows
+
+    rows: list[list[int]] = []
+    table_rows(body, headers=rows)
+    return [i for row in rows for i in row]
 
 
 def _sample(kind: DocumentKind, template: CompiledTemplate, cohort: Cohort, today: dt.date,
