@@ -426,11 +426,13 @@ def header_problems(body: Body, rows: list[list[int]], headers: frozenset[str] |
 
 
 def _beside_heading(key: str, known: Callable[[str], bool]) -> str:
-    """Return the words typed before or after a heading on its line ("Coach Sam Jones":
-    "Sam Jones"), or "" when the line holds no whole heading at its start or end."""
+    """Return the words typed before or after a heading on its line ("Coach Sam Jones",
+    "Coach: Sam Jones": "Sam Jones"), or "" when the line holds no whole heading at its
+    start or end."""
     words = key.split()
     for k in range(len(words) - 1, 0, -1):
-        if known(" ".join(words[:k])):
+        first = " ".join(words[:k])
+        if known(first) or known(first.rstrip(" :-–")):
             return " ".join(words[k:])
         if known(" ".join(words[len(words) - k:])):
             return " ".join(words[:len(words) - k])
