@@ -132,6 +132,37 @@ def test_a_line_typed_under_a_heading_is_named(out: Path, tmp_path: Path) -> Non
         ("Topic", _typed("Cancelled 5/3 – snow", "Topic"))]
 
 
+def test_a_header_row_repeated_below_with_typing_in_it_is_named(out: Path,
+                                                                tmp_path: Path) -> None:
+    """A row of the headings again (the table pasted twice) is no session; what is typed
+    beside its headings was passed over in silence."""
+    path = _copy(out, tmp_path, "T2")
+    coach.type_table_rows(path, [
+        ("Sam Coach", "12/03/2026", "PDSA review", ""),
+        (*schema.COACHING_RECORD_HEADER[:3], "Comments: team short staffed")])
+    record = read_record(path, path.parent)
+    assert [(s.where, s.date) for s in record.sessions] == [
+        ("COACHING RECORD row 1", dt.date(2026, 3, 12))]
+    assert _header_said(record) == [("Comments", _typed("team short staffed", "Comments"))]
+
+
+def test_a_first_row_of_labelled_values_is_named_not_dropped(out: Path,
+                                                            tmp_path: Path) -> None:
+    """A table whose first row reads as the headings with values typed after them was taken
+    as the COACHING RECORD table and its first row passed over without a word."""
+    path = _copy(out, tmp_path, "T2")
+    d = docx.Document(str(path))
+    table = d.add_table(rows=1, cols=4)
+    for cell, text in zip(table.rows[0].cells, ("Coach: Sam Coach", "Date: 12/03/2026",
+                                                "Topic: PDSA", "Comments: fine"), strict=True):
+        cell.text = text
+    d.save(str(path))
+    said = _header_said(read_record(path, path.parent))
+    assert [(column, message.split(" is typed")[0]) for column, message in said] == [
+        ("Coach", '"Sam Coach"'), (DATE, '"Date: 12/03/2026"'), ("Topic", '"PDSA"'),
+        ("Comments", '"fine"')]
+
+
 def _without_headers(path: Path) -> None:
     """Make ``path`` as an earlier docgen made it: docgen.written without "headers"."""
     with zipfile.ZipFile(path) as zf:
