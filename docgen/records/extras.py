@@ -400,6 +400,7 @@ def header_problems(body: Body, rows: list[list[int]], headers: frozenset[str] |
     (``named``: the headings they are named under) is not named again for its heading.
     """
     shown_under = set(named)
+
     def known(key: str) -> bool:
         return (key in _HEADINGS) if headers is None else written.key_digest(key) in headers
 
