@@ -469,3 +469,63 @@ class LogData:
     def cohorts(self) -> tuple[str, ...]:
         """Return the cohorts of the teams logged, each once, in order."""
         return tuple(dict.fromkeys(t.cohort for t in self.teams))
+
+
+# --- records held together ---------------------------------------------------------------------
+
+_SESSION_VALUES = ("source", "team_id", "team_name", "coach", "members", "date", "hours",
+                   "mode", "topic", "issues", "action", "next_meeting", "comments", "where")
+_SIGNATURE_VALUES = ("role", "name", "signature", "date", "typed_date")
+_RECORD_VALUES = ("source", "kind", "team_id", "team_name", "organisation", "coaches",
+                  "members", "identified_by", "cohort")
+
+
+class Shared:
+    """One object for each value records repeat, kept while they are read.
+
+    ``docgen log`` holds every record until its workbook is written, and a record comes
+    back from its worker process unpickled with a copy of its own of every value: the
+    team's name and members in each session, the topic in a form and in its table row,
+    the coach, the organisation, "Record of Coaching form 1", each date and 1.0 hours.
+    :meth:`record` makes a record's values the ones already held where equal (texts and
+    tuples of texts, dates, times, numbers, the programme's numbers), in place: a generated
+    record of two sessions then takes about half the memory. A value is never replaced by
+    one of another type (a plain text by a :class:`~docgen.schema.Mode` of the same
+    letters, 1.0 by 1).
+    """
+
+    __slots__ = ("_kinds", "_settings")
+
+    def __init__(self) -> None:
+        # a table for each type, so that only values of one type meet (1.0 == 1 == True);
+        # not times and datetimes, equal across time zones yet shown apart
+        self._kinds: dict[type, dict[object, object]] = {
+            kind: {} for kind in (str, float, dt.date, tuple)}
+        self._settings: dict[str, RecordSettings] = {}  # by repr: 5 and 5.0 stay apart
+
+    def _one(self, value: object) -> object:
+        kind = type(value)
+        held = self._kinds.get(kind)
+        if held is None:  # None, a whole number, a Mode, a datetime: as it is
+            return value
+        if kind is tuple:
+            value = tuple(map(self._one, value))  # type: ignore[call-overload]
+        elif kind is float and not value:  # 0.0 and -0.0 are equal, yet written apart
+            return value
+        return held.setdefault(value, value)
+
+    def record(self, record: Record) -> Record:
+        """Return ``record`` with its values shared with the records before it (in place:
+        a record just read, which nothing else holds)."""
+        one, put = self._one, object.__setattr__
+        for name in _RECORD_VALUES:
+            put(record, name, one(getattr(record, name)))
+        settings = record.settings
+        put(record, "settings", self._settings.setdefault(repr(settings), settings))
+        for session in record.sessions:
+            for name in _SESSION_VALUES:
+                put(session, name, one(getattr(session, name)))
+        for signature in record.signatures:
+            for name in _SIGNATURE_VALUES:
+                put(signature, name, one(getattr(signature, name)))
+        return record

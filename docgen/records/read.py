@@ -27,7 +27,7 @@ from pathlib import Path
 from docgen import libreoffice, ooxml, prefill, schema, written
 from docgen.content import content_digest
 from docgen.errors import DocgenError, Problem
-from docgen.models import Record, Signature
+from docgen.models import Record, Shared, Signature
 from docgen.ooxml.wordtext import LINES_IN_RUNS, Body, holds_marks, read_body
 from docgen.parallel import run_parallel
 from docgen.records import cache as reading
@@ -415,6 +415,7 @@ def read_records(folders: list[Path], jobs: int | None = None,
     roots = _named_apart([(f.path, f.root) for f in found])
     found = [replace(f, root=root) for f, (_p, root) in zip(found, roots, strict=True)]
     outcome: list[Record | list[Problem] | None] = []
+    shared = Shared()  # every record is held until the log is written: one copy of each value
     todo: list[tuple[int, Found, Key | None, str]] = []  # (place in outcome, file, key, extra)
     try:
         through_soffice = ""
@@ -432,7 +433,7 @@ def read_records(folders: list[Path], jobs: int | None = None,
             kept, key = (None, None) if cache is None else cache.get(
                 f.path, _source(f.path, f.root), extra)
             if kept is not None:
-                outcome.append(kept)
+                outcome.append(shared.record(kept))
                 continue
             if cache is not None and key is None and f.how is How.CONVERT:
                 key = reading.file_key(f.path)  # the original's bytes, before it is copied
@@ -454,7 +455,7 @@ def read_records(folders: list[Path], jobs: int | None = None,
             for place, (result, entry) in zip(
                     places, run_parallel(items, _read_one, jobs, progress, item_ms=READ_MS),
                     strict=True):
-                outcome[place] = result
+                outcome[place] = shared.record(result) if isinstance(result, Record) else result
                 if entry is not None and cache is not None:
                     cache.put(entry)
     finally:
