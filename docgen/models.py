@@ -228,7 +228,7 @@ class Signature:
         return bool(self.signature or self.picture or self.date or self.typed_date)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordSettings:
     """The programme numbers a record was generated with (from its custom properties)."""
 
@@ -239,7 +239,7 @@ class RecordSettings:
     course_months: int | None = None  # None: the record does not say (made before it was kept)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """Everything read from one .docx under the log folders."""
 
@@ -330,7 +330,7 @@ class Frame:
     session_hours: float = DEFAULT_SESSION_HOURS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SessionRow:
     """One coaching contact as the Sessions sheet shows it."""
 
@@ -355,7 +355,7 @@ class SessionRow:
     members: str = ""  # the team members the form names, as typed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TeamRow:
     """One team's figures against the course minimum."""
 
@@ -388,7 +388,7 @@ class TeamRow:
     to_sign: str = ""  # those who have not
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MentoringRow:
     """One mentoring pair: whether its agreement came back."""
 
@@ -404,7 +404,7 @@ class MentoringRow:
     to_sign: str = ""  # those who have not
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SignatureRow:
     """One signature table row of a document read, for the Signatures sheet."""
 
@@ -419,7 +419,7 @@ class SignatureRow:
     cohort: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CoachRow:
     """One coach's teams, sessions and hours."""
 
@@ -432,7 +432,7 @@ class CoachRow:
     last_contact: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IcfRow:
     """One row of an ICF client coaching log: one team coached by one coach."""
 
@@ -513,6 +513,16 @@ class Shared:
         elif kind is float and not value:  # 0.0 and -0.0 are equal, yet written apart
             return value
         return held.setdefault(value, value)
+
+    def __len__(self) -> int:
+        """Return how many texts are held."""
+        return len(self._kinds[str])
+
+    def clear(self) -> None:
+        """Hold nothing: records shared afterwards share nothing with those before."""
+        for held in self._kinds.values():
+            held.clear()
+        self._settings.clear()
 
     def record(self, record: Record) -> Record:
         """Return ``record`` with its values shared with the records before it (in place:

@@ -25,12 +25,16 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import marshal
 import os
 import sqlite3
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 import docgen
 from docgen import safezip
@@ -283,6 +287,63 @@ def make_entry(source: str, key: Key, record: Record, saved_day: str, extra: str
     return Entry(source, key.digest, extra, saved_day, value, check)
 
 
+class _Spilled:
+    """The readings made this run, held in a temporary file until the cache is written.
+
+    Held in memory, the JSON of every record read stayed beside the records themselves
+    until the end of the reading (about 2.5 KB a generated record: ~25 MiB of the log's peak
+    at 10,000 records). Where no temporary file can be made they are held in memory; where
+    one fails (a full disk), the readings of the run are not kept, as when the cache cannot
+    be written.
+    """
+
+    def __init__(self) -> None:
+        self.sources: list[str] = []
+        self._fh: IO[bytes] | None = None
+        self._held: list[tuple[str, ...]] = []  # where no temporary file could be made
+        self._failed: OSError | None = None
+
+    def add(self, entry: Entry) -> None:
+        self.sources.append(entry.source)
+        row = (entry.source, entry.digest, entry.extra, entry.saved_day, entry.value,
+               entry.check)
+        if self._fh is None and not self._held and self._failed is None:
+            with contextlib.suppress(OSError):  # none: held in memory
+                self._fh = tempfile.TemporaryFile()  # noqa: SIM115 - closed by clear()
+        if self._fh is None:
+            self._held.append(row)
+            return
+        if self._failed is None:
+            try:
+                marshal.dump(row, self._fh)
+            except OSError as exc:
+                self._failed = exc
+
+    def rows(self) -> Iterator[tuple[str, ...]]:
+        """Yield each entry's (source, digest, extra, saved day, value, check), in order;
+        raise the OSError that stopped one being written."""
+        if self._failed is not None:
+            raise self._failed
+        yield from self._held
+        if self._fh is not None:
+            self._fh.flush()
+            self._fh.seek(0)
+            while True:
+                try:
+                    yield marshal.load(self._fh)
+                except EOFError:
+                    return
+
+    def clear(self) -> None:
+        self.sources.clear()
+        self._held.clear()
+        if self._fh is not None:
+            with contextlib.suppress(OSError):
+                self._fh.close()
+            self._fh = None
+        self._failed = None
+
+
 # --- the cache --------------------------------------------------------------------------------
 
 
@@ -317,7 +378,7 @@ class RecordCache:
         self._rebuild = False  # damaged: written anew at the end
         self._damaged_entries = 0
         self._keep: set[str] = set()
-        self._new: list[Entry] = []
+        self._new = _Spilled()
         # source -> the check of the reading kept for it, as this run found or made it: what
         # the log's inputs digest takes for that record instead of encoding it again
         self.checks: dict[str, str] = {}
@@ -423,7 +484,7 @@ class RecordCache:
 
     def put(self, entry: Entry) -> None:
         """Keep ``entry`` (written at :meth:`close`)."""
-        self._new.append(entry)
+        self._new.add(entry)
         self.checks[entry.source] = entry.check
 
     def close(self) -> None:
@@ -450,16 +511,16 @@ class RecordCache:
             self._new.clear()
         self._note(kept)
 
-    def _rows(self) -> list[tuple[str, ...]]:
-        return [(e.source, e.digest, self._version, self._code, e.extra, e.saved_day, e.value,
-                 e.check) for e in self._new]
+    def _rows(self) -> Iterator[tuple[str, ...]]:
+        for source, digest, extra, saved_day, value, check in self._new.rows():
+            yield source, digest, self._version, self._code, extra, saved_day, value, check
 
     def _update(self, db: sqlite3.Connection) -> None:
         db.execute("BEGIN IMMEDIATE")
         try:
             db.execute("CREATE TEMP TABLE keep (source TEXT PRIMARY KEY)")
             db.executemany("INSERT OR IGNORE INTO keep VALUES (?)",
-                           ((s,) for s in {*self._keep, *(e.source for e in self._new)}))
+                           ((s,) for s in {*self._keep, *self._new.sources}))
             db.execute("DELETE FROM readings WHERE source NOT IN (SELECT source FROM keep)")
             db.executemany("INSERT OR REPLACE INTO readings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            self._rows())

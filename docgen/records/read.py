@@ -373,6 +373,13 @@ class _Item:
     exported: str = ""  # a PDF exported from the record, beside it: compared with it
 
 
+# Each worker's records share their values (see Shared) before they are pickled back: a
+# chunk's pickle then holds each value once, and the records unpickled from it share them,
+# so the records read are not held in full until this process shares them too.
+_SHARED = Shared()
+_SHARED_MOST = 20_000  # texts held by a worker before it starts again (a few MiB)
+
+
 def _read_one(item: _Item) -> tuple[Record | list[Problem], Entry | None]:
     """Read one record, or return the problems that stopped it (never raise for one file);
     with it, the reading cache's entry for it (None: not to be kept)."""
@@ -390,8 +397,15 @@ def _read_one(item: _Item) -> tuple[Record | list[Problem], Entry | None]:
                         "report this file to the docgen maintainers",
                         file=_source(path, root))], None
     if not item.keep or key is None or not reading.unchanged_since(path, key):
-        return record, None  # not kept, or changed while it was read: read afresh next time
-    return record, reading.make_entry(record.source, key, record, saved_day, item.extra)
+        return _shared(record), None  # not kept, or changed while it was read: read afresh
+    entry = reading.make_entry(record.source, key, record, saved_day, item.extra)
+    return _shared(record), entry
+
+
+def _shared(record: Record) -> Record:
+    if len(_SHARED) > _SHARED_MOST:
+        _SHARED.clear()
+    return _SHARED.record(record)
 
 
 def read_records(folders: list[Path], jobs: int | None = None,
@@ -459,6 +473,7 @@ def read_records(folders: list[Path], jobs: int | None = None,
                 if entry is not None and cache is not None:
                     cache.put(entry)
     finally:
+        _SHARED.clear()  # read here, not in workers: not held after the run
         if cache is not None:
             cache.close()
     records: list[Record] = []
