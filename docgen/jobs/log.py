@@ -193,6 +193,7 @@ def log(
                     statuses={s: n for s, n in counts if n},
                     no_record=[t.team_id for t in data.teams
                                if t.status == TeamStatus.NO_RECORD])
+        del data  # its rows are written: freed before the report is kept (its problems as JSON)
         # kept without the cache too (never matching a run's inputs): the next run tells a
         # log saved by someone since from the one written here
         remember(cache_path(output), output, inputs, last)

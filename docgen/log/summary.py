@@ -41,6 +41,7 @@ How the figures are counted (what a manager reads on the Teams sheet):
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -583,11 +584,17 @@ def _unique(names: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
+def _shown_once(text: str) -> str:
+    """Return ``text`` as one object for all the rows that show it ("1 of 2", "Record of
+    Coaching form 1; COACHING RECORD row 1"): every row is held until the log is written."""
+    return sys.intern(text)
+
+
 def _hours_from(s: RecordedSession, status: str) -> str:
     if status == Status.PLANNED:
         return "planned: not counted yet"
     if status != Status.HELD:
-        return f"{status}: not counted"
+        return _shown_once(f"{status}: not counted")
     if s.hours_assumed:
         return "assumed: the contract's session length"
     if s.start is not None and s.finish is not None:
@@ -610,7 +617,7 @@ def _session_row(team: _Team, m: _Merged) -> SessionRow:
         hours_from=_hours_from(s, m.status),
         mode=s.mode, status=m.status, topic=s.topic, issues=s.issues, action=s.action,
         next_meeting=s.next_meeting, comments=s.comments,
-        source="; ".join(m.sources), where="; ".join(m.wheres), cohort=team.cohort,
+        source="; ".join(m.sources), where=_shown_once("; ".join(m.wheres)), cohort=team.cohort,
     )
 
 
@@ -783,7 +790,7 @@ def _signed_columns(records: list[Record]) -> dict[str, str]:
     if not people:
         return {"signed": "a PDF: not read" if pdf else "", "to_sign": ""}
     signed = sum(people.values())
-    return {"signed": f"{signed} of {len(people)}",
+    return {"signed": _shown_once(f"{signed} of {len(people)}"),
             "to_sign": "; ".join(shown[k] for k, done in people.items() if not done)}
 
 

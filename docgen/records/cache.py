@@ -30,11 +30,12 @@ import os
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import docgen
 from docgen import safezip
@@ -259,7 +260,7 @@ class Entry:
     digest: str
     extra: str  # what else the reading depended on (LibreOffice's identity), or ""
     saved_day: str  # the day of the file's last save the reading used (ISO), or ""
-    value: str
+    packed: bytes  # the value (JSON), deflated: see make_entry
     check: str  # the value's check (:func:`value_check`), made where the value was
 
 
@@ -284,7 +285,25 @@ def make_entry(source: str, key: Key, record: Record, saved_day: str, extra: str
         check = value_check(value)  # UnicodeEncodeError: a file name that is not UTF-8
     except (TypeError, ValueError, RecursionError):
         return None
-    return Entry(source, key.digest, extra, saved_day, value, check)
+    return Entry(source, key.digest, extra, saved_day, _deflate(value.encode()), check)
+
+
+def _deflate(data: bytes) -> bytes:
+    """Return ``data`` deflated, fast: a run's entries wait for the end of the reading, sent
+    back from the workers with their records (JSON of ~2.3 KB a generated contract, ~0.8 KB
+    deflated, in ~6 µs by ISA-L, 26 µs by zlib at its fastest)."""
+    global _COMPRESS
+    if _COMPRESS is None:
+        try:
+            from isal.isal_zlib import compress as isal_compress
+        except ImportError:  # pragma: no cover - platforms without isal's wheels
+            _COMPRESS = lambda data: zlib.compress(data, 1)  # noqa: E731
+        else:
+            _COMPRESS = lambda data: isal_compress(data, 0)  # noqa: E731
+    return _COMPRESS(data)
+
+
+_COMPRESS: Callable[[bytes], bytes] | None = None
 
 
 class _Spilled:
@@ -300,12 +319,12 @@ class _Spilled:
     def __init__(self) -> None:
         self.sources: list[str] = []
         self._fh: IO[bytes] | None = None
-        self._held: list[tuple[str, ...]] = []  # where no temporary file could be made
+        self._held: list[tuple[str | bytes, ...]] = []  # where no temporary file could be made
         self._failed: OSError | None = None
 
     def add(self, entry: Entry) -> None:
         self.sources.append(entry.source)
-        row = (entry.source, entry.digest, entry.extra, entry.saved_day, entry.value,
+        row = (entry.source, entry.digest, entry.extra, entry.saved_day, entry.packed,
                entry.check)
         if self._fh is None and not self._held and self._failed is None:
             with contextlib.suppress(OSError):  # none: held in memory
@@ -324,6 +343,10 @@ class _Spilled:
         raise the OSError that stopped one being written."""
         if self._failed is not None:
             raise self._failed
+        for source, digest, extra, saved_day, packed, check in self._stored():
+            yield source, digest, extra, saved_day, zlib.decompress(packed).decode(), check
+
+    def _stored(self) -> Iterator[tuple[Any, ...]]:
         yield from self._held
         if self._fh is not None:
             self._fh.flush()

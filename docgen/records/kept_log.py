@@ -148,9 +148,21 @@ def kept_report(cache: Path, output: Path, inputs: str) -> Kept | None:
 
 def written_digest(cache: Path, output: Path) -> str | None:
     """Return the digest of the workbook docgen last wrote at ``output`` (as :func:`remember`
-    kept it), whatever it was made from; None when none is kept or it cannot be read."""
-    kept = _kept(cache, output)
-    return kept[1] if kept else None
+    kept it), whatever it was made from; None when none is kept or it cannot be read.
+
+    Only the digest is read: the report beside it (every problem of the log, as JSON: ~7 MB
+    at 10,000 records) was read too, while the log's records and rows were all held."""
+    with contextlib.suppress(sqlite3.Error, OSError):
+        db = _connect(cache)
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT workbook FROM written_logs WHERE output = ?",
+                             (_name(output),)).fetchone()
+        finally:
+            db.close()
+        return str(row[0]) if row else None
+    return None
 
 
 def remember(cache: Path, output: Path, inputs: str, report: Kept) -> None:
