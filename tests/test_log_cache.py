@@ -313,6 +313,23 @@ def test_a_reading_against_the_saved_day_is_kept_for_that_day_only(
     assert _kept_reading(cache.path, path) is None
 
 
+def test_a_reading_kept_deflated_comes_back_as_read(records: Path, tmp_path: Path) -> None:
+    # many records read at once: their entries wait deflated, and are kept as JSON
+    path = records / T1
+    cache = reading.RecordCache(tmp_path / ".log.cache.sqlite")
+    record = read_module.read_record(path, records)
+    key = reading.file_key(path)
+    assert key is not None and not key.racy
+    plain = reading.make_entry(T1, key, record, "")
+    packed = reading.make_entry(T1, key, record, "", deflate=True)
+    assert plain is not None and packed is not None
+    assert isinstance(packed.value, bytes) and len(packed.value) < len(plain.value)
+    assert packed.check == plain.check
+    cache.put(packed)
+    cache.close()
+    assert _kept_reading(cache.path, path) == record
+
+
 def _kept_reading(cache: Path, path: Path) -> object:
     """Return the cache's reading of ``path`` (T1), closing the cache after."""
     kept = reading.RecordCache(cache)

@@ -31,7 +31,7 @@ import sqlite3
 import tempfile
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -260,7 +260,7 @@ class Entry:
     digest: str
     extra: str  # what else the reading depended on (LibreOffice's identity), or ""
     saved_day: str  # the day of the file's last save the reading used (ISO), or ""
-    packed: bytes  # the value (JSON), deflated: see make_entry
+    value: str | bytes  # the record as JSON; bytes: the JSON deflated (see make_entry)
     check: str  # the value's check (:func:`value_check`), made where the value was
 
 
@@ -276,44 +276,32 @@ def value_check(value: str) -> str:
     return hashlib.blake2b(value.encode(), digest_size=16).hexdigest()
 
 
-def make_entry(source: str, key: Key, record: Record, saved_day: str, extra: str = ""
-               ) -> Entry | None:
+def make_entry(source: str, key: Key, record: Record, saved_day: str, extra: str = "",
+               deflate: bool = False) -> Entry | None:
     """Return the entry keeping ``record`` (named ``source``) read from a file of ``key``; None
-    if it cannot be kept (a value the cache does not hold)."""
+    if it cannot be kept (a value the cache does not hold).
+
+    ``deflate``: hold its value deflated. The entries of a run wait for the end of the
+    reading, sent back from the workers with their records: the JSON of a generated
+    contract is ~2.3 KB, ~0.65 KB deflated (zlib at its fastest, ~26 µs, then ~8 µs to
+    inflate: worth it where thousands of records are read at once, not on a few).
+    """
     try:
         value = dumps(record)
         check = value_check(value)  # UnicodeEncodeError: a file name that is not UTF-8
     except (TypeError, ValueError, RecursionError):
         return None
-    return Entry(source, key.digest, extra, saved_day, _deflate(value.encode()), check)
-
-
-def _deflate(data: bytes) -> bytes:
-    """Return ``data`` deflated, fast: a run's entries wait for the end of the reading, sent
-    back from the workers with their records (JSON of ~2.3 KB a generated contract, ~0.8 KB
-    deflated, in ~6 µs by ISA-L, 26 µs by zlib at its fastest)."""
-    global _COMPRESS
-    if _COMPRESS is None:
-        try:
-            from isal.isal_zlib import compress as isal_compress
-        except ImportError:  # pragma: no cover - platforms without isal's wheels
-            _COMPRESS = lambda data: zlib.compress(data, 1)  # noqa: E731
-        else:
-            _COMPRESS = lambda data: isal_compress(data, 0)  # noqa: E731
-    return _COMPRESS(data)
-
-
-_COMPRESS: Callable[[bytes], bytes] | None = None
+    return Entry(source, key.digest, extra, saved_day,
+                 zlib.compress(value.encode(), 1) if deflate else value, check)
 
 
 class _Spilled:
     """The readings made this run, held in a temporary file until the cache is written.
 
     Held in memory, the JSON of every record read stayed beside the records themselves
-    until the end of the reading (about 2.5 KB a generated record: ~25 MiB of the log's peak
-    at 10,000 records). Where no temporary file can be made they are held in memory; where
-    one fails (a full disk), the readings of the run are not kept, as when the cache cannot
-    be written.
+    until the cache was written (~2.3 KB a generated contract: ~23 MB at 10,000 records).
+    Where no temporary file can be made they are held in memory; where one fails (a full
+    disk), the readings of the run are not kept, as when the cache cannot be written.
     """
 
     def __init__(self) -> None:
@@ -324,7 +312,7 @@ class _Spilled:
 
     def add(self, entry: Entry) -> None:
         self.sources.append(entry.source)
-        row = (entry.source, entry.digest, entry.extra, entry.saved_day, entry.packed,
+        row = (entry.source, entry.digest, entry.extra, entry.saved_day, entry.value,
                entry.check)
         if self._fh is None and not self._held and self._failed is None:
             with contextlib.suppress(OSError):  # none: held in memory
@@ -343,8 +331,10 @@ class _Spilled:
         raise the OSError that stopped one being written."""
         if self._failed is not None:
             raise self._failed
-        for source, digest, extra, saved_day, packed, check in self._stored():
-            yield source, digest, extra, saved_day, zlib.decompress(packed).decode(), check
+        for source, digest, extra, saved_day, value, check in self._stored():
+            if isinstance(value, bytes):
+                value = zlib.decompress(value).decode()
+            yield source, digest, extra, saved_day, value, check
 
     def _stored(self) -> Iterator[tuple[Any, ...]]:
         yield from self._held
