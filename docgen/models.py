@@ -506,13 +506,20 @@ class Shared:
     def _one(self, value: object) -> object:
         kind = type(value)
         held = self._kinds.get(kind)
-        if held is None:  # None, a whole number, a Mode, a datetime: as it is
-            return value
+        if held is None or not value:  # None, a Mode, a datetime; "", 0.0 (or -0.0: equal,
+            return value  # yet written apart)
         if kind is tuple:
             value = tuple(map(self._one, value))  # type: ignore[call-overload]
-        elif kind is float and not value:  # 0.0 and -0.0 are equal, yet written apart
-            return value
         return held.setdefault(value, value)
+
+    def _share(self, item: object, names: tuple[str, ...]) -> None:
+        """Share the plain values (texts, numbers, dates: no tuple) of ``item``'s fields
+        ``names``: the loop every session and signature of every record goes through."""
+        kinds, put = self._kinds, object.__setattr__
+        for name in names:
+            value = getattr(item, name)
+            if value and (held := kinds.get(type(value))) is not None:
+                put(item, name, held.setdefault(value, value))
 
     def __len__(self) -> int:
         """Return how many texts are held."""
@@ -527,15 +534,13 @@ class Shared:
     def record(self, record: Record) -> Record:
         """Return ``record`` with its values shared with the records before it (in place:
         a record just read, which nothing else holds)."""
-        one, put = self._one, object.__setattr__
+        one, put, share = self._one, object.__setattr__, self._share
         for name in _RECORD_VALUES:
             put(record, name, one(getattr(record, name)))
         settings = record.settings
         put(record, "settings", self._settings.setdefault(repr(settings), settings))
         for session in record.sessions:
-            for name in _SESSION_VALUES:
-                put(session, name, one(getattr(session, name)))
+            share(session, _SESSION_VALUES)
         for signature in record.signatures:
-            for name in _SIGNATURE_VALUES:
-                put(signature, name, one(getattr(signature, name)))
+            share(signature, _SIGNATURE_VALUES)
         return record
