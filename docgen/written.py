@@ -24,6 +24,7 @@ The property is JSON: ``{"lines": [digest, ...]}``; a contract's, ``{"lines": [.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -97,27 +98,34 @@ def _json_string(text: str) -> str:
     return json.dumps(text)
 
 
-def decode(text: str) -> frozenset[str] | None:
-    """Return the digests the property holds; None when it is absent or cannot be read."""
+@functools.lru_cache(maxsize=4)  # decode and decode_headers read one property: parsed once
+def _parsed(text: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _digests(text: str, key: str) -> frozenset[str] | None:
+    """Return the digests under ``key`` of the property ``text``; None when it has none or
+    cannot be read."""
     if not text:
         return None
     try:
-        found = json.loads(text)["lines"]
-        return frozenset(str(x) for x in found)
-    except (ValueError, KeyError, TypeError):
+        return frozenset(str(x) for x in _parsed(text)[key])  # type: ignore[index]
+    except (KeyError, TypeError):
         return None
+
+
+def decode(text: str) -> frozenset[str] | None:
+    """Return the digests the property holds; None when it is absent or cannot be read."""
+    return _digests(text, "lines")
 
 
 def decode_headers(text: str) -> frozenset[str] | None:
     """Return the digests of the header row's lines the property holds (see :func:`encode`);
     None when it holds none: a contract made before docgen recorded them, or no property."""
-    if not text or '"headers"' not in text:
-        return None
-    try:
-        found = json.loads(text)["headers"]
-        return frozenset(str(x) for x in found)
-    except (ValueError, KeyError, TypeError):
-        return None
+    return _digests(text, "headers") if '"headers"' in text else None
 
 
 def digest(line: str) -> str:

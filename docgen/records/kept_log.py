@@ -111,20 +111,21 @@ def _connect(cache: Path) -> sqlite3.Connection | None:
     return db
 
 
-def _kept(cache: Path, output: Path) -> tuple[str, str, str] | None:
-    """Return what :func:`remember` kept of the log at ``output``: the inputs it was written
-    from, the workbook's digest and its report (JSON); None when nothing is kept or the
-    cache cannot be read (no log kept yet: no table)."""
+def _kept(cache: Path, output: Path, columns: str = "inputs, workbook, report"
+          ) -> tuple[str, ...] | None:
+    """Return ``columns`` of what :func:`remember` kept of the log at ``output`` (by default
+    the inputs it was written from, the workbook's digest and its report, as JSON); None when
+    nothing is kept or the cache cannot be read (no log kept yet: no table)."""
     with contextlib.suppress(sqlite3.Error, OSError):
         db = _connect(cache)
         if db is None:
             return None
         try:
-            row = db.execute("SELECT inputs, workbook, report FROM written_logs WHERE output = ?",
+            row = db.execute(f"SELECT {columns} FROM written_logs WHERE output = ?",
                              (_name(output),)).fetchone()
         finally:
             db.close()
-        return (str(row[0]), str(row[1]), str(row[2])) if row else None
+        return tuple(str(value) for value in row) if row else None
     return None
 
 
@@ -152,17 +153,8 @@ def written_digest(cache: Path, output: Path) -> str | None:
 
     Only the digest is read: the report beside it (every problem of the log, as JSON: ~7 MB
     at 10,000 records) was read too, while the log's records and rows were all held."""
-    with contextlib.suppress(sqlite3.Error, OSError):
-        db = _connect(cache)
-        if db is None:
-            return None
-        try:
-            row = db.execute("SELECT workbook FROM written_logs WHERE output = ?",
-                             (_name(output),)).fetchone()
-        finally:
-            db.close()
-        return str(row[0]) if row else None
-    return None
+    kept = _kept(cache, output, "workbook")
+    return kept[0] if kept else None
 
 
 def remember(cache: Path, output: Path, inputs: str, report: Kept) -> None:
