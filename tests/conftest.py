@@ -131,6 +131,21 @@ def controls(path: Path) -> list[tuple[str, str, bool]]:
     return out
 
 
+def edited_contract_template(tmp_path: Path, edit: Callable[[bytes], bytes]) -> Path:
+    """Return a templates folder in ``tmp_path``: docgen's own, the contract's
+    ``word/document.xml`` changed by ``edit`` (as an admin rewords a template)."""
+    folder = tmp_path / "templates"
+    shutil.copytree(Path(__file__).parents[1] / "templates", folder)
+    path = folder / "coaching_contract.docx"
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    parts["word/document.xml"] = edit(parts["word/document.xml"])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in parts.items():
+            dst.writestr(name, data)
+    return folder
+
+
 def custom_properties(path: Path) -> dict[str, str]:
     with zipfile.ZipFile(path) as zf:
         root = etree.fromstring(zf.read("docProps/custom.xml"))

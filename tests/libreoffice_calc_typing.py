@@ -41,8 +41,6 @@ The report gives, by workbook, sheet and cell, what Calc made of each typing: it
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from pathlib import Path
 
@@ -51,7 +49,7 @@ import unohelper  # type: ignore[import-not-found]  # Debian's python3-uno
 from com.sun.star.task import XInteractionHandler  # type: ignore[import-not-found]
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from libreoffice_typing import Office, _prop  # noqa: E402  # the Writer driver's soffice
+from libreoffice_typing import Office, _prop, serve  # noqa: E402  # the Writer driver's soffice
 
 from docgen.libreoffice import write_options  # noqa: E402
 
@@ -197,13 +195,5 @@ def run_job(job: dict) -> dict:
     return {"workbooks": report}
 
 
-def main(argv: list[str]) -> int:
-    """``libreoffice_calc_typing.py JOB.json``: do the job, print the report as JSON."""
-    job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    print(json.dumps(run_job(job)))
-    return 0
-
-
 if __name__ == "__main__":
-    os.environ.setdefault("SAL_USE_VCLPLUGIN", "svp")
-    sys.exit(main(sys.argv[1:]))
+    serve(run_job)

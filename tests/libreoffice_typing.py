@@ -95,6 +95,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 # docgen's own LibreOffice helpers need nothing beyond the standard library
@@ -553,13 +554,14 @@ def _reopen(office: Office, paths) -> dict:
     return result
 
 
-def main(argv: list[str]) -> int:
-    """``libreoffice_typing.py JOB.json``: do the job, print the report as JSON."""
-    job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    print(json.dumps(run_job(job)))
-    return 0
+def serve(run: Callable[[dict], dict]) -> None:
+    """Be a driver's command, ``DRIVER JOB.json``: do the job with ``run``, print the report
+    as JSON, exit."""
+    os.environ.setdefault("SAL_USE_VCLPLUGIN", "svp")
+    job = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    print(json.dumps(run(job)))
+    sys.exit(0)
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("SAL_USE_VCLPLUGIN", "svp")
-    sys.exit(main(sys.argv[1:]))
+    serve(run_job)

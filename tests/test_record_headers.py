@@ -22,7 +22,7 @@ from pathlib import Path
 import coach
 import docx
 import pytest
-from conftest import TODAY, W
+from conftest import TODAY, W, edited_contract_template
 from lxml import etree
 
 from docgen import jobs, ooxml, schema, written
@@ -197,25 +197,17 @@ def test_a_record_typed_in_the_original_form_names_nothing_in_its_header() -> No
 def _reworded(tmp_path: Path) -> Path:
     """Return a templates folder whose COACHING RECORD table heads its dates "Date of
     session" and its topics with the team's ID (a heading made from a value)."""
-    folder = tmp_path / "templates"
-    shutil.copytree(Path(__file__).parents[1] / "templates", folder)
-    path = folder / "coaching_contract.docx"
-    with zipfile.ZipFile(path) as src:
-        parts = {n: src.read(n) for n in src.namelist()}
-    xml = parts["word/document.xml"]
-    assert xml.count(b"Date of coaching, includes email coaching") == 1
-    xml = xml.replace(b"Date of coaching, includes email coaching", b"Date of session")
-    root = etree.fromstring(xml)
-    table = next(t for t in root.iter(f"{W}tbl")
-                 if "".join(t.find(f"{W}tr").itertext()).startswith("CoachDate of session"))
-    topic = [t for t in table.find(f"{W}tr").iter(f"{W}t") if t.text == "Topic"]
-    topic[0].text = "Topic of {{ team_id }}"
-    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                                standalone=True)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name, data in parts.items():
-            dst.writestr(name, data)
-    return folder
+    def edit(xml: bytes) -> bytes:
+        assert xml.count(b"Date of coaching, includes email coaching") == 1
+        xml = xml.replace(b"Date of coaching, includes email coaching", b"Date of session")
+        root = etree.fromstring(xml)
+        table = next(t for t in root.iter(f"{W}tbl")
+                     if "".join(t.find(f"{W}tr").itertext()).startswith("CoachDate of session"))
+        topic = [t for t in table.find(f"{W}tr").iter(f"{W}t") if t.text == "Topic"]
+        topic[0].text = "Topic of {{ team_id }}"
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    return edited_contract_template(tmp_path, edit)
 
 
 def test_headings_reworded_in_the_template_are_no_alarm(make_cohort, tmp_path: Path) -> None:
