@@ -118,7 +118,7 @@ def typed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], dic
     return found
 
 
-def _run(job: Path, attempts: int = 3) -> dict:
+def _run(job: Path, attempts: int = 5) -> dict:
     """Run the typing driver on ``job``; return its report. Headless 7.4 now and then ends
     as it starts its first documents (one run in five or so: a document it returns has no
     sheets); the job is then run again in a new soffice, from the start."""
