@@ -656,3 +656,25 @@ def test_a_pdfs_text_laid_out_otherwise_is_not_taken_for_typing(
     pdf = tmp_path / "exported.pdf"
     pdf.write_bytes(exported_pdf(printed))
     assert words_only_in_pdf(pdf, out / T1) == words
+
+
+def test_a_pdf_that_cannot_be_compared_never_costs_its_record(
+        out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever goes wrong comparing a record with its PDF, the record's sessions are read,
+    and the comparison not made is named."""
+    from docgen.records import pdf as pdf_module
+
+    def broken(_pdf: Path, _record: Path) -> list[str]:
+        raise RecursionError("too deep")
+
+    monkeypatch.setattr(pdf_module, "words_only_in_pdf", broken)
+    record = out / T1
+    fill(record, {"record.date": "03/06/2026", "record.held": "Yes"})
+    record.with_suffix(".pdf").write_bytes(exported_pdf("Contract for coaching"))
+    records, _problems = read_records([out], jobs=1)
+    got = next(r for r in records if r.source == T1)
+    assert [s.date for s in got.sessions if s.date == dt.date(2026, 6, 3)]
+    assert [p.message for p in got.problems if "was not compared" in p.message] == [
+        'was not compared with the PDF exported from it ("Ward 7 Falls (T1).pdf"): '
+        "RecursionError: too deep; if the coach typed more before exporting it, compare the "
+        "two by eye"]

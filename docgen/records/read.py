@@ -102,7 +102,13 @@ def _saved_then_exported(record: Record, path: Path, pdf: Path) -> Record:
         return record
     from docgen.records.pdf import only_in_pdf, words_only_in_pdf
 
-    words = words_only_in_pdf(pdf, path)
+    try:
+        words = words_only_in_pdf(pdf, path)
+    except Exception as exc:  # noqa: BLE001 - the record read stands: only the check is lost
+        return replace(record, problems=(*record.problems, Problem(
+            f'was not compared with the PDF exported from it ("{pdf.name}"): '
+            f"{type(exc).__name__}: {exc}; if the coach typed more before exporting it, "
+            "compare the two by eye", file=record.source)))
     if not words:
         return record
     return replace(record, problems=(*record.problems, Problem(
