@@ -20,7 +20,7 @@ from pathlib import Path
 import coach
 import pytest
 from conftest import TODAY, custom_properties
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from docgen import schema
@@ -338,6 +338,7 @@ def test_a_word_docgen_does_not_read_is_unread(d: dt.date, style: int, beside: l
 
 
 @given(st.text(max_size=50), _DATES, st.booleans())
+@example("A¼/1", dt.date(2000, 1, 1), False)  # a fraction glued to a word: not AutoCorrect's
 def test_what_is_unread_beside_a_date_was_typed(text: str, reference: dt.date, after: bool
                                                 ) -> None:
     found = read_typed_dates(text, reference, after, _mode_pattern())

@@ -140,8 +140,8 @@ def read_typed_dates(text: str, reference: datetime.date, after: bool = False,
 
 
 # A fraction AutoCorrect made of a day and month typed without a year ("1/2", "3/4"),
-# standing alone (not "1½").
-_FRACTION = re.compile("(?<![0-9])[\u00bc-\u00be\u2150-\u215e](?![0-9])")
+# standing alone (not "1½", nor glued to a word or a slash: "A¼/1" was read as 1 April).
+_FRACTION = re.compile("(?<![\\w/])[\u00bc-\u00be\u2150-\u215e](?![\\w/])")
 
 
 def _fractions_as_typed(text: str) -> str:
