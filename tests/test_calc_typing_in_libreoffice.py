@@ -227,3 +227,45 @@ def test_the_contracts_show_what_was_read(typed: dict, tmp_path: Path) -> None:
         text = full_text(contract)
         assert team.team_id in text and format_date(team.first_session) in text
     assert {t.team_id for t in cohort.teams} == {"7", "T90"}
+
+
+def test_dates_typed_into_an_own_workbook_in_a_month_first_calc_are_named(
+        tmp_path: Path) -> None:
+    """An admin's own workbook (headers only, no date formats) typed into a Calc set to
+    en-US, every day at most 12: no text date is left to tell, yet each date read is named
+    (Calc shows them month first, 03/04/26), in .xlsx and .ods. Saved as CSV the dates are
+    the text shown, which docgen reads day first, as the admin meant."""
+    if why := _uno_ready():
+        pytest.skip(why)
+    source = tmp_path / "own.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Teams"
+    wb["Teams"].append(["Team ID", "Team name", "Coach", "Team members", "First session"])
+    wb.create_sheet("Sessions").append(["Team ID", "Date", "Start time", "Finish time"])
+    wb.save(source)
+    typing = {"Teams": {"A2": "T01", "B2": "Falls", "C2": "Jo Bloggs", "D2": "Ann Smith",
+                        "E2": "03/04/2026"},
+              "Sessions": {"A2": "T01", "B2": "03/04/2026", "C2": "10:00", "D2": "11:00",
+                           "A3": "T01", "B3": "05/06/2026", "C3": "10:00", "D3": "11:00"}}
+    saved = {"xlsx": tmp_path / "xlsx" / "own.xlsx", "ods": tmp_path / "ods" / "own.ods",
+             "csv": tmp_path / "csv"}
+    job = tmp_path / "job.json"
+    job.write_text(json.dumps({"settings": {"locale": "en-US"}, "workbooks": [
+        {"source": str(source), "type": typing, "saves": [
+            {"path": str(saved["xlsx"])}, {"path": str(saved["ods"])},
+            {"path": str(saved["csv"] / "own.csv")}]}]}), encoding="utf-8")
+    report = _run(job)["workbooks"][0]["cells"]
+    assert report["Sessions"]["B2"]["shown"] == "03/04/26"  # 4 March, shown month first
+    for fmt in ("xlsx", "ods"):
+        warnings: list[Problem] = []
+        cohort, problems = read_cohort(saved[fmt], warnings)
+        assert problems == []
+        assert [s.date for s in cohort.sessions] == [dt.date(2026, 3, 4), dt.date(2026, 5, 6)]
+        said = {(w.sheet, w.column): w.message for w in warnings}
+        assert "row 2 as 4 March 2026 (3 April 2026 if swapped)" in said["Teams",
+                                                                        "First session"]
+        assert ("row 2 as 4 March 2026 (3 April 2026 if swapped), row 3 as 6 May 2026 "
+                "(5 June 2026 if swapped)") in said["Sessions", "Date"]
+    cohort, problems = read_cohort(saved["csv"])
+    assert problems == []
+    assert [s.date for s in cohort.sessions] == [dt.date(2026, 4, 3), dt.date(2026, 6, 5)]

@@ -12,15 +12,19 @@ its sheet, row and column, and an ordinary workbook must stay quiet.
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from array import array
 from pathlib import Path
 
 import openpyxl
+import pytest
 from conftest import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
+from test_cohort_formats import minimal_ods
 from test_cohort_warnings import TEAM_HEADER, notes, workbook
 
+from docgen.cohort.cells import month_first_format
 from docgen.cohort.read import read_cohort
 from docgen.cohort.rows import _rows_said, days_in_time_cell
 
@@ -164,6 +168,130 @@ def test_date_cells_alone_or_text_that_reads_either_way_say_nothing(tmp_path: Pa
         "Sessions": [SESSION_HEADER, ["T01", dt.datetime(2026, 4, 5), "14:00", "15:00"]],
     })
     assert notes(path) == ([], [])
+
+
+def test_date_cells_shown_month_first_are_named_though_every_day_reads_either_way(
+        tmp_path: Path) -> None:
+    """A month-first Calc makes 03/04/2026, typed in a cell of no date format, 4 March shown
+    03/04/26 (its format MM/DD/YY): with every day at most 12 no text is left to tell, but
+    the format does."""
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [[*TEAM_HEADER, "First session"],
+                  ["T01", "Falls", "Jo", "Ann", dt.datetime(2026, 3, 4)]],
+        "Sessions": [SESSION_HEADER, ["T01", dt.datetime(2026, 3, 4), "14:00", "15:00"],
+                     ["T01", dt.datetime(2026, 5, 6), "14:00", "15:00"]],
+    })
+    path = _formatted(path, {("Teams", "E2"): "MM/DD/YY", ("Sessions", "B2"): "MM/DD/YY",
+                             ("Sessions", "B3"): "DD/MM/YYYY"})
+    problems, warnings = notes(path)
+    assert problems == []
+    assert warnings == [
+        "cohort.xlsx › Teams › First session: First session on row 2 is shown month first "
+        "(03/04/26 for 4 March 2026), as a spreadsheet set to a month-first language "
+        "(English (USA)) shows a date typed into a cell of no date format, having read it "
+        "month first: so this column's dates that the spreadsheet read when they were typed "
+        "may have their day and month swapped: row 2 as 4 March 2026 (3 April 2026 if "
+        "swapped); check them, and set the spreadsheet's language to English (UK) (in "
+        "LibreOffice: Tools › Options › Language Settings › Languages › Locale setting) "
+        "before typing dates, or format the column as Text",
+        "cohort.xlsx › Sessions › Date: Date on row 2 is shown month first (03/04/26 for 4 "
+        "March 2026), as a spreadsheet set to a month-first language (English (USA)) shows "
+        "a date typed into a cell of no date format, having read it month first: so this "
+        "column's dates that the spreadsheet read when they were typed may have their day "
+        "and month swapped: row 2 as 4 March 2026 (3 April 2026 if swapped), row 3 as 6 May "
+        "2026 (5 June 2026 if swapped); check them, and set the spreadsheet's language to "
+        "English (UK) (in LibreOffice: Tools › Options › Language Settings › Languages › "
+        "Locale setting) before typing dates, or format the column as Text"]
+
+
+def test_a_date_shown_month_first_names_the_date_cells_of_other_sheets(
+        tmp_path: Path) -> None:
+    """Even one that cannot be swapped (25 March shown 03/25/26): the spreadsheet read the
+    typing month first, so the day-first columns' dates may be swapped too."""
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [[*TEAM_HEADER, "First session"],
+                  ["T01", "Falls", "Jo", "Ann", dt.datetime(2026, 3, 25)]],
+        "Sessions": [SESSION_HEADER, ["T01", dt.datetime(2026, 4, 5), "14:00", "15:00"]],
+    })
+    path = _formatted(path, {("Teams", "E2"): "m/d/yyyy", ("Sessions", "B2"): "DD/MM/YYYY"})
+    (warning,) = notes(path)[1]
+    assert warning.startswith(
+        "cohort.xlsx › Sessions › Date: First session on row 2 of the Teams sheet is shown "
+        "month first (03/25/26 for 25 March 2026), as a spreadsheet set to a month-first "
+        "language (English (USA)) shows a date typed into a cell of no date format, having "
+        "read it month first: so this column's dates that the spreadsheet read when they "
+        "were typed may have their day and month swapped: row 2 as 5 April 2026 (4 May 2026 "
+        "if swapped); check them")
+
+
+@pytest.mark.parametrize("number_format", ["DD/MM/YYYY", "yyyy-mm-dd", "d mmm yyyy",
+                                           "mmm d, yyyy", "dddd, mmmm d, yyyy", "hh:mm dd/mm"])
+def test_dates_shown_day_or_year_first_or_with_the_month_named_say_nothing(
+        tmp_path: Path, number_format: str) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER, ["T01", "Falls", "Jo", "Ann"]],
+        "Sessions": [SESSION_HEADER, ["T01", dt.datetime(2026, 3, 4), "14:00", "15:00"]],
+    })
+    path = _formatted(path, {("Sessions", "B2"): number_format})
+    assert notes(path) == ([], [])
+
+
+def _ods_sessions(path: Path, date_value: str, shown: str) -> Path:
+    """An .ods cohort (one team, one session) whose session date holds ``date_value`` and
+    shows ``shown``, as LibreOffice saves a date cell."""
+    def text(value: str) -> str:
+        return (f'<table:table-cell office:value-type="string"><text:p>{value}</text:p>'
+                "</table:table-cell>")
+
+    def row(*cells: str) -> str:
+        return f"<table:table-row>{''.join(cells)}</table:table-row>"
+
+    date = (f'<table:table-cell office:value-type="date" office:date-value="{date_value}">'
+            f"<text:p>{shown}</text:p></table:table-cell>")
+    teams = row(*map(text, TEAM_HEADER)) + row(*map(text, ["T01", "Falls", "Jo", "Ann"]))
+    sessions = row(*map(text, SESSION_HEADER)) + row(text("T01"), date, text("14:00"),
+                                                      text("15:00"))
+    minimal_ods(path, teams)
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    parts["content.xml"] = parts["content.xml"].replace(
+        b"</table:table></office:spreadsheet>",
+        b'</table:table><table:table table:name="Sessions">' + sessions.encode()
+        + b"</table:table></office:spreadsheet>")
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_an_ods_date_shown_month_first_is_named(tmp_path: Path) -> None:
+    path = _ods_sessions(tmp_path / "cohort.ods", "2026-03-04", "03/04/26")
+    (warning,) = notes(path)[1]
+    assert warning.startswith(
+        "cohort.ods › Sessions › Date: Date on row 2 is shown month first (03/04/26 for 4 "
+        "March 2026)")
+    assert "row 2 as 4 March 2026 (3 April 2026 if swapped)" in warning
+
+
+@pytest.mark.parametrize("shown", ["04/03/2026", "2026-03-04", "Mar 4, 2026", "04/04/26"])
+def test_an_ods_date_shown_otherwise_says_nothing(tmp_path: Path, shown: str) -> None:
+    value = "2026-04-04" if shown == "04/04/26" else "2026-03-04"
+    assert notes(_ods_sessions(tmp_path / "cohort.ods", value, shown)) == ([], [])
+
+
+_PARTS = {"d": st.sampled_from(["d", "dd"]), "m": st.sampled_from(["m", "mm", "M", "MM"]),
+          "y": st.sampled_from(["yy", "yyyy", "YYYY"])}
+
+
+@given(order=st.permutations("dmy"), separator=st.sampled_from(["/", "-", ".", " "]),
+       parts=st.fixed_dictionaries(_PARTS),
+       weekday=st.sampled_from(["", "dddd ", "ddd, "]),
+       time=st.sampled_from(["", " hh:mm", " h:mm:ss AM/PM", " [h]:mm"]))
+def test_a_date_format_is_month_first_only_when_the_month_number_leads(
+        order: list[str], separator: str, parts: dict[str, str], weekday: str,
+        time: str) -> None:
+    code = weekday + separator.join(parts[p] for p in order) + time
+    assert month_first_format(code) == (order[0] == "m")
 
 
 def test_the_sample_cohort_stays_quiet() -> None:

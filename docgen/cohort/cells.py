@@ -11,6 +11,7 @@ the cells the file actually holds before calamine is let near the sheet.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import re
@@ -226,14 +227,77 @@ def shown_format(number: int, code: str | None) -> str | None:
     """Return the number format ``number`` (its ``code``, if the file holds it) if it shows a
     number otherwise than General does: the code, or "" for a built-in one whose code is not
     known. None for General and @ (Text, which shows a number as General does), and for a
-    date or time format (calamine reads such a cell as a date)."""
+    date or time format (calamine reads such a cell as a date), unless it shows the month
+    before the day (:func:`month_first_format`)."""
     if code is None:
         code = _BUILT_IN.get(number)
         if code is None:
             return None if number in (0, 49) or number in _BUILT_IN_DATES else ""
-    if code.strip().lower() in _PLAIN or _DATE_PARTS.search(_NOT_SHOWN.sub("", code)):
+    if code.strip().lower() in _PLAIN:
         return None
+    if _DATE_PARTS.search(_NOT_SHOWN.sub("", code)):
+        return code if month_first_format(code) else None
     return code
+
+
+_DATE_TOKEN = re.compile(r"([dmyhs])\1*", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=256)
+def month_first_format(code: str) -> bool:
+    """Tell whether a date format shows the month's number first, then the day's (mm/dd/yy,
+    as a spreadsheet set to English (USA) formats a date typed into a General cell).
+
+    Only the first of day, month and year counts: yyyy-mm-dd is no US date. An ``m`` after
+    hours or before seconds is minutes; ``ddd`` and more a weekday's name (passed over), and
+    ``mmm`` and more a month's: a date shown with its month's name is not mistaken.
+    """
+    tokens = [(m.group(1).lower(), len(m.group(0)))
+              for m in _DATE_TOKEN.finditer(_NOT_SHOWN.sub("", code))]
+    for i, (part, width) in enumerate(tokens):
+        if part == "m" and ((i and tokens[i - 1][0] == "h") or (
+                i + 1 < len(tokens) and tokens[i + 1][0] == "s")):
+            continue  # minutes
+        if part == "y" or (part == "d" and width <= 2) or (part == "m" and width > 2):
+            return False
+        if part == "m":
+            return any(p == "d" and w <= 2 for p, w in tokens[i + 1:])
+    return False
+
+
+class MonthFirst:
+    """A date cell the spreadsheet shows month first (03/04/26 for 4 March): where dates are
+    typed so, 03/04/2026 typed for 3 April became 4 March. Made by :func:`shown_month_first`."""
+
+    __slots__ = ()
+
+
+class MonthFirstDate(MonthFirst, dt.date):
+    __slots__ = ()
+
+
+class MonthFirstDateTime(MonthFirst, dt.datetime):
+    __slots__ = ()
+
+
+_SHOWN_DAY_MONTH = re.compile(r"\s*([0-9]{1,2})[^0-9]+([0-9]{1,2})[^0-9]")
+
+
+def shown_month_first(value: dt.date, number_format: str, text: str | None) -> dt.date:
+    """Return the date cell ``value`` marked :class:`MonthFirst` if it is shown month first:
+    by its ``text`` (given by an .ods), or else its ``number_format``; else ``value``."""
+    if text is not None:
+        found = _SHOWN_DAY_MONTH.match(text)
+        first = found is not None and (int(found[1]), int(found[2])) == (
+            value.month, value.day) and value.month != value.day
+    else:
+        first = month_first_format(number_format)
+    if not first:
+        return value
+    if isinstance(value, dt.datetime):
+        return MonthFirstDateTime(value.year, value.month, value.day, value.hour,
+                                  value.minute, value.second, value.microsecond, value.tzinfo)
+    return MonthFirstDate(value.year, value.month, value.day)
 
 
 # A number format that shows a whole number as its digits padded with zeros, with text

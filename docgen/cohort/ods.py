@@ -58,6 +58,9 @@ _PARAGRAPH = re.compile(rb"\s*<text:p\b[^>]*>(.*?)</text:p>", re.S)
 _MARKUP = re.compile(rb"<[^>]*>")
 _NUMBER_TYPE = re.compile(rb'\boffice:value-type="(?:float|percentage|currency)"')
 _NUMBER_VALUE = re.compile(rb'\boffice:value="([^"]*)"')
+_DATE_VALUE = re.compile(rb'\boffice:date-value="[0-9]{4,}-([0-9]{2})-([0-9]{2})')
+# a date's text beginning with its month and day numbers (of the date value above)
+_MONTH_DAY = re.compile(rb"<text:p>\s*0?([0-9]{1,2})[^0-9<]+0?([0-9]{1,2})[^0-9]")
 _DROPPED = re.compile(rb"<text:(?:tab|line-break)\b")  # what calamine leaves out of text
 _ANNOTATION = re.compile(rb"<office:annotation\b.*?</office:annotation>", re.S)
 _PARAGRAPHS = re.compile(rb"<text:[ph]\b[^>]*?(?:/>|>(.*?)</text:[ph]>)", re.S)
@@ -164,7 +167,8 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
                 error = _cell_error(attrs, data, m.end(), closed)
                 if error is not None:
                     failed.append((row, rows, column, columns, error))
-                elif not empty and (dropped or b'office:value="' in attrs):
+                elif not empty and (dropped or b'office:value="' in attrs
+                                    or b'office:date-value="' in attrs):
                     cell = (row, rows, column, columns, m.end(), attrs)  # a number, or text
             column += columns
     scans = {}
@@ -180,6 +184,7 @@ def scan_ods(path: Path) -> dict[str, SheetScan]:
     return scans
 
 
+
 # A cell's place: its first row and the rows it is repeated over, its first column and the
 # columns it is repeated over; then where its content starts, and its attributes.
 _Run = tuple[int, int, int, int, int, bytes]
@@ -189,7 +194,8 @@ def _shown_text(data: bytes, start: int, end: int, dropped: list[int], attrs: by
                 ) -> str | None:
     """Return the text a cell (its content ``data[start:end]``) shows where calamine reads it
     otherwise: a number whose text is not its value written plainly, text holding a tab or
-    line break (``dropped``: where those are, last first). None for any other cell."""
+    line break (``dropped``: where those are, last first), a date shown month first. None for
+    any other cell."""
     if b'office:value="' in attrs and _NUMBER_TYPE.search(attrs):
         value = _NUMBER_VALUE.search(attrs)
         number = value.group(1) if value else b""
@@ -205,6 +211,11 @@ def _shown_text(data: bytes, start: int, end: int, dropped: list[int], attrs: by
         # read as Excel's General format shows it, unless the file shows it otherwise:
         # LibreOffice shows 447712345678 in full, where General shows 4.47712E+11
         return None if text.strip() == general_number(value) else text
+    if b'office:date-value="' in attrs and (day := _DATE_VALUE.search(attrs)):
+        shown = _MONTH_DAY.match(data, start, end)
+        if shown is not None and (int(shown[1]), int(shown[2])) == (
+                int(day[1]), int(day[2])) and day[1] != day[2]:
+            return _text(data[start:end])  # shown month first: 03/04/26 for 4 March
     if dropped and dropped[-1] < end:
         return _text(data[start:end])
     return None

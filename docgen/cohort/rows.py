@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from docgen import schema
-from docgen.cohort.cells import CellError, ShownNumber
+from docgen.cohort.cells import CellError, MonthFirst, ShownNumber
 from docgen.cohort.packed import Packed
 from docgen.cohort.tables import Table
 from docgen.errors import Problem
@@ -410,6 +410,8 @@ class DayOrder:
         # date cells (the spreadsheet's own dates) whose day and month could be swapped
         self.cells: dict[str, list[tuple[int, dt.date]]] = {}
         self.cell_rows: dict[str, array[int]] = {}  # every such cell's row, 8 bytes each
+        # date cells the spreadsheet shows month first (03/04/26): key -> (row, date)
+        self.shown_first: dict[str, list[tuple[int, dt.date]]] = {}
 
     def failed(self, key: str, n: int, cell: str) -> None:
         """Note a date of column ``key`` that could not be read day first."""
@@ -433,28 +435,50 @@ class DayOrder:
             if len(kept) < _ROWS_NAMED:
                 kept.append((n, clean_text(cell)))
 
-    def cell(self, key: str, n: int, day: object) -> None:
+    def cell(self, key: str, n: int, day: object, shown_month_first: bool = False) -> None:
         """Note a date cell of column ``key`` (a date the spreadsheet made of what was
-        typed) whose day and month could be swapped: 4 March, not 13 April."""
+        typed) whose day and month could be swapped: 4 March, not 13 April; and one the
+        spreadsheet shows month first, which tells that dates were typed month first."""
+        if shown_month_first and isinstance(day, dt.date):
+            kept = self.shown_first.setdefault(key, [])
+            if len(kept) < _ROWS_NAMED:
+                kept.append((n, day))
         if isinstance(day, dt.date) and day.day <= 12 and day.day != day.month:
             self.cell_rows.setdefault(key, array("l")).append(n)
             kept = self.cells.setdefault(key, [])
             if len(kept) < _ROWS_NAMED:
                 kept.append((n, day))
 
-    def warn_cells(self, table: Table, evidence: tuple[Table, DayOrder]) -> None:
-        """Warn of each column's date cells that could be swapped, given ``evidence``: a
-        sheet of the workbook holding dates as text that can only be day first, which a
-        spreadsheet set to a month-first language (English (USA)) leaves as text, having
-        read the dates it could month first."""
-        source, order = evidence
-        key, found = next(iter(order.day_first.items()))
-        rows = ", ".join(str(n) for n, _text in found)
+    def evidence(self, source: Table, table: Table) -> str | None:
+        """Say what of this sheet (``source``) tells that its workbook's dates were typed
+        into a spreadsheet reading them month first, as said on ``table``; None if nothing.
+
+        A spreadsheet set to a month-first language (English (USA)) leaves as text a date it
+        cannot read month first ("13/04/2026"), and shows the dates it made month first in
+        a cell of no date format of its own (03/04/26 for 4 March)."""
         where = "" if source is table else f" of the {source.label} sheet"
-        said = (f'{source.headers.get(key, key)} on row{"s" if len(found) > 1 else ""} {rows}'
-                f'{where} ("{found[0][1]}"{", …" if len(found) > 1 else ""}) is text, not a '
-                "date, as a spreadsheet set to a month-first language (English (USA)) leaves "
-                "a date it cannot read month first")
+        if self.day_first:
+            key, found = next(iter(self.day_first.items()))
+            rows = ", ".join(str(n) for n, _text in found)
+            return (f'{source.headers.get(key, key)} on row{"s" if len(found) > 1 else ""} '
+                    f'{rows}{where} ("{found[0][1]}"{", …" if len(found) > 1 else ""}) is '
+                    "text, not a date, as a spreadsheet set to a month-first language "
+                    "(English (USA)) leaves a date it cannot read month first")
+        if self.shown_first:
+            key, days = next(iter(self.shown_first.items()))
+            rows = ", ".join(str(n) for n, _day in days)
+            shown = f"{days[0][1].month:02}/{days[0][1].day:02}/{days[0][1].year % 100:02}"
+            return (f'{source.headers.get(key, key)} on row{"s" if len(days) > 1 else ""} '
+                    f"{rows}{where} is shown month first ({shown} for "
+                    f"{format_date(days[0][1])}), as a spreadsheet set to a month-first "
+                    "language (English (USA)) shows a date typed into a cell of no date "
+                    "format, having read it month first")
+        return None
+
+    def warn_cells(self, table: Table, said: str) -> None:
+        """Warn of each column's date cells that could be swapped, given what ``said`` (see
+        :meth:`evidence`) tells: that the workbook was typed into a spreadsheet reading
+        dates month first."""
         for key in (c.key for c in table.sheet.columns if c.key in self.cells):
             cells = self.cells[key]
             listed = ", ".join(f"row {n} as {format_date(day)} ({format_date(_swapped(day))} "
@@ -470,7 +494,6 @@ class DayOrder:
                 "Language Settings › Languages › Locale setting) before typing dates, or "
                 "format the column as Text",
                 column=table.headers.get(key, key))
-
 
     def warn(self, table: Table, other: tuple[Table, DayOrder] | None = None) -> None:
         """Warn of each column's dates read either way, if any date of the sheet can only be
@@ -588,12 +611,17 @@ class Shared:
         for table, order in self.orders:
             order.warn(table, other if table.csv else None)
         # a workbook typed in a month-first language: its text dates that can only be day
-        # first tell that its date cells may be swapped, in any of its sheets
-        evidence = next(((t, o) for t, o in self.orders if o.day_first and not t.csv), None)
-        if evidence is not None:
+        # first, or its dates shown month first, tell that its date cells may be swapped,
+        # in any of its sheets (the sheet's own evidence named first)
+        found = [(t, o) for t, o in self.orders if not t.csv and (o.day_first or o.shown_first)]
+        found.sort(key=lambda evidence: not evidence[1].day_first)  # text dates first
+        if found:
             for table, order in self.orders:
                 if order.cells:
-                    order.warn_cells(table, (table, order) if order.day_first else evidence)
+                    source, evidence = next(((t, o) for t, o in found if t is table), found[0])
+                    said = evidence.evidence(source, table)
+                    if said is not None:
+                        order.warn_cells(table, said)
 
     def text(self, value: object) -> str:
         """Return the cell as :func:`display` does, one object for all equal values."""
@@ -821,7 +849,7 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                 if type(cell) is not str:
                     note = None if cell is None else cell_note(kind, cell)
                     if kind is Kind.DATE and isinstance(cell, dt.date):
-                        order.cell(key, n, values[attr])
+                        order.cell(key, n, values[attr], isinstance(cell, MonthFirst))
                     elif key in _ID_COLUMNS and type(cell) in (int, float):
                         rows, shown = numbered.setdefault(key, (array("l"), []))
                         rows.append(n)

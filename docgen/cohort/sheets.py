@@ -21,6 +21,7 @@ admin hears about it instead of the cell silently reading blank.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +34,7 @@ from docgen.cohort.cells import (
     SheetScan,
     Shown,
     Uncalculated,
+    shown_month_first,
     shown_number,
 )
 from docgen.cohort.ods import scan_ods
@@ -257,7 +259,8 @@ def _show(values: list[object], n: int, cell: Shown, rest: Iterator[Shown]) -> S
     ``rest``) what they show; return the first cell of a later row, if any.
 
     A number becomes a :class:`~docgen.cohort.cells.ShownNumber`; text the file holds
-    otherwise than calamine read it (an .ods cell's tab) is replaced by the file's. A cell
+    otherwise than calamine read it (an .ods cell's tab) is replaced by the file's; a date
+    shown month first is marked :class:`~docgen.cohort.cells.MonthFirst`. A cell
     of no column (-1) only marks how far the file has been read.
     """
     found: Shown | None = cell
@@ -269,6 +272,8 @@ def _show(values: list[object], n: int, cell: Shown, rest: Iterator[Shown]) -> S
                 values[column] = shown_number(value, number_format, text)  # type: ignore[arg-type]
             elif type(value) is str and text is not None:
                 values[column] = text
+            elif isinstance(value, dt.date):
+                values[column] = shown_month_first(value, number_format, text)
         found = next(rest, None)
     return found
 

@@ -112,6 +112,8 @@ def parse_date(value: object, *, default_year: int | None = None) -> datetime.da
     """
     if isinstance(value, datetime.date):
         day = value.date() if isinstance(value, datetime.datetime) else value
+        if type(day) is not datetime.date:  # a date cell marked by the reader: a plain date
+            day = datetime.date(day.year, day.month, day.day)
         if day == _EXCEL_EPOCH:  # Excel's day zero: what a NaN or broken date cell reads as
             raise ValueError('"30/12/1899" is Excel\'s day zero, not a date: the cell is '
                              "empty or damaged; type the date again (day/month/year)")
