@@ -40,7 +40,7 @@ TYPED: dict[str, list[dict[str, str]]] = {
     "Teams": [
         {"Team ID": "007", "Team name": "Falls", "Organisation": "NHS Lothian",
          "Team members": "Ann Smith; Raj Patel", "Coach": "Dr Jo Bloggs",
-         "Coach email": "jo.bloggs@nhs.scot", "First session": "13/04/2026"},
+         "Coach email": "jo.bloggs@nhs.scot", "Venue": "007", "First session": "13/04/2026"},
         {"Team ID": "T90", "Team name": "Flow", "Organisation": "NHS Fife",
          "Team members": "Bea Best", "Coach": "Dr Jo Bloggs",
          "Coach email": "jo.bloggs@nhs.scot", "First session": "03/04/2026"}],
@@ -56,7 +56,7 @@ TYPED: dict[str, list[dict[str, str]]] = {
          "Time": "12.30", "Location": "Library", "Adequate notice": "48 hours"}],
 }
 MEANT: dict[str, list[dict[str, object]]] = {
-    "Teams": [{"team_id": "007", "first_session": dt.date(2026, 4, 13)},
+    "Teams": [{"team_id": "007", "venue": "007", "first_session": dt.date(2026, 4, 13)},
               {"team_id": "T90", "first_session": dt.date(2026, 4, 3)}],
     "Sessions": [
         {"team_id": "007", "date": dt.date(2026, 4, 3), "start": dt.time(10, 30),
@@ -177,9 +177,9 @@ def silent(path: Path, rows: dict[str, list[int]]) -> list[str]:
     return lost
 
 
-# What a CSV file cannot tell, since Calc saves each cell as it shows it: a Team ID typed
-# 007 shows 7, a time typed 10.30 in a time-formatted cell shows 07:12, a Mentoring Time
-# typed 12.30 shows 12.3, and in en-US a date typed 03/04/2026 shows 04/03/2026 (the
+# What a CSV file cannot tell, since Calc saves each cell as it shows it: a Team ID (or a
+# Venue) typed 007 shows 7, a time typed 10.30 in a time-formatted cell shows 07:12, a
+# Mentoring Time typed 12.30 shows 12.3, and in en-US a date typed 03/04/2026 shows 04/03/2026 (the
 # starter's dd/mm/yyyy of 4 March), with nothing to tell them from what was typed so.
 CSV_LOST = "Calc's CSV file holds what each cell shows: 007 as 7, 10.30 as 07:12"
 

@@ -364,10 +364,54 @@ def test_a_mentoring_time_typed_with_a_full_stop_is_named(tmp_path: Path) -> Non
     })
     problems, warnings = notes(path)
     assert problems == []
-    assert warnings == [
+    time, location = warnings
+    assert time == (
         'cohort.xlsx › Mentoring › row 2 › Time: is the number 12.3, not text, so it reads '
         '"12.3": a time typed with a full stop (12.30) is a number to a spreadsheet, which '
-        "drops a last 0; type it as 12:30, or format the column as Text and type it again"]
+        "drops a last 0; type it as 12:30, or format the column as Text and type it again")
+    assert location.startswith(  # a room 12.50, perhaps: a number in a text column
+        'cohort.xlsx › Mentoring › row 3 › Location: 1 Location cell holds a number, not '
+        'text: row 3 "12.5"; ')
+
+
+# Numbers in text columns: a room, a phone number, a name typed as digits
+
+def test_numbers_in_text_columns_are_named_once_a_column_with_every_row(
+        tmp_path: Path) -> None:
+    """What Calc made of a room "007", "2.10" and a phone number typed without spaces; an
+    extra column (Phone) too. Frequency and Duration, where a number is meant, stay quiet;
+    a number formatted to show its zeros reads as shown, quietly."""
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [[*TEAM_HEADER, "Venue", "Frequency", "Duration", "Phone"],
+                  ["T01", 2.1, "Jo", "Ann", 7, 4, 1, 7700900123],
+                  *([f"T0{n}", "Flow", "Jo", "Raj", n, "monthly", "1 hour", "0131 555 0000"]
+                    for n in range(2, 9))],
+    })
+    path = _formatted(path, {("Teams", "E8"): "000"})  # shows 007: read so
+    problems, warnings = notes(path)
+    assert problems == []
+    name, venue, phone = warnings
+    assert name.startswith('cohort.xlsx › Teams › row 2 › Team name: 1 Team name cell holds '
+                           'a number, not text: row 2 "2.1"; a spreadsheet makes a number of '
+                           'what is typed as digits, dropping leading zeros ("007" becomes 7')
+    assert venue.startswith(
+        'cohort.xlsx › Teams › row 2 › Venue: 7 Venue cells hold a number, not text (rows '
+        '2–7 and 9): row 2 "7", row 3 "2", row 4 "3", row 5 "4", row 6 "5" (and 2 more); ')
+    assert phone.startswith('cohort.xlsx › Teams › row 2 › Phone: 1 Phone cell holds a '
+                            'number, not text: row 2 "7700900123"; ')
+    assert "format the column as Text (Format › Cells › Text) and type it again" in phone
+    cohort, _problems = read_cohort(path)
+    assert cohort.teams[6].venue == "007"
+
+
+def test_numbers_in_the_programme_sheet_and_count_columns_say_nothing(
+        tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Programme": [["Setting", "Value"], ["Cohort", 3], ["Session duration", 1]],
+        "Teams": [[*TEAM_HEADER, "Frequency", "Duration"], ["T01", "Falls", "Jo", "Ann", 4, 1]],
+        "Mentoring": [["QI practitioner", "Mentor", "Adequate notice"], ["Ann", "Raj", 48]],
+    })
+    assert notes(path) == ([], [])
 
 
 @given(st.sets(st.integers(1, 2000), min_size=1, max_size=60))

@@ -260,14 +260,29 @@ FIFTEEN = ('is a number of 19 digits, but a spreadsheet keeps only 15: the digit
            f"{KEEP_IT}")
 
 
+def as_number(header: str, listed: str) -> str:
+    """The warning of a text column's cells held as numbers shown plainly: their zeros may
+    have been lost as they were typed."""
+    count = listed.count("row ")
+    return (f"{count} {header} cell{'s hold' if count > 1 else ' holds'} a number, not text: "
+            f'{listed}; a spreadsheet makes a number of what is typed as digits, dropping '
+            'leading zeros ("007" becomes 7, a phone number "07700900123" 7700900123) and the '
+            'last zeros of a decimal ("2.10" becomes 2.1), and reads "(12)" as -12, so the '
+            "documents show the number; if it was typed otherwise, format the column as Text "
+            "(Format › Cells › Text) and type it again, or start it with an apostrophe ('007)")
+
+
 GENERAL = (("0.3", "447712345678", "1234567890123460000", "12345678901", "0.333333333",
             "0.00001", "1234.5", ("447712345678",), "3.141592654"), [
     ("Programme", 3, "Value", rounded("3.141592654", "3.14159265358979")),
     ("Teams", 2, "Organisation", too_long("4.47712E+11", "447712345678")),
     ("Teams", 2, "Venue", FIFTEEN),
     ("Teams", 2, "room", rounded("0.333333333", "0.333333333333333")),
+    ("Teams", 2, "Team name", as_number("Team name", 'row 2 "0.3"')),
+    ("Teams", 2, "ward", as_number("ward", 'row 2 "12345678901"')),  # a phone number's digits
     ("Teams", 3, "Team name", too_long("1E-05", "0.00001")),
-    ("Teams", 3, "Team members", too_long("4.47712E+11", "447712345678"))])
+    ("Teams", 3, "Team members", too_long("4.47712E+11", "447712345678")),
+    ("Teams", 3, "Organisation", as_number("Organisation", 'row 3 "1234.5"'))])
 
 
 def test_a_number_of_no_format_reads_as_excel_shows_it_or_is_named(tmp_path: Path) -> None:
@@ -292,7 +307,13 @@ def test_an_ods_reads_numbers_as_libreoffice_shows_them(tmp_path: Path) -> None:
     assert general_read(cohort) == (
         "0.3", "447712345678", "1234567890123460000", "12345678901", "0.333333333333333",
         "0.00001", "1234.5", ("447712345678",), "3.14159265358979")
-    assert notes == [("Teams", 2, "Venue", FIFTEEN)]
+    assert notes == [
+        ("Teams", 2, "Venue", FIFTEEN),
+        ("Teams", 2, "Team name", as_number("Team name", 'row 2 "0.3", row 3 "0.00001"')),
+        ("Teams", 2, "Organisation",
+         as_number("Organisation", 'row 2 "447712345678", row 3 "1234.5"')),
+        ("Teams", 2, "ward", as_number("ward", 'row 2 "12345678901"')),
+        ("Teams", 3, "Team members", as_number("Team members", 'row 3 "447712345678"'))]
 
 
 # --- a workbook as its XML is -----------------------------------------------------------------
@@ -372,7 +393,10 @@ def test_a_number_formatted_0_shows_every_digit_and_rounds_any_other(tmp_path: P
     thai = "one of its own number formats (currency, accounting, or another language's)"
     assert notes == [("Teams", 2, "Team name", shown_by('its number format "0"', "1234.5")),
                      ("Teams", 2, "Venue", FIFTEEN),
+                     ("Teams", 2, "Organisation", as_number(
+                         "Organisation", 'row 2 "447712345678", row 3 "447712345678"')),
                      ("Teams", 3, "Venue", shown_by('its number format "0"', "0.5")),
+                     ("Teams", 3, "Team name", as_number("Team name", 'row 3 "12"')),
                      ("Teams", 4, "Team name", shown_by(thai, "46000")),
                      ("Teams", 4, "Organisation", shown_by(thai, "447712345678")),
                      ("Teams", 4, "Venue", shown_by(thai, "2"))]

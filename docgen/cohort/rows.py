@@ -825,8 +825,11 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
     count = 0
     read_as = _names_notes()
     order = DayOrder()
-    # codes held as numbers, by column: every row, and the first few as read
+    # codes held as numbers, by column: every row, and the first few as read; and the same
+    # of text columns (a room, a phone number), where a number may have lost its zeros
     numbered: dict[str, tuple[array[int], list[tuple[int, str]]]] = {}
+    digits: dict[str, tuple[array[int], list[tuple[int, str]]]] = {}
+    texts_as_typed = sheet is not schema.PROGRAMME
     for n, cells in table.rows:
         count += 1
         row = Row(table, n, cells, problems)
@@ -857,6 +860,9 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                             shown.append((n, display(cell)))
                     elif key in _TIME_TEXT_COLUMNS and type(cell) is float and not note:
                         note = _time_text_number(cell)
+                    elif (kind in _TEXT_KINDS and not note and _plain_number(cell)
+                          and texts_as_typed and key not in _COUNT_TEXT_COLUMNS):
+                        _note_number(digits, key, n, cell)
                 elif kind is Kind.DATE:
                     note = date_text_note(cell)
                     order.read(key, n, cell, values[attr])
@@ -883,6 +889,8 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                     row.warning(key, odd)
             elif cell is not None and (note := format_note(cell)):
                 row.warning(key, note)
+            elif texts_as_typed and _plain_number(cell) and _code_like(cell):
+                _note_number(digits, key, n, cell)  # a phone number, an NHS number
             if extra_rules and key in extra_rules and not is_blank(cell):
                 extra_rules[key](cell, row)
         if row.warnings:
@@ -895,6 +903,8 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
     shared.orders.append((table, order))  # warned of once every sheet is read
     if numbered:
         _numbered_ids(table, numbered)
+    if digits:
+        _numbered_texts(table, digits)
     return out, count
 
 
@@ -913,6 +923,61 @@ def _time_text_number(cell: float) -> str | None:
     return (f'is the number {cell:g}, not text, so it reads "{display(cell)}": a time typed '
             f"with a full stop ({cell:.2f}) is a number to a spreadsheet, which drops a last "
             "0; type it as 12:30, or format the column as Text and type it again")
+
+
+_TEXT_KINDS = frozenset({Kind.TEXT, Kind.NAMES, Kind.EMAIL})
+# An extra column (one docgen does not know) may hold counts and amounts; a whole number of 9
+# digits or more there is a code (a phone number, an NHS number), whose leading 0 may be lost
+_CODE_DIGITS = 100_000_000
+# Text columns where a plain number is what is meant, never a code that had zeros: a
+# session's length or frequency ("1", "4"), the notice to give ("48")
+_COUNT_TEXT_COLUMNS = frozenset({schema.TEAMS.column("frequency").key,
+                                 schema.TEAMS.column("duration").key,
+                                 schema.MENTORING.column("adequate_notice").key})
+
+
+def _plain_number(cell: object) -> bool:
+    """Tell whether a cell is a number shown plainly: of no format (General), or shown by
+    the file (an .ods) as its digits; not one a format pads with zeros (000 shows 7 as 007)."""
+    if type(cell) in (int, float):
+        return True
+    return isinstance(cell, ShownNumber) and cell.shown is not None and (
+        cell.shown.strip() == typed_number(cell))
+
+
+def _code_like(cell: object) -> bool:
+    """Tell whether a number is whole and of 9 digits or more: a code, not an amount."""
+    return isinstance(cell, int | float) and cell >= _CODE_DIGITS and float(cell).is_integer()
+
+
+def _note_number(found: dict[str, tuple[array[int], list[tuple[int, str]]]], key: str,
+                 n: int, cell: object) -> None:
+    """Note row ``n``'s number of no format in column ``key``: every row, the first few."""
+    rows, shown = found.setdefault(key, (array("l"), []))
+    rows.append(n)
+    if len(shown) < _ROWS_NAMED:
+        shown.append((n, display(cell)))
+
+
+def _numbered_texts(table: Table,
+                    found: dict[str, tuple[array[int], list[tuple[int, str]]]]) -> None:
+    """Warn, once a column, of the text columns' cells held as numbers of no format, naming
+    every row: a spreadsheet makes a number of a room "007", a phone number "07700900123" or
+    "2.10" typed, and keeps 7, 7700900123 and 2.1, which is then what the documents show."""
+    for key, (rows, shown) in found.items():
+        listed = ", ".join(f'row {n} "{text}"' for n, text in shown)
+        more = len(rows) - len(shown)
+        runs = f" ({_rows_said(rows)})" if more else ""
+        header = table.headers.get(key, key)
+        many = len(rows) > 1
+        table.warn(
+            f"{len(rows):,} {header} cell{'s hold' if many else ' holds'} a number, not "
+            f"text{runs}: {listed}{f' (and {more:,} more)' if more else ''}; a spreadsheet "
+            'makes a number of what is typed as digits, dropping leading zeros ("007" becomes '
+            '7, a phone number "07700900123" 7700900123) and the last zeros of a decimal '
+            '("2.10" becomes 2.1), and reads "(12)" as -12, so the documents show the number; '
+            "if it was typed otherwise, format the column as Text (Format › Cells › Text) and "
+            "type it again, or start it with an apostrophe ('007)", row=rows[0], column=header)
 
 
 def _numbered_ids(table: Table,
