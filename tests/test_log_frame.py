@@ -587,3 +587,45 @@ def test_a_cohort_renamed_since_its_contracts_were_made_is_said_once_with_the_wa
     other = make_cohort({**rows, "Programme": [{"cohort": "Cohort 10"}]}, name="next.xlsx")
     report = jobs.log([out], log, cohort=other, today=TODAY)
     assert not [n for n in report.notes if "renamed" in n]
+
+
+def test_without_the_cohort_a_document_the_last_run_left_behind_is_named(
+        tmp_path: Path, make_cohort) -> None:
+    """Team C is removed from the cohort and generate run again: its contract stays (a coach
+    may be filling it in), generate names it, and its journal says the run left it behind.
+    The log, without --cohort, reads it and names it on the Problems sheet, where it was
+    shown as any team's; deleted, it is not listed as "no record returned"."""
+    rows = cohort_rows()
+    data = make_cohort(rows)
+    out = tmp_path / "out"
+    jobs.generate(data, out, today=START)
+    fill(contract(out, "C"), {"record.held": "Yes"})
+    rows["Teams"] = [t for t in rows["Teams"] if t["team_id"] != "C"]
+    rows["Sessions"] = [s for s in rows["Sessions"] if s["team_id"] != "C"]
+    data = make_cohort(rows)
+    report = jobs.generate(data, out, today=START)
+    left = contract(out, "C")
+    assert any("no longer makes it" in n.message and n.file == f"contracts/{left.name}"
+               for n in report.notes)
+    log = tmp_path / "log.xlsx"
+    jobs.log([out], log, today=TODAY)
+    named = [p for p in sheet(log, "Problems") if "the last run into its folder no longer "
+             "makes it" in str(p["Problem"])]
+    assert [p["File"] for p in named] == [f"contracts/{left.name}"]
+    assert "C" in {t["Team ID"] for t in sheet(log, "Teams")}  # read, and shown
+
+    jobs.generate(data, out, today=START)  # run again: still left behind, still said
+    jobs.log([out], log, today=TODAY)
+    said = [p for p in sheet(log, "Problems") if "no longer makes it" in str(p["Problem"])]
+    assert len(said) == 1
+
+    left.unlink()  # moved out: not a team with no record returned
+    report = jobs.log([out], log, today=TODAY)
+    assert "C" not in report.no_record
+    assert "C" not in {t["Team ID"] for t in sheet(log, "Teams")}
+
+    rows["Teams"] = cohort_rows()["Teams"]  # C back: made again, issued again
+    jobs.generate(make_cohort(rows), out, today=START)
+    jobs.log([out], log, today=TODAY)
+    assert not [p for p in sheet(log, "Problems") if "no longer makes it" in str(p["Problem"])]
+    assert {t["Team ID"]: t["Status"] for t in sheet(log, "Teams")}["C"] != "no record returned"

@@ -461,3 +461,31 @@ def test_a_document_the_cohort_no_longer_makes_is_named_on_every_run(first, make
 
 def manifest_paths(out: Path) -> list[str]:
     return [json.loads(line)["path"] for line in (out / MANIFEST).read_text().splitlines()]
+
+
+def test_the_journal_keeps_what_the_last_run_left_behind_through_compaction(
+        tmp_path: Path) -> None:
+    """The last left-behind line stands; compaction keeps it for files still there; and it
+    is a path no file has, so a journal entry is never made of it."""
+    from docgen.documents.outputs import LEFT_BEHIND, Manifest
+
+    (tmp_path / "contracts").mkdir()
+    for name in ("a.docx", "b.docx"):
+        (tmp_path / "contracts" / name).write_bytes(b"x")
+    digest = "0" * 64
+    lines = [{"path": "contracts/a.docx", "sha256": digest, "source": None},
+             {"path": "contracts/b.docx", "sha256": digest, "source": None},
+             {"path": LEFT_BEHIND, "left": ["contracts/a.docx"]},
+             {"path": LEFT_BEHIND, "left": ["contracts/a.docx", "contracts/b.docx",
+                                            "contracts/gone.docx"]}]
+    (tmp_path / MANIFEST).write_text("".join(json.dumps(line) + "\n" for line in lines))
+    manifest = Manifest.load(tmp_path)
+    assert manifest.left == ("contracts/a.docx", "contracts/b.docx", "contracts/gone.docx")
+    assert set(manifest.files) == {"contracts/a.docx", "contracts/b.docx"}
+    assert manifest.notes == []
+    manifest.compact()
+    assert Manifest.load(tmp_path).left == ("contracts/a.docx", "contracts/b.docx")
+    manifest = Manifest.load(tmp_path)
+    manifest.mark_left([])  # a later run left nothing behind
+    manifest.close()
+    assert Manifest.load(tmp_path).left == ()

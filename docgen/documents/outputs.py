@@ -33,6 +33,9 @@ from docgen.libreoffice import soffice
 from docgen.models import Outcome
 
 MANIFEST = ".docgen-manifest.jsonl"
+# The journal's line naming the documents the last run left behind (made by an earlier run,
+# not by it: a team removed from the cohort); a path no file has, so older docgens pass it
+LEFT_BEHIND = ".docgen-left-behind"
 MAX_NAME_CHARS = 120  # well under the 255-byte limit of common file systems, accents included
 # File systems count bytes, not characters: 78 CJK characters or 70 emoji pass 255 bytes.
 # 180 leaves room for " (2)", " (edited YYYY-MM-DD HHMM)", ".docx" and LibreOffice's lock name.
@@ -230,6 +233,11 @@ class Manifest:
                 "and any not recognised are kept as if edited", file=str(path))] if damaged else []
         return cls(root, files, notes)
 
+    @property
+    def left(self) -> tuple[str, ...]:
+        """The documents the last run left behind, as it said (see :meth:`mark_left`)."""
+        return getattr(self.files, "left", ())
+
     def written_by_us(self, rel: str, digest: str | None) -> bool:
         hashes = self.files.get(rel, ((), None))[0]
         return digest is not None and digest in hashes
@@ -292,6 +300,20 @@ class Manifest:
                     line = json.dumps({"path": rel, "sha256": digest, "source": source},
                                       ensure_ascii=False)
                     fh.write(line.encode("utf-8") + b"\n")
+            if left := [rel for rel in files.left if (self.root / rel).exists()]:
+                fh.write(_left_line(left))
+
+    def mark_left(self, rels: list[str]) -> None:
+        """Record that this run left the documents ``rels`` behind (an earlier run made them;
+        this one does not), replacing what an earlier run said: `docgen log`, reading the
+        folder without the cohort, names each as no longer the cohort's."""
+        os.write(self._journal(), _left_line(rels))
+
+
+def _left_line(rels: list[str]) -> bytes:
+    """Return the journal line naming the documents a run left behind."""
+    return json.dumps({"path": LEFT_BEHIND, "left": rels},
+                      ensure_ascii=False).encode("utf-8") + b"\n"
 
 
 Entry = tuple[tuple[str, ...], str | None]  # a file's hashes, oldest first, and its source
@@ -308,10 +330,11 @@ class Entries(MutableMapping[str, Entry]):
     it was read: every entry reads back exactly as written.
     """
 
-    __slots__ = ("_packed",)
+    __slots__ = ("_packed", "left")
 
     def __init__(self) -> None:
         self._packed: dict[str, Entry | bytes] = {}
+        self.left: tuple[str, ...] = ()  # the documents the last run left behind, as it said
 
     def __getitem__(self, rel: str) -> Entry:
         value = self._packed[rel]
@@ -366,6 +389,11 @@ def _read_journal(path: Path) -> tuple[Entries, int]:
             except (ValueError, KeyError, TypeError):
                 # a line cut short by a kill is the journal's last: it has no line end
                 damaged += raw.endswith(b"\n")
+                continue
+            if rel == LEFT_BEHIND:  # the last such line stands
+                left = entry.get("left")
+                files.left = tuple(r for r in left if isinstance(r, str)) if isinstance(
+                    left, list) else ()
                 continue
             _add_entry(files, rel, entry)
     return files, damaged

@@ -616,10 +616,10 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
                "ID" + (", or its row is skipped as invalid" if result.skipped else ""))
         result.notes += [Problem(
             f"made by an earlier docgen generate; the cohort ({data.name}) no longer makes it "
-            f"({why}): left as it is, and still read by docgen log as a record. If a coach is "
-            "filling it in, have them move what they typed into the current document; if "
-            "nobody is, delete it and run docgen generate again (until then, docgen log "
-            "without --cohort counts it as issued)", file=rel) for rel in left]
+            f"({why}): left as it is, and still read by docgen log as a record, which names "
+            "it as no longer the cohort's. If a coach is filling it in, have them move what "
+            "they typed into the current document; if nobody is, move it out of the folder",
+            file=rel) for rel in left]
 
     result.rendered = _make_all(outdir, kinds, items, make, settle, jobs, progress, dry_run,
                                 finish)
@@ -841,7 +841,15 @@ def _make_all(outdir: Path, kinds: list[DocumentKind],
                 manifest.compact()
             except OSError as exc:  # the journal as it stands is whole: the next run reads it
                 notes.append(os_problem(exc, "could not be tidied", outdir / MANIFEST))
-        finish(outcomes, notes, _left_behind(outdir, manifest, kinds, items))
+        left = _left_behind(outdir, manifest, kinds, items)
+        if not dry_run and (left or manifest.left):
+            try:  # said in the journal, for the log: it is read without the cohort
+                manifest.mark_left(left)
+            except OSError as exc:
+                notes.append(os_problem(exc, "could not be written to", outdir / MANIFEST))
+            finally:
+                manifest.close()
+        finish(outcomes, notes, left)
     return len(todo)
 
 

@@ -268,11 +268,13 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def _manifest_of(folder: Path) -> tuple[Path, Collection[str], bool] | None:
-    """Return a folder's generate manifest: its path, the files it lists, whether read in part."""
+def _manifest_of(folder: Path
+                 ) -> tuple[Path, Collection[str], bool, Collection[str]] | None:
+    """Return a folder's generate manifest: its path, the files it lists, whether read in
+    part, and the documents its last run left behind (made by an earlier run, not by it)."""
     from docgen.documents.outputs import MANIFEST, Manifest
 
     if not (folder / MANIFEST).is_file():
         return None
     manifest = Manifest.load(folder)
-    return folder / MANIFEST, manifest.files, bool(manifest.notes)
+    return folder / MANIFEST, manifest.files, bool(manifest.notes), manifest.left

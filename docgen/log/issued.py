@@ -37,33 +37,44 @@ class Issued:
     missing: tuple[IssuedTeam, ...]
     unnamed: tuple[str, ...] = ()  # missing contracts whose file name does not show the team
     damaged: tuple[str, ...] = ()  # manifests not read in full
+    # documents generate's last run left behind (an earlier run made them, for a team or pair
+    # since removed from the cohort, renamed or given another ID), still in the folder: each
+    # as its record's source says it (relative to the folder read, "/"-separated)
+    left: tuple[str, ...] = ()
 
 
 def issued_in(folders: Iterable[Path],
-              load: Callable[[Path], tuple[Path, Collection[str], bool] | None]) -> Issued | None:
+              load: Callable[[Path], tuple[Path, Collection[str], bool, Collection[str]] | None]
+              ) -> Issued | None:
     """Return what generate issued into ``folders`` and is missing; None without a manifest.
 
     ``load`` reads a folder's manifest (the documents step's own format, kept there): its
-    path, the files it lists (relative, "/"-separated) and whether it was read only in part;
-    None when the folder has none.
+    path, the files it lists (relative, "/"-separated), whether it was read only in part, and
+    the documents its last run left behind; None when the folder has none. A document left
+    behind is no longer issued: not missing when gone, and named when read.
     """
     manifests: list[str] = []
     contracts = 0
     missing: list[IssuedTeam] = []
     unnamed: list[str] = []
     damaged: list[str] = []
+    left: list[str] = []
     for folder in folders:
         loaded = load(folder)
         if loaded is None:
             continue
-        where_manifest, files, partial = loaded
+        where_manifest, files, partial, said_left = loaded
+        behind = frozenset(said_left)
         manifests.append(str(where_manifest))
         if partial:
             damaged.append(str(where_manifest))
+        left += [rel for rel in behind if (folder / rel).is_file()]
         for rel in sorted(files):
             where, _slash, name = rel.partition("/")
             if where != CONTRACT.folder or not name.lower().endswith(".docx") or "/" in name:
                 continue
+            if rel in behind:
+                continue  # not the cohort's since the last run
             contracts += 1
             path = folder / rel
             if path.exists():
@@ -76,4 +87,5 @@ def issued_in(folders: Iterable[Path],
                                           path=str(path)))
     if not manifests:
         return None
-    return Issued(tuple(manifests), contracts, tuple(missing), tuple(unnamed), tuple(damaged))
+    return Issued(tuple(manifests), contracts, tuple(missing), tuple(unnamed), tuple(damaged),
+                  tuple(left))

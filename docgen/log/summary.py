@@ -1122,6 +1122,20 @@ def _issued_rows(issued: Issued, read: set[str], ordered: list[_Team]
     return rows, notes
 
 
+def _left_behind(records: list[Record], issued: Issued) -> list[Problem]:
+    """Name each record read from a document generate's last run left behind: an earlier run
+    made it, for a team or pair the cohort no longer makes it for. Without the cohort the
+    log would show it as any team's; it is read and shown, and said to be no longer issued."""
+    left = set(issued.left)
+    return [Problem(
+        "was made by an earlier docgen generate, and the last run into its folder no longer "
+        "makes it (its team or pair was removed from the cohort, renamed or given another "
+        "Team ID): read, and shown as any record. If the team has left the programme, move "
+        "the file out of the folder; if it was renamed, have the coach move what they typed "
+        "into the current document; give --cohort to check every team against the cohort",
+        file=record.source) for record in records if record.source in left]
+
+
 def summarise(records: list[Record], problems: list[Problem], today: dt.date,
               frame: Frame | None = None, issued: Issued | None = None) -> LogData:
     """Return the log's rows from the records read and the problems met reading them.
@@ -1190,6 +1204,8 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
     notes: list[str] = []
     known = frame is None and issued is not None
     if known:
+        if issued.left:  # type: ignore[union-attr]
+            found += _left_behind(records, issued)  # type: ignore[arg-type]
         read = {t.key.partition("\n")[2] for t in ordered}
         absent_rows, said = _issued_rows(issued, read, ordered)  # type: ignore[arg-type]
         team_rows += absent_rows
