@@ -257,8 +257,15 @@ def track_change(path: Path, tag: str, deleted: str, inserted: str, form: int = 
 
 
 def _record_table(d):
-    return next(t for t in d.tables
-                if t.rows[0].cells[0].text.strip() == schema.COACHING_RECORD_HEADER[0])
+    """The COACHING RECORD table: the one headed Coach, else the one under the heading
+    COACHING RECORD (its headings typed over)."""
+    found = next((t for t in d.tables
+                  if t.rows[0].cells[0].text.strip() == schema.COACHING_RECORD_HEADER[0]), None)
+    if found is not None:
+        return found
+    heading = next(p for p in d.paragraphs if p.text.strip() == "COACHING RECORD")
+    following = heading._p.getnext()
+    return next(t for t in d.tables if t._tbl is following)
 
 
 def type_table_rows(path: Path, rows: list[tuple[str, ...]]) -> None:

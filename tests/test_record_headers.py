@@ -287,3 +287,17 @@ def test_a_name_the_record_s_sessions_hold_names_nothing_on_a_blank_form(
     assert [(p.column, p.message) for p in read_record(path, path.parent).problems
             if p.sheet == "Record of Coaching form 3"] == [
         ("Coach/s", _names("Pat Old", '"Pat Old"'))]
+
+
+@pytest.mark.parametrize("columns", [(1, 2), (0, 1, 2), (0, 1, 2, 3)])
+def test_headings_typed_over_together_still_leave_the_rows_read(
+        out: Path, tmp_path: Path, columns: tuple[int, ...]) -> None:
+    path = _copy(out, tmp_path, "T2")
+    coach.type_table_rows(path, [("Sam Coach", "12/03/2026", "PDSA review", "")])
+    for column in columns:
+        _type_in_heading(path, column, f"typed {column}", "over")
+    record = read_record(path, path.parent)
+    assert [(s.where, s.date, s.topic) for s in record.sessions] == [
+        ("COACHING RECORD row 1", dt.date(2026, 3, 12), "PDSA review")]
+    assert [column for column, _said in _header_said(record)] == [
+        schema.COACHING_RECORD_HEADER[c] for c in columns]

@@ -331,7 +331,8 @@ def _is_header_row(body: Body, row: list[int], typed: bool = False) -> bool:
     With ``typed`` (a table's first row, which a coach may have typed into), each heading's
     first word may stand anywhere in its cell: after words typed before it on its line, or
     under a line typed above it ("12/03 Date of coaching…"); and one heading of four may be
-    typed over. So the table is still read, and what was typed there is named
+    typed over (more, under the heading COACHING RECORD: :func:`_under_record_heading`). So
+    the table is still read, and what was typed there is named
     (:func:`docgen.records.extras.header_problems`), not its rows dropped unread.
     """
     if len(row) < 3:
@@ -347,6 +348,24 @@ def _is_header_row(body: Body, row: list[int], typed: bool = False) -> bool:
                 strict=False)
     found = [any(w.startswith(want.split("_", 1)[0]) for w in words) for words, want in pairs]
     return sum(found) >= 3 and (len(found) == 4 or all(found))
+
+
+_RECORD_HEADING = re.compile(r"\s*coaching\s+record\s*:?\s*", re.IGNORECASE)
+
+
+def _under_record_heading(body: Body, header: list[int]) -> bool:
+    """Tell whether a table whose first row is ``header`` stands right under the heading
+    COACHING RECORD (its own paragraph, the nearest one with text), with four columns or
+    more: the COACHING RECORD table, however many of its headings were typed over."""
+    if len(header) < 4:
+        return False
+    for i in range(header[0] - 1, -1, -1):
+        unit = body.units[i]
+        if unit.table >= 0:
+            return False  # another table's cell comes first
+        if unit.text.strip():
+            return _RECORD_HEADING.fullmatch(unit.text) is not None
+    return False
 
 
 class FormFinder:
@@ -643,7 +662,8 @@ def table_rows(body: Body, notes: list[tuple[str, str, str, int]] | None = None,
     rows: list[tuple[int, list[str]]] = []
     number = 0
     for t, grid in enumerate(body.tables):
-        if not grid or not _is_header_row(body, grid[0], typed=True):
+        if not grid or not (_is_header_row(body, grid[0], typed=True)
+                            or _under_record_heading(body, grid[0])):
             continue
         tables.add(t)
         if headers is not None:
