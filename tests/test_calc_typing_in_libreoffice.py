@@ -233,7 +233,7 @@ def test_dates_typed_into_an_own_workbook_in_a_month_first_calc_are_named(
         tmp_path: Path) -> None:
     """An admin's own workbook (headers only, no date formats) typed into a Calc set to
     en-US, every day at most 12: no text date is left to tell, yet each date read is named
-    (Calc shows them month first, 03/04/26), in .xlsx and .ods. Saved as CSV the dates are
+    (Calc shows them month first, 03/04/26), in .xlsx, .ods and .xls. Saved as CSV the dates are
     the text shown, which docgen reads day first, as the admin meant."""
     if why := _uno_ready():
         pytest.skip(why)
@@ -248,15 +248,16 @@ def test_dates_typed_into_an_own_workbook_in_a_month_first_calc_are_named(
               "Sessions": {"A2": "T01", "B2": "03/04/2026", "C2": "10:00", "D2": "11:00",
                            "A3": "T01", "B3": "05/06/2026", "C3": "10:00", "D3": "11:00"}}
     saved = {"xlsx": tmp_path / "xlsx" / "own.xlsx", "ods": tmp_path / "ods" / "own.ods",
-             "csv": tmp_path / "csv"}
+             "xls": tmp_path / "xls" / "own.xls", "csv": tmp_path / "csv"}
     job = tmp_path / "job.json"
     job.write_text(json.dumps({"settings": {"locale": "en-US"}, "workbooks": [
         {"source": str(source), "type": typing, "saves": [
             {"path": str(saved["xlsx"])}, {"path": str(saved["ods"])},
-            {"path": str(saved["csv"] / "own.csv")}]}]}), encoding="utf-8")
+            {"path": str(saved["xls"])}, {"path": str(saved["csv"] / "own.csv")}]}]}),
+        encoding="utf-8")
     report = _run(job)["workbooks"][0]["cells"]
     assert report["Sessions"]["B2"]["shown"] == "03/04/26"  # 4 March, shown month first
-    for fmt in ("xlsx", "ods"):
+    for fmt in ("xlsx", "ods", "xls"):
         warnings: list[Problem] = []
         cohort, problems = read_cohort(saved[fmt], warnings)
         assert problems == []
