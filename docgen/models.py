@@ -456,7 +456,7 @@ class LogData:
     teams: tuple[TeamRow, ...]
     coaches: tuple[CoachRow, ...]
     icf: tuple[IcfRow, ...]
-    problems: tuple[Problem, ...]
+    problems: Sequence[Problem]  # summarise's: held in a file (docgen.log.spilled)
     today: dt.date
     files: int = 0  # records read (of any kind)
     mentoring: tuple[MentoringRow, ...] = ()

@@ -56,6 +56,7 @@ from docgen.log.columns import (
     excel_length,
     wrapped_lines,
 )
+from docgen.log.spilled import Spilled
 from docgen.models import (
     DEFAULT_COURSE_MONTHS,
     CoachRow,
@@ -236,7 +237,7 @@ def _says(s: RecordedSession) -> str:
 
 def _dedupe(items: list[RecordedSession],
             same: Callable[[RecordedSession, RecordedSession], bool],
-            problems: list[Problem]) -> list[_Merged]:
+            problems: Spilled[Problem]) -> list[_Merged]:
     """Drop copies of one session found in a second file of the same team."""
     kept: list[_Merged] = []
     for s in items:
@@ -253,7 +254,7 @@ def _dedupe(items: list[RecordedSession],
 
 
 def _merge(sessions: list[RecordedSession], settings: RecordSettings,
-           problems: list[Problem]) -> list[_Merged]:
+           problems: Spilled[Problem]) -> list[_Merged]:
     """Merge a team's forms and table rows of the same date into one session each."""
     by_date: dict[dt.date | None, list[RecordedSession]] = {}
     for s in sessions:
@@ -376,7 +377,7 @@ def _pairs(kept: list[_Merged], theirs: list[_Merged]) -> list[tuple[_Merged, _M
 
 
 def _take_versions(versions: list[Record], settings: RecordSettings,
-                   problems: list[Problem]) -> list[_Merged]:
+                   problems: Spilled[Problem]) -> list[_Merged]:
     """Return the sessions of one document read from several files, each session once.
 
     ``versions`` are newest first. A session is the newest version's; the values an older
@@ -424,7 +425,7 @@ def _named_apart(record: Record, other: Record) -> str:
 
 
 def _one_session(k: _Merged, o: _Merged, settings: RecordSettings,
-                 problems: list[Problem]) -> None:
+                 problems: Spilled[Problem]) -> None:
     """Make ``k`` (kept, newer) and ``o`` (an older version's) one session, naming changes."""
     newer, older = k.session, o.session
     k.sources += [x for x in o.sources if x not in k.sources]
@@ -464,7 +465,7 @@ def _one_session(k: _Merged, o: _Merged, settings: RecordSettings,
         sheet=older.where))
 
 
-def _join(kept: list[_Merged], other: list[_Merged], problems: list[Problem]) -> None:
+def _join(kept: list[_Merged], other: list[_Merged], problems: Spilled[Problem]) -> None:
     """Add a second document's sessions of the team: one already read is counted once.
 
     A session one document still holds as docgen pre-filled it is the one the other document
@@ -511,7 +512,7 @@ def _prefilled_here(source: str, where: str, team_id: str, when: str, other: str
                    file=source, sheet=where)
 
 
-def _team_sessions(team: _Team, problems: list[Problem]) -> list[_Merged]:
+def _team_sessions(team: _Team, problems: Spilled[Problem]) -> list[_Merged]:
     """Return a team's sessions, each once, from its documents and their versions."""
     settings = team.main.settings
     documents = _documents(team.records)
@@ -931,7 +932,7 @@ def _fold(text: str) -> str:
 
 
 def _mentoring(records: list[Record], frame: Frame | None,
-               found: list[Problem]) -> tuple[MentoringRow, ...]:
+               found: Spilled[Problem]) -> tuple[MentoringRow, ...]:
     """Return one row per mentoring pair: the cohort's, then those only an agreement names."""
     agreements: dict[str, list[Record]] = {}
     for r in records:
@@ -1147,7 +1148,7 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
     it, ``issued`` (the contracts generate wrote into the folders read, from its manifest)
     adds each team whose contract is gone and whose record was not read.
     """
-    found: list[Problem] = list(problems)
+    found: Spilled[Problem] = Spilled(problems)  # held in a file: see docgen.log.spilled
     teams: dict[tuple[str, str], _Team] = {}
     contracts = []
     for record in records:
@@ -1240,7 +1241,7 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
         icf=tuple(_icf_rows(by_coach, {f"{cohort}\n{key}": want.contact_email
                                        for (cohort, key), want in expected.items()
                                        if want.contact_email})),
-        problems=tuple(found),
+        problems=found,
         today=today,
         files=len(records),
         mentoring=mentoring,

@@ -1,0 +1,93 @@
+"""A list that keeps its items in a temporary file as they come: the log's problems.
+
+A log of 10,000 records generated and returned untouched has 20,000 problems (each session
+still as docgen pre-filled it), each with its own ~250-character message: ~7 MiB held
+while the sessions are summarised, on top of the records and the rows, at the log's peak
+memory. Held here, they are pickled in batches into an unnamed temporary file as they are
+added, and read back a batch at a time each time they are gone through (the workbook's
+Problems sheet, its Summary, the run's report), in the order they were added.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, Generic, TypeVar, overload
+
+__all__ = ["Spilled"]
+
+T = TypeVar("T")
+
+BATCH = 1_000  # items pickled together: ~300 KB of problems
+
+
+class Spilled(Sequence[T], Generic[T]):
+    """Items added with :meth:`append`, :meth:`extend` or ``+=``, kept in a temporary
+    file a batch at a time; gone through in the order added, as often as needed.
+
+    Indexing reads them all back (for tests and small logs); the log only goes through them.
+    """
+
+    def __init__(self, items: Iterable[T] = ()) -> None:
+        self._file: IO[bytes] | None = None
+        self._spilled = 0  # items in the file
+        self._batch: list[T] = []
+        self.extend(items)
+
+    def append(self, item: T) -> None:
+        self._batch.append(item)
+        if len(self._batch) >= BATCH:
+            self._spill()
+
+    def extend(self, items: Iterable[T]) -> None:
+        for item in items:
+            self.append(item)
+
+    def __iadd__(self, items: Iterable[T]) -> Spilled[T]:
+        self.extend(items)
+        return self
+
+    def _spill(self) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="docgen-")  # noqa: SIM115
+        self._file.seek(0, 2)
+        pickle.dump(self._batch, self._file, pickle.HIGHEST_PROTOCOL)
+        self._spilled += len(self._batch)
+        self._batch = []
+
+    def __len__(self) -> int:
+        return self._spilled + len(self._batch)
+
+    def __iter__(self) -> Iterator[T]:
+        if self._file is not None:
+            at, read = 0, 0
+            while read < self._spilled:
+                self._file.seek(at)  # another pass may have moved it meanwhile
+                batch: list[T] = pickle.load(self._file)
+                at = self._file.tell()
+                read += len(batch)
+                yield from batch
+        yield from list(self._batch)
+
+    def __del__(self) -> None:
+        if self._file is not None:  # an unnamed file: gone once closed
+            self._file.close()
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to another such list, a list or a tuple of the same items in order."""
+        if not isinstance(other, Spilled | list | tuple):
+            return NotImplemented
+        return len(self) == len(other) and all(
+            a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment] - it changes as items are added
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        return list(self)[index]
