@@ -31,6 +31,12 @@ def wrapped_lines(text: str, per_line: float) -> int:
     return sum(max(1, math.ceil(len(line) / per_line)) for line in text.split("\n"))
 
 
+def wrapped_line(length: int, per_line: float) -> int:
+    """Return how many lines a text of ``length`` characters and no line break takes
+    wrapped at ``per_line`` characters: :func:`wrapped_lines` from its length alone."""
+    return max(1, math.ceil(length / max(per_line, 1)))
+
+
 def row_height(lines: int) -> float:
     """Return the height in points of a row of ``lines`` lines, within Excel's tallest."""
     return min(_LINE_POINTS * lines + 2, _TALLEST_ROW)

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import math
-from collections.abc import Callable, Sequence
+from array import array
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from xlsxwriter import Workbook
@@ -47,6 +49,7 @@ from docgen.log.columns import (
     Col,
     excel_length,
     row_height,
+    wrapped_line,
     wrapped_lines,
 )
 from docgen.log.overview import Table, chart_label, overview
@@ -194,7 +197,7 @@ def _fill(wb: Workbook, data: LogData, source: str = "", folder: Path | None = N
         rows: Sequence[object] = getattr(data, attr)
         if attr == "problems":
             # what the log cannot show (no cohort given) follows the problems, with no file
-            rows = [*(rows or [Problem(NO_PROBLEMS)]), *(Problem(n) for n in data.notes)]
+            rows = _Joined(rows or [Problem(NO_PROBLEMS)], [Problem(n) for n in data.notes])
         if not several:  # one cohort: its name on every row would say nothing
             columns = tuple(c for c in columns if c.attr != COHORT.attr)
         shown[attr] = columns
@@ -202,6 +205,23 @@ def _fill(wb: Workbook, data: LogData, source: str = "", folder: Path | None = N
     _mark_teams(sheets["Teams"], formats, len(data.teams), shown.get("teams", TEAMS))
     _chart_data(formats, data)
     _summary(formats, summary, data, source)
+
+
+class _Joined(Sequence[object]):
+    """Sequences gone through one after the other, not copied into one list: the
+    problems are read back from their file (see :mod:`docgen.log.spilled`) as written."""
+
+    def __init__(self, *parts: Sequence[object]) -> None:
+        self._parts = parts
+
+    def __len__(self) -> int:
+        return sum(map(len, self._parts))
+
+    def __iter__(self) -> Iterator[object]:
+        return itertools.chain.from_iterable(self._parts)
+
+    def __getitem__(self, index: int) -> object:  # type: ignore[override]
+        return list(self)[index]
 
 
 # --- cells -----------------------------------------------------------------------------------
@@ -347,11 +367,15 @@ class _Texts:
     """The texts written in a sheet's columns, as widths and heights need them: each
     column's longest line, and the texts that may wrap (a line break, or longer than the
     narrowest the column can be), not every text written with its row (~3 MiB of the log's
-    peak at 10,000 records)."""
+    peak at 10,000 records). A text that may wrap is held by its row and length (all its
+    height needs), unless it has a line break: at 10,000 records the Sessions sheet's
+    200,000 texts that may wrap, each held as (row, text), took 12 MiB of the log's peak."""
 
     def __init__(self, columns: Sequence[Col]) -> None:
         self.longest = [0] * len(columns)
-        self.wrapping: list[list[tuple[int, str]]] = [[] for _ in columns]
+        self.rows = [array("l") for _ in columns]  # a text that may wrap: its row
+        self.lengths = [array("l") for _ in columns]  # and its length
+        self.broken: list[list[tuple[int, str]]] = [[] for _ in columns]  # with line breaks
         self._floors = [_width(col, 0) - 1.5 for col in columns]
 
     def add(self, c: int, r: int, text: str) -> None:
@@ -364,18 +388,25 @@ class _Texts:
             wraps = "\n" in text or len(text) > self._floors[c]
         if longest > self.longest[c]:
             self.longest[c] = longest
-        if wraps:
-            self.wrapping[c].append((r, text))
+        if not wraps:
+            return
+        if "\n" in text:
+            self.broken[c].append((r, text))
+        else:
+            self.rows[c].append(r)
+            self.lengths[c].append(len(text))
 
 
 def _row_heights(texts: _Texts, widths: list[float], n: int) -> dict[int, float]:
     """Return the height of each of ``n`` rows whose wrapped text takes more than one line.
     Neither XlsxWriter nor LibreOffice's converter sizes them."""
     lines = [1] * (n + 1)
-    for column, width in zip(texts.wrapping, widths, strict=True):
-        for r, text in column:
-            if len(text) > width - 1.5 or "\n" in text:
-                lines[r] = max(lines[r], _lines(text, width))
+    for c, width in enumerate(widths):
+        for r, length in zip(texts.rows[c], texts.lengths[c], strict=True):
+            if length > width - 1.5:
+                lines[r] = max(lines[r], wrapped_line(length, width - 1.5))
+        for r, text in texts.broken[c]:
+            lines[r] = max(lines[r], _lines(text, width))
     return {r: row_height(count) for r, count in enumerate(lines) if count > 1}
 
 
