@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -186,6 +187,9 @@ def log(
         aside = (copy_aside(output, dt.datetime.now()) if output.is_file() and saved_since(
             output, written_digest(cache_path(output), output)) else None)
         write_log(data, output, source=source)
+        # XlsxWriter's workbook is garbage held in cycles (~30 MiB at 10,000 records), which
+        # bulk() leaves for a collection that may not come before the report is made
+        gc.collect()
         counts = [(str(s), sum(t.status == s for t in data.teams)) for s in TeamStatus]
         last = Kept(files=data.files, records=contracts, sessions=len(data.sessions),
                     teams=len(data.teams), problems=list(data.problems),
