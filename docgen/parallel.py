@@ -116,7 +116,8 @@ def chunks(count: int, jobs: int, item_ms: float = ITEM_MS, most: int = 64
 
 def run_parallel(items: Sequence[X], fn: Callable[[X], T], jobs: int | None = None,
                  progress: Callable[[int], object] | None = None,
-                 method: str | None = None, item_ms: float = ITEM_MS) -> list[T]:
+                 method: str | None = None, item_ms: float = ITEM_MS,
+                 take: Callable[[int, T], object] | None = None) -> list[T]:
     """Return ``[fn(x) for x in items]``, computed by ``jobs`` processes (default: cores).
 
     ``method`` is how the workers start (default: :func:`start_method`). Unless they are
@@ -126,12 +127,17 @@ def run_parallel(items: Sequence[X], fn: Callable[[X], T], jobs: int | None = No
     what one item costs, in milliseconds: a spawned worker is started only for at least its
     start's worth of work. ``progress`` is called with the number of items done, chunk by
     chunk.
+
+    ``take``: each result is given to ``take(i, fn(items[i]))`` as its chunk comes back (in
+    the order chunks are done), not held until every item is, and the list returned is
+    empty: ``docgen log`` shares the values of the records read chunk by chunk, instead of
+    holding every record in full and then sharing them.
     """
     global _FN, _ITEMS
     jobs = min(jobs or default_jobs(), MAX_WORKERS)
     method = method or start_method()
     count = len(items)
-    results: list[object] = [None] * count
+    results: list[object] = [None] * (count if take is None else 0)
     forked = method == "fork"
     if forked:
         parallel = jobs > 1 and count >= jobs * MIN_PER_WORKER
@@ -161,9 +167,16 @@ def run_parallel(items: Sequence[X], fn: Callable[[X], T], jobs: int | None = No
             held = None
             done = map(_run_chunk, tasks) if pool is None else (
                 f.result() for f in as_completed(futures))
+            # as_completed holds the futures from here, each (and its chunk's results) only
+            # until it is done with
+            futures = []
             for part in done:
-                for i, value in part:
-                    results[i] = value
+                if take is not None:
+                    for i, value in part:
+                        take(i, value)  # type: ignore[arg-type]
+                else:
+                    for i, value in part:
+                        results[i] = value
                 if progress:
                     progress(len(part))
         except BrokenProcessPool:

@@ -178,6 +178,14 @@ def test_results_come_back_in_order_whatever_the_start_method(spied, method: str
     assert spied == [method] and sum(seen) == 50
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_each_result_can_be_taken_as_its_chunk_comes_back(jobs: int) -> None:
+    taken: dict[int, int] = {}
+    assert parallel.run_parallel(list(range(50)), triple, jobs,
+                                 take=taken.__setitem__) == []
+    assert taken == {x: 3 * x for x in range(50)}
+
+
 def test_a_spawned_worker_s_error_is_raised_in_the_parent_with_its_problems(spied) -> None:
     with pytest.raises(DocgenError) as caught:
         parallel.run_parallel(list(range(20)), refuse, 2, method="spawn")

@@ -482,14 +482,17 @@ def read_records(folders: list[Path], jobs: int | None = None,
             many = len(items) > MANY_RECORDS
             if started:
                 started(len(items))
-            for place, (result, entry) in zip(
-                    places, run_parallel(items, _read_one, jobs, progress, item_ms=READ_MS),
-                    strict=True):
-                # its values already shared with its chunk's where it was read (_read_one)
-                outcome[place] = shared.record(result) if many and isinstance(
+
+            def take(i: int, done: tuple[Record | list[Problem], Entry | None]) -> None:
+                """Keep a record as its chunk comes back, its values shared with those
+                before (already with its chunk's, where it was read: _read_one)."""
+                result, entry = done
+                outcome[places[i]] = shared.record(result) if many and isinstance(
                     result, Record) else result
                 if entry is not None and cache is not None:
                     cache.put(entry)
+
+            run_parallel(items, _read_one, jobs, progress, item_ms=READ_MS, take=take)
     finally:
         _SHARED.clear()  # read here, not in workers: not held after the run
         if cache is not None:
