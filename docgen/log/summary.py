@@ -97,7 +97,7 @@ NO_FRAME = ("Teams whose record has not come back cannot be shown: the log knows
             "mentoring pair, and to mark those with no record.")
 
 
-@dataclass
+@dataclass(slots=True)  # one for each team, held while the log is summarised
 class _Team:
     key: str
     records: list[Record]
@@ -126,10 +126,10 @@ class _Team:
         return _unique([*(self.expected.coaches if self.expected else ()), *self.main.coaches])
 
 
-@dataclass
+@dataclass(slots=True)  # one for each session, held while the log is summarised
 class _Merged:
     session: RecordedSession
-    sources: list[str]
+    sources: list[str]  # deleted once its row shows them: ~4 MiB at 10,000 records
     wheres: list[str]
     status: str  # a Status: the session's own, or planned
 
@@ -1193,6 +1193,7 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
             shown = _session_row(team, m)
             found += _cut_short(shown, m)
             session_rows.append(shown)
+            del m.sources, m.wheres  # shown in its row: not needed again
     session_rows.sort(key=lambda r: (r.cohort.casefold(), r.team_id.casefold(),
                                      r.date is None, r.date or dt.date.min,
                                      r.start or dt.time.min, r.where))
