@@ -8,11 +8,17 @@ are plain (text, numbers, dates; a height where text wraps), so docgen writes th
 (the header row, the table, formats, widths, notes, print settings) and copies that file
 in where the rows belong (:class:`BodySheet`, through its hook for the sheet's data).
 
-Each cell is written as XlsxWriter writes one: text as one of the workbook's shared
-strings (XlsxWriter escapes them as it escapes its own; an inline string, as in its
-constant_memory mode, keeps a typed ``_x0041_`` escaped for openpyxl, and so for pandas),
-numbers to 16 significant digits, dates and times as Excel serial numbers. A test holds
-the two writers to the same workbook, read back cell by cell.
+Each cell is written as XlsxWriter writes one, with one difference: text as an inline
+string, in the cell, as XlsxWriter's constant_memory mode writes it, not one of the
+workbook's shared strings (which XlsxWriter holds, every distinct text of the workbook, until
+it is closed: at 10,000 records ~110,000 texts, ~15 MiB of the log's peak memory). Read
+back (Excel, LibreOffice, openpyxl and so pandas) the cell is the same text. A text an
+inline string would not give back alike still goes into the shared strings, escaped as
+XlsxWriter escapes its own: one with a control character, or with what reads as Excel's
+escape of one (a typed ``_x0041_``, which openpyxl unescapes only in a shared string), or
+that XlsxWriter would take for rich text. Numbers are written to 16 significant digits,
+dates and times as Excel serial numbers. A test holds the two writers to the same workbook,
+read back cell by cell.
 
 Where the installed XlsxWriter lacks the hook (:data:`AVAILABLE` is False), the log is
 written cell by cell as before; where it has the hook but does not call it, the log is
@@ -23,10 +29,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from array import array
 from pathlib import Path
 from typing import TextIO
 
+from xlsxwriter import utility
 from xlsxwriter.format import Format
 from xlsxwriter.sharedstrings import SharedStringTable
 from xlsxwriter.utility import xl_col_to_name
@@ -39,7 +47,12 @@ __all__ = ["AVAILABLE", "BodySheet", "Body", "check_copied", "excel_serial"]
 AVAILABLE = all(callable(getattr(Worksheet, name, None)) for name in (
     "_write_sheet_data", "_write_rows", "_xml_start_tag", "_xml_end_tag")) and all(
     callable(getattr(cls, name, None)) for cls, name in (
-        (Format, "_get_xf_index"), (SharedStringTable, "_get_shared_string_index")))
+        (Format, "_get_xf_index"), (SharedStringTable, "_get_shared_string_index"),
+        (utility, "_preserve_whitespace")))
+
+# What a shared string is written with and an inline string is not (XlsxWriter's escapes of
+# control characters, and of text that reads as such an escape), or is rich text to it.
+_SHARED_ONLY = re.compile(r"_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f]|^<r>.*</r>\Z", re.DOTALL)
 
 
 class _Unkept(dict):  # type: ignore[type-arg]
@@ -133,8 +146,17 @@ class Body:
         self._row = 2  # the first row under the header, as Excel numbers rows
 
     def text(self, col: int, text: str, fmt: Format) -> None:
-        """Add a cell of text, as literal text: a string of the workbook's shared strings,
-        where XlsxWriter escapes it as it escapes its own."""
+        """Add a cell of text, as literal text: an inline string, else (see the module's
+        docstring) a string of the workbook's shared strings, where XlsxWriter escapes it
+        as it escapes its own."""
+        if not _SHARED_ONLY.search(text):
+            space = ' xml:space="preserve"' if utility._preserve_whitespace(text) else ""
+            if "&" in text or "<" in text or ">" in text:
+                text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            self._cells.append(f'<c r="{self._letters[col]}{self._row}" '
+                               f's="{fmt._get_xf_index()}" t="inlineStr"><is><t{space}>{text}'
+                               "</t></is></c>")
+            return
         if text.startswith("<r>") and text.endswith("</r>"):
             # XlsxWriter would take it for rich-text XML of its own and write it as it
             # stands (a corrupt file, or XML of the document's choosing): make it one run.
