@@ -384,3 +384,21 @@ def test_two_documents_that_disagree_on_a_session_are_named() -> None:
         "coach.docx: says the session of team T01 on 10/02/2026 was held, but new.docx says "
         "it was cancelled: counted as cancelled, from new.docx; correct the record that is "
         "wrong"]
+
+
+def test_a_summary_that_lets_go_of_the_records_sessions_is_the_same() -> None:
+    """docgen log lets each record's sessions go once its team's are summarised (consume):
+    the summary is the one made from records left whole."""
+    def records() -> list[Record]:
+        return [record(form(D(2026, 4, 1), topic="Charts"), row(D(2026, 4, 1)),
+                       row(D(2026, 4, 8), n=2)),
+                record(form(D(2026, 4, 1), topic="Charts", source="copy.docx"),
+                       form(D(2026, 4, 15), n=2, source="copy.docx"), source="copy.docx"),
+                record(form(D(2026, 5, 1)), team_id="T02", source="t02.docx"),
+                record(form(D(2026, 6, 1), status="planned, not confirmed"), team_id="T03",
+                       source="t03.docx")]
+
+    kept = summarise(records(), [], TODAY)
+    read = records()
+    assert summarise(read, [], TODAY, consume=True) == kept
+    assert all(r.sessions == () for r in read)

@@ -180,9 +180,9 @@ def log(
     last = kept_report(cache_path(output), output, inputs) if inputs else None
     saved_notes: list[str] = []  # a log saved by someone, set aside before it is replaced
     if last is None:
-        data = summarise(records, problems, today, frame, issued)
         with_sessions = {k.name for k in KINDS if k.has_sessions}
         contracts = sum(1 for r in records if r.kind in with_sessions or r.sessions)
+        data = summarise(records, problems, today, frame, issued, consume=True)
         del records  # the summary holds what the workbook needs: free the rest before writing
         aside = (copy_aside(output, dt.datetime.now()) if output.is_file() and saved_since(
             output, written_digest(cache_path(output), output)) else None)

@@ -1138,7 +1138,8 @@ def _left_behind(records: list[Record], issued: Issued) -> list[Problem]:
 
 
 def summarise(records: list[Record], problems: list[Problem], today: dt.date,
-              frame: Frame | None = None, issued: Issued | None = None) -> LogData:
+              frame: Frame | None = None, issued: Issued | None = None, *,
+              consume: bool = False) -> LogData:
     """Return the log's rows from the records read and the problems met reading them.
 
     Only coaching records (``schema.KIND_CONTRACT``) give sessions and teams; the problems of
@@ -1147,6 +1148,10 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
     cohort): with it every team and pair of the cohort is shown, returned or not. Without
     it, ``issued`` (the contracts generate wrote into the folders read, from its manifest)
     adds each team whose contract is gone and whose record was not read.
+
+    ``consume``: each coaching record's sessions are let go of (the record keeps none) once
+    its team's are summarised, for a caller that holds the records for nothing else: at
+    10,000 records, ~8 MiB less held at once.
     """
     found: Spilled[Problem] = Spilled(problems)  # held in a file: see docgen.log.spilled
     teams: dict[tuple[str, str], _Team] = {}
@@ -1194,6 +1199,9 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
             found += _cut_short(shown, m)
             session_rows.append(shown)
             del m.sources, m.wheres  # shown in its row: not needed again
+        if consume:  # summarised: the sessions kept are the team's own (team.sessions)
+            for record in team.records:
+                object.__setattr__(record, "sessions", ())
     session_rows.sort(key=lambda r: (r.cohort.casefold(), r.team_id.casefold(),
                                      r.date is None, r.date or dt.date.min,
                                      r.start or dt.time.min, r.where))
