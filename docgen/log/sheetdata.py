@@ -88,7 +88,18 @@ class BodySheet(Worksheet):
             super()._write_sheet_data()
             return
         self._xml_start_tag("sheetData")
-        self._write_rows()
+        # XlsxWriter's own rows (the header) alone: it goes through every row up to the
+        # sheet's last, and notes an empty one for each (~6 MiB for the Sessions sheet's
+        # 20,000 rows at 10,000 records, held until the workbook is)
+        own = [row for part in ("table", "row_info", "comments")
+               for row in getattr(self, part, {})]
+        last = self.dim_rowmax
+        if own and self.dim_rowmin is not None:
+            self.dim_rowmax = max(max(own), self.dim_rowmin)
+        try:
+            self._write_rows()
+        finally:
+            self.dim_rowmax = last
         self.body.copy(self.fh, self.heights)
         self._xml_end_tag("sheetData")
         self.copied = True
