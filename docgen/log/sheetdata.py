@@ -147,16 +147,23 @@ class Body:
     once every row is, since the columns' widths are).
     """
 
-    def __init__(self, columns: int, path: Path, strings: SharedStringTable) -> None:
+    def __init__(self, columns: int, path: Path, strings: SharedStringTable,
+                 first: int = 2) -> None:
         self._letters = [xl_col_to_name(c) for c in range(columns)]
         self._index = strings._get_shared_string_index
         self._path = path
         self._fh: TextIO | None = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
         self._sizes = array("l")  # each row's cells, in characters
         self._cells: list[str] = []
-        self._row = 2  # the first row under the header, as Excel numbers rows
+        self._first = first  # the first row, as Excel numbers rows: the one under the header
+        self._row = first
 
-    def text(self, col: int, text: str, fmt: Format) -> None:
+    @staticmethod
+    def _style(fmt: Format | None) -> str:
+        """Return a cell's style attribute: none for a cell written without a format."""
+        return f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
+
+    def text(self, col: int, text: str, fmt: Format | None) -> None:
         """Add a cell of text, as literal text: an inline string, else (see the module's
         docstring) a string of the workbook's shared strings, where XlsxWriter escapes it
         as it escapes its own."""
@@ -164,26 +171,25 @@ class Body:
             space = ' xml:space="preserve"' if utility._preserve_whitespace(text) else ""
             if "&" in text or "<" in text or ">" in text:
                 text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            self._cells.append(f'<c r="{self._letters[col]}{self._row}" '
-                               f's="{fmt._get_xf_index()}" t="inlineStr"><is><t{space}>{text}'
-                               "</t></is></c>")
+            self._cells.append(f'<c r="{self._letters[col]}{self._row}"{self._style(fmt)} '
+                               f't="inlineStr"><is><t{space}>{text}</t></is></c>')
             return
         if text.startswith("<r>") and text.endswith("</r>"):
             # XlsxWriter would take it for rich-text XML of its own and write it as it
             # stands (a corrupt file, or XML of the document's choosing): make it one run.
             text = "<r><t>{}</t></r>".format(
                 text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
-        self._cells.append(f'<c r="{self._letters[col]}{self._row}" s="{fmt._get_xf_index()}" '
+        self._cells.append(f'<c r="{self._letters[col]}{self._row}"{self._style(fmt)} '
                            f't="s"><v>{self._index(text)}</v></c>')
 
-    def number(self, col: int, value: float, fmt: Format) -> None:
+    def number(self, col: int, value: float, fmt: Format | None) -> None:
         """Add a number (a finite one: Excel has no NaN or infinity)."""
         if math.isfinite(value):
-            self._cells.append(f'<c r="{self._letters[col]}{self._row}" '
-                               f's="{fmt._get_xf_index()}"><v>{value:.16G}</v></c>')
+            self._cells.append(f'<c r="{self._letters[col]}{self._row}"{self._style(fmt)}>'
+                               f'<v>{value:.16G}</v></c>')
 
-    def boolean(self, col: int, value: bool, fmt: Format) -> None:
-        self._cells.append(f'<c r="{self._letters[col]}{self._row}" s="{fmt._get_xf_index()}" '
+    def boolean(self, col: int, value: bool, fmt: Format | None) -> None:
+        self._cells.append(f'<c r="{self._letters[col]}{self._row}"{self._style(fmt)} '
                            f't="b"><v>{int(value)}</v></c>')
 
     def end_row(self) -> None:
@@ -200,8 +206,8 @@ class Body:
             self._fh = None
 
     def copy(self, out: TextIO, heights: dict[int, float]) -> None:
-        """Write every row (numbered from 1 under the header) into ``out``, with its height
-        where ``heights`` has one."""
+        """Write every row into ``out``, with its height where ``heights`` has one (by the
+        row's number among the body's, from 1)."""
         self.close()
         with open(self._path, encoding="utf-8", newline="") as fh:
             for r, size in enumerate(self._sizes, start=1):
@@ -211,4 +217,4 @@ class Body:
                 tall = (f' ht="{int(height * 4 / 3 + 0.5) * 0.75:.16g}" customHeight="1"'
                         if height is not None else "")
                 if cells or tall:
-                    out.write(f'<row r="{r + 1}"{tall}>{cells}</row>')
+                    out.write(f'<row r="{r + self._first - 1}"{tall}>{cells}</row>')
