@@ -32,3 +32,19 @@ def test_every_item_comes_back_in_order_as_often_as_gone_through(monkeypatch, ba
 def test_empty():
     held: Spilled[Problem] = Spilled()
     assert not held and list(held) == [] and held == ()
+
+
+def test_items_are_held_in_memory_when_the_file_cannot_be_written(monkeypatch):
+    monkeypatch.setattr(spilled, "BATCH", 2)
+    items = [Problem(f"message {i}") for i in range(7)]
+    held: Spilled[Problem] = Spilled(items[:3])  # one batch in the file
+    real_dump = spilled.pickle.dump
+
+    def full_disk(value, fh, protocol):
+        fh.write(b"half a batch")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(spilled.pickle, "dump", full_disk)
+    held += items[3:]
+    monkeypatch.setattr(spilled.pickle, "dump", real_dump)
+    assert list(held) == items and len(held) == 7

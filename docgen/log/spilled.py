@@ -33,11 +33,12 @@ class Spilled(Sequence[T], Generic[T]):
         self._file: IO[bytes] | None = None
         self._spilled = 0  # items in the file
         self._batch: list[T] = []
+        self._held = False  # the file could not be written: the rest is held here
         self.extend(items)
 
     def append(self, item: T) -> None:
         self._batch.append(item)
-        if len(self._batch) >= BATCH:
+        if len(self._batch) >= BATCH and not self._held:
             self._spill()
 
     def extend(self, items: Iterable[T]) -> None:
@@ -49,10 +50,17 @@ class Spilled(Sequence[T], Generic[T]):
         return self
 
     def _spill(self) -> None:
-        if self._file is None:
-            self._file = tempfile.TemporaryFile(prefix="docgen-")  # noqa: SIM115
-        self._file.seek(0, 2)
-        pickle.dump(self._batch, self._file, pickle.HIGHEST_PROTOCOL)
+        """Write the batch to the file; when it cannot be (a full disk), hold the rest in
+        memory, as before: the log is still made, with every item."""
+        try:
+            if self._file is None:
+                self._file = tempfile.TemporaryFile(prefix="docgen-")  # noqa: SIM115
+            self._file.seek(0, 2)
+            pickle.dump(self._batch, self._file, pickle.HIGHEST_PROTOCOL)
+            self._file.flush()
+        except OSError:  # what was written of this batch is never read: only whole batches
+            self._held = True
+            return
         self._spilled += len(self._batch)
         self._batch = []
 
