@@ -95,3 +95,104 @@ def test_teams_whose_keys_share_a_digest_still_get_only_their_own(monkeypatch) -
     assert [s.row for s in cohort.sessions_of("t1")] == [0, 2]
     assert [s.row for s in cohort.sessions_of("T2")] == [1]
     assert cohort.sessions_of("T9") == []
+
+
+@pytest.fixture
+def spilling(monkeypatch):
+    """Rows spill to their file after a few hundred bytes, as a large cohort's do."""
+    from docgen.cohort import packed
+
+    monkeypatch.setattr(packed, "SPILL_BYTES", 300)
+    monkeypatch.setattr(packed, "_BLOCK", 500)
+    return packed
+
+
+def test_rows_spilled_to_the_file_come_back_equal_however_read(spilling) -> None:
+    rows = [session(row=n, topic=f"Topic {n} " * (n % 7), date=dt.date(2026, 3, n % 28 + 1))
+            for n in range(200)]
+    packed = Packed(Session, rows)
+    assert packed._filed and packed.held < packed.nbytes / 4  # most are in the file
+    assert list(packed) == rows  # read a block at a time, then the rows still in memory
+    assert [packed[i] for i in range(-200, 200)] == rows + rows
+    assert packed[150:20:-3] == rows[150:20:-3]
+
+
+def test_spilled_rows_pickle_with_their_values(spilling) -> None:
+    """Pickled (to a spawned worker), a spilled Packed carries its rows."""
+    import pickle
+
+    rows = [session(row=n) for n in range(100)]
+    again = pickle.loads(pickle.dumps(Packed(Session, rows)))
+    assert again == rows and not again._filed
+
+
+def test_rows_handed_over_are_read_from_the_file_after_its_folder_is_gone(
+        spilling, tmp_path) -> None:
+    """The process reading the cohort beside generate spills into a folder of the run's and
+    pickles only the file's name: the loading process opens it at once, and reads it still
+    once the folder is removed."""
+    import pickle
+    import shutil
+
+    folder = tmp_path / "handed"
+    folder.mkdir()
+    rows = [session(row=n, topic="x" * n) for n in range(100)]
+    spilling.hand_over(str(folder))
+    try:
+        packed = Packed(Session, rows)
+    finally:
+        spilling.hand_over(None)
+    blob = pickle.dumps(packed)
+    assert len(blob) < packed.nbytes / 4  # the rows are not in it
+    del packed
+    again = pickle.loads(blob)
+    shutil.rmtree(folder)
+    assert again == rows and again[-1] == rows[-1]
+
+
+def test_a_forked_process_reads_the_spilled_rows(spilling) -> None:
+    import multiprocessing as mp
+
+    if "fork" not in mp.get_all_start_methods():
+        pytest.skip("no fork here")
+    rows = [session(row=n) for n in range(100)]
+    packed = Packed(Session, rows)
+    with mp.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_rows_of, (packed, [99, 0, 50])) == [99, 0, 50]
+
+
+def _rows_of(packed: Packed, picks: list[int]) -> list[int]:
+    return [packed[i].row for i in picks]
+
+
+def test_rows_stay_in_memory_where_the_file_cannot_be_written(spilling, monkeypatch) -> None:
+    import os
+
+    rows = [session(row=n) for n in range(100)]
+    writes = iter([None, OSError(28, "No space left on device")])
+
+    def pwrite(fd: int, data: object, at: int) -> int:
+        failure = next(writes, None)
+        if failure is not None:
+            raise failure
+        return real(fd, data, at)
+
+    real = os.pwrite
+    monkeypatch.setattr(os, "pwrite", pwrite)
+    packed = Packed(Session, rows)
+    assert 0 < packed._filed < packed.nbytes / 2  # one spill written, then none
+    assert list(packed) == rows and packed[3] == rows[3] and packed[-1] == rows[-1]
+
+
+@given(st.lists(st.sampled_from(["T1", "t1 ", "T2", "Ｔ２", "T3", "T10", ""]), max_size=40),
+       st.integers(1, 7))
+def test_the_session_index_sorted_in_runs_is_the_index_sorted_whole(teams: list[str],
+                                                                     run: int) -> None:
+    """Sorted a run at a time and merged (memory), the index is what one sort makes."""
+    from unittest import mock
+
+    sessions = [session(team_id=t, row=n) for n, t in enumerate(teams)]
+    whole = models.SessionIndex(sessions)
+    with mock.patch.object(models, "_SORT_RUN", run):
+        runs = models.SessionIndex(sessions)
+    assert (runs._order, runs._digests) == (whole._order, whole._digests)
