@@ -34,7 +34,9 @@ def _folded(values: dict[str, object], column: Column) -> str:
 class TeamIds:
     """The Team IDs on the Teams sheet, of valid rows or not, and the rows whose ID failed."""
 
-    keys: set[str] = field(default_factory=set)
+    # each Team ID's key, with the row it is first on: the teams' own check of their IDs,
+    # kept for the sessions' (a set of the keys beside it took ~2 MB more at 50,000 teams)
+    keys: dict[str, int] = field(default_factory=dict)
     unreadable: list[int] = field(default_factory=list)  # rows whose Team ID cell failed
 
 
@@ -56,7 +58,7 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
     if table is None:
         return Packed(Team)
     ids = TeamIds() if ids is None else ids
-    seen: dict[str, int] = {}
+    seen = ids.keys
 
     def unique(values: dict[str, object], row: Row, column: Column) -> None:
         if column.key in row.failed:  # a failed formula: reported, and remembered
@@ -94,7 +96,6 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
             table.warn(f'there is no "{column.header}" column, so every team has {lacking}; '
                        "add the column", row=table.header_row)
     found, count = build_rows(Team, table, programme, shared, problems, rules, extra_rules)
-    ids.keys |= set(seen)
     if not count:
         problems.append(Problem("the sheet has no teams below its header", file=table.file,
                                 sheet=table.label))
