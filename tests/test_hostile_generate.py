@@ -52,6 +52,37 @@ def test_unique_names_are_distinct_ignoring_case_and_stay_inside(titles: list[st
         assert len(n.encode("utf-8")) < 255
 
 
+@given(st.lists(st.sampled_from(["a", "A", "a (2)", "A (3)", "ß", "SS", "ss", "Ǆ", "ǆ", "",
+                                  "x (2) (2)", "é", "e\u0301"]) | st.text(max_size=8),
+                max_size=300))
+def test_unique_names_are_the_first_free_name_of_each_title_in_order(titles: list[str]
+                                                                     ) -> None:
+    """The names taken are held as a table of numbers by hash (memory at 50,000 documents):
+    each title still gets the name a set of the names taken gives it, collisions and all."""
+    used: set[str] = set()
+    expected = []
+    for title in titles:
+        base = safe_name(title)
+        name, n = f"{base}.docx", 2
+        while name.casefold() in used:
+            name, n = f"{base} ({n}).docx", n + 1
+        used.add(name.casefold())
+        expected.append(name)
+    assert unique_names(titles, ".docx") == expected
+
+
+@given(st.lists(st.text(), max_size=20))
+def test_names_held_compactly_come_back_as_given(texts: list[str]) -> None:
+    from docgen.documents.outputs import Names
+
+    texts += ["\udcff lone surrogate", ""]  # a name not UTF-8 (Linux), read as it is
+    names = Names(texts)
+    assert list(names) == texts and names == texts and len(names) == len(texts)
+    assert names[-1] == texts[-1] and names[1:3] == texts[1:3]
+    with pytest.raises(IndexError):
+        names[len(texts)]
+
+
 def test_hostile_team_and_pair_names_give_readable_files_inside_the_folder(
         tmp_path: Path, make_cohort) -> None:
     rows = {
@@ -299,3 +330,28 @@ def test_teams_with_names_over_255_bytes_are_all_written(tmp_path: Path, make_co
     assert len(names) == len(rows["Teams"])
     assert all((tmp_path / "out" / rel).is_file() for rel in names)
     assert any(rel.endswith("…(T1).docx") or "(T1)" in rel for rel in names)
+
+
+def test_a_runs_documents_and_files_read_as_the_lists_they_replace() -> None:
+    from docgen.documents.outputs import Names
+    from docgen.jobs.generate import Documents, Files
+    from docgen.kinds import AGREEMENT, CONTRACT
+    from docgen.models import Outcome
+
+    documents = Documents()
+    documents.add(CONTRACT, Names(["A.docx", "B.docx"]))
+    documents.add(AGREEMENT, Names([]))
+    documents.add(AGREEMENT, Names(["P.docx"]))
+    listed = [(CONTRACT, 0, f"{CONTRACT.folder}/A.docx"),
+              (CONTRACT, 1, f"{CONTRACT.folder}/B.docx"),
+              (AGREEMENT, 0, f"{AGREEMENT.folder}/P.docx")]
+    assert list(documents) == listed and len(documents) == 3
+    assert [documents[i] for i in range(-3, 3)] == listed + listed
+    assert documents[1:] == listed[1:] and list(documents.paths) == [r for *_x, r in listed]
+    assert documents.kinds() == {CONTRACT, AGREEMENT}
+    with pytest.raises(IndexError):
+        documents[3]
+    outcomes = [Outcome.WRITTEN, Outcome.FAILED, Outcome.UNCHANGED]
+    files = Files(documents.paths, outcomes)
+    assert files == [(r, o) for (*_x, r), o in zip(listed, outcomes, strict=True)]
+    assert files[-1] == (listed[-1][2], Outcome.UNCHANGED) and len(files) == 3

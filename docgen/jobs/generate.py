@@ -8,13 +8,14 @@ import io
 import json
 import os
 import re
+from array import array
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import nullcontext, suppress
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from docgen import __version__, schema, written
 from docgen.atomic import atomic_file
@@ -22,13 +23,14 @@ from docgen.context import DocumentPlan, agreement_title, shown
 from docgen.documents.outputs import (
     MANIFEST,
     Manifest,
+    Names,
     convert_to_pdf,
+    distinct_names,
     folder_lock,
     place,
     remove_stale_temporaries,
     soffice,
     unchanged,
-    unique_names,
 )
 from docgen.documents.packs import PacksReport, write_packs
 from docgen.editors import lock_names
@@ -37,18 +39,21 @@ from docgen.jobs.check import check
 from docgen.jobs.templates import choose_templates, default_templates, load_templates
 from docgen.kinds import CONTRACT, KINDS, DocumentKind, kind_named
 from docgen.models import Outcome, Pair, Team
-from docgen.parallel import default_jobs, run_parallel, start_beside
+from docgen.parallel import Beside, default_jobs, run_parallel, start_beside
 
 if TYPE_CHECKING:
+    from tempfile import TemporaryDirectory
+
     from docgen.documents.merged import PrintFile
     from docgen.documents.render import CompiledTemplate
+    from docgen.jobs.check import CheckReport
     from docgen.models import Cohort
     from docgen.ooxml.wordtext import Body
 
 @dataclass
 class GenerateReport:
     outdir: Path
-    files: list[tuple[str, Outcome]] = field(default_factory=list)
+    files: Sequence[tuple[str, Outcome]] = field(default_factory=list)  # path, outcome
     skipped: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)
@@ -71,6 +76,104 @@ class GenerateReport:
         """Tell whether a coach pack or a print file lacks a document (docgen exits 1)."""
         return bool((self.packs and self.packs.problems)
                     or any(not p.whole for p in self.print_files))
+
+
+class Documents(Sequence[tuple[DocumentKind, int, str]]):
+    """The documents of a run, in order: (kind, its row among the kind's rows, its path
+    "folder/name"), each made when asked for from the names held compactly (:class:`Names`).
+
+    As a list of tuples and strings, 50,000 took ~9 MB of the main process for the whole
+    run, and the report's list of paths as much again.
+    """
+
+    def __init__(self) -> None:
+        self._kinds: list[tuple[int, DocumentKind, Names]] = []  # from each kind's first
+        self._count = 0
+        self.paths: Sequence[str] = _Paths(self)
+
+    def add(self, kind: DocumentKind, names: Names) -> None:
+        """Add the documents of ``kind``, one for each of its rows, named ``names``."""
+        self._kinds.append((self._count, kind, names))
+        self._count += len(names)
+
+    def kinds(self) -> set[DocumentKind]:
+        """Return the kinds of which there is a document."""
+        return {kind for _first, kind, names in self._kinds if len(names)}
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[DocumentKind, int, str]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[DocumentKind, int, str]]: ...
+    def __getitem__(self, index: int | slice
+                    ) -> tuple[DocumentKind, int, str] | list[tuple[DocumentKind, int, str]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError("Documents index out of range")
+        first, kind, names = next(k for k in reversed(self._kinds) if k[0] <= index)
+        return kind, index - first, f"{kind.folder}/{names[index - first]}"
+
+    def __iter__(self) -> Iterator[tuple[DocumentKind, int, str]]:
+        for _first, kind, names in self._kinds:
+            for i, name in enumerate(names):
+                yield kind, i, f"{kind.folder}/{name}"
+
+
+class _Paths(Sequence[str]):
+    """The paths of a run's :class:`Documents`, in order."""
+
+    def __init__(self, documents: Documents) -> None:
+        self._documents = documents
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._documents[index][2]
+
+    def __iter__(self) -> Iterator[str]:
+        return (rel for _kind, _i, rel in self._documents)
+
+
+class Files(Sequence[tuple[str, Outcome]]):
+    """Each document's path and what became of it, as a report gives them: the paths shared
+    with the run's :class:`Documents`, the outcomes one byte each."""
+
+    _OUTCOMES = tuple(Outcome)
+
+    def __init__(self, paths: Sequence[str], outcomes: Iterable[Outcome]) -> None:
+        self._paths = paths
+        self._outcomes = array("B", map(self._OUTCOMES.index, outcomes))
+
+    def __len__(self) -> int:
+        return len(self._outcomes)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, Outcome]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, Outcome]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[str, Outcome] | list[tuple[str, Outcome]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._paths[index], self._OUTCOMES[self._outcomes[index]]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass
@@ -550,21 +653,25 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
     """Read the cohort and make each document whose inputs or file changed (see generate)."""
     # The cohort is read in a second process while the templates compile in this one (about
     # 0.1 s each at 1,000 teams); the cohort's problems are still reported first.
-    beside = start_beside(check, data) if (jobs or default_jobs()) > 1 else None
+    beside, rows = _read_beside(data) if (jobs or default_jobs()) > 1 else (None, None)
     made: tuple[list[DocumentKind], Path, str, dict[DocumentKind, CompiledTemplate]] | None
     made, refused = None, None
     if beside is None:
         report = check(data)
     else:
         try:
-            made = _templates(data, templates, only)
-            _prepare(made[3])
-        except DocgenError as exc:
-            refused = exc
-        except BaseException:
-            beside.stop()
-            raise
-        report = beside.result()
+            try:
+                made = _templates(data, templates, only)
+                _prepare(made[3])
+            except DocgenError as exc:
+                refused = exc
+            except BaseException:
+                beside.stop()
+                raise
+            report = beside.result()
+        finally:
+            assert rows is not None
+            rows.cleanup()  # the rows' files stay readable, opened as the report was loaded
     if strict and report.warnings:
         raise DocgenError(report.problems + report.warnings)
     if warned is not None and report.warnings:
@@ -585,10 +692,9 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
     if warned is not None and template_warnings:
         warned(template_warnings)
 
-    items: list[tuple[DocumentKind, int, str]] = []
-    for kind in kinds:  # the names go as soon as their paths are made (~5 MB at 50,000)
-        items += [(kind, i, f"{kind.folder}/{name}") for i, name in enumerate(
-            unique_names([kind.title(row) for row in kind.rows(cohort)], ".docx"))]
+    items = Documents()
+    for kind in kinds:
+        items.add(kind, distinct_names(map(kind.title, kind.rows(cohort)), ".docx"))
     if started:
         started(len(items))
     make = partial(_maker, cohort, compiled, today=today, force=force, dry_run=dry_run)
@@ -602,11 +708,11 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
                left: list[str]) -> None:
         """Complete the report (and, under the folder's lock, remember the run, unless an
         earlier run's document it does not make is still there: each run names it)."""
-        for (_k, _i, rel), outcome in zip(items, outcomes, strict=True):
+        for n, outcome in enumerate(outcomes):
             if isinstance(outcome, Problem):
                 result.failed.append(outcome)
-                outcome = Outcome.FAILED
-            result.files.append((rel, outcome))
+                outcomes[n] = Outcome.FAILED
+        result.files = Files(items.paths, outcomes)  # type: ignore[arg-type]
         result.notes = [Problem(n, file=str(t.path)) for t in compiled.values()
                         for n in t.notes]
         if inputs and not dry_run and not folder_notes and not left:
@@ -624,6 +730,34 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
     result.rendered = _make_all(outdir, kinds, items, make, settle, jobs, progress, dry_run,
                                 finish)
     return result
+
+
+def _read_beside(data: Path) -> tuple[Beside[CheckReport] | None,
+                                      TemporaryDirectory[str] | None]:
+    """Start reading the cohort in a process beside this one; return it and the folder its
+    rows are handed over in (see :func:`docgen.cohort.packed.hand_over`), to remove once the
+    report is loaded. (None, None) where no process can be started beside."""
+    from docgen.atomic import work_folder
+
+    try:
+        folder = work_folder("rows")
+    except OSError:  # no temporary folder: the rows are pickled with the report
+        folder = None
+    beside = start_beside(_check_handing_over, data, folder.name if folder else None)
+    if beside is None and folder is not None:
+        folder.cleanup()
+        folder = None
+    return beside, folder
+
+
+def _check_handing_over(data: Path, folder: str | None) -> CheckReport:
+    """Check the cohort (in the process beside), its rows spilled into ``folder``, handed
+    over by name: written once, never pickled, held by neither process (at 50,000 teams
+    ~28 MB that each process held)."""
+    from docgen.cohort import packed
+
+    packed.hand_over(folder)
+    return check(data)
 
 
 def _prepare(compiled: Mapping[DocumentKind, CompiledTemplate]) -> None:
@@ -763,15 +897,22 @@ def _remember_run(outdir: Path, inputs: str, result: GenerateReport) -> None:
     if result.failed or any(outcome not in _WHOLE for _rel, outcome in result.files):
         return
     saved = {"inputs": inputs, "manifest": _manifest_hash(outdir),
-             "files": [rel for rel, _outcome in result.files],
              "templates": result.templates,
              "layout": asdict(result.layout) if result.layout else None,
              **{key: [asdict(p) for p in getattr(result, key)]
                 for key in ("skipped", "warnings", "notes")}}
     # only a shortcut is lost when it cannot be written: the next run reads everything
     with suppress(OSError), atomic_file(outdir / LAST_RUN) as fh:
-        text = io.TextIOWrapper(fh, "utf-8")  # streamed: ~3 MB at 50,000, held twice if whole
-        json.dump(saved, text)  # escaped: a folder's name may not be UTF-8 (Linux)
+        # streamed, the files' paths one at a time: ~3 MB at 50,000, and the list of them
+        # ~5 MB more; escaped, as a folder's name may not be UTF-8 (Linux)
+        text = io.TextIOWrapper(fh, "utf-8")
+        text.write('{"files": [')
+        for n, (rel, _outcome) in enumerate(result.files):
+            text.write(f", {json.dumps(rel)}" if n else json.dumps(rel))
+        chunks = json.JSONEncoder().iterencode(saved)  # "{...}": its "{" written above
+        text.write("], " + next(chunks)[1:])
+        for chunk in chunks:
+            text.write(chunk)
         text.detach()  # flushed; the file itself is atomic_file's to close
 
 
@@ -787,8 +928,7 @@ def _kinds(only: str | None) -> list[DocumentKind]:
     return [chosen]
 
 
-def _make_all(outdir: Path, kinds: list[DocumentKind],
-              items: list[tuple[DocumentKind, int, str]],
+def _make_all(outdir: Path, kinds: list[DocumentKind], items: Documents,
               maker: Callable[..., Callable[[tuple[DocumentKind, int, str]],
                                             Outcome | Problem]],
               settler: Callable[..., Callable[[tuple[DocumentKind, int, str]], bool]],
@@ -817,16 +957,20 @@ def _make_all(outdir: Path, kinds: list[DocumentKind],
         try:
             # Only a document the manifest lists can be unchanged: a fresh folder starts no
             # workers for this step.
-            known = [n for n, (_k, _i, rel) in enumerate(items) if rel in manifest.files]
+            known = [n for n, (_k, _i, rel) in enumerate(items) if rel in manifest.files
+                     ] if manifest.files else []
             settled = [False] * len(items)
             for n, done in zip(known, run_parallel([items[n] for n in known],
                                                    settler(manifest=manifest), jobs,
                                                    item_ms=0.2), strict=True):
                 settled[n] = done
-            todo = [item for item, done in zip(items, settled, strict=True) if not done]
+            todo: Sequence[tuple[DocumentKind, int, str]] = items  # a fresh folder: all
+            if any(settled):
+                todo = [item for item, done in zip(items, settled, strict=True) if not done]
             if progress and len(todo) < len(items):
                 progress(len(items) - len(todo))
-            make = maker(manifest=manifest, stamp=stamp, needed={k for k, _i, _r in todo})
+            needed = items.kinds() if todo is items else {k for k, _i, _r in todo}
+            make = maker(manifest=manifest, stamp=stamp, needed=needed)
             made = iter(run_parallel(todo, make, jobs, progress))
             outcomes = [Outcome.UNCHANGED if done else next(made) for done in settled]
         finally:
@@ -854,16 +998,19 @@ def _make_all(outdir: Path, kinds: list[DocumentKind],
 
 
 def _left_behind(outdir: Path, manifest: Manifest, kinds: list[DocumentKind],
-                 items: list[tuple[DocumentKind, int, str]]) -> list[str]:
+                 items: Documents) -> list[str]:
     """Return the documents of ``kinds`` an earlier run wrote (the manifest lists them) that
     this run does not make, still in the folder: a team or pair since removed from the cohort,
     renamed, or given another Team ID. They are left as they are (a coach may be filling one
     in), and named, since `docgen log` still reads each as a record."""
     folders = {kind.folder for kind in kinds}
-    made = {rel.casefold() for _k, _i, rel in items}
-    return sorted(rel for rel in manifest.files
-                  if rel.partition("/")[0] in folders and rel.casefold() not in made
-                  and rel.lower().endswith(".docx") and (outdir / rel).is_file())
+    earlier = [rel for rel in manifest.files
+               if rel.partition("/")[0] in folders and rel.lower().endswith(".docx")]
+    if not earlier:  # a fresh folder: the run's paths are not gathered
+        return []
+    made = {rel.casefold() for rel in items.paths}
+    return sorted(rel for rel in earlier
+                  if rel.casefold() not in made and (outdir / rel).is_file())
 
 
 def _pdfs(outdir: Path, files: list[tuple[str, Outcome]],
@@ -881,7 +1028,7 @@ def _pdfs(outdir: Path, files: list[tuple[str, Outcome]],
 
 
 def _layout(cohort: Cohort, kinds: list[DocumentKind],
-            items: list[tuple[DocumentKind, int, str]]) -> Layout:
+            items: Documents) -> Layout:
     """Return where the documents go beyond their folders: each kind's print order with a
     bookmark per document (contracts in Team ID order, agreements in the sheet's), and each
     coach's contracts, grouped as ``docgen mail`` groups them (every coach of a team)."""
