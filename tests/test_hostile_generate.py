@@ -73,7 +73,7 @@ def test_unique_names_are_the_first_free_name_of_each_title_in_order(titles: lis
 
 @given(st.lists(st.text(), max_size=20))
 def test_names_held_compactly_come_back_as_given(texts: list[str]) -> None:
-    from docgen.documents.outputs import Names
+    from docgen.compact import Names
 
     texts += ["\udcff lone surrogate", ""]  # a name not UTF-8 (Linux), read as it is
     names = Names(texts)
@@ -333,7 +333,7 @@ def test_teams_with_names_over_255_bytes_are_all_written(tmp_path: Path, make_co
 
 
 def test_a_runs_documents_and_files_read_as_the_lists_they_replace() -> None:
-    from docgen.documents.outputs import Names
+    from docgen.compact import Names
     from docgen.jobs.generate import Documents, Files
     from docgen.kinds import AGREEMENT, CONTRACT
     from docgen.models import Outcome
@@ -355,3 +355,18 @@ def test_a_runs_documents_and_files_read_as_the_lists_they_replace() -> None:
     files = Files(documents.paths, outcomes)
     assert files == [(r, o) for (*_x, r), o in zip(listed, outcomes, strict=True)]
     assert files[-1] == (listed[-1][2], Outcome.UNCHANGED) and len(files) == 3
+
+
+@given(st.lists(st.tuples(st.sampled_from(["t1", "t2", "t 1", "", "ǆ", "\udcff"]) | st.text(
+    max_size=4), st.integers(0, 99)), max_size=200))
+def test_a_text_table_is_a_dict_of_its_first_values(pairs: list[tuple[str, int]]) -> None:
+    """Team IDs' keys are held in a TextTable (memory at 50,000 teams): it answers as the
+    dict it replaces, each key's first row kept."""
+    from docgen.compact import TextTable
+
+    table, plain = TextTable(), {}
+    for text, value in pairs:
+        assert table.setdefault(text, value) == plain.setdefault(text, value)
+    assert len(table) == len(plain) and list(table) == list(plain)
+    for text in [*plain, "t3", "T1"]:
+        assert (text in table) == (text in plain)

@@ -18,6 +18,7 @@ from docgen import schema
 from docgen.cohort.packed import Packed
 from docgen.cohort.rows import ExtraRule, Row, Rule, Shared, build_rows
 from docgen.cohort.tables import Table
+from docgen.compact import TextTable
 from docgen.errors import Problem
 from docgen.models import Pair, Programme, Session, Team
 from docgen.schema import Column
@@ -35,8 +36,8 @@ class TeamIds:
     """The Team IDs on the Teams sheet, of valid rows or not, and the rows whose ID failed."""
 
     # each Team ID's key, with the row it is first on: the teams' own check of their IDs,
-    # kept for the sessions' (a set of the keys beside it took ~2 MB more at 50,000 teams)
-    keys: dict[str, int] = field(default_factory=dict)
+    # kept for the sessions' (a dict of them, and a set, took ~7 MB at 50,000 teams)
+    keys: TextTable = field(default_factory=TextTable)
     unreadable: list[int] = field(default_factory=list)  # rows whose Team ID cell failed
 
 

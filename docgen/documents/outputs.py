@@ -18,16 +18,16 @@ import re
 import unicodedata
 import zipfile
 from array import array
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import overload
 
 from docgen import libreoffice
 from docgen.atomic import atomic_file, atomic_write, clear_abandoned, copy_aside, work_folder
+from docgen.compact import Names
 from docgen.documents.package import content_digest
 from docgen.editors import lock_file
 from docgen.errors import DocgenError, Problem, os_problem
@@ -129,50 +129,6 @@ def _rehashed(names: Names, size: int) -> array[int]:
     for i, name in enumerate(names):
         _taken(names, slots, name.casefold(), i)
     return slots
-
-
-class Names(Sequence[str]):
-    """Texts held as one buffer of UTF-8 (surrogates kept), each made when asked for.
-
-    50,000 document names are ~2 MB so, ~5 MB as strings in a list: the main process of
-    ``generate`` holds them from the start of the run to its end.
-    """
-
-    __slots__ = ("_buffer", "_ends")
-
-    def __init__(self, texts: Iterable[str] = ()) -> None:
-        self._buffer = bytearray()
-        self._ends = array("I")  # 4 bytes each: a run's names are far from 4 GB
-        for text in texts:
-            self.append(text)
-
-    def append(self, text: str) -> None:
-        self._buffer += text.encode("utf-8", "surrogatepass")
-        self._ends.append(len(self._buffer))
-
-    def __len__(self) -> int:
-        return len(self._ends)
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("Names index out of range")
-        start = self._ends[index - 1] if index else 0
-        return self._buffer[start:self._ends[index]].decode("utf-8", "surrogatepass")
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
-            return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable (append), like a list
 
 
 def inside(root: Path, relative: str) -> Path:

@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING, overload
 
 from docgen import __version__, schema, written
 from docgen.atomic import atomic_file
+from docgen.compact import Names
 from docgen.context import DocumentPlan, agreement_title, shown
 from docgen.documents.outputs import (
     MANIFEST,
     Manifest,
-    Names,
     convert_to_pdf,
     distinct_names,
     folder_lock,

@@ -1,0 +1,105 @@
+"""Many texts held compactly: as one buffer of UTF-8 (:class:`Names`), and as a set of
+them with a number each (:class:`TextTable`), where a list or a dict of strings costs an object
+of ~50 bytes or more a text, and a dict entry more again.
+
+A bulk run holds a text or two for each of tens of thousands of rows (a document's name, a
+Team ID's key): so held, its memory hardly grows with the cohort.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
+
+
+class Names(Sequence[str]):
+    """Texts held as one buffer of UTF-8 (surrogates kept), each made when asked for.
+
+    50,000 document names are ~2 MB so, ~5 MB as strings in a list: the main process of
+    ``generate`` holds them from the start of the run to its end.
+    """
+
+    __slots__ = ("_buffer", "_ends")
+
+    def __init__(self, texts: Iterable[str] = ()) -> None:
+        self._buffer = bytearray()
+        self._ends = array("I")  # 4 bytes each: a run's names are far from 4 GB
+        for text in texts:
+            self.append(text)
+
+    def append(self, text: str) -> None:
+        self._buffer += text.encode("utf-8", "surrogatepass")
+        self._ends.append(len(self._buffer))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("Names index out of range")
+        start = self._ends[index - 1] if index else 0
+        return self._buffer[start:self._ends[index]].decode("utf-8", "surrogatepass")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable (append), like a list
+
+
+class TextTable:
+    """A set of texts, each with a number (a row): ``setdefault`` and ``in`` as a dict's,
+    the texts held in :class:`Names` and found through a table of their numbers by hash
+    (~1.3 MB for 50,000 Team IDs' keys, where a dict of them took ~4.6 MB)."""
+
+    __slots__ = ("_texts", "_values", "_slots")
+
+    def __init__(self) -> None:
+        self._texts = Names()
+        self._values = array("q")
+        self._slots = array("i", [-1]) * 64  # a text's number, by its hash; -1: free
+
+    def _find(self, text: str) -> tuple[int, int]:
+        """Return (the text's number or -1, the slot it is in or would go in)."""
+        slots, texts = self._slots, self._texts
+        mask = len(slots) - 1
+        at = hash(text) & mask
+        while (held := slots[at]) >= 0:
+            if texts[held] == text:
+                return held, at
+            at = (at + 1) & mask
+        return -1, at
+
+    def setdefault(self, text: str, value: int) -> int:
+        """Return the number of ``text``, given ``value`` first if it is not held yet."""
+        held, at = self._find(text)
+        if held >= 0:
+            return self._values[held]
+        self._texts.append(text)
+        self._values.append(value)
+        if len(self._texts) * 2 > len(self._slots):  # at most half full: probes stay short
+            self._slots = array("i", [-1]) * (len(self._slots) * 4)
+            for i, held_text in enumerate(self._texts):
+                self._slots[self._find(held_text)[1]] = i
+        else:
+            self._slots[at] = len(self._texts) - 1
+        return value
+
+    def __contains__(self, text: object) -> bool:
+        return isinstance(text, str) and self._find(text)[0] >= 0
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._texts)
