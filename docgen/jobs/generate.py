@@ -168,6 +168,9 @@ class Files(Sequence[tuple[str, Outcome]]):
             return [self[i] for i in range(*index.indices(len(self)))]
         return self._paths[index], self._OUTCOMES[self._outcomes[index]]
 
+    def __repr__(self) -> str:
+        return repr(list(self))  # as the list it stands for
+
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str | bytes):
             return list(self) == list(other)
