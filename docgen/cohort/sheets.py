@@ -10,9 +10,9 @@ formula error or hold a formula never calculated, and the totals rows of Excel t
 
 calamine holds a whole sheet while it is read (~530 bytes a row of 9 cells): an .xlsx sheet
 larger than 4 MB is handed to it in chunks of whole rows instead
-(:meth:`~docgen.cohort.xlsx.XlsxPackage.chunks`), so reading 50,000 teams peaks at 66 MB
-instead of 153 for the same CPU time, and the rows are the same either way (a test compares
-them).
+(:meth:`~docgen.cohort.xlsx.XlsxPackage.chunks`), so calamine never holds more than a chunk
+(whole, reading 50,000 teams peaked at 153 MB), for the same CPU time, and the rows are the
+same either way (a test compares them).
 
 Values are made the same as openpyxl's, so one parser serves workbooks and CSV files: an empty
 cell is ``None``, a whole number is an ``int``; a failed cell is a :class:`CellError`, so the
