@@ -25,8 +25,12 @@ ROOT = Path(__file__).parents[1]
 # docgen's cache (templates' mended XML) goes to a folder of this test session's own, never
 # the user's: tests and the subprocesses they start share it, so both its paths are run.
 # The folder is removed when the session ends, so runs do not pile them up in the temp folder.
-os.environ["DOCGEN_CACHE"] = tempfile.mkdtemp(prefix="docgen-test-cache-")
-atexit.register(shutil.rmtree, os.environ["DOCGEN_CACHE"], ignore_errors=True)
+# A worker process spawned by a test (as on Windows) imports this module again and inherits the
+# folder: it keeps it (made anew, it was left behind, the worker being stopped, not exiting).
+_TEST_CACHE = os.path.join(tempfile.gettempdir(), "docgen-test-cache-")
+if not os.environ.get("DOCGEN_CACHE", "").startswith(_TEST_CACHE):
+    os.environ["DOCGEN_CACHE"] = tempfile.mkdtemp(prefix="docgen-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["DOCGEN_CACHE"], ignore_errors=True)
 SAMPLE = ROOT / "data" / "cohort.xlsx"
 SEEDS = ROOT / "tests" / "files"  # the paper forms' text, kept with the tests
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
