@@ -861,10 +861,7 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
                     if kind is Kind.DATE and isinstance(cell, dt.date):
                         order.cell(key, n, values[attr], isinstance(cell, MonthFirst))
                     elif key in _ID_COLUMNS and type(cell) in (int, float):
-                        rows, shown = numbered.setdefault(key, (array("l"), []))
-                        rows.append(n)
-                        if len(shown) < _ROWS_NAMED:
-                            shown.append((n, display(cell)))
+                        _note_number(numbered, key, n, cell)
                     elif key in _TIME_TEXT_COLUMNS and type(cell) is float and not note:
                         note = _time_text_number(cell)
                     elif (kind in _TEXT_KINDS and not note and _plain_number(cell)
@@ -909,9 +906,9 @@ def build_rows(model: type[T], table: Table, programme: Programme, shared: Share
         out.append_values(in_order(values))  # as model(**values), without the instance
     shared.orders.append((table, order))  # warned of once every sheet is read
     if numbered:
-        _numbered_ids(table, numbered)
+        _numbered(table, numbered, ids=True)
     if digits:
-        _numbered_texts(table, digits)
+        _numbered(table, digits, ids=False)
     return out, count
 
 
@@ -966,41 +963,31 @@ def _note_number(found: dict[str, tuple[array[int], list[tuple[int, str]]]], key
         shown.append((n, display(cell)))
 
 
-def _numbered_texts(table: Table,
-                    found: dict[str, tuple[array[int], list[tuple[int, str]]]]) -> None:
-    """Warn, once a column, of the text columns' cells held as numbers of no format, naming
-    every row: a spreadsheet makes a number of a room "007", a phone number "07700900123" or
-    "2.10" typed, and keeps 7, 7700900123 and 2.1, which is then what the documents show."""
+def _numbered(table: Table, found: dict[str, tuple[array[int], list[tuple[int, str]]]],
+              ids: bool) -> None:
+    """Warn, once a column, of the cells held as numbers of no format, naming every row: a
+    spreadsheet makes a number of what is typed as digits, "007" a Team ID (``ids``) or a
+    room, "07700900123" a phone number, "2.10", and keeps 7, 7700900123 and 2.1, which is
+    then what the documents show."""
     for key, (rows, shown) in found.items():
         listed = ", ".join(f'row {n} "{text}"' for n, text in shown)
         more = len(rows) - len(shown)
         runs = f" ({_rows_said(rows)})" if more else ""
         header = table.headers.get(key, key)
         many = len(rows) > 1
-        table.warn(
-            f"{len(rows):,} {header} cell{'s hold' if many else ' holds'} a number, not "
-            f"text{runs}: {listed}{f' (and {more:,} more)' if more else ''}; a spreadsheet "
-            'makes a number of what is typed as digits, dropping leading zeros ("007" becomes '
-            '7, a phone number "07700900123" 7700900123) and the last zeros of a decimal '
-            '("2.10" becomes 2.1), and reads "(12)" as -12, so the documents show the number; '
-            "if it was typed otherwise, format the column as Text (Format › Cells › Text) and "
-            "type it again, or start it with an apostrophe ('007)", row=rows[0], column=header)
+        what = (f"{header}{'s are' if many else ' is a'} number{'s' if many else ''}" if ids
+                else f"{header} cell{'s hold' if many else ' holds'} a number")
+        table.warn(f"{len(rows):,} {what}, not text{runs}: {listed}"
+                   f"{f' (and {more:,} more)' if more else ''}; "
+                   f"{_NUMBERED if ids else _NUMBERED_TEXT}", row=rows[0], column=header)
 
 
-def _numbered_ids(table: Table,
-                  numbered: dict[str, tuple[array[int], list[tuple[int, str]]]]) -> None:
-    """Warn, once a column, of the codes (Team IDs) the sheet holds as numbers of no format,
-    naming every row: a spreadsheet makes a number of "007" typed, and keeps it as 7."""
-    for key, (rows, shown) in numbered.items():
-        listed = ", ".join(f'row {n} "{text}"' for n, text in shown)
-        more = len(rows) - len(shown)
-        runs = f" ({_rows_said(rows)})" if more else ""
-        header = table.headers.get(key, key)
-        many = len(rows) > 1
-        table.warn(
-            f"{len(rows):,} {header}{'s are' if many else ' is a'} number{'s' if many else ''}"
-            f", not text{runs}: {listed}{f' (and {more:,} more)' if more else ''}; "
-            f"{_NUMBERED}", row=rows[0], column=header)
+_NUMBERED_TEXT = (
+    'a spreadsheet makes a number of what is typed as digits, dropping leading zeros ("007" '
+    'becomes 7, a phone number "07700900123" 7700900123) and the last zeros of a decimal '
+    '("2.10" becomes 2.1), and reads "(12)" as -12, so the documents show the number; if it '
+    "was typed otherwise, format the column as Text (Format › Cells › Text) and type it "
+    "again, or start it with an apostrophe ('007)")
 
 
 _NUMBERED = (
