@@ -13,6 +13,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 
 
+def checked_index(index: int, length: int, what: str) -> int:
+    """Return a sequence's ``index`` (negative: from the end) within ``length``, as a list
+    takes it; raise IndexError, naming ``what``, outside it."""
+    if index < 0:
+        index += length
+    if not 0 <= index < length:
+        raise IndexError(f"{what} index out of range")
+    return index
+
+
 class Names(Sequence[str]):
     """Texts held as one buffer of UTF-8 (surrogates kept), each made when asked for.
 
@@ -42,10 +52,7 @@ class Names(Sequence[str]):
     def __getitem__(self, index: int | slice) -> str | list[str]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("Names index out of range")
+        index = checked_index(index, len(self), "Names")
         start = self._ends[index - 1] if index else 0
         return self._buffer[start:self._ends[index]].decode("utf-8", "surrogatepass")
 

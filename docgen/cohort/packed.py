@@ -25,6 +25,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
 from typing import Generic, TypeVar, overload
 
+from docgen.compact import checked_index
+
 T = TypeVar("T")
 
 _PLAIN, _DATE, _TIME = 0, 1, 2
@@ -184,11 +186,7 @@ class Packed(Sequence[T], Generic[T]):
     def __getitem__(self, index: int | slice) -> T | list[T]:
         if isinstance(index, slice):
             return [self._row(i) for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("Packed index out of range")
-        return self._row(index)
+        return self._row(checked_index(index, len(self), "Packed"))
 
     def __iter__(self) -> Iterator[T]:
         """Yield the rows in order; those in the file read a block at a time, not a call each."""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, overload
 
 from docgen import __version__, schema, written
 from docgen.atomic import atomic_file
-from docgen.compact import Names
+from docgen.compact import Names, checked_index
 from docgen.context import DocumentPlan, agreement_title, shown
 from docgen.documents.outputs import (
     MANIFEST,
@@ -111,10 +111,7 @@ class Documents(Sequence[tuple[DocumentKind, int, str]]):
                     ) -> tuple[DocumentKind, int, str] | list[tuple[DocumentKind, int, str]]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += self._count
-        if not 0 <= index < self._count:
-            raise IndexError("Documents index out of range")
+        index = checked_index(index, self._count, "Documents")
         first, kind, names = next(k for k in reversed(self._kinds) if k[0] <= index)
         return kind, index - first, f"{kind.folder}/{names[index - first]}"
 
