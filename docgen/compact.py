@@ -10,20 +10,44 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
+from typing import TypeVar, overload
+
+T = TypeVar("T")
 
 
-def checked_index(index: int, length: int, what: str) -> int:
-    """Return a sequence's ``index`` (negative: from the end) within ``length``, as a list
-    takes it; raise IndexError, naming ``what``, outside it."""
-    if index < 0:
-        index += length
-    if not 0 <= index < length:
-        raise IndexError(f"{what} index out of range")
-    return index
+class Indexed(Sequence[T]):
+    """A sequence that makes each item when asked for (:meth:`_item`), indexed as a list is
+    (from the end with a negative index, a list of items by a slice, IndexError outside) and
+    equal to the list it stands for."""
+
+    __slots__ = ()
+
+    def _item(self, index: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return [self._item(i) for i in range(*index.indices(len(self)))]
+        length = len(self)
+        if index < 0:
+            index += length
+        if not 0 <= index < length:
+            raise IndexError(f"{type(self).__name__} index out of range")
+        return self._item(index)
+
+    def __eq__(self, other: object) -> bool:  # equal to the list it stands for
+        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # like a list's
 
 
-class Names(Sequence[str]):
+class Names(Indexed[str]):
     """Texts held as one buffer of UTF-8 (surrogates kept), each made when asked for.
 
     50,000 document names are ~2 MB so, ~5 MB as strings in a list: the main process of
@@ -45,23 +69,9 @@ class Names(Sequence[str]):
     def __len__(self) -> int:
         return len(self._ends)
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        index = checked_index(index, len(self), "Names")
+    def _item(self, index: int) -> str:
         start = self._ends[index - 1] if index else 0
         return self._buffer[start:self._ends[index]].decode("utf-8", "surrogatepass")
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
-            return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable (append), like a list
 
 
 class TextTable:

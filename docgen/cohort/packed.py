@@ -21,11 +21,11 @@ import tempfile
 import typing
 import weakref
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import fields
-from typing import Generic, TypeVar, overload
+from typing import Generic, TypeVar
 
-from docgen.compact import checked_index
+from docgen.compact import Indexed
 
 T = TypeVar("T")
 
@@ -88,7 +88,7 @@ def _decode(value: object, kind: int) -> object:
     return dt.time(minutes // 60, minutes % 60, second, micro)
 
 
-class Packed(Sequence[T], Generic[T]):
+class Packed(Indexed[T], Generic[T]):
     """An append-only sequence of instances of one frozen dataclass, stored marshalled.
 
     Field values must be what marshal stores (str, int, float, bool, None, and tuples and
@@ -172,28 +172,20 @@ class Packed(Sequence[T], Generic[T]):
                 values[j] = _decode(values[j], kind)  # type: ignore[index]
         return self._cls(*values)
 
-    def _row(self, i: int) -> T:
+    def _item(self, i: int) -> T:
         start = self._ends[i - 1] if i else 0
         return self._make(marshal.loads(self._bytes(start, self._ends[i])))
 
     def __len__(self) -> int:
         return len(self._ends)
 
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[T]: ...
-    def __getitem__(self, index: int | slice) -> T | list[T]:
-        if isinstance(index, slice):
-            return [self._row(i) for i in range(*index.indices(len(self)))]
-        return self._row(checked_index(index, len(self), "Packed"))
 
     def __iter__(self) -> Iterator[T]:
         """Yield the rows in order; those in the file read a block at a time, not a call each."""
         ends, count, i, start = self._ends, len(self._ends), 0, 0
         while i < count:
             if start >= self._filed:  # in memory from here on
-                yield self._row(i)
+                yield self._item(i)
                 start = ends[i]
                 i += 1
                 continue
@@ -205,13 +197,6 @@ class Packed(Sequence[T], Generic[T]):
                 yield self._make(marshal.loads(block[(ends[j - 1] if j else 0) - start:
                                                      ends[j] - start]))
             i, start = last + 1, ends[last]
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
-            return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable (append), like a list
 
     def __repr__(self) -> str:
         return f"Packed({self._cls.__name__}, {len(self)} rows)"

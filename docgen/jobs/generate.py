@@ -15,11 +15,11 @@ from contextlib import nullcontext, suppress
 from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
 from docgen import __version__, schema, written
 from docgen.atomic import atomic_file
-from docgen.compact import Names, checked_index
+from docgen.compact import Indexed, Names
 from docgen.context import DocumentPlan, agreement_title, shown
 from docgen.documents.outputs import (
     MANIFEST,
@@ -78,7 +78,7 @@ class GenerateReport:
                     or any(not p.whole for p in self.print_files))
 
 
-class Documents(Sequence[tuple[DocumentKind, int, str]]):
+class Documents(Indexed[tuple[DocumentKind, int, str]]):
     """The documents of a run, in order: (kind, its row among the kind's rows, its path
     "folder/name"), each made when asked for from the names held compactly (:class:`Names`).
 
@@ -103,15 +103,7 @@ class Documents(Sequence[tuple[DocumentKind, int, str]]):
     def __len__(self) -> int:
         return self._count
 
-    @overload
-    def __getitem__(self, index: int) -> tuple[DocumentKind, int, str]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[tuple[DocumentKind, int, str]]: ...
-    def __getitem__(self, index: int | slice
-                    ) -> tuple[DocumentKind, int, str] | list[tuple[DocumentKind, int, str]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        index = checked_index(index, self._count, "Documents")
+    def _item(self, index: int) -> tuple[DocumentKind, int, str]:
         first, kind, names = next(k for k in reversed(self._kinds) if k[0] <= index)
         return kind, index - first, f"{kind.folder}/{names[index - first]}"
 
@@ -121,7 +113,7 @@ class Documents(Sequence[tuple[DocumentKind, int, str]]):
                 yield kind, i, f"{kind.folder}/{name}"
 
 
-class _Paths(Sequence[str]):
+class _Paths(Indexed[str]):
     """The paths of a run's :class:`Documents`, in order."""
 
     def __init__(self, documents: Documents) -> None:
@@ -130,20 +122,14 @@ class _Paths(Sequence[str]):
     def __len__(self) -> int:
         return len(self._documents)
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def _item(self, index: int) -> str:
         return self._documents[index][2]
 
     def __iter__(self) -> Iterator[str]:
         return (rel for _kind, _i, rel in self._documents)
 
 
-class Files(Sequence[tuple[str, Outcome]]):
+class Files(Indexed[tuple[str, Outcome]]):
     """Each document's path and what became of it, as a report gives them: the paths shared
     with the run's :class:`Documents`, the outcomes one byte each."""
 
@@ -156,24 +142,12 @@ class Files(Sequence[tuple[str, Outcome]]):
     def __len__(self) -> int:
         return len(self._outcomes)
 
-    @overload
-    def __getitem__(self, index: int) -> tuple[str, Outcome]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[tuple[str, Outcome]]: ...
-    def __getitem__(self, index: int | slice) -> tuple[str, Outcome] | list[tuple[str, Outcome]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def _item(self, index: int) -> tuple[str, Outcome]:
         return self._paths[index], self._OUTCOMES[self._outcomes[index]]
 
     def __repr__(self) -> str:
         return repr(list(self))  # as the list it stands for
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
-            return list(self) == list(other)
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass
