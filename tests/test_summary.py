@@ -402,3 +402,39 @@ def test_a_summary_that_lets_go_of_the_records_sessions_is_the_same() -> None:
     read = records()
     assert summarise(read, [], TODAY, consume=True) == kept
     assert all(r.sessions == () for r in read)
+
+
+# --- one session typed with a date in its form and another in its table row --------------------
+
+def test_a_form_and_a_row_of_one_topic_dated_apart_are_named_both_counted() -> None:
+    data = summarise([record(
+        form(D(2026, 2, 10), topic="Agreeing the aim", **YES),
+        row(D(2026, 2, 11), topic="agreeing  the aim"),
+    )], [], TODAY)
+    assert [(s.date, s.hours) for s in data.sessions] == [(D(2026, 2, 10), 1.0),
+                                                           (D(2026, 2, 11), 1.0)]
+    assert [(p.sheet, p.column, p.message) for p in data.problems] == [(
+        "COACHING RECORD row 1", "Date of coaching, includes email coaching",
+        'has the topic "agreeing  the aim" of Record of Coaching form 1, but the date '
+        "11/02/2026 where the form has 10/02/2026: both are counted as sessions held; if they "
+        "are one session, correct the date in the form or in the row, so that both give the "
+        "day it took place; if they are two, nothing is wrong")]
+
+
+def test_a_topic_repeated_by_sessions_each_in_form_and_row_is_not_named() -> None:
+    data = summarise([record(
+        form(D(2026, 2, 10), topic="Run chart", n=1), row(D(2026, 2, 10), topic="Run chart"),
+        form(D(2026, 3, 10), topic="Run chart", n=2),
+        row(D(2026, 3, 10), n=2, topic="Run chart"),
+        row(D(2026, 4, 10), n=3, topic="Something else"),
+        form(D(2026, 5, 10), topic="Spread", n=3),
+    )], [], TODAY)
+    assert len(data.sessions) == 4
+    assert data.problems == []
+
+
+def test_a_row_dated_apart_from_a_form_not_held_is_not_named() -> None:
+    data = summarise([record(
+        form(D(2026, 2, 10), topic="Aim", **NO), row(D(2026, 2, 17), topic="Aim"),
+    )], [], TODAY)
+    assert [p.message for p in data.problems] == []

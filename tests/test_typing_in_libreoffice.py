@@ -640,13 +640,16 @@ def worked_on(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
     below the last, then its second form deleted; T04's third form copied ("T04 again"), the
     copy re-dated, its topic typed over and its Held answered; T01's forms dated "3rd March",
     "3/3" and "03.03.26" with times "2pm", "14.00" and "1400"-style, its COACHING RECORD table
-    given a row (Tab in the last cell) that is filled in and its second row deleted."""
+    given a row (Tab in the last cell) that is filled in and its second row deleted; T01's
+    first form answered Yes and the table's row of that session deleted and typed again in a
+    blank row, another day ("T01 moved")."""
     why = _uno_ready()
     if why:
         pytest.skip(why)
     work = tmp_path_factory.mktemp("worked-on")
     jobs.generate(ROOT / "data" / "cohort.xlsx", work / "out", today=TODAY)
-    folders = {(team, fmt): work / f"{team}-{fmt[1:]}" for team in ("T04", "T01", "T04 again")
+    folders = {(team, fmt): work / f"{team}-{fmt[1:]}"
+               for team in ("T04", "T01", "T04 again", "T01 moved")
                for fmt in FORMATS}
     for folder in folders.values():
         folder.mkdir()
@@ -673,7 +676,12 @@ def worked_on(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
                                           strict=True)],
          "table": {"add_rows": 1, "remove_rows": [2],
                    "type": {"A9": "Dr Jo", "B9": "17/03/2026", "C9": "Typed in a new row",
-                            "D9": "by phone"}}}]
+                            "D9": "by phone"}}},
+        {"source": str(next(contracts.glob("*(T01).docx"))), "saves": saves("T01 moved"),
+         "edits": [{"label": "Held:", "how": "over", "text": "Yes"}],
+         "table": {"remove_rows": [1],
+                   "type": {"A4": "Fiona MacLeod", "B4": "11/02/2026",
+                            "C4": "Agreeing the aim statement"}}}]
     run_job(work, {"documents": documents})
     return folders
 
@@ -719,6 +727,24 @@ def test_dates_times_and_rows_typed_in_libreoffice(worked_on: dict, fmt: str) ->
             "is dated and timed as Record of Coaching form 1 (03/03/2027 at 14:00): both are "
             "counted; if it is the same session, delete one of the forms; if it is another, "
             "correct its date or start time"))]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_session_typed_with_another_date_in_the_table_is_named(worked_on: dict,
+                                                                 fmt: str) -> None:
+    # form 1 says 10/02/2026 and Yes; its row, typed again, 11/02/2026: counted twice, named
+    (record,), problems = read_records([worked_on["T01 moved", fmt]], jobs=1)
+    assert problems == []
+    data = summarise([record], [], TODAY)
+    held = [(s.date, s.where) for s in data.sessions if s.status == "held"]
+    assert held == [(dt.date(2026, 2, 10), "Record of Coaching form 1"),
+                    (dt.date(2026, 2, 11), "COACHING RECORD row 3")]
+    assert [(p.sheet, p.message) for p in data.problems if "topic" in p.message] == [(
+        "COACHING RECORD row 3",
+        'has the topic "Agreeing the aim statement" of Record of Coaching form 1, but the date '
+        "11/02/2026 where the form has 10/02/2026: both are counted as sessions held; if they "
+        "are one session, correct the date in the form or in the row, so that both give the "
+        "day it took place; if they are two, nothing is wrong")]
 
 
 # --- every field of a blank form typed inside its prompt and after it ---------------------------

@@ -260,12 +260,16 @@ def _merge(sessions: list[RecordedSession], settings: RecordSettings,
     for s in sessions:
         by_date.setdefault(s.date, []).append(s)
     out: list[_Merged] = []
+    lone_forms: list[RecordedSession] = []
+    lone_rows: list[RecordedSession] = []
     for date, group in by_date.items():
         if date is None:
             out += [_Merged(s, [s.source], [s.where], s.status) for s in group]
             continue
         forms = _dedupe([s for s in group if s.origin == Origin.FORM], _same_form, problems)
         rows = _dedupe([s for s in group if s.origin != Origin.FORM], _same_row, problems)
+        lone_forms += [m.session for m in forms[len(rows):]]
+        lone_rows += [m.session for m in rows[len(forms):]]
         for form, row in zip(forms, rows, strict=False):
             problems += _disagreements(form.session, row.session)
             both = _combine(form.session, row.session, settings)
@@ -276,7 +280,33 @@ def _merge(sessions: list[RecordedSession], settings: RecordSettings,
             form.sources += [x for x in row.sources if x not in form.sources]
             form.wheres += row.wheres
         out += forms + rows[len(forms):]
+    if lone_forms and lone_rows:
+        problems += _dated_apart(lone_forms, lone_rows)
     return out
+
+
+def _dated_apart(forms: list[RecordedSession], rows: list[RecordedSession]) -> list[Problem]:
+    """Name a form and a table row of one record, each without a partner of its date, that
+    give the same topic and both count as held: one session typed with two dates (a date
+    corrected in one place only) would otherwise count twice without a word."""
+    found = []
+    taken: set[int] = set()
+    for row in rows:
+        topic = _fold(row.topic)
+        if not topic or row.status != Status.HELD:
+            continue
+        form = next((f for f in forms if id(f) not in taken and f.status == Status.HELD
+                     and _fold(f.topic) == topic), None)
+        if form is None:
+            continue
+        taken.add(id(form))
+        found.append(Problem(
+            f"has the topic {_shown(row.topic)} of {form.where}, but the date "
+            f"{row.date:%d/%m/%Y} where the form has {form.date:%d/%m/%Y}: both are counted "
+            f"as sessions held; if they are one session, correct the date in the form or in "
+            "the row, so that both give the day it took place; if they are two, nothing is "
+            "wrong", file=row.source, sheet=row.where, column=schema.COACHING_RECORD_HEADER[1]))
+    return found
 
 
 # --- records that are one document: copies and versions -----------------------------------------
