@@ -93,6 +93,27 @@ def test_times_and_ranges_are_read_without_a_problem(blank: Path, start: str, fi
     assert record.problems == ()
 
 
+@pytest.mark.parametrize(("start", "finish", "hours"), [
+    ("9am", "5pm", 8.0),  # a finish of 5pm typed for 3pm, or a day's workshop
+    ("08:30", "16:45", 8.25),
+])
+def test_a_session_far_longer_than_the_contract_s_is_counted_and_named(
+        blank: Path, start: str, finish: str, hours: float) -> None:
+    record = typed(blank, date="10/02/2026", start_time=start, finish_time=finish)
+    assert (only(record).hours, only(record).hours_assumed) == (hours, False)
+    (message,) = named(record)["Finish time"]
+    assert message.startswith(f"the session lasts {hours:g} hours (")
+    assert message.endswith("against the contract's 1 hour: counted as "
+                            f"{hours:g}; if a time is mistyped (a finish of 5pm for 3pm, pm for "
+                            "am), correct it")
+
+
+def test_a_session_of_up_to_four_hours_is_not_named(blank: Path) -> None:
+    record = typed(blank, date="10/02/2026", start_time="9am", finish_time="1pm")
+    assert only(record).hours == 4.0
+    assert record.problems == ()
+
+
 def test_two_o_clock_to_half_three_without_am_or_pm_is_afternoon_and_named(blank: Path
                                                                            ) -> None:
     record = typed(blank, date="10/02/2026", start_time="2.00", finish_time="3.30")

@@ -47,6 +47,7 @@ from docgen.records.programme import FIRST_DAY, LAST_DAY
 from docgen.schema import FormField, Kind, Mode, Origin, Said, Status
 from docgen.values import (
     format_date_short,
+    format_hours,
     format_time,
     guessed_note,
     hours_between,
@@ -117,6 +118,10 @@ _MODE_SAYS = re.compile(
                                      "was", "it", "as", "planned"])
     + r")(?![^\W_])", re.IGNORECASE)
 # Where a coach moves what a field cannot hold: by the form or table it is in.
+# A session this long, and this many times the contract's session length, is named (counted
+# as typed): a mistyped finish or am/pm is likelier than a day of coaching.
+LONG_SESSION_HOURS = 4
+LONG_SESSION_TIMES = 3
 _MOVE_TO = {Origin.FORM: "Topic, Issues Arising or Action", Origin.TABLE: "Topic or Comments"}
 
 
@@ -596,11 +601,20 @@ def _hours(reading: _Reading, status: Status, email: bool) -> tuple[float, bool]
     if status != Status.HELD:
         return 0.0, False
     if isinstance(start, dt.time) and isinstance(finish, dt.time):
+        at = next(f for f in reading.plan.fields if f.recorded == "finish")
         try:
-            return hours_between(start, finish), False
+            hours = hours_between(start, finish)
         except ValueError as exc:
-            at = next(f for f in reading.plan.fields if f.recorded == "finish")
             reading.problem(f"{exc}: the session length is assumed", at)
+        else:
+            usual = reading.ctx.settings.session_hours
+            if hours > max(LONG_SESSION_HOURS, LONG_SESSION_TIMES * usual):
+                reading.problem(
+                    f"the session lasts {format_hours(hours)} hours ({format_time(start)} to "
+                    f"{format_time(finish)}), against the contract's {format_hours(usual)} "
+                    f"hour{'' if usual == 1 else 's'}: counted as {format_hours(hours)}; if a "
+                    "time is mistyped (a finish of 5pm for 3pm, pm for am), correct it", at)
+            return hours, False
     if email:
         return 0.0, False
     return reading.ctx.settings.session_hours, True
