@@ -239,11 +239,18 @@ def _report_failures(failed: list[Problem], shown: int = 5) -> None:
 
 @main.command()
 @DATA
+@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Check against your own templates, as generate --templates uses them.")
+@click.option("--only", type=click.Choice([k.option for k in KINDS]),
+              help="Check against one kind of document's template only.")
 @STRICT
-def check(data: Path, strict: bool) -> None:
-    """Validate the cohort workbook and report every problem and warning; write nothing."""
+def check(data: Path, templates: Path | None, only: str | None, strict: bool) -> None:
+    """Validate the cohort workbook, and it against the templates generate would use; report
+    every problem and warning; write nothing."""
     with _errors():
-        report = jobs.check(data, strict=strict)
+        report = jobs.check(data, strict=strict, templates=templates or True, only=only)
+    if report.templates:
+        click.echo(f"Templates: {report.templates}")
     _warn(report.warnings)
     if report.problems:
         _fail(report.problems)

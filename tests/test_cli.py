@@ -171,17 +171,73 @@ def _no_coach(make_cohort) -> Path:
 def test_check_prints_warnings_and_says_ok_with_how_many(make_cohort) -> None:
     result = CliRunner().invoke(main, ["check", str(_no_coach(make_cohort))])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "OK, with 1 warning: 2 teams, 2 sessions, 1 mentoring pair\n"
+    assert result.stdout == (f"Templates: {default_templates()} (docgen's own)\n"
+                             "OK, with 1 warning: 2 teams, 2 sessions, 1 mentoring pair\n")
     assert result.stderr.splitlines() == [
         "Warning: cohort.xlsx › Teams › row 2 › Coach: the team has no coach: the contract's "
         "coach and signature lines will be empty; fill in Coach"]
+
+
+def _with_column(path: Path, sheet: str, header: str, value: str) -> Path:
+    """Add a column ``header`` to ``sheet`` of the workbook, ``value`` in its first row."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    column = ws.max_column + 1
+    ws.cell(1, column, header)
+    ws.cell(2, column, value)
+    wb.save(path)
+    return path
+
+
+def test_check_warns_as_generate_does_of_a_column_no_template_shows(tmp_path: Path,
+                                                                     make_cohort) -> None:
+    # a column the templates do not show: before, `check` said "OK" and only `generate` warned
+    data = str(_with_column(make_cohort(), "Teams", "Phone", "0131 242 1000"))
+    warning = ("Warning: cohort.xlsx › Teams › row 1 › Phone: the column is in no document: "
+               "coaching_contract.docx does not use the field {{ phone }}; if the column is "
+               "one of docgen's, rename it (`docgen fields` lists them), else add {{ phone }} "
+               "to the template")
+    result = CliRunner().invoke(main, ["check", data])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == ("OK, with 1 warning: 2 teams, 2 sessions, "
+                                              "1 mentoring pair")
+    assert result.stderr.splitlines() == [warning]
+    made = CliRunner().invoke(main, ["generate", data, "-o", str(tmp_path / "out")])
+    assert made.exit_code == 0 and made.stderr.splitlines() == [warning]
+    assert run("check", data, "--strict")[0] == 1
+
+
+def test_check_refuses_as_generate_does_a_template_field_the_cohort_lacks(
+        tmp_path: Path, make_cohort) -> None:
+    import docx
+
+    templates = tmp_path / "mine"
+    templates.mkdir()
+    for name in ("coaching_contract.docx", "mentor_agreement.docx"):
+        (templates / name).write_bytes((default_templates() / name).read_bytes())
+    contract = docx.Document(str(templates / CONTRACT.template_file))
+    contract.add_paragraph("Phone: {{ phone }}")
+    contract.save(str(templates / CONTRACT.template_file))
+    data = str(make_cohort())
+    code, output = run("check", data, "--templates", str(templates))
+    assert code == 1
+    assert "the template uses the field {{ phone }}, which the cohort does not provide" in output
+    assert run("generate", data, "--templates", str(templates), "-o",
+               str(tmp_path / "out"))[0] == 1
+    # with the column, both are content; with only the agreement's template, the contract's
+    # is not checked
+    assert run("check", str(_with_column(make_cohort(), "Teams", "Phone", "1")),
+               "--templates", str(templates))[0] == 0
+    assert run("check", str(make_cohort(name="other.xlsx")), "--templates", str(templates),
+               "--only", "agreements")[0] == 0
 
 
 def test_strict_makes_warnings_errors(tmp_path: Path, make_cohort) -> None:
     data = str(_no_coach(make_cohort))
     code, output = run("check", data, "--strict")
     assert code == 1
-    assert output == ("Error: cohort.xlsx › Teams › row 2 › Coach: the team has no coach: the "
+    assert output == (f"Templates: {default_templates()} (docgen's own)\n"
+                      "Error: cohort.xlsx › Teams › row 2 › Coach: the team has no coach: the "
                       "contract's coach and signature lines will be empty; fill in Coach\n")
     code, output = run("generate", data, "-o", str(tmp_path / "out"), "--strict",
                        "--skip-invalid")
