@@ -419,6 +419,34 @@ def test_a_record_typed_into_the_original_form_is_read_by_its_labels() -> None:
     assert "identified from the text" in problem.message and "T09" in problem.message
 
 
+def test_the_header_row_of_a_record_without_recorded_headings_is_judged_alike_in_any_process(
+        tmp_path: Path) -> None:
+    # docgen's own headings are not typing, and typing is named, whatever lines the process
+    # judged before: the cache of lines judged as headings once shadowed docgen's headings,
+    # so a fresh process named the headings and one that had judged "12/03/2026" passed it
+    from docgen.records import extras
+
+    path = tmp_path / "typed.docx"
+    doc = Document(str(FILES / "record_typed_in_original_form.docx"))
+    table = next(t for t in doc.tables if t.cell(0, 0).text.strip() == "Coach")
+    table.cell(0, 1).add_paragraph("12/03/2026")
+    doc.save(str(path))
+    saved = dict(extras._JUDGED)
+    try:
+        for judged in ([], ["Coach", "Topic", "Comments", "12/03/2026"]):
+            extras._JUDGED.clear()
+            extras.contract_text(judged)
+            for read, named in ((FILES / "record_typed_in_original_form.docx", []),
+                                (path, ['"12/03/2026"'])):
+                record = read_record(read, read.parent)
+                header = [p.message.split(" is typed", 1)[0] for p in record.problems
+                          if p.sheet == "COACHING RECORD header row"]
+                assert header == named, judged
+    finally:
+        extras._JUDGED.clear()
+        extras._JUDGED.update(saved)
+
+
 def test_a_record_without_properties_is_identified_by_its_text(folder: Path) -> None:
     path = save(contract([FORM_1]), folder / "renamed.docx")
     record = read_record(path, folder)

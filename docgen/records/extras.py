@@ -512,7 +512,7 @@ def contract_text(lines: Iterable[str]) -> list[str]:
     :func:`contract_lines` reads of a document made from them."""
     out: list[str] = []
     region = True
-    known = _HEADINGS.get
+    known = _JUDGED.get
     for text in lines:
         for line in text.split("\n") if "\n" in text else (text,):
             heading = known(line)
@@ -524,14 +524,14 @@ def contract_text(lines: Iterable[str]) -> list[str]:
     return out
 
 
-_HEADINGS: dict[str, bool] = {}  # line -> whether it heads a form or the table: the lines of
+_JUDGED: dict[str, bool] = {}  # line -> whether it heads a form or the table: the lines of
 _KEPT_HEADINGS = 8192  # one template recur in every document made from it, so each is judged once
 
 
 def _heading(line: str) -> bool:
     found = _form_heading(line) or _table_heading(line)
-    if len(_HEADINGS) < _KEPT_HEADINGS:
-        _HEADINGS[line] = found
+    if len(_JUDGED) < _KEPT_HEADINGS:
+        _JUDGED[line] = found
     return found
 
 
