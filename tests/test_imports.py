@@ -207,3 +207,27 @@ def test_each_command_imports_its_own_job_module_only(tmp_path: Path) -> None:
     assert all(callable(getattr(jobs, name)) or name.isupper() for name in jobs.__all__)
     assert loaded["generate"] == "['docgen.jobs.check', 'docgen.jobs.fit', " \
         "'docgen.jobs.generate', 'docgen.jobs.templates']"
+
+
+def test_no_module_binds_one_name_twice_at_its_top() -> None:
+    """A module-level name bound twice (two constants, or a cache and a constant, of one
+    name) leaves the first shadowed: the record reader's own COACHING RECORD headings were
+    once replaced by a cache of lines judged, so what it read depended on what it had read."""
+    twice = []
+    for path in _modules():
+        bound: dict[str, int] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            elif isinstance(node, ast.AnnAssign) and node.value is not None and isinstance(
+                    node.target, ast.Name):
+                names = [node.target.id]
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                names = [node.name]
+            else:
+                names = []
+            for name in names:
+                if name in bound:
+                    twice.append(f"{_rel(path)}: {name} (lines {bound[name]}, {node.lineno})")
+                bound[name] = node.lineno
+    assert twice == []
