@@ -114,6 +114,35 @@ def test_a_session_of_up_to_four_hours_is_not_named(blank: Path) -> None:
     assert record.problems == ()
 
 
+@pytest.mark.parametrize("typed", ["Sam", "S Coach", "Sam Coch", "sam; Alex Second"])
+def test_a_coach_written_otherwise_than_the_contract_has_them_is_named(blank: Path,
+                                                                       typed: str) -> None:
+    # T2's coaches are "Sam Coach; Alex Second": "Sam" would be credited apart from them
+    record = typed_in(blank, typed)
+    name = typed.split(";")[0].strip()
+    assert only(record).hours == 1.0
+    assert named(record)["Coach/s"] == [
+        f'names the coach "{name}" (Record of Coaching form 1), whom the contract names "Sam '
+        f'Coach": the hours of that session are credited to "{name}", apart from Sam '
+        "Coach's, on the Coaches sheet and the ICF log; if that is Sam Coach, type the name as "
+        "the contract has it; if it is another coach of team T2, add them to its Coach cell on "
+        "the cohort's Teams sheet"]
+
+
+@pytest.mark.parametrize("typed", ["Sam Coach", "sam  coach; ALEX SECOND", "Dr Jo Reid",
+                                   "Sam Coach; Dr Jo Reid"])
+def test_the_contract_s_coaches_and_a_coach_added_are_not_named(blank: Path,
+                                                               typed: str) -> None:
+    record = typed_in(blank, typed)
+    assert only(record).coach == typed
+    assert record.problems == ()
+
+
+def typed_in(path: Path, coach: str) -> Record:
+    return typed(path, coach=coach, date="10/02/2026", start_time="10:00",
+                 finish_time="11:00", topic="Aim")
+
+
 def test_two_o_clock_to_half_three_without_am_or_pm_is_afternoon_and_named(blank: Path
                                                                            ) -> None:
     record = typed(blank, date="10/02/2026", start_time="2.00", finish_time="3.30")

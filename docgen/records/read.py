@@ -58,7 +58,12 @@ from docgen.records.find import (
 from docgen.records.forms import FORM_HEADING, FormFinder, table_rows
 from docgen.records.margins import Margin, docx_margins, margin_problems
 from docgen.records.odt import read_odt
-from docgen.records.sessions import SessionContext, form_sessions, row_sessions
+from docgen.records.sessions import (
+    SessionContext,
+    coach_variants,
+    form_sessions,
+    row_sessions,
+)
 from docgen.records.signatures import read_signatures, with_rows_deleted
 from docgen.records.struck import (
     AGREEMENT_TEXT,
@@ -336,6 +341,8 @@ def _read(path: Path, root: Path, converted: Path | None = None,
                          identity.people_known(body, first_form, who,
                                                props.get(schema.PROP_SIGNATORIES, "")))
     sessions = form_sessions(ctx, forms) + row_sessions(ctx, rows)
+    if by_props:
+        problems.extend(coach_variants(sessions, who.coaches, who.team_id, source))
     # what was typed where no reader looks: comments, text outside the forms and the table
     problems.extend(comment_problems(comments, body, record_tables, source))
     problems.extend(loose_text(body, finder, record_tables, source, wrote))

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ from docgen.values import (
     guessed_note,
     hours_between,
     mentions_email,
+    parse_names,
     parse_typed_dates,
     parse_typed_times,
     person_key,
@@ -122,6 +124,7 @@ _MODE_SAYS = re.compile(
 # as typed): a mistyped finish or am/pm is likelier than a day of coaching.
 LONG_SESSION_HOURS = 4
 LONG_SESSION_TIMES = 3
+NEAR_NAME = 0.85  # a typed coach's name this like a contract's coach's may be theirs misspelt
 _MOVE_TO = {Origin.FORM: "Topic, Issues Arising or Action", Origin.TABLE: "Topic or Comments"}
 
 
@@ -745,6 +748,58 @@ def _same_time(ctx: SessionContext, sessions: list[RecordedSession]) -> None:
                 f"is dated and timed as {earlier.where} ({format_date_short(s.date)} at "
                 f"{format_time(s.start)}): both are counted; if it is the same session, delete "
                 "one of the forms; if it is another, correct its date or start time", s.where)
+
+
+def coach_variants(sessions: Iterable[RecordedSession], coaches: Iterable[str],
+                   team_id: str, source: str) -> list[Problem]:
+    """Name each coach a held session names who is not one of the contract's ``coaches``
+    but may be one of them written otherwise ("Fiona", "F MacLeod", "Fiona McLeod" for
+    "Fiona MacLeod"), once a name, with every form and row naming them: the log credits a
+    session's hours to the coaches it names, so one coach's hours would be split between two
+    names on the Coaches sheet and the ICF log without a word. A name like no coach's (a
+    co-coach added) is credited as typed, and not named."""
+    known = {person_key(c): c for c in coaches}
+    if not known:
+        return []
+    places: dict[str, tuple[str, str, list[RecordedSession]]] = {}
+    for s in sessions:
+        if s.status != Status.HELD:
+            continue
+        for name in parse_names(s.coach):
+            key = person_key(name)
+            if not key or key in known:
+                continue
+            if key not in places:
+                likely = [c for k, c in known.items() if _may_be(key, k)]
+                if len(likely) != 1:
+                    continue
+                places[key] = (name, likely[0], [])
+            places[key][2].append(s)
+    columns = _plan().columns
+    found = []
+    for name, coach, named_in in places.values():
+        first = named_in[0]
+        wheres = [s.where for s in named_in]
+        listed = wheres[0] if len(wheres) == 1 else f"{', '.join(wheres[:-1])} and {wheres[-1]}"
+        found.append(Problem(
+            f'names the coach "{name}" ({listed}), whom the contract names "{coach}": the '
+            f'hours of {"that session are" if len(named_in) == 1 else "those sessions are"} '
+            f'credited to "{name}", apart from {coach}\'s, on the Coaches sheet and the ICF '
+            f"log; if that is {coach}, type the name as the contract has it; if it is another "
+            f"coach of team {team_id}, add them to its Coach cell on the cohort's Teams sheet",
+            file=source, sheet=first.where, column=columns[first.origin]["coach"]))
+    return found
+
+
+def _may_be(typed: str, coach: str) -> bool:
+    """Whether a name typed (folded) may be a coach's (folded) written otherwise: each of its
+    words one of the coach's words or the initial of one ("fiona", "f macleod"), or the
+    whole spelt nearly alike ("fiona mcleod")."""
+    words = coach.split()
+    if all(w in words or (len(w) == 1 and any(c.startswith(w) for c in words))
+           for w in typed.split()):
+        return True
+    return difflib.SequenceMatcher(None, typed, coach).ratio() >= NEAR_NAME
 
 
 def row_sessions(ctx: SessionContext, rows: Iterable[tuple[int, list[str]]]
