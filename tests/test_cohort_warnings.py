@@ -279,3 +279,31 @@ def test_an_address_the_email_parser_fails_on_is_a_warning_not_a_traceback(
         (2, "Coach email", '"jo@[" is not an e-mail address (no dot after the @): the '
                            "documents show it as typed, and no e-mail can be sent to it; "
                            "correct it")]
+
+
+def test_a_session_s_coach_written_otherwise_than_on_the_teams_sheet_is_named(
+        tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER, ["T1", "Falls", "Fiona MacLeod", "Ann"],
+                  ["T2", "Flow", "Graham Robertson; Dr Jo Bloggs", "Bo"]],
+        "Sessions": [["Team ID", "Date", "Coach"],
+                     ["T1", "03/04/2026", "Fiona"],        # her first name only
+                     ["T1", "03/05/2026", "Fiona McLeod"],  # misspelt
+                     ["T1", "03/06/2026", "fiona"],
+                     ["T2", "04/04/2026", "Fiona MacLeod"],  # another team's coach, covering
+                     ["T2", "04/05/2026", "Dr Sam Guest"],  # a guest: like no coach
+                     ["T2", "04/06/2026", "Jo Bloggs; Graham Robertson"]],
+    })
+    problems, warnings = notes(path)
+    assert problems == []
+    assert warnings == [
+        'cohort.xlsx › Sessions › row 2 › Coach: "Fiona" is not a coach on the Teams sheet, but '
+        "may be Fiona MacLeod written otherwise (rows 2, 4): the form of those sessions shows "
+        '"Fiona", and the log would credit their hours to "Fiona", apart from Fiona MacLeod\'s;'
+        " if it is Fiona MacLeod, type the name as the Teams sheet has it; if it is another "
+        "coach, nothing is wrong",
+        'cohort.xlsx › Sessions › row 3 › Coach: "Fiona McLeod" is not a coach on the Teams '
+        "sheet, but may be Fiona MacLeod written otherwise: the form of that session shows "
+        '"Fiona McLeod", and the log would credit its hours to "Fiona McLeod", apart from '
+        "Fiona MacLeod's; if it is Fiona MacLeod, type the name as the Teams sheet has it; if "
+        "it is another coach, nothing is wrong"]

@@ -23,6 +23,7 @@ from docgen.values import (
     hours_between,
     is_blank,
     lost_digits,
+    may_be_person,
     mentions_email,
     parse_date,
     parse_duration_hours,
@@ -1187,3 +1188,35 @@ def test_a_length_typed_with_a_fraction_or_in_words_is_read(typed: str, hours: f
     """Word's AutoFormat turns 1/2 into ½; "half an hour" is how people say it. Both were
     refused as "not a length of time"."""
     assert parse_duration_hours(typed) == hours
+
+
+# --- a name that may be a known person's written otherwise ---------------------------------------
+
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=10)
+
+
+@given(st.lists(_WORD, min_size=1, max_size=4))
+def test_a_person_s_name_each_of_its_words_and_its_initials_may_be_theirs(words: list[str]
+                                                                          ) -> None:
+    known = " ".join(words)
+    assert may_be_person(known, known)
+    for word in words:
+        assert may_be_person(word, known)
+    assert may_be_person(" ".join([words[0][0], *words[1:]]), known)
+
+
+@given(st.lists(_WORD, min_size=1, max_size=3), st.lists(_WORD, min_size=1, max_size=3))
+def test_names_sharing_no_letter_are_never_one_person(a: list[str], b: list[str]) -> None:
+    other = [w.translate(str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+             for w in b]  # upper case: no letter of ``a``'s
+    assert not may_be_person(" ".join(a), " ".join(other))
+    assert not may_be_person(" ".join(other), " ".join(a))
+
+
+def test_names_nearly_alike_may_be_one_person_and_others_not() -> None:
+    def may(typed: str, known: str) -> bool:
+        return may_be_person(person_key(typed), person_key(known))
+
+    assert may("Fiona McLeod", "Fiona MacLeod") and may("F. MacLeod", "Dr Fiona MacLeod")
+    assert may("Graeme Robertson", "Graham Robertson")
+    assert not may("Jo Reid", "Fiona MacLeod") and not may("Sam Guest", "Jo Bloggs")

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from array import array
 from dataclasses import dataclass, field
 
 from docgen import schema
@@ -22,7 +23,13 @@ from docgen.compact import TextTable
 from docgen.errors import Problem
 from docgen.models import Pair, Programme, Session, Team
 from docgen.schema import Column
-from docgen.values import format_time, parse_session_hours, team_key
+from docgen.values import (
+    format_time,
+    may_be_person,
+    parse_session_hours,
+    person_key,
+    team_key,
+)
 
 
 def _folded(values: dict[str, object], column: Column) -> str:
@@ -39,6 +46,13 @@ class TeamIds:
     # kept for the sessions' (a dict of them, and a set, took ~7 MB at 50,000 teams)
     keys: TextTable = field(default_factory=TextTable)
     unreadable: list[int] = field(default_factory=list)  # rows whose Team ID cell failed
+    # the Teams sheet's coaches, each person once (their key: their first spelling), for the
+    # Sessions sheet's; a programme has tens, never a cohort's worth (at most MOST_COACHES)
+    coaches: dict[str, str] = field(default_factory=dict)
+
+
+MOST_COACHES = 5_000  # distinct coaches kept from the Teams sheet; beyond, none are compared
+_MOST_COMPARED = 100_000  # names compared for spellings of a coach (each ~20 µs at worst)
 
 
 # Columns a contract shows in its identity block and signature lines: blank, the document
@@ -85,6 +99,11 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
             except ValueError as exc:
                 row.problem(column.key, str(exc))
 
+    def coaches(values: dict[str, object], row: Row, column: Column) -> None:
+        if len(ids.coaches) < MOST_COACHES:
+            for name in values[column.field]:  # type: ignore[attr-defined]
+                ids.coaches.setdefault(person_key(name), name)
+
     rules: dict[str, Rule] = {"team_id": unique, "team_name": name_or_id,
                               "duration": session_length}
     if programme.get("team_signatories") == schema.TEAM_LEAD:
@@ -92,7 +111,9 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
     for field_name, lacking in _EXPECTED:
         column = next(c for c in schema.TEAMS.columns if c.field == field_name)
         if column.key in table.headers:
-            rules[field_name] = _expected(f"the team has {lacking}; fill in {column.header}")
+            expected = _expected(f"the team has {lacking}; fill in {column.header}")
+            rules[field_name] = (_both(expected, coaches) if field_name == "coaches"
+                                 else expected)
         else:
             table.warn(f'there is no "{column.header}" column, so every team has {lacking}; '
                        "add the column", row=table.header_row)
@@ -122,6 +143,16 @@ def _lead_signs(table: Table, rules: dict[str, Rule], problems: list[Problem]) -
                         f"{way_out}")
 
     rules[column.field] = lead
+
+
+def _both(first: Rule, then: Rule) -> Rule:
+    """Return a rule running ``first``, then ``then``."""
+
+    def both(values: dict[str, object], row: Row, column: Column) -> None:
+        first(values, row, column)
+        then(values, row, column)
+
+    return both
 
 
 def _expected(message: str) -> Rule:
@@ -162,8 +193,20 @@ def sessions(table: Table | None, programme: Programme, shared: Shared,
             row.problem(column.key, f"finish time {format_time(finish)} is not after start "
                                     f"time {format_time(start)}")
 
+    others: dict[str, tuple[str, array[int]]] = {}  # coaches not on the Teams sheet: rows
+
+    def coach(values: dict[str, object], row: Row, column: Column) -> None:
+        if ids is None or not ids.coaches:
+            return
+        for name in values[column.field]:  # type: ignore[attr-defined]
+            key = person_key(name)
+            if key and key not in ids.coaches:
+                others.setdefault(key, (name, array("i")))[1].append(row.n)
+
     found, _count = build_rows(Session, table, programme, shared, problems,
-                               {"team_id": known, "finish": after_start})
+                               {"team_id": known, "finish": after_start, "coaches": coach})
+    if others and ids is not None:
+        _coach_variants(table, others, ids.coaches)
     if unchecked and ids is not None:
         names = sorted({team_id for _n, team_id in unchecked})
         failed = ", ".join(map(str, ids.unreadable[:5]))
@@ -175,6 +218,31 @@ def sessions(table: Table | None, programme: Programme, shared: Shared,
             f"checked: the Team ID on {schema.TEAMS.name} row {failed} shows an error; "
             "correct it and check again")
     return found
+
+
+def _coach_variants(table: Table, others: dict[str, tuple[str, array[int]]],
+                    coaches: dict[str, str]) -> None:
+    """Warn of each coach of the Sessions sheet who is no coach of the Teams sheet but may be
+    one written otherwise ("Fiona" or "Fiona McLeod" for Fiona MacLeod): the contract's form
+    shows that name, and the log credits the session's hours to it, apart from the coach's."""
+    if len(others) * len(coaches) > _MOST_COMPARED:
+        return  # a sheet naming thousands of coaches the Teams sheet lacks: not typos
+    column = next(c for c in schema.SESSIONS.columns if c.field == "coaches")
+    header = table.headers.get(column.key, column.header)
+    for key, (name, rows) in others.items():
+        likely = [c for k, c in coaches.items() if may_be_person(key, k)]
+        if len(likely) != 1:
+            continue
+        shown = "" if len(rows) == 1 else (
+            f" (rows {', '.join(map(str, rows[:5]))}{'…' if len(rows) > 5 else ''})")
+        table.warn(
+            f'"{name}" is not a coach on the {schema.TEAMS.name} sheet, but may be '
+            f"{likely[0]} written otherwise{shown}: the form of "
+            f"{'that session' if len(rows) == 1 else 'those sessions'} shows \"{name}\", "
+            f"and the log would credit {'its' if len(rows) == 1 else 'their'} hours to "
+            f"\"{name}\", apart from {likely[0]}'s; if it is {likely[0]}, type the name as "
+            f"the {schema.TEAMS.name} sheet has it; if it is another coach, nothing is wrong",
+            row=rows[0], column=header)
 
 
 def pairs(table: Table | None, programme: Programme, shared: Shared,

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -52,6 +51,7 @@ from docgen.values import (
     format_time,
     guessed_note,
     hours_between,
+    may_be_person,
     mentions_email,
     parse_names,
     parse_typed_dates,
@@ -124,7 +124,6 @@ _MODE_SAYS = re.compile(
 # as typed): a mistyped finish or am/pm is likelier than a day of coaching.
 LONG_SESSION_HOURS = 4
 LONG_SESSION_TIMES = 3
-NEAR_NAME = 0.85  # a typed coach's name this like a contract's coach's may be theirs misspelt
 _MOVE_TO = {Origin.FORM: "Topic, Issues Arising or Action", Origin.TABLE: "Topic or Comments"}
 
 
@@ -770,7 +769,7 @@ def coach_variants(sessions: Iterable[RecordedSession], coaches: Iterable[str],
             if not key or key in known:
                 continue
             if key not in places:
-                likely = [c for k, c in known.items() if _may_be(key, k)]
+                likely = [c for k, c in known.items() if may_be_person(key, k)]
                 if len(likely) != 1:
                     continue
                 places[key] = (name, likely[0], [])
@@ -789,17 +788,6 @@ def coach_variants(sessions: Iterable[RecordedSession], coaches: Iterable[str],
             f"coach of team {team_id}, add them to its Coach cell on the cohort's Teams sheet",
             file=source, sheet=first.where, column=columns[first.origin]["coach"]))
     return found
-
-
-def _may_be(typed: str, coach: str) -> bool:
-    """Whether a name typed (folded) may be a coach's (folded) written otherwise: each of its
-    words one of the coach's words or the initial of one ("fiona", "f macleod"), or the
-    whole spelt nearly alike ("fiona mcleod")."""
-    words = coach.split()
-    if all(w in words or (len(w) == 1 and any(c.startswith(w) for c in words))
-           for w in typed.split()):
-        return True
-    return difflib.SequenceMatcher(None, typed, coach).ratio() >= NEAR_NAME
 
 
 def row_sessions(ctx: SessionContext, rows: Iterable[tuple[int, list[str]]]

@@ -26,7 +26,13 @@ from docgen.values.numbers import (
     parse_yes_no,
     typed_number,
 )
-from docgen.values.people import names_read_as, parse_names, person_key, team_key
+from docgen.values.people import (
+    may_be_person,
+    names_read_as,
+    parse_names,
+    person_key,
+    team_key,
+)
 from docgen.values.text import (
     clean_text,
     dropped_characters,
@@ -68,6 +74,7 @@ __all__ = [
     "parse_session_hours",
     "parse_int",
     "names_read_as",
+    "may_be_person",
     "parse_names",
     "parse_number",
     "parse_time",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import unicodedata
@@ -47,6 +48,22 @@ def person_key(name: str) -> str:
     while len(words) > 1 and words[0] in _TITLES:
         del words[0]
     return " ".join(words)
+
+
+NEAR_NAME = 0.85  # two folded names this alike (difflib's ratio) may be one misspelt
+
+
+def may_be_person(typed: str, known: str) -> bool:
+    """Whether a name (folded by :func:`person_key`) may be a known person's (folded) written
+    otherwise: each of its words one of theirs or the initial of one ("fiona", "f macleod"
+    for "fiona macleod"), or the whole spelt nearly alike ("fiona mcleod")."""
+    words = known.split()
+    if all(w in words or (len(w) == 1 and any(k.startswith(w) for k in words))
+           for w in typed.split()):
+        return True
+    matcher = difflib.SequenceMatcher(None, typed, known)
+    return (matcher.real_quick_ratio() >= NEAR_NAME and matcher.quick_ratio() >= NEAR_NAME
+            and matcher.ratio() >= NEAR_NAME)
 
 
 def team_key(team_id: str) -> str:
