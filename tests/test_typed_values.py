@@ -344,6 +344,44 @@ def test_a_topic_that_says_what_became_of_the_session_decides(blank: Path, topic
     assert only(record).status == status and record.problems == ()
 
 
+@pytest.mark.parametrize(("topic", "word", "kind"), [
+    ("Cancelled clinics audit", "Cancelled", "cancelled"),  # a QI topic, about cancellations
+    ("Cancelled appointments: DNA rates", "Cancelled", "cancelled"),
+    ("Rescheduled outpatient slots", "Rescheduled", "rescheduled"),
+    ("Postponed operations data", "Postponed", "rescheduled")])
+def test_a_topic_starting_with_a_status_word_then_a_subject_counts_held_and_is_named(
+        blank: Path, topic: str, word: str, kind: str) -> None:
+    # before, a held session about cancelled clinics counted as cancelled, 0 hours, unnamed
+    record = typed(blank, date="10/02/2026", start_time="10:00", finish_time="11:00",
+                   topic=topic)
+    assert (only(record).status, only(record).hours) == (Status.HELD, 1.0)
+    assert named(record) == {"Topic/subject brought to coach": [
+        f'the topic "{topic}" starts with "{word}", read as what was discussed: counted as '
+        f"held; if the session was {kind}, type No in its Held field"]}
+    answered = typed(blank, held="Yes")  # Held: Yes says it took place: nothing to name
+    assert only(answered).status == Status.HELD and answered.problems == ()
+
+
+@pytest.mark.parametrize("topic", ["Cancelled clinics audit", "Postponed operations data"])
+def test_such_a_topic_in_a_table_row_says_to_write_the_status_in_comments(blank: Path,
+                                                                          topic: str) -> None:
+    coach.add_table_row(blank, ("Sam Coach", "10/02/2026", topic, ""))
+    record = read_record(blank, blank.parent)
+    assert (only(record).status, only(record).hours) == (Status.HELD, 1.0)
+    (message,) = named(record, ROW)["Topic"]
+    assert message.endswith('first in its Comments')
+
+
+@pytest.mark.parametrize("topic", ["Cancelled", "Cancelled by the team", "Cancelled due to snow",
+                                   "Cancelled, rebooked for 3/4", "Rescheduled to 17/03",
+                                   "Postponed until May", "CANCELLED"])
+def test_a_topic_that_is_a_status_note_decides_without_a_word(blank: Path, topic: str) -> None:
+    coach.add_table_row(blank, ("Sam Coach", "10/02/2026", topic, ""))
+    record = read_record(blank, blank.parent)
+    assert only(record).status in (Status.CANCELLED, Status.RESCHEDULED)
+    assert record.problems == ()
+
+
 # --- mode ------------------------------------------------------------------------------------
 
 

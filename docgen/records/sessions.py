@@ -95,9 +95,19 @@ _STATUS_STEMS = re.compile(
     r"\b(?:(?P<cancelled>cancel)|(?P<rescheduled>re-?schedul|re-?arrang|postpon))\w*+"
     r"(?!\s+from\b)",
     re.IGNORECASE)
-_TOPIC_CANCELLED = re.compile(r"\W*cancel(?:l?ed)?\b", re.IGNORECASE)
-_TOPIC_RESCHEDULED = re.compile(r"\W*(?:(?:re-?schedul|re-?arrang)ed|postponed)\b",
-                                re.IGNORECASE)
+# A topic says what became of its session when it starts with the verb followed by nothing,
+# a sign, or a word of a status note ("Cancelled", "Cancelled - staff sick", "Cancelled by
+# the team", "Rescheduled to 17/03"); followed by another word it is what was discussed
+# ("Cancelled clinics audit", "Postponed operations data": a QI topic), and named.
+_STATUS_NOTE = (r"(?=\W*$|\s*[-\u2010-\u2015:;,.!?(/\[]|\s+(?:by|due|because|as|owing|"
+                r"following|after|at|on|today|tonight|this|last|again|until|till|to|for|"
+                r"and|but|so|then|now|in)\b)")
+_TOPIC_CANCELLED_WORD = r"\W*(cancel(?:l?ed)?)\b"
+_TOPIC_RESCHEDULED_WORD = r"\W*((?:re-?schedul|re-?arrang)ed|postponed)\b"
+_TOPIC_CANCELLED = re.compile(_TOPIC_CANCELLED_WORD + _STATUS_NOTE, re.IGNORECASE)
+_TOPIC_RESCHEDULED = re.compile(_TOPIC_RESCHEDULED_WORD + _STATUS_NOTE, re.IGNORECASE)
+_TOPIC_STARTS = ((re.compile(_TOPIC_CANCELLED_WORD, re.IGNORECASE), "cancelled"),
+                 (re.compile(_TOPIC_RESCHEDULED_WORD, re.IGNORECASE), "rescheduled"))
 _STATUS_FIRST = {"cancelled": "Cancelled", "rescheduled": "Rescheduled"}
 # Words in prose that name a mode only with a word before them: "by phone", "on Teams".
 _MODE_BY = r"(?:by|via|over|on|using|through)\s+(?:the\s+|a\s+|an\s+)?"
@@ -278,6 +288,17 @@ def _modes_in(text: str, prose: bool) -> list[tuple[Mode, str]]:
         if mode := _mode(key):
             found.append((mode, word))
     return found
+
+
+def _topic_subject(topic: str) -> tuple[str, str] | None:
+    """Return the status word a topic starts with and its kind ("cancelled") when the topic
+    is what was discussed, not what became of the session ("Cancelled clinics audit")."""
+    if _TOPIC_CANCELLED.match(topic) or _TOPIC_RESCHEDULED.match(topic):
+        return None
+    for pattern, kind in _TOPIC_STARTS:
+        if m := pattern.match(topic):
+            return m.group(1), kind
+    return None
 
 
 def _status_reading(comments: str, topic: str) -> tuple[Status, str, Said]:
@@ -648,6 +669,15 @@ def build_session(ctx: SessionContext, texts: Mapping[str, str], origin: Origin,
     if doubt:
         reading.problem(doubt, next(f for f in plan.fields if f.recorded == "comments"))
     status, held = _confirmed(ctx, texts, where, said_status, untouched)
+    if status == Status.HELD and held is None and not untouched and (
+            subject := _topic_subject(typed.get("topic", ""))):
+        word, kind = subject
+        way = ("type No in its Held field" if origin == Origin.FORM else
+               f'write "{_STATUS_FIRST[kind]}" first in its Comments')
+        reading.problem(
+            f'the topic "{" ".join(typed["topic"].split())}" starts with "{word}", read as what '
+            f"was discussed: counted as held; if the session was {kind}, {way}",
+            next(f for f in plan.fields if f.recorded == "topic"))
     if held is not None:
         said = Said.HELD_FIELD
     elif untouched:  # docgen's pre-fill, from the cohort: the plan, not the coach's word
