@@ -356,20 +356,30 @@ def test_a_topic_starting_with_a_status_word_then_a_subject_counts_held_and_is_n
                    topic=topic)
     assert (only(record).status, only(record).hours) == (Status.HELD, 1.0)
     assert named(record) == {"Topic/subject brought to coach": [
-        f'the topic "{topic}" starts with "{word}", read as what was discussed: counted as '
-        f"held; if the session was {kind}, type No in its Held field"]}
+        f'the topic "{topic}" starts with "{word}", read as what was discussed, as the session '
+        f"has times: counted as held; if the session was {kind}, type No in its Held field"]}
     answered = typed(blank, held="Yes")  # Held: Yes says it took place: nothing to name
     assert only(answered).status == Status.HELD and answered.problems == ()
 
 
-@pytest.mark.parametrize("topic", ["Cancelled clinics audit", "Postponed operations data"])
-def test_such_a_topic_in_a_table_row_says_to_write_the_status_in_comments(blank: Path,
-                                                                          topic: str) -> None:
+@pytest.mark.parametrize(("topic", "status"), [("Cancelled clinics audit", Status.CANCELLED),
+                                               ("Postponed operations data",
+                                                Status.RESCHEDULED)])
+def test_such_a_topic_without_times_says_what_became_of_the_session_and_is_named(
+        blank: Path, topic: str, status: Status) -> None:
+    # a table row has no times: "Cancelled staff sick" is likelier there than a QI topic
     coach.add_table_row(blank, ("Sam Coach", "10/02/2026", topic, ""))
     record = read_record(blank, blank.parent)
-    assert (only(record).status, only(record).hours) == (Status.HELD, 1.0)
+    assert (only(record).status, only(record).hours) == (status, 0.0)
     (message,) = named(record, ROW)["Topic"]
-    assert message.endswith('first in its Comments')
+    assert message.endswith(f"read as what became of the session: counted as {status}; if it "
+                            "is what was discussed and the session took place, write \"Held\" "
+                            "in its Comments")
+    answered = typed(blank, date="11/02/2026", topic=topic)  # a form without times either
+    (form,) = [s for s in answered.sessions if s.where == FORM]
+    assert form.status == status
+    assert named(answered)["Topic/subject brought to coach"][0].endswith(
+        "type Yes in its Held field")
 
 
 @pytest.mark.parametrize("topic", ["Cancelled", "Cancelled by the team", "Cancelled due to snow",

@@ -101,7 +101,7 @@ _STATUS_STEMS = re.compile(
 # ("Cancelled clinics audit", "Postponed operations data": a QI topic), and named.
 _STATUS_NOTE = (r"(?=\W*$|\s*[-\u2010-\u2015:;,.!?(/\[]|\s+(?:by|due|because|as|owing|"
                 r"following|after|at|on|today|tonight|this|last|again|until|till|to|for|"
-                r"and|but|so|then|now|in)\b)")
+                r"and|but|so|then|now|in|session|meeting|call|visit|coaching|appointment)\b)")
 _TOPIC_CANCELLED_WORD = r"\W*(cancel(?:l?ed)?)\b"
 _TOPIC_RESCHEDULED_WORD = r"\W*((?:re-?schedul|re-?arrang)ed|postponed)\b"
 _TOPIC_CANCELLED = re.compile(_TOPIC_CANCELLED_WORD + _STATUS_NOTE, re.IGNORECASE)
@@ -288,6 +288,25 @@ def _modes_in(text: str, prose: bool) -> list[tuple[Mode, str]]:
         if mode := _mode(key):
             found.append((mode, word))
     return found
+
+
+def _topic_named(reading: _Reading, topic: str, subject: tuple[str, str],
+                 status: Status) -> None:
+    """Name a topic starting with a status verb then a subject, with how it was counted."""
+    word, kind = subject
+    topic = " ".join(topic.split())
+    form = reading.origin == Origin.FORM
+    if status == Status.HELD:  # its times say it took place
+        way = (f"if the session was {kind}, type No in its Held field" if form else
+               f'if the session was {kind}, write "{_STATUS_FIRST[kind]}" first in its Comments')
+        counted = "read as what was discussed, as the session has times: counted as held"
+    else:
+        way = ("if it is what was discussed and the session took place, type Yes in its Held "
+               "field" if form else "if it is what was discussed and the session took place, "
+               'write "Held" in its Comments')
+        counted = f"read as what became of the session: counted as {status}"
+    reading.problem(f'the topic "{topic}" starts with "{word}", {counted}; {way}',
+                    next(f for f in reading.plan.fields if f.recorded == "topic"))
 
 
 def _topic_subject(topic: str) -> tuple[str, str] | None:
@@ -668,16 +687,18 @@ def build_session(ctx: SessionContext, texts: Mapping[str, str], origin: Origin,
     said_status, doubt, said = _status_reading(typed["comments"], typed.get("topic", ""))
     if doubt:
         reading.problem(doubt, next(f for f in plan.fields if f.recorded == "comments"))
+    # a topic starting with a status verb, then a subject: what was discussed when the
+    # session has times or Held: Yes, else what became of it; named either way
+    subject = (_topic_subject(typed.get("topic", ""))
+               if said_status == Status.HELD and said == Said.NOTHING and not untouched
+               else None)
+    timed = isinstance(values.get("start"), dt.time) and isinstance(values.get("finish"),
+                                                                     dt.time)
+    if subject and not timed and _held(texts.get(HELD_FIELD, "")) is not True:
+        said_status, said = Status(subject[1]), Said.TOPIC
     status, held = _confirmed(ctx, texts, where, said_status, untouched)
-    if status == Status.HELD and held is None and not untouched and (
-            subject := _topic_subject(typed.get("topic", ""))):
-        word, kind = subject
-        way = ("type No in its Held field" if origin == Origin.FORM else
-               f'write "{_STATUS_FIRST[kind]}" first in its Comments')
-        reading.problem(
-            f'the topic "{" ".join(typed["topic"].split())}" starts with "{word}", read as what '
-            f"was discussed: counted as held; if the session was {kind}, {way}",
-            next(f for f in plan.fields if f.recorded == "topic"))
+    if subject and held is None:
+        _topic_named(reading, typed["topic"], subject, status)
     if held is not None:
         said = Said.HELD_FIELD
     elif untouched:  # docgen's pre-fill, from the cohort: the plan, not the coach's word
