@@ -307,3 +307,24 @@ def test_a_session_s_coach_written_otherwise_than_on_the_teams_sheet_is_named(
         '"Fiona McLeod", and the log would credit its hours to "Fiona McLeod", apart from '
         "Fiona MacLeod's; if it is Fiona MacLeod, type the name as the Teams sheet has it; if "
         "it is another coach, nothing is wrong"]
+
+
+def test_a_next_meeting_not_after_its_session_or_a_year_on_is_named(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER, ["T1", "Falls", "Fiona MacLeod", "Ann"]],
+        "Sessions": [["Team ID", "Date", "Date of next meeting"],
+                     ["T1", "10/03/2026", "10/02/2026"],   # a month mistyped
+                     ["T1", "10/04/2026", "10/04/2026"],   # the session's date copied
+                     ["T1", "10/05/2026", "10/06/2062"],   # a year mistyped
+                     ["T1", "10/06/2026", "08/07/2026"]],  # as meant
+    })
+    problems, warnings = notes(path)
+    assert problems == []
+    assert [w.split(" › ", 3)[2:] for w in warnings] == [
+        ["row 2", "Date of next meeting: the next meeting (10/02/2026) is before the session's "
+         "own date (10/03/2026): the form shows it as typed; is the day, month or year right?"],
+        ["row 3", "Date of next meeting: the next meeting (10/04/2026) is the same day as the "
+         "session's own date (10/04/2026): the form shows it as typed; is the day, month or "
+         "year right?"],
+        ["row 4", "Date of next meeting: 10 June 2062 is years away from the cohort's other "
+         "dates (most around 2026): check its year"]]

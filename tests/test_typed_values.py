@@ -26,6 +26,7 @@ from docgen.models import Record, RecordedSession
 from docgen.records.read import read_record
 from docgen.records.sessions import _mode, _modes_in, _status_reading, _time_example
 from docgen.schema import Mode, Status
+from docgen.values import parse_date
 
 FORM = "Record of Coaching form 1"
 ROW = "COACHING RECORD row 1"
@@ -389,6 +390,25 @@ def test_a_topic_that_is_a_status_note_decides_without_a_word(blank: Path, topic
     coach.add_table_row(blank, ("Sam Coach", "10/02/2026", topic, ""))
     record = read_record(blank, blank.parent)
     assert only(record).status in (Status.CANCELLED, Status.RESCHEDULED)
+    assert record.problems == ()
+
+
+@pytest.mark.parametrize(("typed_next", "when", "doubt"), [
+    ("10/02/2026", "before", "is the day, month or year right?"),
+    ("10/03/2026", "the same day as", "is the day, month or year right?"),
+    ("10/03/2062", "over a year after", "is the year right?")])
+def test_a_next_meeting_not_after_its_session_or_a_year_on_is_named(
+        blank: Path, typed_next: str, when: str, doubt: str) -> None:
+    record = typed(blank, date="10/03/2026", start_time="10:00", finish_time="11:00",
+                   next_meeting=typed_next)
+    assert only(record).next_meeting == parse_date(typed_next)
+    assert named(record)["Date of Next Meeting"] == [
+        f"the next meeting ({typed_next}) is {when} the session's own date (10/03/2026): kept "
+        f"as typed; {doubt}"]
+
+
+def test_a_next_meeting_weeks_after_its_session_is_not_named(blank: Path) -> None:
+    record = typed(blank, date="10/03/2026", next_meeting="07/04/2026")
     assert record.problems == ()
 
 

@@ -24,6 +24,7 @@ from docgen.errors import Problem
 from docgen.models import Pair, Programme, Session, Team
 from docgen.schema import Column
 from docgen.values import (
+    format_date_short,
     format_time,
     may_be_person,
     parse_session_hours,
@@ -203,8 +204,19 @@ def sessions(table: Table | None, programme: Programme, shared: Shared,
             if key and key not in ids.coaches:
                 others.setdefault(key, (name, array("i")))[1].append(row.n)
 
+    def next_after(values: dict[str, object], row: Row, column: Column) -> None:
+        """A next meeting on or before the session's date: mistyped? (One years away is
+        named with the cohort's other far-off dates.)"""
+        date, after = values["date"], values[column.field]
+        if isinstance(date, dt.date) and isinstance(after, dt.date) and after <= date:
+            when = "the same day as" if after == date else "before"
+            row.warning(column.key, f"the next meeting ({format_date_short(after)}) is {when} "
+                        f"the session's own date ({format_date_short(date)}): the form shows "
+                        "it as typed; is the day, month or year right?")
+
     found, _count = build_rows(Session, table, programme, shared, problems,
-                               {"team_id": known, "finish": after_start, "coaches": coach})
+                               {"team_id": known, "finish": after_start, "coaches": coach,
+                                "next_meeting": next_after})
     if others and ids is not None:
         _coach_variants(table, others, ids.coaches)
     if unchecked and ids is not None:

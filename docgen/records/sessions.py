@@ -290,6 +290,25 @@ def _modes_in(text: str, prose: bool) -> list[tuple[Mode, str]]:
     return found
 
 
+def _check_next_meeting(reading: _Reading, date: object, next_meeting: object) -> None:
+    """Name a next meeting on or before its session's own date, or over a year after it: a
+    month or year mistyped, most likely, which the Teams sheet's next meeting and its
+    overdue mark would otherwise take as typed."""
+    if not (isinstance(date, dt.date) and isinstance(next_meeting, dt.date)):
+        return
+    if next_meeting <= date:
+        when = "the same day as" if next_meeting == date else "before"
+        doubt = "is the day, month or year right?"
+    elif (next_meeting - date).days > 366:
+        when, doubt = "over a year after", "is the year right?"
+    else:
+        return
+    reading.problem(
+        f"the next meeting ({format_date_short(next_meeting)}) is {when} the session's own "
+        f"date ({format_date_short(date)}): kept as typed; {doubt}",
+        next(f for f in reading.plan.fields if f.recorded == "next_meeting"))
+
+
 def _topic_named(reading: _Reading, topic: str, subject: tuple[str, str],
                  status: Status) -> None:
     """Name a topic starting with a status verb then a subject, with how it was counted."""
@@ -703,6 +722,7 @@ def build_session(ctx: SessionContext, texts: Mapping[str, str], origin: Origin,
         said = Said.HELD_FIELD
     elif untouched:  # docgen's pre-fill, from the cohort: the plan, not the coach's word
         said = Said.NOTHING
+    _check_next_meeting(reading, values.get("date"), values.get("next_meeting"))
     # a session planned, not confirmed keeps the hours it would count: a table row of the
     # same date that a coach did edit confirms it (docgen.log.summary), and they count then
     hours, assumed = _hours(reading, Status.HELD if status == Status.UNCONFIRMED else status,
