@@ -328,3 +328,24 @@ def test_a_next_meeting_not_after_its_session_or_a_year_on_is_named(tmp_path: Pa
          "year right?"],
         ["row 4", "Date of next meeting: 10 June 2062 is years away from the cohort's other "
          "dates (most around 2026): check its year"]]
+
+
+def test_two_coaches_of_the_teams_sheet_that_may_be_one_person_are_named(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER, ["T1", "Falls", "Fiona MacLeod", "Ann"],
+                  ["T2", "Flow", "Graham Robertson; fiona macleod", "Bo"],  # one spelling
+                  ["T3", "Sepsis", "Fiona McLeod", "Cy"],   # misspelt
+                  ["T4", "Insulin", "G. Robertson", "Di"],  # an initial
+                  ["T5", "Asthma", "Helen Carruthers", "Ed"]],
+    })
+    problems, warnings = notes(path)
+    assert problems == []
+    assert [w.split(" › ", 3)[2:] for w in warnings] == [
+        ["row 4", 'Coach: "Fiona McLeod" may be Fiona MacLeod (row 2) written otherwise: '
+         "contracts, coach packs, e-mail drafts and the log's Coaches sheet would count them as "
+         "two coaches; if they are one person, write the name one way; if two, nothing is "
+         "wrong"],
+        ["row 5", 'Coach: "G. Robertson" may be Graham Robertson (row 3) written otherwise: '
+         "contracts, coach packs, e-mail drafts and the log's Coaches sheet would count them as "
+         "two coaches; if they are one person, write the name one way; if two, nothing is "
+         "wrong"]]

@@ -50,6 +50,7 @@ class TeamIds:
     # the Teams sheet's coaches, each person once (their key: their first spelling), for the
     # Sessions sheet's; a programme has tens, never a cohort's worth (at most MOST_COACHES)
     coaches: dict[str, str] = field(default_factory=dict)
+    coach_rows: dict[str, int] = field(default_factory=dict)  # where each is first named
 
 
 MOST_COACHES = 5_000  # distinct coaches kept from the Teams sheet; beyond, none are compared
@@ -103,7 +104,9 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
     def coaches(values: dict[str, object], row: Row, column: Column) -> None:
         if len(ids.coaches) < MOST_COACHES:
             for name in values[column.field]:  # type: ignore[attr-defined]
-                ids.coaches.setdefault(person_key(name), name)
+                key = person_key(name)
+                if key not in ids.coaches:
+                    ids.coaches[key], ids.coach_rows[key] = name, row.n
 
     rules: dict[str, Rule] = {"team_id": unique, "team_name": name_or_id,
                               "duration": session_length}
@@ -119,10 +122,36 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
             table.warn(f'there is no "{column.header}" column, so every team has {lacking}; '
                        "add the column", row=table.header_row)
     found, count = build_rows(Team, table, programme, shared, problems, rules, extra_rules)
+    _one_coach_twice(table, ids)
     if not count:
         problems.append(Problem("the sheet has no teams below its header", file=table.file,
                                 sheet=table.label))
     return found
+
+
+_MOST_PAIRED = 300  # distinct coaches whose names are compared with each other's
+
+
+def _one_coach_twice(table: Table, ids: TeamIds) -> None:
+    """Warn of two coaches of the Teams sheet who may be one person written two ways ("Fiona
+    MacLeod" and "Fiona McLeod", or "F MacLeod"): their contracts, coach packs, e-mail drafts
+    and the log's Coaches sheet would count them as two coaches."""
+    keys = list(ids.coaches)
+    if len(keys) > _MOST_PAIRED:
+        return
+    column = next(c for c in schema.TEAMS.columns if c.field == "coaches")
+    header = table.headers.get(column.key, column.header)
+    for i, later in enumerate(keys):
+        first = next((k for k in keys[:i]
+                      if may_be_person(later, k) or may_be_person(k, later)), None)
+        if first is None:
+            continue
+        name, other = ids.coaches[later], ids.coaches[first]
+        table.warn(
+            f'"{name}" may be {other} (row {ids.coach_rows[first]}) written otherwise: '
+            f"contracts, coach packs, e-mail drafts and the log's Coaches sheet would count "
+            f"them as two coaches; if they are one person, write the name one way; if two, "
+            "nothing is wrong", row=ids.coach_rows[later], column=header)
 
 
 def _lead_signs(table: Table, rules: dict[str, Rule], problems: list[Problem]) -> None:
