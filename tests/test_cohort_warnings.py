@@ -349,3 +349,18 @@ def test_two_coaches_of_the_teams_sheet_that_may_be_one_person_are_named(tmp_pat
          "contracts, coach packs, e-mail drafts and the log's Coaches sheet would count them as "
          "two coaches; if they are one person, write the name one way; if two, nothing is "
          "wrong"]]
+
+
+def test_a_pair_given_again_the_other_way_round_is_named(tmp_path: Path) -> None:
+    header = ["QI practitioner", "Mentor"]
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER, ["T1", "Falls", "Fiona MacLeod", "Ann"]],
+        "Mentoring": [header, ["Ann Lee", "Dr Bo Ray"], ["Cy Dee", "Dr Bo Ray"],
+                      ["Dr Bo Ray", "Ann Lee"]],
+    })
+    problems, warnings = notes(path)
+    assert problems == []
+    assert warnings == [
+        "cohort.xlsx › Mentoring › row 4 › Mentor: Ann Lee is the QI practitioner and Dr Bo Ray "
+        "the mentor on row 2, the other way round here: two agreements for the same two "
+        "people; if they are one pair, delete the wrong row"]

@@ -303,6 +303,10 @@ def pairs(table: Table | None, programme: Programme, shared: Shared,
         if first != row.n:
             row.problem(column.key, f'{practitioner} and {mentor} are already a pair on row '
                         f"{first}: one row per pair (delete this one, or correct the name)")
+        elif (swapped := seen.get(team_key(f"{mentor} – {practitioner}"))) is not None:
+            row.warning(column.key, f"{mentor} is the QI practitioner and {practitioner} the "
+                        f"mentor on row {swapped}, the other way round here: two agreements "
+                        "for the same two people; if they are one pair, delete the wrong row")
 
     found, _count = build_rows(Pair, table, programme, shared, problems, {"mentor": unique})
     return found
