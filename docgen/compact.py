@@ -73,6 +73,15 @@ class Names(Indexed[str]):
         start = self._ends[index - 1] if index else 0
         return self._buffer[start:self._ends[index]].decode("utf-8", "surrogatepass")
 
+    def __iter__(self) -> Iterator[str]:
+        """Yield each text in order, from the buffer's ends directly: a generate run walks
+        its documents' names several times, and Sequence's own iteration indexes each one
+        (bounds checked, its start looked up) at about four times the cost."""
+        buffer, start = self._buffer, 0
+        for end in self._ends:
+            yield buffer[start:end].decode("utf-8", "surrogatepass")
+            start = end
+
 
 class TextTable:
     """A set of texts, each with a number (a row): ``setdefault`` and ``in`` as a dict's,

@@ -25,13 +25,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from docgen import libreoffice
 from docgen.atomic import atomic_file, atomic_write, clear_abandoned, copy_aside, work_folder
 from docgen.compact import Names
 from docgen.documents.package import content_digest
 from docgen.editors import lock_file
 from docgen.errors import DocgenError, Problem, os_problem
-from docgen.libreoffice import soffice
 from docgen.models import Outcome
 
 MANIFEST = ".docgen-manifest.jsonl"
@@ -556,6 +554,14 @@ class PdfOutcome:
     missing: list[Problem]  # one per document without a PDF (or one saying none could be)
 
 
+def soffice() -> str | None:
+    """Return LibreOffice's program, or None (see :func:`docgen.libreoffice.soffice`):
+    :mod:`docgen.libreoffice` (subprocess, html) is imported only by a run that makes PDFs."""
+    from docgen.libreoffice import soffice as found
+
+    return found()
+
+
 def convert_to_pdf(files: list[Path], *, jobs: int = 1, timeout: float = 600,
                    batch: int = PDF_BATCH) -> PdfOutcome:
     """Convert ``files`` to PDF beside them, in runs of at most ``batch`` files.
@@ -621,6 +627,7 @@ def _convert_batches(exe: str, batches: list[list[Path]], jobs: int, timeout: fl
 def _convert_batch(exe: str, group: list[Path], timeout: float) -> dict[Path, str | None]:
     """Convert one folder's ``group`` in one LibreOffice run; return each file's reason for
     having no good PDF (None: its PDF is in place)."""
+    from docgen import libreoffice
     from docgen.documents.printcopy import print_copies  # lxml and the form layout: PDFs only
 
     folder = group[0].parent

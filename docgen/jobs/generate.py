@@ -32,7 +32,6 @@ from docgen.documents.outputs import (
     soffice,
     unchanged,
 )
-from docgen.documents.packs import PacksReport, write_packs
 from docgen.editors import lock_names
 from docgen.errors import DocgenError, Problem, os_problem
 from docgen.jobs.check import check
@@ -46,6 +45,7 @@ if TYPE_CHECKING:
     from tempfile import TemporaryDirectory
 
     from docgen.documents.merged import PrintFile
+    from docgen.documents.packs import PacksReport
     from docgen.documents.render import CompiledTemplate
     from docgen.jobs.check import CheckReport
     from docgen.models import Cohort
@@ -70,6 +70,8 @@ class GenerateReport:
 
     @property
     def counts(self) -> Counter[Outcome]:
+        if isinstance(self.files, Files):
+            return self.files.counts()
         return Counter(outcome for _rel, outcome in self.files)
 
     @property
@@ -145,6 +147,17 @@ class Files(Indexed[tuple[str, Outcome]]):
 
     def _item(self, index: int) -> tuple[str, Outcome]:
         return self._paths[index], self._OUTCOMES[self._outcomes[index]]
+
+    def __iter__(self) -> Iterator[tuple[str, Outcome]]:
+        """Yield each path and outcome in order, the paths walked as a sequence (a report
+        is walked whole several times: counted, printed, remembered)."""
+        outcomes = self._OUTCOMES
+        for rel, n in zip(self._paths, self._outcomes, strict=True):
+            yield rel, outcomes[n]
+
+    def counts(self) -> Counter[Outcome]:
+        """Count the outcomes, without making the paths."""
+        return Counter({self._OUTCOMES[n]: k for n, k in Counter(self._outcomes).items()})
 
     def __repr__(self) -> str:
         return repr(list(self))  # as the list it stands for
@@ -703,7 +716,7 @@ def _manifest_hash(outdir: Path) -> str | None:
 def _remember_run(outdir: Path, inputs: str, result: GenerateReport) -> None:
     """Remember, for the next run, that every document of ``result`` is made from ``inputs``
     (only when each is: a document kept because edited or open, or not written, is not)."""
-    if result.failed or any(outcome not in _WHOLE for _rel, outcome in result.files):
+    if result.failed or any(outcome not in _WHOLE for outcome in result.counts):
         return
     saved = {"inputs": inputs, "manifest": _manifest_hash(outdir),
              "templates": result.templates,
@@ -895,5 +908,7 @@ def _copies(outdir: Path, result: GenerateReport, *, coach_packs: bool, print_fi
                 write_print_file(outdir, f"{folder}.pdf", entries, what=folder)
                 for folder, entries in result.layout.print_order.items()]
         if coach_packs:
+            from docgen.documents.packs import write_packs  # copies and zips: only when asked
+
             result.packs = write_packs(outdir, result.layout.coaches,
                                        result.layout.contracts, pdf=pdf)
