@@ -95,6 +95,28 @@ def xml_text(value: object) -> Markup:
     return _markup(Markup, value_text(str(value)))
 
 
+def rendered(template: jinja2.Template, context: Mapping[str, object]) -> str:
+    """Return ``template.render(context)``, at about half Jinja's own cost per call.
+
+    Jinja's ``render`` copies the values twice and makes a set of the template's globals
+    (a ChainMap, walked in Python) for every call: ~15 us a template, of which a document
+    renders three or four (~10 % of an agreement's work). Here the globals are copied once
+    per template into a plain dict, and the values merged over them once per call, as Jinja
+    merges them. On any error the template is rendered again Jinja's own way, so the error
+    raised (and its traceback, which names the template's line) is Jinja's, as before.
+    """
+    found = template.__dict__.get("_docgen_globals")
+    if found is None:
+        found = template._docgen_globals = dict(template.globals)  # type: ignore[attr-defined]
+    env = template.environment
+    try:
+        ctx = env.context_class(env, {**found, **context}, template.name, template.blocks,
+                                globals=found)
+        return env.concat(template.root_render_func(ctx))  # type: ignore[attr-defined,no-any-return]
+    except Exception:  # noqa: BLE001 - raised again below, as Jinja raises it
+        return template.render(context)
+
+
 def _as_date(value: object) -> object:
     return value.date() if isinstance(value, dt.datetime) else value
 
@@ -339,7 +361,7 @@ class CompiledTemplate:
         if self._lines is False:
             return None
         try:
-            text = self._lines.render(context)  # type: ignore[union-attr]
+            text = rendered(self._lines, context)  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 - the document itself says what is wrong
             return None
         return _lines_of(text)
@@ -357,7 +379,7 @@ class CompiledTemplate:
         if made is False:
             return None
         try:
-            text = made.render(context)  # type: ignore[union-attr]
+            text = rendered(made, context)  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 - the document itself says what is wrong
             return None
         return _lines_of(text) if text else []
@@ -415,11 +437,11 @@ class CompiledTemplate:
         try:
             for name, part in self._parts.items():
                 source, typed = part.laid, part.typed
-                out[name] = self._finish(name, part, part.template.render(context))
+                out[name] = self._finish(name, part, rendered(part.template, context))
             values = {}
             for prop, template in self._core.items():
                 name, source, typed = f"{CORE_PART} ({prop})", self._core_sources[prop], ""
-                values[prop] = drop_controls(template.render(context))
+                values[prop] = drop_controls(rendered(template, context))
             if values:
                 out[CORE_PART] = core_xml_with(self._core_xml, values, self.path)
         except Exception as exc:  # a template must never end in a traceback
@@ -576,7 +598,7 @@ def _render_lines(template: jinja2.Template, context: Mapping[str, object]) -> l
     """Return the lines a margin part's text template makes for ``context`` (blank ones
     left out, as the part's own reading leaves them), or None if it cannot be rendered."""
     try:
-        text = template.render(context)
+        text = rendered(template, context)
     except Exception:  # noqa: BLE001 - the part is parsed instead
         return None
     return [line for line in text.split("\0") if line.strip()]
