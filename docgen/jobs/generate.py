@@ -477,7 +477,10 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
     """Read the cohort and make each document whose inputs or file changed (see generate)."""
     # The cohort is read in a second process while the templates compile in this one (about
     # 0.1 s each at 1,000 teams); the cohort's problems are still reported first.
-    beside, rows = _read_beside(data) if (jobs or default_jobs()) > 1 else (None, None)
+    options = [only] if only else [k.option for k in KINDS]
+    beside, rows = (_read_beside(data, options) if (jobs or default_jobs()) > 1
+                    else (None, None))
+    named: dict[str, Names] = {}  # each kind's documents' names, made beside
     made: tuple[list[DocumentKind], Path, str, dict[DocumentKind, CompiledTemplate]] | None
     made, refused = None, None
     if beside is None:
@@ -492,7 +495,7 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
             except BaseException:
                 beside.stop()
                 raise
-            report = beside.result()
+            report, named = beside.result()
         finally:
             assert rows is not None
             rows.cleanup()  # the rows' files stay readable, opened as the report was loaded
@@ -516,7 +519,8 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
 
     items = Documents()
     for kind in kinds:
-        items.add(kind, distinct_names(map(kind.title, kind.rows(cohort)), ".docx"))
+        found = named.get(kind.option)
+        items.add(kind, _names(kind, cohort) if found is None else found)
     if started:
         started(len(items))
     make = partial(_maker, cohort, compiled, today=today, force=force, dry_run=dry_run)
@@ -554,7 +558,8 @@ def _generate(data: Path, outdir: Path, *, templates: Path | None, only: str | N
     return result
 
 
-def _read_beside(data: Path) -> tuple[Beside[CheckReport] | None,
+def _read_beside(data: Path, options: list[str]
+                 ) -> tuple[Beside[tuple[CheckReport, dict[str, Names]]] | None,
                                       TemporaryDirectory[str] | None]:
     """Start reading the cohort in a process beside this one; return it and the folder its
     rows are handed over in (see :func:`docgen.cohort.packed.hand_over`), to remove once the
@@ -565,21 +570,37 @@ def _read_beside(data: Path) -> tuple[Beside[CheckReport] | None,
         folder = work_folder("rows")
     except OSError:  # no temporary folder: the rows are pickled with the report
         folder = None
-    beside = start_beside(_check_handing_over, data, folder.name if folder else None)
+    beside = start_beside(_check_handing_over, data, folder.name if folder else None,
+                          options)
     if beside is None and folder is not None:
         folder.cleanup()
         folder = None
     return beside, folder
 
 
-def _check_handing_over(data: Path, folder: str | None) -> CheckReport:
+def _check_handing_over(data: Path, folder: str | None, options: list[str]
+                        ) -> tuple[CheckReport, dict[str, Names]]:
     """Check the cohort (in the process beside), its rows spilled into ``folder``, handed
     over by name: written once, never pickled, held by neither process (at 50,000 teams
-    ~28 MB that each process held)."""
+    ~28 MB that each process held). Also name the documents of each kind of ``options``
+    (``--only``'s words) that the cohort makes: ~10 ms at 1,000 documents that the main
+    process, busy compiling the templates meanwhile, then need not spend before the first
+    document (the names are one buffer each: :class:`docgen.compact.Names`)."""
     from docgen.cohort import packed
 
     packed.hand_over(folder)
-    return check(data)
+    report = check(data)
+    named: dict[str, Names] = {}
+    if not report.fatal:
+        for option in options:
+            if (kind := kind_named(option)) is not None:
+                named[option] = _names(kind, report.cohort)
+    return report, named
+
+
+def _names(kind: DocumentKind, cohort: Cohort) -> Names:
+    """Return the names of the documents of ``kind`` the cohort makes, in its rows' order."""
+    return distinct_names(map(kind.title, kind.rows(cohort)), ".docx")
 
 
 def _prepare(compiled: Mapping[DocumentKind, CompiledTemplate]) -> None:
