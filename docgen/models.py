@@ -463,7 +463,7 @@ class IcfRow:
 class LogData:
     """Everything the coaching log shows, ready to be written."""
 
-    sessions: tuple[SessionRow, ...]
+    sessions: Sequence[SessionRow]  # summarise's: a team's in a file (docgen.log.summary)
     teams: tuple[TeamRow, ...]
     coaches: tuple[CoachRow, ...]
     icf: tuple[IcfRow, ...]
@@ -531,6 +531,17 @@ class Shared:
             value = getattr(item, name)
             if value and (held := kinds.get(type(value))) is not None:
                 put(item, name, held.setdefault(value, value))
+
+    def share(self, item: object, names: tuple[str, ...]) -> None:
+        """Make the plain values (texts, numbers, dates, tuples) of ``item``'s fields ``names``
+        the ones already held where equal, in place (an object nothing else holds yet): for
+        values many objects repeat (a coach, a date), not for texts each has its own, which
+        would only be held here too."""
+        self._share(item, names)
+
+    def settings(self, settings: RecordSettings) -> RecordSettings:
+        """Return the programme's numbers ``settings`` as one object for all that are alike."""
+        return self._settings.setdefault(repr(settings), settings)
 
     def __len__(self) -> int:
         """Return how many texts are held."""

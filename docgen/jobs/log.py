@@ -136,6 +136,7 @@ def log(
     """
     from docgen.atomic import copy_aside
     from docgen.editors import lock_file
+    from docgen.filed import heads_of
     from docgen.log.issued import issued_in
     from docgen.log.logbook import check_output, saved_since, write_log
     from docgen.log.summary import summarise
@@ -181,7 +182,7 @@ def log(
     saved_notes: list[str] = []  # a log saved by someone, set aside before it is replaced
     if last is None:
         with_sessions = {k.name for k in KINDS if k.has_sessions}
-        contracts = sum(1 for r in records if r.kind in with_sessions or r.sessions)
+        contracts = sum(1 for h in heads_of(records) if h.kind in with_sessions or h.sessions)
         data = summarise(records, problems, today, frame, issued, consume=True)
         del records  # the summary holds what the workbook needs: free the rest before writing
         aside = (copy_aside(output, dt.datetime.now()) if output.is_file() and saved_since(

@@ -10,12 +10,14 @@ Problems sheet, its Summary, the run's report), in the order they were added.
 
 from __future__ import annotations
 
+import os
 import pickle
 import tempfile
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Generic, TypeVar, overload
 
-__all__ = ["Spilled"]
+__all__ = ["Parcels", "Spilled"]
 
 T = TypeVar("T")
 
@@ -99,3 +101,57 @@ class Spilled(Sequence[T], Generic[T]):
 
     def __getitem__(self, index: int | slice) -> T | list[T]:
         return list(self)[index]
+
+
+class Parcels(Generic[T]):
+    """Lists of items kept whole, each added once and read back by its number: in a temporary
+    file when ``spill`` (each pickled), else held as they are (a small log: no time spent).
+
+    The log's session rows, a team's to a parcel: written once in the sheet's order, which
+    is known only when every team is summarised (see :mod:`docgen.log.summary`).
+    """
+
+    def __init__(self, spill: bool = True) -> None:
+        self._file: IO[bytes] | None = None
+        self._end = 0
+        self._spill = spill
+        self._at = array("q")  # by parcel: its offset in the file, or -1: held here
+        self._size = array("q")  # its length in the file
+        self._held: dict[int, list[T]] = {}
+
+    def add(self, items: list[T]) -> int:
+        """Keep ``items``; return the parcel's number."""
+        number = len(self._at)
+        if self._spill:
+            data = pickle.dumps(items, pickle.HIGHEST_PROTOCOL)
+            try:
+                if self._file is None:
+                    self._file = tempfile.TemporaryFile(prefix="docgen-")  # noqa: SIM115
+                os.pwrite(self._file.fileno(), data, self._end)
+            except OSError:  # a full disk: this parcel and the rest held here
+                self._spill = False
+            else:
+                self._at.append(self._end)
+                self._size.append(len(data))
+                self._end += len(data)
+                return number
+        self._at.append(-1)
+        self._size.append(0)
+        self._held[number] = items
+        return number
+
+    def get(self, number: int) -> list[T]:
+        """Return the items of parcel ``number`` (read back afresh from the file)."""
+        at = self._at[number]
+        if at < 0:
+            return self._held[number]
+        assert self._file is not None
+        items: list[T] = pickle.loads(os.pread(self._file.fileno(), self._size[number], at))
+        return items
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def __del__(self) -> None:
+        if self._file is not None:  # an unnamed file: gone once closed
+            self._file.close()

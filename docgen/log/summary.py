@@ -42,12 +42,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, overload
 
 from docgen import schema
 from docgen.errors import Problem
+from docgen.filed import Head, heads_of
 from docgen.log.columns import (
     MAX_CELL_TEXT,
     ROW_LINES,
@@ -56,7 +57,7 @@ from docgen.log.columns import (
     excel_length,
     wrapped_lines,
 )
-from docgen.log.spilled import Spilled
+from docgen.log.spilled import Parcels, Spilled
 from docgen.models import (
     DEFAULT_COURSE_MONTHS,
     CoachRow,
@@ -69,6 +70,7 @@ from docgen.models import (
     RecordedSession,
     RecordSettings,
     SessionRow,
+    Shared,
     SignatureRow,
     TeamRow,
     TeamStatus,
@@ -100,10 +102,12 @@ NO_FRAME = ("Teams whose record has not come back cannot be shown: the log knows
 @dataclass(slots=True)  # one for each team, held while the log is summarised
 class _Team:
     key: str
-    records: list[Record]
-    sessions: list[_Merged]
+    records: list[Record]  # once summarised, only the one that names it (see _summarised)
+    sessions: list[_Merged]  # once summarised, only those held
     cohort: str = ""
     expected: ExpectedTeam | None = None  # the team as the cohort given with --cohort has it
+    at: list[int] = field(default_factory=list)  # its records' places among those read
+    row: TeamRow | None = None  # its Teams row, made as it is summarised
 
     @property
     def main(self) -> Record:
@@ -557,16 +561,41 @@ def _team_sessions(team: _Team, problems: Spilled[Problem]) -> list[_Merged]:
     return kept
 
 
-def _team_of(record: Record, cohorts: dict[str, set[str]]) -> tuple[str, str]:
-    """Return the key of a record's team: its cohort and its folded Team ID.
+def _team_of(head: Head, cohorts: dict[str, set[str]]) -> tuple[str, str]:
+    """Return the key of a record's team (by its head): its cohort and its folded Team ID.
 
     A record that does not name its cohort is of the one cohort that has the team, if one.
     """
-    key = team_key(record.team_id or record.team_name or record.source)
-    cohort = record.cohort
+    key, cohort = head.team, head.cohort
     if not cohort and len(cohorts.get(key, ())) == 1:
         (cohort,) = cohorts[key]
     return cohort, key
+
+
+def _summarised(team: _Team, kept: Shared) -> None:
+    """Let go of what a team summarised no longer needs: of its records, all but the one
+    that names it, which keeps no sessions, signatures or problems and holds the members
+    of them all (for the ICF log); of its sessions, all but those held (for the coaches')."""
+    main = team.main
+    members = tuple(_unique(name for r in team.records for name in r.members))
+    named = replace(main, members=members, settings=kept.settings(main.settings), sessions=(),
+                    signatures=(), problems=(), document_id="", saved=None, modified=None)
+    kept.share(named, _REPEATED_BY_TEAMS)
+    team.records = [named]
+    team.sessions = [m for m in team.sessions if m.status == Status.HELD]
+    if team.row is not None:
+        kept.share(team.row, _REPEATED_IN_TEAM_ROWS)
+
+
+# The values many teams' records and rows repeat (a coach, an organisation, a date): held
+# once by the log (see Shared.share); those each team has its own of are not looked up.
+_REPEATED_BY_TEAMS = ("kind", "organisation", "coaches", "members", "identified_by", "cohort")
+_REPEATED_IN_TEAM_ROWS = (
+    "organisation", "coaches", "minimum_hours", "hours", "hours_needed", "first_session",
+    "last_session", "next_meeting", "cohort", "status", "pace_from", "expected_hours",
+    "behind_by", "meeting_overdue", "signed", "to_sign")
+_REPEATED_IN_SESSION_ROWS = ("coach", "members", "date", "hours", "hours_from", "mode",
+                             "next_meeting", "cohort")
 
 
 def _unconfirmed(s: RecordedSession) -> Problem:
@@ -825,31 +854,35 @@ def _signed_columns(records: list[Record]) -> dict[str, str]:
             "to_sign": "; ".join(shown[k] for k, done in people.items() if not done)}
 
 
-def _signature_rows(records: list[Record]) -> tuple[SignatureRow, ...]:
-    """Return every signature read (a signature or a date typed in a signature table),
-    document by document, for the Signatures sheet: each as typed, so nothing signed or
-    dated is lost. Those still to sign are on the Teams and Mentoring sheets.
+def _signed_rows(record: Record) -> list[SignatureRow]:
+    """Return a row for each signature read in ``record`` (a signature or a date typed in
+    its signature table), each as typed: see :func:`_signature_rows`."""
+    return [SignatureRow(team_id=record.team_id,
+                         document=_DOCUMENT_NAMES.get(record.kind, record.kind),
+                         role=sig.role, name=sig.name,
+                         signature=sig.signature or (PICTURE if sig.picture else ""),
+                         date=sig.date, typed_date=sig.typed_date, source=record.source,
+                         cohort=record.cohort)
+            for sig in record.signatures if sig.signed]
+
+
+def _signature_rows(signed: Iterable[SignatureRow]) -> tuple[SignatureRow, ...]:
+    """Return every signature read (``signed``: :func:`_signed_rows` of each record, in the
+    records' order), document by document, for the Signatures sheet: each as typed, so
+    nothing signed or dated is lost. Those still to sign are on the Teams and Mentoring sheets.
 
     One signature found alike in several copies of a document (saved as .docx and .odt,
     a copy sent back twice) is one row, its source files listed: not one signature per copy.
     """
     rows: dict[tuple[object, ...], SignatureRow] = {}
-    for r in records:
-        for sig in r.signatures:
-            if not sig.signed:
-                continue
-            row = SignatureRow(team_id=r.team_id, document=_DOCUMENT_NAMES.get(r.kind, r.kind),
-                               role=sig.role, name=sig.name,
-                               signature=sig.signature or (PICTURE if sig.picture else ""),
-                               date=sig.date, typed_date=sig.typed_date, source=r.source,
-                               cohort=r.cohort)
-            key = (row.cohort.casefold(), row.document, team_key(row.team_id),
-                   " ".join(row.role.split()).casefold(), person_key(row.name), row.signature,
-                   row.date, row.typed_date)
-            if (same := rows.get(key)) is None:
-                rows[key] = row
-            elif row.source not in (sources := same.source.split("; ")):
-                rows[key] = replace(same, source="; ".join(sorted([*sources, row.source])))
+    for row in signed:
+        key = (row.cohort.casefold(), row.document, team_key(row.team_id),
+               " ".join(row.role.split()).casefold(), person_key(row.name), row.signature,
+               row.date, row.typed_date)
+        if (same := rows.get(key)) is None:
+            rows[key] = row
+        elif row.source not in (sources := same.source.split("; ")):
+            rows[key] = replace(same, source="; ".join(sorted([*sources, row.source])))
     return tuple(sorted(rows.values(), key=lambda x: (
         x.cohort.casefold(), x.document, x.team_id.casefold(), x.source)))
 
@@ -859,7 +892,8 @@ _DOCUMENT_NAMES = {schema.KIND_CONTRACT: "Contract", schema.KIND_AGREEMENT: "Men
 
 
 def _members(team: _Team) -> list[str]:
-    return _unique(name for r in team.records for name in r.members)
+    """Return the members a team summarised names (see :func:`_summarised`)."""
+    return list(team.main.members)
 
 
 def _by_coach(teams: list[_Team]) -> dict[str, list[tuple[_Team, RecordedSession]]]:
@@ -1030,10 +1064,10 @@ def _changed_since(team: _Team, want: ExpectedTeam, frame: Frame) -> list[Proble
     if main.identified_by != "properties":  # identified from its text: its names are guesses
         return []
     differ: list[str] = []
-    for field, theirs, ours in (("name", main.team_name, want.team_name),
+    for what, theirs, ours in (("name", main.team_name, want.team_name),
                                 ("organisation", main.organisation, want.organisation)):
         if theirs and ours and _fold(theirs) != _fold(ours):
-            differ.append(f"its {field} \"{theirs}\", the cohort's Teams sheet \"{ours}\"")
+            differ.append(f"its {what} \"{theirs}\", the cohort's Teams sheet \"{ours}\"")
     if want.coaches and ({person_key(c) for c in main.coaches}
                          != {person_key(c) for c in want.coaches}):
         differ.append(f"its coach(es) \"{'; '.join(main.coaches) or '(none)'}\", the "
@@ -1153,21 +1187,103 @@ def _issued_rows(issued: Issued, read: set[str], ordered: list[_Team]
     return rows, notes
 
 
-def _left_behind(records: list[Record], issued: Issued) -> list[Problem]:
-    """Name each record read from a document generate's last run left behind: an earlier run
+def _left_behind(record: Record) -> Problem:
+    """Name a record read from a document generate's last run left behind: an earlier run
     made it, for a team or pair the cohort no longer makes it for. Without the cohort the
     log would show it as any team's; it is read and shown, and said to be no longer issued."""
-    left = set(issued.left)
-    return [Problem(
+    return Problem(
         "was made by an earlier docgen generate, and the last run into its folder no longer "
         "makes it (its team or pair was removed from the cohort, renamed or given another "
         "Team ID): read, and shown as any record. If the team has left the programme, move "
         "the file out of the folder; if it was renamed, have the coach move what they typed "
         "into the current document; give --cohort to check every team against the cohort",
-        file=record.source) for record in records if record.source in left]
+        file=record.source)
 
 
-def summarise(records: list[Record], problems: list[Problem], today: dt.date,
+def _row_order(r: SessionRow) -> tuple[object, ...]:
+    """The Sessions sheet's order: cohort, team, date (undated last), start, where."""
+    return (r.cohort.casefold(), r.team_id.casefold(), r.date is None, r.date or dt.date.min,
+            r.start or dt.time.min, r.where)
+
+
+# Above this many teams, the session rows wait in a temporary file until written (~1 KB a
+# session, ~10 MiB at 10,000 records, for ~35 µs a team); fewer are held as they are.
+MANY_TEAMS = 2_000
+
+
+class SessionRows(Sequence[SessionRow]):
+    """The Sessions sheet's rows, added team by team and gone through in the sheet's order.
+
+    A team's rows are sorted as they are added (:meth:`add`) and kept as one parcel
+    (:class:`docgen.log.spilled.Parcels`), in a file when ``spill``, with the part of the
+    order they share: the team's (cohort, Team ID), folded. Going through them sorts the
+    parcels by that, and merges those that share it: the order of one stable sort of every
+    row, without every row held at once.
+    """
+
+    def __init__(self, spill: bool = False) -> None:
+        self._parcels: Parcels[SessionRow] = Parcels(spill)
+        # by parcel: its rows' cohort and Team ID (the rows' own texts)
+        self._cohorts: list[str] = []
+        self._teams: list[str] = []
+        self._count = 0
+
+    def add(self, rows: list[SessionRow]) -> None:
+        """Keep a team's ``rows`` (in the order made), one parcel for each (cohort, Team
+        ID), folded, among them: a team's rows share theirs, but for a record that gives
+        none."""
+        parts: dict[tuple[str, str], list[SessionRow]] = {}
+        for row in rows:
+            parts.setdefault((row.cohort.casefold(), row.team_id.casefold()), []).append(row)
+        for part in parts.values():
+            part.sort(key=_row_order)
+            self._parcels.add(part)
+            self._cohorts.append(part[0].cohort)
+            self._teams.append(part[0].team_id)
+        self._count += len(rows)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[SessionRow]:
+        def folded(n: int) -> tuple[str, str]:
+            return self._cohorts[n].casefold(), self._teams[n].casefold()
+
+        order = sorted(range(len(self._teams)), key=folded)
+        at = 0
+        while at < len(order):
+            key = folded(order[at])
+            end = at + 1
+            while end < len(order) and folded(order[end]) == key:
+                end += 1
+            if end == at + 1:
+                yield from self._parcels.get(order[at])
+            else:  # teams alike once folded: their rows merged in the order they came
+                merged = [row for n in order[at:end] for row in self._parcels.get(n)]
+                merged.sort(key=_row_order)
+                yield from merged
+            at = end
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a list or tuple of the same rows in order."""
+        if not isinstance(other, SessionRows | list | tuple):
+            return NotImplemented
+        return len(self) == len(other) and all(
+            a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    @overload
+    def __getitem__(self, index: int) -> SessionRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[SessionRow]: ...
+
+    def __getitem__(self, index: int | slice) -> SessionRow | list[SessionRow]:
+        return list(self)[index]
+
+
+def summarise(records: Sequence[Record], problems: list[Problem], today: dt.date,
               frame: Frame | None = None, issued: Issued | None = None, *,
               consume: bool = False) -> LogData:
     """Return the log's rows from the records read and the problems met reading them.
@@ -1179,73 +1295,101 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
     it, ``issued`` (the contracts generate wrote into the folders read, from its manifest)
     adds each team whose contract is gone and whose record was not read.
 
+    Records are grouped by their heads (:class:`docgen.filed.Head`) and each is taken from
+    ``records`` once, with its team: held in a file (:class:`docgen.filed.FiledRecords`),
+    only one team's are decoded at a time, and of a team summarised only the record that
+    names it is kept (without its sessions, signatures and problems) and its held sessions.
+
     ``consume``: each coaching record's sessions are let go of (the record keeps none) once
-    its team's are summarised, for a caller that holds the records for nothing else: at
-    10,000 records, ~8 MiB less held at once.
+    its team's are summarised, for a caller that holds the records for nothing else.
     """
     found: Spilled[Problem] = Spilled(problems)  # held in a file: see docgen.log.spilled
+    heads = heads_of(records)
     teams: dict[tuple[str, str], _Team] = {}
-    contracts = []
-    for record in records:
-        found.extend(record.problems)
-        if record.kind == schema.KIND_CONTRACT:
-            contracts.append(record)
+    contracts: list[int] = []
+    others: list[int] = []  # mentor agreements, and records of no kind
+    for i, head in enumerate(heads):
+        found.extend(head.problems)
+        (contracts if head.kind == schema.KIND_CONTRACT else others).append(i)
     cohorts: dict[str, set[str]] = {}
-    for record in contracts:
-        if record.cohort:
-            cohorts.setdefault(team_key(record.team_id or record.team_name or record.source),
-                               set()).add(record.cohort)
+    for i in contracts:
+        if heads[i].cohort:
+            cohorts.setdefault(heads[i].team, set()).add(heads[i].cohort)
     expected: dict[tuple[str, str], ExpectedTeam] = {}
     for want in frame.teams if frame else ():
         key = team_key(want.team_id)
         expected.setdefault((frame.cohort, key), want)  # type: ignore[union-attr]
         if frame and frame.cohort:
             cohorts.setdefault(key, set()).add(frame.cohort)
-    for record in contracts:
-        cohort, key = _team_of(record, cohorts)
+    for i in contracts:
+        cohort, key = _team_of(heads[i], cohorts)
         team = teams.setdefault((cohort, key), _Team(f"{cohort}\n{key}", [], [], cohort))
-        team.records.append(record)
-    for (cohort, key), team in teams.items():  # the newest names the team, else the cohort
-        team.records = _newest_first(team.records)
+        team.at.append(i)
+    pace = _Pace(today, frame.course_months if frame else DEFAULT_COURSE_MONTHS,
+                 frame.start if frame else None, frame is not None)
+    left = set(issued.left) if frame is None and issued is not None else set()
+    behind: list[tuple[int, Problem]] = []  # records of documents left behind, by place
+    signed: list[tuple[int, list[SignatureRow]]] = []  # signature rows, by the record's place
+    # each team's changes since its contract come before every team's sessions' problems
+    later: Spilled[Problem] = found if frame is None else Spilled()
+    kept = Shared()  # the records that name the teams summarised share their values
+    session_rows = SessionRows(spill=len(teams) > MANY_TEAMS)
+    for (cohort, key), team in teams.items():
+        got = [(i, records[i]) for i in team.at]
+        team.at = []
+        for i, record in got:
+            if record.source in left:
+                behind.append((i, _left_behind(record)))
+            if rows := _signed_rows(record):
+                signed.append((i, rows))
+        # the newest names the team, else the cohort
+        team.records = _newest_first([record for _i, record in got])
+        del got
         team.expected = expected.get((cohort, key))
         if team.expected is not None and frame is not None:
             found += _changed_since(team, team.expected, frame)
-
-    session_rows: list[SessionRow] = []
-    for team in teams.values():
-        team.sessions = _team_sessions(team, found)
+        team.sessions = _team_sessions(team, later)
         for m in team.sessions:
             if (m.status in (Status.HELD, Status.UNCONFIRMED) and m.session.date is not None
                     and m.session.date > today):
                 if m.session.date > today + _FAR_AHEAD:  # a year mistyped, most likely
-                    found.append(_far_ahead(m.session, today))
+                    later.append(_far_ahead(m.session, today))
                 elif m.session.said == Said.HELD_FIELD and m.status == Status.HELD:
-                    found.append(_held_ahead(m.session, today))
+                    later.append(_held_ahead(m.session, today))
                 m.status = Status.PLANNED
             elif m.status == Status.UNCONFIRMED:
-                found.append(_unconfirmed(m.session))
+                later.append(_unconfirmed(m.session))
+        shown_rows = []
         for m in team.sessions:
             shown = _session_row(team, m)
-            found += _cut_short(shown, m)
-            session_rows.append(shown)
+            later += _cut_short(shown, m)
+            kept.share(shown, _REPEATED_IN_SESSION_ROWS)
+            shown_rows.append(shown)
             del m.sources, m.wheres  # shown in its row: not needed again
+        session_rows.add(shown_rows)
+        del shown_rows
         if consume:  # summarised: the sessions kept are the team's own (team.sessions)
             for record in team.records:
                 object.__setattr__(record, "sessions", ())
-    session_rows.sort(key=lambda r: (r.cohort.casefold(), r.team_id.casefold(),
-                                     r.date is None, r.date or dt.date.min,
-                                     r.start or dt.time.min, r.where))
+        team.row = _team_row(team, pace, team.expected)
+        _summarised(team, kept)
+    if later is not found:
+        found += later
+        del later
+    others_read = [(i, records[i]) for i in others]
+    for i, record in others_read:
+        if record.source in left:
+            behind.append((i, _left_behind(record)))
+        if rows := _signed_rows(record):
+            signed.append((i, rows))
     ordered = sorted(teams.values(), key=lambda t: (t.cohort.casefold(),
                                                     t.main.team_id.casefold()))
-    pace = _Pace(today, frame.course_months if frame else DEFAULT_COURSE_MONTHS,
-                 frame.start if frame else None, frame is not None)
-    team_rows = [_team_row(t, pace, expected.get((t.cohort, k)))
-                 for t in ordered for k in [t.key.partition("\n")[2]]]
+    team_rows = [t.row for t in ordered if t.row is not None]
     notes: list[str] = []
     known = frame is None and issued is not None
     if known:
         if issued.left:  # type: ignore[union-attr]
-            found += _left_behind(records, issued)  # type: ignore[arg-type]
+            found += [p for _i, p in sorted(behind, key=lambda x: x[0])]
         read = {t.key.partition("\n")[2] for t in ordered}
         absent_rows, said = _issued_rows(issued, read, ordered)  # type: ignore[arg-type]
         team_rows += absent_rows
@@ -1271,10 +1415,10 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
                   if (cohort, key) not in teams]
         team_rows += [_absent_row(want, frame, pace) for want in absent]
         team_rows.sort(key=lambda r: (r.cohort.casefold(), r.team_id.casefold()))
-    mentoring = _mentoring(records, frame, found)
+    mentoring = _mentoring([record for _i, record in others_read], frame, found)
     by_coach = _by_coach(ordered)
     return LogData(
-        sessions=tuple(session_rows),
+        sessions=session_rows,
         teams=tuple(team_rows),
         coaches=tuple(_coach_rows(by_coach, ordered)),
         icf=tuple(_icf_rows(by_coach, {f"{cohort}\n{key}": want.contact_email
@@ -1284,7 +1428,8 @@ def summarise(records: list[Record], problems: list[Problem], today: dt.date,
         today=today,
         files=len(records),
         mentoring=mentoring,
-        signatures=_signature_rows(records),
+        signatures=_signature_rows(row for _i, rows in sorted(signed, key=lambda x: x[0])
+                                   for row in rows),
         framed=frame is not None or known,
         course_months=pace.course_months,
         notes=tuple(notes),

@@ -277,7 +277,7 @@ def value_check(value: str) -> str:
 
 
 def make_entry(source: str, key: Key, record: Record, saved_day: str, extra: str = "",
-               deflate: bool = False) -> Entry | None:
+               deflate: bool = False, value: str | None = None) -> Entry | None:
     """Return the entry keeping ``record`` (named ``source``) read from a file of ``key``; None
     if it cannot be kept (a value the cache does not hold).
 
@@ -287,7 +287,7 @@ def make_entry(source: str, key: Key, record: Record, saved_day: str, extra: str
     inflate: worth it where thousands of records are read at once, not on a few).
     """
     try:
-        value = dumps(record)
+        value = dumps(record) if value is None else value  # given: the record's, made before
         check = value_check(value)  # UnicodeEncodeError: a file name that is not UTF-8
     except (TypeError, ValueError, RecursionError):
         return None
@@ -459,41 +459,49 @@ class RecordCache:
         """Return the kept reading of ``path`` (named ``source``) if nothing it depends on
         changed, else None; and the file's key when it was hashed to tell (None: no entry to
         compare with, so the file is hashed where it is read, or it cannot be read now)."""
+        record, _text, key = self.kept(path, source, extra)
+        return record, key
+
+    def kept(self, path: Path, source: str, extra: str = ""
+             ) -> tuple[Record | None, str | None, Key | None]:
+        """Return what :meth:`get` does, with the record's JSON as kept (None with no
+        record): the log keeps that text, not the record, until it is summarised (see
+        :class:`docgen.filed.FiledRecords`)."""
         if self._db is None or self._unusable:
-            return None, None
+            return None, None, None
         try:
             row = self._db.execute(
                 "SELECT digest, version, code, extra, saved_day, value, value_check FROM readings "
                 "WHERE source = ?", (source,)).fetchone()
         except sqlite3.OperationalError as exc:
             self._give_up(exc, rebuild="locked" not in str(exc))
-            return None, None
+            return None, None, None
         except sqlite3.DatabaseError as exc:
             self._give_up(exc, rebuild=True)
-            return None, None
+            return None, None, None
         except UnicodeEncodeError:  # a file name whose bytes are not UTF-8 (on Linux):
-            return None, None  # never kept (make_entry cannot encode it), read each time
+            return None, None, None  # never kept (make_entry cannot encode it): read each time
         if row is None or tuple(row[1:4]) != (self._version, self._code, extra):
-            return None, None
+            return None, None, None
         key = file_key(path)
         if key is None or row[0] != key.digest:
-            return None, key
+            return None, None, key
         if row[4] and row[4] != saved_day_of(path):
-            return None, key
+            return None, None, key
         try:
             if row[6] != value_check(row[5]):  # a damaged disk or copy: never trusted
                 raise ValueError("the value does not match its check")
             now = _modified(path)
             if now is None:  # vanished since it was hashed: the reader says what became of it
-                return None, key
+                return None, None, key
             record = loads(row[5], modified=now)
         except (ValueError, TypeError):
             self._damaged_entries += 1
-            return None, key
+            return None, None, key
         self._keep.add(source)
         self.checks[source] = row[6]
         self.hits += 1
-        return record, key
+        return record, row[5], key
 
     def put(self, entry: Entry) -> None:
         """Keep ``entry`` (written at :meth:`close`)."""

@@ -23,12 +23,13 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import docgen
 from docgen.errors import Problem
+from docgen.filed import FiledRecords, piece_digest
 from docgen.models import Record
 from docgen.records import cache as reading
 from docgen.records.cache import FORMAT, decode, dumps, encode, file_key
@@ -80,20 +81,31 @@ def inputs_digest(records: Iterable[Record], problems: Iterable[Problem], today:
                  repr(issued), source):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0")
-    for record in records:
-        check = checks.get(record.source)
-        if check is not None:
-            # and what is said of the file on this run alone (open in Word: its lock file)
-            said = [p.message for p in record.problems if p.message.startswith(OPEN_NOW)]
-            h.update(f"kept {check} {record.modified!r} {said!r}".encode("utf-8",
-                                                                        "surrogatepass"))
-        else:
-            h.update(dumps(record).encode("utf-8", "surrogatepass"))
+    for digest in _pieces(records, checks):
+        h.update(digest)
         h.update(b"\1")
     for problem in problems:
         h.update(json.dumps(encode(problem), ensure_ascii=False).encode("utf-8", "surrogatepass"))
         h.update(b"\2")
     return h.hexdigest()
+
+
+def _pieces(records: Iterable[Record], checks: Mapping[str, str]) -> Iterator[bytes]:
+    """Return the digest of what each record counts by: a record whose reading the cache
+    keeps, by that reading's check, its file's time and what is said of it on this run alone
+    (open in Word: its lock file); any other by its JSON. Records held in a file say theirs
+    (made as they were kept, see :func:`docgen.records.read.read_records`), not decoded."""
+    if isinstance(records, FiledRecords) and all(
+            records.piece(i) is not None for i in range(len(records))):
+        yield from (records.piece(i) or b"" for i in range(len(records)))
+        return
+    for record in records:
+        check = checks.get(record.source)
+        if check is not None:
+            said = [p.message for p in record.problems if p.message.startswith(OPEN_NOW)]
+            yield piece_digest(f"kept {check} {record.modified!r} {said!r}")
+        else:
+            yield piece_digest(dumps(record))
 
 
 def _connect(cache: Path) -> sqlite3.Connection | None:

@@ -27,6 +27,7 @@ from pathlib import Path
 from docgen import libreoffice, ooxml, prefill, schema, written
 from docgen.content import content_digest
 from docgen.errors import DocgenError, Problem
+from docgen.filed import FiledRecords, Head, head_of, pickled, piece_digest, unpickled
 from docgen.models import Record, Shared, Signature
 from docgen.ooxml.wordtext import LINES_IN_RUNS, Body, holds_marks, read_body
 from docgen.parallel import run_parallel
@@ -399,7 +400,20 @@ _SHARED = Shared()
 _SHARED_MOST = 20_000  # texts held by a worker before it starts again (a few MiB)
 
 
-def _read_one(item: _Item) -> tuple[Record | list[Problem], Entry | None]:
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A record read in a worker, as it comes back: pickled (see :mod:`docgen.filed`), with
+    its head, its name, its file's time and, when the log may be kept, the digest of its
+    JSON (what the log's inputs digest counts a record not in the cache by)."""
+
+    data: bytes
+    head: Head
+    source: str
+    modified: dt.datetime | None
+    digest: bytes | None
+
+
+def _read_one(item: _Item) -> tuple[_Read | list[Problem], Entry | None]:
     """Read one record, or return the problems that stopped it (never raise for one file);
     with it, the reading cache's entry for it (None: not to be kept)."""
     path, root = item.path, item.root
@@ -415,11 +429,20 @@ def _read_one(item: _Item) -> tuple[Record | list[Problem], Entry | None]:
         return [Problem(f"could not be read ({type(exc).__name__}: {exc}): skipped; please "
                         "report this file to the docgen maintainers",
                         file=_source(path, root))], None
-    if not item.keep or key is None or not reading.unchanged_since(path, key):
-        return _shared(record), None  # not kept, or changed while it was read: read afresh
-    entry = reading.make_entry(record.source, key, record, saved_day, item.extra,
-                               item.deflate)
-    return _shared(record), entry
+    record = _shared(record)
+    entry, digest = None, None
+    if item.keep:  # the log may be kept: its inputs digest counts the record by its JSON
+        try:
+            value: str | None = reading.dumps(record)
+        except (TypeError, ValueError, RecursionError):
+            value = None
+        digest = piece_digest(repr(record) if value is None else value)
+        if key is not None and value is not None and reading.unchanged_since(path, key):
+            entry = reading.make_entry(record.source, key, record, saved_day, item.extra,
+                                       item.deflate, value)
+        # else changed while it was read: read afresh next time
+    return _Read(pickled(record), head_of(record), record.source, record.modified,
+                 digest), entry
 
 
 def _shared(record: Record) -> Record:
@@ -432,7 +455,7 @@ def read_records(folders: list[Path], jobs: int | None = None,
                  progress: Callable[[int], object] | None = None,
                  started: Callable[[int], object] | None = None,
                  cache: RecordCache | None = None,
-                 ) -> tuple[list[Record], list[Problem]]:
+                 ) -> tuple[FiledRecords, list[Problem]]:
     """Read every record under ``folders``; a file that cannot be read becomes a problem.
 
     So does every file under them that is not read (a PDF, a .doc without LibreOffice, a file
@@ -448,10 +471,45 @@ def read_records(folders: list[Path], jobs: int | None = None,
     found, problems = find_files(folders)
     roots = _named_apart([(f.path, f.root) for f in found])
     found = [replace(f, root=root) for f, (_p, root) in zip(found, roots, strict=True)]
-    outcome: list[Record | list[Problem] | None] = []
-    # every record is held until the log is written: one copy of each value (those read
-    # are shared where they are read, see _SHARED; those kept in the cache here)
-    shared = Shared()
+    # every record is held until the log is written: in a temporary file, as it came back
+    # (see docgen.filed), each read back when summarised
+    store = FiledRecords(reading.loads)
+    outcome: list[int | list[Problem] | None] = []  # a record: its item in the store
+    after: dict[int, Problem] = {}  # by place: a problem said of the record, after it
+
+    def keep(place: int, f: Found, record: Record | None = None, read: _Read | None = None,
+             text: str | None = None) -> None:
+        """Keep a record read (``read``) or taken from the cache (``record``, kept there as
+        ``text``), with what is said of its file on this run alone."""
+        digest = None
+        if read is not None and (f.lock or f.exported):  # a few: said of as a record
+            record, digest = unpickled(read.data), read.digest
+        if record is not None:
+            if f.lock:  # found with the folder's files on each run: never cached
+                record = replace(record, problems=(*record.problems, Problem(
+                    open_now(f.path.with_name(f.lock)), file=record.source)))
+                text, digest = None, None
+            if f.exported and _exported_unsaved(f.path, f.path.with_name(f.exported)):
+                after[place] = Problem(exported_unsaved(f.exported), file=record.source)
+            item = (store.add(record) if text is None else
+                    store.add_json(text, record.modified, head_of(record)))
+            source, modified, said = record.source, record.modified, record.problems
+        else:
+            assert read is not None
+            item = store.add_pickled(read.data, read.head)
+            source, modified, said = read.source, read.modified, read.head.problems
+            digest = read.digest
+        if cache is not None:  # what the log's inputs digest counts the record by
+            check = cache.checks.get(source)
+            if check is not None:
+                opened = [p.message for p in said if p.message.startswith(OPEN_NOW)]
+                digest = piece_digest(f"kept {check} {modified!r} {opened!r}")
+            elif digest is None and record is not None:
+                digest = piece_digest(_json_or_repr(record))
+            if digest is not None:
+                store.set_piece(item, digest)
+        outcome[place] = item
+
     todo: list[tuple[int, Found, Key | None, str]] = []  # (place in outcome, file, key, extra)
     try:
         through_soffice = ""
@@ -466,10 +524,11 @@ def read_records(folders: list[Path], jobs: int | None = None,
                 f.reason if f.how is How.PDF else "")
             if f.exported:  # its reading holds the PDF's comparison: kept while it is alike
                 extra = f"{extra}\n{_export_stamp(f.path.with_name(f.exported))}"
-            kept, key = (None, None) if cache is None else cache.get(
+            kept, text, key = (None, None, None) if cache is None else cache.kept(
                 f.path, _source(f.path, f.root), extra)
             if kept is not None:
-                outcome.append(shared.record(kept))
+                outcome.append(None)
+                keep(len(outcome) - 1, f, record=kept, text=text)
                 continue
             if cache is not None and key is None and f.how is How.CONVERT:
                 key = reading.file_key(f.path)  # the original's bytes, before it is copied
@@ -486,36 +545,43 @@ def read_records(folders: list[Path], jobs: int | None = None,
                 items.append(_Item(f.path, f.root, made.made.get(f.path), cache is not None,
                                    key, extra, f.reason if f.how is How.PDF else "",
                                    f.exported, len(todo) > MANY_RECORDS))
-            many = len(items) > MANY_RECORDS
             if started:
                 started(len(items))
 
-            def take(i: int, done: tuple[Record | list[Problem], Entry | None]) -> None:
-                """Keep a record as its chunk comes back, its values shared with those
-                before (already with its chunk's, where it was read: _read_one)."""
+            def take(i: int, done: tuple[_Read | list[Problem], Entry | None]) -> None:
+                """Keep a record (or the problems that stopped it) as its chunk comes back;
+                its entry goes to the cache first, whose check the inputs digest takes."""
                 result, entry = done
-                outcome[places[i]] = shared.record(result) if many and isinstance(
-                    result, Record) else result
                 if entry is not None and cache is not None:
                     cache.put(entry)
+                if isinstance(result, list):
+                    outcome[places[i]] = result
+                else:
+                    keep(places[i], found[places[i]], read=result)
 
             run_parallel(items, _read_one, jobs, progress, item_ms=READ_MS, take=take)
     finally:
         _SHARED.clear()  # read here, not in workers: not held after the run
         if cache is not None:
             cache.close()
-    records: list[Record] = []
-    for f, result in zip(found, outcome, strict=True):
+    order: list[int] = []
+    for place, result in enumerate(outcome):
         if isinstance(result, list):
             problems.extend(result)
         elif result is not None:
-            if f.lock:  # found with the folder's files on each run: never cached
-                result = replace(result, problems=(*result.problems, Problem(
-                    open_now(f.path.with_name(f.lock)), file=result.source)))
-            if f.exported and _exported_unsaved(f.path, f.path.with_name(f.exported)):
-                problems.append(Problem(exported_unsaved(f.exported), file=result.source))
-            records.append(result)
-    return records, problems
+            order.append(result)
+            if place in after:
+                problems.append(after[place])
+    store.arrange(order)
+    return store, problems
+
+
+def _json_or_repr(record: Record) -> str:
+    """Return what the inputs digest counts a record not in the cache by: its JSON."""
+    try:
+        return reading.dumps(record)
+    except (TypeError, ValueError, RecursionError):
+        return repr(record)
 
 
 def exported_unsaved(pdf: str) -> str:
