@@ -29,6 +29,7 @@ __all__ = ["FiledRecords", "Head", "head_of", "heads_of", "pickled", "piece_dige
            "unpickled"]
 
 _PICKLED, _JSON = 0, 1  # how an item is kept: pickled by a worker, or the cache's JSON
+_DIGEST = 32  # the length of a piece's digest (SHA-256)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +93,8 @@ class FiledRecords(Sequence[Record]):
         self._how = array("b")  # _PICKLED or _JSON
         self._modified: dict[int, object] = {}  # a JSON item's file time now
         self._heads: list[Head] = []
-        self._pieces: dict[int, bytes] = {}
+        self._pieces = bytearray()  # by item: the digest of its piece (32 bytes), or zeros
+        self._pieced = bytearray()  # by item: 1 when it has one
         self._order: array[int] | None = None  # the items the sequence is, in order
         self._json_loads = json_loads
         self._end = 0
@@ -116,6 +118,8 @@ class FiledRecords(Sequence[Record]):
         self._size.append(len(data))
         self._how.append(how)
         self._heads.append(head)
+        self._pieces += bytes(_DIGEST)
+        self._pieced.append(0)
         return len(self._heads) - 1
 
     def add(self, record: Record) -> int:
@@ -142,17 +146,22 @@ class FiledRecords(Sequence[Record]):
             values.pop()
         self._heads[item] = self._heads.pop()
         self._modified.pop(item, None)
+        del self._pieces[-_DIGEST:], self._pieced[-1:]
+        self._pieced[item] = 0  # said of the record replaced
 
     def set_piece(self, item: int, digest: bytes) -> None:
         """Say what the log's inputs digest counts item ``item`` by: the
         :func:`piece_digest` of its piece."""
-        self._pieces[item] = digest
+        self._pieces[item * _DIGEST:(item + 1) * _DIGEST] = digest
+        self._pieced[item] = 1
 
     def arrange(self, items: Sequence[int]) -> None:
         """Make the sequence the items ``items``, in that order."""
         self._order = array("q", items)
         self._heads = [self._heads[i] for i in items]
-        self._pieces = {n: self._pieces[i] for n, i in enumerate(items) if i in self._pieces}
+        self._pieces = bytearray().join(
+            self._pieces[i * _DIGEST:(i + 1) * _DIGEST] for i in items)
+        self._pieced = bytearray(self._pieced[i] for i in items)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -166,7 +175,9 @@ class FiledRecords(Sequence[Record]):
 
     def piece(self, index: int) -> bytes | None:
         """Return what the inputs digest counts record ``index`` by (None: not said)."""
-        return self._pieces.get(index)
+        if not self._pieced[index]:
+            return None
+        return bytes(self._pieces[index * _DIGEST:(index + 1) * _DIGEST])
 
     def __len__(self) -> int:
         return len(self._heads)

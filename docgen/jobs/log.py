@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +29,7 @@ class LogReport:
     records: int
     sessions: int
     teams: int
-    problems: list[Problem]
+    problems: Sequence[Problem]  # a re-run's, kept: read back from a file (docgen.log.spilled)
     unreadable: int = 0  # files found but not read at all (listed among the problems)
     notes: list[str] = field(default_factory=list)  # what the log cannot show, and why
     statuses: dict[str, int] = field(default_factory=dict)  # teams by status, in order
@@ -99,7 +99,7 @@ def read_frame(data: Path) -> tuple[Frame, list[Problem]]:
     return frame_of(report.cohort), [*left_out, *(w for w in report.warnings if w.sheet is None)]
 
 
-@bulk()  # every record is held until the workbook is written: see docgen.garbage
+@bulk()  # the log's rows are held until the workbook is written: see docgen.garbage
 def log(
     folders: list[Path],
     output: Path,
@@ -139,6 +139,7 @@ def log(
     from docgen.filed import heads_of
     from docgen.log.issued import issued_in
     from docgen.log.logbook import check_output, saved_since, write_log
+    from docgen.log.spilled import Spilled
     from docgen.log.summary import summarise
     from docgen.records import read_records
     from docgen.records.cache import RecordCache, cache_path
@@ -178,7 +179,10 @@ def log(
     # With the cache, a log written from these same inputs and untouched since is kept.
     inputs = inputs_digest(records, problems, today, frame, issued, source,
                            kept.checks) if kept else ""
-    last = kept_report(cache_path(output), output, inputs) if inputs else None
+    if kept is not None:
+        kept.checks.clear()  # counted in the inputs' digest: ~2 MiB at 10,000 records
+    # its problems kept in a temporary file as the report is read: see docgen.log.spilled
+    last = kept_report(cache_path(output), output, inputs, hold=Spilled) if inputs else None
     saved_notes: list[str] = []  # a log saved by someone, set aside before it is replaced
     if last is None:
         with_sessions = {k.name for k in KINDS if k.has_sessions}

@@ -10,6 +10,7 @@ Problems sheet, its Summary, the run's report), in the order they were added.
 
 from __future__ import annotations
 
+import itertools
 import os
 import pickle
 import tempfile
@@ -28,7 +29,7 @@ class Spilled(Sequence[T], Generic[T]):
     """Items added with :meth:`append`, :meth:`extend` or ``+=``, kept in a temporary
     file a batch at a time; gone through in the order added, as often as needed.
 
-    Indexing reads them all back (for tests and small logs); the log only goes through them.
+    Indexing reads them back (from the start, up to the item); the log goes through them.
     """
 
     def __init__(self, items: Iterable[T] = ()) -> None:
@@ -100,6 +101,15 @@ class Spilled(Sequence[T], Generic[T]):
     def __getitem__(self, index: slice) -> list[T]: ...
 
     def __getitem__(self, index: int | slice) -> T | list[T]:
+        """Return an item or a slice; from the start (the first ten problems a report
+        shows), reading back only the batches up to it."""
+        if isinstance(index, slice):
+            if (index.start or 0) >= 0 and index.stop is not None and index.stop >= 0 and (
+                    index.step or 1) > 0:
+                return list(itertools.islice(self, index.start, index.stop, index.step))
+            return list(self)[index]
+        if 0 <= index < len(self):
+            return next(itertools.islice(self, index, None))
         return list(self)[index]
 
 

@@ -530,6 +530,7 @@ class RecordCache:
         finally:
             self._drop_connection()
             self._new.clear()
+            self._keep.clear()  # written: the names of 10,000 records not held to the end
         self._note(kept)
 
     def _rows(self) -> Iterator[tuple[str, ...]]:

@@ -23,7 +23,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +57,7 @@ class Kept:
     records: int
     sessions: int
     teams: int
-    problems: list[Problem]
+    problems: Sequence[Problem]
     unreadable: int
     notes: list[str]
     statuses: dict[str, int]
@@ -143,24 +143,82 @@ def _kept(cache: Path, output: Path, columns: str = "inputs, workbook, report"
     return None
 
 
-def kept_report(cache: Path, output: Path, inputs: str) -> Kept | None:
+def kept_report(cache: Path, output: Path, inputs: str,
+                hold: Callable[[Iterable[Problem]], Sequence[Problem]] = list) -> Kept | None:
     """Return the report of the log at ``output`` if it was written from ``inputs`` and is
-    still the workbook docgen wrote; else None (the log must be written)."""
+    still the workbook docgen wrote; else None (the log must be written).
+
+    Its problems are decoded one at a time, as the report is inflated, and given to ``hold``
+    (``docgen log`` keeps them in a temporary file): read whole, the report of 10,000
+    records (its JSON, then 20,000 problems) took ~17 MiB at the end of a re-run."""
     kept = _kept(cache, output)
     if kept is None or kept[0] != inputs:
         return None
-    with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
+    with contextlib.suppress(OSError, ValueError, TypeError, KeyError, zlib.error):
         now = file_key(output)
         if now is None or now.digest != kept[1]:
             return None
         report = kept[2]
-        # deflated JSON; a report kept by a docgen before that is the JSON text itself
-        data = json.loads(zlib.decompress(report) if isinstance(report, bytes) else report)
-        problems = [decode(p) for p in data.pop("problems")]
-        if not all(type(p) is Problem for p in problems):
-            return None
-        return Kept(problems=problems, **data)
+        if isinstance(report, bytes):
+            data, problems = _inflated(report)
+        else:  # a report kept by a docgen before it was deflated: the JSON text itself
+            data = json.loads(report)
+            problems = iter(data.pop("problems"))
+        held = hold(_problem(p) for p in problems)
+        return Kept(problems=held, **data)
     return None
+
+
+_PROBLEMS = b', "problems": ['  # where the report's head ends (see _deflated)
+_INFLATE = 1 << 16  # inflated this much at a time
+
+
+def _inflated(report: bytes) -> tuple[dict[str, object], Iterator[object]]:
+    """Return a report :func:`_deflated` made: its head, and its problems' data one at a
+    time as it is inflated (never the whole JSON at once)."""
+    unpacker = zlib.decompressobj()
+    text = b""
+    while _PROBLEMS not in text:  # escaped JSON: the head's texts never hold it
+        if unpacker.eof or not (more := unpacker.decompress(unpacker.unconsumed_tail or report,
+                                                            _INFLATE)):
+            raise ValueError("a kept report without its problems")
+        report = b""
+        text += more
+    at = text.index(_PROBLEMS)
+    head = json.loads(text[:at] + b"}")
+    if not isinstance(head, dict):
+        raise ValueError("a kept report that is not an object")
+    return head, _problem_data(unpacker, text[at + len(_PROBLEMS):].decode("ascii"))
+
+
+def _problem_data(unpacker: zlib._Decompress, text: str) -> Iterator[object]:
+    """Return the problems' data after a report's head, decoding each as it is whole."""
+    decoder = json.JSONDecoder()
+    at = 0
+    while True:
+        while at < len(text) and text[at] in ", ":
+            at += 1
+        if text.startswith("]}", at):
+            return
+        try:
+            value, end = decoder.raw_decode(text, at)
+        except json.JSONDecodeError:
+            more = b"" if unpacker.eof else unpacker.decompress(unpacker.unconsumed_tail,
+                                                                _INFLATE)
+            if not more:
+                raise ValueError("a kept report cut short") from None
+            text = text[at:] + more.decode("ascii")
+            at = 0
+            continue
+        yield value
+        at = end
+
+
+def _problem(data: object) -> Problem:
+    problem = decode(data)
+    if type(problem) is not Problem:
+        raise ValueError("a kept report's problem that is not one")
+    return problem
 
 
 def written_digest(cache: Path, output: Path) -> str | None:
