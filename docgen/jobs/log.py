@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Callable, Collection, Sequence
+import itertools
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -139,7 +140,6 @@ def log(
     from docgen.filed import heads_of
     from docgen.log.issued import issued_in
     from docgen.log.logbook import check_output, saved_since, write_log
-    from docgen.log.spilled import Spilled
     from docgen.log.summary import summarise
     from docgen.records import read_records
     from docgen.records.cache import RecordCache, cache_path
@@ -181,8 +181,7 @@ def log(
                            kept.checks) if kept else ""
     if kept is not None:
         kept.checks.clear()  # counted in the inputs' digest: ~2 MiB at 10,000 records
-    # its problems kept in a temporary file as the report is read: see docgen.log.spilled
-    last = kept_report(cache_path(output), output, inputs, hold=Spilled) if inputs else None
+    last = kept_report(cache_path(output), output, inputs, hold=_held) if inputs else None
     saved_notes: list[str] = []  # a log saved by someone, set aside before it is replaced
     if last is None:
         with_sessions = {k.name for k in KINDS if k.has_sessions}
@@ -224,6 +223,23 @@ def log(
                      notes=[*saved_notes, *(kept.notes if kept else []), *last.notes],
                      statuses=last.statuses, no_record=last.no_record, unchanged=unchanged,
                      pdf=made, pdf_problems=pdf_problems)
+
+
+# Above this many problems, a kept report's go to a temporary file as they are read (20,000
+# at 10,000 records took ~7 MiB); fewer are held as they are, sooner.
+MANY_PROBLEMS = 5_000
+
+
+def _held(problems: Iterable[Problem]) -> Sequence[Problem]:
+    """Hold a kept report's problems: in a list, or beyond MANY_PROBLEMS in a temporary file
+    (see :mod:`docgen.log.spilled`)."""
+    from docgen.log.spilled import Spilled
+
+    problems = iter(problems)
+    first = list(itertools.islice(problems, MANY_PROBLEMS))
+    if len(first) < MANY_PROBLEMS:
+        return first
+    return Spilled(itertools.chain(first, problems))
 
 
 # LibreOffice took 119 s for a log of 1,000 records (616 pages, ~5,000 rows) on a loaded
