@@ -196,7 +196,7 @@ def log(
         gc.collect()
         counts = [(str(s), sum(t.status == s for t in data.teams)) for s in TeamStatus]
         last = Kept(files=data.files, records=contracts, sessions=len(data.sessions),
-                    teams=len(data.teams), problems=list(data.problems),
+                    teams=len(data.teams), problems=data.problems,  # in their file
                     unreadable=unreadable, notes=list(data.notes),
                     statuses={s: n for s, n in counts if n},
                     no_record=[t.team_id for t in data.teams

@@ -373,8 +373,8 @@ class _Texts:
 
     def __init__(self, columns: Sequence[Col]) -> None:
         self.longest = [0] * len(columns)
-        self.rows = [array("l") for _ in columns]  # a text that may wrap: its row
-        self.lengths = [array("l") for _ in columns]  # and its length
+        self.rows = [array("i") for _ in columns]  # a text that may wrap: its row
+        self.lengths = [array("i") for _ in columns]  # and its length (at most 32,767)
         self.broken: list[list[tuple[int, str]]] = [[] for _ in columns]  # with line breaks
         self._floors = [_width(col, 0) - 1.5 for col in columns]
 
@@ -407,7 +407,9 @@ def _row_heights(texts: _Texts, widths: list[float], n: int) -> dict[int, float]
                 lines[r] = max(lines[r], wrapped_line(length, width - 1.5))
         for r, text in texts.broken[c]:
             lines[r] = max(lines[r], _lines(text, width))
-    return {r: row_height(count) for r, count in enumerate(lines) if count > 1}
+    heights: dict[int, float] = {}  # one object for each height: 20,000 rows have a few
+    return {r: heights.setdefault(count, row_height(count))
+            for r, count in enumerate(lines) if count > 1}
 
 
 # --- sheets ----------------------------------------------------------------------------------
