@@ -492,12 +492,13 @@ _RECORD_VALUES = ("source", "kind", "team_id", "team_name", "organisation", "coa
 
 
 class Shared:
-    """One object for each value records repeat, kept while they are read.
+    """One object for each value records (or the log's rows) repeat.
 
-    ``docgen log`` holds every record until its workbook is written, and a record comes
-    back from its worker process unpickled with a copy of its own of every value: the
-    team's name and members in each session, the topic in a form and in its table row,
-    the coach, the organisation, "Record of Coaching form 1", each date and 1.0 hours.
+    A record read holds a copy of its own of every value: the team's name and members in
+    each session, the topic in a form and in its table row, the coach, the organisation,
+    "Record of Coaching form 1", each date and 1.0 hours. Each worker of ``docgen log``
+    shares them before a record is pickled (its pickle then holds each once), and the log
+    shares the values many teams' rows repeat as it summarises them (:meth:`share`).
     :meth:`record` makes a record's values the ones already held where equal (texts and
     tuples of texts, dates, times, numbers, the programme's numbers), in place: a generated
     record of two sessions then takes about half the memory. A value is never replaced by
