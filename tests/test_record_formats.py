@@ -37,7 +37,8 @@ needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None,
 
 T1 = "contracts/Ward 7 Falls (T1).docx"
 TYPED = {"record.coach": "Sam Coach", "record.date": "03/06/2026", "record.start_time": "14:00",
-         "record.finish_time": "15:00", "record.topic": "Run chart"}
+         "record.finish_time": "15:00", "record.topic": "Run chart",
+         "record.next_meeting": "01/07/2026"}  # after the date (the pre-filled one is before)
 
 
 def _soffice(fmt: str, files: list[Path], outdir: Path, profile: Path) -> None:

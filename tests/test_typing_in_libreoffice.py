@@ -720,8 +720,16 @@ def test_dates_times_and_rows_typed_in_libreoffice(worked_on: dict, fmt: str) ->
         ("COACHING RECORD row 8", D(2026, 3, 17), None, None),
     ]
     year = "no year typed: read as Wednesday 03/03/2027; type the year if that is wrong"
+
+    def before(meeting: str) -> str:  # the form's next meeting, pre-filled, before 2027
+        return (f"the next meeting ({meeting}) is before the session's own date (03/03/2027): "
+                "kept as typed; is the day, month or year right?")
+
     assert said == [
-        ("Record of Coaching form 1", "Date", year), ("Record of Coaching form 2", "Date", year),
+        ("Record of Coaching form 1", "Date", year),
+        ("Record of Coaching form 1", "Date of Next Meeting", before("10/03/2026")),
+        ("Record of Coaching form 2", "Date", year),
+        ("Record of Coaching form 2", "Date of Next Meeting", before("14/04/2026")),
         # "3rd March" and "3/3" at 2pm and 14.00: one session, or a form not re-dated
         ("Record of Coaching form 2", None, (
             "is dated and timed as Record of Coaching form 1 (03/03/2027 at 14:00): both are "

@@ -56,11 +56,16 @@ NEAR_NAME = 0.85  # two folded names this alike (difflib's ratio) may be one mis
 def may_be_person(typed: str, known: str) -> bool:
     """Whether a name (folded by :func:`person_key`) may be a known person's (folded) written
     otherwise: each of its words one of theirs or the initial of one ("fiona", "f macleod"
-    for "fiona macleod"), or the whole spelt nearly alike ("fiona mcleod")."""
+    for "fiona macleod"), or the whole spelt nearly alike with a word of three letters or
+    more in common ("fiona mcleod"; not "jo read" for "jo reid", nor "coach 1" for "coach 0":
+    names with digits are labels, compared whole)."""
     words = known.split()
-    if all(w in words or (len(w) == 1 and any(k.startswith(w) for k in words))
+    if all(w in words or (len(w) == 1 and w.isalpha() and any(k.startswith(w) for k in words))
            for w in typed.split()):
         return True
+    if any(c.isdigit() for c in typed + known) or not any(
+            len(w) >= 3 and w in words for w in typed.split()):
+        return False
     matcher = difflib.SequenceMatcher(None, typed, known)
     return (matcher.real_quick_ratio() >= NEAR_NAME and matcher.quick_ratio() >= NEAR_NAME
             and matcher.ratio() >= NEAR_NAME)
