@@ -17,10 +17,11 @@ import os
 import pickle
 import tempfile
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import IO, overload
+from typing import IO
 
+from docgen.compact import Indexed
 from docgen.errors import Problem
 from docgen.models import Record
 from docgen.values import team_key
@@ -75,12 +76,13 @@ def unpickled(data: bytes) -> Record:
     return record
 
 
-class FiledRecords(Sequence[Record]):
+class FiledRecords(Indexed[Record]):
     """Records kept encoded in a temporary file, in the order :meth:`arrange` gives.
 
     Items are added in any order (:meth:`add`, :meth:`add_pickled`, :meth:`add_json`), each
     returning its number; :meth:`arrange` then says which items, in which order, are the
-    sequence. Indexing and iterating decode each record afresh: use each once where
+    sequence, indexed and equal as the list of the records (:class:`~docgen.compact.Indexed`).
+    Indexing and iterating decode each record afresh: use each once where
     possible. ``pieces`` (bytes, given with an item) are what the log's inputs digest
     counts a record by.
     """
@@ -165,8 +167,11 @@ class FiledRecords(Sequence[Record]):
 
     # --- reading ---------------------------------------------------------------------------
 
-    def _item(self, index: int) -> int:
+    def _entry(self, index: int) -> int:
         return self._order[index] if self._order is not None else index
+
+    def _item(self, index: int) -> Record:
+        return self._decode(self._entry(index))
 
     @property
     def heads(self) -> list[Head]:
@@ -195,33 +200,6 @@ class FiledRecords(Sequence[Record]):
             return self._json_loads(data.decode("utf-8", "surrogatepass"),
                                     self._modified.get(item))
         return unpickled(data)
-
-    @overload
-    def __getitem__(self, index: int) -> Record: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Record]: ...
-
-    def __getitem__(self, index: int | slice) -> Record | list[Record]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("record index out of range")
-        return self._decode(self._item(index))
-
-    def __iter__(self) -> Iterator[Record]:
-        for index in range(len(self)):
-            yield self._decode(self._item(index))
-
-    def __eq__(self, other: object) -> bool:
-        """Equal to a list or tuple of the same records in order, or to such records."""
-        if not isinstance(other, FiledRecords | list | tuple):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
 
     def close(self) -> None:
         """Let go of the file (unnamed: gone once closed) and everything held."""

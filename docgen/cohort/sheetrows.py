@@ -27,6 +27,7 @@ from docgen.values import (
     format_date_short,
     format_time,
     may_be_person,
+    next_meeting_doubt,
     parse_session_hours,
     person_key,
     team_key,
@@ -237,10 +238,9 @@ def sessions(table: Table | None, programme: Programme, shared: Shared,
         """A next meeting on or before the session's date: mistyped? (One years away is
         named with the cohort's other far-off dates.)"""
         date, after = values["date"], values[column.field]
-        if isinstance(date, dt.date) and isinstance(after, dt.date) and after <= date:
-            when = "the same day as" if after == date else "before"
-            row.warning(column.key, f"the next meeting ({format_date_short(after)}) is {when} "
-                        f"the session's own date ({format_date_short(date)}): the form shows "
+        if (when := next_meeting_doubt(date, after, years=False)) is not None:
+            row.warning(column.key, f"the next meeting ({format_date_short(after)}) is {when} "  # type: ignore[arg-type]
+                        f"the session's own date ({format_date_short(date)}): the form shows "  # type: ignore[arg-type]
                         "it as typed; is the day, month or year right?")
 
     found, _count = build_rows(Session, table, programme, shared, problems,

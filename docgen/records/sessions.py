@@ -53,6 +53,7 @@ from docgen.values import (
     hours_between,
     may_be_person,
     mentions_email,
+    next_meeting_doubt,
     parse_names,
     parse_typed_dates,
     parse_typed_times,
@@ -294,18 +295,14 @@ def _check_next_meeting(reading: _Reading, date: object, next_meeting: object) -
     """Name a next meeting on or before its session's own date, or over a year after it: a
     month or year mistyped, most likely, which the Teams sheet's next meeting and its
     overdue mark would otherwise take as typed."""
-    if not (isinstance(date, dt.date) and isinstance(next_meeting, dt.date)):
+    when = next_meeting_doubt(date, next_meeting)
+    if when is None:
         return
-    if next_meeting <= date:
-        when = "the same day as" if next_meeting == date else "before"
-        doubt = "is the day, month or year right?"
-    elif (next_meeting - date).days > 366:
-        when, doubt = "over a year after", "is the year right?"
-    else:
-        return
+    doubt = ("is the year right?" if when.startswith("over") else
+             "is the day, month or year right?")
     reading.problem(
-        f"the next meeting ({format_date_short(next_meeting)}) is {when} the session's own "
-        f"date ({format_date_short(date)}): kept as typed; {doubt}",
+        f"the next meeting ({format_date_short(next_meeting)}) is {when} the session's own "  # type: ignore[arg-type]
+        f"date ({format_date_short(date)}): kept as typed; {doubt}",  # type: ignore[arg-type]
         next(f for f in reading.plan.fields if f.recorded == "next_meeting"))
 
 

@@ -11,6 +11,7 @@ from docgen.values.dates import (
     day_month,
     format_date,
     format_date_short,
+    next_meeting_doubt,
     parse_date,
     time_in_date,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "parse_int",
     "names_read_as",
     "may_be_person",
+    "next_meeting_doubt",
     "parse_names",
     "parse_number",
     "parse_time",

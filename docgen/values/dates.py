@@ -195,3 +195,17 @@ def format_date_short(d: datetime.date | None) -> str:
     if d is None:
         return ""
     return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+
+
+def next_meeting_doubt(date: object, after: object, *, years: bool = True) -> str | None:
+    """Say where a next meeting lies against its session's date when that is unlikely: "the
+    same day as" or "before" it (a month mistyped, the date copied), or with ``years`` "over a
+    year after" it (a year mistyped); None when it is after the session, within a year, or
+    either is not a date."""
+    if not (isinstance(date, datetime.date) and isinstance(after, datetime.date)):
+        return None
+    if after == date:
+        return "the same day as"
+    if after < date:
+        return "before"
+    return "over a year after" if years and (after - date).days > 366 else None
