@@ -150,6 +150,39 @@ def test_coaches_are_matched_by_name_and_share_sessions() -> None:
     }
 
 
+def test_a_session_credited_to_two_coaches_is_said_with_the_hours_counted_twice() -> None:
+    """Co-coached sessions count in full for each coach, so the coaches' hours add up to more
+    than the cohort's: the log says by how much, not leaving a manager to find it."""
+    a = record(form(D(2026, 4, 1), (14, 0), (15, 30), coach="Jane Smith; Tom Reid"),
+               form(D(2026, 4, 8), n=2, coach="Jane Smith"),
+               form(D(2026, 4, 15), n=3, coach=""),  # blank: the team's two coaches
+               coaches=("Jane Smith", "Tom Reid"))
+    data = summarise([a], [], TODAY)
+    hours = {c.coach: c.hours for c in data.coaches}
+    assert hours == {"Jane Smith": 3.5, "Tom Reid": 2.5}
+    assert sum(t.hours for t in data.teams) == 3.5
+    (note,) = [n for n in data.notes if "more than one coach" in n]
+    assert note.startswith("2 held sessions (2.5 h) name more than one coach")
+    assert "add up to 2.5 h more than the cohort's hours" in note
+    one = summarise([record(form(D(2026, 4, 8), coach="Jane Smith"),
+                            coaches=("Jane Smith", "Tom Reid"))], [], TODAY)
+    assert not [n for n in one.notes if "more than one coach" in n]
+
+
+def test_every_coach_of_the_cohort_is_on_the_coaches_sheet_returned_or_not() -> None:
+    """With the cohort, a coach whose teams returned nothing is still listed, with the
+    cohort's teams, as the Summary's By coach lists them."""
+    from docgen.models import ExpectedTeam, Frame
+    frame = Frame(source="cohort.xlsx", teams=(
+        ExpectedTeam("T01", "Ward 5", coaches=("Jane Smith",)),
+        ExpectedTeam("T02", "Theatres", coaches=("Sara Khan", "Jane Smith")),
+        ExpectedTeam("T03", "Clinic", coaches=("Sara Khan",))))
+    data = summarise([record(form(D(2026, 4, 1), coach="Jane Smith"))], [], TODAY, frame)
+    got = {c.coach: (c.teams, c.team_names, c.sessions_held, c.hours) for c in data.coaches}
+    assert got == {"Jane Smith": (2, "Ward 5; Theatres", 1, 1.0),
+                   "Sara Khan": (2, "Theatres; Clinic", 0, 0.0)}
+
+
 def test_icf_rows_one_per_team_and_coach_paid_or_pro_bono() -> None:
     paid = record(form(D(2026, 4, 1), (9, 0), (10, 30)), form(D(2026, 5, 6), n=2),
                   row(D(2026, 5, 20), comments="cancelled", status="cancelled"))

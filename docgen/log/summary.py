@@ -897,7 +897,11 @@ def _members(team: _Team) -> list[str]:
 
 
 def _by_coach(teams: list[_Team]) -> dict[str, list[tuple[_Team, RecordedSession]]]:
-    """Return each coach's held sessions with their team, keyed by the coach's first spelling."""
+    """Return each coach's held sessions with their team, keyed by the coach's first spelling.
+
+    A session that names two coaches (or, naming none, falls back on a team's two) is each
+    one's, in full: their hours add up to more than the cohort's (see :func:`_shared_note`).
+    """
     names: dict[str, str] = {}
     out: dict[str, list[tuple[_Team, RecordedSession]]] = {}
     for team in teams:
@@ -910,39 +914,60 @@ def _by_coach(teams: list[_Team]) -> dict[str, list[tuple[_Team, RecordedSession
     return out
 
 
+def _shared_note(by_coach: dict[str, list[tuple[_Team, RecordedSession]]]) -> str | None:
+    """Say how many held sessions are credited to more than one coach, if any: a manager
+    adding up the coaches' hours would otherwise find more than the cohort's, unexplained."""
+    credited: dict[int, tuple[RecordedSession, int]] = {}
+    for pairs in by_coach.values():
+        for _team, s in pairs:
+            credited[id(s)] = (s, credited.get(id(s), (s, 0))[1] + 1)
+    shared = [(s, n) for s, n in credited.values() if n > 1]
+    if not shared:
+        return None
+    hours = sum(s.hours or 0.0 for s, _n in shared)
+    extra = sum((s.hours or 0.0) * (n - 1) for s, n in shared)
+    many = len(shared) != 1
+    return (f"{len(shared)} held session{'s' if many else ''} ({format_hours(hours)} h) "
+            f"{'name' if many else 'names'} more than one coach (co-coached, or a team of two "
+            f"coaches whose form names none): {'each counts' if many else 'it counts'} in "
+            f"full for every coach, so the coaches' hours on the Coaches sheet, the ICF log "
+            f"and the Summary add up to {format_hours(extra)} h more than the cohort's hours "
+            f"of coaching. Where one coach led, type only their name in the form's Coach/s.")
+
+
 def _coach_rows(by_coach: dict[str, list[tuple[_Team, RecordedSession]]],
-                teams: list[_Team]) -> list[CoachRow]:
-    """Return one row per coach: those with sessions, and those named in a record without."""
+                team_rows: Iterable[TeamRow]) -> list[CoachRow]:
+    """Return one row per coach: those with sessions, those named in a record, and (with the
+    cohort) every coach it names, those whose teams returned nothing among them."""
     names: dict[str, str] = {}
-    team_names: dict[str, list[str]] = {}
+    team_names: dict[str, dict[tuple[str, str], str]] = {}
     items: dict[str, list[tuple[_Team, RecordedSession]]] = {}
 
     def key_of(coach: str) -> str:
         key = person_key(coach) or coach
         names.setdefault(key, coach)
-        team_names.setdefault(key, [])
+        team_names.setdefault(key, {})
         items.setdefault(key, [])
         return key
-
-    def add_team(key: str, team: _Team) -> None:
-        name = team.name or team.main.team_id
-        if name not in team_names[key]:
-            team_names[key].append(name)
 
     for coach, pairs in by_coach.items():
         key = key_of(coach)
         items[key] += pairs
         for team, _s in pairs:
-            add_team(key, team)
-    for team in teams:
-        for coach in team.coaches:
-            add_team(key_of(coach), team)
+            row = team.row
+            place = (row.cohort, row.team_id) if row else (team.cohort, team.main.team_id)
+            team_names[key].setdefault(place, team.name or team.main.team_id)
+    for row in team_rows:
+        for coach in filter(None, (c.strip() for c in row.coaches.split(";"))):
+            team_names[key_of(coach)].setdefault((row.cohort, row.team_id),
+                                                 row.team_name or row.team_id)
     rows = []
     for key, coach in names.items():
         pairs = items[key]
         dates = [s.date for _t, s in pairs if s.date is not None]
         rows.append(CoachRow(
-            coach=coach, teams=len(team_names[key]), team_names="; ".join(team_names[key]),
+            coach=coach, teams=len(team_names[key]),
+            team_names="; ".join(team_names[key].values()),
             sessions_held=sum(s.mode != Mode.EMAIL for _t, s in pairs),
             email_contacts=sum(s.mode == Mode.EMAIL for _t, s in pairs),
             hours=round(sum(s.hours or 0.0 for _t, s in pairs), 2),
@@ -1417,10 +1442,12 @@ def summarise(records: Sequence[Record], problems: list[Problem], today: dt.date
         team_rows.sort(key=lambda r: (r.cohort.casefold(), r.team_id.casefold()))
     mentoring = _mentoring([record for _i, record in others_read], frame, found)
     by_coach = _by_coach(ordered)
+    if shared := _shared_note(by_coach):
+        notes.append(shared)
     return LogData(
         sessions=session_rows,
         teams=tuple(team_rows),
-        coaches=tuple(_coach_rows(by_coach, ordered)),
+        coaches=tuple(_coach_rows(by_coach, team_rows)),
         icf=tuple(_icf_rows(by_coach, {f"{cohort}\n{key}": want.contact_email
                                        for (cohort, key), want in expected.items()
                                        if want.contact_email})),
