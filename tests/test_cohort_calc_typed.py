@@ -68,7 +68,7 @@ NUMBERED = (
 
 def test_many_team_ids_held_as_numbers_are_named_by_every_row(tmp_path: Path) -> None:
     path = workbook(tmp_path / "cohort.xlsx", {
-        "Teams": [TEAM_HEADER, *([n, "Falls", "Jo", "Ann"] for n in range(1, 8)),
+        "Teams": [TEAM_HEADER, *([n, f"Falls {n}", "Jo", "Ann"] for n in range(1, 8)),
                   ["T08", "Flow", "Jo", "Raj"], [9, "Sepsis", "Jo", "Bea"]]})
     (warning,) = notes(path)[1]
     assert warning.startswith(
@@ -384,7 +384,7 @@ def test_numbers_in_text_columns_are_named_once_a_column_with_every_row(
     path = workbook(tmp_path / "cohort.xlsx", {
         "Teams": [[*TEAM_HEADER, "Venue", "Frequency", "Duration", "Phone"],
                   ["T01", 2.1, "Jo", "Ann", 7, 4, 1, 7700900123],
-                  *([f"T0{n}", "Flow", "Jo", "Raj", n, "monthly", "1 hour", "0131 555 0000"]
+                  *([f"T0{n}", f"Flow {n}", "Jo", "Raj", n, "monthly", "1 hour", "0131 555 0000"]
                     for n in range(2, 9))],
     })
     path = _formatted(path, {("Teams", "E8"): "000"})  # shows 007: read so

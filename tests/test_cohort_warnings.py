@@ -364,3 +364,25 @@ def test_a_pair_given_again_the_other_way_round_is_named(tmp_path: Path) -> None
         "cohort.xlsx › Mentoring › row 4 › Mentor: Ann Lee is the QI practitioner and Dr Bo Ray "
         "the mentor on row 2, the other way round here: two agreements for the same two "
         "people; if they are one pair, delete the wrong row"]
+
+
+def test_a_team_typed_again_under_another_team_id_is_named(tmp_path: Path) -> None:
+    """The same team (name and organisation, in any case and spacing) on two rows would get
+    two contracts and its sessions split in the log: named on the later row. The same name in
+    another organisation, and teams named only by their Team ID, are not."""
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [["Team ID", "Team name", "Organisation", "Coach", "Team members"],
+                  ["T1", "Ward 7 Falls", "NHS Lothian", "Jo", "Ann"],
+                  ["T2", "ward 7  falls", " NHS lothian", "Jo", "Ann"],
+                  ["T3", "Ward 7 Falls", "NHS Borders", "Jo", "Ann"],
+                  ["T4", None, "NHS Lothian", "Jo", "Ann"],
+                  ["T5", None, "NHS Lothian", "Jo", "Ann"]],
+    })
+    problems, warnings = notes(path)
+    assert problems == []
+    assert [w for w in warnings if "also on row" in w] == [
+        'cohort.xlsx › Teams › row 3 › Team name: team "ward 7  falls" of NHS lothian is also '
+        "on row 2, under another Team ID: T2 would get a second contract, and the log would "
+        "split the team's sessions between two teams; if it is one team, delete one of the "
+        "rows (and give its sessions the other's Team ID); if two, give them names that tell "
+        "them apart in Team name"]

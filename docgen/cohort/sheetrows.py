@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from array import array
 from dataclasses import dataclass, field
 
@@ -92,6 +93,11 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
     def name_or_id(values: dict[str, object], row: Row, column: Column) -> None:
         values[column.field] = values[column.field] or values["team_id"]
 
+    named = TextTable()  # each team's name and organisation, as a digest: see _same_team
+
+    def one_team_once(values: dict[str, object], row: Row, column: Column) -> None:
+        _same_team(values, row, named, table)
+
     def session_length(values: dict[str, object], row: Row, column: Column) -> None:
         """The team's Duration is the length the log credits its sessions without times:
         read as the Programme's Session duration is (a blank takes that, read there)."""
@@ -110,7 +116,7 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
                     ids.coaches[key], ids.coach_rows[key] = name, row.n
 
     rules: dict[str, Rule] = {"team_id": unique, "team_name": name_or_id,
-                              "duration": session_length}
+                              "organisation": one_team_once, "duration": session_length}
     if programme.get("team_signatories") == schema.TEAM_LEAD:
         _lead_signs(table, rules, problems)
     for field_name, lacking in _EXPECTED:
@@ -128,6 +134,32 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
         problems.append(Problem("the sheet has no teams below its header", file=table.file,
                                 sheet=table.label))
     return found
+
+
+def _same_team(values: dict[str, object], row: Row, named: TextTable, table: Table) -> None:
+    """Warn of a team typed again under another Team ID (the same name and organisation, in
+    any case and spacing): it would get two contracts, and the log would split its sessions
+    between two teams. A blank name (the Team ID stands in) is never compared.
+
+    ``named`` holds an 8-byte digest of each name and organisation, not the texts: ~1.3 MB
+    at 50,000 teams."""
+    name, team_id = str(values["team_name"]), str(values["team_id"])
+    if not name or name == team_id:
+        return
+    key = "\0".join(" ".join(str(v).casefold().split())
+                     for v in (name, values.get("organisation") or ""))
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest().decode("latin-1")
+    first = named.setdefault(digest, row.n)
+    if first != row.n:
+        organisation = values.get("organisation")
+        of = f" of {organisation}" if organisation else ""
+        header = table.headers.get(schema.TEAMS.column("team_name").key, "Team name")
+        row.warning(schema.TEAMS.column("team_name").key,
+                    f'team "{name}"{of} is also on row {first}, under another Team ID: '
+                    f"{team_id} would get a second contract, and the log would split the "
+                    f"team's sessions between two teams; if it is one team, delete one of the "
+                    f"rows (and give its sessions the other's Team ID); if two, give them "
+                    f"names that tell them apart in {header}")
 
 
 _MOST_PAIRED = 300  # distinct coaches whose names are compared with each other's
