@@ -196,16 +196,16 @@ def test_a_date_typed_with_a_time_is_named_the_time_not_kept(tmp_path: Path) -> 
     midnight, as exports write every date, is not."""
     sessions = ("Team ID,Date,Date of next meeting\r\n"
                 "T1,2026-03-02 14:30,02/04/2026 09:15\r\n"
-                "T1,02/03/2026 14:30:45,\r\n"
-                "T1,2026-03-02T14:30:00,\r\n"
+                "T1,03/03/2026 14:30:45,\r\n"
+                "T1,2026-03-04T14:30:00,\r\n"
                 "T1,2026-03-09 00:00:00,09/04/2026 00:00\r\n")
     folder = folder_with(tmp_path, {"teams.csv": (TEAMS + "T1,Ward 7,Room 1,Jo,Ann\r\n").encode(),
                                     "sessions.csv": sessions.encode()})
     cohort, problems, warnings = read(folder)
     assert problems == []
     assert [(s.date, s.next_meeting) for s in cohort.sessions] == [
-        (dt.date(2026, 3, 2), dt.date(2026, 4, 2)), (dt.date(2026, 3, 2), None),
-        (dt.date(2026, 3, 2), None), (dt.date(2026, 3, 9), dt.date(2026, 4, 9))]
+        (dt.date(2026, 3, 2), dt.date(2026, 4, 2)), (dt.date(2026, 3, 3), None),
+        (dt.date(2026, 3, 4), None), (dt.date(2026, 3, 9), dt.date(2026, 4, 9))]
     keep = ("which a date column does not keep: type the time in its own column (Start time, "
             "for a session)")
     assert warnings == [

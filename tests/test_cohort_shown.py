@@ -186,9 +186,11 @@ def test_an_ods_cells_tabs_spaces_and_line_breaks_are_kept(tmp_path: Path) -> No
                                                "Sessions": [(1, sessions), (2, session)]})
     cohort, notes = read(path)
     assert [(sheet, row, column) for sheet, row, column, _m in notes] == [
-        ("Teams", 2, "Coach")]
+        ("Teams", 2, "Coach"), ("Sessions", 3, "Date")]
     assert notes[0][3].startswith('cell D2 has a comment, "agreed in May", which docgen does '
                                   "not read")
+    # the row repeated by the file is read twice, so it is the same session twice
+    assert notes[1][3].startswith("team 001 already has a session on 03/04/2026, on row 2")
     (team_read,) = cohort.teams
     assert (team_read.team_id, team_read.team_name, team_read.members, team_read.coaches,
             team_read.venue, team_read.frequency) == (

@@ -237,11 +237,11 @@ def test_a_date_years_away_from_the_cohorts_others_is_named(tmp_path: Path) -> N
         "T1,Ward 7,Jo,Ann,10/02/2026\nT2,Ward 8,Jo,Bob,17/02/2016\n")
     (folder / "sessions.csv").write_text(
         "Team ID,Date,Start time,Finish time\n"
-        "T1,10/03/2026,14:00,15:00\nT1,10/03/2062,14:00,15:00\nT2,17/03/2026,14:00,15:00\n")
+        "T1,10/03/2026,14:00,15:00\nT1,17/03/2062,14:00,15:00\nT2,17/03/2026,14:00,15:00\n")
     assert [(w.sheet, w.row, w.column, w.message) for w in jobs.check(folder).warnings] == [
         ("Teams", 3, "First session", "17 February 2016 is years away from the cohort's other "
                                       "dates (most around 2026): check its year"),
-        ("Sessions", 3, "Date", "10 March 2062 is years away from the cohort's other dates "
+        ("Sessions", 3, "Date", "17 March 2062 is years away from the cohort's other dates "
                                 "(most around 2026): check its year")]
     for name in ("teams.csv", "sessions.csv"):  # the same cohort, ten years ago: all alike
         path = folder / name
@@ -386,3 +386,28 @@ def test_a_team_typed_again_under_another_team_id_is_named(tmp_path: Path) -> No
         "split the team's sessions between two teams; if it is one team, delete one of the "
         "rows (and give its sessions the other's Team ID); if two, give them names that tell "
         "them apart in Team name"]
+
+
+def test_a_session_typed_twice_is_named(tmp_path: Path) -> None:
+    """A session row copied or pasted again (the same team, date and start, or the same day
+    without a time) would be two forms in the contract: named on the later row. Two sessions
+    of one day at different times, and the same day of two teams, are not."""
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER, ["T1", "Falls", "Jo", "Ann"], ["T2", "Flow", "Jo", "Bob"]],
+        "Sessions": [["Team ID", "Date", "Start time", "Finish time"],
+                     ["T1", "03/04/2026", "10:00", "11:00"],
+                     ["T1", "03/04/2026", "14:00", "15:00"],
+                     ["T2", "03/04/2026", "10:00", "11:00"],
+                     ["T1", "10/04/2026", None, None],
+                     [" t1", "03/04/2026", "10:00", "11:30"],
+                     ["T1", "10/04/2026", None, None]],
+    })
+    problems, warnings = notes(path)
+    assert problems == []
+    assert [w for w in warnings if "already has a session" in w] == [
+        "cohort.xlsx › Sessions › row 6 › Date: team t1 already has a session on 03/04/2026 at "
+        "10:00, on row 2: the contract would have two forms for it; if the row was copied, "
+        "delete one; if there were two sessions, give each its own start time",
+        "cohort.xlsx › Sessions › row 7 › Date: team T1 already has a session on 10/04/2026, on "
+        "row 5: the contract would have two forms for it; if the row was copied, delete one; "
+        "if there were two sessions, give each its own start and finish times"]

@@ -250,11 +250,14 @@ def sessions(table: Table | None, programme: Programme, shared: Shared,
             row.problem(column.key,
                         f'{column.header} "{team_id}" is not on the {schema.TEAMS.name} sheet')
 
+    typed = TextTable()  # each session's team, date and start, as a digest: see _same_session
+
     def after_start(values: dict[str, object], row: Row, column: Column) -> None:
         start, finish = values["start"], values[column.field]
         if isinstance(start, dt.time) and isinstance(finish, dt.time) and finish <= start:
             row.problem(column.key, f"finish time {format_time(finish)} is not after start "
                                     f"time {format_time(start)}")
+        _same_session(values, row, typed, table)
 
     others: dict[str, tuple[str, array[int]]] = {}  # coaches not on the Teams sheet: rows
 
@@ -291,6 +294,31 @@ def sessions(table: Table | None, programme: Programme, shared: Shared,
             f"checked: the Team ID on {schema.TEAMS.name} row {failed} shows an error; "
             "correct it and check again")
     return found
+
+
+def _same_session(values: dict[str, object], row: Row, typed: TextTable, table: Table) -> None:
+    """Warn of a session typed twice (the same team, date and start time, or the same day
+    both without one): a row copied, or pasted again. The contract would have two forms for
+    it, and the log two sessions to confirm. An undated session is never compared.
+
+    ``typed`` holds an 8-byte digest of each, not the texts: ~2.6 MB at 100,000 sessions,
+    freed once the sheet is read."""
+    date, start, team_id = values["date"], values["start"], str(values["team_id"])
+    if not isinstance(date, dt.date) or not team_id:
+        return
+    when = f"{date.isoformat()} {start.isoformat() if isinstance(start, dt.time) else ''}"
+    key = f"{team_key(team_id)}\0{when}"
+    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"),
+                             digest_size=8).digest().decode("latin-1")
+    first = typed.setdefault(digest, row.n)
+    if first != row.n:
+        at = f" at {format_time(start)}" if isinstance(start, dt.time) else ""
+        column = schema.SESSIONS.column("date")
+        row.warning(column.key,
+                    f"team {team_id} already has a session on {format_date_short(date)}{at}, "
+                    f"on row {first}: the contract would have two forms for it; if the row was "
+                    f"copied, delete one; if there were two sessions, give each its own "
+                    f"{'start time' if at else 'start and finish times'}")
 
 
 def _coach_variants(table: Table, others: dict[str, tuple[str, array[int]]],
