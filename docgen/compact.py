@@ -8,6 +8,8 @@ Team ID's key): so held, its memory hardly grows with the cohort.
 
 from __future__ import annotations
 
+import hashlib
+import heapq
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar, overload
@@ -129,3 +131,43 @@ class TextTable:
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._texts)
+
+
+_SORT_RUN = 1 << 13
+
+
+def digest64(text: str) -> int:
+    """Return a 64-bit digest of ``text``, the same in every process (blake2b, not
+    ``hash()``, which each process salts)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"),
+                                          digest_size=8).digest(), "little", signed=True)
+
+
+def sorted_order(digests: array[int]) -> array[int]:
+    """Return the positions of ``digests`` in the order of their values, equal ones in
+    position order.
+
+    Sorted a run at a time, the runs merged: sorting all at once held a Python int and a
+    list entry for each (~9 MB at 100,000), the highest point of a run's memory then.
+    """
+    runs = [array("q", sorted(range(first, min(first + _SORT_RUN, len(digests))),
+                              key=digests.__getitem__))  # stable: position order
+            for first in range(0, len(digests), _SORT_RUN)]
+    if len(runs) <= 1:
+        return runs[0] if runs else array("q")
+    return array("q", heapq.merge(*runs, key=digests.__getitem__))  # stable: earlier first
+
+
+def repeats(digests: array[int]) -> Iterator[tuple[int, int]]:
+    """Yield (first, later) for each position whose digest an earlier one has, ``first``
+    the earliest such position: where to look for a value given twice, in 16 bytes an
+    item (~1.6 MB at 100,000) where a set or dict of the values took several times that.
+    Equal digests are candidates only: the caller compares the values themselves."""
+    order = sorted_order(digests)
+    first, last = -1, None
+    for i in order:
+        digest = digests[i]
+        if digest == last:
+            yield first, i
+        else:
+            first, last = i, digest

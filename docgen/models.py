@@ -7,8 +7,6 @@ Programme numbers default to the Programme sheet's defaults declared in :mod:`do
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import heapq
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -18,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from docgen import schema
+from docgen.compact import digest64, sorted_order
 from docgen.errors import Problem
 from docgen.schema import Mode, Origin, Said, Status
 from docgen.values import parse_duration_hours, parse_yes_no, team_key
@@ -152,31 +151,16 @@ class SessionIndex:
     __slots__ = ("_digests", "_order")
 
     def __init__(self, sessions: Sequence[Session]) -> None:
-        digests = array("q", (_key_digest(team_key(s.team_id)) for s in sessions))
-        # sorted a run at a time, the runs merged: sorting all at once held a Python int and
-        # a list entry for each session (~9 MB at 100,000), the run's highest point then
-        runs = [array("q", sorted(range(first, min(first + _SORT_RUN, len(digests))),
-                                  key=digests.__getitem__))  # stable: sheet order
-                for first in range(0, len(digests), _SORT_RUN)]
-        order = runs[0] if len(runs) == 1 else array("q", heapq.merge(
-            *runs, key=digests.__getitem__))  # stable: earlier runs first
-        del runs
+        digests = array("q", (digest64(team_key(s.team_id)) for s in sessions))
+        order = sorted_order(digests)
         self._order = order
         self._digests = array("q", map(digests.__getitem__, order))
 
     def candidates(self, key: str) -> list[int]:
         """Return the numbers of the sessions whose team's key may be ``key``, in order."""
-        digest = _key_digest(key)
+        digest = digest64(key)
         lo = bisect_left(self._digests, digest)
         return self._order[lo:bisect_right(self._digests, digest, lo)].tolist()
-
-
-_SORT_RUN = 1 << 13
-
-
-def _key_digest(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"),
-                                          digest_size=8).digest(), "little", signed=True)
 
 
 class Outcome(StrEnum):

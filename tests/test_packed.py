@@ -89,7 +89,7 @@ def test_each_team_gets_exactly_its_own_sessions_in_date_order(rows: list) -> No
 def test_teams_whose_keys_share_a_digest_still_get_only_their_own(monkeypatch) -> None:
     """The index narrows by a 64-bit digest; were two keys ever to share one, the keys
     themselves still decide."""
-    monkeypatch.setattr(models, "_key_digest", lambda key: 7)
+    monkeypatch.setattr(models, "digest64", lambda key: 7)
     rows = [session(team_id=t, row=n) for n, t in enumerate(["T1", "T2", "T1", "T3"])]
     cohort = Cohort(Path("c.xlsx"), Programme({}), sessions=Packed(Session, rows))
     assert [s.row for s in cohort.sessions_of("t1")] == [0, 2]
@@ -191,8 +191,10 @@ def test_the_session_index_sorted_in_runs_is_the_index_sorted_whole(teams: list[
     """Sorted a run at a time and merged (memory), the index is what one sort makes."""
     from unittest import mock
 
+    from docgen import compact
+
     sessions = [session(team_id=t, row=n) for n, t in enumerate(teams)]
     whole = models.SessionIndex(sessions)
-    with mock.patch.object(models, "_SORT_RUN", run):
+    with mock.patch.object(compact, "_SORT_RUN", run):
         runs = models.SessionIndex(sessions)
     assert (runs._order, runs._digests) == (whole._order, whole._digests)

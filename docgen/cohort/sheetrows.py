@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from array import array
 from dataclasses import dataclass, field
 
@@ -20,7 +19,7 @@ from docgen import schema
 from docgen.cohort.packed import Packed
 from docgen.cohort.rows import ExtraRule, Row, Rule, Shared, build_rows
 from docgen.cohort.tables import Table
-from docgen.compact import TextTable
+from docgen.compact import TextTable, digest64, repeats
 from docgen.errors import Problem
 from docgen.models import Pair, Programme, Session, Team
 from docgen.schema import Column
@@ -93,11 +92,6 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
     def name_or_id(values: dict[str, object], row: Row, column: Column) -> None:
         values[column.field] = values[column.field] or values["team_id"]
 
-    named = TextTable()  # each team's name and organisation, as a digest: see _same_team
-
-    def one_team_once(values: dict[str, object], row: Row, column: Column) -> None:
-        _same_team(values, row, named, table)
-
     def session_length(values: dict[str, object], row: Row, column: Column) -> None:
         """The team's Duration is the length the log credits its sessions without times:
         read as the Programme's Session duration is (a blank takes that, read there)."""
@@ -116,7 +110,7 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
                     ids.coaches[key], ids.coach_rows[key] = name, row.n
 
     rules: dict[str, Rule] = {"team_id": unique, "team_name": name_or_id,
-                              "organisation": one_team_once, "duration": session_length}
+                              "duration": session_length}
     if programme.get("team_signatories") == schema.TEAM_LEAD:
         _lead_signs(table, rules, problems)
     for field_name, lacking in _EXPECTED:
@@ -130,36 +124,44 @@ def teams(table: Table | None, programme: Programme, shared: Shared,
                        "add the column", row=table.header_row)
     found, count = build_rows(Team, table, programme, shared, problems, rules, extra_rules)
     _one_coach_twice(table, ids)
+    _teams_twice(table, found)
     if not count:
         problems.append(Problem("the sheet has no teams below its header", file=table.file,
                                 sheet=table.label))
     return found
 
 
-def _same_team(values: dict[str, object], row: Row, named: TextTable, table: Table) -> None:
-    """Warn of a team typed again under another Team ID (the same name and organisation, in
-    any case and spacing): it would get two contracts, and the log would split its sessions
-    between two teams. A blank name (the Team ID stands in) is never compared.
+def _team_said(team: Team) -> str | None:
+    """A team's name and organisation, in any case and spacing; None for a team with no
+    name of its own (its Team ID stands in), which is never compared."""
+    if not team.team_name or team.team_name == team.team_id:
+        return None
+    return "\0".join(" ".join(v.casefold().split()) for v in (team.team_name,
+                                                               team.organisation))
 
-    ``named`` holds an 8-byte digest of each name and organisation, not the texts: ~1.3 MB
-    at 50,000 teams."""
-    name, team_id = str(values["team_name"]), str(values["team_id"])
-    if not name or name == team_id:
-        return
-    key = "\0".join(" ".join(str(v).casefold().split())
-                     for v in (name, values.get("organisation") or ""))
-    digest = hashlib.blake2b(key.encode(), digest_size=8).digest().decode("latin-1")
-    first = named.setdefault(digest, row.n)
-    if first != row.n:
-        organisation = values.get("organisation")
-        of = f" of {organisation}" if organisation else ""
-        header = table.headers.get(schema.TEAMS.column("team_name").key, "Team name")
-        row.warning(schema.TEAMS.column("team_name").key,
-                    f'team "{name}"{of} is also on row {first}, under another Team ID: '
-                    f"{team_id} would get a second contract, and the log would split the "
-                    f"team's sessions between two teams; if it is one team, delete one of the "
-                    f"rows (and give its sessions the other's Team ID); if two, give them "
-                    f"names that tell them apart in {header}")
+
+def _teams_twice(table: Table, teams: Packed[Team]) -> None:
+    """Warn of a team typed again under another Team ID (the same name and organisation):
+    it would get two contracts, and the log would split its sessions between two teams.
+
+    Compared once the sheet is read, by digest (:func:`~docgen.compact.repeats`): a set of
+    the names held while the sheet's cells are took ~2 MB more at 50,000 teams, at the
+    reading's highest point."""
+    column = schema.TEAMS.column("team_name")
+    header = table.headers.get(column.key, column.header)
+    digests = array("q", (digest64(said) if (said := _team_said(t)) else i
+                          for i, t in enumerate(teams)))  # a team of no name: its own
+    for first, later in repeats(digests):
+        one, other = teams[first], teams[later]
+        if _team_said(one) is None or _team_said(one) != _team_said(other):
+            continue  # two digests alike, not two teams
+        of = f" of {other.organisation}" if other.organisation else ""
+        table.warn(f'team "{other.team_name}"{of} is also on row {one.row}, under another '
+                   f"Team ID: {other.team_id} would get a second contract, and the log would "
+                   f"split the team's sessions between two teams; if it is one team, delete "
+                   f"one of the rows (and give its sessions the other's Team ID); if two, "
+                   f"give them names that tell them apart in {header}",
+                   row=other.row, column=header)
 
 
 _MOST_PAIRED = 300  # distinct coaches whose names are compared with each other's
@@ -250,14 +252,11 @@ def sessions(table: Table | None, programme: Programme, shared: Shared,
             row.problem(column.key,
                         f'{column.header} "{team_id}" is not on the {schema.TEAMS.name} sheet')
 
-    typed = TextTable()  # each session's team, date and start, as a digest: see _same_session
-
     def after_start(values: dict[str, object], row: Row, column: Column) -> None:
         start, finish = values["start"], values[column.field]
         if isinstance(start, dt.time) and isinstance(finish, dt.time) and finish <= start:
             row.problem(column.key, f"finish time {format_time(finish)} is not after start "
                                     f"time {format_time(start)}")
-        _same_session(values, row, typed, table)
 
     others: dict[str, tuple[str, array[int]]] = {}  # coaches not on the Teams sheet: rows
 
@@ -281,6 +280,7 @@ def sessions(table: Table | None, programme: Programme, shared: Shared,
     found, _count = build_rows(Session, table, programme, shared, problems,
                                {"team_id": known, "finish": after_start, "coaches": coach,
                                 "next_meeting": next_after})
+    _sessions_twice(table, found)
     if others and ids is not None:
         _coach_variants(table, others, ids.coaches)
     if unchecked and ids is not None:
@@ -296,29 +296,38 @@ def sessions(table: Table | None, programme: Programme, shared: Shared,
     return found
 
 
-def _same_session(values: dict[str, object], row: Row, typed: TextTable, table: Table) -> None:
+def _session_said(session: Session) -> str | None:
+    """A session's team (as Team IDs compare), date and start; None for an undated one, which
+    is never compared."""
+    if session.date is None or not session.team_id:
+        return None
+    start = session.start.isoformat() if session.start else ""
+    return f"{team_key(session.team_id)}\0{session.date.isoformat()}\0{start}"
+
+
+def _sessions_twice(table: Table, sessions: Packed[Session]) -> None:
     """Warn of a session typed twice (the same team, date and start time, or the same day
     both without one): a row copied, or pasted again. The contract would have two forms for
-    it, and the log two sessions to confirm. An undated session is never compared.
+    it, and the log two sessions to confirm.
 
-    ``typed`` holds an 8-byte digest of each, not the texts: ~2.6 MB at 100,000 sessions,
-    freed once the sheet is read."""
-    date, start, team_id = values["date"], values["start"], str(values["team_id"])
-    if not isinstance(date, dt.date) or not team_id:
-        return
-    when = f"{date.isoformat()} {start.isoformat() if isinstance(start, dt.time) else ''}"
-    key = f"{team_key(team_id)}\0{when}"
-    digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"),
-                             digest_size=8).digest().decode("latin-1")
-    first = typed.setdefault(digest, row.n)
-    if first != row.n:
-        at = f" at {format_time(start)}" if isinstance(start, dt.time) else ""
-        column = schema.SESSIONS.column("date")
-        row.warning(column.key,
-                    f"team {team_id} already has a session on {format_date_short(date)}{at}, "
-                    f"on row {first}: the contract would have two forms for it; if the row was "
-                    f"copied, delete one; if there were two sessions, give each its own "
-                    f"{'start time' if at else 'start and finish times'}")
+    Compared once the sheet is read, by digest (:func:`~docgen.compact.repeats`): ~1.6 MB at
+    100,000 sessions, where a set of them held while the sheet's cells are took ~4 MB more at
+    the reading's highest point."""
+    column = schema.SESSIONS.column("date")
+    header = table.headers.get(column.key, column.header)
+    digests = array("q", (digest64(said) if (said := _session_said(s)) else i
+                          for i, s in enumerate(sessions)))  # undated: its own
+    for first, later in repeats(digests):
+        one, other = sessions[first], sessions[later]
+        if _session_said(one) is None or _session_said(one) != _session_said(other):
+            continue  # two digests alike, not two sessions
+        at = f" at {format_time(other.start)}" if other.start else ""
+        table.warn(f"team {other.team_id} already has a session on "
+                   f"{format_date_short(other.date)}{at}, on row {one.row}: the contract would "
+                   f"have two forms for it; if the row was copied, delete one; if there were "
+                   f"two sessions, give each its own "
+                   f"{'start time' if at else 'start and finish times'}",
+                   row=other.row, column=header)
 
 
 def _coach_variants(table: Table, others: dict[str, tuple[str, array[int]]],
