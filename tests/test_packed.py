@@ -198,3 +198,19 @@ def test_the_session_index_sorted_in_runs_is_the_index_sorted_whole(teams: list[
     with mock.patch.object(compact, "_SORT_RUN", run):
         runs = models.SessionIndex(sessions)
     assert (runs._order, runs._digests) == (whole._order, whole._digests)
+
+
+@given(st.lists(st.integers(-3, 3), max_size=60), st.integers(1, 7))
+def test_repeats_pairs_each_later_value_with_its_first(values: list[int], run: int) -> None:
+    """What the cohort's checks of a team or session typed twice rely on: every position
+    whose value an earlier one has, with the earliest, sorted in runs or whole alike."""
+    from array import array
+    from unittest import mock
+
+    from docgen import compact
+
+    first: dict[int, int] = {}
+    expected = sorted((first.setdefault(v, i), i) for i, v in enumerate(values)
+                      if first.setdefault(v, i) != i)
+    with mock.patch.object(compact, "_SORT_RUN", run):
+        assert sorted(compact.repeats(array("q", values))) == expected
