@@ -26,7 +26,7 @@ from docgen.models import Record, RecordedSession
 from docgen.records.read import read_record
 from docgen.records.sessions import _mode, _modes_in, _status_reading, _time_example
 from docgen.schema import Mode, Status
-from docgen.values import parse_date
+from docgen.values import format_hours, parse_date
 
 FORM = "Record of Coaching form 1"
 ROW = "COACHING RECORD row 1"
@@ -295,6 +295,14 @@ def test_a_year_docgen_chose_is_named(blank: Path, text: str, date: dt.date, mod
     ("Staff sick so the coach cancelled", Status.CANCELLED, 0.0),
     ("Not held - ward closed", Status.CANCELLED, 0.0),
     ("Good discussion of the run chart", Status.HELD, 1.0),
+    # the team did not attend, as the NHS writes it: not a session held
+    ("DNA", Status.CANCELLED, 0.0),
+    ("DNA - rebooked for 17/03", Status.CANCELLED, 0.0),
+    ("Team DNA'd again", Status.CANCELLED, 0.0),
+    ("Team did not attend", Status.CANCELLED, 0.0),
+    ("DNA rates reviewed", Status.HELD, 1.0),  # what was discussed
+    ("Rebooked for 17/03", Status.RESCHEDULED, 0.0),
+    ("Rebooked from 03/02", Status.HELD, 1.0),  # this is the session moved here
 ])
 def test_a_plain_status_word_in_the_comments_decides(blank: Path, comments: str,
                                                      status: Status, hours: float) -> None:
@@ -327,7 +335,8 @@ def test_a_status_word_that_is_not_the_point_is_held_and_named(blank: Path, comm
 
 
 @pytest.mark.parametrize("topic", ["Cancellations and DNAs: run chart", "Cancellations audit",
-                                   "Rescheduling outpatient clinics", "Postponements"])
+                                   "Rescheduling outpatient clinics", "Postponements",
+                                   "DNA rates in outpatients", "Did not attend letters"])
 def test_a_topic_about_cancellations_is_what_was_discussed(blank: Path, topic: str) -> None:
     coach.add_table_row(blank, ("Sam Coach", "10/02/2026", topic, ""))
     record = read_record(blank, blank.parent)
@@ -337,7 +346,10 @@ def test_a_topic_about_cancellations_is_what_was_discussed(blank: Path, topic: s
 
 @pytest.mark.parametrize(("topic", "status"), [("Cancelled - staff sick", Status.CANCELLED),
                                                ("Postponed (snow)", Status.RESCHEDULED),
-                                               ("Re-scheduled", Status.RESCHEDULED)])
+                                               ("Re-scheduled", Status.RESCHEDULED),
+                                               ("DNA", Status.CANCELLED),
+                                               ("Did not attend - rebooked", Status.CANCELLED),
+                                               ("Rebooked", Status.RESCHEDULED)])
 def test_a_topic_that_says_what_became_of_the_session_decides(blank: Path, topic: str,
                                                               status: Status) -> None:
     coach.add_table_row(blank, ("Sam Coach", "10/02/2026", topic, ""))
@@ -479,6 +491,7 @@ def test_a_mode_not_recognised_is_named(blank: Path) -> None:
 
 _STATUS_TEXT = st.lists(st.sampled_from(
     ["cancelled", "Cancelled", "rescheduled", "held", "went ahead", "nearly", "not", "may",
+     "DNA", "did not attend", "rebooked",
      "staff sick", "snow", "but", "-", "–", ",", "moved to 17/03", "the", "team", "phone"]),
     max_size=8).map(" ".join)
 
@@ -489,7 +502,8 @@ def test_a_status_is_plain_or_its_doubt_is_named(comments: str, topic: str) -> N
     assert status in set(Status)
     if doubt:  # a doubt leaves the session held, and tells the coach what to write
         assert status == Status.HELD and "counted as held" in doubt
-    if not re.search(r"cancel|re-?schedul|re-?arrang|postpon|moved|called off|no.show|did"
+    if not re.search(r"cancel|re-?schedul|re-?arrang|re-?book|postpon|moved|called off"
+                     r"|no.show|did|attend|dna"
                      r"|(?:not|never|wasn.t)\s+(?:held|happened)",
                      comments + topic, re.IGNORECASE):
         assert (status, doubt) == (Status.HELD, "")  # no status word: held, nothing to say
@@ -499,3 +513,27 @@ def test_a_status_is_plain_or_its_doubt_is_named(comments: str, topic: str) -> N
 def test_modes_in_any_text_are_modes(text: str, prose: bool) -> None:
     assert all(mode in set(Mode) and word for mode, word in _modes_in(text, prose))
     assert _mode(text) in {*Mode, None}
+
+
+@pytest.mark.parametrize(("comments", "hours"), [("1.5 hrs", 1.5), ("90 mins by phone", 1.5),
+                                                 ("Ran over: 1h30", 1.5), ("2 hours", 2.0)])
+def test_a_length_typed_in_a_table_rows_comments_is_named(blank: Path, comments: str,
+                                                          hours: float) -> None:
+    """A table row counts the contract's session length: a length in its comments that is
+    not that would be shown there and counted otherwise, without a word."""
+    coach.add_table_row(blank, ("Sam Coach", "10/02/2026", "Charts", comments))
+    record = read_record(blank, blank.parent)
+    assert only(record).hours == 1.0
+    (message,) = named(record, ROW)["Comments"]
+    assert message.startswith("the comments say \"")
+    assert message.endswith(f"if the session took {format_hours(hours)} hours, record it in "
+                            "a Record of Coaching form with its start and finish times")
+
+
+@pytest.mark.parametrize("comments", ["1 hour", "60 mins", "Rebooked with 24 hours' notice",
+                                      "Within 48 hours of admission"])
+def test_the_session_length_or_no_session_s_length_in_comments_is_not_named(
+        blank: Path, comments: str) -> None:
+    coach.add_table_row(blank, ("Sam Coach", "10/02/2026", "Charts", comments))
+    record = read_record(blank, blank.parent)
+    assert "Comments" not in named(record, ROW)

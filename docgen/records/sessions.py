@@ -54,6 +54,7 @@ from docgen.values import (
     may_be_person,
     mentions_email,
     next_meeting_doubt,
+    parse_duration_hours,
     parse_names,
     parse_typed_dates,
     parse_typed_times,
@@ -80,9 +81,14 @@ _STATUS_WORDS = re.compile(
     # the verb, not every word it begins: "Cancellations audit" is what was discussed
     r"|(?P<cancelled>\bcancel(?:s|l?ed)?\b|\b(?:not|never|wasn[’']t)\s+(?:held|happened)\b"
     r"|\bcalled\s+off\b|\bno[- ]show\b"
-    r"|\bdid(?:\s+not|n[’']t)\s+(?:go\s+ahead|take\s+place|happen)\b)"
+    r"|\bdid(?:\s+not|n[’']t)\s+(?:go\s+ahead|take\s+place|happen)\b"
+    # the team did not attend: "DNA" (the NHS's word for it) only as a note, not a subject
+    # ("DNA rates down" is what was discussed)
+    r"|\b(?:did(?:\s+not|n[’']t)|failed\s+to)\s+attend\b|\bDNA(?:[’']?d)?\b(?=\W*$|\s*[-–—:;,.!?(/])"
+    r"|\bDNA(?:[’']?d)?(?=\s+(?:by|due|because|as|again|today|and|but|so|then|on|at)\b))"
     # "rearranged from 10/03" says this session is the one moved here: not a status word
     r"|(?P<rescheduled>\b(?:re-?schedul|re-?arrang|postpon)(?:e|es|ed)\b(?!\s+from\b)"
+    r"|\bre-?book(?:s|ed)?\b(?!\s+from\b)"
     r"|\bmoved\s+(?:to|till?|until)\s+(?=\d|(?:mon|tue|wed|thu|fri|sat|sun|next|another|later)))",
     re.IGNORECASE)
 # Words just before a status word that make it no plain statement ("nearly cancelled").
@@ -93,7 +99,7 @@ _QUALIFIED = re.compile(
 # The same stems in other words ("Cancellation rate", "Rearranging the clinic", "Postponement
 # letters"): what was discussed as often as what became of the session, so never decisive.
 _STATUS_STEMS = re.compile(
-    r"\b(?:(?P<cancelled>cancel)|(?P<rescheduled>re-?schedul|re-?arrang|postpon))\w*+"
+    r"\b(?:(?P<cancelled>cancel)|(?P<rescheduled>re-?schedul|re-?arrang|re-?book|postpon))\w*+"
     r"(?!\s+from\b)",
     re.IGNORECASE)
 # A topic says what became of its session when it starts with the verb followed by nothing,
@@ -104,7 +110,11 @@ _STATUS_NOTE = (r"(?=\W*$|\s*[-\u2010-\u2015:;,.!?(/\[]|\s+(?:by|due|because|as|
                 r"following|after|at|on|today|tonight|this|last|again|until|till|to|for|"
                 r"and|but|so|then|now|in|session|meeting|call|visit|coaching|appointment)\b)")
 _TOPIC_CANCELLED_WORD = r"\W*(cancel(?:l?ed)?)\b"
-_TOPIC_RESCHEDULED_WORD = r"\W*((?:re-?schedul|re-?arrang)ed|postponed)\b"
+# A topic that says the team did not attend ("DNA", "Did not attend - rebooked"); never a
+# subject after it: "DNA rates" is a QI topic, and stays one, unnamed
+_TOPIC_NOT_ATTENDED = re.compile(r"\W*(DNA(?:[’']?d)?|did\s+not\s+attend|didn[’']t\s+attend)\b"
+                                 + _STATUS_NOTE, re.IGNORECASE)
+_TOPIC_RESCHEDULED_WORD = r"\W*((?:re-?schedul|re-?arrang|re-?book)ed|postponed)\b"
 _TOPIC_CANCELLED = re.compile(_TOPIC_CANCELLED_WORD + _STATUS_NOTE, re.IGNORECASE)
 _TOPIC_RESCHEDULED = re.compile(_TOPIC_RESCHEDULED_WORD + _STATUS_NOTE, re.IGNORECASE)
 _TOPIC_STARTS = ((re.compile(_TOPIC_CANCELLED_WORD, re.IGNORECASE), "cancelled"),
@@ -360,7 +370,7 @@ def _status_reading(comments: str, topic: str) -> tuple[Status, str, Said]:
     if plain and len(plain) == len(words):
         # "Coach cancelled", "staff sick so rescheduled"
         return Status(plain[0][0]), "", Said.COMMENTS
-    if _TOPIC_CANCELLED.match(topic):
+    if _TOPIC_CANCELLED.match(topic) or _TOPIC_NOT_ATTENDED.match(topic):
         return Status.CANCELLED, "", Said.TOPIC
     if _TOPIC_RESCHEDULED.match(topic):
         return Status.RESCHEDULED, "", Said.TOPIC
@@ -675,7 +685,38 @@ def _hours(reading: _Reading, status: Status, email: bool) -> tuple[float, bool]
             return hours, False
     if email:
         return 0.0, False
-    return reading.ctx.settings.session_hours, True
+    usual = reading.ctx.settings.session_hours
+    if reading.origin == Origin.TABLE:
+        _hours_in_comments(reading, usual)
+    return usual, True
+
+
+# A length of time written in a table row's comments ("1.5 hrs", "90 mins", "1h30", "1½ hours")
+_LENGTH_IN_TEXT = re.compile(
+    r"(?<![\w.,/:])(?:\d+(?:[.,]\d+)?|\d*½)\s?(?:hours?|hrs?|h|minutes?|mins?)\.?"
+    r"(?:\s?\d{1,2}(?:\s?(?:minutes?|mins?|m))?)?(?![\w/])", re.IGNORECASE)
+
+
+def _hours_in_comments(reading: _Reading, usual: float) -> None:
+    """Name a length of time typed in a table row's comments that is not the contract's
+    session length: the row counts that length, and its comments are not read for hours,
+    so "1.5 hrs" would otherwise be shown there and counted as 1 hour without a word."""
+    comments = str(reading.values.get("comments") or "")
+    for m in _LENGTH_IN_TEXT.finditer(comments):
+        try:
+            typed = parse_duration_hours(m.group().replace(",", "."))
+        except ValueError:
+            continue
+        if abs(typed - usual) < 1e-9 or typed > max(LONG_SESSION_HOURS,
+                                                    LONG_SESSION_TIMES * usual):
+            continue  # the session's own length, or no session's ("24 hours' notice")
+        reading.problem(
+            f'the comments say "{m.group()}", but a table row counts the contract\'s session '
+            f"length, {format_hours(usual)} hour{'' if usual == 1 else 's'}, whatever its "
+            f"comments say: if the session took {format_hours(typed)} "
+            f"hour{'' if typed == 1 else 's'}, record it in a Record of Coaching form with its "
+            "start and finish times", _COMMENTS)
+        return
 
 
 def build_session(ctx: SessionContext, texts: Mapping[str, str], origin: Origin,
