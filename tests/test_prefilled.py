@@ -221,6 +221,7 @@ def test_the_shipped_template_needs_no_read_back(out: Path, make_cohort, tmp_pat
 @pytest.mark.parametrize(("typed", "answer"), [
     ("Yes", True), ("yes - as planned", True), ("Y", True), ("Held", True), ("YES.", True),
     ("No", False), ("no, team sick", False), ("Not held", False), ("Cancelled", False),
+    ("DNA", False), ("dna - rebooked", False),
     ("Yes or No", None), (schema.HELD_PROMPT, None), ("maybe", None), ("", None),
     ("14:00", None),
 ])

@@ -123,7 +123,7 @@ _STATUS_FIRST = {"cancelled": "Cancelled", "rescheduled": "Rescheduled"}
 # Words in prose that name a mode only with a word before them: "by phone", "on Teams".
 _MODE_BY = r"(?:by|via|over|on|using|through)\s+(?:the\s+|a\s+|an\s+)?"
 _HELD_WORDS = {"yes": True, "y": True, "held": True, "no": False, "n": False, "not": False,
-               "cancelled": False, "canceled": False}
+               "cancelled": False, "canceled": False, "dna": False}  # DNA: did not attend
 _WORDS = re.compile(r"[^\W\d_]+")
 _NOT_HELD = re.compile(r"\bnot\s+held\b")
 _NOT_APPLICABLE = re.compile(r"\bn\s*/\s*a\b|\bnot\s+applicable\b")  # no answer: not "No"
