@@ -411,3 +411,25 @@ def test_a_session_typed_twice_is_named(tmp_path: Path) -> None:
         "cohort.xlsx › Sessions › row 7 › Date: team T1 already has a session on 10/04/2026, on "
         "row 5: the contract would have two forms for it; if the row was copied, delete one; "
         "if there were two sessions, give each its own start and finish times"]
+
+
+def test_a_header_row_written_otherwise_is_found_and_what_to_rename_named(
+        tmp_path: Path) -> None:
+    """A Sessions sheet headed "TeamID", "Session date", "From", "To" has no header docgen
+    knows: the problem says which row it may be and what to rename, not only what it expected.
+    """
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER, ["T1", "Falls", "Jo", "Ann"]],
+        "Sessions": [["Sessions, spring 2026"], ["TeamID", "Session date", "From", "To"],
+                     ["T1", "03/04/2026", "14:00", "15:00"]],
+    })
+    (problem,) = notes(path)[0]
+    assert problem.endswith(
+        '; row 2 may be it, its headers written otherwise: rename "TeamID" to "Team ID", '
+        '"Session date" to "Date", "From" to "Start time", "To" to "Finish time", as docgen '
+        "names the columns")
+    plain = workbook(tmp_path / "plain.xlsx", {
+        "Teams": [TEAM_HEADER, ["T1", "Falls", "Jo", "Ann"]],
+        "Sessions": [["Sessions, spring 2026"], ["T1", "03/04/2026", "14:00", "15:00"]]})
+    (problem,) = notes(plain)[0]
+    assert problem.endswith("Date of next meeting, Comments)")  # no row is like a header

@@ -278,7 +278,8 @@ def find_table(sheet: Sheet, file: str, label: str,
     if not header_row:
         problems.append(Problem(
             f"no header row found in the first {HEADER_SEARCH_ROWS} rows (expected columns: "
-            f"{', '.join(c.header for c in sheet.columns)})", file=file, sheet=label))
+            f"{', '.join(c.header for c in sheet.columns)}){_header_meant(sheet, above)}",
+            file=file, sheet=label))
         return None
     table = Table(sheet, file, label, header_row, {}, iter(()), warnings, csv=csv)
     index = _columns(table, headers, csv)
@@ -307,6 +308,30 @@ def find_table(sheet: Sheet, file: str, label: str,
         if covered is not None:
             table.rows = _then_covered(table, table.rows, headers, merges, covered)
     return table
+
+
+def _header_meant(sheet: Sheet, rows: list[tuple[int, list[object]]]) -> str:
+    """Say which row searched may be the header, its headers written otherwise ("TeamID",
+    "Session date"), and what to rename them to; "" when no row has two such headers."""
+    best: tuple[int, int, list[tuple[str, str]]] = (0, 0, [])
+    for n, values in rows:
+        meant: dict[str, str] = {}  # a column of the sheet: the header that may be it
+        for value in values:
+            text = clean_text(value) if isinstance(value, str) else ""
+            key = header_key(text)
+            like = names.nearest(key, sheet.keys) if key else None
+            if like is not None and like not in meant:
+                meant[like] = text
+        if len(meant) > best[0]:
+            best = (len(meant), n, [(text, sheet.column(key).header)
+                                    for key, text in meant.items()])
+    count, n, pairs = best
+    if count < 2:
+        return ""
+    shown = ", ".join(f'"{typed}" to "{header}"' for typed, header in pairs[:4])
+    more = f" and {len(pairs) - 4} more" if len(pairs) > 4 else ""
+    return (f"; row {n} may be it, its headers written otherwise: rename {shown}{more}, as "
+            "docgen names the columns")
 
 
 def _above_header(table: Table, above: list[tuple[int, list[object]]],
