@@ -147,6 +147,18 @@ def test_long_lists_are_cut_short_and_say_where_the_rest_are() -> None:
     assert (totals["Teams"], totals["Behind pace"], totals["No record returned"]) == (60, 30, 30)
 
 
+def test_an_organisation_written_in_other_case_or_spacing_is_one_row() -> None:
+    """"NHS Lothian" and "NHS  lothian" are one organisation: its teams, hours and sessions
+    on one row, as first written, not split over two."""
+    teams = (_team(1, TeamStatus.BEHIND, organisation="NHS Lothian"),
+             _team(2, TeamStatus.NO_RECORD, organisation="NHS  lothian", hours=2.0),
+             _team(3, TeamStatus.BEHIND, organisation="NHS Borders"))
+    view = ov.overview(LogData((), teams, (), (), (), TODAY, framed=True))
+    assert [r[:3] for r in view.organisations.rows] == [("NHS Borders", 1, 1),
+                                                        ("NHS Lothian", 2, 1)]
+    assert view.organisations.rows[1][5] == 3.0
+
+
 def test_the_summary_is_pure_and_counts_a_frame_with_no_records() -> None:
     frame = Frame(source="c.xlsx", cohort="C", start=dt.date(2026, 9, 1), course_months=4,
                   teams=(ExpectedTeam("T1", "One", coaches=("Ann Coach",)),))

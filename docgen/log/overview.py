@@ -102,9 +102,14 @@ def _all_signed(signed: str) -> bool:
 
 
 def _organisations(teams: tuple[TeamRow, ...]) -> Table:
+    """One row per organisation, its spellings in case and spacing one ("NHS Lothian", "NHS
+    lothian"): shown as first written, so that its teams are not split over two rows."""
     groups: dict[str, list[TeamRow]] = {}
+    shown: dict[str, str] = {}
     for t in teams:
-        groups.setdefault(t.organisation or "(no organisation)", []).append(t)
+        org = t.organisation or "(no organisation)"
+        key = " ".join(org.casefold().split())
+        groups.setdefault(shown.setdefault(key, org), []).append(t)
     rows = [(org, len(ts), _count(ts, TeamStatus.BEHIND), _count(ts, TeamStatus.NO_RECORD),
              _count(ts, TeamStatus.MET), round(sum(t.hours for t in ts), 2),
              sum(t.sessions_held for t in ts))
