@@ -537,3 +537,46 @@ def test_the_session_length_or_no_session_s_length_in_comments_is_not_named(
     coach.add_table_row(blank, ("Sam Coach", "10/02/2026", "Charts", comments))
     record = read_record(blank, blank.parent)
     assert "Comments" not in named(record, ROW)
+
+
+@pytest.mark.parametrize(("field", "text", "day"), [
+    ("issues", "Also met on 24/02/2026 by phone for 30 mins", D(2026, 2, 24)),
+    ("action", "Phoned Priya 17/02 re data. Priya to pull 12 months", D(2026, 2, 17)),
+])
+def test_a_contact_told_in_a_forms_notes_is_named(blank: Path, field: str, text: str,
+                                                  day: dt.date) -> None:
+    """Another day's meeting or call written into a session's notes is counted as no session:
+    named, with where to record it (a date without a year takes the session's year)."""
+    record = typed(blank, date="10/02/2026", topic="Charts", **{field: text})
+    assert only(record).date == D(2026, 2, 10)
+    label = {"issues": "Issues Arising", "action": "Action"}[field]
+    (message,) = named(record)[label]
+    assert message.startswith(f"tells of a contact on {day:%d/%m/%Y} (\"")
+    assert message.endswith("if it took place, record it in a Record of Coaching form of its "
+                            "own (copy a form), with its date and times")
+
+
+@pytest.mark.parametrize("comments", ["Met 10/02 as planned", "Spoke to the ward manager; data "
+                                      "due by 24/02", "Next call booked for 17/02",
+                                      "Will meet 03/03", "Called the team"])
+def test_the_sessions_own_day_plans_and_deadlines_in_notes_are_not_named(
+        blank: Path, comments: str) -> None:
+    coach.add_table_row(blank, ("Sam Coach", "10/02/2026", "Charts", comments))
+    assert "Comments" not in named(read_record(blank, blank.parent), ROW)
+
+
+@pytest.mark.parametrize(("comments", "said"), [("Email", False), ("By e-mail", False),
+                                                ("email coaching", False),
+                                                ("Discussed aims; emailed slides after", True)])
+def test_a_row_made_an_email_contact_by_its_comments_is_named_unless_plain(
+        blank: Path, comments: str, said: bool) -> None:
+    """A table row's comments that speak of e-mail make it an e-mail contact, with no hours:
+    plain ("Email", "By e-mail") nothing is said; beside other words it is named, as a
+    meeting followed by an e-mail would otherwise count no hours without a word."""
+    coach.add_table_row(blank, ("Sam Coach", "10/02/2026", "Charts", comments))
+    record = read_record(blank, blank.parent)
+    assert (only(record).mode, only(record).hours) == (Mode.EMAIL, 0.0)
+    notes = named(record, ROW).get("Comments", [])
+    assert bool(notes) is said
+    if said:
+        assert "counted as an e-mail contact, with no hours" in notes[0]

@@ -316,6 +316,56 @@ def _check_next_meeting(reading: _Reading, date: object, next_meeting: object) -
         next(f for f in reading.plan.fields if f.recorded == "next_meeting"))
 
 
+# A contact told in a session's notes ("Also met on 24/02 by phone", "Spoke to Priya 03/03"):
+# a verb of a contact that took place, and no word of one planned ("next", "booked")
+_PAST_CONTACT = re.compile(
+    r"\b(?:met|spoke|talked|called|phoned|rang|e-?mailed|emailed|visited|caught\s+up"
+    r"|had\s+(?:a|an|another)\s+(?:call|meeting|session|catch[- ]?up|chat|visit))\b",
+    re.IGNORECASE)
+_PLANNED = re.compile(r"\b(?:next|will|shall|booked|planned|arranged|scheduled|due|to\s+meet"
+                      r"|to\s+call|to\s+be|(?:by|before|until|till)\s+(?=\d|mon|tue|wed|thu"
+                      r"|fri|sat|sun|the\s+end|end\b))", re.IGNORECASE)
+_SENTENCES = re.compile(r"(?<!\d)[.;!?\n]+|[.;!?\n]+(?!\d)")  # not inside "10.02.2026"
+# Comments that only say a contact was by e-mail ("Email", "By e-mail", "Email coaching"):
+# an e-mail contact, plainly
+_PLAIN_EMAIL = re.compile(r"\W*(?:(?:by|via|over)\s+)?e-?\s?mails?(?:ed)?(?:\s+(?:contact|coaching"
+                          r"|only|exchange|update|support|follow[- ]?up))?\W*", re.IGNORECASE)
+_NOTES = (("topic", "Topic"), ("issues", "Issues"), ("action", "Action"),
+          ("comments", "Comments"))
+
+
+def _contacts_in_notes(reading: _Reading, typed: Mapping[str, str]) -> None:
+    """Name a contact told, with its date, in a session's notes: another day's meeting or
+    call written into this session's Topic, Issues, Action or Comments is counted as no
+    session, and would be lost to the log's hours and contacts without a word. Dates of the
+    session itself and of its next meeting, and plans ("next", "booked"), are passed over."""
+    ctx, values = reading.ctx, reading.values
+    day = values.get("date")
+    known = {day, values.get("next_meeting")}
+    # a date without a year takes the session's year, as its notes were written about then
+    reference, after = (day, False) if isinstance(day, dt.date) else (ctx.reference, ctx.after)
+    for attr, _label in _NOTES:
+        text = typed.get(attr, "")
+        if not text or not _PAST_CONTACT.search(text):
+            continue
+        for sentence in _SENTENCES.split(text):
+            if not _PAST_CONTACT.search(sentence) or _PLANNED.search(sentence):
+                continue
+            dates = [d for d in parse_typed_dates(sentence, reference, after)[0]
+                     if d not in known]
+            if not dates:
+                continue
+            field = next((f for f in reading.plan.fields if f.recorded == attr), _COMMENTS)
+            place = ("a Record of Coaching form of its own (copy a form)"
+                     if reading.origin == Origin.FORM else "a row of its own")
+            shown = " ".join(sentence.split())
+            reading.problem(
+                f'tells of a contact on {format_date_short(dates[0])} ("{shown}"), which is '
+                f"counted as no session: if it took place, record it in {place}, with its "
+                "date and times", field)
+            return
+
+
 def _topic_named(reading: _Reading, topic: str, subject: tuple[str, str],
                  status: Status) -> None:
     """Name a topic starting with a status verb then a subject, with how it was counted."""
@@ -574,8 +624,17 @@ def _settle_mode(reading: _Reading, typed: Mapping[str, str]) -> None:
                         else at["comments"])
         values["mode"] = ""
     else:
-        email = any(mentions_email(typed.get(attr, "")) for attr in _EMAIL_IN)
+        email = [attr for attr in _EMAIL_IN if mentions_email(typed.get(attr, ""))]
         values["mode"] = Mode.EMAIL if email else ""
+        comments = typed.get("comments", "")
+        if email == ["comments"] and not _PLAIN_EMAIL.fullmatch(comments):
+            # "Discussed aims; emailed slides after": a meeting with an e-mail after it?
+            shown = " ".join(comments.split())
+            reading.problem(
+                f'the comments ("{shown if len(shown) <= 80 else shown[:77] + "…"}") speak of '
+                "e-mail, so the session is counted as an e-mail contact, with no hours: if "
+                "it met face to face, by phone or by video, say so in the comments (\"Face "
+                'to face; slides e-mailed after")', at["comments"])
 
 
 def _read_mode(reading: _Reading, field: FormField, text: str) -> object:
@@ -761,6 +820,8 @@ def build_session(ctx: SessionContext, texts: Mapping[str, str], origin: Origin,
     elif untouched:  # docgen's pre-fill, from the cohort: the plan, not the coach's word
         said = Said.NOTHING
     _check_next_meeting(reading, values.get("date"), values.get("next_meeting"))
+    if not untouched:  # docgen's pre-fill is the cohort's text, not a coach's note
+        _contacts_in_notes(reading, typed)
     # a session planned, not confirmed keeps the hours it would count: a table row of the
     # same date that a coach did edit confirms it (docgen.log.summary), and they count then
     hours, assumed = _hours(reading, Status.HELD if status == Status.UNCONFIRMED else status,
