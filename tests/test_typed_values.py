@@ -580,3 +580,17 @@ def test_a_row_made_an_email_contact_by_its_comments_is_named_unless_plain(
     assert bool(notes) is said
     if said:
         assert "counted as an e-mail contact, with no hours" in notes[0]
+
+
+def test_times_typed_in_a_table_rows_date_are_named_with_the_way_to_count_them(
+        blank: Path) -> None:
+    """A row has no times: "14:00-15:30" beside its date is not read, and the row counts the
+    contract's session length; the way out is a form, not moving the times to Comments."""
+    coach.add_table_row(blank, ("Sam Coach", "10/02/2026 14:00-15:30", "Charts", ""))
+    record = read_record(blank, blank.parent)
+    assert (only(record).date, only(record).hours) == (D(2026, 2, 10), 1.0)
+    (message,) = named(record, ROW)[schema.COACHING_RECORD_HEADER[1]]
+    assert message == ('"14:00-15:30" is not read: a table row has no times and counts the '
+                       "contract's session length, 1 hour; to count the session's own times, "
+                       "record it in a Record of Coaching form, with its start and finish "
+                       "times")

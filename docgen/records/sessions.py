@@ -532,7 +532,19 @@ def _read_date(reading: _Reading, field: FormField, text: str) -> object:
             reading.problem(f"{format_date_short(date)} is over a year before this contract was "
                             f"made ({format_date_short(ctx.reference)}): is the year right? "
                             "The session is counted on that date", field)
-        reading.unread(field, found.unread, format_date_short(date))
+        unread = list(found.unread)
+        if reading.origin == Origin.TABLE and field.recorded == "date" and (
+                timed := [p for p in unread if parse_typed_times(p)]):
+            # "10/02/2026 14:00-15:30": a row has no times, and moving them helps nothing
+            unread = [p for p in unread if p not in timed]
+            usual = ctx.settings.session_hours
+            quoted = " and ".join(f'"{p}"' for p in timed)
+            reading.problem(
+                f"{quoted} {'is' if len(timed) == 1 else 'are'} not read: a table row has no "
+                f"times and counts the contract's session length, {format_hours(usual)} "
+                f"hour{'' if usual == 1 else 's'}; to count the session's own times, record it "
+                "in a Record of Coaching form, with its start and finish times", field)
+        reading.unread(field, unread, format_date_short(date))
     return date
 
 
