@@ -216,13 +216,23 @@ def _stat_tuple(st: os.stat_result) -> tuple[int, int, int]:
     return st.st_size, st.st_mtime_ns, st.st_ino
 
 
-def file_key(path: Path) -> Key | None:
-    """Return the key of the bytes at ``path`` now; None when it cannot be read."""
+def file_key(path: Path, held: list[bytes] | None = None) -> Key | None:
+    """Return the key of the bytes at ``path`` now; None when it cannot be read.
+
+    ``held``: a file of at most :data:`~docgen.safezip.HELD_MOST` bytes is read whole and
+    its bytes appended to it, so that the reader reads the very bytes hashed, and reads the
+    file once.
+    """
     now = time.time_ns()
     try:
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
-            digest = hashlib.file_digest(fh, "sha256").hexdigest()  # in blocks, whatever size
+            if held is not None and st.st_size <= safezip.HELD_MOST:
+                data = fh.read()
+                digest = hashlib.sha256(data).hexdigest()
+                held.append(data)
+            else:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()  # in blocks
     except OSError:
         return None
     return Key(digest, _stat_tuple(st), st.st_mtime_ns > now - RACY_NS)

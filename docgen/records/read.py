@@ -75,7 +75,7 @@ from docgen.records.struck import (
     note_places,
     own_text_problems,
 )
-from docgen.safezip import open_package, parse_xml, read_member
+from docgen.safezip import held_bytes, open_package, parse_xml, read_member
 from docgen.values import escaped_name, parse_names
 
 __all__ = ["find_records", "read_record", "read_records"]
@@ -150,7 +150,8 @@ def _named_apart(items: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
 
 
 def _read_parts(path: Path, source: str, comments: list[Comment] | None = None,
-                marks: list[Marked] | None = None, margins: list[Margin] | None = None
+                marks: list[Marked] | None = None, margins: list[Margin] | None = None,
+                data: bytes | None = None,
                 ) -> tuple[Body | None, dict[str, str], list[Problem]]:
     """Return the flattened body, the custom properties and the problems met reading them.
 
@@ -161,12 +162,15 @@ def _read_parts(path: Path, source: str, comments: list[Comment] | None = None,
     to ``margins``.
     A properties part that cannot be read is a problem, not a reason to skip the record: the
     record is then identified by its text. Raises :class:`DocgenError` for a file whose body
-    cannot be read.
+    cannot be read. ``data``: the file's bytes, already read (else read here, once, when the
+    file is small enough to hold: see :func:`~docgen.safezip.held_bytes`).
     """
     notes: list[str] = []
     problems: list[Problem] = []
+    if data is None:
+        data = held_bytes(path)
     try:
-        with open_package(path, notes) as zf:
+        with open_package(path, notes, data=data) as zf:
             names = set(zf.namelist())
             if ooxml.DOCUMENT_PART not in names:
                 raise DocgenError(Problem(
@@ -250,10 +254,11 @@ def read_record(path: Path, root: Path, converted: Path | None = None) -> Record
 
 
 def _read(path: Path, root: Path, converted: Path | None = None,
-          pdf_reason: str = PDF_REASON) -> tuple[Record, str]:
+          pdf_reason: str = PDF_REASON, data: bytes | None = None) -> tuple[Record, str]:
     """Return :func:`read_record`'s record, and the day of the file's last save (ISO) its
     year-less dates were read against, or "" when the record says when it was made (what
-    the reading cache must check besides the bytes)."""
+    the reading cache must check besides the bytes). ``data``: the bytes of a .docx at
+    ``path``, already read."""
     path = Path(path)
     source = _source(path, root)
     comments: list[Comment] = []
@@ -268,7 +273,7 @@ def _read(path: Path, root: Path, converted: Path | None = None,
     elif path.suffix.lower() in ODT_SUFFIXES:
         body, props, problems = read_odt(path, source, comments, marks, margins)
     else:
-        body, props, problems = _read_parts(path, source, comments, marks, margins)
+        body, props, problems = _read_parts(path, source, comments, marks, margins, data)
     kind = identity.kind_in_properties(props)
 
     asked: list[tuple[dt.date, bool]] = []  # the day year-less dates are read against, once
@@ -417,9 +422,11 @@ def _read_one(item: _Item) -> tuple[_Read | list[Problem], Entry | None]:
     """Read one record, or return the problems that stopped it (never raise for one file);
     with it, the reading cache's entry for it (None: not to be kept)."""
     path, root = item.path, item.root
-    key = item.key if item.key is not None or not item.keep else reading.file_key(path)
+    held: list[bytes] = []  # the bytes hashed for the key: read as they are, once
+    key = item.key if item.key is not None or not item.keep else reading.file_key(path, held)
     try:
-        record, saved_day = _read(path, root, item.converted, item.reason or PDF_REASON)
+        record, saved_day = _read(path, root, item.converted, item.reason or PDF_REASON,
+                                  held[0] if held else None)
         if item.exported:
             record = _saved_then_exported(record, item.converted or path,
                                           path.with_name(item.exported))
