@@ -143,6 +143,7 @@ class HeldPackage(zipfile.ZipFile):
     zipfile's file object, header reads and stream for each member (~40 µs a member)."""
 
     held: bytes = b""
+    limits: Limits | None = None  # a document's limits, read as it was opened: its parts' too
 
 
 # Read from the held bytes with zlib alone only when zipfile would read the member alike:
@@ -251,6 +252,7 @@ def open_package(path: Path, notes: list[str] | None = None,
         else:
             zf = HeldPackage(io.BytesIO(data))
             zf.held = data
+            zf.limits = None if limit else lim
     except NotImplementedError as exc:  # zipfile's "zip file version 9.9"
         zf = _open_any_version(path, exc, notes, lim)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as exc:
@@ -367,12 +369,14 @@ def read_member(zf: zipfile.ZipFile, name: str, path: Path | None = None,
     """Return the bytes of member ``name``, reading at most ``limit`` bytes whatever it declares.
 
     ``limit`` is a number of bytes (a part that is always small), or the :class:`Limits` of
-    the package (by default a document's), whose refusal names the setting that raises it.
+    the package (by default a document's: a held package's, read as it was opened), whose
+    refusal names the setting that raises it.
     An XML part saved as Strict Open XML comes back in the usual names (:func:`transitional`).
     Raises :class:`DocgenError` if the member is missing, damaged, or inflates past the limit.
     """
     where = path or Path(zf.filename or "?")
-    lim = limit if isinstance(limit, Limits) else limits() if limit is None else None
+    lim = limit if isinstance(limit, Limits) else None if limit is not None else (
+        zf.limits if isinstance(zf, HeldPackage) and zf.limits else limits())
     most = lim.part if lim is not None else limit
     assert most is not None
     data = _held_member(zf, name, most) if isinstance(zf, HeldPackage) else None
