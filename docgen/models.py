@@ -7,13 +7,15 @@ Programme numbers default to the Programme sheet's defaults declared in :mod:`do
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
 from docgen import schema
 from docgen.compact import digest64, sorted_order
@@ -21,6 +23,7 @@ from docgen.errors import Problem
 from docgen.schema import Mode, Origin, Said, Status
 from docgen.values import parse_duration_hours, parse_yes_no, team_key
 
+_T = TypeVar("_T")
 _DEFAULT = schema.PROGRAMME_DEFAULTS
 DEFAULT_MINIMUM_HOURS = float(_DEFAULT["minimum_coaching_hours"])
 DEFAULT_REVIEW_AFTER = int(_DEFAULT["review_after_sessions"])
@@ -179,6 +182,24 @@ class Outcome(StrEnum):
     FAILED = "could not be written"  # the system refused the file: the report says why
 
 
+def _pickled_by_fields(cls: type[_T]) -> type[_T]:
+    """Pickle (and copy) ``cls``, a slotted dataclass, as a call with its fields' values.
+
+    Why: a slotted dataclass's own ``__getstate__``/``__setstate__`` list its fields anew for
+    each object, in Python; every record read is pickled by its worker and unpickled by the
+    log, with its sessions and signatures (~30 % less time for both: ~40 -> ~28 µs to pickle
+    a generated contract's record). The values are the same, so is the object made again.
+    """
+    values = operator.attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+
+    def __reduce__(self: _T) -> tuple[type[_T], tuple[object, ...]]:  # noqa: N807
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment, method-assign]
+    return cls
+
+
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class RecordedSession:
     """One coaching contact read back from an edited record (a form or a table row)."""
@@ -205,6 +226,7 @@ class RecordedSession:
     where: str = ""  # e.g. "Record of Coaching form 2" or "COACHING RECORD row 3"
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Signature:
     """One row of a document's signature table (Name | Signature | Date), as typed."""
@@ -223,6 +245,7 @@ class Signature:
         return bool(self.signature or self.picture or self.date or self.typed_date)
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class RecordSettings:
     """The programme numbers a record was generated with (from its custom properties)."""
@@ -234,6 +257,7 @@ class RecordSettings:
     course_months: int | None = None  # None: the record does not say (made before it was kept)
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Record:
     """Everything read from one .docx under the log folders."""
