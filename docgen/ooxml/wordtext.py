@@ -111,7 +111,11 @@ _P_MARK, _TBL_MARK, _TBL_END, _TR_MARK, _TC_MARK, _TC_TEXT = (chr(c) for c in ra
 _SDT_MARK, _SDT_ALIAS, _SDT_CONTENT_MARK, _SDT_END = (chr(c) for c in range(0xE110, 0xE114))
 _TRACK = chr(0xE114)  # a tracked insertion or deletion
 _PICTURE = chr(0xE115)  # a drawing, VML picture or embedded object: ``Unit.picture``
-_VMERGED = chr(0xE106)  # after a cell's span: the cell continues the one above (w:vMerge)
+# A cell's properties come before its text as _CELL_PROP and a letter each: "v" for a
+# w:vMerge that continues the cell above, "s" and its value for a w:gridSpan with a value, in
+# document order; the first span's value is the cell's (as xsl:value-of would read it).
+_CELL_PROP = chr(0xE106)
+_VMERGED, _SPAN = _CELL_PROP + "v", _CELL_PROP + "s"
 _MARKS = re.compile("[\uE100-\uE105\uE110-\uE115]")
 _BEFORE_MARK = re.compile("(?=[\uE100-\uE105\uE110-\uE115])")
 _PUA = "".join(chr(c) for c in (*range(0xE100, 0xE107), *range(0xE110, 0xE116)))
@@ -133,10 +137,15 @@ _FLATTEN_XSL = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/19
 <xsl:text>{_TBL_END}</xsl:text></xsl:template>
 <xsl:template match="w:tr"><xsl:text>{_TR_MARK}</xsl:text>\
 <xsl:value-of select="{{w:trPr/w:gridBefore/@w:val}}"/><xsl:apply-templates/></xsl:template>
-<xsl:template match="w:tc"><xsl:text>{_TC_MARK}</xsl:text>\
-<xsl:value-of select="{{w:tcPr/w:gridSpan/@w:val}}"/>\
-<xsl:if test="w:tcPr/w:vMerge[not(@w:val) or @w:val='continue']"><xsl:text>{_VMERGED}</xsl:text>\
-</xsl:if><xsl:text>{_TC_TEXT}</xsl:text><xsl:apply-templates/></xsl:template>
+<xsl:template match="w:tc"><xsl:text>{_TC_MARK}</xsl:text><xsl:apply-templates mode="cell"/>\
+<xsl:text>{_TC_TEXT}</xsl:text><xsl:apply-templates/></xsl:template>
+<xsl:template match="w:tcPr" mode="cell"><xsl:apply-templates mode="props"/></xsl:template>
+<xsl:template match="w:gridSpan" mode="props"><xsl:if test="@w:val"><xsl:text>{_SPAN}</xsl:text>\
+<xsl:value-of select="{{@w:val}}"/></xsl:if></xsl:template>
+<xsl:template match="w:vMerge[not(@w:val) or @w:val='continue']" mode="props">\
+<xsl:text>{_VMERGED}</xsl:text></xsl:template>
+<xsl:template match="node()" mode="cell"/>
+<xsl:template match="node()" mode="props"/>
 <xsl:template match="w:t"><xsl:value-of select="{{.}}"/></xsl:template>
 <xsl:template match="w:tab"><xsl:text>&#9;</xsl:text></xsl:template>
 <xsl:template match="w:br|w:cr"><xsl:text>&#10;</xsl:text></xsl:template>
@@ -292,8 +301,8 @@ def read_body(root: etree._Element, careful: bool = True, lines: bool = True) ->
                 para = cur = Unit()
                 para.paragraphs = 1
         elif mark == _TC_MARK:
-            spanned = text  # the cell's w:gridSpan, usually none, and whether merged down
-            text = chunks[i][1:]  # the cell's first text, after the span
+            props = text  # the cell's w:gridSpan and w:vMerge (see _CELL_PROP), usually none
+            text = chunks[i][1:]  # the cell's first text, after them
             i += 1
             if tables:
                 table = tables[-1]
@@ -301,10 +310,11 @@ def read_body(root: etree._Element, careful: bool = True, lines: bool = True) ->
                 if not table.rows:
                     table.rows.append([])
                 table.cell = cur = Unit(table.index, len(table.rows) - 1, table.col)
-                if spanned.endswith(_VMERGED):
-                    spanned = spanned[:-1]
-                    cur.continued = True
-                cur.span = _grid(body, table, "gridSpan", spanned) if spanned else 1
+                if props:
+                    found = props.split(_CELL_PROP)
+                    cur.continued = "v" in found
+                    spanned = next((p[1:] for p in found if p[:1] == "s"), "")
+                    cur.span = _grid(body, table, "gridSpan", spanned) if spanned else 1
                 table.col += cur.span
         elif mark == _TR_MARK:
             if tables:
