@@ -106,8 +106,10 @@ def from_properties(props: Mapping[str, str]) -> Identity:
     )
 
 
-def _labelled_lines(body: Body, stop: int) -> dict[str, str]:
-    """Return team, team ID, organisation and members from the lines before unit ``stop``."""
+def labelled_lines(body: Body, stop: int) -> dict[str, str]:
+    """Return team, team ID, organisation and members from the lines before unit ``stop``
+    (the first form), by their labels: read once a record, and given to the functions below
+    that take ``labelled`` (each would read them again)."""
     found: dict[str, str] = {}
     units = body.units
     for i in range(min(stop, len(units))):
@@ -123,12 +125,13 @@ def _labelled_lines(body: Body, stop: int) -> dict[str, str]:
     return found
 
 
-def from_text(body: Body, stop: int, path: Path, source: str) -> Identity:
+def from_text(body: Body, stop: int, path: Path, source: str,
+              labelled: Mapping[str, str] | None = None) -> Identity:
     """Return the team named in the lines before unit ``stop`` (the first form).
 
     Failing those, the file's name names it. The identity's problem says which.
     """
-    found = _labelled_lines(body, stop)
+    found = labelled_lines(body, stop) if labelled is None else labelled
     shown = found.get("team_name") or found.get("team", "")
     team_name, team_id = shown, found.get("team_id", "")
     if team_name and not team_id and (title := kinds.parse_contract_title(team_name)):
@@ -149,7 +152,8 @@ def from_text(body: Body, stop: int, path: Path, source: str) -> Identity:
     )
 
 
-def team_field_problem(body: Body, stop: int, who: Identity, source: str) -> Problem | None:
+def team_field_problem(body: Body, stop: int, who: Identity, source: str,
+                       labelled: Mapping[str, str] | None = None) -> Problem | None:
     """Return a problem when the lines before unit ``stop`` (the first form) name a team
     other than ``who``, the team of the record's properties, else None.
 
@@ -158,7 +162,7 @@ def team_field_problem(body: Body, stop: int, who: Identity, source: str) -> Pro
     field naming the team in other words (a customised template's "T04 – Asthma reviews")
     is no problem.
     """
-    found = _labelled_lines(body, stop)
+    found = labelled_lines(body, stop) if labelled is None else labelled
     shown = _team_shown(found)
     if not shown:
         return None
@@ -187,9 +191,9 @@ def _team_shown(found: Mapping[str, str]) -> str:
     return found.get("team") or found.get("team_name") or found.get("team_id", "")
 
 
-def team_field(body: Body, stop: int) -> str:
+def team_field(body: Body, stop: int, labelled: Mapping[str, str] | None = None) -> str:
     """Return what the Team field before unit ``stop`` (the first form) holds, "" if none."""
-    return _team_shown(_labelled_lines(body, stop))
+    return _team_shown(labelled_lines(body, stop) if labelled is None else labelled)
 
 
 def _holds(text: str, part: str, fold: Callable[[str], str]) -> bool:
@@ -208,13 +212,15 @@ def member_names(text: str) -> tuple[str, ...]:
     return parse_names("\n".join(parts))
 
 
-def people_known(body: Body, stop: int, who: Identity, signatories: str = "") -> frozenset[str]:
+def people_known(body: Body, stop: int, who: Identity, signatories: str = "",
+                 labelled: Mapping[str, str] | None = None) -> frozenset[str]:
     """Return the people a record names outside its forms, as :func:`~docgen.values.person_key`
     folds them: its coaches and members (``who``), the team members the lines before unit
     ``stop`` (the first form) name, and the document's signatories (``docgen.signatories``:
     "Role: Name; ..."). Names a coach types ahead on a blank form are checked against them."""
     names = [*who.coaches, *who.members,
-             *member_names(_labelled_lines(body, stop).get("team_members", ""))]
+             *member_names((labelled_lines(body, stop) if labelled is None else labelled
+                            ).get("team_members", ""))]
     names += [name for part in signatories.split(";")
               for name in (part.partition(": ")[2].strip(),) if name]
     return frozenset(filter(None, (person_key(n) for n in names)))

@@ -326,17 +326,19 @@ def _read(path: Path, root: Path, converted: Path | None = None,
         (i for i, u in enumerate(body.units)
          if FORM_HEADING.match(u.text) or u.table in record_tables), len(body.units))
     wrote = written.decode(props.get(schema.PROP_WRITTEN, ""))  # the lines docgen wrote
+    labelled = identity.labelled_lines(body, first_form)  # Team, members ...: read once
     if by_props:
         who = identity.from_properties(props)
         team_typed: list[str] = []  # the Team field typed over: named once, as that
-        if (typed := identity.team_field_problem(body, first_form, who, source)) is not None:
+        if (typed := identity.team_field_problem(body, first_form, who, source, labelled)
+                ) is not None:
             problems.append(typed)
-            team_typed = identity.team_field(body, first_form).split("\n")
+            team_typed = identity.team_field(body, first_form, labelled).split("\n")
         # the contract's own text: what docgen did not write in it is named
         problems.extend(contract_problems(body, wrote, props, record_tables, source,
                                           team_typed))
     else:
-        who = identity.from_text(body, first_form, path, source)
+        who = identity.from_text(body, first_form, path, source, labelled)
     if who.problem is not None:
         problems.append(who.problem)
 
@@ -345,7 +347,7 @@ def _read(path: Path, root: Path, converted: Path | None = None,
     ctx = SessionContext(source, who.team_id, who.team_name, settings, reference_day, after,
                          problems, prefill.decode(props.get(schema.PROP_PREFILLED, "")), merged,
                          identity.people_known(body, first_form, who,
-                                               props.get(schema.PROP_SIGNATORIES, "")))
+                                               props.get(schema.PROP_SIGNATORIES, ""), labelled))
     sessions = form_sessions(ctx, forms) + row_sessions(ctx, rows)
     if by_props:
         problems.extend(coach_variants(sessions, who.coaches, who.team_id, source))
