@@ -363,8 +363,10 @@ def _under_record_heading(body: Body, header: list[int]) -> bool:
         unit = body.units[i]
         if unit.table >= 0:
             return False  # another table's cell comes first
-        if unit.text.strip():
-            return _RECORD_HEADING.fullmatch(unit.text) is not None
+        if stripped := unit.text.lstrip():  # \s and str.strip() are the same spaces
+            # only a "c" or "C" begins it (no other letter matches "c", case ignored): the
+            # cheap test first, a paragraph above each table of every record
+            return stripped[0] in "cC" and _RECORD_HEADING.fullmatch(unit.text) is not None
     return False
 
 
