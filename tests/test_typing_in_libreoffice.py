@@ -824,14 +824,16 @@ def slips(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Pat
     - "pasted at end": T09's form copied and pasted at the end (Ctrl+End, Enter, Ctrl+V), the
       copy dated, timed and answered Yes;
     - "disagree": T01's first form answered Yes, its table row (same date) "Cancelled - staff
-      sick"; its second form's topic "Cancellations and DNAs", its row "Cancellation rate down".
+      sick"; its second form's topic "Cancellations and DNAs", its row "Cancellation rate down";
+    - "did not attend": T01's rows 1 and 2 given the comments "DNA - rebooked" and "Team DNA'd"
+      (AutoCorrect makes an en dash and a curly apostrophe of them).
     """
     why = _uno_ready()
     if why:
         pytest.skip(why)
     work = tmp_path_factory.mktemp("slips")
     jobs.generate(ROOT / "data" / "cohort.xlsx", work / "out", today=TODAY)
-    cases = ("tracked row", "pasted at end", "disagree")
+    cases = ("tracked row", "pasted at end", "disagree", "did not attend")
     formats = (".docx", ".odt")
     folders = {(case, fmt): work / f"{case}-{fmt[1:]}" for case in cases for fmt in formats}
     for folder in folders.values():
@@ -854,7 +856,9 @@ def slips(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Pat
             {"placeholder": "Driver diagram", "how": "over", "text": "Cancellations and DNAs",
              "occurrence": 1}],
          "table": {"type": {"D2": "Cancelled - staff sick", "D3": "Cancellation rate down"}},
-         "saves": saves("disagree")}]
+         "saves": saves("disagree")},
+        {"source": t01, "table": {"type": {"D2": "DNA - rebooked", "D3": "Team DNA'd"}},
+         "saves": saves("did not attend")}]
     run_job(work, {"documents": documents})
     return folders
 
@@ -897,6 +901,19 @@ def test_a_form_and_its_row_that_disagree_in_libreoffice_are_named(slips: dict,
                             "whether the session of 10/02/2026 took place: the form says Yes")
                for m in said), said
     assert any('comments mention "Cancellation" but do not plainly say' in m for m in said)
+
+
+@pytest.mark.parametrize("fmt", [".docx", ".odt"])
+def test_a_team_that_did_not_attend_typed_in_libreoffice_is_no_session_held(slips: dict,
+                                                                           fmt: str) -> None:
+    """"DNA", the NHS's word for a team that did not attend, as LibreOffice's AutoCorrect
+    leaves it: each session cancelled, no hours, nothing to name."""
+    sessions, said = _slip(slips["did not attend", fmt])
+    assert sessions["Record of Coaching form 1; COACHING RECORD row 1"][1:] == ("cancelled",
+                                                                               None)
+    assert sessions["Record of Coaching form 2; COACHING RECORD row 2"][1:] == ("cancelled",
+                                                                               None)
+    assert said == []
 
 
 @pytest.mark.parametrize("fmt", [".docx", ".odt"])
