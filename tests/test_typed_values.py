@@ -115,7 +115,8 @@ def test_a_session_of_up_to_four_hours_is_not_named(blank: Path) -> None:
     assert record.problems == ()
 
 
-@pytest.mark.parametrize("typed", ["Sam", "S Coach", "Sam Coch", "sam; Alex Second"])
+@pytest.mark.parametrize("typed", ["Sam", "S Coach", "Sam Coch", "sam; Alex Second", "SC",
+                                   "S.C."])
 def test_a_coach_written_otherwise_than_the_contract_has_them_is_named(blank: Path,
                                                                        typed: str) -> None:
     # T2's coaches are "Sam Coach; Alex Second": "Sam" would be credited apart from them
@@ -137,6 +138,23 @@ def test_the_contract_s_coaches_and_a_coach_added_are_not_named(blank: Path,
     record = typed_in(blank, typed)
     assert only(record).coach == typed
     assert record.problems == ()
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("Sam Coach / Alex Second", 'separate two coaches with ";"'),
+    ("Sam Coach and Dr Jo Reid", 'separate two coaches with ";"'),
+    ("Jo Reid (covering)", "its words in brackets too"),
+    ("Sam Coach (cover: Jo Reid)", "its words in brackets too"),
+])
+def test_a_coach_written_as_two_or_with_a_note_is_named(blank: Path, typed: str,
+                                                        said: str) -> None:
+    """Names joined otherwise than by ";", or a note in brackets, are credited as one coach of
+    the whole text, apart from the people they name: named, with the way to type them."""
+    record = typed_in(blank, typed)
+    assert only(record).coach == typed
+    (message,) = named(record)["Coach/s"]
+    assert message.startswith(f'names the coach "{typed}", which is credited as one coach')
+    assert said in message
 
 
 def typed_in(path: Path, coach: str) -> Record:

@@ -943,6 +943,7 @@ def coach_variants(sessions: Iterable[RecordedSession], coaches: Iterable[str],
     if not known:
         return []
     places: dict[str, tuple[str, str, list[RecordedSession]]] = {}
+    shapes: dict[str, tuple[str, RecordedSession]] = {}  # names of another shape: see below
     for s in sessions:
         if s.status != Status.HELD:
             continue
@@ -950,14 +951,20 @@ def coach_variants(sessions: Iterable[RecordedSession], coaches: Iterable[str],
             key = person_key(name)
             if not key or key in known:
                 continue
-            if key not in places:
-                likely = [c for k, c in known.items() if may_be_person(key, k)]
+            if key not in places and key not in shapes:
+                if shape := _coach_shape(name):
+                    shapes[key] = (shape, s)
+                    continue
+                likely = [c for k, c in known.items() if may_be_person(key, k)
+                          or _INITIALS.fullmatch(name) and _initials(k) == key]
                 if len(likely) != 1:
                     continue
                 places[key] = (name, likely[0], [])
-            places[key][2].append(s)
+            if key in places:
+                places[key][2].append(s)
     columns = _plan().columns
-    found = []
+    found = [Problem(shape, file=source, sheet=s.where, column=columns[s.origin]["coach"])
+             for shape, s in shapes.values()]
     for name, coach, named_in in places.values():
         first = named_in[0]
         wheres = [s.where for s in named_in]
@@ -970,6 +977,34 @@ def coach_variants(sessions: Iterable[RecordedSession], coaches: Iterable[str],
             f"coach of team {team_id}, add them to its Coach cell on the cohort's Teams sheet",
             file=source, sheet=first.where, column=columns[first.origin]["coach"]))
     return found
+
+
+# A coach written as initials only ("FM", "F.M."): compared with the contract's coaches'
+_INITIALS = re.compile(r"(?:[A-Z]\.?\s?){2,3}")
+_JOINED = re.compile(r"\s*(?:,|/|&|\+|\band\b)\s*")  # names joined otherwise than by ";"
+
+
+def _initials(key: str) -> str:
+    """Return the initials of a person's key ("fiona macleod": "fm")."""
+    return "".join(word[0] for word in key.split())
+
+
+def _coach_shape(name: str) -> str | None:
+    """Say how a coach's name as typed would be credited otherwise than meant: names joined
+    by "/", "&", "and" or a comma ("Fiona MacLeod / Ravi Mehta"), or a note in brackets
+    ("Ravi Mehta (covering)"), each credited as one coach of that whole name, apart from the
+    coaches it names; None for a name of one person."""
+    parts = [p for p in _JOINED.split(name) if p]
+    if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts):
+        return (f'names the coach "{name}", which is credited as one coach of that name on the '
+                "Coaches sheet and the ICF log, apart from each person it names: separate two "
+                'coaches with ";"')
+    if re.search(r"[(\[].*[)\]]", name):
+        return (f'names the coach "{name}", which is credited as one coach, its words in '
+                "brackets too, apart from the coach it names, on the Coaches sheet and the ICF "
+                'log: type the coach\'s name alone (a co-coach after ";"), and the note in Topic '
+                "or Comments")
+    return None
 
 
 def row_sessions(ctx: SessionContext, rows: Iterable[tuple[int, list[str]]]
