@@ -433,3 +433,20 @@ def test_a_header_row_written_otherwise_is_found_and_what_to_rename_named(
         "Sessions": [["Sessions, spring 2026"], ["T1", "03/04/2026", "14:00", "15:00"]]})
     (problem,) = notes(plain)[0]
     assert problem.endswith("Date of next meeting, Comments)")  # no row is like a header
+
+
+def test_a_sessions_coach_as_initials_or_with_a_note_is_named(tmp_path: Path) -> None:
+    """The form shows the Sessions sheet's Coach as typed, and the log credits the hours to
+    it: "JB" for Jo Bloggs, or "Jo Bloggs (cover)", would be a coach apart from Jo Bloggs."""
+    path = workbook(tmp_path / "cohort.xlsx", {
+        "Teams": [TEAM_HEADER, ["T1", "Falls", "Jo Bloggs", "Ann"]],
+        "Sessions": [["Team ID", "Date", "Coach"], ["T1", "03/04/2026", "JB"],
+                     ["T1", "10/04/2026", "Jo Bloggs (cover)"],
+                     ["T1", "17/04/2026", "Jo Bloggs"]],
+    })
+    problems, warnings = notes(path)
+    assert problems == []
+    assert [w.split(": ", 1)[0] for w in warnings] == [
+        "cohort.xlsx › Sessions › row 2 › Coach", "cohort.xlsx › Sessions › row 3 › Coach"]
+    assert '"JB" is not a coach on the Teams sheet, but may be Jo Bloggs' in warnings[0]
+    assert '"Jo Bloggs (cover)" is a name with a note' in warnings[1]

@@ -21,10 +21,12 @@ from docgen.values import (
     guessed_note,
     header_key,
     hours_between,
+    initials_of,
     is_blank,
     lost_digits,
     may_be_person,
     mentions_email,
+    one_name_or_how,
     parse_date,
     parse_duration_hours,
     parse_int,
@@ -1203,6 +1205,24 @@ def test_a_person_s_name_each_of_its_words_and_its_initials_may_be_theirs(words:
     for word in words:
         assert may_be_person(word, known)
     assert may_be_person(" ".join([words[0][0], *words[1:]]), known)
+
+
+@given(st.lists(_WORD, min_size=2, max_size=3), st.booleans())
+def test_capital_initials_are_a_persons_and_only_theirs(words: list[str], dots: bool) -> None:
+    """"FM" and "F.M." for "fiona macleod"; initials in small letters ("jo") are a name."""
+    known = " ".join(words)
+    typed = ("." if dots else "").join(w[0].upper() for w in words) + ("." if dots else "")
+    assert initials_of(typed, known)
+    assert not initials_of(typed.lower(), known)
+    assert not initials_of(typed + "X", known)
+
+
+@given(st.lists(_WORD, min_size=1, max_size=3))
+def test_a_plain_name_is_one_name_and_joined_or_noted_names_are_not(words: list[str]) -> None:
+    name = " ".join(words).title().replace(" And ", " Anderson ")
+    assert one_name_or_how(name) is None
+    assert one_name_or_how(f"{name} Smith / Jo Reid") == "joined"
+    assert one_name_or_how(f"{name} (covering)") == "bracketed"
 
 
 @given(st.lists(_WORD, min_size=1, max_size=3), st.lists(_WORD, min_size=1, max_size=3))

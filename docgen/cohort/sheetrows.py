@@ -26,8 +26,10 @@ from docgen.schema import Column
 from docgen.values import (
     format_date_short,
     format_time,
+    initials_of,
     may_be_person,
     next_meeting_doubt,
+    one_name_or_how,
     parse_session_hours,
     person_key,
     team_key,
@@ -340,11 +342,19 @@ def _coach_variants(table: Table, others: dict[str, tuple[str, array[int]]],
     column = next(c for c in schema.SESSIONS.columns if c.field == "coaches")
     header = table.headers.get(column.key, column.header)
     for key, (name, rows) in others.items():
-        likely = [c for k, c in coaches.items() if may_be_person(key, k)]
-        if len(likely) != 1:
-            continue
         shown = "" if len(rows) == 1 else (
             f" (rows {', '.join(map(str, rows[:5]))}{'…' if len(rows) > 5 else ''})")
+        # "Ravi Mehta (covering)" (names joined by "/" or "and" are warned of as read)
+        if one_name_or_how(name) == "bracketed":
+            table.warn(
+                f'"{name}"{shown} is a name with a note: the form shows it as typed, and the '
+                "log would credit the session's hours to a coach of that whole name, apart "
+                "from the coach it names; type the coach's name alone, and the note in Comments",
+                row=rows[0], column=header)
+            continue
+        likely = [c for k, c in coaches.items() if may_be_person(key, k) or initials_of(name, k)]
+        if len(likely) != 1:
+            continue
         table.warn(
             f'"{name}" is not a coach on the {schema.TEAMS.name} sheet, but may be '
             f"{likely[0]} written otherwise{shown}: the form of "

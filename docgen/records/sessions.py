@@ -51,9 +51,11 @@ from docgen.values import (
     format_time,
     guessed_note,
     hours_between,
+    initials_of,
     may_be_person,
     mentions_email,
     next_meeting_doubt,
+    one_name_or_how,
     parse_duration_hours,
     parse_names,
     parse_typed_dates,
@@ -955,8 +957,8 @@ def coach_variants(sessions: Iterable[RecordedSession], coaches: Iterable[str],
                 if shape := _coach_shape(name):
                     shapes[key] = (shape, s)
                     continue
-                likely = [c for k, c in known.items() if may_be_person(key, k)
-                          or _INITIALS.fullmatch(name) and _initials(k) == key]
+                likely = [c for k, c in known.items()
+                          if may_be_person(key, k) or initials_of(name, k)]
                 if len(likely) != 1:
                     continue
                 places[key] = (name, likely[0], [])
@@ -979,32 +981,19 @@ def coach_variants(sessions: Iterable[RecordedSession], coaches: Iterable[str],
     return found
 
 
-# A coach written as initials only ("FM", "F.M."): compared with the contract's coaches'
-_INITIALS = re.compile(r"(?:[A-Z]\.?\s?){2,3}")
-_JOINED = re.compile(r"\s*(?:,|/|&|\+|\band\b)\s*")  # names joined otherwise than by ";"
-
-
-def _initials(key: str) -> str:
-    """Return the initials of a person's key ("fiona macleod": "fm")."""
-    return "".join(word[0] for word in key.split())
+_COACH_SHAPES = {
+    "joined": 'which is credited as one coach of that name on the Coaches sheet and the ICF '
+              'log, apart from each person it names: separate two coaches with ";"',
+    "bracketed": "which is credited as one coach, its words in brackets too, apart from the "
+                 "coach it names, on the Coaches sheet and the ICF log: type the coach's name "
+                 'alone (a co-coach after ";"), and the note in Topic or Comments'}
 
 
 def _coach_shape(name: str) -> str | None:
-    """Say how a coach's name as typed would be credited otherwise than meant: names joined
-    by "/", "&", "and" or a comma ("Fiona MacLeod / Ravi Mehta"), or a note in brackets
-    ("Ravi Mehta (covering)"), each credited as one coach of that whole name, apart from the
-    coaches it names; None for a name of one person."""
-    parts = [p for p in _JOINED.split(name) if p]
-    if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts):
-        return (f'names the coach "{name}", which is credited as one coach of that name on the '
-                "Coaches sheet and the ICF log, apart from each person it names: separate two "
-                'coaches with ";"')
-    if re.search(r"[(\[].*[)\]]", name):
-        return (f'names the coach "{name}", which is credited as one coach, its words in '
-                "brackets too, apart from the coach it names, on the Coaches sheet and the ICF "
-                'log: type the coach\'s name alone (a co-coach after ";"), and the note in Topic '
-                "or Comments")
-    return None
+    """Say how a coach's name as typed would be credited otherwise than meant (see
+    :func:`~docgen.values.one_name_or_how`); None for a name of one person."""
+    how = one_name_or_how(name)
+    return f'names the coach "{name}", {_COACH_SHAPES[how]}' if how else None
 
 
 def row_sessions(ctx: SessionContext, rows: Iterable[tuple[int, list[str]]]

@@ -28,8 +28,10 @@ from docgen.values.numbers import (
     typed_number,
 )
 from docgen.values.people import (
+    initials_of,
     may_be_person,
     names_read_as,
+    one_name_or_how,
     parse_names,
     person_key,
     team_key,
@@ -76,6 +78,8 @@ __all__ = [
     "parse_int",
     "names_read_as",
     "may_be_person",
+    "initials_of",
+    "one_name_or_how",
     "next_meeting_doubt",
     "parse_names",
     "parse_number",

@@ -71,6 +71,33 @@ def may_be_person(typed: str, known: str) -> bool:
             and matcher.ratio() >= NEAR_NAME)
 
 
+# A name written as initials only ("FM", "F.M."), compared with a known person's initials
+_INITIALS = re.compile(r"(?:[A-Z]\.?\s?){2,3}")
+
+
+def initials_of(typed: str, known: str) -> bool:
+    """Whether a name typed as capital initials only ("FM", "F.M.") is a known person's
+    (``known`` folded by :func:`person_key`: "fiona macleod")."""
+    return (_INITIALS.fullmatch(typed) is not None
+            and person_key(typed) == "".join(word[0] for word in known.split()))
+
+
+# A note in brackets beside a name: "Ravi Mehta (covering)", "Sam Coach [cover]"
+_BRACKETED = re.compile(r"[(\[].*[)\]]")
+
+
+def one_name_or_how(name: str) -> str | None:
+    """Say how a name someone is credited under may be more than one person's: "joined" for
+    names joined by a comma, "/", "&", "+" or "and" ("Fiona MacLeod / Ravi Mehta"),
+    "bracketed" for a note in brackets ("Ravi Mehta (covering)"); None for a plain name."""
+    parts = [p for p in _LISTED.split(name) if p]
+    if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts):
+        return "joined"
+    if _BRACKETED.search(name):
+        return "bracketed"
+    return None
+
+
 def team_key(team_id: str) -> str:
     """Fold a Team ID so spellings of one team match: "T05", "t05 ", "Ｔ０５", "T05" + ZWSP.
 
@@ -105,7 +132,7 @@ def parse_names(value: object) -> tuple[str, ...]:
     return tuple(names)
 
 
-_LISTED = re.compile(r"\s*(?:,|/|&|\band\b)\s*")
+_LISTED = re.compile(r"\s*(?:,|/|&|\+|\band\b)\s*")
 
 
 def names_read_as(value: object) -> list[str]:
