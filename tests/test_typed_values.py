@@ -321,6 +321,11 @@ def test_a_year_docgen_chose_is_named(blank: Path, text: str, date: dt.date, mod
     ("DNA rates reviewed", Status.HELD, 1.0),  # what was discussed
     ("Rebooked for 17/03", Status.RESCHEDULED, 0.0),
     ("Rebooked from 03/02", Status.HELD, 1.0),  # this is the session moved here
+    # a Held answer typed in the comments
+    ("No", Status.CANCELLED, 0.0),
+    ("n.", Status.CANCELLED, 0.0),
+    ("Yes", Status.HELD, 1.0),
+    ("No issues, good session", Status.HELD, 1.0),
 ])
 def test_a_plain_status_word_in_the_comments_decides(blank: Path, comments: str,
                                                      status: Status, hours: float) -> None:
@@ -520,8 +525,11 @@ def test_a_status_is_plain_or_its_doubt_is_named(comments: str, topic: str) -> N
     assert status in set(Status)
     if doubt:  # a doubt leaves the session held, and tells the coach what to write
         assert status == Status.HELD and "counted as held" in doubt
-    if not re.search(r"cancel|re-?schedul|re-?arrang|re-?book|postpon|moved|called off"
-                     r"|no.show|did|attend|dna"
+    if re.fullmatch(r"\W*(?:yes|y|no|n)\W*", comments, re.IGNORECASE):
+        assert doubt == ""  # a Held answer typed in the comments: it decides
+    elif not re.search(r"cancel|re-?schedul|re-?arrang|re-?book|postpon|moved|called off"
+                     r"|no.show|did|attend|dna|off\s+sick|unwell|leave|snow|strike|industrial"
+                     r"|holiday|closed|no\s*one|nobody"
                      r"|(?:not|never|wasn.t)\s+(?:held|happened)",
                      comments + topic, re.IGNORECASE):
         assert (status, doubt) == (Status.HELD, "")  # no status word: held, nothing to say
@@ -612,3 +620,19 @@ def test_times_typed_in_a_table_rows_date_are_named_with_the_way_to_count_them(
                        "contract's session length, 1 hour; to count the session's own times, "
                        "record it in a Record of Coaching form, with its start and finish "
                        "times")
+
+
+@pytest.mark.parametrize(("comments", "word"), [("Team off sick", "off sick"), ("Snow", "Snow"),
+                                                ("Ward closed (norovirus)", "Ward closed"),
+                                                ("Strike day", "Strike"),
+                                                ("Nobody came", "Nobody came")])
+def test_a_reason_a_session_does_not_take_place_is_named(blank: Path, comments: str,
+                                                         word: str) -> None:
+    """Comments that give a reason a session does not take place, without saying it did not,
+    leave it held, and are named: "Team off sick" counted an hour without a word."""
+    coach.add_table_row(blank, ("Sam Coach", "10/02/2026", "Charts", comments))
+    record = read_record(blank, blank.parent)
+    assert (only(record).status, only(record).hours) == (Status.HELD, 1.0)
+    assert named(record, ROW)["Comments"] == [
+        f'comments mention "{word}", which may mean the session did not take place: counted '
+        'as held; write "Cancelled" first if it did not']

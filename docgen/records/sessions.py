@@ -93,6 +93,15 @@ _STATUS_WORDS = re.compile(
     r"|\bre-?book(?:s|ed)?\b(?!\s+from\b)"
     r"|\bmoved\s+(?:to|till?|until)\s+(?=\d|(?:mon|tue|wed|thu|fri|sat|sun|next|another|later)))",
     re.IGNORECASE)
+# Comments that are only a Held answer: "Yes", "No", "N."
+_ANSWER = re.compile(r"\W*(yes|y|no|n)\W*", re.IGNORECASE)
+# Reasons a session does not take place, said without a status word ("Team off sick", "Snow",
+# "Ward closed"): named when the session counts as held, never decisive
+_AWAY = re.compile(
+    r"\b(?:off\s+sick|unwell|annual\s+leave|on\s+leave|snow(?:ed\s+in)?|strike|industrial\s+"
+    r"action|bank\s+holiday|(?:no\s*one|nobody)\s+(?:came|attended|turned\s+up|available)"
+    r"|(?:ward|clinic|unit|practice|department|site|building|office)\s+(?:was\s+)?closed)\b",
+    re.IGNORECASE)
 # Words just before a status word that make it no plain statement ("nearly cancelled").
 _QUALIFIED = re.compile(
     r"(?:\b(?:nearly|almost|not|never|no|nor|may|might|could|would|should|if|whether|"
@@ -412,6 +421,9 @@ def _status_reading(comments: str, topic: str) -> tuple[Status, str, Said]:
     Only the verbs count ("cancelled", "rescheduled", "postponed"): another word of theirs
     ("Cancellation rate down", "Rearranging the clinic") leaves the session held, and named.
     """
+    if answer := _ANSWER.fullmatch(comments):  # "No": a Held answer, typed in the comments
+        return ((Status.HELD if answer[1].casefold().startswith("y") else Status.CANCELLED),
+                "", Said.COMMENTS)
     words = [(m.lastgroup or "", m) for m in _STATUS_WORDS.finditer(comments)]
     if words and not comments[:words[0][1].start()].strip(" \t\n-–—:;,.!*()[]\"'"):
         return Status(words[0][0]), "", Said.COMMENTS  # the comments start with it
@@ -430,6 +442,11 @@ def _status_reading(comments: str, topic: str) -> tuple[Status, str, Said]:
     if not doubtful and not any(kind == "held" for kind, _ in words):
         # "Cancellation – staff sick" or "Cancellation rate down": said, but not plainly
         doubtful = [(m.lastgroup or "", m) for m in _STATUS_STEMS.finditer(comments)]
+    if not doubtful and not words and (away := _AWAY.search(comments)):
+        # "Team off sick", "Snow": a reason a session does not take place, without the word
+        return Status.HELD, (f'comments mention "{away.group()}", which may mean the session '
+                             "did not take place: counted as held; write \"Cancelled\" first "
+                             "if it did not"), Said.NOTHING
     if not doubtful:  # no status word, or only "to be held": held, as nothing says otherwise
         return Status.HELD, "", Said.NOTHING
     kind, m = doubtful[0]
