@@ -636,3 +636,23 @@ def test_a_reason_a_session_does_not_take_place_is_named(blank: Path, comments: 
     assert named(record, ROW)["Comments"] == [
         f'comments mention "{word}", which may mean the session did not take place: counted '
         'as held; write "Cancelled" first if it did not']
+
+
+@pytest.mark.parametrize(("field", "text", "label"), [
+    ("issues", "Cancelled - staff sick", "Issues Arising"),
+    ("action", "Session cancelled, rebook", "Action"),
+    ("issues", "DNA", "Issues Arising"),
+    ("issues", "Team off sick", "Issues Arising"),
+])
+def test_a_form_whose_notes_say_it_did_not_take_place_is_named_until_held_answers(
+        blank: Path, field: str, text: str, label: str) -> None:
+    """A form has no Comments: "Cancelled - staff sick" written in Issues Arising, with Held
+    unanswered, counted an hour held without a word. Named; Held: No then decides."""
+    record = typed(blank, date="10/02/2026", start_time="14:00", finish_time="15:00",
+                   **{field: text})
+    assert only(record).status == Status.HELD
+    (message,) = named(record)[label]
+    assert message.startswith(f'says "{text}", which may mean the session ')
+    assert message.endswith("type No in Held if it did not take place, Yes if it did")
+    answered = typed(blank, held="No", **{field: text})
+    assert only(answered).status == Status.CANCELLED and label not in named(answered)

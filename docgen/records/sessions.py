@@ -377,6 +377,29 @@ def _contacts_in_notes(reading: _Reading, typed: Mapping[str, str]) -> None:
             return
 
 
+def _status_in_notes(reading: _Reading, typed: Mapping[str, str]) -> None:
+    """Name a form's Issues Arising or Action that says the session did not take place
+    ("Cancelled - staff sick", "DNA", "Team off sick") while its Held field is unanswered: the
+    form has no Comments, so a coach writes it there, and the session counted as held without
+    a word. Named, not decided: those fields are what came of a session as often as not."""
+    for attr in ("issues", "action"):
+        text = typed.get(attr, "")
+        if not text:
+            continue
+        said, _doubt, _by = _status_reading(text, "")
+        away = _AWAY.search(text) if said == Status.HELD else None
+        if said == Status.HELD and away is None:
+            continue
+        field = next(f for f in reading.plan.fields if f.recorded == attr)
+        shown = " ".join(text.split())
+        what = f"was {said}" if said != Status.HELD else "did not take place"
+        reading.problem(
+            f'says "{shown if len(shown) <= 80 else shown[:77] + "…"}", which may mean the '
+            f"session {what}: counted as held, as its Held field is not answered; type No in "
+            "Held if it did not take place, Yes if it did", field)
+        return
+
+
 def _topic_named(reading: _Reading, topic: str, subject: tuple[str, str],
                  status: Status) -> None:
     """Name a topic starting with a status verb then a subject, with how it was counted."""
@@ -846,6 +869,8 @@ def build_session(ctx: SessionContext, texts: Mapping[str, str], origin: Origin,
     status, held = _confirmed(ctx, texts, where, said_status, untouched)
     if subject and held is None:
         _topic_named(reading, typed["topic"], subject, status)
+    if origin == Origin.FORM and held is None and status == Status.HELD and not untouched:
+        _status_in_notes(reading, typed)
     if held is not None:
         said = Said.HELD_FIELD
     elif untouched:  # docgen's pre-fill, from the cohort: the plan, not the coach's word
