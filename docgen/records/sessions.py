@@ -377,19 +377,33 @@ def _contacts_in_notes(reading: _Reading, typed: Mapping[str, str]) -> None:
             return
 
 
-def _status_in_notes(reading: _Reading, typed: Mapping[str, str]) -> None:
-    """Name a form's Issues Arising or Action that says the session did not take place
-    ("Cancelled - staff sick", "DNA", "Team off sick") while its Held field is unanswered: the
-    form has no Comments, so a coach writes it there, and the session counted as held without
-    a word. Named, not decided: those fields are what came of a session as often as not."""
-    for attr in ("issues", "action"):
+# A form's fields where a coach may write that the session did not take place, in form order
+# (its Topic's start is read by _status_reading itself)
+_STATUS_MAY_BE_IN = ("members", "date", "mode", "start", "finish", "topic", "issues",
+                     "action")
+
+
+def _status_in_notes(reading: _Reading, typed: Mapping[str, str],
+                     skip: tuple[str, ...] = ()) -> None:
+    """Name a form field that says the session did not take place ("Cancelled - staff sick"
+    in Issues Arising, "DNA", "Cancelled" in Mode or Start time, "N/A - cancelled" as its
+    Topic) while its Held field is unanswered: the form has no Comments, so a coach writes it
+    anywhere, and the session counted as held without a word (or with a word only on the
+    field's own value). Named, not decided: such words are what was discussed as often as
+    not. Once a form; reasons alone ("Team off sick") only in Issues Arising and Action."""
+    for attr in _STATUS_MAY_BE_IN:
         text = typed.get(attr, "")
-        if not text:
+        if not text or attr in skip:
             continue
-        said, _doubt, _by = _status_reading(text, "")
-        away = _AWAY.search(text) if said == Status.HELD else None
-        if said == Status.HELD and away is None:
+        said, doubt, _by = _status_reading(text, "")
+        notes = attr in ("topic", "issues", "action")  # where the words may be a subject
+        away = _AWAY.search(text) if said == Status.HELD and attr != "topic" and notes else None
+        if said == Status.HELD and away is None and (notes or not doubt):
             continue
+        if said == Status.HELD and away is None:  # a status word in a name, a date, a time
+            kinds = ([m.lastgroup for m in _STATUS_WORDS.finditer(text) if m.lastgroup != "held"]
+                     or [m.lastgroup for m in _STATUS_STEMS.finditer(text)])
+            said = Status(kinds[0]) if kinds and kinds[0] else Status.CANCELLED
         field = next(f for f in reading.plan.fields if f.recorded == attr)
         shown = " ".join(text.split())
         what = f"was {said}" if said != Status.HELD else "did not take place"
@@ -870,7 +884,7 @@ def build_session(ctx: SessionContext, texts: Mapping[str, str], origin: Origin,
     if subject and held is None:
         _topic_named(reading, typed["topic"], subject, status)
     if origin == Origin.FORM and held is None and status == Status.HELD and not untouched:
-        _status_in_notes(reading, typed)
+        _status_in_notes(reading, typed, ("topic",) if subject else ())  # named above
     if held is not None:
         said = Said.HELD_FIELD
     elif untouched:  # docgen's pre-fill, from the cohort: the plan, not the coach's word
