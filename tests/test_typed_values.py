@@ -660,3 +660,19 @@ def test_a_form_whose_notes_say_it_did_not_take_place_is_named_until_held_answer
     answered = typed(blank, held="No", **{field: text})
     assert only(answered).status == Status.CANCELLED
     assert not [m for m in named(answered).get(label, []) if m.startswith("says")]
+
+
+@pytest.mark.parametrize(("day", "next_typed", "expected", "said"), [
+    ("10/02/2026", "10/03", D(2026, 3, 10), False),
+    ("10/11/2026", "08/01", D(2027, 1, 8), True),  # the new year: its year named
+])
+def test_a_next_meeting_without_a_year_follows_its_session(blank: Path, day: str,
+                                                           next_typed: str,
+                                                           expected: dt.date, said: bool) -> None:
+    """A next meeting typed without a year takes the year that puts it after its session,
+    whenever the contract was made (it took the year after the day it was made, and was
+    then named as over a year after its session)."""
+    record = typed(blank, date=day, topic="Charts", next_meeting=next_typed)
+    assert only(record).next_meeting == expected
+    notes = named(record).get("Date of Next Meeting", [])
+    assert [n.startswith("no year typed") for n in notes] == ([True] if said else [])

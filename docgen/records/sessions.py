@@ -553,8 +553,12 @@ def _date_doubts(reference: dt.date, found: TypedDates) -> str:
 
 def _read_date(reading: _Reading, field: FormField, text: str) -> object:
     ctx = reading.ctx
+    reference, after = ctx.reference, ctx.after
+    day = reading.values.get("date")
+    if field.recorded == "next_meeting" and isinstance(day, dt.date):
+        reference, after = day, True  # "10/03" after a session of 10/02/2026: that March
     # the session's date field may say the mode too ("12/3 by phone": see _settle_mode)
-    found = read_typed_dates(text, ctx.reference, ctx.after,
+    found = read_typed_dates(text, reference, after,
                              _mode_pattern() if field.recorded == "date" else None)
     dates, error = [d.date for d in found.dates], found.error
     date = dates[0] if dates else None
@@ -581,7 +585,7 @@ def _read_date(reading: _Reading, field: FormField, text: str) -> object:
     elif date is None:
         reading.problem("has no date: the session is listed without one", field)
     if date is not None:
-        if doubts := _date_doubts(ctx.reference, found):
+        if doubts := _date_doubts(reference, found):
             reading.problem(doubts, field)
         elif field.recorded == "date" and ctx.after and date < ctx.reference - _LONG_BEFORE:
             # a session years before its contract was made: a year mistyped, most likely
