@@ -51,10 +51,35 @@ def atomic_file(path: Path, *, durable: bool = False) -> Iterator[BinaryIO]:
         raise
 
 
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
 def atomic_write(path: Path, data: bytes, *, durable: bool = False) -> None:
-    """Write ``data`` to ``path`` atomically (see :func:`atomic_file`)."""
-    with atomic_file(path, durable=durable) as fh:
-        fh.write(data)
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_file`).
+
+    The same steps as :func:`atomic_file`, through the descriptor itself rather than a
+    buffered file object and a context manager: written once per document, where those
+    took ~10 us of the ~40 a document's file costs on a memory file system.
+    """
+    tmp = temporary_name(path)
+    try:
+        try:
+            fd = os.open(tmp, _CREATE, 0o666)
+        except FileNotFoundError:  # the folder is made only when missing: one call, not two
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, _CREATE, 0o666)
+        try:
+            view = memoryview(data)
+            while view:  # os.write may write less than asked (a signal, a full pipe)
+                view = view[os.write(fd, view):]
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def copy_aside(path: Path, when: dt.datetime) -> Path:

@@ -36,13 +36,29 @@ HELD_FIELD = "held"  # the form's answer to "did it take place?": never part of 
 ROW_FIELDS = ("coach", "date_of_coaching", "topic", "comments")  # the table's cells, in order
 
 
+# (schema.RECORD_FIELDS, the form's fields but Held, those the team gives): made again only
+# when the fields are other than the ones they were made of (a test may change them).
+_FIELDS: tuple[object, tuple[str, ...], frozenset[str]] = ((), (), frozenset())
+
+
+def _fields() -> tuple[tuple[str, ...], frozenset[str]]:
+    """Return the form's fields but Held, and those of them its team gives: made once for
+    the schema's fields, not once a document."""
+    global _FIELDS
+    if _FIELDS[0] is not schema.RECORD_FIELDS:
+        record = schema.RECORD_FIELDS
+        _FIELDS = (record, tuple(f.name for f in record if f.name != HELD_FIELD),
+                   frozenset(f.name for f in record if f.team))
+    return _FIELDS[1], _FIELDS[2]
+
+
 def _form_fields() -> tuple[str, ...]:
-    return tuple(f.name for f in schema.RECORD_FIELDS if f.name != HELD_FIELD)
+    return _fields()[0]
 
 
 def _carries_session(values: Mapping[str, str], fields: Sequence[str]) -> bool:
     """Tell whether a form holds session values, not only the people its team gives."""
-    team = {f.name for f in schema.RECORD_FIELDS if f.team}
+    team = _fields()[1]
     return any(values.get(name) for name in fields if name not in team)
 
 
@@ -101,8 +117,11 @@ def encode(forms: Iterable[Mapping[str, str]], rows: Iterable[Sequence[str]]) ->
     row_digests = [row_digest(r) for r in rows if any(_clean(c) for c in r)]
     if not digests and not row_digests:
         return ""
-    return json.dumps({"fields": list(fields), "forms": digests, "rows": row_digests},
-                      separators=(",", ":"))
+    return _COMPACT_JSON({"fields": list(fields), "forms": digests, "rows": row_digests})
+
+
+# json.dumps(..., separators=(",", ":")), its encoder made once, not once a document
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def decode(text: str) -> Prefilled:

@@ -60,7 +60,11 @@ def _line_digest(line: str) -> str:
 
 def digests(lines: Iterable[str]) -> frozenset[str]:
     """Return the digests of the non-blank ``lines`` (each a line, or text of several)."""
-    found = {_line_digest(line) for text in lines for line in text.split("\n")}
+    every = "\n".join(lines).split("\n")  # the lines of each text, as splitting each gives
+    found = set(map(_KNOWN.get, every))  # in C: the lines of a template's documents are known
+    if None in found:  # a line not seen before (or forgotten): cleaned and digested once
+        found.discard(None)
+        found.update(_line_digest(line) for line in every if line not in _KNOWN)
     found.discard("")
     return frozenset(found)
 

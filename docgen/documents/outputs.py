@@ -137,6 +137,11 @@ def inside(root: Path, relative: str) -> Path:
     """
     base = os.path.abspath(root)
     target = os.path.abspath(os.path.join(base, relative))
+    # The usual answer first: a normalised target that starts with the normalised root and
+    # a separator is inside it (commonpath would say so, at twice the cost of the rest).
+    if target.startswith(base) and target[len(base):len(base) + 1] == os.sep and (
+            len(target) > len(base) + 1):
+        return Path(target)
     if os.path.commonpath([base, target]) != base or target == base:
         raise DocgenError(Problem(f"refused to write outside the output folder: {relative}"))
     return Path(target)
