@@ -421,7 +421,9 @@ class CompiledTemplate:
         # docxtpl's escapes for tags meant to be printed ({_{ x }_}). docxtpl replaces them
         # before the listing step, which neither creates nor splits them, so after is the
         # same; and searching bytes is several times faster than searching non-ASCII text.
-        if b"{_" in data or b"_}" in data:
+        # A brace is looked for first: one byte is found by memchr, many times faster than
+        # two (~5 instructions a byte), and a rendered part seldom holds a brace at all.
+        if (b"{" in data or b"}" in data) and (b"{_" in data or b"_}" in data):
             for escaped, tag in _LITERAL_TAGS:
                 data = data.replace(escaped, tag)
         if part.placeholders:
