@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-__all__ = ["content_digest"]
+__all__ = ["content_digest", "content_entry", "entries_digest"]
 
 
 def content_digest(parts: Iterable[tuple[str, int, int]], leave_out: str) -> str:
@@ -18,6 +18,16 @@ def content_digest(parts: Iterable[tuple[str, int, int]], leave_out: str) -> str
     The zip's own checksums stand for the parts, so a document on disk is checked from its
     directory without inflating anything. ``leave_out`` is the part that carries the digest.
     """
-    listing = sorted(f"{name}\0{crc:08x}\0{size}" for name, crc, size in parts
-                     if name != leave_out)
-    return hashlib.sha256("\n".join(listing).encode()).hexdigest()[:32]
+    return entries_digest(content_entry(name, crc, size) for name, crc, size in parts
+                          if name != leave_out)
+
+
+def content_entry(name: str, crc: int, size: int) -> str:
+    """Return how one part stands in :func:`content_digest` (a template's parts copied into
+    every document are written once and their entries kept)."""
+    return f"{name}\0{crc:08x}\0{size}"
+
+
+def entries_digest(entries: Iterable[str]) -> str:
+    """Return :func:`content_digest` of the parts whose :func:`content_entry` are ``entries``."""
+    return hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()[:32]

@@ -34,8 +34,9 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from docgen import ooxml, schema
+from docgen.content import entries_digest
 from docgen.documents.messages import BLANK_TEST, render_message
-from docgen.documents.package import Member, content_digest, member, write_zip
+from docgen.documents.package import Member, crc32, listing_entry, member, write_zip
 from docgen.documents.parts import Part, PartSource, read_template
 from docgen.errors import DocgenError, Problem, os_problem
 from docgen.ooxml.ids import TakenIds, unique_ids
@@ -468,7 +469,7 @@ class CompiledTemplate:
         for name, data in rendered.items():
             if not part_kind(name):
                 continue
-            parts.append(part_key(name, zlib.crc32(data), len(data)))
+            parts.append(part_key(name, crc32(data), len(data)))
             text = self._margin_texts.get(name)
             if text is None:  # the first document: made both ways, compared
                 read = [line for _w, line in margin_lines(parse_xml(data, self.path, name))]
@@ -517,8 +518,8 @@ class CompiledTemplate:
             else:
                 members.append(self._static[name])
         if custom >= 0:  # the properties last: they carry a digest of the other parts
-            digest = content_digest(((m.name.decode(), m.crc, m.size) for m in members),
-                                    leave_out=ooxml.CUSTOM_PART)
+            digest = entries_digest(listing_entry(m) for m in members
+                                    if m.name != _PLACEHOLDER.name)  # as content_digest
             props = {**self._base_properties, **properties, schema.PROP_CONTENT: digest,
                      schema.PROP_MARGINS: self._margins(rendered, context)}
             members[custom] = member(ooxml.CUSTOM_PART, ooxml.custom_properties_xml(props),
