@@ -77,6 +77,8 @@ def _with_values(fields: dict[str, object], values: dict[str, object]) -> None:
 
 def shown(kind: Kind, value: object, joiner: str = "; ") -> str:
     """Return a row's value as a document shows it: UK dates, 24-hour times, joined names."""
+    if type(value) is str:  # the common value, shown as it is (what str() below returns)
+        return value
     if value is None:
         return ""
     if kind is Kind.NAMES and isinstance(value, tuple):
