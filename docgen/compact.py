@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar, overload
 
 T = TypeVar("T")
@@ -171,3 +171,26 @@ def repeats(digests: array[int]) -> Iterator[tuple[int, int]]:
             yield first, i
         else:
             first, last = i, digest
+
+
+def repeated(items: Sequence[T], said: Callable[[T], str | None]) -> Iterator[tuple[T, T]]:
+    """Yield (first, later) for each item that says what an earlier one says (``said``: a
+    text, or None for an item never compared), ``first`` the earliest: the items are read
+    twice, their texts held only as digests (:func:`repeats`), and the items of one digest
+    are told apart by their texts themselves."""
+    digests = array("q", (digest64(text) if (text := said(item)) is not None else i
+                          for i, item in enumerate(items)))  # never compared: its own
+    firsts: dict[str, T] = {}  # the texts of one digest, each with its first item
+    group = None
+    for i, later in repeats(digests):
+        if digests[i] != group:
+            group, firsts = digests[i], {}
+            if (text := said(items[i])) is not None:
+                firsts[text] = items[i]
+        item = items[later]
+        if (text := said(item)) is None:
+            continue
+        if text in firsts:
+            yield firsts[text], item
+        else:
+            firsts[text] = item  # a digest two texts share: this one's first

@@ -214,3 +214,12 @@ def test_repeats_pairs_each_later_value_with_its_first(values: list[int], run: i
                       if first.setdefault(v, i) != i)
     with mock.patch.object(compact, "_SORT_RUN", run):
         assert sorted(compact.repeats(array("q", values))) == expected
+
+
+def test_repeated_checks_the_texts_where_digests_are_alike(monkeypatch) -> None:
+    """Two texts sharing a digest are no repeat; items saying None are never compared."""
+    from docgen import compact
+
+    monkeypatch.setattr(compact, "digest64", lambda text: 7)
+    items = ["a", "b", None, "a", None, "b"]
+    assert list(compact.repeated(items, lambda x: x)) == [("a", "a"), ("b", "b")]

@@ -19,7 +19,7 @@ from docgen import schema
 from docgen.cohort.packed import Packed
 from docgen.cohort.rows import ExtraRule, Row, Rule, Shared, build_rows
 from docgen.cohort.tables import Table
-from docgen.compact import TextTable, digest64, repeats
+from docgen.compact import TextTable, repeated
 from docgen.errors import Problem
 from docgen.models import Pair, Programme, Session, Team
 from docgen.schema import Column
@@ -146,17 +146,12 @@ def _teams_twice(table: Table, teams: Packed[Team]) -> None:
     """Warn of a team typed again under another Team ID (the same name and organisation):
     it would get two contracts, and the log would split its sessions between two teams.
 
-    Compared once the sheet is read, by digest (:func:`~docgen.compact.repeats`): a set of
+    Compared once the sheet is read, by digest (:func:`~docgen.compact.repeated`): a set of
     the names held while the sheet's cells are took ~2 MB more at 50,000 teams, at the
     reading's highest point."""
     column = schema.TEAMS.column("team_name")
     header = table.headers.get(column.key, column.header)
-    digests = array("q", (digest64(said) if (said := _team_said(t)) else i
-                          for i, t in enumerate(teams)))  # a team of no name: its own
-    for first, later in repeats(digests):
-        one, other = teams[first], teams[later]
-        if _team_said(one) is None or _team_said(one) != _team_said(other):
-            continue  # two digests alike, not two teams
+    for one, other in repeated(teams, _team_said):
         of = f" of {other.organisation}" if other.organisation else ""
         table.warn(f'team "{other.team_name}"{of} is also on row {one.row}, under another '
                    f"Team ID: {other.team_id} would get a second contract, and the log would "
@@ -312,17 +307,12 @@ def _sessions_twice(table: Table, sessions: Packed[Session]) -> None:
     both without one): a row copied, or pasted again. The contract would have two forms for
     it, and the log two sessions to confirm.
 
-    Compared once the sheet is read, by digest (:func:`~docgen.compact.repeats`): ~1.6 MB at
+    Compared once the sheet is read, by digest (:func:`~docgen.compact.repeated`): ~1.6 MB at
     100,000 sessions, where a set of them held while the sheet's cells are took ~4 MB more at
     the reading's highest point."""
     column = schema.SESSIONS.column("date")
     header = table.headers.get(column.key, column.header)
-    digests = array("q", (digest64(said) if (said := _session_said(s)) else i
-                          for i, s in enumerate(sessions)))  # undated: its own
-    for first, later in repeats(digests):
-        one, other = sessions[first], sessions[later]
-        if _session_said(one) is None or _session_said(one) != _session_said(other):
-            continue  # two digests alike, not two sessions
+    for one, other in repeated(sessions, _session_said):
         at = f" at {format_time(other.start)}" if other.start else ""
         table.warn(f"team {other.team_id} already has a session on "
                    f"{format_date_short(other.date)}{at}, on row {one.row}: the contract would "
