@@ -341,8 +341,7 @@ _SENTENCES = re.compile(r"(?<!\d)[.;!?\n]+|[.;!?\n]+(?!\d)")  # not inside "10.0
 # an e-mail contact, plainly
 _PLAIN_EMAIL = re.compile(r"\W*(?:(?:by|via|over)\s+)?e-?\s?mails?(?:ed)?(?:\s+(?:contact|coaching"
                           r"|only|exchange|update|support|follow[- ]?up))?\W*", re.IGNORECASE)
-_NOTES = (("topic", "Topic"), ("issues", "Issues"), ("action", "Action"),
-          ("comments", "Comments"))
+_NOTES = ("topic", "issues", "action", "comments")
 
 
 def _contacts_in_notes(reading: _Reading, typed: Mapping[str, str]) -> None:
@@ -355,7 +354,7 @@ def _contacts_in_notes(reading: _Reading, typed: Mapping[str, str]) -> None:
     known = {day, values.get("next_meeting")}
     # a date without a year takes the session's year, as its notes were written about then
     reference, after = (day, False) if isinstance(day, dt.date) else (ctx.reference, ctx.after)
-    for attr, _label in _NOTES:
+    for attr in _NOTES:
         text = typed.get(attr, "")
         if not text or not _PAST_CONTACT.search(text):
             continue
@@ -396,17 +395,17 @@ def _status_in_notes(reading: _Reading, typed: Mapping[str, str],
         if not text or attr in skip:
             continue
         said, doubt, _by = _status_reading(text, "")
-        notes = attr in ("topic", "issues", "action")  # where the words may be a subject
-        away = _AWAY.search(text) if said == Status.HELD and attr != "topic" and notes else None
-        if said == Status.HELD and away is None and (notes or not doubt):
+        if said != Status.HELD:
+            what = f"was {said}"
+        elif attr in ("issues", "action") and _AWAY.search(text):
+            what = "did not take place"
+        elif attr not in _NOTES and doubt:  # a status word in a name, a date, a time
+            stem = next(_STATUS_STEMS.finditer(text), None)
+            what = f"was {stem.lastgroup if stem else Status.CANCELLED}"
+        else:
             continue
-        if said == Status.HELD and away is None:  # a status word in a name, a date, a time
-            kinds = ([m.lastgroup for m in _STATUS_WORDS.finditer(text) if m.lastgroup != "held"]
-                     or [m.lastgroup for m in _STATUS_STEMS.finditer(text)])
-            said = Status(kinds[0]) if kinds and kinds[0] else Status.CANCELLED
         field = next(f for f in reading.plan.fields if f.recorded == attr)
         shown = " ".join(text.split())
-        what = f"was {said}" if said != Status.HELD else "did not take place"
         reading.problem(
             f'says "{shown if len(shown) <= 80 else shown[:77] + "…"}", which may mean the '
             f"session {what}: counted as held, as its Held field is not answered; type No in "
